@@ -1,0 +1,29 @@
+/**
+ * The `cordum` entry point: it only routes. Each part registers its own
+ * commands; their bodies load lazily so `cordum --help` stays fast.
+ */
+import { Command } from 'commander';
+import { registerPackCommands } from '../packs/cli.js';
+import { registerRegistryCommands } from '../registry/cli.js';
+import { registerEngineCommands } from '../engine/cli.js';
+import { registerProviderCommands } from '../provider/cli.js';
+import { registerKeygenCommand } from '../packs/commands/keygen.js';
+
+const program = new Command('cordum')
+  .description('Cordum packs: build, sign, publish, install and run policy-gated workflows')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+registerKeygenCommand(program);
+registerPackCommands(program);
+registerRegistryCommands(program);
+registerEngineCommands(program);
+registerProviderCommands(program);
+
+program.exitOverride((err) => {
+  // commander's own usage errors exit 2, like other CLIs; help and version exit 0.
+  process.exit(err.exitCode === 0 ? 0 : 2);
+});
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,100 @@
+/**
+ * How every `cordum` command reports: a human line on stdout (or one JSON
+ * document with `--json`), errors as `error[code]: message` on stderr and a
+ * non-zero exit. Library code never prints; only this layer does.
+ */
+export interface CommandError {
+  code: string;
+  message: string;
+  issues?: { file: string; path: string; message: string }[];
+  details?: Record<string, unknown>;
+}
+
+interface CodedError {
+  code?: unknown;
+  message?: unknown;
+  issues?: unknown;
+  details?: unknown;
+}
+
+/** Turns anything thrown into a stable, printable error. */
+export function toCommandError(err: unknown): CommandError {
+  if (err && typeof err === 'object') {
+    const e = err as CodedError;
+    if (typeof e.code === 'string' && typeof e.message === 'string') {
+      const out: CommandError = { code: e.code, message: e.message };
+      if (Array.isArray(e.issues) && e.issues.length > 0) out.issues = e.issues;
+      if (e.details && typeof e.details === 'object') {
+        const details = e.details as Record<string, unknown>;
+        if (Object.keys(details).length > 0) out.details = details;
+      }
+      return out;
+    }
+  }
+  return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
+}
+
+export interface Reporter {
+  json: boolean;
+  /** Progress for long work: stderr, never in `--json` output. */
+  progress(line: string): void;
+}
+
+/**
+ * Runs one command body. `render` turns the result into lines for people;
+ * with `--json` the result itself is printed. A result may ask for a
+ * non-zero exit (a failing `pack test`) with `exitCode`.
+ */
+export async function runCommand<T>(
+  options: { json?: boolean; quiet?: boolean },
+  body: (reporter: Reporter) => Promise<T>,
+  render: (result: T) => string | string[],
+  exitCode: (result: T) => number = () => 0,
+): Promise<void> {
+  const json = options.json === true;
+  const reporter: Reporter = {
+    json,
+    progress(line) {
+      if (!json && !options.quiet) process.stderr.write(`${line}\n`);
+    },
+  };
+  try {
+    const result = await body(reporter);
+    if (json) {
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    } else {
+      const text = render(result);
+      const lines = Array.isArray(text) ? text : [text];
+      if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
+    }
+    process.exitCode = exitCode(result);
+  } catch (err) {
+    const error = toCommandError(err);
+    if (json) {
+      process.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
+    } else {
+      process.stderr.write(`error[${error.code}]: ${error.message}\n`);
+      for (const issue of error.issues ?? []) {
+        process.stderr.write(`  ${issue.file}: ${issue.path || '/'}: ${issue.message}\n`);
+      }
+    }
+    process.exitCode = error.code === 'usage' ? 2 : 1;
+  }
+}
+
+/** Registry connection flags shared by publish, install and key commands. */
+export interface RegistryFlags {
+  registry?: string;
+  token?: string;
+}
+
+export function registryFrom(flags: RegistryFlags): { url: string; token?: string } {
+  const url = flags.registry ?? process.env.CORDUM_REGISTRY;
+  if (!url) {
+    throw Object.assign(new Error('no registry: pass --registry URL or set CORDUM_REGISTRY'), {
+      code: 'usage',
+    });
+  }
+  const token = flags.token ?? process.env.CORDUM_TOKEN;
+  return token ? { url: url.replace(/\/+$/, ''), token } : { url: url.replace(/\/+$/, '') };
+}

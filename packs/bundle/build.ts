@@ -1,0 +1,63 @@
+/**
+ * Builds `<id>-<version>.tgz` from a pack folder. The output depends only
+ * on file names and contents: entries sorted, fixed time, owner and modes,
+ * no pax headers, so the same folder always gives the same bytes.
+ */
+import { chmodSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { create } from 'tar';
+import { loadPack, type LoadedPack } from '../load.js';
+import { readPackDir, packRoot } from './source.js';
+
+/** 2000-01-01T00:00:00Z: any fixed instant works; this one is in range for every tar reader. */
+const FIXED_MTIME = new Date(Date.UTC(2000, 0, 1));
+
+export interface BuiltBundle {
+  tgz: Buffer;
+  pack: LoadedPack;
+  fileName: string;
+}
+
+export async function buildBundle(dir: string): Promise<BuiltBundle> {
+  const root = packRoot(dir);
+  const files = readPackDir(root);
+  const pack = loadPack(files);
+  const names = [...files.files.keys()].sort();
+
+  // tar writes from disk; stage the exact bytes we validated, not the live folder.
+  const stage = mkdtempSync(join(tmpdir(), 'cordum-build-'));
+  try {
+    for (const name of names) {
+      const target = join(stage, name);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, files.files.get(name)!);
+      // Modes come from the staged file: pin them, whatever the umask.
+      chmodSync(target, 0o644);
+    }
+    const tar = await tarOf(stage, names);
+    const tgz = gzipSync(tar, { level: 9 });
+    const { id, version } = pack.manifest.metadata;
+    return { tgz, pack, fileName: `${id}-${version}.tgz` };
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+async function tarOf(cwd: string, names: string[]): Promise<Buffer> {
+  const stream = create(
+    {
+      cwd,
+      portable: true,
+      noPax: true,
+      strict: true,
+      noDirRecurse: true,
+      mtime: FIXED_MTIME,
+    },
+    names,
+  );
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}

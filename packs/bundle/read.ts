@@ -1,0 +1,176 @@
+/**
+ * Reads a pack tarball into memory, refusing anything hostile before a
+ * single byte reaches a disk: traversal, absolute paths, links, devices,
+ * duplicates, oversize files and archives, too many files, gzip bombs.
+ */
+import { createGunzip } from 'node:zlib';
+import { Parser, type ReadEntry } from 'tar';
+import { PackError } from '../errors.js';
+import { withLimits, type BundleLimits } from './limits.js';
+import { checkEntryPath, rootOf } from './paths.js';
+
+/** A pack's files, keyed by posix path relative to the folder of `pack.yaml`. */
+export interface PackFiles {
+  files: Map<string, Buffer>;
+}
+
+const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
+const LINK_TYPES = new Set(['SymbolicLink', 'Link']);
+
+export async function readBundle(
+  tgz: Buffer,
+  overrides: Partial<BundleLimits> = {},
+): Promise<PackFiles> {
+  const limits = withLimits(overrides);
+  if (tgz.length > limits.maxUploadBytes) {
+    throw new PackError(
+      'bundle_too_large',
+      `bundle is ${tgz.length} bytes; the limit is ${limits.maxUploadBytes}`,
+      { details: { size: tgz.length, limit: limits.maxUploadBytes } },
+    );
+  }
+  if (tgz.length < 2 || tgz[0] !== 0x1f || tgz[1] !== 0x8b) {
+    throw new PackError('bundle_corrupt', 'bundle is not a gzip-compressed tarball');
+  }
+  const tar = await gunzipLimited(tgz, limits);
+  const entries = await parseTar(tar, limits);
+  return { files: rootOf(entries) };
+}
+
+/** Decompresses with a running count, so a bomb stops at the limit. */
+async function gunzipLimited(tgz: Buffer, limits: BundleLimits): Promise<Buffer> {
+  // Tar adds a 512-byte header per entry and pads bodies to 512 bytes.
+  const ceiling = limits.maxTotalBytes + (limits.maxFiles + 16) * 1024;
+  const gunzip = createGunzip();
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const done = new Promise<void>((resolve, reject) => {
+    gunzip.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      const error = limitError(total, tgz.length, ceiling, limits);
+      if (error) {
+        gunzip.destroy();
+        reject(error);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    gunzip.on('end', resolve);
+    gunzip.on('error', (err) =>
+      reject(new PackError('bundle_corrupt', `bundle is not valid gzip: ${err.message}`, {
+        cause: err,
+      })),
+    );
+  });
+  gunzip.end(tgz);
+  await done;
+  return Buffer.concat(chunks, total);
+}
+
+function limitError(
+  total: number,
+  compressed: number,
+  ceiling: number,
+  limits: BundleLimits,
+): PackError | undefined {
+  if (total > ceiling) {
+    return new PackError(
+      'bundle_uncompressed_too_large',
+      `bundle expands past ${limits.maxTotalBytes} bytes`,
+      { details: { limit: limits.maxTotalBytes } },
+    );
+  }
+  const ratio = total / Math.max(compressed, 1);
+  if (total > 1024 * 1024 && ratio > limits.maxRatio) {
+    return new PackError(
+      'bundle_ratio_exceeded',
+      `bundle expands more than ${limits.maxRatio} times its compressed size`,
+      { details: { limit: limits.maxRatio, compressed } },
+    );
+  }
+  return undefined;
+}
+
+interface Collected {
+  files: Map<string, Buffer>;
+  folded: Set<string>;
+  total: number;
+}
+
+function parseTar(tar: Buffer, limits: BundleLimits): Promise<Map<string, Buffer>> {
+  const state: Collected = { files: new Map(), folded: new Set(), total: 0 };
+  return new Promise((resolve, reject) => {
+    let failed: unknown;
+    const parser = new Parser({
+      strict: true,
+      onReadEntry: (entry: ReadEntry) => {
+        if (failed) {
+          entry.resume();
+          return;
+        }
+        try {
+          admitEntry(entry, state, limits);
+        } catch (err) {
+          failed = err;
+          entry.resume();
+          parser.abort(err instanceof Error ? err : new Error(String(err)));
+        }
+      },
+    });
+    parser.on('error', (err: Error) => {
+      reject(failed ?? new PackError('bundle_corrupt', `bundle is not a valid tarball: ${
+        err.message}`, { cause: err }));
+    });
+    parser.on('end', () => (failed ? reject(failed) : resolve(state.files)));
+    parser.end(tar);
+  });
+}
+
+/** Checks one entry's header; keeps its body if it is a regular file. */
+function admitEntry(entry: ReadEntry, state: Collected, limits: BundleLimits): void {
+  const raw = entry.header.path ?? entry.path;
+  const name = checkEntryPath(entry.path || raw);
+  if (LINK_TYPES.has(entry.type)) {
+    throw new PackError('bundle_link', `${name}: links are not allowed in a pack bundle`, {
+      details: { entry: name, type: entry.type },
+    });
+  }
+  if (entry.type === 'Directory') {
+    entry.resume();
+    return;
+  }
+  if (!FILE_TYPES.has(entry.type)) {
+    throw new PackError('bundle_special_file', `${name}: entry type ${entry.type} is not a ` +
+      'regular file', { details: { entry: name, type: entry.type } });
+  }
+  admitFile(name, entry.size, state, limits);
+  const chunks: Buffer[] = [];
+  entry.on('data', (chunk: Buffer) => chunks.push(chunk));
+  entry.on('end', () => state.files.set(name, Buffer.concat(chunks)));
+}
+
+function admitFile(name: string, size: number, state: Collected, limits: BundleLimits) {
+  const folded = name.toLowerCase();
+  if (state.files.has(name) || state.folded.has(folded)) {
+    throw new PackError('bundle_duplicate_entry', `${name}: appears more than once in the bundle`,
+      { details: { entry: name } });
+  }
+  if (state.files.size + 1 > limits.maxFiles) {
+    throw new PackError('bundle_too_many_files', `bundle has more than ${limits.maxFiles} files`,
+      { details: { limit: limits.maxFiles } });
+  }
+  if (size > limits.maxFileBytes) {
+    throw new PackError('bundle_file_too_large',
+      `${name}: ${size} bytes; the limit for one file is ${limits.maxFileBytes}`,
+      { details: { entry: name, size, limit: limits.maxFileBytes } });
+  }
+  state.total += size;
+  if (state.total > limits.maxTotalBytes) {
+    throw new PackError('bundle_uncompressed_too_large',
+      `bundle files add up to more than ${limits.maxTotalBytes} bytes`,
+      { details: { limit: limits.maxTotalBytes } });
+  }
+  state.folded.add(folded);
+  // Reserve the name now, so a second header for it is caught before its body.
+  state.files.set(name, Buffer.alloc(0));
+}

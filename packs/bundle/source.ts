@@ -1,0 +1,90 @@
+/**
+ * A pack source is a folder or a `.tgz`. Both end as the same in-memory
+ * file map, with the same limits, so validation never touches the disk.
+ */
+import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { PackError } from '../errors.js';
+import { withLimits, type BundleLimits } from './limits.js';
+import { readBundle, type PackFiles } from './read.js';
+
+export interface PackSource {
+  files: PackFiles;
+  /** The tarball's bytes when the source was one. */
+  tgz?: Buffer;
+  /** The folder holding pack.yaml, when the source was a folder. */
+  dir?: string;
+}
+
+/** Names that never belong in a bundle: VCS data, local state, build output. */
+export function isExcluded(name: string): boolean {
+  return name.startsWith('.') || name === 'node_modules' || name.endsWith('.tgz') ||
+    name.endsWith('.sigstore.json');
+}
+
+export async function readPackSource(path: string, limits?: Partial<BundleLimits>) {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch (err) {
+    throw new PackError('file_missing', `${path}: no such file or folder`, { cause: err });
+  }
+  if (stat.isFile()) {
+    const tgz = readFileSync(path);
+    return { files: await readBundle(tgz, limits), tgz } satisfies PackSource;
+  }
+  const dir = packRoot(path);
+  return { files: readPackDir(dir, limits), dir } satisfies PackSource;
+}
+
+/** The folder holding pack.yaml: the given one or its `pack/` subfolder. */
+export function packRoot(dir: string): string {
+  const has = (d: string) => {
+    try {
+      return statSync(join(d, 'pack.yaml')).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (has(dir)) return dir;
+  if (has(join(dir, 'pack'))) return join(dir, 'pack');
+  throw new PackError('bundle_no_manifest', `${dir}: no pack.yaml here or in ${join(dir, 'pack')}`);
+}
+
+/** Reads a pack folder; links and special files are refused, as in a tarball. */
+export function readPackDir(dir: string, overrides?: Partial<BundleLimits>): PackFiles {
+  const limits = withLimits(overrides);
+  const files = new Map<string, Buffer>();
+  let total = 0;
+  const walk = (folder: string) => {
+    for (const name of readdirSync(folder).sort()) {
+      if (isExcluded(name)) continue;
+      const full = join(folder, name);
+      const rel = relative(dir, full).split(sep).join('/');
+      const st = lstatSync(full);
+      if (st.isSymbolicLink()) {
+        throw new PackError('bundle_link', `${rel}: links are not allowed in a pack`);
+      }
+      if (st.isDirectory()) {
+        walk(full);
+        continue;
+      }
+      if (!st.isFile()) throw new PackError('bundle_special_file', `${rel}: not a regular file`);
+      if (st.size > limits.maxFileBytes) {
+        throw new PackError('bundle_file_too_large',
+          `${rel}: ${st.size} bytes; the limit for one file is ${limits.maxFileBytes}`);
+      }
+      total += st.size;
+      if (files.size + 1 > limits.maxFiles) {
+        throw new PackError('bundle_too_many_files', `pack has more than ${limits.maxFiles} files`);
+      }
+      if (total > limits.maxTotalBytes) {
+        throw new PackError('bundle_uncompressed_too_large',
+          `pack files add up to more than ${limits.maxTotalBytes} bytes`);
+      }
+      files.set(rel, readFileSync(full));
+    }
+  };
+  walk(dir);
+  return { files };
+}

@@ -1,0 +1,223 @@
+/**
+ * Validates a pack's files and loads them into typed values: the manifest,
+ * its workflows, policy fragments and JSON Schemas. Every problem is
+ * collected, each naming its file and field path, before anything fails.
+ */
+import { valid as validSemver } from 'semver';
+import type { PackFiles } from './bundle/read.js';
+import { parseJson, parseYaml } from './documents.js';
+import { isPackError, PackError, type Issue } from './errors.js';
+import type { PackManifest } from './manifest.js';
+import { toFragment, type RawFragment } from './policy/fragment.js';
+import { checkGlob } from './policy/glob.js';
+import { normalizeDecision } from './policy/decisions.js';
+import type { PolicyFragment } from './policy/types.js';
+import { checkFormat, compilePackSchema } from './schemas.js';
+import { duplicateIssues, namingIssues, poolIssues } from './validate/naming.js';
+import { workflowIssues } from './validate/workflow.js';
+import type { Workflow } from './workflow/types.js';
+
+export interface LoadedPack {
+  manifest: PackManifest;
+  workflows: Workflow[];
+  fragments: { file: string; fragment: PolicyFragment }[];
+  /** JSON Schemas by their pack schema id (`<pack_id>/<Name>`). */
+  schemas: Map<string, object>;
+}
+
+export interface ValidationResult {
+  ok: boolean;
+  issues: Issue[];
+  warnings: Issue[];
+  pack?: LoadedPack;
+}
+
+class Collector {
+  issues: Issue[] = [];
+  warnings: Issue[] = [];
+
+  /** Reads and parses one file of the pack, or records why it could not. */
+  document(files: PackFiles, path: string, from: Issue): unknown {
+    const body = files.files.get(normalize(path));
+    if (body === undefined) {
+      this.issues.push({ ...from, message: `names "${path}", which is not in the pack`,
+        rule: 'file_missing' });
+      return undefined;
+    }
+    try {
+      const text = body.toString('utf8');
+      return path.endsWith('.json') ? parseJson(text, path) : parseYaml(text, path);
+    } catch (err) {
+      if (!isPackError(err)) throw err;
+      this.issues.push(...err.issues.map((i) => ({ ...i, rule: err.code })));
+      return undefined;
+    }
+  }
+}
+
+function normalize(path: string): string {
+  return path.split('/').filter((s) => s !== '' && s !== '.').join('/');
+}
+
+export function validatePack(files: PackFiles): ValidationResult {
+  const c = new Collector();
+  const raw = c.document(files, 'pack.yaml', { file: 'pack.yaml', path: '', message: '' });
+  if (raw === undefined) return { ok: false, issues: c.issues, warnings: c.warnings };
+  const schemaIssues = checkFormat('pack', raw, 'pack.yaml');
+  if (schemaIssues.length > 0) {
+    return { ok: false, issues: schemaIssues, warnings: [] };
+  }
+  const manifest = raw as PackManifest;
+  manifestIssues(c, manifest);
+  const schemas = loadSchemas(c, files, manifest);
+  const workflows = loadWorkflows(c, files, manifest, new Set(schemas.keys()));
+  const fragments = loadFragments(c, files, manifest);
+  loadConfigOverlays(c, files, manifest);
+  const pack: LoadedPack = { manifest, workflows, fragments, schemas };
+  if (c.issues.length > 0) return { ok: false, issues: c.issues, warnings: c.warnings };
+  return { ok: true, issues: [], warnings: c.warnings, pack };
+}
+
+/** Like validatePack, but throws one PackError carrying every issue. */
+export function loadPack(files: PackFiles): LoadedPack {
+  const result = validatePack(files);
+  if (result.pack) return result.pack;
+  // A document-level attack (an alias bomb) keeps its own code.
+  const bomb = result.issues.find((i) => i.rule === 'yaml_alias_limit');
+  const first = result.issues[0];
+  const summary = first ? `${first.file}: ${first.path || '/'}: ${first.message}` : 'invalid';
+  const more = result.issues.length > 1 ? ` (and ${result.issues.length - 1} more)` : '';
+  throw new PackError(bomb ? 'yaml_alias_limit' : 'validation_failed',
+    `pack is invalid: ${summary}${more}`, { issues: result.issues });
+}
+
+function manifestIssues(c: Collector, manifest: PackManifest) {
+  const at = (path: string, message: string, rule: string) =>
+    c.issues.push({ file: 'pack.yaml', path, message, rule });
+  if (!validSemver(manifest.metadata.version)) {
+    at('/metadata/version', `"${manifest.metadata.version}" is not a semver version ` +
+      '(expected e.g. 1.2.3)', 'semver');
+  }
+  for (const field of ['minCoreVersion', 'maxCoreVersion'] as const) {
+    const v = manifest.compatibility?.[field];
+    if (v !== undefined && !validSemver(v)) {
+      at(`/compatibility/${field}`, `"${v}" is not a semver version`, 'semver');
+    }
+  }
+  c.issues.push(...namingIssues(manifest));
+  c.issues.push(...duplicateIssues(manifest.resources?.workflows ?? [], '/resources/workflows'));
+  c.issues.push(...duplicateIssues(manifest.resources?.schemas ?? [], '/resources/schemas'));
+  (manifest.tests?.policySimulations ?? []).forEach((s, i) => {
+    if (!normalizeDecision(s.expectDecision)) {
+      at(`/tests/policySimulations/${i}/expectDecision`, `"${s.expectDecision}" is not a ` +
+        'decision (expected ALLOW, DENY, REQUIRE_APPROVAL, ALLOW_WITH_CONSTRAINTS or THROTTLE)',
+        'decision');
+    }
+  });
+}
+
+function loadSchemas(c: Collector, files: PackFiles, manifest: PackManifest) {
+  const schemas = new Map<string, object>();
+  (manifest.resources?.schemas ?? []).forEach((ref, i) => {
+    const from = { file: 'pack.yaml', path: `/resources/schemas/${i}/path`, message: '' };
+    const doc = c.document(files, ref.path, from);
+    if (doc === undefined) return;
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
+      c.issues.push({ file: ref.path, path: '', message: 'a JSON Schema must be an object',
+        rule: 'schema' });
+      return;
+    }
+    try {
+      compilePackSchema(doc);
+      schemas.set(ref.id, doc);
+    } catch (err) {
+      c.issues.push({ file: ref.path, path: '', rule: 'schema',
+        message: `is not a valid JSON Schema: ${err instanceof Error ? err.message : err}` });
+    }
+  });
+  return schemas;
+}
+
+function loadWorkflows(c: Collector, files: PackFiles, manifest: PackManifest,
+  schemaIds: Set<string>): Workflow[] {
+  const workflows: Workflow[] = [];
+  (manifest.resources?.workflows ?? []).forEach((ref, i) => {
+    const from = { file: 'pack.yaml', path: `/resources/workflows/${i}/path`, message: '' };
+    const doc = c.document(files, ref.path, from);
+    if (doc === undefined) return;
+    const issues = checkFormat('workflow', doc, ref.path);
+    if (issues.length > 0) {
+      c.issues.push(...issues);
+      return;
+    }
+    const wf = doc as Workflow;
+    if (wf.id !== ref.id) {
+      c.issues.push({ file: ref.path, path: '/id', rule: 'workflow_id',
+        message: `workflow id "${wf.id}" differs from "${ref.id}" in pack.yaml` });
+    }
+    c.issues.push(...workflowIssues(wf, ref.path, schemaIds));
+    const steps = Object.fromEntries(
+      Object.entries(wf.steps).map(([key, step]) => [key, { ...step, id: key }]),
+    );
+    workflows.push({ ...wf, steps, file: ref.path });
+    warnUndeclaredTopics(c, manifest, wf, ref.path);
+  });
+  return workflows;
+}
+
+function warnUndeclaredTopics(c: Collector, manifest: PackManifest, wf: Workflow, file: string) {
+  const own = `job.${manifest.metadata.id}.`;
+  const declared = new Set((manifest.topics ?? []).map((t) => t.name));
+  for (const [key, step] of Object.entries(wf.steps)) {
+    if (step.topic && step.topic.startsWith(own) && !declared.has(step.topic)) {
+      c.warnings.push({ file, path: `/steps/${key}/topic`, rule: 'topic_undeclared',
+        message: `topic "${step.topic}" is not declared in pack.yaml topics` });
+    }
+  }
+}
+
+function loadFragments(c: Collector, files: PackFiles, manifest: PackManifest) {
+  const fragments: LoadedPack['fragments'] = [];
+  (manifest.overlays?.policy ?? []).forEach((ref, i) => {
+    const from = { file: 'pack.yaml', path: `/overlays/policy/${i}/path`, message: '' };
+    const doc = c.document(files, ref.path, from);
+    if (doc === undefined) return;
+    const issues = checkFormat('policy-fragment', doc, ref.path);
+    if (issues.length > 0) {
+      c.issues.push(...issues);
+      return;
+    }
+    const raw = doc as RawFragment;
+    globIssues(c, raw, ref.path);
+    const fragment = toFragment(raw, { packId: manifest.metadata.id, file: ref.path });
+    fragments.push({ file: ref.path, fragment });
+  });
+  return fragments;
+}
+
+function globIssues(c: Collector, raw: RawFragment, file: string) {
+  (raw.rules ?? []).forEach((rule, i) => {
+    (rule.match?.topics ?? []).forEach((glob, j) => {
+      try {
+        checkGlob(glob);
+      } catch (err) {
+        c.issues.push({ file, path: `/rules/${i}/match/topics/${j}`, rule: 'glob',
+          message: `bad topic glob: ${(err as Error).message}` });
+      }
+    });
+  });
+}
+
+function loadConfigOverlays(c: Collector, files: PackFiles, manifest: PackManifest) {
+  (manifest.overlays?.config ?? []).forEach((ref, i) => {
+    const from = { file: 'pack.yaml', path: `/overlays/config/${i}/path`, message: '' };
+    const doc = c.document(files, ref.path, from);
+    if (doc === undefined) return;
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
+      c.issues.push({ file: ref.path, path: '', rule: 'overlay',
+        message: 'a json_merge_patch overlay must be a mapping' });
+      return;
+    }
+    if (ref.key === 'pools') c.issues.push(...poolIssues(manifest.metadata.id, ref.path, doc));
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * First-match evaluation with Cordum's semantics: rules in order, the first
+ * whose every given match field holds decides; no match means `allow`.
+ */
+import { globMatch } from './glob.js';
+import type { DecisionResult, McpMatch, PolicyRequest, PolicySnapshot, Rule } from './types.js';
+
+export const DEFAULT_TENANT = 'default';
+
+/** Decides one request against a snapshot. */
+export function decide(snapshot: PolicySnapshot, request: PolicyRequest): DecisionResult {
+  const tenant = (request.tenantId || snapshot.defaultTenant || DEFAULT_TENANT).toLowerCase();
+  for (const rule of snapshot.rules) {
+    if (ruleMatches(rule, request, tenant)) return resultOf(rule, snapshot.hash);
+  }
+  return { decision: 'allow', snapshotHash: snapshot.hash };
+}
+
+function resultOf(rule: Rule, snapshotHash: string): DecisionResult {
+  const result: DecisionResult = { decision: rule.decision, ruleId: rule.id, snapshotHash };
+  if (rule.reason !== undefined) result.reason = rule.reason;
+  if (rule.constraints !== undefined) result.constraints = rule.constraints;
+  if (rule.remediations !== undefined) result.remediations = rule.remediations;
+  return result;
+}
+
+/** Why a rule did or did not match: the first field that failed, if any. */
+export function firstMismatch(rule: Rule, request: PolicyRequest, tenant: string) {
+  const m = rule.match;
+  const has = <T>(list: T[] | undefined): list is T[] => list !== undefined && list.length > 0;
+  if (has(m.tenants) && !m.tenants.some((t) => t.toLowerCase() === tenant)) return 'tenants';
+  if (has(m.topics)) {
+    const topic = request.topic;
+    if (topic === undefined || !m.topics.some((g) => globMatch(g, topic))) return 'topics';
+  }
+  if (has(m.capabilities) && !inList(m.capabilities, request.capability)) return 'capabilities';
+  if (has(m.risk_tags) && !m.risk_tags.some((t) => request.riskTags?.includes(t))) {
+    return 'risk_tags';
+  }
+  if (has(m.requires) && !m.requires.every((r) => request.requires?.includes(r))) {
+    return 'requires';
+  }
+  if (has(m.pack_ids) && !inList(m.pack_ids, request.packId)) return 'pack_ids';
+  if (has(m.actor_ids) && !inList(m.actor_ids, request.actorId)) return 'actor_ids';
+  if (has(m.actor_types) && !inList(m.actor_types, request.actorType)) return 'actor_types';
+  if (m.labels && !Object.entries(m.labels).every(([k, v]) => request.labels?.[k] === v)) {
+    return 'labels';
+  }
+  if (m.secrets_present !== undefined && m.secrets_present !== (request.secretsPresent ?? false)) {
+    return 'secrets_present';
+  }
+  if (m.mcp && !mcpMatches(m.mcp, request.mcp)) return 'mcp';
+  return undefined;
+}
+
+function ruleMatches(rule: Rule, request: PolicyRequest, tenant: string): boolean {
+  return firstMismatch(rule, request, tenant) === undefined;
+}
+
+function inList(list: string[], value: string | undefined): boolean {
+  return value !== undefined && list.includes(value);
+}
+
+/**
+ * An `mcp` block matches an MCP call that breaks its lists: a value outside
+ * a non-empty allow list, or inside a deny list. So a `deny` rule with
+ * `allow_tools: [read]` denies every other tool, and one with
+ * `deny_tools: [rm]` denies `rm`. A request with no MCP call never matches.
+ */
+function mcpMatches(m: McpMatch, call: PolicyRequest['mcp']): boolean {
+  if (!call) return false;
+  const dims: [string[] | undefined, string[] | undefined, string | undefined][] = [
+    [m.allow_servers, m.deny_servers, call.server],
+    [m.allow_tools, m.deny_tools, call.tool],
+    [m.allow_resources, m.deny_resources, call.resource],
+    [m.allow_actions, m.deny_actions, call.action],
+  ];
+  return dims.some(([allow, deny, value]) => {
+    if (value === undefined) return false;
+    if (allow && allow.length > 0 && !allow.includes(value)) return true;
+    return deny !== undefined && deny.includes(value);
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * Turns a validated policy fragment document into typed rules: decisions in
+ * canonical form, ids filled in, and the legacy `tenants` form (allow and
+ * deny topic lists) turned into ordinary rules.
+ */
+import { normalizeDecision } from './decisions.js';
+import type { Constraints, PolicyFragment, Remediation, Rule, RuleMatch } from './types.js';
+
+interface RawRule {
+  id?: string;
+  match?: RuleMatch;
+  decision: string;
+  reason?: string;
+  constraints?: Constraints;
+  remediations?: Remediation[];
+}
+
+interface RawTenant {
+  allow_topics?: string[];
+  deny_topics?: string[];
+}
+
+export interface RawFragment {
+  version?: string | number;
+  default_tenant?: string;
+  rules?: RawRule[];
+  tenants?: Record<string, RawTenant>;
+}
+
+export function toFragment(raw: RawFragment, origin: { packId?: string; file?: string }) {
+  const prefix = origin.packId ?? 'rule';
+  const rules: Rule[] = [];
+  const from = (index: number) => ({ ...origin, index });
+  (raw.rules ?? []).forEach((r, index) => {
+    const rule: Rule = {
+      id: r.id ?? `${prefix}-rule-${index + 1}`,
+      match: r.match ?? {},
+      // The schema admits only known names, so this is always defined.
+      decision: normalizeDecision(r.decision) ?? 'deny',
+      source: from(index),
+    };
+    if (r.reason !== undefined) rule.reason = r.reason;
+    if (r.constraints !== undefined) rule.constraints = r.constraints;
+    if (r.remediations !== undefined) rule.remediations = r.remediations;
+    rules.push(rule);
+  });
+  if (!raw.rules || raw.rules.length === 0) rules.push(...legacyRules(raw.tenants ?? {}, from));
+
+  const fragment: PolicyFragment = { rules };
+  if (raw.version !== undefined) fragment.version = String(raw.version);
+  if (raw.default_tenant !== undefined) fragment.default_tenant = raw.default_tenant;
+  return fragment;
+}
+
+/**
+ * Legacy form: per tenant, its deny topics come first, then its allow
+ * topics, each one rule, in tenant-name order so the result is stable.
+ */
+function legacyRules(
+  tenants: Record<string, RawTenant>,
+  from: (index: number) => Rule['source'],
+): Rule[] {
+  const rules: Rule[] = [];
+  for (const tenant of Object.keys(tenants).sort()) {
+    const t = tenants[tenant]!;
+    if (t.deny_topics && t.deny_topics.length > 0) {
+      rules.push({
+        id: `legacy-${tenant}-deny`,
+        match: { tenants: [tenant], topics: t.deny_topics },
+        decision: 'deny',
+        reason: `topic denied for tenant ${tenant}`,
+        source: from(rules.length),
+      });
+    }
+    if (t.allow_topics && t.allow_topics.length > 0) {
+      rules.push({
+        id: `legacy-${tenant}-allow`,
+        match: { tenants: [tenant], topics: t.allow_topics },
+        decision: 'allow',
+        source: from(rules.length),
+      });
+    }
+  }
+  return rules;
+}

@@ -1,0 +1,30 @@
+/**
+ * Signs a tarball as a sigstore bundle (v0.3, message signature) with a
+ * local key: no Fulcio certificate and no Rekor entry, so it works offline.
+ * The key is named in the bundle by its key id.
+ */
+import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import { bundleToJSON, toMessageSignatureBundle, type SerializedBundle } from '@sigstore/bundle';
+import { createHash } from 'node:crypto';
+import { PackError } from '../errors.js';
+import { keyIdOf } from './keys.js';
+
+export function signTarball(tgz: Buffer, privatePem: string): SerializedBundle {
+  let privateKey;
+  try {
+    privateKey = createPrivateKey(privatePem);
+  } catch (err) {
+    throw new PackError('key_invalid', 'signing key: not a PEM private key', { cause: err });
+  }
+  if (privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    throw new PackError('key_invalid', 'signing key: expected an ECDSA P-256 private key');
+  }
+  const publicPem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
+  const bundle = toMessageSignatureBundle({
+    digest: createHash('sha256').update(tgz).digest(),
+    signature: sign('sha256', tgz, privateKey),
+    keyHint: keyIdOf(publicPem),
+    certificateChain: false,
+  });
+  return bundleToJSON(bundle);
+}

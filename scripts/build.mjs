@@ -1,0 +1,30 @@
+// Bundles the CLI (and the Terraform provider, when present) with esbuild so
+// that start-up reads a few files instead of hundreds of modules.
+import { build } from 'esbuild';
+import { existsSync, rmSync } from 'node:fs';
+
+// Packages that load files next to themselves at run time stay external.
+const external = ['@electric-sql/pglite', 'pg', 'pg-native', 'cdktf', '@cdktf/*', 'playwright-core'];
+
+const entryPoints = { cordum: 'cli/main.ts' };
+if (existsSync('provider/main.ts')) entryPoints.provider = 'provider/main.ts';
+
+rmSync('dist', { recursive: true, force: true });
+await build({
+  entryPoints,
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  external,
+  logLevel: 'warning',
+  // Bundled CommonJS dependencies call require(); give ESM output one.
+  banner: {
+    js: "import { createRequire as __cordumRequire } from 'node:module';" +
+      'const require = __cordumRequire(import.meta.url);',
+  },
+  loader: { '.proto': 'text' },
+});

@@ -1,0 +1,42 @@
+/**
+ * One small interface over PostgreSQL (through `pg`) and the embedded PGlite,
+ * so the registry and the engine run the same SQL on either.
+ */
+export interface QueryResult<R> {
+  rows: R[];
+  rowCount: number;
+}
+
+/** Something that runs a parameterised SQL statement. */
+export interface Queryable {
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
+}
+
+export interface Database extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `fn` in one transaction; a throw rolls everything back. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Runs a script of several statements (migrations). */
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** A PostgreSQL connection string; when absent PGlite is used. */
+  url?: string;
+  /** The PGlite data folder (created when missing). */
+  dataDir?: string;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+/** Opens PostgreSQL when a URL is given, else PGlite in `dataDir`. */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.url) {
+    const { openPostgres } = await import('./postgres.js');
+    return openPostgres(options.url, options.poolSize ?? 10);
+  }
+  if (!options.dataDir) throw new Error('openDatabase needs a url or a dataDir');
+  const { openPglite } = await import('./pglite.js');
+  return openPglite(options.dataDir);
+}

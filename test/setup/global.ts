@@ -1,0 +1,42 @@
+/**
+ * Once per test run: a PGlite template folder (new ones take seconds to make,
+ * copies take milliseconds) and a real PostgreSQL server. The server is the
+ * one in CORDUM_TEST_DATABASE_URL when given (CI starts it), otherwise a
+ * throw-away one started here from the machine's PostgreSQL binaries.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { PGlite } from '@electric-sql/pglite';
+import { startThrowawayPostgres, type RunningPostgres } from './postgres.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgliteTemplate: string;
+    postgresUrl: string;
+  }
+}
+
+let postgres: RunningPostgres | undefined;
+let root = '';
+
+export async function setup(project: TestProject) {
+  root = mkdtempSync(join(tmpdir(), 'cordum-test-'));
+  const template = join(root, 'pglite-template');
+  const db = await PGlite.create(template);
+  await db.close();
+  project.provide('pgliteTemplate', template);
+
+  let url = process.env.CORDUM_TEST_DATABASE_URL ?? '';
+  if (!url) {
+    postgres = await startThrowawayPostgres(join(root, 'pg'));
+    url = postgres.url;
+  }
+  project.provide('postgresUrl', url);
+}
+
+export async function teardown() {
+  await postgres?.stop();
+  if (root) rmSync(root, { recursive: true, force: true });
+}

@@ -1,0 +1,275 @@
+/**
+ * The one HTTP client of the Cordum registry API (`/v1`). Every call has a
+ * timeout; a problem+json answer becomes a thrown `RegistryRequestError`
+ * with the problem's `code`, and a connection failure one with
+ * `registry_unreachable`. The token is sent only to the registry's origin.
+ */
+import type { Catalog } from '../catalog.js';
+import { DEFAULT_LIMITS } from '../bundle/limits.js';
+import type { Issue } from '../errors.js';
+import type { PackManifest } from '../manifest.js';
+
+export interface VersionUrls {
+  tarball_url: string;
+  bundle_url: string;
+}
+
+/** `POST /v1/packs` and `GET /v1/packs/{id}/resolve`. */
+export interface PublishedVersion extends VersionUrls {
+  id: string;
+  version: string;
+  sha256: string;
+  key_id: string;
+}
+
+export interface VersionSummary extends VersionUrls {
+  version: string;
+  sha256: string;
+  key_id: string;
+  size: number;
+  published_at: string;
+}
+
+/** `GET /v1/packs/{id}/versions/{version}`. */
+export interface VersionDetail extends VersionSummary {
+  id: string;
+  publisher: string;
+  manifest: PackManifest;
+}
+
+/** `GET /v1/packs/{id}`. */
+export interface PackDetail {
+  id: string;
+  publisher: string;
+  title?: string;
+  description?: string;
+  latest: string;
+  versions: VersionSummary[];
+}
+
+/** An entry of `GET /v1/packs`. */
+export type PackSummary = Pick<PackDetail, 'id' | 'publisher' | 'latest' | 'title' | 'description'>;
+
+/** An entry of `GET /v1/keys`. */
+export interface RegisteredKey {
+  key_id: string;
+  publisher: string;
+  public_key: string;
+  created_at: string;
+}
+
+/** A failed registry call, carrying the problem's code, status and issues. */
+export class RegistryRequestError extends Error {
+  override readonly name = 'RegistryRequestError';
+  readonly code: string;
+  readonly status: number | undefined;
+  readonly issues: Issue[];
+  readonly details: Record<string, unknown>;
+
+  constructor(
+    code: string,
+    message: string,
+    options: { status?: number; issues?: Issue[]; details?: Record<string, unknown>;
+      cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = options.status;
+    this.issues = options.issues ?? [];
+    this.details = options.details ?? {};
+  }
+}
+
+export interface RegistryClientOptions {
+  url: string;
+  token?: string;
+  /** Per-request timeout; default 60 s. */
+  timeoutMs?: number;
+  /** Largest download accepted; default the bundle upload limit (64 MiB). */
+  maxDownloadBytes?: number;
+}
+
+interface ProblemBody {
+  code?: unknown;
+  detail?: unknown;
+  title?: unknown;
+  issues?: unknown;
+}
+
+const seg = encodeURIComponent;
+
+export class RegistryClient {
+  readonly url: string;
+  private readonly token: string | undefined;
+  private readonly timeoutMs: number;
+  private readonly maxDownloadBytes: number;
+
+  constructor(options: RegistryClientOptions) {
+    this.url = options.url.replace(/\/+$/, '');
+    this.token = options.token;
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.maxDownloadBytes = options.maxDownloadBytes ?? DEFAULT_LIMITS.maxUploadBytes;
+  }
+
+  /** Publishes a signed tarball; `bundle` is the sigstore bundle (JSON text or value). */
+  async publish(
+    tarball: Buffer,
+    bundle: string | Buffer | object,
+    options: { publisher?: string; fileName?: string } = {},
+  ): Promise<PublishedVersion> {
+    const text = typeof bundle === 'string' || Buffer.isBuffer(bundle)
+      ? bundle.toString()
+      : JSON.stringify(bundle);
+    const name = options.fileName ?? 'pack.tgz';
+    const form = new FormData();
+    form.append('tarball', new Blob([tarball], { type: 'application/gzip' }), name);
+    form.append('bundle', new Blob([text], { type: 'application/json' }), `${name}.sigstore.json`);
+    if (options.publisher !== undefined) form.append('publisher', options.publisher);
+    return this.json<PublishedVersion>('POST', '/v1/packs', form);
+  }
+
+  listPacks(): Promise<{ packs: PackSummary[] }> {
+    return this.json('GET', '/v1/packs');
+  }
+
+  getPack(id: string): Promise<PackDetail> {
+    return this.json('GET', `/v1/packs/${seg(id)}`);
+  }
+
+  getVersion(id: string, version: string): Promise<VersionDetail> {
+    return this.json('GET', `/v1/packs/${seg(id)}/versions/${seg(version)}`);
+  }
+
+  getManifest(id: string, version: string): Promise<PackManifest> {
+    return this.json('GET', `/v1/packs/${seg(id)}/versions/${seg(version)}/manifest`);
+  }
+
+  resolve(id: string, range: string): Promise<PublishedVersion> {
+    return this.json('GET', `/v1/packs/${seg(id)}/resolve?range=${seg(range)}`);
+  }
+
+  downloadTarball(id: string, version: string): Promise<Buffer> {
+    return this.bytes(`${this.url}/v1/packs/${seg(id)}/versions/${seg(version)}/tarball`);
+  }
+
+  /** The sigstore bundle of a version, as the registry stores it. */
+  async downloadBundle(id: string, version: string): Promise<unknown> {
+    const url = `${this.url}/v1/packs/${seg(id)}/versions/${seg(version)}/bundle`;
+    return JSON.parse((await this.bytes(url)).toString('utf8')) as unknown;
+  }
+
+  /** Bytes at an absolute URL the registry handed out (tarball_url, bundle_url). */
+  fetchBytes(url: string): Promise<Buffer> {
+    return this.bytes(url);
+  }
+
+  listKeys(): Promise<{ keys: RegisteredKey[] }> {
+    return this.json('GET', '/v1/keys');
+  }
+
+  getKey(keyId: string): Promise<RegisteredKey> {
+    return this.json('GET', `/v1/keys/${seg(keyId)}`);
+  }
+
+  addKey(publicPem: string, publisher?: string): Promise<{ key_id: string; publisher: string }> {
+    const body = publisher === undefined
+      ? { public_key: publicPem }
+      : { public_key: publicPem, publisher };
+    return this.json('POST', '/v1/keys', JSON.stringify(body), 'application/json');
+  }
+
+  catalog(): Promise<Catalog> {
+    return this.json('GET', '/v1/catalog.json');
+  }
+
+  private async json<T>(
+    method: string,
+    path: string,
+    body?: FormData | string,
+    contentType?: string,
+  ): Promise<T> {
+    const res = await this.send(`${this.url}${path}`, method, body, contentType);
+    const text = (await this.read(res)).toString('utf8');
+    try {
+      return JSON.parse(text) as T;
+    } catch (err) {
+      throw new RegistryRequestError('registry_error',
+        `${method} ${path}: the registry answered ${res.status} with a body that is not JSON`,
+        { status: res.status, cause: err });
+    }
+  }
+
+  private async bytes(url: string): Promise<Buffer> {
+    return this.read(await this.send(url, 'GET'));
+  }
+
+  private async send(
+    url: string,
+    method: string,
+    body?: FormData | string,
+    contentType?: string,
+  ): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json, */*' };
+    // A URL on another origin (a mirror, a CDN) never sees the token.
+    if (this.token && new URL(url).origin === new URL(this.url).origin) {
+      headers.authorization = `Bearer ${this.token}`;
+    }
+    if (contentType) headers['content-type'] = contentType;
+
+    let res: Response;
+    try {
+      res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(this.timeoutMs),
+        redirect: 'error' });
+    } catch (err) {
+      throw unreachable(method, url, this.timeoutMs, err);
+    }
+    if (!res.ok) {
+      const text = (await this.read(res).catch(() => Buffer.alloc(0))).toString('utf8');
+      throw problemError(method, url, res, text);
+    }
+    return res;
+  }
+
+  /** Reads a body, refusing one past `maxDownloadBytes`. */
+  private async read(res: Response): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    if (!res.body) return Buffer.alloc(0);
+    for await (const chunk of res.body) {
+      size += chunk.length;
+      if (size > this.maxDownloadBytes) {
+        await res.body.cancel().catch(() => undefined);
+        throw new RegistryRequestError('registry_error',
+          `${res.url}: the answer is larger than ${this.maxDownloadBytes} bytes`);
+      }
+      chunks.push(Buffer.from(chunk));
+    }
+    return Buffer.concat(chunks);
+  }
+}
+
+function unreachable(method: string, url: string, timeoutMs: number, err: unknown) {
+  const name = err instanceof Error ? err.name : '';
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : '';
+  const why = name === 'TimeoutError'
+    ? `no answer within ${timeoutMs} ms`
+    : cause || (err instanceof Error ? err.message : String(err));
+  return new RegistryRequestError('registry_unreachable',
+    `${method} ${url}: cannot reach the registry: ${why}`, { cause: err });
+}
+
+function problemError(method: string, url: string, res: Response, text: string) {
+  let problem: ProblemBody = {};
+  try {
+    problem = JSON.parse(text) as ProblemBody;
+  } catch {
+    // Not problem+json (a proxy's error page): report the status.
+  }
+  const code = typeof problem.code === 'string' ? problem.code : 'registry_error';
+  const detail = typeof problem.detail === 'string'
+    ? problem.detail
+    : `${method} ${new URL(url).pathname} answered ${res.status} ${res.statusText}`;
+  const issues = Array.isArray(problem.issues) ? (problem.issues as Issue[]) : [];
+  return new RegistryRequestError(code, detail, { status: res.status, issues,
+    details: { status: res.status } });
+}

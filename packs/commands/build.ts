@@ -1,0 +1,26 @@
+/** `cordum pack build DIR [--out FILE]`: a reproducible `<id>-<version>.tgz`. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { runCommand } from '../../cli/output.js';
+import { buildBundle } from '../bundle/build.js';
+import { sha256Hex } from '../digest.js';
+
+export function registerBuildCommand(pack: Command): void {
+  pack
+    .command('build <dir>')
+    .description('Build a byte-for-byte reproducible tarball <id>-<version>.tgz from a pack folder')
+    .option('--out <file>', 'where to write the tarball (default: ./<id>-<version>.tgz)')
+    .option('--json', 'print the result as JSON')
+    .action((dir: string, opts: { out?: string; json?: boolean }) =>
+      runCommand(opts, async () => {
+        const built = await buildBundle(dir);
+        const out = resolve(opts.out ?? built.fileName);
+        mkdirSync(dirname(out), { recursive: true });
+        writeFileSync(out, built.tgz);
+        const m = built.pack.manifest.metadata;
+        return { id: m.id, version: m.version, file: out, sha256: sha256Hex(built.tgz),
+          size: built.tgz.length };
+      }, (r) => `built ${r.file} (${r.size} bytes, sha256 ${r.sha256})`),
+    );
+}

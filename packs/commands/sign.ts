@@ -1,0 +1,54 @@
+/** `cordum pack sign` and `cordum pack verify`: sigstore bundles over a tarball. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { runCommand } from '../../cli/output.js';
+import { parseJson } from '../documents.js';
+import { PackError } from '../errors.js';
+import { keyIdOf } from '../signing/keys.js';
+import { signTarball } from '../signing/sign.js';
+import { verifyTarball } from '../signing/verify.js';
+
+function readOrFail(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new PackError('file_missing', `${what} ${path}: cannot be read`, { cause: err });
+  }
+}
+
+export function registerSignCommands(pack: Command): void {
+  pack
+    .command('sign <tgz>')
+    .description('Sign a tarball: writes TGZ.sigstore.json over its SHA-256')
+    .requiredOption('--key <file>', 'private key (PEM), e.g. from cordum keygen')
+    .option('--out <file>', 'where to write the bundle (default: TGZ.sigstore.json)')
+    .option('--json', 'print the result as JSON')
+    .action((tgz: string, opts: { key: string; out?: string; json?: boolean }) =>
+      runCommand(opts, async () => {
+        const bytes = readOrFail(tgz, 'tarball');
+        const bundle = signTarball(bytes, readOrFail(opts.key, 'key').toString('utf8'));
+        const out = opts.out ?? `${tgz}.sigstore.json`;
+        writeFileSync(out, `${JSON.stringify(bundle, null, 2)}\n`);
+        const keyId = bundle.verificationMaterial.publicKey?.hint ?? '';
+        return { bundle: out, key_id: keyId };
+      }, (r) => `signed: wrote ${r.bundle} (key ${r.key_id})`),
+    );
+
+  pack
+    .command('verify <tgz>')
+    .description('Check a tarball against its sigstore bundle and a public key')
+    .requiredOption('--key <file>', 'public key (PEM) to trust')
+    .option('--bundle <file>', 'signature bundle (default: TGZ.sigstore.json)')
+    .option('--json', 'print the result as JSON')
+    .action((tgz: string, opts: { key: string; bundle?: string; json?: boolean }) =>
+      runCommand(opts, async () => {
+        const bundlePath = opts.bundle ?? `${tgz}.sigstore.json`;
+        const pem = readOrFail(opts.key, 'key').toString('utf8');
+        const trusted = keyIdOf(pem);
+        const bundle = parseJson(readOrFail(bundlePath, 'bundle').toString('utf8'), bundlePath);
+        const v = verifyTarball(readOrFail(tgz, 'tarball'), bundle,
+          (id) => (id === trusted ? pem : undefined));
+        return { verified: true, key_id: v.keyId, sha256: v.sha256 };
+      }, (r) => `verified: sha256 ${r.sha256} signed by key ${r.key_id}`),
+    );
+}

@@ -1,0 +1,37 @@
+/** `cordum pack validate DIR|TGZ`: every problem of a pack, at once. */
+import type { Command } from 'commander';
+import { runCommand } from '../../cli/output.js';
+import { readPackSource } from '../bundle/source.js';
+import { PackError } from '../errors.js';
+import { validatePack } from '../load.js';
+
+export function registerValidateCommand(pack: Command): void {
+  pack
+    .command('validate <source>')
+    .description('Check pack.yaml and every workflow, policy fragment and schema it names')
+    .option('--json', 'print the result as JSON')
+    .action((source: string, opts: { json?: boolean }) =>
+      runCommand(opts, async () => {
+        const { files } = await readPackSource(source);
+        const result = validatePack(files);
+        if (!result.ok || !result.pack) {
+          throw new PackError('validation_failed',
+            `${source}: ${result.issues.length} problem(s) found`, { issues: result.issues });
+        }
+        const m = result.pack.manifest;
+        return {
+          ok: true,
+          id: m.metadata.id,
+          version: m.metadata.version,
+          workflows: result.pack.workflows.map((w) => w.id),
+          rules: result.pack.fragments.reduce((n, f) => n + f.fragment.rules.length, 0),
+          schemas: [...result.pack.schemas.keys()],
+          warnings: result.warnings,
+        };
+      }, (r) => [
+        `ok ${r.id}@${r.version}: ${r.workflows.length} workflow(s), ${r.rules} rule(s), ` +
+          `${r.schemas.length} schema(s)`,
+        ...r.warnings.map((w) => `warning: ${w.file}: ${w.path}: ${w.message}`),
+      ]),
+    );
+}

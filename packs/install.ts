@@ -1,0 +1,136 @@
+/**
+ * `cordum pack install`: resolve, download, check digest and signature, and
+ * only then write anything. Every pack is fetched and verified first; the
+ * files and the lock are written last, so a failure changes nothing.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { readBundle, type PackFiles } from './bundle/read.js';
+import { writePackFiles } from './bundle/extract.js';
+import { sha256Hex } from './digest.js';
+import { PackError } from './errors.js';
+import { loadPack } from './load.js';
+import { layout, readLock, writeLock, type LockEntry, type Lockfile } from './lock.js';
+import { parseSpec } from './resolve.js';
+import { keyIdOf } from './signing/keys.js';
+import { verifyTarball } from './signing/verify.js';
+
+/** A version as the registry describes it. */
+export interface PublishedVersion {
+  id: string;
+  version: string;
+  sha256: string;
+  key_id: string;
+  tarball_url: string;
+  bundle_url: string;
+}
+
+/** What install needs of a registry (RegistryClient provides it). */
+export interface InstallRegistry {
+  resolve(id: string, range: string): Promise<PublishedVersion>;
+  getVersion(id: string, version: string): Promise<PublishedVersion>;
+  fetchBytes(url: string): Promise<Buffer>;
+  getKey(keyId: string): Promise<{ key_id: string; public_key: string }>;
+}
+
+interface Fetched {
+  entry: LockEntry;
+  id: string;
+  tgz: Buffer;
+  bundle: string;
+  keyPem: string;
+  files: PackFiles;
+}
+
+export interface InstallResult {
+  installed: { id: string; version: string; sha256: string; key_id: string; source: string }[];
+  lockfile: string;
+}
+
+export async function installPacks(options: {
+  registry: InstallRegistry;
+  project: string;
+  specs: string[];
+  progress?: (line: string) => void;
+}): Promise<InstallResult> {
+  const { registry, project, specs } = options;
+  const progress = options.progress ?? (() => undefined);
+  const lock: Lockfile = readLock(project) ?? { lockfileVersion: 1, packs: {} };
+  const fetched: Fetched[] = [];
+
+  if (specs.length === 0) {
+    if (Object.keys(lock.packs).length === 0) {
+      throw new PackError('usage', 'nothing to install: give ID@RANGE or keep a cordum.lock here');
+    }
+    for (const [id, pinned] of Object.entries(lock.packs)) {
+      progress(`checking ${id}@${pinned.version} against cordum.lock`);
+      const published = await registry.getVersion(id, pinned.version);
+      fetched.push(await fetchVerified(registry, published, pinned));
+    }
+  } else {
+    for (const spec of specs) {
+      const { id, range } = parseSpec(spec);
+      progress(`resolving ${id}@${range}`);
+      const published = await registry.resolve(id, range);
+      fetched.push(await fetchVerified(registry, published, undefined, range));
+    }
+  }
+
+  for (const f of fetched) writeInstalled(project, f);
+  for (const f of fetched) lock.packs[f.id] = f.entry;
+  writeLock(project, lock);
+  return {
+    installed: fetched.map((f) => ({ id: f.id, ...f.entry })),
+    lockfile: `${project}/cordum.lock`,
+  };
+}
+
+/** Downloads one version and proves it: digest, signer key id, signature, contents. */
+async function fetchVerified(registry: InstallRegistry, v: PublishedVersion,
+  pinned?: LockEntry, range?: string): Promise<Fetched> {
+  const label = `${v.id}@${v.version}`;
+  if (pinned && (pinned.sha256 !== v.sha256 || pinned.key_id !== v.key_id)) {
+    throw new PackError('lock_mismatch', `${label}: the registry now says sha256 ${v.sha256} ` +
+      `signed by ${v.key_id}; cordum.lock pins sha256 ${pinned.sha256} signed by ${
+        pinned.key_id}`, { details: { locked: pinned, registry: v } });
+  }
+  const tgz = await registry.fetchBytes(v.tarball_url);
+  const actual = sha256Hex(tgz);
+  const expected = pinned?.sha256 ?? v.sha256;
+  if (actual !== expected) {
+    throw new PackError('digest_mismatch', `${label}: downloaded tarball has sha256 ${actual}, ` +
+      `expected ${expected}`, { details: { expected, actual, url: v.tarball_url } });
+  }
+  const bundle = (await registry.fetchBytes(v.bundle_url)).toString('utf8');
+  const key = await registry.getKey(v.key_id);
+  if (keyIdOf(key.public_key) !== v.key_id) {
+    throw new PackError('signature_invalid', `${label}: the registry's key ${v.key_id} does not ` +
+      'hash to its id');
+  }
+  verifyTarball(tgz, JSON.parse(bundle), (id) => (id === v.key_id ? key.public_key : undefined));
+  const files = await readBundle(tgz);
+  const manifest = loadPack(files).manifest.metadata;
+  if (manifest.id !== v.id || manifest.version !== v.version) {
+    throw new PackError('lock_mismatch', `${label}: the tarball holds ${manifest.id}@${
+      manifest.version}`);
+  }
+  const entry: LockEntry = { version: v.version, sha256: actual, key_id: v.key_id,
+    source: v.tarball_url };
+  const keptRange = range ?? pinned?.range;
+  if (keptRange !== undefined) entry.range = keptRange;
+  return { entry, id: v.id, tgz, bundle, keyPem: key.public_key, files };
+}
+
+function writeInstalled(project: string, f: Fetched): void {
+  const { version, key_id } = f.entry;
+  const tgzPath = layout.tarball(project, f.id, version);
+  mkdirSync(dirname(tgzPath), { recursive: true });
+  writeFileSync(tgzPath, f.tgz);
+  writeFileSync(layout.bundle(project, f.id, version), f.bundle);
+  const keyPath = layout.key(project, key_id);
+  mkdirSync(dirname(keyPath), { recursive: true });
+  if (!existsSync(keyPath) || readFileSync(keyPath, 'utf8') !== f.keyPem) {
+    writeFileSync(keyPath, f.keyPem);
+  }
+  writePackFiles(f.files, layout.unpacked(project, f.id));
+}

@@ -4,7 +4,7 @@
  * one in CORDUM_TEST_DATABASE_URL when given (CI starts it), otherwise a
  * throw-away one started here from the machine's PostgreSQL binaries.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -23,6 +23,8 @@ let root = '';
 
 export async function setup(project: TestProject) {
   root = mkdtempSync(join(tmpdir(), 'cordum-test-'));
+  // The postgres user must be able to reach its folder inside this one.
+  chmodSync(root, 0o755);
   const template = join(root, 'pglite-template');
   const db = await PGlite.create(template);
   await db.close();

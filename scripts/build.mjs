@@ -8,6 +8,7 @@ const external = ['@electric-sql/pglite', 'pg', 'pg-native', 'cdktf', '@cdktf/*'
 
 const entryPoints = { cordum: 'cli/main.ts' };
 if (existsSync('provider/main.ts')) entryPoints.provider = 'provider/main.ts';
+entryPoints['bench/main'] = 'bench/main.ts';
 
 rmSync('dist', { recursive: true, force: true });
 await build({

@@ -85,6 +85,6 @@ describe.each(backends())('the user path on $name', (backend) => {
     });
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
-    expect((await res.json()).code).toBe('pack_not_found');
+    expect(((await res.json()) as { code: string }).code).toBe('pack_not_found');
   });
 });

@@ -1,0 +1,52 @@
+/** `cordum pack publish TGZ`: upload a signed tarball to a registry. */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { registryFrom, runCommand, type RegistryFlags } from '../../cli/output.js';
+import { PackError } from '../errors.js';
+
+interface PublishFlags extends RegistryFlags {
+  bundle?: string;
+  publisher?: string;
+  json?: boolean;
+}
+
+function readOrFail(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new PackError('file_missing', `${what} ${path}: cannot be read`, { cause: err });
+  }
+}
+
+async function publish(tgz: string, flags: PublishFlags, progress: (line: string) => void) {
+  const connection = registryFrom(flags);
+  const tarball = readOrFail(tgz, 'tarball');
+  const bundle = readOrFail(flags.bundle ?? `${tgz}.sigstore.json`, 'signature bundle');
+
+  // The client (and fetch) load only when a command talks to a registry.
+  const { RegistryClient } = await import('../client/registry.js');
+  progress(`publishing ${tgz} (${tarball.length} bytes) to ${connection.url}`);
+  const options = flags.publisher === undefined ? {} : { publisher: flags.publisher };
+  return new RegistryClient(connection).publish(tarball, bundle, options);
+}
+
+export function registerPublishCommand(pack: Command): void {
+  pack
+    .command('publish <tgz>')
+    .description('Publish a signed tarball (TGZ and TGZ.sigstore.json) to a registry')
+    .option('--bundle <file>', 'signature bundle (default: TGZ.sigstore.json)')
+    .option('--publisher <p>', 'publisher to claim a new pack id for (admin tokens only)')
+    .option('--registry <url>', 'registry URL (env CORDUM_REGISTRY)')
+    .option('--token <token>', 'registry token (env CORDUM_TOKEN)')
+    .option('--json', 'print the result as JSON')
+    .action((tgz: string, opts: PublishFlags) =>
+      runCommand(
+        opts,
+        (reporter) => publish(tgz, opts, (line) => reporter.progress(line)),
+        (r) => [
+          `published ${r.id}@${r.version} sha256 ${r.sha256} signed by key ${r.key_id}`,
+          `  ${r.tarball_url}`,
+        ],
+      ),
+    );
+}

@@ -1,0 +1,91 @@
+/**
+ * Bearer-token authentication. Routes say what they need (`requireRead`,
+ * `requireScope`); unknown routes need nothing, so they answer 404 whether
+ * or not a token came with the request.
+ */
+import type Koa from 'koa';
+import { RegistryError } from './errors.js';
+import type { RegistryDeps } from './deps.js';
+import type { RegistryState } from './state.js';
+import { findToken, hasScope, type Actor, type Scope } from './store/tokens.js';
+
+type StateMiddleware = Koa.Middleware<RegistryState>;
+
+function bearerOf(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw new RegistryError('token_invalid', 'Authorization must be `Bearer <token>`');
+  return match[1];
+}
+
+async function actorOf(deps: RegistryDeps, secret: string): Promise<Actor> {
+  const token = await findToken(deps.db, secret);
+  const now = deps.clock.now();
+  if (!token) throw new RegistryError('token_invalid', 'the token is not known to this registry');
+  if (token.revokedAt) throw new RegistryError('token_invalid', 'the token has been revoked');
+  if (token.expiresAt && token.expiresAt.getTime() <= now.getTime()) {
+    const when = token.expiresAt.toISOString();
+    throw new RegistryError('token_invalid', `the token expired at ${when}`);
+  }
+  return { tokenId: token.tokenId, publisher: token.publisher, scopes: token.scopes };
+}
+
+async function authenticate(deps: RegistryDeps, ctx: Koa.ParameterizedContext<RegistryState>) {
+  const secret = bearerOf(ctx.get('Authorization') || undefined);
+  if (secret === undefined) return undefined;
+  const actor = await actorOf(deps, secret);
+  ctx.state.actor = actor;
+  return actor;
+}
+
+/**
+ * Reads need a valid token unless the server allows anonymous reads. Every
+ * scope includes reading: `read` alone makes a read-only token.
+ */
+export function requireRead(deps: RegistryDeps): StateMiddleware {
+  return async (ctx, next) => {
+    const actor = await authenticate(deps, ctx);
+    if (!actor && !deps.anonymousRead) {
+      throw new RegistryError(
+        'unauthorized',
+        'this registry needs a token to read: send `Authorization: Bearer <token>`',
+      );
+    }
+    await next();
+  };
+}
+
+/** Writes need a token holding `scope` (or `admin`). */
+export function requireScope(deps: RegistryDeps, scope: Scope): StateMiddleware {
+  return async (ctx, next) => {
+    const actor = await authenticate(deps, ctx);
+    if (!actor) {
+      const why = `this action needs a token with the \`${scope}\` scope`;
+      throw new RegistryError('unauthorized', why);
+    }
+    if (!hasScope(actor, scope)) {
+      throw new RegistryError('forbidden', `the token has no \`${scope}\` scope`);
+    }
+    await next();
+  };
+}
+
+/** The actor of a route behind `requireScope`. */
+export function actorFrom(ctx: { state: RegistryState }): Actor {
+  const actor = ctx.state.actor;
+  if (!actor) throw new RegistryError('unauthorized', 'this action needs a token');
+  return actor;
+}
+
+/**
+ * The publisher an actor acts for: its own, or for an admin the one it
+ * names (default: its own, `default` for the bootstrap token).
+ */
+export function actingPublisher(actor: Actor, requested: string | undefined): string {
+  if (requested === undefined || requested === actor.publisher) return actor.publisher;
+  if (hasScope(actor, 'admin')) return requested;
+  throw new RegistryError(
+    'forbidden',
+    `the token acts for publisher ${actor.publisher}, not ${requested}; only an admin may`,
+  );
+}

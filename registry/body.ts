@@ -1,0 +1,62 @@
+/**
+ * Reading request bodies with a size cap that holds while the bytes arrive,
+ * not after: a body past the cap is refused with 413 and no more of it is
+ * read.
+ */
+import type { IncomingMessage } from 'node:http';
+import { parseJson } from '../packs/documents.js';
+import { RegistryError } from './errors.js';
+
+/** Refuses a body whose declared length is past `max` before reading any. */
+export function checkDeclaredLength(req: IncomingMessage, max: number, what: string): void {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > max) {
+    throw tooLarge(what, max, declared);
+  }
+}
+
+export function tooLarge(what: string, max: number, actual?: number): RegistryError {
+  const seen = actual === undefined ? '' : ` (got ${actual})`;
+  return new RegistryError('payload_too_large', `${what} is larger than ${max} bytes${seen}`, {
+    details: { limit: max },
+  });
+}
+
+/** All bytes of the request body, at most `max` of them. */
+export async function readBody(req: IncomingMessage, max: number, what: string): Promise<Buffer> {
+  checkDeclaredLength(req, max, what);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > max) {
+      req.pause();
+      throw tooLarge(what, max);
+    }
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** A JSON object body; anything else is `request_invalid`. */
+export async function readJsonObject(
+  req: IncomingMessage,
+  max: number,
+): Promise<Record<string, unknown>> {
+  const type = req.headers['content-type'] ?? '';
+  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
+    throw new RegistryError('unsupported_media_type', `expected application/json, got ${type}`);
+  }
+  const text = (await readBody(req, max, 'the request body')).toString('utf8');
+  let value: unknown;
+  try {
+    value = parseJson(text, 'request body');
+  } catch (err) {
+    throw new RegistryError('request_invalid', (err as Error).message, { cause: err });
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new RegistryError('request_invalid', 'the request body must be a JSON object');
+  }
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,66 @@
+/**
+ * `cordum registry serve`: opens storage (progress on stderr, as JSON log
+ * lines), listens, prints one line `Cordum registry listening on URL` to
+ * stdout, and closes cleanly on SIGTERM or SIGINT.
+ */
+import { resolve } from 'node:path';
+import { runCommand } from '../../cli/output.js';
+import { PackError } from '../../packs/errors.js';
+import type { ServeFlags } from '../cli.js';
+import { systemClock } from '../clock.js';
+import { jsonLogger } from '../log.js';
+import { startRegistryServer } from '../server.js';
+import { openRegistryServices } from '../wiring.js';
+
+function portOf(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new PackError('usage', `--port ${text}: expected a port number from 0 to 65535`);
+  }
+  return port;
+}
+
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((done) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', on);
+      process.off('SIGINT', on);
+      done(signal);
+    };
+    process.on('SIGTERM', on);
+    process.on('SIGINT', on);
+  });
+}
+
+export async function serve(flags: ServeFlags): Promise<void> {
+  await runCommand({}, async () => {
+    const port = portOf(flags.port);
+    const log = jsonLogger((line) => process.stderr.write(line), systemClock);
+    const stopped = untilSignal();
+    const services = await openRegistryServices({
+      dataDir: resolve(flags.data),
+      databaseUrl: process.env.DATABASE_URL || undefined,
+      bootstrapToken: process.env.CORDUM_BOOTSTRAP_TOKEN || undefined,
+      anonymousRead: flags.anonymousRead === true,
+      log,
+    });
+    let running;
+    try {
+      running = await startRegistryServer(services, {
+        port,
+        host: flags.host,
+        publicUrl: flags.publicUrl?.replace(/\/+$/, ''),
+      });
+    } catch (err) {
+      await services.close();
+      throw err;
+    }
+    process.stdout.write(`Cordum registry listening on ${running.url}\n`);
+
+    const signal = await stopped;
+    log.info('shutting down', { signal });
+    await running.close();
+    log.info('stopped', {});
+    return {};
+  }, () => []);
+}

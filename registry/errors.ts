@@ -1,0 +1,83 @@
+/**
+ * Errors of the registry. Every refusal carries a stable `code` from a closed
+ * set; `problem.ts` turns it into an `application/problem+json` answer with
+ * the status and title listed here.
+ */
+import type { Issue } from '../packs/errors.js';
+
+interface CodeInfo {
+  status: number;
+  title: string;
+}
+
+/** Every code the registry answers with, its HTTP status and short title. */
+export const REGISTRY_CODES = {
+  // requests
+  not_found: { status: 404, title: 'Not Found' },
+  method_not_allowed: { status: 405, title: 'Method Not Allowed' },
+  not_implemented: { status: 501, title: 'Not Implemented' },
+  payload_too_large: { status: 413, title: 'Payload Too Large' },
+  unsupported_media_type: { status: 415, title: 'Unsupported Media Type' },
+  request_invalid: { status: 400, title: 'Invalid Request' },
+  multipart_invalid: { status: 400, title: 'Invalid Multipart Body' },
+  part_missing: { status: 400, title: 'Missing Multipart Part' },
+  // auth
+  unauthorized: { status: 401, title: 'Unauthorized' },
+  token_invalid: { status: 401, title: 'Invalid Token' },
+  forbidden: { status: 403, title: 'Forbidden' },
+  pack_not_owned: { status: 403, title: 'Pack Owned By Another Publisher' },
+  // packs, versions, keys
+  pack_not_found: { status: 404, title: 'Pack Not Found' },
+  version_not_found: { status: 404, title: 'Version Not Found' },
+  version_exists: { status: 409, title: 'Version Already Published' },
+  key_not_found: { status: 404, title: 'Key Not Found' },
+  key_exists: { status: 409, title: 'Key Already Registered' },
+  key_invalid: { status: 422, title: 'Invalid Public Key' },
+  publisher_invalid: { status: 422, title: 'Invalid Publisher' },
+  // checks of a published pack (codes of packs/errors.ts)
+  validation_failed: { status: 422, title: 'Pack Validation Failed' },
+  digest_mismatch: { status: 422, title: 'Digest Mismatch' },
+  signature_missing: { status: 422, title: 'Signature Missing' },
+  signature_invalid: { status: 422, title: 'Signature Invalid' },
+  signature_unknown_key: { status: 403, title: 'Signing Key Not Registered' },
+  semver_invalid: { status: 400, title: 'Invalid Semver' },
+  range_unsatisfied: { status: 404, title: 'No Version Satisfies The Range' },
+  bundle_invalid: { status: 422, title: 'Invalid Pack Bundle' },
+  bundle_too_large: { status: 413, title: 'Pack Bundle Too Large' },
+  // storage
+  blob_corrupt: { status: 500, title: 'Stored Blob Corrupt' },
+  blob_missing: { status: 500, title: 'Stored Blob Missing' },
+  internal: { status: 500, title: 'Internal Error' },
+} as const satisfies Record<string, CodeInfo>;
+
+export type RegistryErrorCode = keyof typeof REGISTRY_CODES;
+
+export function isRegistryCode(code: string): code is RegistryErrorCode {
+  return Object.hasOwn(REGISTRY_CODES, code);
+}
+
+export class RegistryError extends Error {
+  override readonly name = 'RegistryError';
+  readonly code: RegistryErrorCode;
+  readonly issues: Issue[];
+  readonly details: Record<string, unknown>;
+
+  constructor(
+    code: RegistryErrorCode,
+    message: string,
+    options: { issues?: Issue[]; details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.issues = options.issues ?? [];
+    this.details = options.details ?? {};
+  }
+
+  get status(): number {
+    return REGISTRY_CODES[this.code].status;
+  }
+}
+
+export function isRegistryError(err: unknown): err is RegistryError {
+  return err instanceof RegistryError;
+}

@@ -1,0 +1,91 @@
+/**
+ * A marketplace search as typed values, parsed once from the URL's query
+ * string (the URL holds the whole search, so a search can be shared).
+ */
+export const SORT_ORDERS = ['relevance', 'name', 'newest', 'installs'] as const;
+export type SortOrder = (typeof SORT_ORDERS)[number];
+
+export const SORT_LABELS: Record<SortOrder, string> = {
+  relevance: 'Best match',
+  name: 'Name',
+  newest: 'Newest',
+  installs: 'Most installed',
+};
+
+export interface SearchQuery {
+  /** What was typed, as typed (shown back in the box). */
+  text: string;
+  capability?: string;
+  riskTag?: string;
+  publisher?: string;
+  license?: string;
+  /** Only packs of publishers an admin has verified. */
+  verified: boolean;
+  sort: SortOrder;
+  /** 1-based. */
+  page: number;
+  perPage: number;
+}
+
+export const PER_PAGE = 24;
+const MAX_PAGE = 10_000;
+const MAX_TEXT = 200;
+const MAX_WORDS = 8;
+
+type QueryValue = string | string[] | undefined;
+
+function one(value: QueryValue, max = MAX_TEXT): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  const trimmed = first?.trim().slice(0, max);
+  return trimmed ? trimmed : undefined;
+}
+
+/** Reads a search from query parameters; anything unknown or malformed falls back. */
+export function parseSearch(params: Record<string, QueryValue>): SearchQuery {
+  const text = one(params.q) ?? '';
+  const sortParam = one(params.sort);
+  const defaultSort: SortOrder = text ? 'relevance' : 'name';
+  const sort = SORT_ORDERS.find((s) => s === sortParam) ?? defaultSort;
+  const page = Number.parseInt(one(params.page) ?? '1', 10);
+  const query: SearchQuery = {
+    text,
+    verified: one(params.verified) === '1',
+    sort,
+    page: Number.isFinite(page) && page >= 1 ? Math.min(page, MAX_PAGE) : 1,
+    perPage: PER_PAGE,
+  };
+  const capability = one(params.capability);
+  const riskTag = one(params.risk);
+  const publisher = one(params.publisher);
+  const license = one(params.license);
+  if (capability) query.capability = capability;
+  if (riskTag) query.riskTag = riskTag;
+  if (publisher) query.publisher = publisher;
+  if (license) query.license = license;
+  return query;
+}
+
+/** The query string of a search (only what differs from the defaults), without `?`. */
+export function searchParams(query: SearchQuery, overrides: Partial<SearchQuery> = {}): string {
+  const q = { ...query, ...overrides };
+  const out = new URLSearchParams();
+  if (q.text) out.set('q', q.text);
+  if (q.capability) out.set('capability', q.capability);
+  if (q.riskTag) out.set('risk', q.riskTag);
+  if (q.publisher) out.set('publisher', q.publisher);
+  if (q.license) out.set('license', q.license);
+  if (q.verified) out.set('verified', '1');
+  if (q.sort !== (q.text ? 'relevance' : 'name')) out.set('sort', q.sort);
+  if (q.page > 1) out.set('page', String(q.page));
+  return out.toString();
+}
+
+/**
+ * The words of a search as a `to_tsquery` text: each word a prefix match
+ * (results show while the last word is half typed), all words required.
+ * Words hold only letters and digits, so no tsquery syntax gets through.
+ */
+export function tsQueryText(text: string): string {
+  const words = text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0);
+  return words.slice(0, MAX_WORDS).map((w) => `${w}:*`).join(' & ');
+}

@@ -1,0 +1,24 @@
+/**
+ * Download counts per version, for "most installed". The tarball route
+ * calls `recordDownload` once per successful download.
+ */
+import type { Queryable } from '../../../storage/database.js';
+
+export async function recordDownload(db: Queryable, packId: string, version: string) {
+  await db.query(
+    `INSERT INTO registry_downloads (pack_id, version, downloads) VALUES ($1, $2, 1)
+     ON CONFLICT (pack_id, version) DO UPDATE
+       SET downloads = registry_downloads.downloads + 1`,
+    [packId, version],
+  );
+}
+
+/** Downloads of each version of a pack (versions never downloaded are absent). */
+export async function versionDownloads(db: Queryable, packId: string):
+  Promise<Map<string, number>> {
+  const { rows } = await db.query<{ version: string; downloads: unknown }>(
+    'SELECT version, downloads FROM registry_downloads WHERE pack_id = $1',
+    [packId],
+  );
+  return new Map(rows.map((r) => [r.version, Number(r.downloads)]));
+}

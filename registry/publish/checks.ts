@@ -1,0 +1,118 @@
+/**
+ * Every check a publish passes before anything is stored, in this order:
+ * the bundle's safety limits, validation, the signed digest against the
+ * tarball, the signature with a key of the pack's owner, the caller's right
+ * to publish for that owner, and that id@version is new. All checks live
+ * here, none in the route or the commit.
+ */
+import { readBundle } from '../../packs/bundle/read.js';
+import { parseJson } from '../../packs/documents.js';
+import { isPackError } from '../../packs/errors.js';
+import { loadPack } from '../../packs/load.js';
+import type { PackManifest } from '../../packs/manifest.js';
+import { verifyTarball, bundleKeyId } from '../../packs/signing/verify.js';
+import type { Queryable } from '../../storage/database.js';
+import { actingPublisher } from '../auth.js';
+import type { RegistryDeps } from '../deps.js';
+import { RegistryError } from '../errors.js';
+import { findKey } from '../store/keys.js';
+import { findPackOwner, findVersion } from '../store/packs.js';
+import { hasScope, type Actor } from '../store/tokens.js';
+import type { PublishForm } from './multipart.js';
+
+/** A publish that passed every check, ready to store. */
+export interface CheckedPublish {
+  packId: string;
+  version: string;
+  sha256: string;
+  keyId: string;
+  /** The publisher that owns the pack id, or will on this first publish. */
+  owner: string;
+  manifest: PackManifest;
+  bundle: unknown;
+  tarball: Buffer;
+}
+
+/** Who owns (or will own) `packId`: its owner, else the caller's publisher. */
+async function ownerOf(db: Queryable, packId: string, actor: Actor, requested?: string) {
+  const existing = await findPackOwner(db, packId);
+  if (existing !== undefined) return existing;
+  return actingPublisher(actor, requested);
+}
+
+/** The owner's key a bundle names, so only that key may verify. */
+async function ownerKeyPem(db: Queryable, bundle: unknown, owner: string) {
+  let keyId: string;
+  try {
+    keyId = bundleKeyId(bundle);
+  } catch {
+    // A malformed bundle is reported by verifyTarball with its own code.
+    return () => undefined;
+  }
+  const key = await findKey(db, keyId);
+  const pem = key && key.publisher === owner ? key.public_key : undefined;
+  return (id: string) => (id === keyId ? pem : undefined);
+}
+
+function verifyWithOwnerKey(
+  tarball: Buffer,
+  bundle: unknown,
+  findOwnerKey: (keyId: string) => string | undefined,
+  owner: string,
+) {
+  try {
+    return verifyTarball(tarball, bundle, findOwnerKey);
+  } catch (err) {
+    if (!isPackError(err) || err.code !== 'signature_unknown_key') throw err;
+    const keyId = String(err.details.keyId ?? '');
+    throw new RegistryError(
+      'signature_unknown_key',
+      `the tarball is signed by key ${keyId}, which is not registered to publisher ${owner}`,
+      { details: { keyId, publisher: owner }, cause: err },
+    );
+  }
+}
+
+function assertMayPublishFor(actor: Actor, owner: string, packId: string, requested?: string) {
+  const admin = hasScope(actor, 'admin');
+  if ((admin && (requested === undefined || requested === owner)) || actor.publisher === owner) {
+    return;
+  }
+  const acting = requested ?? actor.publisher;
+  throw new RegistryError(
+    'pack_not_owned',
+    `pack ${packId} belongs to publisher ${owner}; this token acts for ${acting}`,
+  );
+}
+
+export async function checkPublish(
+  deps: RegistryDeps,
+  form: PublishForm,
+  actor: Actor,
+): Promise<CheckedPublish> {
+  const files = await readBundle(form.tarball, deps.bundleLimits);
+  const pack = loadPack(files);
+  const { id: packId, version } = pack.manifest.metadata;
+
+  const bundle = parseJson(form.bundle.toString('utf8'), 'bundle');
+  const owner = await ownerOf(deps.db, packId, actor, form.publisher);
+  const findOwnerKey = await ownerKeyPem(deps.db, bundle, owner);
+  const { keyId, sha256 } = verifyWithOwnerKey(form.tarball, bundle, findOwnerKey, owner);
+  assertMayPublishFor(actor, owner, packId, form.publisher);
+
+  if (await findVersion(deps.db, packId, version)) {
+    throw new RegistryError('version_exists', `${packId}@${version} is already published`, {
+      details: { id: packId, version },
+    });
+  }
+  return {
+    packId,
+    version,
+    sha256,
+    keyId,
+    owner,
+    manifest: pack.manifest,
+    bundle,
+    tarball: form.tarball,
+  };
+}

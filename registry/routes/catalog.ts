@@ -1,0 +1,25 @@
+/**
+ * `GET /v1/catalog.json`: the catalog a Cordum gateway reads, one entry per
+ * pack at its latest version, with absolute tarball URLs.
+ */
+import { catalogEntry, type Catalog } from '../../packs/catalog.js';
+import { requireRead } from '../auth.js';
+import { listVersions } from '../store/packs.js';
+import { packUrls } from '../urls.js';
+import { byPack, latestRecord } from '../views.js';
+import type { RouteGroup } from './index.js';
+
+export const catalogRoutes: RouteGroup = (router, deps) => {
+  router.get('/v1/catalog.json', requireRead(deps), async (ctx) => {
+    const records = await listVersions(deps.db);
+    const packs = [...byPack(records).values()].map((list) => {
+      const latest = latestRecord(list);
+      const url = packUrls(deps.baseUrl, latest.packId, latest.version).tarball_url;
+      return catalogEntry(latest.manifest, { url, sha256: latest.sha256 });
+    });
+    // The newest publish dates the catalog, so an unchanged one reads the same.
+    const newest = records.map((r) => r.publishedAt).sort().at(-1);
+    const catalog: Catalog = { updated_at: newest ?? deps.clock.now().toISOString(), packs };
+    ctx.body = catalog;
+  });
+};

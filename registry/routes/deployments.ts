@@ -1,0 +1,125 @@
+/**
+ * Deployments: a named environment running a set of packs, each pinned by
+ * a semver range and resolved to one published, unyanked version.
+ * `PUT /v1/deployments/:name` (`{ tenant?, description?, packs: [{ id,
+ * range, version? }] }`; a given `version` must satisfy its range and is
+ * used as is, so an apply gets exactly what its plan showed), `GET`, `DELETE`,
+ * `GET /v1/deployments`. Each change bumps `generation`, which the engine
+ * watches. Writes need an admin token.
+ */
+import semver from 'semver';
+import { resolveRange } from '../../packs/resolve.js';
+import { requireRead, requireScope } from '../auth.js';
+import { readJsonObject } from '../body.js';
+import { deploymentSnapshot } from '../deployment_snapshot.js';
+import type { RegistryDeps } from '../deps.js';
+import { RegistryError } from '../errors.js';
+import type { RegistryContext } from '../state.js';
+import {
+  deleteDeployment,
+  findDeployment,
+  listDeployments,
+  listPolicyBundles,
+  saveDeployment,
+  type DeploymentPack,
+  type DeploymentRecord,
+} from '../store/deployments.js';
+import { yankedVersions } from '../store/yanks.js';
+import type { RouteGroup } from './index.js';
+import { param, versionsOf } from './params.js';
+
+const NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
+
+export function deploymentName(ctx: RegistryContext): string {
+  const name = param(ctx, 'name');
+  if (!NAME.test(name)) throw new RegistryError('request_invalid', `"${name}" is not a deployment name`);
+  return name;
+}
+
+export async function deploymentOf(deps: RegistryDeps, name: string): Promise<DeploymentRecord> {
+  const found = await findDeployment(deps.db, name);
+  if (!found) throw new RegistryError('not_found', `no deployment ${name} in this registry`);
+  return found;
+}
+
+interface PackRequest {
+  id: string;
+  range: string;
+  version?: string;
+}
+
+function packRequests(value: unknown): PackRequest[] {
+  if (!Array.isArray(value)) throw new RegistryError('request_invalid', '`packs` must be a list');
+  const seen = new Set<string>();
+  return value.map((p, i) => {
+    const entry = (p ?? {}) as Record<string, unknown>;
+    if (typeof entry.id !== 'string' || typeof entry.range !== 'string') {
+      throw new RegistryError('request_invalid', `packs[${i}] needs string \`id\` and \`range\``);
+    }
+    if (seen.has(entry.id)) {
+      throw new RegistryError('request_invalid', `packs[${i}]: pack ${entry.id} is listed twice`);
+    }
+    seen.add(entry.id);
+    const out: PackRequest = { id: entry.id, range: entry.range };
+    if (typeof entry.version === 'string') out.version = entry.version;
+    return out;
+  });
+}
+
+async function resolvePack(deps: RegistryDeps, p: PackRequest): Promise<DeploymentPack> {
+  const yanked = await yankedVersions(deps.db, p.id);
+  const records = (await versionsOf(deps.db, p.id)).filter((r) => !yanked.has(r.version));
+  const version = p.version ?? resolveRange(records.map((r) => r.version), p.range, p.id);
+  const record = records.find((r) => r.version === version);
+  if (!record || !semver.satisfies(version, p.range)) {
+    throw new RegistryError('range_unsatisfied', `${p.id}@${version} is not an unyanked version in "${p.range}"`);
+  }
+  return { id: p.id, range: p.range, version, sha256: record.sha256, key_id: record.keyId };
+}
+
+/** Recomputes the snapshot of a deployment and stores it with its packs. */
+export async function storeDeployment(
+  deps: RegistryDeps,
+  d: Pick<DeploymentRecord, 'name' | 'tenant' | 'description' | 'packs'>,
+): Promise<DeploymentRecord> {
+  const bundles = await listPolicyBundles(deps.db, d.name);
+  const snapshot = await deploymentSnapshot(deps, d.packs, bundles);
+  await saveDeployment(deps.db, { ...d, snapshot_hash: snapshot.hash }, deps.clock.now());
+  return deploymentOf(deps, d.name);
+}
+
+export const deploymentRoutes: RouteGroup = (router, deps) => {
+  router.get('/v1/deployments', requireRead(deps), async (ctx) => {
+    ctx.body = { deployments: await listDeployments(deps.db) };
+  });
+
+  router.get('/v1/deployments/:name', requireRead(deps), async (ctx) => {
+    ctx.body = await deploymentOf(deps, deploymentName(ctx));
+  });
+
+  router.put('/v1/deployments/:name', requireScope(deps, 'admin'), async (ctx) => {
+    const name = deploymentName(ctx);
+    const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
+    const requests = packRequests(body.packs);
+    const packs: DeploymentPack[] = [];
+    for (const p of requests) packs.push(await resolvePack(deps, p));
+    const tenant = typeof body.tenant === 'string' && body.tenant ? body.tenant : 'default';
+    const description = typeof body.description === 'string' ? body.description : '';
+    const saved = await storeDeployment(deps, { name, tenant, description, packs });
+    deps.log.info('deployment saved', {
+      request_id: ctx.state.requestId,
+      deployment: name,
+      generation: saved.generation,
+    });
+    ctx.body = saved;
+  });
+
+  router.delete('/v1/deployments/:name', requireScope(deps, 'admin'), async (ctx) => {
+    const name = deploymentName(ctx);
+    if (!(await deleteDeployment(deps.db, name))) {
+      throw new RegistryError('not_found', `no deployment ${name} in this registry`);
+    }
+    deps.log.info('deployment deleted', { request_id: ctx.state.requestId, deployment: name });
+    ctx.status = 204;
+  });
+};

@@ -1,0 +1,56 @@
+/**
+ * Publisher keys: `GET /v1/keys`, `POST /v1/keys` (`{ public_key,
+ * publisher? }`), `GET /v1/keys/:keyId`. A key verifies only packs of the
+ * publisher it is registered to.
+ */
+import { canonicalPublicPem, keyIdOf } from '../../packs/signing/keys.js';
+import { actingPublisher, actorFrom, requireRead, requireScope } from '../auth.js';
+import { readJsonObject } from '../body.js';
+import { RegistryError } from '../errors.js';
+import { findKey, insertKey, listKeys } from '../store/keys.js';
+import { ensurePublisher } from '../store/publishers.js';
+import type { RouteGroup } from './index.js';
+import { param } from './params.js';
+
+function stringField(body: Record<string, unknown>, name: string, required: boolean) {
+  const value = body[name];
+  if (value === undefined && !required) return undefined;
+  if (typeof value !== 'string' || value === '') {
+    throw new RegistryError('request_invalid', `\`${name}\` must be a non-empty string`);
+  }
+  return value;
+}
+
+export const keyRoutes: RouteGroup = (router, deps) => {
+  router.get('/v1/keys', requireRead(deps), async (ctx) => {
+    ctx.body = { keys: await listKeys(deps.db) };
+  });
+
+  router.get('/v1/keys/:keyId', requireRead(deps), async (ctx) => {
+    const keyId = param(ctx, 'keyId');
+    const key = await findKey(deps.db, keyId);
+    if (!key) throw new RegistryError('key_not_found', `no key ${keyId} in this registry`);
+    ctx.body = key;
+  });
+
+  router.post('/v1/keys', requireScope(deps, 'keys'), async (ctx) => {
+    const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
+    const pem = stringField(body, 'public_key', true)!;
+    const publisher = actingPublisher(actorFrom(ctx), stringField(body, 'publisher', false));
+
+    const publicPem = canonicalPublicPem(pem);
+    const keyId = keyIdOf(publicPem);
+    const now = deps.clock.now();
+    await ensurePublisher(deps.db, publisher, now);
+    if (!(await insertKey(deps.db, { keyId, publisher, publicPem }, now))) {
+      const existing = await findKey(deps.db, keyId);
+      throw new RegistryError('key_exists', `key ${keyId} is already registered`, {
+        details: { key_id: keyId, publisher: existing?.publisher },
+      });
+    }
+
+    deps.log.info('key registered', { request_id: ctx.state.requestId, key_id: keyId, publisher });
+    ctx.status = 201;
+    ctx.body = { key_id: keyId, publisher };
+  });
+};

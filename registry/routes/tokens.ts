@@ -1,0 +1,104 @@
+/**
+ * Registry tokens as objects: `POST /v1/tokens` (`{ name, scopes,
+ * expires_at?, publisher? }`, admin only) answers the secret once;
+ * `GET /v1/tokens/:id` shows a live token without it; `DELETE
+ * /v1/tokens/:id` revokes it. Only the SHA-256 of a secret is stored.
+ */
+import { actingPublisher, actorFrom, requireScope } from '../auth.js';
+import { readJsonObject } from '../body.js';
+import { RegistryError } from '../errors.js';
+import type { RegistryDeps } from '../deps.js';
+import type { RegistryContext } from '../state.js';
+import { isoTime, optionalTime } from '../store/rows.js';
+import { createToken, revokeToken, SCOPES, type Scope } from '../store/tokens.js';
+import type { RouteGroup } from './index.js';
+import { param } from './params.js';
+
+interface TokenRow {
+  id: string;
+  label: string | null;
+  publisher: string;
+  scopes: unknown;
+  created_at: unknown;
+  expires_at: unknown;
+}
+
+function view(row: TokenRow) {
+  const expires = optionalTime(row.expires_at);
+  return {
+    id: row.id,
+    name: row.label ?? '',
+    publisher: row.publisher,
+    scopes: Array.isArray(row.scopes) ? row.scopes : [],
+    expires_at: expires ? expires.toISOString() : null,
+    created_at: isoTime(row.created_at),
+  };
+}
+
+async function liveToken(deps: RegistryDeps, ctx: RegistryContext) {
+  const id = param(ctx, 'id');
+  const { rows } = await deps.db.query<TokenRow>(
+    `SELECT id, label, publisher, scopes, created_at, expires_at FROM registry_tokens
+      WHERE id = $1 AND revoked_at IS NULL`,
+    [id],
+  );
+  if (!rows[0]) throw new RegistryError('not_found', `no live token ${id} in this registry`);
+  return rows[0];
+}
+
+function parseScopes(value: unknown): Scope[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new RegistryError('request_invalid', `\`scopes\` must list some of ${SCOPES.join(', ')}`);
+  }
+  for (const s of value) {
+    if (!SCOPES.includes(s as Scope)) {
+      throw new RegistryError('request_invalid', `unknown scope ${JSON.stringify(s)}`);
+    }
+  }
+  return [...new Set(value as Scope[])];
+}
+
+function parseExpiry(value: unknown, now: Date): Date | undefined {
+  if (value === undefined || value === null) return undefined;
+  const at = typeof value === 'string' ? new Date(value) : new Date(NaN);
+  if (Number.isNaN(at.getTime())) {
+    throw new RegistryError('request_invalid', '`expires_at` must be an RFC 3339 time');
+  }
+  if (at.getTime() <= now.getTime()) {
+    throw new RegistryError('request_invalid', '`expires_at` is in the past');
+  }
+  return at;
+}
+
+export const tokenRoutes: RouteGroup = (router, deps) => {
+  router.post('/v1/tokens', requireScope(deps, 'admin'), async (ctx) => {
+    const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
+    if (typeof body.name !== 'string' || body.name === '') {
+      throw new RegistryError('request_invalid', '`name` must be a non-empty string');
+    }
+    const requested = typeof body.publisher === 'string' ? body.publisher : undefined;
+    const publisher = actingPublisher(actorFrom(ctx), requested);
+    const now = deps.clock.now();
+    const expiresAt = parseExpiry(body.expires_at, now);
+    const made = await createToken(
+      deps.db,
+      { publisher, scopes: parseScopes(body.scopes), label: body.name, ...(expiresAt ? { expiresAt } : {}) },
+      now,
+    );
+    deps.log.info('token created', { request_id: ctx.state.requestId, id: made.id });
+    ctx.params.id = made.id;
+    ctx.status = 201;
+    ctx.body = { ...view(await liveToken(deps, ctx)), token: made.secret };
+  });
+
+  router.get('/v1/tokens/:id', requireScope(deps, 'admin'), async (ctx) => {
+    ctx.body = view(await liveToken(deps, ctx));
+  });
+
+  router.delete('/v1/tokens/:id', requireScope(deps, 'admin'), async (ctx) => {
+    const row = await liveToken(deps, ctx);
+    await revokeToken(deps.db, row.id, deps.clock.now());
+    deps.log.info('token revoked', { request_id: ctx.state.requestId, id: row.id });
+    ctx.status = 204;
+  });
+};

@@ -1,0 +1,59 @@
+/**
+ * One published version: its record, manifest, tarball and signature
+ * bundle. The tarball is re-hashed on every read (by the blob store) and
+ * refused with `blob_corrupt` when it changed on disk.
+ */
+import { requireRead } from '../auth.js';
+import type { RegistryDeps } from '../deps.js';
+import { RegistryError } from '../errors.js';
+import type { RegistryContext } from '../state.js';
+import { findBundle, findVersion, type VersionRecord } from '../store/packs.js';
+import { versionSummary } from '../views.js';
+import type { RouteGroup } from './index.js';
+import { param } from './params.js';
+
+const BASE = '/v1/packs/:id/versions/:version';
+
+async function versionFrom(deps: RegistryDeps, ctx: RegistryContext): Promise<VersionRecord> {
+  const id = param(ctx, 'id');
+  const version = param(ctx, 'version');
+  ctx.state.packId = id;
+  ctx.state.version = version;
+  const record = await findVersion(deps.db, id, version);
+  if (!record) {
+    throw new RegistryError('version_not_found', `${id}@${version} is not published here`);
+  }
+  return record;
+}
+
+export const versionRoutes: RouteGroup = (router, deps) => {
+  router.get(BASE, requireRead(deps), async (ctx) => {
+    const record = await versionFrom(deps, ctx);
+    ctx.body = {
+      id: record.packId,
+      publisher: record.publisher,
+      ...versionSummary(deps.baseUrl, record),
+      manifest: record.manifest,
+    };
+  });
+
+  router.get(`${BASE}/manifest`, requireRead(deps), async (ctx) => {
+    ctx.body = (await versionFrom(deps, ctx)).manifest;
+  });
+
+  router.get(`${BASE}/tarball`, requireRead(deps), async (ctx) => {
+    const record = await versionFrom(deps, ctx);
+    const bytes = await deps.blobs.get(record.sha256);
+    ctx.set('Content-Disposition', `attachment; filename="${record.packId}-${record.version}.tgz"`);
+    ctx.set('ETag', `"sha256:${record.sha256}"`);
+    ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
+    ctx.type = 'application/gzip';
+    ctx.body = bytes;
+  });
+
+  router.get(`${BASE}/bundle`, requireRead(deps), async (ctx) => {
+    const record = await versionFrom(deps, ctx);
+    ctx.type = 'application/json';
+    ctx.body = await findBundle(deps.db, record.packId, record.version);
+  });
+};

@@ -1,0 +1,63 @@
+/**
+ * Yanking: `GET|PUT /v1/packs/:id/versions/:version/yank` (`{ yanked,
+ * reason? }`). A yanked version is never deleted: it stays downloadable by
+ * its exact version, deployments stop resolving to it, and un-yanking
+ * restores it. Needs the `publish` scope for the pack's own publisher.
+ */
+import { actingPublisher, actorFrom, requireRead, requireScope } from '../auth.js';
+import { readJsonObject } from '../body.js';
+import { RegistryError } from '../errors.js';
+import type { RegistryContext } from '../state.js';
+import { findVersion } from '../store/packs.js';
+import { findYank, setYank } from '../store/yanks.js';
+import type { RegistryDeps } from '../deps.js';
+import type { RouteGroup } from './index.js';
+import { param } from './params.js';
+
+const PATH = '/v1/packs/:id/versions/:version/yank';
+
+async function target(deps: RegistryDeps, ctx: RegistryContext) {
+  const id = param(ctx, 'id');
+  const version = param(ctx, 'version');
+  ctx.state.packId = id;
+  ctx.state.version = version;
+  const record = await findVersion(deps.db, id, version);
+  if (!record) throw new RegistryError('version_not_found', `${id}@${version} is not published here`);
+  return record;
+}
+
+async function status(deps: RegistryDeps, id: string, version: string) {
+  const yank = await findYank(deps.db, id, version);
+  return {
+    id,
+    version,
+    yanked: yank !== undefined,
+    yanked_at: yank?.yanked_at ?? null,
+    reason: yank?.reason ?? null,
+  };
+}
+
+export const yankRoutes: RouteGroup = (router, deps) => {
+  router.get(PATH, requireRead(deps), async (ctx) => {
+    const record = await target(deps, ctx);
+    ctx.body = await status(deps, record.packId, record.version);
+  });
+
+  router.put(PATH, requireScope(deps, 'publish'), async (ctx) => {
+    const record = await target(deps, ctx);
+    actingPublisher(actorFrom(ctx), record.publisher);
+    const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
+    if (typeof body.yanked !== 'boolean') {
+      throw new RegistryError('request_invalid', '`yanked` must be true or false');
+    }
+    const reason = typeof body.reason === 'string' ? body.reason : null;
+    const yank = body.yanked ? { reason, now: deps.clock.now() } : null;
+    await setYank(deps.db, record.packId, record.version, yank);
+    deps.log.info(body.yanked ? 'version yanked' : 'version restored', {
+      request_id: ctx.state.requestId,
+      pack_id: record.packId,
+      version: record.version,
+    });
+    ctx.body = await status(deps, record.packId, record.version);
+  });
+};

@@ -1,0 +1,16 @@
+/** The per-request state the registry's middleware share, and its router type. */
+import type Koa from 'koa';
+import type { Router, RouterContext } from '@koa/router';
+import type { Actor } from './store/tokens.js';
+
+export interface RegistryState {
+  requestId: string;
+  /** Set by the auth middleware when the request carried a valid token. */
+  actor?: Actor;
+  /** Pack and version a route worked on, for the access log. */
+  packId?: string;
+  version?: string;
+}
+
+export type RegistryContext = RouterContext<RegistryState, Koa.DefaultContext>;
+export type RegistryRouter = Router<RegistryState, Koa.DefaultContext>;

@@ -1,0 +1,111 @@
+/**
+ * API tokens. Only the SHA-256 of a token is stored; the secret itself is
+ * shown once, when it is made.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Queryable } from '../../storage/database.js';
+import { sha256Hex } from '../../packs/digest.js';
+import { ensurePublisher } from './publishers.js';
+import { optionalTime } from './rows.js';
+
+/** What a token may do; `admin` may do everything, for any publisher. */
+export type Scope = 'read' | 'publish' | 'keys' | 'admin';
+
+export const SCOPES: readonly Scope[] = ['read', 'publish', 'keys', 'admin'];
+
+export const DEFAULT_PUBLISHER = 'default';
+
+/** The caller a valid token stands for. */
+export interface Actor {
+  tokenId: string;
+  publisher: string;
+  scopes: Scope[];
+}
+
+export interface TokenRecord extends Actor {
+  expiresAt?: Date;
+  revokedAt?: Date;
+}
+
+export function hashToken(secret: string): string {
+  return sha256Hex(secret);
+}
+
+export function hasScope(actor: Actor, scope: Scope): boolean {
+  return actor.scopes.includes('admin') || actor.scopes.includes(scope);
+}
+
+export interface NewToken {
+  publisher: string;
+  scopes: Scope[];
+  label?: string;
+  expiresAt?: Date;
+  /** The secret to store; a random one is made when absent. */
+  secret?: string;
+}
+
+/**
+ * Stores a token (and its publisher when new). With a given `secret` that
+ * is already stored, nothing changes: the bootstrap token is made this way
+ * on every start.
+ */
+export async function createToken(
+  db: Queryable,
+  token: NewToken,
+  now: Date,
+): Promise<{ id: string; secret: string; created: boolean }> {
+  const secret = token.secret ?? `cordum_${randomBytes(32).toString('base64url')}`;
+  const id = `tok_${randomBytes(8).toString('hex')}`;
+  await ensurePublisher(db, token.publisher, now);
+  const result = await db.query(
+    `INSERT INTO registry_tokens
+       (id, token_hash, publisher, scopes, label, created_at, expires_at)
+     VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7)
+     ON CONFLICT (token_hash) DO NOTHING`,
+    [
+      id,
+      hashToken(secret),
+      token.publisher,
+      JSON.stringify(token.scopes),
+      token.label ?? null,
+      now,
+      token.expiresAt ?? null,
+    ],
+  );
+  return { id, secret, created: result.rowCount === 1 };
+}
+
+interface TokenRow {
+  id: string;
+  publisher: string;
+  scopes: unknown;
+  expires_at: unknown;
+  revoked_at: unknown;
+}
+
+export async function findToken(db: Queryable, secret: string): Promise<TokenRecord | undefined> {
+  const { rows } = await db.query<TokenRow>(
+    `SELECT id, publisher, scopes, expires_at, revoked_at
+       FROM registry_tokens WHERE token_hash = $1`,
+    [hashToken(secret)],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  const scopes = Array.isArray(row.scopes)
+    ? row.scopes.filter((s): s is Scope => SCOPES.includes(s as Scope))
+    : [];
+  const record: TokenRecord = { tokenId: row.id, publisher: row.publisher, scopes };
+  const expiresAt = optionalTime(row.expires_at);
+  const revokedAt = optionalTime(row.revoked_at);
+  if (expiresAt) record.expiresAt = expiresAt;
+  if (revokedAt) record.revokedAt = revokedAt;
+  return record;
+}
+
+export async function revokeToken(db: Queryable, id: string, now: Date): Promise<boolean> {
+  const result = await db.query(
+    'UPDATE registry_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL',
+    [id, now],
+  );
+  return result.rowCount === 1;
+}

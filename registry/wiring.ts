@@ -1,0 +1,66 @@
+/**
+ * The one place the registry's real seams are built: the database (PGlite
+ * in `<data>/db`, or PostgreSQL when a URL is given), migrations, the
+ * bootstrap admin token, and the file-system blob store in `<data>/blobs`.
+ */
+import { join } from 'node:path';
+import { DEFAULT_LIMITS } from '../packs/bundle/limits.js';
+import { openDatabase } from '../storage/database.js';
+import { migrate } from '../storage/migrate.js';
+import { FsBlobStore } from './blobs/fs.js';
+import { systemClock, type Clock } from './clock.js';
+import { DEFAULT_UPLOAD_LIMITS, type RegistryDeps } from './deps.js';
+import type { Logger } from './log.js';
+import { REGISTRY_COMPONENT, registryMigrations } from './migrations.js';
+import { createToken, DEFAULT_PUBLISHER } from './store/tokens.js';
+
+export interface RegistryOptions {
+  dataDir: string;
+  /** PostgreSQL connection string (`DATABASE_URL`); PGlite when absent. */
+  databaseUrl?: string;
+  /** An admin token to create when it is not stored yet. */
+  bootstrapToken?: string;
+  anonymousRead?: boolean;
+  log: Logger;
+  clock?: Clock;
+}
+
+/** Everything but the base URL, which is known once the server listens. */
+export type RegistryServices = Omit<RegistryDeps, 'baseUrl'> & { close(): Promise<void> };
+
+export async function openRegistryServices(options: RegistryOptions): Promise<RegistryServices> {
+  const { log } = options;
+  const clock = options.clock ?? systemClock;
+  const where = options.databaseUrl ? 'PostgreSQL' : join(options.dataDir, 'db');
+  log.info('opening database', {
+    database: where,
+    note: options.databaseUrl ? undefined : 'a new PGlite database takes a few seconds',
+  });
+  const db = options.databaseUrl
+    ? await openDatabase({ url: options.databaseUrl })
+    : await openDatabase({ dataDir: join(options.dataDir, 'db') });
+  try {
+    const applied = await migrate(db, REGISTRY_COMPONENT, registryMigrations);
+    log.info('database ready', { database: db.kind, migrations_applied: applied });
+    if (options.bootstrapToken) {
+      const token = { publisher: DEFAULT_PUBLISHER, scopes: ['admin' as const],
+        label: 'bootstrap', secret: options.bootstrapToken };
+      const { created } = await createToken(db, token, clock.now());
+      log.info(created ? 'bootstrap token created' : 'bootstrap token already stored', {});
+    }
+    const blobs = await FsBlobStore.open(join(options.dataDir, 'blobs'), clock.now());
+    return {
+      db,
+      blobs,
+      clock,
+      log,
+      anonymousRead: options.anonymousRead ?? false,
+      uploadLimits: DEFAULT_UPLOAD_LIMITS,
+      bundleLimits: DEFAULT_LIMITS,
+      close: () => db.close(),
+    };
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The real `cordum registry serve` process on a free loopback port, driven
+ * through the real CLI (`registry key add`, `pack publish`), on PGlite and
+ * on PostgreSQL (DATABASE_URL).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends, type Backend } from '../helpers/databases.js';
+import { CLI, ROOT, cordum, json } from '../helpers/cli.js';
+import { sha256Hex } from '../../packs/digest.js';
+import { generateKeyPair } from '../../packs/signing/keys.js';
+import { signedFixture } from './helpers.js';
+
+interface Served {
+  child: ChildProcess;
+  url: string;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+const TOKEN = 'e2e-bootstrap-token';
+
+function serve(db: { url?: string; dataDir: string }): Promise<Served> {
+  const env: NodeJS.ProcessEnv = { ...process.env, CORDUM_BOOTSTRAP_TOKEN: TOKEN };
+  if (db.url) env.DATABASE_URL = db.url;
+  else delete env.DATABASE_URL;
+  const child = spawn(process.execPath, [CLI, 'registry', 'serve', '--port', '0',
+    '--host', '127.0.0.1', '--data', db.dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (c) => (err += c));
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  return new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`no listening line in 60 s:\n${err}`)), 60_000);
+    child.stdout!.on('data', (c) => {
+      out += c;
+      const m = /^Cordum registry listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        ok({ child, url: m[1]!, stdout: () => out, stderr: () => err, exited });
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      fail(new Error(`registry exited with ${code}:\n${err}`));
+    });
+  });
+}
+
+async function stop(served: Served): Promise<number | null> {
+  if (served.child.exitCode === null) served.child.kill('SIGTERM');
+  return served.exited;
+}
+
+describe.each(backends())('cordum registry serve ($name)', (backend: Backend) => {
+  let db: { url?: string; dataDir: string };
+  let served: Served;
+  const work = mkdtempSync(join(tmpdir(), 'cordum-reg-e2e-'));
+  const key = generateKeyPair();
+
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, 'dist', 'cordum.js'))) {
+      throw new Error('dist/cordum.js is missing: run `npm run build` before the e2e suites');
+    }
+    db = await backend.fresh();
+    served = await serve(db);
+  });
+  afterAll(async () => {
+    if (served) await stop(served);
+    rmSync(work, { recursive: true, force: true });
+    if (db) rmSync(db.dataDir, { recursive: true, force: true });
+  });
+
+  it('registers a key and publishes through the CLI, refusing a re-publish', async () => {
+    writeFileSync(join(work, 'cordum.pub'), key.publicPem);
+    const env = { CORDUM_REGISTRY: served.url, CORDUM_TOKEN: TOKEN };
+    const added = json(await cordum(['registry', 'key', 'add', join(work, 'cordum.pub'),
+      '--json'], { env }));
+    expect(added).toEqual({ key_id: key.keyId, publisher: 'default' });
+
+    const pack = await signedFixture('hello-pack', key);
+    const tgz = join(work, 'hello-pack-0.1.0.tgz');
+    writeFileSync(tgz, pack.tgz);
+    writeFileSync(`${tgz}.sigstore.json`, JSON.stringify(pack.bundle));
+    const flags = ['--registry', served.url, '--token', TOKEN];
+    const published = json(await cordum(['pack', 'publish', tgz, ...flags, '--json']));
+    expect(published).toMatchObject({ id: 'hello-pack', version: '0.1.0',
+      sha256: sha256Hex(pack.tgz), key_id: key.keyId,
+      tarball_url: `${served.url}/v1/packs/hello-pack/versions/0.1.0/tarball` });
+
+    const again = await cordum(['pack', 'publish', tgz, ...flags]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^error\[version_exists\]: hello-pack@0\.1\.0 is already/m);
+
+    const res = await fetch(`${served.url}/v1/catalog.json`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    const catalog = (await res.json()) as { packs: { id: string; sha256: string }[] };
+    expect(catalog.packs.map((p) => [p.id, p.sha256])).toEqual([
+      ['hello-pack', sha256Hex(pack.tgz)],
+    ]);
+  });
+
+  it('reports an unreachable registry with a stable code', async () => {
+    const r = await cordum(['registry', 'key', 'add', join(work, 'cordum.pub'),
+      '--registry', 'http://127.0.0.1:9', '--token', TOKEN]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error\[registry_unreachable\]/m);
+  });
+
+  it('prints one line on stdout, JSON logs on stderr, and stops cleanly on SIGTERM', async () => {
+    expect(await stop(served)).toBe(0);
+    expect(served.stdout()).toBe(`Cordum registry listening on ${served.url}\n`);
+    const lines = served.stderr().trim().split('\n');
+    const logs = lines.map((l) => JSON.parse(l) as { msg: string; level: string });
+    expect(logs.map((l) => l.msg)).toEqual(expect.arrayContaining([
+      'opening database', 'database ready', 'bootstrap token created', 'pack published',
+      'shutting down', 'stopped',
+    ]));
+    expect(served.stderr()).not.toContain(TOKEN);
+  });
+
+  it('starts again on the same data, keeping packs and the bootstrap token', async () => {
+    served = await serve(db);
+    const res = await fetch(`${served.url}/v1/packs/hello-pack`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { latest: string }).latest).toBe('0.1.0');
+    expect(served.stderr()).toContain('bootstrap token already stored');
+    const tokens = served.stderr().match(/"bootstrap token/g) ?? [];
+    expect(tokens).toHaveLength(1);
+  });
+});

@@ -1,21 +1,12 @@
 /** `cordum pack publish TGZ`: upload a signed tarball to a registry. */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { registryFrom, runCommand, type RegistryFlags } from '../../cli/output.js';
-import { PackError } from '../errors.js';
+import { readOrFail } from './files.js';
 
 interface PublishFlags extends RegistryFlags {
   bundle?: string;
   publisher?: string;
   json?: boolean;
-}
-
-function readOrFail(path: string, what: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new PackError('file_missing', `${what} ${path}: cannot be read`, { cause: err });
-  }
 }
 
 async function publish(tgz: string, flags: PublishFlags, progress: (line: string) => void) {

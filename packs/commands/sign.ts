@@ -1,20 +1,12 @@
 /** `cordum pack sign` and `cordum pack verify`: sigstore bundles over a tarball. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { readOrFail } from './files.js';
 import { runCommand } from '../../cli/output.js';
 import { parseJson } from '../documents.js';
-import { PackError } from '../errors.js';
 import { keyIdOf } from '../signing/keys.js';
 import { signTarball } from '../signing/sign.js';
 import { verifyTarball } from '../signing/verify.js';
-
-function readOrFail(path: string, what: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new PackError('file_missing', `${what} ${path}: cannot be read`, { cause: err });
-  }
-}
 
 export function registerSignCommands(pack: Command): void {
   pack

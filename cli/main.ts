@@ -15,15 +15,16 @@ const program = new Command('cordum')
   .showHelpAfterError()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
+// commander copies this to commands registered after it: set it first. Its own usage
+// errors exit 2, like other CLIs; help and version exit 0.
+program.exitOverride((err) => {
+  process.exit(err.exitCode === 0 ? 0 : 2);
+});
+
 registerKeygenCommand(program);
 registerPackCommands(program);
 registerRegistryCommands(program);
 registerEngineCommands(program);
 registerProviderCommands(program);
-
-program.exitOverride((err) => {
-  // commander's own usage errors exit 2, like other CLIs; help and version exit 0.
-  process.exit(err.exitCode === 0 ? 0 : 2);
-});
 
 await program.parseAsync(process.argv);

@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { readBundle, type PackFiles } from './bundle/read.js';
 import { writePackFiles } from './bundle/extract.js';
 import { sha256Hex } from './digest.js';
+import { parseJson } from './documents.js';
 import { PackError } from './errors.js';
 import { loadPack } from './load.js';
 import { layout, readLock, writeLock, type LockEntry, type Lockfile } from './lock.js';
@@ -107,7 +108,7 @@ async function fetchVerified(registry: InstallRegistry, v: PublishedVersion,
     throw new PackError('signature_invalid', `${label}: the registry's key ${v.key_id} does not ` +
       'hash to its id');
   }
-  verifyTarball(tgz, JSON.parse(bundle), (id) => (id === v.key_id ? key.public_key : undefined));
+  verifyTarball(tgz, parseJson(bundle, `${label} signature bundle`), (id) => (id === v.key_id ? key.public_key : undefined));
   const files = await readBundle(tgz);
   const manifest = loadPack(files).manifest.metadata;
   if (manifest.id !== v.id || manifest.version !== v.version) {

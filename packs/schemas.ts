@@ -88,5 +88,8 @@ export function compilePackSchema(schema: object): ValidateFunction {
   }
   // Compile without registering by `$id`, so two packs may reuse an id.
   const { $id: _id, ...anonymous } = schema as { $id?: unknown };
-  return ajv.compile(anonymous);
+  const validate = ajv.compile(anonymous);
+  // ajv caches every compiled schema; a long-running registry must not keep them all.
+  ajv.removeSchema(anonymous);
+  return validate;
 }

@@ -94,11 +94,13 @@ function limitError(
 interface Collected {
   files: Map<string, Buffer>;
   folded: Set<string>;
+  /** Case-folded folders that some file lives in. */
+  folders: Set<string>;
   total: number;
 }
 
 function parseTar(tar: Buffer, limits: BundleLimits): Promise<Map<string, Buffer>> {
-  const state: Collected = { files: new Map(), folded: new Set(), total: 0 };
+  const state: Collected = { files: new Map(), folded: new Set(), folders: new Set(), total: 0 };
   return new Promise((resolve, reject) => {
     let failed: unknown;
     const parser = new Parser({
@@ -129,6 +131,11 @@ function parseTar(tar: Buffer, limits: BundleLimits): Promise<Map<string, Buffer
 /** Checks one entry's header; keeps its body if it is a regular file. */
 function admitEntry(entry: ReadEntry, state: Collected, limits: BundleLimits): void {
   const raw = entry.header.path ?? entry.path;
+  // `tar -C dir .` starts with a `./` entry for the root itself: nothing to keep.
+  if (entry.type === 'Directory' && isRootFolder(entry.path || raw)) {
+    entry.resume();
+    return;
+  }
   const name = checkEntryPath(entry.path || raw);
   if (LINK_TYPES.has(entry.type)) {
     throw new PackError('bundle_link', `${name}: links are not allowed in a pack bundle`, {
@@ -149,12 +156,28 @@ function admitEntry(entry: ReadEntry, state: Collected, limits: BundleLimits): v
   entry.on('end', () => state.files.set(name, Buffer.concat(chunks)));
 }
 
+/** `.`, `./`, `.//.`: the archive's own root, as a relative name. */
+function isRootFolder(path: string): boolean {
+  return path.startsWith('.') && path.split('/').every((s) => s === '' || s === '.');
+}
+
+/** `x` and `x/y` cannot both be files: no disk could hold them both. */
+function assertNoFolderClash(name: string, folded: string, state: Collected): void {
+  const parents = folded.split('/').slice(0, -1).map((_, i, all) => all.slice(0, i + 1).join('/'));
+  if (state.folders.has(folded) || parents.some((p) => state.folded.has(p))) {
+    throw new PackError('bundle_duplicate_entry', `${name}: is both a file and a folder in the ` +
+      'bundle', { details: { entry: name } });
+  }
+  for (const p of parents) state.folders.add(p);
+}
+
 function admitFile(name: string, size: number, state: Collected, limits: BundleLimits) {
   const folded = name.toLowerCase();
   if (state.files.has(name) || state.folded.has(folded)) {
     throw new PackError('bundle_duplicate_entry', `${name}: appears more than once in the bundle`,
       { details: { entry: name } });
   }
+  assertNoFolderClash(name, folded, state);
   if (state.files.size + 1 > limits.maxFiles) {
     throw new PackError('bundle_too_many_files', `bundle has more than ${limits.maxFiles} files`,
       { details: { limit: limits.maxFiles } });

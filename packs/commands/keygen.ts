@@ -1,5 +1,5 @@
 /** `cordum keygen --out DIR`: a P-256 key pair for signing packs. */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runCommand } from '../../cli/output.js';
@@ -24,6 +24,8 @@ export function registerKeygenCommand(program: Command): void {
         const pair = generateKeyPair();
         mkdirSync(dir, { recursive: true });
         writeFileSync(keyPath, pair.privatePem, { mode: 0o600 });
+        // `mode` applies only to new files; a replaced key must not stay readable.
+        chmodSync(keyPath, 0o600);
         writeFileSync(pubPath, pair.publicPem, { mode: 0o644 });
         return { private_key: keyPath, public_key: pubPath, key_id: pair.keyId };
       }, (r) => [`wrote ${r.private_key} and ${r.public_key}`, `key id ${r.key_id}`]),

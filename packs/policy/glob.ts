@@ -1,17 +1,99 @@
 /**
  * Topic globs with the semantics of Go's `path.Match`, which Cordum uses:
  * `*` matches any run of characters except `/`, `?` one such character,
- * `[...]` a class (`^` negates, `a-z` ranges, `\` escapes).
+ * `[...]` a class (`^` negates, `a-z` ranges, `\` escapes), which, as in Go,
+ * may match `/`. A character is a code point, as Go's is a rune.
  */
 export class GlobError extends Error {
   override readonly name = 'GlobError';
 }
 
+/**
+ * Go's algorithm, step for step: the pattern is cut into chunks at stars;
+ * each chunk is matched at the leftmost place the star before it can reach,
+ * never revisited. That keeps matching linear in the name, and gives Go's
+ * answer even where a backtracking matcher would differ (a class matching
+ * `/` after a star).
+ */
 export function globMatch(pattern: string, name: string): boolean {
-  return matchAt(pattern, 0, name, 0);
+  let pi = 0;
+  let si = 0;
+  while (pi < pattern.length) {
+    const star = pattern[pi] === '*';
+    while (pattern[pi] === '*') pi++;
+    const end = chunkEnd(pattern, pi);
+    const last = end === pattern.length;
+    // A trailing star takes the rest of the name, unless it holds a '/'.
+    if (star && pi === end) return !name.slice(si).includes('/');
+
+    const here = matchChunk(pattern, pi, end, name, si);
+    if (here >= 0 && (here === name.length || !last)) {
+      pi = end;
+      si = here;
+      continue;
+    }
+    const skipped = star ? skipToChunk(pattern, pi, end, name, si, last) : -1;
+    if (skipped < 0) return false;
+    pi = end;
+    si = skipped;
+  }
+  return si === name.length;
 }
 
-/** Throws a GlobError when the pattern is malformed (an unclosed class). */
+/** Where the star before a chunk lets it match: past one more non-'/' character each try. */
+function skipToChunk(p: string, pi: number, end: number, s: string, si: number,
+  last: boolean): number {
+  for (let i = si; i < s.length && s[i] !== '/'; i += width(s, i)) {
+    const t = matchChunk(p, pi, end, s, i + width(s, i));
+    if (t >= 0 && (!last || t === s.length)) return t;
+  }
+  return -1;
+}
+
+/** The end of the chunk starting at `start`: the next star outside a class. */
+function chunkEnd(p: string, start: number): number {
+  let inClass = false;
+  for (let i = start; i < p.length; i++) {
+    if (p[i] === '\\') i++;
+    else if (p[i] === '[') inClass = true;
+    else if (p[i] === ']') inClass = false;
+    else if (p[i] === '*' && !inClass) return i;
+  }
+  return p.length;
+}
+
+/** Matches one chunk (no stars) at `si`; the index after it, or -1. */
+function matchChunk(p: string, pi: number, end: number, s: string, si: number): number {
+  while (pi < end) {
+    if (si >= s.length) return -1;
+    const c = p[pi];
+    if (c === '[') {
+      // Unlike `*` and `?`, a class may match '/', as in Go.
+      const cls = parseClass(p, pi);
+      const cp = s.codePointAt(si)!;
+      if (!cls || cls.ranges.some(([lo, hi]) => lo <= cp && cp <= hi) === cls.negated) return -1;
+      pi = cls.end + 1;
+      si += width(s, si);
+    } else if (c === '?') {
+      if (s[si] === '/') return -1;
+      pi++;
+      si += width(s, si);
+    } else {
+      if (c === '\\') pi++;
+      if (pi >= end || p[pi] !== s[si]) return -1;
+      pi++;
+      si++;
+    }
+  }
+  return si;
+}
+
+/** `?` and a class take one character, as Go takes one rune: a whole code point. */
+function width(s: string, i: number): number {
+  return (s.codePointAt(i) ?? 0) > 0xffff ? 2 : 1;
+}
+
+/** Throws a GlobError when the pattern is malformed, where Go's path.Match says ErrBadPattern. */
 export function checkGlob(pattern: string): void {
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
@@ -19,74 +101,51 @@ export function checkGlob(pattern: string): void {
       if (i + 1 >= pattern.length) throw new GlobError(`pattern ends with an escape: ${pattern}`);
       i++;
     } else if (c === '[') {
-      const end = classEnd(pattern, i);
-      if (end < 0) throw new GlobError(`unclosed [ in pattern: ${pattern}`);
-      i = end;
+      const cls = parseClass(pattern, i);
+      if (!cls) throw new GlobError(`malformed or unclosed [ in pattern: ${pattern}`);
+      i = cls.end;
     }
   }
 }
 
-function matchAt(p: string, pi: number, s: string, si: number): boolean {
-  while (pi < p.length) {
-    const c = p[pi]!;
-    if (c === '*') {
-      // Collapse runs of stars, then try every split that does not cross '/'.
-      while (p[pi] === '*') pi++;
-      if (pi === p.length) return !s.slice(si).includes('/');
-      for (let k = si; k <= s.length; k++) {
-        if (matchAt(p, pi, s, k)) return true;
-        if (s[k] === '/') return false;
-      }
-      return false;
-    }
-    if (si >= s.length) return false;
-    if (c === '?') {
-      if (s[si] === '/') return false;
-    } else if (c === '[') {
-      const end = classEnd(p, pi);
-      if (end < 0 || s[si] === '/' || !classHas(p.slice(pi + 1, end), s[si]!)) return false;
-      pi = end;
-    } else if (c === '\\') {
-      pi++;
-      if (p[pi] !== s[si]) return false;
-    } else if (c !== s[si]) {
-      return false;
-    }
-    pi++;
-    si++;
-  }
-  return si === s.length;
+interface CharClass {
+  /** Index of the closing `]`. */
+  end: number;
+  negated: boolean;
+  /** Inclusive code point ranges. */
+  ranges: [number, number][];
 }
 
-function classEnd(p: string, start: number): number {
+/**
+ * Parses the class opening at `start` with Go's grammar: an optional `^`,
+ * then one or more `c` or `lo-hi`, where a bare `-` or `]` is not a
+ * character (escape it). Returns undefined for a malformed class.
+ */
+function parseClass(p: string, start: number): CharClass | undefined {
   let i = start + 1;
-  if (p[i] === '^') i++;
-  if (p[i] === ']') i++;
-  for (; i < p.length; i++) {
+  const negated = p[i] === '^';
+  if (negated) i++;
+  const ranges: [number, number][] = [];
+  // Reads one possibly escaped class character; undefined when there is none.
+  const char = (): number | undefined => {
+    if (i >= p.length || p[i] === '-' || p[i] === ']') return undefined;
     if (p[i] === '\\') i++;
-    else if (p[i] === ']') return i;
-  }
-  return -1;
-}
-
-function classHas(body: string, ch: string): boolean {
-  let negate = false;
-  let i = 0;
-  if (body[0] === '^') {
-    negate = true;
-    i = 1;
-  }
-  let found = false;
-  while (i < body.length) {
-    let lo = body[i]!;
-    if (lo === '\\') lo = body[++i] ?? '';
+    const cp = p.codePointAt(i);
+    if (cp === undefined) return undefined;
+    i += cp > 0xffff ? 2 : 1;
+    return cp;
+  };
+  while (!(p[i] === ']' && ranges.length > 0)) {
+    const lo = char();
+    if (lo === undefined) return undefined;
     let hi = lo;
-    if (body[i + 1] === '-' && i + 2 < body.length) {
-      hi = body[i + 2] === '\\' ? body[i + 3] ?? '' : body[i + 2]!;
-      i += body[i + 2] === '\\' ? 3 : 2;
+    if (p[i] === '-') {
+      i++;
+      const upper = char();
+      if (upper === undefined) return undefined;
+      hi = upper;
     }
-    if (ch >= lo && ch <= hi) found = true;
-    i++;
+    ranges.push([lo, hi]);
   }
-  return found !== negate;
+  return { end: i, negated, ranges };
 }

@@ -1,0 +1,251 @@
+/**
+ * The real `cordum` CLI, spawned: keygen, pack validate, build, sign,
+ * verify and test, each with its output, exit code and `--json` form.
+ */
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildBundle } from '../../packs/bundle/build.js';
+import { sha256Hex } from '../../packs/digest.js';
+import { keyIdOf } from '../../packs/signing/keys.js';
+import { cordum, cordumJson, ensureBuilt } from './helpers/cli.js';
+import { copyPack, edit, realPack } from './helpers/packs.js';
+import { tgzOf } from './helpers/tar.js';
+
+const temp = (label: string) => mkdtempSync(join(tmpdir(), `cordum-cli-${label}-`));
+
+beforeAll(() => {
+  ensureBuilt();
+}, 180_000);
+
+describe('cordum keygen', () => {
+  it('writes a private key (0600) and a public key, and prints the key id', () => {
+    const dir = temp('keys');
+    const run = cordum(['keygen', '--out', dir]);
+    expect(run.status).toBe(0);
+    const pub = readFileSync(join(dir, 'cordum.pub'), 'utf8');
+    expect(readFileSync(join(dir, 'cordum.key'), 'utf8')).toMatch(/BEGIN PRIVATE KEY/);
+    expect(statSync(join(dir, 'cordum.key')).mode & 0o777).toBe(0o600);
+    expect(run.stdout).toContain(`key id ${keyIdOf(pub)}`);
+  });
+
+  it('refuses to overwrite a key pair without --force', () => {
+    const dir = temp('keys');
+    const first = cordumJson<{ key_id: string }>(['keygen', '--out', dir]);
+    expect(first.status).toBe(0);
+    const again = cordum(['keygen', '--out', dir]);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/^error\[key_exists\]: /);
+    expect(keyIdOf(readFileSync(join(dir, 'cordum.pub'), 'utf8'))).toBe(first.json.key_id);
+
+    const forced = cordumJson<{ key_id: string }>(['keygen', '--out', dir, '--force']);
+    expect(forced.status).toBe(0);
+    expect(forced.json.key_id).not.toBe(first.json.key_id);
+  });
+});
+
+describe('cordum pack validate', () => {
+  it('passes a real pack', () => {
+    const run = cordum(['pack', 'validate', realPack('slack')]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe('ok slack@0.1.0: 2 workflow(s), 2 rule(s), 2 schema(s)\n');
+    expect(run.stderr).toBe('');
+  });
+
+  it('describes a real pack as JSON', () => {
+    const run = cordumJson(['pack', 'validate', realPack('hello-pack')]);
+    expect(run.status).toBe(0);
+    expect(run.json).toEqual({ ok: true, id: 'hello-pack', version: '0.1.0',
+      workflows: ['hello-pack.echo'], rules: 1,
+      schemas: ['hello-pack/HelloInput', 'hello-pack/HelloOutput'], warnings: [] });
+  });
+
+  it('fails a broken pack, naming file and path on stderr', () => {
+    const dir = copyPack('hello-pack');
+    edit(dir, 'workflows/echo.yaml', '    id: echo\n', '    id: echo2\n');
+    edit(dir, 'pack.yaml', 'version: 0.1.0', 'version: "0.1"');
+    const run = cordum(['pack', 'validate', dir]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('error[validation_failed]: ');
+    expect(run.stderr).toContain('2 problem(s) found');
+    expect(run.stderr).toMatch(/^ {2}workflows\/echo\.yaml: \/steps\/echo\/id: step id "echo2"/m);
+    expect(run.stderr).toMatch(/^ {2}pack\.yaml: \/metadata\/version: "0\.1" is not a semver/m);
+  });
+
+  it('fails a broken pack as JSON with the code and every issue', () => {
+    const dir = copyPack('demo-guardrails');
+    edit(dir, 'overlays/policy.fragment.yaml', '- job.demo-guardrails.safe', '- "job.["');
+    const run = cordumJson<{ ok: boolean; error: { code: string; issues: unknown[] } }>(
+      ['pack', 'validate', dir]);
+    expect(run.status).toBe(1);
+    expect(run.json).toEqual({ ok: false, error: {
+      code: 'validation_failed',
+      message: expect.stringContaining('1 problem(s) found'),
+      issues: [{ file: 'overlays/policy.fragment.yaml', path: '/rules/2/match/topics/0',
+        rule: 'glob', message: expect.stringContaining('job.[') }],
+    } });
+  });
+
+  it('reads a .tgz too, and refuses a hostile one with its code', () => {
+    const dir = temp('tgz');
+    const hostile = join(dir, 'hostile.tgz');
+    writeFileSync(hostile, tgzOf([{ name: 'pack.yaml', body: 'kind: Pack\n' },
+      { name: '../../escape.sh', body: 'rm -rf /' }]));
+    const run = cordumJson<{ ok: boolean; error: { code: string } }>(
+      ['pack', 'validate', hostile]);
+    expect(run.status).toBe(1);
+    expect(run.json).toMatchObject({ ok: false, error: { code: 'bundle_path_traversal' } });
+  });
+
+  it('says which source is missing', () => {
+    const run = cordum(['pack', 'validate', join(temp('none'), 'nothing-here')]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^error\[file_missing\]: .*nothing-here/);
+  });
+
+  it('exits non-zero on a usage error', () => {
+    const run = cordum(['pack', 'validate']);
+    // cli/main.ts means 2 here, but its exitOverride is set after the subcommands exist.
+    expect(run.status).not.toBe(0);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain("missing required argument 'source'");
+  });
+});
+
+describe('cordum pack build, sign and verify', () => {
+  let work: string;
+  let tgzPath: string;
+  let keys: string;
+  let otherKeys: string;
+
+  beforeAll(() => {
+    work = temp('release');
+    keys = join(work, 'keys');
+    otherKeys = join(work, 'other-keys');
+    expect(cordum(['keygen', '--out', keys]).status).toBe(0);
+    expect(cordum(['keygen', '--out', otherKeys]).status).toBe(0);
+    tgzPath = join(work, 'out', 'github.tgz');
+  });
+
+  it('builds the same bytes as buildBundle', async () => {
+    const run = cordumJson<{ id: string; version: string; file: string; sha256: string;
+      size: number }>(['pack', 'build', realPack('github'), '--out', tgzPath]);
+    expect(run.status).toBe(0);
+    const expected = (await buildBundle(realPack('github'))).tgz;
+    const written = readFileSync(tgzPath);
+    expect(written.equals(expected)).toBe(true);
+    expect(run.json).toEqual({ id: 'github', version: '0.1.0', file: tgzPath,
+      sha256: sha256Hex(written), size: written.length });
+  });
+
+  it('names the tarball <id>-<version>.tgz in the current folder by default', () => {
+    const cwd = temp('cwd');
+    const run = cordum(['pack', 'build', realPack('hello-pack')], cwd);
+    expect(run.status).toBe(0);
+    const file = join(cwd, 'hello-pack-0.1.0.tgz');
+    expect(run.stdout).toBe(`built ${file} (${statSync(file).size} bytes, sha256 ${
+      sha256Hex(readFileSync(file))})\n`);
+  });
+
+  it('refuses to build a broken pack', () => {
+    const dir = copyPack('hello-pack');
+    edit(dir, 'pack.yaml', 'id: hello-pack', 'id: Hello');
+    const run = cordum(['pack', 'build', dir, '--out', join(temp('bad'), 'x.tgz')]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^error\[validation_failed\]: pack is invalid: pack\.yaml: /);
+  });
+
+  it('signs and verifies the tarball', () => {
+    const signed = cordum(['pack', 'sign', tgzPath, '--key', join(keys, 'cordum.key')]);
+    const keyId = keyIdOf(readFileSync(join(keys, 'cordum.pub'), 'utf8'));
+    expect(signed.status).toBe(0);
+    expect(signed.stdout).toBe(`signed: wrote ${tgzPath}.sigstore.json (key ${keyId})\n`);
+    const bundle = JSON.parse(readFileSync(`${tgzPath}.sigstore.json`, 'utf8'));
+    expect(bundle.verificationMaterial.publicKey.hint).toBe(keyId);
+
+    const verified = cordumJson(['pack', 'verify', tgzPath, '--key', join(keys, 'cordum.pub')]);
+    expect(verified.status).toBe(0);
+    expect(verified.json).toEqual({ verified: true, key_id: keyId,
+      sha256: sha256Hex(readFileSync(tgzPath)) });
+  });
+
+  it('refuses a bundle checked against another key', () => {
+    cordum(['pack', 'sign', tgzPath, '--key', join(keys, 'cordum.key')]);
+    const run = cordum(['pack', 'verify', tgzPath, '--key', join(otherKeys, 'cordum.pub')]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^error\[signature_unknown_key\]: /);
+  });
+
+  it('refuses a tampered tarball', () => {
+    const bundlePath = join(work, 'github.bundle.json');
+    cordum(['pack', 'sign', tgzPath, '--key', join(keys, 'cordum.key'), '--out', bundlePath]);
+    const tampered = join(work, 'tampered.tgz');
+    const bytes = readFileSync(tgzPath);
+    bytes[100] ^= 0xff;
+    writeFileSync(tampered, bytes);
+    const run = cordumJson<{ error: { code: string; details: Record<string, string> } }>([
+      'pack', 'verify', tampered, '--key', join(keys, 'cordum.pub'), '--bundle', bundlePath]);
+    expect(run.status).toBe(1);
+    expect(run.json.error).toMatchObject({ code: 'digest_mismatch',
+      details: { actual: sha256Hex(bytes), expected: sha256Hex(readFileSync(tgzPath)) } });
+  });
+
+  it('says when the bundle is missing', () => {
+    const lonely = join(work, 'lonely.tgz');
+    writeFileSync(lonely, readFileSync(tgzPath));
+    const run = cordum(['pack', 'verify', lonely, '--key', join(keys, 'cordum.pub')]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^error\[file_missing\]: bundle .*lonely\.tgz\.sigstore\.json/);
+  });
+});
+
+describe('cordum pack test', () => {
+  it('passes a real pack', () => {
+    const run = cordum(['pack', 'test', realPack('slack')]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe([
+      'pass allow_read: ALLOW (rule slack-read)',
+      'pass write_requires_approval: REQUIRE_APPROVAL (rule slack-write)',
+      '2 passed, 0 failed',
+      '',
+    ].join('\n'));
+  });
+
+  it('passes a built tarball, as JSON', async () => {
+    const file = join(temp('test'), 'github.tgz');
+    writeFileSync(file, (await buildBundle(realPack('github'))).tgz);
+    const run = cordumJson<{ id: string; passed: number; failed: number; snapshot: string }>(
+      ['pack', 'test', file]);
+    expect(run.status).toBe(0);
+    expect(run.json).toMatchObject({ id: 'github', passed: 2, failed: 0,
+      snapshot: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+  });
+
+  it('exits 1 when a simulation fails, saying what it got', () => {
+    const dir = copyPack('slack');
+    edit(dir, 'pack.yaml', 'expectDecision: ALLOW', 'expectDecision: DENY');
+    const run = cordum(['pack', 'test', dir]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('FAIL allow_read: expected DENY, got ALLOW (rule slack-read)');
+    expect(run.stdout).toContain('1 passed, 1 failed');
+  });
+
+  it('reports no rule when none matched', () => {
+    const dir = copyPack('github');
+    edit(dir, 'pack.yaml', 'topic: job.github.write', 'topic: job.github.admin');
+    const run = cordumJson<{ failed: number; results: { name: string; actual: string;
+      passed: boolean; ruleId?: string }[] }>(['pack', 'test', dir]);
+    expect(run.status).toBe(1);
+    expect(run.json.failed).toBe(1);
+    expect(run.json.results[1]).toEqual({ name: 'write_requires_approval',
+      expected: 'REQUIRE_APPROVAL', actual: 'ALLOW', passed: false });
+  });
+
+  it('says so when a pack declares no simulations', () => {
+    const run = cordum(['pack', 'test', realPack('hello-pack')]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe('hello-pack: no policy simulations declared\n');
+  });
+});

@@ -1,0 +1,294 @@
+/**
+ * validatePack and loadPack: the real packs are clean; a copy of one with a
+ * single thing broken reports exactly where (file, path) and which rule.
+ */
+import { describe, expect, it } from 'vitest';
+import { readPackDir } from '../../packs/bundle/source.js';
+import type { Issue } from '../../packs/errors.js';
+import { loadPack, validatePack } from '../../packs/load.js';
+import {
+  copyPack, edit, REAL_PACK_NAMES, realPack, removeIn, writeIn, type RealPackName,
+} from './helpers/packs.js';
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected the call to throw');
+}
+
+describe.each(REAL_PACK_NAMES)('the real pack %s', (name) => {
+  it('validates with no issues and no warnings', () => {
+    const result = validatePack(readPackDir(realPack(name)));
+    expect(result.issues).toEqual([]);
+    expect(result.warnings).toEqual([]);
+    expect(result.ok).toBe(true);
+    expect(result.pack?.manifest.metadata).toMatchObject({ id: name, version: '0.1.0' });
+  });
+});
+
+describe('what loadPack makes of a real pack', () => {
+  it('hello-pack: one workflow, two schemas, one rule', () => {
+    const pack = loadPack(readPackDir(realPack('hello-pack')));
+    expect(pack.workflows.map((w) => [w.id, w.file, Object.keys(w.steps)])).toEqual([
+      ['hello-pack.echo', 'workflows/echo.yaml', ['echo']],
+    ]);
+    expect(pack.workflows[0]!.steps.echo).toMatchObject({ id: 'echo', type: 'worker',
+      topic: 'job.hello-pack.echo', input_schema_id: 'hello-pack/HelloInput' });
+    expect([...pack.schemas.keys()]).toEqual(['hello-pack/HelloInput', 'hello-pack/HelloOutput']);
+    expect(pack.schemas.get('hello-pack/HelloInput')).toMatchObject({ required: ['message'] });
+    expect(pack.fragments).toHaveLength(1);
+    expect(pack.fragments[0]!.file).toBe('overlays/policy.fragment.yaml');
+    expect(pack.fragments[0]!.fragment).toMatchObject({ version: 'v1', rules: [{
+      id: 'hello-pack-allow', decision: 'allow',
+      match: { topics: ['job.hello-pack.*'], pack_ids: ['hello-pack'] },
+      source: { packId: 'hello-pack', file: 'overlays/policy.fragment.yaml', index: 0 },
+    }] });
+  });
+
+  it('demo-guardrails: steps keyed by id, remediations kept', () => {
+    const pack = loadPack(readPackDir(realPack('demo-guardrails')));
+    const steps = pack.workflows[0]!.steps;
+    expect(Object.values(steps).map((s) => [s.id, s.depends_on ?? []])).toEqual([
+      ['write', []], ['confirm', ['write']],
+    ]);
+    const rules = pack.fragments[0]!.fragment.rules;
+    expect(rules.map((r) => [r.id, r.decision])).toEqual([
+      ['demo-guardrails-approval', 'require_approval'],
+      ['demo-guardrails-deny', 'deny'],
+      ['demo-guardrails-allow-safe', 'allow'],
+    ]);
+    expect(rules[1]!.remediations?.[0]).toMatchObject({ id: 'use-safe',
+      replacement_topic: 'job.demo-guardrails.safe', add_labels: { remediation: 'safe' } });
+  });
+});
+
+interface BreakCase {
+  name: string;
+  pack: RealPackName;
+  /** Breaks the copy; one thing per case. */
+  breakIt: (dir: string) => void;
+  expected: Pick<Issue, 'file' | 'path' | 'rule'>;
+}
+
+const PACK = 'pack.yaml';
+const FRAGMENT = 'overlays/policy.fragment.yaml';
+const ECHO = 'workflows/echo.yaml';
+const APPROVAL = 'workflows/approval.yaml';
+
+const broken: BreakCase[] = [
+  { name: 'missing metadata.id', pack: 'hello-pack',
+    breakIt: (d) => edit(d, PACK, '  id: hello-pack\n', ''),
+    expected: { file: PACK, path: '/metadata/id', rule: 'schema_required' } },
+  { name: 'an id outside [a-z0-9-]', pack: 'hello-pack',
+    breakIt: (d) => edit(d, PACK, 'id: hello-pack', 'id: Hello_Pack'),
+    expected: { file: PACK, path: '/metadata/id', rule: 'schema_pattern' } },
+  { name: 'a wrong apiVersion', pack: 'slack',
+    breakIt: (d) => edit(d, PACK, 'cordum.io/v1alpha1', 'cordum.io/v2'),
+    expected: { file: PACK, path: '/apiVersion', rule: 'schema_const' } },
+  { name: 'a version that is not semver', pack: 'hello-pack',
+    breakIt: (d) => edit(d, PACK, 'version: 0.1.0', 'version: "0.1"'),
+    expected: { file: PACK, path: '/metadata/version', rule: 'semver' } },
+  { name: 'a minCoreVersion that is not semver', pack: 'demo-guardrails',
+    breakIt: (d) => edit(d, PACK, 'minCoreVersion: 0.6.0', 'minCoreVersion: six'),
+    expected: { file: PACK, path: '/compatibility/minCoreVersion', rule: 'semver' } },
+  { name: 'a topic not named job.<id>.*', pack: 'hello-pack',
+    breakIt: (d) => edit(d, PACK, '- name: job.hello-pack.echo', '- name: job.other.echo'),
+    expected: { file: PACK, path: '/topics/0/name', rule: 'naming_topic' } },
+  { name: 'a topic that is only the prefix job.<id>.', pack: 'slack',
+    breakIt: (d) => edit(d, PACK, '- name: job.slack.write', '- name: job.slack.'),
+    expected: { file: PACK, path: '/topics/1/name', rule: 'naming_topic' } },
+  { name: 'a workflow id not named <id>.<name>', pack: 'slack',
+    breakIt: (d) => edit(d, PACK, '- id: slack.write', '- id: slackwrite'),
+    expected: { file: PACK, path: '/resources/workflows/1/id', rule: 'naming_workflow' } },
+  { name: 'a workflow whose own id differs from pack.yaml', pack: 'slack',
+    breakIt: (d) => edit(d, 'workflows/slack_read.yaml', 'id: slack.read', 'id: slack.reader'),
+    expected: { file: 'workflows/slack_read.yaml', path: '/id', rule: 'workflow_id' } },
+  { name: 'a workflow id declared twice', pack: 'slack',
+    breakIt: (d) => edit(d, PACK, '- id: slack.write', '- id: slack.read'),
+    expected: { file: PACK, path: '/resources/workflows/1/id', rule: 'duplicate_id' } },
+  { name: 'a schema id not named <id>/<name>', pack: 'github',
+    breakIt: (d) => edit(d, PACK, '- id: github/GitHubActionResult', '- id: gh/Result'),
+    expected: { file: PACK, path: '/resources/schemas/1/id', rule: 'naming_schema' } },
+  { name: 'a pool not named after the pack', pack: 'hello-pack',
+    breakIt: (d) => edit(d, 'overlays/pools.patch.yaml', '  hello-pack:\n', '  shared:\n'),
+    expected: { file: 'overlays/pools.patch.yaml', path: '/pools/shared', rule: 'naming_pool' } },
+  { name: 'a missing workflow file', pack: 'hello-pack',
+    breakIt: (d) => removeIn(d, ECHO),
+    expected: { file: PACK, path: '/resources/workflows/0/path', rule: 'file_missing' } },
+  { name: 'a missing schema file', pack: 'hello-pack',
+    breakIt: (d) => removeIn(d, 'schemas/HelloOutput.json'),
+    expected: { file: PACK, path: '/resources/schemas/1/path', rule: 'file_missing' } },
+  { name: 'a missing policy fragment', pack: 'github',
+    breakIt: (d) => removeIn(d, FRAGMENT),
+    expected: { file: PACK, path: '/overlays/policy/0/path', rule: 'file_missing' } },
+  { name: 'a missing config overlay', pack: 'demo-guardrails',
+    breakIt: (d) => removeIn(d, 'overlays/timeouts.patch.yaml'),
+    expected: { file: PACK, path: '/overlays/config/1/path', rule: 'file_missing' } },
+  { name: 'an unknown decision in a rule', pack: 'demo-guardrails',
+    breakIt: (d) => edit(d, FRAGMENT, 'decision: deny', 'decision: maybe'),
+    expected: { file: FRAGMENT, path: '/rules/1/decision', rule: 'schema_enum' } },
+  { name: 'an unknown expectDecision', pack: 'slack',
+    breakIt: (d) => edit(d, PACK, 'expectDecision: REQUIRE_APPROVAL', 'expectDecision: PERHAPS'),
+    expected: { file: PACK, path: '/tests/policySimulations/1/expectDecision',
+      rule: 'decision' } },
+  { name: 'a bad topic glob job.[', pack: 'hello-pack',
+    breakIt: (d) => edit(d, FRAGMENT, '"job.hello-pack.*"', '"job.["'),
+    expected: { file: FRAGMENT, path: '/rules/0/match/topics/0', rule: 'glob' } },
+  { name: 'a glob class Go rejects, [-a]', pack: 'github',
+    breakIt: (d) => edit(d, FRAGMENT, '- job.github.read', '- "job.github.[-a]"'),
+    expected: { file: FRAGMENT, path: '/rules/0/match/topics/0', rule: 'glob' } },
+  { name: 'an unknown depends_on', pack: 'demo-guardrails',
+    breakIt: (d) => edit(d, APPROVAL, 'depends_on:\n      - write', 'depends_on:\n      - writ'),
+    expected: { file: APPROVAL, path: '/steps/confirm/depends_on/0', rule: 'step_ref' } },
+  { name: 'a dependency cycle', pack: 'demo-guardrails',
+    breakIt: (d) => edit(d, APPROVAL, '    topic: job.demo-guardrails.write\n',
+      '    topic: job.demo-guardrails.write\n    depends_on: [confirm]\n'),
+    expected: { file: APPROVAL, path: '/steps', rule: 'cycle' } },
+  { name: 'a step that depends on itself', pack: 'hello-pack',
+    breakIt: (d) => edit(d, ECHO, 'type: worker\n', 'type: worker\n    depends_on: [echo]\n'),
+    expected: { file: ECHO, path: '/steps', rule: 'cycle' } },
+  { name: 'an unknown on_error step', pack: 'hello-pack',
+    breakIt: (d) => edit(d, ECHO, 'type: worker\n', 'type: worker\n    on_error: nowhere\n'),
+    expected: { file: ECHO, path: '/steps/echo/on_error', rule: 'step_ref' } },
+  { name: 'a step id that differs from its key', pack: 'hello-pack',
+    breakIt: (d) => edit(d, ECHO, '    id: echo\n', '    id: echo2\n'),
+    expected: { file: ECHO, path: '/steps/echo/id', rule: 'step_id' } },
+  { name: 'a worker step without a topic', pack: 'hello-pack',
+    breakIt: (d) => edit(d, ECHO, '    topic: job.hello-pack.echo\n', ''),
+    expected: { file: ECHO, path: '/steps/echo/topic', rule: 'step_topic' } },
+  { name: 'an unknown step type', pack: 'hello-pack',
+    breakIt: (d) => edit(d, ECHO, 'type: worker', 'type: robot'),
+    expected: { file: ECHO, path: '/steps/echo/type', rule: 'schema_enum' } },
+  { name: 'a workflow with no steps', pack: 'slack',
+    breakIt: (d) => writeIn(d, 'workflows/slack_write.yaml', 'id: slack.write\nsteps: {}\n'),
+    expected: { file: 'workflows/slack_write.yaml', path: '/steps',
+      rule: 'schema_minProperties' } },
+  { name: 'an unknown input_schema_id', pack: 'hello-pack',
+    breakIt: (d) => edit(d, ECHO, 'input_schema_id: hello-pack/HelloInput',
+      'input_schema_id: hello-pack/Nope'),
+    expected: { file: ECHO, path: '/steps/echo/input_schema_id', rule: 'schema_ref' } },
+  { name: 'an unknown output_schema_id', pack: 'slack',
+    breakIt: (d) => edit(d, 'workflows/slack_read.yaml',
+      'output_schema_id: slack/SlackActionResult', 'output_schema_id: github/GitHubActionResult'),
+    expected: { file: 'workflows/slack_read.yaml', path: '/steps/read/output_schema_id',
+      rule: 'schema_ref' } },
+  { name: 'an unclosed ${...} expression', pack: 'hello-pack',
+    breakIt: (d) => edit(d, ECHO, 'message: ${input.message}', 'message: "${input.message"'),
+    expected: { file: ECHO, path: '/steps/echo/input/message', rule: 'expression' } },
+  { name: 'a schema file that is not JSON', pack: 'hello-pack',
+    breakIt: (d) => writeIn(d, 'schemas/HelloInput.json', '{ "type": "object", '),
+    expected: { file: 'schemas/HelloInput.json', path: '', rule: 'json_syntax' } },
+  { name: 'a schema file that is JSON but not a JSON Schema', pack: 'github',
+    breakIt: (d) => writeIn(d, 'schemas/GitHubActionInput.json', '{ "type": 42 }'),
+    expected: { file: 'schemas/GitHubActionInput.json', path: '', rule: 'schema' } },
+  { name: 'a schema file holding an array', pack: 'github',
+    breakIt: (d) => writeIn(d, 'schemas/GitHubActionInput.json', '[]'),
+    expected: { file: 'schemas/GitHubActionInput.json', path: '', rule: 'schema' } },
+  { name: 'a YAML syntax error in a workflow', pack: 'hello-pack',
+    breakIt: (d) => edit(d, ECHO, 'timeout_sec: 60\n', 'timeout_sec: 60\nbad: [unclosed\n'),
+    expected: { file: ECHO, path: '', rule: 'yaml_syntax' } },
+  { name: 'a YAML syntax error in pack.yaml', pack: 'github',
+    breakIt: (d) => edit(d, PACK, 'kind: Pack\n', 'kind: Pack\n  : : {\n'),
+    expected: { file: PACK, path: '', rule: 'yaml_syntax' } },
+  { name: 'a duplicate key in a fragment', pack: 'slack',
+    breakIt: (d) => edit(d, FRAGMENT, 'version: v1\n', 'version: v1\nversion: v2\n'),
+    expected: { file: FRAGMENT, path: '', rule: 'yaml_syntax' } },
+  { name: 'a config overlay that is not a mapping', pack: 'hello-pack',
+    breakIt: (d) => writeIn(d, 'overlays/timeouts.patch.yaml', '- just\n- a list\n'),
+    expected: { file: 'overlays/timeouts.patch.yaml', path: '', rule: 'overlay' } },
+];
+
+describe('validatePack of a broken copy', () => {
+  it.each(broken)('$name → $expected.file $expected.path ($expected.rule)',
+    ({ pack, breakIt, expected }) => {
+      const dir = copyPack(pack);
+      breakIt(dir);
+      const result = validatePack(readPackDir(dir));
+      expect(result.ok).toBe(false);
+      expect(result.pack).toBeUndefined();
+      expect(result.issues).toContainEqual(expect.objectContaining(expected));
+      for (const issue of result.issues) expect(issue.message.length).toBeGreaterThan(5);
+    });
+
+  it('loadPack throws validation_failed carrying the same issues', () => {
+    const dir = copyPack('hello-pack');
+    edit(dir, ECHO, '    id: echo\n', '    id: echo2\n');
+    const files = readPackDir(dir);
+    expect(thrown(() => loadPack(files))).toMatchObject({
+      name: 'PackError',
+      code: 'validation_failed',
+      message: expect.stringContaining('workflows/echo.yaml: /steps/echo/id'),
+      issues: validatePack(files).issues,
+    });
+  });
+
+  it('reports several problems in several files at once', () => {
+    const dir = copyPack('demo-guardrails');
+    edit(dir, PACK, 'minCoreVersion: 0.6.0', 'minCoreVersion: six');
+    edit(dir, PACK, '- name: job.demo-guardrails.safe', '- name: job.elsewhere.safe');
+    edit(dir, APPROVAL, 'depends_on:\n      - write', 'depends_on:\n      - nothing');
+    edit(dir, FRAGMENT, '- job.demo-guardrails.dangerous', '- "job.[bad"');
+    writeIn(dir, 'overlays/pools.patch.yaml', 'pools:\n  other: {}\n');
+    const { issues } = validatePack(readPackDir(dir));
+    const where = issues.map((i) => `${i.file} ${i.path} ${i.rule}`);
+    expect(where).toEqual(expect.arrayContaining([
+      'pack.yaml /compatibility/minCoreVersion semver',
+      'pack.yaml /topics/2/name naming_topic',
+      'workflows/approval.yaml /steps/confirm/depends_on/0 step_ref',
+      'overlays/policy.fragment.yaml /rules/1/match/topics/0 glob',
+      'overlays/pools.patch.yaml /pools/other naming_pool',
+    ]));
+    expect(issues).toHaveLength(5);
+  });
+
+  it('warns about a step topic of the pack that pack.yaml does not declare', () => {
+    const dir = copyPack('demo-guardrails');
+    edit(dir, APPROVAL, 'topic: job.demo-guardrails.safe', 'topic: job.demo-guardrails.other');
+    const result = validatePack(readPackDir(dir));
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toEqual([expect.objectContaining({ file: APPROVAL,
+      path: '/steps/confirm/topic', rule: 'topic_undeclared' })]);
+  });
+});
+
+describe('YAML alias bombs', () => {
+  const bomb = [
+    'apiVersion: cordum.io/v1alpha1',
+    'kind: Pack',
+    'metadata: { id: bomb, version: 1.0.0 }',
+    'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]',
+    'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
+    'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]',
+    'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]',
+    'e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]',
+    'f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]',
+    'g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]',
+    'h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]',
+    'i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]',
+    '',
+  ].join('\n');
+
+  it('in pack.yaml make loadPack throw yaml_alias_limit, fast', () => {
+    const files = { files: new Map([['pack.yaml', Buffer.from(bomb)]]) };
+    const started = Date.now();
+    expect(thrown(() => loadPack(files))).toMatchObject({ code: 'yaml_alias_limit',
+      issues: [expect.objectContaining({ file: 'pack.yaml', rule: 'yaml_alias_limit' })] });
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('in a workflow keep their code too', () => {
+    const dir = copyPack('hello-pack');
+    writeIn(dir, ECHO, bomb.replace('metadata: { id: bomb, version: 1.0.0 }', 'id: x'));
+    expect(thrown(() => loadPack(readPackDir(dir)))).toMatchObject({ code: 'yaml_alias_limit' });
+  });
+
+  it('a few aliases are fine', () => {
+    const dir = copyPack('hello-pack');
+    edit(dir, PACK, 'riskTags: []', 'riskTags: &none []');
+    edit(dir, PACK, 'requires: []', 'requires: *none');
+    expect(validatePack(readPackDir(dir)).issues).toEqual([]);
+  });
+});

@@ -1,7 +1,7 @@
 // Bundles the CLI (and the Terraform provider, when present) with esbuild so
 // that start-up reads a few files instead of hundreds of modules.
 import { build } from 'esbuild';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 
 // Packages that load files next to themselves at run time stay external.
 const external = ['@electric-sql/pglite', 'pg', 'pg-native', 'cdktf', '@cdktf/*', 'playwright-core'];
@@ -10,10 +10,14 @@ const entryPoints = { cordum: 'cli/main.ts' };
 if (existsSync('provider/main.ts')) entryPoints.provider = 'provider/main.ts';
 entryPoints['bench/main'] = 'bench/main.ts';
 
-rmSync('dist', { recursive: true, force: true });
+// Build beside dist/ and swap, so a failed build leaves the last good one in place
+// and stale chunks never linger.
+const next = `dist.next-${process.pid}`;
+rmSync(next, { recursive: true, force: true });
+process.on('exit', () => rmSync(next, { recursive: true, force: true }));
 await build({
   entryPoints,
-  outdir: 'dist',
+  outdir: next,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -29,3 +33,6 @@ await build({
   },
   loader: { '.proto': 'text' },
 });
+
+rmSync('dist', { recursive: true, force: true });
+renameSync(next, 'dist');

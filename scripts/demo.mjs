@@ -23,7 +23,7 @@ function cordum(args, options = {}) {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  if (!options.quiet) process.stdout.write(out.replace(/^/gm, '   '));
+  if (!options.quiet) process.stdout.write(`${out.trimEnd().replace(/^/gm, '   ')}\n`);
   return out;
 }
 

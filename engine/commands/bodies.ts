@@ -1,0 +1,87 @@
+/**
+ * The bodies of the `cordum engine` commands, loaded only when one runs.
+ * Each opens the engine, does one thing, closes it and answers a value
+ * that `runCommand` prints.
+ */
+import type { Reporter } from '../../cli/output.js';
+import { publicRun, publicView, type PublicRun, type PublicView } from '../render.js';
+import type { TimelineEvent } from '../records.js';
+import { openEngine, type EngineFlags, type OpenEngine } from '../wiring.js';
+import { readRunInput } from './input.js';
+
+async function withEngine<T>(
+  flags: EngineFlags,
+  packs: boolean,
+  reporter: Reporter,
+  body: (open: OpenEngine) => Promise<T>,
+): Promise<T> {
+  const open = await openEngine(flags, { packs, progress: (l) => reporter.progress(l) });
+  try {
+    return await body(open);
+  } finally {
+    await open.close();
+  }
+}
+
+export function runBody(
+  workflowId: string,
+  flags: EngineFlags & { input?: string; inputFile?: string },
+  reporter: Reporter,
+): Promise<PublicView> {
+  return withEngine(flags, true, reporter, async ({ engine }) => {
+    const input = await readRunInput(flags);
+    return publicView(await engine.start(workflowId, input));
+  });
+}
+
+export function approveBody(
+  runId: string,
+  stepId: string,
+  flags: EngineFlags & { note?: string; by?: string },
+  reporter: Reporter,
+): Promise<PublicView> {
+  return withEngine(flags, true, reporter, async ({ engine }) =>
+    publicView(await engine.approve(runId, stepId, decidedBy(flags.note, flags.by))),
+  );
+}
+
+export function rejectBody(
+  runId: string,
+  stepId: string,
+  flags: EngineFlags & { reason?: string; by?: string },
+  reporter: Reporter,
+): Promise<PublicView> {
+  return withEngine(flags, true, reporter, async ({ engine }) =>
+    publicView(await engine.reject(runId, stepId, decidedBy(flags.reason, flags.by))),
+  );
+}
+
+export function listBody(
+  flags: EngineFlags & { limit?: string },
+  reporter: Reporter,
+): Promise<{ runs: PublicRun[] }> {
+  return withEngine(flags, false, reporter, async ({ engine }) => {
+    const limit =
+      flags.limit === undefined ? 50 : Math.max(1, Number.parseInt(flags.limit, 10) || 50);
+    return { runs: (await engine.list(limit)).map(publicRun) };
+  });
+}
+
+export function showBody(
+  runId: string,
+  flags: EngineFlags,
+  reporter: Reporter,
+): Promise<PublicView & { timeline: TimelineEvent[] }> {
+  return withEngine(flags, false, reporter, async ({ engine }) => ({
+    ...publicView(await engine.view(runId)),
+    timeline: await engine.timeline(runId),
+  }));
+}
+
+function decidedBy(note: string | undefined, by: string | undefined) {
+  const decided: { note?: string; by?: string } = {};
+  if (note !== undefined) decided.note = note;
+  const who = by ?? process.env.USER;
+  if (who) decided.by = who;
+  return decided;
+}

@@ -1,0 +1,30 @@
+/** The run input from `--input JSON` or `--input-file FILE` (JSON or YAML). */
+import { readFile } from 'node:fs/promises';
+import { parseJson, parseYaml } from '../../packs/documents.js';
+import { EngineError } from '../errors.js';
+
+export async function readRunInput(flags: {
+  input?: string;
+  inputFile?: string;
+}): Promise<unknown> {
+  if (flags.input !== undefined && flags.inputFile !== undefined) {
+    throw new EngineError('usage', 'give --input or --input-file, not both');
+  }
+  let value: unknown = {};
+  if (flags.input !== undefined) value = parseJson(flags.input, '--input');
+  if (flags.inputFile !== undefined) {
+    const text = await readFile(flags.inputFile, 'utf8').catch((err: unknown) => {
+      throw new EngineError('usage', `cannot read --input-file ${flags.inputFile}`, { cause: err });
+    });
+    value = /\.ya?ml$/i.test(flags.inputFile)
+      ? parseYaml(text, flags.inputFile)
+      : parseJson(text, flags.inputFile);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new EngineError(
+      'usage',
+      'the run input must be a JSON object, e.g. --input \'{"message":"hi"}\'',
+    );
+  }
+  return value;
+}

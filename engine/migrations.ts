@@ -1,0 +1,69 @@
+/** The engine's tables (component `engine` in `schema_migrations`). */
+import type { Migration } from '../storage/migrate.js';
+
+const STATUS_CHECK =
+  "('pending', 'running', 'waiting', 'succeeded', 'failed', 'cancelled', 'timed_out')";
+
+export const ENGINE_MIGRATIONS: Migration[] = [
+  {
+    id: '0001_runs_steps_approvals',
+    sql: `
+CREATE TABLE engine_runs (
+  id text PRIMARY KEY,
+  workflow_id text NOT NULL,
+  tenant_id text NOT NULL,
+  status text NOT NULL CHECK (status IN ${STATUS_CHECK}),
+  input jsonb NOT NULL,
+  error jsonb,
+  snapshot_hash text NOT NULL,
+  workflow jsonb NOT NULL,
+  active_ms bigint NOT NULL DEFAULT 0,
+  resumed_at timestamptz,
+  created_at timestamptz NOT NULL,
+  started_at timestamptz,
+  updated_at timestamptz NOT NULL,
+  finished_at timestamptz
+);
+CREATE INDEX engine_runs_created ON engine_runs (created_at DESC, id);
+CREATE TABLE engine_steps (
+  run_id text NOT NULL REFERENCES engine_runs (id) ON DELETE CASCADE,
+  step_id text NOT NULL,
+  position integer NOT NULL,
+  type text NOT NULL,
+  status text NOT NULL CHECK (status IN ${STATUS_CHECK}),
+  skipped boolean NOT NULL DEFAULT false,
+  input jsonb,
+  output jsonb,
+  error jsonb,
+  decision jsonb,
+  job jsonb,
+  attempts integer NOT NULL DEFAULT 0,
+  started_at timestamptz,
+  finished_at timestamptz,
+  PRIMARY KEY (run_id, step_id)
+);
+CREATE TABLE engine_approvals (
+  run_id text NOT NULL REFERENCES engine_runs (id) ON DELETE CASCADE,
+  step_id text NOT NULL,
+  status text NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'cancelled')),
+  rule_id text,
+  reason text,
+  requested_at timestamptz NOT NULL,
+  decided_at timestamptz,
+  decided_by text,
+  note text,
+  PRIMARY KEY (run_id, step_id)
+);
+CREATE TABLE engine_events (
+  seq bigserial PRIMARY KEY,
+  run_id text NOT NULL REFERENCES engine_runs (id) ON DELETE CASCADE,
+  at timestamptz NOT NULL,
+  type text NOT NULL,
+  step_id text,
+  status text,
+  message text,
+  details jsonb
+);
+CREATE INDEX engine_events_run ON engine_events (run_id, seq)`,
+  },
+];

@@ -1,0 +1,222 @@
+/**
+ * Load-time checks of a workflow, before any run starts: step types this
+ * engine runs, `depends_on` naming known steps with no cycle, templates and
+ * conditions that parse and read only the input and upstream steps, and
+ * schema ids the packs provide. The result is the order steps run in.
+ */
+import type { Issue } from '../packs/errors.js';
+import type { Step, StepType, Workflow } from '../packs/workflow/types.js';
+import { parseCondition } from './conditions.js';
+import { EngineError, isEngineError } from './errors.js';
+import type { Expr } from './expression_parser.js';
+import { pathsOf } from './expression_parser.js';
+import { compileTemplate, expressionsOf, type Template } from './expressions.js';
+import { topologicalOrder, upstreamOf } from './graph.js';
+
+/** The step types this engine runs; the others fail at load time. */
+export const SUPPORTED_STEP_TYPES = [
+  'worker',
+  'approval',
+  'condition',
+  'transform',
+  'notify',
+] as const;
+export type SupportedStepType = (typeof SUPPORTED_STEP_TYPES)[number];
+
+/** Fields of the format that this engine does not implement yet. */
+const UNSUPPORTED_FIELDS = ['for_each', 'on_error', 'delay_sec', 'delay_until'] as const;
+
+export interface StepPlan {
+  id: string;
+  step: Step;
+  type: SupportedStepType;
+  dependsOn: string[];
+  /** For `condition` steps the expression they evaluate; for others, the gate. */
+  condition?: Expr;
+  input: Template;
+}
+
+export interface WorkflowPlan {
+  workflow: Workflow;
+  /** The owning pack: `<pack_id>` of the `<pack_id>.<name>` workflow id. */
+  packId: string;
+  steps: StepPlan[];
+}
+
+/** Checks a workflow and orders its steps; throws with every issue found. */
+export function planWorkflow(
+  workflow: Workflow,
+  schemas: ReadonlyMap<string, unknown>,
+): WorkflowPlan {
+  const file = workflow.file ?? workflow.id;
+  const issues: Issue[] = [];
+  const ids = Object.keys(workflow.steps);
+  const deps = new Map<string, string[]>();
+  for (const id of ids) deps.set(id, dependencies(workflow, id, file, issues));
+
+  const ordered = topologicalOrder(ids, deps);
+  if (!ordered.ok) {
+    issues.push({
+      file,
+      path: `/steps/${ordered.cycle[0]}/depends_on`,
+      message: `depends_on forms a cycle: ${ordered.cycle.join(' -> ')}`,
+      rule: 'workflow_cycle',
+    });
+  }
+  const steps: StepPlan[] = [];
+  for (const id of ordered.ok ? ordered.order : ids) {
+    const plan = planStep(workflow.steps[id]!, id, deps, schemas, { file, issues, ids });
+    if (plan) steps.push(plan);
+  }
+  if (issues.length > 0) throw planError(workflow, issues);
+  return { workflow, packId: workflow.id.split('.')[0] ?? workflow.id, steps };
+}
+
+interface Where {
+  file: string;
+  issues: Issue[];
+  ids: string[];
+}
+
+function dependencies(workflow: Workflow, id: string, file: string, issues: Issue[]): string[] {
+  const list = workflow.steps[id]!.depends_on ?? [];
+  const known = list.filter((dep) => dep in workflow.steps);
+  for (const dep of list) {
+    if (known.includes(dep)) continue;
+    issues.push({
+      file,
+      path: `/steps/${id}/depends_on`,
+      message: `step "${id}" depends on unknown step "${dep}"`,
+      rule: 'workflow_unknown_dependency',
+    });
+  }
+  return known;
+}
+
+function planStep(
+  step: Step,
+  id: string,
+  deps: ReadonlyMap<string, string[]>,
+  schemas: ReadonlyMap<string, unknown>,
+  where: Where,
+): StepPlan | undefined {
+  const at = (field: string) => `/steps/${id}${field ? `/${field}` : ''}`;
+  const issue = (field: string, message: string, rule: string) =>
+    where.issues.push({ file: where.file, path: at(field), message, rule });
+
+  const type = step.type as StepType;
+  if (!(SUPPORTED_STEP_TYPES as readonly string[]).includes(type)) {
+    issue(
+      'type',
+      `step type "${type}" is not supported by this engine yet`,
+      'step_type_unsupported',
+    );
+    return undefined;
+  }
+  for (const field of UNSUPPORTED_FIELDS) {
+    if (step[field] !== undefined) {
+      issue(field, `"${field}" is not supported by this engine yet`, 'field_unsupported');
+    }
+  }
+  if (type === 'worker' && !step.topic) issue('topic', 'a worker step needs a topic', 'topic');
+  if (type === 'condition' && step.condition === undefined) {
+    issue('condition', 'a condition step needs a condition', 'condition');
+  }
+  for (const field of ['input_schema_id', 'output_schema_id'] as const) {
+    const schemaId = step[field];
+    if (schemaId !== undefined && !schemas.has(schemaId)) {
+      issue(field, `no installed pack provides schema "${schemaId}"`, 'schema_unknown');
+    }
+  }
+
+  const upstream = upstreamOf(id, deps);
+  const condition = compile(
+    () => (step.condition === undefined ? undefined : parseCondition(step.condition)),
+    'condition',
+    issue,
+  );
+  const input = compile(() => compileTemplate(step.input ?? {}), 'input', issue);
+  const exprs = [...(condition ? [condition] : []), ...(input ? expressionsOf(input) : [])];
+  for (const path of exprs.flatMap(pathsOf)) checkReference(path, id, upstream, where, issue);
+
+  const plan: StepPlan = {
+    id,
+    step,
+    type: type as SupportedStepType,
+    dependsOn: deps.get(id) ?? [],
+    input: input ?? { kind: 'constant', value: {} },
+  };
+  if (condition) plan.condition = condition;
+  return plan;
+}
+
+function compile<T>(
+  build: () => T,
+  field: string,
+  issue: (field: string, message: string, rule: string) => void,
+): T | undefined {
+  try {
+    return build();
+  } catch (err) {
+    // Template errors say where inside the field they sit.
+    const inner = isEngineError(err) ? err.details : {};
+    const path = typeof inner.path === 'string' ? inner.path : '';
+    const reason =
+      typeof inner.reason === 'string'
+        ? inner.reason
+        : err instanceof Error
+          ? err.message
+          : String(err);
+    issue(`${field}${path}`, reason, 'expression_invalid');
+    return undefined;
+  }
+}
+
+/** A path must start at `input`, `steps.<upstream id>` or `run`. */
+function checkReference(
+  path: (string | number)[],
+  id: string,
+  upstream: ReadonlySet<string>,
+  where: Where,
+  issue: (field: string, message: string, rule: string) => void,
+) {
+  const [root, stepId] = path;
+  if (root === 'input' || root === 'run') return;
+  if (root !== 'steps') {
+    issue(
+      '',
+      `expression reads "${String(root)}": paths start at input, steps or run`,
+      'expression_root',
+    );
+  } else if (typeof stepId !== 'string' || !where.ids.includes(stepId)) {
+    issue('', `expression reads unknown step "${String(stepId)}"`, 'expression_unknown_step');
+  } else if (!upstream.has(stepId)) {
+    issue(
+      '',
+      `expression reads step "${stepId}", which "${id}" does not depend on: ` +
+        `add it to depends_on`,
+      'expression_not_upstream',
+    );
+  }
+}
+
+function planError(workflow: Workflow, issues: Issue[]): EngineError {
+  const unsupported = issues.find((i) => i.rule === 'step_type_unsupported');
+  if (unsupported) {
+    const stepId = unsupported.path.split('/')[2];
+    const type = workflow.steps[stepId ?? '']?.type;
+    return new EngineError(
+      'step_type_unsupported',
+      `workflow "${workflow.id}": step "${stepId}" has type "${type}", which this engine ` +
+        `does not run yet (supported: ${SUPPORTED_STEP_TYPES.join(', ')})`,
+      { issues, details: { workflow_id: workflow.id, step_id: stepId, type } },
+    );
+  }
+  const first = issues[0]!;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  return new EngineError(
+    'workflow_invalid',
+    `workflow "${workflow.id}": ${first.path}: ${first.message}${more}`,
+    { issues, details: { workflow_id: workflow.id } },
+  );
+}

@@ -1,0 +1,70 @@
+/** How runs read on a terminal, and as JSON without the bulky copy of the workflow. */
+import type { RunRecord, RunView, StepRecord, TimelineEvent } from './records.js';
+
+export type PublicRun = Omit<RunRecord, 'workflow'>;
+export interface PublicView {
+  /** The run's id and status again at the top, for scripts (`jq -r .run_id`). */
+  run_id: string;
+  status: RunRecord['status'];
+  run: PublicRun;
+  steps: StepRecord[];
+  approvals: RunView['approvals'];
+}
+
+/** The view commands print with `--json`: the run without its workflow copy. */
+export function publicView(view: RunView): PublicView {
+  const run = publicRun(view.run);
+  return { run_id: run.id, status: run.status, run, steps: view.steps, approvals: view.approvals };
+}
+
+export function publicRun(run: RunRecord): PublicRun {
+  const { workflow: _workflow, ...rest } = run;
+  return rest;
+}
+
+/** `run <id> <workflow>: <status>`, a line per step, then what to do next. */
+export function runLines(view: PublicView): string[] {
+  const { run } = view;
+  const lines = [`run ${run.id} ${run.workflow_id}: ${run.status}`];
+  const width = Math.max(4, ...view.steps.map((s) => s.step_id.length));
+  for (const step of view.steps) lines.push(`  ${stepLine(step, width)}`);
+  for (const step of view.steps) {
+    if (step.error && step.status === 'failed') {
+      lines.push(`  ${step.step_id}: error[${step.error.code}]: ${step.error.message}`);
+    }
+  }
+  for (const approval of view.approvals.filter((a) => a.status === 'pending')) {
+    const why = approval.reason ? ` (${approval.reason})` : '';
+    lines.push(
+      `waiting for approval of ${approval.step_id}${why}:`,
+      `  cordum engine approve ${run.id} ${approval.step_id}   or   ` +
+        `cordum engine reject ${run.id} ${approval.step_id}`,
+    );
+  }
+  return lines;
+}
+
+function stepLine(step: StepRecord, width: number): string {
+  const status = step.skipped ? 'succeeded (skipped)' : step.status;
+  const parts = [step.step_id.padEnd(width), status.padEnd(19)];
+  if (step.decision) {
+    const rule = step.decision.rule_id ? ` rule ${step.decision.rule_id}` : ' (no rule matched)';
+    parts.push(`${step.decision.decision}${rule}`);
+  }
+  if (step.attempts > 1) parts.push(`after ${step.attempts} attempts`);
+  return parts.join('  ').trimEnd();
+}
+
+export function runListLines(runs: PublicRun[]): string[] {
+  if (runs.length === 0) return ['no runs yet'];
+  return runs.map((r) => `${r.id}  ${r.status.padEnd(9)}  ${r.created_at}  ${r.workflow_id}`);
+}
+
+export function timelineLines(events: TimelineEvent[]): string[] {
+  return events.map((e) => {
+    const parts = [e.at, e.type.padEnd(18), (e.step_id ?? '-').padEnd(10)];
+    if (e.status) parts.push(e.status);
+    if (e.message) parts.push(e.message);
+    return parts.join('  ').trimEnd();
+  });
+}

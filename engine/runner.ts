@@ -1,0 +1,210 @@
+/**
+ * The workflow engine: starts runs, resumes them on approval or rejection,
+ * and shows them. It is built from its parts in one place, `createEngine`,
+ * and holds no state of its own beyond them: every run lives in the
+ * database, so any process with the same database can resume it.
+ */
+import { randomUUID } from 'node:crypto';
+import type { PackTopic } from '../packs/manifest.js';
+import type { PolicySnapshot } from '../packs/policy/types.js';
+import type { Workflow } from '../packs/workflow/types.js';
+import type { Database } from '../storage/database.js';
+import { advanceRun } from './advance.js';
+import { EngineError } from './errors.js';
+import type { HandlerLookup } from './handlers/types.js';
+import { planWorkflow, type WorkflowPlan } from './plan.js';
+import type { RunRecord, RunView, Status, TimelineEvent } from './records.js';
+import { sleep } from './retry.js';
+import { checkInline, describeIssues, SchemaBook } from './schemas.js';
+import type { EngineServices, Notifier } from './steps/context.js';
+import { openEngineStore, type NewEvent, type StepPatch } from './store.js';
+
+export interface EngineOptions {
+  db: Database;
+  snapshot: PolicySnapshot;
+  workflows: Workflow[];
+  /** Schemas by id (`<pack_id>/<Name>`), from every installed pack. */
+  schemas: ReadonlyMap<string, unknown>;
+  handlers: HandlerLookup;
+  /** Topics installed packs declare (their capability, risk tags, requires). */
+  topics?: PackTopic[];
+  /** The deployment's tenant; else a workflow's `org_id`; else `default`. */
+  tenant?: string;
+  clock?: () => Date;
+  notifier?: Notifier;
+}
+
+export interface Decided {
+  note?: string;
+  by?: string;
+}
+
+/** Opens the engine's tables (migrating them) and builds the engine. */
+export async function createEngine(options: EngineOptions): Promise<Engine> {
+  const clock = options.clock ?? (() => new Date());
+  const store = await openEngineStore(options.db, clock);
+  const services: EngineServices = {
+    store,
+    snapshot: options.snapshot,
+    schemas: new SchemaBook(options.schemas),
+    handlers: options.handlers,
+    topics: new Map((options.topics ?? []).map((t) => [t.name, t])),
+    clock,
+    sleep,
+  };
+  if (options.notifier) services.notifier = options.notifier;
+  return new Engine(services, options.workflows, options.schemas, options.tenant);
+}
+
+export class Engine {
+  private readonly workflows: Map<string, Workflow>;
+
+  constructor(
+    private readonly services: EngineServices,
+    workflows: Workflow[],
+    private readonly schemas: ReadonlyMap<string, unknown>,
+    private readonly tenant?: string,
+  ) {
+    this.workflows = new Map(workflows.map((w) => [w.id, w]));
+  }
+
+  /** Checks the workflow and the input, records a run and runs it as far as it goes. */
+  async start(workflowId: string, input: unknown): Promise<RunView> {
+    const workflow = this.workflows.get(workflowId);
+    if (!workflow) {
+      const known = [...this.workflows.keys()].sort().join(', ') || 'none';
+      throw new EngineError(
+        'workflow_not_found',
+        `no installed pack provides workflow "${workflowId}" (installed: ${known})`,
+      );
+    }
+    const plan = planWorkflow(workflow, this.schemas);
+    if (workflow.input_schema) {
+      const issues = checkInline(workflow.input_schema, input, `${workflowId} input_schema`);
+      if (issues.length > 0) {
+        throw new EngineError(
+          'input_invalid',
+          describeIssues('the run input', `${workflowId} input_schema`, issues),
+          { issues: issues.map((i) => ({ file: '--input', path: i.path, message: i.message })) },
+        );
+      }
+    }
+
+    const id = randomUUID();
+    await this.services.store.createRun(
+      {
+        id,
+        workflow_id: workflowId,
+        tenant_id: this.tenant ?? workflow.org_id ?? 'default',
+        input,
+        snapshot_hash: this.services.snapshot.hash,
+        workflow,
+      },
+      plan.steps.map((s) => ({ step_id: s.id, type: s.type })),
+    );
+    await this.drive(id, ['pending'], plan);
+    return this.view(id);
+  }
+
+  /** Approves a waiting step and resumes the run from the database. */
+  async approve(runId: string, stepId: string, decided: Decided = {}): Promise<RunView> {
+    return this.decide(
+      runId,
+      stepId,
+      'approved',
+      decided,
+      { status: 'pending' },
+      {
+        type: 'approval_granted',
+        message: decided.note ?? 'approved',
+      },
+    );
+  }
+
+  /** Rejects a waiting step: it fails, and the run fails with it. */
+  async reject(runId: string, stepId: string, decided: Decided = {}): Promise<RunView> {
+    const reason = decided.note ?? 'no reason given';
+    const patch: StepPatch = {
+      status: 'failed',
+      finished_at: this.services.clock().toISOString(),
+      error: { code: 'approval_rejected', message: `approval rejected: ${reason}` },
+    };
+    return this.decide(runId, stepId, 'rejected', decided, patch, {
+      type: 'approval_rejected',
+      status: 'failed',
+      message: reason,
+    });
+  }
+
+  /**
+   * Records the decision on the approval and the step under the run's lock,
+   * then advances the run if it was waiting. A run that another process is
+   * advancing picks the step up itself before it settles.
+   */
+  private async decide(
+    runId: string,
+    stepId: string,
+    status: 'approved' | 'rejected',
+    decided: Decided,
+    patch: StepPatch,
+    event: Omit<NewEvent, 'step_id'>,
+  ): Promise<RunView> {
+    const plan = await this.waitingStep(runId, stepId);
+    const claimed = await this.services.store.atomically(runId, async (tx) => {
+      const approval = await tx.decideApproval(runId, stepId, { status, ...decided });
+      if (!approval) throw notPending(runId, stepId, 'it was decided meanwhile');
+      await tx.updateStep(runId, stepId, patch);
+      await tx.addEvent(runId, { ...event, step_id: stepId, details: { by: decided.by } });
+      return tx.claimRun(runId, ['waiting']);
+    });
+    if (claimed) await advanceRun(this.services, claimed, plan);
+    return this.view(runId);
+  }
+
+  async view(runId: string): Promise<RunView> {
+    const view = await this.services.store.view(runId);
+    if (!view) throw new EngineError('run_not_found', `no run ${runId}`);
+    return view;
+  }
+
+  async timeline(runId: string): Promise<TimelineEvent[]> {
+    await this.view(runId);
+    return this.services.store.timeline(runId);
+  }
+
+  async list(limit?: number): Promise<RunRecord[]> {
+    return this.services.store.listRuns(limit);
+  }
+
+  /** The run's plan, once the step is known to wait for a pending approval. */
+  private async waitingStep(runId: string, stepId: string): Promise<WorkflowPlan> {
+    const view = await this.view(runId);
+    const step = view.steps.find((s) => s.step_id === stepId);
+    if (!step) {
+      const ids = view.steps.map((s) => s.step_id).join(', ');
+      throw new EngineError(
+        'approval_not_pending',
+        `run ${runId} has no step "${stepId}" (steps: ${ids})`,
+      );
+    }
+    const approval = view.approvals.find((a) => a.step_id === stepId);
+    if (step.status !== 'waiting' || approval?.status !== 'pending') {
+      throw notPending(runId, stepId, `it is ${step.status}`);
+    }
+    // Resume with the workflow the run started with, not what is installed now.
+    return planWorkflow(view.run.workflow, this.schemas);
+  }
+
+  /** Claims the run and advances it; another process holding it is left to finish. */
+  private async drive(runId: string, from: Status[], plan: WorkflowPlan): Promise<void> {
+    const run = await this.services.store.claimRun(runId, from);
+    if (run) await advanceRun(this.services, run, plan);
+  }
+}
+
+function notPending(runId: string, stepId: string, why: string): EngineError {
+  return new EngineError(
+    'approval_not_pending',
+    `step "${stepId}" of run ${runId} is not waiting for approval: ${why}`,
+  );
+}

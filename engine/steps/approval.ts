@@ -1,0 +1,24 @@
+/**
+ * An approval step waits for a person. Its rendered input is what they are
+ * asked to approve; once approved its output says who and with what note.
+ * A rejection fails the step (the engine records it; see `Engine.reject`).
+ */
+import { renderTemplate } from '../expressions.js';
+import type { StepExecutor } from './context.js';
+
+export const runApproval: StepExecutor = async (ctx) => {
+  const { approval } = ctx;
+  if (approval?.status === 'approved') {
+    const output: Record<string, unknown> = { approved: true };
+    if (approval.decided_by !== undefined) output.approved_by = approval.decided_by;
+    if (approval.decided_at !== undefined) output.approved_at = approval.decided_at;
+    if (approval.note !== undefined) output.note = approval.note;
+    return { status: 'succeeded', output };
+  }
+  const input = renderTemplate(ctx.plan.input, ctx.scope);
+  await ctx.update({ input });
+  const reason = ctx.plan.step.name ?? `approval step ${ctx.plan.id}`;
+  await ctx.services.store.requestApproval(ctx.run.id, ctx.plan.id, { reason });
+  await ctx.event({ type: 'approval_requested', status: 'waiting', message: reason });
+  return { status: 'waiting' };
+};

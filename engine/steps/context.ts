@@ -1,0 +1,58 @@
+/**
+ * What a step executor gets and gives back. An executor does one step type
+ * (`engine/steps/<type>.ts`); it persists what it learns as it goes
+ * through `update`, and answers how the step ended.
+ */
+import type { PackTopic } from '../../packs/manifest.js';
+import type { PolicySnapshot } from '../../packs/policy/types.js';
+import type { Scope } from '../conditions.js';
+import type { StepError } from '../errors.js';
+import type { HandlerLookup } from '../handlers/types.js';
+import type { StepPlan } from '../plan.js';
+import type { ApprovalRecord, RunRecord, StepRecord } from '../records.js';
+import type { SchemaBook } from '../schemas.js';
+import type { EngineStore, NewEvent, StepPatch } from '../store.js';
+
+/** Where `notify` steps send their message; the timeline always records it. */
+export interface Notifier {
+  notify(message: { run_id: string; step_id: string; payload: unknown }): Promise<void> | void;
+}
+
+/** The engine's parts, built once in one place (`createEngine`). */
+export interface EngineServices {
+  store: EngineStore;
+  snapshot: PolicySnapshot;
+  schemas: SchemaBook;
+  handlers: HandlerLookup;
+  /** Topics that installed packs declare, for their capability and risk tags. */
+  topics: ReadonlyMap<string, PackTopic>;
+  clock: () => Date;
+  notifier?: Notifier;
+  /** Waits between retries; rejects when `signal` aborts. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+export interface StepContext {
+  services: EngineServices;
+  run: RunRecord;
+  /** The owning pack, when a step's meta does not name one. */
+  packId: string;
+  plan: StepPlan;
+  /** The step as stored, kept current by `update`. */
+  record: StepRecord;
+  /** Present when the step asked for approval before (it is resuming). */
+  approval?: ApprovalRecord;
+  scope: Scope;
+  /** Aborts when the run's time is up. */
+  signal: AbortSignal;
+  update(patch: StepPatch): Promise<void>;
+  event(event: Omit<NewEvent, 'step_id'>): Promise<void>;
+}
+
+export type StepOutcome =
+  | { status: 'succeeded'; output?: unknown }
+  | { status: 'failed'; error: StepError }
+  | { status: 'waiting' }
+  | { status: 'timed_out'; error: StepError };
+
+export type StepExecutor = (ctx: StepContext) => Promise<StepOutcome>;

@@ -1,0 +1,176 @@
+/**
+ * Sends a worker step's job to its handler, retrying failed attempts with
+ * backoff, and checks the answer against the step's output schema.
+ */
+import type { Constraints } from '../../packs/policy/types.js';
+import { EngineError, toStepError, type StepError } from '../errors.js';
+import type { Job, JobHandler } from '../handlers/types.js';
+import type { DecisionRecord } from '../records.js';
+import { backoffMs, retriesAllowed } from '../retry.js';
+import { describeIssues } from '../schemas.js';
+import type { StepContext, StepOutcome } from './context.js';
+
+const RETRYABLE = new Set(['handler_failed', 'handler_timeout', 'handler_bad_output']);
+
+export async function dispatchJob(
+  ctx: StepContext,
+  input: unknown,
+  decision: DecisionRecord | undefined,
+): Promise<StepOutcome> {
+  const { step } = ctx.plan;
+  const handler = ctx.services.handlers.find(step.topic!);
+  if (!handler) return missingHandler(step.topic!);
+  const constraints: Constraints =
+    decision?.decision === 'allow_with_constraints' ? (decision.constraints ?? {}) : {};
+  const retries = retriesAllowed(step.retry, constraints.budgets?.max_retries);
+
+  for (let attempt = 1; ; attempt++) {
+    const job = buildJob(ctx, input, constraints, decision, attempt);
+    const sent = await sendOnce(ctx, handler, job);
+    if ('status' in sent) return sent;
+    if (!RETRYABLE.has(sent.code) || attempt > retries) {
+      return {
+        status: 'failed',
+        error: { ...sent, details: { ...sent.details, attempts: attempt } },
+      };
+    }
+    const wait = backoffMs(step.retry, attempt);
+    await ctx.event({
+      type: 'job_failed',
+      message: `${sent.message}; retrying in ${wait} ms`,
+      details: { attempt, code: sent.code },
+    });
+    try {
+      await ctx.services.sleep(wait, ctx.signal);
+    } catch {
+      return timedOut(ctx);
+    }
+  }
+}
+
+/** The step's end when no handler serves its topic. */
+export function missingHandler(topic: string): StepOutcome {
+  return {
+    status: 'failed',
+    error: {
+      code: 'handler_missing',
+      message: `no handler in the deployment matches topic ${topic}: add one under spec.handlers`,
+    },
+  };
+}
+
+/** One attempt: recorded, sent, checked. A failure comes back as its error, to retry or not. */
+async function sendOnce(
+  ctx: StepContext,
+  handler: JobHandler,
+  job: Job,
+): Promise<StepOutcome | StepError> {
+  const { constraints, attempt } = job;
+  await ctx.update({
+    attempts: attempt,
+    job: {
+      job_id: job.job_id,
+      idempotency_key: job.idempotency_key,
+      handler: handler.name,
+      constraints,
+    },
+  });
+  await ctx.event({
+    type: 'job_dispatched',
+    message: `attempt ${attempt} to ${handler.name}`,
+    details: { job_id: job.job_id, attempt },
+  });
+  const limit = attemptLimit(ctx, constraints);
+  try {
+    return checkOutput(ctx, await handler.handle(job, limit.signal));
+  } catch (err) {
+    return ctx.signal.aborted ? timedOut(ctx) : toStepError(err);
+  } finally {
+    limit.clear();
+  }
+}
+
+function buildJob(
+  ctx: StepContext,
+  input: unknown,
+  constraints: Constraints,
+  decision: DecisionRecord | undefined,
+  attempt: number,
+): Job {
+  const { run, plan } = ctx;
+  const request = decision?.request;
+  const meta: Record<string, unknown> = { ...plan.step.meta };
+  if (request?.packId !== undefined) meta.pack_id = request.packId;
+  if (request?.capability !== undefined) meta.capability = request.capability;
+  if (request?.riskTags !== undefined) meta.risk_tags = request.riskTags;
+  if (request?.requires !== undefined) meta.requires = request.requires;
+  return {
+    job_id: `${run.id}:${plan.id}@${attempt}`,
+    run_id: run.id,
+    step_id: plan.id,
+    topic: plan.step.topic!,
+    input,
+    meta,
+    constraints,
+    idempotency_key: plan.step.meta?.idempotency_key ?? `${run.id}:${plan.id}:${attempt}`,
+    tenant_id: run.tenant_id,
+    attempt,
+  };
+}
+
+/**
+ * One attempt may last the step's `timeout_sec`, and no longer than a
+ * policy's `max_runtime_ms` budget; the run's own deadline always applies.
+ */
+function attemptLimit(ctx: StepContext, constraints: Constraints) {
+  const limits = [
+    ctx.plan.step.timeout_sec === undefined ? undefined : ctx.plan.step.timeout_sec * 1000,
+    constraints.budgets?.max_runtime_ms,
+  ].filter((v): v is number => v !== undefined && v > 0);
+  const controller = new AbortController();
+  const onRun = () => controller.abort(ctx.signal.reason);
+  ctx.signal.addEventListener('abort', onRun, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  if (limits.length > 0) {
+    const ms = Math.min(...limits);
+    timer = setTimeout(
+      () =>
+        controller.abort(
+          new EngineError(
+            'handler_timeout',
+            `step "${ctx.plan.id}" did not finish within ${ms} ms`,
+          ),
+        ),
+      ms,
+    );
+  }
+  return {
+    signal: controller.signal,
+    clear() {
+      if (timer) clearTimeout(timer);
+      ctx.signal.removeEventListener('abort', onRun);
+    },
+  };
+}
+
+function checkOutput(ctx: StepContext, output: unknown): StepOutcome {
+  const { step } = ctx.plan;
+  const issues = ctx.services.schemas.check(step.output_schema_id, output);
+  if (issues.length === 0) return { status: 'succeeded', output };
+  const message = describeIssues(`output of step "${step.id}"`, step.output_schema_id!, issues);
+  return {
+    status: 'failed',
+    error: { code: 'output_invalid', message, issues, details: { output } },
+  };
+}
+
+export function timedOut(ctx: StepContext): StepOutcome {
+  const limit = ctx.run.workflow.timeout_sec;
+  return {
+    status: 'timed_out',
+    error: {
+      code: 'run_timed_out',
+      message: `run ${ctx.run.id} exceeded its timeout_sec of ${limit}`,
+    },
+  };
+}

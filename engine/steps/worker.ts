@@ -1,0 +1,101 @@
+/**
+ * A worker step: its input is rendered and checked against its schema, the
+ * policy decides, and an allowed job goes to the handler of its topic. A
+ * `require_approval` decision parks the step in `waiting`; once approved it
+ * resumes here and dispatches with the input and decision it had.
+ */
+import { decide } from '../../packs/policy/evaluate.js';
+import { renderTemplate } from '../expressions.js';
+import { policyRequestFor } from '../policy_request.js';
+import type { DecisionRecord } from '../records.js';
+import { describeIssues } from '../schemas.js';
+import type { StepContext, StepExecutor, StepOutcome } from './context.js';
+import { dispatchJob, missingHandler } from './dispatch.js';
+
+export const runWorker: StepExecutor = async (ctx) => {
+  const { step } = ctx.plan;
+  if (ctx.approval?.status === 'approved') {
+    return dispatchJob(ctx, ctx.record.input, ctx.record.decision);
+  }
+
+  const input = renderTemplate(ctx.plan.input, ctx.scope);
+  await ctx.update({ input });
+  const issues = ctx.services.schemas.check(step.input_schema_id, input);
+  if (issues.length > 0) {
+    const message = describeIssues(`input of step "${step.id}"`, step.input_schema_id!, issues);
+    return { status: 'failed', error: { code: 'input_invalid', message, issues } };
+  }
+
+  const decision = await decideStep(ctx);
+  const refused = refusal(decision, step.topic!);
+  if (refused) return refused;
+  if (!ctx.services.handlers.find(step.topic!)) return missingHandler(step.topic!);
+  if (decision.decision === 'require_approval') {
+    const why: { rule_id?: string; reason?: string } = {};
+    if (decision.rule_id !== undefined) why.rule_id = decision.rule_id;
+    if (decision.reason !== undefined) why.reason = decision.reason;
+    await ctx.services.store.requestApproval(ctx.run.id, step.id, why);
+    await ctx.event({
+      type: 'approval_requested',
+      status: 'waiting',
+      message: decision.reason ?? 'the policy requires approval',
+      details: why,
+    });
+    return { status: 'waiting' };
+  }
+  return dispatchJob(ctx, input, decision);
+};
+
+async function decideStep(ctx: StepContext): Promise<DecisionRecord> {
+  const { services, run, plan } = ctx;
+  const request = policyRequestFor(plan.step, {
+    packId: ctx.packId,
+    tenantId: run.tenant_id,
+    topics: services.topics,
+  });
+  const result = decide(services.snapshot, request);
+  const record: DecisionRecord = {
+    decision: result.decision,
+    snapshot_hash: result.snapshotHash,
+    decided_at: services.clock().toISOString(),
+    request,
+  };
+  if (result.ruleId !== undefined) record.rule_id = result.ruleId;
+  if (result.reason !== undefined) record.reason = result.reason;
+  if (result.constraints !== undefined) record.constraints = result.constraints;
+  if (result.remediations !== undefined) record.remediations = result.remediations;
+  await ctx.update({ decision: record });
+  const rule = record.rule_id ? ` by rule ${record.rule_id}` : ' (no rule matched)';
+  await ctx.event({
+    type: 'decision',
+    message: `${record.decision}${rule}`,
+    details: {
+      decision: record.decision,
+      rule_id: record.rule_id,
+      snapshot_hash: record.snapshot_hash,
+    },
+  });
+  return record;
+}
+
+/**
+ * `deny` and `throttle` end the step. Throttling would need a queue that
+ * holds the job until the rate allows it; this engine has none yet, so a
+ * throttled job fails with `throttled` (docs/engine.md, Limitations).
+ */
+function refusal(decision: DecisionRecord, topic: string): StepOutcome | undefined {
+  if (decision.decision !== 'deny' && decision.decision !== 'throttle') return undefined;
+  const code = decision.decision === 'deny' ? 'policy_denied' : 'throttled';
+  const by = decision.rule_id ? `rule ${decision.rule_id}` : 'the policy';
+  const verb = decision.decision === 'deny' ? 'denied' : 'throttled';
+  const reason = decision.reason ? `: ${decision.reason}` : '';
+  const error: StepOutcome & { status: 'failed' } = {
+    status: 'failed',
+    error: { code, message: `${by} ${verb} ${topic}${reason}` },
+  };
+  if (decision.rule_id !== undefined) error.error.rule_id = decision.rule_id;
+  if (decision.remediations !== undefined) {
+    error.error.details = { remediations: decision.remediations };
+  }
+  return error;
+}

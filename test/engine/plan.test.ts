@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { planWorkflow } from '../../engine/plan.js';
+import type { Workflow } from '../../packs/workflow/types.js';
+import { DEMO_SCHEMAS, DEMO_WORKFLOWS, thrown, workflow } from './fixtures.js';
+
+type Steps = Parameters<typeof workflow>[1];
+const worker = { type: 'worker' as const, topic: 'job.demo.echo' };
+
+describe('planWorkflow', () => {
+  it('orders steps by depends_on, keeping the file order between equals', () => {
+    const wf = workflow('order', {
+      c: { ...worker, depends_on: ['b'] },
+      a: worker,
+      b: { ...worker, depends_on: ['a'] },
+      d: worker,
+    });
+    expect(planWorkflow(wf, DEMO_SCHEMAS).steps.map((s) => s.id)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('plans every demo workflow and takes the pack id from the workflow id', () => {
+    for (const wf of DEMO_WORKFLOWS) expect(planWorkflow(wf, DEMO_SCHEMAS).packId).toBe('demo');
+  });
+
+  const invalid: [string, Steps, string, string, RegExp][] = [
+    [
+      'an unknown dependency',
+      { a: { ...worker, depends_on: ['ghost'] } },
+      'workflow_invalid',
+      '/steps/a/depends_on',
+      /depends on unknown step "ghost"/,
+    ],
+    [
+      'a cycle',
+      { a: { ...worker, depends_on: ['b'] }, b: { ...worker, depends_on: ['a'] } },
+      'workflow_invalid',
+      '/steps/a/depends_on',
+      /cycle: a -> b -> a/,
+    ],
+    [
+      'a self-dependency',
+      { a: { ...worker, depends_on: ['a'] } },
+      'workflow_invalid',
+      '/steps/a/depends_on',
+      /cycle: a -> a/,
+    ],
+    [
+      'a worker with no topic',
+      { a: { type: 'worker' } },
+      'workflow_invalid',
+      '/steps/a/topic',
+      /needs a topic/,
+    ],
+    [
+      'a condition step with no condition',
+      { a: { type: 'condition' } },
+      'workflow_invalid',
+      '/steps/a/condition',
+      /needs a condition/,
+    ],
+    [
+      'an unknown schema id',
+      { a: { ...worker, input_schema_id: 'demo/Nope' } },
+      'workflow_invalid',
+      '/steps/a/input_schema_id',
+      /no installed pack provides schema "demo\/Nope"/,
+    ],
+    [
+      'a bad template',
+      { a: { ...worker, input: { x: ['${input.}'] } } },
+      'workflow_invalid',
+      '/steps/a/input/x/0',
+      /expected a name or an index/,
+    ],
+    [
+      'a bad condition',
+      { a: { ...worker, condition: 'input.a ==' } },
+      'workflow_invalid',
+      '/steps/a/condition',
+      /expected a value/,
+    ],
+    [
+      'a read of an unknown root',
+      { a: { ...worker, input: { x: '${inputs.a}' } } },
+      'workflow_invalid',
+      '/steps/a',
+      /paths start at input, steps or run/,
+    ],
+    [
+      'a read of an unknown step',
+      { a: { ...worker, input: { x: '${steps.zz.output}' } } },
+      'workflow_invalid',
+      '/steps/a',
+      /unknown step "zz"/,
+    ],
+    [
+      'a read of a step that is not upstream',
+      {
+        a: worker,
+        b: { ...worker, condition: 'steps.a.output.ok' },
+      },
+      'workflow_invalid',
+      '/steps/b',
+      /does not depend on: add it to depends_on/,
+    ],
+    [
+      'for_each, not supported yet',
+      { a: { ...worker, for_each: '${input.items}' } },
+      'workflow_invalid',
+      '/steps/a/for_each',
+      /"for_each" is not supported/,
+    ],
+    [
+      'an unsupported step type',
+      { a: { type: 'parallel' } },
+      'step_type_unsupported',
+      '/steps/a/type',
+      /step type "parallel" is not supported/,
+    ],
+  ];
+  it.each(invalid)('rejects %s', (_name, steps, code, path, message) => {
+    const error = thrown(() => planWorkflow(workflow('bad', steps), DEMO_SCHEMAS));
+    expect(error.code).toBe(code);
+    expect(error.issues).toContainEqual(
+      expect.objectContaining({
+        file: 'workflows/bad.yaml',
+        path,
+        message: expect.stringMatching(message),
+      }),
+    );
+  });
+
+  it('names the workflow, the step and the type of an unsupported step', () => {
+    const wf: Workflow = workflow('later', { ok: worker, wait: { type: 'delay', delay_sec: 5 } });
+    const error = thrown(() => planWorkflow(wf, DEMO_SCHEMAS));
+    expect(error.message).toBe(
+      'workflow "demo.later": step "wait" has type "delay", which this ' +
+        'engine does not run yet (supported: worker, approval, condition, transform, notify)',
+    );
+    expect(error.details).toMatchObject({
+      workflow_id: 'demo.later',
+      step_id: 'wait',
+      type: 'delay',
+    });
+  });
+
+  it('reports every problem at once', () => {
+    const error = thrown(() =>
+      planWorkflow(
+        workflow('many', {
+          a: { type: 'worker' },
+          b: { ...worker, depends_on: ['nope'] },
+        }),
+        DEMO_SCHEMAS,
+      ),
+    );
+    expect(error.issues).toHaveLength(2);
+    expect(error.message).toMatch(/\(and 1 more\)$/);
+  });
+});

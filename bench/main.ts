@@ -2,7 +2,10 @@
  * `npm run bench`: every benchmark, each printing a table. PostgreSQL rows
  * appear when CORDUM_BENCH_DATABASE_URL names a server.
  */
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startThrowawayPostgres } from '../test/setup/postgres.js';
 import { runPolicyBench } from './policy.js';
 import { runRegistryBench } from './registry.js';
 
@@ -11,5 +14,25 @@ const cli = resolve(root, 'bin', 'cordum.js');
 const only = process.argv.slice(3);
 const want = (name: string) => only.length === 0 || only.includes(name);
 
+/** A PostgreSQL for the rows that need one: given, or a throw-away server when we can. */
+async function postgresUrl(): Promise<{ url?: string; stop(): Promise<void> }> {
+  const given = process.env.CORDUM_BENCH_DATABASE_URL;
+  if (given) return { url: given, stop: async () => undefined };
+  try {
+    const pg = await startThrowawayPostgres(mkdtempSync(join(tmpdir(), 'cordum-bench-pg-')));
+    return { url: pg.url, stop: () => pg.stop() };
+  } catch (err) {
+    process.stderr.write(`bench: no PostgreSQL rows (${(err as Error).message.split('\n')[0]})\n`);
+    return { stop: async () => undefined };
+  }
+}
+
 if (want('policy')) runPolicyBench(root);
-if (want('registry')) await runRegistryBench(root, cli, process.env.CORDUM_BENCH_DATABASE_URL);
+if (want('registry')) {
+  const pg = await postgresUrl();
+  try {
+    await runRegistryBench(root, cli, pg.url);
+  } finally {
+    await pg.stop();
+  }
+}

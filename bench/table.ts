@@ -24,6 +24,6 @@ export function printTable(title: string, headers: string[], rows: (string | num
 
 function formatNumber(n: number): string {
   if (!Number.isFinite(n)) return String(n);
-  if (Math.abs(n) >= 1000) return Math.round(n).toLocaleString('en-US');
+  if (Number.isInteger(n) || Math.abs(n) >= 1000) return Math.round(n).toLocaleString('en-US');
   return n >= 10 ? n.toFixed(1) : n.toFixed(3);
 }

@@ -3,15 +3,18 @@
  * whose every given match field holds decides; no match means `allow`.
  */
 import { globMatch } from './glob.js';
-import type { DecisionResult, McpMatch, PolicyRequest, PolicySnapshot, Rule } from './types.js';
+import { predicatesOf } from './compile.js';
+import { mcpMatches } from './mcp.js';
+import type { DecisionResult, PolicyRequest, PolicySnapshot, Rule } from './types.js';
 
 export const DEFAULT_TENANT = 'default';
 
 /** Decides one request against a snapshot. */
 export function decide(snapshot: PolicySnapshot, request: PolicyRequest): DecisionResult {
   const tenant = (request.tenantId || snapshot.defaultTenant || DEFAULT_TENANT).toLowerCase();
-  for (const rule of snapshot.rules) {
-    if (ruleMatches(rule, request, tenant)) return resultOf(rule, snapshot.hash);
+  const predicates = predicatesOf(snapshot);
+  for (let i = 0; i < predicates.length; i++) {
+    if (predicates[i]!(request, tenant)) return resultOf(snapshot.rules[i]!, snapshot.hash);
   }
   return { decision: 'allow', snapshotHash: snapshot.hash };
 }
@@ -53,31 +56,6 @@ export function firstMismatch(rule: Rule, request: PolicyRequest, tenant: string
   return undefined;
 }
 
-function ruleMatches(rule: Rule, request: PolicyRequest, tenant: string): boolean {
-  return firstMismatch(rule, request, tenant) === undefined;
-}
-
 function inList(list: string[], value: string | undefined): boolean {
   return value !== undefined && list.includes(value);
-}
-
-/**
- * An `mcp` block matches an MCP call that breaks its lists: a value outside
- * a non-empty allow list, or inside a deny list. So a `deny` rule with
- * `allow_tools: [read]` denies every other tool, and one with
- * `deny_tools: [rm]` denies `rm`. A request with no MCP call never matches.
- */
-function mcpMatches(m: McpMatch, call: PolicyRequest['mcp']): boolean {
-  if (!call) return false;
-  const dims: [string[] | undefined, string[] | undefined, string | undefined][] = [
-    [m.allow_servers, m.deny_servers, call.server],
-    [m.allow_tools, m.deny_tools, call.tool],
-    [m.allow_resources, m.deny_resources, call.resource],
-    [m.allow_actions, m.deny_actions, call.action],
-  ];
-  return dims.some(([allow, deny, value]) => {
-    if (value === undefined) return false;
-    if (allow && allow.length > 0 && !allow.includes(value)) return true;
-    return deny !== undefined && deny.includes(value);
-  });
 }

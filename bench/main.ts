@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startThrowawayPostgres } from '../test/setup/postgres.js';
 import { runPolicyBench } from './policy.js';
+import { runProviderBench } from './provider.js';
 import { runRegistryBench } from './registry.js';
 
 const root = resolve(process.argv[2] ?? '.');
@@ -36,3 +37,4 @@ if (want('registry')) {
     await pg.stop();
   }
 }
+if (want('provider')) await runProviderBench(root, cli);

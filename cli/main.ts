@@ -8,6 +8,7 @@ import { registerRegistryCommands } from '../registry/cli.js';
 import { registerEngineCommands } from '../engine/cli.js';
 import { registerProviderCommands } from '../provider/cli.js';
 import { registerKeygenCommand } from '../packs/commands/keygen.js';
+import { registerBundleCommands } from '../packs/commands/bundle.js';
 
 const program = new Command('cordum')
   .description('Cordum packs: build, sign, publish, install and run policy-gated workflows')
@@ -26,5 +27,6 @@ registerPackCommands(program);
 registerRegistryCommands(program);
 registerEngineCommands(program);
 registerProviderCommands(program);
+registerBundleCommands(program);
 
 await program.parseAsync(process.argv);

@@ -28,6 +28,12 @@ export type EngineErrorCode =
   | 'handler_timeout'
   | 'handler_bad_output'
   | 'expression_failed'
+  | 'http_not_allowed'
+  | 'http_failed'
+  | 'subworkflow_failed'
+  | 'loop_limit'
+  | 'step_timed_out'
+  | 'input_not_waiting'
   // runs
   | 'run_not_found'
   | 'run_timed_out'

@@ -66,4 +66,15 @@ CREATE TABLE engine_events (
 );
 CREATE INDEX engine_events_run ON engine_events (run_id, seq)`,
   },
+  {
+    // for_each children, persisted timers, cancel requests and run leases.
+    id: '0002_children_timers_leases',
+    sql: `
+ALTER TABLE engine_steps ADD COLUMN parent_id text;
+ALTER TABLE engine_steps ADD COLUMN item_index integer;
+ALTER TABLE engine_steps ADD COLUMN wake_at timestamptz;
+ALTER TABLE engine_runs ADD COLUMN cancel_requested boolean NOT NULL DEFAULT false;
+ALTER TABLE engine_runs ADD COLUMN lease_owner text;
+ALTER TABLE engine_runs ADD COLUMN lease_until timestamptz`,
+  },
 ];

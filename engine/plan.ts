@@ -12,19 +12,19 @@ import type { Expr } from './expression_parser.js';
 import { pathsOf } from './expression_parser.js';
 import { compileTemplate, expressionsOf, type Template } from './expressions.js';
 import { topologicalOrder, upstreamOf } from './graph.js';
+import { planBranches, planRoutes } from './plan_branches.js';
+import { planExtras } from './plan_extras.js';
+import {
+  SUPPORTED_STEP_TYPES,
+  type BranchGate,
+  type DelayPlan,
+  type HttpPlan,
+  type LoopPlan,
+  type SupportedStepType,
+  type SwitchPlan,
+} from './plan_types.js';
 
-/** The step types this engine runs; the others fail at load time. */
-export const SUPPORTED_STEP_TYPES = [
-  'worker',
-  'approval',
-  'condition',
-  'transform',
-  'notify',
-] as const;
-export type SupportedStepType = (typeof SUPPORTED_STEP_TYPES)[number];
-
-/** Fields of the format that this engine does not implement yet. */
-const UNSUPPORTED_FIELDS = ['for_each', 'on_error', 'delay_sec', 'delay_until'] as const;
+export { SUPPORTED_STEP_TYPES, type SupportedStepType } from './plan_types.js';
 
 export interface StepPlan {
   id: string;
@@ -34,6 +34,18 @@ export interface StepPlan {
   /** For `condition` steps the expression they evaluate; for others, the gate. */
   condition?: Expr;
   input: Template;
+  /** A `for_each` step: the list its children run over. */
+  forEach?: Template;
+  /** Children of a `for_each` running at once. */
+  maxParallel: number;
+  /** Set when the step runs on one branch of a `condition` or `switch` step only. */
+  branch?: BranchGate;
+  /** Steps whose failure routes here (`on_error`); such a step runs only then. */
+  routedFrom: string[];
+  switch?: SwitchPlan;
+  loop?: LoopPlan;
+  http?: HttpPlan;
+  delay?: DelayPlan;
 }
 
 export interface WorkflowPlan {
@@ -63,11 +75,13 @@ export function planWorkflow(
       rule: 'workflow_cycle',
     });
   }
+  const where: Where = { file, issues, ids, routes: planRoutes(workflow, file, issues) };
   const steps: StepPlan[] = [];
   for (const id of ordered.ok ? ordered.order : ids) {
-    const plan = planStep(workflow.steps[id]!, id, deps, schemas, { file, issues, ids });
+    const plan = planStep(workflow.steps[id]!, id, deps, schemas, where);
     if (plan) steps.push(plan);
   }
+  planBranches(steps, deps, file, issues);
   if (issues.length > 0) throw planError(workflow, issues);
   return { workflow, packId: workflow.id.split('.')[0] ?? workflow.id, steps };
 }
@@ -76,6 +90,8 @@ interface Where {
   file: string;
   issues: Issue[];
   ids: string[];
+  /** For each `on_error` target, the steps that route to it. */
+  routes: ReadonlyMap<string, string[]>;
 }
 
 function dependencies(workflow: Workflow, id: string, file: string, issues: Issue[]): string[] {
@@ -113,11 +129,6 @@ function planStep(
     );
     return undefined;
   }
-  for (const field of UNSUPPORTED_FIELDS) {
-    if (step[field] !== undefined) {
-      issue(field, `"${field}" is not supported by this engine yet`, 'field_unsupported');
-    }
-  }
   if (type === 'worker' && !step.topic) issue('topic', 'a worker step needs a topic', 'topic');
   if (type === 'condition' && step.condition === undefined) {
     issue('condition', 'a condition step needs a condition', 'condition');
@@ -129,22 +140,35 @@ function planStep(
     }
   }
 
-  const upstream = upstreamOf(id, deps);
+  const routedFrom = where.routes.get(id) ?? [];
+  const upstream = new Set([...upstreamOf(id, deps), ...routedFrom]);
+  const cond = type === 'loop' ? undefined : step.condition;
   const condition = compile(
-    () => (step.condition === undefined ? undefined : parseCondition(step.condition)),
+    () => (cond === undefined ? undefined : parseCondition(cond)),
     'condition',
     issue,
   );
   const input = compile(() => compileTemplate(step.input ?? {}), 'input', issue);
+  const extras = planExtras(step, type as SupportedStepType, issue, (build, field) =>
+    compile(build, field, issue),
+  );
   const exprs = [...(condition ? [condition] : []), ...(input ? expressionsOf(input) : [])];
-  for (const path of exprs.flatMap(pathsOf)) checkReference(path, id, upstream, where, issue);
+  const roots = new Set(['input', 'steps', 'run', 'parameters']);
+  if (extras.forEach) ['item', 'index'].forEach((r) => roots.add(r));
+  if (type === 'loop') roots.add('loop');
+  for (const path of [...exprs, ...extras.exprs].flatMap(pathsOf)) {
+    checkReference(path, id, upstream, roots, where, issue);
+  }
 
+  const { exprs: _exprs, ...compiled } = extras;
   const plan: StepPlan = {
     id,
     step,
     type: type as SupportedStepType,
     dependsOn: deps.get(id) ?? [],
     input: input ?? { kind: 'constant', value: {} },
+    routedFrom,
+    ...compiled,
   };
   if (condition) plan.condition = condition;
   return plan;
@@ -172,20 +196,21 @@ function compile<T>(
   }
 }
 
-/** A path must start at `input`, `steps.<upstream id>` or `run`. */
+/** A path must start at `input`, `steps.<upstream id>`, `run` or a root the step adds. */
 function checkReference(
   path: (string | number)[],
   id: string,
   upstream: ReadonlySet<string>,
+  roots: ReadonlySet<string>,
   where: Where,
   issue: (field: string, message: string, rule: string) => void,
 ) {
   const [root, stepId] = path;
-  if (root === 'input' || root === 'run') return;
+  if (root !== 'steps' && roots.has(String(root))) return;
   if (root !== 'steps') {
     issue(
       '',
-      `expression reads "${String(root)}": paths start at input, steps or run`,
+      `expression reads "${String(root)}": paths start at ${[...roots].join(', ')}`,
       'expression_root',
     );
   } else if (typeof stepId !== 'string' || !where.ids.includes(stepId)) {

@@ -62,6 +62,11 @@ export interface StepRecord {
   attempts: number;
   started_at?: string;
   finished_at?: string;
+  /** For a child of a `for_each` step: the parent's id and the item's index. */
+  parent_id?: string;
+  item_index?: number;
+  /** A `delay` step's (or delayed step's) wake-up time, kept across restarts. */
+  wake_at?: string;
 }
 
 export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'cancelled';
@@ -93,6 +98,8 @@ export interface RunRecord {
   workflow: Workflow;
   /** Time spent running so far; waiting for a person does not count. */
   active_ms: number;
+  /** Set by `cancel` while another process advances the run. */
+  cancel_requested?: boolean;
   created_at: string;
   started_at?: string;
   updated_at: string;

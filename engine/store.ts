@@ -31,6 +31,7 @@ export type StepPatch = Partial<
     | 'attempts'
     | 'started_at'
     | 'finished_at'
+    | 'wake_at'
   >
 >;
 
@@ -53,7 +54,11 @@ const STEP_COLUMNS = [
   'attempts',
   'started_at',
   'finished_at',
+  'wake_at',
 ] as const;
+
+/** How long a claim on a run lasts unless its process renews it. */
+export const DEFAULT_LEASE_MS = 30_000;
 
 type Row = Record<string, unknown>;
 
@@ -128,18 +133,92 @@ export class EngineStore {
    * Undefined when the run is not in one of those statuses (another process
    * holds it, or it has finished), so two processes never run it at once.
    */
-  async claimRun(runId: string, from: Status[]): Promise<RunRecord | undefined> {
+  async claimRun(
+    runId: string,
+    from: Status[],
+    lease: { owner: string; ms: number } = { owner: 'local', ms: DEFAULT_LEASE_MS },
+  ): Promise<RunRecord | undefined> {
     const now = this.now();
+    const until = new Date(Date.parse(now) + lease.ms).toISOString();
+    // A `running` run whose lease ran out belongs to a dead process: take it over.
     const result = await this.db.query<Row>(
-      `UPDATE engine_runs SET status = 'running', resumed_at = $2,
-         started_at = COALESCE(started_at, $2), updated_at = $2
-       WHERE id = $1 AND status = ANY($3::text[]) RETURNING *`,
-      [runId, now, from],
+      `UPDATE engine_runs SET status = 'running', started_at = COALESCE(started_at, $2),
+         resumed_at = CASE WHEN status = 'running' THEN resumed_at ELSE $2 END,
+         updated_at = $2, lease_owner = $4, lease_until = $5
+       WHERE id = $1 AND (status = ANY($3::text[])
+         OR (status = 'running' AND lease_until IS NOT NULL AND lease_until < $2))
+       RETURNING *, (SELECT status FROM engine_runs r WHERE r.id = $1) AS was`,
+      [runId, now, from, lease.owner, until],
     );
     const row = result.rows[0];
     if (!row) return undefined;
-    await this.addEvent(runId, { type: 'run_status', status: 'running' });
+    if (row.was === 'running') {
+      // Steps the dead process had in flight start again, keeping their attempt number.
+      await this.db.query(
+        `UPDATE engine_steps SET status = 'pending' WHERE run_id = $1 AND status = 'running'`,
+        [runId],
+      );
+      await this.addEvent(runId, { type: 'run_taken_over', status: 'running' });
+    } else {
+      await this.addEvent(runId, { type: 'run_status', status: 'running' });
+    }
     return toRun(row);
+  }
+
+  /** Renews the lease; answers whether cancel was asked, or undefined if the lease is lost. */
+  async renewLease(runId: string, owner: string, ms: number): Promise<boolean | undefined> {
+    const until = new Date(this.clock().getTime() + ms).toISOString();
+    const result = await this.db.query<Row>(
+      `UPDATE engine_runs SET lease_until = $3
+       WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING cancel_requested`,
+      [runId, owner, until],
+    );
+    return result.rows[0] ? result.rows[0].cancel_requested === true : undefined;
+  }
+
+  async requestCancel(runId: string): Promise<void> {
+    await this.db.query('UPDATE engine_runs SET cancel_requested = true WHERE id = $1', [runId]);
+  }
+
+  /**
+   * Runs another process should pick up: pending ones, running ones whose
+   * lease ran out, and waiting ones with a timer due.
+   */
+  async dueRuns(limit: number): Promise<string[]> {
+    const now = this.now();
+    const result = await this.db.query<Row>(
+      `SELECT id FROM engine_runs r WHERE status = 'pending'
+         OR (status = 'running' AND lease_until < $1)
+         OR (status = 'waiting' AND EXISTS (SELECT 1 FROM engine_steps s WHERE s.run_id = r.id
+               AND s.status = 'waiting' AND s.wake_at IS NOT NULL AND s.wake_at <= $1))
+       ORDER BY created_at LIMIT $2`,
+      [now, limit],
+    );
+    return result.rows.map((r) => String(r.id));
+  }
+
+  /** Wakes the waiting steps of a run whose timers are due (they go back to `pending`). */
+  async wakeTimers(runId: string): Promise<void> {
+    await this.db.query(
+      `UPDATE engine_steps SET status = 'pending'
+       WHERE run_id = $1 AND status = 'waiting' AND wake_at IS NOT NULL AND wake_at <= $2`,
+      [runId, this.now()],
+    );
+  }
+
+  /** Records the children of a `for_each` step once; a resumed run keeps those it has. */
+  async addChildren(
+    runId: string,
+    parent: { step_id: string; position: number; type: string },
+    count: number,
+  ): Promise<void> {
+    for (let i = 0; i < count; i++) {
+      await this.db.query(
+        `INSERT INTO engine_steps (run_id, step_id, position, type, status, parent_id, item_index)
+         VALUES ($1, $2, $3, $4, 'pending', $5, $6) ON CONFLICT (run_id, step_id) DO NOTHING`,
+        [runId, `${parent.step_id}[${i}]`, parent.position, parent.type, parent.step_id, i],
+      );
+    }
   }
 
   /** Leaves `running` for `status`, adding the time spent to `active_ms`. */
@@ -149,7 +228,7 @@ export class EngineStore {
       `UPDATE engine_runs SET status = $2, error = $3::jsonb, updated_at = $4,
          active_ms = active_ms + COALESCE(GREATEST(0,
            CAST(EXTRACT(EPOCH FROM ($4::timestamptz - resumed_at)) * 1000 AS bigint)), 0),
-         resumed_at = NULL,
+         resumed_at = NULL, lease_owner = NULL, lease_until = NULL,
          finished_at = CASE WHEN $5::boolean THEN $4::timestamptz ELSE NULL END
        WHERE id = $1`,
       [runId, status, error === undefined ? null : json(error), now, isTerminal(status)],
@@ -168,7 +247,7 @@ export class EngineStore {
     const run = await this.getRun(runId);
     if (!run) return undefined;
     const steps = await this.db.query<Row>(
-      'SELECT * FROM engine_steps WHERE run_id = $1 ORDER BY position',
+      'SELECT * FROM engine_steps WHERE run_id = $1 ORDER BY position, COALESCE(item_index, -1)',
       [runId],
     );
     const approvals = await this.db.query<Row>(
@@ -296,6 +375,7 @@ function toRun(row: Row): RunRecord {
     updated_at: time(row.updated_at)!,
   };
   present(run, row, ['error']);
+  if (row.cancel_requested === true) run.cancel_requested = true;
   const started = time(row.started_at);
   const finished = time(row.finished_at);
   if (started) run.started_at = started;
@@ -313,7 +393,12 @@ function toStep(row: Row): StepRecord {
     skipped: row.skipped === true,
     attempts: Number(row.attempts),
   };
-  present(step, row, ['input', 'output', 'error', 'decision', 'job']);
+  present(step, row, ['input', 'output', 'error', 'decision', 'job', 'parent_id']);
+  if (row.item_index !== null && row.item_index !== undefined) {
+    step.item_index = Number(row.item_index);
+  }
+  const wake = time(row.wake_at);
+  if (wake) step.wake_at = wake;
   const started = time(row.started_at);
   const finished = time(row.finished_at);
   if (started) step.started_at = started;

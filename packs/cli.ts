@@ -6,6 +6,8 @@ import { registerPublishCommand } from './commands/publish.js';
 import { registerSignCommands } from './commands/sign.js';
 import { registerTestCommand } from './commands/test.js';
 import { registerValidateCommand } from './commands/validate.js';
+import { registerInitCommand } from './commands/init.js';
+import { registerMigrateCommand } from './commands/migrate.js';
 
 export function registerPackCommands(program: Command): void {
   const pack = program
@@ -17,4 +19,6 @@ export function registerPackCommands(program: Command): void {
   registerTestCommand(pack);
   registerPublishCommand(pack);
   registerInstallCommand(pack);
+  registerInitCommand(pack);
+  registerMigrateCommand(pack);
 }

@@ -8,10 +8,87 @@ import { PackError } from './errors.js';
 /** Aliases one document may expand; real packs use none. */
 export const MAX_YAML_ALIASES = 50;
 
+/** Nesting one document may reach, and keys (of all its mappings) it may hold. */
+export const MAX_DOCUMENT_DEPTH = 64;
+export const MAX_DOCUMENT_KEYS = 100_000;
+
+/**
+ * Refuses a parsed document nested deeper than MAX_DOCUMENT_DEPTH or with
+ * more than MAX_DOCUMENT_KEYS keys. Iterative, so no input can overflow
+ * the stack here.
+ */
+export function checkDocumentLimits(value: unknown, file: string): void {
+  const stack: [unknown, number][] = [[value, 1]];
+  let keys = 0;
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > MAX_DOCUMENT_DEPTH) {
+      throw new PackError('document_too_deep',
+        `${file}: nested deeper than ${MAX_DOCUMENT_DEPTH} levels`,
+        { issues: [{ file, path: '', message: `nesting past ${MAX_DOCUMENT_DEPTH} levels` }] });
+    }
+    const children = Array.isArray(node) ? node : Object.values(node);
+    if (!Array.isArray(node)) keys += children.length;
+    if (keys > MAX_DOCUMENT_KEYS) {
+      throw new PackError('document_too_many_keys',
+        `${file}: more than ${MAX_DOCUMENT_KEYS} keys`,
+        { issues: [{ file, path: '', message: `more than ${MAX_DOCUMENT_KEYS} keys` }] });
+    }
+    for (const child of children) stack.push([child, depth + 1]);
+  }
+}
+
+/** Deep flow collections can exhaust the parser's stack: that is a depth refusal too. */
+function isStackOverflow(err: unknown): boolean {
+  return err instanceof Error && /call stack/i.test(err.message);
+}
+
+/**
+ * The deepest `[`/`{` nesting of YAML flow collections, outside quotes and
+ * comments: deep flow input is refused before the parser recurses into it.
+ * Brackets inside plain scalars count too, which only errs on the safe side.
+ */
+function flowDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (c === '[' || c === '{') max = Math.max(max, ++depth);
+    else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return max;
+}
+
 export function parseYaml(text: string, file: string): unknown {
+  const value = parseYamlText(text, file);
+  checkDocumentLimits(value, file);
+  return value;
+}
+
+function parseYamlText(text: string, file: string): unknown {
+  if (flowDepth(text) > MAX_DOCUMENT_DEPTH) {
+    throw new PackError('document_too_deep', `${file}: nested deeper than ${MAX_DOCUMENT_DEPTH} levels`,
+      { issues: [{ file, path: '', message: `nesting past ${MAX_DOCUMENT_DEPTH} levels` }] });
+  }
   try {
-    return parse(text, { maxAliasCount: MAX_YAML_ALIASES, uniqueKeys: true, prettyErrors: true });
+    // logLevel 'error': the yaml library would otherwise print warnings (unknown tags) itself.
+    return parse(text, { maxAliasCount: MAX_YAML_ALIASES, uniqueKeys: true, prettyErrors: true,
+      logLevel: 'error' });
   } catch (err) {
+    if (isStackOverflow(err)) {
+      throw new PackError('document_too_deep', `${file}: nested too deeply to parse`,
+        { issues: [{ file, path: '', message: 'nested too deeply' }], cause: err });
+    }
     const message = err instanceof Error ? err.message : String(err);
     if (/alias/i.test(message) && /(count|exceed|resource)/i.test(message)) {
       throw new PackError(
@@ -30,8 +107,9 @@ export function parseYaml(text: string, file: string): unknown {
 }
 
 export function parseJson(text: string, file: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     throw new PackError('json_syntax', `${file}: invalid JSON: ${message}`, {
@@ -39,4 +117,6 @@ export function parseJson(text: string, file: string): unknown {
       cause: err,
     });
   }
+  checkDocumentLimits(value, file);
+  return value;
 }

@@ -40,9 +40,20 @@ export type PackErrorCode =
   // policy evaluation and tests
   | 'policy_invalid'
   | 'simulation_failed'
+  // documents past the nesting or key-count limits (packs/documents.ts)
+  | 'document_too_deep'
+  | 'document_too_many_keys'
+  // the registry's transparency log, as a client checks it (packs/tlog)
+  | 'log_signature_invalid'
+  | 'log_proof_invalid'
+  | 'log_inconsistent'
+  | 'log_entry_missing'
   // talking to a registry
   | 'registry_unreachable'
   | 'registry_error'
+  // npm packages and offline bundles (packs/npm, packs/offline)
+  | 'npm_package_invalid'
+  | 'offline_bundle_invalid'
   | 'usage';
 
 /** One problem found while validating, with where it is. */

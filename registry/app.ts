@@ -10,6 +10,12 @@ import type { RegistryDeps } from './deps.js';
 import { problemMiddleware } from './problem.js';
 import { routeGroups } from './routes/index.js';
 import type { RegistryState } from './state.js';
+import { auditLog } from './audit/middleware.js';
+import { cors } from './hardening/cors.js';
+import { etags } from './hardening/etag.js';
+import { securityHeaders } from './hardening/headers.js';
+import { DEFAULT_HARDENING } from './hardening/options.js';
+import { rateLimit } from './hardening/rate-limit.js';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
@@ -42,8 +48,14 @@ export function createRegistryApp(deps: RegistryDeps): Koa<RegistryState> {
   const router = new Router<RegistryState>();
   for (const group of routeGroups) group(router, deps);
 
+  const hardening = deps.hardening ?? DEFAULT_HARDENING;
   app.use(accessLog(deps));
+  app.use(securityHeaders({ tls: deps.baseUrl.startsWith('https:') }));
+  app.use(cors(hardening.corsOrigins));
+  app.use(auditLog(deps));
   app.use(problemMiddleware(deps.log));
+  app.use(rateLimit({ address: hardening.addressRate, token: hardening.tokenRate }));
+  app.use(etags());
   app.use(router.routes());
   // Without `throw`, the router sets 405/501 and `Allow`; problemMiddleware adds the body.
   app.use(router.allowedMethods());

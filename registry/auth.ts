@@ -8,6 +8,9 @@ import { RegistryError } from './errors.js';
 import type { RegistryDeps } from './deps.js';
 import type { RegistryState } from './state.js';
 import { findToken, hasScope, type Actor, type Scope } from './store/tokens.js';
+import { guardPack } from './tenancy/guard.js';
+import { membershipsOf } from './tenancy/members.js';
+import { hasRole, type Role } from './tenancy/roles.js';
 
 type StateMiddleware = Koa.Middleware<RegistryState>;
 
@@ -27,7 +30,14 @@ async function actorOf(deps: RegistryDeps, secret: string): Promise<Actor> {
     const when = token.expiresAt.toISOString();
     throw new RegistryError('token_invalid', `the token expired at ${when}`);
   }
-  return { tokenId: token.tokenId, publisher: token.publisher, scopes: token.scopes };
+  const actor: Actor = { tokenId: token.tokenId, publisher: token.publisher,
+    scopes: token.scopes };
+  // A member's roles are read on every request, so removing a member acts at once.
+  if (token.subject !== undefined) {
+    actor.subject = token.subject;
+    actor.memberships = await membershipsOf(deps.db, token.subject);
+  }
+  return actor;
 }
 
 async function authenticate(deps: RegistryDeps, ctx: Koa.ParameterizedContext<RegistryState>) {
@@ -40,7 +50,9 @@ async function authenticate(deps: RegistryDeps, ctx: Koa.ParameterizedContext<Re
 
 /**
  * Reads need a valid token unless the server allows anonymous reads. Every
- * scope includes reading: `read` alone makes a read-only token.
+ * scope includes reading: `read` alone makes a read-only token. A route
+ * naming a pack the caller may not see (private, registry/tenancy) answers
+ * as for an unknown pack.
  */
 export function requireRead(deps: RegistryDeps): StateMiddleware {
   return async (ctx, next) => {
@@ -51,6 +63,7 @@ export function requireRead(deps: RegistryDeps): StateMiddleware {
         'this registry needs a token to read: send `Authorization: Bearer <token>`',
       );
     }
+    await guardPack(deps, ctx);
     await next();
   };
 }
@@ -78,12 +91,14 @@ export function actorFrom(ctx: { state: RegistryState }): Actor {
 }
 
 /**
- * The publisher an actor acts for: its own, or for an admin the one it
- * names (default: its own, `default` for the bootstrap token).
+ * The publisher an actor acts for: its own, or one it names where it holds
+ * `least` (maintainer unless said; any for an admin).
  */
-export function actingPublisher(actor: Actor, requested: string | undefined): string {
-  if (requested === undefined || requested === actor.publisher) return actor.publisher;
-  if (hasScope(actor, 'admin')) return requested;
+export function actingPublisher(actor: Actor, requested: string | undefined,
+  least: Role = 'maintainer'): string {
+  if (requested === undefined) return actor.publisher;
+  if (requested === actor.publisher && actor.subject === undefined) return requested;
+  if (hasScope(actor, 'admin') || hasRole(actor, requested, least)) return requested;
   throw new RegistryError(
     'forbidden',
     `the token acts for publisher ${actor.publisher}, not ${requested}; only an admin may`,

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { runCommand, type RegistryFlags } from '../cli/output.js';
+import { registerMirrorCommand } from '../packs/commands/mirror.js';
 
 export interface ServeFlags {
   port: string;
@@ -11,6 +12,13 @@ export interface ServeFlags {
   data: string;
   anonymousRead?: boolean;
   publicUrl?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  corsOrigin?: string[];
+  rateLimitAddress?: string;
+  rateLimitToken?: string;
+  requestTimeout?: string;
+  headersTimeout?: string;
 }
 
 function registerServe(registry: Command): void {
@@ -22,8 +30,16 @@ function registerServe(registry: Command): void {
     .option('--data <dir>', 'folder for the database and blobs', './.cordum/registry')
     .option('--anonymous-read', 'let reads through without a token')
     .option('--public-url <url>', 'base of the URLs handed out (default: the listen address)')
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (chain)')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert')
+    .option('--cors-origin <origin...>', 'browser origins allowed to call the API (default none)')
+    .option('--rate-limit-address <n>', 'requests per second per client address (0: off)', '1000')
+    .option('--rate-limit-token <n>', 'requests per second per token (0: off)', '500')
+    .option('--request-timeout <ms>', 'longest a whole request may take', '300000')
+    .option('--headers-timeout <ms>', 'longest a client may take to send its headers', '20000')
     .addHelpText('after', '\nEnvironment: DATABASE_URL selects PostgreSQL; ' +
-      'CORDUM_BOOTSTRAP_TOKEN creates the first admin token.')
+      'CORDUM_BOOTSTRAP_TOKEN creates the first admin token; CORDUM_LOG_KEY or ' +
+      'CORDUM_LOG_KEY_FILE give the transparency log key (default DIR/log-key.pem).')
     .action(async (flags: ServeFlags) => {
       const { serve } = await import('./commands/serve.js');
       await serve(flags);
@@ -51,8 +67,47 @@ function registerKeys(registry: Command): void {
     );
 }
 
+interface DataFlags {
+  data: string;
+  json?: boolean;
+}
+
+function dataOption(c: Command): Command {
+  return c.option('--data <dir>', 'the registry\'s data folder', './.cordum/registry')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nDATABASE_URL selects PostgreSQL, as for `registry serve`.');
+}
+
+/** `fsck`, `export`, `import` and `audit export` (bodies in commands/ and audit/). */
+function registerOperations(registry: Command): void {
+  dataOption(registry.command('fsck')
+    .description('Check every stored blob against its digest and the log against its tree'))
+    .action(async (flags: DataFlags) => (await import('./commands/fsck.js')).fsckCommand(flags));
+  dataOption(registry.command('export <archive>')
+    .description('Write a signed archive of packs, keys and the transparency log'))
+    .action(async (archive: string, flags: DataFlags) =>
+      (await import('./commands/export.js')).exportCommand(archive, flags));
+  dataOption(registry.command('import <archive>')
+    .description('Restore an archive into an empty registry'))
+    .option('--trust-key <pem>', 'refuse an archive not signed by this log public key')
+    .action(async (archive: string, flags: DataFlags & { trustKey?: string }) =>
+      (await import('./commands/import.js')).importCommand(archive, flags));
+  registry.command('audit').description('The audit log of a registry')
+    .command('export')
+    .description('Export the audit log (admin token) as JSON lines, CSV or CEF')
+    .option('--format <f>', 'jsonl, csv or cef', 'jsonl')
+    .option('--since <time>', 'only records at or after this RFC 3339 time')
+    .option('--out <file>', 'write to a file instead of stdout')
+    .option('--registry <url>', 'registry URL (env CORDUM_REGISTRY)')
+    .option('--token <token>', 'registry token (env CORDUM_TOKEN)')
+    .action(async (flags: RegistryFlags & { format: string; since?: string; out?: string }) =>
+      (await import('./audit/export-command.js')).auditExportCommand(flags));
+}
+
 export function registerRegistryCommands(program: Command): void {
   const registry = program.command('registry').description('Run and manage a Cordum pack registry');
   registerServe(registry);
   registerKeys(registry);
+  registerOperations(registry);
+  registerMirrorCommand(registry);
 }

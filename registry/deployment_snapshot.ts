@@ -15,7 +15,7 @@ export async function deploymentSnapshot(
   deps: Pick<RegistryDeps, 'blobs' | 'bundleLimits'>,
   packs: DeploymentPack[],
   bundles: PolicyBundleRecord[],
-): Promise<PolicySnapshot> {
+): Promise<PolicySnapshot & { packsHash: string }> {
   const inputs: SnapshotInput[] = [];
   for (const p of packs) {
     const files = await readBundle(await deps.blobs.get(p.sha256), deps.bundleLimits);
@@ -25,13 +25,15 @@ export async function deploymentSnapshot(
   }
   const fromPacks = buildSnapshot(inputs);
   const bundleRules = bundles.flatMap(
-    (b) => toFragment(b.fragment as RawFragment, { packId: `bundle:${b.name}`, file: b.name }).rules,
+    (b) =>
+      toFragment(b.fragment as RawFragment, { packId: `bundle:${b.name}`, file: b.name }).rules,
   );
   const rules = [...bundleRules, ...fromPacks.rules];
-  const snapshot: PolicySnapshot = {
+  const snapshot: PolicySnapshot & { packsHash: string } = {
     hash: snapshotHash(rules, fromPacks.defaultTenant),
     rules,
     packs: fromPacks.packs,
+    packsHash: fromPacks.hash,
   };
   if (fromPacks.defaultTenant !== undefined) snapshot.defaultTenant = fromPacks.defaultTenant;
   return snapshot;

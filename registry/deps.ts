@@ -7,6 +7,8 @@ import type { BundleLimits } from '../packs/bundle/limits.js';
 import type { BlobStore } from './blobs/store.js';
 import type { Clock } from './clock.js';
 import type { Logger } from './log.js';
+import type { HardeningOptions } from './hardening/options.js';
+import type { LogSigner } from './tlog/signer.js';
 
 /** Size limits on request bodies, checked while they arrive. */
 export interface UploadLimits {
@@ -38,4 +40,8 @@ export interface RegistryDeps {
   uploadLimits: UploadLimits;
   /** Limits `readBundle` applies to a published tarball. */
   bundleLimits: BundleLimits;
+  /** Signs the transparency log's tree heads (registry/tlog). */
+  logSigner: LogSigner;
+  /** CORS and rate limits; `DEFAULT_HARDENING` when absent. */
+  hardening?: HardeningOptions;
 }

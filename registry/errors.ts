@@ -44,6 +44,14 @@ export const REGISTRY_CODES = {
   range_unsatisfied: { status: 404, title: 'No Version Satisfies The Range' },
   bundle_invalid: { status: 422, title: 'Invalid Pack Bundle' },
   bundle_too_large: { status: 413, title: 'Pack Bundle Too Large' },
+  // hardening, the transparency log, backups (registry/hardening, tlog, commands)
+  rate_limited: { status: 429, title: 'Too Many Requests' },
+  request_timeout: { status: 408, title: 'Request Timeout' },
+  service_unavailable: { status: 503, title: 'Service Unavailable' },
+  tarball_mismatch: { status: 422, title: 'Tarball Does Not Match The Request' },
+  log_corrupt: { status: 500, title: 'Transparency Log Corrupt' },
+  archive_invalid: { status: 422, title: 'Invalid Registry Archive' },
+  registry_not_empty: { status: 409, title: 'Registry Not Empty' },
   // storage
   blob_corrupt: { status: 500, title: 'Stored Blob Corrupt' },
   blob_missing: { status: 500, title: 'Stored Blob Missing' },

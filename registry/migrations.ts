@@ -5,6 +5,10 @@
  */
 import type { Migration } from '../storage/migrate.js';
 import { providerMigration } from './migrations_provider.js';
+import { auditMigration } from './audit/migration.js';
+import { tlogMigration } from './tlog/migration.js';
+import { npmMigration } from './npm/migration.js';
+import { tenancyMigration } from './tenancy/migration.js';
 
 export const REGISTRY_COMPONENT = 'registry';
 
@@ -111,4 +115,11 @@ CREATE TABLE registry_downloads (
   },
   // Appended by the provider work (yanks, key revocations, deployments, policy bundles).
   providerMigration,
+  // The transparency log (registry/tlog) and the audit log (registry/audit).
+  tlogMigration,
+  auditMigration,
+  // The npm view of packs (registry/npm).
+  npmMigration,
+  // Publishers' members, private packs, dist-tags, deprecations (registry/tenancy).
+  tenancyMigration,
 ];

@@ -26,6 +26,7 @@ CREATE TABLE registry_deployments (
   tenant text NOT NULL,
   description text NOT NULL,
   packs jsonb NOT NULL,
+  packs_snapshot_hash text NOT NULL,
   snapshot_hash text NOT NULL,
   generation integer NOT NULL,
   created_at timestamptz NOT NULL,

@@ -8,6 +8,7 @@ import type Koa from 'koa';
 import { isPackError, type Issue } from '../packs/errors.js';
 import { isRegistryCode, isRegistryError, REGISTRY_CODES } from './errors.js';
 import type { Logger } from './log.js';
+import { isDatabaseUnavailable } from './hardening/unavailable.js';
 
 export interface Problem {
   type: string;
@@ -66,7 +67,11 @@ export function problemOf(err: unknown): Problem | undefined {
   if (isRegistryError(err)) return problem(err.code, err.message, err.issues);
   if (isPackError(err)) return problem(err.code, err.message, err.issues);
   const code = httpErrorCode(err);
-  return code ? problem(code, (err as Error).message) : undefined;
+  if (code) return problem(code, (err as Error).message);
+  if (isDatabaseUnavailable(err)) {
+    return problem('service_unavailable', 'the registry cannot reach its database; retry shortly');
+  }
+  return undefined;
 }
 
 // Statuses Koa or the router set without a body (unknown route, wrong method).
@@ -85,6 +90,7 @@ function send(ctx: Koa.Context, body: Problem): void {
   ctx.body = body;
   ctx.type = PROBLEM_TYPE;
   if (body.status === 401) ctx.set('WWW-Authenticate', 'Bearer realm="cordum"');
+  if (body.status === 503 && !ctx.response.get('Retry-After')) ctx.set('Retry-After', '1');
 }
 
 /** Outermost middleware: answers every failure as problem+json. */

@@ -3,6 +3,7 @@
  * defaults to the address actually bound, so `--port 0` works.
  */
 import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createRegistryApp } from './app.js';
 import type { RegistryServices } from './wiring.js';
@@ -24,19 +25,53 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
   });
 }
 
-export function urlOf(address: AddressInfo): string {
+export function urlOf(address: AddressInfo, scheme = 'http'): string {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return `http://${host}:${address.port}`;
+  return `${scheme}://${host}:${address.port}`;
+}
+
+/** How long a client may take: to send its headers, a whole request, between requests. */
+export interface ServerTimeouts {
+  headersMs: number;
+  requestMs: number;
+  keepAliveMs: number;
+}
+
+// A whole request, including a refused upload being drained, must end in 5 minutes.
+export const DEFAULT_TIMEOUTS: ServerTimeouts = {
+  headersMs: 20_000,
+  requestMs: 300_000,
+  keepAliveMs: 5_000,
+};
+
+export interface ServerOptions {
+  port: number;
+  host: string;
+  publicUrl?: string;
+  /** PEM certificate (chain) and key: serve HTTPS only. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  timeouts?: Partial<ServerTimeouts>;
+}
+
+function makeServer(options: ServerOptions): Server {
+  const t = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  // Node checks the two timeouts on this interval (30 s by default): keep it finer.
+  const settings = { requestTimeout: t.requestMs, headersTimeout: t.headersMs,
+    keepAliveTimeout: t.keepAliveMs,
+    connectionsCheckingInterval: Math.min(30_000, Math.max(250, t.headersMs / 4)) };
+  return options.tls
+    ? createTlsServer({ ...settings, cert: options.tls.cert, key: options.tls.key,
+      minVersion: 'TLSv1.2' })
+    : createServer(settings);
 }
 
 export async function startRegistryServer(
   services: RegistryServices,
-  options: { port: number; host: string; publicUrl?: string },
+  options: ServerOptions,
 ): Promise<RunningRegistry> {
-  // A whole request, including a refused upload being drained, must end in 5 minutes.
-  const server = createServer({ requestTimeout: 300_000 });
+  const server = makeServer(options);
   const address = await listen(server, options.port, options.host);
-  const url = urlOf(address);
+  const url = urlOf(address, options.tls ? 'https' : 'http');
   // The handler is attached in the same tick as `listening`: no request waits without one.
   const app = createRegistryApp({ ...services, baseUrl: options.publicUrl ?? url });
   server.on('request', app.callback());

@@ -13,6 +13,8 @@ import { DEFAULT_UPLOAD_LIMITS, type RegistryDeps } from './deps.js';
 import type { Logger } from './log.js';
 import { REGISTRY_COMPONENT, registryMigrations } from './migrations.js';
 import { createToken, DEFAULT_PUBLISHER } from './store/tokens.js';
+import type { HardeningOptions } from './hardening/options.js';
+import { loadLogSigner, type LogKeySource } from './tlog/signer.js';
 
 export interface RegistryOptions {
   dataDir: string;
@@ -23,6 +25,9 @@ export interface RegistryOptions {
   anonymousRead?: boolean;
   log: Logger;
   clock?: Clock;
+  /** The transparency log's key; default `<data>/log-key.pem`, made when absent. */
+  logKey?: Omit<LogKeySource, 'dataDir'>;
+  hardening?: HardeningOptions;
 }
 
 /** Everything but the base URL, which is known once the server listens. */
@@ -49,6 +54,7 @@ export async function openRegistryServices(options: RegistryOptions): Promise<Re
       log.info(created ? 'bootstrap token created' : 'bootstrap token already stored', {});
     }
     const blobs = await FsBlobStore.open(join(options.dataDir, 'blobs'), clock.now());
+    const logSigner = loadLogSigner({ dataDir: options.dataDir, ...options.logKey });
     return {
       db,
       blobs,
@@ -57,6 +63,8 @@ export async function openRegistryServices(options: RegistryOptions): Promise<Re
       anonymousRead: options.anonymousRead ?? false,
       uploadLimits: DEFAULT_UPLOAD_LIMITS,
       bundleLimits: DEFAULT_LIMITS,
+      logSigner,
+      ...(options.hardening ? { hardening: options.hardening } : {}),
       close: () => db.close(),
     };
   } catch (err) {

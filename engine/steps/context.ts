@@ -9,7 +9,7 @@ import type { Scope } from '../conditions.js';
 import type { StepError } from '../errors.js';
 import type { HandlerLookup } from '../handlers/types.js';
 import type { StepPlan } from '../plan.js';
-import type { ApprovalRecord, RunRecord, StepRecord } from '../records.js';
+import type { ApprovalRecord, RunRecord, RunView, StepRecord } from '../records.js';
 import type { SchemaBook } from '../schemas.js';
 import type { EngineStore, NewEvent, StepPatch } from '../store.js';
 
@@ -30,6 +30,35 @@ export interface EngineServices {
   notifier?: Notifier;
   /** Waits between retries; rejects when `signal` aborts. */
   sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /** Steps of one run that run at once. */
+  concurrency: number;
+  /** Who claims runs (this process), and for how long a claim lasts unrenewed. */
+  owner: string;
+  leaseMs: number;
+  /** Delays longer than this park the step `waiting` on a persisted timer. */
+  holdDelayMs: number;
+  /** URL prefixes `http` steps may call (the deployment's `http_allowlist`). */
+  httpAllowlist: readonly string[];
+  /** Starts child runs for `subworkflow` steps (wired by the engine). */
+  subworkflows?: Subworkflows;
+  /** Called before each step runs (the `--step` debugger); may wait. */
+  beforeStep?: (pause: StepPause) => Promise<void>;
+}
+
+export interface Subworkflows {
+  /** Records a child run and answers its id. */
+  create(workflowId: string, input: unknown, parentRunId: string): Promise<string>;
+  /** Takes the child run as far as it goes. */
+  drive(runId: string): Promise<RunView>;
+}
+
+/** What the debugger shows before a step. */
+export interface StepPause {
+  run_id: string;
+  step_id: string;
+  type: string;
+  input: unknown;
+  decision?: { decision: string; rule_id?: string; reason?: string };
 }
 
 export interface StepContext {
@@ -43,7 +72,7 @@ export interface StepContext {
   /** Present when the step asked for approval before (it is resuming). */
   approval?: ApprovalRecord;
   scope: Scope;
-  /** Aborts when the run's time is up. */
+  /** Aborts when the run's time is up, it is cancelled, or its lease is lost. */
   signal: AbortSignal;
   update(patch: StepPatch): Promise<void>;
   event(event: Omit<NewEvent, 'step_id'>): Promise<void>;
@@ -53,6 +82,8 @@ export type StepOutcome =
   | { status: 'succeeded'; output?: unknown }
   | { status: 'failed'; error: StepError }
   | { status: 'waiting' }
-  | { status: 'timed_out'; error: StepError };
+  | { status: 'timed_out'; error: StepError }
+  | { status: 'cancelled'; error: StepError }
+  | { status: 'succeeded'; skipped: true; reason: string };
 
 export type StepExecutor = (ctx: StepContext) => Promise<StepOutcome>;

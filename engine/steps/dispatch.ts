@@ -9,6 +9,7 @@ import type { DecisionRecord } from '../records.js';
 import { backoffMs, retriesAllowed } from '../retry.js';
 import { describeIssues } from '../schemas.js';
 import type { StepContext, StepOutcome } from './context.js';
+import { stopped } from './stopped.js';
 
 const RETRYABLE = new Set(['handler_failed', 'handler_timeout', 'handler_bad_output']);
 
@@ -24,11 +25,14 @@ export async function dispatchJob(
     decision?.decision === 'allow_with_constraints' ? (decision.constraints ?? {}) : {};
   const retries = retriesAllowed(step.retry, constraints.budgets?.max_retries);
 
-  for (let attempt = 1; ; attempt++) {
+  // A step taken over from a dead process sends its last attempt again, with
+  // the same idempotency key, so the worker can tell it is a repeat.
+  const first = Math.max(1, ctx.record.attempts);
+  for (let attempt = first; ; attempt++) {
     const job = buildJob(ctx, input, constraints, decision, attempt);
     const sent = await sendOnce(ctx, handler, job);
     if ('status' in sent) return sent;
-    if (!RETRYABLE.has(sent.code) || attempt > retries) {
+    if (!RETRYABLE.has(sent.code) || attempt - first >= retries) {
       return {
         status: 'failed',
         error: { ...sent, details: { ...sent.details, attempts: attempt } },
@@ -43,7 +47,7 @@ export async function dispatchJob(
     try {
       await ctx.services.sleep(wait, ctx.signal);
     } catch {
-      return timedOut(ctx);
+      return stopped(ctx);
     }
   }
 }
@@ -84,7 +88,7 @@ async function sendOnce(
   try {
     return checkOutput(ctx, await handler.handle(job, limit.signal));
   } catch (err) {
-    return ctx.signal.aborted ? timedOut(ctx) : toStepError(err);
+    return ctx.signal.aborted ? stopped(ctx) : toStepError(err);
   } finally {
     limit.clear();
   }
@@ -161,16 +165,5 @@ function checkOutput(ctx: StepContext, output: unknown): StepOutcome {
   return {
     status: 'failed',
     error: { code: 'output_invalid', message, issues, details: { output } },
-  };
-}
-
-export function timedOut(ctx: StepContext): StepOutcome {
-  const limit = ctx.run.workflow.timeout_sec;
-  return {
-    status: 'timed_out',
-    error: {
-      code: 'run_timed_out',
-      message: `run ${ctx.run.id} exceeded its timeout_sec of ${limit}`,
-    },
   };
 }

@@ -8,6 +8,10 @@ import type { Catalog } from '../catalog.js';
 import { DEFAULT_LIMITS } from '../bundle/limits.js';
 import type { Issue } from '../errors.js';
 import type { PackManifest } from '../manifest.js';
+import type { LogKey, SignedTreeHead } from '../tlog/tree-head.js';
+import type {
+  ConsistencyProof, EntryQuery, InclusionProof, LogEntryView,
+} from '../tlog/types.js';
 
 export interface VersionUrls {
   tarball_url: string;
@@ -180,6 +184,31 @@ export class RegistryClient {
 
   catalog(): Promise<Catalog> {
     return this.json('GET', '/v1/catalog.json');
+  }
+
+  // The transparency log (`/v1/log`): see packs/tlog/check.ts for the checks.
+  logKey(): Promise<LogKey> {
+    return this.json('GET', '/v1/log/key');
+  }
+
+  logTreeHead(treeSize?: number): Promise<SignedTreeHead> {
+    const query = treeSize === undefined ? '' : `?tree_size=${treeSize}`;
+    return this.json('GET', `/v1/log/tree-head${query}`);
+  }
+
+  logEntries(query: EntryQuery & { start?: number; end?: number }):
+  Promise<{ entries: LogEntryView[] }> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+    return this.json('GET', `/v1/log/entries?${params.toString()}`);
+  }
+
+  logInclusion(index: number, treeSize: number): Promise<InclusionProof> {
+    return this.json('GET', `/v1/log/proof/inclusion?index=${index}&tree_size=${treeSize}`);
+  }
+
+  logConsistency(first: number, second: number): Promise<ConsistencyProof> {
+    return this.json('GET', `/v1/log/proof/consistency?first=${first}&second=${second}`);
   }
 
   private async json<T>(

@@ -1,7 +1,8 @@
 /** `cordum pack install [ID@RANGE...]`: pinned, verified installs with a lock. */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { registryFrom, runCommand, type RegistryFlags } from '../../cli/output.js';
+import { registryFrom, runCommand } from '../../cli/output.js';
+import type { FromFlags } from '../npm/from.js';
 
 export function registerInstallCommand(pack: Command): void {
   pack
@@ -11,12 +12,18 @@ export function registerInstallCommand(pack: Command): void {
     .option('--registry <url>', 'registry URL (env CORDUM_REGISTRY)')
     .option('--token <token>', 'registry token (env CORDUM_TOKEN)')
     .option('--project <dir>', 'project folder holding cordum.lock', '.')
+    .option('--from <source>', 'install from an npm registry instead: npm:URL')
+    .option('--from-token <token>', 'token for the --from registry (env CORDUM_NPM_TOKEN)')
+    .option('--key <pub>', 'a public key to trust for --from, repeatable (default: the ' +
+      '--registry keys)', (v: string, all: string[] = []) => [...all, v])
     .option('--json', 'print the result as JSON')
-    .action((specs: string[], opts: RegistryFlags & { project: string; json?: boolean }) =>
+    .action((specs: string[], opts: FromFlags & { project: string; json?: boolean;
+      from?: string }) =>
       runCommand(opts, async (reporter) => {
         const { RegistryClient } = await import('../client/registry.js');
         const { installPacks } = await import('../install.js');
-        const registry = new RegistryClient(registryFrom(opts));
+        const registry = opts.from === undefined ? new RegistryClient(registryFrom(opts))
+          : (await import('../npm/from.js')).npmSourceFrom(opts.from, opts);
         return installPacks({ registry, project: resolve(opts.project), specs,
           progress: (l) => reporter.progress(l) });
       }, (r) => [

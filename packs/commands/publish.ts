@@ -7,9 +7,12 @@ interface PublishFlags extends RegistryFlags {
   bundle?: string;
   publisher?: string;
   json?: boolean;
+  to?: string;
+  key?: string;
 }
 
 async function publish(tgz: string, flags: PublishFlags, progress: (line: string) => void) {
+  if (flags.to !== undefined) return (await import('../npm/to.js')).publishTo(tgz, flags, progress);
   const connection = registryFrom(flags);
   const tarball = readOrFail(tgz, 'tarball');
   const bundle = readOrFail(flags.bundle ?? `${tgz}.sigstore.json`, 'signature bundle');
@@ -28,7 +31,9 @@ export function registerPublishCommand(pack: Command): void {
     .option('--bundle <file>', 'signature bundle (default: TGZ.sigstore.json)')
     .option('--publisher <p>', 'publisher to claim a new pack id for (admin tokens only)')
     .option('--registry <url>', 'registry URL (env CORDUM_REGISTRY)')
-    .option('--token <token>', 'registry token (env CORDUM_TOKEN)')
+    .option('--token <token>', 'registry token (env CORDUM_TOKEN; CORDUM_NPM_TOKEN with --to)')
+    .option('--to <target>', 'publish to an npm registry instead: npm:URL')
+    .option('--key <pub>', 'with --to: verify the signature with this public key first')
     .option('--json', 'print the result as JSON')
     .action((tgz: string, opts: PublishFlags) =>
       runCommand(

@@ -7,6 +7,7 @@ import { parseJson } from '../documents.js';
 import { keyIdOf } from '../signing/keys.js';
 import { signTarball } from '../signing/sign.js';
 import { verifyTarball } from '../signing/verify.js';
+import type { LogFlags } from './verify-log.js';
 
 export function registerSignCommands(pack: Command): void {
   pack
@@ -31,8 +32,12 @@ export function registerSignCommands(pack: Command): void {
     .description('Check a tarball against its sigstore bundle and a public key')
     .requiredOption('--key <file>', 'public key (PEM) to trust')
     .option('--bundle <file>', 'signature bundle (default: TGZ.sigstore.json)')
+    .option('--registry <url>', 'also check the publish is in this registry\'s transparency log')
+    .option('--token <token>', 'registry token (env CORDUM_TOKEN)')
+    .option('--tree-head <file>', 'tree head seen before: the log must extend it (then saved)')
+    .option('--log-key <file>', 'the log\'s public key to trust (default: the one it names)')
     .option('--json', 'print the result as JSON')
-    .action((tgz: string, opts: { key: string; bundle?: string; json?: boolean }) =>
+    .action((tgz: string, opts: { key: string; bundle?: string; json?: boolean } & LogFlags) =>
       runCommand(opts, async () => {
         const bundlePath = opts.bundle ?? `${tgz}.sigstore.json`;
         const pem = readOrFail(opts.key, 'key').toString('utf8');
@@ -40,7 +45,12 @@ export function registerSignCommands(pack: Command): void {
         const bundle = parseJson(readOrFail(bundlePath, 'bundle').toString('utf8'), bundlePath);
         const v = verifyTarball(readOrFail(tgz, 'tarball'), bundle,
           (id) => (id === trusted ? pem : undefined));
-        return { verified: true, key_id: v.keyId, sha256: v.sha256 };
-      }, (r) => `verified: sha256 ${r.sha256} signed by key ${r.key_id}`),
+        if (!opts.registry) return { verified: true, key_id: v.keyId, sha256: v.sha256 };
+        const { verifyInLog } = await import('./verify-log.js');
+        const log = await verifyInLog(v.sha256, opts);
+        return { verified: true, key_id: v.keyId, sha256: v.sha256, log };
+      }, (r) => [`verified: sha256 ${r.sha256} signed by key ${r.key_id}`,
+        ...('log' in r && r.log ? [`in the registry's log: entry ${r.log.index} of ` +
+          `${r.log.tree_size}, root ${r.log.root_hash}`] : [])]),
     );
 }

@@ -3,23 +3,26 @@
  * whose every given match field holds decides; no match means `allow`.
  */
 import { globMatch } from './glob.js';
-import { predicatesOf } from './compile.js';
+import { firstMatchIndex, indexOf } from './index.js';
 import { mcpMatches } from './mcp.js';
 import type { DecisionResult, PolicyRequest, PolicySnapshot, Rule } from './types.js';
 
 export const DEFAULT_TENANT = 'default';
 
+/** The tenant a request is decided for: its own, else the snapshot's default, lower-cased. */
+export function tenantOf(snapshot: PolicySnapshot, request: PolicyRequest): string {
+  return (request.tenantId || snapshot.defaultTenant || DEFAULT_TENANT).toLowerCase();
+}
+
 /** Decides one request against a snapshot. */
 export function decide(snapshot: PolicySnapshot, request: PolicyRequest): DecisionResult {
-  const tenant = (request.tenantId || snapshot.defaultTenant || DEFAULT_TENANT).toLowerCase();
-  const predicates = predicatesOf(snapshot);
-  for (let i = 0; i < predicates.length; i++) {
-    if (predicates[i]!(request, tenant)) return resultOf(snapshot.rules[i]!, snapshot.hash);
-  }
+  const tenant = tenantOf(snapshot, request);
+  const i = firstMatchIndex(indexOf(snapshot), request, tenant);
+  if (i >= 0) return resultOf(snapshot.rules[i]!, snapshot.hash);
   return { decision: 'allow', snapshotHash: snapshot.hash };
 }
 
-function resultOf(rule: Rule, snapshotHash: string): DecisionResult {
+export function resultOf(rule: Rule, snapshotHash: string): DecisionResult {
   const result: DecisionResult = { decision: rule.decision, ruleId: rule.id, snapshotHash };
   if (rule.reason !== undefined) result.reason = rule.reason;
   if (rule.constraints !== undefined) result.constraints = rule.constraints;

@@ -11,6 +11,8 @@ import { systemClock } from '../clock.js';
 import { jsonLogger } from '../log.js';
 import { startRegistryServer } from '../server.js';
 import { openRegistryServices } from '../wiring.js';
+import { hardeningFromFlags } from '../hardening/flags.js';
+import { logKeySourceFromEnv } from '../tlog/signer.js';
 
 function portOf(text: string): number {
   const port = Number(text);
@@ -37,8 +39,13 @@ export async function serve(flags: ServeFlags): Promise<void> {
     const port = portOf(flags.port);
     const log = jsonLogger((line) => process.stderr.write(line), systemClock);
     const stopped = untilSignal();
+    const { hardening, tls, timeouts } = hardeningFromFlags(flags);
+    const dataDir = resolve(flags.data);
+    const { dataDir: _unused, ...logKey } = logKeySourceFromEnv(dataDir);
     const services = await openRegistryServices({
-      dataDir: resolve(flags.data),
+      hardening,
+      logKey,
+      dataDir,
       databaseUrl: process.env.DATABASE_URL || undefined,
       bootstrapToken: process.env.CORDUM_BOOTSTRAP_TOKEN || undefined,
       anonymousRead: flags.anonymousRead === true,
@@ -50,6 +57,8 @@ export async function serve(flags: ServeFlags): Promise<void> {
         port,
         host: flags.host,
         publicUrl: flags.publicUrl?.replace(/\/+$/, ''),
+        ...(tls ? { tls } : {}),
+        timeouts,
       });
     } catch (err) {
       await services.close();

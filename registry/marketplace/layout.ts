@@ -58,6 +58,7 @@ export function renderPage(ctx: PageContext, page: Page): SafeHtml {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${page.title} · Cordum packs</title>
 ${page.description ? html`<meta name="description" content="${page.description}">` : ''}
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${ctx.assets.cssPath}">
 <script src="${ctx.assets.jsPath}" defer></script>
 </head>

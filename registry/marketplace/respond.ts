@@ -23,7 +23,8 @@ const CSP = [
 export function securityHeaders(ctx: RegistryContext): void {
   ctx.set('Content-Security-Policy', CSP);
   ctx.set('X-Content-Type-Options', 'nosniff');
-  ctx.set('Referrer-Policy', 'no-referrer');
+  // Not no-referrer: with it, browsers send `Origin: null` on our own form posts.
+  ctx.set('Referrer-Policy', 'same-origin');
   ctx.set('X-Frame-Options', 'DENY');
   ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
 }

@@ -10,6 +10,7 @@ import { requireRead } from '../auth.js';
 import type { RegistryDeps } from '../deps.js';
 import { isRegistryError, RegistryError } from '../errors.js';
 import type { RegistryContext, RegistryState } from '../state.js';
+import { isPageRefusal } from '../tenancy/guard.js';
 
 export const TOKEN_COOKIE = 'cordum_token';
 const COOKIE_MAX_AGE_S = 12 * 60 * 60;
@@ -98,10 +99,13 @@ export function marketplaceRead(deps: RegistryDeps): Koa.Middleware<RegistryStat
     const header = ctx.get('Authorization');
     const cookie = header ? undefined : cookieOf(ctx, TOKEN_COOKIE);
     const refused = await checkRead(deps, c, cookie);
-    if (!refused) {
+    // An unknown or private pack: the page says "not found" as for any missing pack.
+    if (refused && isPageRefusal(refused)) c.state.refusal = refused;
+    if (!refused || c.state.refusal) {
       await next();
       return;
     }
+    if (refused.code === 'pack_not_found' || refused.code === 'version_not_found') throw refused;
     if (header) throw refused;
     if (cookie !== undefined) clearTokenCookie(deps, c);
     const login = `/marketplace/login?next=${encodeURIComponent(ctx.originalUrl)}` +
@@ -119,7 +123,9 @@ export function marketplaceRead(deps: RegistryDeps): Koa.Middleware<RegistryStat
 export function assertSameOrigin(ctx: RegistryContext): void {
   const origin = ctx.get('Origin');
   const site = ctx.get('Sec-Fetch-Site');
-  if ((origin && origin !== ctx.origin) || (site && site !== 'same-origin' && site !== 'none')) {
+  // Not ctx.origin: in Koa 3 that is the request's Origin header itself.
+  const own = `${ctx.protocol}://${ctx.host}`;
+  if ((origin && origin !== own) || (site && site !== 'same-origin' && site !== 'none')) {
     throw new RegistryError('forbidden', 'cross-site form posts are refused');
   }
 }

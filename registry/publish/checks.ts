@@ -13,6 +13,7 @@ import type { PackManifest } from '../../packs/manifest.js';
 import { verifyTarball, bundleKeyId } from '../../packs/signing/verify.js';
 import type { Queryable } from '../../storage/database.js';
 import { actingPublisher } from '../auth.js';
+import { hasRole } from '../tenancy/roles.js';
 import type { RegistryDeps } from '../deps.js';
 import { RegistryError } from '../errors.js';
 import { findKey } from '../store/keys.js';
@@ -75,7 +76,9 @@ function verifyWithOwnerKey(
 
 function assertMayPublishFor(actor: Actor, owner: string, packId: string, requested?: string) {
   const admin = hasScope(actor, 'admin');
-  if ((admin && (requested === undefined || requested === owner)) || actor.publisher === owner) {
+  // A maintainer of the owner (registry/tenancy roles) may publish, as a token of the owner may.
+  if ((admin && (requested === undefined || requested === owner)) ||
+    (!admin && hasRole(actor, owner, 'maintainer'))) {
     return;
   }
   const acting = requested ?? actor.publisher;
@@ -83,6 +86,18 @@ function assertMayPublishFor(actor: Actor, owner: string, packId: string, reques
     'pack_not_owned',
     `pack ${packId} belongs to publisher ${owner}; this token acts for ${acting}`,
   );
+}
+
+/** A form that names an id or version must name the tarball's own. */
+function assertMatchesRequest(form: PublishForm, packId: string, version: string): void {
+  for (const [field, asked, actual] of [['id', form.id, packId],
+    ['version', form.version, version]] as const) {
+    if (asked !== undefined && asked !== actual) {
+      throw new RegistryError('tarball_mismatch', `the request publishes ${field} ` +
+        `${JSON.stringify(asked)}, but the tarball's pack.yaml says ${JSON.stringify(actual)}`,
+      { details: { field, requested: asked, tarball: actual } });
+    }
+  }
 }
 
 export async function checkPublish(
@@ -93,6 +108,7 @@ export async function checkPublish(
   const files = await readBundle(form.tarball, deps.bundleLimits);
   const pack = loadPack(files);
   const { id: packId, version } = pack.manifest.metadata;
+  assertMatchesRequest(form, packId, version);
 
   const bundle = parseJson(form.bundle.toString('utf8'), 'bundle');
   const owner = await ownerOf(deps.db, packId, actor, form.publisher);

@@ -10,6 +10,8 @@ import { blobReferences, claimPack, insertVersion } from '../store/packs.js';
 import { ensurePublisher } from '../store/publishers.js';
 import { isUniqueViolation } from '../store/rows.js';
 import type { CheckedPublish } from './checks.js';
+import { publishEntry } from '../tlog/entries.js';
+import { appendLogEntry } from '../tlog/store.js';
 
 export interface Published {
   publishedAt: Date;
@@ -33,6 +35,8 @@ async function writeRows(deps: RegistryDeps, p: CheckedPublish, now: Date): Prom
       size: p.tarball.length,
       publishedAt: now,
     });
+    // The log entry commits with the version, or neither does.
+    await appendLogEntry(tx, publishEntry({ ...p, publisher: p.owner }, now));
   });
 }
 

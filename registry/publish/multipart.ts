@@ -15,7 +15,12 @@ export interface PublishForm {
   tarball: Buffer;
   bundle: Buffer;
   publisher?: string;
+  /** The id and version the client means to publish; the tarball must agree. */
+  id?: string;
+  version?: string;
 }
+
+const FIELDS = new Set(['publisher', 'id', 'version']);
 
 const PARTS = ['tarball', 'bundle'] as const;
 type PartName = (typeof PARTS)[number];
@@ -81,7 +86,7 @@ function listen(
   bb.on('field', (name, value, info) => {
     if (info.valueTruncated) fail(tooLarge(`the ${name} field`, limits.bundleBytes));
     else if (isPart(name) && !parts.has(name)) parts.set(name, Promise.resolve(Buffer.from(value)));
-    else if (name === 'publisher' && !fields.has(name)) fields.set(name, value);
+    else if (FIELDS.has(name) && !fields.has(name)) fields.set(name, value);
     else fail(multipartError(`unexpected or repeated field ${JSON.stringify(name)}`));
   });
   bb.on('filesLimit', () => fail(multipartError('the form has more than two files')));
@@ -97,7 +102,7 @@ function parse(req: IncomingMessage, limits: UploadLimits, into: Collected): Pro
     try {
       bb = busboy({
         headers: req.headers,
-        limits: { files: 2, fields: 4, parts: 6, fieldSize: limits.bundleBytes },
+        limits: { files: 2, fields: 6, parts: 8, fieldSize: limits.bundleBytes },
       });
     } catch (err) {
       reject(multipartError(`cannot read the form: ${(err as Error).message}`, err));
@@ -136,6 +141,10 @@ export async function readPublishForm(
   if (!tarball) throw new RegistryError('part_missing', 'the form has no `tarball` part');
   if (!bundle) throw new RegistryError('part_missing', 'the form has no `bundle` part');
 
-  const publisher = into.fields.get('publisher');
-  return publisher === undefined ? { tarball, bundle } : { tarball, bundle, publisher };
+  const form: PublishForm = { tarball, bundle };
+  for (const name of ['publisher', 'id', 'version'] as const) {
+    const value = into.fields.get(name);
+    if (value !== undefined) form[name] = value;
+  }
+  return form;
 }

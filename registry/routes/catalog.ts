@@ -5,13 +5,18 @@
 import { catalogEntry, type Catalog } from '../../packs/catalog.js';
 import { requireRead } from '../auth.js';
 import { listVersions } from '../store/packs.js';
+import { hiddenPackIds } from '../tenancy/visibility.js';
 import { packUrls } from '../urls.js';
 import { byPack, latestRecord } from '../views.js';
 import type { RouteGroup } from './index.js';
+import { cachedRead, ReadCache } from '../hardening/read-cache.js';
 
 export const catalogRoutes: RouteGroup = (router, deps) => {
-  router.get('/v1/catalog.json', requireRead(deps), async (ctx) => {
-    const records = await listVersions(deps.db);
+  // Answers reused while the log's size is unchanged (hardening/read-cache.ts).
+  const cached = cachedRead(deps.db, new ReadCache());
+  router.get('/v1/catalog.json', requireRead(deps), cached, async (ctx) => {
+    const hidden = await hiddenPackIds(deps.db, ctx.state.actor);
+    const records = (await listVersions(deps.db)).filter((r) => !hidden.has(r.packId));
     const packs = [...byPack(records).values()].map((list) => {
       const latest = latestRecord(list);
       const url = packUrls(deps.baseUrl, latest.packId, latest.version).tarball_url;

@@ -5,7 +5,9 @@
  * range, version? }] }`; a given `version` must satisfy its range and is
  * used as is, so an apply gets exactly what its plan showed), `GET`, `DELETE`,
  * `GET /v1/deployments`. Each change bumps `generation`, which the engine
- * watches. Writes need an admin token.
+ * watches. `packs_snapshot_hash` covers the packs' policy alone,
+ * `snapshot_hash` also the deployment's policy bundles. Writes need an admin
+ * token.
  */
 import semver from 'semver';
 import { resolveRange } from '../../packs/resolve.js';
@@ -32,7 +34,8 @@ const NAME = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 
 export function deploymentName(ctx: RegistryContext): string {
   const name = param(ctx, 'name');
-  if (!NAME.test(name)) throw new RegistryError('request_invalid', `"${name}" is not a deployment name`);
+  if (!NAME.test(name))
+    throw new RegistryError('request_invalid', `"${name}" is not a deployment name`);
   return name;
 }
 
@@ -69,10 +72,19 @@ function packRequests(value: unknown): PackRequest[] {
 async function resolvePack(deps: RegistryDeps, p: PackRequest): Promise<DeploymentPack> {
   const yanked = await yankedVersions(deps.db, p.id);
   const records = (await versionsOf(deps.db, p.id)).filter((r) => !yanked.has(r.version));
-  const version = p.version ?? resolveRange(records.map((r) => r.version), p.range, p.id);
+  const version =
+    p.version ??
+    resolveRange(
+      records.map((r) => r.version),
+      p.range,
+      p.id,
+    );
   const record = records.find((r) => r.version === version);
   if (!record || !semver.satisfies(version, p.range)) {
-    throw new RegistryError('range_unsatisfied', `${p.id}@${version} is not an unyanked version in "${p.range}"`);
+    throw new RegistryError(
+      'range_unsatisfied',
+      `${p.id}@${version} is not an unyanked version in "${p.range}"`,
+    );
   }
   return { id: p.id, range: p.range, version, sha256: record.sha256, key_id: record.keyId };
 }
@@ -84,7 +96,8 @@ export async function storeDeployment(
 ): Promise<DeploymentRecord> {
   const bundles = await listPolicyBundles(deps.db, d.name);
   const snapshot = await deploymentSnapshot(deps, d.packs, bundles);
-  await saveDeployment(deps.db, { ...d, snapshot_hash: snapshot.hash }, deps.clock.now());
+  const hashes = { packs_snapshot_hash: snapshot.packsHash, snapshot_hash: snapshot.hash };
+  await saveDeployment(deps.db, { ...d, ...hashes }, deps.clock.now());
   return deploymentOf(deps, d.name);
 }
 

@@ -15,6 +15,14 @@ import { keyRevocationRoutes } from './key_revocations.js';
 import { tokenRoutes } from './tokens.js';
 import { deploymentRoutes } from './deployments.js';
 import { policyBundleRoutes } from './policy_bundles.js';
+import { marketplaceRoutes } from './marketplace.js';
+import { npmRoutes } from './npm.js';
+import { schemaRoutes } from './schemas.js';
+
+import { logRoutes } from '../tlog/routes.js';
+import { auditRoutes } from '../audit/routes.js';
+import { healthRoutes } from '../hardening/health.js';
+import { openapiRoutes } from '../openapi/routes.js';
 
 export type RouteGroup = (router: RegistryRouter, deps: RegistryDeps) => void;
 
@@ -30,4 +38,12 @@ export const routeGroups: RouteGroup[] = [
   tokenRoutes,
   deploymentRoutes,
   policyBundleRoutes,
+  marketplaceRoutes,
+  npmRoutes,
+  schemaRoutes,
+  // The transparency log, the audit log, health and the API document (issue 5).
+  logRoutes,
+  auditRoutes,
+  healthRoutes,
+  openapiRoutes,
 ];

@@ -10,6 +10,8 @@ import type { RegistryDeps } from '../deps.js';
 import type { RegistryContext } from '../state.js';
 import { findKey } from '../store/keys.js';
 import { isoTime } from '../store/rows.js';
+import { keyEntry } from '../tlog/entries.js';
+import { appendLogEntry } from '../tlog/store.js';
 import type { RouteGroup } from './index.js';
 import { param } from './params.js';
 
@@ -42,9 +44,11 @@ export const keyRevocationRoutes: RouteGroup = (router, deps) => {
       const used = await tx.query('SELECT 1 FROM registry_versions WHERE key_id = $1 LIMIT 1', [
         key.key_id,
       ]);
+      const logged = { keyId: key.key_id, publisher: key.publisher };
       if (used.rows.length === 0) {
         await tx.query('DELETE FROM registry_key_revocations WHERE key_id = $1', [key.key_id]);
         await tx.query('DELETE FROM registry_keys WHERE key_id = $1', [key.key_id]);
+        await appendLogEntry(tx, keyEntry('key_remove', logged, deps.clock.now()));
         return true;
       }
       await tx.query(
@@ -52,6 +56,7 @@ export const keyRevocationRoutes: RouteGroup = (router, deps) => {
          ON CONFLICT (key_id) DO NOTHING`,
         [key.key_id, deps.clock.now()],
       );
+      await appendLogEntry(tx, keyEntry('key_revoke', logged, deps.clock.now()));
       return false;
     });
     deps.log.info(removed ? 'key removed' : 'key revoked', {
@@ -64,7 +69,13 @@ export const keyRevocationRoutes: RouteGroup = (router, deps) => {
   router.delete('/v1/keys/:keyId/revocation', requireScope(deps, 'keys'), async (ctx) => {
     const key = await keyFrom(deps, ctx);
     actingPublisher(actorFrom(ctx), key.publisher);
-    await deps.db.query('DELETE FROM registry_key_revocations WHERE key_id = $1', [key.key_id]);
+    await deps.db.transaction(async (tx) => {
+      await tx.query('DELETE FROM registry_key_revocations WHERE key_id = $1', [key.key_id]);
+      await appendLogEntry(
+        tx,
+        keyEntry('key_restore', { keyId: key.key_id, publisher: key.publisher }, deps.clock.now()),
+      );
+    });
     ctx.body = await revocation(deps, key.key_id);
   });
 };

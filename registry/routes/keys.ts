@@ -9,8 +9,11 @@ import { readJsonObject } from '../body.js';
 import { RegistryError } from '../errors.js';
 import { findKey, insertKey, listKeys } from '../store/keys.js';
 import { ensurePublisher } from '../store/publishers.js';
+import { keyEntry } from '../tlog/entries.js';
+import { appendLogEntry } from '../tlog/store.js';
 import type { RouteGroup } from './index.js';
 import { param } from './params.js';
+import { cachedRead, ReadCache } from '../hardening/read-cache.js';
 
 function stringField(body: Record<string, unknown>, name: string, required: boolean) {
   const value = body[name];
@@ -22,11 +25,13 @@ function stringField(body: Record<string, unknown>, name: string, required: bool
 }
 
 export const keyRoutes: RouteGroup = (router, deps) => {
-  router.get('/v1/keys', requireRead(deps), async (ctx) => {
+  // Answers reused while the log's size is unchanged (hardening/read-cache.ts).
+  const cached = cachedRead(deps.db, new ReadCache());
+  router.get('/v1/keys', requireRead(deps), cached, async (ctx) => {
     ctx.body = { keys: await listKeys(deps.db) };
   });
 
-  router.get('/v1/keys/:keyId', requireRead(deps), async (ctx) => {
+  router.get('/v1/keys/:keyId', requireRead(deps), cached, async (ctx) => {
     const keyId = param(ctx, 'keyId');
     const key = await findKey(deps.db, keyId);
     if (!key) throw new RegistryError('key_not_found', `no key ${keyId} in this registry`);
@@ -41,8 +46,13 @@ export const keyRoutes: RouteGroup = (router, deps) => {
     const publicPem = canonicalPublicPem(pem);
     const keyId = keyIdOf(publicPem);
     const now = deps.clock.now();
-    await ensurePublisher(deps.db, publisher, now);
-    if (!(await insertKey(deps.db, { keyId, publisher, publicPem }, now))) {
+    const inserted = await deps.db.transaction(async (tx) => {
+      await ensurePublisher(tx, publisher, now);
+      if (!(await insertKey(tx, { keyId, publisher, publicPem }, now))) return false;
+      await appendLogEntry(tx, keyEntry('key_add', { keyId, publisher }, now));
+      return true;
+    });
+    if (!inserted) {
       const existing = await findKey(deps.db, keyId);
       throw new RegistryError('key_exists', `key ${keyId} is already registered`, {
         details: { key_id: keyId, publisher: existing?.publisher },

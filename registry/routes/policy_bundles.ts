@@ -61,14 +61,26 @@ export const policyBundleRoutes: RouteGroup = (router, deps) => {
     const fragment = body.fragment;
     const issues = checkFormat('policy-fragment', fragment, `policy bundle ${name}`);
     if (issues.length > 0 || !fragment || typeof fragment !== 'object') {
-      throw new RegistryError('validation_failed', `policy bundle ${name} is not a valid fragment`, {
-        issues,
-      });
+      throw new RegistryError(
+        'validation_failed',
+        `policy bundle ${name} is not a valid fragment`,
+        {
+          issues,
+        },
+      );
     }
     const hash = `sha256:${sha256Hex(canonicalJson(fragment))}`;
-    await savePolicyBundle(deps.db, { deployment, name, fragment: fragment as Record<string, unknown>, hash }, deps.clock.now());
+    await savePolicyBundle(
+      deps.db,
+      { deployment, name, fragment: fragment as Record<string, unknown>, hash },
+      deps.clock.now(),
+    );
     await rehash(deps, deployment);
-    deps.log.info('policy bundle saved', { request_id: ctx.state.requestId, deployment, bundle: name });
+    deps.log.info('policy bundle saved', {
+      request_id: ctx.state.requestId,
+      deployment,
+      bundle: name,
+    });
     ctx.body = await bundleOf(deps, deployment, name);
   });
 
@@ -85,7 +97,11 @@ export const policyBundleRoutes: RouteGroup = (router, deps) => {
   router.post('/v1/deployments/:name/decisions', requireRead(deps), async (ctx) => {
     const d = await deploymentOf(deps, deploymentName(ctx));
     const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
-    const snapshot = await deploymentSnapshot(deps, d.packs, await listPolicyBundles(deps.db, d.name));
+    const snapshot = await deploymentSnapshot(
+      deps,
+      d.packs,
+      await listPolicyBundles(deps.db, d.name),
+    );
     const request = { tenantId: d.tenant, ...(body as PolicyRequest) };
     const result = decide(snapshot, request);
     ctx.body = {

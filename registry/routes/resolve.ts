@@ -5,9 +5,12 @@ import { RegistryError } from '../errors.js';
 import { packUrls } from '../urls.js';
 import type { RouteGroup } from './index.js';
 import { param, versionsOf } from './params.js';
+import { cachedRead, ReadCache } from '../hardening/read-cache.js';
 
 export const resolveRoutes: RouteGroup = (router, deps) => {
-  router.get('/v1/packs/:id/resolve', requireRead(deps), async (ctx) => {
+  // Answers reused while the log's size is unchanged (hardening/read-cache.ts).
+  const cached = cachedRead(deps.db, new ReadCache());
+  router.get('/v1/packs/:id/resolve', requireRead(deps), cached, async (ctx) => {
     const id = param(ctx, 'id');
     const query = ctx.query.range;
     if (Array.isArray(query)) {

@@ -82,7 +82,12 @@ export const tokenRoutes: RouteGroup = (router, deps) => {
     const expiresAt = parseExpiry(body.expires_at, now);
     const made = await createToken(
       deps.db,
-      { publisher, scopes: parseScopes(body.scopes), label: body.name, ...(expiresAt ? { expiresAt } : {}) },
+      {
+        publisher,
+        scopes: parseScopes(body.scopes),
+        label: body.name,
+        ...(expiresAt ? { expiresAt } : {}),
+      },
       now,
     );
     deps.log.info('token created', { request_id: ctx.state.requestId, id: made.id });

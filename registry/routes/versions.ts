@@ -11,6 +11,7 @@ import { findBundle, findVersion, type VersionRecord } from '../store/packs.js';
 import { versionSummary } from '../views.js';
 import type { RouteGroup } from './index.js';
 import { param } from './params.js';
+import { cachedRead, ReadCache } from '../hardening/read-cache.js';
 
 const BASE = '/v1/packs/:id/versions/:version';
 
@@ -27,7 +28,9 @@ async function versionFrom(deps: RegistryDeps, ctx: RegistryContext): Promise<Ve
 }
 
 export const versionRoutes: RouteGroup = (router, deps) => {
-  router.get(BASE, requireRead(deps), async (ctx) => {
+  // Answers reused while the log's size is unchanged (hardening/read-cache.ts).
+  const cached = cachedRead(deps.db, new ReadCache());
+  router.get(BASE, requireRead(deps), cached, async (ctx) => {
     const record = await versionFrom(deps, ctx);
     ctx.body = {
       id: record.packId,
@@ -37,7 +40,7 @@ export const versionRoutes: RouteGroup = (router, deps) => {
     };
   });
 
-  router.get(`${BASE}/manifest`, requireRead(deps), async (ctx) => {
+  router.get(`${BASE}/manifest`, requireRead(deps), cached, async (ctx) => {
     ctx.body = (await versionFrom(deps, ctx)).manifest;
   });
 
@@ -51,7 +54,7 @@ export const versionRoutes: RouteGroup = (router, deps) => {
     ctx.body = bytes;
   });
 
-  router.get(`${BASE}/bundle`, requireRead(deps), async (ctx) => {
+  router.get(`${BASE}/bundle`, requireRead(deps), cached, async (ctx) => {
     const record = await versionFrom(deps, ctx);
     ctx.type = 'application/json';
     ctx.body = await findBundle(deps.db, record.packId, record.version);

@@ -11,6 +11,8 @@ import type { RegistryContext } from '../state.js';
 import { findVersion } from '../store/packs.js';
 import { findYank, setYank } from '../store/yanks.js';
 import type { RegistryDeps } from '../deps.js';
+import { yankEntry } from '../tlog/entries.js';
+import { appendLogEntry } from '../tlog/store.js';
 import type { RouteGroup } from './index.js';
 import { param } from './params.js';
 
@@ -22,7 +24,8 @@ async function target(deps: RegistryDeps, ctx: RegistryContext) {
   ctx.state.packId = id;
   ctx.state.version = version;
   const record = await findVersion(deps.db, id, version);
-  if (!record) throw new RegistryError('version_not_found', `${id}@${version} is not published here`);
+  if (!record)
+    throw new RegistryError('version_not_found', `${id}@${version} is not published here`);
   return record;
 }
 
@@ -52,7 +55,10 @@ export const yankRoutes: RouteGroup = (router, deps) => {
     }
     const reason = typeof body.reason === 'string' ? body.reason : null;
     const yank = body.yanked ? { reason, now: deps.clock.now() } : null;
-    await setYank(deps.db, record.packId, record.version, yank);
+    await deps.db.transaction(async (tx) => {
+      await setYank(tx, record.packId, record.version, yank);
+      await appendLogEntry(tx, yankEntry(record, body.yanked === true, reason, deps.clock.now()));
+    });
     deps.log.info(body.yanked ? 'version yanked' : 'version restored', {
       request_id: ctx.state.requestId,
       pack_id: record.packId,

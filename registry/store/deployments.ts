@@ -15,6 +15,9 @@ export interface DeploymentRecord {
   tenant: string;
   description: string;
   packs: DeploymentPack[];
+  /** The merged policy of its packs alone. */
+  packs_snapshot_hash: string;
+  /** What decisions are made against: policy bundles first, then the packs. */
   snapshot_hash: string;
   generation: number;
   created_at: string;
@@ -44,7 +47,8 @@ const toDeployment = (r: DeploymentRow): DeploymentRecord => ({
 
 export async function findDeployment(db: Queryable, name: string) {
   const { rows } = await db.query<DeploymentRow>(
-    `SELECT name, tenant, description, packs, snapshot_hash, generation, created_at, updated_at
+    `SELECT name, tenant, description, packs, packs_snapshot_hash, snapshot_hash, generation,
+            created_at, updated_at
        FROM registry_deployments WHERE name = $1`,
     [name],
   );
@@ -53,7 +57,8 @@ export async function findDeployment(db: Queryable, name: string) {
 
 export async function listDeployments(db: Queryable): Promise<DeploymentRecord[]> {
   const { rows } = await db.query<DeploymentRow>(
-    `SELECT name, tenant, description, packs, snapshot_hash, generation, created_at, updated_at
+    `SELECT name, tenant, description, packs, packs_snapshot_hash, snapshot_hash, generation,
+            created_at, updated_at
        FROM registry_deployments ORDER BY name`,
   );
   return rows.map(toDeployment);
@@ -62,16 +67,25 @@ export async function listDeployments(db: Queryable): Promise<DeploymentRecord[]
 /** Creates or replaces; the generation goes up by one on each change. */
 export async function saveDeployment(
   db: Queryable,
-  d: Pick<DeploymentRecord, 'name' | 'tenant' | 'description' | 'packs' | 'snapshot_hash'>,
+  d: Omit<DeploymentRecord, 'generation' | 'created_at' | 'updated_at'>,
   now: Date,
 ): Promise<void> {
   await db.query(
-    `INSERT INTO registry_deployments
-       (name, tenant, description, packs, snapshot_hash, generation, created_at, updated_at)
-     VALUES ($1, $2, $3, $4::jsonb, $5, 1, $6, $6)
+    `INSERT INTO registry_deployments (name, tenant, description, packs, packs_snapshot_hash,
+       snapshot_hash, generation, created_at, updated_at)
+     VALUES ($1, $2, $3, $4::jsonb, $5, $6, 1, $7, $7)
      ON CONFLICT (name) DO UPDATE SET tenant = $2, description = $3, packs = $4::jsonb,
-       snapshot_hash = $5, generation = registry_deployments.generation + 1, updated_at = $6`,
-    [d.name, d.tenant, d.description, JSON.stringify(d.packs), d.snapshot_hash, now],
+       packs_snapshot_hash = $5, snapshot_hash = $6,
+       generation = registry_deployments.generation + 1, updated_at = $7`,
+    [
+      d.name,
+      d.tenant,
+      d.description,
+      JSON.stringify(d.packs),
+      d.packs_snapshot_hash,
+      d.snapshot_hash,
+      now,
+    ],
   );
 }
 

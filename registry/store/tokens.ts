@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Queryable } from '../../storage/database.js';
 import { sha256Hex } from '../../packs/digest.js';
+import type { Role } from '../tenancy/roles.js';
 import { ensurePublisher } from './publishers.js';
 import { optionalTime } from './rows.js';
 
@@ -20,6 +21,10 @@ export interface Actor {
   tokenId: string;
   publisher: string;
   scopes: Scope[];
+  /** The member the token stands for (registry/tenancy); absent for a service token. */
+  subject?: string;
+  /** The subject's role in each publisher it belongs to. */
+  memberships?: Record<string, Role>;
 }
 
 export interface TokenRecord extends Actor {
@@ -40,6 +45,8 @@ export interface NewToken {
   scopes: Scope[];
   label?: string;
   expiresAt?: Date;
+  /** The member it stands for; its roles then come from that member's memberships. */
+  subject?: string;
   /** The secret to store; a random one is made when absent. */
   secret?: string;
 }
@@ -59,8 +66,8 @@ export async function createToken(
   await ensurePublisher(db, token.publisher, now);
   const result = await db.query(
     `INSERT INTO registry_tokens
-       (id, token_hash, publisher, scopes, label, created_at, expires_at)
-     VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7)
+       (id, token_hash, publisher, scopes, label, created_at, expires_at, subject)
+     VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8)
      ON CONFLICT (token_hash) DO NOTHING`,
     [
       id,
@@ -70,6 +77,7 @@ export async function createToken(
       token.label ?? null,
       now,
       token.expiresAt ?? null,
+      token.subject ?? null,
     ],
   );
   return { id, secret, created: result.rowCount === 1 };
@@ -81,11 +89,12 @@ interface TokenRow {
   scopes: unknown;
   expires_at: unknown;
   revoked_at: unknown;
+  subject: string | null;
 }
 
 export async function findToken(db: Queryable, secret: string): Promise<TokenRecord | undefined> {
   const { rows } = await db.query<TokenRow>(
-    `SELECT id, publisher, scopes, expires_at, revoked_at
+    `SELECT id, publisher, scopes, expires_at, revoked_at, subject
        FROM registry_tokens WHERE token_hash = $1`,
     [hashToken(secret)],
   );
@@ -97,6 +106,7 @@ export async function findToken(db: Queryable, secret: string): Promise<TokenRec
   const record: TokenRecord = { tokenId: row.id, publisher: row.publisher, scopes };
   const expiresAt = optionalTime(row.expires_at);
   const revokedAt = optionalTime(row.revoked_at);
+  if (row.subject !== null) record.subject = row.subject;
   if (expiresAt) record.expiresAt = expiresAt;
   if (revokedAt) record.revokedAt = revokedAt;
   return record;

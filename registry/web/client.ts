@@ -20,7 +20,11 @@ export const CLIENT_JS = `
   function formQuery(form, extra) {
     var params = new URLSearchParams();
     new FormData(form).forEach(function (value, key) {
-      if (typeof value === 'string' && value.trim() !== '') params.append(key, value.trim());
+      var field = form.elements.namedItem(key);
+      // A field at its default stays out of the URL (the server assumes it).
+      var fallback = field && field.getAttribute ? field.getAttribute('data-default') : null;
+      if (typeof value !== 'string' || value.trim() === '' || value === fallback) return;
+      params.append(key, value.trim());
     });
     if (extra) Object.keys(extra).forEach(function (k) { params.set(k, extra[k]); });
     return params;
@@ -35,7 +39,7 @@ export const CLIENT_JS = `
       var params = formQuery(form);
       var shown = params.toString();
       params.set('partial', name);
-      var url = form.getAttribute('action') + '?' + params.toString();
+      var url = form.getAttribute('action').split('#')[0] + '?' + params.toString();
       target.setAttribute('aria-busy', 'true');
       return fetch(url, { signal: controller.signal, credentials: 'same-origin',
         headers: { 'Accept': 'text/html' } })

@@ -120,16 +120,19 @@ table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 th, td { border: 1px solid var(--border); padding: .4rem .55rem; text-align: left;
   vertical-align: top; }
 th { background: var(--card); }
+th .muted { font-weight: 400; }
 td ul, td dl { margin: 0; padding-left: 1rem; }
 td dl { padding-left: 0; }
 td dt { font-weight: 600; }
 td dd { margin: 0 0 .25rem 0; }
-.pack-head { display: grid; gap: 1rem; grid-template-columns: 1fr; }
-@media (min-width: 56rem) { .pack-head { grid-template-columns: 1fr 22rem; } }
-.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem .75rem;
+.pack-head { display: grid; gap: 1rem; grid-template-columns: minmax(0, 1fr); }
+.pack-head > * { min-width: 0; }
+@media (min-width: 56rem) { .pack-head { grid-template-columns: minmax(0, 1fr) 22rem; } }
+.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .25rem .75rem;
   margin: 0; }
 .facts dt { color: var(--muted); }
 .facts dd { margin: 0; overflow-wrap: anywhere; }
+.glance { margin-top: 1rem; }
 .panel { border: 1px solid var(--border); border-radius: 8px; padding: .85rem 1rem;
   background: var(--card); }
 .toc { display: flex; flex-wrap: wrap; gap: .4rem 1rem; list-style: none; padding: 0;
@@ -140,7 +143,8 @@ td dd { margin: 0 0 .25rem 0; }
 .snippet pre { margin: .35rem 0 0; }
 .readme { overflow-wrap: anywhere; }
 .readme img { max-width: 100%; }
-.load-image { background: var(--card); color: var(--fg); border: 1px dashed var(--muted); }
+.load-image { background: var(--card); color: var(--fg); border: 1px dashed var(--muted);
+  white-space: normal; max-width: 100%; text-align: left; overflow-wrap: anywhere; }
 .wf { margin: 1rem 0 2rem; }
 .wf figure { margin: 0; }
 .wf .graph { overflow-x: auto; border: 1px solid var(--border); border-radius: 8px;

@@ -36,7 +36,8 @@ function decodeURIComponentSafe(part: string): string {
   }
 }
 
-function hostOf(url: string): string {
+/** The host a URL points at, for telling the reader where a request would go. */
+export function hostOf(url: string): string {
   try {
     return new URL(url).host;
   } catch {

@@ -40,17 +40,48 @@ export interface Layout {
   height: number;
 }
 
-function layersOf(wf: Workflow, ids: string[]): Map<string, number> {
+/** True when step `later` depends on `earlier`, directly or through other steps. */
+function runsAfter(wf: Workflow, later: string, earlier: string): boolean {
+  const seen = new Set<string>();
+  const stack = [...(wf.steps[later]?.depends_on ?? [])];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    if (next === earlier) return true;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    stack.push(...(wf.steps[next]?.depends_on ?? []));
+  }
+  return false;
+}
+
+/**
+ * What a step is placed below: its `depends_on`, or, for a step with none
+ * that only an error path or a branch leads to, the steps that lead there
+ * (so an error handler sits under the step that fails, not beside it).
+ */
+function placedBelow(wf: Workflow, ids: string[], edges: Omit<LaidEdge, 'back'>[]) {
+  const below = new Map<string, string[]>();
+  for (const id of ids) {
+    const deps = (wf.steps[id]?.depends_on ?? []).filter((d) => d in wf.steps);
+    // A jump back to a step that the source itself runs after stays a back edge.
+    const from = edges.filter((e) => e.to === id && e.kind !== 'depends' && e.from !== id &&
+      !runsAfter(wf, e.from, id)).map((e) => e.from);
+    below.set(id, deps.length > 0 ? deps : [...new Set(from)]);
+  }
+  return below;
+}
+
+function layersOf(ids: string[], below: Map<string, string[]>): Map<string, number> {
   const layer = new Map<string, number>();
   const visiting = new Set<string>();
   const depth = (id: string): number => {
     const known = layer.get(id);
     if (known !== undefined) return known;
-    // A cycle cannot pass validation; guard anyway so a bad pack cannot hang a page.
-    if (visiting.has(id)) return 0;
+    // A cycle (of jumps; validation refuses one of depends_on) is cut where it closes.
+    if (visiting.has(id)) return -1;
     visiting.add(id);
-    const deps = (wf.steps[id]?.depends_on ?? []).filter((d) => d in wf.steps);
-    const value = deps.length === 0 ? 0 : 1 + Math.max(...deps.map(depth));
+    const deps = below.get(id) ?? [];
+    const value = deps.length === 0 ? 0 : 1 + Math.max(-1, ...deps.map(depth));
     visiting.delete(id);
     layer.set(id, value);
     return value;
@@ -113,7 +144,7 @@ function orderLayers(rows: string[][], edges: Omit<LaidEdge, 'back'>[]): void {
   for (let l = 1; l < rows.length; l++) {
     const row = rows[l]!;
     const weight = (id: string, fallback: number) => {
-      const parents = edges.filter((e) => e.to === id && e.kind === 'depends')
+      const parents = edges.filter((e) => e.to === id)
         .map((e) => position.get(e.from)).filter((p): p is number => p !== undefined);
       return parents.length ? parents.reduce((a, b) => a + b, 0) / parents.length : fallback;
     };
@@ -125,10 +156,10 @@ function orderLayers(rows: string[][], edges: Omit<LaidEdge, 'back'>[]): void {
 
 export function layoutWorkflow(wf: Workflow): Layout {
   const ids = Object.keys(wf.steps);
-  const layers = layersOf(wf, ids);
+  const plain = edgesOf(wf, ids);
+  const layers = layersOf(ids, placedBelow(wf, ids, plain));
   const rows: string[][] = [];
   for (const id of ids) (rows[layers.get(id)!] ??= []).push(id);
-  const plain = edgesOf(wf, ids);
   orderLayers(rows, plain);
 
   const widest = Math.max(1, ...rows.map((r) => r.length));

@@ -51,6 +51,14 @@ ${loop ? trusted(`<path class="wf-loop" d="M ${n(x)} ${n(y + 18)} a 14 14 0 1 0 
 }
 
 function edgePath(e: LaidEdge, from: LaidNode, to: LaidNode, layout: Layout) {
+  if (from.layer === to.layer && from.id !== to.id) {
+    // Side by side: a straight line between the facing sides, label above it.
+    const rightward = to.x > from.x;
+    const x1 = rightward ? from.x + NODE_W : from.x;
+    const x2 = rightward ? to.x : to.x + NODE_W;
+    const y = from.y + NODE_H / 2;
+    return { d: `M ${n(x1)} ${n(y)} L ${n(x2)} ${n(y)}`, lx: Math.min(x1, x2) + 4, ly: y - 6 };
+  }
   if (e.back) {
     const x1 = from.x + NODE_W;
     const y1 = from.y + NODE_H / 2;

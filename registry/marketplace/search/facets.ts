@@ -39,6 +39,8 @@ facts AS (
 )
 SELECT kind, value, count(*)::int AS packs FROM facts
  WHERE value IS NOT NULL AND value <> ''
+   -- Private packs (registry/tenancy) are never counted: facets are the same for everyone.
+   AND pack_id NOT IN (SELECT id FROM registry_packs WHERE private)
  GROUP BY kind, value
  ORDER BY kind, packs DESC, value`;
 

@@ -44,8 +44,8 @@ function one(value: QueryValue, max = MAX_TEXT): string | undefined {
 export function parseSearch(params: Record<string, QueryValue>): SearchQuery {
   const text = one(params.q) ?? '';
   const sortParam = one(params.sort);
-  const defaultSort: SortOrder = text ? 'relevance' : 'name';
-  const sort = SORT_ORDERS.find((s) => s === sortParam) ?? defaultSort;
+  // Best match; with no words to match, that is by name.
+  const sort = SORT_ORDERS.find((s) => s === sortParam) ?? 'relevance';
   const page = Number.parseInt(one(params.page) ?? '1', 10);
   const query: SearchQuery = {
     text,
@@ -75,7 +75,7 @@ export function searchParams(query: SearchQuery, overrides: Partial<SearchQuery>
   if (q.publisher) out.set('publisher', q.publisher);
   if (q.license) out.set('license', q.license);
   if (q.verified) out.set('verified', '1');
-  if (q.sort !== (q.text ? 'relevance' : 'name')) out.set('sort', q.sort);
+  if (q.sort !== 'relevance') out.set('sort', q.sort);
   if (q.page > 1) out.set('page', String(q.page));
   return out.toString();
 }

@@ -23,9 +23,10 @@ export const LATEST_CTE = `latest AS (
      v.version DESC
 )`;
 
+const BY_NAME = "lower(coalesce(l.manifest #>> '{metadata,title}', l.pack_id)), l.pack_id";
 const ORDER_BY: Record<SortOrder, string> = {
-  relevance: 'rank DESC, l.pack_id',
-  name: "lower(coalesce(l.manifest #>> '{metadata,title}', l.pack_id)), l.pack_id",
+  relevance: `rank DESC, ${BY_NAME}`,
+  name: BY_NAME,
   newest: 'l.published_at DESC, l.pack_id',
   installs: 'downloads DESC, l.pack_id',
 };
@@ -81,12 +82,19 @@ SELECT l.pack_id, p.publisher, l.version, l.published_at,
    AND ($4::text IS NULL OR p.publisher = $4)
    AND ($5::text IS NULL OR l.manifest #>> '{metadata,license}' = $5)
    AND (NOT $6::boolean OR vp.publisher IS NOT NULL)
+   AND ($9::text[] IS NULL OR l.pack_id = ANY($9::text[]))
+   AND (NOT p.private OR $10::boolean OR p.publisher = ANY($11::text[]))
  ORDER BY ${ORDER_BY[sort]}
  LIMIT $7 OFFSET $8`;
 }
 
-/** One page of packs matching `query`. */
-export async function searchPacks(db: Queryable, query: SearchQuery): Promise<SearchPage> {
+/**
+ * One page of packs matching `query` (and, when given, only packs `ids`).
+ * Private packs (registry/tenancy) count only for `readable`'s publishers;
+ * without it, only public packs are found.
+ */
+export async function searchPacks(db: Queryable, query: SearchQuery, ids?: string[],
+  readable: Set<string> | 'all' = new Set()): Promise<SearchPage> {
   const params = [
     tsQueryText(query.text),
     query.capability ?? null,
@@ -96,6 +104,9 @@ export async function searchPacks(db: Queryable, query: SearchQuery): Promise<Se
     query.verified,
     query.perPage,
     (query.page - 1) * query.perPage,
+    ids ?? null,
+    readable === 'all',
+    readable === 'all' ? [] : [...readable],
   ];
   const { rows } = await db.query<HitRow>(searchSql(query.sort), params);
   const hits = rows.map((row) => ({

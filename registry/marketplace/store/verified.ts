@@ -60,3 +60,8 @@ export async function unverifyPublisher(db: Queryable, publisher: string): Promi
   );
   return result.rowCount === 1;
 }
+
+export async function publisherExists(db: Queryable, publisher: string): Promise<boolean> {
+  const { rows } = await db.query('SELECT 1 FROM registry_publishers WHERE id = $1', [publisher]);
+  return rows.length > 0;
+}

@@ -1,0 +1,78 @@
+/**
+ * Which steps run on which branch, and where failures go. A `condition`
+ * step may list `then` and `else` steps, a `switch` step lists steps per
+ * case under `cases` and `default`: a listed step runs only when its
+ * branch is taken and is skipped otherwise. `on_error: <step>` routes a
+ * failure to a step that runs only when that happens.
+ */
+import type { Issue } from '../packs/errors.js';
+import type { Workflow } from '../packs/workflow/types.js';
+import { upstreamOf } from './graph.js';
+import type { StepPlan } from './plan.js';
+
+/** For each `on_error` target, the steps whose failure routes to it. */
+export function planRoutes(workflow: Workflow, file: string, issues: Issue[]) {
+  const routes = new Map<string, string[]>();
+  for (const [id, step] of Object.entries(workflow.steps)) {
+    const target = step.on_error;
+    if (target === undefined) continue;
+    const path = `/steps/${id}/on_error`;
+    if (typeof target !== 'string' || !(target in workflow.steps) || target === id) {
+      const message = `on_error must name another step of the workflow, not "${String(target)}"`;
+      issues.push({ file, path, message, rule: 'on_error' });
+      continue;
+    }
+    routes.set(target, [...(routes.get(target) ?? []), id]);
+  }
+  return routes;
+}
+
+/** Sets `branch` on the steps that `condition` and `switch` steps list. */
+export function planBranches(
+  steps: StepPlan[],
+  deps: ReadonlyMap<string, string[]>,
+  file: string,
+  issues: Issue[],
+): void {
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  for (const controller of steps) {
+    for (const [label, field, ids] of branchesOf(controller)) {
+      for (const [i, target] of ids.entries()) {
+        const path = `/steps/${controller.id}/${field}/${i}`;
+        const add = (message: string, rule: string) => issues.push({ file, path, message, rule });
+        const plan = byId.get(target);
+        if (!plan) add(`branch names unknown step "${target}"`, 'branch_unknown_step');
+        else if (!upstreamOf(target, deps).has(controller.id)) {
+          add(`step "${target}" must depend on "${controller.id}"`, 'branch_not_downstream');
+        } else if (plan.branch) add(`step "${target}" is on two branches`, 'branch_twice');
+        else plan.branch = { by: controller.id, label };
+      }
+    }
+  }
+}
+
+/** [label, field path, step ids] of each branch a step declares. */
+function branchesOf(plan: StepPlan): [string, string, string[]][] {
+  const { step } = plan;
+  if (plan.type === 'condition') {
+    return [
+      ['then', 'then', idList(step.then)],
+      ['else', 'else', idList(step.else)],
+    ];
+  }
+  if (plan.type !== 'switch') return [];
+  const cases = (step.cases ?? {}) as Record<string, unknown>;
+  const out: [string, string, string[]][] = Object.entries(cases).map(([label, ids]) => [
+    label,
+    `cases/${label}`,
+    idList(ids),
+  ]);
+  out.push(['default', 'default', idList(step.default)]);
+  return out;
+}
+
+function idList(value: unknown): string[] {
+  if (value === undefined) return [];
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) ? value.map(String) : [];
+}

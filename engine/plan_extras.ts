@@ -1,0 +1,156 @@
+/**
+ * Load-time checks and compiled forms of the fields that only some step
+ * types read: branches of `condition` and `switch`, `loop`, `http`,
+ * `delay`, `subworkflow`, and `for_each` on any step that does one thing.
+ */
+import type { Step } from '../packs/workflow/types.js';
+import { parseCondition } from './conditions.js';
+import type { Expr } from './expression_parser.js';
+import { compileTemplate, expressionsOf, type Template } from './expressions.js';
+import {
+  DEFAULT_LOOP_ITERATIONS,
+  FOR_EACH_TYPES,
+  MAX_LOOP_ITERATIONS,
+  type DelayPlan,
+  type HttpPlan,
+  type LoopPlan,
+  type SupportedStepType,
+  type SwitchPlan,
+} from './plan_types.js';
+
+export type IssueAt = (field: string, message: string, rule: string) => void;
+export type Compile = <T>(build: () => T, field: string) => T | undefined;
+
+export interface Extras {
+  forEach?: Template;
+  maxParallel: number;
+  switch?: SwitchPlan;
+  loop?: LoopPlan;
+  http?: HttpPlan;
+  delay?: DelayPlan;
+  /** Every expression the fields hold, for the checks of what they read. */
+  exprs: Expr[];
+}
+
+const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
+
+export function planExtras(
+  step: Step,
+  type: SupportedStepType,
+  issue: IssueAt,
+  compile: Compile,
+): Extras {
+  const extras: Extras = { maxParallel: positive(step.max_parallel) ?? 1, exprs: [] };
+  if (step.for_each !== undefined) planForEach(step, type, extras, issue, compile);
+  if (type === 'switch') planSwitch(step, extras, issue, compile);
+  if (type === 'loop') planLoop(step, extras, issue, compile);
+  if (type === 'http') planHttp(step, extras, issue, compile);
+  planDelay(step, type, extras, issue, compile);
+  if (type === 'subworkflow' && (typeof step.workflow !== 'string' || !step.workflow)) {
+    issue('workflow', 'a subworkflow step needs "workflow": the id of a workflow', 'workflow');
+  }
+  return extras;
+}
+
+function planForEach(step: Step, type: SupportedStepType, out: Extras, issue: IssueAt, c: Compile) {
+  if (!FOR_EACH_TYPES.includes(type)) {
+    issue('for_each', `for_each works on ${FOR_EACH_TYPES.join(', ')} steps`, 'for_each');
+    return;
+  }
+  const items = c(() => compileTemplate(step.for_each), 'for_each');
+  if (!items) return;
+  if (items.kind === 'interpolate' || (items.kind === 'constant' && !Array.isArray(items.value))) {
+    issue('for_each', 'for_each must be a list or one ${...} that yields a list', 'for_each');
+    return;
+  }
+  out.forEach = items;
+  out.exprs.push(...expressionsOf(items));
+}
+
+function planSwitch(step: Step, out: Extras, issue: IssueAt, c: Compile) {
+  const cases = step.cases;
+  if (typeof step.value !== 'string') {
+    issue('value', 'a switch step needs "value": an expression to switch on', 'switch');
+  }
+  if (cases === null || typeof cases !== 'object' || Array.isArray(cases)) {
+    issue('cases', 'a switch step needs "cases": a map from value to step ids', 'switch');
+    return;
+  }
+  const value = typeof step.value === 'string' ? c(() => parseCondition(step.value as string), 'value') : undefined;
+  if (!value) return;
+  out.switch = { value, labels: Object.keys(cases) };
+  out.exprs.push(value);
+}
+
+function planLoop(step: Step, out: Extras, issue: IssueAt, c: Compile) {
+  const cond = step.while ?? step.condition;
+  if (typeof cond !== 'string' && typeof cond !== 'boolean') {
+    issue('while', 'a loop step needs "while": a condition checked before each iteration', 'loop');
+    return;
+  }
+  const max = positive(step.max_iterations) ?? DEFAULT_LOOP_ITERATIONS;
+  if (max > MAX_LOOP_ITERATIONS) {
+    issue('max_iterations', `max_iterations is at most ${MAX_LOOP_ITERATIONS}`, 'loop');
+  }
+  const condition = c(() => parseCondition(cond), 'while');
+  if (!condition) return;
+  out.loop = { condition, maxIterations: Math.min(max, MAX_LOOP_ITERATIONS) };
+  out.exprs.push(condition);
+}
+
+function planHttp(step: Step, out: Extras, issue: IssueAt, c: Compile) {
+  if (typeof step.url !== 'string' || !step.url) {
+    issue('url', 'an http step needs "url"', 'http');
+    return;
+  }
+  const method = typeof step.method === 'string' ? step.method.toUpperCase() : 'POST';
+  if (!HTTP_METHODS.includes(method)) {
+    issue('method', `method must be one of ${HTTP_METHODS.join(', ')}`, 'http');
+  }
+  const headers: Record<string, string> = {};
+  if (step.headers !== undefined) {
+    const raw = step.headers;
+    const ok = raw !== null && typeof raw === 'object' && !Array.isArray(raw);
+    if (!ok || Object.values(raw as object).some((v) => typeof v !== 'string')) {
+      issue('headers', 'headers must map names to strings', 'http');
+    } else {
+      Object.assign(headers, raw);
+    }
+  }
+  const url = c(() => compileTemplate(step.url), 'url');
+  if (!url) return;
+  out.http = { url, method, headers };
+  out.exprs.push(...expressionsOf(url));
+}
+
+function planDelay(step: Step, type: SupportedStepType, out: Extras, issue: IssueAt, c: Compile) {
+  const { delay_sec: sec, delay_until: until } = step;
+  if (sec === undefined && until === undefined) {
+    if (type === 'delay') issue('delay_sec', 'a delay step needs delay_sec or delay_until', 'delay');
+    return;
+  }
+  const delay: DelayPlan = {};
+  if (sec !== undefined) {
+    if (typeof sec !== 'number' || !(sec >= 0)) {
+      issue('delay_sec', 'delay_sec must be a number of seconds, 0 or more', 'delay');
+    } else {
+      delay.sec = sec;
+    }
+  }
+  if (until !== undefined) {
+    const template = typeof until === 'string' ? c(() => compileTemplate(until), 'delay_until') : undefined;
+    if (typeof until !== 'string') issue('delay_until', 'delay_until must be a date-time', 'delay');
+    if (template?.kind === 'constant' && Number.isNaN(Date.parse(String(template.value)))) {
+      issue('delay_until', `delay_until "${until}" is not a date-time`, 'delay');
+    }
+    if (template) {
+      delay.until = template;
+      out.exprs.push(...expressionsOf(template));
+    }
+  }
+  out.delay = delay;
+}
+
+function positive(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined;
+}

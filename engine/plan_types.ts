@@ -1,0 +1,65 @@
+/**
+ * What a step's plan holds beyond its input: the fields of the step types
+ * that branch, repeat, wait or call out, compiled once at load time.
+ */
+import type { Expr } from './expression_parser.js';
+import type { Template } from './expressions.js';
+
+/** The step types this engine runs; the others fail at load time. */
+export const SUPPORTED_STEP_TYPES = [
+  'worker',
+  'approval',
+  'condition',
+  'switch',
+  'parallel',
+  'loop',
+  'delay',
+  'transform',
+  'subworkflow',
+  'http',
+  'notify',
+  'input',
+] as const;
+export type SupportedStepType = (typeof SUPPORTED_STEP_TYPES)[number];
+
+/** Step types a `for_each` may repeat: the ones that do one thing per item. */
+export const FOR_EACH_TYPES: readonly SupportedStepType[] = [
+  'worker',
+  'transform',
+  'notify',
+  'http',
+];
+
+/** A step that runs only on one branch of a `condition` or `switch` step. */
+export interface BranchGate {
+  /** The controlling step. */
+  by: string;
+  /** `then` / `else` for a condition, a case label or `default` for a switch. */
+  label: string;
+}
+
+export interface SwitchPlan {
+  value: Expr;
+  /** Case labels in the order given; `default` is checked last. */
+  labels: string[];
+}
+
+export interface LoopPlan {
+  /** Evaluated before each iteration, reading `loop.index` and `loop.output`. */
+  condition: Expr;
+  maxIterations: number;
+}
+
+export interface HttpPlan {
+  url: Template;
+  method: string;
+  headers: Record<string, string>;
+}
+
+export interface DelayPlan {
+  sec?: number;
+  until?: Template;
+}
+
+export const MAX_LOOP_ITERATIONS = 1000;
+export const DEFAULT_LOOP_ITERATIONS = 100;

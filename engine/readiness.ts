@@ -1,0 +1,95 @@
+/**
+ * Which steps of a run can start, and what a run's status is once none
+ * can. Pure functions of the plan and the stored step records.
+ */
+import type { StepError } from './errors.js';
+import type { StepPlan, WorkflowPlan } from './plan.js';
+import type { Status, StepRecord } from './records.js';
+
+export type Records = ReadonlyMap<string, StepRecord>;
+
+/** A failure nothing handles: the step failed or timed out and has no `on_error`. */
+export function unhandled(plan: WorkflowPlan, records: Records): StepRecord | undefined {
+  for (const step of plan.steps) {
+    const r = records.get(step.id);
+    if (!r || (r.status !== 'failed' && r.status !== 'timed_out')) continue;
+    if (r.status === 'timed_out' || step.step.on_error === undefined) return r;
+  }
+  return undefined;
+}
+
+/**
+ * A pending step is ready when every step it depends on succeeded. A step
+ * that `on_error` targets is ready only once a step routing to it failed.
+ */
+export function isReady(step: StepPlan, records: Records): boolean {
+  if (records.get(step.id)?.status !== 'pending') return false;
+  if (!step.dependsOn.every((d) => records.get(d)?.status === 'succeeded')) return false;
+  if (step.routedFrom.length === 0) return true;
+  return step.routedFrom.some((id) => records.get(id)?.status === 'failed');
+}
+
+export function readySteps(plan: WorkflowPlan, records: Records): StepPlan[] {
+  return plan.steps.filter((s) => isReady(s, records));
+}
+
+/** Why a ready step on a branch is skipped, or undefined when its branch was taken. */
+export function branchSkip(step: StepPlan, records: Records): string | undefined {
+  const gate = step.branch;
+  if (!gate) return undefined;
+  const by = records.get(gate.by);
+  if (!by || by.skipped) return `"${gate.by}" was skipped`;
+  const taken =
+    typeof by.output === 'boolean'
+      ? by.output
+        ? 'then'
+        : 'else'
+      : String((by.output as { case?: unknown } | undefined)?.case);
+  return taken === gate.label ? undefined : `branch "${gate.label}" of "${gate.by}" not taken`;
+}
+
+export interface Settled {
+  status: Status;
+  error?: StepError;
+  /** Pending steps to close: skipped (unused on_error targets) or cancelled. */
+  close: { step_id: string; as: 'skipped' | 'cancelled' }[];
+}
+
+/** The run's status once no step is ready and none is in flight. */
+export function settledStatus(
+  plan: WorkflowPlan,
+  records: Records,
+  stop: 'timed_out' | 'cancelled' | undefined,
+): Settled {
+  const open = [...records.values()].filter((r) => !isDone(r.status)).map((r) => r.step_id);
+  const cancelAll = { close: open.map((step_id) => ({ step_id, as: 'cancelled' as const })) };
+  const failed = unhandled(plan, records);
+  if (failed?.status === 'failed') return { status: 'failed', error: failedBy(failed), ...cancelAll };
+  if (failed) return { status: 'timed_out', error: failed.error!, ...cancelAll };
+  if (stop === 'cancelled') {
+    const error: StepError = { code: 'run_cancelled', message: 'the run was cancelled' };
+    return { status: 'cancelled', error, ...cancelAll };
+  }
+  if (stop === 'timed_out') {
+    const error: StepError = { code: 'run_timed_out', message: 'the run ran out of time' };
+    return { status: 'timed_out', error, ...cancelAll };
+  }
+  if ([...records.values()].some((r) => r.status === 'waiting')) return { status: 'waiting', close: [] };
+
+  // Nothing waits and nothing failed unhandled: what is left can never run.
+  const close: Settled['close'] = [];
+  for (const step of plan.steps) {
+    if (records.get(step.id)?.status !== 'pending') continue;
+    close.push({ step_id: step.id, as: step.routedFrom.length > 0 ? 'skipped' : 'cancelled' });
+  }
+  return { status: 'succeeded', close };
+}
+
+function isDone(status: Status): boolean {
+  return ['succeeded', 'failed', 'cancelled', 'timed_out'].includes(status);
+}
+
+function failedBy(step: StepRecord): StepError {
+  const error = step.error ?? { code: 'internal', message: 'failed' };
+  return { ...error, message: `step "${step.step_id}" failed: ${error.message}` };
+}

@@ -1,0 +1,61 @@
+/**
+ * `for_each` on a step runs it once per item of a list, at most
+ * `max_parallel` at once. Each item is a child step of the run
+ * (`<id>[<index>]`, recorded once, so a resumed run keeps them) that reads
+ * `item` and `index`. The parent's output is the list of the children's
+ * outputs; it fails when one fails and waits while one waits.
+ */
+import { EngineError } from '../errors.js';
+import { renderTemplate } from '../expressions.js';
+import type { StepRecord } from '../records.js';
+import type { StepContext, StepOutcome } from './context.js';
+import { contextFor, runAndSave } from './run_step.js';
+
+export const MAX_ITEMS = 1000;
+
+export async function runForEach(ctx: StepContext): Promise<StepOutcome> {
+  const items = renderTemplate(ctx.plan.forEach!, ctx.scope);
+  if (!Array.isArray(items)) {
+    throw new EngineError('expression_failed', `for_each of "${ctx.plan.id}" is not a list`);
+  }
+  if (items.length > MAX_ITEMS) {
+    throw new EngineError('expression_failed', `for_each of "${ctx.plan.id}" has over ${MAX_ITEMS} items`);
+  }
+  const { store } = ctx.services;
+  await store.addChildren(ctx.run.id, ctx.record, items.length);
+  const view = (await store.view(ctx.run.id))!;
+  const children = view.steps.filter((s) => s.parent_id === ctx.plan.id);
+
+  const queue = children.filter((c) => c.status === 'pending');
+  const worker = async () => {
+    for (let child = queue.shift(); child; child = queue.shift()) {
+      if (ctx.signal.aborted) return;
+      const i = child.item_index ?? 0;
+      const plan = { ...ctx.plan, id: child.step_id, step: { ...ctx.plan.step, id: child.step_id } };
+      delete plan.forEach;
+      const scope = { ...ctx.scope, item: items[i], index: i };
+      const approval = view.approvals.find((a) => a.step_id === child.step_id);
+      const wf = { workflow: ctx.run.workflow, packId: ctx.packId, steps: [] };
+      await runAndSave(contextFor(ctx.services, ctx.run, wf, plan, child, scope, ctx.signal, approval));
+    }
+  };
+  const width = Math.min(ctx.plan.maxParallel, Math.max(1, queue.length));
+  await Promise.all(Array.from({ length: width }, worker));
+  if (ctx.signal.aborted) throw ctx.signal.reason;
+
+  const after = (await store.view(ctx.run.id))!.steps.filter((s) => s.parent_id === ctx.plan.id);
+  return outcomeOf(ctx.plan.id, after);
+}
+
+function outcomeOf(id: string, children: StepRecord[]): StepOutcome {
+  const failed = children.find((c) => c.status === 'failed' || c.status === 'timed_out');
+  if (failed) {
+    const error = failed.error ?? { code: 'internal' as const, message: 'failed' };
+    return {
+      status: 'failed',
+      error: { ...error, message: `item ${failed.item_index} of "${id}" failed: ${error.message}` },
+    };
+  }
+  if (children.some((c) => c.status === 'waiting')) return { status: 'waiting' };
+  return { status: 'succeeded', output: children.map((c) => c.output ?? null) };
+}

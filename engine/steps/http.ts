@@ -1,0 +1,82 @@
+/**
+ * An http step calls a URL the deployment allows (`spec.http_allowlist`,
+ * URL prefixes) and answers `{ status, body }`. Its rendered input is the
+ * JSON body, except for GET and HEAD. Any other URL fails with
+ * `http_not_allowed` before anything is sent; a non-2xx answer fails with
+ * `http_failed`. `timeout_sec` bounds the call (default 30 s).
+ */
+import { renderTemplate } from '../expressions.js';
+import type { StepContext, StepExecutor, StepOutcome } from './context.js';
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const MAX_BODY_CHARS = 1024 * 1024;
+
+export const runHttp: StepExecutor = async (ctx) => {
+  const { url: urlTemplate, method, headers } = ctx.plan.http!;
+  const url = String(renderTemplate(urlTemplate, ctx.scope));
+  const refused = refuse(ctx, url);
+  if (refused) return refused;
+
+  const body = method === 'GET' || method === 'HEAD' ? undefined : renderTemplate(ctx.plan.input, ctx.scope);
+  await ctx.update({ input: { url, method, body } });
+  const sec = ctx.plan.step.timeout_sec;
+  const signal = AbortSignal.any([
+    ctx.signal,
+    AbortSignal.timeout(sec ? sec * 1000 : DEFAULT_TIMEOUT_MS),
+  ]);
+  const init: RequestInit = { method, headers: { ...headers }, signal, redirect: 'manual' };
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    (init.headers as Record<string, string>)['content-type'] = 'application/json';
+  }
+  const response = await fetch(url, init);
+  const text = (await response.text()).slice(0, MAX_BODY_CHARS);
+  const answer = { status: response.status, body: parse(text, response.headers.get('content-type')) };
+  if (response.status >= 200 && response.status < 300) return { status: 'succeeded', output: answer };
+  return {
+    status: 'failed',
+    error: {
+      code: 'http_failed',
+      message: `${method} ${url} answered ${response.status}: ${text.slice(0, 200)}`,
+      details: answer,
+    },
+  };
+};
+
+/** The URL must start with an allowed prefix, compared after URL parsing. */
+export function urlAllowed(url: string, allowlist: readonly string[]): boolean {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return false;
+  }
+  return allowlist.some((entry) => {
+    try {
+      const allowed = new URL(entry);
+      return target.origin === allowed.origin && target.href.startsWith(allowed.href);
+    } catch {
+      return false;
+    }
+  });
+}
+
+function refuse(ctx: StepContext, url: string): StepOutcome | undefined {
+  if (urlAllowed(url, ctx.services.httpAllowlist)) return undefined;
+  return {
+    status: 'failed',
+    error: {
+      code: 'http_not_allowed',
+      message: `step "${ctx.plan.id}" may not call ${url}: add its prefix to spec.http_allowlist`,
+    },
+  };
+}
+
+function parse(text: string, type: string | null): unknown {
+  if (!type?.includes('json') || text === '') return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * A loop step renders its `input` again and again while `while` holds,
+ * at most `max_iterations` times. Each iteration reads `loop.index` and
+ * `loop.output` (the previous iteration's value). Its output is
+ * `{ iterations, output }`. A loop that would go past its bound fails, so
+ * a workflow cannot spin.
+ */
+import { conditionHolds } from '../conditions.js';
+import { renderTemplate } from '../expressions.js';
+import type { StepExecutor } from './context.js';
+
+export const runLoop: StepExecutor = async (ctx) => {
+  const { condition, maxIterations } = ctx.plan.loop!;
+  let output: unknown = null;
+  for (let index = 0; index <= maxIterations; index++) {
+    const scope = { ...ctx.scope, loop: { index, output } };
+    if (!conditionHolds(condition, scope)) {
+      return { status: 'succeeded', output: { iterations: index, output } };
+    }
+    if (index === maxIterations) break;
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    output = renderTemplate(ctx.plan.input, scope);
+  }
+  return {
+    status: 'failed',
+    error: {
+      code: 'loop_limit',
+      message: `loop "${ctx.plan.id}" still held after max_iterations (${maxIterations})`,
+      details: { output },
+    },
+  };
+};

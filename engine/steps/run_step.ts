@@ -1,0 +1,148 @@
+/**
+ * Runs one step of a claimed run: its gate (condition, branch), its delay,
+ * its time limit, then its executor, and records how it ended.
+ */
+import { conditionHolds, type Scope } from '../conditions.js';
+import { EngineError, toStepError } from '../errors.js';
+import type { StepPlan, WorkflowPlan } from '../plan.js';
+import type { ApprovalRecord, RunRecord, StepRecord } from '../records.js';
+import type { StepPatch } from '../store.js';
+import type { EngineServices, StepContext, StepOutcome } from './context.js';
+import { waitForDelay } from './delay.js';
+import { runForEach } from './for_each.js';
+import { EXECUTORS } from './index.js';
+import { stopped } from './stopped.js';
+
+export function contextFor(
+  services: EngineServices,
+  run: RunRecord,
+  plan: WorkflowPlan,
+  step: StepPlan,
+  record: StepRecord,
+  scope: Scope,
+  signal: AbortSignal,
+  approval?: ApprovalRecord,
+): StepContext {
+  const ctx: StepContext = {
+    services,
+    run,
+    packId: plan.packId,
+    plan: step,
+    record: { ...record },
+    scope,
+    signal,
+    async update(patch: StepPatch) {
+      await services.store.updateStep(run.id, step.id, patch);
+      ctx.record = { ...ctx.record, ...patch } as StepRecord;
+    },
+    async event(event) {
+      await services.store.addEvent(run.id, { ...event, step_id: step.id });
+    },
+  };
+  if (approval) ctx.approval = approval;
+  return ctx;
+}
+
+/** What expressions read: the run's input and the outputs of finished steps. */
+export function scopeOf(run: RunRecord, records: ReadonlyMap<string, StepRecord>): Scope {
+  const steps: Record<string, unknown> = {};
+  for (const [id, r] of records) {
+    if (r.parent_id !== undefined) continue;
+    steps[id] =
+      r.status === 'succeeded'
+        ? { status: r.status, skipped: r.skipped, output: r.output }
+        : { status: r.status, error: r.error };
+  }
+  return {
+    input: run.input,
+    steps,
+    run: { id: run.id, workflow_id: run.workflow_id, tenant_id: run.tenant_id },
+  };
+}
+
+/** Runs the step and saves its outcome. */
+export async function runAndSave(ctx: StepContext, skip?: string): Promise<void> {
+  const outcome = skip ? skipped(skip) : await runStep(ctx);
+  await saveOutcome(ctx, outcome);
+}
+
+function skipped(reason: string): StepOutcome {
+  return { status: 'succeeded', skipped: true, reason };
+}
+
+async function runStep(ctx: StepContext): Promise<StepOutcome> {
+  const resuming = ctx.approval?.status === 'approved' || ctx.record.started_at !== undefined;
+  const now = ctx.services.clock().toISOString();
+  await ctx.update(
+    resuming ? { status: 'running' } : { status: 'running', started_at: now, error: undefined },
+  );
+  await ctx.event({ type: resuming ? 'step_resumed' : 'step_started', status: 'running' });
+  const limit = stepLimit(ctx);
+  const inner: StepContext = { ...ctx, signal: limit.signal };
+  // Keep the outer record current: executors update through `inner`.
+  inner.update = async (patch) => {
+    await ctx.update(patch);
+    inner.record = ctx.record;
+  };
+  try {
+    // A `condition` step's condition is its work, not its gate.
+    const gate = ctx.plan.type === 'condition' ? undefined : ctx.plan.condition;
+    if (ctx.approval?.status !== 'approved' && gate && !conditionHolds(gate, ctx.scope)) {
+      return skipped('condition is false');
+    }
+    if (ctx.plan.type !== 'delay' && ctx.plan.delay) {
+      const waited = await waitForDelay(inner);
+      if (waited) return waited;
+    }
+    if (ctx.plan.forEach) return await runForEach(inner);
+    return await EXECUTORS[ctx.plan.type](inner);
+  } catch (err) {
+    if (limit.signal.aborted) return stopped(inner);
+    return { status: 'failed', error: toStepError(err) };
+  } finally {
+    limit.clear();
+    ctx.record = inner.record;
+  }
+}
+
+/** The step's `timeout_sec` (for steps other than workers, which bound each attempt). */
+function stepLimit(ctx: StepContext) {
+  const controller = new AbortController();
+  const onRun = () => controller.abort(ctx.signal.reason);
+  if (ctx.signal.aborted) controller.abort(ctx.signal.reason);
+  ctx.signal.addEventListener('abort', onRun, { once: true });
+  const sec = ctx.plan.type === 'worker' ? undefined : ctx.plan.step.timeout_sec;
+  const timer =
+    sec === undefined || sec <= 0
+      ? undefined
+      : setTimeout(() => {
+          const message = `step "${ctx.plan.id}" did not finish within its timeout_sec of ${sec}`;
+          controller.abort(new EngineError('step_timed_out', message));
+        }, sec * 1000);
+  return {
+    signal: controller.signal,
+    clear() {
+      if (timer) clearTimeout(timer);
+      ctx.signal.removeEventListener('abort', onRun);
+    },
+  };
+}
+
+export async function saveOutcome(ctx: StepContext, outcome: StepOutcome): Promise<void> {
+  const patch: StepPatch = { status: outcome.status };
+  if (outcome.status !== 'waiting') patch.finished_at = ctx.services.clock().toISOString();
+  if ('skipped' in outcome) patch.skipped = true;
+  if ('output' in outcome) patch.output = outcome.output;
+  if ('error' in outcome) patch.error = outcome.error;
+  await ctx.update(patch);
+  const event: Parameters<StepContext['event']>[0] = {
+    type: 'skipped' in outcome ? 'step_skipped' : `step_${outcome.status}`,
+    status: outcome.status,
+  };
+  if ('skipped' in outcome) event.message = outcome.reason;
+  if ('error' in outcome) {
+    event.message = outcome.error.message;
+    event.details = { code: outcome.error.code };
+  }
+  await ctx.event(event);
+}

@@ -1,0 +1,17 @@
+/**
+ * A switch step evaluates `value` and picks the case whose label equals
+ * it (as text), else `default`. Its output is `{ value, case }`; steps it
+ * lists under the other cases are skipped (see `branchSkip`).
+ */
+import { evaluate } from '../conditions.js';
+import type { StepExecutor } from './context.js';
+
+export const runSwitch: StepExecutor = async (ctx) => {
+  // The plan guarantees a switch step has a value and cases.
+  const { value: expr, labels } = ctx.plan.switch!;
+  const value = evaluate(expr, ctx.scope);
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  const chosen = labels.find((label) => label === text) ?? 'default';
+  await ctx.event({ type: 'branch', message: `case ${chosen}`, details: { value } });
+  return { status: 'succeeded', output: { value: value ?? null, case: chosen } };
+};

@@ -1,0 +1,40 @@
+/** `cordum registry mirror --from URL`: copy new pack versions between registries. */
+import type { Command } from 'commander';
+import { registryFrom, runCommand, type RegistryFlags } from '../../cli/output.js';
+
+interface MirrorFlags extends RegistryFlags {
+  from: string;
+  fromToken?: string;
+  pack?: string[];
+  json?: boolean;
+}
+
+export function registerMirrorCommand(registry: Command): void {
+  registry
+    .command('mirror')
+    .description('Copy every pack version the destination lacks from another registry, ' +
+      'verifying each, with its signature and key; a second run copies only what is new')
+    .requiredOption('--from <url>', 'the registry to copy from')
+    .option('--from-token <token>', 'token for --from (env CORDUM_MIRROR_FROM_TOKEN)')
+    .option('--registry <url>', 'the registry to copy to (env CORDUM_REGISTRY)')
+    .option('--token <token>', 'an admin token for the destination (env CORDUM_TOKEN)')
+    .option('--pack <id>', 'copy only this pack, repeatable',
+      (v: string, all: string[] = []) => [...all, v])
+    .option('--json', 'print the result as JSON')
+    .action((opts: MirrorFlags) =>
+      runCommand(opts, async (reporter) => {
+        const { RegistryClient } = await import('../client/registry.js');
+        const { mirrorRegistry } = await import('../mirror/mirror.js');
+        const fromToken = opts.fromToken ?? process.env.CORDUM_MIRROR_FROM_TOKEN;
+        const from = new RegistryClient(fromToken ? { url: opts.from, token: fromToken }
+          : { url: opts.from });
+        const to = new RegistryClient(registryFrom(opts));
+        return mirrorRegistry({ from, to, ...(opts.pack ? { packs: opts.pack } : {}),
+          progress: (l) => reporter.progress(l) });
+      }, (r) => [
+        ...r.keys_added.map((k) => `registered key ${k.key_id.slice(0, 12)}… for ${k.publisher}`),
+        ...r.copied.map((c) => `copied ${c.id}@${c.version} sha256 ${c.sha256.slice(0, 12)}…`),
+        `${r.copied.length} copied, ${r.present} already present (${r.from} → ${r.to})`,
+      ]),
+    );
+}

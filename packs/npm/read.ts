@@ -1,0 +1,70 @@
+/**
+ * Reads a pack's npm package (see package.ts) with every bundle safety
+ * check, and takes out the signed pack tarball, its sigstore bundle and
+ * the `cordum` field. Nothing here trusts the package: the caller checks
+ * the tarball's digest and signature.
+ */
+import { readBundle } from '../bundle/read.js';
+import type { BundleLimits } from '../bundle/limits.js';
+import { parseJson } from '../documents.js';
+import { PackError } from '../errors.js';
+import { PACK_MEMBER, PACKAGE_JSON, SIGNATURE_MEMBER, type CordumNpmField } from './package.js';
+
+export interface NpmPackageContents {
+  packageJson: Record<string, unknown>;
+  cordum: CordumNpmField;
+  /** The signed pack tarball, as published. */
+  packTgz: Buffer;
+  /** The sigstore bundle (parsed JSON). */
+  bundle: unknown;
+  /** The sigstore bundle's bytes as they are in the package. */
+  bundleBytes: Buffer;
+}
+
+function invalid(where: string, message: string): PackError {
+  return new PackError('npm_package_invalid', `${where}: ${message}`);
+}
+
+/** Checks the `cordum` field of a package.json or packument version. */
+export function cordumFieldOf(doc: Record<string, unknown>, where: string): CordumNpmField {
+  const field = doc.cordum;
+  if (!field || typeof field !== 'object' || Array.isArray(field)) {
+    throw invalid(where, 'has no `cordum` field: not a Cordum pack published as an npm package');
+  }
+  const f = field as Record<string, unknown>;
+  for (const name of ['id', 'version', 'sha256', 'key_id'] as const) {
+    if (typeof f[name] !== 'string' || f[name] === '') {
+      throw invalid(where, `cordum.${name} must be a non-empty string`);
+    }
+  }
+  if (f.format !== 1) throw invalid(where, `cordum.format ${String(f.format)} is not supported`);
+  if (!/^[0-9a-f]{64}$/.test(String(f.sha256))) {
+    throw invalid(where, 'cordum.sha256 must be 64 hex digits');
+  }
+  return { format: 1, id: String(f.id), version: String(f.version), sha256: String(f.sha256),
+    key_id: String(f.key_id), pack: PACK_MEMBER, signature: SIGNATURE_MEMBER };
+}
+
+export async function readNpmPackage(npmTgz: Buffer, where: string,
+  limits?: Partial<BundleLimits>): Promise<NpmPackageContents> {
+  // The package's folder holds pack.yaml, so readBundle finds its root.
+  const { files } = await readBundle(npmTgz, limits);
+  const member = (name: string) => {
+    const body = files.get(name);
+    if (body === undefined) throw invalid(where, `the package has no ${name}`);
+    return body;
+  };
+  const packageJson = parseJson(member(PACKAGE_JSON).toString('utf8'), `${where}: ${PACKAGE_JSON}`);
+  if (!packageJson || typeof packageJson !== 'object' || Array.isArray(packageJson)) {
+    throw invalid(where, `${PACKAGE_JSON} is not an object`);
+  }
+  const cordum = cordumFieldOf(packageJson as Record<string, unknown>, `${where}: ${PACKAGE_JSON}`);
+  const packTgz = member(PACK_MEMBER);
+  if (!files.has(SIGNATURE_MEMBER)) {
+    throw new PackError('signature_missing', `${where}: the package has no ${SIGNATURE_MEMBER}`);
+  }
+  const bundleBytes = member(SIGNATURE_MEMBER);
+  const bundle = parseJson(bundleBytes.toString('utf8'), `${where}: ${SIGNATURE_MEMBER}`);
+  return { packageJson: packageJson as Record<string, unknown>, cordum, packTgz, bundle,
+    bundleBytes };
+}

@@ -1,0 +1,63 @@
+/**
+ * What `cordum pack init` asks, with the default of each answer and its
+ * check. Flags answer questions; `--yes` takes the defaults of the rest;
+ * otherwise a terminal is asked (prompt.ts).
+ */
+import { basename } from 'node:path';
+import { PackError } from '../errors.js';
+
+export interface ScaffoldAnswers {
+  id: string;
+  title: string;
+  description: string;
+  author: string;
+  license: string;
+}
+
+export type AnswerName = keyof ScaffoldAnswers;
+
+export interface Question {
+  name: AnswerName;
+  prompt: string;
+  /** The default, from the answers before this one. */
+  fallback(before: Partial<ScaffoldAnswers>): string;
+  /** Why an answer is refused, or undefined when it is fine. */
+  check?(value: string): string | undefined;
+}
+
+const ID = /^[a-z0-9-]+$/;
+
+/** A pack id from a folder name: lower case, runs of other characters as `-`. */
+export function idFromName(name: string): string {
+  const id = basename(name).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return id === '' ? 'my-pack' : id;
+}
+
+function titleOf(id: string): string {
+  return id.split('-').filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
+}
+
+export function questionsFor(name: string): Question[] {
+  return [
+    { name: 'id', prompt: 'Pack id', fallback: () => idFromName(name),
+      check: (v) => (ID.test(v) ? undefined : 'use only a-z, 0-9 and -') },
+    { name: 'title', prompt: 'Title', fallback: (b) => titleOf(b.id ?? idFromName(name)) },
+    { name: 'description', prompt: 'Description',
+      fallback: (b) => `${b.title ?? 'A'} pack: one workflow, one topic, a policy and its tests.` },
+    { name: 'author', prompt: 'Author', fallback: () => '' },
+    { name: 'license', prompt: 'License (SPDX id)', fallback: () => 'Apache-2.0' },
+  ];
+}
+
+/** Every answer given or defaulted, each checked; a bad flag fails with `usage`. */
+export function completeAnswers(questions: Question[], given: Partial<ScaffoldAnswers>)
+  : ScaffoldAnswers {
+  const out: Partial<ScaffoldAnswers> = {};
+  for (const q of questions) {
+    const value = given[q.name] ?? q.fallback(out);
+    const why = q.check?.(value);
+    if (why !== undefined) throw new PackError('usage', `--${q.name} ${value}: ${why}`);
+    out[q.name] = value;
+  }
+  return out as ScaffoldAnswers;
+}

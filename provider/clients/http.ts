@@ -1,0 +1,180 @@
+/**
+ * HTTP to Cordum's services: JSON in and out, problem+json errors turned
+ * into ProviderErrors whose hint says what to do, a deadline on every call,
+ * and one retry of reads that met a passing failure (and of any call whose
+ * kept-alive connection turned out closed).
+ */
+import { ProviderError, type ProviderErrorCode } from '../errors.js';
+import {
+  multipart,
+  newAgents,
+  send,
+  TimeoutError,
+  type Exchange,
+  type FilePart,
+} from './transport.js';
+
+export interface HttpOptions {
+  baseUrl: string;
+  token?: string;
+  timeoutMs: number;
+  /** Named in messages: "registry", "engine". */
+  service: string;
+  userAgent: string;
+}
+
+export interface RequestOptions {
+  json?: unknown;
+  files?: FilePart[];
+  query?: Record<string, string>;
+  /** Statuses answered as `null` instead of an error (404 on a read). */
+  nullOn?: number[];
+}
+
+interface Problem {
+  code?: string;
+  title?: string;
+  detail?: string;
+  issues?: { path?: string; message?: string }[];
+}
+
+function codeFor(status: number): ProviderErrorCode {
+  if (status === 401) return 'registry_unauthorized';
+  if (status === 403) return 'registry_forbidden';
+  if (status === 404) return 'registry_not_found';
+  if (status === 409) return 'registry_conflict';
+  if (status === 400 || status === 422) return 'registry_invalid_request';
+  if (status >= 500) return 'registry_server_error';
+  return 'registry_error';
+}
+
+function hintFor(status: number, service: string): string {
+  if (status === 401) {
+    return 'Set `token` in the provider block (or CORDUM_TOKEN) to a valid token.';
+  }
+  if (status === 403) return 'Use a token whose scopes allow this change.';
+  if (status === 409) {
+    return 'It exists already: bring it under Terraform with `terraform import`, or rename it.';
+  }
+  if (status >= 500) return `The ${service} failed on its side; check its log and try again.`;
+  return '';
+}
+
+function problemOf(response: Exchange): Problem {
+  const text = response.body.toString('utf8');
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed && typeof parsed === 'object' ? (parsed as Problem) : { detail: text };
+  } catch {
+    return { detail: text.slice(0, 300) };
+  }
+}
+
+export class HttpClient {
+  private readonly agents = newAgents();
+
+  constructor(readonly options: HttpOptions) {}
+
+  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T | null> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.once<T>(method, path, opts);
+      } catch (err) {
+        if (attempt >= 1 || !retryable(err, method)) throw err;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
+
+  private async once<T>(method: string, path: string, opts: RequestOptions): Promise<T | null> {
+    const { baseUrl, token, timeoutMs, service } = this.options;
+    const url = new URL(`${baseUrl}${path}`);
+    for (const [k, v] of Object.entries(opts.query ?? {})) url.searchParams.set(k, v);
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': this.options.userAgent,
+    };
+    if (token) headers.authorization = `Bearer ${token}`;
+    let body: Buffer | undefined;
+    if (opts.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = Buffer.from(JSON.stringify(opts.json));
+    } else if (opts.files) {
+      const form = multipart(opts.files);
+      headers['content-type'] = form.contentType;
+      body = form.body;
+    }
+
+    let response: Exchange;
+    try {
+      response = await send(this.agents, url, method, headers, body, timeoutMs);
+    } catch (err) {
+      throw networkError(err, method, url, service, timeoutMs);
+    }
+    if (opts.nullOn?.includes(response.status)) return null;
+    if (response.status < 200 || response.status >= 300) {
+      throw httpError(response, method, url, service);
+    }
+    if (response.status === 204 || response.body.length === 0) return null;
+    return JSON.parse(response.body.toString('utf8')) as T;
+  }
+}
+
+/**
+ * One more try: reads after any passing failure; every method when a kept-alive
+ * connection turned out closed before the request was read (nothing happened).
+ */
+function retryable(err: unknown, method: string): boolean {
+  if (!(err instanceof ProviderError)) return false;
+  if (err.code === 'registry_unreachable' && staleSocket(err.cause)) return true;
+  if (method !== 'GET') return false;
+  return err.code === 'registry_unreachable' || err.status === 502 || err.status === 503;
+}
+
+function staleSocket(err: unknown): boolean {
+  const code = (err as { code?: string } | undefined)?.code;
+  return code === 'ECONNRESET' || code === 'EPIPE';
+}
+
+function networkError(
+  err: unknown,
+  method: string,
+  url: URL,
+  service: string,
+  timeoutMs: number,
+): ProviderError {
+  if (err instanceof TimeoutError) {
+    return new ProviderError(
+      'registry_timeout',
+      `The ${service} did not answer ${method} ${url.pathname} within ${timeoutMs / 1000} s.`,
+      { hint: 'Try again, or raise `timeout_seconds` in the provider block.', cause: err },
+    );
+  }
+  const cause =
+    err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
+  return new ProviderError(
+    'registry_unreachable',
+    `Could not reach the ${service} at ${url.origin}: ${cause}.`,
+    { hint: `Check the provider's URL setting and that the ${service} is running.`, cause: err },
+  );
+}
+
+function httpError(response: Exchange, method: string, url: URL, service: string): ProviderError {
+  const problem = problemOf(response);
+  const issues = (problem.issues ?? [])
+    .map((i) => `${i.path ?? ''}: ${i.message ?? ''}`)
+    .join('; ');
+  const what = problem.detail ?? problem.title ?? `status ${response.status}`;
+  const remote = problem.code ? ` [${problem.code}]` : '';
+  return new ProviderError(
+    codeFor(response.status),
+    `The ${service} refused ${method} ${url.pathname} (${response.status}${remote}): ${what}` +
+      (issues ? ` (${issues})` : '') +
+      '.',
+    {
+      hint: hintFor(response.status, service),
+      status: response.status,
+      ...(problem.code ? { remoteCode: problem.code } : {}),
+    },
+  );
+}

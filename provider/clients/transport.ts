@@ -1,0 +1,87 @@
+/**
+ * One HTTP exchange over node:http(s), with a deadline. The provider does
+ * not use global fetch: loading it (undici and its WebAssembly parser) cost
+ * every provider process tens of milliseconds to start its first request
+ * and again to exit, and Terraform starts several per command.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { randomBytes } from 'node:crypto';
+
+export interface Exchange {
+  status: number;
+  body: Buffer;
+}
+
+export class TimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+}
+
+/** Kept-alive connections for one client (a provider process makes many calls). */
+export interface Agents {
+  http: http.Agent;
+  https: https.Agent;
+}
+
+export function newAgents(): Agents {
+  return { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+}
+
+export function send(
+  agents: Agents,
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: Buffer | undefined,
+  timeoutMs: number,
+): Promise<Exchange> {
+  const client = url.protocol === 'https:' ? https : http;
+  const agent = url.protocol === 'https:' ? agents.https : agents.http;
+  return new Promise((resolve, reject) => {
+    const request = client.request(url, {
+      method,
+      agent,
+      headers: body ? { ...headers, 'content-length': String(body.length) } : headers,
+    });
+    const timer = setTimeout(() => request.destroy(new TimeoutError('deadline passed')), timeoutMs);
+    request.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (c: Buffer) => chunks.push(c));
+      response.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) });
+      });
+      response.on('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+    });
+    request.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    request.end(body);
+  });
+}
+
+export interface FilePart {
+  name: string;
+  filename: string;
+  contentType: string;
+  data: Buffer;
+}
+
+/** A multipart/form-data body of file parts. */
+export function multipart(parts: FilePart[]): { body: Buffer; contentType: string } {
+  const boundary = `cordum-${randomBytes(12).toString('hex')}`;
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    const head =
+      `--${boundary}\r\n` +
+      `Content-Disposition: form-data; name="${part.name}"; filename="${part.filename}"\r\n` +
+      `Content-Type: ${part.contentType}\r\n\r\n`;
+    chunks.push(Buffer.from(head), part.data, Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
+}

@@ -1,0 +1,78 @@
+/**
+ * The provider block: where the registry (and engine) are and how to
+ * authenticate. Unset attributes fall back to CORDUM_REGISTRY, CORDUM_TOKEN
+ * and CORDUM_ENGINE.
+ */
+import { RegistryApi } from './clients/registry.js';
+import { ProviderError } from './errors.js';
+import { num, str } from './framework/access.js';
+import type { Schema } from './framework/schema.js';
+import type { State } from './framework/resource.js';
+import { httpUrl } from './validators.js';
+import type { Logger } from './plugin/log.js';
+
+export const PROVIDER_VERSION = '0.1.0';
+
+export const providerSchema: Schema = {
+  version: 0,
+  block: {
+    description: 'Declares Cordum packs, deployments, policy and publishers in a Cordum registry.',
+    attributes: {
+      registry_url: {
+        type: 'string',
+        optional: true,
+        description: 'Base URL of the Cordum registry. Default: `CORDUM_REGISTRY`.',
+        validate: httpUrl,
+      },
+      token: {
+        type: 'string',
+        optional: true,
+        sensitive: true,
+        description: 'Registry token (a bearer token). Default: `CORDUM_TOKEN`.',
+      },
+      engine_url: {
+        type: 'string',
+        optional: true,
+        description: 'Base URL of the Cordum engine, when one runs. Default: `CORDUM_ENGINE`.',
+        validate: httpUrl,
+      },
+      timeout_seconds: {
+        type: 'number',
+        optional: true,
+        description: 'Deadline of each registry request, in seconds. Default: 30.',
+      },
+    },
+  },
+};
+
+/** What every resource and data source of this provider is handed. */
+export interface CordumClient {
+  registry: RegistryApi;
+  engineUrl: string | null;
+  logger: Logger;
+}
+
+export function configureClient(
+  config: State,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+  terraformVersion: string,
+): CordumClient {
+  const registryUrl = str(config, 'registry_url') ?? env.CORDUM_REGISTRY ?? '';
+  if (!registryUrl) {
+    throw new ProviderError('config_missing', 'No Cordum registry is configured.', {
+      hint: 'Set `registry_url` in the provider block or the CORDUM_REGISTRY variable.',
+      path: ['registry_url'],
+    });
+  }
+  const token = str(config, 'token') ?? env.CORDUM_TOKEN;
+  const timeoutMs = (num(config, 'timeout_seconds') ?? 30) * 1000;
+  const registry = new RegistryApi({
+    baseUrl: registryUrl.replace(/\/+$/, ''),
+    timeoutMs,
+    userAgent: `terraform/${terraformVersion} terraform-provider-cordum/${PROVIDER_VERSION}`,
+    ...(token ? { token } : {}),
+  });
+  const engineUrl = str(config, 'engine_url') ?? env.CORDUM_ENGINE ?? null;
+  return { registry, engineUrl, logger };
+}

@@ -1,0 +1,175 @@
+/**
+ * Puts the provider where `terraform init` finds it with no other setup:
+ * the implied filesystem mirror `terraform.d/plugins` of a folder, or a
+ * user-wide mirror with a CLI configuration that points at it. The mirror
+ * holds a small node launcher and its own copy of the bundled provider
+ * (dist/provider.js and the chunks it loads), so a rebuild or a moved
+ * checkout does not break an installed provider.
+ */
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { PROVIDER_VERSION } from './config.js';
+import { ProviderError } from './errors.js';
+
+export const PROVIDER_HOST = 'cordum.local';
+export const PROVIDER_NAMESPACE = 'cordum';
+export const PROVIDER_TYPE = 'cordum';
+export const PROVIDER_SOURCE = `${PROVIDER_HOST}/${PROVIDER_NAMESPACE}/${PROVIDER_TYPE}`;
+
+export interface InstallOptions {
+  /** The project folder (local install) — default: the current folder. */
+  dir?: string;
+  /** Install user-wide instead. */
+  global?: boolean;
+  /** Absolute path of the bundled provider (dist/provider.js). */
+  providerJs: string;
+  home?: string;
+  platform?: NodeJS.Platform;
+  arch?: string;
+}
+
+export interface InstallResult {
+  source: string;
+  version: string;
+  /** The executable Terraform runs. */
+  path: string;
+  /** The mirror folder (what a CLI config's filesystem_mirror names). */
+  mirror: string;
+  /** The CLI configuration written (global only), or null. */
+  cli_config: string | null;
+  required_providers: string;
+}
+
+export function platformDir(platform: NodeJS.Platform, arch: string): string {
+  const os = platform === 'win32' ? 'windows' : platform;
+  const cpu = arch === 'x64' ? 'amd64' : arch === 'ia32' ? '386' : arch;
+  return `${os}_${cpu}`;
+}
+
+export function requiredProvidersBlock(): string {
+  return [
+    'terraform {',
+    '  required_providers {',
+    '    cordum = {',
+    `      source  = "${PROVIDER_SOURCE}"`,
+    `      version = "${PROVIDER_VERSION}"`,
+    '    }',
+    '  }',
+    '}',
+  ].join('\n');
+}
+
+// The launcher's name ends in ".0", which Node refuses as ESM: a package.json
+// beside it keeps it CommonJS even inside a "type": "module" project. It uses
+// only import() expressions, which read the same in either module system.
+const LAUNCHER = [
+  '#!/usr/bin/env node',
+  '// Installed by `cordum provider install`: runs the bundled Cordum provider in lib/.',
+  "Promise.all([import('node:fs'), import('node:path'), import('node:url')]).then(",
+  '  ([fs, path, url]) => {',
+  '    const here = path.dirname(fs.realpathSync(process.argv[1]));',
+  "    return import(url.pathToFileURL(path.join(here, 'lib', 'provider.js')).href);",
+  '  },',
+  ');',
+  '',
+].join('\n');
+
+/** Copies the bundle and every chunk it imports (esbuild writes `./name.js` imports). */
+function copyBundle(providerJs: string, lib: string): void {
+  rmSync(lib, { recursive: true, force: true });
+  mkdirSync(lib, { recursive: true });
+  const from = dirname(providerJs);
+  const pending = [basename(providerJs)];
+  const copied = new Set<string>();
+  // The bundle is ESM; say so rather than leave Node to guess from the syntax.
+  writeFileSync(join(lib, 'package.json'), '{ "type": "module" }\n');
+  while (pending.length > 0) {
+    const file = pending.pop() as string;
+    if (copied.has(file)) continue;
+    copied.add(file);
+    copyFileSync(join(from, file), join(lib, file));
+    const text = readFileSync(join(from, file), 'utf8');
+    for (const m of text.matchAll(/["']\.\/([\w.-]+\.js)["']/g)) {
+      const chunk = m[1] as string;
+      if (!copied.has(chunk) && existsSync(join(from, chunk))) pending.push(chunk);
+    }
+  }
+}
+
+function cliConfig(mirror: string): string {
+  return [
+    '# Written by `cordum provider install --global`.',
+    'provider_installation {',
+    '  filesystem_mirror {',
+    `    path    = ${JSON.stringify(mirror)}`,
+    `    include = ["${PROVIDER_HOST}/*/*"]`,
+    '  }',
+    '  direct {',
+    `    exclude = ["${PROVIDER_HOST}/*/*"]`,
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+export function installProvider(options: InstallOptions): InstallResult {
+  if (!existsSync(options.providerJs)) {
+    throw new ProviderError(
+      'file_unreadable',
+      `The provider bundle ${options.providerJs} is missing.`,
+      {
+        hint: 'Run `npm run build` first.',
+      },
+    );
+  }
+  const home = options.home ?? homedir();
+  const mirror = options.global
+    ? join(home, '.cordum', 'terraform', 'plugins')
+    : join(resolve(options.dir ?? '.'), 'terraform.d', 'plugins');
+  const folder = join(
+    mirror,
+    PROVIDER_HOST,
+    PROVIDER_NAMESPACE,
+    PROVIDER_TYPE,
+    PROVIDER_VERSION,
+    platformDir(options.platform ?? process.platform, options.arch ?? process.arch),
+  );
+  mkdirSync(folder, { recursive: true });
+  const path = join(folder, `terraform-provider-${PROVIDER_TYPE}_v${PROVIDER_VERSION}`);
+  copyBundle(resolve(options.providerJs), join(folder, 'lib'));
+  writeFileSync(join(folder, 'package.json'), '{ "type": "commonjs" }\n');
+  writeFileSync(path, LAUNCHER);
+  chmodSync(path, 0o755);
+
+  let cli: string | null = null;
+  if (options.global) {
+    cli = join(home, '.terraformrc');
+    const text = existsSync(cli) ? readFileSync(cli, 'utf8') : '';
+    if (text.includes(mirror)) {
+      // Already points at our mirror.
+    } else if (text.trim() === '') {
+      writeFileSync(cli, cliConfig(mirror));
+    } else {
+      // Never rewrite someone's own configuration: write ours beside it.
+      cli = join(home, '.cordum', 'terraform', 'cli.tfrc');
+      writeFileSync(cli, cliConfig(mirror));
+    }
+  }
+  return {
+    source: PROVIDER_SOURCE,
+    version: PROVIDER_VERSION,
+    path,
+    mirror,
+    cli_config: cli,
+    required_providers: requiredProvidersBlock(),
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * `cordum_deployment`: a named environment running a set of packs, each
+ * pinned by a semver range. Ranges resolve at plan time, so the plan shows
+ * the version an apply will deploy; the apply sends that exact version.
+ */
+import type { CordumClient } from '../config.js';
+import { pointAt } from '../data_sources/pack.js';
+import type { DeploymentInfo } from '../clients/registry_types.js';
+import { mustStr, objects, str } from '../framework/access.js';
+import type { Resource, State } from '../framework/resource.js';
+import { deepEqual, isUnknown, UNKNOWN } from '../framework/values.js';
+import { ProviderError } from '../errors.js';
+import { resolveUnyanked } from '../resolve.js';
+import { name, packId, semverRange } from '../validators.js';
+
+const out = (description: string) => ({ type: 'string' as const, computed: true, description });
+
+function stateOf(d: DeploymentInfo): State {
+  return {
+    id: d.name,
+    name: d.name,
+    tenant: d.tenant,
+    description: d.description,
+    pack: d.packs.map((p) => ({
+      id: p.id,
+      range: p.range,
+      version: p.version,
+      sha256: p.sha256,
+      key_id: p.key_id,
+    })),
+    snapshot_hash: d.packs_snapshot_hash,
+    generation: d.generation,
+  };
+}
+
+/** Resolves a range at plan time; errors point at `pack[i].id` or `.range`. */
+async function resolveAt(client: CordumClient, id: string, range: string, i: number) {
+  try {
+    const r = await resolveUnyanked(client.registry, id, range);
+    return { version: r.version, sha256: r.sha256, key_id: r.key_id };
+  } catch (err) {
+    const located = pointAt(err, id, range);
+    if (located instanceof ProviderError && located.path) {
+      throw located.at(['pack', i, ...located.path]);
+    }
+    throw located;
+  }
+}
+
+async function put(planned: State, client: CordumClient): Promise<State> {
+  const packs = objects(planned, 'pack').map((p) => ({
+    id: mustStr(p, 'id'),
+    range: mustStr(p, 'range'),
+    // The version the plan showed, so the apply cannot drift from it.
+    ...(typeof p.version === 'string' ? { version: p.version } : {}),
+  }));
+  const saved = await client.registry.putDeployment(mustStr(planned, 'name'), {
+    tenant: str(planned, 'tenant') ?? 'default',
+    description: str(planned, 'description') ?? '',
+    packs,
+  });
+  return stateOf(saved);
+}
+
+export const deployment: Resource<CordumClient> = {
+  name: 'cordum_deployment',
+  schema: {
+    version: 0,
+    block: {
+      description: 'A named environment running a set of packs pinned by semver ranges.',
+      attributes: {
+        id: { ...out('The deployment name.'), stable: true },
+        name: {
+          type: 'string',
+          required: true,
+          replace: true,
+          description: 'Deployment name, e.g. `prod`.',
+          validate: name,
+        },
+        tenant: {
+          type: 'string',
+          optional: true,
+          computed: true,
+          description: 'The tenant its jobs run as. Default: `default`.',
+        },
+        description: { type: 'string', optional: true, computed: true, description: 'Free text.' },
+        snapshot_hash: out(
+          'Hash of the merged policy snapshot of its packs. Policy bundles add rules on top; ' +
+            '`data.cordum_policy_decision` reports the hash decisions are made against.',
+        ),
+        generation: {
+          type: 'number',
+          computed: true,
+          description: 'Goes up on every change; the engine reloads when it does.',
+        },
+      },
+      blocks: {
+        pack: {
+          nesting: 'list',
+          description: 'A pack to run, by id and semver range.',
+          block: {
+            attributes: {
+              id: { type: 'string', required: true, description: 'Pack id.', validate: packId },
+              range: {
+                type: 'string',
+                required: true,
+                description: 'Semver range, e.g. `^1.2.0`.',
+                validate: semverRange,
+              },
+              version: out('The version the range resolves to.'),
+              sha256: out("Hex SHA-256 of that version's tarball."),
+              key_id: out('The key that signed it.'),
+            },
+          },
+        },
+      },
+    },
+  },
+
+  async modifyPlan({ planned, prior }, client) {
+    const packs = objects(planned, 'pack');
+    const before = prior === null ? [] : objects(prior, 'pack');
+    for (const [i, p] of packs.entries()) {
+      if (typeof p.id !== 'string' || typeof p.range !== 'string') {
+        Object.assign(p, { version: UNKNOWN, sha256: UNKNOWN, key_id: UNKNOWN });
+        continue;
+      }
+      // A pack whose range did not change stays pinned to what it runs.
+      const same = before.find((b) => b.id === p.id && b.range === p.range);
+      if (same && typeof same.version === 'string') {
+        Object.assign(p, { version: same.version, sha256: same.sha256, key_id: same.key_id });
+        continue;
+      }
+      Object.assign(p, await resolveAt(client, p.id, p.range, i));
+    }
+    const next: State = { ...planned, pack: packs };
+    if (prior === null) return { planned: next };
+    if (isUnknown(next.tenant)) next.tenant = prior.tenant ?? null;
+    if (isUnknown(next.description)) next.description = prior.description ?? null;
+    const changed = !deepEqual(
+      { ...next, snapshot_hash: null, generation: null },
+      {
+        ...prior,
+        snapshot_hash: null,
+        generation: null,
+      },
+    );
+    next.generation = changed ? UNKNOWN : (prior.generation ?? null);
+    next.snapshot_hash = changed ? UNKNOWN : (prior.snapshot_hash ?? null);
+    return { planned: next };
+  },
+
+  create: (planned, _config, client) => put(planned, client),
+  update: (_prior, planned, _config, client) => put(planned, client),
+
+  async read(state, client) {
+    const found = await client.registry.deployment(mustStr(state, 'name'));
+    return found ? stateOf(found) : null;
+  },
+
+  async delete(state, client) {
+    await client.registry.deleteDeployment(mustStr(state, 'name'));
+  },
+
+  async importState(id) {
+    return { id, name: id };
+  },
+};

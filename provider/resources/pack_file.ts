@@ -1,0 +1,72 @@
+/**
+ * Reads a built, signed pack from disk at plan time: the tarball's digest,
+ * its manifest's id and version (after every safety and format check), and
+ * the key id its signature bundle names. Loaded lazily by the resources
+ * that need it, so provider start-up does not pay for the pack toolkit.
+ */
+import { readFileSync } from 'node:fs';
+import { sha256Hex } from '../../packs/digest.js';
+import { readBundle } from '../../packs/bundle/read.js';
+import { validatePack } from '../../packs/load.js';
+import { bundleKeyId } from '../../packs/signing/verify.js';
+import { isPackError } from '../../packs/errors.js';
+import { ProviderError } from '../errors.js';
+import type { Path } from '../framework/diagnostics.js';
+
+export interface PackFile {
+  tarball: Buffer;
+  bundle: Buffer;
+  sha256: string;
+  packId: string;
+  version: string;
+  keyId: string;
+}
+
+function read(path: string, what: string, at: Path): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new ProviderError('file_unreadable', `Cannot read the ${what} "${path}": ${why}.`, {
+      hint: 'Build and sign the pack first (`cordum pack build --sign`), or fix the path.',
+      path: at,
+      cause: err,
+    });
+  }
+}
+
+function invalid(message: string, at: Path, cause?: unknown): ProviderError {
+  return new ProviderError('pack_invalid', message, {
+    hint: 'Run `cordum pack validate` on the pack folder for every issue.',
+    path: at,
+    cause,
+  });
+}
+
+export async function readPackFile(tarballPath: string, bundlePath: string): Promise<PackFile> {
+  const tarball = read(tarballPath, 'pack tarball', ['tarball']);
+  const bundle = read(bundlePath, 'signature bundle', ['bundle']);
+
+  let files;
+  try {
+    files = await readBundle(tarball);
+  } catch (err) {
+    const why = isPackError(err) ? `${err.message} [${err.code}]` : String(err);
+    throw invalid(`"${tarballPath}" is not a safe pack tarball: ${why}.`, ['tarball'], err);
+  }
+  const result = validatePack(files);
+  if (!result.pack) {
+    const issues = result.issues.map((i) => `${i.file}: ${i.path || '/'}: ${i.message}`);
+    throw invalid(`"${tarballPath}" holds an invalid pack: ${issues.join('; ')}.`, ['tarball']);
+  }
+
+  let keyId: string;
+  try {
+    keyId = bundleKeyId(JSON.parse(bundle.toString('utf8')));
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw invalid(`"${bundlePath}" is not a signature bundle: ${why}.`, ['bundle'], err);
+  }
+  const { id, version } = result.pack.manifest.metadata;
+  return { tarball, bundle, sha256: sha256Hex(tarball), packId: id, version, keyId };
+}

@@ -1,0 +1,210 @@
+/**
+ * `cordum_policy_bundle`: policy rules attached to a deployment, declared
+ * as `rule` blocks or read from a fragment file. Its hash is known at plan
+ * time (SHA-256 of the canonical fragment); its version goes up when the
+ * rules change.
+ */
+import { readFileSync } from 'node:fs';
+import type { CordumClient } from '../config.js';
+import type { PolicyBundleInfo } from '../clients/registry_types.js';
+import { ProviderError } from '../errors.js';
+import { mustStr, objects, str } from '../framework/access.js';
+import { error, type Diagnostic } from '../framework/diagnostics.js';
+import type { Resource, State } from '../framework/resource.js';
+import { isUnknown, UNKNOWN } from '../framework/values.js';
+import { name } from '../validators.js';
+import { fromFragmentJson, ruleBlock, toFragmentJson } from './policy_rules.js';
+
+const out = (description: string) => ({ type: 'string' as const, computed: true, description });
+
+/** The fragment this configuration declares, or null while parts are unknown. */
+async function fragmentOf(state: State): Promise<Record<string, unknown> | null> {
+  const file = state.fragment_file;
+  if (isUnknown(file)) return null;
+  if (typeof file === 'string') return readFragmentFile(file);
+  const rules = state.rule;
+  if (isUnknown(rules)) return null;
+  const fragment: Record<string, unknown> = {
+    rules: objects(state, 'rule').map((r) => toFragmentJson(ruleBlock, r)),
+  };
+  const tenant = state.default_tenant;
+  if (isUnknown(tenant)) return null;
+  if (typeof tenant === 'string') fragment.default_tenant = tenant;
+  return fragment;
+}
+
+async function readFragmentFile(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ProviderError('file_unreadable', `Cannot read the fragment file "${path}".`, {
+      path: ['fragment_file'],
+      cause: err,
+    });
+  }
+  const { parseYaml } = await import('../../packs/documents.js');
+  const { checkFormat } = await import('../../packs/schemas.js');
+  const doc = parseYaml(text, path);
+  const issues = checkFormat('policy-fragment', doc, path);
+  if (issues.length > 0 || !doc || typeof doc !== 'object') {
+    const why = issues.map((i) => `${i.path || '/'}: ${i.message}`).join('; ');
+    throw new ProviderError('pack_invalid', `"${path}" is not a policy fragment: ${why}.`, {
+      hint: "Fix the fragment file; its format is Cordum's policy fragment.",
+      path: ['fragment_file'],
+    });
+  }
+  return doc as Record<string, unknown>;
+}
+
+async function hashOf(fragment: Record<string, unknown>): Promise<string> {
+  const { canonicalJson } = await import('../../packs/canonical.js');
+  const { sha256Hex } = await import('../../packs/digest.js');
+  return `sha256:${sha256Hex(canonicalJson(fragment))}`;
+}
+
+function stateOf(b: PolicyBundleInfo, prior: State): State {
+  const base: State = {
+    ...prior,
+    id: `${b.deployment}/${b.name}`,
+    deployment: b.deployment,
+    name: b.name,
+    hash: b.hash,
+    version: b.version,
+  };
+  // Bundles declared in HCL (and imported ones) read their rules back as blocks.
+  if (typeof prior.fragment_file !== 'string') {
+    const rules = Array.isArray(b.fragment.rules) ? b.fragment.rules : [];
+    base.rule = rules.map((r) => fromFragmentJson(ruleBlock, r as Record<string, unknown>));
+    base.default_tenant =
+      typeof b.fragment.default_tenant === 'string' ? b.fragment.default_tenant : null;
+  }
+  return base;
+}
+
+async function put(planned: State, client: CordumClient): Promise<State> {
+  const fragment = await fragmentOf(planned);
+  if (!fragment) throw new Error('the fragment is unknown at apply');
+  const saved = await client.registry.putPolicyBundle(
+    mustStr(planned, 'deployment'),
+    mustStr(planned, 'name'),
+    fragment,
+  );
+  return {
+    ...stateOf(saved, planned),
+    rule: planned.rule ?? [],
+    default_tenant: planned.default_tenant ?? null,
+  };
+}
+
+export const policyBundle: Resource<CordumClient> = {
+  name: 'cordum_policy_bundle',
+  schema: {
+    version: 0,
+    block: {
+      description: "Policy rules attached to a deployment; they take precedence over packs' rules.",
+      attributes: {
+        id: { ...out('`<deployment>/<name>`.'), stable: true },
+        deployment: {
+          type: 'string',
+          required: true,
+          replace: true,
+          description: 'Name of the deployment.',
+          validate: name,
+        },
+        name: {
+          type: 'string',
+          required: true,
+          replace: true,
+          description: 'Bundle name.',
+          validate: name,
+        },
+        fragment_file: {
+          type: 'string',
+          optional: true,
+          description: 'A policy fragment YAML file to use instead of `rule` blocks.',
+        },
+        default_tenant: {
+          type: 'string',
+          optional: true,
+          description: 'Tenant of requests naming none.',
+        },
+        hash: out('`sha256:` of the canonical fragment.'),
+        version: { type: 'number', computed: true, description: 'Goes up when the rules change.' },
+      },
+      blocks: {
+        rule: {
+          nesting: 'list',
+          block: ruleBlock,
+          description: 'A rule; the first match decides.',
+        },
+      },
+    },
+  },
+
+  validate(config): Diagnostic[] {
+    const file = config.fragment_file;
+    const rules = config.rule;
+    if (isUnknown(file) || isUnknown(rules)) return [];
+    const hasRules = Array.isArray(rules) && rules.length > 0;
+    if (typeof file === 'string' && hasRules) {
+      return [
+        error('Conflicting Policy Sources', 'Use `fragment_file` or `rule` blocks, not both.', [
+          'fragment_file',
+        ]),
+      ];
+    }
+    if (typeof file !== 'string' && !hasRules) {
+      return [
+        error('Missing Policy Rules', 'Declare at least one `rule` block or set `fragment_file`.', [
+          'rule',
+        ]),
+      ];
+    }
+    return [];
+  },
+
+  async modifyPlan({ planned, prior }) {
+    const fragment = await fragmentOf(planned);
+    if (!fragment) return { planned: { ...planned, hash: UNKNOWN, version: UNKNOWN } };
+    const hash = await hashOf(fragment);
+    const same = prior !== null && prior.hash === hash;
+    return {
+      planned: {
+        ...planned,
+        id: `${str(planned, 'deployment') ?? ''}/${str(planned, 'name') ?? ''}`,
+        hash,
+        version: same ? (prior.version ?? null) : UNKNOWN,
+      },
+    };
+  },
+
+  create: (planned, _config, client) => put(planned, client),
+  update: (_prior, planned, _config, client) => put(planned, client),
+
+  async read(state, client) {
+    const found = await client.registry.policyBundle(
+      mustStr(state, 'deployment'),
+      mustStr(state, 'name'),
+    );
+    return found ? stateOf(found, state) : null;
+  },
+
+  async delete(state, client) {
+    await client.registry.deletePolicyBundle(mustStr(state, 'deployment'), mustStr(state, 'name'));
+  },
+
+  async importState(id) {
+    // `<deployment>/<name>`, or `<deployment>/<name>/<fragment file>` for file-based bundles.
+    const [deployment, bundle, ...rest] = id.split('/');
+    if (!deployment || !bundle) {
+      throw new ProviderError('import_id_invalid', `"${id}" is not \`<deployment>/<name>\`.`, {
+        hint:
+          'Import as `terraform import cordum_policy_bundle.x prod/guardrails`, or with the ' +
+          'fragment file it was made from: `prod/guardrails/policy/guardrails.yaml`.',
+      });
+    }
+    const file = rest.join('/');
+    return { id: `${deployment}/${bundle}`, deployment, name: bundle, fragment_file: file || null };
+  },
+};

@@ -1,0 +1,107 @@
+/**
+ * `cordum_token`: a registry token with scopes and an optional expiry. The
+ * secret is sensitive and known only after create (and never after an
+ * import). Every change replaces the token.
+ */
+import type { CordumClient } from '../config.js';
+import type { TokenInfo } from '../clients/registry_types.js';
+import { mustStr, str, strings } from '../framework/access.js';
+import type { Resource, State } from '../framework/resource.js';
+import { types } from '../framework/types.js';
+import { eachOf, oneOf, rfc3339 } from '../validators.js';
+
+const SCOPES = ['read', 'publish', 'keys', 'admin'] as const;
+
+function stateOf(t: TokenInfo & { publisher?: string }, prior: State): State {
+  return {
+    ...prior,
+    id: t.id,
+    name: t.name,
+    scopes: t.scopes,
+    // Keep the configured spelling of the same instant.
+    expires_at:
+      t.expires_at &&
+      typeof prior.expires_at === 'string' &&
+      Date.parse(prior.expires_at) === Date.parse(t.expires_at)
+        ? prior.expires_at
+        : t.expires_at,
+    publisher: t.publisher ?? prior.publisher ?? null,
+    created_at: t.created_at,
+  };
+}
+
+export const token: Resource<CordumClient> = {
+  name: 'cordum_token',
+  schema: {
+    version: 0,
+    block: {
+      description: 'A registry token. Its secret is shown once, at create; keep the state safe.',
+      attributes: {
+        id: { type: 'string', computed: true, stable: true, description: 'Token id (not secret).' },
+        name: {
+          type: 'string',
+          required: true,
+          replace: true,
+          description: 'What the token is for.',
+        },
+        scopes: {
+          type: types.list('string'),
+          required: true,
+          replace: true,
+          description: 'Any of `read`, `publish`, `keys`, `admin`.',
+          validate: eachOf(oneOf(SCOPES, 'Scope')),
+        },
+        expires_at: {
+          type: 'string',
+          optional: true,
+          replace: true,
+          description: 'When it stops working (RFC 3339). Default: never.',
+          validate: rfc3339,
+        },
+        publisher: {
+          type: 'string',
+          optional: true,
+          computed: true,
+          replace: true,
+          description: "Publisher it acts for. Default: the provider token's own.",
+        },
+        token: {
+          type: 'string',
+          computed: true,
+          sensitive: true,
+          stable: true,
+          description: 'The secret. Known after create only.',
+        },
+        created_at: {
+          type: 'string',
+          computed: true,
+          stable: true,
+          description: 'When it was made.',
+        },
+      },
+    },
+  },
+
+  async create(planned, _config, client) {
+    const made = await client.registry.createToken({
+      name: mustStr(planned, 'name'),
+      scopes: strings(planned, 'scopes') ?? [],
+      expires_at: str(planned, 'expires_at'),
+      ...(str(planned, 'publisher') ? { publisher: str(planned, 'publisher') } : {}),
+    });
+    return { ...stateOf(made, planned), token: made.token ?? null };
+  },
+
+  async read(state, client) {
+    const found = await client.registry.token(mustStr(state, 'id'));
+    return found ? stateOf(found, state) : null;
+  },
+
+  async delete(state, client) {
+    await client.registry.revokeToken(mustStr(state, 'id'));
+  },
+
+  async importState(id) {
+    return { id };
+  },
+};

@@ -1,0 +1,89 @@
+/**
+ * Plan-time checks of single attribute values, with the attribute path in
+ * every diagnostic.
+ */
+import semver from 'semver';
+import { error, type Diagnostic, type Path } from './framework/diagnostics.js';
+import { isUnknown, type Value } from './framework/values.js';
+
+type Validator = (value: Value, path: Path) => Diagnostic[];
+
+export const packId: Validator = (value, path) =>
+  typeof value === 'string' && /^[a-z0-9-]+$/.test(value)
+    ? []
+    : [
+        error(
+          'Invalid Pack ID',
+          `"${String(value)}" is not a pack id: use lower-case letters, digits and "-".`,
+          path,
+        ),
+      ];
+
+export const semverRange: Validator = (value, path) =>
+  typeof value === 'string' && semver.validRange(value) !== null
+    ? []
+    : [
+        error(
+          'Invalid Version Range',
+          `"${String(value)}" is not a semver range. Use a range such as "^1.2.0", "~1.2" or "*".`,
+          path,
+        ),
+      ];
+
+export const httpUrl: Validator = (value, path) => {
+  try {
+    const url = new URL(String(value));
+    if (url.protocol === 'http:' || url.protocol === 'https:') return [];
+  } catch {
+    // reported below
+  }
+  return [error('Invalid URL', `"${String(value)}" is not an http(s) URL.`, path)];
+};
+
+export const name: Validator = (value, path) =>
+  typeof value === 'string' && /^[a-z0-9][a-z0-9_.-]{0,62}$/.test(value)
+    ? []
+    : [
+        error(
+          'Invalid Name',
+          `"${String(value)}" is not a valid name: start with a letter or digit, then up to 62 ` +
+            'lower-case letters, digits, ".", "_" or "-".',
+          path,
+        ),
+      ];
+
+export const rfc3339: Validator = (value, path) =>
+  typeof value === 'string' &&
+  /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(value) &&
+  !Number.isNaN(Date.parse(value))
+    ? []
+    : [
+        error(
+          'Invalid Timestamp',
+          `"${String(value)}" is not an RFC 3339 timestamp such as "2027-01-31T00:00:00Z".`,
+          path,
+        ),
+      ];
+
+/** A value from a closed set. */
+export function oneOf(allowed: readonly string[], what: string): Validator {
+  return (value, path) =>
+    typeof value === 'string' && allowed.includes(value)
+      ? []
+      : [
+          error(
+            `Invalid ${what}`,
+            `"${String(value)}" is not a valid ${what.toLowerCase()}; expected one of: ` +
+              `${allowed.join(', ')}.`,
+            path,
+          ),
+        ];
+}
+
+/** Applies `check` to each element of a list value, with indexed paths. */
+export function eachOf(check: Validator): Validator {
+  return (value, path) =>
+    Array.isArray(value)
+      ? value.flatMap((v, i) => (v === null || isUnknown(v) ? [] : check(v, [...path, i])))
+      : [];
+}

@@ -1,0 +1,25 @@
+/** `cordum registry audit export`: the audit log over the API, to stdout or a file. */
+import { writeFileSync } from 'node:fs';
+import { registryFrom, runCommand, type RegistryFlags } from '../../cli/output.js';
+import { RegistryClient } from '../../packs/client/registry.js';
+import { PackError } from '../../packs/errors.js';
+import { AUDIT_FORMATS } from './formats.js';
+
+export async function auditExportCommand(
+  flags: RegistryFlags & { format: string; since?: string; out?: string },
+): Promise<void> {
+  let text = '';
+  await runCommand({ quiet: true }, async () => {
+    if (!(AUDIT_FORMATS as readonly string[]).includes(flags.format)) {
+      throw new PackError('usage', `--format ${flags.format}: expected ${AUDIT_FORMATS.join(', ')}`);
+    }
+    const connection = registryFrom(flags);
+    const query = new URLSearchParams({ format: flags.format });
+    if (flags.since) query.set('since', flags.since);
+    const bytes = await new RegistryClient(connection)
+      .fetchBytes(`${connection.url}/v1/audit?${query.toString()}`);
+    text = bytes.toString('utf8');
+    if (flags.out) writeFileSync(flags.out, bytes);
+    return { out: flags.out };
+  }, (r) => (r.out ? [] : [text.replace(/\n$/, '')]));
+}

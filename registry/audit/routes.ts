@@ -1,0 +1,57 @@
+/**
+ * `GET /v1/audit?format=jsonl|csv|cef&since=&until=&limit=`: the audit
+ * log for a SIEM, admins only.
+ */
+import { requireScope } from '../auth.js';
+import { RegistryError } from '../errors.js';
+import type { RouteGroup } from '../routes/index.js';
+import type { RegistryContext } from '../state.js';
+import { AUDIT_FORMATS, AUDIT_MEDIA_TYPES, formatAudit, type AuditFormat } from './formats.js';
+import { listAudit } from './store.js';
+
+const MAX_LIMIT = 100_000;
+
+function one(ctx: RegistryContext, name: string): string | undefined {
+  const v = ctx.query[name];
+  if (Array.isArray(v)) throw new RegistryError('request_invalid', `give \`${name}\` once`);
+  return v === '' ? undefined : v;
+}
+
+function timeOf(ctx: RegistryContext, name: string): Date | undefined {
+  const v = one(ctx, name);
+  if (v === undefined) return undefined;
+  const at = new Date(v);
+  if (Number.isNaN(at.getTime())) {
+    throw new RegistryError('request_invalid', `\`${name}\` must be an RFC 3339 time`);
+  }
+  return at;
+}
+
+function formatOf(ctx: RegistryContext): AuditFormat {
+  const f = one(ctx, 'format') ?? 'jsonl';
+  if (!(AUDIT_FORMATS as readonly string[]).includes(f)) {
+    throw new RegistryError('request_invalid', `\`format\` must be one of ${AUDIT_FORMATS.join(', ')}`);
+  }
+  return f as AuditFormat;
+}
+
+function limitOf(ctx: RegistryContext): number {
+  const v = one(ctx, 'limit');
+  const n = v === undefined ? 10_000 : Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) {
+    throw new RegistryError('request_invalid', `\`limit\` must be an integer from 1 to ${MAX_LIMIT}`);
+  }
+  return n;
+}
+
+export const auditRoutes: RouteGroup = (router, deps) => {
+  router.get('/v1/audit', requireScope(deps, 'admin'), async (ctx) => {
+    const format = formatOf(ctx);
+    const since = timeOf(ctx, 'since');
+    const until = timeOf(ctx, 'until');
+    const records = await listAudit(deps.db, { limit: limitOf(ctx),
+      ...(since ? { since } : {}), ...(until ? { until } : {}) });
+    ctx.type = AUDIT_MEDIA_TYPES[format];
+    ctx.body = formatAudit(records, format);
+  });
+};

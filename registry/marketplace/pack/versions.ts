@@ -1,0 +1,32 @@
+/** A pack's versions for the pages: newest first, and the one a URL asks for. */
+import type { Queryable } from '../../../storage/database.js';
+import { RegistryError } from '../../errors.js';
+import { latestVersion, newestFirst } from '../../latest.js';
+import { versionsOf } from '../../routes/params.js';
+import type { VersionRecord } from '../../store/packs.js';
+
+export interface PackVersions {
+  /** Newest first by semver. */
+  records: VersionRecord[];
+  latest: VersionRecord;
+}
+
+export async function packVersions(db: Queryable, id: string): Promise<PackVersions> {
+  const stored = await versionsOf(db, id);
+  const order = newestFirst(stored.map((r) => r.version));
+  const records = order.map((v) => stored.find((r) => r.version === v)!);
+  const latest = latestVersion(order)!;
+  return { records, latest: records.find((r) => r.version === latest)! };
+}
+
+/** The record of `version`, or the latest when none is asked for. */
+export function chooseVersion(versions: PackVersions, version: string | undefined):
+  VersionRecord {
+  if (version === undefined) return versions.latest;
+  const found = versions.records.find((r) => r.version === version);
+  if (!found) {
+    const id = versions.latest.packId;
+    throw new RegistryError('version_not_found', `${id}@${version} is not published here`);
+  }
+  return found;
+}

@@ -1,0 +1,51 @@
+/** The transparency log, the audit log, health and this document (issue 5). */
+import { int, json, list, obj, op, ref, str, type OpenApiPart } from '../build.js';
+
+const hex = { type: 'string', pattern: '^[0-9a-f]{64}$' };
+
+export const trustPart: OpenApiPart = {
+  schemas: {
+    TreeHead: obj({ origin: str, tree_size: int, root_hash: hex, timestamp: str, key_id: str,
+      signature: str }),
+    LogKey: obj({ key_id: str, public_key: str, origin: str,
+      algorithm: { const: 'ecdsa-p256-sha256' } }),
+    LogEntry: obj({ index: int, leaf_hash: hex, body: str,
+      entry: obj({ v: int, kind: str, at: str }) }),
+  },
+  paths: {
+    '/v1/log/key': { get: op({ id: 'getLogKey', summary: 'The key that signs tree heads',
+      tag: 'log', auth: 'read', ok: { 200: json(ref('LogKey')) } }) },
+    '/v1/log/tree-head': { get: op({ id: 'getTreeHead', summary: 'The signed tree head',
+      tag: 'log', auth: 'read', query: [{ name: 'tree_size', schema: int }],
+      ok: { 200: json(ref('TreeHead')) } }) },
+    '/v1/log/entries': { get: op({ id: 'listLogEntries',
+      summary: 'Entries by range, tarball digest or pack', tag: 'log', auth: 'read',
+      query: [{ name: 'start', schema: int }, { name: 'end', schema: int },
+        { name: 'sha256', schema: hex }, { name: 'pack', schema: str },
+        { name: 'version', schema: str }],
+      ok: { 200: json(obj({ entries: list(ref('LogEntry')) })) } }) },
+    '/v1/log/proof/inclusion': { get: op({ id: 'getInclusionProof',
+      summary: 'RFC 6962 audit path of an entry', tag: 'log', auth: 'read',
+      query: [{ name: 'index', schema: int, required: true },
+        { name: 'tree_size', schema: int, required: true }],
+      ok: { 200: json(obj({ index: int, tree_size: int, leaf_hash: hex,
+        audit_path: list(hex) })) } }) },
+    '/v1/log/proof/consistency': { get: op({ id: 'getConsistencyProof',
+      summary: 'RFC 6962 consistency proof between two sizes', tag: 'log', auth: 'read',
+      query: [{ name: 'first', schema: int, required: true },
+        { name: 'second', schema: int, required: true }],
+      ok: { 200: json(obj({ first: int, second: int, proof: list(hex) })) } }) },
+    '/v1/audit': { get: op({ id: 'exportAudit', summary: 'The audit log (admins)',
+      tag: 'audit', auth: 'scope',
+      query: [{ name: 'format', schema: { enum: ['jsonl', 'csv', 'cef'] } },
+        { name: 'since', schema: str }, { name: 'until', schema: str },
+        { name: 'limit', schema: int }],
+      ok: { 200: { 'application/x-ndjson': str, 'text/csv': str, 'text/plain': str } } }) },
+    '/v1/health': { get: op({ id: 'getHealth', summary: 'Whether the database answers',
+      tag: 'operations', auth: 'none',
+      ok: { 200: json(obj({ status: { const: 'ok' }, database: str })) } }) },
+    '/v1/openapi.json': { get: op({ id: 'getOpenApi', summary: 'This document',
+      tag: 'operations', auth: 'none',
+      ok: { 200: json(obj({ openapi: str, paths: { type: 'object' } })) } }) },
+  },
+};

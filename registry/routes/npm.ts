@@ -1,0 +1,77 @@
+/**
+ * The npm registry read protocol for packs, under `/npm/`: a packument at
+ * `/npm/@cordum-packs%2f<id>` (as npm asks) and `/npm/@cordum-packs/<id>`,
+ * and tarballs at `/npm/@cordum-packs/<id>/-/<id>-<version>.tgz`. So
+ * `npm view`, `npm pack` and a Verdaccio uplink read packs from here, with
+ * the same tokens as `/v1` (`//host/npm/:_authToken=...` in an .npmrc).
+ */
+import { packIdOfNpmName, NPM_SCOPE } from '../../packs/npm/name.js';
+import { requireRead } from '../auth.js';
+import type { RegistryDeps } from '../deps.js';
+import { RegistryError } from '../errors.js';
+import { buildPackument } from '../npm/packument.js';
+import { npmTarballsOf, yankReasonsOf } from '../npm/store.js';
+import { ensureNpmTarball, npmTarballBytes } from '../npm/tarballs.js';
+import type { RegistryContext } from '../state.js';
+import { findVersion, type VersionRecord } from '../store/packs.js';
+import type { RouteGroup } from './index.js';
+import { param, versionsOf } from './params.js';
+
+function packIdOf(name: string): string {
+  const id = packIdOfNpmName(name);
+  if (id === undefined) {
+    throw new RegistryError('pack_not_found', `${name}: this registry serves only ${NPM_SCOPE}/*`);
+  }
+  return id;
+}
+
+async function packument(deps: RegistryDeps, ctx: RegistryContext, id: string) {
+  ctx.state.packId = id;
+  const records = await versionsOf(deps.db, id);
+  const known = await npmTarballsOf(deps.db, id);
+  for (const r of records) {
+    known.set(r.version, await ensureNpmTarball(deps, r, known.get(r.version)));
+  }
+  ctx.type = 'application/json';
+  ctx.body = buildPackument({ baseUrl: deps.baseUrl, records, tarballs: known,
+    yanked: await yankReasonsOf(deps.db, id) });
+}
+
+/** `<id>-<version>.tgz` → the version record, or 404. */
+async function versionOfFile(deps: RegistryDeps, id: string, file: string)
+  : Promise<VersionRecord> {
+  const prefix = `${id}-`;
+  const version = file.startsWith(prefix) && file.endsWith('.tgz')
+    ? file.slice(prefix.length, -'.tgz'.length) : '';
+  const record = version === '' ? undefined : await findVersion(deps.db, id, version);
+  if (!record) throw new RegistryError('version_not_found', `no npm tarball ${file} for ${id}`);
+  return record;
+}
+
+export const npmRoutes: RouteGroup = (router, deps) => {
+  router.get('/npm/-/ping', (ctx) => {
+    ctx.body = {};
+  });
+
+  router.get(`/npm/${NPM_SCOPE}/:id`, requireRead(deps), async (ctx) => {
+    await packument(deps, ctx, packIdOf(`${NPM_SCOPE}/${param(ctx, 'id')}`));
+  });
+
+  // npm asks for a scoped name with its slash escaped: `@cordum-packs%2fhello-pack`.
+  router.get('/npm/:name', requireRead(deps), async (ctx) => {
+    await packument(deps, ctx, packIdOf(param(ctx, 'name')));
+  });
+
+  router.get(`/npm/${NPM_SCOPE}/:id/-/:file`, requireRead(deps), async (ctx) => {
+    const id = packIdOf(`${NPM_SCOPE}/${param(ctx, 'id')}`);
+    const record = await versionOfFile(deps, id, param(ctx, 'file'));
+    ctx.state.packId = id;
+    ctx.state.version = record.version;
+    const known = (await npmTarballsOf(deps.db, id)).get(record.version);
+    const tarball = await ensureNpmTarball(deps, record, known);
+    ctx.set('ETag', `"sha256:${tarball.sha256}"`);
+    ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
+    ctx.type = 'application/octet-stream';
+    ctx.body = await npmTarballBytes(deps, record, tarball);
+  });
+};

@@ -1,0 +1,223 @@
+/**
+ * What a Terraform user sees when something is wrong: plan-time validation
+ * errors that point at the attribute, and registry failures (401, 409, 5xx,
+ * timeouts, nothing listening) as diagnostics that say what to do. The 5xx
+ * and the timeout come from real loopback servers started here.
+ */
+import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  installProvider,
+  newKey,
+  registryApi,
+  signedPack,
+  startRegistry,
+  tempDir,
+  terraformAsync,
+  terraformEnv,
+  type RunningRegistry,
+} from '../helpers.js';
+
+const HEAD = `
+terraform {
+  required_providers {
+    cordum = { source = "cordum.local/cordum/cordum", version = "0.1.0" }
+  }
+}
+`;
+
+let registry: RunningRegistry;
+const servers: (Server | TcpServer)[] = [];
+const sockets: Socket[] = [];
+
+/** A fresh folder with the provider installed, `main.tf` and a plan of it. */
+async function plan(config: string, overrides: NodeJS.ProcessEnv = {}) {
+  const dir = tempDir('cordum-tf-diag-');
+  installProvider(dir);
+  writeFileSync(join(dir, 'main.tf'), HEAD + config);
+  const env = { ...terraformEnv(dir, registry), ...overrides };
+  const init = await terraformAsync(dir, env, 'init', '-input=false', '-no-color');
+  expect(init.code).toBe(0);
+  return terraformAsync(dir, env, 'plan', '-input=false', '-no-color');
+}
+
+function listen(server: Server | TcpServer): Promise<string> {
+  servers.push(server);
+  return new Promise((done) => {
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      done(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
+    });
+  });
+}
+
+beforeAll(async () => {
+  registry = await startRegistry();
+  const api = registryApi(registry);
+  const key = newKey();
+  await api.call('POST', '/v1/keys', { public_key: key.publicPem });
+  const out = tempDir('cordum-diag-');
+  expect(await api.publish(await signedPack('hello-pack', '1.0.0', key, out))).toBe(201);
+}, 120_000);
+
+afterAll(async () => {
+  for (const s of sockets) s.destroy();
+  for (const s of servers) s.close();
+  await registry?.stop();
+});
+
+describe('plan-time validation', () => {
+  it('points each invalid value at its attribute', async () => {
+    const r = await plan(`
+resource "cordum_deployment" "bad" {
+  name = "bad"
+  pack {
+    id    = "hello-pack"
+    range = "not-a-range"
+  }
+}
+
+resource "cordum_policy_bundle" "bad" {
+  deployment = "bad"
+  name       = "bad"
+  rule {
+    id       = "r1"
+    decision = "maybe"
+    match {
+      topics = ["job.[unclosed"]
+    }
+  }
+}
+`);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Error: Invalid Version Range');
+    expect(r.stderr).toContain('range = "not-a-range"');
+    expect(r.stderr).toContain('Error: Invalid Decision');
+    expect(r.stderr).toContain('decision = "maybe"');
+    expect(r.stderr).toContain('Error: Invalid Topic Glob');
+    expect(r.stderr).toContain('topics = ["job.[unclosed"]');
+  });
+
+  it('refuses an unknown pack id and a range that matches nothing, at plan time', async () => {
+    const r = await plan(`
+resource "cordum_deployment" "missing" {
+  name = "missing"
+  pack {
+    id    = "no-such-pack"
+    range = "^1.0.0"
+  }
+}
+
+resource "cordum_deployment" "unsatisfied" {
+  name = "unsatisfied"
+  pack {
+    id    = "hello-pack"
+    range = "^9.0.0"
+  }
+}
+`);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('The registry has no pack "no-such-pack"');
+    expect(r.stderr).toContain('id    = "no-such-pack"');
+    expect(r.stderr).toContain('No published version of "hello-pack" satisfies "^9.0.0"');
+    expect(r.stderr).toContain('range = "^9.0.0"');
+  });
+
+  it('refuses a tarball whose version is already published with other contents', async () => {
+    const dir = tempDir('cordum-tf-conflict-');
+    mkdirSync(join(dir, 'build'));
+    // Same id and version as the published one, signed by another key: other bytes.
+    await signedPack('hello-pack', '1.0.0', newKey(), join(dir, 'build'), (m) =>
+      m.replace(/^(\s+title:\s*).*$/m, '$1Hello Pack, rebuilt'),
+    );
+    const r = await plan(`
+resource "cordum_pack_version" "again" {
+  tarball = "${join(dir, 'build', 'hello-pack-1.0.0.tgz')}"
+}
+`);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Error: Version Already Published');
+    expect(r.stderr).toContain('bump');
+  });
+});
+
+describe('resolution', () => {
+  it('skips a yanked version, at plan time', async () => {
+    const api = registryApi(registry);
+    const key = newKey();
+    await api.call('POST', '/v1/keys', { public_key: key.publicPem });
+    const out = tempDir('cordum-yank-');
+    expect(await api.publish(await signedPack('hello-pack', '1.5.0', key, out))).toBe(201);
+    const yank = await api.call('PUT', '/v1/packs/hello-pack/versions/1.5.0/yank', {
+      yanked: true,
+    });
+    expect(yank.body.yanked).toBe(true);
+
+    const dir = tempDir('cordum-tf-yank-');
+    installProvider(dir);
+    const config = `data "cordum_pack" "hello" {\n  id    = "hello-pack"\n  range = "^1.0.0"\n}\n`;
+    writeFileSync(
+      join(dir, 'main.tf'),
+      `${HEAD}${config}output "version" {\n  value = data.cordum_pack.hello.version\n}\n`,
+    );
+    const env = terraformEnv(dir, registry);
+    expect((await terraformAsync(dir, env, 'init', '-input=false', '-no-color')).code).toBe(0);
+    const apply = await terraformAsync(
+      dir,
+      env,
+      'apply',
+      '-input=false',
+      '-no-color',
+      '-auto-approve',
+    );
+    expect(apply.code).toBe(0);
+    expect(apply.stdout).toContain('version = "1.0.0"');
+  });
+});
+
+describe('registry failures', () => {
+  const data = `data "cordum_catalog" "all" {}\n`;
+
+  it('a wrong token says how to set one', async () => {
+    const r = await plan(data, { CORDUM_TOKEN: 'wrong' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Error: Registry Authentication Failed');
+    expect(r.stderr).toContain('CORDUM_TOKEN');
+  });
+
+  it('nothing listening says to check the URL', async () => {
+    const closed = createTcpServer();
+    const url = await listen(closed);
+    closed.close();
+    const r = await plan(data, { CORDUM_REGISTRY: url });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Error: Registry Unreachable');
+    expect(r.stderr).toContain('Check the provider');
+  });
+
+  it('a 5xx answer says the registry failed', async () => {
+    const failing = createServer((_req, res) => {
+      res.writeHead(500, { 'content-type': 'application/problem+json' });
+      res.end(JSON.stringify({ code: 'internal', title: 'Internal Error', detail: 'disk full' }));
+    });
+    const r = await plan(data, { CORDUM_REGISTRY: await listen(failing) });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Error: Registry Server Error');
+    expect(r.stderr).toContain('disk full');
+    expect(r.stderr).toContain('try again');
+  });
+
+  it('a registry that never answers times out with the deadline named', async () => {
+    const silent = createTcpServer((socket) => sockets.push(socket));
+    const url = await listen(silent);
+    const r = await plan(`provider "cordum" {\n  timeout_seconds = 1\n}\n${data}`, {
+      CORDUM_REGISTRY: url,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Error: Registry Timed Out');
+    expect(r.stderr).toContain('within 1 s');
+  });
+});

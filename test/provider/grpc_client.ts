@@ -1,0 +1,58 @@
+/**
+ * Test side only: gRPC service definitions for grpc-js, built with protobufjs
+ * from the provider's precompiled descriptor. The suites use grpc-js as an
+ * independent client to check the provider's own small gRPC server.
+ * Messages cross as plain objects with the protocol's snake_case names.
+ */
+import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
+import protobuf from 'protobufjs/light.js';
+import { descriptor } from '../../provider/proto/descriptor.js';
+
+const TO_OBJECT: protobuf.IConversionOptions = {
+  longs: Number,
+  enums: Number,
+  oneofs: true,
+  defaults: false,
+};
+
+export type ServiceName =
+  'tfplugin6.Provider' | 'plugin.GRPCController' | 'plugin.GRPCStdio' | 'plugin.GRPCBroker';
+
+type Method = MethodDefinition<object, object>;
+
+function method(root: protobuf.Root, service: string, m: protobuf.Method): Method {
+  const requestType = root.lookupType(m.resolvedRequestType?.fullName ?? m.requestType);
+  const responseType = root.lookupType(m.resolvedResponseType?.fullName ?? m.responseType);
+  return {
+    path: `/${service}/${m.name}`,
+    originalName: m.name,
+    requestStream: m.requestStream === true,
+    responseStream: m.responseStream === true,
+    requestSerialize: (value) =>
+      Buffer.from(requestType.encode(requestType.fromObject(value)).finish()),
+    requestDeserialize: (bytes) => requestType.toObject(requestType.decode(bytes), TO_OBJECT),
+    responseSerialize: (value) =>
+      Buffer.from(responseType.encode(responseType.fromObject(value)).finish()),
+    responseDeserialize: (bytes) => responseType.toObject(responseType.decode(bytes), TO_OBJECT),
+  };
+}
+
+/** Every service of our .proto files, by full name. */
+export function loadServices(): Record<ServiceName, ServiceDefinition> {
+  const root = protobuf.Root.fromJSON(descriptor as protobuf.INamespace);
+  root.resolveAll();
+  const names: ServiceName[] = [
+    'tfplugin6.Provider',
+    'plugin.GRPCController',
+    'plugin.GRPCStdio',
+    'plugin.GRPCBroker',
+  ];
+  const out = {} as Record<ServiceName, ServiceDefinition>;
+  for (const name of names) {
+    const service = root.lookupService(name);
+    const methods: Record<string, Method> = {};
+    for (const m of service.methodsArray) methods[m.name] = method(root, name, m);
+    out[name] = methods;
+  }
+  return out;
+}

@@ -1,0 +1,128 @@
+/**
+ * The registry client against a real loopback server answering as told:
+ * every status becomes the ProviderError code and hint a Terraform user
+ * sees, reads that find nothing answer null, uploads are well-formed
+ * multipart, and a read that met a passing 503 is tried once more.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RegistryApi } from '../../provider/clients/registry.js';
+import { ProviderError } from '../../provider/errors.js';
+
+type Reply = (req: IncomingMessage, body: Buffer, res: ServerResponse) => void;
+let reply: Reply = (_req, _body, res) => res.end();
+let hits = 0;
+const server = createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    hits += 1;
+    reply(req, Buffer.concat(chunks), res);
+  });
+});
+let api: RegistryApi;
+
+const problem =
+  (status: number, code: string, detail: string): Reply =>
+  (_q, _b, res) => {
+    res.writeHead(status, { 'content-type': 'application/problem+json' });
+    res.end(JSON.stringify({ code, title: 't', status, detail }));
+  };
+
+beforeAll(async () => {
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  api = new RegistryApi({
+    baseUrl: `http://127.0.0.1:${port}`,
+    token: 'secret',
+    timeoutMs: 2000,
+    userAgent: 'test',
+  });
+});
+
+afterAll(() => {
+  server.close();
+});
+
+describe('registry errors as ProviderErrors', () => {
+  const cases = [
+    { status: 400, code: 'semver_invalid', want: 'registry_invalid_request', hint: '' },
+    { status: 401, code: 'unauthorized', want: 'registry_unauthorized', hint: 'CORDUM_TOKEN' },
+    { status: 403, code: 'forbidden', want: 'registry_forbidden', hint: 'scopes' },
+    { status: 409, code: 'version_exists', want: 'registry_conflict', hint: 'terraform import' },
+    { status: 422, code: 'validation_failed', want: 'registry_invalid_request', hint: '' },
+    { status: 500, code: 'internal', want: 'registry_server_error', hint: 'try again' },
+  ] as const;
+  it.each(cases)('$status $code → $want', async ({ status, code, want, hint }) => {
+    reply = problem(status, code, 'what went wrong');
+    const err = await api.catalog().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    const e = err as ProviderError;
+    expect(e.code).toBe(want);
+    expect(e.remoteCode).toBe(code);
+    expect(e.status).toBe(status);
+    expect(e.message).toContain(`(${status} [${code}]): what went wrong`);
+    expect(e.hint).toContain(hint);
+  });
+});
+
+describe('requests', () => {
+  it('answers null for a read that finds nothing', async () => {
+    reply = problem(404, 'key_not_found', 'no such key');
+    expect(await api.key('abc')).toBeNull();
+  });
+
+  it('sends the token and uploads both parts as multipart/form-data', async () => {
+    let seen: { auth?: string; type?: string; body?: string } = {};
+    reply = (req, body, res) => {
+      seen = {
+        auth: req.headers.authorization,
+        type: req.headers['content-type'],
+        body: body.toString(),
+      };
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: 'p', version: '1.0.0' }));
+    };
+    const out = await api.publish(Buffer.from('TGZ'), Buffer.from('{"b":1}'), 'p-1.0.0.tgz');
+    expect(out).toMatchObject({ id: 'p', version: '1.0.0' });
+    expect(seen.auth).toBe('Bearer secret');
+    const boundary = /boundary=(\S+)/.exec(seen.type ?? '')?.[1];
+    expect(boundary).toBeTruthy();
+    expect(seen.body).toContain(
+      'name="tarball"; filename="p-1.0.0.tgz"\r\nContent-Type: application/gzip\r\n\r\nTGZ\r\n',
+    );
+    expect(seen.body).toContain('name="bundle"; filename="p-1.0.0.tgz.sigstore.json"');
+    expect(seen.body?.endsWith(`--${boundary}--\r\n`)).toBe(true);
+  });
+
+  it('tries a read once more after a 503, but not a write', async () => {
+    let calls = 0;
+    reply = (_req, _body, res) => {
+      calls += 1;
+      if (calls === 1) return problem(503, 'internal', 'starting')(_req, _body, res);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ updated_at: 'now', packs: [] }));
+    };
+    expect((await api.catalog()).packs).toEqual([]);
+    expect(calls).toBe(2);
+
+    calls = 0;
+    reply = (req, body, res) => {
+      calls += 1;
+      problem(503, 'internal', 'starting')(req, body, res);
+    };
+    await expect(api.setYanked('p', '1.0.0', true)).rejects.toThrow('(503 [internal])');
+    expect(calls).toBe(1);
+  });
+
+  it('names the deadline when the registry is too slow', async () => {
+    const before = hits;
+    reply = () => undefined;
+    const slow = new RegistryApi({ baseUrl: api.baseUrl, timeoutMs: 200, userAgent: 'test' });
+    const err = (await slow.key('k').catch((e: unknown) => e)) as ProviderError;
+    expect(err.code).toBe('registry_timeout');
+    expect(err.message).toContain('within 0.2 s');
+    expect(hits).toBeGreaterThan(before);
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * `cordum provider install` through the real CLI: the implied mirror layout
+ * with an executable launcher and its own copy of the bundle, the
+ * `required_providers` block, `--json`, and `--global` with a CLI
+ * configuration that never overwrites the user's own.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { platformDir } from '../../provider/install.js';
+import { CLI, tempDir } from './helpers.js';
+
+function cordum(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env });
+}
+
+const folder = (mirror: string) =>
+  join(
+    mirror,
+    'cordum.local',
+    'cordum',
+    'cordum',
+    '0.1.0',
+    platformDir(process.platform, process.arch),
+  );
+
+describe('cordum provider install', () => {
+  it('fills the implied terraform.d/plugins mirror of a folder and prints the block', () => {
+    const dir = tempDir('cordum-install-');
+    const r = cordum(['provider', 'install', '--dir', dir]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('source  = "cordum.local/cordum/cordum"');
+    expect(r.stdout).toContain('version = "0.1.0"');
+
+    const launcher = join(
+      folder(join(dir, 'terraform.d', 'plugins')),
+      'terraform-provider-cordum_v0.1.0',
+    );
+    expect(statSync(launcher).mode & 0o111).toBe(0o111);
+    expect(readFileSync(launcher, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(
+      existsSync(join(folder(join(dir, 'terraform.d', 'plugins')), 'lib', 'provider.js')),
+    ).toBe(true);
+
+    // The launcher stays CommonJS and the bundle ESM, whatever package.json is above them.
+    const pkg = (f: string) => JSON.parse(readFileSync(f, 'utf8')) as { type: string };
+    const platform = folder(join(dir, 'terraform.d', 'plugins'));
+    expect(pkg(join(platform, 'package.json')).type).toBe('commonjs');
+    expect(pkg(join(platform, 'lib', 'package.json')).type).toBe('module');
+
+    // Run by hand (no magic cookie), the launcher explains itself.
+    const direct = spawnSync(launcher, [], { encoding: 'utf8' });
+    expect(direct.status).toBe(1);
+    expect(direct.stderr).toContain('This binary is a plugin');
+  });
+
+  it('answers JSON with --json', () => {
+    const dir = tempDir('cordum-install-');
+    const r = cordum(['provider', 'install', '--dir', dir, '--json']);
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, string | null>;
+    expect(out).toMatchObject({ source: 'cordum.local/cordum/cordum', version: '0.1.0' });
+    expect(out.path).toBe(
+      join(folder(join(dir, 'terraform.d', 'plugins')), 'terraform-provider-cordum_v0.1.0'),
+    );
+  });
+
+  it('--global writes a user-wide mirror and a CLI configuration, keeping an existing one', () => {
+    const home = tempDir('cordum-home-');
+    const env = { ...process.env, HOME: home };
+    const first = JSON.parse(cordum(['provider', 'install', '--global', '--json'], env).stdout) as {
+      cli_config: string;
+      mirror: string;
+    };
+    expect(first.mirror).toBe(join(home, '.cordum', 'terraform', 'plugins'));
+    expect(first.cli_config).toBe(join(home, '.terraformrc'));
+    expect(readFileSync(first.cli_config, 'utf8')).toContain(`path    = "${first.mirror}"`);
+
+    const own = join(home, '.terraformrc');
+    writeFileSync(own, 'plugin_cache_dir = "/somewhere"\n');
+    const second = JSON.parse(
+      cordum(['provider', 'install', '--global', '--json'], env).stdout,
+    ) as {
+      cli_config: string;
+    };
+    expect(second.cli_config).toBe(join(home, '.cordum', 'terraform', 'cli.tfrc'));
+    expect(readFileSync(own, 'utf8')).toBe('plugin_cache_dir = "/somewhere"\n');
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * docs/troubleshooting.md lists every error code of the three closed sets
+ * (packs, registry, engine), each in its own section, so a new code cannot
+ * ship without its entry.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REGISTRY_CODES } from '../../registry/errors.js';
+import { ROOT } from '../helpers/cli.js';
+
+/** The string members of `export type <name> = | 'a' | 'b' ...;` in a source file. */
+function unionMembers(file: string, name: string): string[] {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  const start = text.indexOf(`export type ${name}`);
+  const body = text.slice(start, text.indexOf(';', start));
+  return [...body.matchAll(/'([a-z0-9_]+)'/g)].map((m) => m[1]!);
+}
+
+/** Codes with a table row in the section whose heading mentions `source`. */
+function documented(source: string): Set<string> {
+  const doc = readFileSync(join(ROOT, 'docs', 'troubleshooting.md'), 'utf8');
+  const section = doc.split(/^## /m).find((s) => s.split('\n')[0]!.includes(source)) ?? '';
+  return new Set([...section.matchAll(/^\| `([a-z0-9_]+)` \|/gm)].map((m) => m[1]!));
+}
+
+describe('docs/troubleshooting.md', () => {
+  const sets: [string, string[]][] = [
+    ['packs/errors.ts', unionMembers('packs/errors.ts', 'PackErrorCode')],
+    ['engine/errors.ts', unionMembers('engine/errors.ts', 'EngineErrorCode')],
+  ];
+
+  it.each(sets)('lists every code of %s', (file, codes) => {
+    expect(codes.length).toBeGreaterThan(10);
+    const missing = codes.filter((c) => !documented(file).has(c));
+    expect(missing).toEqual([]);
+  });
+
+  it('lists every registry code, or the pack-format code it shares', () => {
+    const own = documented('registry/errors.ts');
+    const packs = documented('packs/errors.ts');
+    const missing = Object.keys(REGISTRY_CODES).filter((c) => !own.has(c) && !packs.has(c));
+    expect(missing).toEqual([]);
+  });
+});

@@ -134,7 +134,8 @@ const app = await runServer({ storage, self_path: storage,
   packages: { '**': { access: '$all', publish: '$authenticated' } },
   uplinks: {}, log: { type: 'stdout', format: 'json', level: 'fatal' },
   max_body_size: '64mb', web: { enable: false }, security: { api: { legacy: true } } });
-app.listen(0, '127.0.0.1', () => console.log('verdaccio on http://127.0.0.1:' + app.address().port));
+app.listen(0, '127.0.0.1',
+  () => console.log('verdaccio on http://127.0.0.1:' + app.address().port));
 `;
 
 async function startVerdaccio(root: string): Promise<Server & { data: string }> {
@@ -260,21 +261,3 @@ export async function runRegistryVsVerdaccio(root: string, databaseUrl?: string)
   }
 }
 
-/** A short run of ours alone (20 versions, 10 connections), for tuning. */
-export async function runQuick(root: string): Promise<void> {
-  const cannon = ((await import('autocannon' as string)) as { default: Autocannon }).default;
-  const versions = corpus(root).slice(140, 160);
-  const ours = await startOurs(root);
-  try {
-    await seedOurs(ours.url, versions);
-    const id = 'bench-pack-007';
-    for (const path of [`/v1/packs/${id}`, `/v1/packs/${id}/versions/1.3.4/tarball`,
-      `/v1/packs/${id}/resolve?range=%5E1.2.0`]) {
-      const r = await cannon({ url: `${ours.url}${path}`, connections: 10, duration: 3 });
-      process.stdout.write(`${path}: ${Math.round(r.requests.average)} req/s p99 ${r.latency.p99}\n`);
-    }
-  } finally {
-    ours.child.kill();
-    rmSync(ours.data, { recursive: true, force: true });
-  }
-}

@@ -30,6 +30,7 @@ export async function advanceRun(services: EngineServices, run: RunRecord, plan:
       ? undefined
       : setTimeout(() => halt('timed_out', new Error('run timeout')), Math.max(0, remaining));
   const lease = keepLease(services, run.id, halt);
+  services.cancellers.set(run.id, () => halt('cancelled', CANCELLED));
   try {
     if (run.cancel_requested) halt('cancelled', CANCELLED);
     // Each round runs what is ready; a round that cannot settle (a step was
@@ -44,6 +45,7 @@ export async function advanceRun(services: EngineServices, run: RunRecord, plan:
   } finally {
     if (timer) clearTimeout(timer);
     clearInterval(lease);
+    services.cancellers.delete(run.id);
   }
 }
 

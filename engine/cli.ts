@@ -55,6 +55,7 @@ function registerRunCommands(engine: Command): void {
     .description('Start a run of a workflow and take it as far as it goes')
     .option('--input <json>', 'the run input as a JSON object')
     .option('--input-file <file>', 'the run input from a JSON or YAML file')
+    .option('--step', 'pause before each step: show its input and decision, go on at Enter')
     .action(async (workflowId: string, opts: Flags & { input?: string; inputFile?: string }) => {
       const { runBody } = await import('./commands/bodies.js');
       await runCommand(opts, (r) => runBody(workflowId, opts, r), runLines, exitCode);
@@ -67,6 +68,48 @@ function registerRunCommands(engine: Command): void {
     .action(async (runId: string, stepId: string, opts: Flags & { note?: string; by?: string }) => {
       const { approveBody } = await import('./commands/bodies.js');
       await runCommand(opts, (r) => approveBody(runId, stepId, opts, r), runLines, exitCode);
+    });
+
+  withCommon(engine.command('cancel <runId>'), true)
+    .description('Cancel a run; a run another process advances stops there')
+    .action(async (runId: string, opts: Flags) => {
+      const { cancelBody } = await import('./commands/bodies.js');
+      await runCommand(opts, (r) => cancelBody(runId, opts, r), runLines);
+    });
+
+  // `--data` is the step's data here, so the data folder is `--data-dir`.
+  engine
+    .command('input <runId> <stepId>')
+    .description('Give an input step its data, and resume the run')
+    .requiredOption('--data <json>', 'the data, as JSON')
+    .option('--project <dir>', 'project folder holding cordum.lock', '.')
+    .option('--data-dir <dir>', 'engine data folder (DATABASE_URL selects PostgreSQL instead)')
+    .option('--deployment <file>', 'deployment file (default <project>/cordum.deployment.yaml)')
+    .option('--json', 'print the result as JSON')
+    .action(
+      async (runId: string, stepId: string, opts: Flags & { data: string; dataDir?: string }) => {
+        const { inputBody } = await import('./commands/bodies.js');
+        const flags: Flags & { value: string } = { ...opts, value: opts.data };
+        if (opts.dataDir !== undefined) flags.data = opts.dataDir;
+        else delete flags.data;
+        await runCommand(opts, (r) => inputBody(runId, stepId, flags, r), runLines, exitCode);
+      },
+    );
+
+  engine
+    .command('serve')
+    .description('Serve the HTTP API (runs, approvals, input) and resume due runs')
+    .option('--project <dir>', 'project folder holding cordum.lock', '.')
+    .option('--data <dir>', 'engine data folder (DATABASE_URL selects PostgreSQL instead)')
+    .option('--deployment <file>', 'deployment file (default <project>/cordum.deployment.yaml)')
+    .option('--port <n>', 'port on 127.0.0.1 (0 picks one)', '8787')
+    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option('--lease-ms <n>', 'how long a claim on a run lasts unrenewed')
+    .option('--poll-ms <n>', 'how often to look for due runs')
+    .option('--concurrency <n>', 'steps of one run at once')
+    .action(async (opts: Record<string, string | undefined>) => {
+      const { serveBody } = await import('./commands/serve.js');
+      await runCommand({}, (r) => serveBody(opts, r), () => []);
     });
 
   withCommon(engine.command('reject <runId> <stepId>'), true)

@@ -42,6 +42,8 @@ export interface Deployment {
   name?: string;
   tenant?: string;
   handlers: HandlerSpec[];
+  /** URL prefixes `http` steps may call. */
+  httpAllowlist: string[];
   /** The file it was read from (or a label), for messages. */
   file: string;
   /** The folder relative paths in it are resolved against. */
@@ -50,7 +52,7 @@ export interface Deployment {
 
 interface RawDeployment {
   metadata?: { name?: string };
-  spec: { tenant?: string; handlers?: HandlerSpec[] };
+  spec: { tenant?: string; handlers?: HandlerSpec[]; http_allowlist?: string[] };
 }
 
 let validator: ValidateFunction | undefined;
@@ -76,7 +78,12 @@ export function parseDeployment(text: string, file: string): Deployment {
   });
   if (issues.length > 0) throw invalid(file, issues);
 
-  const deployment: Deployment = { handlers, file, dir: dirname(resolve(file)) };
+  const deployment: Deployment = {
+    handlers,
+    httpAllowlist: raw.spec.http_allowlist ?? [],
+    file,
+    dir: dirname(resolve(file)),
+  };
   if (raw.metadata?.name !== undefined) deployment.name = raw.metadata.name;
   if (raw.spec.tenant !== undefined) deployment.tenant = raw.spec.tenant;
   return deployment;
@@ -98,7 +105,7 @@ export async function readDeployment(path: string): Promise<Deployment> {
 
 /** A deployment with no handlers, for a project that has no deployment file. */
 export function emptyDeployment(file: string): Deployment {
-  return { handlers: [], file, dir: dirname(resolve(file)) };
+  return { handlers: [], httpAllowlist: [], file, dir: dirname(resolve(file)) };
 }
 
 /**

@@ -153,7 +153,7 @@ function planStep(
     compile(build, field, issue),
   );
   const exprs = [...(condition ? [condition] : []), ...(input ? expressionsOf(input) : [])];
-  const roots = new Set(['input', 'steps', 'run', 'parameters']);
+  const roots = new Set(['input', 'steps', 'run']);
   if (extras.forEach) ['item', 'index'].forEach((r) => roots.add(r));
   if (type === 'loop') roots.add('loop');
   for (const path of [...exprs, ...extras.exprs].flatMap(pathsOf)) {

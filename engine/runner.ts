@@ -15,9 +15,11 @@ import type { HandlerLookup } from './handlers/types.js';
 import { planWorkflow, type WorkflowPlan } from './plan.js';
 import type { RunRecord, RunView, Status, TimelineEvent } from './records.js';
 import { sleep } from './retry.js';
-import { checkInline, describeIssues, SchemaBook } from './schemas.js';
+import { isTerminal } from './records.js';
+import { runInputFor } from './run_input.js';
+import { describeIssues, SchemaBook } from './schemas.js';
 import type { EngineServices, Notifier } from './steps/context.js';
-import { openEngineStore, type NewEvent, type StepPatch } from './store.js';
+import { DEFAULT_LEASE_MS, openEngineStore, type NewEvent, type StepPatch } from './store.js';
 
 export interface EngineOptions {
   db: Database;
@@ -32,6 +34,16 @@ export interface EngineOptions {
   tenant?: string;
   clock?: () => Date;
   notifier?: Notifier;
+  /** Steps of one run that run at once (default 4). */
+  concurrency?: number;
+  /** How long a claim on a run lasts unrenewed (default 30 s). */
+  leaseMs?: number;
+  /** Delays longer than this park on a persisted timer (default 60 s). */
+  holdDelayMs?: number;
+  /** URL prefixes `http` steps may call. */
+  httpAllowlist?: string[];
+  /** Called before each step (the `--step` debugger). */
+  beforeStep?: EngineServices['beforeStep'];
 }
 
 export interface Decided {
@@ -51,9 +63,24 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     topics: new Map((options.topics ?? []).map((t) => [t.name, t])),
     clock,
     sleep,
+    concurrency: options.concurrency ?? 4,
+    owner: randomUUID(),
+    leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+    holdDelayMs: options.holdDelayMs ?? 60_000,
+    httpAllowlist: options.httpAllowlist ?? [],
+    cancellers: new Map(),
   };
   if (options.notifier) services.notifier = options.notifier;
-  return new Engine(services, options.workflows, options.schemas, options.tenant);
+  if (options.beforeStep) services.beforeStep = options.beforeStep;
+  const engine = new Engine(services, options.workflows, options.schemas, options.tenant);
+  services.subworkflows = {
+    create: (workflowId, input) => engine.record(workflowId, input),
+    drive: async (runId) => {
+      await engine.resume(runId);
+      return engine.view(runId);
+    },
+  };
+  return engine;
 }
 
 export class Engine {
@@ -70,6 +97,13 @@ export class Engine {
 
   /** Checks the workflow and the input, records a run and runs it as far as it goes. */
   async start(workflowId: string, input: unknown): Promise<RunView> {
+    const id = await this.record(workflowId, input);
+    await this.resume(id);
+    return this.view(id);
+  }
+
+  /** Checks the workflow and the input (defaults filled in) and records a `pending` run. */
+  async record(workflowId: string, given: unknown): Promise<string> {
     const workflow = this.workflows.get(workflowId);
     if (!workflow) {
       const known = [...this.workflows.keys()].sort().join(', ') || 'none';
@@ -79,16 +113,7 @@ export class Engine {
       );
     }
     const plan = planWorkflow(workflow, this.schemas);
-    if (workflow.input_schema) {
-      const issues = checkInline(workflow.input_schema, input, `${workflowId} input_schema`);
-      if (issues.length > 0) {
-        throw new EngineError(
-          'input_invalid',
-          describeIssues('the run input', `${workflowId} input_schema`, issues),
-          { issues: issues.map((i) => ({ file: '--input', path: i.path, message: i.message })) },
-        );
-      }
-    }
+    const input = runInputFor(workflow, given);
 
     const id = randomUUID();
     await this.services.store.createRun(
@@ -102,8 +127,74 @@ export class Engine {
       },
       plan.steps.map((s) => ({ step_id: s.id, type: s.type })),
     );
-    await this.drive(id, ['pending'], plan);
-    return this.view(id);
+    return id;
+  }
+
+  /**
+   * Claims a run that is pending, or running under a lease that ran out,
+   * or waiting on a timer that is due, and advances it. A run another
+   * process holds is left alone.
+   */
+  async resume(runId: string): Promise<boolean> {
+    const view = await this.view(runId);
+    if (view.run.status === 'waiting') await this.services.store.wakeTimers(runId);
+    const plan = planWorkflow(view.run.workflow, this.schemas);
+    return this.drive(runId, ['pending', 'waiting'], plan);
+  }
+
+  /** Resumes every run that is due (pending, abandoned, or with a timer due); answers how many. */
+  async resumeDue(limit = 100): Promise<number> {
+    let count = 0;
+    for (const id of await this.services.store.dueRuns(limit)) {
+      if (await this.resume(id)) count++;
+    }
+    return count;
+  }
+
+  /**
+   * Cancels a run. A run that no process advances is cancelled at once; one
+   * that is running is asked to stop, and its process cancels it.
+   */
+  async cancel(runId: string): Promise<RunView> {
+    const view = await this.view(runId);
+    if (isTerminal(view.run.status)) {
+      throw new EngineError('run_not_found', `run ${runId} has already ${view.run.status}`);
+    }
+    await this.services.store.requestCancel(runId);
+    // A run this process advances stops now; another process sees the flag on renewal.
+    this.services.cancellers.get(runId)?.();
+    const plan = planWorkflow(view.run.workflow, this.schemas);
+    await this.drive(runId, ['pending', 'waiting'], plan);
+    return this.view(runId);
+  }
+
+  /** Gives an `input` step its data (checked against its `output_schema_id`) and resumes. */
+  async giveInput(runId: string, stepId: string, data: unknown): Promise<RunView> {
+    const view = await this.view(runId);
+    const step = view.steps.find((s) => s.step_id === stepId);
+    if (!step || step.type !== 'input' || step.status !== 'waiting') {
+      throw new EngineError(
+        'input_not_waiting',
+        `step "${stepId}" of run ${runId} is not an input step waiting for data` +
+          (step ? ` (it is a ${step.type} step, ${step.status})` : ''),
+      );
+    }
+    const plan = planWorkflow(view.run.workflow, this.schemas);
+    const schemaId = plan.steps.find((s) => s.id === stepId)?.step.output_schema_id;
+    const issues = this.services.schemas.check(schemaId, data);
+    if (issues.length > 0) {
+      throw new EngineError('input_invalid', describeIssues(`data for "${stepId}"`, schemaId!, issues));
+    }
+    const now = this.services.clock().toISOString();
+    const claimed = await this.services.store.atomically(runId, async (tx) => {
+      const current = (await tx.view(runId))!.steps.find((s) => s.step_id === stepId);
+      if (current?.status !== 'waiting') throw new EngineError('input_not_waiting', `step "${stepId}" got its data meanwhile`);
+      await tx.updateStep(runId, stepId, { status: 'succeeded', output: data, finished_at: now });
+      await tx.addEvent(runId, { type: 'input_given', step_id: stepId, status: 'succeeded' });
+      return tx.claimRun(runId, ['waiting'], this.lease());
+    });
+    if (claimed) await advanceRun(this.services, claimed, plan);
+    return this.view(runId);
   }
 
   /** Approves a waiting step and resumes the run from the database. */
@@ -149,13 +240,15 @@ export class Engine {
     patch: StepPatch,
     event: Omit<NewEvent, 'step_id'>,
   ): Promise<RunView> {
-    const plan = await this.waitingStep(runId, stepId);
+    const { plan, parent } = await this.waitingStep(runId, stepId);
     const claimed = await this.services.store.atomically(runId, async (tx) => {
       const approval = await tx.decideApproval(runId, stepId, { status, ...decided });
       if (!approval) throw notPending(runId, stepId, 'it was decided meanwhile');
       await tx.updateStep(runId, stepId, patch);
+      // A for_each child's parent runs again to collect it.
+      if (parent) await tx.updateStep(runId, parent, { status: 'pending' });
       await tx.addEvent(runId, { ...event, step_id: stepId, details: { by: decided.by } });
-      return tx.claimRun(runId, ['waiting']);
+      return tx.claimRun(runId, ['waiting'], this.lease());
     });
     if (claimed) await advanceRun(this.services, claimed, plan);
     return this.view(runId);
@@ -177,7 +270,10 @@ export class Engine {
   }
 
   /** The run's plan, once the step is known to wait for a pending approval. */
-  private async waitingStep(runId: string, stepId: string): Promise<WorkflowPlan> {
+  private async waitingStep(
+    runId: string,
+    stepId: string,
+  ): Promise<{ plan: WorkflowPlan; parent?: string }> {
     const view = await this.view(runId);
     const step = view.steps.find((s) => s.step_id === stepId);
     if (!step) {
@@ -192,13 +288,23 @@ export class Engine {
       throw notPending(runId, stepId, `it is ${step.status}`);
     }
     // Resume with the workflow the run started with, not what is installed now.
-    return planWorkflow(view.run.workflow, this.schemas);
+    const plan = planWorkflow(view.run.workflow, this.schemas);
+    return step.parent_id === undefined ? { plan } : { plan, parent: step.parent_id };
+  }
+
+  private lease() {
+    return { owner: this.services.owner, ms: this.services.leaseMs };
   }
 
   /** Claims the run and advances it; another process holding it is left to finish. */
-  private async drive(runId: string, from: Status[], plan: WorkflowPlan): Promise<void> {
-    const run = await this.services.store.claimRun(runId, from);
+  private async drive(
+    runId: string,
+    from: Status[],
+    plan: WorkflowPlan,
+  ): Promise<boolean> {
+    const run = await this.services.store.claimRun(runId, from, this.lease());
     if (run) await advanceRun(this.services, run, plan);
+    return run !== undefined;
   }
 }
 

@@ -18,10 +18,17 @@ export interface EngineFlags {
   deployment?: string;
 }
 
+/** Settings of the engine a command may change (`serve --lease-ms`, `run --step`). */
+export type EngineTuning = Pick<
+  EngineOptions,
+  'concurrency' | 'leaseMs' | 'holdDelayMs' | 'beforeStep'
+>;
+
 export const DEPLOYMENT_FILE = 'cordum.deployment.yaml';
 
 export interface OpenEngine {
   engine: Engine;
+  db: Database;
   deployment?: Deployment;
   close(): Promise<void>;
 }
@@ -32,7 +39,7 @@ export interface OpenEngine {
  */
 export async function openEngine(
   flags: EngineFlags,
-  options: { packs: boolean; progress?: (line: string) => void },
+  options: { packs: boolean; progress?: (line: string) => void; tuning?: EngineTuning },
 ): Promise<OpenEngine> {
   const project = resolve(flags.project ?? '.');
   const parts = options.packs ? await projectParts(project, flags) : undefined;
@@ -45,8 +52,9 @@ export async function openEngine(
       schemas: new Map(),
       handlers: handlerTable([]),
       ...parts?.engine,
+      ...options.tuning,
     });
-    const open: OpenEngine = { engine, close: () => db.close() };
+    const open: OpenEngine = { engine, db, close: () => db.close() };
     if (parts) open.deployment = parts.deployment;
     return open;
   } catch (err) {
@@ -73,6 +81,7 @@ async function projectParts(project: string, flags: EngineFlags) {
     schemas: new Map(installed.flatMap((p) => [...p.pack.schemas])),
     topics: installed.flatMap((p) => p.pack.manifest.topics ?? []),
     handlers: handlersOf(deployment),
+    httpAllowlist: deployment.httpAllowlist,
   };
   if (deployment.tenant !== undefined) engine.tenant = deployment.tenant;
   return { engine, deployment };

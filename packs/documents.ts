@@ -77,7 +77,8 @@ export function parseYaml(text: string, file: string): unknown {
 
 function parseYamlText(text: string, file: string): unknown {
   if (flowDepth(text) > MAX_DOCUMENT_DEPTH) {
-    throw new PackError('document_too_deep', `${file}: nested deeper than ${MAX_DOCUMENT_DEPTH} levels`,
+    throw new PackError('document_too_deep',
+      `${file}: nested deeper than ${MAX_DOCUMENT_DEPTH} levels`,
       { issues: [{ file, path: '', message: `nesting past ${MAX_DOCUMENT_DEPTH} levels` }] });
   }
   try {

@@ -37,6 +37,9 @@ export type PackErrorCode =
   | 'range_unsatisfied'
   | 'lock_invalid'
   | 'lock_mismatch'
+  // requires_packs resolution (packs/closure)
+  | 'closure_conflict'
+  | 'closure_cycle'
   // policy evaluation and tests
   | 'policy_invalid'
   | 'simulation_failed'

@@ -12,7 +12,8 @@ import { parseJson } from './documents.js';
 import { PackError } from './errors.js';
 import { loadPack } from './load.js';
 import { layout, readLock, writeLock, type LockEntry, type Lockfile } from './lock.js';
-import { parseSpec } from './resolve.js';
+import { closureSource, hasClosureReads, splitSpec } from './closure/source.js';
+import { resolveClosure } from './closure/resolve.js';
 import { keyIdOf } from './signing/keys.js';
 import { verifyTarball } from './signing/verify.js';
 
@@ -24,6 +25,12 @@ export interface PublishedVersion {
   key_id: string;
   tarball_url: string;
   bundle_url: string;
+  /** Set by the registry on a version's own view (registry/routes/versions.ts). */
+  yanked?: boolean;
+  yank_reason?: string | null;
+  published_at?: string;
+  /** When the signer's key was revoked, if it was (registry/tenancy/key_trust.ts). */
+  key_revoked_at?: string | null;
 }
 
 /** What install needs of a registry (RegistryClient provides it). */
@@ -41,11 +48,15 @@ interface Fetched {
   bundle: string;
   keyPem: string;
   files: PackFiles;
+  /** A flag to report (a revoked signer key). */
+  warning?: string;
 }
 
 export interface InstallResult {
   installed: { id: string; version: string; sha256: string; key_id: string; source: string }[];
   lockfile: string;
+  /** Yanked versions a lock pinned, and versions whose signer key was revoked since. */
+  warnings: string[];
 }
 
 export async function installPacks(options: {
@@ -58,6 +69,7 @@ export async function installPacks(options: {
   const progress = options.progress ?? (() => undefined);
   const lock: Lockfile = readLock(project) ?? { lockfileVersion: 1, packs: {} };
   const fetched: Fetched[] = [];
+  const warnings: string[] = [];
 
   if (specs.length === 0) {
     if (Object.keys(lock.packs).length === 0) {
@@ -66,24 +78,55 @@ export async function installPacks(options: {
     for (const [id, pinned] of Object.entries(lock.packs)) {
       progress(`checking ${id}@${pinned.version} against cordum.lock`);
       const published = await registry.getVersion(id, pinned.version);
+      // A pinned version installs even when yanked since; the lock asked for it.
+      const why = published.yanked ? `${id}@${pinned.version} is yanked` : undefined;
+      if (why) warnings.push(published.yank_reason ? `${why}: ${published.yank_reason}` : why);
+      if (why) progress(`warning: ${warnings.at(-1)}`);
       fetched.push(await fetchVerified(registry, published, pinned));
     }
   } else {
-    for (const spec of specs) {
-      const { id, range } = parseSpec(spec);
-      progress(`resolving ${id}@${range}`);
-      const published = await registry.resolve(id, range);
+    for (const [published, range] of await resolveSpecs(registry, specs, progress)) {
       fetched.push(await fetchVerified(registry, published, undefined, range));
     }
   }
 
+  for (const f of fetched.filter((x) => x.warning !== undefined)) {
+    warnings.push(f.warning!);
+    progress(`warning: ${f.warning}`);
+  }
   for (const f of fetched) writeInstalled(project, f);
   for (const f of fetched) lock.packs[f.id] = f.entry;
   writeLock(project, lock);
   return {
     installed: fetched.map((f) => ({ id: f.id, ...f.entry })),
     lockfile: `${project}/cordum.lock`,
+    warnings,
   };
+}
+
+/**
+ * The versions the specs ask for, and, when the registry can tell, every
+ * pack their `requires_packs` need (packs/closure), each with its range.
+ */
+async function resolveSpecs(registry: InstallRegistry, specs: string[],
+  progress: (line: string) => void): Promise<[PublishedVersion, string][]> {
+  const roots: [PublishedVersion, string][] = [];
+  for (const spec of specs) {
+    const { id, range } = splitSpec(spec);
+    progress(`resolving ${id}@${range}`);
+    roots.push([await registry.resolve(id, range), range]);
+  }
+  if (!hasClosureReads(registry)) return roots;
+  const closure = await resolveClosure(roots.map(([v]) => `${v.id}@${v.version}`),
+    closureSource(registry));
+  const out: [PublishedVersion, string][] = [];
+  for (const entry of closure) {
+    const root = roots.find(([v]) => v.id === entry.id);
+    if (!root) progress(`resolving ${entry.id}@${entry.range} for ${entry.chain.join(' → ')}`);
+    // The version's own view also says whether its signer's key was revoked since.
+    out.push([await registry.getVersion(entry.id, entry.version), root?.[1] ?? entry.range]);
+  }
+  return out;
 }
 
 /** Downloads one version and proves it: digest, signer key id, signature, contents. */
@@ -109,6 +152,7 @@ async function fetchVerified(registry: InstallRegistry, v: PublishedVersion,
       'hash to its id');
   }
   verifyTarball(tgz, parseJson(bundle, `${label} signature bundle`), (id) => (id === v.key_id ? key.public_key : undefined));
+  const flag = revokedKeyFlag(v);
   const files = await readBundle(tgz);
   const manifest = loadPack(files).manifest.metadata;
   if (manifest.id !== v.id || manifest.version !== v.version) {
@@ -119,7 +163,23 @@ async function fetchVerified(registry: InstallRegistry, v: PublishedVersion,
     source: v.tarball_url };
   const keptRange = range ?? pinned?.range;
   if (keptRange !== undefined) entry.range = keptRange;
-  return { entry, id: v.id, tgz, bundle, keyPem: key.public_key, files };
+  return { entry, id: v.id, tgz, bundle, keyPem: key.public_key, files,
+    ...(flag ? { warning: flag } : {}) };
+}
+
+/**
+ * A version signed by a key revoked since is flagged; one published at or
+ * after the revocation fails (the registry refuses such publishes).
+ */
+function revokedKeyFlag(v: PublishedVersion): string | undefined {
+  if (!v.key_revoked_at) return undefined;
+  const label = `${v.id}@${v.version}`;
+  if (v.published_at !== undefined && Date.parse(v.published_at) >= Date.parse(v.key_revoked_at)) {
+    throw new PackError('signature_invalid', `${label}: signed by key ${v.key_id}, revoked at ${
+      v.key_revoked_at}, before this version was published at ${v.published_at}`);
+  }
+  return `${label} is signed by key ${v.key_id}, revoked at ${v.key_revoked_at} (after it ` +
+    'was published)';
 }
 
 function writeInstalled(project: string, f: Fetched): void {

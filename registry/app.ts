@@ -16,6 +16,7 @@ import { etags } from './hardening/etag.js';
 import { securityHeaders } from './hardening/headers.js';
 import { DEFAULT_HARDENING } from './hardening/options.js';
 import { rateLimit } from './hardening/rate-limit.js';
+import { invalidateOnWrite } from './hardening/read-cache.js';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
@@ -53,6 +54,7 @@ export function createRegistryApp(deps: RegistryDeps): Koa<RegistryState> {
   app.use(securityHeaders({ tls: deps.baseUrl.startsWith('https:') }));
   app.use(cors(hardening.corsOrigins));
   app.use(auditLog(deps));
+  app.use(invalidateOnWrite(deps.db));
   app.use(problemMiddleware(deps.log));
   app.use(rateLimit({ address: hardening.addressRate, token: hardening.tokenRate }));
   app.use(etags());

@@ -9,6 +9,7 @@ import type { RegistryDeps } from './deps.js';
 import type { RegistryState } from './state.js';
 import { findToken, hasScope, type Actor, type Scope } from './store/tokens.js';
 import { guardPack } from './tenancy/guard.js';
+import { looksLikeJwt } from './oidc/verify.js';
 import { membershipsOf } from './tenancy/members.js';
 import { hasRole, type Role } from './tenancy/roles.js';
 
@@ -21,7 +22,16 @@ function bearerOf(header: string | undefined): string | undefined {
   return match[1];
 }
 
+/** An SSO caller: the claims' memberships, joined by any stored for its subject. */
+async function oidcActor(deps: RegistryDeps, jwt: string): Promise<Actor> {
+  const actor = await deps.oidc!.actorOf(jwt);
+  const stored = await membershipsOf(deps.db, actor.subject!);
+  actor.memberships = { ...stored, ...actor.memberships };
+  return actor;
+}
+
 async function actorOf(deps: RegistryDeps, secret: string): Promise<Actor> {
+  if (deps.oidc && looksLikeJwt(secret)) return oidcActor(deps, secret);
   const token = await findToken(deps.db, secret);
   const now = deps.clock.now();
   if (!token) throw new RegistryError('token_invalid', 'the token is not known to this registry');

@@ -19,6 +19,9 @@ export interface ServeFlags {
   rateLimitToken?: string;
   requestTimeout?: string;
   headersTimeout?: string;
+  oidcIssuer?: string;
+  oidcAudience?: string;
+  oidcClaimsMap?: string;
 }
 
 function registerServe(registry: Command): void {
@@ -37,6 +40,10 @@ function registerServe(registry: Command): void {
     .option('--rate-limit-token <n>', 'requests per second per token (0: off)', '500')
     .option('--request-timeout <ms>', 'longest a whole request may take', '300000')
     .option('--headers-timeout <ms>', 'longest a client may take to send its headers', '20000')
+    .option('--oidc-issuer <url>', 'accept OIDC ID tokens of this issuer (env CORDUM_OIDC_ISSUER)')
+    .option('--oidc-audience <aud>', 'the audience they must name (env CORDUM_OIDC_AUDIENCE)')
+    .option('--oidc-claims-map <file>', 'JSON mapping token groups to publishers and roles ' +
+      '(env CORDUM_OIDC_CLAIMS_MAP)')
     .addHelpText('after', '\nEnvironment: DATABASE_URL selects PostgreSQL; ' +
       'CORDUM_BOOTSTRAP_TOKEN creates the first admin token; CORDUM_LOG_KEY or ' +
       'CORDUM_LOG_KEY_FILE give the transparency log key (default DIR/log-key.pem).')

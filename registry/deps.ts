@@ -9,6 +9,7 @@ import type { Clock } from './clock.js';
 import type { Logger } from './log.js';
 import type { HardeningOptions } from './hardening/options.js';
 import type { LogSigner } from './tlog/signer.js';
+import type { OidcVerifier } from './oidc/verify.js';
 
 /** Size limits on request bodies, checked while they arrive. */
 export interface UploadLimits {
@@ -44,4 +45,6 @@ export interface RegistryDeps {
   logSigner: LogSigner;
   /** CORS and rate limits; `DEFAULT_HARDENING` when absent. */
   hardening?: HardeningOptions;
+  /** Accepts OIDC ID tokens as Bearer tokens (registry/oidc); absent: SSO off. */
+  oidc?: OidcVerifier;
 }

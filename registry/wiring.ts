@@ -15,6 +15,7 @@ import { REGISTRY_COMPONENT, registryMigrations } from './migrations.js';
 import { createToken, DEFAULT_PUBLISHER } from './store/tokens.js';
 import type { HardeningOptions } from './hardening/options.js';
 import { loadLogSigner, type LogKeySource } from './tlog/signer.js';
+import { OidcVerifier, type OidcConfig } from './oidc/verify.js';
 
 export interface RegistryOptions {
   dataDir: string;
@@ -28,6 +29,8 @@ export interface RegistryOptions {
   /** The transparency log's key; default `<data>/log-key.pem`, made when absent. */
   logKey?: Omit<LogKeySource, 'dataDir'>;
   hardening?: HardeningOptions;
+  /** Single sign-on with OIDC ID tokens of this issuer (registry/oidc). */
+  oidc?: OidcConfig;
 }
 
 /** Everything but the base URL, which is known once the server listens. */
@@ -65,6 +68,7 @@ export async function openRegistryServices(options: RegistryOptions): Promise<Re
       bundleLimits: DEFAULT_LIMITS,
       logSigner,
       ...(options.hardening ? { hardening: options.hardening } : {}),
+      ...(options.oidc ? { oidc: new OidcVerifier(options.oidc, () => clock.now()) } : {}),
       close: () => db.close(),
     };
   } catch (err) {

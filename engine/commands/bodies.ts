@@ -6,7 +6,9 @@
 import type { Reporter } from '../../cli/output.js';
 import { publicRun, publicView, type PublicRun, type PublicView } from '../render.js';
 import type { TimelineEvent } from '../records.js';
-import { openEngine, type EngineFlags, type OpenEngine } from '../wiring.js';
+import { parseJson } from '../../packs/documents.js';
+import { openEngine, type EngineFlags, type EngineTuning, type OpenEngine } from '../wiring.js';
+import { stdinDebugger } from './debugger.js';
 import { readRunInput } from './input.js';
 
 async function withEngine<T>(
@@ -14,8 +16,14 @@ async function withEngine<T>(
   packs: boolean,
   reporter: Reporter,
   body: (open: OpenEngine) => Promise<T>,
+  tuning?: EngineTuning,
 ): Promise<T> {
-  const open = await openEngine(flags, { packs, progress: (l) => reporter.progress(l) });
+  const options: Parameters<typeof openEngine>[1] = {
+    packs,
+    progress: (l) => reporter.progress(l),
+  };
+  if (tuning) options.tuning = tuning;
+  const open = await openEngine(flags, options);
   try {
     return await body(open);
   } finally {
@@ -23,14 +31,44 @@ async function withEngine<T>(
   }
 }
 
-export function runBody(
+export async function runBody(
   workflowId: string,
-  flags: EngineFlags & { input?: string; inputFile?: string },
+  flags: EngineFlags & { input?: string; inputFile?: string; step?: boolean },
+  reporter: Reporter,
+): Promise<PublicView> {
+  const debug = flags.step ? stdinDebugger() : undefined;
+  try {
+    const tuning: EngineTuning = debug ? { beforeStep: debug.beforeStep, concurrency: 1 } : {};
+    return await withEngine(
+      flags,
+      true,
+      reporter,
+      async ({ engine }) => {
+        const input = await readRunInput(flags);
+        return publicView(await engine.start(workflowId, input));
+      },
+      tuning,
+    );
+  } finally {
+    debug?.close();
+  }
+}
+
+export function cancelBody(runId: string, flags: EngineFlags, reporter: Reporter) {
+  return withEngine(flags, true, reporter, async ({ engine }) =>
+    publicView(await engine.cancel(runId)),
+  );
+}
+
+export function inputBody(
+  runId: string,
+  stepId: string,
+  flags: EngineFlags & { value: string },
   reporter: Reporter,
 ): Promise<PublicView> {
   return withEngine(flags, true, reporter, async ({ engine }) => {
-    const input = await readRunInput(flags);
-    return publicView(await engine.start(workflowId, input));
+    const data = parseJson(flags.value, '--data');
+    return publicView(await engine.giveInput(runId, stepId, data));
   });
 }
 

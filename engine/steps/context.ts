@@ -39,6 +39,8 @@ export interface EngineServices {
   holdDelayMs: number;
   /** URL prefixes `http` steps may call (the deployment's `http_allowlist`). */
   httpAllowlist: readonly string[];
+  /** Runs this process advances now, with how to cancel each at once. */
+  cancellers: Map<string, () => void>;
   /** Starts child runs for `subworkflow` steps (wired by the engine). */
   subworkflows?: Subworkflows;
   /** Called before each step runs (the `--step` debugger); may wait. */

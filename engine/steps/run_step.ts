@@ -11,6 +11,7 @@ import type { EngineServices, StepContext, StepOutcome } from './context.js';
 import { waitForDelay } from './delay.js';
 import { runForEach } from './for_each.js';
 import { EXECUTORS } from './index.js';
+import { pauseOf } from './pause.js';
 import { stopped } from './stopped.js';
 
 export function contextFor(
@@ -90,6 +91,7 @@ async function runStep(ctx: StepContext): Promise<StepOutcome> {
     if (ctx.approval?.status !== 'approved' && gate && !conditionHolds(gate, ctx.scope)) {
       return skipped('condition is false');
     }
+    if (ctx.services.beforeStep) await ctx.services.beforeStep(pauseOf(inner));
     if (ctx.plan.type !== 'delay' && ctx.plan.delay) {
       const waited = await waitForDelay(inner);
       if (waited) return waited;

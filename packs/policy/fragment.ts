@@ -3,7 +3,9 @@
  * canonical form, ids filled in, and the legacy `tenants` form (allow and
  * deny topic lists) turned into ordinary rules.
  */
+import { PackError } from '../errors.js';
 import { normalizeDecision } from './decisions.js';
+import { mergeConstraints } from './templates.js';
 import type { Constraints, PolicyFragment, Remediation, Rule, RuleMatch } from './types.js';
 
 interface RawRule {
@@ -12,6 +14,8 @@ interface RawRule {
   decision: string;
   reason?: string;
   constraints?: Constraints;
+  /** Names of the fragment's `constraint_templates`, merged in order before `constraints`. */
+  templates?: string[];
   remediations?: Remediation[];
 }
 
@@ -25,6 +29,7 @@ export interface RawFragment {
   default_tenant?: string;
   rules?: RawRule[];
   tenants?: Record<string, RawTenant>;
+  constraint_templates?: Record<string, Constraints>;
 }
 
 export function toFragment(raw: RawFragment, origin: { packId?: string; file?: string }) {
@@ -40,7 +45,8 @@ export function toFragment(raw: RawFragment, origin: { packId?: string; file?: s
       source: from(index),
     };
     if (r.reason !== undefined) rule.reason = r.reason;
-    if (r.constraints !== undefined) rule.constraints = r.constraints;
+    const constraints = resolveConstraints(raw, r, index, origin.file);
+    if (constraints !== undefined) rule.constraints = constraints;
     if (r.remediations !== undefined) rule.remediations = r.remediations;
     rules.push(rule);
   });
@@ -50,6 +56,22 @@ export function toFragment(raw: RawFragment, origin: { packId?: string; file?: s
   if (raw.version !== undefined) fragment.version = String(raw.version);
   if (raw.default_tenant !== undefined) fragment.default_tenant = raw.default_tenant;
   return fragment;
+}
+
+/** A rule's constraints with its templates merged in (see templates.ts for the order). */
+function resolveConstraints(raw: RawFragment, r: RawRule, index: number, file?: string) {
+  if (!r.templates || r.templates.length === 0) return r.constraints;
+  const layers = r.templates.map((name, t) => {
+    const found = raw.constraint_templates?.[name];
+    if (found === undefined) {
+      const where = { file: file ?? 'policy fragment', path: `/rules/${index}/templates/${t}` };
+      throw new PackError('validation_failed', `${where.file}: rule ${r.id ?? index + 1} uses ` +
+        `constraint template "${name}", which the fragment does not define`,
+      { issues: [{ ...where, message: `unknown constraint template "${name}"` }] });
+    }
+    return found;
+  });
+  return mergeConstraints([...layers, ...(r.constraints ? [r.constraints] : [])]);
 }
 
 /**

@@ -11,7 +11,8 @@ export async function auditExportCommand(
   let text = '';
   await runCommand({ quiet: true }, async () => {
     if (!(AUDIT_FORMATS as readonly string[]).includes(flags.format)) {
-      throw new PackError('usage', `--format ${flags.format}: expected ${AUDIT_FORMATS.join(', ')}`);
+      throw new PackError('usage',
+        `--format ${flags.format}: expected ${AUDIT_FORMATS.join(', ')}`);
     }
     const connection = registryFrom(flags);
     const query = new URLSearchParams({ format: flags.format });

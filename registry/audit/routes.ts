@@ -30,7 +30,8 @@ function timeOf(ctx: RegistryContext, name: string): Date | undefined {
 function formatOf(ctx: RegistryContext): AuditFormat {
   const f = one(ctx, 'format') ?? 'jsonl';
   if (!(AUDIT_FORMATS as readonly string[]).includes(f)) {
-    throw new RegistryError('request_invalid', `\`format\` must be one of ${AUDIT_FORMATS.join(', ')}`);
+    throw new RegistryError('request_invalid',
+      `\`format\` must be one of ${AUDIT_FORMATS.join(', ')}`);
   }
   return f as AuditFormat;
 }
@@ -39,7 +40,8 @@ function limitOf(ctx: RegistryContext): number {
   const v = one(ctx, 'limit');
   const n = v === undefined ? 10_000 : Number(v);
   if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) {
-    throw new RegistryError('request_invalid', `\`limit\` must be an integer from 1 to ${MAX_LIMIT}`);
+    throw new RegistryError('request_invalid',
+      `\`limit\` must be an integer from 1 to ${MAX_LIMIT}`);
   }
   return n;
 }

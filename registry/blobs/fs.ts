@@ -18,7 +18,20 @@ function errnoOf(err: unknown): string | undefined {
   return err && typeof err === 'object' && 'code' in err ? String(err.code) : undefined;
 }
 
+/** Verified blobs kept in memory, at most this many bytes in all. */
+const CACHE_BYTES = 64 * 1024 * 1024;
+
+interface Verified {
+  identity: string;
+  data: Buffer;
+}
+
 export class FsBlobStore implements BlobStore {
+  // Re-hashing on every read would dominate a download; a blob whose file is
+  // unchanged (same inode, size and times) was verified already.
+  private readonly verified = new Map<string, Verified>();
+  private cachedBytes = 0;
+
   private constructor(private readonly root: string) {}
 
   /**
@@ -77,6 +90,34 @@ export class FsBlobStore implements BlobStore {
   }
 
   async get(sha256: string): Promise<Buffer> {
+    const identity = await this.identityOf(sha256);
+    const known = this.verified.get(sha256);
+    if (known && identity !== undefined && known.identity === identity) return known.data;
+    const data = await this.readVerified(sha256);
+    if (identity !== undefined) this.remember(sha256, identity, data);
+    return data;
+  }
+
+  private async identityOf(sha256: string): Promise<string | undefined> {
+    const info = await stat(this.pathOf(sha256)).catch(() => undefined);
+    return info && `${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
+  }
+
+  private remember(sha256: string, identity: string, data: Buffer): void {
+    if (data.length > CACHE_BYTES / 16) return;
+    const old = this.verified.get(sha256);
+    if (old) this.cachedBytes -= old.data.length;
+    this.verified.delete(sha256);
+    this.verified.set(sha256, { identity, data });
+    this.cachedBytes += data.length;
+    for (const [name, v] of this.verified) {
+      if (this.cachedBytes <= CACHE_BYTES) break;
+      this.verified.delete(name);
+      this.cachedBytes -= v.data.length;
+    }
+  }
+
+  private async readVerified(sha256: string): Promise<Buffer> {
     let data: Buffer;
     try {
       data = await readFile(this.pathOf(sha256));
@@ -106,6 +147,9 @@ export class FsBlobStore implements BlobStore {
   }
 
   async remove(sha256: string): Promise<void> {
+    const known = this.verified.get(sha256);
+    if (known) this.cachedBytes -= known.data.length;
+    this.verified.delete(sha256);
     await rm(this.pathOf(sha256), { force: true });
   }
 

@@ -72,7 +72,8 @@ export async function readArchiveMembers(bytes: Buffer): Promise<Map<string, Buf
       const chunks: Buffer[] = [];
       entry.on('data', (c: Buffer) => chunks.push(c));
       entry.on('end', () => {
-        if (entry.type === 'File') members.set(entry.path.replace(/^\.\//, ''), Buffer.concat(chunks));
+        const name = entry.path.replace(/^\.\//, '');
+        if (entry.type === 'File') members.set(name, Buffer.concat(chunks));
       });
     } });
     parser.on('end', resolve);
@@ -89,7 +90,9 @@ export async function readArchiveMembers(bytes: Buffer): Promise<Map<string, Buf
 export function verifyArchive(members: Map<string, Buffer>, trustedPem?: string): ArchiveManifest {
   const text = members.get('manifest.json')?.toString('utf8');
   const sig = members.get('manifest.json.sig')?.toString('utf8').trim();
-  if (!text || !sig) throw new RegistryError('archive_invalid', 'the archive has no signed manifest');
+  if (!text || !sig) {
+    throw new RegistryError('archive_invalid', 'the archive has no signed manifest');
+  }
   const manifest = JSON.parse(text) as ArchiveManifest;
   if (manifest.format !== ARCHIVE_FORMAT) {
     throw new RegistryError('archive_invalid', `unknown archive format ${String(manifest.format)}`);

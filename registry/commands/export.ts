@@ -22,7 +22,8 @@ export async function exportRegistry(s: RegistryServices, out: string): Promise<
   const members = new Map<string, Buffer>();
   const counts: Record<string, number> = {};
   for (const { table, columns, order } of ARCHIVE_TABLES) {
-    const { rows } = await s.db.query(`SELECT ${columns.join(', ')} FROM ${table} ORDER BY ${order}`);
+    const { rows } = await s.db.query(
+      `SELECT ${columns.join(', ')} FROM ${table} ORDER BY ${order}`);
     counts[table] = rows.length;
     members.set(`tables/${table}.jsonl`, Buffer.from(rows.map((r) => `${JSON.stringify(r)}\n`)
       .join('')));

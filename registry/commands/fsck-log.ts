@@ -39,13 +39,14 @@ async function checkPublishes(s: RegistryServices, report: FsckReport) {
 async function checkHeads(s: RegistryServices, report: FsckReport) {
   const { rows } = await s.db.query<{ tree_size: number; key_id: string; origin: string;
     root_hash: string; signed_at: string; signature: string }>(
-    'SELECT tree_size, key_id, origin, root_hash, signed_at, signature FROM registry_tlog_tree_heads');
+    `SELECT tree_size, key_id, origin, root_hash, signed_at, signature
+       FROM registry_tlog_tree_heads`);
   for (const h of rows) {
     const target = `tree head ${String(h.tree_size)}`;
     const root = await treeRoot(s.db, Number(h.tree_size)).catch(() => undefined);
     if (root !== h.root_hash) {
       report.problems.push({ code: 'log_corrupt', target,
-        message: `signed root ${h.root_hash} is not the tree's root ${root ?? '(missing nodes)'}` });
+        message: `signed root ${h.root_hash} is not the tree's root ${root ?? '(no nodes)'}` });
       continue;
     }
     if (h.key_id !== s.logSigner.keyId) continue;

@@ -28,7 +28,8 @@ async function assertEmpty(db: Queryable): Promise<void> {
 
 async function insertRows(tx: Queryable, table: string, columns: string[], lines: string) {
   const marks = columns.map((_, i) => `$${i + 1}`).join(', ');
-  const sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${marks}) ON CONFLICT DO NOTHING`;
+  const sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${marks})
+    ON CONFLICT DO NOTHING`;
   for (const line of lines.split('\n').filter((l) => l !== '')) {
     const row = JSON.parse(line) as Record<string, unknown>;
     await tx.query(sql, columns.map((c) => {

@@ -13,6 +13,12 @@ import { startRegistryServer } from '../server.js';
 import { openRegistryServices } from '../wiring.js';
 import { hardeningFromFlags } from '../hardening/flags.js';
 import { logKeySourceFromEnv } from '../tlog/signer.js';
+import { oidcFromFlags } from '../oidc/flags.js';
+
+function oidcOption(flags: ServeFlags) {
+  const oidc = oidcFromFlags(flags, process.env);
+  return oidc ? { oidc } : {};
+}
 
 function portOf(text: string): number {
   const port = Number(text);
@@ -50,6 +56,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
       bootstrapToken: process.env.CORDUM_BOOTSTRAP_TOKEN || undefined,
       anonymousRead: flags.anonymousRead === true,
       log,
+      ...oidcOption(flags),
     });
     let running;
     try {

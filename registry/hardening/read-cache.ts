@@ -4,10 +4,13 @@
  * data: the transparency log's size. Every change a cached answer can show
  * (publish, yank, deprecate, key change) appends to the log in its own
  * transaction, so a cached answer is reused only while the log is the
- * size it was when the answer was made; one cheap query per request checks
- * that, which also keeps several processes on one database in step. A
+ * size it was when the answer was made. The size is read again at most
+ * every 100 ms (at once after a write here), which keeps several processes
+ * on one database in step within that time. A
  * change that alters what a caller may see without a log entry (a role,
- * a private pack's tenant) must bump the log or leave its route uncached.
+ * a private pack's tenant) is seen at once by the process that made it, but
+ * by other processes only once the log grows: log such changes, or leave
+ * the routes that show them uncached.
  */
 import type Koa from 'koa';
 import type { Queryable } from '../../storage/database.js';
@@ -16,7 +19,7 @@ import { logSize } from '../tlog/store.js';
 import { tagJson } from './etag.js';
 
 interface Entry {
-  generation: number;
+  generation: string;
   status: number;
   type: string;
   etag: string;
@@ -31,7 +34,7 @@ const MAX_BODY = 256 * 1024;
 export class ReadCache {
   private readonly entries = new Map<string, Entry>();
 
-  get(key: string, generation: number): Entry | undefined {
+  get(key: string, generation: string): Entry | undefined {
     const hit = this.entries.get(key);
     if (!hit || hit.generation !== generation) return undefined;
     this.entries.delete(key);
@@ -46,10 +49,63 @@ export class ReadCache {
   }
 }
 
+/**
+ * The log's size as last read, re-read at most every GENERATION_TTL_MS, or
+ * at once after a write request of this process. So another process's
+ * change shows here within GENERATION_TTL_MS, and this process's own at once.
+ */
+class Generation {
+  private size = -1;
+  private checkedAt = 0;
+  // Writes of this process, logged or not (a dist-tag, a role): any of them
+  // makes every cached answer of this process stale at once.
+  private writes = 0;
+
+  constructor(private readonly db: Queryable) {}
+
+  async current(): Promise<string> {
+    const now = performance.now();
+    if (this.size < 0 || now - this.checkedAt > GENERATION_TTL_MS) {
+      this.size = await logSize(this.db);
+      this.checkedAt = now;
+    }
+    return `${this.writes}:${this.size}`;
+  }
+
+  changed(): void {
+    this.writes += 1;
+    this.size = -1;
+  }
+}
+
+export const GENERATION_TTL_MS = 100;
+
+// One generation per database object, shared by every cached route of the process.
+const generations = new WeakMap<Queryable, Generation>();
+
+function generationOf(db: Queryable): Generation {
+  let g = generations.get(db);
+  if (!g) generations.set(db, (g = new Generation(db)));
+  return g;
+}
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** App middleware: after any write request, cached answers are checked again. */
+export function invalidateOnWrite(db: Queryable): Koa.Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } finally {
+      if (WRITES.has(ctx.method)) generationOf(db).changed();
+    }
+  };
+}
+
 /** Route middleware, after the auth middleware: serves or stores the route's JSON answer. */
 export function cachedRead(db: Queryable, cache: ReadCache): Koa.Middleware<RegistryState> {
   return async (ctx, next) => {
-    const generation = await logSize(db);
+    const generation = await generationOf(db).current();
     const key = `${ctx.state.actor?.tokenId ?? '-'} ${ctx.url}`;
     const hit = cache.get(key, generation);
     if (hit) {
@@ -69,4 +125,19 @@ export function cachedRead(db: Queryable, cache: ReadCache): Koa.Middleware<Regi
         body: text });
     }
   };
+}
+
+/**
+ * A value loaded once per generation and key (a version record for a
+ * tarball download), from a bounded map the caller keeps.
+ */
+export async function loadOncePerGeneration<T>(db: Queryable, memo: Map<string, [string, T]>,
+  key: string, load: () => Promise<T>): Promise<T> {
+  const generation = await generationOf(db).current();
+  const hit = memo.get(key);
+  if (hit && hit[0] === generation) return hit[1];
+  const value = await load();
+  memo.set(key, [generation, value]);
+  if (memo.size > MAX_ENTRIES) memo.delete(memo.keys().next().value!);
+  return value;
 }

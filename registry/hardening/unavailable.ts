@@ -11,7 +11,9 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
 // SQLSTATE classes 08 (connection exception) and 57P (operator intervention), and 53300.
 const SQLSTATE = /^(08\d{3}|57P0[1-4]|53300)$/;
 
-const MESSAGES = /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|the database system is (starting up|shutting down|in recovery mode)/i;
+const MESSAGES = new RegExp(['Connection terminated', 'connection error and is not queryable',
+  'timeout exceeded when trying to connect',
+  'the database system is (starting up|shutting down|in recovery mode)'].join('|'), 'i');
 
 function codeOf(err: object): string | undefined {
   return 'code' in err && typeof err.code === 'string' ? err.code : undefined;
@@ -23,8 +25,7 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   const code = codeOf(err);
   if (code && (NETWORK_CODES.has(code) || SQLSTATE.test(code))) return true;
   if (err instanceof Error && MESSAGES.test(err.message)) return true;
-  if (err instanceof AggregateError && err.errors.some((e) => isDatabaseUnavailable(e, depth + 1))) {
-    return true;
-  }
+  const inner = (e: unknown) => isDatabaseUnavailable(e, depth + 1);
+  if (err instanceof AggregateError && err.errors.some(inner)) return true;
   return 'cause' in err && isDatabaseUnavailable(err.cause, depth + 1);
 }

@@ -14,6 +14,7 @@ import { renderPage, themeOf, type Page, type PageContext } from './layout.js';
 import { DetailsCache } from './pack/cache.js';
 import { loadDetails, type PackDetails } from './pack/details.js';
 import { errorMain } from './pages/others.js';
+import { FacetsCache } from './search/facets.js';
 import { sendHtml } from './respond.js';
 import { cookieOf, viewerOf } from './session.js';
 
@@ -21,10 +22,12 @@ export interface Site {
   deps: RegistryDeps;
   assets: Assets;
   cache: DetailsCache;
+  facets: FacetsCache;
 }
 
 export function createSite(deps: RegistryDeps): Site {
-  return { deps, assets: buildAssets(), cache: new DetailsCache(deps.clock) };
+  return { deps, assets: buildAssets(), cache: new DetailsCache(deps.clock),
+    facets: new FacetsCache() };
 }
 
 /** The loaded details of a stored version, from the cache when there. */

@@ -90,7 +90,8 @@ export function op(spec: OpSpec): Operation {
   if (spec.auth === 'none') out.security = [];
   if (parameters.length > 0) out.parameters = parameters;
   if (spec.body) {
-    out.requestBody = { required: true, content: { [spec.body.type]: { schema: spec.body.schema } } };
+    const { type, schema } = spec.body;
+    out.requestBody = { required: true, content: { [type]: { schema } } };
   }
   return out;
 }

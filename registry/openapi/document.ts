@@ -10,8 +10,10 @@ import { corePart } from './parts/core.js';
 import { providerPart } from './parts/provider.js';
 import { sitePart } from './parts/site.js';
 import { trustPart } from './parts/trust.js';
+import { tenancyPart } from './parts/tenancy.js';
 
-export const OPENAPI_PARTS: OpenApiPart[] = [corePart, providerPart, trustPart, sitePart];
+export const OPENAPI_PARTS: OpenApiPart[] = [corePart, providerPart, trustPart, sitePart,
+  tenancyPart];
 
 const NOT_MODIFIED = { description: 'Not modified (If-None-Match matched the ETag)' };
 

@@ -14,6 +14,7 @@ import { verifyTarball, bundleKeyId } from '../../packs/signing/verify.js';
 import type { Queryable } from '../../storage/database.js';
 import { actingPublisher } from '../auth.js';
 import { hasRole } from '../tenancy/roles.js';
+import { assertKeyLive } from '../tenancy/key_trust.js';
 import type { RegistryDeps } from '../deps.js';
 import { RegistryError } from '../errors.js';
 import { findKey } from '../store/keys.js';
@@ -114,6 +115,7 @@ export async function checkPublish(
   const owner = await ownerOf(deps.db, packId, actor, form.publisher);
   const findOwnerKey = await ownerKeyPem(deps.db, bundle, owner);
   const { keyId, sha256 } = verifyWithOwnerKey(form.tarball, bundle, findOwnerKey, owner);
+  await assertKeyLive(deps.db, keyId);
   assertMayPublishFor(actor, owner, packId, form.publisher);
 
   if (await findVersion(deps.db, packId, version)) {

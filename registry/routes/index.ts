@@ -23,6 +23,9 @@ import { logRoutes } from '../tlog/routes.js';
 import { auditRoutes } from '../audit/routes.js';
 import { healthRoutes } from '../hardening/health.js';
 import { openapiRoutes } from '../openapi/routes.js';
+import { publisherRoutes } from './publishers.js';
+import { distTagRoutes } from './dist_tags.js';
+import { deprecateRoutes } from './deprecate.js';
 
 export type RouteGroup = (router: RegistryRouter, deps: RegistryDeps) => void;
 
@@ -46,4 +49,8 @@ export const routeGroups: RouteGroup[] = [
   auditRoutes,
   healthRoutes,
   openapiRoutes,
+  // Publishers' members, private packs, dist-tags and deprecation (registry/tenancy).
+  publisherRoutes,
+  distTagRoutes,
+  deprecateRoutes,
 ];

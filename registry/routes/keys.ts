@@ -63,4 +63,28 @@ export const keyRoutes: RouteGroup = (router, deps) => {
     ctx.status = 201;
     ctx.body = { key_id: keyId, publisher };
   });
+
+  // Rotation: the new key and the old one's revocation land together, two log entries.
+  router.post('/v1/keys/:keyId/rotate', requireScope(deps, 'keys'), async (ctx) => {
+    const old = await findKey(deps.db, param(ctx, 'keyId'));
+    if (!old) throw new RegistryError('key_not_found', `no key ${param(ctx, 'keyId')} here`);
+    const publisher = actingPublisher(actorFrom(ctx), old.publisher, 'owner');
+    const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
+    const publicPem = canonicalPublicPem(stringField(body, 'public_key', true)!);
+    const keyId = keyIdOf(publicPem);
+    const now = deps.clock.now();
+    const inserted = await deps.db.transaction(async (tx) => {
+      if (!(await insertKey(tx, { keyId, publisher, publicPem }, now))) return false;
+      await appendLogEntry(tx, keyEntry('key_add', { keyId, publisher }, now));
+      await tx.query(`INSERT INTO registry_key_revocations (key_id, revoked_at) VALUES ($1, $2)
+        ON CONFLICT (key_id) DO NOTHING`, [old.key_id, now]);
+      await appendLogEntry(tx, keyEntry('key_revoke', { keyId: old.key_id, publisher }, now));
+      return true;
+    });
+    if (!inserted) throw new RegistryError('key_exists', `key ${keyId} is already registered`);
+    deps.log.info('key rotated', { request_id: ctx.state.requestId, key_id: keyId,
+      replaces: old.key_id, publisher });
+    ctx.status = 201;
+    ctx.body = { key_id: keyId, publisher, revoked: old.key_id, revoked_at: now.toISOString() };
+  });
 };

@@ -24,7 +24,8 @@ function textField(body: Record<string, unknown>, name: string, required: boolea
   if (value === undefined && !required) return '';
   if (typeof value !== 'string' || (required && value.trim() === '') || value.length > MAX_TEXT) {
     throw new RegistryError('request_invalid',
-      `\`${name}\` must be a${required ? ' non-empty' : ''} string of at most ${MAX_TEXT} characters`);
+      `\`${name}\` must be a${required ? ' non-empty' : ''} string of at most ${MAX_TEXT} ` +
+      'characters');
   }
   return value.trim();
 }
@@ -93,7 +94,8 @@ export function mountMarketplaceAdmin(router: RegistryRouter, site: Site): void 
   router.delete('/v1/marketplace/publishers/:publisher/verification', admin, async (ctx) => {
     const publisher = param(ctx, 'publisher');
     if (!(await unverifyPublisher(deps.db, publisher))) {
-      throw new RegistryError('not_found', `publisher ${JSON.stringify(publisher)} is not verified`);
+      throw new RegistryError('not_found',
+        `publisher ${JSON.stringify(publisher)} is not verified`);
     }
     deps.log.info('publisher unverified', { request_id: ctx.state.requestId, publisher });
     ctx.status = 204;

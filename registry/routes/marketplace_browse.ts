@@ -2,7 +2,6 @@
 import { RegistryError } from '../errors.js';
 import { collectionMain, collectionsMain, publisherMain } from '../marketplace/pages/others.js';
 import { homeMain, resultsHtml, type CollectionCards } from '../marketplace/pages/home.js';
-import { loadFacets } from '../marketplace/search/facets.js';
 import { parseSearch, type SearchQuery } from '../marketplace/search/query.js';
 import { searchPacks, type SearchHit } from '../marketplace/search/sql.js';
 import { marketplaceRead } from '../marketplace/session.js';
@@ -53,7 +52,7 @@ export function mountMarketplaceBrowse(router: RegistryRouter, site: Site): void
     const query = parseSearch(ctx.query);
     const result = await searchPacks(db, query, undefined, readablePublishers(ctx.state.actor));
     if (ctx.query.partial === 'results') return { fragment: resultsHtml(query, result) };
-    const [facets, collections] = await Promise.all([loadFacets(db),
+    const [facets, collections] = await Promise.all([site.facets.get(db),
       isBareHome(query) ? homeCollections(db) : Promise.resolve([])]);
     return { page: { title: query.text ? `“${query.text}”` : 'Packs',
       description: 'Find, judge and install Cordum packs',

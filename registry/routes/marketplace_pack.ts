@@ -82,7 +82,9 @@ export function mountMarketplacePack(router: RegistryRouter, site: Site): void {
     const details = await detailsOf(site, record);
     const path = decodeURIComponent(ctx.path.split('/files/').slice(1).join('/files/'));
     const image = details.images.get(path);
-    if (!image) throw new RegistryError('not_found', `no image ${JSON.stringify(path)} in the pack`);
+    if (!image) {
+      throw new RegistryError('not_found', `no image ${JSON.stringify(path)} in the pack`);
+    }
     securityHeaders(ctx);
     // Served as an image only, never as a document that could run script.
     ctx.set('Content-Security-Policy', "default-src 'none'; sandbox");

@@ -2,6 +2,8 @@
 import { requireRead } from '../auth.js';
 import { listVersions } from '../store/packs.js';
 import { hiddenPackIds } from '../tenancy/visibility.js';
+import { yankedVersions } from '../store/yanks.js';
+import { deprecationsOf } from '../tenancy/deprecations.js';
 import { byPack, packView } from '../views.js';
 import type { RouteGroup } from './index.js';
 import { param, versionsOf } from './params.js';
@@ -23,6 +25,11 @@ export const packRoutes: RouteGroup = (router, deps) => {
   router.get('/v1/packs/:id', requireRead(deps), cached, async (ctx) => {
     const id = param(ctx, 'id');
     ctx.state.packId = id;
-    ctx.body = packView(deps.baseUrl, await versionsOf(deps.db, id));
+    const view = packView(deps.baseUrl, await versionsOf(deps.db, id));
+    const yanked = await yankedVersions(deps.db, id);
+    const deprecated = await deprecationsOf(deps.db, id);
+    // What the resolver of requires_packs reads (packs/closure): never pick a yanked version.
+    ctx.body = { ...view, yanked: view.versions.map((v) => v.version).filter((v) => yanked.has(v)),
+      deprecated: Object.fromEntries([...deprecated].map(([v, d]) => [v, d.message])) };
   });
 };

@@ -1,28 +1,50 @@
-/** `GET /v1/packs/:id/resolve?range=R`: the highest version in a semver range. */
-import { assertRange, resolveRange } from '../../packs/resolve.js';
+/**
+ * `GET /v1/packs/:id/resolve?range=R`: the highest unyanked version in a
+ * semver range, or the version a dist-tag (`latest`, `stable`, custom)
+ * points at. A yanked version is never chosen; a deprecated one is, with
+ * its message in `deprecated`.
+ */
+import { resolveRange } from '../../packs/resolve.js';
 import { requireRead } from '../auth.js';
+import type { RegistryDeps } from '../deps.js';
 import { RegistryError } from '../errors.js';
+import { latestVersion } from '../latest.js';
+import type { VersionRecord } from '../store/packs.js';
+import { yankedVersions } from '../store/yanks.js';
+import { deprecationsOf } from '../tenancy/deprecations.js';
+import { distTags, rangeOrTag, type RangeOrTag } from '../tenancy/tags.js';
 import { packUrls } from '../urls.js';
 import type { RouteGroup } from './index.js';
 import { param, versionsOf } from './params.js';
-import { cachedRead, ReadCache } from '../hardening/read-cache.js';
+
+async function choose(deps: RegistryDeps, id: string, asked: RangeOrTag,
+  records: VersionRecord[]): Promise<string> {
+  const yanked = await yankedVersions(deps.db, id);
+  const live = records.map((r) => r.version).filter((v) => !yanked.has(v));
+  if ('range' in asked) return resolveRange(live, asked.range, id);
+
+  const tagged = (await distTags(deps.db, id))[asked.tag];
+  const version = tagged ?? (asked.tag === 'latest' ? latestVersion(live) : undefined);
+  if (version === undefined) {
+    throw new RegistryError('range_unsatisfied', `${id}: no dist-tag ${asked.tag}`);
+  }
+  if (yanked.has(version)) {
+    throw new RegistryError('range_unsatisfied',
+      `${id}: dist-tag ${asked.tag} points at ${version}, which is yanked`);
+  }
+  return version;
+}
 
 export const resolveRoutes: RouteGroup = (router, deps) => {
-  // Answers reused while the log's size is unchanged (hardening/read-cache.ts).
-  const cached = cachedRead(deps.db, new ReadCache());
-  router.get('/v1/packs/:id/resolve', requireRead(deps), cached, async (ctx) => {
+  router.get('/v1/packs/:id/resolve', requireRead(deps), async (ctx) => {
     const id = param(ctx, 'id');
-    const query = ctx.query.range;
-    if (Array.isArray(query)) {
-      throw new RegistryError('request_invalid', 'give `range` once');
-    }
-    const range = query === undefined || query === '' ? '*' : query;
     ctx.state.packId = id;
-    assertRange(range, `range for ${id}`);
+    const asked = rangeOrTag(ctx.query.range, id);
 
     const records = await versionsOf(deps.db, id);
-    const version = resolveRange(records.map((r) => r.version), range, id);
+    const version = await choose(deps, id, asked, records);
     const chosen = records.find((r) => r.version === version)!;
+    const deprecated = (await deprecationsOf(deps.db, id)).get(version);
     ctx.state.version = version;
     ctx.body = {
       id,
@@ -30,6 +52,7 @@ export const resolveRoutes: RouteGroup = (router, deps) => {
       sha256: chosen.sha256,
       key_id: chosen.keyId,
       ...packUrls(deps.baseUrl, id, version),
+      ...(deprecated ? { deprecated: deprecated.message } : {}),
     };
   });
 };

@@ -9,9 +9,12 @@ import { RegistryError } from '../errors.js';
 import type { RegistryContext } from '../state.js';
 import { findBundle, findVersion, type VersionRecord } from '../store/packs.js';
 import { versionSummary } from '../views.js';
+import { findYank } from '../store/yanks.js';
+import { deprecationsOf } from '../tenancy/deprecations.js';
+import { signerState } from '../tenancy/key_trust.js';
 import type { RouteGroup } from './index.js';
 import { param } from './params.js';
-import { cachedRead, ReadCache } from '../hardening/read-cache.js';
+import { cachedRead, loadOncePerGeneration, ReadCache } from '../hardening/read-cache.js';
 
 const BASE = '/v1/packs/:id/versions/:version';
 
@@ -32,11 +35,19 @@ export const versionRoutes: RouteGroup = (router, deps) => {
   const cached = cachedRead(deps.db, new ReadCache());
   router.get(BASE, requireRead(deps), cached, async (ctx) => {
     const record = await versionFrom(deps, ctx);
+    const yank = await findYank(deps.db, record.packId, record.version);
+    const deprecation = (await deprecationsOf(deps.db, record.packId)).get(record.version);
     ctx.body = {
       id: record.packId,
       publisher: record.publisher,
       ...versionSummary(deps.baseUrl, record),
       manifest: record.manifest,
+      // Yanked and deprecated versions still install by exact version, with a warning.
+      yanked: yank !== undefined,
+      ...(yank ? { yank_reason: yank.reason } : {}),
+      ...(deprecation ? { deprecated: deprecation.message } : {}),
+      // Its signer's key revoked since: still verifies, flagged (registry/tenancy/key_trust).
+      ...(await signerState(deps.db, record.keyId)),
     };
   });
 
@@ -44,8 +55,12 @@ export const versionRoutes: RouteGroup = (router, deps) => {
     ctx.body = (await versionFrom(deps, ctx)).manifest;
   });
 
+  const records = new Map<string, [string, VersionRecord]>();
   router.get(`${BASE}/tarball`, requireRead(deps), async (ctx) => {
-    const record = await versionFrom(deps, ctx);
+    const record = await loadOncePerGeneration(deps.db, records, ctx.path,
+      () => versionFrom(deps, ctx));
+    ctx.state.packId = record.packId;
+    ctx.state.version = record.version;
     const bytes = await deps.blobs.get(record.sha256);
     ctx.set('Content-Disposition', `attachment; filename="${record.packId}-${record.version}.tgz"`);
     ctx.set('ETag', `"sha256:${record.sha256}"`);

@@ -9,6 +9,7 @@ import { packIdOfNpmName, NPM_SCOPE } from '../../packs/npm/name.js';
 import type { RegistryDeps } from '../deps.js';
 import { RegistryError } from '../errors.js';
 import type { RegistryState } from '../state.js';
+import { rangeOrTag } from './tags.js';
 import { findOwnership, maySee } from './visibility.js';
 
 /** Routes whose answer for an unknown pack is `version_not_found`. */
@@ -19,6 +20,7 @@ const VERSION_ROUTES = new Set(['', '/manifest', '/tarball', '/bundle', '/yank',
 export interface RouteView {
   state: RegistryState;
   params?: Record<string, string | undefined>;
+  query?: Record<string, string | string[] | undefined>;
   _matchedRoute?: string | RegExp;
 }
 
@@ -35,6 +37,8 @@ export function targetOf(ctx: RouteView): Target | undefined {
   const route = String(ctx._matchedRoute ?? '');
   const { id, version, name, file } = ctx.params ?? {};
   if (route.startsWith('/v1/packs/:id') && id !== undefined) {
+    // The route checks its range before it looks the pack up: so does the guard.
+    if (route === '/v1/packs/:id/resolve') rangeOrTag(ctx.query?.range, id);
     if (VERSION_ROUTES.has(route) && version !== undefined) {
       return { id, refusal: new RegistryError('version_not_found',
         `${id}@${version} is not published here`) };

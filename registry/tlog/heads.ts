@@ -65,7 +65,8 @@ Promise<SignedTreeHead> {
     root_hash: await treeRoot(db, at),
     timestamp: at === 0 ? new Date(0).toISOString() : ((await entryTime(db, at - 1)) ?? ''),
   };
-  const head = { ...unsigned, key_id: signer.keyId, signature: signer.sign(treeHeadText(unsigned)) };
+  const signature = signer.sign(treeHeadText(unsigned));
+  const head = { ...unsigned, key_id: signer.keyId, signature };
   await storeHead(db, head);
   // Another process may have stored its own signature of the same head first.
   return (await storedHead(db, at, signer.keyId)) ?? head;

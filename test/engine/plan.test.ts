@@ -83,7 +83,7 @@ describe('planWorkflow', () => {
       { a: { ...worker, input: { x: '${inputs.a}' } } },
       'workflow_invalid',
       '/steps/a',
-      /paths start at input, steps or run/,
+      /paths start at input, steps, run/,
     ],
     [
       'a read of an unknown step',
@@ -103,18 +103,46 @@ describe('planWorkflow', () => {
       /does not depend on: add it to depends_on/,
     ],
     [
-      'for_each, not supported yet',
-      { a: { ...worker, for_each: '${input.items}' } },
+      'for_each on an approval step',
+      { a: { type: 'approval', for_each: '${input.items}' } },
       'workflow_invalid',
       '/steps/a/for_each',
-      /"for_each" is not supported/,
+      /for_each works on worker, transform, notify, http steps/,
+    ],
+    [
+      'a branch naming a step that does not depend on it',
+      { c: { type: 'condition', condition: 'true', then: ['a'] }, a: worker },
+      'workflow_invalid',
+      '/steps/c/then/0',
+      /step "a" must depend on "c"/,
+    ],
+    [
+      'on_error naming an unknown step',
+      { a: { ...worker, on_error: 'zz' } },
+      'workflow_invalid',
+      '/steps/a/on_error',
+      /on_error must name another step/,
+    ],
+    [
+      'a loop without while',
+      { a: { type: 'loop', input: {} } },
+      'workflow_invalid',
+      '/steps/a/while',
+      /a loop step needs "while"/,
+    ],
+    [
+      'a delay_until that is not a date',
+      { a: { type: 'delay', delay_until: 'tomorrow' } },
+      'workflow_invalid',
+      '/steps/a/delay_until',
+      /is not a date-time/,
     ],
     [
       'an unsupported step type',
-      { a: { type: 'parallel' } },
+      { a: { type: 'storage' } },
       'step_type_unsupported',
       '/steps/a/type',
-      /step type "parallel" is not supported/,
+      /step type "storage" is not supported/,
     ],
   ];
   it.each(invalid)('rejects %s', (_name, steps, code, path, message) => {
@@ -130,16 +158,17 @@ describe('planWorkflow', () => {
   });
 
   it('names the workflow, the step and the type of an unsupported step', () => {
-    const wf: Workflow = workflow('later', { ok: worker, wait: { type: 'delay', delay_sec: 5 } });
+    const wf: Workflow = workflow('later', { ok: worker, wait: { type: 'llm' } });
     const error = thrown(() => planWorkflow(wf, DEMO_SCHEMAS));
     expect(error.message).toBe(
-      'workflow "demo.later": step "wait" has type "delay", which this ' +
-        'engine does not run yet (supported: worker, approval, condition, transform, notify)',
+      'workflow "demo.later": step "wait" has type "llm", which this engine does not run ' +
+        'yet (supported: worker, approval, condition, switch, parallel, loop, delay, ' +
+        'transform, subworkflow, http, notify, input)',
     );
     expect(error.details).toMatchObject({
       workflow_id: 'demo.later',
       step_id: 'wait',
-      type: 'delay',
+      type: 'llm',
     });
   });
 

@@ -404,14 +404,14 @@ describe.each(backends())('runner on $name', (backend) => {
   });
 
   it('refuses unknown workflows and unsupported step types before recording a run', async () => {
-    const looped = workflow('looped', { again: { type: 'loop', input: {} } });
+    const looped = workflow('looped', { again: { type: 'script', input: {} } });
     const e = await engine({ workflows: [...DEMO_WORKFLOWS, looped] });
     const missing = await rejection(e.start('demo.nope', {}));
     expect(missing.code).toBe('workflow_not_found');
     expect(missing.message).toMatch(/installed: demo\.branch, demo\.denied/);
     const unsupported = await rejection(e.start('demo.looped', {}));
     expect(unsupported.code).toBe('step_type_unsupported');
-    expect(unsupported.message).toMatch(/workflow "demo\.looped": step "again" has type "loop"/);
+    expect(unsupported.message).toMatch(/workflow "demo\.looped": step "again" has type "script"/);
     expect(await e.list()).toEqual([]);
   });
 });

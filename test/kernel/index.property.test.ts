@@ -38,7 +38,9 @@ const requestArb = fc.record({
   mcp: maybe(fc.constantFrom({ tool: 'read' }, { tool: 'rm', server: 'evil' })),
 }).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
 
-function toRules(raw: fc.RecordValue<typeof ruleArb>[]): Rule[] {
+type RawRule = typeof ruleArb extends fc.Arbitrary<infer T> ? T : never;
+
+function toRules(raw: RawRule[]): Rule[] {
   return raw.map(({ decision, ...match }, i) => ({
     id: `r${i}`,
     decision,

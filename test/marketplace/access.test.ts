@@ -37,7 +37,8 @@ describe.each(backends())('marketplace access ($name)', (backend) => {
     expect((await page(reg, '/marketplace/?partial=results', '')).status).toBe(401);
     const form = await page(reg, '/marketplace/login?next=%2Fmarketplace%2Fpacks%2Fslack', '');
     expect(form.status).toBe(200);
-    expect(form.text).toContain('<input type="hidden" name="next" value="/marketplace/packs/slack">');
+    expect(form.text).toContain(
+      '<input type="hidden" name="next" value="/marketplace/packs/slack">');
     expect(form.text).toContain('type="password"');
   });
 
@@ -70,7 +71,8 @@ describe.each(backends())('marketplace access ($name)', (backend) => {
     await revokeToken(reg.services.db, reader.id, now);
     const stale = await page(reg, '/marketplace/', '', { cookie: `cordum_token=${reader.secret}` });
     expect(stale.status).toBe(303);
-    expect(stale.headers.get('location')).toBe('/marketplace/login?next=%2Fmarketplace%2F&expired=1');
+    expect(stale.headers.get('location'))
+      .toBe('/marketplace/login?next=%2Fmarketplace%2F&expired=1');
     expect(stale.headers.get('set-cookie')).toContain('Max-Age=0');
   });
 

@@ -37,7 +37,8 @@ describe.each(backends())('curated collections ($name)', (backend) => {
     expect([...section.matchAll(/data-pack="([\w-]+)"/g)].map((m) => m[1]))
       .toEqual(['slack', 'hello-pack']);
     const one = await page(reg, '/marketplace/collections/featured');
-    expect(textOf(one.text, 'main')).toMatch(/^Collections \/ featured Featured Packs we like\. Slack/);
+    expect(textOf(one.text, 'main'))
+      .toMatch(/^Collections \/ featured Featured Packs we like\. Slack/);
     const all = await page(reg, '/marketplace/collections');
     expect(textOf(all.text, 'main')).toContain('Featured (2 packs) — Packs we like.');
   });

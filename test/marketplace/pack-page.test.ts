@@ -23,6 +23,9 @@ describe.each(backends())('pack page ($name)', (backend) => {
     const yank = await api(reg, 'PUT', '/v1/packs/github/versions/0.1.0/yank',
       { yanked: true, reason: 'token leak in logs' });
     expect(yank.status).toBe(200);
+    const deprecation = await api(reg, 'PUT',
+      '/v1/packs/demo-guardrails/versions/0.1.0/deprecation', { message: 'use ops-guard instead' });
+    expect(deprecation.status).toBe(200);
     const res = await page(reg, '/marketplace/packs/github');
     expect(res.status).toBe(200);
     html = res.text;
@@ -54,6 +57,16 @@ describe.each(backends())('pack page ($name)', (backend) => {
     expect(rows).toContain('0.1.0 2025-01-02 yanked 2025-01-03 : token leak in logs');
     expect(rows).toContain(`${sha020.slice(0, 16)}…`);
     expect(rows).toContain(`${keyId.slice(0, 16)}…`);
+    // Each version's publish, and the yank, are entries of the registry's transparency log.
+    expect(rows).toMatch(/0\.2\.0 \(latest\).* #\d+ publish /);
+    expect(rows).toMatch(/0\.1\.0 .* #\d+ publish, #\d+ yank /);
+    expect(html).toMatch(/of default; transparency log entry #\d+<\/dd>/);
+  });
+
+  it('marks a deprecated version with its message', async () => {
+    const res = await page(reg, '/marketplace/packs/demo-guardrails');
+    expect(res.text).toContain('<strong>Deprecated</strong>: use ops-guard instead</p>');
+    expect(textOf(res.text, 'versions-table')).toContain('deprecated : use ops-guard instead');
   });
 
   it('renders the README sanitized, with pack images and remote images behind a button', () => {
@@ -164,6 +177,18 @@ describe.each(backends())('pack page ($name)', (backend) => {
     const res = await page(reg, '/marketplace/packs/slack');
     expect(res.status).toBe(500);
     expect(textOf(res.text, 'main')).toContain('Stored Blob Corrupt');
+  });
+
+  it('says so when a stored signature no longer verifies', async () => {
+    await publishFixture(reg, await registeredKey(reg), 'hello-pack');
+    // Another version's bundle signs other bytes.
+    await reg.services.db.query(`UPDATE registry_versions SET bundle = (SELECT bundle FROM
+      registry_versions WHERE pack_id = 'github' AND version = '0.2.0')
+      WHERE pack_id = 'hello-pack'`);
+    const res = await page(reg, '/marketplace/packs/hello-pack');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<strong class="diff-removed">does not verify</strong> ' +
+      '(digest_mismatch)');
   });
 
   it('compresses pages and serves digest-named assets for a year', async () => {

@@ -71,7 +71,7 @@ describe.each(backends())('policy simulation ($name)', (backend) => {
     expect(String(res.json.detail)).toContain(detail);
   });
 
-  it('answers unknown packs and versions, other bodies and missing tokens with problems', async () => {
+  it('answers unknown packs, versions, other bodies, missing tokens with problems', async () => {
     expect((await api(reg, 'POST', '/v1/packs/nope/versions/1.0.0/simulate', {})).json.code)
       .toBe('pack_not_found');
     expect((await api(reg, 'POST', '/v1/packs/slack/versions/9.0.0/simulate', {})).json.code)

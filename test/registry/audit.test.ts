@@ -71,7 +71,8 @@ describe.each(backends())('the audit log ($name)', (backend) => {
       /^2025-01-02T03:04:05.000Z,[\w-]+,tok_\w+,default,key\.add,\/v1\/keys,ok,201,,127\.0\.0\.1,/);
     const cef = (await (await raw(reg, '/v1/audit?format=cef')).text()).trim().split('\n');
     expect(cef).toHaveLength(5);
-    expect(cef[1]).toMatch(/^CEF:0\|Cordum\|Registry\|0\.1\.0\|pack\.publish\|pack\.publish ok\|3\|/);
+    expect(cef[1]).toMatch(
+      /^CEF:0\|Cordum\|Registry\|0\.1\.0\|pack\.publish\|pack\.publish ok\|3\|/);
     expect(cef[1]).toContain('cs1Label=target cs1=hello-pack@0.1.0');
 
     const denied = await raw(reg, '/v1/audit', { headers: { 'x-request-id': 'req-audit' } },

@@ -92,6 +92,7 @@ describe.each(backends())('export and import ($name)', (backend: Backend) => {
     const changed = await cordum(['registry', 'import', join(work, 'changed.tar.gz'), '--data',
       empty.dataDir], { env: env(empty) });
     expect(changed.code).toBe(1);
-    expect(changed.stderr).toMatch(/^error\[archive_invalid\]: archive member .* is missing or changed/m);
+    expect(changed.stderr).toMatch(
+      /^error\[archive_invalid\]: archive member .* is missing or changed/m);
   });
 });

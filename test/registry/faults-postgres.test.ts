@@ -56,14 +56,15 @@ describe('PostgreSQL stopped and started under load', () => {
   });
 
   it('answers 503 fast while the database is down and recovers by itself', async () => {
-    const samples: { at: number; status: number; ms: number }[] = [];
+    const samples: { began: number; at: number; status: number; ms: number }[] = [];
     let running = true;
     const worker = async () => {
       while (running) {
         const t0 = performance.now();
+        const began = Date.now();
         const res = await raw(reg, '/v1/packs/hello-pack/resolve?range=^0.1');
         await res.arrayBuffer();
-        samples.push({ at: Date.now(), status: res.status, ms: performance.now() - t0 });
+        samples.push({ began, at: Date.now(), status: res.status, ms: performance.now() - t0 });
       }
     };
     const workers = [worker(), worker(), worker(), worker()];
@@ -82,19 +83,22 @@ describe('PostgreSQL stopped and started under load', () => {
     while (Date.now() < until && (await raw(reg, '/v1/health', {}, null)).status !== 200) {
       await new Promise((r) => setTimeout(r, 100));
     }
-    await new Promise((r) => setTimeout(r, 500));
+    const recoveredAt = Date.now();
+    await new Promise((r) => setTimeout(r, 1000));
     running = false;
     await Promise.all(workers);
 
     const before = samples.filter((s) => s.at < stoppedAt);
     const during = samples.filter((s) => s.at > stoppedAt + 200 && s.at < startedAt);
-    const after = samples.slice(-20);
+    // Requests started once the registry said it was healthy again.
+    const after = samples.filter((s) => s.began > recoveredAt + 200);
     expect(before.length).toBeGreaterThan(10);
     expect(before.every((s) => s.status === 200)).toBe(true);
     expect(during.length).toBeGreaterThan(10);
     expect(new Set(during.map((s) => s.status))).toEqual(new Set([503]));
     expect(Math.max(...during.map((s) => s.ms))).toBeLessThan(500);
-    expect(after.every((s) => s.status === 200)).toBe(true);
+    expect(after.length).toBeGreaterThan(4);
+    expect(after.filter((s) => s.status !== 200)).toEqual([]);
     expect((await reg.admin.resolve('hello-pack', '^0.1')).version).toBe('0.1.0');
   });
 });

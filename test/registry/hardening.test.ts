@@ -102,7 +102,7 @@ describe('security headers, CORS, ETags and limits', () => {
     expect(ok.status).toBe(201);
   });
 
-  it('refuses names that are not UTF-8 and documents past their limits, storing nothing', async () => {
+  it('refuses non-UTF-8 names and documents past their limits, storing nothing', async () => {
     const before = { rows: await versionRows(reg), blobs: blobFiles(reg) };
     const deep = `${MINIMAL_MANIFEST}labels: ${'['.repeat(100)}${']'.repeat(100)}\n`;
     const cases: [Buffer, string][] = [
@@ -189,7 +189,8 @@ describe('rate limits and CORS origins', () => {
     const limited = await raw(reg, '/v1/packs');
     expect(limited.headers.get('retry-after')).toBe('1000');
     expect(await readProblem(limited)).toMatchObject({ code: 'rate_limited', status: 429 });
-    // Another token has its own bucket, until the address runs out (9 per address; a CORS preflight is not counted).
+    // Another token has its own bucket, until the address runs out (9 per address;
+    // the CORS preflight above was not counted).
     const mine = [];
     for (let i = 0; i < 4; i++) mine.push((await raw(reg, '/v1/packs', {}, other.secret)).status);
     expect(mine).toEqual([200, 200, 429, 429]);

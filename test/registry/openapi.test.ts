@@ -10,6 +10,7 @@ import { pgliteBackend } from '../helpers/databases.js';
 import { openapiPath } from '../../registry/openapi/build.js';
 import { routeGroups } from '../../registry/routes/index.js';
 import type { RegistryState } from '../../registry/state.js';
+import { generateKeyPair, type KeyPair } from '../../packs/signing/keys.js';
 import { createToken } from '../../registry/store/tokens.js';
 import {
   ADMIN_TOKEN, publishForm, registeredKey, signedFixture, type TestRegistry,
@@ -86,7 +87,8 @@ describe('the OpenAPI document and the routes', () => {
       return;
     }
     const types = Object.keys(response.content);
-    const media = types.find((t) => t === type || (t.endsWith('/*') && type.startsWith(t.slice(0, -1))));
+    const media = types.find((t) => t === type ||
+      (t.endsWith('/*') && type.startsWith(t.slice(0, -1))));
     if (!media) {
       failures.push(`${where}: media type ${type} not among ${types.join(', ')}`);
       return;
@@ -109,14 +111,15 @@ describe('the OpenAPI document and the routes', () => {
   const jsonInit = (body: unknown, method = 'PUT') => ({ method,
     headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-  it('answers every route as documented', async () => {
-    const key = await registeredKey(reg);
-    const pack = await signedFixture('hello-pack', key);
-    const reader = await createToken(reg.services.db, { publisher: 'r', scopes: ['read'] },
-      reg.clock.now());
-    const v = '/v1/packs/hello-pack/versions/0.1.0';
+  const v = '/v1/packs/hello-pack/versions/0.1.0';
+  let key: KeyPair;
+  let reader: { secret: string };
 
-    // Packs, versions, publishing.
+  it('answers the pack and version routes as documented', async () => {
+    key = await registeredKey(reg);
+    const pack = await signedFixture('hello-pack', key);
+    reader = await createToken(reg.services.db, { publisher: 'r', scopes: ['read'] },
+      reg.clock.now());
     await call('POST', '/v1/packs', { body: publishForm({ tarball: pack.tgz,
       bundle: pack.bundle }) });
     await call('POST', '/v1/packs', { body: publishForm({ tarball: pack.tgz,
@@ -137,12 +140,14 @@ describe('the OpenAPI document and the routes', () => {
     await call('PUT', `${v}/yank`, jsonInit({ yanked: true, reason: 'r' }));
     await call('PUT', `${v}/yank`, jsonInit({ yanked: 'no' }));
     await call('PUT', `${v}/yank`, jsonInit({ yanked: false }));
+    expect(failures).toEqual([]);
+  });
 
-    // Keys and tokens.
+  it('answers the key and token routes as documented', async () => {
     await call('GET', '/v1/keys');
     await call('POST', '/v1/keys', jsonInit({ public_key: key.publicPem }, 'POST'));
     await call('POST', '/v1/keys', jsonInit({ public_key: 'not a key' }, 'POST'));
-    const spare = (await import('../../packs/signing/keys.js')).generateKeyPair();
+    const spare = generateKeyPair();
     await call('POST', '/v1/keys', jsonInit({ public_key: spare.publicPem }, 'POST'));
     await call('GET', `/v1/keys/${key.keyId}`);
     await call('GET', '/v1/keys/nope');
@@ -157,8 +162,10 @@ describe('the OpenAPI document and the routes', () => {
     await call('GET', `/v1/tokens/${tokenId}`);
     await call('DELETE', `/v1/tokens/${tokenId}`);
     await call('GET', `/v1/tokens/${tokenId}`);
+    expect(failures).toEqual([]);
+  });
 
-    // Deployments and policy bundles.
+  it('answers the deployment routes as documented', async () => {
     const fragment = { version: 'v1', rules: [{ id: 'r1', match: { topics: ['job.x'] },
       decision: 'deny' }] };
     await call('PUT', '/v1/deployments/dev', jsonInit({ packs: [{ id: 'hello-pack',
@@ -173,8 +180,10 @@ describe('the OpenAPI document and the routes', () => {
     await call('POST', '/v1/deployments/dev/decisions', jsonInit({ topic: 'job.x' }, 'POST'));
     await call('DELETE', '/v1/deployments/dev/policy-bundles/ops');
     await call('DELETE', '/v1/deployments/dev');
+    expect(failures).toEqual([]);
+  });
 
-    // The log, audit, health, this document.
+  it('answers the log, audit, health and document routes as documented', async () => {
     for (const p of ['/v1/log/key', '/v1/log/tree-head', '/v1/log/tree-head?tree_size=1',
       '/v1/log/tree-head?tree_size=999', '/v1/log/entries', '/v1/log/entries?start=1&end=2',
       `/v1/log/entries?sha256=${'0'.repeat(64)}`, '/v1/log/entries?sha256=xyz',
@@ -185,8 +194,10 @@ describe('the OpenAPI document and the routes', () => {
       await call('GET', p);
     }
     await call('GET', '/v1/audit', { token: reader.secret });
+    expect(failures).toEqual([]);
+  });
 
-    // Marketplace, npm and schemas (other parts' routes).
+  it('answers the marketplace, npm and schema routes as documented', async () => {
     const site = ['/', '/marketplace/', '/marketplace/collections', '/marketplace/collections/x',
       '/marketplace/publishers/default', '/marketplace/packs/hello-pack',
       '/marketplace/packs/hello-pack/versions/0.1.0',
@@ -208,6 +219,23 @@ describe('the OpenAPI document and the routes', () => {
     await call('PUT', '/v1/marketplace/publishers/default/verification', jsonInit({ note: 'n' }));
     await call('DELETE', '/v1/marketplace/publishers/default/verification');
     await call('POST', `${v}/simulate`, jsonInit({ topic: 'job.hello-pack.echo' }, 'POST'));
+
+    // Tenancy (registry/tenancy): members, visibility, dist-tags, deprecation.
+    const m = '/v1/publishers/default/members/alice';
+    await call('PUT', m, jsonInit({ role: 'maintainer' }));
+    await call('PUT', m, jsonInit({ role: 'boss' }));
+    await call('GET', '/v1/publishers/default/members');
+    await call('POST', `${m}/tokens`, jsonInit({ name: 'a', scopes: ['read'] }, 'POST'));
+    await call('DELETE', m);
+    await call('PUT', '/v1/packs/hello-pack/visibility', jsonInit({ private: false }));
+    await call('PUT', '/v1/packs/hello-pack/dist-tags/stable', jsonInit({ version: '0.1.0' }));
+    await call('GET', '/v1/packs/hello-pack/dist-tags');
+    await call('DELETE', '/v1/packs/hello-pack/dist-tags/stable');
+    await call('PUT', `${v}/deprecation`, jsonInit({ message: 'old' }));
+    await call('GET', `${v}/deprecation`);
+    const rotated = (await import('../../packs/signing/keys.js')).generateKeyPair();
+    await call('POST', `/v1/keys/${key.keyId}/rotate`, jsonInit({ public_key: rotated.publicPem },
+      'POST'));
 
     expect(failures).toEqual([]);
   });

@@ -16,7 +16,9 @@ import { verifyTreeHead, type SignedTreeHead } from '../../packs/tlog/tree-head.
 import { appendLogEntry } from '../../registry/tlog/store.js';
 import { consistencyPath, inclusionPath, subtreeRoot } from '../../registry/tlog/tree.js';
 import type { LogEntry } from '../../registry/tlog/entries.js';
-import { raw, registeredKey, signedFixture, startTestRegistry, type TestRegistry } from './helpers.js';
+import {
+  raw, registeredKey, signedFixture, startTestRegistry, type TestRegistry,
+} from './helpers.js';
 
 // ---- A naive reference, straight from RFC 6962 section 2.1 ----
 const sha = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();

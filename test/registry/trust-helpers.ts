@@ -67,7 +67,8 @@ export function serveRegistry(db: { url?: string; dataDir: string },
   if (db.url) childEnv.DATABASE_URL = db.url;
   else delete childEnv.DATABASE_URL;
   const child = spawn(process.execPath, [CLI, 'registry', 'serve', '--port', '0', '--host',
-    '127.0.0.1', '--data', db.dataDir, ...extra], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    '127.0.0.1', '--data', db.dataDir, ...extra],
+  { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (c) => (err += c));

@@ -31,7 +31,8 @@ function datalist(id: string, values: FacetValue[]): SafeHtml {
 }
 
 export function searchForm(query: SearchQuery, facets: Facets): SafeHtml {
-  return html`<form id="search-form" class="search" role="search" method="get" action="/marketplace/">
+  return html`<form id="search-form" class="search" role="search" method="get"
+ action="/marketplace/">
 <div class="query"><label class="sr-only" for="q">Search packs</label>
 <input id="q" type="search" name="q" value="${query.text}" autocomplete="off"
  placeholder="Search by id, title, description, topic or capability" aria-controls="results">
@@ -63,7 +64,8 @@ function pager(query: SearchQuery, total: number): SafeHtml {
     html`<a href="/marketplace/?${searchParams(query, { page })}"${attr('rel', rel)}${
       attr('aria-current', page === query.page && 'page')}>${label}</a>`;
   const around = [1, query.page - 2, query.page - 1, query.page, query.page + 1, query.page + 2,
-    pages].filter((p, i, all) => p >= 1 && p <= pages && all.indexOf(p) === i).sort((a, b) => a - b);
+    pages].filter((p, i, all) => p >= 1 && p <= pages && all.indexOf(p) === i)
+    .sort((a, b) => a - b);
   const items: SafeHtml[] = [];
   around.forEach((p, i) => {
     if (i > 0 && p - around[i - 1]! > 1) items.push(html`<span aria-hidden="true">…</span>`);

@@ -56,7 +56,8 @@ export function changelogMain(id: string, title: string, versions: string[],
     html`<div class="field"><label for="cl-${name}">${label}</label><select id="cl-${name}"
  name="${name}">${versions.map((v) => html`<option value="${v}"${v === value ? html` selected`
     : ''}>${v}</option>`)}</select></div>`;
-  return html`<p class="muted"><a href="/marketplace/">Packs</a> / <a href="${packPath(id)}">${id}</a>
+  return html`<p class="muted"><a href="/marketplace/">Packs</a> / <a href="${
+    packPath(id)}">${id}</a>
  / changelog</p>
 <h1>Changelog of ${title}</h1>
 <p>What each upgrade changes: policy rules, topics, capabilities, risk tags, workflows and

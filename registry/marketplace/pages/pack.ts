@@ -49,11 +49,12 @@ function imageNotice(url: string | undefined): SafeHtml {
 Load the pack's icon from ${hostOf(url)}</button></p>`;
 }
 
-function yankNotice(state: VersionState | undefined): SafeHtml {
-  if (!state) return html``;
-  return html`<p class="notice error" role="note"><strong>Yanked</strong> on ${
-    state.yankedAt.slice(0, 10)}${state.reason ? html`: ${state.reason}` : ''}. Ranges never resolve
- to this version; a lock that pins it still installs it.</p>`;
+function stateNotice(state: VersionState | undefined): SafeHtml {
+  const { yanked, deprecated } = state ?? {};
+  return html`${yanked ? html`<p class="notice error" role="note"><strong>Yanked</strong> on ${
+    yanked.at.slice(0, 10)}${yanked.reason ? html`: ${yanked.reason}` : ''}. Ranges never resolve
+ to this version; a lock that pins it still installs it.</p>` : ''}${deprecated ? html`<p
+ class="notice" role="note"><strong>Deprecated</strong>: ${deprecated.message}</p>` : ''}`;
 }
 
 function readmeSection(page: PackPage): SafeHtml {
@@ -85,7 +86,9 @@ function glance(page: PackPage, snapshot: PolicySnapshot): SafeHtml {
   const union = (pick: (t: (typeof topics)[number]) => string[] | undefined) =>
     [...new Set(topics.flatMap((t) => pick(t) ?? []))].sort();
   const counts = new Map<Decision, number>();
-  for (const rule of snapshot.rules) counts.set(rule.decision, (counts.get(rule.decision) ?? 0) + 1);
+  for (const rule of snapshot.rules) {
+    counts.set(rule.decision, (counts.get(rule.decision) ?? 0) + 1);
+  }
   return html`<h2 class="sr-only">At a glance</h2><dl class="facts glance">
 <dt>Lets an agent</dt><dd>${tags(union((t) => (t.capability ? [t.capability] : [])))}</dd>
 <dt>Risk tags</dt><dd>${tags(union((t) => t.riskTags), 'risk')}</dd>
@@ -110,12 +113,13 @@ ${m.description ? html`<p>${m.description}</p>` : ''}
     record.publisher}</a>${verifiedBadge(page.verified)}${record.version !== page.latest
     ? html` · <strong>not the latest</strong>: <a href="${packPath(record.packId)}">see ${
       page.latest}</a>` : ''}</p>
-${yankNotice(page.states.get(record.version))}
+${stateNotice(page.states.get(record.version))}
 ${imageNotice(m.image)}
 ${versionSwitcher(record.packId, page.records, record.version)}
 ${glance(page, snapshot)}
 </div><aside class="panel" aria-label="About this version">
-${factsList(record, page.verified, signature, pack.manifest.requires_packs ?? [])}
+${factsList(record, page.verified, signature, pack.manifest.requires_packs ?? [],
+    page.states.get(record.version)?.log ?? [])}
 ${snippetHtml({ ...cli, id: 'install-cli-aside', title: 'Install' })}
 </aside></div>`;
 }

@@ -6,10 +6,12 @@
 import type { PolicyRequest } from '../../../packs/policy/types.js';
 import { RegistryError } from '../../errors.js';
 
-const STRING_FIELDS = ['tenantId', 'topic', 'capability', 'packId', 'actorId', 'actorType'] as const;
+const STRING_FIELDS = ['tenantId', 'topic', 'capability', 'packId', 'actorId',
+  'actorType'] as const;
 const LIST_FIELDS = ['riskTags', 'requires'] as const;
 const MCP_FIELDS = ['server', 'tool', 'resource', 'action'] as const;
-const KNOWN = new Set<string>([...STRING_FIELDS, ...LIST_FIELDS, 'labels', 'secretsPresent', 'mcp']);
+const KNOWN = new Set<string>([...STRING_FIELDS, ...LIST_FIELDS, 'labels', 'secretsPresent',
+  'mcp']);
 const MAX_TEXT = 512;
 const MAX_ITEMS = 64;
 

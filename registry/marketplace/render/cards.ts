@@ -14,8 +14,9 @@ function limited(values: string[], kind: string, label: string): SafeHtml {
   if (values.length === 0) return html``;
   const shown = values.slice(0, MAX_TAGS);
   const more = values.length - shown.length;
-  return html`<ul class="tags" aria-label="${label}">${shown.map((v) => html`<li class="tag ${kind}">${
-    v}</li>`)}${more > 0 ? html`<li class="tag">+${more} more</li>` : ''}</ul>`;
+  return html`<ul class="tags" aria-label="${label}">${shown.map((v) =>
+    html`<li class="tag ${kind}">${v}</li>`)}${more > 0
+    ? html`<li class="tag">+${more} more</li>` : ''}</ul>`;
 }
 
 export function packCard(hit: SearchHit, headingLevel: 'h2' | 'h3' = 'h3'): SafeHtml {
@@ -26,8 +27,8 @@ export function packCard(hit: SearchHit, headingLevel: 'h2' | 'h3' = 'h3'): Safe
   const h = headingLevel;
   return html`<li class="card" data-pack="${hit.id}">
 <${h}><a href="${packPath(hit.id)}">${m.title ?? hit.id}</a></${h}>
-<p class="meta"><code>${hit.id}</code> ${hit.version} · by <a href="${publisherPath(hit.publisher)}">${
-    hit.publisher}</a>${verifiedBadge(hit.verified)}</p>
+<p class="meta"><code>${hit.id}</code> ${hit.version} · by <a href="${
+    publisherPath(hit.publisher)}">${hit.publisher}</a>${verifiedBadge(hit.verified)}</p>
 ${m.description ? html`<p>${clip(m.description, 220)}</p>` : ''}
 ${limited(capabilities, '', 'Capabilities')}
 ${limited(risks, 'risk', 'Risk tags')}

@@ -12,7 +12,8 @@ function ruleLine(rule: Rule): SafeHtml {
 
 function changedRule(c: RuleChange): SafeHtml {
   const decision = c.fields.includes('decision')
-    ? html` decision ${decisionBadge(c.before.decision)} → ${decisionBadge(c.after.decision)};` : '';
+    ? html` decision ${decisionBadge(c.before.decision)} → ${decisionBadge(c.after.decision)};`
+    : '';
   const match = c.fields.includes('match')
     ? html`<div class="scroll"><table><thead><tr><th scope="col">Matched before</th>
 <th scope="col">Matches now</th></tr></thead><tbody><tr><td>${matchList(c.before.match)}</td>
@@ -34,7 +35,8 @@ function rulesPart(c: PackChangelog, sub: string): SafeHtml {
   if (!r.added.length && !r.removed.length && !r.changed.length && !r.reordered) return html``;
   return html`<${sub}>Policy rules</${sub}><ul>
 ${r.added.map((rule) => html`<li><span class="diff-added">added</span> ${ruleLine(rule)}</li>`)}
-${r.removed.map((rule) => html`<li><span class="diff-removed">removed</span> ${ruleLine(rule)}</li>`)}
+${r.removed.map((rule) => html`<li><span class="diff-removed">removed</span> ${
+    ruleLine(rule)}</li>`)}
 ${r.changed.map(changedRule)}
 ${r.reordered ? html`<li>The order of rules changed: the first match decides, so this can change
  decisions.</li>` : ''}</ul>`;
@@ -44,7 +46,8 @@ function topicsPart(c: PackChangelog, sub: string): SafeHtml {
   const t = c.topics;
   const lists = [words('Capabilities', c.capabilities), words('Risk tags', c.riskTags),
     words('Requirements', c.requires), words('Needs packs', c.requiresPacks)];
-  return html`${t.added.length || t.removed.length || t.changed.length ? html`<${sub}>Topics</${sub}><ul>
+  const any = t.added.length || t.removed.length || t.changed.length;
+  return html`${any ? html`<${sub}>Topics</${sub}><ul>
 ${t.added.map((x) => html`<li><span class="diff-added">added</span> <code>${x.name}</code></li>`)}
 ${t.removed.map((x) => html`<li><span class="diff-removed">removed</span> <code>${x.name}</code>
 </li>`)}
@@ -55,7 +58,8 @@ ${t.changed.map((x) => html`<li><code>${x.name}</code>: ${x.fields.join(', ')} c
 function documentsPart(label: string, d: Delta<string> & { changed: string[] },
   sub: string): SafeHtml {
   if (!d.added.length && !d.removed.length && !d.changed.length) return html``;
-  return html`<${sub}>${label}</${sub}><ul>${d.added.map((x) => html`<li><span class="diff-added">added
+  return html`<${sub}>${label}</${sub}><ul>${d.added.map((x) =>
+    html`<li><span class="diff-added">added
 </span> <code>${x}</code></li>`)}${d.removed.map((x) => html`<li><span class="diff-removed">removed
 </span> <code>${x}</code></li>`)}${d.changed.map((x) => html`<li><code>${x}</code> changed</li>`)}
 </ul>`;

@@ -32,7 +32,8 @@ function topicRow(topic: PackTopic, snapshot: PolicySnapshot, packId: string): S
     ? html` <span class="muted">by <a href="#${ruleAnchor(outcome.ruleId)}">${outcome.ruleId}</a>
 </span>` : html` <span class="muted">(no rule matches)</span>`;
   return html`<tr><th scope="row"><code>${topic.name}</code></th>
-<td>${topic.capability ? html`<code>${topic.capability}</code>` : html`<span class="muted">–</span>`}
+<td>${topic.capability ? html`<code>${topic.capability}</code>`
+    : html`<span class="muted">–</span>`}
 </td><td>${tags(topic.riskTags, 'risk')}</td><td>${tags(topic.requires)}</td>
 <td>${decisionBadge(outcome.decision)}${by}</td></tr>`;
 }
@@ -50,7 +51,9 @@ export function topicsTable(pack: LoadedPack, snapshot: PolicySnapshot): SafeHtm
 }
 
 function value(v: unknown): SafeHtml {
-  if (Array.isArray(v)) return html`${v.map((x, i) => html`${i ? ', ' : ''}<code>${String(x)}</code>`)}`;
+  if (Array.isArray(v)) {
+    return html`${v.map((x, i) => html`${i ? ', ' : ''}<code>${String(x)}</code>`)}`;
+  }
   if (v && typeof v === 'object') {
     return html`${Object.entries(v).map(([k, x], i) => html`${i ? ', ' : ''}<code>${k}=${
       String(x)}</code>`)}`;

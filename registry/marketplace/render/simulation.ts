@@ -32,7 +32,8 @@ function checkboxes(name: string, legend: string, values: string[], chosen: stri
 function text(id: string, label: string, name: string, value: string | undefined,
   list?: string): SafeHtml {
   return html`<div class="field"><label for="${id}">${label}</label>
-<input id="${id}" name="${name}" value="${value ?? ''}" autocomplete="off"${attr('list', list)}></div>`;
+<input id="${id}" name="${name}" value="${value ?? ''}" autocomplete="off"${
+    attr('list', list)}></div>`;
 }
 
 /** The form; `request` fills it back after a simulation (else the first topic). */
@@ -68,7 +69,8 @@ ${checkboxes('requires', 'Requirements', requires, r.requires ?? [])}
 ${text('sim-requires-more', 'Other requirements (comma separated)', 'requires', extraRequires)}
 ${text('sim-labels', 'Labels (key=value, comma separated)', 'labels', labels)}
 <div class="field check"><label for="sim-secrets"><input type="checkbox" id="sim-secrets"
- name="secrets" value="1"${attr('checked', r.secretsPresent === true)}> Secrets present</label></div>
+ name="secrets" value="1"${attr('checked', r.secretsPresent === true)}> Secrets present</label>
+</div>
 <div class="field"><button type="submit">Simulate</button></div>
 </form>`;
 }
@@ -91,7 +93,8 @@ export function simulationResult(outcome: SimulationOutcome): SafeHtml {
     ? html`rule <a href="#${ruleAnchor(result.ruleId)}"><code>${result.ruleId}</code></a>`
     : 'no rule: nothing matched, so the default applies'}</p>
 ${result.reason ? html`<p>Reason: ${result.reason}</p>` : ''}
-${result.constraints ? html`<p><strong>Constraints:</strong></p>${flatList(result.constraints)}` : ''}
+${result.constraints ? html`<p><strong>Constraints:</strong></p>${flatList(result.constraints)}`
+    : ''}
 ${remediationList(result.remediations)}
 ${traceTable(outcome)}
 <p class="muted">Snapshot <code>${result.snapshotHash}</code> (this pack's rules alone; a

@@ -83,6 +83,7 @@ export function snippetsFor(t: SnippetTarget): Snippet[] {
 export function snippetHtml(s: Snippet): SafeHtml {
   return html`<div class="snippet"><div class="head"><h3 id="${s.id}-title">${s.title}</h3>
 <button type="button" class="secondary" data-copy="${s.id}"
- aria-describedby="${s.id}-title">Copy</button></div><pre tabindex="0" aria-labelledby="${s.id}-title"><code id="${s.id}" class="language-${
-    s.language}">${s.text}</code></pre></div>`;
+ aria-describedby="${s.id}-title">Copy</button></div><pre tabindex="0"
+ aria-labelledby="${s.id}-title"><code id="${s.id}" class="language-${s.language}">${
+    s.text}</code></pre></div>`;
 }

@@ -7,7 +7,7 @@ import type { PackMetadata } from '../../../packs/manifest.js';
 import type { VersionRecord } from '../../store/packs.js';
 import { html, type SafeHtml } from '../html.js';
 import type { SignatureStatus } from '../pack/details.js';
-import type { VersionState } from '../store/states.js';
+import type { LogRecord, VersionState } from '../store/states.js';
 import { packPath, publisherPath } from '../paths.js';
 
 export function verifiedBadge(verified: boolean): SafeHtml {
@@ -22,17 +22,24 @@ export function externalLink(url: string | undefined): SafeHtml {
   return html`<a href="${url}" rel="nofollow noopener noreferrer">${url}</a>`;
 }
 
-export function signatureText(sig: SignatureStatus): SafeHtml {
+function logText(log: LogRecord[], bundleEntries: number): SafeHtml {
+  const publish = log.find((e) => e.kind === 'publish');
+  const ours = publish ? html`transparency log entry #${publish.index}`
+    : html`not in this registry's transparency log`;
+  return html`${ours}${bundleEntries > 0 ? `; the bundle carries ${bundleEntries} log entr${
+    bundleEntries === 1 ? 'y' : 'ies'}` : ''}`;
+}
+
+export function signatureText(sig: SignatureStatus, log: LogRecord[]): SafeHtml {
   if (sig.state === 'verified') {
     return html`<strong class="diff-added">verified</strong> with key <code>${sig.keyId}</code>
- of ${sig.keyPublisher}; transparency log: ${sig.tlogEntries > 0 ? `${sig.tlogEntries} entr${
-      sig.tlogEntries === 1 ? 'y' : 'ies'}` : 'no entry (key-signed, no log yet)'}`;
+ of ${sig.keyPublisher}; ${logText(log, sig.tlogEntries)}`;
   }
   return html`<strong class="diff-removed">does not verify</strong> (${sig.code}): ${sig.message}`;
 }
 
 export function factsList(record: VersionRecord, verified: boolean, sig: SignatureStatus,
-  requiresPacks: string[]): SafeHtml {
+  requiresPacks: string[], log: LogRecord[]): SafeHtml {
   const m: PackMetadata = record.manifest.metadata;
   const compat = record.manifest.compatibility;
   const author = m.author ?? m.authors?.join(', ');
@@ -52,7 +59,7 @@ ${author ? html`<dt>Author</dt><dd>${author}</dd>` : ''}
 <dt>Published</dt><dd><time datetime="${record.publishedAt}">${record.publishedAt.slice(0, 10)}
 </time></dd>
 <dt>SHA-256</dt><dd><code>${record.sha256}</code></dd>
-<dt>Signature</dt><dd>${signatureText(sig)}</dd>
+<dt>Signature</dt><dd>${signatureText(sig, log)}</dd>
 </dl>`;
 }
 
@@ -61,9 +68,20 @@ function kib(bytes: number): string {
 }
 
 function stateCell(state: VersionState | undefined): SafeHtml {
-  if (!state) return html`active`;
-  return html`<strong class="diff-removed">yanked</strong> <time datetime="${state.yankedAt}">${
-    state.yankedAt.slice(0, 10)}</time>${state.reason ? html`: ${state.reason}` : ''}`;
+  const { yanked, deprecated } = state ?? {};
+  if (!yanked && !deprecated) return html`active`;
+  return html`${yanked ? html`<strong class="diff-removed">yanked</strong> <time datetime="${
+    yanked.at}">${yanked.at.slice(0, 10)}</time>${yanked.reason ? html`: ${yanked.reason}` : ''}`
+    : ''}${yanked && deprecated ? html`<br>` : ''}${deprecated
+    ? html`<strong>deprecated</strong>: ${deprecated.message}` : ''}`;
+}
+
+function logCell(packId: string, version: string, state: VersionState | undefined): SafeHtml {
+  const log = state?.log ?? [];
+  if (log.length === 0) return html`<span class="muted">none</span>`;
+  const query = `pack=${encodeURIComponent(packId)}&version=${encodeURIComponent(version)}`;
+  return html`<a href="/v1/log/entries?${query}">${log.map((e, i) => `${i ? ', ' : ''}#${e.index} ${
+    e.kind}`)}</a>`;
 }
 
 export function versionsTable(records: VersionRecord[], current: string, latest: string,
@@ -74,14 +92,17 @@ export function versionsTable(records: VersionRecord[], current: string, latest:
       r.packId, r.version)}">${r.version}</a>${r.version === latest ? ' (latest)' : ''}${here
       ? html` <span class="muted">(shown)</span>` : ''}</th>
 <td><time datetime="${r.publishedAt}">${r.publishedAt.slice(0, 10)}</time></td>
-<td>${stateCell(states.get(r.version))}</td><td>${kib(r.size)}</td><td><code title="${r.sha256}">${r.sha256.slice(0, 16)}…</code>
-</td><td><code title="${r.keyId}">${r.keyId.slice(0, 16)}…</code></td>
+<td>${stateCell(states.get(r.version))}</td><td>${kib(r.size)}</td><td><code title="${
+      r.sha256}">${r.sha256.slice(0, 16)}…</code></td><td><code title="${r.keyId}">${
+      r.keyId.slice(0, 16)}…</code></td>
+<td>${logCell(r.packId, r.version, states.get(r.version))}</td>
 <td>${downloads.get(r.version) ?? 0}</td></tr>`;
   });
   return html`<div class="scroll" tabindex="0" role="region" aria-label="Versions table">
 <table id="versions-table"><thead><tr><th scope="col">Version</th><th scope="col">Published</th>
 <th scope="col">State</th><th scope="col">Size</th><th scope="col">SHA-256</th>
-<th scope="col">Signed by key</th><th scope="col">Downloads</th></tr></thead>
+<th scope="col">Signed by key</th><th scope="col">Transparency log</th>
+<th scope="col">Downloads</th></tr></thead>
 <tbody>${rows}</tbody></table></div>
 <p class="muted">Every version was verified against its publisher's registered key when it was
  published; the version shown was verified again for this page.</p>`;

@@ -85,7 +85,8 @@ function edgeSvg(e: LaidEdge, nodes: Map<string, LaidNode>, layout: Layout, pref
   const anchor = e.back ? 'end' : 'start';
   return html`<g class="wf-edge wf-edge-${e.kind}" data-from="${e.from}" data-to="${e.to}">
 <path d="${d}" marker-end="url(#${marker})"></path>
-${e.label ? html`<text x="${n(lx)}" y="${n(ly)}" text-anchor="${anchor}">${clip(e.label, 30)}</text>`
+${e.label ? html`<text x="${n(lx)}" y="${n(ly)}" text-anchor="${anchor}">${
+    clip(e.label, 30)}</text>`
   : ''}</g>`;
 }
 

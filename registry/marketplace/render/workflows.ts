@@ -50,7 +50,8 @@ function flow(step: Step): SafeHtml {
 function stepsTable(wf: Workflow, decisions: Map<string, Decision>, prefix: string): SafeHtml {
   const rows = Object.entries(wf.steps).map(([id, step]) => {
     const decision = decisions.get(id);
-    return html`<tr><th scope="row"><code>${id}</code>${step.name ? html`<br>${step.name}` : ''}</th>
+    return html`<tr><th scope="row"><code>${id}</code>${step.name ? html`<br>${step.name}`
+      : ''}</th>
 <td>${step.type}</td><td>${step.topic ? html`<code>${step.topic}</code>` : '–'}</td>
 <td>${flow(step)}</td><td>${decision ? decisionBadge(decision)
       : step.type === 'approval' ? html`human approval` : '–'}</td></tr>`;

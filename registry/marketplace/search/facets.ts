@@ -21,26 +21,30 @@ export interface Facets {
 export const FACET_LIMIT = 100;
 
 const FACETS_SQL = `WITH ${LATEST_CTE},
+visible AS (
+  SELECT l.pack_id, l.manifest, p.publisher FROM latest l
+    JOIN registry_packs p ON p.id = l.pack_id
+   -- Private packs (registry/tenancy) are never counted: facets are the same for everyone.
+   WHERE NOT p.private
+),
 topics AS (
-  SELECT l.pack_id, t FROM latest l,
-    jsonb_array_elements(CASE WHEN jsonb_typeof(l.manifest -> 'topics') = 'array'
-      THEN l.manifest -> 'topics' ELSE '[]'::jsonb END) AS t
+  SELECT v.pack_id, t FROM visible v,
+    jsonb_array_elements(CASE WHEN jsonb_typeof(v.manifest -> 'topics') = 'array'
+      THEN v.manifest -> 'topics' ELSE '[]'::jsonb END) AS t
 ),
 facts AS (
   SELECT 'capability' AS kind, t ->> 'capability' AS value, pack_id FROM topics
-  UNION
+  UNION ALL
   SELECT 'risk', r, pack_id FROM topics,
     jsonb_array_elements_text(CASE WHEN jsonb_typeof(t -> 'riskTags') = 'array'
       THEN t -> 'riskTags' ELSE '[]'::jsonb END) AS r
-  UNION
-  SELECT 'license', l.manifest #>> '{metadata,license}', l.pack_id FROM latest l
-  UNION
-  SELECT 'publisher', p.publisher, l.pack_id FROM latest l JOIN registry_packs p ON p.id = l.pack_id
+  UNION ALL
+  SELECT 'license', manifest #>> '{metadata,license}', pack_id FROM visible
+  UNION ALL
+  SELECT 'publisher', publisher, pack_id FROM visible
 )
-SELECT kind, value, count(*)::int AS packs FROM facts
+SELECT kind, value, count(DISTINCT pack_id)::int AS packs FROM facts
  WHERE value IS NOT NULL AND value <> ''
-   -- Private packs (registry/tenancy) are never counted: facets are the same for everyone.
-   AND pack_id NOT IN (SELECT id FROM registry_packs WHERE private)
  GROUP BY kind, value
  ORDER BY kind, packs DESC, value`;
 
@@ -51,7 +55,36 @@ export async function loadFacets(db: Queryable): Promise<Facets> {
   const facets: Facets = { capability: [], risk: [], publisher: [], license: [] };
   for (const row of rows) {
     const list = facets[row.kind];
-    if (list && list.length < FACET_LIMIT) list.push({ value: row.value, packs: Number(row.packs) });
+    if (list && list.length < FACET_LIMIT) {
+      list.push({ value: row.value, packs: Number(row.packs) });
+    }
   }
   return facets;
+}
+
+/**
+ * What the facets depend on, read in one cheap query: versions (never
+ * deleted, so count and newest date move on every publish) and which packs
+ * are private. Several registry processes stay in step through it.
+ */
+const STAMP_SQL = `SELECT count(*)::text || '/' || coalesce(max(published_at)::text, '') || '/' ||
+  (SELECT coalesce(string_agg(id, ',' ORDER BY id), '') FROM registry_packs WHERE private)
+  AS stamp FROM registry_versions`;
+
+/** Facets computed once per change of what they depend on. */
+export class FacetsCache {
+  private cached: { stamp: string; facets: Promise<Facets> } | undefined;
+
+  async get(db: Queryable): Promise<Facets> {
+    const { rows } = await db.query<{ stamp: string }>(STAMP_SQL);
+    const stamp = rows[0]?.stamp ?? '';
+    if (this.cached?.stamp !== stamp) {
+      const facets = loadFacets(db);
+      this.cached = { stamp, facets };
+      facets.catch(() => {
+        if (this.cached?.facets === facets) this.cached = undefined;
+      });
+    }
+    return this.cached.facets;
+  }
 }

@@ -2,7 +2,8 @@
  * The search SQL: the latest version of each pack (highest release, else
  * highest pre-release, as `registry/latest.ts` picks), matched against the
  * `search` tsvector column of migration `0100_marketplace`, filtered,
- * sorted and paged in one statement that PGlite and PostgreSQL both run.
+ * sorted and paged, in SQL that PGlite and PostgreSQL both run. A page is
+ * found with narrow rows first; only its own packs' manifests are read.
  */
 import type { Queryable } from '../../../storage/database.js';
 import type { PackMetadata, PackTopic } from '../../../packs/manifest.js';
@@ -10,17 +11,21 @@ import { isoTime } from '../../store/rows.js';
 import { tsQueryText, type SearchQuery, type SortOrder } from './query.js';
 
 /**
- * Latest version per pack. Releases sort before pre-releases, then by the
- * numeric major.minor.patch; pre-releases of one core compare as text
- * (`rc.10` before `rc.9`), a simplification noted in docs/marketplace.md.
+ * `latest`: the latest version row of each pack. Releases sort before
+ * pre-releases, then by numeric major.minor.patch; pre-releases of one core
+ * compare as text (`rc.10` before `rc.9`), a simplification noted in
+ * docs/marketplace.md. The sort runs over (id, version) only.
  */
-export const LATEST_CTE = `latest AS (
-  SELECT DISTINCT ON (v.pack_id) v.pack_id, v.version, v.published_at, v.manifest, v.search
-    FROM registry_versions v
-   ORDER BY v.pack_id,
-     (regexp_replace(v.version, '\\+.*$', '') ~ '-'),
-     string_to_array(regexp_replace(v.version, '[-+].*$', ''), '.')::numeric[] DESC,
-     v.version DESC
+export const LATEST_CTE = `latest_version AS (
+  SELECT DISTINCT ON (pack_id) pack_id, version FROM registry_versions
+   ORDER BY pack_id,
+     (regexp_replace(version, '\\+.*$', '') ~ '-'),
+     string_to_array(regexp_replace(version, '[-+].*$', ''), '.')::numeric[] DESC,
+     version DESC
+),
+latest AS (
+  SELECT v.pack_id, v.version, v.published_at, v.manifest, v.search
+    FROM latest_version lv JOIN registry_versions v USING (pack_id, version)
 )`;
 
 const BY_NAME = "lower(coalesce(l.manifest #>> '{metadata,title}', l.pack_id)), l.pack_id";
@@ -48,25 +53,22 @@ export interface SearchPage {
   total: number;
 }
 
-interface HitRow {
+interface KeyRow {
   pack_id: string;
-  publisher: string;
   version: string;
+  publisher: string;
   published_at: unknown;
-  metadata: PackMetadata;
-  topics: PackTopic[] | null;
   verified: boolean;
   downloads: unknown;
   total: unknown;
 }
 
-function searchSql(sort: SortOrder): string {
+function pageSql(sort: SortOrder): string {
   return `WITH ${LATEST_CTE},
 counted AS (
   SELECT pack_id, sum(downloads)::bigint AS downloads FROM registry_downloads GROUP BY pack_id
 )
-SELECT l.pack_id, p.publisher, l.version, l.published_at,
-       l.manifest -> 'metadata' AS metadata, l.manifest -> 'topics' AS topics,
+SELECT l.pack_id, l.version, p.publisher, l.published_at,
        (vp.publisher IS NOT NULL) AS verified, coalesce(c.downloads, 0) AS downloads,
        CASE WHEN $1 = '' THEN 0 ELSE ts_rank(l.search, to_tsquery('simple', $1)) END AS rank,
        count(*) OVER () AS total
@@ -88,6 +90,11 @@ SELECT l.pack_id, p.publisher, l.version, l.published_at,
  LIMIT $7 OFFSET $8`;
 }
 
+const DETAILS_SQL = `SELECT pack_id, version, manifest -> 'metadata' AS metadata,
+  manifest -> 'topics' AS topics
+  FROM registry_versions WHERE (pack_id, version) IN
+  (SELECT * FROM unnest($1::text[], $2::text[]))`;
+
 /**
  * One page of packs matching `query` (and, when given, only packs `ids`).
  * Private packs (registry/tenancy) count only for `readable`'s publishers;
@@ -108,16 +115,25 @@ export async function searchPacks(db: Queryable, query: SearchQuery, ids?: strin
     readable === 'all',
     readable === 'all' ? [] : [...readable],
   ];
-  const { rows } = await db.query<HitRow>(searchSql(query.sort), params);
-  const hits = rows.map((row) => ({
-    id: row.pack_id,
-    publisher: row.publisher,
-    version: row.version,
-    publishedAt: isoTime(row.published_at),
-    metadata: row.metadata,
-    topics: Array.isArray(row.topics) ? row.topics : [],
-    verified: row.verified === true,
-    downloads: Number(row.downloads),
-  }));
-  return { hits, total: rows[0] ? Number(rows[0].total) : 0 };
+  const keys = (await db.query<KeyRow>(pageSql(query.sort), params)).rows;
+  if (keys.length === 0) return { hits: [], total: 0 };
+
+  const { rows } = await db.query<{ pack_id: string; metadata: PackMetadata;
+    topics: PackTopic[] | null }>(DETAILS_SQL, [keys.map((k) => k.pack_id),
+    keys.map((k) => k.version)]);
+  const byId = new Map(rows.map((r) => [r.pack_id, r]));
+  const hits = keys.map((k) => {
+    const row = byId.get(k.pack_id);
+    return {
+      id: k.pack_id,
+      publisher: k.publisher,
+      version: k.version,
+      publishedAt: isoTime(k.published_at),
+      metadata: row?.metadata ?? { id: k.pack_id, version: k.version },
+      topics: Array.isArray(row?.topics) ? row.topics : [],
+      verified: k.verified === true,
+      downloads: Number(k.downloads),
+    };
+  });
+  return { hits, total: Number(keys[0]!.total) };
 }

@@ -53,7 +53,8 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
       { delay: 40 });
     await until(page, cardsAre(['github']));
     expect(new URL(page.url()).search).toBe('?q=gith');
-    await until(page, 'document.getElementById("live").textContent === "1 pack matches “gith”"');
+    await until(page,
+      'document.getElementById("live").textContent === "1 pack matches “gith”"');
   });
 
   it('filters by risk tag and by verified publisher', async () => {
@@ -132,7 +133,8 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
     expect(copied).toContain('resource "cordum_deployment" "github" {');
     await page.locator('button[data-copy="install-cli"]').click();
     await until(page, 
-      'navigator.clipboard.readText().then((t) => t.startsWith("cordum pack install github@^0.2.0"))');
+      'navigator.clipboard.readText()' +
+      '.then((t) => t.startsWith("cordum pack install github@^0.2.0"))');
   });
 
   it('loads a remote README image only when asked', async () => {
@@ -207,7 +209,8 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
       for (const path of paths) {
         await page.goto(at(path));
         for (const v of await seriousViolations(page)) {
-          found.push(`${scheme} ${path}: ${v.id} (${v.impact}) ${v.help} at ${v.targets.join(', ')}`);
+          found.push(`${scheme} ${path}: ${v.id} (${v.impact}) ${v.help} at ` +
+            v.targets.join(', '));
         }
       }
     }

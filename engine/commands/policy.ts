@@ -1,0 +1,116 @@
+/**
+ * Bodies of the `cordum policy` commands. `lint` and a local `explain`
+ * read policy files; `history`, `rollback`, `simulate` and a remote
+ * `explain` talk to a running engine over its HTTP API.
+ */
+import { parseJson } from '../../packs/documents.js';
+import type { PolicySnapshot } from '../../packs/policy/types.js';
+import { loadCandidate } from '../kernel/candidate.js';
+import { KernelError } from '../kernel/errors.js';
+import { explainDecision, type Explanation } from '../kernel/explain.js';
+import { lintRules, type LintFinding } from '../kernel/lint.js';
+import { toPolicyRequest } from '../kernel/request.js';
+import type { Impact } from '../kernel/simulate.js';
+import type { HistoryEntry } from '../kernel/history.js';
+
+export interface EngineApiFlags {
+  engine?: string;
+  token?: string;
+}
+
+function engineUrl(flags: EngineApiFlags): string {
+  return (flags.engine ?? process.env.CORDUM_ENGINE_URL ?? 'http://127.0.0.1:8787')
+    .replace(/\/+$/, '');
+}
+
+async function call<T>(flags: EngineApiFlags, method: string, path: string, body?: unknown,
+  admin = false): Promise<T> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const token = flags.token ?? process.env.CORDUM_ENGINE_ADMIN_TOKEN;
+  if (admin && token) headers.authorization = `Bearer ${token}`;
+  const url = `${engineUrl(flags)}${path}`;
+  let res: Response;
+  try {
+    res = await fetch(url, { method, headers, signal: AbortSignal.timeout(60_000),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  } catch (err) {
+    throw new KernelError('deployment_unreachable', `${method} ${url}: no engine answered (${
+      err instanceof Error ? err.message : String(err)})`);
+  }
+  const answer = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!res.ok) {
+    throw Object.assign(new Error(`${method} ${path}: ${String(answer.detail ?? res.status)}`),
+      { code: String(answer.code ?? 'engine_error') });
+  }
+  return answer as T;
+}
+
+export interface LintResult {
+  rules: number;
+  snapshotHash: string;
+  findings: LintFinding[];
+}
+
+export function lintBody(path: string): LintResult {
+  const snapshot = loadCandidate(path);
+  return { rules: snapshot.rules.length, snapshotHash: snapshot.hash,
+    findings: lintRules(snapshot.rules) };
+}
+
+export function lintLines(r: LintResult): string[] {
+  const lines = r.findings.map((f) => `${f.kind}: ${f.ruleId} (by ${f.byRuleId}): ${f.message}`);
+  lines.push(`${r.rules} rules, ${r.findings.filter((f) => f.kind === 'shadowed').length} ` +
+    `shadowed, ${r.findings.filter((f) => f.kind === 'conflict').length} conflicting`);
+  return lines;
+}
+
+function requestOf(text: string) {
+  return toPolicyRequest(parseJson(text, '--request'), '--request');
+}
+
+export async function explainBody(flags: EngineApiFlags & { request: string;
+  candidate?: string }): Promise<Explanation> {
+  const request = requestOf(flags.request);
+  if (flags.candidate) return explainDecision(loadCandidate(flags.candidate), request);
+  const answer = await call<{ explanation: Explanation }>(flags, 'POST',
+    '/v1/policy/decide?explain=1', request);
+  return answer.explanation;
+}
+
+/** A snapshot as a fragment document the engine accepts (the hash does not change). */
+function asFragment(snapshot: PolicySnapshot): Record<string, unknown> {
+  const rules = snapshot.rules.map(({ source: _source, ...rule }) => rule);
+  return snapshot.defaultTenant === undefined ? { rules }
+    : { default_tenant: snapshot.defaultTenant, rules };
+}
+
+export async function simulateBody(flags: EngineApiFlags & { candidate: string;
+  limit?: string }): Promise<Impact> {
+  const candidate = asFragment(loadCandidate(flags.candidate));
+  const query = flags.limit ? `?limit=${encodeURIComponent(flags.limit)}` : '';
+  return call<Impact>(flags, 'POST', `/v1/policy/simulate${query}`, { candidate });
+}
+
+export function historyBody(flags: EngineApiFlags) {
+  return call<{ active: number; snapshots: HistoryEntry[] }>(flags, 'GET', '/v1/policy/history');
+}
+
+export function historyLines(h: { active: number; snapshots: HistoryEntry[] }): string[] {
+  return h.snapshots.map((s) => {
+    const mark = s.version === h.active ? '*' : ' ';
+    const from = s.source.kind === 'deployment' ? ` ${s.source.deployment}@gen${
+      s.source.generation}` : s.source.kind === 'rollback' ? ` of v${s.source.restored}` : '';
+    return `${mark} v${s.version}  ${s.createdAt}  ${s.hash.slice(0, 19)}  ${s.rules} rules  ` +
+      `${s.source.kind}${from}`;
+  });
+}
+
+export function rollbackBody(flags: EngineApiFlags & { version: string }) {
+  const version = Number.parseInt(flags.version.replace(/^v/, ''), 10);
+  if (!Number.isInteger(version) || version < 1) {
+    throw Object.assign(new Error('VERSION must be a version number from `cordum policy history`'),
+      { code: 'usage' });
+  }
+  return call<{ version: number; hash: string }>(flags, 'POST', '/v1/policy/rollback',
+    { version }, true);
+}

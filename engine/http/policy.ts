@@ -1,0 +1,93 @@
+/**
+ * The policy kernel over HTTP: decide and decide-batch (the hot paths,
+ * kept lean), explain, status, history, rollback (admin) and simulate.
+ * Decisions answer the snapshot hash and version they were made against.
+ */
+import { KernelError } from '../kernel/errors.js';
+import { HttpProblem, readJson, sendJson, type EngineRoute } from './route.js';
+import type { KernelDecision, PolicyKernel } from '../kernel/kernel.js';
+import { requireAdmin } from '../kernel/admin.js';
+import { toPolicyRequest } from '../kernel/request.js';
+import { simulateCandidate } from '../kernel/simulate.js';
+import { toCandidateSnapshot } from '../kernel/candidate.js';
+
+/** Most requests one decide-batch may carry. */
+export const MAX_BATCH = 10_000;
+
+function wire(d: KernelDecision) {
+  const out: Record<string, unknown> = {
+    decision: d.decision,
+    rule_id: d.ruleId ?? null,
+    snapshot_hash: d.snapshotHash,
+    snapshot_version: d.snapshotVersion,
+  };
+  if (d.reason !== undefined) out.reason = d.reason;
+  if (d.constraints !== undefined) out.constraints = d.constraints;
+  if (d.remediations !== undefined) out.remediations = d.remediations;
+  if (d.explanation !== undefined) out.explanation = d.explanation;
+  return out;
+}
+
+function asProblem(err: unknown): never {
+  if (err instanceof KernelError) {
+    const status = err.code === 'version_not_found' ? 404 : 400;
+    throw new HttpProblem(status, err.code, err.message);
+  }
+  throw err;
+}
+
+export function policyRoutes(kernel: PolicyKernel, options: { adminToken?: string } = {}):
+EngineRoute[] {
+  return [
+    { method: 'POST', path: '/v1/policy/decide', async handle({ req, res, url, requestId }) {
+      const body = await readJson(req);
+      let parsed;
+      try { parsed = toPolicyRequest(body); } catch (err) { asProblem(err); }
+      const explain = url.searchParams.get('explain') === '1';
+      sendJson(res, 200, wire(kernel.decide(parsed, { requestId, explain })));
+    } },
+    { method: 'POST', path: '/v1/policy/decide-batch', async handle({ req, res, requestId }) {
+      const body = (await readJson(req, 64 << 20)) as { requests?: unknown };
+      if (!Array.isArray(body?.requests) || body.requests.length > MAX_BATCH) {
+        throw new HttpProblem(400, 'request_invalid',
+          `expected { requests: [...] } with at most ${MAX_BATCH} requests`);
+      }
+      let requests;
+      try {
+        requests = body.requests.map((r, i) => toPolicyRequest(r, `requests[${i}]`));
+      } catch (err) { asProblem(err); }
+      const decided = kernel.decideBatch(requests, { requestId });
+      const active = decided[0] ?? { snapshotHash: kernel.current().snapshot.hash,
+        snapshotVersion: kernel.current().version };
+      sendJson(res, 200, { snapshot_hash: active.snapshotHash,
+        snapshot_version: active.snapshotVersion, decisions: decided.map(wire) });
+    } },
+    { method: 'GET', path: '/v1/policy/status', handle({ res }) {
+      sendJson(res, 200, kernel.status());
+    } },
+    { method: 'GET', path: '/v1/policy/history', async handle({ res }) {
+      sendJson(res, 200, { active: kernel.current().version,
+        snapshots: await kernel.history.list() });
+    } },
+    { method: 'POST', path: '/v1/policy/rollback', admin: true, async handle(ctx) {
+      requireAdmin(ctx, options.adminToken);
+      const { req, res } = ctx;
+      const body = (await readJson(req)) as { version?: unknown };
+      if (!Number.isInteger(body?.version)) {
+        throw new HttpProblem(400, 'request_invalid', 'expected { version: <integer> }');
+      }
+      const active = await kernel.rollback(body.version as number).catch(asProblem);
+      sendJson(res, 200, { version: active.version, hash: active.snapshot.hash,
+        source: active.source });
+    } },
+    { method: 'POST', path: '/v1/policy/simulate', async handle({ req, res, url }) {
+      const body = (await readJson(req, 64 << 20)) as { candidate?: unknown };
+      let candidate;
+      try { candidate = toCandidateSnapshot(body?.candidate); } catch (err) { asProblem(err); }
+      const recorded = kernel.recorder ? await kernel.recorder.list({
+        snapshotHash: kernel.current().snapshot.hash,
+        limit: Number(url.searchParams.get('limit') ?? '10000') }) : [];
+      sendJson(res, 200, simulateCandidate(candidate, recorded));
+    } },
+  ];
+}

@@ -1,0 +1,40 @@
+/**
+ * Every route module of `cordum engine serve`, in one list. A module is a
+ * function of the parts it needs that answers its routes; add a module by
+ * appending it here.
+ */
+import type { Engine } from '../runner.js';
+import type { EngineRoute } from './route.js';
+import { runRoutes } from './runs.js';
+
+export interface RouteParts {
+  engine: Engine;
+  /** Answers whether the database answers, for `/readyz`. */
+  ready(): Promise<boolean>;
+}
+
+export type RouteModule = (parts: RouteParts) => EngineRoute[];
+
+function healthRoutes(parts: RouteParts): EngineRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/healthz',
+      handle: ({ res }) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"status":"ok"}');
+      },
+    },
+    {
+      method: 'GET',
+      path: '/readyz',
+      async handle({ res }) {
+        const ok = await parts.ready().catch(() => false);
+        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ status: ok ? 'ready' : 'not_ready' }));
+      },
+    },
+  ];
+}
+
+export const ROUTE_MODULES: RouteModule[] = [healthRoutes, ({ engine }) => runRoutes(engine)];

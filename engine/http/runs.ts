@@ -1,0 +1,119 @@
+/**
+ * The run routes of `cordum engine serve`: start, list, show and cancel
+ * runs; approve, reject and give input to a waiting step. Engine errors
+ * answer problem+json with their code.
+ */
+import { EngineError, isEngineError } from '../errors.js';
+import { publicRun, publicView } from '../render.js';
+import type { Engine } from '../runner.js';
+import { HttpProblem, readJson, sendJson, type EngineRoute, type RouteContext } from './route.js';
+
+/** `/v1/runs/:id/...` pieces of the request path, by the route's pattern. */
+export function paramsOf(pattern: string, pathname: string): Record<string, string> | undefined {
+  const want = pattern.split('/');
+  const got = pathname.split('/');
+  if (want.length !== got.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [i, part] of want.entries()) {
+    if (part.startsWith(':')) params[part.slice(1)] = decodeURIComponent(got[i]!);
+    else if (part !== got[i]) return undefined;
+  }
+  return params;
+}
+
+const STATUS_OF: Partial<Record<string, number>> = {
+  run_not_found: 404,
+  workflow_not_found: 404,
+  input_invalid: 422,
+  workflow_invalid: 422,
+  step_type_unsupported: 422,
+  approval_not_pending: 409,
+  input_not_waiting: 409,
+  usage: 400,
+};
+
+function route(
+  method: 'GET' | 'POST',
+  path: string,
+  handle: (ctx: RouteContext, params: Record<string, string>) => Promise<void>,
+): EngineRoute {
+  return {
+    method,
+    path,
+    async handle(ctx) {
+      try {
+        await handle(ctx, paramsOf(path, ctx.url.pathname) ?? {});
+      } catch (err) {
+        if (!isEngineError(err)) throw err;
+        throw new HttpProblem(STATUS_OF[err.code] ?? 500, err.code, err.message);
+      }
+    },
+  };
+}
+
+async function body(ctx: RouteContext): Promise<Record<string, unknown>> {
+  const value = await readJson(ctx.req);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new HttpProblem(400, 'request_invalid', 'the body must be a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * The run routes. A started run is recorded before the answer (202, with
+ * its id) and advanced afterwards, unless `?wait=1` asks to wait for it.
+ */
+export function runRoutes(engine: Engine): EngineRoute[] {
+  return [
+    route('POST', '/v1/runs', async (ctx) => {
+      const b = await body(ctx);
+      if (typeof b.workflow_id !== 'string') {
+        throw new EngineError('usage', 'the body needs "workflow_id"');
+      }
+      const id = await engine.record(b.workflow_id, b.input ?? {});
+      if (ctx.url.searchParams.get('wait') === '1') {
+        await engine.resume(id);
+        sendJson(ctx.res, 200, publicView(await engine.view(id)));
+        return;
+      }
+      sendJson(ctx.res, 202, { run_id: id, status: 'pending' });
+      void engine.resume(id).catch(() => undefined);
+    }),
+    route('GET', '/v1/runs', async (ctx) => {
+      const limit = Number.parseInt(ctx.url.searchParams.get('limit') ?? '50', 10) || 50;
+      sendJson(ctx.res, 200, { runs: (await engine.list(limit)).map(publicRun) });
+    }),
+    route('GET', '/v1/runs/:id', async (ctx, p) => {
+      const view = publicView(await engine.view(p.id!));
+      sendJson(ctx.res, 200, { ...view, timeline: await engine.timeline(p.id!) });
+    }),
+    route('POST', '/v1/runs/:id/cancel', async (ctx, p) => {
+      sendJson(ctx.res, 200, publicView(await engine.cancel(p.id!)));
+    }),
+    route('POST', '/v1/runs/:id/steps/:step/approve', async (ctx, p) => {
+      const b = await body(ctx);
+      const decided = decidedOf(text(b.note), text(b.by));
+      sendJson(ctx.res, 200, publicView(await engine.approve(p.id!, p.step!, decided)));
+    }),
+    route('POST', '/v1/runs/:id/steps/:step/reject', async (ctx, p) => {
+      const b = await body(ctx);
+      const decided = decidedOf(text(b.reason), text(b.by));
+      sendJson(ctx.res, 200, publicView(await engine.reject(p.id!, p.step!, decided)));
+    }),
+    route('POST', '/v1/runs/:id/steps/:step/input', async (ctx, p) => {
+      const b = await body(ctx);
+      sendJson(ctx.res, 200, publicView(await engine.giveInput(p.id!, p.step!, b.data ?? null)));
+    }),
+  ];
+}
+
+function decidedOf(note: string | undefined, by: string | undefined) {
+  const decided: { note?: string; by?: string } = {};
+  if (note !== undefined) decided.note = note;
+  if (by !== undefined) decided.by = by;
+  return decided;
+}

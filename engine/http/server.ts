@@ -1,0 +1,80 @@
+/**
+ * The HTTP server of `cordum engine serve`, on plain `node:http`, on
+ * loopback unless told otherwise. It mounts the routes of every module in
+ * `routes.ts` (`:name` segments match one path segment) and answers
+ * problem+json for errors. A poller resumes runs that are due: pending
+ * ones, timers that are due, and runs whose process died (lease expired).
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpProblem, sendProblem, type EngineRoute } from './route.js';
+import { ROUTE_MODULES, type RouteParts } from './routes.js';
+import { paramsOf } from './runs.js';
+
+export interface EngineServerOptions extends RouteParts {
+  port?: number;
+  host?: string;
+  /** How often to look for due runs (ms); 0 turns the poller off. */
+  pollMs?: number;
+  /** Extra routes (tests, or modules that are not in the list). */
+  routes?: EngineRoute[];
+}
+
+export interface EngineServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startEngineServer(options: EngineServerOptions): Promise<EngineServer> {
+  const routes = [...ROUTE_MODULES.flatMap((m) => m(options)), ...(options.routes ?? [])];
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://engine.local');
+    const route = routes.find((r) => r.method === req.method && paramsOf(r.path, url.pathname));
+    const requestId = String(req.headers['x-request-id'] ?? randomUUID());
+    res.setHeader('x-request-id', requestId);
+    if (!route) {
+      sendProblem(res, 404, 'not_found', `no route ${req.method} ${url.pathname}`);
+      return;
+    }
+    Promise.resolve(route.handle({ req, res, url, requestId })).catch((err: unknown) => {
+      if (res.headersSent) return void res.end();
+      if (err instanceof HttpProblem) sendProblem(res, err.status, err.code, err.message);
+      else sendProblem(res, 500, 'internal', err instanceof Error ? err.message : String(err));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+  });
+  const poller = startPoller(options);
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    async close() {
+      if (poller) clearInterval(poller.timer);
+      await poller?.idle();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** One sweep at a time; a sweep's failure waits for the next tick. */
+function startPoller(options: EngineServerOptions) {
+  const every = options.pollMs ?? 1000;
+  if (every <= 0) return undefined;
+  let sweep: Promise<unknown> = Promise.resolve();
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    sweep = options.engine
+      .resumeDue()
+      .catch(() => undefined)
+      .finally(() => (busy = false));
+  }, every);
+  return { timer, idle: () => sweep };
+}

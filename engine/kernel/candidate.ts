@@ -1,0 +1,59 @@
+/**
+ * A candidate policy for simulation, from HTTP (a fragment object) or from
+ * disk: a fragment file (YAML or JSON), a pack folder (its fragments), or a
+ * folder of pack folders (merged as installed packs are). Checked against
+ * the fragment schema first; problems come back as `candidate_invalid`.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { readPackDir } from '../../packs/bundle/source.js';
+import { parseYaml } from '../../packs/documents.js';
+import { loadPack } from '../../packs/load.js';
+import { toFragment, type RawFragment } from '../../packs/policy/fragment.js';
+import { buildSnapshot, type SnapshotInput } from '../../packs/policy/snapshot.js';
+import type { PolicySnapshot } from '../../packs/policy/types.js';
+import { checkFormat } from '../../packs/schemas.js';
+import { KernelError } from './errors.js';
+
+function fragmentInput(raw: unknown, where: string, packId: string): SnapshotInput {
+  const issues = checkFormat('policy-fragment', raw, where);
+  if (issues.length > 0 || typeof raw !== 'object' || raw === null) {
+    const first = issues[0];
+    throw new KernelError('candidate_invalid', `${where} is not a policy fragment` +
+      (first ? `: ${first.path} ${first.message}` : ''));
+  }
+  return { packId, fragment: toFragment(raw as RawFragment, { packId, file: where }) };
+}
+
+/** A fragment document (as JSON) made into a one-fragment snapshot. */
+export function toCandidateSnapshot(value: unknown): PolicySnapshot {
+  return buildSnapshot([fragmentInput(value, 'candidate', 'candidate')]);
+}
+
+function packInputs(dir: string): SnapshotInput[] {
+  try {
+    const pack = loadPack(readPackDir(dir));
+    return pack.fragments.map((f) => ({ packId: pack.manifest.metadata.id,
+      version: pack.manifest.metadata.version, fragment: f.fragment }));
+  } catch (err) {
+    throw new KernelError('candidate_invalid', `${dir}: ${(err as Error).message}`,
+      { cause: err });
+  }
+}
+
+/** The snapshot a candidate file or folder stands for. */
+export function loadCandidate(path: string): PolicySnapshot {
+  if (!existsSync(path)) throw new KernelError('candidate_invalid', `${path} does not exist`);
+  if (statSync(path).isFile()) {
+    const text = readFileSync(path, 'utf8');
+    const raw = path.endsWith('.json') ? JSON.parse(text) as unknown : parseYaml(text, path);
+    return buildSnapshot([fragmentInput(raw, path, basename(path).replace(/\..*$/, ''))]);
+  }
+  if (existsSync(join(path, 'pack.yaml'))) return buildSnapshot(packInputs(path));
+  const dirs = readdirSync(path, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(join(path, e.name, 'pack.yaml')));
+  if (dirs.length === 0) {
+    throw new KernelError('candidate_invalid', `${path} holds no pack.yaml and no pack folders`);
+  }
+  return buildSnapshot(dirs.flatMap((e) => packInputs(join(path, e.name))));
+}

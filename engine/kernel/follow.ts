@@ -1,0 +1,93 @@
+/**
+ * Follows a registry deployment: polls it (with its ETag, so an unchanged
+ * deployment costs a 304), and on a change pulls and verifies the pinned
+ * packs and the policy bundles, composes the snapshot, checks its hash
+ * against the published one, and only then swaps it in. Any failure leaves
+ * the last good snapshot running and is reported through the kernel status.
+ */
+import { checkPublishedHash, composeSnapshot, deploymentSource } from './deployment_snapshot.js';
+import { describeFailure } from './errors.js';
+import type { PolicyKernel } from './kernel.js';
+import type { RegistryDeploymentSource } from './registry_source.js';
+
+export type PollOutcome =
+  | { kind: 'unchanged' }
+  | { kind: 'swapped'; version: number; hash: string; generation: number }
+  | { kind: 'refused'; code: string; message: string };
+
+export interface FollowerLog {
+  (level: 'info' | 'warn', msg: string, fields: Record<string, unknown>): void;
+}
+
+export class DeploymentFollower {
+  private etag: string | undefined;
+  /** The generation last taken, so an answer without a 304 still costs no reload. */
+  private taken: { generation: number; hash: string } | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<PollOutcome> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly source: RegistryDeploymentSource,
+    private readonly kernel: PolicyKernel,
+    private readonly options: { intervalMs?: number; log?: FollowerLog } = {},
+  ) {}
+
+  /** One poll; polls never overlap (a second call waits for the first). */
+  pollOnce(): Promise<PollOutcome> {
+    this.polling ??= this.poll().finally(() => {
+      this.polling = undefined;
+    });
+    return this.polling;
+  }
+
+  private async poll(): Promise<PollOutcome> {
+    const log = this.options.log ?? (() => undefined);
+    try {
+      const got = await this.source.deployment(this.etag);
+      if (!got) return { kind: 'unchanged' };
+      const { view } = got;
+      if (this.taken?.generation === view.generation && this.taken.hash === view.snapshot_hash &&
+        this.kernel.current().snapshot.hash === view.snapshot_hash) {
+        return { kind: 'unchanged' };
+      }
+      const packs = [];
+      for (const pin of view.packs) packs.push({ pin, pack: await this.source.pack(pin) });
+      const bundles = await this.source.bundles();
+      const snapshot = composeSnapshot(packs, bundles);
+      checkPublishedHash(view, snapshot);
+      const active = await this.kernel.activate(snapshot, deploymentSource(view, bundles));
+      // Only a change that was taken moves the tag: a refused one is tried again.
+      this.etag = got.etag;
+      this.taken = { generation: view.generation, hash: view.snapshot_hash };
+      log('info', 'policy snapshot active', { deployment: view.name,
+        generation: view.generation, version: active.version, snapshot_hash: snapshot.hash });
+      return { kind: 'swapped', version: active.version, hash: snapshot.hash,
+        generation: view.generation };
+    } catch (err) {
+      const failure = describeFailure(err);
+      this.kernel.reloadFailed(failure);
+      log('warn', 'policy snapshot refused; the last good one keeps running', {
+        deployment: this.source.deploymentName, code: failure.code, error: failure.message });
+      return { kind: 'refused', ...failure };
+    }
+  }
+
+  /** Polls every `intervalMs` (default 2 s) until `stop`. */
+  start(): void {
+    const interval = this.options.intervalMs ?? 2000;
+    const tick = () => {
+      if (this.stopped) return;
+      void this.pollOnce().finally(() => {
+        if (!this.stopped) this.timer = setTimeout(tick, interval);
+      });
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.polling) await this.polling;
+  }
+}

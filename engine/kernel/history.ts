@@ -1,0 +1,92 @@
+/**
+ * Every snapshot the kernel has run, numbered from 1 in the order it first
+ * ran them, in the engine's database. A snapshot equal to the newest row
+ * (same hash, same source kind) is not added again, so restarts do not
+ * grow the table; a rollback always adds a row that names what it restored.
+ */
+import type { PolicySnapshot } from '../../packs/policy/types.js';
+import type { Database } from '../../storage/database.js';
+import { migrate } from '../../storage/migrate.js';
+import { KernelError } from './errors.js';
+import type { ActiveSnapshot, SnapshotSource } from './holder.js';
+import { KERNEL_MIGRATIONS } from './migrations.js';
+
+export interface HistoryEntry {
+  version: number;
+  hash: string;
+  source: SnapshotSource;
+  rules: number;
+  createdAt: string;
+}
+
+interface Row {
+  version: number;
+  hash: string;
+  source: SnapshotSource;
+  snapshot: PolicySnapshot;
+  created_at: unknown;
+}
+
+const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : new Date(String(v))
+  .toISOString());
+
+export class PolicyHistory {
+  private constructor(
+    private readonly db: Database,
+    private readonly clock: () => Date,
+  ) {}
+
+  static async open(db: Database, clock: () => Date = () => new Date()): Promise<PolicyHistory> {
+    await migrate(db, 'engine-kernel', KERNEL_MIGRATIONS);
+    return new PolicyHistory(db, clock);
+  }
+
+  /** Records a snapshot (or finds it as the newest row) and answers it as active. */
+  async add(snapshot: PolicySnapshot, source: SnapshotSource): Promise<ActiveSnapshot> {
+    const now = this.clock();
+    return this.db.transaction(async (tx) => {
+      await tx.query("SELECT pg_advisory_xact_lock(hashtext('engine_policy_snapshots'))");
+      const { rows } = await tx.query<Row>(
+        `SELECT version, hash, source, created_at FROM engine_policy_snapshots
+          ORDER BY version DESC LIMIT 1`,
+      );
+      const last = rows[0];
+      if (last && last.hash === snapshot.hash && last.source.kind === source.kind &&
+        source.kind !== 'rollback') {
+        return { version: Number(last.version), snapshot, source: last.source,
+          activatedAt: now.toISOString() };
+      }
+      const version = last ? Number(last.version) + 1 : 1;
+      await tx.query(
+        `INSERT INTO engine_policy_snapshots (version, hash, source, snapshot, created_at)
+         VALUES ($1, $2, $3::jsonb, $4::jsonb, $5)`,
+        [version, snapshot.hash, JSON.stringify(source), JSON.stringify(snapshot), now],
+      );
+      return { version, snapshot, source, activatedAt: now.toISOString() };
+    });
+  }
+
+  /** Newest first. */
+  async list(limit = 100): Promise<HistoryEntry[]> {
+    const { rows } = await this.db.query<Row & { rules: number }>(
+      `SELECT version, hash, source, jsonb_array_length(snapshot->'rules') AS rules, created_at
+         FROM engine_policy_snapshots ORDER BY version DESC LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => ({ version: Number(r.version), hash: r.hash, source: r.source,
+      rules: Number(r.rules), createdAt: iso(r.created_at) }));
+  }
+
+  /** The snapshot kept as `version`; `version_not_found` when there is none. */
+  async get(version: number): Promise<{ snapshot: PolicySnapshot; source: SnapshotSource }> {
+    const { rows } = await this.db.query<Row>(
+      'SELECT version, hash, source, snapshot FROM engine_policy_snapshots WHERE version = $1',
+      [version],
+    );
+    const row = rows[0];
+    if (!row) {
+      throw new KernelError('version_not_found', `no policy snapshot version ${version} is kept`);
+    }
+    return { snapshot: row.snapshot, source: row.source };
+  }
+}

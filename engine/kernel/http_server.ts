@@ -1,0 +1,65 @@
+/**
+ * A plain `node:http` server for a list of routes: request ids, the admin
+ * token check, problem+json for errors, and a structured log line per
+ * failed request. The engine's own server mounts the same routes; this one
+ * serves the kernel alone (tests, the benchmark, a policy-only process).
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpProblem, sendProblem, type EngineRoute } from '../http/route.js';
+import { isAdminToken } from './admin.js';
+
+export interface RouteServerOptions {
+  port?: number;
+  host?: string;
+  adminToken?: string;
+  log?: (level: 'warn' | 'error', msg: string, fields: Record<string, unknown>) => void;
+}
+
+export function routeHandler(routes: EngineRoute[], options: RouteServerOptions = {}) {
+  const table = new Map(routes.map((r) => [`${r.method} ${r.path}`, r]));
+  return (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://engine');
+    const route = table.get(`${req.method} ${url.pathname}`);
+    const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+    if (!route) return sendProblem(res, 404, 'not_found', `no route ${req.method} ${url.pathname}`);
+    if (route.admin && !isAdminToken(req.headers.authorization, options.adminToken)) {
+      return sendProblem(res, 403, 'forbidden', `${url.pathname} needs the admin token`);
+    }
+    let done: Promise<void> | void;
+    try {
+      done = route.handle({ req, res, url, requestId });
+    } catch (err) {
+      done = Promise.reject(err);
+    }
+    Promise.resolve(done).catch((err: unknown) => {
+      if (err instanceof HttpProblem) return sendProblem(res, err.status, err.code, err.message);
+      options.log?.('error', 'request failed', { request_id: requestId, path: url.pathname,
+        error: err instanceof Error ? err.message : String(err) });
+      if (!res.headersSent) sendProblem(res, 500, 'internal', 'the engine failed this request');
+    });
+  };
+}
+
+export interface RunningRouteServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startRouteServer(routes: EngineRoute[], options: RouteServerOptions = {}):
+Promise<RunningRouteServer> {
+  const server = createServer({ keepAliveTimeout: 30_000 }, routeHandler(routes, options));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0,
+    options.host ?? '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}

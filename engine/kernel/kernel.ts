@@ -1,0 +1,138 @@
+/**
+ * The policy kernel: decisions against the active snapshot, hot swaps that
+ * are kept in the history, rollback to any kept version, and recording of
+ * decisions for simulation. Observers (metrics, tracing, logs) hear every
+ * decision and swap through small callbacks wired in one place.
+ */
+import { decide } from '../../packs/policy/evaluate.js';
+import { buildSnapshot } from '../../packs/policy/snapshot.js';
+import type { DecisionResult, PolicyRequest, PolicySnapshot } from '../../packs/policy/types.js';
+import { explainDecision, type Explanation } from './explain.js';
+import type { PolicyHistory } from './history.js';
+import { SnapshotHolder, type ActiveSnapshot, type SnapshotSource } from './holder.js';
+import type { DecisionRecorder } from './recorder.js';
+
+export interface KernelDecision extends DecisionResult {
+  snapshotVersion: number;
+  explanation?: Explanation;
+}
+
+export interface DecisionObserver {
+  (request: PolicyRequest, result: KernelDecision, seconds: number): void;
+}
+
+export interface DecideOptions {
+  requestId?: string;
+  explain?: boolean;
+}
+
+export interface KernelStatus {
+  version: number;
+  hash: string;
+  rules: number;
+  source: SnapshotSource;
+  activatedAt: string;
+  reloads: number;
+  lastError?: { code: string; message: string; at: string };
+}
+
+export class PolicyKernel {
+  private readonly holder: SnapshotHolder;
+  private readonly observers: DecisionObserver[] = [];
+  private reloads = 0;
+  private lastError: KernelStatus['lastError'];
+
+  private constructor(
+    initial: ActiveSnapshot,
+    readonly history: PolicyHistory,
+    readonly recorder: DecisionRecorder | undefined,
+  ) {
+    this.holder = new SnapshotHolder(initial);
+  }
+
+  /** A kernel whose first snapshot is kept in the history (or found there). */
+  static async open(options: {
+    history: PolicyHistory;
+    recorder?: DecisionRecorder;
+    snapshot?: PolicySnapshot;
+    source?: SnapshotSource;
+  }): Promise<PolicyKernel> {
+    const snapshot = options.snapshot ?? buildSnapshot([]);
+    const source = options.source ?? { kind: snapshot.rules.length > 0 ? 'project' : 'empty' };
+    const initial = await options.history.add(snapshot, source);
+    return new PolicyKernel(initial, options.history, options.recorder);
+  }
+
+  current(): ActiveSnapshot {
+    return this.holder.current();
+  }
+
+  onDecision(observer: DecisionObserver): void {
+    this.observers.push(observer);
+  }
+
+  onSwap(listener: (next: ActiveSnapshot, previous: ActiveSnapshot) => void): void {
+    this.holder.onSwap(listener);
+  }
+
+  /** One decision; the active snapshot is read once, so a swap meanwhile cannot split it. */
+  decide(request: PolicyRequest, options: DecideOptions = {}): KernelDecision {
+    return this.decideWith(this.holder.current(), request, options);
+  }
+
+  /** Many decisions against one snapshot: a swap lands before or after the whole batch. */
+  decideBatch(requests: PolicyRequest[], options: DecideOptions = {}): KernelDecision[] {
+    const active = this.holder.current();
+    return requests.map((r) => this.decideWith(active, r, options));
+  }
+
+  private decideWith(active: ActiveSnapshot, request: PolicyRequest, options: DecideOptions) {
+    const start = this.observers.length > 0 ? performance.now() : 0;
+    const result: KernelDecision = { ...decide(active.snapshot, request),
+      snapshotVersion: active.version };
+    if (options.explain) result.explanation = explainDecision(active.snapshot, request);
+    this.recorder?.record(request, result, active.version, options.requestId);
+    if (this.observers.length > 0) {
+      const seconds = (performance.now() - start) / 1000;
+      for (const o of this.observers) o(request, result, seconds);
+    }
+    return result;
+  }
+
+  /** Keeps `snapshot` in the history and swaps it in. */
+  async activate(snapshot: PolicySnapshot, source: SnapshotSource): Promise<ActiveSnapshot> {
+    const next = await this.history.add(snapshot, source);
+    if (next.snapshot.hash !== this.holder.current().snapshot.hash ||
+      next.version !== this.holder.current().version) {
+      this.holder.swap(next);
+      this.reloads++;
+    }
+    this.lastError = undefined;
+    return next;
+  }
+
+  /** Runs a kept version again (as a new history row that names it). */
+  async rollback(version: number): Promise<ActiveSnapshot> {
+    const kept = await this.history.get(version);
+    const source: SnapshotSource = { ...kept.source, kind: 'rollback', restored: version };
+    return this.activate(kept.snapshot, source);
+  }
+
+  /** A reload that failed: the active snapshot stays, the failure is shown in the status. */
+  reloadFailed(failure: { code: string; message: string }, at: Date = new Date()): void {
+    this.lastError = { ...failure, at: at.toISOString() };
+  }
+
+  reloadCount(): number {
+    return this.reloads;
+  }
+
+  status(): KernelStatus {
+    const a = this.holder.current();
+    const status: KernelStatus = { version: a.version, hash: a.snapshot.hash,
+      rules: a.snapshot.rules.length, source: a.source, activatedAt: a.activatedAt,
+      reloads: this.reloads };
+    if (this.lastError) status.lastError = this.lastError;
+    return status;
+  }
+}

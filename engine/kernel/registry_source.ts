@@ -1,0 +1,160 @@
+/**
+ * What a registry says a deployment runs: the deployment record (polled
+ * with its ETag), the pinned packs (pulled with the registry client and
+ * verified: digest against the pin, signature against the pinned key) and
+ * the policy bundles. Verified packs are kept by digest, so a poll that
+ * changes one pack downloads one pack.
+ */
+import { readBundle } from '../../packs/bundle/read.js';
+import { RegistryClient } from '../../packs/client/registry.js';
+import { sha256Hex } from '../../packs/digest.js';
+import { loadPack, type LoadedPack } from '../../packs/load.js';
+import { keyIdOf } from '../../packs/signing/keys.js';
+import { verifyTarball } from '../../packs/signing/verify.js';
+import { KernelError } from './errors.js';
+
+export interface PinnedPack {
+  id: string;
+  range: string;
+  version: string;
+  sha256: string;
+  key_id: string;
+}
+
+export interface DeploymentView {
+  name: string;
+  tenant: string;
+  packs: PinnedPack[];
+  packs_snapshot_hash: string;
+  snapshot_hash: string;
+  generation: number;
+}
+
+export interface BundleView {
+  name: string;
+  fragment: Record<string, unknown>;
+  version: number;
+}
+
+export interface RegistrySourceOptions {
+  url: string;
+  deployment: string;
+  token?: string;
+  /** Trusted public keys by key id; when absent, the registry's key whose id matches the pin. */
+  trustedKeys?: ReadonlyMap<string, string>;
+  /** Policy bundle names to pull when the registry cannot list them. */
+  bundles?: string[];
+  timeoutMs?: number;
+}
+
+export class RegistryDeploymentSource {
+  readonly client: RegistryClient;
+  private readonly packs = new Map<string, LoadedPack>();
+  private readonly base: string;
+
+  constructor(private readonly options: RegistrySourceOptions) {
+    this.base = options.url.replace(/\/+$/, '');
+    this.client = new RegistryClient(options.token === undefined ? { url: this.base }
+      : { url: this.base, token: options.token });
+  }
+
+  get deploymentName(): string {
+    return this.options.deployment;
+  }
+
+  /** The deployment, or `undefined` when it is unchanged since `etag`. */
+  async deployment(etag?: string): Promise<{ view: DeploymentView; etag?: string } | undefined> {
+    const path = `/v1/deployments/${encodeURIComponent(this.options.deployment)}`;
+    const res = await this.get(path, etag);
+    if (res.status === 304) return undefined;
+    if (!res.ok) {
+      throw new KernelError('deployment_unreachable',
+        `GET ${path} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+    }
+    const view = (await res.json()) as DeploymentView;
+    if (!Array.isArray(view.packs) || typeof view.snapshot_hash !== 'string') {
+      throw new KernelError('deployment_invalid', `deployment ${this.options.deployment} ` +
+        'answer has no packs list or snapshot_hash');
+    }
+    const tag = res.headers.get('etag');
+    return tag === null ? { view } : { view, etag: tag };
+  }
+
+  /** The policy bundles, in name order as the registry merges them. */
+  async bundles(): Promise<BundleView[]> {
+    const base = `/v1/deployments/${encodeURIComponent(this.options.deployment)}/policy-bundles`;
+    const listed = await this.get(base);
+    let names = this.options.bundles ?? [];
+    if (listed.ok) {
+      const body = (await listed.json()) as { bundles?: { name: string }[] };
+      names = (body.bundles ?? []).map((b) => b.name);
+    } else await listed.body?.cancel();
+    const out: BundleView[] = [];
+    for (const name of [...names].sort()) {
+      const res = await this.get(`${base}/${encodeURIComponent(name)}`);
+      if (res.status === 404) {
+        await res.body?.cancel();
+        continue;
+      }
+      if (!res.ok) throw new KernelError('deployment_unreachable', `policy bundle ${name}: ` +
+        `the registry answered ${res.status}`);
+      out.push((await res.json()) as BundleView);
+    }
+    return out;
+  }
+
+  /** A pinned pack, verified; refused with `snapshot_unverified` when anything is off. */
+  async pack(pin: PinnedPack): Promise<LoadedPack> {
+    const kept = this.packs.get(pin.sha256);
+    if (kept) return kept;
+    const where = `${pin.id}@${pin.version}`;
+    try {
+      const tgz = await this.client.downloadTarball(pin.id, pin.version);
+      const actual = sha256Hex(tgz);
+      if (actual !== pin.sha256) {
+        throw new KernelError('snapshot_unverified', `${where}: tarball sha256 ${actual} is not ` +
+          `the pinned ${pin.sha256}`);
+      }
+      const bundle = await this.client.downloadBundle(pin.id, pin.version);
+      const pem = await this.keyFor(pin.key_id);
+      const verified = verifyTarball(tgz, bundle, (id) => (id === pin.key_id ? pem : undefined));
+      const pack = loadPack(await readBundle(tgz));
+      if (pack.manifest.metadata.id !== pin.id || verified.sha256 !== pin.sha256) {
+        throw new KernelError('snapshot_unverified', `${where}: the tarball holds pack ` +
+          `${pack.manifest.metadata.id}, not what the deployment pins`);
+      }
+      this.packs.set(pin.sha256, pack);
+      return pack;
+    } catch (err) {
+      if (err instanceof KernelError) throw err;
+      const msg = err instanceof Error ? err.message : String(err);
+      throw new KernelError('snapshot_unverified', `${where}: ${msg}`, { cause: err });
+    }
+  }
+
+  /** A trusted key, else the registry's, accepted only when its own id is the pinned one. */
+  private async keyFor(keyId: string): Promise<string> {
+    const trusted = this.options.trustedKeys;
+    if (trusted) {
+      const pem = trusted.get(keyId);
+      if (!pem) throw new KernelError('snapshot_unverified', `key ${keyId} is not trusted here`);
+      return pem;
+    }
+    const key = await this.client.getKey(keyId);
+    if (keyIdOf(key.public_key) !== keyId) {
+      throw new KernelError('snapshot_unverified', `the registry's key ${keyId} has another id`);
+    }
+    return key.public_key;
+  }
+
+  private get(path: string, etag?: string): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    if (etag) headers['if-none-match'] = etag;
+    return fetch(`${this.base}${path}`, { headers, redirect: 'error',
+      signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000) }).catch((err: unknown) => {
+      throw new KernelError('deployment_unreachable', `GET ${this.base}${path}: ${
+        err instanceof Error ? err.message : String(err)}`, { cause: err });
+    });
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Impact analysis: the decisions recorded under the running policy, made
+ * again against a candidate snapshot, and what would change. Nothing is
+ * applied; the answer is counts by transition and the first changes.
+ */
+import { decide } from '../../packs/policy/evaluate.js';
+import type { PolicySnapshot } from '../../packs/policy/types.js';
+import type { RecordedDecision } from './recorder.js';
+
+export interface DecisionChange {
+  id: number;
+  request: RecordedDecision['request'];
+  before: { decision: string; ruleId: string | null };
+  after: { decision: string; ruleId: string | null };
+}
+
+export interface Impact {
+  candidateHash: string;
+  total: number;
+  changed: number;
+  transitions: { from: string; to: string; count: number }[];
+  changes: DecisionChange[];
+}
+
+export function simulateCandidate(
+  candidate: PolicySnapshot,
+  recorded: RecordedDecision[],
+  limit = 50,
+): Impact {
+  const transitions = new Map<string, number>();
+  const changes: DecisionChange[] = [];
+  let changed = 0;
+  for (const r of recorded) {
+    const after = decide(candidate, r.request);
+    const ruleAfter = after.ruleId ?? null;
+    if (after.decision === r.decision && ruleAfter === (r.ruleId ?? null)) continue;
+    changed++;
+    const key = `${r.decision}\u0000${after.decision}`;
+    transitions.set(key, (transitions.get(key) ?? 0) + 1);
+    if (changes.length < limit) {
+      changes.push({ id: r.id, request: r.request,
+        before: { decision: r.decision, ruleId: r.ruleId ?? null },
+        after: { decision: after.decision, ruleId: ruleAfter } });
+    }
+  }
+  return {
+    candidateHash: candidate.hash,
+    total: recorded.length,
+    changed,
+    transitions: [...transitions].map(([k, count]) => {
+      const [from, to] = k.split('\u0000') as [string, string];
+      return { from, to, count };
+    }).sort((a, b) => b.count - a.count),
+    changes,
+  };
+}
+
+export function impactLines(impact: Impact): string[] {
+  const lines = [`candidate ${impact.candidateHash}: ${impact.changed} of ${impact.total} ` +
+    'recorded decisions would change'];
+  for (const t of impact.transitions) lines.push(`  ${t.from} -> ${t.to}: ${t.count}`);
+  for (const c of impact.changes) {
+    lines.push(`  #${c.id} ${c.request.topic ?? '(no topic)'}: ${c.before.decision}` +
+      ` (${c.before.ruleId ?? 'no rule'}) -> ${c.after.decision} (${c.after.ruleId ?? 'no rule'})`);
+  }
+  return lines;
+}

@@ -1,0 +1,82 @@
+/**
+ * Builds the policy kernel of an engine process in one place: history and
+ * recorder on the engine's database, metrics, the HTTP routes, and, with a
+ * registry and a deployment name, the follower that keeps the snapshot in
+ * step with the registry. `cordum engine serve` mounts `routes`.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PolicySnapshot } from '../../packs/policy/types.js';
+import { keyIdOf } from '../../packs/signing/keys.js';
+import type { Database } from '../../storage/database.js';
+import { metricsRoutes } from '../http/metrics.js';
+import { policyRoutes } from '../http/policy.js';
+import type { EngineRoute } from '../http/route.js';
+import type { JsonLog } from '../observability/log.js';
+import { createEngineMetrics, type EngineMetrics } from '../observability/metrics.js';
+import { profileRoutes } from '../observability/profile.js';
+import { DeploymentFollower } from './follow.js';
+import { PolicyHistory } from './history.js';
+import { PolicyKernel } from './kernel.js';
+import { DecisionRecorder } from './recorder.js';
+import { RegistryDeploymentSource } from './registry_source.js';
+
+export interface KernelWiringOptions {
+  db: Database;
+  /** The project's snapshot, used until (or unless) a registry deployment is followed. */
+  snapshot?: PolicySnapshot;
+  registry?: { url: string; token?: string; deployment: string; bundles?: string[];
+    keysDir?: string; intervalMs?: number };
+  adminToken?: string;
+  profiling?: boolean;
+  record?: boolean;
+  log?: JsonLog;
+}
+
+export interface KernelParts {
+  kernel: PolicyKernel;
+  metrics: EngineMetrics;
+  follower?: DeploymentFollower;
+  routes: EngineRoute[];
+  close(): Promise<void>;
+}
+
+/** Public keys `<keyId>.pem` in a folder, each checked against its name. */
+export function trustedKeysIn(dir: string): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.pem'))) {
+    const pem = readFileSync(join(dir, name), 'utf8');
+    const id = keyIdOf(pem);
+    if (`${id}.pem` === name) keys.set(id, pem);
+  }
+  return keys;
+}
+
+export async function openKernel(options: KernelWiringOptions): Promise<KernelParts> {
+  const history = await PolicyHistory.open(options.db);
+  const recorder = options.record === false ? undefined : new DecisionRecorder(options.db);
+  const kernel = await PolicyKernel.open({ history,
+    ...(recorder ? { recorder } : {}), ...(options.snapshot ? { snapshot: options.snapshot } : {}) });
+  const metrics = createEngineMetrics(kernel, options.db);
+  const log = options.log;
+  const routes = [...policyRoutes(kernel, { adminToken: options.adminToken }),
+    ...metricsRoutes(metrics.registry),
+    ...profileRoutes({ enabled: options.profiling === true, adminToken: options.adminToken })];
+  const parts: KernelParts = { kernel, metrics, routes, close: async () => recorder?.flush() };
+  const r = options.registry;
+  if (r) {
+    const source = new RegistryDeploymentSource({ url: r.url, deployment: r.deployment,
+      ...(r.token ? { token: r.token } : {}), ...(r.bundles ? { bundles: r.bundles } : {}),
+      ...(r.keysDir ? { trustedKeys: trustedKeysIn(r.keysDir) } : {}) });
+    const follower = new DeploymentFollower(source, kernel, { intervalMs: r.intervalMs ?? 2000,
+      ...(log ? { log: (level, msg, fields) => log[level](msg, fields) } : {}) });
+    await follower.pollOnce();
+    follower.start();
+    parts.follower = follower;
+    parts.close = async () => {
+      await follower.stop();
+      await recorder?.flush();
+    };
+  }
+  return parts;
+}

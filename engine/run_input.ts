@@ -1,0 +1,45 @@
+/**
+ * A run's input before it is recorded: the workflow's `parameters` fill in
+ * their defaults for what the caller left out, then the whole is checked
+ * against the workflow's `input_schema`.
+ */
+import type { Workflow } from '../packs/workflow/types.js';
+import { EngineError } from './errors.js';
+import { checkInline, describeIssues } from './schemas.js';
+
+/**
+ * `parameters` as a map (`{ name: { default } }`) or a list
+ * (`[{ name, default }]`); a parameter with no default adds nothing.
+ */
+export function parameterDefaults(parameters: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const add = (name: unknown, spec: unknown) => {
+    if (typeof name !== 'string' || spec === null || typeof spec !== 'object') return;
+    if ('default' in spec) out[name] = (spec as { default: unknown }).default;
+  };
+  if (Array.isArray(parameters)) {
+    for (const p of parameters) add((p as { name?: unknown } | null)?.name, p);
+  } else if (parameters !== null && typeof parameters === 'object') {
+    for (const [name, spec] of Object.entries(parameters)) add(name, spec);
+  }
+  return out;
+}
+
+/** The input a run starts with: defaults under what was given, checked. */
+export function runInputFor(workflow: Workflow, given: unknown): unknown {
+  const defaults = parameterDefaults(workflow.parameters);
+  const input =
+    given !== null && typeof given === 'object' && !Array.isArray(given)
+      ? { ...defaults, ...(given as Record<string, unknown>) }
+      : given;
+  if (workflow.input_schema) {
+    const label = `${workflow.id} input_schema`;
+    const issues = checkInline(workflow.input_schema, input, label);
+    if (issues.length > 0) {
+      throw new EngineError('input_invalid', describeIssues('the run input', label, issues), {
+        issues: issues.map((i) => ({ file: '--input', path: i.path, message: i.message })),
+      });
+    }
+  }
+  return input;
+}

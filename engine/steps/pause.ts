@@ -1,0 +1,38 @@
+/**
+ * What the `--step` debugger shows before a step: its input as it renders
+ * now and, for a worker step, the decision the policy would give. Reading
+ * these changes nothing; the step then runs as it would have.
+ */
+import { decide } from '../../packs/policy/evaluate.js';
+import { renderTemplate } from '../expressions.js';
+import { policyRequestFor } from '../policy_request.js';
+import type { StepContext, StepPause } from './context.js';
+
+export function pauseOf(ctx: StepContext): StepPause {
+  const pause: StepPause = {
+    run_id: ctx.run.id,
+    step_id: ctx.plan.id,
+    type: ctx.plan.type,
+    input: renderOrError(ctx),
+  };
+  if (ctx.plan.type === 'worker') {
+    const request = policyRequestFor(ctx.plan.step, {
+      packId: ctx.packId,
+      tenantId: ctx.run.tenant_id,
+      topics: ctx.services.topics,
+    });
+    const result = decide(ctx.services.snapshot, request);
+    pause.decision = { decision: result.decision };
+    if (result.ruleId !== undefined) pause.decision.rule_id = result.ruleId;
+    if (result.reason !== undefined) pause.decision.reason = result.reason;
+  }
+  return pause;
+}
+
+function renderOrError(ctx: StepContext): unknown {
+  try {
+    return renderTemplate(ctx.plan.input, ctx.scope);
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The closure of `requires_packs`: every pack the asked-for packs need,
+ * each at one version. An entry is `id` or `id@range`. A pack's version is
+ * the highest unyanked one satisfying every range asked of it; when none
+ * does, or the packs need each other in a circle, resolution fails with a
+ * message naming the chains that asked.
+ */
+import semver from 'semver';
+import { PackError } from '../errors.js';
+import { parseSpec } from '../resolve.js';
+
+/** What resolution needs to know of a registry. */
+export interface ClosureSource {
+  /** Every published version of a pack, with whether it is yanked. */
+  versions(id: string): Promise<{ version: string; yanked?: boolean }[]>;
+  /** The `requires_packs` of one version. */
+  requires(id: string, version: string): Promise<string[]>;
+}
+
+export interface ClosureEntry {
+  id: string;
+  version: string;
+  /** The ranges asked of it, joined with a space (all must hold). */
+  range: string;
+  /** Who asked first: `[root]` or `[root, ..., parent]`. */
+  chain: string[];
+}
+
+interface Ask {
+  range: string;
+  chain: string[];
+}
+
+const MAX_STEPS = 10_000;
+const label = (chain: string[]) => chain.join(' → ');
+
+function pick(id: string, asks: Ask[], versions: { version: string; yanked?: boolean }[]) {
+  const live = versions.filter((v) => !v.yanked).map((v) => v.version);
+  const best = semver.maxSatisfying(live, asks.map((a) => a.range).join(' '));
+  if (best) return best;
+  const who = asks.map((a) => `${label([...a.chain, `${id}@${a.range}`])}`).join('; ');
+  throw new PackError('closure_conflict', `no unyanked version of ${id} satisfies every ` +
+    `range asked of it (${who}); have ${live.join(', ') || 'none'}`,
+  { details: { id, asks, versions: live } });
+}
+
+/** Finds a cycle among chosen versions' requirements, as `a → b → a`. */
+function findCycle(edges: Map<string, string[]>): string[] | undefined {
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (id: string): string[] | undefined => {
+    if (state.get(id) === 'done') return undefined;
+    if (state.get(id) === 'open') return [...path.slice(path.indexOf(id)), id];
+    state.set(id, 'open');
+    path.push(id);
+    for (const next of edges.get(id) ?? []) {
+      const found = visit(next);
+      if (found) return found;
+    }
+    path.pop();
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const id of edges.keys()) {
+    const found = visit(id);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Resolves the closure of `roots` (`id@range` each, as on the command line). */
+export async function resolveClosure(roots: string[], source: ClosureSource)
+  : Promise<ClosureEntry[]> {
+  const asks = new Map<string, Ask[]>();
+  const chosen = new Map<string, string>();
+  const edges = new Map<string, string[]>();
+  const queue: { id: string; ask: Ask }[] = roots.map((spec) => {
+    const { id, range } = parseSpec(spec);
+    return { id, ask: { range, chain: [] } };
+  });
+
+  for (let steps = 0; queue.length > 0; steps++) {
+    if (steps > MAX_STEPS) throw new PackError('closure_conflict', 'requires_packs too deep');
+    const { id, ask } = queue.shift()!;
+    const list = [...(asks.get(id) ?? []), ask];
+    asks.set(id, list);
+    const current = chosen.get(id);
+    if (current !== undefined && semver.satisfies(current, ask.range)) continue;
+
+    const version = pick(id, list, await source.versions(id));
+    chosen.set(id, version);
+    const needs = (await source.requires(id, version)).map((s) => parseSpec(s));
+    edges.set(id, needs.map((n) => n.id));
+    const chain = [...ask.chain, `${id}@${version}`];
+    for (const need of needs) queue.push({ id: need.id, ask: { range: need.range, chain } });
+  }
+
+  const cycle = findCycle(edges);
+  if (cycle) {
+    throw new PackError('closure_cycle', `requires_packs form a cycle: ${label(cycle)}`,
+      { details: { cycle } });
+  }
+  return [...chosen].map(([id, version]) => {
+    const list = asks.get(id)!;
+    return { id, version, range: list.map((a) => a.range).join(' '), chain: list[0]!.chain };
+  });
+}

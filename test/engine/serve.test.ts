@@ -1,0 +1,201 @@
+/**
+ * `cordum engine serve` end to end: the real CLI in child processes over a
+ * project with a real pack installed, jobs sent to an HTTP worker on
+ * 127.0.0.1 that counts them by idempotency key. A serve process is killed
+ * with SIGKILL mid-run; a new one takes the run over once its lease runs
+ * out, and no step that had finished runs again.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends } from '../helpers/databases.js';
+import { EXAMPLE_PACKS, installedProject } from './project.js';
+
+const CLI = resolve('bin', 'cordum.js');
+
+interface CountingWorker {
+  url: string;
+  /** Jobs received, by idempotency key. */
+  counts: Map<string, number>;
+  close(): Promise<void>;
+}
+
+/** Answers each job after `delayMs`, counting it by its idempotency key. */
+async function countingWorker(delayMs: number): Promise<CountingWorker> {
+  const counts = new Map<string, number>();
+  const server: Server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString('utf8')));
+    req.on('end', () => {
+      const job = JSON.parse(text) as { idempotency_key: string; input: { message?: string } };
+      counts.set(job.idempotency_key, (counts.get(job.idempotency_key) ?? 0) + 1);
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ echo: job.input.message }));
+      }, delayMs);
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/jobs`,
+    counts,
+    close: () =>
+      new Promise((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}
+
+interface Serving {
+  child: ChildProcess;
+  url: string;
+}
+
+/** Starts `cordum engine serve` and waits for its listening line. */
+function serve(project: string, args: string[], env: Record<string, string>): Promise<Serving> {
+  const child = spawn(
+    process.execPath,
+    [CLI, 'engine', 'serve', '--project', project, '--port', '0', ...args],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  return new Promise((done, fail) => {
+    let err = '';
+    const timer = setTimeout(() => fail(new Error(`serve did not start: ${err}`)), 60_000);
+    child.stderr!.on('data', (c: Buffer) => {
+      err += c.toString('utf8');
+      const url = /engine listening on (http:\/\/\S+)/.exec(err)?.[1];
+      if (url) {
+        clearTimeout(timer);
+        done({ child, url });
+      }
+    });
+    child.once('exit', (code) => fail(new Error(`serve exited ${code}: ${err}`)));
+  });
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function stop(s: Serving, signal: NodeJS.Signals) {
+  if (s.child.exitCode !== null || s.child.signalCode !== null) return;
+  const exited = new Promise((r) => s.child.once('exit', r));
+  s.child.kill(signal);
+  await exited;
+}
+
+interface RunBody {
+  run: { status: string };
+  steps: { step_id: string; status: string }[];
+  timeline: { type: string }[];
+}
+
+describe.each(backends())(
+  'cordum engine serve on $name',
+  (backend) => {
+    let project: string;
+    let worker: CountingWorker;
+    let env: Record<string, string>;
+    let data: string[];
+
+    beforeAll(async () => {
+      worker = await countingWorker(1500);
+      project = await installedProject([join(EXAMPLE_PACKS, 'echo-tools')]);
+      writeFileSync(
+        join(project, 'cordum.deployment.yaml'),
+        `apiVersion: cordum.io/v1alpha1
+kind: Deployment
+metadata: { name: local }
+spec:
+  handlers:
+    - topics: ["job.echo-tools.*"]
+      http: { url: "${worker.url}" }
+`,
+      );
+      const target = await backend.fresh();
+      env = target.url ? { DATABASE_URL: target.url } : {};
+      data = ['--data', target.dataDir];
+    });
+    afterAll(async () => worker.close());
+
+    it('answers health, readiness and run routes, and cancels a run', async () => {
+      const s = await serve(project, [...data, '--lease-ms', '1500', '--poll-ms', '200'], env);
+      try {
+        expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+        expect(await (await fetch(`${s.url}/readyz`)).json()).toEqual({ status: 'ready' });
+        const missing = await fetch(`${s.url}/v1/runs/nope`);
+        expect(missing.status).toBe(404);
+        expect(await missing.json()).toMatchObject({ code: 'run_not_found' });
+
+        const started = await post(`${s.url}/v1/runs`, {
+          workflow_id: 'echo-tools.greet',
+          input: { name: 'bo' },
+        });
+        expect(started.status).toBe(202);
+        const { run_id: id } = (await started.json()) as { run_id: string };
+        await until('the first job', async () => (worker.counts.has(`${id}:hello:1`) ? true : undefined));
+        const cancelled = await post(`${s.url}/v1/runs/${id}/cancel`, {});
+        expect(cancelled.status).toBe(200);
+        const body = await until('the cancel', async () => {
+          const view = (await (await fetch(`${s.url}/v1/runs/${id}`)).json()) as RunBody;
+          return view.run.status === 'cancelled' ? view : undefined;
+        });
+        expect(body.steps.map((st) => st.status)).toEqual(['cancelled', 'cancelled']);
+        const list = (await (await fetch(`${s.url}/v1/runs`)).json()) as { runs: { id: string }[] };
+        expect(list.runs.map((r) => r.id)).toContain(id);
+      } finally {
+        await stop(s, 'SIGTERM');
+      }
+    });
+
+    it('takes a run over after kill -9 without running a finished step again', async () => {
+      const flags = [...data, '--lease-ms', '1500', '--poll-ms', '200'];
+      const first = await serve(project, flags, env);
+      const started = await post(`${first.url}/v1/runs`, {
+        workflow_id: 'echo-tools.greet',
+        input: { name: 'ana' },
+      });
+      const { run_id: id } = (await started.json()) as { run_id: string };
+      // `hello` has finished once `reply` was sent: kill the engine then.
+      await until('the second job', async () => (worker.counts.has(`${id}:reply:1`) ? true : undefined));
+      await stop(first, 'SIGKILL');
+
+      const second = await serve(project, flags, env);
+      try {
+        const view = await until('the run to finish', async () => {
+          const res = await fetch(`${second.url}/v1/runs/${id}`);
+          const body = (await res.json()) as RunBody;
+          return body.run.status === 'succeeded' ? body : undefined;
+        });
+        expect(view.steps.map((st) => st.status)).toEqual(['succeeded', 'succeeded']);
+        expect(view.timeline.map((e) => e.type)).toContain('run_taken_over');
+        expect(worker.counts.get(`${id}:hello:1`)).toBe(1);
+        // The job in flight was sent again with the same key, so a worker can drop it.
+        expect(worker.counts.get(`${id}:reply:1`)).toBe(2);
+        expect([...worker.counts.keys()].filter((k) => k.startsWith(id))).toHaveLength(2);
+      } finally {
+        await stop(second, 'SIGTERM');
+      }
+    });
+  },
+  120_000,
+);
+
+function post(url: string, body: unknown) {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}

@@ -1,0 +1,296 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { builtinHandler } from '../../engine/handlers/builtin.js';
+import { httpHandler } from '../../engine/handlers/http.js';
+import { handlerTable } from '../../engine/handlers/table.js';
+import type { RunView, StepRecord } from '../../engine/records.js';
+import { createEngine, type Engine, type EngineOptions } from '../../engine/runner.js';
+import type { Workflow } from '../../packs/workflow/types.js';
+import type { Database } from '../../storage/database.js';
+import { backends } from '../helpers/databases.js';
+import { DEMO_SCHEMAS, demoSnapshot, freshDatabase, rejection, workflow } from './fixtures.js';
+import { startHttpWorker, type HttpWorker } from './workers.js';
+
+const meta = { pack_id: 'demo', capability: 'demo.echo' };
+const slow = (message: string, extra: Record<string, unknown> = {}) => ({
+  type: 'worker' as const,
+  topic: 'job.demo.slow',
+  input: { message, sleep_ms: 300 },
+  meta,
+  ...extra,
+});
+
+/** Whether two steps were in flight at the same time. */
+function overlap(a: StepRecord, b: StepRecord): boolean {
+  const t = (v?: string) => Date.parse(v!);
+  return t(a.started_at) < t(b.finished_at) && t(b.started_at) < t(a.finished_at);
+}
+
+function stepOf(view: RunView, id: string) {
+  const step = view.steps.find((s) => s.step_id === id);
+  if (!step) throw new Error(`no step ${id}`);
+  return step;
+}
+
+const WORKFLOWS: Workflow[] = [
+  workflow('fan', {
+    a: slow('a'),
+    b: slow('b'),
+    join: { type: 'parallel', depends_on: ['a', 'b'] },
+  }),
+  workflow('branches', {
+    check: { type: 'condition', condition: 'input.n > 3', then: ['big'], else: ['small'] },
+    big: { type: 'transform', depends_on: ['check'], input: { size: 'big' } },
+    small: { type: 'transform', depends_on: ['check'], input: { size: 'small' } },
+    pick: {
+      type: 'switch',
+      value: '${input.env}',
+      cases: { prod: ['careful'], dev: ['quick'] },
+      default: ['other'],
+    },
+    careful: { type: 'transform', depends_on: ['pick'], input: { mode: 'careful' } },
+    quick: { type: 'transform', depends_on: ['pick'], input: { mode: 'quick' } },
+    other: { type: 'transform', depends_on: ['pick'], input: { mode: 'other' } },
+  }),
+  workflow('each', {
+    each: {
+      ...slow('${item}'),
+      input: { message: 'item ${index}: ${item}', sleep_ms: 300 },
+      for_each: '${input.items}',
+      max_parallel: 2,
+    },
+    total: { type: 'transform', depends_on: ['each'], input: { n: '${length(steps.each.output)}' } },
+  }),
+  workflow('count', {
+    count: {
+      type: 'loop',
+      while: 'loop.index < input.times',
+      input: { seen: '${loop.index}' },
+      max_iterations: 10,
+    },
+  }),
+  workflow('pause', {
+    wait: { type: 'delay', delay_sec: 0.3 },
+    later: { type: 'transform', depends_on: ['wait'], input: { ok: true } },
+  }),
+  workflow('park', { wait: { type: 'delay', delay_sec: 3600 } }),
+  workflow('nap', { wait: { type: 'delay', delay_sec: 30, timeout_sec: 0.2 } }),
+  workflow('outer', {
+    child: { type: 'subworkflow', workflow: 'demo.count', input: { times: 2 } },
+  }),
+  workflow('call', {
+    call: { type: 'http', url: '${input.url}', method: 'POST', input: { input: { message: 'hello' } } },
+  }),
+  workflow('ask', {
+    ask: { type: 'input', name: 'Which region?' },
+    use: { type: 'transform', depends_on: ['ask'], input: { region: '${steps.ask.output.region}' } },
+  }),
+  workflow(
+    'defaults',
+    { show: { type: 'transform', input: { greeting: '${input.greeting} ${input.name}' } } },
+    {
+      parameters: { greeting: { default: 'hello' }, name: { type: 'string' } },
+      input_schema: {
+        type: 'object',
+        required: ['greeting', 'name'],
+        properties: { greeting: { type: 'string' }, name: { type: 'string' } },
+      },
+    },
+  ),
+  workflow('rescue', {
+    risky: { ...slow('x'), topic: 'job.demo.dangerous', on_error: 'cleanup' },
+    after: { type: 'transform', depends_on: ['risky'], input: {} },
+    cleanup: { type: 'transform', input: { why: '${steps.risky.error.code}' } },
+  }),
+];
+
+describe.each(backends())('step types on $name', (backend) => {
+  let open: () => Promise<Database>;
+  const opened: Database[] = [];
+  let worker: HttpWorker;
+
+  async function engine(extra: Partial<EngineOptions> = {}): Promise<Engine> {
+    const db = await open();
+    opened.push(db);
+    return createEngine({
+      db,
+      snapshot: demoSnapshot(),
+      workflows: WORKFLOWS,
+      schemas: DEMO_SCHEMAS,
+      handlers: handlerTable([
+        { topics: ['job.demo.slow'], handler: httpHandler({ url: worker.url }) },
+        { topics: ['job.demo.*'], handler: builtinHandler('echo') },
+      ]),
+      httpAllowlist: [new URL('/jobs', worker.url).href],
+      ...extra,
+    });
+  }
+
+  beforeEach(async () => {
+    ({ open } = await freshDatabase(backend));
+    worker = await startHttpWorker();
+  });
+  afterEach(async () => {
+    while (opened.length > 0) await opened.pop()!.close();
+    await worker.close();
+  });
+
+  it('runs independent steps at once and joins them in a parallel step', async () => {
+    const e = await engine();
+    const view = await e.start('demo.fan', {});
+    expect(view.run.status).toBe('succeeded');
+    // Each job takes 300 ms: b started before a finished.
+    expect(overlap(stepOf(view, 'a'), stepOf(view, 'b'))).toBe(true);
+    expect(stepOf(view, 'join').output).toMatchObject({ a: { echo: 'a' }, b: { echo: 'b' } });
+  });
+
+  it('runs one step at a time with concurrency 1', async () => {
+    const e = await engine({ concurrency: 1 });
+    const view = await e.start('demo.fan', {});
+    expect(view.run.status).toBe('succeeded');
+    expect(overlap(stepOf(view, 'a'), stepOf(view, 'b'))).toBe(false);
+  });
+
+  it('takes one branch of a condition and one case of a switch', async () => {
+    const e = await engine();
+    const view = await e.start('demo.branches', { n: 5, env: 'dev' });
+    expect(view.run.status).toBe('succeeded');
+    expect(stepOf(view, 'big').output).toEqual({ size: 'big' });
+    expect(stepOf(view, 'small')).toMatchObject({ skipped: true, status: 'succeeded' });
+    expect(stepOf(view, 'pick').output).toEqual({ value: 'dev', case: 'dev' });
+    expect(stepOf(view, 'quick').output).toEqual({ mode: 'quick' });
+    expect(stepOf(view, 'careful').skipped).toBe(true);
+    expect(stepOf(view, 'other').skipped).toBe(true);
+    const other = await e.start('demo.branches', { n: 1, env: 'qa' });
+    expect(stepOf(other, 'small').output).toEqual({ size: 'small' });
+    expect(stepOf(other, 'other').output).toEqual({ mode: 'other' });
+  });
+
+  it('runs for_each items as child steps, max_parallel at once', async () => {
+    const e = await engine();
+    const view = await e.start('demo.each', { items: ['x', 'y', 'z'] });
+    expect(view.run.status).toBe('succeeded');
+    expect(view.steps.map((s) => s.step_id)).toEqual(['each', 'each[0]', 'each[1]', 'each[2]', 'total']);
+    expect(stepOf(view, 'each[1]')).toMatchObject({ parent_id: 'each', item_index: 1 });
+    expect((stepOf(view, 'each').output as { echo: string }[]).map((o) => o.echo)).toEqual([
+      'item 0: x',
+      'item 1: y',
+      'item 2: z',
+    ]);
+    expect(stepOf(view, 'total').output).toEqual({ n: 3 });
+    // Two at a time: items 0 and 1 overlap, item 2 waits for a free slot.
+    const [x, y, z] = [0, 1, 2].map((i) => stepOf(view, `each[${i}]`));
+    expect(overlap(x!, y!)).toBe(true);
+    expect(overlap(x!, z!) && overlap(y!, z!)).toBe(false);
+    const keys = worker.jobs.map((j) => j.body.idempotency_key);
+    expect(keys).toEqual(expect.arrayContaining([`${view.run.id}:each[2]:1`]));
+  });
+
+  it('loops while its condition holds, bounded by max_iterations', async () => {
+    const e = await engine();
+    const view = await e.start('demo.count', { times: 3 });
+    expect(stepOf(view, 'count').output).toEqual({ iterations: 3, output: { seen: 2 } });
+    const spun = await e.start('demo.count', { times: 50 });
+    expect(spun.run.status).toBe('failed');
+    expect(stepOf(spun, 'count').error?.code).toBe('loop_limit');
+  });
+
+  it('waits out a short delay and parks a long one on a stored timer', async () => {
+    const e = await engine();
+    const started = Date.now();
+    const view = await e.start('demo.pause', {});
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(stepOf(view, 'wait').wake_at).toBeDefined();
+    expect(stepOf(view, 'later').status).toBe('succeeded');
+
+    let now = Date.now();
+    const clocked = await engine({ clock: () => new Date(now) });
+    const parked = await clocked.start('demo.park', {});
+    expect(parked.run.status).toBe('waiting');
+    expect(await clocked.resumeDue()).toBe(0);
+    now += 3601_000;
+    expect(await clocked.resumeDue()).toBe(1);
+    expect((await clocked.view(parked.run.id)).run.status).toBe('succeeded');
+  });
+
+  it('times a step out after its timeout_sec', async () => {
+    const e = await engine();
+    const view = await e.start('demo.nap', {});
+    expect(view.run.status).toBe('timed_out');
+    expect(stepOf(view, 'wait')).toMatchObject({ status: 'timed_out', error: { code: 'step_timed_out' } });
+  });
+
+  it('runs a subworkflow and answers its outputs', async () => {
+    const e = await engine();
+    const view = await e.start('demo.outer', {});
+    expect(view.run.status).toBe('succeeded');
+    const out = stepOf(view, 'child').output as { run_id: string; outputs: unknown };
+    expect(out.outputs).toEqual({ count: { iterations: 2, output: { seen: 1 } } });
+    expect((await e.view(out.run_id)).run.workflow_id).toBe('demo.count');
+  });
+
+  it('calls only URLs the deployment allows', async () => {
+    const e = await engine();
+    const ok = await e.start('demo.call', { url: worker.url });
+    expect(stepOf(ok, 'call').output).toMatchObject({ status: 200, body: { echo: 'hello' } });
+    const other = worker.url.replace('/jobs', '/admin');
+    const refused = await e.start('demo.call', { url: other });
+    expect(stepOf(refused, 'call').error?.code).toBe('http_not_allowed');
+    expect(worker.jobs).toHaveLength(1);
+  });
+
+  it('waits for input and resumes with it', async () => {
+    const e = await engine();
+    const view = await e.start('demo.ask', {});
+    expect(view.run.status).toBe('waiting');
+    expect(stepOf(view, 'ask').status).toBe('waiting');
+    const done = await e.giveInput(view.run.id, 'ask', { region: 'eu' });
+    expect(done.run.status).toBe('succeeded');
+    expect(stepOf(done, 'use').output).toEqual({ region: 'eu' });
+    const again = await rejection(e.giveInput(view.run.id, 'ask', {}));
+    expect(again.code).toBe('input_not_waiting');
+  });
+
+  it('fills parameter defaults before checking input_schema', async () => {
+    const e = await engine();
+    const view = await e.start('demo.defaults', { name: 'ana' });
+    expect(stepOf(view, 'show').output).toEqual({ greeting: 'hello ana' });
+    const bad = await rejection(e.start('demo.defaults', {}));
+    expect(bad.code).toBe('input_invalid');
+  });
+
+  it('routes a failure to its on_error step', async () => {
+    const e = await engine();
+    const view = await e.start('demo.rescue', {});
+    expect(stepOf(view, 'risky').status).toBe('failed');
+    expect(stepOf(view, 'cleanup').output).toEqual({ why: 'policy_denied' });
+    expect(stepOf(view, 'after').status).toBe('cancelled');
+    expect(view.run.status).toBe('succeeded');
+  });
+
+  it('cancels a waiting run', async () => {
+    const e = await engine();
+    const view = await e.start('demo.ask', {});
+    const cancelled = await e.cancel(view.run.id);
+    expect(cancelled.run.status).toBe('cancelled');
+    expect(stepOf(cancelled, 'ask').status).toBe('cancelled');
+    expect(stepOf(cancelled, 'use').status).toBe('cancelled');
+  });
+
+  it('cancels a running run, stopping the step in flight', async () => {
+    const e = await engine({ leaseMs: 300 });
+    // A PGlite folder has one process: there the same engine asks.
+    const other = backend.name === 'postgres' ? await engine() : e;
+    const id = await e.record('demo.fan', {});
+    const running = e.resume(id);
+    for (let i = 0; i < 100 && worker.jobs.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const asked = await other.cancel(id);
+    expect(asked.run.cancel_requested).toBe(true);
+    await running;
+    const view = await e.view(id);
+    expect(view.run.status).toBe('cancelled');
+    expect(stepOf(view, 'a')).toMatchObject({ status: 'cancelled', error: { code: 'run_cancelled' } });
+    expect(stepOf(view, 'join').status).toBe('cancelled');
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * Hot reload through the real registry: the engine follows a deployment,
+ * an operator changes it while decisions run, and every decision matches
+ * exactly one whole snapshot. A pack signed by an untrusted key is refused
+ * and the last good snapshot keeps deciding; rollback brings back any
+ * kept version. No restart anywhere.
+ */
+import { setImmediate as tick } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pgliteBackend } from '../helpers/databases.js';
+import { ADMIN_TOKEN, registeredKey, signedFixture, startTestRegistry, type TestRegistry }
+  from '../registry/helpers.js';
+import { DeploymentFollower } from '../../engine/kernel/follow.js';
+import { RegistryDeploymentSource } from '../../engine/kernel/registry_source.js';
+import type { KernelDecision } from '../../engine/kernel/kernel.js';
+import type { KeyPair } from '../../packs/signing/keys.js';
+import { openTestKernel, type TestKernel } from './helpers.js';
+
+const X = { topic: 'job.hello-pack.echo', packId: 'hello-pack' };
+const Y = { topic: 'job.hello-pack.other', packId: 'hello-pack' };
+const FREEZE = {
+  rules: [
+    { id: 'freeze-echo', match: { topics: ['job.hello-pack.echo'] }, decision: 'deny' },
+    { id: 'gate-other', match: { topics: ['job.hello-pack.other'] }, decision: 'require_approval' },
+  ],
+};
+
+let reg: TestRegistry;
+let key: KeyPair;
+let k: TestKernel;
+
+async function put(path: string, body: unknown) {
+  const res = await fetch(`${reg.url}${path}`, { method: 'PUT', body: JSON.stringify(body),
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' } });
+  expect(res.status).toBe(200);
+  return (await res.json()) as { snapshot_hash: string; generation: number };
+}
+
+beforeAll(async () => {
+  reg = await startTestRegistry(pgliteBackend);
+  key = await registeredKey(reg);
+  const pack = await signedFixture('hello-pack', key);
+  await reg.admin.publish(pack.tgz, pack.bundle);
+  await put('/v1/deployments/prod', { packs: [{ id: 'hello-pack', range: '^0.1.0' }] });
+  k = await openTestKernel(pgliteBackend);
+});
+
+afterAll(async () => {
+  await k?.close();
+  await reg?.close();
+});
+
+function follower(trusted?: KeyPair) {
+  const source = new RegistryDeploymentSource({ url: reg.url, deployment: 'prod',
+    token: ADMIN_TOKEN, bundles: ['freeze'],
+    ...(trusted ? { trustedKeys: new Map([[trusted.keyId, trusted.publicPem]]) } : {}) });
+  return new DeploymentFollower(source, k.kernel);
+}
+
+describe('following a registry deployment', () => {
+  it('swaps a changed deployment in while decisions run, never half of it', async () => {
+    const f = follower(key);
+    const first = await f.pollOnce();
+    expect(first.kind).toBe('swapped');
+    const h1 = k.kernel.current().snapshot.hash;
+    expect((await f.pollOnce()).kind).toBe('unchanged');
+
+    const seen: KernelDecision[][] = [];
+    let running = true;
+    const loop = (async () => {
+      for (let i = 0; running && i < 1_000_000; i++) {
+        seen.push([k.kernel.decide(X), k.kernel.decide(Y)], k.kernel.decideBatch([X, Y]));
+        if (i % 20 === 0) await tick();
+      }
+    })();
+    await put('/v1/deployments/prod/policy-bundles/freeze', { fragment: FREEZE });
+    const saved = (await (await fetch(`${reg.url}/v1/deployments/prod`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { snapshot_hash: string };
+    const second = await f.pollOnce();
+    await tick();
+    for (let i = 0; i < 50; i++) await tick();
+    running = false;
+    await loop;
+
+    expect(second).toMatchObject({ kind: 'swapped', hash: saved.snapshot_hash });
+    const h2 = saved.snapshot_hash;
+    expect(h2).not.toBe(h1);
+    const byHash = new Map<string, Set<string>>();
+    for (const d of seen.flat()) {
+      const set = byHash.get(d.snapshotHash) ?? new Set<string>();
+      set.add(`${d.ruleId}:${d.decision}`);
+      byHash.set(d.snapshotHash, set);
+    }
+    expect([...byHash.keys()].sort()).toEqual([h1, h2].sort());
+    const count = (h: string) => seen.flat().filter((d) => d.snapshotHash === h).length;
+    // Decisions ran on both sides of the swap, while the registry and the poll did their work.
+    expect(count(h1)).toBeGreaterThan(40);
+    expect(count(h2)).toBeGreaterThan(40);
+    expect([...byHash.get(h1)!]).toEqual(['hello-pack-allow:allow']);
+    expect([...byHash.get(h2)!].sort()).toEqual(['freeze-echo:deny',
+      'gate-other:require_approval']);
+    // A pair decided in one batch always comes from one snapshot.
+    for (const pair of seen) expect(pair[0]!.snapshotHash).toBe(pair[1]!.snapshotHash);
+    expect(k.kernel.status()).toMatchObject({ hash: h2, reloads: 2 });
+  });
+
+  it('refuses a pack signed by an untrusted key and keeps the last good snapshot', async () => {
+    const good = k.kernel.current();
+    const stranger = await registeredKey(reg);
+    const v2 = await signedFixture('hello-pack', stranger, { version: '0.1.1' });
+    await reg.admin.publish(v2.tgz, v2.bundle);
+    await put('/v1/deployments/prod', { packs: [{ id: 'hello-pack', range: '^0.1.0' }] });
+
+    const outcome = await follower(key).pollOnce();
+    expect(outcome).toMatchObject({ kind: 'refused', code: 'snapshot_unverified' });
+    expect(k.kernel.current()).toBe(good);
+    expect(k.kernel.decide(X)).toMatchObject({ decision: 'deny', snapshotHash: good.snapshot.hash });
+    expect(k.kernel.status().lastError?.code).toBe('snapshot_unverified');
+  });
+
+  it('keeps every snapshot and rolls back to a kept version', async () => {
+    const history = await k.kernel.history.list();
+    expect(history.map((h) => h.version)).toEqual([3, 2, 1]);
+    expect(history[0]!.source).toMatchObject({ kind: 'deployment', deployment: 'prod',
+      bundles: [{ name: 'freeze', version: 1 }] });
+    const v2 = history.find((h) => h.version === 2)!;
+    const back = await k.kernel.rollback(2);
+    expect(back).toMatchObject({ version: 4, source: { kind: 'rollback', restored: 2 } });
+    expect(k.kernel.decide(X)).toMatchObject({ decision: 'allow', snapshotHash: v2.hash,
+      snapshotVersion: 4 });
+    await expect(k.kernel.rollback(99)).rejects.toMatchObject({ code: 'version_not_found' });
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * The kernel over real HTTP on loopback: decide, decide-batch, explain,
+ * history and rollback (admin only), simulate against recorded decisions,
+ * `/metrics`, and the CPU profile endpoint that is off unless enabled.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pgliteBackend } from '../helpers/databases.js';
+import { buildSnapshot } from '../../packs/policy/snapshot.js';
+import type { Rule } from '../../packs/policy/types.js';
+import { startRouteServer, type RunningRouteServer } from '../../engine/kernel/http_server.js';
+import { policyRoutes } from '../../engine/http/policy.js';
+import { metricsRoutes } from '../../engine/http/metrics.js';
+import { createEngineMetrics } from '../../engine/observability/metrics.js';
+import { profileRoutes } from '../../engine/observability/profile.js';
+import { openTestKernel, type TestKernel } from './helpers.js';
+
+const ADMIN = 'engine-admin-secret';
+const RULES: Rule[] = [
+  { id: 'deny-prod-delete', match: { topics: ['job.ops.delete'], labels: { env: 'prod' } },
+    decision: 'deny', reason: 'no deletes in prod' },
+  { id: 'approve-ops', match: { topics: ['job.ops.*'] }, decision: 'require_approval' },
+];
+
+let k: TestKernel;
+let server: RunningRouteServer;
+
+async function post(path: string, body: unknown, token?: string) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(`${server.url}${path}`, { method: 'POST', headers,
+    body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+beforeAll(async () => {
+  k = await openTestKernel(pgliteBackend,
+    buildSnapshot([{ packId: 'ops', fragment: { rules: RULES } }]));
+  const metrics = createEngineMetrics(k.kernel, k.db);
+  server = await startRouteServer([...policyRoutes(k.kernel, { adminToken: ADMIN }),
+    ...metricsRoutes(metrics.registry), ...profileRoutes({ enabled: true, adminToken: ADMIN })],
+  { adminToken: ADMIN });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await k?.close();
+});
+
+describe('policy over HTTP', () => {
+  it('decides one request and says which snapshot decided', async () => {
+    const r = await post('/v1/policy/decide', { topic: 'job.ops.delete', labels: { env: 'prod' } });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ decision: 'deny', rule_id: 'deny-prod-delete',
+      reason: 'no deletes in prod', snapshot_hash: k.kernel.current().snapshot.hash,
+      snapshot_version: 1 });
+  });
+
+  it('explains a decision: the match and why each earlier rule did not', async () => {
+    const r = await post('/v1/policy/decide?explain=1', { topic: 'job.ops.delete' });
+    expect(r.body.explanation).toMatchObject({ decision: 'require_approval',
+      ruleId: 'approve-ops', skipped: [{ ruleId: 'deny-prod-delete', field: 'labels',
+        wanted: { env: 'prod' }, got: null }] });
+  });
+
+  it('decides a batch against one snapshot and refuses bad requests with a code', async () => {
+    const r = await post('/v1/policy/decide-batch', { requests: [{ topic: 'job.ops.x' },
+      { topic: 'job.web.get' }] });
+    expect(r.body).toMatchObject({ snapshot_version: 1, decisions: [
+      { decision: 'require_approval', rule_id: 'approve-ops' },
+      { decision: 'allow', rule_id: null }] });
+    const bad = await post('/v1/policy/decide-batch', { requests: [{ topic: 7 }] });
+    expect(bad).toMatchObject({ status: 400, body: { code: 'request_invalid',
+      detail: 'requests[0].topic: expected a string' } });
+  });
+
+  it('simulates a candidate against the decisions recorded so far', async () => {
+    const candidate = { rules: [{ id: 'allow-ops', match: { topics: ['job.ops.*'] },
+      decision: 'allow' }] };
+    const r = await post('/v1/policy/simulate', { candidate });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ total: 4, changed: 3, transitions: [
+      { from: 'require_approval', to: 'allow', count: 2 }, { from: 'deny', to: 'allow', count: 1 },
+    ] });
+  });
+
+  it('rolls back only for the admin', async () => {
+    await k.kernel.activate(buildSnapshot([]), { kind: 'project' });
+    expect((await post('/v1/policy/rollback', { version: 1 })).status).toBe(403);
+    const ok = await post('/v1/policy/rollback', { version: 1 }, ADMIN);
+    expect(ok.body).toMatchObject({ version: 3, source: { kind: 'rollback', restored: 1 } });
+    const missing = await post('/v1/policy/rollback', { version: 42 }, ADMIN);
+    expect(missing).toMatchObject({ status: 404, body: { code: 'version_not_found' } });
+    const history = await (await fetch(`${server.url}/v1/policy/history`)).json();
+    expect(history).toMatchObject({ active: 3, snapshots: [{ version: 3 }, { version: 2 },
+      { version: 1 }] });
+  });
+
+  it('serves Prometheus metrics for decisions, latency, reloads and the snapshot', async () => {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(text).toContain('cordum_policy_decisions_total{decision="deny",rule="deny-prod-delete"} 1');
+    expect(text).toContain('cordum_policy_decisions_total{decision="allow",rule=""} 1');
+    expect(text).toMatch(/cordum_policy_decision_seconds_count 4/);
+    expect(text).toContain('cordum_policy_reloads_total 2');
+    expect(text).toContain(`cordum_policy_snapshot_info{hash="${k.kernel.current().snapshot.hash}"` +
+      ',version="3"} 1');
+  });
+
+  it('profiles the CPU for the admin only, and not at all unless enabled', async () => {
+    expect((await post('/v1/admin/profile?seconds=0.2', {})).status).toBe(403);
+    const r = await post('/v1/admin/profile?seconds=0.2', {}, ADMIN);
+    expect(r.status).toBe(200);
+    expect(Array.isArray(r.body.nodes)).toBe(true);
+    expect(profileRoutes({ adminToken: ADMIN })).toEqual([]);
+  });
+});

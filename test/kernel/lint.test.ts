@@ -1,0 +1,48 @@
+/** Conflict detection, table-driven: shadowed rules and opposite overlaps, by rule id. */
+import { describe, expect, it } from 'vitest';
+import { lintRules } from '../../engine/kernel/lint.js';
+import type { Rule, RuleMatch } from '../../packs/policy/types.js';
+
+const rule = (id: string, match: RuleMatch, decision: Rule['decision'] = 'deny'): Rule =>
+  ({ id, match, decision });
+
+const cases: { name: string; rules: Rule[]; expected: [string, string, string][] }[] = [
+  { name: 'a catch-all shadows everything after it',
+    rules: [rule('all', {}), rule('late', { topics: ['job.a.x'] })],
+    expected: [['shadowed', 'late', 'all']] },
+  { name: 'a prefix glob shadows a literal and a narrower prefix under it',
+    rules: [rule('p', { topics: ['job.a.*'] }), rule('lit', { topics: ['job.a.run'] }),
+      rule('narrow', { topics: ['job.a.run*'] })],
+    expected: [['shadowed', 'lit', 'p'], ['shadowed', 'narrow', 'p']] },
+  { name: 'a star does not cross a slash, so no shadow there',
+    rules: [rule('p', { topics: ['job.*'] }), rule('slash', { topics: ['job.a/b'] })],
+    expected: [] },
+  { name: 'an earlier rule with an extra condition shadows nothing',
+    rules: [rule('prod', { topics: ['job.a.*'], labels: { env: 'prod' } }),
+      rule('all-a', { topics: ['job.a.*'] })],
+    expected: [] },
+  { name: 'tenants compare without case; requires of the earlier must be a subset',
+    rules: [rule('t', { tenants: ['ACME'], requires: ['net'] }),
+      rule('later', { tenants: ['acme'], requires: ['net', 'fs'] })],
+    expected: [['shadowed', 'later', 't']] },
+  { name: 'overlapping allow and deny are a conflict',
+    rules: [rule('allow-a', { topics: ['job.a.*'], capabilities: ['read'] }, 'allow'),
+      rule('deny-run', { topics: ['job.a.run'], risk_tags: ['prod'] }, 'deny')],
+    expected: [['conflict', 'deny-run', 'allow-a']] },
+  { name: 'disjoint labels or capabilities do not conflict',
+    rules: [rule('dev', { labels: { env: 'dev' } }, 'allow'),
+      rule('prod', { labels: { env: 'prod' } }, 'deny'),
+      rule('read', { capabilities: ['read'] }, 'allow'),
+      rule('write', { capabilities: ['write'], labels: { env: 'dev' } }, 'require_approval')],
+    expected: [['conflict', 'write', 'dev']] },
+  { name: 'same-side decisions never conflict',
+    rules: [rule('a', { topics: ['job.a.*'] }, 'deny'),
+      rule('b', { topics: ['job.*'] }, 'require_approval')],
+    expected: [] },
+];
+
+describe('policy lint', () => {
+  it.each(cases)('$name', ({ rules, expected }) => {
+    expect(lintRules(rules).map((f) => [f.kind, f.ruleId, f.byRuleId])).toEqual(expected);
+  });
+});

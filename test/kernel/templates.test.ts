@@ -1,0 +1,40 @@
+/** Constraint templates: named sets merged into rules by the documented precedence. */
+import { describe, expect, it } from 'vitest';
+import { toFragment } from '../../packs/policy/fragment.js';
+import { checkFormat } from '../../packs/schemas.js';
+
+const raw = {
+  constraint_templates: {
+    sandboxed: { sandbox: { isolated: true, network_allowlist: ['api.internal'] },
+      budgets: { max_runtime_ms: 60_000, max_retries: 1 } },
+    short: { budgets: { max_runtime_ms: 5_000 } },
+  },
+  rules: [
+    { id: 'both', decision: 'allow_with_constraints', templates: ['sandboxed', 'short'],
+      constraints: { budgets: { max_retries: 0 }, sandbox: { network_allowlist: [] } } },
+    { id: 'plain', decision: 'allow', constraints: { redaction_level: 'high' } },
+  ],
+};
+
+describe('constraint templates', () => {
+  it('passes the fragment schema', () => {
+    expect(checkFormat('policy-fragment', raw, 'f.yaml')).toEqual([]);
+  });
+
+  it('merges templates in order, then the rule’s own constraints on top', () => {
+    const [both, plain] = toFragment(raw, { packId: 'p', file: 'f.yaml' }).rules;
+    expect(both!.constraints).toEqual({
+      sandbox: { isolated: true, network_allowlist: [] },
+      budgets: { max_runtime_ms: 5_000, max_retries: 0 },
+    });
+    expect(plain!.constraints).toEqual({ redaction_level: 'high' });
+  });
+
+  it('refuses a rule that names a template the fragment lacks, with the path', () => {
+    const bad = { rules: [{ id: 'r', decision: 'allow', templates: ['nope'] }] };
+    expect(() => toFragment(bad, { file: 'f.yaml' })).toThrow(expect.objectContaining({
+      code: 'validation_failed',
+      issues: [{ file: 'f.yaml', path: '/rules/0/templates/0',
+        message: 'unknown constraint template "nope"' }] }));
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * Private packs: to a caller outside the publisher, every read route that
+ * names a private pack answers byte for byte as for an id nobody published;
+ * listings, the catalog and search leave it out. Members and admins see it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends } from '../helpers/databases.js';
+import { ADMIN_TOKEN, send, startTenants, type Tenants } from './helpers.js';
+
+const HIDDEN = 'hello-pack';
+const ABSENT = 'ghost-pack';
+const V = '0.1.0';
+
+/** Every read route that names a pack: method, path for pack `id`, JSON body. */
+const READS: [string, string, (id: string) => string, unknown?][] = [
+  ['pack', 'GET', (id) => `/v1/packs/${id}`],
+  ['resolve', 'GET', (id) => `/v1/packs/${id}/resolve?range=^0.1`],
+  ['resolve by tag', 'GET', (id) => `/v1/packs/${id}/resolve?range=stable`],
+  ['resolve, bad range', 'GET', (id) => `/v1/packs/${id}/resolve?range=bad%20range`],
+  ['dist-tags', 'GET', (id) => `/v1/packs/${id}/dist-tags`],
+  ['changelog', 'GET', (id) => `/v1/packs/${id}/changelog`],
+  ['version', 'GET', (id) => `/v1/packs/${id}/versions/${V}`],
+  ['manifest', 'GET', (id) => `/v1/packs/${id}/versions/${V}/manifest`],
+  ['tarball', 'GET', (id) => `/v1/packs/${id}/versions/${V}/tarball`],
+  ['bundle', 'GET', (id) => `/v1/packs/${id}/versions/${V}/bundle`],
+  ['yank state', 'GET', (id) => `/v1/packs/${id}/versions/${V}/yank`],
+  ['deprecation', 'GET', (id) => `/v1/packs/${id}/versions/${V}/deprecation`],
+  ['simulate', 'POST', (id) => `/v1/packs/${id}/versions/${V}/simulate`,
+    { topic: 'job.hello-pack.echo' }],
+  ['npm packument', 'GET', (id) => `/npm/@cordum-packs%2f${id}`],
+  ['npm packument, slash', 'GET', (id) => `/npm/@cordum-packs/${id}`],
+  ['npm tarball', 'GET', (id) => `/npm/@cordum-packs/${id}/-/${id}-${V}.tgz`],
+  ['marketplace page', 'GET', (id) => `/marketplace/packs/${id}`],
+  ['marketplace version page', 'GET', (id) => `/marketplace/packs/${id}/versions/${V}`],
+  ['marketplace changelog', 'GET', (id) => `/marketplace/packs/${id}/changelog`],
+  ['marketplace image', 'GET', (id) => `/marketplace/packs/${id}/versions/${V}/files/icon.png`],
+];
+
+const MEMBER_STATUS: Record<string, number> = { changelog: 400, 'marketplace image': 404 };
+
+async function answer(res: Response, id: string) {
+  const text = (await res.text()).replaceAll(id, '<id>')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>');
+  return { status: res.status, type: res.headers.get('content-type'), text };
+}
+
+describe.each(backends())('private packs ($name)', (backend) => {
+  let t: Tenants;
+
+  beforeAll(async () => {
+    t = await startTenants(backend);
+    await send(t.reg, t.acme, 'PUT', `/v1/packs/${HIDDEN}/dist-tags/stable`, { version: V });
+  });
+  afterAll(async () => {
+    await t?.reg.close();
+  });
+
+  it.each(READS)('%s: an outsider gets the answer of an unknown id', async (_n, m, path, body) => {
+    const hidden = await answer(await send(t.reg, t.outsider, m, path(HIDDEN), body), HIDDEN);
+    const absent = await answer(await send(t.reg, t.outsider, m, path(ABSENT), body), ABSENT);
+    expect(hidden).toEqual(absent);
+    expect(hidden.status).toBeGreaterThanOrEqual(400);
+  });
+
+  it.each(READS.filter(([n]) => n !== 'resolve, bad range'))('%s: a member reads it',
+    async (_n, m, path, body) => {
+      // Answers of the route itself: one version has no changelog, the pack has no icon.
+      const expected = MEMBER_STATUS[_n] ?? 200;
+      for (const token of [t.carol, t.acme, ADMIN_TOKEN]) {
+        const res = await send(t.reg, token, m, path(HIDDEN), body);
+        const text = await res.text();
+        expect(res.status).toBe(expected);
+        expect(text).not.toMatch(/no pack "hello-pack"|is not published here|no npm tarball/);
+      }
+    });
+
+  it('leaves the pack out of listings, the catalog and search for outsiders only', async () => {
+    const ids = async (token: string) => {
+      const packs = (await (await send(t.reg, token, 'GET', '/v1/packs')).json()) as
+        { packs: { id: string }[] };
+      const catalog = (await (await send(t.reg, token, 'GET', '/v1/catalog.json')).json()) as
+        { packs: { id: string }[] };
+      const search = (await (await send(t.reg, token, 'GET',
+        '/v1/marketplace/search?q=pack')).json()) as { packs: { id: string }[] };
+      const page = await (await send(t.reg, token, 'GET', '/marketplace/?q=hello')).text();
+      return { packs: packs.packs.map((p) => p.id), catalog: catalog.packs.map((p) => p.id),
+        search: search.packs.map((p) => p.id).filter((id) => id === HIDDEN),
+        page: page.includes(`/marketplace/packs/${HIDDEN}`) };
+    };
+    expect(await ids(t.outsider)).toEqual({ packs: ['demo-guardrails'],
+      catalog: ['demo-guardrails'], search: [], page: false });
+    const seen = { packs: ['demo-guardrails', HIDDEN], catalog: ['demo-guardrails', HIDDEN],
+      search: [HIDDEN], page: true };
+    expect(await ids(t.carol)).toEqual(seen);
+    expect(await ids(ADMIN_TOKEN)).toEqual(seen);
+  });
+
+  it('answers writes on a hidden pack as for an unknown one', async () => {
+    const res = await send(t.reg, t.outsider, 'PUT', `/v1/packs/${HIDDEN}/visibility`,
+      { private: false });
+    expect(res.status).toBe(403);
+    const other = await send(t.reg, ADMIN_TOKEN, 'PUT', `/v1/packs/${ABSENT}/visibility`,
+      { private: false });
+    expect((await other.json() as { code: string }).code).toBe('pack_not_found');
+  });
+});

@@ -22560,6 +22560,23 @@ function normalizeDecision(name) {
 }
 var DECISION_NAMES = Object.keys(ALIASES);
 
+// packs/policy/templates.ts
+function isPlain(v2) {
+  return typeof v2 === "object" && v2 !== null && !Array.isArray(v2);
+}
+function mergeTwo(low, high) {
+  const out = { ...low };
+  for (const [k2, v2] of Object.entries(high)) {
+    if (v2 === void 0) continue;
+    const below = out[k2];
+    out[k2] = isPlain(below) && isPlain(v2) ? mergeTwo(below, v2) : v2;
+  }
+  return out;
+}
+function mergeConstraints(layers) {
+  return layers.reduce((acc, layer) => mergeTwo(acc, layer), {});
+}
+
 // packs/policy/fragment.ts
 function toFragment(raw, origin) {
   const prefix = origin.packId ?? "rule";
@@ -22574,7 +22591,8 @@ function toFragment(raw, origin) {
       source: from(index)
     };
     if (r.reason !== void 0) rule.reason = r.reason;
-    if (r.constraints !== void 0) rule.constraints = r.constraints;
+    const constraints = resolveConstraints(raw, r, index, origin.file);
+    if (constraints !== void 0) rule.constraints = constraints;
     if (r.remediations !== void 0) rule.remediations = r.remediations;
     rules.push(rule);
   });
@@ -22583,6 +22601,22 @@ function toFragment(raw, origin) {
   if (raw.version !== void 0) fragment.version = String(raw.version);
   if (raw.default_tenant !== void 0) fragment.default_tenant = raw.default_tenant;
   return fragment;
+}
+function resolveConstraints(raw, r, index, file) {
+  if (!r.templates || r.templates.length === 0) return r.constraints;
+  const layers = r.templates.map((name, t) => {
+    const found = raw.constraint_templates?.[name];
+    if (found === void 0) {
+      const where = { file: file ?? "policy fragment", path: `/rules/${index}/templates/${t}` };
+      throw new PackError(
+        "validation_failed",
+        `${where.file}: rule ${r.id ?? index + 1} uses constraint template "${name}", which the fragment does not define`,
+        { issues: [{ ...where, message: `unknown constraint template "${name}"` }] }
+      );
+    }
+    return found;
+  });
+  return mergeConstraints([...layers, ...r.constraints ? [r.constraints] : []]);
 }
 function legacyRules(tenants, from) {
   const rules = [];
@@ -22802,6 +22836,10 @@ var policy_fragment_schema_default = {
     version: { type: ["string", "integer"] },
     default_tenant: { type: "string" },
     rules: { type: "array", items: { $ref: "#/$defs/rule" } },
+    constraint_templates: {
+      type: "object",
+      additionalProperties: { $ref: "#/$defs/constraints" }
+    },
     tenants: {
       type: "object",
       additionalProperties: {
@@ -22840,6 +22878,7 @@ var policy_fragment_schema_default = {
         },
         reason: { type: "string" },
         constraints: { $ref: "#/$defs/constraints" },
+        templates: { type: "array", items: { type: "string", minLength: 1 } },
         remediations: { type: "array", items: { $ref: "#/$defs/remediation" } }
       }
     },

@@ -129,7 +129,11 @@ async function settle(
     const patch =
       as === 'skipped'
         ? { status: 'succeeded' as const, skipped: true, finished_at: now }
-        : { status: 'cancelled' as const, error: closeError(settled.status, runId), finished_at: now };
+        : {
+            status: 'cancelled' as const,
+            error: closeError(settled.status, runId),
+            finished_at: now,
+          };
     await store.updateStep(runId, step_id, patch);
     const approval = view.approvals.find((a) => a.step_id === step_id);
     if (approval?.status === 'pending') {

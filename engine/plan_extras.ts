@@ -76,7 +76,9 @@ function planSwitch(step: Step, out: Extras, issue: IssueAt, c: Compile) {
     issue('cases', 'a switch step needs "cases": a map from value to step ids', 'switch');
     return;
   }
-  const value = typeof step.value === 'string' ? c(() => parseCondition(step.value as string), 'value') : undefined;
+  const source = step.value;
+  const value =
+    typeof source === 'string' ? c(() => parseCondition(source), 'value') : undefined;
   if (!value) return;
   out.switch = { value, labels: Object.keys(cases) };
   out.exprs.push(value);
@@ -126,7 +128,9 @@ function planHttp(step: Step, out: Extras, issue: IssueAt, c: Compile) {
 function planDelay(step: Step, type: SupportedStepType, out: Extras, issue: IssueAt, c: Compile) {
   const { delay_sec: sec, delay_until: until } = step;
   if (sec === undefined && until === undefined) {
-    if (type === 'delay') issue('delay_sec', 'a delay step needs delay_sec or delay_until', 'delay');
+    if (type === 'delay') {
+      issue('delay_sec', 'a delay step needs delay_sec or delay_until', 'delay');
+    }
     return;
   }
   const delay: DelayPlan = {};
@@ -138,7 +142,8 @@ function planDelay(step: Step, type: SupportedStepType, out: Extras, issue: Issu
     }
   }
   if (until !== undefined) {
-    const template = typeof until === 'string' ? c(() => compileTemplate(until), 'delay_until') : undefined;
+    const template =
+      typeof until === 'string' ? c(() => compileTemplate(until), 'delay_until') : undefined;
     if (typeof until !== 'string') issue('delay_until', 'delay_until must be a date-time', 'delay');
     if (template?.kind === 'constant' && Number.isNaN(Date.parse(String(template.value)))) {
       issue('delay_until', `delay_until "${until}" is not a date-time`, 'delay');

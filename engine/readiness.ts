@@ -64,7 +64,9 @@ export function settledStatus(
   const open = [...records.values()].filter((r) => !isDone(r.status)).map((r) => r.step_id);
   const cancelAll = { close: open.map((step_id) => ({ step_id, as: 'cancelled' as const })) };
   const failed = unhandled(plan, records);
-  if (failed?.status === 'failed') return { status: 'failed', error: failedBy(failed), ...cancelAll };
+  if (failed?.status === 'failed') {
+    return { status: 'failed', error: failedBy(failed), ...cancelAll };
+  }
   if (failed) return { status: 'timed_out', error: failed.error!, ...cancelAll };
   if (stop === 'cancelled') {
     const error: StepError = { code: 'run_cancelled', message: 'the run was cancelled' };
@@ -74,7 +76,9 @@ export function settledStatus(
     const error: StepError = { code: 'run_timed_out', message: 'the run ran out of time' };
     return { status: 'timed_out', error, ...cancelAll };
   }
-  if ([...records.values()].some((r) => r.status === 'waiting')) return { status: 'waiting', close: [] };
+  if ([...records.values()].some((r) => r.status === 'waiting')) {
+    return { status: 'waiting', close: [] };
+  }
 
   // Nothing waits and nothing failed unhandled: what is left can never run.
   const close: Settled['close'] = [];

@@ -183,12 +183,15 @@ export class Engine {
     const schemaId = plan.steps.find((s) => s.id === stepId)?.step.output_schema_id;
     const issues = this.services.schemas.check(schemaId, data);
     if (issues.length > 0) {
-      throw new EngineError('input_invalid', describeIssues(`data for "${stepId}"`, schemaId!, issues));
+      const message = describeIssues(`data for "${stepId}"`, schemaId!, issues);
+      throw new EngineError('input_invalid', message);
     }
     const now = this.services.clock().toISOString();
     const claimed = await this.services.store.atomically(runId, async (tx) => {
       const current = (await tx.view(runId))!.steps.find((s) => s.step_id === stepId);
-      if (current?.status !== 'waiting') throw new EngineError('input_not_waiting', `step "${stepId}" got its data meanwhile`);
+      if (current?.status !== 'waiting') {
+        throw new EngineError('input_not_waiting', `step "${stepId}" got its data meanwhile`);
+      }
       await tx.updateStep(runId, stepId, { status: 'succeeded', output: data, finished_at: now });
       await tx.addEvent(runId, { type: 'input_given', step_id: stepId, status: 'succeeded' });
       return tx.claimRun(runId, ['waiting'], this.lease());

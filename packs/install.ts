@@ -151,7 +151,8 @@ async function fetchVerified(registry: InstallRegistry, v: PublishedVersion,
     throw new PackError('signature_invalid', `${label}: the registry's key ${v.key_id} does not ` +
       'hash to its id');
   }
-  verifyTarball(tgz, parseJson(bundle, `${label} signature bundle`), (id) => (id === v.key_id ? key.public_key : undefined));
+  verifyTarball(tgz, parseJson(bundle, `${label} signature bundle`),
+    (id) => (id === v.key_id ? key.public_key : undefined));
   const flag = revokedKeyFlag(v);
   const files = await readBundle(tgz);
   const manifest = loadPack(files).manifest.metadata;

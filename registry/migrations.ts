@@ -7,6 +7,7 @@ import type { Migration } from '../storage/migrate.js';
 import { providerMigration } from './migrations_provider.js';
 import { auditMigration } from './audit/migration.js';
 import { tlogMigration } from './tlog/migration.js';
+import { readGenerationMigration } from './hardening/migration.js';
 import { npmMigration } from './npm/migration.js';
 import { tenancyMigration } from './tenancy/migration.js';
 
@@ -67,7 +68,8 @@ CREATE INDEX registry_versions_sha256 ON registry_versions (sha256);
     // title, description and topics (names, capabilities, risk tags, requirements), with
     // dots, dashes and colons split so `github.read` is found by `read`; curated
     // collections; publishers an admin has verified; download counts for sorting. Texts are
-    // cut (left()) so no manifest can exceed tsvector's 1 MB limit and fail a publish.
+    // cut (left()) so no manifest can exceed tsvector's 1 MB limit and fail a publish, and the
+    // path is lax so a pack without topics indexes (strict would fail its insert).
     id: '0100_marketplace',
     sql: `
 ALTER TABLE registry_versions ADD COLUMN search tsvector GENERATED ALWAYS AS (
@@ -77,7 +79,7 @@ ALTER TABLE registry_versions ADD COLUMN search tsvector GENERATED ALWAYS AS (
   setweight(to_tsvector('simple', translate(
     left(coalesce(manifest #>> '{metadata,description}', ''), 5000), '.-_/:', '     ')), 'B') ||
   setweight(to_tsvector('simple', translate(
-    left(coalesce(jsonb_path_query_array(manifest, 'strict $.topics[*].*')::text, ''), 50000),
+    left(coalesce(jsonb_path_query_array(manifest, 'lax $.topics[*].*')::text, ''), 50000),
     '.-_/:"[],', '         ')), 'C')
 ) STORED;
 
@@ -118,6 +120,7 @@ CREATE TABLE registry_downloads (
   // The transparency log (registry/tlog) and the audit log (registry/audit).
   tlogMigration,
   auditMigration,
+  readGenerationMigration,
   // The npm view of packs (registry/npm).
   npmMigration,
   // Publishers' members, private packs, dist-tags, deprecations (registry/tenancy).

@@ -28,7 +28,8 @@ export function stdinDebugger(
       out.write(`paused before step ${pause.step_id} (${pause.type})\n`);
       out.write(`  input: ${JSON.stringify(pause.input)}\n`);
       if (pause.decision) {
-        const rule = pause.decision.rule_id ? ` rule ${pause.decision.rule_id}` : ' (no rule matched)';
+        const { rule_id: ruleId } = pause.decision;
+        const rule = ruleId ? ` rule ${ruleId}` : ' (no rule matched)';
         out.write(`  policy: ${pause.decision.decision}${rule}\n`);
       }
       if (ended) return;

@@ -36,8 +36,8 @@ function asProblem(err: unknown): never {
   throw err;
 }
 
-export function policyRoutes(kernel: PolicyKernel, options: { adminToken?: string } = {}):
-EngineRoute[] {
+/** The hot paths: one decision, or many against one snapshot. */
+function decideRoutes(kernel: PolicyKernel): EngineRoute[] {
   return [
     { method: 'POST', path: '/v1/policy/decide', async handle({ req, res, url, requestId }) {
       const body = await readJson(req);
@@ -62,6 +62,12 @@ EngineRoute[] {
       sendJson(res, 200, { snapshot_hash: active.snapshotHash,
         snapshot_version: active.snapshotVersion, decisions: decided.map(wire) });
     } },
+  ];
+}
+
+/** Status, the kept snapshots, and rollback (admin). */
+function historyRoutes(kernel: PolicyKernel, adminToken: string | undefined): EngineRoute[] {
+  return [
     { method: 'GET', path: '/v1/policy/status', handle({ res }) {
       sendJson(res, 200, kernel.status());
     } },
@@ -70,24 +76,33 @@ EngineRoute[] {
         snapshots: await kernel.history.list() });
     } },
     { method: 'POST', path: '/v1/policy/rollback', admin: true, async handle(ctx) {
-      requireAdmin(ctx, options.adminToken);
-      const { req, res } = ctx;
-      const body = (await readJson(req)) as { version?: unknown };
+      requireAdmin(ctx, adminToken);
+      const body = (await readJson(ctx.req)) as { version?: unknown };
       if (!Number.isInteger(body?.version)) {
         throw new HttpProblem(400, 'request_invalid', 'expected { version: <integer> }');
       }
       const active = await kernel.rollback(body.version as number).catch(asProblem);
-      sendJson(res, 200, { version: active.version, hash: active.snapshot.hash,
+      sendJson(ctx.res, 200, { version: active.version, hash: active.snapshot.hash,
         source: active.source });
     } },
-    { method: 'POST', path: '/v1/policy/simulate', async handle({ req, res, url }) {
-      const body = (await readJson(req, 64 << 20)) as { candidate?: unknown };
-      let candidate;
-      try { candidate = toCandidateSnapshot(body?.candidate); } catch (err) { asProblem(err); }
-      const recorded = kernel.recorder ? await kernel.recorder.list({
-        snapshotHash: kernel.current().snapshot.hash,
-        limit: Number(url.searchParams.get('limit') ?? '10000') }) : [];
-      sendJson(res, 200, simulateCandidate(candidate, recorded));
-    } },
   ];
+}
+
+/** Impact analysis of a candidate fragment against the decisions recorded under the current. */
+function simulateRoute(kernel: PolicyKernel): EngineRoute {
+  return { method: 'POST', path: '/v1/policy/simulate', async handle({ req, res, url }) {
+    const body = (await readJson(req, 64 << 20)) as { candidate?: unknown };
+    let candidate;
+    try { candidate = toCandidateSnapshot(body?.candidate); } catch (err) { asProblem(err); }
+    const recorded = kernel.recorder ? await kernel.recorder.list({
+      snapshotHash: kernel.current().snapshot.hash,
+      limit: Number(url.searchParams.get('limit') ?? '10000') }) : [];
+    sendJson(res, 200, simulateCandidate(candidate, recorded));
+  } };
+}
+
+export function policyRoutes(kernel: PolicyKernel, options: { adminToken?: string } = {}):
+EngineRoute[] {
+  return [...decideRoutes(kernel), ...historyRoutes(kernel, options.adminToken),
+    simulateRoute(kernel)];
 }

@@ -3,6 +3,7 @@
  * function of the parts it needs that answers its routes; add a module by
  * appending it here.
  */
+import type { RunQueue } from '../queue/types.js';
 import type { Engine } from '../runner.js';
 import type { EngineRoute } from './route.js';
 import { runRoutes } from './runs.js';
@@ -11,6 +12,8 @@ export interface RouteParts {
   engine: Engine;
   /** Answers whether the database answers, for `/readyz`. */
   ready(): Promise<boolean>;
+  /** Where started runs go; without one, the process that starts a run advances it. */
+  queue?: RunQueue;
 }
 
 export type RouteModule = (parts: RouteParts) => EngineRoute[];
@@ -37,4 +40,7 @@ function healthRoutes(parts: RouteParts): EngineRoute[] {
   ];
 }
 
-export const ROUTE_MODULES: RouteModule[] = [healthRoutes, ({ engine }) => runRoutes(engine)];
+export const ROUTE_MODULES: RouteModule[] = [
+  healthRoutes,
+  ({ engine, queue }) => runRoutes(engine, queue),
+];

@@ -5,6 +5,7 @@
  */
 import { EngineError, isEngineError } from '../errors.js';
 import { publicRun, publicView } from '../render.js';
+import type { RunQueue } from '../queue/types.js';
 import type { Engine } from '../runner.js';
 import { HttpProblem, readJson, sendJson, type EngineRoute, type RouteContext } from './route.js';
 
@@ -67,7 +68,7 @@ function text(value: unknown): string | undefined {
  * The run routes. A started run is recorded before the answer (202, with
  * its id) and advanced afterwards, unless `?wait=1` asks to wait for it.
  */
-export function runRoutes(engine: Engine): EngineRoute[] {
+export function runRoutes(engine: Engine, queue?: RunQueue): EngineRoute[] {
   return [
     route('POST', '/v1/runs', async (ctx) => {
       const b = await body(ctx);
@@ -80,8 +81,9 @@ export function runRoutes(engine: Engine): EngineRoute[] {
         sendJson(ctx.res, 200, publicView(await engine.view(id)));
         return;
       }
+      if (queue) await queue.enqueue(id);
       sendJson(ctx.res, 202, { run_id: id, status: 'pending' });
-      void engine.resume(id).catch(() => undefined);
+      if (!queue) void engine.resume(id).catch(() => undefined);
     }),
     route('GET', '/v1/runs', async (ctx) => {
       const limit = Number.parseInt(ctx.url.searchParams.get('limit') ?? '50', 10) || 50;

@@ -66,7 +66,8 @@ export function explainDecision(snapshot: PolicySnapshot, request: PolicyRequest
 
 /** Explanation lines for the CLI. */
 export function explanationLines(e: Explanation): string[] {
-  const lines = [`decision: ${e.decision}${e.ruleId ? ` (rule ${e.ruleId})` : ' (no rule matched)'}`,
+  const by = e.ruleId ? ` (rule ${e.ruleId})` : ' (no rule matched)';
+  const lines = [`decision: ${e.decision}${by}`,
     `snapshot: ${e.snapshotHash}`, `tenant:   ${e.tenant}`];
   for (const s of e.skipped) {
     lines.push(`  skipped ${s.ruleId}: ${s.field} wanted ${JSON.stringify(s.wanted)}, ` +

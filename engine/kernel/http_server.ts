@@ -1,6 +1,6 @@
 /**
- * A plain `node:http` server for a list of routes: request ids, the admin
- * token check, problem+json for errors, and a structured log line per
+ * A plain `node:http` server for a list of routes: request ids,
+ * problem+json for errors (admin routes check the token themselves), and a structured log line per
  * failed request. The engine's own server mounts the same routes; this one
  * serves the kernel alone (tests, the benchmark, a policy-only process).
  */
@@ -8,12 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpProblem, sendProblem, type EngineRoute } from '../http/route.js';
-import { isAdminToken } from './admin.js';
 
 export interface RouteServerOptions {
   port?: number;
   host?: string;
-  adminToken?: string;
   log?: (level: 'warn' | 'error', msg: string, fields: Record<string, unknown>) => void;
 }
 
@@ -24,9 +22,6 @@ export function routeHandler(routes: EngineRoute[], options: RouteServerOptions 
     const route = table.get(`${req.method} ${url.pathname}`);
     const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
     if (!route) return sendProblem(res, 404, 'not_found', `no route ${req.method} ${url.pathname}`);
-    if (route.admin && !isAdminToken(req.headers.authorization, options.adminToken)) {
-      return sendProblem(res, 403, 'forbidden', `${url.pathname} needs the admin token`);
-    }
     let done: Promise<void> | void;
     try {
       done = route.handle({ req, res, url, requestId });

@@ -45,7 +45,9 @@ export function toPolicyRequest(value: unknown, where = 'request'): PolicyReques
     out.labels = v.labels;
   }
   if (v.secretsPresent !== undefined) {
-    if (typeof v.secretsPresent !== 'boolean') fail(`${where}.secretsPresent`, 'expected a boolean');
+    if (typeof v.secretsPresent !== 'boolean') {
+      fail(`${where}.secretsPresent`, 'expected a boolean');
+    }
     out.secretsPresent = v.secretsPresent;
   }
   if (v.mcp !== undefined) out.mcp = toMcp(v.mcp, `${where}.mcp`);

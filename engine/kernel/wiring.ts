@@ -56,7 +56,8 @@ export async function openKernel(options: KernelWiringOptions): Promise<KernelPa
   const history = await PolicyHistory.open(options.db);
   const recorder = options.record === false ? undefined : new DecisionRecorder(options.db);
   const kernel = await PolicyKernel.open({ history,
-    ...(recorder ? { recorder } : {}), ...(options.snapshot ? { snapshot: options.snapshot } : {}) });
+    ...(recorder ? { recorder } : {}),
+    ...(options.snapshot ? { snapshot: options.snapshot } : {}) });
   const metrics = createEngineMetrics(kernel, options.db);
   const log = options.log;
   const routes = [...policyRoutes(kernel, { adminToken: options.adminToken }),

@@ -19,7 +19,8 @@ export async function runForEach(ctx: StepContext): Promise<StepOutcome> {
     throw new EngineError('expression_failed', `for_each of "${ctx.plan.id}" is not a list`);
   }
   if (items.length > MAX_ITEMS) {
-    throw new EngineError('expression_failed', `for_each of "${ctx.plan.id}" has over ${MAX_ITEMS} items`);
+    const message = `for_each of "${ctx.plan.id}" has over ${MAX_ITEMS} items`;
+    throw new EngineError('expression_failed', message);
   }
   const { store } = ctx.services;
   await store.addChildren(ctx.run.id, ctx.record, items.length);
@@ -31,12 +32,14 @@ export async function runForEach(ctx: StepContext): Promise<StepOutcome> {
     for (let child = queue.shift(); child; child = queue.shift()) {
       if (ctx.signal.aborted) return;
       const i = child.item_index ?? 0;
-      const plan = { ...ctx.plan, id: child.step_id, step: { ...ctx.plan.step, id: child.step_id } };
+      const step = { ...ctx.plan.step, id: child.step_id };
+      const plan = { ...ctx.plan, id: child.step_id, step };
       delete plan.forEach;
       const scope = { ...ctx.scope, item: items[i], index: i };
       const approval = view.approvals.find((a) => a.step_id === child.step_id);
       const wf = { workflow: ctx.run.workflow, packId: ctx.packId, steps: [] };
-      await runAndSave(contextFor(ctx.services, ctx.run, wf, plan, child, scope, ctx.signal, approval));
+      const { services, run, signal } = ctx;
+      await runAndSave(contextFor(services, run, wf, plan, child, scope, signal, approval));
     }
   };
   const width = Math.min(ctx.plan.maxParallel, Math.max(1, queue.length));

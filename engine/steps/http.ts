@@ -17,7 +17,8 @@ export const runHttp: StepExecutor = async (ctx) => {
   const refused = refuse(ctx, url);
   if (refused) return refused;
 
-  const body = method === 'GET' || method === 'HEAD' ? undefined : renderTemplate(ctx.plan.input, ctx.scope);
+  const bodyless = method === 'GET' || method === 'HEAD';
+  const body = bodyless ? undefined : renderTemplate(ctx.plan.input, ctx.scope);
   await ctx.update({ input: { url, method, body } });
   const sec = ctx.plan.step.timeout_sec;
   const signal = AbortSignal.any([
@@ -31,8 +32,11 @@ export const runHttp: StepExecutor = async (ctx) => {
   }
   const response = await fetch(url, init);
   const text = (await response.text()).slice(0, MAX_BODY_CHARS);
-  const answer = { status: response.status, body: parse(text, response.headers.get('content-type')) };
-  if (response.status >= 200 && response.status < 300) return { status: 'succeeded', output: answer };
+  const type = response.headers.get('content-type');
+  const answer = { status: response.status, body: parse(text, type) };
+  if (response.status >= 200 && response.status < 300) {
+    return { status: 'succeeded', output: answer };
+  }
   return {
     status: 'failed',
     error: {

@@ -22,14 +22,18 @@ export const runSubworkflow: StepExecutor = async (ctx) => {
   }
   const child = await subworkflows.drive(childId);
   const outputs: Record<string, unknown> = {};
-  for (const step of child.steps) if (step.parent_id === undefined) outputs[step.step_id] = step.output ?? null;
+  for (const step of child.steps) {
+    if (step.parent_id === undefined) outputs[step.step_id] = step.output ?? null;
+  }
   const output = { run_id: childId, status: child.run.status, outputs };
   if (child.run.status === 'succeeded') return { status: 'succeeded', output };
   return {
     status: 'failed',
     error: {
       code: 'subworkflow_failed',
-      message: `child run ${childId} of "${String(ctx.plan.step.workflow)}" ended ${child.run.status}` +
+      message:
+        `child run ${childId} of "${String(ctx.plan.step.workflow)}" ` +
+        `ended ${child.run.status}` +
         (child.run.error ? `: ${child.run.error.message}` : ''),
       details: output,
     },

@@ -1,21 +1,16 @@
 /**
  * A cache of rendered read answers (pack listings, versions, resolves,
  * keys, the catalog), per caller and URL, valid for one generation of the
- * data: the transparency log's size. Every change a cached answer can show
- * (publish, yank, deprecate, key change) appends to the log in its own
- * transaction, so a cached answer is reused only while the log is the
- * size it was when the answer was made. The size is read again at most
- * every 100 ms (at once after a write here), which keeps several processes
- * on one database in step within that time. A
- * change that alters what a caller may see without a log entry (a role,
- * a private pack's tenant) is seen at once by the process that made it, but
- * by other processes only once the log grows: log such changes, or leave
- * the routes that show them uncached.
+ * data: the transparency log's size (every publish, yank, deprecation and
+ * key change appends to it) and a counter every write request bumps (a
+ * dist-tag, a role). Both are read again at most every 100 ms, and at once
+ * after a write here, so several processes on one database agree within
+ * that time. A change made outside any request and outside the log (a
+ * script editing tables) is not seen until the next write.
  */
 import type Koa from 'koa';
 import type { Queryable } from '../../storage/database.js';
 import type { RegistryState } from '../state.js';
-import { logSize } from '../tlog/store.js';
 import { tagJson } from './etag.js';
 
 interface Entry {
@@ -63,18 +58,27 @@ class Generation {
 
   constructor(private readonly db: Queryable) {}
 
+  private counter = 0;
+
   async current(): Promise<string> {
     const now = performance.now();
     if (this.size < 0 || now - this.checkedAt > GENERATION_TTL_MS) {
-      this.size = await logSize(this.db);
+      const { rows } = await this.db.query<{ size: number; n: number }>(
+        `SELECT (SELECT size FROM registry_tlog_head WHERE id = 1) AS size,
+                (SELECT n FROM registry_read_generation WHERE id = 1) AS n`);
+      this.size = Number(rows[0]?.size ?? 0);
+      this.counter = Number(rows[0]?.n ?? 0);
       this.checkedAt = now;
     }
-    return `${this.writes}:${this.size}`;
+    return `${this.writes}:${this.size}:${this.counter}`;
   }
 
-  changed(): void {
+  /** After a write here: stale at once in this process, within the TTL in the others. */
+  async changed(): Promise<void> {
     this.writes += 1;
     this.size = -1;
+    await this.db.query('UPDATE registry_read_generation SET n = n + 1 WHERE id = 1')
+      .catch(() => undefined);
   }
 }
 
@@ -97,7 +101,7 @@ export function invalidateOnWrite(db: Queryable): Koa.Middleware {
     try {
       await next();
     } finally {
-      if (WRITES.has(ctx.method)) generationOf(db).changed();
+      if (WRITES.has(ctx.method)) await generationOf(db).changed();
     }
   };
 }

@@ -67,6 +67,11 @@ export async function seenPack(deps: RegistryDeps, ctx: RegistryContext, id: str
 }
 
 export const publisherRoutes: RouteGroup = (router, deps) => {
+  memberRoutes(router, deps);
+  tokenAndVisibilityRoutes(router, deps);
+};
+
+const memberRoutes: RouteGroup = (router, deps) => {
   const base = '/v1/publishers/:publisher/members';
 
   router.get(base, requireScope(deps, 'read'), async (ctx) => {
@@ -108,6 +113,12 @@ export const publisherRoutes: RouteGroup = (router, deps) => {
     deps.log.info('member removed', { request_id: ctx.state.requestId, publisher, subject });
     ctx.status = 204;
   });
+
+};
+
+/** Member tokens and pack visibility, mounted by `publisherRoutes`. */
+const tokenAndVisibilityRoutes: RouteGroup = (router, deps) => {
+  const base = '/v1/publishers/:publisher/members';
 
   router.post(`${base}/:subject/tokens`, requireScope(deps, 'publish'), async (ctx) => {
     const publisher = publisherOf(ctx);

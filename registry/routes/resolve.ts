@@ -16,6 +16,7 @@ import { distTags, rangeOrTag, type RangeOrTag } from '../tenancy/tags.js';
 import { packUrls } from '../urls.js';
 import type { RouteGroup } from './index.js';
 import { param, versionsOf } from './params.js';
+import { cachedRead, ReadCache } from '../hardening/read-cache.js';
 
 async function choose(deps: RegistryDeps, id: string, asked: RangeOrTag,
   records: VersionRecord[]): Promise<string> {
@@ -36,7 +37,9 @@ async function choose(deps: RegistryDeps, id: string, asked: RangeOrTag,
 }
 
 export const resolveRoutes: RouteGroup = (router, deps) => {
-  router.get('/v1/packs/:id/resolve', requireRead(deps), async (ctx) => {
+  // Answers reused while nothing was written (hardening/read-cache.ts).
+  const cached = cachedRead(deps.db, new ReadCache());
+  router.get('/v1/packs/:id/resolve', requireRead(deps), cached, async (ctx) => {
     const id = param(ctx, 'id');
     ctx.state.packId = id;
     const asked = rangeOrTag(ctx.query.range, id);

@@ -2,8 +2,9 @@
  * The marketplace's only script, served as a file (the pages' CSP allows no
  * inline script). Every page works without it; with it: results as you
  * type, filters that apply at once, simulations without a reload, copy
- * buttons, the version switcher, remote images on request, and the theme
- * toggle. Plain ES2017 so no build step is needed; kept free of backticks
+ * buttons, remote images on request, and the theme
+ * toggle. (The version menu is a plain form with a button: moving through a
+ * select by keyboard must not leave the page.) Plain ES2017 so no build step is needed; kept free of backticks
  * and dollar-brace so it can live in this template string.
  */
 export const CLIENT_JS = `
@@ -134,17 +135,6 @@ export const CLIENT_JS = `
     });
   }
 
-  function setupVersions() {
-    var select = document.getElementById('version-select');
-    if (!select) return;
-    select.addEventListener('change', function () {
-      var option = select.options[select.selectedIndex];
-      if (option && option.getAttribute('data-href')) {
-        window.location.assign(option.getAttribute('data-href'));
-      }
-    });
-  }
-
   function setupImages() {
     document.addEventListener('click', function (event) {
       var button = event.target && event.target.closest && event.target.closest('.load-image');
@@ -182,7 +172,6 @@ export const CLIENT_JS = `
   setupSearch();
   setupSimulation();
   setupCopy();
-  setupVersions();
   setupImages();
   setupTheme();
 })();

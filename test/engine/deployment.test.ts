@@ -9,6 +9,16 @@ import { rejection, thrown } from './fixtures.js';
 const HEAD = 'apiVersion: cordum.io/v1alpha1\nkind: Deployment\nmetadata: { name: local }\n';
 
 describe('deployment file', () => {
+  it('reads http_allowlist and refuses an entry that is not an http URL', () => {
+    const spec = (list: string) => `${HEAD}spec:\n  http_allowlist: ${list}\n`;
+    const d = parseDeployment(spec('["http://127.0.0.1:9000/hooks/"]'), 'd.yaml');
+    expect(d.httpAllowlist).toEqual(['http://127.0.0.1:9000/hooks/']);
+    expect(parseDeployment(`${HEAD}spec: {}\n`, 'd.yaml').httpAllowlist).toEqual([]);
+    const bad = thrown(() => parseDeployment(spec('["file:///etc"]'), 'd.yaml'));
+    expect(bad.code).toBe('deployment_invalid');
+    expect(bad.message).toMatch(/\/spec\/http_allowlist\/0/);
+  });
+
   it('reads the contract example', () => {
     const d = parseDeployment(
       `${HEAD}spec:

@@ -20,12 +20,15 @@ interface CountingWorker {
   url: string;
   /** Jobs received, by idempotency key. */
   counts: Map<string, number>;
+  /** Jobs answered so far. */
+  answered(): number;
   close(): Promise<void>;
 }
 
 /** Answers each job after `delayMs`, counting it by its idempotency key. */
 async function countingWorker(delayMs: number): Promise<CountingWorker> {
   const counts = new Map<string, number>();
+  let answered = 0;
   const server: Server = createServer((req, res) => {
     let text = '';
     req.on('data', (c: Buffer) => (text += c.toString('utf8')));
@@ -33,6 +36,7 @@ async function countingWorker(delayMs: number): Promise<CountingWorker> {
       const job = JSON.parse(text) as { idempotency_key: string; input: { message?: string } };
       counts.set(job.idempotency_key, (counts.get(job.idempotency_key) ?? 0) + 1);
       setTimeout(() => {
+        answered++;
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ echo: job.input.message }));
       }, delayMs);
@@ -43,6 +47,7 @@ async function countingWorker(delayMs: number): Promise<CountingWorker> {
   return {
     url: `http://127.0.0.1:${port}/jobs`,
     counts,
+    answered: () => answered,
     close: () =>
       new Promise((done) => {
         server.closeAllConnections();
@@ -199,3 +204,71 @@ function post(url: string, body: unknown) {
     body: JSON.stringify(body),
   });
 }
+
+interface RunEvents {
+  run: { status: string };
+  timeline: { type: string; details?: { owner?: string } }[];
+}
+
+describe('two cordum engine serve processes on one PostgreSQL', () => {
+  it('share runs through graphile-worker; after one is killed every run finishes once', async () => {
+    const backend = backends().find((b) => b.name === 'postgres')!;
+    const worker = await countingWorker(400);
+    const project = await installedProject([join(EXAMPLE_PACKS, 'echo-tools')]);
+    writeFileSync(
+      join(project, 'cordum.deployment.yaml'),
+      `apiVersion: cordum.io/v1alpha1
+kind: Deployment
+spec:
+  handlers:
+    - topics: ["job.echo-tools.*"]
+      http: { url: "${worker.url}" }
+`,
+    );
+    const env = { DATABASE_URL: (await backend.fresh()).url! };
+    const flags = ['--lease-ms', '1500', '--poll-ms', '300', '--concurrency', '2'];
+    const a = await serve(project, flags, env);
+    const b = await serve(project, flags, env);
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        const res = await post(`${a.url}/v1/runs`, {
+          workflow_id: 'echo-tools.greet',
+          input: { name: `n${i}` },
+        });
+        ids.push(((await res.json()) as { run_id: string }).run_id);
+      }
+      await until('a few jobs', async () => (worker.answered() >= 3 ? true : undefined));
+      await stop(a, 'SIGKILL');
+      const sent = [...worker.counts.values()].reduce((x, y) => x + y, 0);
+      const inFlight = sent - worker.answered();
+
+      const views = await until(
+        'every run',
+        async () => {
+          const all = await Promise.all(
+            ids.map(async (id) => (await (await fetch(`${b.url}/v1/runs/${id}`)).json()) as RunEvents),
+          );
+          return all.every((v) => v.run.status === 'succeeded') ? all : undefined;
+        },
+        60_000,
+      );
+      const owners = new Set(
+        views.flatMap((v) => v.timeline.map((e) => e.details?.owner).filter(Boolean)),
+      );
+      expect(owners.size).toBeGreaterThanOrEqual(2);
+      // Each run sent two jobs; only the jobs in flight at the kill went out twice.
+      const total = [...worker.counts.values()].reduce((x, y) => x + y, 0);
+      expect(total).toBeLessThanOrEqual(2 * ids.length + inFlight);
+      expect(worker.counts.size).toBe(2 * ids.length);
+      for (const id of ids) {
+        expect(worker.counts.get(`${id}:hello:1`)).toBeGreaterThanOrEqual(1);
+        expect(worker.counts.get(`${id}:reply:1`)).toBeGreaterThanOrEqual(1);
+      }
+    } finally {
+      await stop(a, 'SIGKILL');
+      await stop(b, 'SIGTERM');
+      await worker.close();
+    }
+  }, 120_000);
+});

@@ -114,7 +114,8 @@ describe('following a registry deployment', () => {
     const outcome = await follower(key).pollOnce();
     expect(outcome).toMatchObject({ kind: 'refused', code: 'snapshot_unverified' });
     expect(k.kernel.current()).toBe(good);
-    expect(k.kernel.decide(X)).toMatchObject({ decision: 'deny', snapshotHash: good.snapshot.hash });
+    expect(k.kernel.decide(X)).toMatchObject({ decision: 'deny',
+      snapshotHash: good.snapshot.hash });
     expect(k.kernel.status().lastError?.code).toBe('snapshot_unverified');
   });
 

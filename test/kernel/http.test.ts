@@ -37,8 +37,7 @@ beforeAll(async () => {
     buildSnapshot([{ packId: 'ops', fragment: { rules: RULES } }]));
   const metrics = createEngineMetrics(k.kernel, k.db);
   server = await startRouteServer([...policyRoutes(k.kernel, { adminToken: ADMIN }),
-    ...metricsRoutes(metrics.registry), ...profileRoutes({ enabled: true, adminToken: ADMIN })],
-  { adminToken: ADMIN });
+    ...metricsRoutes(metrics.registry), ...profileRoutes({ enabled: true, adminToken: ADMIN })]);
 });
 
 afterAll(async () => {
@@ -97,12 +96,13 @@ describe('policy over HTTP', () => {
 
   it('serves Prometheus metrics for decisions, latency, reloads and the snapshot', async () => {
     const text = await (await fetch(`${server.url}/metrics`)).text();
-    expect(text).toContain('cordum_policy_decisions_total{decision="deny",rule="deny-prod-delete"} 1');
+    expect(text).toContain(
+      'cordum_policy_decisions_total{decision="deny",rule="deny-prod-delete"} 1');
     expect(text).toContain('cordum_policy_decisions_total{decision="allow",rule=""} 1');
     expect(text).toMatch(/cordum_policy_decision_seconds_count 4/);
     expect(text).toContain('cordum_policy_reloads_total 2');
-    expect(text).toContain(`cordum_policy_snapshot_info{hash="${k.kernel.current().snapshot.hash}"` +
-      ',version="3"} 1');
+    const hash = k.kernel.current().snapshot.hash;
+    expect(text).toContain(`cordum_policy_snapshot_info{hash="${hash}",version="3"} 1`);
   });
 
   it('profiles the CPU for the admin only, and not at all unless enabled', async () => {

@@ -108,13 +108,15 @@ export function versionsTable(records: VersionRecord[], current: string, latest:
  published; the version shown was verified again for this page.</p>`;
 }
 
-/** The version switcher: a select that navigates (script) or a form with a button. */
+/**
+ * The version switcher: a form whose button shows the chosen version. It does not
+ * navigate on change: arrowing through a select by keyboard must not leave the page.
+ */
 export function versionSwitcher(packId: string, records: VersionRecord[], current: string):
   SafeHtml {
   return html`<form method="get" action="${packPath(packId)}" class="switcher">
 <label for="version-select">Version</label>
-<select id="version-select" name="version">${records.map((r) => html`<option value="${r.version}"
- data-href="${packPath(packId, r.version)}"${r.version === current ? html` selected` : ''}>${
-    r.version}</option>`)}</select>
+<select id="version-select" name="version">${records.map((r) => html`<option value="${
+    r.version}"${r.version === current ? html` selected` : ''}>${r.version}</option>`)}</select>
 <button type="submit" class="secondary">Show</button></form>`;
 }

@@ -20,46 +20,53 @@ export interface Facets {
 /** How many values of one kind a filter offers (the most common first). */
 export const FACET_LIMIT = 100;
 
-const FACETS_SQL = `WITH ${LATEST_CTE},
-visible AS (
-  SELECT l.pack_id, l.manifest, p.publisher FROM latest l
-    JOIN registry_packs p ON p.id = l.pack_id
-   -- Private packs (registry/tenancy) are never counted: facets are the same for everyone.
-   WHERE NOT p.private
-),
-topics AS (
-  SELECT v.pack_id, t FROM visible v,
-    jsonb_array_elements(CASE WHEN jsonb_typeof(v.manifest -> 'topics') = 'array'
-      THEN v.manifest -> 'topics' ELSE '[]'::jsonb END) AS t
-),
-facts AS (
-  SELECT 'capability' AS kind, t ->> 'capability' AS value, pack_id FROM topics
-  UNION ALL
-  SELECT 'risk', r, pack_id FROM topics,
-    jsonb_array_elements_text(CASE WHEN jsonb_typeof(t -> 'riskTags') = 'array'
-      THEN t -> 'riskTags' ELSE '[]'::jsonb END) AS r
-  UNION ALL
-  SELECT 'license', manifest #>> '{metadata,license}', pack_id FROM visible
-  UNION ALL
-  SELECT 'publisher', publisher, pack_id FROM visible
-)
-SELECT kind, value, count(DISTINCT pack_id)::int AS packs FROM facts
- WHERE value IS NOT NULL AND value <> ''
- GROUP BY kind, value
- ORDER BY kind, packs DESC, value`;
+/**
+ * One narrow row per visible pack (its latest version's publisher, licence,
+ * capabilities and risk tags); counting happens below, in memory, which is
+ * several times faster than grouping thousands of topic rows in SQL.
+ */
+const FACTS_SQL = `WITH ${LATEST_CTE}
+SELECT p.publisher, l.manifest #>> '{metadata,license}' AS license,
+       jsonb_path_query_array(l.manifest, 'lax $.topics[*].capability') AS capabilities,
+       jsonb_path_query_array(l.manifest, 'lax $.topics[*].riskTags[*]') AS risks
+  FROM latest l JOIN registry_packs p ON p.id = l.pack_id
+ -- Private packs (registry/tenancy) are never counted: facets are the same for everyone.
+ WHERE NOT p.private`;
+
+interface FactRow {
+  publisher: string;
+  license: string | null;
+  capabilities: unknown;
+  risks: unknown;
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value)
+    ? value.filter((v): v is string => typeof v === 'string' && v !== '') : [];
+}
+
+/** Most packs first, then by value; at most FACET_LIMIT. */
+function ranked(counts: Map<string, number>): FacetValue[] {
+  return [...counts].map(([value, packs]) => ({ value, packs }))
+    .sort((a, b) => b.packs - a.packs || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+    .slice(0, FACET_LIMIT);
+}
 
 export async function loadFacets(db: Queryable): Promise<Facets> {
-  const { rows } = await db.query<{ kind: keyof Facets; value: string; packs: number }>(
-    FACETS_SQL,
-  );
-  const facets: Facets = { capability: [], risk: [], publisher: [], license: [] };
+  const { rows } = await db.query<FactRow>(FACTS_SQL);
+  const counts = { capability: new Map<string, number>(), risk: new Map<string, number>(),
+    publisher: new Map<string, number>(), license: new Map<string, number>() };
+  const add = (map: Map<string, number>, values: Iterable<string>) => {
+    for (const v of new Set(values)) map.set(v, (map.get(v) ?? 0) + 1);
+  };
   for (const row of rows) {
-    const list = facets[row.kind];
-    if (list && list.length < FACET_LIMIT) {
-      list.push({ value: row.value, packs: Number(row.packs) });
-    }
+    add(counts.capability, strings(row.capabilities));
+    add(counts.risk, strings(row.risks));
+    add(counts.publisher, [row.publisher]);
+    if (row.license) add(counts.license, [row.license]);
   }
-  return facets;
+  return { capability: ranked(counts.capability), risk: ranked(counts.risk),
+    publisher: ranked(counts.publisher), license: ranked(counts.license) };
 }
 
 /**

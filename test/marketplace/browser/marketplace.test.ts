@@ -149,6 +149,7 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
   it('switches versions from the version menu', async () => {
     const { page } = browser;
     await page.getByLabel('Version', { exact: true }).selectOption('0.1.0');
+    await page.getByRole('button', { name: 'Show' }).click();
     await page.waitForURL(at('/marketplace/packs/github/versions/0.1.0'));
     await expectVisible(page.getByRole('heading', { level: 1, name: 'GitHub 0.1.0' }));
     expect(await page.locator('#rules-table tbody tr').count()).toBe(2);

@@ -1,0 +1,90 @@
+/**
+ * Engine throughput: 10,000 single-step and 1,000 ten-step workflows with
+ * the built-in echo worker, on PGlite and (when a URL is given) PostgreSQL,
+ * runs started 64 at a time through `Engine.start`. Prints jobs/s, a job
+ * being one worker step. CORDUM_BENCH_ENGINE_SCALE (0-1) shrinks the counts.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { toFragment } from '../packs/policy/fragment.js';
+import { buildSnapshot } from '../packs/policy/snapshot.js';
+import type { Step, Workflow } from '../packs/workflow/types.js';
+import { builtinHandler } from '../engine/handlers/builtin.js';
+import { handlerTable } from '../engine/handlers/table.js';
+import { createEngine, type Engine } from '../engine/runner.js';
+import { openDatabase, type Database } from '../storage/database.js';
+import { printTable } from './table.js';
+
+const IN_FLIGHT = 64;
+
+function echoWorkflow(name: string, steps: number): Workflow {
+  const all: Record<string, Step> = {};
+  for (let i = 0; i < steps; i++) {
+    const step: Step = {
+      id: `s${i}`,
+      type: 'worker',
+      topic: 'job.bench.echo',
+      input: { message: `step ${i}` },
+      meta: { pack_id: 'bench', capability: 'bench.echo' },
+    };
+    if (i > 0) step.depends_on = [`s${i - 1}`];
+    all[step.id] = step;
+  }
+  return { id: `bench.${name}`, steps: all };
+}
+
+async function benchEngine(db: Database): Promise<Engine> {
+  const fragment = toFragment(
+    { version: 'v1', rules: [{ id: 'allow', match: { topics: ['job.bench.*'] }, decision: 'allow' }] },
+    { packId: 'bench', file: 'bench.yaml' },
+  );
+  return createEngine({
+    db,
+    snapshot: buildSnapshot([{ packId: 'bench', version: '0.0.0', fragment }]),
+    workflows: [echoWorkflow('one', 1), echoWorkflow('ten', 10)],
+    schemas: new Map(),
+    handlers: handlerTable([{ topics: ['job.bench.*'], handler: builtinHandler('echo') }]),
+  });
+}
+
+/** Runs `count` runs of the workflow, IN_FLIGHT at once; answers jobs per second. */
+async function jobsPerSecond(engine: Engine, workflowId: string, count: number, steps: number) {
+  let next = 0;
+  let failed = 0;
+  const started = performance.now();
+  const lane = async () => {
+    while (next < count) {
+      next++;
+      const view = await engine.start(workflowId, {});
+      if (view.run.status !== 'succeeded') failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+  const seconds = (performance.now() - started) / 1000;
+  if (failed > 0) throw new Error(`${failed} bench runs of ${workflowId} did not succeed`);
+  return (count * steps) / seconds;
+}
+
+export async function runEngineBench(_root: string, databaseUrl?: string): Promise<void> {
+  const scale = Math.min(1, Math.max(0.001, Number(process.env.CORDUM_BENCH_ENGINE_SCALE ?? 1)));
+  const single = Math.max(1, Math.round(10_000 * scale));
+  const ten = Math.max(1, Math.round(1_000 * scale));
+  const targets: [string, () => Promise<Database>][] = [
+    ['PGlite', () => openDatabase({ dataDir: mkdtempSync(join(tmpdir(), 'cordum-bench-engine-')) })],
+  ];
+  if (databaseUrl) targets.push(['PostgreSQL', () => openDatabase({ url: databaseUrl })]);
+  const rows: (string | number)[][] = [];
+  for (const [name, open] of targets) {
+    const db = await open();
+    try {
+      const engine = await benchEngine(db);
+      rows.push([name, `${single} single-step runs`, await jobsPerSecond(engine, 'bench.one', single, 1)]);
+      rows.push([name, `${ten} ten-step runs`, await jobsPerSecond(engine, 'bench.ten', ten, 10)]);
+    } finally {
+      await db.close();
+    }
+  }
+  printTable('Engine, built-in echo worker (jobs/s; Cordum: 8.5k single-step jobs/s)',
+    ['storage', 'workload', 'jobs/s'], rows);
+}

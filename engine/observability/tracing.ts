@@ -1,0 +1,80 @@
+/**
+ * OpenTelemetry traces for the engine: a span per run, per step (child of
+ * its run) and per policy decision (child of the step that asked, or a
+ * root span for an HTTP decide). Spans go to OTLP over HTTP when
+ * `OTEL_EXPORTER_OTLP_ENDPOINT` is set, to the exporter a caller passes
+ * (tests use the in-memory one), or nowhere. Parents are passed
+ * explicitly, so no global context manager is needed.
+ */
+import { context, trace, SpanStatusCode, type Span, type Tracer } from '@opentelemetry/api';
+import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter }
+  from '@opentelemetry/sdk-trace-base';
+import type { PolicyRequest } from '../../packs/policy/types.js';
+import type { KernelDecision, PolicyKernel } from '../kernel/kernel.js';
+
+export interface EngineTracing {
+  tracer: Tracer;
+  run<T>(run: { id: string; workflowId: string }, fn: (span: Span) => Promise<T>): Promise<T>;
+  step<T>(parent: Span, step: { runId: string; id: string; type: string },
+    fn: (span: Span) => Promise<T>): Promise<T>;
+  /** A decision made for a step, as a child span of it. */
+  decide(kernel: PolicyKernel, request: PolicyRequest, parent?: Span): KernelDecision;
+  shutdown(): Promise<void>;
+}
+
+export interface TracingOptions {
+  /** An exporter of the caller's; spans are exported one by one (tests). */
+  exporter?: SpanExporter;
+  /** OTLP/HTTP endpoint, e.g. http://127.0.0.1:4318 (default $OTEL_EXPORTER_OTLP_ENDPOINT). */
+  otlpEndpoint?: string;
+}
+
+async function otlpExporter(endpoint: string): Promise<SpanExporter> {
+  const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
+  return new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` });
+}
+
+async function finish<T>(span: Span, fn: (span: Span) => Promise<T>): Promise<T> {
+  try {
+    const out = await fn(span);
+    span.setStatus({ code: SpanStatusCode.OK });
+    return out;
+  } catch (err) {
+    span.recordException(err instanceof Error ? err : String(err));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message
+      : String(err) });
+    throw err;
+  } finally {
+    span.end();
+  }
+}
+
+export async function createTracing(options: TracingOptions = {}): Promise<EngineTracing> {
+  const endpoint = options.otlpEndpoint ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const processors = options.exporter ? [new SimpleSpanProcessor(options.exporter)]
+    : endpoint ? [new BatchSpanProcessor(await otlpExporter(endpoint))] : [];
+  const provider = new BasicTracerProvider({ spanProcessors: processors });
+  const tracer = provider.getTracer('cordum-engine');
+  const under = (parent: Span | undefined) =>
+    parent ? trace.setSpan(context.active(), parent) : context.active();
+
+  return {
+    tracer,
+    run: (run, fn) => finish(tracer.startSpan('run', { attributes: {
+      'cordum.run_id': run.id, 'cordum.workflow_id': run.workflowId } }), fn),
+    step: (parent, step, fn) => finish(tracer.startSpan(`step ${step.id}`, { attributes: {
+      'cordum.run_id': step.runId, 'cordum.step_id': step.id, 'cordum.step_type': step.type } },
+    under(parent)), fn),
+    decide(kernel, request, parent) {
+      const span = tracer.startSpan('policy.decide', { attributes: {
+        'cordum.topic': request.topic ?? '' } }, under(parent));
+      const result = kernel.decide(request);
+      span.setAttributes({ 'cordum.decision': result.decision,
+        'cordum.rule_id': result.ruleId ?? '', 'cordum.snapshot_hash': result.snapshotHash,
+        'cordum.snapshot_version': result.snapshotVersion });
+      span.end();
+      return result;
+    },
+    shutdown: () => provider.shutdown(),
+  };
+}

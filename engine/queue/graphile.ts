@@ -1,0 +1,54 @@
+/**
+ * The run queue on graphile-worker 0.17: a `cordum_run` job per run in the
+ * database's `graphile_worker` schema, taken by whichever engine process
+ * is free. The job is done once the run stops (settles, waits, or another
+ * process holds it). A job whose process died stays locked in
+ * graphile-worker; the run itself is taken over by lease (`resumeDue`).
+ */
+import { Logger, makeWorkerUtils, run, type Runner, type WorkerUtils } from 'graphile-worker';
+import type { RunQueue } from './types.js';
+
+const TASK = 'cordum_run';
+
+// A library never prints: graphile-worker's logs are dropped.
+const quiet = new Logger(() => () => undefined);
+
+export interface GraphileQueueOptions {
+  connectionString: string;
+  /** Runs this process advances at once. */
+  concurrency?: number;
+  pollInterval?: number;
+}
+
+export async function graphileRunQueue(options: GraphileQueueOptions): Promise<RunQueue> {
+  const utils: WorkerUtils = await makeWorkerUtils({
+    connectionString: options.connectionString,
+    logger: quiet,
+  });
+  await utils.migrate();
+  let runner: Runner | undefined;
+  return {
+    async enqueue(runId) {
+      await utils.addJob(TASK, { run_id: runId }, { jobKey: `run:${runId}`, maxAttempts: 3 });
+    },
+    async start(advance) {
+      runner = await run({
+        connectionString: options.connectionString,
+        concurrency: options.concurrency ?? 4,
+        pollInterval: options.pollInterval ?? 500,
+        noHandleSignals: true,
+        logger: quiet,
+        taskList: {
+          [TASK]: async (payload) => {
+            const runId = (payload as { run_id?: unknown }).run_id;
+            if (typeof runId === 'string') await advance(runId);
+          },
+        },
+      });
+    },
+    async stop() {
+      await runner?.stop();
+      await utils.release();
+    },
+  };
+}

@@ -1,0 +1,15 @@
+/**
+ * Where started runs wait for a process to advance them. Several engine
+ * processes on one PostgreSQL database share one queue (graphile-worker);
+ * a single process (PGlite) uses an in-process one through the same seam.
+ * A queue only hands out run ids: the claim and lease on the run decide
+ * which process advances it, so a job delivered twice runs nothing twice.
+ */
+export interface RunQueue {
+  /** Queues a run to be advanced by some process. */
+  enqueue(runId: string): Promise<void>;
+  /** Starts handing queued runs to `advance`. */
+  start(advance: (runId: string) => Promise<void>): Promise<void>;
+  /** Stops taking runs and waits for the ones in hand. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,43 @@
+/** The snapshot history and the decision recorder on both storage backends. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { backends } from '../helpers/databases.js';
+import { buildSnapshot } from '../../packs/policy/snapshot.js';
+import { openTestKernel, type TestKernel } from './helpers.js';
+
+const deny = buildSnapshot([{ packId: 'p', fragment: { rules: [
+  { id: 'deny-all', match: {}, decision: 'deny' }] } }]);
+
+describe.each(backends())('policy history on $name', (backend) => {
+  let k: TestKernel | undefined;
+  afterEach(async () => {
+    await k?.close();
+    k = undefined;
+  });
+
+  it('numbers snapshots, keeps each once, and answers a kept one', async () => {
+    k = await openTestKernel(backend);
+    const first = k.kernel.current();
+    expect(first).toMatchObject({ version: 1, source: { kind: 'empty' } });
+    await k.kernel.activate(deny, { kind: 'project' });
+    // The same snapshot from the same kind of source again: no new row, no reload.
+    await k.kernel.activate(deny, { kind: 'project' });
+    const list = await k.kernel.history.list();
+    expect(list.map((e) => [e.version, e.hash, e.rules])).toEqual([[2, deny.hash, 1],
+      [1, first.snapshot.hash, 0]]);
+    expect(k.kernel.reloadCount()).toBe(1);
+    expect((await k.kernel.history.get(2)).snapshot.rules[0]!.id).toBe('deny-all');
+    await expect(k.kernel.history.get(7)).rejects.toMatchObject({ code: 'version_not_found' });
+  });
+
+  it('records decisions in batches with their snapshot and request id', async () => {
+    k = await openTestKernel(backend, deny);
+    for (let i = 0; i < 1203; i++) {
+      k.kernel.decide({ topic: `job.p.t${i}` }, { requestId: `q${i}` });
+    }
+    const rows = await k.kernel.recorder!.list({ snapshotHash: deny.hash, limit: 5000 });
+    expect(rows).toHaveLength(1203);
+    expect(rows[1202]).toMatchObject({ request: { topic: 'job.p.t1202' }, decision: 'deny',
+      ruleId: 'deny-all', snapshotVersion: 1, requestId: 'q1202' });
+    expect(await k.kernel.recorder!.list({ snapshotHash: 'sha256:other' })).toEqual([]);
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * What operators see: spans per run, step and decision checked with the
+ * in-memory exporter, and JSON log lines with fixed keys and redaction.
+ */
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pgliteBackend } from '../helpers/databases.js';
+import { buildSnapshot } from '../../packs/policy/snapshot.js';
+import { createTracing, type EngineTracing } from '../../engine/observability/tracing.js';
+import { jsonLog } from '../../engine/observability/log.js';
+import { openTestKernel, type TestKernel } from './helpers.js';
+
+let k: TestKernel;
+let tracing: EngineTracing;
+const exporter = new InMemorySpanExporter();
+
+beforeAll(async () => {
+  k = await openTestKernel(pgliteBackend, buildSnapshot([{ packId: 'p', fragment: { rules: [
+    { id: 'deny-rm', match: { topics: ['job.p.rm'] }, decision: 'deny' }] } }]));
+  tracing = await createTracing({ exporter });
+});
+
+afterAll(async () => {
+  await tracing?.shutdown();
+  await k?.close();
+});
+
+describe('traces', () => {
+  it('nests a decision span under its step and the step under its run', async () => {
+    await tracing.run({ id: 'run-1', workflowId: 'p.clean' }, (run) =>
+      tracing.step(run, { runId: 'run-1', id: 'remove', type: 'worker' }, async (step) => {
+        expect(tracing.decide(k.kernel, { topic: 'job.p.rm' }, step).decision).toBe('deny');
+      }));
+    await expect(tracing.run({ id: 'run-2', workflowId: 'p.clean' }, async () => {
+      throw new Error('boom');
+    })).rejects.toThrow('boom');
+
+    const spans = exporter.getFinishedSpans();
+    const byName = new Map(spans.map((s) => [s.name, s]));
+    const run = spans.find((s) => s.attributes['cordum.run_id'] === 'run-1' && s.name === 'run')!;
+    const step = byName.get('step remove')!;
+    const decision = byName.get('policy.decide')!;
+    expect(step.parentSpanContext?.spanId).toBe(run.spanContext().spanId);
+    expect(decision.parentSpanContext?.spanId).toBe(step.spanContext().spanId);
+    expect(decision.spanContext().traceId).toBe(run.spanContext().traceId);
+    expect(decision.attributes).toMatchObject({ 'cordum.decision': 'deny',
+      'cordum.rule_id': 'deny-rm', 'cordum.snapshot_hash': k.kernel.current().snapshot.hash });
+    const failed = spans.find((s) => s.attributes['cordum.run_id'] === 'run-2')!;
+    expect(failed.status).toMatchObject({ code: 2, message: 'boom' });
+  });
+});
+
+describe('JSON logs', () => {
+  it('writes fixed keys, carries run and step ids, and redacts secrets', () => {
+    const lines: string[] = [];
+    const log = jsonLog((l) => lines.push(l), { clock: () => new Date('2026-01-02T03:04:05Z') });
+    log.child({ run_id: 'r1' }).child({ step_id: 's1' }).info('step done', {
+      request_id: 'q1', duration_ms: 12, token: 'abc', authorization: 'Bearer x' });
+    log.debug('not shown');
+    expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual([{ time: '2026-01-02T03:04:05.000Z',
+      level: 'info', msg: 'step done', run_id: 'r1', step_id: 's1', request_id: 'q1',
+      duration_ms: 12, token: '[redacted]', authorization: '[redacted]' }]);
+  });
+});

@@ -127,8 +127,17 @@ export async function runKernelBench(root: string): Promise<void> {
   const bare = await bareServer(snapshot);
   try {
     const bodies = requests.slice(0, 50).map((r) => JSON.stringify(r));
-    const k = await load(cannon, `${ours.url}/v1/policy/decide`, bodies);
-    const b = await load(cannon, bare.url, bodies);
+    // Alternate the two servers and keep each one's better run: other load on the machine
+    // moves single runs by tens of percent.
+    const runs: Record<'b' | 'k', Cannon[]> = { b: [], k: [] };
+    for (let i = 0; i < 2; i++) {
+      runs.b.push(await load(cannon, bare.url, bodies));
+      runs.k.push(await load(cannon, `${ours.url}/v1/policy/decide`, bodies));
+    }
+    const best = (list: Cannon[]) => list.reduce((x, y) =>
+      (y.requests.average > x.requests.average ? y : x));
+    const b = best(runs.b);
+    const k = best(runs.k);
     const batchBodies = [0, 1, 2, 3].map((j) => JSON.stringify({ requests:
       requests.slice(j * BATCH, (j + 1) * BATCH) }));
     const kb = await load(cannon, `${ours.url}/v1/policy/decide-batch`, batchBodies);

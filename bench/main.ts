@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startThrowawayPostgres } from '../test/setup/postgres.js';
 import { runPolicyBench } from './policy.js';
+import { runMarketplaceBench } from './marketplace.js';
 import { runProviderBench } from './provider.js';
 import { runRegistryBench } from './registry.js';
 
@@ -38,3 +39,11 @@ if (want('registry')) {
   }
 }
 if (want('provider')) await runProviderBench(root, cli);
+if (want('marketplace')) {
+  const pg = await postgresUrl();
+  try {
+    await runMarketplaceBench(root, cli, pg.url);
+  } finally {
+    await pg.stop();
+  }
+}

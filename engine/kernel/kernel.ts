@@ -88,8 +88,9 @@ export class PolicyKernel {
 
   private decideWith(active: ActiveSnapshot, request: PolicyRequest, options: DecideOptions) {
     const start = this.observers.length > 0 ? performance.now() : 0;
-    const result: KernelDecision = { ...decide(active.snapshot, request),
-      snapshotVersion: active.version };
+    // decide answers a fresh object, so it is completed in place rather than copied.
+    const result = decide(active.snapshot, request) as KernelDecision;
+    result.snapshotVersion = active.version;
     if (options.explain) result.explanation = explainDecision(active.snapshot, request);
     this.recorder?.record(request, result, active.version, options.requestId);
     if (this.observers.length > 0) {

@@ -30,11 +30,14 @@ async function countByStatus(db: Queryable, table: 'engine_runs' | 'engine_steps
 
 export function createEngineMetrics(kernel: PolicyKernel, db?: Queryable): EngineMetrics {
   const registry = new Registry();
-  const decisions = new Counter({ name: 'cordum_policy_decisions_total',
+  const pending = new PendingDecisions();
+  const decisions: Counter<'decision' | 'rule'> = new Counter({
+    name: 'cordum_policy_decisions_total',
     help: 'Policy decisions by outcome and deciding rule', labelNames: ['decision', 'rule'],
-    registers: [registry] });
-  const latency = new Histogram({ name: 'cordum_policy_decision_seconds',
-    help: 'Time to decide one request', buckets: LATENCY_BUCKETS, registers: [registry] });
+    registers: [registry], collect: (): void => pending.flush(decisions, latency) });
+  const latency: Histogram = new Histogram({ name: 'cordum_policy_decision_seconds',
+    help: 'Time to decide one request', buckets: LATENCY_BUCKETS, registers: [registry],
+    collect: (): void => pending.flush(decisions, latency) });
   new Gauge({ name: 'cordum_policy_reloads_total', help: 'Snapshots swapped in since start',
     registers: [registry], collect() { this.set(kernel.reloadCount()); } });
   new Gauge({ name: 'cordum_policy_snapshot_info', help: 'The active snapshot (value 1)',
@@ -47,19 +50,39 @@ export function createEngineMetrics(kernel: PolicyKernel, db?: Queryable): Engin
   new Gauge({ name: 'cordum_policy_reload_failing', help: '1 while the last reload was refused',
     registers: [registry], collect() { this.set(kernel.status().lastError ? 1 : 0); } });
   if (db) statusGauges(registry, db);
-  // One child per (decision, rule), found by a string key: labels hashing per call is slow.
-  const children = new Map<string, { inc(): void }>();
-  kernel.onDecision((_request, result, seconds) => {
-    const key = `${result.decision}|${result.ruleId ?? ''}`;
-    let child = children.get(key);
-    if (!child) {
-      child = decisions.labels(result.decision, result.ruleId ?? '');
-      children.set(key, child);
-    }
-    child.inc();
-    latency.observe(seconds);
-  });
+  kernel.onDecision((_r, result, seconds) => pending.add(result.decision, result.ruleId,
+    seconds, decisions, latency));
   return { registry, decisions, latency };
+}
+
+/**
+ * Decisions counted in plain maps and arrays, handed to prom-client when it
+ * is scraped (or when the latency buffer fills): prom-client's per-call
+ * label hashing would cost more than the decision itself.
+ */
+class PendingDecisions {
+  private counts = new Map<string, { decision: string; rule: string; n: number }>();
+  private latencies: number[] = [];
+
+  add(decision: string, rule: string | undefined, seconds: number,
+    decisions: Counter<'decision' | 'rule'>, latency: Histogram): void {
+    const key = `${decision}|${rule ?? ''}`;
+    const entry = this.counts.get(key);
+    if (entry) entry.n++;
+    else this.counts.set(key, { decision, rule: rule ?? '', n: 1 });
+    this.latencies.push(seconds);
+    if (this.latencies.length >= 65_536) this.flush(decisions, latency);
+  }
+
+  flush(decisions: Counter<'decision' | 'rule'>, latency: Histogram): void {
+    for (const e of this.counts.values()) {
+      if (e.n > 0) decisions.inc({ decision: e.decision, rule: e.rule }, e.n);
+      e.n = 0;
+    }
+    const values = this.latencies;
+    this.latencies = [];
+    for (const v of values) latency.observe(v);
+  }
 }
 
 function statusGauges(registry: Registry, db: Queryable): void {

@@ -4,7 +4,7 @@
  * the issuer's published key, `iss`, `aud`, `exp` and `nbf`; then the
  * claims map turns its groups into memberships and scopes.
  */
-import { verify as verifySignature } from 'node:crypto';
+import { createHash, verify as verifySignature } from 'node:crypto';
 import { RegistryError } from '../errors.js';
 import type { Actor } from '../store/tokens.js';
 import { grantsOf, type ClaimsMap } from './claims.js';
@@ -83,6 +83,9 @@ export class OidcVerifier {
     const { memberships, scopes } = grantsOf(this.config.claimsMap, claims);
     const subject = `oidc:${String(claims.sub)}`;
     const publisher = Object.keys(memberships).sort()[0] ?? 'default';
-    return { tokenId: subject, publisher, scopes, subject, memberships };
+    // Two tokens of one subject may carry other groups: the id tells them apart (read caches).
+    const grants = createHash('sha256').update(JSON.stringify([scopes, Object.entries(memberships)
+      .sort()])).digest('hex').slice(0, 16);
+    return { tokenId: `${subject}#${grants}`, publisher, scopes, subject, memberships };
   }
 }

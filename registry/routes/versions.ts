@@ -3,6 +3,7 @@
  * bundle. The tarball is re-hashed on every read (by the blob store) and
  * refused with `blob_corrupt` when it changed on disk.
  */
+import { recordDownload } from '../marketplace/store/downloads.js';
 import { requireRead } from '../auth.js';
 import type { RegistryDeps } from '../deps.js';
 import { RegistryError } from '../errors.js';
@@ -67,6 +68,8 @@ export const versionRoutes: RouteGroup = (router, deps) => {
     ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
     ctx.type = 'application/gzip';
     ctx.body = bytes;
+    // Install counts are a nicety: never let counting slow or fail a download.
+    recordDownload(deps.db, record.packId, record.version).catch(() => undefined);
   });
 
   router.get(`${BASE}/bundle`, requireRead(deps), cached, async (ctx) => {

@@ -60,6 +60,15 @@ const WORKFLOWS: Workflow[] = [
     },
     total: { type: 'transform', depends_on: ['each'], input: { n: '${length(steps.each.output)}' } },
   }),
+  workflow('writes', {
+    each: {
+      type: 'worker',
+      topic: 'job.demo.write',
+      for_each: ['a', 'b'],
+      input: { message: '${item}' },
+      meta: { pack_id: 'demo', capability: 'demo.write', risk_tags: ['write'] },
+    },
+  }),
   workflow('count', {
     count: {
       type: 'loop',
@@ -292,5 +301,21 @@ describe.each(backends())('step types on $name', (backend) => {
     expect(view.run.status).toBe('cancelled');
     expect(stepOf(view, 'a')).toMatchObject({ status: 'cancelled', error: { code: 'run_cancelled' } });
     expect(stepOf(view, 'join').status).toBe('cancelled');
+  });
+
+  it('parks a for_each on a child that needs approval and collects it once approved', async () => {
+    const e = await engine();
+    const view = await e.start('demo.writes', {});
+    expect(view.run.status).toBe('waiting');
+    expect(view.approvals.map((a) => a.step_id)).toEqual(['each[0]', 'each[1]']);
+    const half = await e.approve(view.run.id, 'each[0]');
+    expect(half.run.status).toBe('waiting');
+    expect(stepOf(half, 'each[0]').output).toMatchObject({ echo: 'a' });
+    const done = await e.approve(view.run.id, 'each[1]');
+    expect(done.run.status).toBe('succeeded');
+    expect((stepOf(done, 'each').output as { echo: string }[]).map((o) => o.echo)).toEqual([
+      'a',
+      'b',
+    ]);
   });
 });

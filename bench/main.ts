@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startThrowawayPostgres } from '../test/setup/postgres.js';
 import { runPolicyBench } from './policy.js';
+import { runEngineBench } from './engine.js';
 import { runMarketplaceBench } from './marketplace.js';
 import { runProviderBench } from './provider.js';
 import { runRegistryBench } from './registry.js';
@@ -43,6 +44,16 @@ if (want('marketplace')) {
   const pg = await postgresUrl();
   try {
     await runMarketplaceBench(root, cli, pg.url);
+  } finally {
+    await pg.stop();
+  }
+}
+if (want('engine')) {
+  // At tens of jobs a second the full counts take many minutes: default to a twentieth.
+  process.env.CORDUM_BENCH_ENGINE_SCALE ??= '0.05';
+  const pg = await postgresUrl();
+  try {
+    await runEngineBench(root, pg.url);
   } finally {
     await pg.stop();
   }

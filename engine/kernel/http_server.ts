@@ -45,7 +45,7 @@ export interface RunningRouteServer {
 
 export async function startRouteServer(routes: EngineRoute[], options: RouteServerOptions = {}):
 Promise<RunningRouteServer> {
-  const server = createServer({ keepAliveTimeout: 30_000 }, routeHandler(routes, options));
+  const server = createServer(routeHandler(routes, options));
   await new Promise<void>((resolve) => server.listen(options.port ?? 0,
     options.host ?? '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -11,6 +11,7 @@ import { runEngineBench } from './engine.js';
 import { runMarketplaceBench } from './marketplace.js';
 import { runProviderBench } from './provider.js';
 import { runRegistryBench } from './registry.js';
+import { runRegistryVsVerdaccio } from './registry-vs-verdaccio.js';
 
 const root = resolve(process.argv[2] ?? '.');
 const cli = resolve(root, 'bin', 'cordum.js');
@@ -58,3 +59,4 @@ if (want('engine')) {
     await pg.stop();
   }
 }
+if (want('verdaccio')) await runRegistryVsVerdaccio(root, process.env.CORDUM_BENCH_DATABASE_URL);

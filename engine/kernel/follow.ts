@@ -47,8 +47,8 @@ export class DeploymentFollower {
       const got = await this.source.deployment(this.etag);
       if (!got) return { kind: 'unchanged' };
       const { view } = got;
-      if (this.taken?.generation === view.generation && this.taken.hash === view.snapshot_hash &&
-        this.kernel.current().snapshot.hash === view.snapshot_hash) {
+      // Unchanged since the last change taken; a rollback meanwhile holds until the next one.
+      if (this.taken?.generation === view.generation && this.taken.hash === view.snapshot_hash) {
         return { kind: 'unchanged' };
       }
       const packs = [];

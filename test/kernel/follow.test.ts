@@ -14,6 +14,8 @@ import { DeploymentFollower } from '../../engine/kernel/follow.js';
 import { RegistryDeploymentSource } from '../../engine/kernel/registry_source.js';
 import type { KernelDecision } from '../../engine/kernel/kernel.js';
 import type { KeyPair } from '../../packs/signing/keys.js';
+import { openKernel } from '../../engine/kernel/wiring.js';
+import { startRouteServer } from '../../engine/kernel/http_server.js';
 import { openTestKernel, type TestKernel } from './helpers.js';
 
 const X = { topic: 'job.hello-pack.echo', packId: 'hello-pack' };
@@ -130,5 +132,34 @@ describe('following a registry deployment', () => {
     expect(k.kernel.decide(X)).toMatchObject({ decision: 'allow', snapshotHash: v2.hash,
       snapshotVersion: 4 });
     await expect(k.kernel.rollback(99)).rejects.toMatchObject({ code: 'version_not_found' });
+    // The follower does not undo a rollback while the deployment stays as it was.
+    const f = follower();
+    expect((await f.pollOnce()).kind).toBe('swapped');
+    await k.kernel.rollback(2);
+    expect((await f.pollOnce()).kind).toBe('unchanged');
+    expect(k.kernel.current().snapshot.hash).toBe(v2.hash);
+  });
+
+  it('wires a following kernel for serve: first poll before serving, routes mounted', async () => {
+    const lines: string[] = [];
+    const log = { info: (m: string, f?: object) => lines.push(JSON.stringify({ m, ...f })),
+      warn: (m: string, f?: object) => lines.push(JSON.stringify({ m, ...f })),
+      debug: () => undefined, error: () => undefined, child: () => log };
+    const parts = await openKernel({ db: k.db, record: false, log,
+      registry: { url: reg.url, token: ADMIN_TOKEN, deployment: 'prod', bundles: ['freeze'],
+        intervalMs: 50 } });
+    const server = await startRouteServer(parts.routes);
+    try {
+      const status = await (await fetch(`${server.url}/v1/policy/status`)).json();
+      // The deployment now pins 0.1.1, signed by a key the registry holds: this wiring
+      // trusts registry keys whose id is the pinned one, so it is taken.
+      expect(status).toMatchObject({ source: { kind: 'deployment', deployment: 'prod',
+        packs: [{ id: 'hello-pack', version: '0.1.1' }] } });
+      expect(lines.some((l) => l.includes('policy snapshot active'))).toBe(true);
+    } finally {
+      await server.close();
+      await parts.close();
+    }
   });
 });
+

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { startThrowawayPostgres } from '../test/setup/postgres.js';
 import { runPolicyBench } from './policy.js';
 import { runEngineBench } from './engine.js';
+import { runKernelBench } from './kernel.js';
 import { runMarketplaceBench } from './marketplace.js';
 import { runProviderBench } from './provider.js';
 import { runRegistryBench } from './registry.js';
@@ -32,6 +33,7 @@ async function postgresUrl(): Promise<{ url?: string; stop(): Promise<void> }> {
 }
 
 if (want('policy')) runPolicyBench(root);
+if (want('kernel')) await runKernelBench(root);
 if (want('registry')) {
   const pg = await postgresUrl();
   try {

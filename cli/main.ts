@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { registerPackCommands } from '../packs/cli.js';
 import { registerRegistryCommands } from '../registry/cli.js';
 import { registerEngineCommands } from '../engine/cli.js';
+import { registerPolicyCommands } from '../engine/policy_cli.js';
 import { registerProviderCommands } from '../provider/cli.js';
 import { registerKeygenCommand } from '../packs/commands/keygen.js';
 import { registerBundleCommands } from '../packs/commands/bundle.js';
@@ -26,6 +27,7 @@ registerKeygenCommand(program);
 registerPackCommands(program);
 registerRegistryCommands(program);
 registerEngineCommands(program);
+registerPolicyCommands(program);
 registerProviderCommands(program);
 registerBundleCommands(program);
 

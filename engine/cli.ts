@@ -101,7 +101,14 @@ function registerRunCommands(engine: Command): void {
     .description('Serve the HTTP API (runs, approvals, input) and resume due runs')
     .option('--project <dir>', 'project folder holding cordum.lock', '.')
     .option('--data <dir>', 'engine data folder (DATABASE_URL selects PostgreSQL instead)')
-    .option('--deployment <file>', 'deployment file (default <project>/cordum.deployment.yaml)')
+    .option('--deployment <file|name>', 'deployment file (default ' +
+      '<project>/cordum.deployment.yaml); with --registry, the registry deployment to follow')
+    .option('--registry <url>', 'follow a registry deployment: pull its pinned packs, verify ' +
+      'them and hot-swap the policy (token from CORDUM_TOKEN)')
+    .option('--handlers <file>', 'with --registry: the handlers file (default ' +
+      '<project>/cordum.deployment.yaml)')
+    .option('--keys <dir>', 'with --registry: trusted publisher keys <keyId>.pem')
+    .option('--profile', 'enable the admin CPU-profile endpoint (CORDUM_ENGINE_ADMIN_TOKEN)')
     .option('--port <n>', 'port on 127.0.0.1 (0 picks one)', '8787')
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
     .option('--lease-ms <n>', 'how long a claim on a run lasts unrenewed')

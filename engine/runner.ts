@@ -44,6 +44,11 @@ export interface EngineOptions {
   httpAllowlist?: string[];
   /** Called before each step (the `--step` debugger). */
   beforeStep?: EngineServices['beforeStep'];
+  /**
+   * The live policy (a kernel following a deployment): read at every decision, so a
+   * swapped snapshot applies to the next step without a restart. Undefined → `snapshot`.
+   */
+  snapshotSource?: () => PolicySnapshot | undefined;
 }
 
 export interface Decided {
@@ -70,6 +75,13 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     httpAllowlist: options.httpAllowlist ?? [],
     cancellers: new Map(),
   };
+  const source = options.snapshotSource;
+  if (source) {
+    Object.defineProperty(services, 'snapshot', {
+      enumerable: true,
+      get: () => source() ?? options.snapshot,
+    });
+  }
   if (options.notifier) services.notifier = options.notifier;
   if (options.beforeStep) services.beforeStep = options.beforeStep;
   const engine = new Engine(services, options.workflows, options.schemas, options.tenant);
@@ -93,6 +105,11 @@ export class Engine {
     private readonly tenant?: string,
   ) {
     this.workflows = new Map(workflows.map((w) => [w.id, w]));
+  }
+
+  /** The policy snapshot the next decision will use. */
+  get snapshot(): PolicySnapshot {
+    return this.services.snapshot;
   }
 
   /** Checks the workflow and the input, records a run and runs it as far as it goes. */

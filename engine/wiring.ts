@@ -21,7 +21,7 @@ export interface EngineFlags {
 /** Settings of the engine a command may change (`serve --lease-ms`, `run --step`). */
 export type EngineTuning = Pick<
   EngineOptions,
-  'concurrency' | 'leaseMs' | 'holdDelayMs' | 'beforeStep'
+  'concurrency' | 'leaseMs' | 'holdDelayMs' | 'beforeStep' | 'snapshotSource'
 >;
 
 export const DEPLOYMENT_FILE = 'cordum.deployment.yaml';

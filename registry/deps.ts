@@ -47,4 +47,6 @@ export interface RegistryDeps {
   hardening?: HardeningOptions;
   /** Accepts OIDC ID tokens as Bearer tokens (registry/oidc); absent: SSO off. */
   oidc?: OidcVerifier;
+  /** The data folder, when there is one: keys kept beside the database (registry/tfregistry). */
+  dataDir?: string;
 }

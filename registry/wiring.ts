@@ -67,6 +67,7 @@ export async function openRegistryServices(options: RegistryOptions): Promise<Re
       uploadLimits: DEFAULT_UPLOAD_LIMITS,
       bundleLimits: DEFAULT_LIMITS,
       logSigner,
+      dataDir: options.dataDir,
       ...(options.hardening ? { hardening: options.hardening } : {}),
       ...(options.oidc ? { oidc: new OidcVerifier(options.oidc, () => clock.now()) } : {}),
       close: () => db.close(),

@@ -8,9 +8,15 @@ import { EngineError } from '../errors.js';
 import { startEngineServer } from '../http/server.js';
 import { localRunQueue } from '../queue/local.js';
 import type { RunQueue } from '../queue/types.js';
-import { openEngine, type EngineFlags } from '../wiring.js';
+import type { KernelParts } from '../kernel/wiring.js';
+import { openEngine, type EngineFlags, type OpenEngine } from '../wiring.js';
 
 export interface ServeFlags extends EngineFlags {
+  /** With --registry, `--deployment` names the registry deployment to follow. */
+  registry?: string;
+  handlers?: string;
+  keys?: string;
+  profile?: boolean;
   port?: string;
   host?: string;
   leaseMs?: string;
@@ -34,7 +40,19 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
   if (leaseMs !== undefined) tuning.leaseMs = leaseMs;
   if (concurrency !== undefined) tuning.concurrency = concurrency;
   const progress = (line: string) => reporter.progress(line);
-  const open = await openEngine(flags, { packs: true, progress, tuning });
+  // Following a registry deployment: the policy comes from the kernel, which swaps in
+  // each verified snapshot; steps read it at every decision.
+  const follow = flags.registry && flags.deployment ? flags.deployment : undefined;
+  const engineFlags: EngineFlags = { ...flags };
+  if (follow) {
+    delete engineFlags.deployment;
+    if (flags.handlers) engineFlags.deployment = flags.handlers;
+  }
+  let kernel: KernelParts | undefined;
+  tuning.snapshotSource = () => kernel?.kernel.current().snapshot;
+  const open = await openEngine(engineFlags, { packs: !follow, progress, tuning });
+  kernel = await openKernelFor(open, flags, follow);
+  if (follow) progress(`following deployment ${follow} at ${flags.registry}`);
   const queue = await queueFor(concurrency);
   await queue.start(async (runId) => {
     await open.engine.resume(runId);
@@ -44,6 +62,7 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
     ready: async () => (await open.db.query('SELECT 1')).rows.length === 1,
     port: int(flags.port, '--port') ?? 8787,
     queue,
+    routes: kernel.routes,
   };
   if (flags.host !== undefined) options.host = flags.host;
   const pollMs = int(flags.pollMs, '--poll-ms');
@@ -57,7 +76,25 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
   });
   await server.close();
   await queue.stop();
+  await kernel.close();
   await open.close();
+}
+
+async function openKernelFor(open: OpenEngine, flags: ServeFlags, follow: string | undefined) {
+  const { openKernel } = await import('../kernel/wiring.js');
+  const options: Parameters<typeof openKernel>[0] = { db: open.db,
+    profiling: flags.profile === true };
+  const admin = process.env.CORDUM_ENGINE_ADMIN_TOKEN;
+  if (admin) options.adminToken = admin;
+  if (follow && flags.registry) {
+    options.registry = { url: flags.registry, deployment: follow };
+    const token = process.env.CORDUM_TOKEN;
+    if (token) options.registry.token = token;
+    if (flags.keys) options.registry.keysDir = flags.keys;
+  } else {
+    options.snapshot = open.engine.snapshot;
+  }
+  return openKernel(options);
 }
 
 /** PostgreSQL: graphile-worker, shared by every engine process; PGlite: in-process. */

@@ -59,6 +59,17 @@ tests:
     - name: writes_need_approval
       request: { tenantId: default, topic: job.${id}.hello, packId: ${id}, riskTags: [write] }
       expectDecision: REQUIRE_APPROVAL
+  # Runs the workflow on the real engine with a stubbed worker reply.
+  workflows:
+    - name: hello_returns_the_worker_reply
+      workflow: ${id}.hello
+      input: { message: hi }
+      workers:
+        job.${id}.hello: { output: { message: "hello, hi" } }
+      expect:
+        status: succeeded
+        steps:
+          hello: { status: succeeded, output: { message: "hello, hi" } }
 `;
 }
 

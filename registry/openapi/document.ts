@@ -11,9 +11,10 @@ import { providerPart } from './parts/provider.js';
 import { sitePart } from './parts/site.js';
 import { trustPart } from './parts/trust.js';
 import { tenancyPart } from './parts/tenancy.js';
+import { tfRegistryPart } from './parts/tfregistry.js';
 
 export const OPENAPI_PARTS: OpenApiPart[] = [corePart, providerPart, trustPart, sitePart,
-  tenancyPart];
+  tenancyPart, tfRegistryPart];
 
 const NOT_MODIFIED = { description: 'Not modified (If-None-Match matched the ETag)' };
 

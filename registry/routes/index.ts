@@ -26,6 +26,7 @@ import { openapiRoutes } from '../openapi/routes.js';
 import { publisherRoutes } from './publishers.js';
 import { distTagRoutes } from './dist_tags.js';
 import { deprecateRoutes } from './deprecate.js';
+import { tfRegistryRoutes } from './tfregistry.js';
 
 export type RouteGroup = (router: RegistryRouter, deps: RegistryDeps) => void;
 
@@ -53,4 +54,6 @@ export const routeGroups: RouteGroup[] = [
   publisherRoutes,
   distTagRoutes,
   deprecateRoutes,
+  // Terraform's provider registry protocol (registry/tfregistry).
+  tfRegistryRoutes,
 ];

@@ -240,6 +240,17 @@ describe('the OpenAPI document and the routes', () => {
     expect(failures).toEqual([]);
   });
 
+  it('answers the Terraform provider registry routes as documented', async () => {
+    const t = '/terraform/providers/v1/cordum/cordum';
+    const f = '/terraform/files/cordum/cordum/0.1.0';
+    for (const p of ['/.well-known/terraform.json', `${t}/versions`,
+      '/terraform/providers/v1/x/y/versions', `${t}/0.1.0/download/linux/amd64`,
+      `${t}/0.1.0/download/plan9/amd64`,
+      `${f}/terraform-provider-cordum_0.1.0_linux_amd64.zip`, `${f}/SHA256SUMS`,
+      `${f}/SHA256SUMS.sig`, `${f}/nope`]) await call('GET', p, { token: null });
+    expect(failures).toEqual([]);
+  });
+
   it('documents every route, and every documented operation was called', () => {
     const routed = new Set<string>();
     for (const layer of router.stack) {

@@ -2,6 +2,11 @@
  * Runs a pack's `tests.workflows[]` with the real engine: one temporary
  * PGlite database and one engine per call (creating a database takes
  * seconds), the pack's own policy snapshot, and stubbed worker replies.
+ *
+ * Known shortcoming: a stubbed `error` on a step with `retry` waits out the
+ * real backoff, since `EngineOptions` has no sleep seam; one (a `sleep` option
+ * passed to the services) would let tests skip it. `http` steps get no stub:
+ * the allowlist is empty, so they fail with `http_not_allowed`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

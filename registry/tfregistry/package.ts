@@ -77,13 +77,13 @@ function bundleFiles(providerJs: string): Map<string, Uint8Array> {
 
 export function buildProviderZip(providerJs: string, version = PROVIDER_VERSION): Uint8Array {
   const text = (s: string) => new TextEncoder().encode(s);
-  const lib: Zippable = { 'package.json': [text('{ "type": "module" }\n'), REGULAR] };
-  for (const [name, bytes] of bundleFiles(providerJs)) lib[name] = [bytes, REGULAR];
+  // Flat names with slashes: files only, no directory entries (unzip makes the folders).
   const tree: Zippable = {
     [`terraform-provider-${TF_TYPE}_v${version}`]: [text(LAUNCHER), EXECUTABLE],
     'package.json': [text('{ "type": "commonjs" }\n'), REGULAR],
-    lib,
+    'lib/package.json': [text('{ "type": "module" }\n'), REGULAR],
   };
+  for (const [name, bytes] of bundleFiles(providerJs)) tree[`lib/${name}`] = [bytes, REGULAR];
   return zipSync(tree, { level: 9 });
 }
 

@@ -24,7 +24,11 @@ program.exitOverride((err) => {
 });
 
 registerKeygenCommand(program);
-registerPackCommands(program);
+registerPackCommands(program, {
+  // The engine loads only when a pack declares workflow tests.
+  runWorkflowTests: async (pack) =>
+    (await import('../engine/pack_tests/run.js')).runWorkflowTests(pack),
+});
 registerRegistryCommands(program);
 registerEngineCommands(program);
 registerPolicyCommands(program);

@@ -1,5 +1,6 @@
 /** The `cordum pack ...` commands of the pack toolkit. */
 import type { Command } from 'commander';
+import type { WorkflowTestRunner } from './commands/test.js';
 import { registerBuildCommand } from './commands/build.js';
 import { registerInstallCommand } from './commands/install.js';
 import { registerPublishCommand } from './commands/publish.js';
@@ -9,14 +10,19 @@ import { registerValidateCommand } from './commands/validate.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 
-export function registerPackCommands(program: Command): void {
+export interface PackCommandParts {
+  /** Runs a pack's `tests.workflows` (the engine's, wired in by cli/main.ts). */
+  runWorkflowTests?: WorkflowTestRunner;
+}
+
+export function registerPackCommands(program: Command, parts: PackCommandParts = {}): void {
   const pack = program
     .command('pack')
     .description('Validate, build, sign, test, publish and install Cordum packs');
   registerValidateCommand(pack);
   registerBuildCommand(pack);
   registerSignCommands(pack);
-  registerTestCommand(pack);
+  registerTestCommand(pack, parts.runWorkflowTests);
   registerPublishCommand(pack);
   registerInstallCommand(pack);
   registerInitCommand(pack);

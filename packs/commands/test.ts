@@ -3,11 +3,12 @@
  * tests, pass or fail, as test-runner lines, `--json`, or a JUnit XML file.
  *
  * Workflow tests need the engine, which `packs/` may not import: the runner
- * comes in through the `WorkflowTestRunner` seam, and the default one is
- * loaded lazily (only when the pack declares workflow tests).
+ * comes in through the `WorkflowTestRunner` seam, passed by cli/main.ts, which
+ * loads the engine only when a pack declares workflow tests.
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { PackError } from '../errors.js';
 import { runCommand } from '../../cli/output.js';
 import { readPackSource } from '../bundle/source.js';
 import { loadPack, type LoadedPack } from '../load.js';
@@ -26,14 +27,18 @@ interface TestReport {
   workflows: WorkflowTestResult[];
 }
 
-const engineRunner: WorkflowTestRunner = async (pack) => {
-  const { runWorkflowTests } = await import('../../engine/pack_tests/run.js');
-  return runWorkflowTests(pack);
+/** Without an engine wired in, a pack that declares workflow tests cannot run them. */
+const noEngine: WorkflowTestRunner = async () => {
+  throw new PackError('usage', 'this build has no engine to run the pack\'s workflow tests');
 };
 
+/**
+ * packs/ uses no other part: the engine's workflow-test runner is passed in by the
+ * CLI entry point, which is the one place that knows every part.
+ */
 export function registerTestCommand(
   pack: Command,
-  runWorkflows: WorkflowTestRunner = engineRunner,
+  runWorkflows: WorkflowTestRunner = noEngine,
 ): void {
   pack
     .command('test <source>')

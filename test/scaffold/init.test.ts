@@ -34,7 +34,7 @@ describe('cordum pack init', () => {
     expect(built).toMatchObject({ id: 'weather-bot', version: '0.1.0' });
     const tested = json<{ passed: number; failed: number }>(
       await cordum(['pack', 'test', dir, '--json']));
-    expect(tested).toMatchObject({ passed: 3, failed: 0 });
+    expect(tested).toMatchObject({ passed: 4, failed: 0 });
     expect((await cordum(['pack', 'test', join(cwd, 'wb.tgz')])).code).toBe(0);
 
     for (const file of YAML_FILES) {

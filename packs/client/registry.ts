@@ -259,21 +259,8 @@ export class RegistryClient {
     return res;
   }
 
-  /** Reads a body, refusing one past `maxDownloadBytes`. */
-  private async read(res: Response): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    if (!res.body) return Buffer.alloc(0);
-    for await (const chunk of res.body) {
-      size += chunk.length;
-      if (size > this.maxDownloadBytes) {
-        await res.body.cancel().catch(() => undefined);
-        throw new RegistryRequestError('registry_error',
-          `${res.url}: the answer is larger than ${this.maxDownloadBytes} bytes`);
-      }
-      chunks.push(Buffer.from(chunk));
-    }
-    return Buffer.concat(chunks);
+  private read(res: Response): Promise<Buffer> {
+    return readBounded(res, this.maxDownloadBytes);
   }
 }
 
@@ -301,4 +288,21 @@ function problemError(method: string, url: string, res: Response, text: string) 
   const issues = Array.isArray(problem.issues) ? (problem.issues as Issue[]) : [];
   return new RegistryRequestError(code, detail, { status: res.status, issues,
     details: { status: res.status } });
+}
+
+/** Reads a response body, refusing one past `limit` bytes (shared by the HTTP clients). */
+export async function readBounded(res: Response, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  if (!res.body) return Buffer.alloc(0);
+  for await (const chunk of res.body) {
+    size += chunk.length;
+    if (size > limit) {
+      await res.body.cancel().catch(() => undefined);
+      throw new RegistryRequestError('registry_error',
+        `${res.url}: the answer is larger than ${limit} bytes`);
+    }
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks);
 }

@@ -6,7 +6,7 @@
  * origin. Failures are `RegistryRequestError`s with the registry codes.
  */
 import { DEFAULT_LIMITS } from '../bundle/limits.js';
-import { RegistryRequestError } from '../client/registry.js';
+import { readBounded, RegistryRequestError } from '../client/registry.js';
 import { escapedNpmName } from './name.js';
 
 /** One version of a packument, as far as packs read it. */
@@ -109,20 +109,8 @@ export class NpmClient {
     return res;
   }
 
-  private async read(res: Response): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    if (!res.body) return Buffer.alloc(0);
-    for await (const chunk of res.body) {
-      size += chunk.length;
-      if (size > this.maxDownloadBytes) {
-        await res.body.cancel().catch(() => undefined);
-        throw new RegistryRequestError('registry_error',
-          `${res.url}: the answer is larger than ${this.maxDownloadBytes} bytes`);
-      }
-      chunks.push(Buffer.from(chunk));
-    }
-    return Buffer.concat(chunks);
+  private read(res: Response): Promise<Buffer> {
+    return readBounded(res, this.maxDownloadBytes);
   }
 }
 

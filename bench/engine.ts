@@ -36,7 +36,10 @@ function echoWorkflow(name: string, steps: number): Workflow {
 
 async function benchEngine(db: Database): Promise<Engine> {
   const fragment = toFragment(
-    { version: 'v1', rules: [{ id: 'allow', match: { topics: ['job.bench.*'] }, decision: 'allow' }] },
+    {
+      version: 'v1',
+      rules: [{ id: 'allow', match: { topics: ['job.bench.*'] }, decision: 'allow' }],
+    },
     { packId: 'bench', file: 'bench.yaml' },
   );
   return createEngine({
@@ -71,7 +74,10 @@ export async function runEngineBench(_root: string, databaseUrl?: string): Promi
   const single = Math.max(1, Math.round(10_000 * scale));
   const ten = Math.max(1, Math.round(1_000 * scale));
   const targets: [string, () => Promise<Database>][] = [
-    ['PGlite', () => openDatabase({ dataDir: mkdtempSync(join(tmpdir(), 'cordum-bench-engine-')) })],
+    [
+      'PGlite',
+      () => openDatabase({ dataDir: mkdtempSync(join(tmpdir(), 'cordum-bench-engine-')) }),
+    ],
   ];
   if (databaseUrl) targets.push(['PostgreSQL', () => openDatabase({ url: databaseUrl })]);
   const rows: (string | number)[][] = [];
@@ -79,12 +85,19 @@ export async function runEngineBench(_root: string, databaseUrl?: string): Promi
     const db = await open();
     try {
       const engine = await benchEngine(db);
-      rows.push([name, `${single} single-step runs`, await jobsPerSecond(engine, 'bench.one', single, 1)]);
+      rows.push([
+        name,
+        `${single} single-step runs`,
+        await jobsPerSecond(engine, 'bench.one', single, 1),
+      ]);
       rows.push([name, `${ten} ten-step runs`, await jobsPerSecond(engine, 'bench.ten', ten, 10)]);
     } finally {
       await db.close();
     }
   }
-  printTable('Engine, built-in echo worker (jobs/s; Cordum: 8.5k single-step jobs/s)',
-    ['storage', 'workload', 'jobs/s'], rows);
+  printTable(
+    'Engine, built-in echo worker (jobs/s; Cordum: 8.5k single-step jobs/s)',
+    ['storage', 'workload', 'jobs/s'],
+    rows,
+  );
 }

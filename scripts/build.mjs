@@ -4,7 +4,14 @@ import { build } from 'esbuild';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 
 // Packages that load files next to themselves at run time stay external.
-const external = ['@electric-sql/pglite', 'pg', 'pg-native', 'cdktf', '@cdktf/*', 'playwright-core'];
+const external = [
+  '@electric-sql/pglite',
+  'pg',
+  'pg-native',
+  'cdktf',
+  '@cdktf/*',
+  'playwright-core',
+];
 
 const entryPoints = { cordum: 'cli/main.ts' };
 if (existsSync('provider/main.ts')) entryPoints.provider = 'provider/main.ts';
@@ -28,7 +35,8 @@ await build({
   logLevel: 'warning',
   // Bundled CommonJS dependencies call require(); give ESM output one.
   banner: {
-    js: "import { createRequire as __cordumRequire } from 'node:module';" +
+    js:
+      "import { createRequire as __cordumRequire } from 'node:module';" +
       'const require = __cordumRequire(import.meta.url);',
   },
   loader: { '.proto': 'text' },

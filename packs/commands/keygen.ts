@@ -14,20 +14,27 @@ export function registerKeygenCommand(program: Command): void {
     .option('--force', 'overwrite an existing key pair')
     .option('--json', 'print the result as JSON')
     .action((opts: { out: string; force?: boolean; json?: boolean }) =>
-      runCommand(opts, async () => {
-        const dir = resolve(opts.out);
-        const keyPath = join(dir, 'cordum.key');
-        const pubPath = join(dir, 'cordum.pub');
-        if (!opts.force && (existsSync(keyPath) || existsSync(pubPath))) {
-          throw new PackError('key_exists', `${keyPath} already exists; pass --force to replace it`);
-        }
-        const pair = generateKeyPair();
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(keyPath, pair.privatePem, { mode: 0o600 });
-        // `mode` applies only to new files; a replaced key must not stay readable.
-        chmodSync(keyPath, 0o600);
-        writeFileSync(pubPath, pair.publicPem, { mode: 0o644 });
-        return { private_key: keyPath, public_key: pubPath, key_id: pair.keyId };
-      }, (r) => [`wrote ${r.private_key} and ${r.public_key}`, `key id ${r.key_id}`]),
+      runCommand(
+        opts,
+        async () => {
+          const dir = resolve(opts.out);
+          const keyPath = join(dir, 'cordum.key');
+          const pubPath = join(dir, 'cordum.pub');
+          if (!opts.force && (existsSync(keyPath) || existsSync(pubPath))) {
+            throw new PackError(
+              'key_exists',
+              `${keyPath} already exists; pass --force to replace it`,
+            );
+          }
+          const pair = generateKeyPair();
+          mkdirSync(dir, { recursive: true });
+          writeFileSync(keyPath, pair.privatePem, { mode: 0o600 });
+          // `mode` applies only to new files; a replaced key must not stay readable.
+          chmodSync(keyPath, 0o600);
+          writeFileSync(pubPath, pair.publicPem, { mode: 0o644 });
+          return { private_key: keyPath, public_key: pubPath, key_id: pair.keyId };
+        },
+        (r) => [`wrote ${r.private_key} and ${r.public_key}`, `key id ${r.key_id}`],
+      ),
     );
 }

@@ -47,7 +47,12 @@ interface Ran {
 }
 
 /** Runs the CLI; `stdin` is written line by line as the debugger asks for it. */
-function cordum(args: string[], cwd: string, env: Record<string, string>, stdin = ''): Promise<Ran> {
+function cordum(
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+  stdin = '',
+): Promise<Ran> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd,
@@ -118,7 +123,10 @@ describe.each(backends())(
         '{"region":"eu-west"}',
         '--json',
       ]);
-      const done = JSON.parse(given.stdout) as { status: string; steps: { output?: { echo?: string } }[] };
+      const done = JSON.parse(given.stdout) as {
+        status: string;
+        steps: { output?: { echo?: string } }[];
+      };
       expect(done.status).toBe('succeeded');
       expect(done.steps[1]?.output?.echo).toBe('deploying to eu-west');
       const shown = await run(['engine', 'runs', 'show', body.run_id]);

@@ -382,7 +382,7 @@ describe.each(backends())('runner on $name', (backend) => {
     expect((await rejection(e.view('nope'))).code).toBe('run_not_found');
   });
 
-  it("checks the run input against the workflow's input_schema before recording a run", async () => {
+  it("checks the run input against the workflow's input_schema before recording", async () => {
     const typed = workflow(
       'typed',
       { echo: { type: 'worker', topic: 'job.demo.echo', input: { message: 'n=${input.count}' } } },

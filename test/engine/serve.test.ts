@@ -149,7 +149,9 @@ spec:
         });
         expect(started.status).toBe(202);
         const { run_id: id } = (await started.json()) as { run_id: string };
-        await until('the first job', async () => (worker.counts.has(`${id}:hello:1`) ? true : undefined));
+        await until('the first job', async () =>
+          worker.counts.has(`${id}:hello:1`) ? true : undefined,
+        );
         const cancelled = await post(`${s.url}/v1/runs/${id}/cancel`, {});
         expect(cancelled.status).toBe(200);
         const body = await until('the cancel', async () => {
@@ -173,7 +175,9 @@ spec:
       });
       const { run_id: id } = (await started.json()) as { run_id: string };
       // `hello` has finished once `reply` was sent: kill the engine then.
-      await until('the second job', async () => (worker.counts.has(`${id}:reply:1`) ? true : undefined));
+      await until('the second job', async () =>
+        worker.counts.has(`${id}:reply:1`) ? true : undefined,
+      );
       await stop(first, 'SIGKILL');
 
       const second = await serve(project, flags, env);
@@ -211,7 +215,7 @@ interface RunEvents {
 }
 
 describe('two cordum engine serve processes on one PostgreSQL', () => {
-  it('share runs through graphile-worker; after one is killed every run finishes once', async () => {
+  it('share runs through graphile-worker; one killed, every run finishes once', async () => {
     const backend = backends().find((b) => b.name === 'postgres')!;
     const worker = await countingWorker(400);
     const project = await installedProject([join(EXAMPLE_PACKS, 'echo-tools')]);
@@ -247,7 +251,9 @@ spec:
         'every run',
         async () => {
           const all = await Promise.all(
-            ids.map(async (id) => (await (await fetch(`${b.url}/v1/runs/${id}`)).json()) as RunEvents),
+            ids.map(
+              async (id) => (await (await fetch(`${b.url}/v1/runs/${id}`)).json()) as RunEvents,
+            ),
           );
           return all.every((v) => v.run.status === 'succeeded') ? all : undefined;
         },

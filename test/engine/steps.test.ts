@@ -58,7 +58,11 @@ const WORKFLOWS: Workflow[] = [
       for_each: '${input.items}',
       max_parallel: 2,
     },
-    total: { type: 'transform', depends_on: ['each'], input: { n: '${length(steps.each.output)}' } },
+    total: {
+      type: 'transform',
+      depends_on: ['each'],
+      input: { n: '${length(steps.each.output)}' },
+    },
   }),
   workflow('writes', {
     each: {
@@ -87,11 +91,20 @@ const WORKFLOWS: Workflow[] = [
     child: { type: 'subworkflow', workflow: 'demo.count', input: { times: 2 } },
   }),
   workflow('call', {
-    call: { type: 'http', url: '${input.url}', method: 'POST', input: { input: { message: 'hello' } } },
+    call: {
+      type: 'http',
+      url: '${input.url}',
+      method: 'POST',
+      input: { input: { message: 'hello' } },
+    },
   }),
   workflow('ask', {
     ask: { type: 'input', name: 'Which region?' },
-    use: { type: 'transform', depends_on: ['ask'], input: { region: '${steps.ask.output.region}' } },
+    use: {
+      type: 'transform',
+      depends_on: ['ask'],
+      input: { region: '${steps.ask.output.region}' },
+    },
   }),
   workflow(
     'defaults',
@@ -178,7 +191,13 @@ describe.each(backends())('step types on $name', (backend) => {
     const e = await engine();
     const view = await e.start('demo.each', { items: ['x', 'y', 'z'] });
     expect(view.run.status).toBe('succeeded');
-    expect(view.steps.map((s) => s.step_id)).toEqual(['each', 'each[0]', 'each[1]', 'each[2]', 'total']);
+    expect(view.steps.map((s) => s.step_id)).toEqual([
+      'each',
+      'each[0]',
+      'each[1]',
+      'each[2]',
+      'total',
+    ]);
     expect(stepOf(view, 'each[1]')).toMatchObject({ parent_id: 'each', item_index: 1 });
     expect((stepOf(view, 'each').output as { echo: string }[]).map((o) => o.echo)).toEqual([
       'item 0: x',
@@ -225,7 +244,10 @@ describe.each(backends())('step types on $name', (backend) => {
     const e = await engine();
     const view = await e.start('demo.nap', {});
     expect(view.run.status).toBe('timed_out');
-    expect(stepOf(view, 'wait')).toMatchObject({ status: 'timed_out', error: { code: 'step_timed_out' } });
+    expect(stepOf(view, 'wait')).toMatchObject({
+      status: 'timed_out',
+      error: { code: 'step_timed_out' },
+    });
   });
 
   it('runs a subworkflow and answers its outputs', async () => {
@@ -299,7 +321,10 @@ describe.each(backends())('step types on $name', (backend) => {
     await running;
     const view = await e.view(id);
     expect(view.run.status).toBe('cancelled');
-    expect(stepOf(view, 'a')).toMatchObject({ status: 'cancelled', error: { code: 'run_cancelled' } });
+    expect(stepOf(view, 'a')).toMatchObject({
+      status: 'cancelled',
+      error: { code: 'run_cancelled' },
+    });
     expect(stepOf(view, 'join').status).toBe('cancelled');
   });
 

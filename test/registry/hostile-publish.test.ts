@@ -7,39 +7,84 @@ import { backends } from '../helpers/databases.js';
 import { MINIMAL_MANIFEST, TYPE, tgzOf, type TarEntry } from '../packs/helpers/tar.js';
 import type { KeyPair } from '../../packs/signing/keys.js';
 import { signTarball } from '../../packs/signing/sign.js';
-import { blobFiles, registeredKey, startTestRegistry, versionRows, type TestRegistry }
-  from './helpers.js';
+import {
+  blobFiles,
+  registeredKey,
+  startTestRegistry,
+  versionRows,
+  type TestRegistry,
+} from './helpers.js';
 
 const manifest: TarEntry = { name: 'pack.yaml', body: MINIMAL_MANIFEST };
-const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]',
-  ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${
-    String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`),
+const bomb = [
+  'a: &a ["x","x","x","x","x","x","x","x","x"]',
+  ...Array.from(
+    { length: 8 },
+    (_, i) =>
+      `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9)
+        .fill(`*${String.fromCharCode(97 + i)}`)
+        .join(',')}]`,
+  ),
 ].join('\n');
 
 const CASES: { name: string; entries: TarEntry[]; code: string }[] = [
-  { name: 'a .. entry', code: 'bundle_path_traversal',
-    entries: [manifest, { name: 'a/../../x', body: 'x' }] },
-  { name: 'an absolute path', code: 'bundle_path_absolute',
-    entries: [manifest, { name: '/etc/cron.d/x', body: 'x' }] },
-  { name: 'a symlink', code: 'bundle_link',
-    entries: [manifest, { name: 'link', type: TYPE.symlink, linkname: '/etc/passwd' }] },
-  { name: 'a hardlink', code: 'bundle_link',
-    entries: [manifest, { name: 'hard', type: TYPE.hardlink, linkname: 'pack.yaml' }] },
-  { name: 'a device file', code: 'bundle_special_file',
-    entries: [manifest, { name: 'dev', type: TYPE.charDevice }] },
-  { name: 'a duplicate entry', code: 'bundle_duplicate_entry',
-    entries: [manifest, { name: 'pack.yaml', body: MINIMAL_MANIFEST }] },
-  { name: 'a YAML alias bomb', code: 'yaml_alias_limit',
-    entries: [{ name: 'pack.yaml', body: `${MINIMAL_MANIFEST}x:\n  ${bomb.replace(/\n/g,
-      '\n  ')}\n` }] },
-  { name: 'a missing field', code: 'validation_failed',
-    entries: [{ name: 'pack.yaml', body: MINIMAL_MANIFEST.replace('  id: tiny\n', '') }] },
-  { name: 'a malformed field', code: 'validation_failed',
-    entries: [{ name: 'pack.yaml', body: MINIMAL_MANIFEST.replace('id: tiny', 'id: Tiny_Pack') }] },
-  { name: 'an invalid semver', code: 'validation_failed',
-    entries: [{ name: 'pack.yaml', body: MINIMAL_MANIFEST.replace('1.0.0', '1.0') }] },
-  { name: 'too many files', code: 'bundle_too_many_files',
-    entries: [manifest, ...Array.from({ length: 2100 }, (_, i) => ({ name: `f/${i}`, body: '' }))] },
+  {
+    name: 'a .. entry',
+    code: 'bundle_path_traversal',
+    entries: [manifest, { name: 'a/../../x', body: 'x' }],
+  },
+  {
+    name: 'an absolute path',
+    code: 'bundle_path_absolute',
+    entries: [manifest, { name: '/etc/cron.d/x', body: 'x' }],
+  },
+  {
+    name: 'a symlink',
+    code: 'bundle_link',
+    entries: [manifest, { name: 'link', type: TYPE.symlink, linkname: '/etc/passwd' }],
+  },
+  {
+    name: 'a hardlink',
+    code: 'bundle_link',
+    entries: [manifest, { name: 'hard', type: TYPE.hardlink, linkname: 'pack.yaml' }],
+  },
+  {
+    name: 'a device file',
+    code: 'bundle_special_file',
+    entries: [manifest, { name: 'dev', type: TYPE.charDevice }],
+  },
+  {
+    name: 'a duplicate entry',
+    code: 'bundle_duplicate_entry',
+    entries: [manifest, { name: 'pack.yaml', body: MINIMAL_MANIFEST }],
+  },
+  {
+    name: 'a YAML alias bomb',
+    code: 'yaml_alias_limit',
+    entries: [
+      { name: 'pack.yaml', body: `${MINIMAL_MANIFEST}x:\n  ${bomb.replace(/\n/g, '\n  ')}\n` },
+    ],
+  },
+  {
+    name: 'a missing field',
+    code: 'validation_failed',
+    entries: [{ name: 'pack.yaml', body: MINIMAL_MANIFEST.replace('  id: tiny\n', '') }],
+  },
+  {
+    name: 'a malformed field',
+    code: 'validation_failed',
+    entries: [{ name: 'pack.yaml', body: MINIMAL_MANIFEST.replace('id: tiny', 'id: Tiny_Pack') }],
+  },
+  {
+    name: 'an invalid semver',
+    code: 'validation_failed',
+    entries: [{ name: 'pack.yaml', body: MINIMAL_MANIFEST.replace('1.0.0', '1.0') }],
+  },
+  {
+    name: 'too many files',
+    code: 'bundle_too_many_files',
+    entries: [manifest, ...Array.from({ length: 2100 }, (_, i) => ({ name: `f/${i}`, body: '' }))],
+  },
 ];
 
 describe.each(backends())('hostile publishes ($name)', (backend) => {
@@ -56,8 +101,9 @@ describe.each(backends())('hostile publishes ($name)', (backend) => {
 
   it.each(CASES)('refuses $name with $code and stores nothing', async ({ entries, code }) => {
     const tgz = tgzOf(entries);
-    await expect(reg.admin.publish(tgz, signTarball(tgz, key.privatePem))).rejects
-      .toMatchObject({ code });
+    await expect(reg.admin.publish(tgz, signTarball(tgz, key.privatePem))).rejects.toMatchObject({
+      code,
+    });
     expect(await versionRows(reg)).toEqual([]);
     expect(blobFiles(reg)).toEqual([]);
     expect(await reg.blobs.tempFiles()).toEqual([]);

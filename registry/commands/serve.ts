@@ -10,6 +10,7 @@ import type { ServeFlags } from '../cli.js';
 import { systemClock } from '../clock.js';
 import { jsonLogger } from '../log.js';
 import { startRegistryServer } from '../server.js';
+import { warmMarketplace } from '../marketplace/warm.js';
 import { openRegistryServices } from '../wiring.js';
 import { hardeningFromFlags } from '../hardening/flags.js';
 import { logKeySourceFromEnv } from '../tlog/signer.js';
@@ -71,6 +72,9 @@ export async function serve(flags: ServeFlags): Promise<void> {
       await services.close();
       throw err;
     }
+    // A slow first query is the warm-up's, not a visitor's; failing it is harmless.
+    await warmMarketplace(services.db).catch((err: Error) =>
+      log.warn('marketplace warm-up failed', { error: err.message }));
     process.stdout.write(`Cordum registry listening on ${running.url}\n`);
 
     const signal = await stopped;

@@ -4,8 +4,8 @@
  * type, filters that apply at once, simulations without a reload, copy
  * buttons, remote images on request, and the theme
  * toggle. (The version menu is a plain form with a button: moving through a
- * select by keyboard must not leave the page.) Plain ES2017 so no build step is needed; kept free of backticks
- * and dollar-brace so it can live in this template string.
+ * select by keyboard must not leave the page.) Plain ES2017 so no build step is
+ * needed; kept free of backticks and dollar-brace so it can live in this template string.
  */
 export const CLIENT_JS = `
 (function () {

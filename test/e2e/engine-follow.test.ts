@@ -4,12 +4,10 @@
  * engine's decisions, with a new snapshot hash, and no restart.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgliteBackend } from '../helpers/databases.js';
-import { CLI, cordum, json, ROOT, startRegistry, stopAll, type RunningRegistry }
+import { CLI, publishSigned, ROOT, startRegistry, stopAll, type RunningRegistry }
   from '../helpers/cli.js';
 
 interface Decision {
@@ -29,19 +27,8 @@ describe('an engine following a registry deployment', () => {
 
   beforeAll(async () => {
     reg = await startRegistry(pgliteBackend);
-    const work = mkdtempSync(join(tmpdir(), 'cordum-follow-'));
-    const env = { CORDUM_REGISTRY: reg.url, CORDUM_TOKEN: reg.token };
-    json(await cordum(['keygen', '--out', join(work, 'keys'), '--json']));
-    json(await cordum(['registry', 'key', 'add', join(work, 'keys', 'cordum.pub'), '--json'],
-      { env }));
-    for (const name of ['echo-tools', 'ops-guard']) {
-      const tgz = join(work, `${name}.tgz`);
-      json(await cordum(['pack', 'build', join(ROOT, 'examples', 'packs', name), '--out', tgz,
-        '--json']));
-      json(await cordum(['pack', 'sign', tgz, '--key', join(work, 'keys', 'cordum.key'),
-        '--json']));
-      json(await cordum(['pack', 'publish', tgz, '--json'], { env }));
-    }
+    const work = await publishSigned(reg, ['echo-tools', 'ops-guard']
+      .map((n) => join(ROOT, 'examples', 'packs', n)));
     const put = await fetch(`${reg.url}/v1/deployments/prod`, { method: 'PUT', headers: admin(),
       body: JSON.stringify({ packs: [{ id: 'echo-tools', range: '*' }] }) });
     expect(put.status).toBeLessThan(300);

@@ -5,12 +5,12 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/databases.js';
-import { cordum, json, SHARED_PACKS, startRegistry, stopAll } from '../helpers/cli.js';
+import { cordum, json, publishSigned, SHARED_PACKS, startRegistry, stopAll }
+  from '../helpers/cli.js';
 
 interface Job {
   topic: string;
@@ -65,19 +65,9 @@ describe.each(backends())('real packs run on $name', (backend) => {
 
   beforeAll(async () => {
     const reg = await startRegistry(backend);
-    const work = mkdtempSync(join(tmpdir(), 'cordum-run-'));
     const env = { CORDUM_REGISTRY: reg.url, CORDUM_TOKEN: reg.token };
-    json(await cordum(['keygen', '--out', join(work, 'keys'), '--json']));
-    json(await cordum(['registry', 'key', 'add', join(work, 'keys', 'cordum.pub'), '--json'],
-      { env }));
     const names = ['demo-guardrails', 'github', 'hello-pack', 'slack'];
-    for (const name of names) {
-      const tgz = join(work, `${name}.tgz`);
-      json(await cordum(['pack', 'build', join(SHARED_PACKS, name), '--out', tgz, '--json']));
-      json(await cordum(['pack', 'sign', tgz, '--key', join(work, 'keys', 'cordum.key'),
-        '--json']));
-      json(await cordum(['pack', 'publish', tgz, '--json'], { env }));
-    }
+    const work = await publishSigned(reg, names.map((n) => join(SHARED_PACKS, n)));
     project = join(work, 'project');
     json(await cordum(['pack', 'install', ...names, '--project', project, '--json'], { env }));
     worker = await startWorker();

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/databases.js';
-import { cordum, json, SHARED_PACKS, startRegistry, stopAll, type RunningRegistry }
+import { cordum, publishSigned, SHARED_PACKS, startRegistry, stopAll, type RunningRegistry }
   from '../helpers/cli.js';
 
 /** Forwards to the registry, flipping the last byte of every tarball it passes on. */
@@ -43,19 +43,8 @@ function blobFiles(dir: string): string[] {
 }
 
 /** Publishes two real packs, signed, to a registry. */
-async function publishTwo(reg: RunningRegistry): Promise<void> {
-  const work = mkdtempSync(join(tmpdir(), 'cordum-tamper-'));
-  const direct = { CORDUM_TOKEN: reg.token, CORDUM_REGISTRY: reg.url };
-  json(await cordum(['keygen', '--out', join(work, 'keys'), '--json']));
-  json(await cordum(['registry', 'key', 'add', join(work, 'keys', 'cordum.pub'), '--json'],
-    { env: direct }));
-  for (const name of ['hello-pack', 'slack']) {
-    const tgz = join(work, `${name}.tgz`);
-    json(await cordum(['pack', 'build', join(SHARED_PACKS, name), '--out', tgz, '--json']));
-    json(await cordum(['pack', 'sign', tgz, '--key', join(work, 'keys', 'cordum.key'),
-      '--json']));
-    json(await cordum(['pack', 'publish', tgz, '--json'], { env: direct }));
-  }
+function publishTwo(reg: RunningRegistry): Promise<string> {
+  return publishSigned(reg, ['hello-pack', 'slack'].map((n) => join(SHARED_PACKS, n)));
 }
 
 describe.each(backends())('tampered tarballs ($name)', (backend) => {

@@ -3,8 +3,9 @@
  * suites. Everything listens on 127.0.0.1 and is stopped by `stopAll()`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Backend } from './databases.js';
 
@@ -102,4 +103,23 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
 
 export async function stopAll(): Promise<void> {
   await Promise.all([...running].map((c) => stopChild(c, 'SIGTERM')));
+}
+
+/**
+ * Makes a key, registers it, and builds, signs and publishes each pack folder
+ * to the registry through the real CLI. Returns the work folder it used.
+ */
+export async function publishSigned(reg: RunningRegistry, dirs: string[]): Promise<string> {
+  const work = mkdtempSync(join(tmpdir(), 'cordum-publish-'));
+  const env = { CORDUM_REGISTRY: reg.url, CORDUM_TOKEN: reg.token };
+  json(await cordum(['keygen', '--out', join(work, 'keys'), '--json']));
+  json(await cordum(['registry', 'key', 'add', join(work, 'keys', 'cordum.pub'), '--json'],
+    { env }));
+  for (const dir of dirs) {
+    const tgz = join(work, `${basename(dir)}.tgz`);
+    json(await cordum(['pack', 'build', dir, '--out', tgz, '--json']));
+    json(await cordum(['pack', 'sign', tgz, '--key', join(work, 'keys', 'cordum.key'), '--json']));
+    json(await cordum(['pack', 'publish', tgz, '--json'], { env }));
+  }
+  return work;
 }

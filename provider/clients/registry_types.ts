@@ -1,4 +1,4 @@
-/** The registry's answers, as the provider reads them (see DEVELOPERS-CONTRACT.md). */
+/** The registry's answers, as the provider reads them (see docs/registry-api.md). */
 export interface PackVersionInfo {
   version: string;
   sha256: string;

@@ -3,16 +3,27 @@
  * `terraform_data`: time from process start to the handshake line, and
  * `terraform apply` and a no-op `terraform plan` of 1 and 50 resources.
  * Terraform starts several provider processes per command, so start-up is
- * most of the cost. Our resource is `cordum_token` (one registry write
- * each) against a registry started here on loopback.
+ * most of the cost; it is timed through the launcher `cordum provider
+ * install` writes, with Terraform's environment. Our resource is
+ * `cordum_token` (one registry write each) against a registry started here
+ * on loopback; a row shows what that registry alone takes for the same
+ * writes and reads.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import {
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { makeServerCertificate } from '../provider/plugin/certificate.js';
-import { printTable, summarize } from './table.js';
+import { percentile, printTable, summarize } from './table.js';
 
 const COOKIE = 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2';
 const HEAD = `terraform {
@@ -22,38 +33,95 @@ const HEAD = `terraform {
 }
 `;
 
-function handshakeOnce(providerJs: string, env: NodeJS.ProcessEnv): Promise<number> {
+/** CPU time (ms) a process and its threads have used so far; NaN off Linux. */
+function cpuMs(pid: number): number {
+  try {
+    let ns = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+    }
+    return ns / 1e6;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Wall and CPU time from spawn to the first line on stdout. */
+function firstLine(command: string, args: string[], env: NodeJS.ProcessEnv) {
   const started = process.hrtime.bigint();
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [providerJs], {
-      env: { ...env, TF_PLUGIN_MAGIC_COOKIE: COOKIE },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+  return new Promise<{ wall: number; cpu: number }>((done, fail) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'ignore'] });
     child.stdout.once('data', () => {
-      done(Number(process.hrtime.bigint() - started) / 1e6);
+      const wall = Number(process.hrtime.bigint() - started) / 1e6;
+      done({ wall, cpu: cpuMs(child.pid ?? 0) });
       child.kill('SIGTERM');
     });
     child.on('error', fail);
   });
 }
 
-async function handshakes(root: string, runs: number) {
-  const providerJs = join(root, 'dist', 'provider.js');
-  // Terraform always asks for AutoMTLS; time that, and plaintext beside it.
-  const withTls = { PATH: process.env.PATH, PLUGIN_CLIENT_CERT: makeServerCertificate().certPem };
-  const tls: number[] = [];
-  const plain: number[] = [];
+/**
+ * Starts the provider the way Terraform does: the launcher that
+ * `cordum provider install` writes, with Terraform's whole environment plus
+ * go-plugin's variables (AutoMTLS: PLUGIN_CLIENT_CERT).
+ */
+async function handshakes(cli: string, runs: number, before?: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'cordum-bench-launcher-'));
+  const args = [cli, 'provider', 'install', '--dir', dir, '--json'];
+  const installed = spawnSync(process.execPath, args);
+  const launcher = (JSON.parse(installed.stdout.toString()) as { path: string }).path;
+  const terraformEnv = {
+    ...process.env,
+    TF_PLUGIN_MAGIC_COOKIE: COOKIE,
+    PLUGIN_PROTOCOL_VERSIONS: '6',
+    PLUGIN_MIN_PORT: '10000',
+    PLUGIN_MAX_PORT: '25000',
+  };
+  const withTls = { ...terraformEnv, PLUGIN_CLIENT_CERT: makeServerCertificate().certPem };
+  const samples = {
+    tls: [] as Sample[],
+    plain: [] as Sample[],
+    node: [] as Sample[],
+    beforeTls: [] as Sample[],
+    beforePlain: [] as Sample[],
+  };
   for (let i = 0; i < runs; i += 1) {
-    tls.push(await handshakeOnce(providerJs, withTls));
-    plain.push(await handshakeOnce(providerJs, { PATH: process.env.PATH }));
+    samples.tls.push(await firstLine(launcher, [], withTls));
+    samples.plain.push(await firstLine(launcher, [], terraformEnv));
+    if (before) {
+      samples.beforeTls.push(await firstLine(before, [], withTls));
+      samples.beforePlain.push(await firstLine(before, [], terraformEnv));
+    }
+    samples.node.push(
+      await firstLine(process.execPath, ['-e', 'process.stdout.write("1\\n")'], process.env),
+    );
   }
-  const baseline: number[] = [];
-  for (let i = 0; i < runs; i += 1) {
-    const t = process.hrtime.bigint();
-    spawnSync(process.execPath, ['-e', 'process.stdout.write("1\\n")']);
-    baseline.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  return { tls: summarize(tls), plain: summarize(plain), node: summarize(baseline) };
+  rmSync(dir, { recursive: true, force: true });
+  const row = (what: string, s: Sample[]) => {
+    const wall = s.map((x) => x.wall);
+    const cpu = summarize(s.map((x) => x.cpu)).median;
+    return [what, summarize(wall).median, percentile90(wall), cpu];
+  };
+  return [
+    row('cordum provider, AutoMTLS (as terraform runs it)', samples.tls),
+    row('cordum provider, plaintext', samples.plain),
+    ...(before
+      ? [
+          row('before: AutoMTLS (CORDUM_BENCH_PROVIDER_BEFORE)', samples.beforeTls),
+          row('before: plaintext', samples.beforePlain),
+        ]
+      : []),
+    row('bare `node -e`, same environment, for comparison', samples.node),
+  ];
+}
+
+interface Sample {
+  wall: number;
+  cpu: number;
+}
+
+function percentile90(values: number[]): number {
+  return percentile([...values].sort((a, b) => a - b), 90);
 }
 
 interface Registry {
@@ -87,7 +155,9 @@ function tf(dir: string, env: NodeJS.ProcessEnv, ...args: string[]): number {
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
-function config(kind: 'cordum' | 'builtin', count: number): string {
+type Kind = 'cordum' | 'before' | 'builtin';
+
+function config(kind: Kind, count: number): string {
   if (kind === 'builtin') {
     return `resource "terraform_data" "r" {\n  count = ${count}\n  input = count.index\n}\n`;
   }
@@ -95,14 +165,68 @@ function config(kind: 'cordum' | 'builtin', count: number): string {
   return `${HEAD}resource "cordum_token" "r" {\n${body}}\n`;
 }
 
-/** Median apply and no-op plan of `count` resources over `runs` fresh states. */
-function applyAndPlan(
-  cli: string,
-  registry: Registry,
-  kind: 'cordum' | 'builtin',
-  count: number,
-  runs: number,
-) {
+function call(registry: Registry, agent: http.Agent, method: string, path: string, json?: object) {
+  const body = json ? Buffer.from(JSON.stringify(json)) : undefined;
+  const headers: Record<string, string> = { authorization: `Bearer ${registry.token}` };
+  if (body) Object.assign(headers, { 'content-type': 'application/json' });
+  return new Promise<string>((done, fail) => {
+    const req = http.request(new URL(path, registry.url), { method, agent, headers }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => done(text));
+    });
+    req.on('error', fail);
+    req.end(body);
+  });
+}
+
+/** Runs `jobs` at most `width` at a time (Terraform's default -parallelism is 10). */
+async function pool(jobs: (() => Promise<unknown>)[], width = 10): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) await jobs[next++]!();
+  };
+  await Promise.all(Array.from({ length: width }, worker));
+}
+
+/**
+ * What the registry alone takes for the same work, 10 requests at a time
+ * like Terraform: `count` token creates (apply), then `count` reads (the
+ * refresh of a no-op plan). The floor under the cordum_token rows.
+ */
+async function registryAlone(registry: Registry, count: number, runs: number) {
+  const agent = new http.Agent({ keepAlive: true });
+  const creates: number[] = [];
+  const reads: number[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    const ids: string[] = [];
+    let t = process.hrtime.bigint();
+    await pool(Array.from({ length: count }, (_, i) => async () => {
+      const made = await call(registry, agent, 'POST', '/v1/tokens', {
+        name: `bench-alone-${run}-${i}`,
+        scopes: ['read'],
+      });
+      ids.push((JSON.parse(made) as { id: string }).id);
+    }));
+    creates.push(Number(process.hrtime.bigint() - t) / 1e6);
+    t = process.hrtime.bigint();
+    await pool(ids.map((id) => () => call(registry, agent, 'GET', `/v1/tokens/${id}`)));
+    reads.push(Number(process.hrtime.bigint() - t) / 1e6);
+    await pool(ids.map((id) => () => call(registry, agent, 'DELETE', `/v1/tokens/${id}`)));
+  }
+  agent.destroy();
+  return { apply: summarize(creates).median, plan: summarize(reads).median };
+}
+
+interface Workspace {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  apply: number[];
+  plan: number[];
+}
+
+/** A Terraform folder of `count` resources of `kind`, initialised. */
+function workspace(cli: string, registry: Registry, kind: Kind, count: number, before?: string) {
   const dir = mkdtempSync(join(tmpdir(), 'cordum-bench-tf-'));
   writeFileSync(join(dir, 'main.tf'), config(kind, count));
   writeFileSync(join(dir, 'cli.tfrc'), '');
@@ -114,38 +238,67 @@ function applyAndPlan(
     CORDUM_TOKEN: registry.token,
   };
   if (kind === 'cordum') spawnSync(process.execPath, [cli, 'provider', 'install', '--dir', dir]);
-  tf(dir, env, 'init');
-  const apply: number[] = [];
-  const plan: number[] = [];
-  for (let i = 0; i < runs; i += 1) {
-    apply.push(tf(dir, env, 'apply', '-auto-approve'));
-    plan.push(tf(dir, env, 'plan', '-detailed-exitcode'));
-    tf(dir, env, 'destroy', '-auto-approve');
+  // The earlier build's mirror: <plugins>/<host>/<namespace>/<type>/<version>/<os_arch>/launcher.
+  if (kind === 'before' && before) {
+    const plugins = resolve(dirname(before), '..', '..', '..', '..', '..');
+    cpSync(plugins, join(dir, 'terraform.d', 'plugins'), { recursive: true });
   }
-  rmSync(dir, { recursive: true, force: true });
-  return { apply: summarize(apply).median, plan: summarize(plan).median };
+  tf(dir, env, 'init');
+  const made: Workspace = { dir, env, apply: [], plan: [] };
+  return made;
 }
 
-export async function runProviderBench(root: string, cli: string, runs = 3): Promise<void> {
-  const hs = await handshakes(root, 20);
+/**
+ * Median apply and no-op plan of `count` resources of each kind over `runs`
+ * fresh states, the kinds taking turns so that they meet the same load.
+ */
+function applyAndPlan(
+  cli: string,
+  registry: Registry,
+  kinds: Kind[],
+  count: number,
+  runs: number,
+  before?: string,
+) {
+  const spaces = kinds.map((kind) => workspace(cli, registry, kind, count, before));
+  for (let i = 0; i < runs; i += 1) {
+    for (const w of spaces) {
+      w.apply.push(tf(w.dir, w.env, 'apply', '-auto-approve'));
+      w.plan.push(tf(w.dir, w.env, 'plan', '-detailed-exitcode'));
+      tf(w.dir, w.env, 'destroy', '-auto-approve');
+    }
+  }
+  for (const w of spaces) rmSync(w.dir, { recursive: true, force: true });
+  return spaces.map((w) => ({ apply: summarize(w.apply).median, plan: summarize(w.plan).median }));
+}
+
+/**
+ * CORDUM_BENCH_PROVIDER_BEFORE names the launcher of an earlier build,
+ * installed with that build's `cordum provider install`: its rows run in
+ * the same run, interleaved, so before and after meet the same machine load.
+ */
+export async function runProviderBench(_root: string, cli: string, runs = 5): Promise<void> {
+  const before = process.env.CORDUM_BENCH_PROVIDER_BEFORE || undefined;
+  const samples = 30;
   printTable(
-    'Provider start-up: process start to handshake line (ms, 20 runs)',
-    ['what', 'median', 'p99'],
-    [
-      ['cordum provider, AutoMTLS (as terraform runs it)', hs.tls.median, hs.tls.p99],
-      ['cordum provider, plaintext', hs.plain.median, hs.plain.p99],
-      ['bare `node -e` for comparison', hs.node.median, hs.node.p99],
-    ],
+    `Provider start-up: process start to handshake line (ms, ${samples} runs; ` +
+      'cpu: the process\'s CPU time by then)',
+    ['what', 'median', 'p90', 'median cpu'],
+    await handshakes(cli, samples, before),
   );
 
   const registry = await startRegistry(cli);
   try {
     const rows: (string | number)[][] = [];
     for (const count of [1, 50]) {
-      const ours = applyAndPlan(cli, registry, 'cordum', count, runs);
-      const builtin = applyAndPlan(cli, registry, 'builtin', count, runs);
-      rows.push([`cordum_token x${count}`, ours.apply, ours.plan, ours.apply / builtin.apply]);
-      rows.push([`terraform_data x${count}`, builtin.apply, builtin.plan, 1]);
+      const kinds: Kind[] = before ? ['cordum', 'builtin', 'before'] : ['cordum', 'builtin'];
+      const [ours, builtin, was] = applyAndPlan(cli, registry, kinds, count, runs, before);
+      const ratio = (ms: number) => ms / builtin!.apply;
+      rows.push([`cordum_token x${count}`, ours!.apply, ours!.plan, ratio(ours!.apply)]);
+      if (was) rows.push([`before: cordum_token x${count}`, was.apply, was.plan, ratio(was.apply)]);
+      rows.push([`terraform_data x${count}`, builtin!.apply, builtin!.plan, 1]);
+      const alone = await registryAlone(registry, count, runs);
+      rows.push([`(registry alone, x${count} token writes/reads)`, alone.apply, alone.plan, '']);
     }
     printTable(
       `terraform apply and no-op plan (ms, median of ${runs})`,

@@ -4,6 +4,7 @@
  * and CORDUM_ENGINE.
  */
 import { RegistryApi } from './clients/registry.js';
+import { EXTRA_CA_VARIABLE } from './clients/transport.js';
 import { ProviderError } from './errors.js';
 import { num, str } from './framework/access.js';
 import type { Schema } from './framework/schema.js';
@@ -52,6 +53,12 @@ export interface CordumClient {
   logger: Logger;
 }
 
+/** The NODE_EXTRA_CA_CERTS file the launcher set aside (Node trusts it when still set). */
+function extraCa(env: NodeJS.ProcessEnv): { extraCaFile?: string } {
+  const file = env[EXTRA_CA_VARIABLE];
+  return file && !env.NODE_EXTRA_CA_CERTS ? { extraCaFile: file } : {};
+}
+
 export function configureClient(
   config: State,
   env: NodeJS.ProcessEnv,
@@ -72,6 +79,7 @@ export function configureClient(
     timeoutMs,
     userAgent: `terraform/${terraformVersion} terraform-provider-cordum/${PROVIDER_VERSION}`,
     ...(token ? { token } : {}),
+    ...extraCa(env),
   });
   const engineUrl = str(config, 'engine_url') ?? env.CORDUM_ENGINE ?? null;
   return { registry, engineUrl, logger };

@@ -2,7 +2,7 @@
  * Puts the provider where `terraform init` finds it with no other setup:
  * the implied filesystem mirror `terraform.d/plugins` of a folder, or a
  * user-wide mirror with a CLI configuration that points at it. The mirror
- * holds a small node launcher and its own copy of the bundled provider
+ * holds a small shell launcher and its own copy of the bundled provider
  * (dist/provider.js and the chunks it loads), so a rebuild or a moved
  * checkout does not break an installed provider.
  */
@@ -68,18 +68,31 @@ export function requiredProvidersBlock(): string {
   ].join('\n');
 }
 
-// The launcher's name ends in ".0", which Node refuses as ESM: a package.json
-// beside it keeps it CommonJS even inside a "type": "module" project. It uses
-// only import() expressions, which read the same in either module system.
-const LAUNCHER = [
-  '#!/usr/bin/env node',
-  '// Installed by `cordum provider install`: runs the bundled Cordum provider in lib/.',
-  "Promise.all([import('node:fs'), import('node:path'), import('node:url')]).then(",
-  '  ([fs, path, url]) => {',
-  '    const here = path.dirname(fs.realpathSync(process.argv[1]));',
-  "    return import(url.pathToFileURL(path.join(here, 'lib', 'provider.js')).href);",
-  '  },',
-  ');',
+/**
+ * The executable Terraform runs, several times per command: a POSIX shell
+ * script that execs node on lib/provider.js (the same process, so signals
+ * and the parent check work as before). It sets NODE_EXTRA_CA_CERTS aside
+ * as CORDUM_EXTRA_CA_CERTS: Node parses that file and its own ~140 roots at
+ * every start-up when the variable is set (about 40 ms here), and only a
+ * provider making an https call needs them; its https client reads the file
+ * then. A symlink to the launcher is followed to find lib/.
+ */
+export const LAUNCHER = [
+  '#!/bin/sh',
+  '# Installed by `cordum provider install`: runs the bundled Cordum provider in lib/.',
+  'self=$0',
+  'case $self in */*) ;; *) self=$(command -v -- "$self") ;; esac',
+  'while [ -L "$self" ]; do',
+  '  link=$(readlink "$self")',
+  '  case $link in /*) self=$link ;; *) self=${self%/*}/$link ;; esac',
+  'done',
+  'here=${self%/*}',
+  'if [ -n "${NODE_EXTRA_CA_CERTS-}" ]; then',
+  '  CORDUM_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS',
+  '  export CORDUM_EXTRA_CA_CERTS',
+  '  unset NODE_EXTRA_CA_CERTS',
+  'fi',
+  'exec node "$here/lib/provider.js" "$@"',
   '',
 ].join('\n');
 
@@ -146,7 +159,8 @@ export function installProvider(options: InstallOptions): InstallResult {
   mkdirSync(folder, { recursive: true });
   const path = join(folder, `terraform-provider-${PROVIDER_TYPE}_v${PROVIDER_VERSION}`);
   copyBundle(resolve(options.providerJs), join(folder, 'lib'));
-  writeFileSync(join(folder, 'package.json'), '{ "type": "commonjs" }\n');
+  // An older install's package.json kept its node launcher CommonJS; the launcher is sh now.
+  rmSync(join(folder, 'package.json'), { force: true });
   writeFileSync(path, LAUNCHER);
   chmodSync(path, 0o755);
 

@@ -2,28 +2,47 @@
  * The provider process Terraform starts (bundled to dist/provider.js).
  * Started by hand it explains itself and exits 1; started by Terraform it
  * serves until told to shut down. stdout carries the handshake line only.
+ *
+ * Terraform starts several of these per command and waits for each one's
+ * handshake line, so this file loads only the plugin plumbing; the
+ * provider itself (handlers.ts: schemas, resources, the registry client)
+ * starts loading once the line is out and is awaited by the first RPC.
  */
 import { startedByTerraform, NOT_A_COMMAND } from './plugin/handshake.js';
-import { createLogger, levelFromEnv } from './plugin/log.js';
+import { createLogger, levelFromEnv, type Logger } from './plugin/log.js';
 import { servePlugin } from './plugin/serve.js';
-import { createProviderHandlers } from './framework/server.js';
-import { cordumProvider } from './cordum.js';
-import { describeError } from './describe_error.js';
+import type { Handler } from './framework/server.js';
+import { RPC_NAMES } from './framework/rpc_names.js';
 
-if (!startedByTerraform(process.env)) {
-  process.stderr.write(NOT_A_COMMAND);
-  process.exit(1);
+/** One handler per RPC, each waiting for the provider to load on first use. */
+function lazyHandlers(logger: Logger): { handlers: Record<string, Handler>; load(): void } {
+  let loaded: Promise<Record<string, Handler>> | undefined;
+  const load = () =>
+    (loaded ??= import('./handlers.js').then((m) => m.providerHandlers(process.env, logger)));
+  const handlers: Record<string, Handler> = {};
+  for (const name of RPC_NAMES) {
+    handlers[name] = async (request: never) => {
+      const handler = (await load())[name];
+      if (!handler) throw new Error(`no handler for ${name}`);
+      return handler(request);
+    };
+  }
+  // A failed load is reported by each RPC that awaits it; the prefetch only starts it.
+  return { handlers, load: () => void load().catch(() => undefined) };
 }
 
-// Terraform forwards Ctrl-C to its plugins and then calls StopProvider.
-process.on('SIGINT', () => {});
+function main(): void {
+  if (!startedByTerraform(process.env)) {
+    process.stderr.write(NOT_A_COMMAND);
+    process.exit(1);
+  }
+  // Terraform forwards Ctrl-C to its plugins and then calls StopProvider.
+  process.on('SIGINT', () => {});
 
-const logger = createLogger(levelFromEnv(process.env));
-const handlers = createProviderHandlers(cordumProvider(process.env, logger), logger, describeError);
-
-try {
-  const plugin = await servePlugin({
-    handlers,
+  const logger = createLogger(levelFromEnv(process.env));
+  const provider = lazyHandlers(logger);
+  servePlugin({
+    handlers: provider.handlers,
     logger,
     env: process.env,
     writeHandshake: (line) => process.stdout.write(line),
@@ -31,15 +50,23 @@ try {
       logger.log('debug', 'exiting');
       process.exit(0);
     },
-  });
-  // If Terraform dies without a Shutdown, do not linger as an orphan.
-  const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) plugin.stop();
-  }, 1000).unref();
-  process.on('SIGTERM', () => plugin.stop());
-} catch (err) {
-  logger.log('error', 'cannot start the provider', { error: String(err) });
-  process.stderr.write(`cordum provider: cannot listen: ${String(err)}\n`);
-  process.exit(1);
+  }).then(
+    (plugin) => {
+      // The first RPC follows within milliseconds: start loading now.
+      setImmediate(provider.load);
+      // If Terraform dies without a Shutdown, do not linger as an orphan.
+      const parent = process.ppid;
+      setInterval(() => {
+        if (process.ppid !== parent) plugin.stop();
+      }, 1000).unref();
+      process.on('SIGTERM', () => plugin.stop());
+    },
+    (err: unknown) => {
+      logger.log('error', 'cannot start the provider', { error: String(err) });
+      process.stderr.write(`cordum provider: cannot listen: ${String(err)}\n`);
+      process.exit(1);
+    },
+  );
 }
+
+main();

@@ -3,7 +3,8 @@
  * resolve endpoint does not know about yanks yet, so when it answers a
  * yanked version the next candidates are tried here, newest first.
  */
-import semver from 'semver';
+import rcompare from 'semver/functions/rcompare.js';
+import satisfies from 'semver/functions/satisfies.js';
 import type { RegistryApi } from './clients/registry.js';
 import type { Resolved } from './clients/registry_types.js';
 import { ProviderError } from './errors.js';
@@ -18,8 +19,8 @@ export async function resolveUnyanked(
 
   const pack = await registry.pack(id);
   const candidates = (pack?.versions ?? [])
-    .filter((v) => semver.satisfies(v.version, range))
-    .sort((a, b) => semver.rcompare(a.version, b.version));
+    .filter((v) => satisfies(v.version, range))
+    .sort((a, b) => rcompare(a.version, b.version));
   for (const v of candidates) {
     if ((await registry.yankStatus(id, v.version))?.yanked) continue;
     return { id, ...v };

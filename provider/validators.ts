@@ -2,7 +2,7 @@
  * Plan-time checks of single attribute values, with the attribute path in
  * every diagnostic.
  */
-import semver from 'semver';
+import validRange from 'semver/ranges/valid.js';
 import { error, type Diagnostic, type Path } from './framework/diagnostics.js';
 import { isUnknown, type Value } from './framework/values.js';
 
@@ -20,7 +20,7 @@ export const packId: Validator = (value, path) =>
       ];
 
 export const semverRange: Validator = (value, path) =>
-  typeof value === 'string' && semver.validRange(value) !== null
+  typeof value === 'string' && validRange(value) !== null
     ? []
     : [
         error(

@@ -10,6 +10,7 @@ import {
   newAgents,
   send,
   TimeoutError,
+  type Agents,
   type Exchange,
   type FilePart,
 } from './transport.js';
@@ -21,6 +22,8 @@ export interface HttpOptions {
   /** Named in messages: "registry", "engine". */
   service: string;
   userAgent: string;
+  /** A PEM file of extra CA certificates for https (see EXTRA_CA_VARIABLE). */
+  extraCaFile?: string;
 }
 
 export interface RequestOptions {
@@ -71,9 +74,11 @@ function problemOf(response: Exchange): Problem {
 }
 
 export class HttpClient {
-  private readonly agents = newAgents();
+  private readonly agents: Agents;
 
-  constructor(readonly options: HttpOptions) {}
+  constructor(readonly options: HttpOptions) {
+    this.agents = newAgents(options.extraCaFile);
+  }
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T | null> {
     for (let attempt = 0; ; attempt += 1) {

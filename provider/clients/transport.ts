@@ -7,6 +7,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
 
 export interface Exchange {
   status: number;
@@ -20,11 +22,41 @@ export class TimeoutError extends Error {
 /** Kept-alive connections for one client (a provider process makes many calls). */
 export interface Agents {
   http: http.Agent;
-  https: https.Agent;
+  https(): https.Agent;
 }
 
-export function newAgents(): Agents {
-  return { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+/**
+ * The launcher moves NODE_EXTRA_CA_CERTS to this variable: Node would parse
+ * the file at every start-up, and most provider processes make no https call.
+ */
+export const EXTRA_CA_VARIABLE = 'CORDUM_EXTRA_CA_CERTS';
+
+/**
+ * Node's bundled roots plus the certificates of `file`, which is what
+ * NODE_EXTRA_CA_CERTS gives; undefined (Node's default) without a file.
+ * Like Node, an unreadable file leaves the bundled roots alone.
+ */
+export function trustedRoots(file: string | undefined): string[] | undefined {
+  if (!file) return undefined;
+  try {
+    return [...rootCertificates, readFileSync(file, 'utf8')];
+  } catch {
+    return undefined;
+  }
+}
+
+export function newAgents(extraCaFile?: string): Agents {
+  let secure: https.Agent | undefined;
+  return {
+    http: new http.Agent({ keepAlive: true }),
+    https() {
+      if (!secure) {
+        const ca = trustedRoots(extraCaFile);
+        secure = new https.Agent({ keepAlive: true, ...(ca ? { ca } : {}) });
+      }
+      return secure;
+    },
+  };
 }
 
 export function send(
@@ -36,7 +68,7 @@ export function send(
   timeoutMs: number,
 ): Promise<Exchange> {
   const client = url.protocol === 'https:' ? https : http;
-  const agent = url.protocol === 'https:' ? agents.https : agents.http;
+  const agent = url.protocol === 'https:' ? agents.https() : agents.http;
   return new Promise((resolve, reject) => {
     const request = client.request(url, {
       method,

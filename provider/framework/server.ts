@@ -16,11 +16,13 @@ import { readResource } from './rpc/read.js';
 import { getMetadata, getProviderSchema } from './rpc/schema.js';
 import { upgradeResourceState } from './rpc/upgrade.js';
 import { validate } from './rpc/validate.js';
+import type { RpcName } from './rpc_names.js';
 
 /** An RPC as a function of its request. */
 export type Handler = (request: never) => Promise<object>;
 
-type Handlers<C> = Record<string, (ctx: ServerContext<C>, request: never) => object>;
+// Keyed by RpcName, so a new RPC cannot be answered here but unknown to main.ts.
+type Handlers<C> = Record<RpcName, (ctx: ServerContext<C>, request: never) => object>;
 
 function table<C>(): Handlers<C> {
   return {

@@ -1,9 +1,8 @@
 /**
  * The Cordum provider as Terraform's registry protocol hands it out: one zip
- * per platform holding the node launcher `terraform-provider-cordum_v<version>`,
- * a package.json keeping it CommonJS, and the bundle in `lib/` (the same
- * layout `cordum provider install` writes). The launcher is plain Node, so
- * every platform gets the same bytes. Zips are written with fflate, with a
+ * per platform holding the `/bin/sh` launcher `terraform-provider-cordum_v<version>`
+ * and the bundle in `lib/` (the same layout `cordum provider install` writes,
+ * the same launcher), so every platform gets the same bytes. Zips are written with fflate, with a
  * fixed time stamp, so the bytes (and SHA256SUMS) do not change between runs.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,11 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { zipSync, type Zippable } from 'fflate';
 import { PROVIDER_VERSION } from '../../provider/config.js';
+import { LAUNCHER } from '../../provider/install.js';
 import { RegistryError } from '../errors.js';
 
 export const TF_NAMESPACE = 'cordum';
 export const TF_TYPE = 'cordum';
-/** Platforms with a node shebang; Windows cannot run the launcher. */
+/** Platforms with `/bin/sh` and node; Windows cannot run the launcher. */
 export const TF_PLATFORMS = [
   { os: 'linux', arch: 'amd64' }, { os: 'linux', arch: 'arm64' },
   { os: 'darwin', arch: 'amd64' }, { os: 'darwin', arch: 'arm64' },
@@ -27,19 +27,6 @@ export interface ProviderPackage {
   zip: Uint8Array;
   sha256: string;
 }
-
-const LAUNCHER = [
-  '#!/usr/bin/env node',
-  '// From the Cordum registry: runs the bundled Cordum provider in lib/.',
-  "Promise.all([import('node:fs'), import('node:path'), import('node:url')]).then(",
-  '  ([fs, path, url]) => {',
-  '    const here = path.dirname(fs.realpathSync(process.argv[1]));',
-  "    return import(url.pathToFileURL(path.join(here, 'lib', 'provider.js')).href);",
-  '  },',
-  ');',
-  '',
-].join('\n');
-
 // 1 January 2025: zip time stamps are local-time fields; a fixed one keeps the bytes stable.
 const MTIME = new Date(Date.UTC(2025, 0, 1));
 const EXECUTABLE = { os: 3, attrs: (0o100755 << 16) >>> 0, mtime: MTIME };
@@ -80,7 +67,6 @@ export function buildProviderZip(providerJs: string, version = PROVIDER_VERSION)
   // Flat names with slashes: files only, no directory entries (unzip makes the folders).
   const tree: Zippable = {
     [`terraform-provider-${TF_TYPE}_v${version}`]: [text(LAUNCHER), EXECUTABLE],
-    'package.json': [text('{ "type": "commonjs" }\n'), REGULAR],
     'lib/package.json': [text('{ "type": "module" }\n'), REGULAR],
   };
   for (const [name, bytes] of bundleFiles(providerJs)) tree[`lib/${name}`] = [bytes, REGULAR];

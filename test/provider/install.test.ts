@@ -38,15 +38,14 @@ describe('cordum provider install', () => {
       'terraform-provider-cordum_v0.1.0',
     );
     expect(statSync(launcher).mode & 0o111).toBe(0o111);
-    expect(readFileSync(launcher, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(readFileSync(launcher, 'utf8').startsWith('#!/bin/sh\n')).toBe(true);
     expect(
       existsSync(join(folder(join(dir, 'terraform.d', 'plugins')), 'lib', 'provider.js')),
     ).toBe(true);
 
-    // The launcher stays CommonJS and the bundle ESM, whatever package.json is above them.
+    // The bundle stays ESM, whatever package.json is above it.
     const pkg = (f: string) => JSON.parse(readFileSync(f, 'utf8')) as { type: string };
     const platform = folder(join(dir, 'terraform.d', 'plugins'));
-    expect(pkg(join(platform, 'package.json')).type).toBe('commonjs');
     expect(pkg(join(platform, 'lib', 'package.json')).type).toBe('module');
 
     // Run by hand (no magic cookie), the launcher explains itself.

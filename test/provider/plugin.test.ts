@@ -152,6 +152,17 @@ describe('provider process', () => {
     expect((await p.exited).code).toBe(0);
   });
 
+  it('refuses a client that presents no certificate at all', async () => {
+    const p = await start({ PLUGIN_CLIENT_CERT: makeServerCertificate().certPem });
+    const [, , , address, , cert] = p.line.split('|');
+    const creds = grpc.credentials.createSsl(Buffer.from(derToPem(cert!)));
+    const { provider } = clients(address!, creds);
+    await expect(unary(provider, 'GetMetadata', {})).rejects.toThrow(/UNAVAILABLE|14/);
+    provider.close();
+    p.child.kill('SIGTERM');
+    expect((await p.exited).code).toBe(0);
+  });
+
   it('logs JSON lines on stderr at the TF_LOG level, plaintext without a client cert', async () => {
     const p = await start({ TF_LOG: 'DEBUG' });
     expect(p.line.endsWith('|grpc|')).toBe(true);

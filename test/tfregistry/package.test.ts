@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import * as openpgp from 'openpgp';
 import { describe, expect, it } from 'vitest';
+import { LAUNCHER } from '../../provider/install.js';
 import { GPG_KEY_FILE, gpgSigner, signerFromArmor } from '../../registry/tfregistry/gpg.js';
 import { buildProviderZip, shasums, zipName } from '../../registry/tfregistry/package.js';
 import { tempDir } from '../provider/helpers.js';
@@ -41,13 +42,15 @@ function fakeBundle(): string {
 }
 
 describe('the provider zip', () => {
-  it('holds the launcher, its package.json and the bundle with its chunks', () => {
+  it('holds the launcher `provider install` writes and the bundle with its chunks', () => {
     const zip = buildProviderZip(fakeBundle(), '1.2.3');
     const files = unzipSync(zip);
     expect(Object.keys(files).sort()).toEqual(['lib/chunk-A.js', 'lib/package.json',
-      'lib/provider.js', 'package.json', 'terraform-provider-cordum_v1.2.3']);
+      'lib/provider.js', 'terraform-provider-cordum_v1.2.3']);
     const launcher = new TextDecoder().decode(files['terraform-provider-cordum_v1.2.3']);
-    expect(launcher.startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(launcher).toBe(LAUNCHER);
+    expect(launcher.startsWith('#!/bin/sh\n')).toBe(true);
+    expect(launcher).toContain('exec node "$here/lib/provider.js" "$@"');
     expect(new TextDecoder().decode(files['lib/chunk-A.js'])).toBe('export const a = 1;\n');
     const modes = modesOf(zip);
     expect(modes.get('terraform-provider-cordum_v1.2.3')).toBe(0o100755);

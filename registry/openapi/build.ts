@@ -4,6 +4,9 @@
  * that kind can give (auth, limits, unavailable database), so a part only
  * states what is particular to it.
  */
+import { problem } from '../problem.js';
+import type { Scope } from '../store/tokens.js';
+
 export type Schema = Record<string, unknown>;
 
 export interface OpenApiPart {
@@ -15,6 +18,7 @@ export interface OpenApiPart {
 export interface Operation {
   operationId: string;
   summary: string;
+  description?: string;
   tags: string[];
   security?: Record<string, string[]>[];
   parameters?: object[];
@@ -34,6 +38,12 @@ export interface OpSpec {
   summary: string;
   tag: string;
   auth: Auth;
+  /** The token scope a `scope` route needs (stated as the bearer scheme's role). */
+  scope?: Scope;
+  /** Longer prose than the summary, for the API reference. */
+  description?: string;
+  /** Problem codes particular to this operation; their statuses are added to `errors`. */
+  codes?: string[];
   /** Path parameter names; each may also be refused with 404. */
   params?: string[];
   query?: { name: string; schema: Schema; required?: boolean }[];
@@ -52,8 +62,18 @@ const ERROR_TEXT: Record<number, string> = {
   500: 'Internal error', 503: 'Database unavailable (see Retry-After)',
 };
 
+/** Codes any route answering the status may give (registry/problem.ts, hardening). */
+const COMMON_CODES: Record<number, string[]> = {
+  400: ['request_invalid'], 401: ['unauthorized', 'token_invalid'], 403: ['forbidden'],
+  405: ['method_not_allowed'], 413: ['payload_too_large'], 415: ['unsupported_media_type'],
+  429: ['rate_limited'], 500: ['internal'], 503: ['service_unavailable'],
+};
+
+const statusOf = (code: string): number => problem(code, '').status;
+
 function errorStatuses(spec: OpSpec): number[] {
-  const out = new Set<number>([429, 500, 503, ...(spec.errors ?? [])]);
+  const out = new Set<number>([429, 500, 503, ...(spec.errors ?? []),
+    ...(spec.codes ?? []).map(statusOf)]);
   if (spec.auth !== 'none') out.add(401);
   if (spec.auth === 'scope') out.add(403);
   if (spec.params?.length) out.add(404);
@@ -76,8 +96,11 @@ export function op(spec: OpSpec): Operation {
       : { description: 'No body' };
   }
   for (const status of errorStatuses(spec)) {
+    const codes = new Set([...(COMMON_CODES[status] ?? []),
+      ...(spec.codes ?? []).filter((c) => statusOf(c) === status)]);
     responses[String(status)] = { description: ERROR_TEXT[status] ?? 'Error',
-      content: { [PROBLEM_TYPE]: { schema: ref('Problem') } } };
+      content: { [PROBLEM_TYPE]: { schema: ref('Problem') } },
+      ...(codes.size > 0 ? { 'x-problem-codes': [...codes].sort() } : {}) };
   }
   const parameters = [
     ...(spec.params ?? []).map((name) => ({ name, in: 'path', required: true,
@@ -87,7 +110,9 @@ export function op(spec: OpSpec): Operation {
   ];
   const out: Operation = { operationId: spec.id, summary: spec.summary, tags: [spec.tag],
     responses };
+  if (spec.description) out.description = spec.description;
   if (spec.auth === 'none') out.security = [];
+  if (spec.scope) out.security = [{ bearer: [spec.scope] }];
   if (parameters.length > 0) out.parameters = parameters;
   if (spec.body) {
     const { type, schema } = spec.body;

@@ -12,21 +12,34 @@ import { sitePart } from './parts/site.js';
 import { trustPart } from './parts/trust.js';
 import { tenancyPart } from './parts/tenancy.js';
 import { tfRegistryPart } from './parts/tfregistry.js';
+import { metricsPart } from './parts/metrics.js';
+import { upstreamPart } from './parts/upstream.js';
 
 export const OPENAPI_PARTS: OpenApiPart[] = [corePart, providerPart, trustPart, sitePart,
-  tenancyPart, tfRegistryPart];
+  tenancyPart, tfRegistryPart, upstreamPart, metricsPart];
 
 const NOT_MODIFIED = { description: 'Not modified (If-None-Match matched the ETag)' };
 
 function withCommon(method: string, operation: Operation): Operation {
   const responses: Record<string, object> = { ...operation.responses,
     405: { description: 'Method not allowed',
-      content: { [PROBLEM_TYPE]: { schema: ref('Problem') } } } };
+      content: { [PROBLEM_TYPE]: { schema: ref('Problem') } },
+      'x-problem-codes': ['method_not_allowed'] } };
   if (method === 'get') responses['304'] = NOT_MODIFIED;
   return { ...operation, responses };
 }
 
-export function openapiDocument(parts: OpenApiPart[] = OPENAPI_PARTS): Record<string, unknown> {
+/** The merged document (OpenAPI 3.1); the API reference (markdown.ts) is rendered from it. */
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string; description: string };
+  jsonSchemaDialect: string;
+  security: Record<string, string[]>[];
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, unknown>; securitySchemes: Record<string, object> };
+}
+
+export function openapiDocument(parts: OpenApiPart[] = OPENAPI_PARTS): OpenApiDocument {
   const paths: Record<string, Record<string, Operation>> = {};
   const schemas: Record<string, unknown> = {};
   for (const part of parts) {

@@ -6,6 +6,12 @@
  * server runs in its own process; autocannon runs in this one. Reads are
  * anonymous on both (Verdaccio's default `access: $all`; ours with
  * `--anonymous-read`), publishes authenticated on both.
+ *
+ * While iterating, a shorter run: CORDUM_BENCH_VERDACCIO_SECONDS (a cell's
+ * seconds, default 5), CORDUM_BENCH_VERDACCIO_OPS (e.g. `metadata,resolve`),
+ * CORDUM_BENCH_VERDACCIO_SERVERS (`cordum` or `verdaccio`) and
+ * CORDUM_BENCH_VERDACCIO_NODE_ARGS (extra node flags for our server, such as
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof`). Unset, the full run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -19,7 +25,12 @@ import { printTable, summarize } from './table.js';
 
 const PACKS = 50;
 const VERSIONS = 20;
-const DURATION_S = 5;
+const knob = (name: string) => process.env[`CORDUM_BENCH_VERDACCIO_${name}`]?.trim() || undefined;
+const DURATION_S = Number(knob('SECONDS') ?? 5);
+const OPS = (knob('OPS')?.split(',') ?? ['metadata', 'tarball', 'resolve']) as Op[];
+const SERVERS = knob('SERVERS')?.split(',') ?? ['cordum', 'verdaccio'];
+const NODE_ARGS = knob('NODE_ARGS')?.split(/\s+/) ?? [];
+type Op = 'metadata' | 'tarball' | 'resolve';
 const TOKEN = `bench-${process.pid}`;
 
 interface Cannon {
@@ -119,7 +130,8 @@ async function startOurs(root: string, databaseUrl?: string): Promise<Server & {
   const env: NodeJS.ProcessEnv = { ...process.env, CORDUM_BOOTSTRAP_TOKEN: TOKEN };
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete env.DATABASE_URL;
-  const child = spawn(process.execPath, [join(root, 'bin', 'cordum.js'), 'registry', 'serve',
+  const child = spawn(process.execPath, [...NODE_ARGS, join(root, 'bin', 'cordum.js'),
+    'registry', 'serve',
     '--port', '0', '--data', data, '--anonymous-read', '--rate-limit-address', '0',
     '--rate-limit-token', '0'], { env, stdio: ['ignore', 'pipe', 'ignore'] });
   const url = await waitForLine(child, /listening on (http:\/\/\S+)\n/);
@@ -205,7 +217,7 @@ async function verdaccioResolvePath(url: string, id: string): Promise<{ path: st
 
 async function loadRows(cannon: Autocannon, targets: Target[]) {
   const rows: (string | number)[][] = [];
-  for (const op of ['metadata', 'tarball', 'resolve'] as const) {
+  for (const op of OPS) {
     for (const connections of [10, 50]) {
       for (const t of targets) {
         const headers = op === 'resolve' && t.headers ? t.headers : {};
@@ -217,6 +229,30 @@ async function loadRows(cannon: Autocannon, targets: Target[]) {
     }
   }
   return rows;
+}
+
+async function stop(servers: (Server & { data: string })[]): Promise<void> {
+  for (const s of servers) {
+    // Waiting for the exit lets a `--cpu-prof` of ours be written.
+    const exited = new Promise((done) => s.child.once('exit', done));
+    s.child.kill();
+    await Promise.race([exited, new Promise((done) => setTimeout(done, 5000))]);
+    rmSync(s.data, { recursive: true, force: true });
+  }
+}
+
+const ID = 'bench-pack-007';
+
+function oursTarget(url: string): Target {
+  return { name: 'cordum', url, paths: { metadata: `/v1/packs/${ID}`,
+    tarball: `/v1/packs/${ID}/versions/1.3.4/tarball`,
+    resolve: `/v1/packs/${ID}/resolve?range=${encodeURIComponent('^1.2.0')}` } };
+}
+
+function verdaccioTarget(url: string, resolve: string): Target {
+  return { name: 'verdaccio', url, paths: { metadata: `/${ID}`,
+    tarball: `/${ID}/-/${ID}-1.3.4.tgz`, resolve },
+  headers: { accept: 'application/vnd.npm.install-v1+json' } };
 }
 
 /**
@@ -231,33 +267,36 @@ export async function runRegistryVsVerdaccio(root: string, databaseUrl?: string)
   };
   const cannon = (await load('autocannon')) as Autocannon;
   const versions = corpus(root);
-  const [ours, verdaccio] = [await startOurs(root, databaseUrl), await startVerdaccio(root)];
+  const started: (Server & { data: string })[] = [];
   try {
-    const oursPublish = summarize(await seedOurs(ours.url, versions));
-    const verdaccioPublish = summarize(await seedVerdaccio(verdaccio.url, versions));
-    const id = 'bench-pack-007';
-    const resolve = await verdaccioResolvePath(verdaccio.url, id);
-    const targets: Target[] = [
-      { name: 'cordum', url: ours.url, paths: { metadata: `/v1/packs/${id}`,
-        tarball: `/v1/packs/${id}/versions/1.3.4/tarball`,
-        resolve: `/v1/packs/${id}/resolve?range=${encodeURIComponent('^1.2.0')}` } },
-      { name: 'verdaccio', url: verdaccio.url, paths: { metadata: `/${id}`,
-        tarball: `/${id}/-/${id}-1.3.4.tgz`, resolve: resolve.path },
-      headers: { accept: 'application/vnd.npm.install-v1+json' } },
-    ];
-    const rows = await loadRows(cannon, targets);
-    rows.push(['publish (sequential)', 1, 'cordum', Math.round(1000 / oursPublish.median),
-      oursPublish.median, oursPublish.p99, 0]);
-    rows.push(['publish (sequential)', 1, 'verdaccio', Math.round(1000 / verdaccioPublish.median),
-      verdaccioPublish.median, verdaccioPublish.p99, 0]);
+    const targets: Target[] = [];
+    const rows: (string | number)[][] = [];
+    let note = 'not run';
+    if (SERVERS.includes('cordum')) {
+      const ours = await startOurs(root, databaseUrl);
+      started.push(ours);
+      const publish = summarize(await seedOurs(ours.url, versions));
+      rows.push(['publish (sequential)', 1, 'cordum', Math.round(1000 / publish.median),
+        publish.median, publish.p99, 0]);
+      targets.push(oursTarget(ours.url));
+    }
+    if (SERVERS.includes('verdaccio')) {
+      const verdaccio = await startVerdaccio(root);
+      started.push(verdaccio);
+      const publish = summarize(await seedVerdaccio(verdaccio.url, versions));
+      rows.push(['publish (sequential)', 1, 'verdaccio', Math.round(1000 / publish.median),
+        publish.median, publish.p99, 0]);
+      const resolve = await verdaccioResolvePath(verdaccio.url, ID);
+      note = resolve.note;
+      targets.push(verdaccioTarget(verdaccio.url, resolve.path));
+    }
+    // Loads first, publishes last: the table's order since the first run.
+    rows.unshift(...await loadRows(cannon, targets));
+    const storage = databaseUrl ? 'PostgreSQL' : 'PGlite';
     printTable(`Registry vs Verdaccio 6.8, ${versions.length} versions on loopback ` +
-      `(${DURATION_S} s a cell; Verdaccio resolve: ${resolve.note})`,
+      `(${DURATION_S} s a cell; cordum on ${storage}; Verdaccio resolve: ${note})`,
     ['operation', 'connections', 'server', 'req/s', 'p50 ms', 'p99 ms', 'errors'], rows);
   } finally {
-    for (const s of [ours, verdaccio]) {
-      s.child.kill();
-      rmSync(s.data, { recursive: true, force: true });
-    }
+    await stop(started);
   }
 }
-

@@ -17,6 +17,8 @@ import { securityHeaders } from './hardening/headers.js';
 import { DEFAULT_HARDENING } from './hardening/options.js';
 import { rateLimit } from './hardening/rate-limit.js';
 import { invalidateOnWrite } from './hardening/read-cache.js';
+import { RegistryMetrics } from './metrics/metrics.js';
+import { metricsMiddleware } from './metrics/middleware.js';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
@@ -47,10 +49,13 @@ function accessLog(deps: RegistryDeps): Koa.Middleware<RegistryState> {
 export function createRegistryApp(deps: RegistryDeps): Koa<RegistryState> {
   const app = new Koa<RegistryState>({ proxy: false });
   const router = new Router<RegistryState>();
-  for (const group of routeGroups) group(router, deps);
+  // Metrics of this app alone (registry/metrics): two apps in one process count apart.
+  const metrics = deps.metrics ?? new RegistryMetrics(deps.db);
+  for (const group of routeGroups) group(router, { ...deps, metrics });
 
   const hardening = deps.hardening ?? DEFAULT_HARDENING;
   app.use(accessLog(deps));
+  app.use(metricsMiddleware(metrics, router));
   app.use(securityHeaders({ tls: deps.baseUrl.startsWith('https:') }));
   app.use(cors(hardening.corsOrigins));
   app.use(auditLog(deps));

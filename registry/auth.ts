@@ -12,6 +12,8 @@ import { guardPack } from './tenancy/guard.js';
 import { looksLikeJwt } from './oidc/verify.js';
 import { membershipsOf } from './tenancy/members.js';
 import { hasRole, type Role } from './tenancy/roles.js';
+import { findOwnership } from './tenancy/visibility.js';
+import { authCachesOf, cachedToken } from './hardening/auth-cache.js';
 
 type StateMiddleware = Koa.Middleware<RegistryState>;
 
@@ -22,17 +24,26 @@ function bearerOf(header: string | undefined): string | undefined {
   return match[1];
 }
 
+/** A subject's stored roles, through the per-generation cache (hardening/auth-cache). */
+async function storedMemberships(deps: RegistryDeps, subject: string)
+  : Promise<Record<string, Role>> {
+  const roles = await authCachesOf(deps.db).memberships.get(deps.db, subject,
+    () => membershipsOf(deps.db, subject));
+  return { ...roles };
+}
+
 /** An SSO caller: the claims' memberships, joined by any stored for its subject. */
 async function oidcActor(deps: RegistryDeps, jwt: string): Promise<Actor> {
   const actor = await deps.oidc!.actorOf(jwt);
-  const stored = await membershipsOf(deps.db, actor.subject!);
+  const stored = await storedMemberships(deps, actor.subject!);
   actor.memberships = { ...stored, ...actor.memberships };
   return actor;
 }
 
 async function actorOf(deps: RegistryDeps, secret: string): Promise<Actor> {
   if (deps.oidc && looksLikeJwt(secret)) return oidcActor(deps, secret);
-  const token = await findToken(deps.db, secret);
+  // Revocation acts at once here, within 100 ms elsewhere (hardening/auth-cache.ts).
+  const token = await cachedToken(deps.db, secret, () => findToken(deps.db, secret));
   const now = deps.clock.now();
   if (!token) throw new RegistryError('token_invalid', 'the token is not known to this registry');
   if (token.revokedAt) throw new RegistryError('token_invalid', 'the token has been revoked');
@@ -41,11 +52,11 @@ async function actorOf(deps: RegistryDeps, secret: string): Promise<Actor> {
     throw new RegistryError('token_invalid', `the token expired at ${when}`);
   }
   const actor: Actor = { tokenId: token.tokenId, publisher: token.publisher,
-    scopes: token.scopes };
-  // A member's roles are read on every request, so removing a member acts at once.
+    scopes: [...token.scopes] };
+  // Removing a member acts as fast as revoking a token (hardening/auth-cache.ts).
   if (token.subject !== undefined) {
     actor.subject = token.subject;
-    actor.memberships = await membershipsOf(deps.db, token.subject);
+    actor.memberships = await storedMemberships(deps, token.subject);
   }
   return actor;
 }
@@ -73,7 +84,8 @@ export function requireRead(deps: RegistryDeps): StateMiddleware {
         'this registry needs a token to read: send `Authorization: Bearer <token>`',
       );
     }
-    await guardPack(deps, ctx);
+    await guardPack(deps, ctx, (id) => authCachesOf(deps.db).ownership.get(deps.db, id,
+      () => findOwnership(deps.db, id)));
     await next();
   };
 }

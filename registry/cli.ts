@@ -22,6 +22,7 @@ export interface ServeFlags {
   oidcIssuer?: string;
   oidcAudience?: string;
   oidcClaimsMap?: string;
+  metricsPublic?: boolean;
 }
 
 function registerServe(registry: Command): void {
@@ -40,13 +41,15 @@ function registerServe(registry: Command): void {
     .option('--rate-limit-token <n>', 'requests per second per token (0: off)', '500')
     .option('--request-timeout <ms>', 'longest a whole request may take', '300000')
     .option('--headers-timeout <ms>', 'longest a client may take to send its headers', '20000')
+    .option('--metrics-public', 'serve GET /metrics without a token (default: admin tokens only)')
     .option('--oidc-issuer <url>', 'accept OIDC ID tokens of this issuer (env CORDUM_OIDC_ISSUER)')
     .option('--oidc-audience <aud>', 'the audience they must name (env CORDUM_OIDC_AUDIENCE)')
     .option('--oidc-claims-map <file>', 'JSON mapping token groups to publishers and roles ' +
       '(env CORDUM_OIDC_CLAIMS_MAP)')
     .addHelpText('after', '\nEnvironment: DATABASE_URL selects PostgreSQL; ' +
       'CORDUM_BOOTSTRAP_TOKEN creates the first admin token; CORDUM_LOG_KEY or ' +
-      'CORDUM_LOG_KEY_FILE give the transparency log key (default DIR/log-key.pem).')
+      'CORDUM_LOG_KEY_FILE give the transparency log key (default DIR/log-key.pem); ' +
+      'CORDUM_METRICS_TOKEN is a Bearer secret that opens GET /metrics alone.')
     .action(async (flags: ServeFlags) => {
       const { serve } = await import('./commands/serve.js');
       await serve(flags);

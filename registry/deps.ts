@@ -10,6 +10,7 @@ import type { Logger } from './log.js';
 import type { HardeningOptions } from './hardening/options.js';
 import type { LogSigner } from './tlog/signer.js';
 import type { OidcVerifier } from './oidc/verify.js';
+import type { RegistryMetrics } from './metrics/metrics.js';
 
 /** Size limits on request bodies, checked while they arrive. */
 export interface UploadLimits {
@@ -49,4 +50,10 @@ export interface RegistryDeps {
   oidc?: OidcVerifier;
   /** The data folder, when there is one: keys kept beside the database (registry/tfregistry). */
   dataDir?: string;
+  /** This app's Prometheus metrics (registry/metrics); `createRegistryApp` makes them. */
+  metrics?: RegistryMetrics;
+  /** Serve `GET /metrics` without a token (`--metrics-public`); else it needs `admin`. */
+  metricsPublic?: boolean;
+  /** A scrape secret that opens `GET /metrics` alone (`CORDUM_METRICS_TOKEN`). */
+  metricsToken?: string;
 }

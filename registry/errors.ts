@@ -52,6 +52,10 @@ export const REGISTRY_CODES = {
   log_corrupt: { status: 500, title: 'Transparency Log Corrupt' },
   archive_invalid: { status: 422, title: 'Invalid Registry Archive' },
   registry_not_empty: { status: 409, title: 'Registry Not Empty' },
+  // a mirror's evidence from the source registry's log (registry/routes/upstream_log.ts)
+  upstream_entry_mismatch: { status: 422, title: 'Upstream Log Entry Does Not Match' },
+  upstream_proof_invalid: { status: 422, title: 'Upstream Inclusion Proof Invalid' },
+  upstream_signature_invalid: { status: 422, title: 'Upstream Tree Head Signature Invalid' },
   // storage
   blob_corrupt: { status: 500, title: 'Stored Blob Corrupt' },
   blob_missing: { status: 500, title: 'Stored Blob Missing' },

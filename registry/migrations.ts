@@ -10,6 +10,7 @@ import { tlogMigration } from './tlog/migration.js';
 import { readGenerationMigration } from './hardening/migration.js';
 import { npmMigration } from './npm/migration.js';
 import { tenancyMigration } from './tenancy/migration.js';
+import { upstreamLogMigration } from './tlog/upstream-migration.js';
 
 export const REGISTRY_COMPONENT = 'registry';
 
@@ -125,4 +126,6 @@ CREATE TABLE registry_downloads (
   npmMigration,
   // Publishers' members, private packs, dist-tags, deprecations (registry/tenancy).
   tenancyMigration,
+  // Source logs' evidence for mirrored versions (registry/tlog/upstream*.ts).
+  upstreamLogMigration,
 ];

@@ -8,6 +8,7 @@ import { DEFAULT_LIMITS } from '../packs/bundle/limits.js';
 import { openDatabase } from '../storage/database.js';
 import { migrate } from '../storage/migrate.js';
 import { FsBlobStore } from './blobs/fs.js';
+import { downloadCountsOf } from './hardening/download-counts.js';
 import { systemClock, type Clock } from './clock.js';
 import { DEFAULT_UPLOAD_LIMITS, type RegistryDeps } from './deps.js';
 import type { Logger } from './log.js';
@@ -31,6 +32,10 @@ export interface RegistryOptions {
   hardening?: HardeningOptions;
   /** Single sign-on with OIDC ID tokens of this issuer (registry/oidc). */
   oidc?: OidcConfig;
+  /** Serve `GET /metrics` without a token (registry/metrics). */
+  metricsPublic?: boolean;
+  /** A scrape secret for `GET /metrics` alone, checked without the database. */
+  metricsToken?: string;
 }
 
 /** Everything but the base URL, which is known once the server listens. */
@@ -69,8 +74,14 @@ export async function openRegistryServices(options: RegistryOptions): Promise<Re
       logSigner,
       dataDir: options.dataDir,
       ...(options.hardening ? { hardening: options.hardening } : {}),
+      ...(options.metricsPublic ? { metricsPublic: true } : {}),
+      ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
       ...(options.oidc ? { oidc: new OidcVerifier(options.oidc, () => clock.now()) } : {}),
-      close: () => db.close(),
+      // Counted downloads not yet written go first (hardening/download-counts.ts).
+      close: async () => {
+        await downloadCountsOf(db).flush();
+        await db.close();
+      },
     };
   } catch (err) {
     await db.close().catch(() => undefined);

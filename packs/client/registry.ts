@@ -9,6 +9,7 @@ import { DEFAULT_LIMITS } from '../bundle/limits.js';
 import type { Issue } from '../errors.js';
 import type { PackManifest } from '../manifest.js';
 import type { LogKey, SignedTreeHead } from '../tlog/tree-head.js';
+import type { StoredUpstream, UpstreamEvidence } from '../tlog/upstream.js';
 import type {
   ConsistencyProof, EntryQuery, InclusionProof, LogEntryView,
 } from '../tlog/types.js';
@@ -209,6 +210,29 @@ export class RegistryClient {
 
   logConsistency(first: number, second: number): Promise<ConsistencyProof> {
     return this.json('GET', `/v1/log/proof/consistency?first=${first}&second=${second}`);
+  }
+
+  /** The source logs' evidence for a mirrored version (empty when none). */
+  upstreamLog(id: string, version: string): Promise<{ upstream: StoredUpstream[] }> {
+    return this.json('GET', `/v1/packs/${seg(id)}/versions/${seg(version)}/log/upstream`);
+  }
+
+  /** Stores a source log's evidence for a version; the registry checks it first. */
+  putUpstreamLog(id: string, version: string, evidence: UpstreamEvidence):
+  Promise<StoredUpstream> {
+    return this.json('PUT', `/v1/packs/${seg(id)}/versions/${seg(version)}/log/upstream`,
+      JSON.stringify(evidence), 'application/json');
+  }
+
+  /** The source logs' evidence of a mirrored key's registration (empty when none). */
+  keyUpstreamLog(keyId: string): Promise<{ upstream: StoredUpstream[] }> {
+    return this.json('GET', `/v1/keys/${seg(keyId)}/log/upstream`);
+  }
+
+  /** Stores a source log's evidence of a key's registration; the registry checks it first. */
+  putKeyUpstreamLog(keyId: string, evidence: UpstreamEvidence): Promise<StoredUpstream> {
+    return this.json('PUT', `/v1/keys/${seg(keyId)}/log/upstream`, JSON.stringify(evidence),
+      'application/json');
   }
 
   private async json<T>(

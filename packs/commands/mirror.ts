@@ -34,6 +34,10 @@ export function registerMirrorCommand(registry: Command): void {
       }, (r) => [
         ...r.keys_added.map((k) => `registered key ${k.key_id.slice(0, 12)}… for ${k.publisher}`),
         ...r.copied.map((c) => `copied ${c.id}@${c.version} sha256 ${c.sha256.slice(0, 12)}…`),
+        ...r.key_evidence_stored.map((e) => `stored the source log's proof of key ` +
+          `${e.key_id.slice(0, 12)}… (entry ${e.source_log})`),
+        ...r.evidence_stored.map((e) => `stored the source log's proof of ${e.id}@${e.version} ` +
+          `(entry ${e.source_log})`),
         `${r.copied.length} copied, ${r.present} already present (${r.from} → ${r.to})`,
       ]),
     );

@@ -36,6 +36,8 @@ export function registerSignCommands(pack: Command): void {
     .option('--token <token>', 'registry token (env CORDUM_TOKEN)')
     .option('--tree-head <file>', 'tree head seen before: the log must extend it (then saved)')
     .option('--log-key <file>', 'the log\'s public key to trust (default: the one it names)')
+    .option('--upstream-log-key <file>', 'a mirrored version: also check the source ' +
+      'registry\'s log entry the registry holds for it, against this source log key')
     .option('--json', 'print the result as JSON')
     .action((tgz: string, opts: { key: string; bundle?: string; json?: boolean } & LogFlags) =>
       runCommand(opts, async () => {
@@ -51,6 +53,8 @@ export function registerSignCommands(pack: Command): void {
         return { verified: true, key_id: v.keyId, sha256: v.sha256, log };
       }, (r) => [`verified: sha256 ${r.sha256} signed by key ${r.key_id}`,
         ...('log' in r && r.log ? [`in the registry's log: entry ${r.log.index} of ` +
-          `${r.log.tree_size}, root ${r.log.root_hash}`] : [])]),
+          `${r.log.tree_size}, root ${r.log.root_hash}`] : []),
+        ...('log' in r && r.log?.upstream ? [`in the source log ${r.log.upstream.origin}: ` +
+          `entry ${r.log.upstream.index} of ${r.log.upstream.tree_size}`] : [])]),
     );
 }

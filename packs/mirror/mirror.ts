@@ -8,8 +8,12 @@
  *
  * Transparency logs (log.ts): a version the source logged must be proved
  * in the source's log before it is copied, and its new entry in the
- * destination's log is proved after. Not copied: yanks and key
- * revocations (the destination keeps its own).
+ * destination's log is proved after. The source's proof (entry, audit
+ * path, signed tree head, log key) is stored at the destination as
+ * upstream evidence, for this copy and for any version present there
+ * without it, so a run also fills in what an earlier mirror left out; so is
+ * the source log's proof of each signing key's registration. Not copied:
+ * yanks and key revocations (the destination keeps its own).
  */
 import semver from 'semver';
 import { RegistryRequestError, type RegisteredKey, type RegistryClient, type VersionSummary }
@@ -17,7 +21,10 @@ import { RegistryRequestError, type RegisteredKey, type RegistryClient, type Ver
 import { parseJson } from '../documents.js';
 import { PackError } from '../errors.js';
 import { verifyDownloaded } from '../offline/verify.js';
-import { logKeyOf, provedIndex } from './log.js';
+import {
+  keySubject, logKeyOf, provedEntry, storeEvidence, versionSubject, type Logs, type ProvedEntry,
+  type VersionRef,
+} from './log.js';
 
 export interface MirrorResult {
   from: string;
@@ -26,6 +33,10 @@ export interface MirrorResult {
     /** Proved index in each registry's transparency log; null where there is none. */
     source_log: number | null; destination_log: number | null }[];
   keys_added: { key_id: string; publisher: string }[];
+  /** Versions whose source log proof was stored at the destination this run. */
+  evidence_stored: { id: string; version: string; source_log: number }[];
+  /** Keys whose registration's source log proof was stored this run. */
+  key_evidence_stored: { key_id: string; source_log: number }[];
   /** Versions already at the destination. */
   present: number;
 }
@@ -34,12 +45,12 @@ function isNotFound(err: unknown): boolean {
   return err instanceof RegistryRequestError && err.status === 404;
 }
 
-/** Versions of `id` the destination has (none when it has no such pack). */
-async function presentVersions(to: RegistryClient, id: string): Promise<Set<string>> {
+/** Versions of `id` the destination has, with their digests (none when it has no such pack). */
+async function presentVersions(to: RegistryClient, id: string): Promise<Map<string, string>> {
   try {
-    return new Set((await to.getPack(id)).versions.map((v) => v.version));
+    return new Map((await to.getPack(id)).versions.map((v) => [v.version, v.sha256]));
   } catch (err) {
-    if (isNotFound(err)) return new Set();
+    if (isNotFound(err)) return new Map();
     throw err;
   }
 }
@@ -47,10 +58,15 @@ async function presentVersions(to: RegistryClient, id: string): Promise<Set<stri
 class KeyCopier {
   private readonly known = new Map<string, RegisteredKey>();
   readonly added: MirrorResult['keys_added'] = [];
+  readonly evidence: MirrorResult['key_evidence_stored'] = [];
 
-  constructor(private readonly from: RegistryClient, private readonly to: RegistryClient) {}
+  constructor(private readonly from: RegistryClient, private readonly to: RegistryClient,
+    private readonly logs: Logs) {}
 
-  /** The source's key, registered at the destination for the same publisher. */
+  /**
+   * The source's key, registered at the destination for the same publisher,
+   * with the source log's proof of its registration there.
+   */
   async ensure(keyId: string): Promise<RegisteredKey> {
     const cached = this.known.get(keyId);
     if (cached) return cached;
@@ -66,14 +82,12 @@ class KeyCopier {
       await this.to.addKey(key.public_key, key.publisher);
       this.added.push({ key_id: keyId, publisher: key.publisher });
     }
+    const stored = await storeEvidence(this.from, this.to, keySubject(keyId, key.publisher),
+      this.logs);
+    if (stored !== null) this.evidence.push({ key_id: keyId, source_log: stored });
     this.known.set(keyId, key);
     return key;
   }
-}
-
-interface Logs {
-  from: string | undefined;
-  to: string | undefined;
 }
 
 async function copyVersion(from: RegistryClient, to: RegistryClient, keys: KeyCopier,
@@ -84,7 +98,9 @@ async function copyVersion(from: RegistryClient, to: RegistryClient, keys: KeyCo
   const key = await keys.ensure(v.key_id);
   await verifyDownloaded({ id: pack.id, version: v.version, sha256: v.sha256,
     key_id: v.key_id }, tgz, bundle, key.public_key);
-  const sourceLog = await provedIndex(from, logs.from, v.sha256);
+  const subject = versionSubject({ id: pack.id, version: v.version, sha256: v.sha256,
+    key_id: v.key_id });
+  const source = await provedEntry(from, logs.from, subject);
   try {
     await to.publish(tgz, bundleBytes, { publisher: pack.publisher,
       fileName: `${pack.id}-${v.version}.tgz` });
@@ -93,7 +109,9 @@ async function copyVersion(from: RegistryClient, to: RegistryClient, keys: KeyCo
     if (err instanceof RegistryRequestError && err.code === 'version_exists') return undefined;
     throw err;
   }
-  return { source_log: sourceLog, destination_log: await provedIndex(to, logs.to, v.sha256) };
+  const destination = await provedEntry(to, logs.to, subject);
+  return { source, source_log: source?.index ?? null,
+    destination_log: destination?.index ?? null };
 }
 
 export async function mirrorRegistry(options: {
@@ -105,27 +123,41 @@ export async function mirrorRegistry(options: {
 }): Promise<MirrorResult> {
   const { from, to } = options;
   const progress = options.progress ?? (() => undefined);
-  const keys = new KeyCopier(from, to);
-  const result: MirrorResult = { from: from.url, to: to.url, copied: [], keys_added: keys.added,
-    present: 0 };
   const wanted = options.packs && options.packs.length > 0 ? new Set(options.packs) : undefined;
   const listed = (await from.listPacks()).packs.filter((p) => !wanted || wanted.has(p.id));
   const logs: Logs = { from: await logKeyOf(from), to: await logKeyOf(to) };
+  const keys = new KeyCopier(from, to, logs);
+  const result: MirrorResult = { from: from.url, to: to.url, copied: [], keys_added: keys.added,
+    evidence_stored: [], key_evidence_stored: keys.evidence, present: 0 };
 
   for (const summary of listed) {
     const detail = await from.getPack(summary.id);
     const present = await presentVersions(to, detail.id);
-    const missing = detail.versions.filter((v) => !present.has(v.version))
-      .sort((a, b) => semver.compare(a.version, b.version));
-    result.present += detail.versions.length - missing.length;
-    for (const v of missing) {
-      progress(`copying ${detail.id}@${v.version}`);
-      const copied = await copyVersion(from, to, keys, detail, v, logs);
-      if (copied) {
-        result.copied.push({ id: detail.id, version: v.version, sha256: v.sha256,
-          key_id: v.key_id, ...copied });
+    const versions = [...detail.versions].sort((a, b) => semver.compare(a.version, b.version));
+    for (const v of versions) {
+      const ref: VersionRef = { id: detail.id, version: v.version, sha256: v.sha256,
+        key_id: v.key_id };
+      let proved: ProvedEntry | null | undefined;
+      const there = present.get(v.version);
+      if (there === undefined) {
+        progress(`copying ${detail.id}@${v.version}`);
+        const copied = await copyVersion(from, to, keys, detail, v, logs);
+        if (copied) {
+          const { source, ...indexes } = copied;
+          result.copied.push({ ...ref, ...indexes });
+          proved = source;
+        } else {
+          result.present += 1;
+        }
       } else {
         result.present += 1;
+        // Another version under the same number: not this one, so no proof of it belongs there.
+        if (there !== v.sha256) continue;
+        await keys.ensure(v.key_id);
+      }
+      const stored = await storeEvidence(from, to, versionSubject(ref), logs, proved);
+      if (stored !== null) {
+        result.evidence_stored.push({ id: detail.id, version: v.version, source_log: stored });
       }
     }
   }

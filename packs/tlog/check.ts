@@ -30,6 +30,9 @@ export interface InclusionRequest {
 export interface InclusionResult {
   index: number;
   entry: Record<string, unknown>;
+  /** The entry's exact text and the audit path proving it under `head` (hex). */
+  body: string;
+  audit_path: string[];
   head: SignedTreeHead;
 }
 
@@ -59,26 +62,32 @@ export async function checkConsistency(
   }
 }
 
-function publishEntryOf(entries: LogEntryView[], sha256: string): LogEntryView {
-  const found = entries.find((e) => {
-    const body = JSON.parse(e.body) as Record<string, unknown>;
-    return body.kind === 'publish' && body.sha256 === sha256;
-  });
+/** An entry to find and prove: what to ask the log for, and which answer is it. */
+export interface EntryRequest {
+  query: EntryQuery;
+  match: (entry: Record<string, unknown>) => boolean;
+  /** Names it in errors, e.g. `publish entry for sha256:…`. */
+  what: string;
+  logKeyPem?: string;
+  previous?: SignedTreeHead;
+}
+
+function entryOf(entries: LogEntryView[], request: EntryRequest): LogEntryView {
+  const found = entries.find((e) => request.match(JSON.parse(e.body) as Record<string, unknown>));
   if (!found) {
-    throw new PackError('log_entry_missing',
-      `the registry's log has no publish entry for sha256:${sha256}`);
+    throw new PackError('log_entry_missing', `the registry's log has no ${request.what}`);
   }
   return found;
 }
 
-/** Runs every check; answers the entry and the verified tree head. */
-export async function checkInclusion(
+/** Runs every check on the entry `request` finds; answers it and the verified tree head. */
+export async function checkEntryInclusion(
   reader: LogReader,
-  request: InclusionRequest,
+  request: EntryRequest,
 ): Promise<InclusionResult> {
   // Entries first: a tree head fetched after them covers every entry found.
-  const { entries } = await reader.logEntries({ sha256: request.sha256 });
-  const entry = publishEntryOf(entries, request.sha256);
+  const { entries } = await reader.logEntries(request.query);
+  const entry = entryOf(entries, request);
   const pem = request.logKeyPem ?? (await reader.logKey()).public_key;
   const head = await reader.logTreeHead();
   verifyTreeHead(head, pem);
@@ -90,8 +99,22 @@ export async function checkInclusion(
   const ok = verifyInclusion(leaf, entry.index, head.tree_size, hashes(proof.audit_path),
     Buffer.from(head.root_hash, 'hex'));
   if (!ok) {
-    throw new PackError('log_proof_invalid', `entry ${entry.index} (sha256:${request.sha256}) ` +
+    throw new PackError('log_proof_invalid', `entry ${entry.index} (${request.what}) ` +
       `is not proved to be in the log of size ${head.tree_size}`);
   }
-  return { index: entry.index, entry: JSON.parse(entry.body) as Record<string, unknown>, head };
+  return { index: entry.index, entry: JSON.parse(entry.body) as Record<string, unknown>,
+    body: entry.body, audit_path: proof.audit_path, head };
+}
+
+/** Runs every check on the publish of `sha256`; answers the entry and the verified head. */
+export function checkInclusion(
+  reader: LogReader,
+  request: InclusionRequest,
+): Promise<InclusionResult> {
+  const { sha256 } = request;
+  return checkEntryInclusion(reader, { query: { sha256 },
+    match: (e) => e.kind === 'publish' && e.sha256 === sha256,
+    what: `publish entry for sha256:${sha256}`,
+    ...(request.logKeyPem ? { logKeyPem: request.logKeyPem } : {}),
+    ...(request.previous ? { previous: request.previous } : {}) });
 }

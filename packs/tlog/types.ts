@@ -28,4 +28,6 @@ export interface EntryQuery {
   sha256?: string;
   pack?: string;
   version?: string;
+  /** Entries naming a signing key: its changes and the publishes it signed. */
+  key_id?: string;
 }

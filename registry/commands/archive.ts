@@ -1,10 +1,12 @@
 /**
  * The backup archive of `registry export` / `import`: a gzipped tar of
- * `manifest.json` (format, log key, tree head, and the SHA-256 of every
- * other member), `manifest.json.sig` (the log key's signature of it),
- * `tables/<table>.jsonl` and `blobs/<sha256>`. The tables listed here are
- * what a restore brings back; a part that adds state worth restoring adds
- * its table here.
+ * `manifest.json` (format, log key, tree head, the columns of each table,
+ * and the SHA-256 of every other member), `manifest.json.sig` (the log
+ * key's signature of it), `tables/<table>.jsonl` (one JSON object a row)
+ * and `blobs/<sha256>`. The tables listed here are what a restore brings
+ * back; a part that adds a table or column adds it here or to
+ * NOT_ARCHIVED with its reason (test/registry/backup-schema.test.ts fails
+ * on one that is in neither).
  */
 import { createVerify } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,24 +16,91 @@ import { create, Parser, type ReadEntry } from 'tar';
 import { sha256Hex } from '../../packs/digest.js';
 import { RegistryError } from '../errors.js';
 
-export const ARCHIVE_FORMAT = 'cordum-registry-archive/v1';
+/**
+ * The format written. v2 adds tokens, tenancy, deployments, marketplace and
+ * audit, and lists each table's columns in the manifest, so a later table or
+ * column keeps v2: an older import refuses what it does not know, a newer
+ * one gives a table or column the archive lacks its empty state or default.
+ */
+export const ARCHIVE_FORMAT = 'cordum-registry-archive/v2';
+/** The first format (packs, keys, yanks, revocations, log); still imported. */
+export const ARCHIVE_FORMAT_V1 = 'cordum-registry-archive/v1';
 
-/** Tables in restore order (parents first) with the columns that are kept. */
-export const ARCHIVE_TABLES: { table: string; columns: string[]; order: string }[] = [
-  { table: 'registry_publishers', columns: ['id', 'created_at'], order: 'id' },
-  { table: 'registry_packs', columns: ['id', 'publisher', 'created_at'], order: 'id' },
-  { table: 'registry_keys', columns: ['key_id', 'publisher', 'public_key', 'created_at'],
-    order: 'key_id' },
-  { table: 'registry_versions', columns: ['pack_id', 'version', 'sha256', 'key_id', 'manifest',
-    'bundle', 'size', 'published_at'], order: 'pack_id, version' },
-  { table: 'registry_yanks', columns: ['pack_id', 'version', 'reason', 'yanked_at'],
-    order: 'pack_id, version' },
-  { table: 'registry_key_revocations', columns: ['key_id', 'revoked_at'], order: 'key_id' },
-  { table: 'registry_tlog_entries', columns: ['idx', 'kind', 'pack_id', 'version', 'sha256',
-    'key_id', 'body', 'leaf_hash', 'created_at'], order: 'idx' },
-  { table: 'registry_tlog_tree_heads', columns: ['tree_size', 'key_id', 'origin', 'root_hash',
-    'signed_at', 'signature'], order: 'tree_size, key_id' },
+export interface ArchiveTable {
+  table: string;
+  columns: string[];
+  /** The ORDER BY of the export, so an archive of the same data has the same bytes. */
+  order: string;
+}
+
+const t = (table: string, order: string, columns: string[]): ArchiveTable =>
+  ({ table, columns, order });
+
+/** Tables in restore order (parents before the rows that reference them). */
+export const ARCHIVE_TABLES: ArchiveTable[] = [
+  t('registry_publishers', 'id', ['id', 'created_at']),
+  // Only the SHA-256 of each token is stored, so a restored registry accepts the same secrets.
+  t('registry_tokens', 'id', ['id', 'token_hash', 'publisher', 'scopes', 'label', 'created_at',
+    'expires_at', 'revoked_at', 'subject']),
+  t('registry_members', 'publisher, subject', ['publisher', 'subject', 'role', 'created_at']),
+  t('registry_keys', 'key_id', ['key_id', 'publisher', 'public_key', 'created_at']),
+  t('registry_key_revocations', 'key_id', ['key_id', 'revoked_at']),
+  t('registry_packs', 'id', ['id', 'publisher', 'created_at', 'private']),
+  t('registry_versions', 'pack_id, version', ['pack_id', 'version', 'sha256', 'key_id',
+    'manifest', 'bundle', 'size', 'published_at']),
+  t('registry_yanks', 'pack_id, version', ['pack_id', 'version', 'reason', 'yanked_at']),
+  t('registry_deprecations', 'pack_id, version', ['pack_id', 'version', 'message',
+    'deprecated_at']),
+  t('registry_dist_tags', 'pack_id, tag', ['pack_id', 'tag', 'version', 'updated_at']),
+  // Made on first read and then fixed: a client pinned its integrity, which a later
+  // build of the npm package need not reproduce, so the rows and their blobs travel.
+  t('registry_npm_tarballs', 'pack_id, version', ['pack_id', 'version', 'sha256', 'integrity',
+    'shasum', 'size', 'file_count', 'unpacked_size', 'created_at']),
+  t('registry_downloads', 'pack_id, version', ['pack_id', 'version', 'downloads']),
+  t('registry_collections', 'slug', ['slug', 'title', 'description', 'position', 'updated_at']),
+  t('registry_collection_packs', 'collection, pack_id', ['collection', 'pack_id', 'position']),
+  t('registry_verified_publishers', 'publisher', ['publisher', 'verified_at', 'note']),
+  t('registry_deployments', 'name', ['name', 'tenant', 'description', 'packs',
+    'packs_snapshot_hash', 'snapshot_hash', 'generation', 'created_at', 'updated_at']),
+  t('registry_policy_bundles', 'deployment, name', ['deployment', 'name', 'fragment', 'hash',
+    'version', 'updated_at']),
+  t('registry_tlog_entries', 'idx', ['idx', 'kind', 'pack_id', 'version', 'sha256', 'key_id',
+    'body', 'leaf_hash', 'created_at']),
+  t('registry_tlog_tree_heads', 'tree_size, key_id', ['tree_size', 'key_id', 'origin',
+    'root_hash', 'signed_at', 'signature']),
+  t('registry_tlog_upstream', 'subject, log_key_id', ['subject', 'log_key_id', 'log_public_key',
+    'log_origin', 'source', 'entry_index', 'entry_body', 'leaf_hash', 'audit_path', 'tree_head',
+    'recorded_at']),
+  // The trail of who did what survives a restore; ids are kept and the sequence moved past them.
+  t('registry_audit', 'id', ['id', 'at', 'request_id', 'actor', 'publisher', 'action', 'target',
+    'result', 'status', 'code', 'address', 'method', 'path']),
 ];
+
+/** Tables and columns (`table.column`) a restore does not copy, each with its reason. */
+export const NOT_ARCHIVED: Record<string, string> = {
+  'registry_versions.search': 'generated from the manifest; PostgreSQL computes it on insert',
+  registry_tlog_nodes: 'recomputed from the entries by import and checked against the signed '
+    + 'root',
+  registry_tlog_head: "the log's size, set by the same recomputation",
+  registry_read_generation: 'a cache counter; import bumps it so running processes drop their '
+    + 'read caches',
+  schema_migrations: 'each database records its own migrations when it is opened',
+};
+
+/** The columns of each table in a v1 archive (tables absent there were not carried). */
+export const V1_COLUMNS: Record<string, string[]> = {
+  registry_publishers: ['id', 'created_at'],
+  registry_packs: ['id', 'publisher', 'created_at'],
+  registry_keys: ['key_id', 'publisher', 'public_key', 'created_at'],
+  registry_versions: ['pack_id', 'version', 'sha256', 'key_id', 'manifest', 'bundle', 'size',
+    'published_at'],
+  registry_yanks: ['pack_id', 'version', 'reason', 'yanked_at'],
+  registry_key_revocations: ['key_id', 'revoked_at'],
+  registry_tlog_entries: ['idx', 'kind', 'pack_id', 'version', 'sha256', 'key_id', 'body',
+    'leaf_hash', 'created_at'],
+  registry_tlog_tree_heads: ['tree_size', 'key_id', 'origin', 'root_hash', 'signed_at',
+    'signature'],
+};
 
 export interface ArchiveManifest {
   format: string;
@@ -39,6 +108,8 @@ export interface ArchiveManifest {
   log: { key_id: string; public_key: string; origin: string; tree_size: number;
     root_hash: string };
   counts: Record<string, number>;
+  /** Table → the columns its rows hold (v2; a v1 archive has V1_COLUMNS). */
+  tables?: Record<string, string[]>;
   /** Member name → SHA-256 of its bytes. */
   files: Record<string, string>;
 }
@@ -94,8 +165,9 @@ export function verifyArchive(members: Map<string, Buffer>, trustedPem?: string)
     throw new RegistryError('archive_invalid', 'the archive has no signed manifest');
   }
   const manifest = JSON.parse(text) as ArchiveManifest;
-  if (manifest.format !== ARCHIVE_FORMAT) {
-    throw new RegistryError('archive_invalid', `unknown archive format ${String(manifest.format)}`);
+  if (manifest.format !== ARCHIVE_FORMAT && manifest.format !== ARCHIVE_FORMAT_V1) {
+    throw new RegistryError('archive_invalid', `unknown archive format ${String(manifest.format)}`
+      + ` (this cordum reads ${ARCHIVE_FORMAT} and ${ARCHIVE_FORMAT_V1})`);
   }
   const pem = trustedPem ?? manifest.log.public_key;
   if (!createVerify('sha256').update(text).verify(pem, Buffer.from(sig, 'base64'))) {
@@ -109,4 +181,33 @@ export function verifyArchive(members: Map<string, Buffer>, trustedPem?: string)
     }
   }
   return manifest;
+}
+
+/**
+ * The columns each table's rows hold, by table: V1_COLUMNS for a v1
+ * archive, else the manifest's own list. A table or column this version
+ * does not know (an archive of a newer cordum) is refused, never dropped.
+ */
+export function archivedColumns(manifest: ArchiveManifest,
+  members: Map<string, Buffer>): Map<string, string[]> {
+  const declared = manifest.format === ARCHIVE_FORMAT_V1 ? V1_COLUMNS : manifest.tables ?? {};
+  const known = new Map(ARCHIVE_TABLES.map((a) => [a.table, new Set(a.columns)]));
+  const out = new Map<string, string[]>();
+  for (const [table, columns] of Object.entries(declared)) {
+    const cols = known.get(table);
+    const unknown = cols ? columns.filter((c) => !cols.has(c)) : [];
+    if (!cols || unknown.length > 0 || columns.length === 0) {
+      throw new RegistryError('archive_invalid', `the archive holds ${cols
+        ? `columns ${unknown.join(', ')} of ` : ''}table ${table}, which this cordum does not ` +
+        'restore; import it with the cordum version that made it');
+    }
+    out.set(table, columns);
+  }
+  for (const name of members.keys()) {
+    const table = /^tables\/(.+)\.jsonl$/.exec(name)?.[1];
+    if (table !== undefined && !out.has(table)) {
+      throw new RegistryError('archive_invalid', `archive member ${name} is not a known table`);
+    }
+  }
+  return out;
 }

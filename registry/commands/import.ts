@@ -1,9 +1,11 @@
 /**
- * `cordum registry import ARCHIVE`: restores an export into an empty
- * registry. The archive's signature and digests are checked first; blobs
- * are stored (each re-hashed), then every row goes in one transaction with
- * the log's nodes recomputed, and the transaction commits only when the
- * recomputed root is the archive's signed one.
+ * `cordum registry import ARCHIVE`: restores an export (format v2, or v1)
+ * into an empty registry. The archive's signature and digests are checked
+ * first; blobs are stored (each re-hashed), then every row goes in one
+ * transaction, parents first, with the log's nodes recomputed, sequences
+ * moved past the restored ids and the read caches' generation bumped; the
+ * transaction commits only when the recomputed root is the archive's
+ * signed one and every version's tarball is stored.
  */
 import { readFileSync } from 'node:fs';
 import { runCommand } from '../../cli/output.js';
@@ -13,11 +15,21 @@ import { RegistryError } from '../errors.js';
 import { treeRoot } from '../tlog/heads.js';
 import { rebuildNodes } from '../tlog/store.js';
 import type { RegistryServices } from '../wiring.js';
-import { ARCHIVE_TABLES, readArchiveMembers, verifyArchive } from './archive.js';
+import {
+  ARCHIVE_TABLES, archivedColumns, readArchiveMembers, verifyArchive,
+} from './archive.js';
 import { withOffline } from './offline.js';
 
+/** What `registry serve` makes before any import: the bootstrap token and its publisher. */
+const BOOTSTRAP_TABLES = new Set(['registry_publishers', 'registry_tokens']);
+
+/** Rows a batch of one INSERT holds at most, and its JSON text's length at most. */
+const BATCH_ROWS = 500;
+const BATCH_CHARS = 4_000_000;
+
 async function assertEmpty(db: Queryable): Promise<void> {
-  for (const table of ['registry_versions', 'registry_keys', 'registry_tlog_entries']) {
+  for (const { table } of ARCHIVE_TABLES) {
+    if (BOOTSTRAP_TABLES.has(table)) continue;
     const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
     if (Number(rows[0]?.n) > 0) {
       throw new RegistryError('registry_not_empty',
@@ -26,24 +38,60 @@ async function assertEmpty(db: Queryable): Promise<void> {
   }
 }
 
-async function insertRows(tx: Queryable, table: string, columns: string[], lines: string) {
-  const marks = columns.map((_, i) => `$${i + 1}`).join(', ');
-  const sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${marks})
-    ON CONFLICT DO NOTHING`;
-  for (const line of lines.split('\n').filter((l) => l !== '')) {
-    const row = JSON.parse(line) as Record<string, unknown>;
-    await tx.query(sql, columns.map((c) => {
-      const v = row[c] ?? null;
-      return v !== null && typeof v === 'object' ? JSON.stringify(v) : v;
-    }));
+/**
+ * Inserts one table's JSON lines in batches. PostgreSQL turns each JSON
+ * value into its column's type (jsonb, timestamptz, int8, boolean, bytea);
+ * a column the archive does not hold keeps its default. A row already
+ * there (the bootstrap token, the `default` publisher) stays as it is.
+ */
+async function insertRows(tx: Queryable, table: string, columns: string[], text: string) {
+  const list = columns.join(', ');
+  const sql = `INSERT INTO ${table} (${list}) SELECT ${list}
+    FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb) ON CONFLICT DO NOTHING`;
+  let batch: string[] = [];
+  let chars = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await tx.query(sql, [`[${batch.join(',')}]`]).catch((err: unknown) => {
+      throw new RegistryError('archive_invalid', `the rows of ${table} do not fit this ` +
+        `registry: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    });
+    batch = [];
+    chars = 0;
+  };
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    batch.push(line);
+    chars += line.length;
+    if (batch.length >= BATCH_ROWS || chars >= BATCH_CHARS) await flush();
+  }
+  await flush();
+}
+
+/** Moves each serial column's sequence past the restored ids, so new rows do not collide. */
+async function resetSequences(tx: Queryable): Promise<void> {
+  const { rows } = await tx.query<{ table_name: string; column_name: string }>(
+    `SELECT table_name, column_name FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = ANY($1::text[])
+        AND (column_default LIKE 'nextval(%' OR is_identity = 'YES')`,
+    [ARCHIVE_TABLES.map((a) => a.table)]);
+  for (const { table_name: table, column_name: column } of rows) {
+    await tx.query(`SELECT setval(pg_get_serial_sequence($1, $2), m)
+      FROM (SELECT max(${column}) AS m FROM ${table}) x WHERE m IS NOT NULL`, [table, column]);
   }
 }
 
-export async function importRegistry(s: RegistryServices, archive: Buffer, trustedPem?: string) {
-  const members = await readArchiveMembers(archive);
-  const manifest = verifyArchive(members, trustedPem);
-  await assertEmpty(s.db);
+async function assertTarballsStored(s: RegistryServices, tx: Queryable): Promise<void> {
+  const { rows } = await tx.query<{ sha256: string }>(
+    'SELECT DISTINCT sha256 FROM registry_versions');
+  for (const { sha256 } of rows) {
+    if (!(await s.blobs.has(sha256))) {
+      throw new RegistryError('archive_invalid', `the archive has no tarball ${sha256}`);
+    }
+  }
+}
 
+async function storeBlobs(s: RegistryServices, members: Map<string, Buffer>): Promise<void> {
   for (const [name, bytes] of members) {
     if (!name.startsWith('blobs/')) continue;
     if (sha256Hex(bytes) !== name.slice('blobs/'.length)) {
@@ -51,11 +99,23 @@ export async function importRegistry(s: RegistryServices, archive: Buffer, trust
     }
     await s.blobs.put(bytes);
   }
+}
+
+export async function importRegistry(s: RegistryServices, archive: Buffer, trustedPem?: string) {
+  const members = await readArchiveMembers(archive);
+  const manifest = verifyArchive(members, trustedPem);
+  const columns = archivedColumns(manifest, members);
+  await assertEmpty(s.db);
+
+  await storeBlobs(s, members);
   await s.db.transaction(async (tx) => {
-    for (const { table, columns } of ARCHIVE_TABLES) {
-      const lines = members.get(`tables/${table}.jsonl`)?.toString('utf8') ?? '';
-      await insertRows(tx, table, columns, lines);
+    for (const { table } of ARCHIVE_TABLES) {
+      const cols = columns.get(table);
+      const text = members.get(`tables/${table}.jsonl`)?.toString('utf8') ?? '';
+      if (cols) await insertRows(tx, table, cols, text);
     }
+    await resetSequences(tx);
+    await assertTarballsStored(s, tx);
     const size = await rebuildNodes(tx);
     const root = await treeRoot(tx, manifest.log.tree_size);
     if (size !== manifest.log.tree_size || root !== manifest.log.root_hash) {
@@ -63,9 +123,12 @@ export async function importRegistry(s: RegistryServices, archive: Buffer, trust
         `is not the archive's signed head (size ${manifest.log.tree_size}, root ` +
         `${manifest.log.root_hash})`);
     }
+    // Processes already serving this database drop what they cached of it.
+    await tx.query('UPDATE registry_read_generation SET n = n + 1 WHERE id = 1');
   });
-  return { tree_size: manifest.log.tree_size, root_hash: manifest.log.root_hash,
-    counts: manifest.counts, same_log_key: manifest.log.key_id === s.logSigner.keyId };
+  return { format: manifest.format, tree_size: manifest.log.tree_size,
+    root_hash: manifest.log.root_hash, counts: manifest.counts,
+    same_log_key: manifest.log.key_id === s.logSigner.keyId };
 }
 
 export async function importCommand(path: string,

@@ -56,6 +56,8 @@ export async function serve(flags: ServeFlags): Promise<void> {
       databaseUrl: process.env.DATABASE_URL || undefined,
       bootstrapToken: process.env.CORDUM_BOOTSTRAP_TOKEN || undefined,
       anonymousRead: flags.anonymousRead === true,
+      metricsPublic: flags.metricsPublic === true,
+      metricsToken: process.env.CORDUM_METRICS_TOKEN || undefined,
       log,
       ...oidcOption(flags),
     });

@@ -59,18 +59,27 @@ class Generation {
   constructor(private readonly db: Queryable) {}
 
   private counter = 0;
+  // One query at a time: under load, every request past the TTL would ask at once.
+  private pending: Promise<void> | undefined;
 
   async current(): Promise<string> {
-    const now = performance.now();
-    if (this.size < 0 || now - this.checkedAt > GENERATION_TTL_MS) {
-      const { rows } = await this.db.query<{ size: number; n: number }>(
-        `SELECT (SELECT size FROM registry_tlog_head WHERE id = 1) AS size,
-                (SELECT n FROM registry_read_generation WHERE id = 1) AS n`);
-      this.size = Number(rows[0]?.size ?? 0);
-      this.counter = Number(rows[0]?.n ?? 0);
-      this.checkedAt = now;
+    if (this.size < 0 || performance.now() - this.checkedAt > GENERATION_TTL_MS) {
+      this.pending ??= this.read().finally(() => {
+        this.pending = undefined;
+      });
+      await this.pending;
     }
     return `${this.writes}:${this.size}:${this.counter}`;
+  }
+
+  private async read(): Promise<void> {
+    const asked = performance.now();
+    const { rows } = await this.db.query<{ size: number; n: number }>(
+      `SELECT (SELECT size FROM registry_tlog_head WHERE id = 1) AS size,
+              (SELECT n FROM registry_read_generation WHERE id = 1) AS n`);
+    this.size = Number(rows[0]?.size ?? 0);
+    this.counter = Number(rows[0]?.n ?? 0);
+    this.checkedAt = asked;
   }
 
   /** After a write here: stale at once in this process, within the TTL in the others. */
@@ -91,6 +100,11 @@ function generationOf(db: Queryable): Generation {
   let g = generations.get(db);
   if (!g) generations.set(db, (g = new Generation(db)));
   return g;
+}
+
+/** The data's generation as this process sees it (see `Generation`), for other caches. */
+export function currentGeneration(db: Queryable): Promise<string> {
+  return generationOf(db).current();
 }
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -27,6 +27,8 @@ import { publisherRoutes } from './publishers.js';
 import { distTagRoutes } from './dist_tags.js';
 import { deprecateRoutes } from './deprecate.js';
 import { tfRegistryRoutes } from './tfregistry.js';
+import { upstreamLogRoutes } from './upstream_log.js';
+import { metricsRoutes } from '../metrics/routes.js';
 
 export type RouteGroup = (router: RegistryRouter, deps: RegistryDeps) => void;
 
@@ -56,4 +58,8 @@ export const routeGroups: RouteGroup[] = [
   deprecateRoutes,
   // Terraform's provider registry protocol (registry/tfregistry).
   tfRegistryRoutes,
+  // Prometheus metrics (registry/metrics).
+  metricsRoutes,
+  // A mirrored version's evidence from the source registry's log (issue 7).
+  upstreamLogRoutes,
 ];

@@ -16,6 +16,8 @@ import type { RegistryContext } from '../state.js';
 import { findVersion, type VersionRecord } from '../store/packs.js';
 import type { RouteGroup } from './index.js';
 import { param, versionsOf } from './params.js';
+import { cachedRead, loadOncePerGeneration, ReadCache } from '../hardening/read-cache.js';
+import type { NpmTarballRecord } from '../npm/store.js';
 
 function packIdOf(name: string): string {
   const id = packIdOfNpmName(name);
@@ -48,27 +50,38 @@ async function versionOfFile(deps: RegistryDeps, id: string, file: string)
   return record;
 }
 
+/** A version and its npm tarball's record, as one tarball request needs them. */
+async function tarballOf(deps: RegistryDeps, id: string, file: string)
+  : Promise<[VersionRecord, NpmTarballRecord]> {
+  const record = await versionOfFile(deps, id, file);
+  const known = (await npmTarballsOf(deps.db, id)).get(record.version);
+  return [record, await ensureNpmTarball(deps, record, known)];
+}
+
 export const npmRoutes: RouteGroup = (router, deps) => {
   router.get('/npm/-/ping', (ctx) => {
     ctx.body = {};
   });
 
-  router.get(`/npm/${NPM_SCOPE}/:id`, requireRead(deps), async (ctx) => {
+  // Packuments reused while nothing was written (hardening/read-cache.ts).
+  const cached = cachedRead(deps.db, new ReadCache());
+  router.get(`/npm/${NPM_SCOPE}/:id`, requireRead(deps), cached, async (ctx) => {
     await packument(deps, ctx, packIdOf(`${NPM_SCOPE}/${param(ctx, 'id')}`));
   });
 
   // npm asks for a scoped name with its slash escaped: `@cordum-packs%2fhello-pack`.
-  router.get('/npm/:name', requireRead(deps), async (ctx) => {
+  router.get('/npm/:name', requireRead(deps), cached, async (ctx) => {
     await packument(deps, ctx, packIdOf(param(ctx, 'name')));
   });
 
+  const tarballs = new Map<string, [string, [VersionRecord, NpmTarballRecord]]>();
   router.get(`/npm/${NPM_SCOPE}/:id/-/:file`, requireRead(deps), async (ctx) => {
     const id = packIdOf(`${NPM_SCOPE}/${param(ctx, 'id')}`);
-    const record = await versionOfFile(deps, id, param(ctx, 'file'));
+    const file = param(ctx, 'file');
+    const [record, tarball] = await loadOncePerGeneration(deps.db, tarballs, `${id}/${file}`,
+      () => tarballOf(deps, id, file));
     ctx.state.packId = id;
     ctx.state.version = record.version;
-    const known = (await npmTarballsOf(deps.db, id)).get(record.version);
-    const tarball = await ensureNpmTarball(deps, record, known);
     ctx.set('ETag', `"sha256:${tarball.sha256}"`);
     ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
     ctx.type = 'application/octet-stream';

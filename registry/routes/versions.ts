@@ -1,9 +1,10 @@
 /**
  * One published version: its record, manifest, tarball and signature
- * bundle. The tarball is re-hashed on every read (by the blob store) and
- * refused with `blob_corrupt` when it changed on disk.
+ * bundle. The blob store hashes a tarball again whenever its file's identity
+ * (inode, size, times) changed, and refuses it with `blob_corrupt` when its
+ * bytes no longer match.
  */
-import { recordDownload } from '../marketplace/store/downloads.js';
+import { downloadCountsOf } from '../hardening/download-counts.js';
 import { requireRead } from '../auth.js';
 import type { RegistryDeps } from '../deps.js';
 import { RegistryError } from '../errors.js';
@@ -63,13 +64,14 @@ export const versionRoutes: RouteGroup = (router, deps) => {
     ctx.state.packId = record.packId;
     ctx.state.version = record.version;
     const bytes = await deps.blobs.get(record.sha256);
-    ctx.set('Content-Disposition', `attachment; filename="${record.packId}-${record.version}.tgz"`);
+    const file = `${record.packId}-${record.version}.tgz`;
+    ctx.set('Content-Disposition', `attachment; filename="${file}"`);
     ctx.set('ETag', `"sha256:${record.sha256}"`);
     ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
     ctx.type = 'application/gzip';
     ctx.body = bytes;
-    // Install counts are a nicety: never let counting slow or fail a download.
-    recordDownload(deps.db, record.packId, record.version).catch(() => undefined);
+    // Install counts are a nicety: counted in memory, written in batches.
+    downloadCountsOf(deps.db).add(record.packId, record.version);
   });
 
   router.get(`${BASE}/bundle`, requireRead(deps), cached, async (ctx) => {

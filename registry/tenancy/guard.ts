@@ -26,7 +26,8 @@ export interface RouteView {
 
 interface Target {
   id: string;
-  refusal: RegistryError;
+  // Made only when refused: an error's stack costs more than the rest of a cached read.
+  refusal: () => RegistryError;
 }
 
 const packAbsent = (id: string, page: boolean) => new RegistryError('pack_not_found',
@@ -40,22 +41,22 @@ export function targetOf(ctx: RouteView): Target | undefined {
     // The route checks its range before it looks the pack up: so does the guard.
     if (route === '/v1/packs/:id/resolve') rangeOrTag(ctx.query?.range, id);
     if (VERSION_ROUTES.has(route) && version !== undefined) {
-      return { id, refusal: new RegistryError('version_not_found',
+      return { id, refusal: () => new RegistryError('version_not_found',
         `${id}@${version} is not published here`) };
     }
-    return { id, refusal: packAbsent(id, false) };
+    return { id, refusal: () => packAbsent(id, false) };
   }
   if (route.startsWith('/marketplace/packs/:id') && id !== undefined) {
-    return { id, refusal: packAbsent(id, !route.includes('/files/')) };
+    return { id, refusal: () => packAbsent(id, !route.includes('/files/')) };
   }
   if (!route.startsWith('/npm/')) return undefined;
   const packId = packIdOfNpmName(name ?? `${NPM_SCOPE}/${id ?? ''}`);
   if (packId === undefined) return undefined;
   if (file !== undefined) {
-    return { id: packId, refusal: new RegistryError('version_not_found',
+    return { id: packId, refusal: () => new RegistryError('version_not_found',
       `no npm tarball ${file} for ${packId}`) };
   }
-  return { id: packId, refusal: packAbsent(packId, false) };
+  return { id: packId, refusal: () => packAbsent(packId, false) };
 }
 
 /** Whether a refusal came from this guard and belongs on an HTML page. */
@@ -63,10 +64,14 @@ export function isPageRefusal(err: RegistryError): boolean {
   return err.code === 'pack_not_found' && err.details.page === true;
 }
 
-/** Throws the route's "absent" refusal unless the named pack exists and the caller may see it. */
-export async function guardPack(deps: RegistryDeps, ctx: RouteView): Promise<void> {
+/**
+ * Throws the route's "absent" refusal unless the named pack exists and the
+ * caller may see it. `ownership` looks the pack up (the auth layer passes a cached one).
+ */
+export async function guardPack(deps: RegistryDeps, ctx: RouteView,
+  ownership = (id: string) => findOwnership(deps.db, id)): Promise<void> {
   const target = targetOf(ctx);
   if (!target) return;
-  const pack = await findOwnership(deps.db, target.id);
-  if (!pack || !maySee(ctx.state.actor, pack)) throw target.refusal;
+  const pack = await ownership(target.id);
+  if (!pack || !maySee(ctx.state.actor, pack)) throw target.refusal();
 }

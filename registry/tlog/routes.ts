@@ -1,7 +1,7 @@
 /**
  * `/v1/log`: the transparency log over HTTP. `key` names the key that signs
  * tree heads; `tree-head` is the signed head (of `tree_size` entries when
- * given); `entries` lists entries by range, tarball digest or pack;
+ * given); `entries` lists entries by range, tarball digest, pack or key;
  * `proof/inclusion` and `proof/consistency` answer RFC 6962 audit paths.
  */
 import type { LogKey } from '../../packs/tlog/tree-head.js';
@@ -56,12 +56,14 @@ export const logRoutes: RouteGroup = (router, deps) => {
     const sha256 = text(ctx, 'sha256');
     const pack = text(ctx, 'pack');
     const version = text(ctx, 'version');
+    const keyId = text(ctx, 'key_id');
     if (sha256 !== undefined && !HEX64.test(sha256)) {
       throw new RegistryError('request_invalid', '`sha256` must be 64 lower-case hex digits');
     }
-    if (sha256 !== undefined || pack !== undefined || version !== undefined) {
+    if (sha256 !== undefined || pack !== undefined || version !== undefined ||
+      keyId !== undefined) {
       const q = { ...(sha256 ? { sha256 } : {}), ...(pack ? { pack } : {}),
-        ...(version ? { version } : {}) };
+        ...(version ? { version } : {}), ...(keyId ? { key_id: keyId } : {}) };
       ctx.body = { entries: await findEntries(deps.db, q) };
       return;
     }

@@ -97,14 +97,14 @@ export async function entriesRange(db: Queryable, start: number, end: number) {
   return rows.map(toView);
 }
 
-/** Entries about a tarball digest or a pack (and version). */
+/** Entries about a tarball digest, a pack (and version) or a signing key. */
 export async function findEntries(db: Queryable, q: EntryQuery): Promise<LogEntryView[]> {
   const { rows } = await db.query<EntryRow>(
     `SELECT idx, body, leaf_hash FROM registry_tlog_entries
       WHERE ($1::text IS NULL OR sha256 = $1) AND ($2::text IS NULL OR pack_id = $2)
-        AND ($3::text IS NULL OR version = $3)
+        AND ($3::text IS NULL OR version = $3) AND ($4::text IS NULL OR key_id = $4)
       ORDER BY idx LIMIT ${MAX_ENTRIES_PAGE}`,
-    [q.sha256 ?? null, q.pack ?? null, q.version ?? null]);
+    [q.sha256 ?? null, q.pack ?? null, q.version ?? null, q.key_id ?? null]);
   return rows.map(toView);
 }
 

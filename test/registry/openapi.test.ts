@@ -16,6 +16,7 @@ import {
   ADMIN_TOKEN, publishForm, registeredKey, signedFixture, type TestRegistry,
 } from './helpers.js';
 import { NO_LIMITS, startCustomRegistry } from './trust-helpers.js';
+import { checkInclusion } from '../../packs/tlog/check.js';
 
 type Doc = { openapi: string; paths: Record<string, Record<string, { responses:
   Record<string, { content?: Record<string, unknown> }> }>> };
@@ -190,10 +191,41 @@ describe('the OpenAPI document and the routes', () => {
       '/v1/log/entries?pack=hello-pack', '/v1/log/proof/inclusion?index=0&tree_size=2',
       '/v1/log/proof/inclusion?index=5', '/v1/log/proof/consistency?first=1&second=2',
       '/v1/log/proof/consistency?first=3&second=2', '/v1/audit', '/v1/audit?format=csv',
-      '/v1/audit?format=cef', '/v1/audit?format=pdf', '/v1/health', '/v1/openapi.json']) {
+      '/v1/audit?format=cef', '/v1/audit?format=pdf', '/v1/health', '/v1/openapi.json',
+      '/metrics']) {
       await call('GET', p);
     }
     await call('GET', '/v1/audit', { token: reader.secret });
+    expect(failures).toEqual([]);
+  });
+
+  it('answers the upstream log evidence routes as documented', async () => {
+    // This registry's own log makes real evidence (a mirror brings the source's).
+    const logKey = await reg.admin.logKey();
+    const sha256 = (await reg.admin.getVersion('hello-pack', '0.1.0')).sha256;
+    const proved = await checkInclusion(reg.admin, { sha256, logKeyPem: logKey.public_key });
+    const evidence = { source: reg.url, log_key: { key_id: logKey.key_id,
+      public_key: logKey.public_key, origin: logKey.origin },
+    entry: { index: proved.index, body: proved.body }, audit_path: proved.audit_path,
+    tree_head: proved.head };
+    const up = `${v}/log/upstream`;
+    await call('GET', up);
+    await call('GET', '/v1/packs/hello-pack/versions/9.9.9/log/upstream');
+    await call('PUT', up, jsonInit({ ...evidence, entry: { index: 0, body: '{}' } }));
+    await call('PUT', up, jsonInit({ ...evidence, audit_path: 'x' }));
+    await call('PUT', up, { token: reader.secret, ...jsonInit(evidence) });
+    expect((await call('PUT', up, jsonInit(evidence))).status).toBe(201);
+    expect((await call('PUT', up, jsonInit(evidence))).status).toBe(200);
+    await call('GET', up);
+    await call('GET', `/v1/log/entries?key_id=${key.keyId}`);
+    const keyEntry = (await reg.admin.logEntries({ key_id: key.keyId })).entries[0]!;
+    const keyProof = await reg.admin.logInclusion(keyEntry.index, proved.head.tree_size);
+    const ku = `/v1/keys/${key.keyId}/log/upstream`;
+    await call('GET', ku);
+    await call('GET', '/v1/keys/nope/log/upstream');
+    await call('PUT', ku, jsonInit(evidence));
+    await call('PUT', ku, jsonInit({ ...evidence, entry: { index: keyEntry.index,
+      body: keyEntry.body }, audit_path: keyProof.audit_path }));
     expect(failures).toEqual([]);
   });
 

@@ -1,15 +1,15 @@
 /**
  * Download counts per version, for "most installed". The tarball route
- * calls `recordDownload` once per successful download.
+ * adds its downloads in batches (registry/hardening/download-counts.ts).
  */
 import type { Queryable } from '../../../storage/database.js';
 
-export async function recordDownload(db: Queryable, packId: string, version: string) {
+export async function recordDownload(db: Queryable, packId: string, version: string, count = 1) {
   await db.query(
-    `INSERT INTO registry_downloads (pack_id, version, downloads) VALUES ($1, $2, 1)
+    `INSERT INTO registry_downloads (pack_id, version, downloads) VALUES ($1, $2, $3)
      ON CONFLICT (pack_id, version) DO UPDATE
-       SET downloads = registry_downloads.downloads + 1`,
-    [packId, version],
+       SET downloads = registry_downloads.downloads + $3`,
+    [packId, version, count],
   );
 }
 

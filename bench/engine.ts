@@ -1,8 +1,9 @@
 /**
  * Engine throughput: 10,000 single-step and 1,000 ten-step workflows with
  * the built-in echo worker, on PGlite and (when a URL is given) PostgreSQL,
- * runs started 64 at a time through `Engine.start`. Prints jobs/s, a job
- * being one worker step. CORDUM_BENCH_ENGINE_SCALE (0-1) shrinks the counts.
+ * runs started IN_FLIGHT at a time through `Engine.start` (as many callers
+ * would), their writes group-committed. Prints jobs/s, a job being one
+ * worker step. CORDUM_BENCH_ENGINE_SCALE (0-1) shrinks the counts.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import { createEngine, type Engine } from '../engine/runner.js';
 import { openDatabase, type Database } from '../storage/database.js';
 import { printTable } from './table.js';
 
-const IN_FLIGHT = 64;
+const IN_FLIGHT = Number(process.env.CORDUM_BENCH_ENGINE_IN_FLIGHT ?? 256);
 
 function echoWorkflow(name: string, steps: number): Workflow {
   const all: Record<string, Step> = {};

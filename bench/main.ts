@@ -52,8 +52,6 @@ if (want('marketplace')) {
   }
 }
 if (want('engine')) {
-  // At tens of jobs a second the full counts take many minutes: default to a twentieth.
-  process.env.CORDUM_BENCH_ENGINE_SCALE ??= '0.05';
   const pg = await postgresUrl();
   try {
     await runEngineBench(root, pg.url);

@@ -39,7 +39,7 @@ export async function advanceRun(services: EngineServices, run: RunRecord, plan:
       await runReady(services, run, plan, controller.signal);
       if (stop.why === 'lost') return;
       const why = stop.why;
-      const done = await services.store.atomically(run.id, (tx) => settle(tx, plan, run.id, why));
+      const done = await services.store.settling(run.id, (tx) => settle(tx, plan, run.id, why));
       if (done) return;
     }
   } finally {

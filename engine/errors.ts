@@ -30,6 +30,7 @@ export type EngineErrorCode =
   | 'expression_failed'
   | 'http_not_allowed'
   | 'http_failed'
+  | 'storage_invalid'
   | 'subworkflow_failed'
   | 'loop_limit'
   | 'step_timed_out'

@@ -77,4 +77,35 @@ ALTER TABLE engine_runs ADD COLUMN cancel_requested boolean NOT NULL DEFAULT fal
 ALTER TABLE engine_runs ADD COLUMN lease_owner text;
 ALTER TABLE engine_runs ADD COLUMN lease_until timestamptz`,
   },
+  {
+    // The timeline in one row per run and write (group commit writes many runs at once);
+    // `json`, not `jsonb`: it is only ever read whole, and text is cheaper to store.
+    id: '0003_timeline_rows',
+    sql: `
+CREATE TABLE engine_timeline (
+  seq bigserial PRIMARY KEY,
+  run_id text NOT NULL REFERENCES engine_runs (id) ON DELETE CASCADE,
+  events json NOT NULL
+);
+CREATE INDEX engine_timeline_run ON engine_timeline (run_id, seq);
+INSERT INTO engine_timeline (run_id, events)
+  SELECT run_id, json_agg(json_build_object('at', at, 'type', type, 'step_id', step_id,
+    'status', status, 'message', message, 'details', details) ORDER BY seq)
+  FROM engine_events GROUP BY run_id;
+DROP TABLE engine_events`,
+  },
+  {
+    // Durable key-value entries of `storage` steps, per tenant and namespace.
+    id: '0004_storage',
+    sql: `
+CREATE TABLE engine_storage (
+  tenant_id text NOT NULL,
+  namespace text NOT NULL,
+  key text NOT NULL,
+  value jsonb NOT NULL,
+  run_id text,
+  updated_at timestamptz NOT NULL,
+  PRIMARY KEY (tenant_id, namespace, key)
+)`,
+  },
 ];

@@ -14,6 +14,8 @@ import { compileTemplate, expressionsOf, type Template } from './expressions.js'
 import { topologicalOrder, upstreamOf } from './graph.js';
 import { planBranches, planRoutes } from './plan_branches.js';
 import { planExtras } from './plan_extras.js';
+import { jobStepOf } from './plan_jobs.js';
+import { loopBodyOf } from './plan_loop.js';
 import {
   SUPPORTED_STEP_TYPES,
   type BranchGate,
@@ -75,7 +77,9 @@ export function planWorkflow(
       rule: 'workflow_cycle',
     });
   }
-  const where: Where = { file, issues, ids, routes: planRoutes(workflow, file, issues) };
+  const packId = workflow.id.split('.')[0] ?? workflow.id;
+  const routes = planRoutes(workflow, file, issues);
+  const where: Where = { file, issues, ids, routes, packId };
   const steps: StepPlan[] = [];
   for (const id of ordered.ok ? ordered.order : ids) {
     const plan = planStep(workflow.steps[id]!, id, deps, schemas, where);
@@ -83,7 +87,7 @@ export function planWorkflow(
   }
   planBranches(steps, deps, file, issues);
   if (issues.length > 0) throw planError(workflow, issues);
-  return { workflow, packId: workflow.id.split('.')[0] ?? workflow.id, steps };
+  return { workflow, packId, steps };
 }
 
 interface Where {
@@ -92,6 +96,10 @@ interface Where {
   ids: string[];
   /** For each `on_error` target, the steps that route to it. */
   routes: ReadonlyMap<string, string[]>;
+  /** The owning pack, for the default topic of `llm`, `container` and `script` steps. */
+  packId: string;
+  /** Set while planning a loop's body: issues go under `/steps/<loop>/body`. */
+  inBody?: boolean;
 }
 
 function dependencies(workflow: Workflow, id: string, file: string, issues: Issue[]): string[] {
@@ -110,25 +118,23 @@ function dependencies(workflow: Workflow, id: string, file: string, issues: Issu
 }
 
 function planStep(
-  step: Step,
+  written: Step,
   id: string,
   deps: ReadonlyMap<string, string[]>,
   schemas: ReadonlyMap<string, unknown>,
   where: Where,
 ): StepPlan | undefined {
-  const at = (field: string) => `/steps/${id}${field ? `/${field}` : ''}`;
+  const base = `/steps/${id}${where.inBody ? '/body' : ''}`;
+  const at = (field: string) => `${base}${field ? `/${field}` : ''}`;
   const issue = (field: string, message: string, rule: string) =>
     where.issues.push({ file: where.file, path: at(field), message, rule });
 
-  const type = step.type as StepType;
+  const type = written.type as StepType;
   if (!(SUPPORTED_STEP_TYPES as readonly string[]).includes(type)) {
-    issue(
-      'type',
-      `step type "${type}" is not supported by this engine yet`,
-      'step_type_unsupported',
-    );
+    issue('type', `step type "${type}" is not a Cordum step type`, 'step_type_unsupported');
     return undefined;
   }
+  const step = jobStepOf(written, type as SupportedStepType, where.packId);
   if (type === 'worker' && !step.topic) issue('topic', 'a worker step needs a topic', 'topic');
   if (type === 'condition' && step.condition === undefined) {
     issue('condition', 'a condition step needs a condition', 'condition');
@@ -140,7 +146,7 @@ function planStep(
     }
   }
 
-  const routedFrom = where.routes.get(id) ?? [];
+  const routedFrom = where.inBody ? [] : (where.routes.get(id) ?? []);
   const upstream = new Set([...upstreamOf(id, deps), ...routedFrom]);
   const cond = type === 'loop' ? undefined : step.condition;
   const condition = compile(
@@ -155,7 +161,7 @@ function planStep(
   const exprs = [...(condition ? [condition] : []), ...(input ? expressionsOf(input) : [])];
   const roots = new Set(['input', 'steps', 'run']);
   if (extras.forEach) ['item', 'index'].forEach((r) => roots.add(r));
-  if (type === 'loop') roots.add('loop');
+  if (type === 'loop' || where.inBody) roots.add('loop');
   for (const path of [...exprs, ...extras.exprs].flatMap(pathsOf)) {
     checkReference(path, id, upstream, roots, where, issue);
   }
@@ -171,6 +177,11 @@ function planStep(
     ...compiled,
   };
   if (condition) plan.condition = condition;
+  const body = type === 'loop' ? loopBodyOf(step, id, issue) : undefined;
+  if (body && plan.loop) {
+    const inner = planStep(body, id, deps, schemas, { ...where, inBody: true });
+    if (inner) plan.loop.body = inner;
+  }
   return plan;
 }
 
@@ -232,8 +243,8 @@ function planError(workflow: Workflow, issues: Issue[]): EngineError {
     const type = workflow.steps[stepId ?? '']?.type;
     return new EngineError(
       'step_type_unsupported',
-      `workflow "${workflow.id}": step "${stepId}" has type "${type}", which this engine ` +
-        `does not run yet (supported: ${SUPPORTED_STEP_TYPES.join(', ')})`,
+      `workflow "${workflow.id}": step "${stepId}" has type "${type}", which is not a ` +
+        `step type of the Cordum format (types: ${SUPPORTED_STEP_TYPES.join(', ')})`,
       { issues, details: { workflow_id: workflow.id, step_id: stepId, type } },
     );
   }

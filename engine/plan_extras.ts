@@ -1,7 +1,8 @@
 /**
  * Load-time checks and compiled forms of the fields that only some step
  * types read: branches of `condition` and `switch`, `loop`, `http`,
- * `delay`, `subworkflow`, and `for_each` on any step that does one thing.
+ * `delay`, `subworkflow`, the literal parts of a `storage` input, and
+ * `for_each` on any step that does one thing.
  */
 import type { Step } from '../packs/workflow/types.js';
 import { parseCondition } from './conditions.js';
@@ -17,6 +18,7 @@ import {
   type SupportedStepType,
   type SwitchPlan,
 } from './plan_types.js';
+import { writtenStorageIssues } from './storage_request.js';
 
 export type IssueAt = (field: string, message: string, rule: string) => void;
 export type Compile = <T>(build: () => T, field: string) => T | undefined;
@@ -46,6 +48,11 @@ export function planExtras(
   if (type === 'loop') planLoop(step, extras, issue, compile);
   if (type === 'http') planHttp(step, extras, issue, compile);
   planDelay(step, type, extras, issue, compile);
+  if (type === 'storage') {
+    for (const i of writtenStorageIssues(step.input)) {
+      issue(i.field ? `input/${i.field}` : 'input', i.message, 'storage');
+    }
+  }
   if (type === 'subworkflow' && (typeof step.workflow !== 'string' || !step.workflow)) {
     issue('workflow', 'a subworkflow step needs "workflow": the id of a workflow', 'workflow');
   }

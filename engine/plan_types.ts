@@ -3,9 +3,13 @@
  * that branch, repeat, wait or call out, compiled once at load time.
  */
 import type { Expr } from './expression_parser.js';
+import type { StepPlan } from './plan.js';
 import type { Template } from './expressions.js';
 
-/** The step types this engine runs; the others fail at load time. */
+/**
+ * The step types this engine runs: every type of the Cordum format. A step
+ * of any other type fails at load time (`step_type_unsupported`).
+ */
 export const SUPPORTED_STEP_TYPES = [
   'worker',
   'approval',
@@ -19,6 +23,10 @@ export const SUPPORTED_STEP_TYPES = [
   'http',
   'notify',
   'input',
+  'storage',
+  'llm',
+  'container',
+  'script',
 ] as const;
 export type SupportedStepType = (typeof SUPPORTED_STEP_TYPES)[number];
 
@@ -28,7 +36,27 @@ export const FOR_EACH_TYPES: readonly SupportedStepType[] = [
   'transform',
   'notify',
   'http',
+  'storage',
+  'llm',
+  'container',
+  'script',
 ];
+
+/**
+ * Step types that run as a job, exactly as a worker step does (policy,
+ * approval, retry, timeout, idempotency key, the handler of the topic):
+ * Cordum sends the others to their own worker pools. See plan_jobs.ts.
+ */
+export const JOB_STEP_TYPES: readonly SupportedStepType[] = [
+  'worker',
+  'llm',
+  'container',
+  'script',
+];
+
+export function isJobStep(type: SupportedStepType): boolean {
+  return JOB_STEP_TYPES.includes(type);
+}
 
 /** A step that runs only on one branch of a `condition` or `switch` step. */
 export interface BranchGate {
@@ -48,6 +76,8 @@ export interface LoopPlan {
   /** Evaluated before each iteration, reading `loop.index` and `loop.output`. */
   condition: Expr;
   maxIterations: number;
+  /** The step each iteration runs (a `body`); without one, an iteration renders `input`. */
+  body?: StepPlan;
 }
 
 export interface HttpPlan {

@@ -5,51 +5,21 @@
  * database, so any process with the same database can resume it.
  */
 import { randomUUID } from 'node:crypto';
-import type { PackTopic } from '../packs/manifest.js';
 import type { PolicySnapshot } from '../packs/policy/types.js';
 import type { Workflow } from '../packs/workflow/types.js';
-import type { Database } from '../storage/database.js';
 import { advanceRun } from './advance.js';
 import { EngineError } from './errors.js';
-import type { HandlerLookup } from './handlers/types.js';
+import type { PackContents } from './kernel/pack_contents.js';
 import { planWorkflow, type WorkflowPlan } from './plan.js';
 import type { RunRecord, RunView, Status, TimelineEvent } from './records.js';
-import { sleep } from './retry.js';
 import { isTerminal } from './records.js';
 import { runInputFor } from './run_input.js';
-import { describeIssues, SchemaBook } from './schemas.js';
-import type { EngineServices, Notifier } from './steps/context.js';
-import { DEFAULT_LEASE_MS, openEngineStore, type NewEvent, type StepPatch } from './store.js';
+import { describeIssues } from './schemas.js';
+import { engineServices, type EngineOptions } from './services.js';
+import type { EngineServices } from './steps/context.js';
+import type { NewEvent, NewRun, StepPatch } from './store.js';
 
-export interface EngineOptions {
-  db: Database;
-  snapshot: PolicySnapshot;
-  workflows: Workflow[];
-  /** Schemas by id (`<pack_id>/<Name>`), from every installed pack. */
-  schemas: ReadonlyMap<string, unknown>;
-  handlers: HandlerLookup;
-  /** Topics installed packs declare (their capability, risk tags, requires). */
-  topics?: PackTopic[];
-  /** The deployment's tenant; else a workflow's `org_id`; else `default`. */
-  tenant?: string;
-  clock?: () => Date;
-  notifier?: Notifier;
-  /** Steps of one run that run at once (default 4). */
-  concurrency?: number;
-  /** How long a claim on a run lasts unrenewed (default 30 s). */
-  leaseMs?: number;
-  /** Delays longer than this park on a persisted timer (default 60 s). */
-  holdDelayMs?: number;
-  /** URL prefixes `http` steps may call. */
-  httpAllowlist?: string[];
-  /** Called before each step (the `--step` debugger). */
-  beforeStep?: EngineServices['beforeStep'];
-  /**
-   * The live policy (a kernel following a deployment): read at every decision, so a
-   * swapped snapshot applies to the next step without a restart. Undefined → `snapshot`.
-   */
-  snapshotSource?: () => PolicySnapshot | undefined;
-}
+export type { EngineOptions } from './services.js';
 
 export interface Decided {
   note?: string;
@@ -58,33 +28,10 @@ export interface Decided {
 
 /** Opens the engine's tables (migrating them) and builds the engine. */
 export async function createEngine(options: EngineOptions): Promise<Engine> {
-  const clock = options.clock ?? (() => new Date());
-  const store = await openEngineStore(options.db, clock);
-  const services: EngineServices = {
-    store,
-    snapshot: options.snapshot,
-    schemas: new SchemaBook(options.schemas),
-    handlers: options.handlers,
-    topics: new Map((options.topics ?? []).map((t) => [t.name, t])),
-    clock,
-    sleep,
-    concurrency: options.concurrency ?? 4,
-    owner: randomUUID(),
-    leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
-    holdDelayMs: options.holdDelayMs ?? 60_000,
-    httpAllowlist: options.httpAllowlist ?? [],
-    cancellers: new Map(),
-  };
-  const source = options.snapshotSource;
-  if (source) {
-    Object.defineProperty(services, 'snapshot', {
-      enumerable: true,
-      get: () => source() ?? options.snapshot,
-    });
-  }
-  if (options.notifier) services.notifier = options.notifier;
-  if (options.beforeStep) services.beforeStep = options.beforeStep;
-  const engine = new Engine(services, options.workflows, options.schemas, options.tenant);
+  const services = await engineServices(options);
+  const contents = options.contentsSource;
+  const { workflows, schemas, tenant } = options;
+  const engine = new Engine(services, workflows, schemas, tenant, contents);
   services.subworkflows = {
     create: (workflowId, input) => engine.record(workflowId, input),
     drive: async (runId) => {
@@ -96,15 +43,26 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 }
 
 export class Engine {
-  private readonly workflows: Map<string, Workflow>;
+  private readonly installed: Map<string, Workflow>;
+  private readonly plans = new WeakMap<Workflow, WorkflowPlan>();
 
   constructor(
     private readonly services: EngineServices,
     workflows: Workflow[],
-    private readonly schemas: ReadonlyMap<string, unknown>,
+    private readonly installedSchemas: ReadonlyMap<string, unknown>,
     private readonly tenant?: string,
+    /** Where workflows and schemas come from instead (a followed deployment). */
+    private readonly contents?: () => PackContents | undefined,
   ) {
-    this.workflows = new Map(workflows.map((w) => [w.id, w]));
+    this.installed = new Map(workflows.map((w) => [w.id, w]));
+  }
+
+  private get workflows(): ReadonlyMap<string, Workflow> {
+    return this.contents?.()?.workflows ?? this.installed;
+  }
+
+  private get schemas(): ReadonlyMap<string, unknown> {
+    return this.contents?.()?.schemas ?? this.installedSchemas;
   }
 
   /** The policy snapshot the next decision will use. */
@@ -112,15 +70,36 @@ export class Engine {
     return this.services.snapshot;
   }
 
-  /** Checks the workflow and the input, records a run and runs it as far as it goes. */
+  /**
+   * Checks the workflow and the input, records a run already claimed by this
+   * process and runs it as far as it goes. Its writes are group-committed
+   * with those of every other run in flight; the answer comes once they are
+   * durable.
+   */
   async start(workflowId: string, input: unknown): Promise<RunView> {
-    const id = await this.record(workflowId, input);
-    await this.resume(id);
-    return this.view(id);
+    const { plan, run } = this.prepare(workflowId, input);
+    const steps = plan.steps.map((s) => ({ step_id: s.id, type: s.type }));
+    const record = this.services.store.createRun(run, steps, this.lease());
+    try {
+      await advanceRun(this.services, record, plan);
+    } finally {
+      await this.services.store.flush();
+    }
+    const view = await this.view(record.id);
+    this.services.store.forget(record.id);
+    return view;
   }
 
   /** Checks the workflow and the input (defaults filled in) and records a `pending` run. */
   async record(workflowId: string, given: unknown): Promise<string> {
+    const { plan, run } = this.prepare(workflowId, given);
+    const steps = plan.steps.map((s) => ({ step_id: s.id, type: s.type }));
+    this.services.store.createRun(run, steps);
+    await this.services.store.flush();
+    return run.id;
+  }
+
+  private prepare(workflowId: string, given: unknown): { plan: WorkflowPlan; run: NewRun } {
     const workflow = this.workflows.get(workflowId);
     if (!workflow) {
       const known = [...this.workflows.keys()].sort().join(', ') || 'none';
@@ -129,22 +108,27 @@ export class Engine {
         `no installed pack provides workflow "${workflowId}" (installed: ${known})`,
       );
     }
-    const plan = planWorkflow(workflow, this.schemas);
+    const plan = this.planOf(workflow);
     const input = runInputFor(workflow, given);
+    const run: NewRun = {
+      id: randomUUID(),
+      workflow_id: workflowId,
+      tenant_id: this.tenant ?? workflow.org_id ?? 'default',
+      input,
+      snapshot_hash: this.services.snapshot.hash,
+      workflow,
+    };
+    return { plan, run };
+  }
 
-    const id = randomUUID();
-    await this.services.store.createRun(
-      {
-        id,
-        workflow_id: workflowId,
-        tenant_id: this.tenant ?? workflow.org_id ?? 'default',
-        input,
-        snapshot_hash: this.services.snapshot.hash,
-        workflow,
-      },
-      plan.steps.map((s) => ({ step_id: s.id, type: s.type })),
-    );
-    return id;
+  /** The plan of an installed workflow, made once. */
+  private planOf(workflow: Workflow): WorkflowPlan {
+    let plan = this.plans.get(workflow);
+    if (!plan) {
+      plan = planWorkflow(workflow, this.schemas);
+      this.plans.set(workflow, plan);
+    }
+    return plan;
   }
 
   /**
@@ -213,7 +197,7 @@ export class Engine {
       await tx.addEvent(runId, { type: 'input_given', step_id: stepId, status: 'succeeded' });
       return tx.claimRun(runId, ['waiting'], this.lease());
     });
-    if (claimed) await advanceRun(this.services, claimed, plan);
+    if (claimed) await this.advanceClaimed(claimed, plan, true);
     return this.view(runId);
   }
 
@@ -270,7 +254,7 @@ export class Engine {
       await tx.addEvent(runId, { ...event, step_id: stepId, details: { by: decided.by } });
       return tx.claimRun(runId, ['waiting'], this.lease());
     });
-    if (claimed) await advanceRun(this.services, claimed, plan);
+    if (claimed) await this.advanceClaimed(claimed, plan, true);
     return this.view(runId);
   }
 
@@ -323,8 +307,24 @@ export class Engine {
     plan: WorkflowPlan,
   ): Promise<boolean> {
     const run = await this.services.store.claimRun(runId, from, this.lease());
-    if (run) await advanceRun(this.services, run, plan);
+    if (run) await this.advanceClaimed(run, plan, false);
     return run !== undefined;
+  }
+
+  /**
+   * Advances a run this process has claimed, holding it in memory meanwhile
+   * (`adopt` when the claim was made inside a transaction), and writes
+   * everything down before it answers.
+   */
+  private async advanceClaimed(run: RunRecord, plan: WorkflowPlan, adopt: boolean) {
+    const { store } = this.services;
+    try {
+      if (adopt) await store.adopt(run.id);
+      await advanceRun(this.services, run, plan);
+    } finally {
+      await store.flush();
+      store.forget(run.id);
+    }
   }
 }
 

@@ -1,7 +1,10 @@
 /**
  * Runs, steps, approvals and timelines in the database (PostgreSQL or
- * PGlite, the same SQL). Every change is written when it happens, so a run
- * that waits for approval survives the process and resumes in another.
+ * PGlite, the same SQL). A run this process holds is kept in memory and its
+ * changes are group-committed through the journal; everything else is read
+ * and written directly, after the journal is flushed, so a reader never
+ * sees older state than was acknowledged and a run that waits for approval
+ * survives the process and resumes in another.
  */
 import type { Database, Queryable } from '../storage/database.js';
 import { migrate } from '../storage/migrate.js';
@@ -16,68 +19,85 @@ import type {
   TimelineEvent,
 } from './records.js';
 import { isTerminal } from './records.js';
-import { json, toApproval, toEvent, toRun, toStep, type Row } from './store_rows.js';
+import { json, stepUpdate, toApproval, toRun, type Row } from './store_rows.js';
 import type { StepError } from './errors.js';
+import { Journal } from './journal.js';
+import {
+  childRecord,
+  newHeldRun,
+  othersMayChange,
+  patched,
+  releaseHeld,
+  runRow,
+  stepRow,
+  viewOf,
+  type HeldRun,
+} from './store_cache.js';
+import { readRuns, readTimeline, readView } from './store_reads.js';
+import type { NewEvent, NewRun, StepPatch } from './store_types.js';
+import {
+  CLAIM_RUN,
+  DECIDE_APPROVAL,
+  DUE_RUNS,
+  INSERT_CHILD,
+  RELEASE_RUN,
+  RENEW_LEASE,
+  REQUEST_APPROVAL,
+  WAKE_TIMERS,
+} from './store_sql.js';
 
-export type StepPatch = Partial<
-  Pick<
-    StepRecord,
-    | 'status'
-    | 'skipped'
-    | 'input'
-    | 'output'
-    | 'error'
-    | 'decision'
-    | 'job'
-    | 'attempts'
-    | 'started_at'
-    | 'finished_at'
-    | 'wake_at'
-  >
->;
 
-export type NewRun = Pick<
-  RunRecord,
-  'id' | 'workflow_id' | 'tenant_id' | 'input' | 'snapshot_hash' | 'workflow'
->;
-
-export type NewEvent = Omit<TimelineEvent, 'seq' | 'at'>;
-
-const JSON_COLUMNS = new Set(['input', 'output', 'error', 'decision', 'job']);
-const STEP_COLUMNS = [
-  'status',
-  'skipped',
-  'input',
-  'output',
-  'error',
-  'decision',
-  'job',
-  'attempts',
-  'started_at',
-  'finished_at',
-  'wake_at',
-] as const;
+export type { NewEvent, NewRun, StepPatch } from './store_types.js';
 
 /** How long a claim on a run lasts unless its process renews it. */
 export const DEFAULT_LEASE_MS = 30_000;
 
-
 /** Opens the engine's tables, creating or upgrading them first. */
 export async function openEngineStore(db: Database, clock: () => Date = () => new Date()) {
   await migrate(db, 'engine', ENGINE_MIGRATIONS);
-  return new EngineStore(db, clock, db);
+  return new EngineStore(db, clock, db, new Journal(db));
+}
+
+/** A lease: who holds a run, for how long unrenewed. */
+export interface Lease {
+  owner: string;
+  ms: number;
 }
 
 export class EngineStore {
+  /** Runs this process holds (see store_cache.ts); only the root store has them. */
+  private readonly held = new Map<string, HeldRun>();
+
   /**
-   * `db` is the connection; `pool`, when given, can open transactions. A
-   * store made by `atomically` is bound to one transaction and has none.
+   * `db` is the connection; `pool`, when given, can open transactions; the
+   * journal batches writes. A store made by `atomically` is bound to one
+   * transaction and has neither pool nor journal.
    */
   constructor(
     private readonly db: Queryable,
     private readonly clock: () => Date,
     private readonly pool?: Database,
+    private readonly journal?: Journal,
   ) {}
+
+  /** Resolves once every write so far is committed. */
+  async flush(): Promise<void> {
+    await this.journal?.flush();
+  }
+
+  /** The connection, once what the journal holds is written (direct writes stay in order). */
+  private async direct(): Promise<Queryable> {
+    await this.flush();
+    return this.db;
+  }
+
+  /** Drops a run from memory (its rows stay queued until written). */
+  forget(runId: string): void {
+    this.held.delete(runId);
+  }
+
+  private keepRun = (held: HeldRun) => this.journal!.putRun(runRow(held));
+  private keepStep = (step: StepRecord) => this.journal!.putStep(stepRow(step));
 
   now(): string {
     return this.clock().toISOString();
@@ -89,43 +109,50 @@ export class EngineStore {
    * approved while another process advances the run is never lost.
    */
   async atomically<T>(runId: string, fn: (tx: EngineStore) => Promise<T>): Promise<T> {
+    await this.flush();
+    // Inside, the database is the truth: this process stops answering for the run.
+    this.forget(runId);
     return this.inTransaction(async (q) => {
       await q.query('SELECT id FROM engine_runs WHERE id = $1 FOR UPDATE', [runId]);
       return fn(new EngineStore(q, this.clock));
     });
   }
 
+  /**
+   * For settling a run: `fn` against memory when this process holds the run
+   * and no step waits for someone else (nobody else may change it then),
+   * else under the row lock as `atomically`.
+   */
+  async settling<T>(runId: string, fn: (store: EngineStore) => Promise<T>): Promise<T> {
+    const held = this.held.get(runId);
+    if (held && !othersMayChange(held)) return fn(this);
+    return this.atomically(runId, fn);
+  }
+
   private inTransaction<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
     return this.pool ? this.pool.transaction(fn) : fn(this.db);
   }
 
-  /** Records a new run (`pending`) with every step `pending`, in order. */
-  async createRun(run: NewRun, steps: { step_id: string; type: string }[]): Promise<void> {
+  /**
+   * Records a new run with every step `pending`, in order. With a lease the
+   * run starts `running`, held by this process (no claim round trip);
+   * without, it is `pending` for whichever process claims it. The rows are
+   * queued: `flush` makes them durable.
+   */
+  createRun(run: NewRun, steps: { step_id: string; type: string }[], lease?: Lease): RunRecord {
     const now = this.now();
-    await this.inTransaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO engine_runs (id, workflow_id, tenant_id, status, input, snapshot_hash,
-           workflow, created_at, updated_at)
-         VALUES ($1, $2, $3, 'pending', $4::jsonb, $5, $6::jsonb, $7, $7)`,
-        [
-          run.id,
-          run.workflow_id,
-          run.tenant_id,
-          json(run.input),
-          run.snapshot_hash,
-          json(run.workflow),
-          now,
-        ],
-      );
-      for (const [position, step] of steps.entries()) {
-        await tx.query(
-          `INSERT INTO engine_steps (run_id, step_id, position, type, status)
-           VALUES ($1, $2, $3, $4, 'pending')`,
-          [run.id, step.step_id, position, step.type],
-        );
-      }
-      await insertEvent(tx, run.id, now, { type: 'run_created', status: 'pending' });
-    });
+    const held = newHeldRun(run, steps, now, lease && { ...lease, until: leaseEnd(now, lease.ms) });
+    const record = held.run;
+    this.keepRun(held);
+    for (const step of held.steps.values()) this.keepStep(step);
+    this.journal!.addEvent(run.id, eventRow(now, { type: 'run_created', status: 'pending' }));
+    if (lease) {
+      const details = { owner: lease.owner };
+      const started = eventRow(now, { type: 'run_status', status: 'running', details });
+      this.journal!.addEvent(run.id, started);
+      this.held.set(run.id, held);
+    }
+    return { ...record };
   }
 
   /**
@@ -136,56 +163,75 @@ export class EngineStore {
   async claimRun(
     runId: string,
     from: Status[],
-    lease: { owner: string; ms: number } = { owner: 'local', ms: DEFAULT_LEASE_MS },
+    lease: Lease = { owner: 'local', ms: DEFAULT_LEASE_MS },
   ): Promise<RunRecord | undefined> {
+    const db = await this.direct();
     const now = this.now();
-    const until = new Date(Date.parse(now) + lease.ms).toISOString();
     // A `running` run whose lease ran out belongs to a dead process: take it over.
-    const result = await this.db.query<Row>(
-      `UPDATE engine_runs SET status = 'running', started_at = COALESCE(started_at, $2),
-         resumed_at = CASE WHEN status = 'running' THEN resumed_at ELSE $2 END,
-         updated_at = $2, lease_owner = $4, lease_until = $5
-       WHERE id = $1 AND (status = ANY($3::text[])
-         OR (status = 'running' AND lease_until IS NOT NULL AND lease_until < $2))
-       RETURNING *, (SELECT status FROM engine_runs r WHERE r.id = $1) AS was`,
-      [runId, now, from, lease.owner, until],
+    const result = await db.query<Row>(
+      CLAIM_RUN,
+      [runId, now, from, lease.owner, leaseEnd(now, lease.ms)],
     );
     const row = result.rows[0];
     if (!row) return undefined;
-    if (row.was === 'running') {
+    const takenOver = row.was === 'running';
+    if (takenOver) {
       // Steps the dead process had in flight start again, keeping their attempt number.
-      await this.db.query(
+      await db.query(
         `UPDATE engine_steps SET status = 'pending' WHERE run_id = $1 AND status = 'running'`,
         [runId],
       );
-      await this.addEvent(runId, {
-        type: 'run_taken_over',
-        status: 'running',
-        details: { owner: lease.owner },
-      });
-    } else {
-      await this.addEvent(runId, {
-        type: 'run_status',
-        status: 'running',
-        details: { owner: lease.owner },
-      });
     }
-    return toRun(row);
+    const run = toRun(row);
+    if (this.journal) await this.hold(run, row);
+    await this.addEvent(runId, {
+      type: takenOver ? 'run_taken_over' : 'run_status',
+      status: 'running',
+      details: { owner: lease.owner },
+    });
+    return run;
+  }
+
+  /** Holds in memory a run this process claimed inside a transaction. */
+  async adopt(runId: string): Promise<void> {
+    const db = await this.direct();
+    const result = await db.query<Row>('SELECT * FROM engine_runs WHERE id = $1', [runId]);
+    const row = result.rows[0];
+    if (row && this.journal) await this.hold(toRun(row), row);
+  }
+
+  /** Loads a run this process has just claimed into memory. */
+  private async hold(run: RunRecord, row: Row): Promise<void> {
+    const view = await readView(this.db, run);
+    const held: HeldRun = {
+      run,
+      steps: new Map(view.steps.map((s) => [s.step_id, s])),
+      approvals: new Map(view.approvals.map((a) => [a.step_id, a])),
+    };
+    if (row.resumed_at) held.resumedAt = new Date(String(row.resumed_at)).toISOString();
+    if (row.lease_owner) held.leaseOwner = String(row.lease_owner);
+    if (row.lease_until) held.leaseUntil = new Date(String(row.lease_until)).toISOString();
+    this.held.set(run.id, held);
   }
 
   /** Renews the lease; answers whether cancel was asked, or undefined if the lease is lost. */
   async renewLease(runId: string, owner: string, ms: number): Promise<boolean | undefined> {
-    const until = new Date(this.clock().getTime() + ms).toISOString();
-    const result = await this.db.query<Row>(
-      `UPDATE engine_runs SET lease_until = $3
-       WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING cancel_requested`,
+    const db = await this.direct();
+    const until = leaseEnd(this.now(), ms);
+    const result = await db.query<Row>(
+      RENEW_LEASE,
       [runId, owner, until],
     );
+    const held = this.held.get(runId);
+    if (held && result.rows[0]) held.leaseUntil = until;
     return result.rows[0] ? result.rows[0].cancel_requested === true : undefined;
   }
 
   async requestCancel(runId: string): Promise<void> {
-    await this.db.query('UPDATE engine_runs SET cancel_requested = true WHERE id = $1', [runId]);
+    const db = await this.direct();
+    await db.query('UPDATE engine_runs SET cancel_requested = true WHERE id = $1', [runId]);
+    const held = this.held.get(runId);
+    if (held) held.run.cancel_requested = true;
   }
 
   /**
@@ -193,23 +239,16 @@ export class EngineStore {
    * lease ran out, and waiting ones with a timer due.
    */
   async dueRuns(limit: number): Promise<string[]> {
-    const now = this.now();
-    const result = await this.db.query<Row>(
-      `SELECT id FROM engine_runs r WHERE status = 'pending'
-         OR (status = 'running' AND lease_until < $1)
-         OR (status = 'waiting' AND EXISTS (SELECT 1 FROM engine_steps s WHERE s.run_id = r.id
-               AND s.status = 'waiting' AND s.wake_at IS NOT NULL AND s.wake_at <= $1))
-       ORDER BY created_at LIMIT $2`,
-      [now, limit],
-    );
+    const result = await (await this.direct()).query<Row>(DUE_RUNS, [this.now(), limit]);
     return result.rows.map((r) => String(r.id));
   }
 
   /** Wakes the waiting steps of a run whose timers are due (they go back to `pending`). */
   async wakeTimers(runId: string): Promise<void> {
-    await this.db.query(
-      `UPDATE engine_steps SET status = 'pending'
-       WHERE run_id = $1 AND status = 'waiting' AND wake_at IS NOT NULL AND wake_at <= $2`,
+    const db = await this.direct();
+    this.forget(runId);
+    await db.query(
+      WAKE_TIMERS,
       [runId, this.now()],
     );
   }
@@ -220,11 +259,19 @@ export class EngineStore {
     parent: { step_id: string; position: number; type: string },
     count: number,
   ): Promise<void> {
+    const held = this.held.get(runId);
     for (let i = 0; i < count; i++) {
-      await this.db.query(
-        `INSERT INTO engine_steps (run_id, step_id, position, type, status, parent_id, item_index)
-         VALUES ($1, $2, $3, $4, 'pending', $5, $6) ON CONFLICT (run_id, step_id) DO NOTHING`,
-        [runId, `${parent.step_id}[${i}]`, parent.position, parent.type, parent.step_id, i],
+      const child = childRecord(runId, parent, i);
+      if (held) {
+        if (held.steps.has(child.step_id)) continue;
+        held.steps.set(child.step_id, child);
+        this.keepStep(child);
+        continue;
+      }
+      const db = await this.direct();
+      await db.query(
+        INSERT_CHILD,
+        [runId, child.step_id, child.position, child.type, parent.step_id, i],
       );
     }
   }
@@ -232,72 +279,67 @@ export class EngineStore {
   /** Leaves `running` for `status`, adding the time spent to `active_ms`. */
   async releaseRun(runId: string, status: Status, error?: StepError): Promise<void> {
     const now = this.now();
-    await this.db.query(
-      `UPDATE engine_runs SET status = $2, error = $3::jsonb, updated_at = $4,
-         active_ms = active_ms + COALESCE(GREATEST(0,
-           CAST(EXTRACT(EPOCH FROM ($4::timestamptz - resumed_at)) * 1000 AS bigint)), 0),
-         resumed_at = NULL, lease_owner = NULL, lease_until = NULL,
-         finished_at = CASE WHEN $5::boolean THEN $4::timestamptz ELSE NULL END
-       WHERE id = $1`,
-      [runId, status, error === undefined ? null : json(error), now, isTerminal(status)],
-    );
+    const held = this.held.get(runId);
+    if (held) {
+      releaseHeld(held, status, now, error);
+      this.keepRun(held);
+    } else {
+      const db = await this.direct();
+      await db.query(
+        RELEASE_RUN,
+        [runId, status, error === undefined ? null : json(error), now, isTerminal(status)],
+      );
+    }
     const event: NewEvent = { type: 'run_status', status };
     if (error) event.message = error.message;
     await this.addEvent(runId, event);
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
-    const result = await this.db.query<Row>('SELECT * FROM engine_runs WHERE id = $1', [runId]);
+    const held = this.held.get(runId);
+    if (held) return { ...held.run };
+    const db = await this.direct();
+    const result = await db.query<Row>('SELECT * FROM engine_runs WHERE id = $1', [runId]);
     return result.rows[0] ? toRun(result.rows[0]) : undefined;
   }
 
   async view(runId: string): Promise<RunView | undefined> {
+    const held = this.held.get(runId);
+    if (held) return viewOf(held);
     const run = await this.getRun(runId);
-    if (!run) return undefined;
-    const steps = await this.db.query<Row>(
-      'SELECT * FROM engine_steps WHERE run_id = $1 ORDER BY position, COALESCE(item_index, -1)',
-      [runId],
-    );
-    const approvals = await this.db.query<Row>(
-      'SELECT * FROM engine_approvals WHERE run_id = $1 ORDER BY requested_at, step_id',
-      [runId],
-    );
-    return { run, steps: steps.rows.map(toStep), approvals: approvals.rows.map(toApproval) };
+    return run ? readView(this.db, run) : undefined;
   }
 
   /** The newest runs first. */
   async listRuns(limit = 50): Promise<RunRecord[]> {
-    const result = await this.db.query<Row>(
-      'SELECT * FROM engine_runs ORDER BY created_at DESC, id LIMIT $1',
-      [limit],
-    );
-    return result.rows.map(toRun);
+    const db = await this.direct();
+    return readRuns(db, limit);
   }
 
   async updateStep(runId: string, stepId: string, patch: StepPatch): Promise<void> {
-    const sets: string[] = [];
-    const params: unknown[] = [runId, stepId];
-    for (const column of STEP_COLUMNS) {
-      if (!(column in patch)) continue;
-      const value = patch[column];
-      params.push(value === undefined ? null : JSON_COLUMNS.has(column) ? json(value) : value);
-      sets.push(`${column} = $${params.length}${JSON_COLUMNS.has(column) ? '::jsonb' : ''}`);
+    const step = this.held.get(runId)?.steps.get(stepId);
+    if (step) {
+      const next = patched<StepRecord>(step, patch as Partial<StepRecord>);
+      this.held.get(runId)!.steps.set(stepId, next);
+      this.keepStep(next);
+      return;
     }
+    const { sets, params } = stepUpdate(runId, stepId, patch);
     if (sets.length === 0) return;
-    await this.db.query(
+    const db = await this.direct();
+    await db.query(
       `UPDATE engine_steps SET ${sets.join(', ')} WHERE run_id = $1 AND step_id = $2`,
       params,
     );
   }
 
   async requestApproval(runId: string, stepId: string, why: { rule_id?: string; reason?: string }) {
-    await this.db.query(
-      `INSERT INTO engine_approvals (run_id, step_id, status, rule_id, reason, requested_at)
-       VALUES ($1, $2, 'pending', $3, $4, $5)
-       ON CONFLICT (run_id, step_id) DO UPDATE SET status = 'pending', rule_id = $3,
-         reason = $4, requested_at = $5, decided_at = NULL, decided_by = NULL, note = NULL`,
+    const db = await this.direct();
+    const result = await db.query<Row>(
+      REQUEST_APPROVAL,
       [runId, stepId, why.rule_id ?? null, why.reason ?? null, this.now()],
     );
+    this.held.get(runId)?.approvals.set(stepId, toApproval(result.rows[0]!));
   }
 
   /** Decides a pending approval; undefined when it was not pending. */
@@ -306,47 +348,52 @@ export class EngineStore {
     stepId: string,
     decision: { status: ApprovalStatus; note?: string; by?: string },
   ): Promise<ApprovalRecord | undefined> {
-    const result = await this.db.query<Row>(
-      `UPDATE engine_approvals SET status = $3, note = $4, decided_by = $5, decided_at = $6
-       WHERE run_id = $1 AND step_id = $2 AND status = 'pending' RETURNING *`,
+    const db = await this.direct();
+    const result = await db.query<Row>(
+      DECIDE_APPROVAL,
       [runId, stepId, decision.status, decision.note ?? null, decision.by ?? null, this.now()],
     );
-    return result.rows[0] ? toApproval(result.rows[0]) : undefined;
+    const approval = result.rows[0] ? toApproval(result.rows[0]) : undefined;
+    if (approval) this.held.get(runId)?.approvals.set(stepId, approval);
+    return approval;
   }
 
   async getApproval(runId: string, stepId: string): Promise<ApprovalRecord | undefined> {
-    const result = await this.db.query<Row>(
-      'SELECT * FROM engine_approvals WHERE run_id = $1 AND step_id = $2',
-      [runId, stepId],
-    );
+    const held = this.held.get(runId)?.approvals.get(stepId);
+    if (held) return { ...held };
+    const sql = 'SELECT * FROM engine_approvals WHERE run_id = $1 AND step_id = $2';
+    const result = await (await this.direct()).query<Row>(sql, [runId, stepId]);
     return result.rows[0] ? toApproval(result.rows[0]) : undefined;
   }
 
+  /** Adds to the run's timeline (queued with the other writes when there is a journal). */
   async addEvent(runId: string, event: NewEvent): Promise<void> {
-    await insertEvent(this.db, runId, this.now(), event);
+    const row = eventRow(this.now(), event);
+    if (this.journal) this.journal.addEvent(runId, row);
+    else {
+      await this.db.query('INSERT INTO engine_timeline (run_id, events) VALUES ($1, $2::jsonb)', [
+        runId,
+        json([row]),
+      ]);
+    }
   }
 
   async timeline(runId: string): Promise<TimelineEvent[]> {
-    const result = await this.db.query<Row>(
-      'SELECT * FROM engine_events WHERE run_id = $1 ORDER BY seq',
-      [runId],
-    );
-    return result.rows.map(toEvent);
+    const db = await this.direct();
+    return readTimeline(db, runId);
   }
 }
 
-async function insertEvent(q: Queryable, runId: string, at: string, e: NewEvent): Promise<void> {
-  await q.query(
-    `INSERT INTO engine_events (run_id, at, type, step_id, status, message, details)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`,
-    [
-      runId,
-      at,
-      e.type,
-      e.step_id ?? null,
-      e.status ?? null,
-      e.message ?? null,
-      e.details === undefined ? null : json(e.details),
-    ],
-  );
+function leaseEnd(now: string, ms: number): string {
+  return new Date(Date.parse(now) + ms).toISOString();
+}
+
+/** A timeline event as stored: what is unset is left out. */
+function eventRow(at: string, e: NewEvent): Row {
+  const row: Row = { at, type: e.type };
+  if (e.step_id !== undefined) row.step_id = e.step_id;
+  if (e.status !== undefined) row.status = e.status;
+  if (e.message !== undefined) row.message = e.message;
+  if (e.details !== undefined) row.details = e.details;
+  return row;
 }

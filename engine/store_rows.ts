@@ -7,8 +7,37 @@ import type {
   StepRecord,
   TimelineEvent,
 } from './records.js';
+import type { StepPatch } from './store_types.js';
 
 export type Row = Record<string, unknown>;
+
+const JSON_COLUMNS = new Set(['input', 'output', 'error', 'decision', 'job']);
+const STEP_COLUMNS = [
+  'status',
+  'skipped',
+  'input',
+  'output',
+  'error',
+  'decision',
+  'job',
+  'attempts',
+  'started_at',
+  'finished_at',
+  'wake_at',
+] as const;
+
+/** The SET list and parameters ($1 run, $2 step) of an UPDATE of a step's columns. */
+export function stepUpdate(runId: string, stepId: string, patch: StepPatch) {
+  const sets: string[] = [];
+  const params: unknown[] = [runId, stepId];
+  for (const column of STEP_COLUMNS) {
+    if (!(column in patch)) continue;
+    const value = patch[column];
+    params.push(value === undefined ? null : JSON_COLUMNS.has(column) ? json(value) : value);
+    sets.push(`${column} = $${params.length}${JSON_COLUMNS.has(column) ? '::jsonb' : ''}`);
+  }
+  return { sets, params };
+}
 
 // Always send JSON as text: pg would turn a JS array into a PostgreSQL array.
 export function json(value: unknown): string {
@@ -86,8 +115,9 @@ export function toApproval(row: Row): ApprovalRecord {
   return approval;
 }
 
-export function toEvent(row: Row): TimelineEvent {
-  const event: TimelineEvent = { seq: Number(row.seq), at: time(row.at)!, type: String(row.type) };
+/** One event of a run's timeline; `seq` is its place in the timeline, from 1. */
+export function toEvent(row: Row, seq: number): TimelineEvent {
+  const event: TimelineEvent = { seq, at: time(row.at)!, type: String(row.type) };
   present(event, row, ['step_id', 'status', 'message', 'details']);
   return event;
 }

@@ -19,10 +19,18 @@ export interface EngineFlags {
 }
 
 /** Settings of the engine a command may change (`serve --lease-ms`, `run --step`). */
-export type EngineTuning = Pick<
+export type EngineTuning = Partial<Pick<
   EngineOptions,
-  'concurrency' | 'leaseMs' | 'holdDelayMs' | 'beforeStep' | 'snapshotSource'
->;
+  | 'concurrency'
+  | 'leaseMs'
+  | 'holdDelayMs'
+  | 'beforeStep'
+  | 'snapshotSource'
+  | 'contentsSource'
+  | 'handlers'
+  | 'httpAllowlist'
+  | 'tenant'
+>>;
 
 export const DEPLOYMENT_FILE = 'cordum.deployment.yaml';
 

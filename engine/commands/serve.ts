@@ -3,13 +3,23 @@
  * that picks up runs that are pending, whose timers are due, or whose
  * process died. It runs until SIGINT or SIGTERM.
  */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Reporter } from '../../cli/output.js';
+import { emptyDeployment, readDeployment } from '../deployment.js';
 import { EngineError } from '../errors.js';
+import { handlersOf } from '../handlers/table.js';
 import { startEngineServer } from '../http/server.js';
 import { localRunQueue } from '../queue/local.js';
 import type { RunQueue } from '../queue/types.js';
 import type { KernelParts } from '../kernel/wiring.js';
-import { openEngine, type EngineFlags, type OpenEngine } from '../wiring.js';
+import {
+  DEPLOYMENT_FILE,
+  openEngine,
+  type EngineFlags,
+  type EngineTuning,
+  type OpenEngine,
+} from '../wiring.js';
 
 export interface ServeFlags extends EngineFlags {
   /** With --registry, `--deployment` names the registry deployment to follow. */
@@ -41,7 +51,8 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
   if (concurrency !== undefined) tuning.concurrency = concurrency;
   const progress = (line: string) => reporter.progress(line);
   // Following a registry deployment: the policy comes from the kernel, which swaps in
-  // each verified snapshot; steps read it at every decision.
+  // each verified snapshot; steps read it at every decision. The workflows, schemas
+  // and topics come from the same verified packs, staged under the snapshot's hash.
   const follow = flags.registry && flags.deployment ? flags.deployment : undefined;
   const engineFlags: EngineFlags = { ...flags };
   if (follow) {
@@ -50,6 +61,11 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
   }
   let kernel: KernelParts | undefined;
   tuning.snapshotSource = () => kernel?.kernel.current().snapshot;
+  if (follow) {
+    tuning.contentsSource = () =>
+      kernel?.contents?.forHash(kernel.kernel.current().snapshot.hash);
+    Object.assign(tuning, await handlersFor(flags));
+  }
   const open = await openEngine(engineFlags, { packs: !follow, progress, tuning });
   kernel = await openKernelFor(open, flags, follow);
   if (follow) progress(`following deployment ${follow} at ${flags.registry}`);
@@ -95,6 +111,23 @@ async function openKernelFor(open: OpenEngine, flags: ServeFlags, follow: string
     options.snapshot = open.engine.snapshot;
   }
   return openKernel(options);
+}
+
+/**
+ * Who receives the jobs of a followed deployment: the handlers file
+ * (`--handlers`, else the project's cordum.deployment.yaml when it has one).
+ */
+async function handlersFor(flags: ServeFlags): Promise<EngineTuning> {
+  const project = resolve(flags.project ?? '.');
+  const file = flags.handlers ? resolve(flags.handlers) : join(project, DEPLOYMENT_FILE);
+  const deployment =
+    flags.handlers || existsSync(file) ? await readDeployment(file) : emptyDeployment(file);
+  const parts: EngineTuning = {
+    handlers: handlersOf(deployment),
+    httpAllowlist: deployment.httpAllowlist,
+  };
+  if (deployment.tenant !== undefined) parts.tenant = deployment.tenant;
+  return parts;
 }
 
 /** PostgreSQL: graphile-worker, shared by every engine process; PGlite: in-process. */

@@ -29,6 +29,7 @@ export function builtinHandler(
   const run = BUILTINS[name];
   return {
     name: `builtin:${name}`,
+    inline: true,
     async handle(job) {
       return run(job, clock());
     },

@@ -25,6 +25,11 @@ export interface JobHandler {
   /** `builtin:echo`, `http:<url>`, `exec:<command>`: for records and messages. */
   readonly name: string;
   /**
+   * True for a handler that runs inside the engine with no effect outside
+   * it: its job need not be written down before it is sent.
+   */
+  readonly inline?: boolean;
+  /**
    * Runs the job and resolves with its output. Rejects with an EngineError:
    * `handler_failed`, `handler_timeout` or `handler_bad_output`. `signal`
    * aborts when the run's deadline passes; the handler then stops at once.

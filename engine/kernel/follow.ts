@@ -8,6 +8,7 @@
 import { checkPublishedHash, composeSnapshot, deploymentSource } from './deployment_snapshot.js';
 import { describeFailure } from './errors.js';
 import type { PolicyKernel } from './kernel.js';
+import type { PackContentsBook } from './pack_contents.js';
 import type { RegistryDeploymentSource } from './registry_source.js';
 
 export type PollOutcome =
@@ -30,7 +31,12 @@ export class DeploymentFollower {
   constructor(
     private readonly source: RegistryDeploymentSource,
     private readonly kernel: PolicyKernel,
-    private readonly options: { intervalMs?: number; log?: FollowerLog } = {},
+    private readonly options: {
+      intervalMs?: number;
+      log?: FollowerLog;
+      /** Where the packs' workflows and schemas go, staged under the snapshot's hash. */
+      contents?: PackContentsBook;
+    } = {},
   ) {}
 
   /** One poll; polls never overlap (a second call waits for the first). */
@@ -56,6 +62,8 @@ export class DeploymentFollower {
       const bundles = await this.source.bundles();
       const snapshot = composeSnapshot(packs, bundles);
       checkPublishedHash(view, snapshot);
+      // Staged first: the engine reads the contents of the active snapshot's hash.
+      this.options.contents?.stage(snapshot.hash, packs);
       const active = await this.kernel.activate(snapshot, deploymentSource(view, bundles));
       // Only a change that was taken moves the tag: a refused one is tried again.
       this.etag = got.etag;

@@ -51,8 +51,9 @@ export class PolicyHistory {
           ORDER BY version DESC LIMIT 1`,
       );
       const last = rows[0];
+      // The same policy from other pack versions is a change: their workflows differ.
       if (last && last.hash === snapshot.hash && last.source.kind === source.kind &&
-        source.kind !== 'rollback') {
+        source.kind !== 'rollback' && samePacks(last.source, source)) {
         return { version: Number(last.version), snapshot, source: last.source,
           activatedAt: now.toISOString() };
       }
@@ -89,4 +90,10 @@ export class PolicyHistory {
     }
     return { snapshot: row.snapshot, source: row.source };
   }
+}
+
+/** Whether two sources name the same pack versions and policy bundles. */
+function samePacks(a: SnapshotSource, b: SnapshotSource): boolean {
+  const key = (s: SnapshotSource) => JSON.stringify([s.packs ?? [], s.bundles ?? []]);
+  return key(a) === key(b);
 }

@@ -18,6 +18,7 @@ import { profileRoutes } from '../observability/profile.js';
 import { DeploymentFollower } from './follow.js';
 import { PolicyHistory } from './history.js';
 import { PolicyKernel } from './kernel.js';
+import { PackContentsBook } from './pack_contents.js';
 import { DecisionRecorder } from './recorder.js';
 import { RegistryDeploymentSource } from './registry_source.js';
 
@@ -37,6 +38,8 @@ export interface KernelParts {
   kernel: PolicyKernel;
   metrics: EngineMetrics;
   follower?: DeploymentFollower;
+  /** With a followed deployment: the workflows and schemas of its packs. */
+  contents?: PackContentsBook;
   routes: EngineRoute[];
   close(): Promise<void>;
 }
@@ -69,11 +72,14 @@ export async function openKernel(options: KernelWiringOptions): Promise<KernelPa
     const source = new RegistryDeploymentSource({ url: r.url, deployment: r.deployment,
       ...(r.token ? { token: r.token } : {}), ...(r.bundles ? { bundles: r.bundles } : {}),
       ...(r.keysDir ? { trustedKeys: trustedKeysIn(r.keysDir) } : {}) });
+    const contents = new PackContentsBook();
     const follower = new DeploymentFollower(source, kernel, { intervalMs: r.intervalMs ?? 2000,
+      contents,
       ...(log ? { log: (level, msg, fields) => log[level](msg, fields) } : {}) });
     await follower.pollOnce();
     follower.start();
     parts.follower = follower;
+    parts.contents = contents;
     parts.close = async () => {
       await follower.stop();
       await recorder?.flush();

@@ -8,6 +8,7 @@ import type { PolicySnapshot } from '../../packs/policy/types.js';
 import type { Scope } from '../conditions.js';
 import type { StepError } from '../errors.js';
 import type { HandlerLookup } from '../handlers/types.js';
+import type { KeyValueStore } from '../key_values.js';
 import type { StepPlan } from '../plan.js';
 import type { ApprovalRecord, RunRecord, RunView, StepRecord } from '../records.js';
 import type { SchemaBook } from '../schemas.js';
@@ -39,6 +40,8 @@ export interface EngineServices {
   holdDelayMs: number;
   /** URL prefixes `http` steps may call (the deployment's `http_allowlist`). */
   httpAllowlist: readonly string[];
+  /** The key-value store `storage` steps read and write, per tenant. */
+  keyValues: KeyValueStore;
   /** Runs this process advances now, with how to cancel each at once. */
   cancellers: Map<string, () => void>;
   /** Starts child runs for `subworkflow` steps (wired by the engine). */

@@ -84,6 +84,9 @@ async function sendOnce(
     message: `attempt ${attempt} to ${handler.name}`,
     details: { job_id: job.job_id, attempt },
   });
+  // A job that leaves the process is on record before it goes, so a restart resends it
+  // under the same idempotency key rather than forgetting it was sent.
+  if (!handler.inline) await ctx.services.store.flush();
   const limit = attemptLimit(ctx, constraints);
   try {
     return checkOutput(ctx, await handler.handle(job, limit.signal));

@@ -1,4 +1,7 @@
-/** One executor per step type this engine runs. */
+/**
+ * One executor per step type. `llm`, `container` and `script` steps run as
+ * worker steps: the plan gave them their topic and `meta.step_type` (plan_jobs.ts).
+ */
 import type { SupportedStepType } from '../plan.js';
 import { runApproval } from './approval.js';
 import { runCondition } from './condition.js';
@@ -9,6 +12,7 @@ import { runInput } from './input.js';
 import { runLoop } from './loop.js';
 import { runNotify } from './notify.js';
 import { runParallel } from './parallel.js';
+import { runStorage } from './storage.js';
 import { runSubworkflow } from './subworkflow.js';
 import { runSwitch } from './switch.js';
 import { runTransform } from './transform.js';
@@ -27,4 +31,8 @@ export const EXECUTORS: Record<SupportedStepType, StepExecutor> = {
   http: runHttp,
   notify: runNotify,
   input: runInput,
+  storage: runStorage,
+  llm: runWorker,
+  container: runWorker,
+  script: runWorker,
 };

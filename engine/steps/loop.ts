@@ -3,13 +3,16 @@
  * at most `max_iterations` times. Each iteration reads `loop.index` and
  * `loop.output` (the previous iteration's value). Its output is
  * `{ iterations, output }`. A loop that would go past its bound fails, so
- * a workflow cannot spin.
+ * a workflow cannot spin. A loop with a `body` runs that step per iteration
+ * instead (loop_body.ts): a worker body sends real jobs.
  */
 import { conditionHolds } from '../conditions.js';
 import { renderTemplate } from '../expressions.js';
 import type { StepExecutor } from './context.js';
+import { runLoopBody } from './loop_body.js';
 
 export const runLoop: StepExecutor = async (ctx) => {
+  if (ctx.plan.loop!.body) return runLoopBody(ctx);
   const { condition, maxIterations } = ctx.plan.loop!;
   let output: unknown = null;
   for (let index = 0; index <= maxIterations; index++) {

@@ -1,10 +1,12 @@
 /**
  * What the `--step` debugger shows before a step: its input as it renders
- * now and, for a worker step, the decision the policy would give. Reading
- * these changes nothing; the step then runs as it would have.
+ * now and, for a job step (worker, llm, container, script), the decision
+ * the policy would give. Reading these changes nothing; the step then runs
+ * as it would have.
  */
 import { decide } from '../../packs/policy/evaluate.js';
 import { renderTemplate } from '../expressions.js';
+import { isJobStep } from '../plan_types.js';
 import { policyRequestFor } from '../policy_request.js';
 import type { StepContext, StepPause } from './context.js';
 
@@ -15,7 +17,7 @@ export function pauseOf(ctx: StepContext): StepPause {
     type: ctx.plan.type,
     input: renderOrError(ctx),
   };
-  if (ctx.plan.type === 'worker') {
+  if (isJobStep(ctx.plan.type)) {
     const request = policyRequestFor(ctx.plan.step, {
       packId: ctx.packId,
       tenantId: ctx.run.tenant_id,

@@ -5,6 +5,7 @@
 import { conditionHolds, type Scope } from '../conditions.js';
 import { EngineError, toStepError } from '../errors.js';
 import type { StepPlan, WorkflowPlan } from '../plan.js';
+import { isJobStep } from '../plan_types.js';
 import type { ApprovalRecord, RunRecord, StepRecord } from '../records.js';
 import type { StepPatch } from '../store.js';
 import type { EngineServices, StepContext, StepOutcome } from './context.js';
@@ -107,13 +108,13 @@ async function runStep(ctx: StepContext): Promise<StepOutcome> {
   }
 }
 
-/** The step's `timeout_sec` (for steps other than workers, which bound each attempt). */
+/** The step's `timeout_sec` (for steps other than jobs, which bound each attempt). */
 function stepLimit(ctx: StepContext) {
   const controller = new AbortController();
   const onRun = () => controller.abort(ctx.signal.reason);
   if (ctx.signal.aborted) controller.abort(ctx.signal.reason);
   ctx.signal.addEventListener('abort', onRun, { once: true });
-  const sec = ctx.plan.type === 'worker' ? undefined : ctx.plan.step.timeout_sec;
+  const sec = isJobStep(ctx.plan.type) ? undefined : ctx.plan.step.timeout_sec;
   const timer =
     sec === undefined || sec <= 0
       ? undefined

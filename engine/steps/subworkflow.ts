@@ -3,9 +3,21 @@
  * rendered input and waits for it. The child's id is stored on the step
  * before the child starts, so a resumed parent waits for the same child.
  * Its output is `{ run_id, status, outputs }` with each child step's output.
+ *
+ * A child that waits (for approval, input or a timer) parks the parent step
+ * `waiting` on a timer (`wake_at`, as `delay` does), so the parent run waits
+ * too. Each time the timer is due the parent looks at the child again, backing
+ * off from 1 s to a minute between looks; once the child has finished, the
+ * parent step ends as the child did. Everything is in the database, so the
+ * child may be approved in another process and the parent resumed by a third.
  */
 import { renderTemplate } from '../expressions.js';
-import type { StepExecutor } from './context.js';
+import { isTerminal, type RunView } from '../records.js';
+import { backoffMs } from '../retry.js';
+import type { StepContext, StepExecutor, StepOutcome } from './context.js';
+
+/** Waits between looks at a waiting child: 1 s, doubling, at most 60 s. */
+const LOOK_BACKOFF = { initial_backoff_sec: 1, multiplier: 2, max_backoff_sec: 60 };
 
 export const runSubworkflow: StepExecutor = async (ctx) => {
   const subworkflows = ctx.services.subworkflows;
@@ -20,7 +32,52 @@ export const runSubworkflow: StepExecutor = async (ctx) => {
     });
     await ctx.event({ type: 'subworkflow_started', message: `child run ${childId}` });
   }
-  const child = await subworkflows.drive(childId);
+  const child = await current(ctx, childId);
+  if (!isTerminal(child.run.status)) return park(ctx, child);
+  if (ctx.record.wake_at !== undefined) await ctx.update({ wake_at: undefined });
+  return ended(ctx, child);
+};
+
+/**
+ * The child as it is now. A child no process holds (new, or due) is advanced
+ * here; one that waits, or that another process runs, is only looked at.
+ */
+async function current(ctx: StepContext, childId: string): Promise<RunView> {
+  const seen = await ctx.services.store.view(childId);
+  if (!seen) throw new Error(`child run ${childId} of step "${ctx.plan.id}" is gone`);
+  if (seen.run.status !== 'pending' && !timerDue(ctx, seen)) return seen;
+  return ctx.services.subworkflows!.drive(childId);
+}
+
+function timerDue(ctx: StepContext, child: RunView): boolean {
+  if (child.run.status !== 'waiting') return false;
+  const now = ctx.services.clock().getTime();
+  return child.steps.some(
+    (s) => s.status === 'waiting' && s.wake_at !== undefined && Date.parse(s.wake_at) <= now,
+  );
+}
+
+/** Parks the parent step until its next look at the child. */
+async function park(ctx: StepContext, child: RunView): Promise<StepOutcome> {
+  const looks = ctx.record.attempts + 1;
+  const wait = backoffMs(LOOK_BACKOFF, looks);
+  const wake = new Date(ctx.services.clock().getTime() + wait).toISOString();
+  await ctx.update({ attempts: looks, wake_at: wake });
+  if (looks === 1) {
+    const waiting = child.steps.filter((s) => s.status === 'waiting').map((s) => s.step_id);
+    await ctx.event({
+      type: 'subworkflow_waiting',
+      status: 'waiting',
+      message: `child run ${child.run.id} is ${child.run.status}` +
+        (waiting.length > 0 ? ` (waiting: ${waiting.join(', ')})` : ''),
+      details: { run_id: child.run.id, waiting },
+    });
+  }
+  return { status: 'waiting' };
+}
+
+function ended(ctx: StepContext, child: RunView): StepOutcome {
+  const childId = child.run.id;
   const outputs: Record<string, unknown> = {};
   for (const step of child.steps) {
     if (step.parent_id === undefined) outputs[step.step_id] = step.output ?? null;
@@ -38,4 +95,4 @@ export const runSubworkflow: StepExecutor = async (ctx) => {
       details: output,
     },
   };
-};
+}

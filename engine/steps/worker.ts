@@ -11,6 +11,7 @@ import type { DecisionRecord } from '../records.js';
 import { describeIssues } from '../schemas.js';
 import type { StepContext, StepExecutor, StepOutcome } from './context.js';
 import { dispatchJob, missingHandler } from './dispatch.js';
+import { decideUnthrottled } from './throttle.js';
 
 export const runWorker: StepExecutor = async (ctx) => {
   const { step } = ctx.plan;
@@ -26,7 +27,9 @@ export const runWorker: StepExecutor = async (ctx) => {
     return { status: 'failed', error: { code: 'input_invalid', message, issues } };
   }
 
-  const decision = await decideStep(ctx);
+  const decided = await decideUnthrottled(ctx, () => decideStep(ctx));
+  if ('status' in decided) return decided;
+  const decision = decided;
   const refused = refusal(decision, step.topic!);
   if (refused) return refused;
   if (!ctx.services.handlers.find(step.topic!)) return missingHandler(step.topic!);
@@ -78,20 +81,14 @@ async function decideStep(ctx: StepContext): Promise<DecisionRecord> {
   return record;
 }
 
-/**
- * `deny` and `throttle` end the step. Throttling would need a queue that
- * holds the job until the rate allows it; this engine has none yet, so a
- * throttled job fails with `throttled` (docs/engine.md, Limitations).
- */
+/** `deny` ends the step (`throttle` holds it back: see throttle.ts). */
 function refusal(decision: DecisionRecord, topic: string): StepOutcome | undefined {
-  if (decision.decision !== 'deny' && decision.decision !== 'throttle') return undefined;
-  const code = decision.decision === 'deny' ? 'policy_denied' : 'throttled';
+  if (decision.decision !== 'deny') return undefined;
   const by = decision.rule_id ? `rule ${decision.rule_id}` : 'the policy';
-  const verb = decision.decision === 'deny' ? 'denied' : 'throttled';
   const reason = decision.reason ? `: ${decision.reason}` : '';
   const error: StepOutcome & { status: 'failed' } = {
     status: 'failed',
-    error: { code, message: `${by} ${verb} ${topic}${reason}` },
+    error: { code: 'policy_denied', message: `${by} denied ${topic}${reason}` },
   };
   if (decision.rule_id !== undefined) error.error.rule_id = decision.rule_id;
   if (decision.remediations !== undefined) {

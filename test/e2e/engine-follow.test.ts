@@ -1,9 +1,12 @@
 /**
  * `cordum engine serve --registry URL --deployment NAME`: the engine follows
  * a registry deployment. Changing the deployment in the registry changes the
- * engine's decisions, with a new snapshot hash, and no restart.
+ * engine's decisions, with a new snapshot hash, and no restart; it changes
+ * the workflows new runs use too, while a run in flight keeps its own.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgliteBackend } from '../helpers/databases.js';
@@ -32,6 +35,8 @@ describe('an engine following a registry deployment', () => {
     const put = await fetch(`${reg.url}/v1/deployments/prod`, { method: 'PUT', headers: admin(),
       body: JSON.stringify({ packs: [{ id: 'echo-tools', range: '*' }] }) });
     expect(put.status).toBeLessThan(300);
+    // Who runs the deployment's jobs: the project's handlers file.
+    writeFileSync(join(work, 'cordum.deployment.yaml'), HANDLERS);
 
     engine = spawn(process.execPath, [CLI, 'engine', 'serve', '--registry', reg.url,
       '--deployment', 'prod', '--port', '0', '--project', work, '--data', join(work, 'engine')],
@@ -56,6 +61,29 @@ describe('an engine following a registry deployment', () => {
     await stopAll();
   });
 
+  const deploy = async (packs: object[]) => {
+    const res = await fetch(`${reg.url}/v1/deployments/prod`, { method: 'PUT',
+      headers: admin(), body: JSON.stringify({ packs }) });
+    expect(res.status).toBeLessThan(300);
+  };
+  /** Waits until the engine runs `version` of echo-tools. */
+  const following = async (version: string) => {
+    for (let i = 0; i < 80; i++) {
+      const status = (await (await fetch(`${engineUrl}/v1/policy/status`)).json()) as {
+        source: { packs?: { id: string; version?: string }[] } };
+      if (status.source.packs?.some((p) => p.id === 'echo-tools' && p.version === version)) {
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`the engine never followed echo-tools ${version}`);
+  };
+  const post = async (path: string, body: object): Promise<RunAnswer> => {
+    const res = await fetch(`${engineUrl}${path}`, { method: 'POST',
+      headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(res.status).toBe(200);
+    return (await res.json()) as RunAnswer;
+  };
   const decide = async (request: object): Promise<Decision> => {
     const res = await fetch(`${engineUrl}/v1/policy/decide`, { method: 'POST',
       headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
@@ -88,4 +116,77 @@ describe('an engine following a registry deployment', () => {
     expect(hashOf(after)).not.toBe(hashOf(before));
     expect(engine.exitCode).toBeNull();
   });
+
+  it('runs new runs with the new pack\'s workflow; a run in flight keeps its own', async () => {
+    await publishSigned(reg, [variant('0.3.0', GREET_V3), variant('0.4.0', GREET_V4)]);
+    await deploy([{ id: 'echo-tools', range: '0.3.0' }, { id: 'ops-guard', range: '^1' }]);
+    await following('0.3.0');
+    const start = { workflow_id: 'echo-tools.greet', input: { name: 'ana' } };
+    const inFlight = await post('/v1/runs?wait=1', start);
+    expect(inFlight.status).toBe('waiting');
+    expect(inFlight.steps.map((s) => s.step_id)).toEqual(['ask', 'hello']);
+
+    await deploy([{ id: 'echo-tools', range: '0.4.0' }, { id: 'ops-guard', range: '^1' }]);
+    await following('0.4.0');
+    const fresh = await post('/v1/runs?wait=1', start);
+    expect(fresh.status).toBe('succeeded');
+    expect(fresh.steps.map((s) => s.step_id)).toEqual(['hello']);
+    expect(fresh.steps[0]!.output).toMatchObject({ echo: 'v4 hi, ana' });
+
+    // The run started under 0.3.0 goes on with the workflow it started with.
+    const done = await post(`/v1/runs/${inFlight.run_id}/steps/ask/input`,
+      { data: { region: 'eu' } });
+    expect(done.status).toBe('succeeded');
+    expect(done.steps.find((s) => s.step_id === 'hello')?.output)
+      .toMatchObject({ echo: 'v3 hello, ana in eu' });
+    expect(engine.exitCode).toBeNull();
+  });
 });
+
+interface RunAnswer {
+  run_id: string;
+  status: string;
+  steps: { step_id: string; status: string; output?: unknown }[];
+}
+
+const HANDLERS = `apiVersion: cordum.io/v1alpha1
+kind: Deployment
+metadata: { name: follow }
+spec:
+  handlers:
+    - topics: ["job.echo-tools.*", "job.ops-guard.*"]
+      builtin: echo
+`;
+
+const META = '    meta: { pack_id: echo-tools, capability: echo-tools.echo }\n';
+const GREET_V3 = `id: echo-tools.greet
+version: "0.3.0"
+steps:
+  ask:
+    type: input
+    name: Which region?
+  hello:
+    type: worker
+    topic: job.echo-tools.echo
+    depends_on: [ask]
+    input: { message: "v3 hello, \${input.name} in \${steps.ask.output.region}" }
+${META}`;
+const GREET_V4 = `id: echo-tools.greet
+version: "0.4.0"
+steps:
+  hello:
+    type: worker
+    topic: job.echo-tools.echo
+    input: { message: "v4 hi, \${input.name}" }
+${META}`;
+
+/** The echo-tools example as another version, with another greet workflow. */
+function variant(version: string, greet: string): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'cordum-echo-')), 'echo-tools');
+  cpSync(join(ROOT, 'examples', 'packs', 'echo-tools'), dir, { recursive: true });
+  const manifest = readFileSync(join(dir, 'pack.yaml'), 'utf8');
+  const bumped = manifest.replace(/version: 0\.2\.0/, `version: ${version}`);
+  writeFileSync(join(dir, 'pack.yaml'), bumped);
+  writeFileSync(join(dir, 'workflows', 'greet.yaml'), greet);
+  return dir;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planWorkflow } from '../../engine/plan.js';
-import type { Workflow } from '../../packs/workflow/types.js';
+import type { StepType, Workflow } from '../../packs/workflow/types.js';
 import { DEMO_SCHEMAS, DEMO_WORKFLOWS, thrown, workflow } from './fixtures.js';
 
 type Steps = Parameters<typeof workflow>[1];
@@ -107,7 +107,7 @@ describe('planWorkflow', () => {
       { a: { type: 'approval', for_each: '${input.items}' } },
       'workflow_invalid',
       '/steps/a/for_each',
-      /for_each works on worker, transform, notify, http steps/,
+      /for_each works on worker, transform, notify, http, storage, llm, container, script steps/,
     ],
     [
       'a branch naming a step that does not depend on it',
@@ -138,11 +138,11 @@ describe('planWorkflow', () => {
       /is not a date-time/,
     ],
     [
-      'an unsupported step type',
-      { a: { type: 'storage' } },
+      'an unknown step type',
+      { a: { type: 'teleport' as string as StepType } },
       'step_type_unsupported',
       '/steps/a/type',
-      /step type "storage" is not supported/,
+      /step type "teleport" is not a Cordum step type/,
     ],
   ];
   it.each(invalid)('rejects %s', (_name, steps, code, path, message) => {
@@ -158,17 +158,18 @@ describe('planWorkflow', () => {
   });
 
   it('names the workflow, the step and the type of an unsupported step', () => {
-    const wf: Workflow = workflow('later', { ok: worker, wait: { type: 'llm' } });
+    const wait = { type: 'teleport' as string as StepType };
+    const wf: Workflow = workflow('later', { ok: worker, wait });
     const error = thrown(() => planWorkflow(wf, DEMO_SCHEMAS));
     expect(error.message).toBe(
-      'workflow "demo.later": step "wait" has type "llm", which this engine does not run ' +
-        'yet (supported: worker, approval, condition, switch, parallel, loop, delay, ' +
-        'transform, subworkflow, http, notify, input)',
+      'workflow "demo.later": step "wait" has type "teleport", which is not a step type of ' +
+        'the Cordum format (types: worker, approval, condition, switch, parallel, loop, ' +
+        'delay, transform, subworkflow, http, notify, input, storage, llm, container, script)',
     );
     expect(error.details).toMatchObject({
       workflow_id: 'demo.later',
       step_id: 'wait',
-      type: 'llm',
+      type: 'teleport',
     });
   });
 

@@ -121,12 +121,12 @@ describe.each(backends())('runner on $name', (backend) => {
     expect(view.run.error?.message).toMatch(/^step "danger" failed: rule demo-deny denied/);
   });
 
-  it('fails a throttled step with code throttled', async () => {
-    const view = await (await engine()).start('demo.throttled', {});
-    expect(view.run.status).toBe('failed');
-    expect(stepOf(view, 'busy').error).toMatchObject({
-      code: 'throttled',
-      rule_id: 'demo-throttle',
+  it('holds a throttled step back, waiting on a timer (test/engine/throttle.test.ts)', async () => {
+    const view = await (await engine({ holdDelayMs: 0 })).start('demo.throttled', {});
+    expect(view.run.status).toBe('waiting');
+    expect(stepOf(view, 'busy')).toMatchObject({
+      status: 'waiting',
+      error: { code: 'throttled', rule_id: 'demo-throttle' },
     });
   });
 
@@ -404,14 +404,14 @@ describe.each(backends())('runner on $name', (backend) => {
   });
 
   it('refuses unknown workflows and unsupported step types before recording a run', async () => {
-    const looped = workflow('looped', { again: { type: 'script', input: {} } });
+    const looped = workflow('looped', { again: { type: 'teleport' as never, input: {} } });
     const e = await engine({ workflows: [...DEMO_WORKFLOWS, looped] });
     const missing = await rejection(e.start('demo.nope', {}));
     expect(missing.code).toBe('workflow_not_found');
     expect(missing.message).toMatch(/installed: demo\.branch, demo\.denied/);
     const unsupported = await rejection(e.start('demo.looped', {}));
     expect(unsupported.code).toBe('step_type_unsupported');
-    expect(unsupported.message).toMatch(/workflow "demo\.looped": step "again" has type "script"/);
+    expect(unsupported.message).toMatch(/"demo\.looped": step "again" has type "teleport"/);
     expect(await e.list()).toEqual([]);
   });
 });

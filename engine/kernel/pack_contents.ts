@@ -1,0 +1,64 @@
+/**
+ * What the packs an engine runs provide besides policy: their workflows,
+ * JSON Schemas and topics. An engine following a registry deployment takes
+ * them from the deployment's pulled and verified packs; the follower stages
+ * them under the hash of the snapshot composed from the same packs, and the
+ * engine reads the contents staged for the snapshot that is active, so a
+ * swap changes the policy and the workflows together.
+ *
+ * Runs already started keep the workflow they started with (it is stored on
+ * the run). Schemas are looked up by id when a step runs, so a pack version
+ * that drops a schema would break a run of the version before: each staged
+ * set therefore keeps the schemas of the sets before it, the newest winning.
+ */
+import type { LoadedPack } from '../../packs/load.js';
+import type { PackTopic } from '../../packs/manifest.js';
+import type { Workflow } from '../../packs/workflow/types.js';
+import { SchemaBook } from '../schemas.js';
+
+export interface PackContents {
+  workflows: ReadonlyMap<string, Workflow>;
+  schemas: ReadonlyMap<string, unknown>;
+  /** `schemas`, compiled on first use. */
+  book: SchemaBook;
+  topics: ReadonlyMap<string, PackTopic>;
+  /** The packs they came from. */
+  packs: { id: string; version: string }[];
+}
+
+/** Contents kept at most: the active one and a few to roll back to. */
+const KEPT = 8;
+
+export class PackContentsBook {
+  private readonly byHash = new Map<string, PackContents>();
+  private latest: PackContents | undefined;
+
+  /** Stages the contents of `packs` for the snapshot whose hash is `hash`. */
+  stage(hash: string, packs: { pin: { id: string; version: string }; pack: LoadedPack }[]) {
+    const schemas = new Map<string, unknown>(this.latest?.schemas ?? []);
+    for (const { pack } of packs) for (const [id, schema] of pack.schemas) schemas.set(id, schema);
+    const contents: PackContents = {
+      workflows: new Map(packs.flatMap(({ pack }) => pack.workflows.map((w) => [w.id, w]))),
+      schemas,
+      book: new SchemaBook(schemas),
+      topics: new Map(
+        packs.flatMap(({ pack }) => (pack.manifest.topics ?? []).map((t) => [t.name, t])),
+      ),
+      packs: packs.map(({ pin }) => ({ id: pin.id, version: pin.version })),
+    };
+    // A re-staged hash moves to the end, so the oldest is dropped first.
+    this.byHash.delete(hash);
+    this.byHash.set(hash, contents);
+    while (this.byHash.size > KEPT) this.byHash.delete(this.byHash.keys().next().value!);
+    this.latest = contents;
+    return contents;
+  }
+
+  /**
+   * The contents of the snapshot `hash`; for a snapshot staged by no poll of
+   * this process (a rollback to a version kept from before), the newest.
+   */
+  forHash(hash: string): PackContents | undefined {
+    return this.byHash.get(hash) ?? this.latest;
+  }
+}

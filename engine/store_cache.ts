@@ -1,0 +1,150 @@
+/**
+ * The runs this process holds, in memory. While a process holds a run's
+ * lease nobody else advances it, so its steps are read from here and its
+ * changes go to the journal instead of one statement each. Other processes
+ * may only touch a step that waits (approve, reject, give input); a run
+ * with such a step is settled under the row lock from the database.
+ */
+import type { JournalRow } from './journal.js';
+import type { StepError } from './errors.js';
+import type { ApprovalRecord, RunRecord, RunView, Status, StepRecord } from './records.js';
+import { isTerminal } from './records.js';
+import type { NewRun } from './store_types.js';
+
+export interface HeldRun {
+  run: RunRecord;
+  resumedAt?: string;
+  leaseOwner?: string;
+  leaseUntil?: string;
+  steps: Map<string, StepRecord>;
+  approvals: Map<string, ApprovalRecord>;
+}
+
+export function runRow(held: HeldRun): JournalRow {
+  const { run } = held;
+  return {
+    id: run.id,
+    workflow_id: run.workflow_id,
+    tenant_id: run.tenant_id,
+    status: run.status,
+    input: run.input,
+    error: run.error,
+    snapshot_hash: run.snapshot_hash,
+    workflow: run.workflow,
+    active_ms: run.active_ms,
+    resumed_at: held.resumedAt,
+    created_at: run.created_at,
+    started_at: run.started_at,
+    updated_at: run.updated_at,
+    finished_at: run.finished_at,
+    cancel_requested: run.cancel_requested === true,
+    lease_owner: held.leaseOwner,
+    lease_until: held.leaseUntil,
+  };
+}
+
+export function stepRow(step: StepRecord): JournalRow {
+  return { ...step, skipped: step.skipped === true };
+}
+
+/** A copy to hand out: callers never change what the cache holds. */
+export function viewOf(held: HeldRun): RunView {
+  const steps = [...held.steps.values()]
+    .map((s) => ({ ...s }))
+    .sort((a, b) => a.position - b.position || (a.item_index ?? -1) - (b.item_index ?? -1));
+  const approvals = [...held.approvals.values()]
+    .map((a) => ({ ...a }))
+    .sort((a, b) => a.requested_at.localeCompare(b.requested_at) || cmp(a.step_id, b.step_id));
+  return { run: { ...held.run }, steps, approvals };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Whether another process could change the run now: a step waits for someone. */
+export function othersMayChange(held: HeldRun): boolean {
+  for (const step of held.steps.values()) if (step.status === 'waiting') return true;
+  for (const approval of held.approvals.values()) if (approval.status === 'pending') return true;
+  return false;
+}
+
+/** Applies a patch the way the database would: an undefined value clears the column. */
+export function patched<T extends object>(record: T, patch: Partial<T>): T {
+  const out = { ...record } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined || value === null) delete out[key];
+    else out[key] = value;
+  }
+  return out as T;
+}
+
+/** A run just recorded, every step `pending`; with a lease, `running` and held by its owner. */
+export function newHeldRun(
+  run: NewRun,
+  steps: { step_id: string; type: string }[],
+  now: string,
+  lease?: { owner: string; until: string },
+): HeldRun {
+  const record: RunRecord = {
+    ...run,
+    status: lease ? 'running' : 'pending',
+    active_ms: 0,
+    created_at: now,
+    updated_at: now,
+  };
+  const held: HeldRun = { run: record, steps: new Map(), approvals: new Map() };
+  for (const [position, s] of steps.entries()) {
+    held.steps.set(s.step_id, {
+      run_id: run.id,
+      step_id: s.step_id,
+      position,
+      type: s.type,
+      status: 'pending',
+      skipped: false,
+      attempts: 0,
+    });
+  }
+  if (lease) {
+    record.started_at = now;
+    held.resumedAt = now;
+    held.leaseOwner = lease.owner;
+    held.leaseUntil = lease.until;
+  }
+  return held;
+}
+
+/** Leaves `running` for `status` in memory, as `releaseRun` does in SQL. */
+export function releaseHeld(held: HeldRun, status: Status, now: string, error?: StepError) {
+  const { run } = held;
+  const since = held.resumedAt ? Date.parse(held.resumedAt) : Date.parse(now);
+  run.active_ms += Math.max(0, Date.parse(now) - since);
+  run.status = status;
+  run.updated_at = now;
+  if (error === undefined) delete run.error;
+  else run.error = error;
+  if (isTerminal(status)) run.finished_at = now;
+  else delete run.finished_at;
+  delete held.resumedAt;
+  delete held.leaseOwner;
+  delete held.leaseUntil;
+}
+
+/** The `index`th child of a `for_each` step. */
+export function childRecord(
+  runId: string,
+  parent: { step_id: string; position: number; type: string },
+  index: number,
+): StepRecord {
+  return {
+    run_id: runId,
+    step_id: `${parent.step_id}[${index}]`,
+    position: parent.position,
+    type: parent.type,
+    status: 'pending',
+    skipped: false,
+    attempts: 0,
+    parent_id: parent.step_id,
+    item_index: index,
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * Group commit: runs in flight at once share their writes' transactions,
+ * and nothing a caller was told is lost or hidden from another process.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { builtinHandler } from '../../engine/handlers/builtin.js';
+import { handlerTable } from '../../engine/handlers/table.js';
+import { ENGINE_MIGRATIONS } from '../../engine/migrations.js';
+import { createEngine, type Engine } from '../../engine/runner.js';
+import type { Database, Queryable } from '../../storage/database.js';
+import { migrate } from '../../storage/migrate.js';
+import { backends } from '../helpers/databases.js';
+import { DEMO_SCHEMAS, DEMO_WORKFLOWS, demoSnapshot, freshDatabase } from './fixtures.js';
+
+const snapshot = demoSnapshot();
+
+/** The database, counting the transactions it opens (the real ones, passed through). */
+function counting(db: Database): Database & { transactions: number } {
+  const counted = Object.create(db) as Database & { transactions: number };
+  counted.transactions = 0;
+  counted.transaction = <T>(fn: (tx: Queryable) => Promise<T>) => {
+    counted.transactions++;
+    return db.transaction(fn);
+  };
+  return counted;
+}
+
+describe.each(backends())('group commit on $name', (backend) => {
+  let open: () => Promise<Database>;
+  const opened: Database[] = [];
+
+  async function connect(): Promise<Database> {
+    const db = await open();
+    opened.push(db);
+    return db;
+  }
+
+  async function engineOn(db: Database): Promise<Engine> {
+    return createEngine({
+      db,
+      snapshot,
+      workflows: DEMO_WORKFLOWS,
+      schemas: DEMO_SCHEMAS,
+      handlers: handlerTable([{ topics: ['job.demo.*'], handler: builtinHandler('echo') }]),
+    });
+  }
+
+  beforeEach(async () => {
+    ({ open } = await freshDatabase(backend));
+  });
+  afterEach(async () => {
+    while (opened.length > 0) await opened.pop()!.close();
+  });
+
+  it('writes runs in flight together in far fewer transactions than runs', async () => {
+    const db = counting(await connect());
+    const engine = await engineOn(db);
+    const before = db.transactions;
+    const views = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => engine.start('demo.hello', { message: `m${i}` })),
+    );
+    expect(views.map((v) => v.run.status)).toEqual(Array(40).fill('succeeded'));
+    // One transaction a run would be 40; shared flushes take a handful.
+    expect(db.transactions - before).toBeLessThan(20);
+    expect(db.transactions - before).toBeGreaterThan(0);
+
+    // Another process sees every run whole, as the callers were told.
+    const other = await engineOn(await connect());
+    for (const view of views) {
+      const seen = await other.view(view.run.id);
+      expect(seen.run.status).toBe('succeeded');
+      expect(seen.run.finished_at).toBe(view.run.finished_at);
+      expect(seen.steps.map((s) => [s.step_id, s.status, s.output])).toEqual(
+        view.steps.map((s) => [s.step_id, s.status, s.output]),
+      );
+      const types = (await other.timeline(view.run.id)).map((e) => e.type);
+      expect(types).toEqual([
+        'run_created',
+        'run_status',
+        'step_started',
+        'decision',
+        'job_dispatched',
+        'step_succeeded',
+        'run_status',
+      ]);
+    }
+  });
+
+  it('numbers a timeline from 1 in order across the writes that made it', async () => {
+    const engine = await engineOn(await connect());
+    const waiting = await engine.start('demo.signoff', { release: 'r1' });
+    expect(waiting.run.status).toBe('waiting');
+    await engine.approve(waiting.run.id, 'ask', { note: 'ok', by: 'ana' });
+    const timeline = await engine.timeline(waiting.run.id);
+    expect(timeline.map((e) => e.seq)).toEqual(timeline.map((_, i) => i + 1));
+    const types = timeline.map((e) => e.type);
+    expect(types.indexOf('approval_requested')).toBeLessThan(types.indexOf('approval_granted'));
+    expect(types.at(-1)).toBe('run_status');
+    expect(timeline.at(-1)!.status).toBe('succeeded');
+  });
+
+  it('keeps the timelines of an older database when it upgrades', async () => {
+    const db = await connect();
+    await migrate(db, 'engine', ENGINE_MIGRATIONS.slice(0, 2));
+    await db.query(
+      `INSERT INTO engine_runs (id, workflow_id, tenant_id, status, input, snapshot_hash,
+         workflow, created_at, updated_at)
+       VALUES ('old', 'demo.hello', 'default', 'succeeded', '{}', 'h', '{}', now(), now())`,
+    );
+    await db.query(
+      `INSERT INTO engine_events (run_id, at, type, step_id, status, message, details) VALUES
+         ('old', '2026-01-01T00:00:00Z', 'run_created', NULL, 'pending', NULL, NULL),
+         ('old', '2026-01-01T00:00:01Z', 'step_started', 'echo', 'running', NULL, '{"a":1}'),
+         ('old', '2026-01-01T00:00:02Z', 'run_status', NULL, 'succeeded', 'done', NULL)`,
+    );
+    const engine = await engineOn(db);
+    expect(await engine.timeline('old')).toEqual([
+      { seq: 1, at: '2026-01-01T00:00:00.000Z', type: 'run_created', status: 'pending' },
+      {
+        seq: 2,
+        at: '2026-01-01T00:00:01.000Z',
+        type: 'step_started',
+        step_id: 'echo',
+        status: 'running',
+        details: { a: 1 },
+      },
+      {
+        seq: 3,
+        at: '2026-01-01T00:00:02.000Z',
+        type: 'run_status',
+        status: 'succeeded',
+        message: 'done',
+      },
+    ]);
+  });
+});

@@ -1,0 +1,109 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../storage/database.js';
+import { backends } from '../helpers/databases.js';
+import { freshDatabase, workflow } from './fixtures.js';
+import { Held, stepOf } from './held.js';
+
+const writeMeta = { pack_id: 'demo', capability: 'demo.write', risk_tags: ['write'] };
+const WORKFLOWS = [
+  workflow('ask', {
+    ask: { type: 'input', name: 'Which region?' },
+    use: {
+      type: 'transform',
+      depends_on: ['ask'],
+      input: { region: '${steps.ask.output.region}' },
+    },
+  }),
+  workflow('write', {
+    write: { type: 'worker', topic: 'job.demo.write', input: { message: 'w' }, meta: writeMeta },
+  }),
+  workflow('outer_ask', {
+    child: { type: 'subworkflow', workflow: 'demo.ask', input: {} },
+    after: {
+      type: 'transform',
+      depends_on: ['child'],
+      input: { region: '${steps.child.output.outputs.use.region}' },
+    },
+  }),
+  workflow('outer_write', { child: { type: 'subworkflow', workflow: 'demo.write' } }),
+];
+
+describe.each(backends())('a subworkflow whose child waits, on $name', (backend) => {
+  let open: () => Promise<Database>;
+  const opened: Database[] = [];
+  let held: Held;
+
+  async function engine() {
+    const db = await open();
+    opened.push(db);
+    return held.engine(db, WORKFLOWS);
+  }
+
+  beforeEach(async () => {
+    ({ open } = await freshDatabase(backend));
+    held = new Held();
+  });
+  afterEach(async () => {
+    while (opened.length > 0) await opened.pop()!.close();
+  });
+
+  it('waits while the child waits for input and finishes once it has it', async () => {
+    const e = await engine();
+    const view = await e.start('demo.outer_ask', {});
+    expect(view.run.status).toBe('waiting');
+    const step = stepOf(view, 'child');
+    expect(step).toMatchObject({ status: 'waiting', attempts: 1 });
+    expect(step.wake_at).toBe(new Date(held.now + 1000).toISOString());
+    const childId = step.job!.job_id;
+    expect((await e.view(childId)).run.status).toBe('waiting');
+
+    // The child still waits: each look parks the parent again, backing off.
+    expect(await held.later(e, 1000)).toBe(1);
+    const looked = stepOf(await e.view(view.run.id), 'child');
+    expect(looked).toMatchObject({ status: 'waiting', attempts: 2 });
+    expect(looked.wake_at).toBe(new Date(held.now + 2000).toISOString());
+
+    await e.giveInput(childId, 'ask', { region: 'eu' });
+    expect(await held.later(e, 2000)).toBe(1);
+    const done = await e.view(view.run.id);
+    expect(done.run.status).toBe('succeeded');
+    expect(stepOf(done, 'child').output).toMatchObject({ run_id: childId, status: 'succeeded' });
+    expect(stepOf(done, 'after').output).toEqual({ region: 'eu' });
+    const waits = (await e.timeline(view.run.id)).filter((t) => t.type === 'subworkflow_waiting');
+    expect(waits).toHaveLength(1);
+  });
+
+  it('resumes the parent in a later process after the child is approved in another', async () => {
+    const first = await engine();
+    const view = await first.start('demo.outer_write', {});
+    expect(view.run.status).toBe('waiting');
+    const childId = stepOf(view, 'child').job!.job_id;
+    await opened.pop()!.close();
+
+    const approver = await engine();
+    const child = await approver.approve(childId, 'write');
+    expect(child.run.status).toBe('succeeded');
+    expect((await approver.view(view.run.id)).run.status).toBe('waiting');
+    await opened.pop()!.close();
+
+    const poller = await engine();
+    expect(await held.later(poller, 1000)).toBe(1);
+    const done = await poller.view(view.run.id);
+    expect(done.run.status).toBe('succeeded');
+    expect(stepOf(done, 'child').output).toMatchObject({
+      outputs: { write: { echo: 'w' } },
+    });
+  });
+
+  it('fails the parent step when the waiting child is rejected', async () => {
+    const e = await engine();
+    const view = await e.start('demo.outer_write', {});
+    const childId = stepOf(view, 'child').job!.job_id;
+    await e.reject(childId, 'write', { note: 'no' });
+    expect(await held.later(e, 1000)).toBe(1);
+    const done = await e.view(view.run.id);
+    expect(done.run.status).toBe('failed');
+    expect(stepOf(done, 'child').error).toMatchObject({ code: 'subworkflow_failed' });
+    expect(stepOf(done, 'child').error?.message).toMatch(/ended failed: .*approval rejected: no/);
+  });
+});

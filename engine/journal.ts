@@ -54,40 +54,48 @@ const UPSERT_RUNS = upsert('engine_runs', RUN_COLUMNS, ['id'], RUN_MUTABLE);
 const UPSERT_STEPS = upsert('engine_steps', STEP_COLUMNS, ['run_id', 'step_id'], STEP_MUTABLE);
 const INSERT_TIMELINE = insertFrom('engine_timeline', TIMELINE_COLUMNS);
 
-interface Batch {
-  runs: Map<string, JournalRow>;
+interface Batch<R> {
+  /** Run rows are made when written: a run changed many times is copied once. */
+  runs: Map<string, R>;
   steps: Map<string, JournalRow>;
   /** Each run's new timeline events, in order: one row per run and write. */
   events: Map<string, JournalRow[]>;
 }
 
-function emptyBatch(): Batch {
+function emptyBatch<R>(): Batch<R> {
   return { runs: new Map(), steps: new Map(), events: new Map() };
 }
 
-function size(b: Batch): number {
+function size<R>(b: Batch<R>): number {
   return b.runs.size + b.steps.size + b.events.size;
 }
 
-export class Journal {
-  private batch = emptyBatch();
+/** `R` is what a run is queued as; `runRow` makes its row when the batch is written. */
+export class Journal<R extends { readonly run: { readonly id: string } }> {
+  private batch = emptyBatch<R>();
   /** The write in progress, if any. */
   private writing: Promise<void> | undefined;
   /** The next write, once someone waits for it. */
   private next: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly runRow: (run: R) => JournalRow,
+  ) {}
 
-  /** A run's whole row (the latest state wins). */
-  putRun(row: JournalRow): void {
-    this.batch.runs.set(String(row.id), row);
+  /** A run, written as it is when the batch goes (the latest state wins). */
+  putRun(run: R): void {
+    this.batch.runs.set(run.run.id, run);
     this.soon();
   }
 
-  /** A step's whole row (the latest state wins). */
-  putStep(row: JournalRow): void {
-    this.batch.steps.set(`${String(row.run_id)}\u0000${String(row.step_id)}`, row);
+  /**
+   * A step's whole row (the latest state wins). The object is written as it
+   * is, so it must not change after it is queued: queue a new one instead.
+   */
+  putStep(row: JournalRow & { run_id: string; step_id: string }): void {
+    this.batch.steps.set(`${row.run_id}\u0000${row.step_id}`, row);
     this.soon();
   }
 
@@ -145,7 +153,7 @@ export class Journal {
     const batch = this.batch;
     this.batch = emptyBatch();
     if (size(batch) === 0) return;
-    const runs = JSON.stringify([...batch.runs.values()]);
+    const runs = JSON.stringify([...batch.runs.values()].map(this.runRow));
     const steps = JSON.stringify([...batch.steps.values()]);
     const timeline = [...batch.events].map(([run_id, events]) => ({ run_id, events }));
     try {
@@ -161,7 +169,7 @@ export class Journal {
   }
 
   /** Puts a failed batch back under what was written since, to be retried. */
-  private restore(failed: Batch): void {
+  private restore(failed: Batch<R>): void {
     const now = this.batch;
     for (const [k, v] of now.runs) failed.runs.set(k, v);
     for (const [k, v] of now.steps) failed.steps.set(k, v);

@@ -55,7 +55,7 @@ export const DEFAULT_LEASE_MS = 30_000;
 /** Opens the engine's tables, creating or upgrading them first. */
 export async function openEngineStore(db: Database, clock: () => Date = () => new Date()) {
   await migrate(db, 'engine', ENGINE_MIGRATIONS);
-  return new EngineStore(db, clock, db, new Journal(db));
+  return new EngineStore(db, clock, db, new Journal(db, runRow));
 }
 
 /** A lease: who holds a run, for how long unrenewed. */
@@ -77,7 +77,7 @@ export class EngineStore {
     private readonly db: Queryable,
     private readonly clock: () => Date,
     private readonly pool?: Database,
-    private readonly journal?: Journal,
+    private readonly journal?: Journal<HeldRun>,
   ) {}
 
   /** Resolves once every write so far is committed. */
@@ -96,7 +96,7 @@ export class EngineStore {
     this.held.delete(runId);
   }
 
-  private keepRun = (held: HeldRun) => this.journal!.putRun(runRow(held));
+  private keepRun = (held: HeldRun) => this.journal!.putRun(held);
   private keepStep = (step: StepRecord) => this.journal!.putStep(stepRow(step));
 
   now(): string {

@@ -43,8 +43,9 @@ export function runRow(held: HeldRun): JournalRow {
   };
 }
 
-export function stepRow(step: StepRecord): JournalRow {
-  return { ...step, skipped: step.skipped === true };
+/** A step's row: the record itself (its fields are the columns; what is unset is NULL). */
+export function stepRow(step: StepRecord): StepRecord & JournalRow {
+  return step as StepRecord & JournalRow;
 }
 
 /** A copy to hand out: callers never change what the cache holds. */

@@ -134,6 +134,8 @@ function attemptLimit(ctx: StepContext, constraints: Constraints) {
     ctx.plan.step.timeout_sec === undefined ? undefined : ctx.plan.step.timeout_sec * 1000,
     constraints.budgets?.max_runtime_ms,
   ].filter((v): v is number => v !== undefined && v > 0);
+  // No limit of its own: the run's signal bounds the attempt (no controller per attempt).
+  if (limits.length === 0) return { signal: ctx.signal, clear() {} };
   const controller = new AbortController();
   const onRun = () => controller.abort(ctx.signal.reason);
   ctx.signal.addEventListener('abort', onRun, { once: true });

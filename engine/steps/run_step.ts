@@ -110,22 +110,21 @@ async function runStep(ctx: StepContext): Promise<StepOutcome> {
 
 /** The step's `timeout_sec` (for steps other than jobs, which bound each attempt). */
 function stepLimit(ctx: StepContext) {
+  const sec = isJobStep(ctx.plan.type) ? undefined : ctx.plan.step.timeout_sec;
+  // No limit of its own: the run's signal is the step's (no controller per step).
+  if (sec === undefined || sec <= 0) return { signal: ctx.signal, clear() {} };
   const controller = new AbortController();
   const onRun = () => controller.abort(ctx.signal.reason);
   if (ctx.signal.aborted) controller.abort(ctx.signal.reason);
   ctx.signal.addEventListener('abort', onRun, { once: true });
-  const sec = isJobStep(ctx.plan.type) ? undefined : ctx.plan.step.timeout_sec;
-  const timer =
-    sec === undefined || sec <= 0
-      ? undefined
-      : setTimeout(() => {
-          const message = `step "${ctx.plan.id}" did not finish within its timeout_sec of ${sec}`;
-          controller.abort(new EngineError('step_timed_out', message));
-        }, sec * 1000);
+  const timer = setTimeout(() => {
+    const message = `step "${ctx.plan.id}" did not finish within its timeout_sec of ${sec}`;
+    controller.abort(new EngineError('step_timed_out', message));
+  }, sec * 1000);
   return {
     signal: controller.signal,
     clear() {
-      if (timer) clearTimeout(timer);
+      clearTimeout(timer);
       ctx.signal.removeEventListener('abort', onRun);
     },
   };

@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark, each printing a table. PostgreSQL rows
  * appear when CORDUM_BENCH_DATABASE_URL names a server.
  */
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startThrowawayPostgres } from '../test/setup/postgres.js';
@@ -13,6 +13,13 @@ import { runMarketplaceBench } from './marketplace.js';
 import { runProviderBench } from './provider.js';
 import { runRegistryBench } from './registry.js';
 import { runRegistryVsVerdaccio } from './registry-vs-verdaccio.js';
+
+// Every folder a benchmark makes (databases, registries, servers' data) goes in one scratch
+// folder that is removed when the run ends; the postgres user must be able to enter it.
+const scratch = mkdtempSync(join(tmpdir(), 'cordum-bench-run-'));
+chmodSync(scratch, 0o755);
+process.env.TMPDIR = scratch;
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
 const root = resolve(process.argv[2] ?? '.');
 const cli = resolve(root, 'bin', 'cordum.js');

@@ -4,7 +4,7 @@
  * one in CORDUM_TEST_DATABASE_URL when given (CI starts it), otherwise a
  * throw-away one started here from the machine's PostgreSQL binaries.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -25,6 +25,11 @@ export async function setup(project: TestProject) {
   root = mkdtempSync(join(tmpdir(), 'cordum-test-'));
   // The postgres user must be able to reach its folder inside this one.
   chmodSync(root, 0o755);
+  // Every folder a test (or a process it starts) makes with tmpdir() lands in here and
+  // goes with the run: PGlite copies are tens of MB each, and thousands add up.
+  const scratch = join(root, 'tmp');
+  mkdirSync(scratch, { mode: 0o755 });
+  process.env.TMPDIR = scratch;
   const template = join(root, 'pglite-template');
   const db = await PGlite.create(template);
   await db.close();

@@ -3,6 +3,7 @@
  * iterations, a waiting subworkflow): a demo engine on a clock the test moves,
  * whose policy the test can swap, and the step lookup.
  */
+import { afterEach, beforeEach } from 'vitest';
 import { builtinHandler } from '../../engine/handlers/builtin.js';
 import { handlerTable } from '../../engine/handlers/table.js';
 import type { RunView, StepRecord } from '../../engine/records.js';
@@ -11,7 +12,8 @@ import type { RawFragment } from '../../packs/policy/fragment.js';
 import type { PolicySnapshot } from '../../packs/policy/types.js';
 import type { Workflow } from '../../packs/workflow/types.js';
 import type { Database } from '../../storage/database.js';
-import { DEMO_FRAGMENT, DEMO_SCHEMAS, demoSnapshot } from './fixtures.js';
+import type { Backend } from '../helpers/databases.js';
+import { DEMO_FRAGMENT, DEMO_SCHEMAS, demoSnapshot, freshDatabase } from './fixtures.js';
 
 export const echoMeta = { pack_id: 'demo', capability: 'demo.echo' };
 
@@ -56,4 +58,35 @@ export class Held {
     this.now += ms;
     return engine.resumeDue();
   }
+}
+
+/**
+ * The setup these suites share, registered in the calling `describe`: a
+ * fresh database and clock for each test, every connection closed after it.
+ */
+export function heldEngines(backend: Backend, workflows: Workflow[]) {
+  let open: () => Promise<Database>;
+  const opened: Database[] = [];
+  const state = { held: new Held() };
+  beforeEach(async () => {
+    ({ open } = await freshDatabase(backend));
+    state.held = new Held();
+  });
+  afterEach(async () => {
+    while (opened.length > 0) await opened.pop()!.close();
+  });
+  return {
+    get held(): Held {
+      return state.held;
+    },
+    /** Closes the newest connection: what the process that opened it exiting does. */
+    async exitLast(): Promise<void> {
+      await opened.pop()?.close();
+    },
+    async engine(extra: Partial<EngineOptions> = {}): Promise<Engine> {
+      const db = await open();
+      opened.push(db);
+      return state.held.engine(db, workflows, extra);
+    },
+  };
 }

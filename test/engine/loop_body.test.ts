@@ -1,9 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { planWorkflow } from '../../engine/plan.js';
-import type { Database } from '../../storage/database.js';
 import { backends } from '../helpers/databases.js';
-import { DEMO_SCHEMAS, freshDatabase, thrown, workflow } from './fixtures.js';
-import { echoMeta, Held, stepOf, unthrottled } from './held.js';
+import { DEMO_SCHEMAS, thrown, workflow } from './fixtures.js';
+import { echoMeta, heldEngines, stepOf, unthrottled } from './held.js';
 
 const loopOf = (topic: string, meta: object = echoMeta) => ({
   type: 'loop' as const,
@@ -28,23 +27,8 @@ const WORKFLOWS = [
 ];
 
 describe.each(backends())('loop bodies on $name', (backend) => {
-  let open: () => Promise<Database>;
-  const opened: Database[] = [];
-  let held: Held;
-
-  async function engine() {
-    const db = await open();
-    opened.push(db);
-    return held.engine(db, WORKFLOWS);
-  }
-
-  beforeEach(async () => {
-    ({ open } = await freshDatabase(backend));
-    held = new Held();
-  });
-  afterEach(async () => {
-    while (opened.length > 0) await opened.pop()!.close();
-  });
+  const suite = heldEngines(backend, WORKFLOWS);
+  const engine = () => suite.engine();
 
   it('sends one real job per iteration, each decided, with a step record each', async () => {
     const e = await engine();
@@ -85,7 +69,7 @@ describe.each(backends())('loop bodies on $name', (backend) => {
     const view = await e.start('demo.writes', { times: 2 });
     expect(view.run.status).toBe('waiting');
     expect(view.approvals.map((a) => a.step_id)).toEqual(['writes[0]']);
-    await opened.pop()!.close();
+    await suite.exitLast();
 
     const next = await engine();
     const half = await next.approve(view.run.id, 'writes[0]');
@@ -110,8 +94,8 @@ describe.each(backends())('loop bodies on $name', (backend) => {
     const view = await e.start('demo.busy', { times: 2 });
     expect(view.run.status).toBe('waiting');
     expect(stepOf(view, 'pings').wake_at).toBe(stepOf(view, 'pings[0]').wake_at);
-    held.policy = unthrottled();
-    expect(await held.later(e, 1000)).toBe(1);
+    suite.held.policy = unthrottled();
+    expect(await suite.held.later(e, 1000)).toBe(1);
     const done = await e.view(view.run.id);
     expect(done.run.status).toBe('succeeded');
     expect(stepOf(done, 'pings[1]').output).toMatchObject({ echo: 'ping 1' });

@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../storage/database.js';
+import { describe, expect, it } from 'vitest';
 import { backends } from '../helpers/databases.js';
-import { freshDatabase, workflow } from './fixtures.js';
-import { Held, stepOf } from './held.js';
+import { workflow } from './fixtures.js';
+import { heldEngines, stepOf } from './held.js';
 
 const writeMeta = { pack_id: 'demo', capability: 'demo.write', risk_tags: ['write'] };
 const WORKFLOWS = [
@@ -29,23 +28,8 @@ const WORKFLOWS = [
 ];
 
 describe.each(backends())('a subworkflow whose child waits, on $name', (backend) => {
-  let open: () => Promise<Database>;
-  const opened: Database[] = [];
-  let held: Held;
-
-  async function engine() {
-    const db = await open();
-    opened.push(db);
-    return held.engine(db, WORKFLOWS);
-  }
-
-  beforeEach(async () => {
-    ({ open } = await freshDatabase(backend));
-    held = new Held();
-  });
-  afterEach(async () => {
-    while (opened.length > 0) await opened.pop()!.close();
-  });
+  const suite = heldEngines(backend, WORKFLOWS);
+  const engine = () => suite.engine();
 
   it('waits while the child waits for input and finishes once it has it', async () => {
     const e = await engine();
@@ -53,18 +37,18 @@ describe.each(backends())('a subworkflow whose child waits, on $name', (backend)
     expect(view.run.status).toBe('waiting');
     const step = stepOf(view, 'child');
     expect(step).toMatchObject({ status: 'waiting', attempts: 1 });
-    expect(step.wake_at).toBe(new Date(held.now + 1000).toISOString());
+    expect(step.wake_at).toBe(new Date(suite.held.now + 1000).toISOString());
     const childId = step.job!.job_id;
     expect((await e.view(childId)).run.status).toBe('waiting');
 
     // The child still waits: each look parks the parent again, backing off.
-    expect(await held.later(e, 1000)).toBe(1);
+    expect(await suite.held.later(e, 1000)).toBe(1);
     const looked = stepOf(await e.view(view.run.id), 'child');
     expect(looked).toMatchObject({ status: 'waiting', attempts: 2 });
-    expect(looked.wake_at).toBe(new Date(held.now + 2000).toISOString());
+    expect(looked.wake_at).toBe(new Date(suite.held.now + 2000).toISOString());
 
     await e.giveInput(childId, 'ask', { region: 'eu' });
-    expect(await held.later(e, 2000)).toBe(1);
+    expect(await suite.held.later(e, 2000)).toBe(1);
     const done = await e.view(view.run.id);
     expect(done.run.status).toBe('succeeded');
     expect(stepOf(done, 'child').output).toMatchObject({ run_id: childId, status: 'succeeded' });
@@ -78,16 +62,16 @@ describe.each(backends())('a subworkflow whose child waits, on $name', (backend)
     const view = await first.start('demo.outer_write', {});
     expect(view.run.status).toBe('waiting');
     const childId = stepOf(view, 'child').job!.job_id;
-    await opened.pop()!.close();
+    await suite.exitLast();
 
     const approver = await engine();
     const child = await approver.approve(childId, 'write');
     expect(child.run.status).toBe('succeeded');
     expect((await approver.view(view.run.id)).run.status).toBe('waiting');
-    await opened.pop()!.close();
+    await suite.exitLast();
 
     const poller = await engine();
-    expect(await held.later(poller, 1000)).toBe(1);
+    expect(await suite.held.later(poller, 1000)).toBe(1);
     const done = await poller.view(view.run.id);
     expect(done.run.status).toBe('succeeded');
     expect(stepOf(done, 'child').output).toMatchObject({
@@ -100,7 +84,7 @@ describe.each(backends())('a subworkflow whose child waits, on $name', (backend)
     const view = await e.start('demo.outer_write', {});
     const childId = stepOf(view, 'child').job!.job_id;
     await e.reject(childId, 'write', { note: 'no' });
-    expect(await held.later(e, 1000)).toBe(1);
+    expect(await suite.held.later(e, 1000)).toBe(1);
     const done = await e.view(view.run.id);
     expect(done.run.status).toBe('failed');
     expect(stepOf(done, 'child').error).toMatchObject({ code: 'subworkflow_failed' });

@@ -1,9 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_THROTTLE_HOLDS } from '../../engine/steps/throttle.js';
-import type { Database } from '../../storage/database.js';
 import { backends } from '../helpers/databases.js';
-import { freshDatabase, workflow } from './fixtures.js';
-import { echoMeta, Held, stepOf, unthrottled } from './held.js';
+import { workflow } from './fixtures.js';
+import { echoMeta, heldEngines, stepOf, unthrottled } from './held.js';
 
 const busy = { type: 'worker' as const, topic: 'job.demo.busy', meta: echoMeta };
 const WORKFLOWS = [
@@ -19,23 +18,8 @@ const WORKFLOWS = [
 ];
 
 describe.each(backends())('throttle on $name', (backend) => {
-  let open: () => Promise<Database>;
-  const opened: Database[] = [];
-  let held: Held;
-
-  async function engine(extra = {}) {
-    const db = await open();
-    opened.push(db);
-    return held.engine(db, WORKFLOWS, extra);
-  }
-
-  beforeEach(async () => {
-    ({ open } = await freshDatabase(backend));
-    held = new Held();
-  });
-  afterEach(async () => {
-    while (opened.length > 0) await opened.pop()!.close();
-  });
+  const suite = heldEngines(backend, WORKFLOWS);
+  const engine = (extra = {}) => suite.engine(extra);
 
   it('holds a throttled job back on a timer and sends it once the policy allows', async () => {
     const e = await engine();
@@ -45,25 +29,25 @@ describe.each(backends())('throttle on $name', (backend) => {
     expect(step).toMatchObject({
       status: 'waiting',
       attempts: 0,
-      wake_at: new Date(held.now + 1000).toISOString(),
+      wake_at: new Date(suite.held.now + 1000).toISOString(),
       error: { code: 'throttled', rule_id: 'demo-throttle', details: { holds: 1 } },
     });
     expect(step.job).toBeUndefined();
 
     // Not due yet: nothing resumes; still throttled when due: a second, longer hold.
-    expect(await held.later(e, 500)).toBe(0);
-    expect(await held.later(e, 500)).toBe(1);
+    expect(await suite.held.later(e, 500)).toBe(0);
+    expect(await suite.held.later(e, 500)).toBe(1);
     const again = stepOf(await e.view(view.run.id), 'busy');
     expect(again.error?.details).toMatchObject({ holds: 2 });
-    expect(again.wake_at).toBe(new Date(held.now + 2000).toISOString());
+    expect(again.wake_at).toBe(new Date(suite.held.now + 2000).toISOString());
 
-    held.policy = unthrottled();
-    expect(await held.later(e, 2000)).toBe(1);
+    suite.held.policy = unthrottled();
+    expect(await suite.held.later(e, 2000)).toBe(1);
     const done = await e.view(view.run.id);
     expect(done.run.status).toBe('succeeded');
     const sent = stepOf(done, 'busy');
     expect(sent.output).toMatchObject({ echo: 'later' });
-    expect(sent.decision).toMatchObject({ decision: 'allow', snapshot_hash: held.policy.hash });
+    expect(sent.decision).toMatchObject({ decision: 'allow', snapshot_hash: suite.held.policy.hash });
     expect(sent.error).toBeUndefined();
     expect(sent.wake_at).toBeUndefined();
     expect(sent.attempts).toBe(1);
@@ -75,9 +59,9 @@ describe.each(backends())('throttle on $name', (backend) => {
   it('resumes a throttled run in a new process, counting the holds it had', async () => {
     const first = await engine();
     const view = await first.start('demo.busy', {});
-    await opened.pop()!.close();
+    await suite.exitLast();
     const second = await engine();
-    expect(await held.later(second, 1000)).toBe(1);
+    expect(await suite.held.later(second, 1000)).toBe(1);
     const step = stepOf(await second.view(view.run.id), 'busy');
     expect(step).toMatchObject({ status: 'waiting', error: { details: { holds: 2 } } });
   });
@@ -86,7 +70,7 @@ describe.each(backends())('throttle on $name', (backend) => {
     const e = await engine();
     const view = await e.start('demo.busy', {});
     let resumed = 0;
-    for (let i = 0; i < MAX_THROTTLE_HOLDS + 5; i++) resumed += await held.later(e, 60_000);
+    for (let i = 0; i < MAX_THROTTLE_HOLDS + 5; i++) resumed += await suite.held.later(e, 60_000);
     expect(resumed).toBe(MAX_THROTTLE_HOLDS);
     const done = await e.view(view.run.id);
     expect(done.run.status).toBe('failed');
@@ -105,8 +89,8 @@ describe.each(backends())('throttle on $name', (backend) => {
   it('gives up when the next try would pass the step timeout_sec', async () => {
     const e = await engine();
     const view = await e.start('demo.busy_bounded', {});
-    expect(await held.later(e, 1000)).toBe(1);
-    expect(await held.later(e, 2000)).toBe(1);
+    expect(await suite.held.later(e, 1000)).toBe(1);
+    expect(await suite.held.later(e, 2000)).toBe(1);
     // Holds of 1 s and 2 s used 3 s; the next, of 4 s, would end past 5 s.
     const step = stepOf(await e.view(view.run.id), 'busy');
     expect(step.status).toBe('failed');

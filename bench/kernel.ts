@@ -99,11 +99,16 @@ interface Cannon {
 }
 type Autocannon = (o: Record<string, unknown>) => Promise<Cannon>;
 
-async function load(cannon: Autocannon, url: string, bodies: string[]) {
-  return cannon({ url, connections: 50, duration: DURATION_S, workers: 1, method: 'POST',
+async function load(cannon: Autocannon, url: string, bodies: string[],
+  shape: { connections: number; overallRate?: number } = { connections: 50 }) {
+  return cannon({ url, ...shape, duration: DURATION_S, workers: 1, method: 'POST',
     headers: { 'content-type': 'application/json' },
     requests: bodies.map((body) => ({ method: 'POST', body })) });
 }
+
+/** Decisions a second offered at a fixed rate, in batches of PACED_BATCH (the issue's 50k). */
+const PACED_RATE = 50_000;
+const PACED_BATCH = 10;
 
 export async function runKernelBench(root: string): Promise<void> {
   const require = createRequire(join(root, 'package.json'));
@@ -141,6 +146,10 @@ export async function runKernelBench(root: string): Promise<void> {
     const batchBodies = [0, 1, 2, 3].map((j) => JSON.stringify({ requests:
       requests.slice(j * BATCH, (j + 1) * BATCH) }));
     const kb = await load(cannon, `${ours.url}/v1/policy/decide-batch`, batchBodies);
+    const pacedBodies = [0, 1, 2, 3].map((j) => JSON.stringify({ requests:
+      requests.slice(j * PACED_BATCH, (j + 1) * PACED_BATCH) }));
+    const paced = await load(cannon, `${ours.url}/v1/policy/decide-batch`, pacedBodies,
+      { connections: 10, overallRate: PACED_RATE / PACED_BATCH });
     rows.push(
       ['HTTP, bare node:http + decide, 50 conns', b.requests.average, b.latency.p50,
         b.latency.p99],
@@ -148,8 +157,11 @@ export async function runKernelBench(root: string): Promise<void> {
         k.latency.p50, k.latency.p99],
       [`HTTP, kernel decide-batch of ${BATCH}, 50 conns (decisions/s)`,
         kb.requests.average * BATCH, kb.latency.p50, kb.latency.p99],
+      [`HTTP, decide-batch of ${PACED_BATCH} offered at ${PACED_RATE} decisions/s, 10 conns`,
+        paced.requests.average * PACED_BATCH, paced.latency.p50, paced.latency.p99],
     );
-    const failed = b.non2xx + b.errors + k.non2xx + k.errors + kb.non2xx + kb.errors;
+    const failed = b.non2xx + b.errors + k.non2xx + k.errors + kb.non2xx + kb.errors +
+      paced.non2xx + paced.errors;
     if (failed > 0) process.stderr.write(`bench kernel: ${failed} failed requests\n`);
   } finally {
     await ours.close();

@@ -4,7 +4,7 @@
  * Decisions answer the snapshot hash and version they were made against.
  */
 import { KernelError } from '../kernel/errors.js';
-import { HttpProblem, readJson, sendJson, type EngineRoute } from './route.js';
+import { HttpProblem, onJson, readJson, sendJson, sendProblem, type EngineRoute } from './route.js';
 import type { KernelDecision, PolicyKernel } from '../kernel/kernel.js';
 import { requireAdmin } from '../kernel/admin.js';
 import { toPolicyRequest } from '../kernel/request.js';
@@ -36,15 +36,32 @@ function asProblem(err: unknown): never {
   throw err;
 }
 
+/** Answers a refused body or request as problem+json (the callback path has no thrower). */
+function answerProblem(res: import('node:http').ServerResponse, err: unknown): void {
+  if (err instanceof KernelError) return sendProblem(res, 400, err.code, err.message);
+  if (err instanceof HttpProblem) return sendProblem(res, err.status, err.code, err.message);
+  sendProblem(res, 500, 'internal', err instanceof Error ? err.message : String(err));
+}
+
 /** The hot paths: one decision, or many against one snapshot. */
 function decideRoutes(kernel: PolicyKernel): EngineRoute[] {
   return [
-    { method: 'POST', path: '/v1/policy/decide', async handle({ req, res, url, requestId }) {
-      const body = await readJson(req);
-      let parsed;
-      try { parsed = toPolicyRequest(body); } catch (err) { asProblem(err); }
-      const explain = url.searchParams.get('explain') === '1';
-      sendJson(res, 200, wire(kernel.decide(parsed, { requestId, explain })));
+    { method: 'POST', path: '/v1/policy/decide', handle(ctx) {
+      // Callbacks, not promises: the single-decision path is the one measured per request.
+      const { req, res, requestId } = ctx;
+      onJson(req, 1 << 20, (err, body) => {
+        if (err) return answerProblem(res, err);
+        let parsed;
+        try {
+          parsed = toPolicyRequest(body);
+        } catch (e) {
+          return answerProblem(res, e);
+        }
+        // Only a request with a query string pays for parsing the URL.
+        const explain = req.url?.includes('?') === true &&
+          ctx.url.searchParams.get('explain') === '1';
+        sendJson(res, 200, wire(kernel.decide(parsed, { requestId, explain })));
+      });
     } },
     { method: 'POST', path: '/v1/policy/decide-batch', async handle({ req, res, requestId }) {
       const body = (await readJson(req, 64 << 20)) as { requests?: unknown };

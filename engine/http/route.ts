@@ -27,28 +27,48 @@ export class HttpProblem extends Error {
   }
 }
 
-/** Reads a JSON body up to `limit` bytes (events, not an async iterator: this is a hot path). */
+/**
+ * Reads a JSON body up to `limit` bytes and calls back once: with the value,
+ * or with the problem (events and a callback, no promise: this is a hot path).
+ */
+export function onJson(
+  req: IncomingMessage,
+  limit: number,
+  done: (err: HttpProblem | Error | undefined, value?: unknown) => void,
+): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let settled = false;
+  const finish = (err: HttpProblem | Error | undefined, value?: unknown) => {
+    if (settled) return;
+    settled = true;
+    done(err, value);
+  };
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limit) {
+      finish(new HttpProblem(413, 'request_too_large', `body over ${limit} bytes`));
+      req.destroy();
+    } else chunks.push(chunk);
+  });
+  req.on('error', (err) => finish(err));
+  req.on('end', () => {
+    let value: unknown;
+    try {
+      const text = chunks.length === 1 ? chunks[0]!.toString('utf8')
+        : Buffer.concat(chunks).toString('utf8');
+      value = JSON.parse(text) as unknown;
+    } catch {
+      return finish(new HttpProblem(400, 'request_invalid', 'the body is not JSON'));
+    }
+    finish(undefined, value);
+  });
+}
+
+/** Reads a JSON body up to `limit` bytes. */
 export function readJson(req: IncomingMessage, limit = 1 << 20): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new HttpProblem(413, 'request_too_large', `body over ${limit} bytes`));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('error', reject);
-    req.on('end', () => {
-      try {
-        const text = chunks.length === 1 ? chunks[0]!.toString('utf8')
-          : Buffer.concat(chunks).toString('utf8');
-        resolve(JSON.parse(text) as unknown);
-      } catch {
-        reject(new HttpProblem(400, 'request_invalid', 'the body is not JSON'));
-      }
-    });
+    onJson(req, limit, (err, value) => (err ? reject(err) : resolve(value)));
   });
 }
 

@@ -5,9 +5,9 @@
  * serves the kernel alone (tests, the benchmark, a policy-only process).
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpProblem, sendProblem, type EngineRoute } from '../http/route.js';
+import { HttpProblem, sendProblem, type EngineRoute, type RouteContext } from '../http/route.js';
 
 export interface RouteServerOptions {
   port?: number;
@@ -17,24 +17,43 @@ export interface RouteServerOptions {
 
 export function routeHandler(routes: EngineRoute[], options: RouteServerOptions = {}) {
   const table = new Map(routes.map((r) => [`${r.method} ${r.path}`, r]));
-  return (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://engine');
-    const route = table.get(`${req.method} ${url.pathname}`);
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const raw = req.url ?? '/';
+    const query = raw.indexOf('?');
+    const pathname = query < 0 ? raw : raw.slice(0, query);
+    const route = table.get(`${req.method} ${pathname}`);
     const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
-    if (!route) return sendProblem(res, 404, 'not_found', `no route ${req.method} ${url.pathname}`);
+    if (!route) return sendProblem(res, 404, 'not_found', `no route ${req.method} ${pathname}`);
     let done: Promise<void> | void;
     try {
-      done = route.handle({ req, res, url, requestId });
+      done = route.handle(new LazyContext(req, res, requestId, raw));
     } catch (err) {
-      done = Promise.reject(err);
+      done = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    Promise.resolve(done).catch((err: unknown) => {
+    // A handler that answers synchronously (or by callback) costs no promise here.
+    done?.catch((err: unknown) => {
       if (err instanceof HttpProblem) return sendProblem(res, err.status, err.code, err.message);
-      options.log?.('error', 'request failed', { request_id: requestId, path: url.pathname,
+      options.log?.('error', 'request failed', { request_id: requestId, path: pathname,
         error: err instanceof Error ? err.message : String(err) });
       if (!res.headersSent) sendProblem(res, 500, 'internal', 'the engine failed this request');
     });
   };
+}
+
+/** A route's context with `url` parsed on first use: the decide path never needs it. */
+class LazyContext implements RouteContext {
+  private parsed: URL | undefined;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly requestId: string,
+    private readonly raw: string,
+  ) {}
+
+  get url(): URL {
+    return (this.parsed ??= new URL(this.raw, 'http://engine'));
+  }
 }
 
 export interface RunningRouteServer {

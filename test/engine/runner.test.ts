@@ -121,15 +121,6 @@ describe.each(backends())('runner on $name', (backend) => {
     expect(view.run.error?.message).toMatch(/^step "danger" failed: rule demo-deny denied/);
   });
 
-  it('holds a throttled step back, waiting on a timer (test/engine/throttle.test.ts)', async () => {
-    const view = await (await engine({ holdDelayMs: 0 })).start('demo.throttled', {});
-    expect(view.run.status).toBe('waiting');
-    expect(stepOf(view, 'busy')).toMatchObject({
-      status: 'waiting',
-      error: { code: 'throttled', rule_id: 'demo-throttle' },
-    });
-  });
-
   it('waits for approval, survives the process, and resumes in a new engine', async () => {
     const first = await engine();
     const waiting = await first.start('demo.guarded', { message: 'ship it' });
@@ -345,29 +336,6 @@ describe.each(backends())('runner on $name', (backend) => {
     const view = await e.start('demo.hello', { message: 'hi' });
     expect(stepOf(view, 'echo').error).toMatchObject({ code: 'handler_missing' });
     expect(stepOf(view, 'echo').error?.message).toMatch(/job\.demo\.echo/);
-  });
-
-  it('uses the deployment tenant in the policy request', async () => {
-    const e = await engine({ tenant: 'acme' });
-    const view = await e.start('demo.hello', { message: 'hi' });
-    expect(view.run.tenant_id).toBe('acme');
-    expect(stepOf(view, 'echo').decision?.request.tenantId).toBe('acme');
-  });
-
-  it('adds the risk tags the pack declares for a topic to the policy request', async () => {
-    const bare = workflow('bare', {
-      write: { type: 'worker', topic: 'job.demo.write', input: {}, meta: { pack_id: 'demo' } },
-    });
-    const e = await engine({
-      workflows: [bare],
-      topics: [{ name: 'job.demo.write', capability: 'demo.write', riskTags: ['write'] }],
-    });
-    const view = await e.start('demo.bare', {});
-    expect(view.run.status).toBe('waiting');
-    expect(stepOf(view, 'write').decision?.request).toMatchObject({
-      capability: 'demo.write',
-      riskTags: ['write'],
-    });
   });
 
   it('lists runs newest first and shows one', async () => {

@@ -47,7 +47,10 @@ describe.each(backends())('throttle on $name', (backend) => {
     expect(done.run.status).toBe('succeeded');
     const sent = stepOf(done, 'busy');
     expect(sent.output).toMatchObject({ echo: 'later' });
-    expect(sent.decision).toMatchObject({ decision: 'allow', snapshot_hash: suite.held.policy.hash });
+    expect(sent.decision).toMatchObject({
+      decision: 'allow',
+      snapshot_hash: suite.held.policy.hash,
+    });
     expect(sent.error).toBeUndefined();
     expect(sent.wake_at).toBeUndefined();
     expect(sent.attempts).toBe(1);

@@ -44,13 +44,15 @@ function insertFrom(table: string, columns: string[], notNullJson: string[] = []
   );
 }
 
-function upsert(table: string, columns: string[], key: string[], mutable: string[]) {
+function upsert(table: string, columns: string[], key: string[], mutable: string[],
+  notNullJson: string[] = []) {
   const sets = mutable.map((c) => `${c} = EXCLUDED.${c}`).join(', ');
-  return `${insertFrom(table, columns, ['input', 'workflow'])} ` +
+  return `${insertFrom(table, columns, notNullJson)} ` +
     `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${sets}`;
 }
 
-const UPSERT_RUNS = upsert('engine_runs', RUN_COLUMNS, ['id'], RUN_MUTABLE);
+// A run's `input` may be JSON null, which the row's NOT NULL jsonb column keeps as 'null'.
+const UPSERT_RUNS = upsert('engine_runs', RUN_COLUMNS, ['id'], RUN_MUTABLE, ['input', 'workflow']);
 const UPSERT_STEPS = upsert('engine_steps', STEP_COLUMNS, ['run_id', 'step_id'], STEP_MUTABLE);
 const INSERT_TIMELINE = insertFrom('engine_timeline', TIMELINE_COLUMNS);
 

@@ -20,6 +20,19 @@ export interface EngineRoute {
   handle(ctx: RouteContext): Promise<void> | void;
 }
 
+/** The `:name` pieces of a request path by a route's pattern; undefined when it does not match. */
+export function paramsOf(pattern: string, pathname: string): Record<string, string> | undefined {
+  const want = pattern.split('/');
+  const got = pathname.split('/');
+  if (want.length !== got.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [i, part] of want.entries()) {
+    if (part.startsWith(':')) params[part.slice(1)] = decodeURIComponent(got[i]!);
+    else if (part !== got[i]) return undefined;
+  }
+  return params;
+}
+
 export class HttpProblem extends Error {
   override readonly name = 'HttpProblem';
   constructor(readonly status: number, readonly code: string, message: string) {

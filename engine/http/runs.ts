@@ -7,20 +7,14 @@ import { EngineError, isEngineError } from '../errors.js';
 import { publicRun, publicView } from '../render.js';
 import type { RunQueue } from '../queue/types.js';
 import type { Engine } from '../runner.js';
-import { HttpProblem, readJson, sendJson, type EngineRoute, type RouteContext } from './route.js';
-
-/** `/v1/runs/:id/...` pieces of the request path, by the route's pattern. */
-export function paramsOf(pattern: string, pathname: string): Record<string, string> | undefined {
-  const want = pattern.split('/');
-  const got = pathname.split('/');
-  if (want.length !== got.length) return undefined;
-  const params: Record<string, string> = {};
-  for (const [i, part] of want.entries()) {
-    if (part.startsWith(':')) params[part.slice(1)] = decodeURIComponent(got[i]!);
-    else if (part !== got[i]) return undefined;
-  }
-  return params;
-}
+import {
+  HttpProblem,
+  paramsOf,
+  readJson,
+  sendJson,
+  type EngineRoute,
+  type RouteContext,
+} from './route.js';
 
 const STATUS_OF: Partial<Record<string, number>> = {
   run_not_found: 404,

@@ -1,16 +1,15 @@
 /**
  * The HTTP server of `cordum engine serve`, on plain `node:http`, on
  * loopback unless told otherwise. It mounts the routes of every module in
- * `routes.ts` (`:name` segments match one path segment) and answers
- * problem+json for errors. A poller resumes runs that are due: pending
+ * `routes.ts` (`:name` segments match one path segment; `dispatch.ts`
+ * dispatches them) and answers problem+json for errors. A poller resumes runs that are due: pending
  * ones, timers that are due, and runs whose process died (lease expired).
  */
-import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpProblem, sendProblem, type EngineRoute } from './route.js';
+import { routeHandler } from './dispatch.js';
+import type { EngineRoute } from './route.js';
 import { ROUTE_MODULES, type RouteParts } from './routes.js';
-import { paramsOf } from './runs.js';
 
 export interface EngineServerOptions extends RouteParts {
   port?: number;
@@ -29,21 +28,7 @@ export interface EngineServer {
 
 export async function startEngineServer(options: EngineServerOptions): Promise<EngineServer> {
   const routes = [...ROUTE_MODULES.flatMap((m) => m(options)), ...(options.routes ?? [])];
-  const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://engine.local');
-    const route = routes.find((r) => r.method === req.method && paramsOf(r.path, url.pathname));
-    const requestId = String(req.headers['x-request-id'] ?? randomUUID());
-    res.setHeader('x-request-id', requestId);
-    if (!route) {
-      sendProblem(res, 404, 'not_found', `no route ${req.method} ${url.pathname}`);
-      return;
-    }
-    Promise.resolve(route.handle({ req, res, url, requestId })).catch((err: unknown) => {
-      if (res.headersSent) return void res.end();
-      if (err instanceof HttpProblem) sendProblem(res, err.status, err.code, err.message);
-      else sendProblem(res, 500, 'internal', err instanceof Error ? err.message : String(err));
-    });
-  });
+  const server: Server = createServer(routeHandler(routes));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);

@@ -1,0 +1,76 @@
+/**
+ * The one request dispatcher of the engine's HTTP servers (`engine serve`
+ * and the kernel-only server): exact paths from a table, `:name` patterns
+ * after them, the URL parsed only when a route reads it, the request id
+ * echoed, and problem+json for whatever a route throws or rejects with.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  HttpProblem,
+  paramsOf,
+  sendProblem,
+  type EngineRoute,
+  type RouteContext,
+} from './route.js';
+
+export type RouteLog = (
+  level: 'warn' | 'error',
+  msg: string,
+  fields: Record<string, unknown>,
+) => void;
+
+/** A route's context with `url` parsed on first use: the decide path never needs it. */
+class LazyContext implements RouteContext {
+  private parsed: URL | undefined;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly requestId: string,
+    private readonly raw: string,
+  ) {}
+
+  get url(): URL {
+    return (this.parsed ??= new URL(this.raw, 'http://engine'));
+  }
+}
+
+export function routeHandler(routes: EngineRoute[], log?: RouteLog) {
+  const exact = new Map<string, EngineRoute>();
+  const patterned: EngineRoute[] = [];
+  for (const r of routes) {
+    if (r.path.includes(':')) patterned.push(r);
+    else if (!exact.has(`${r.method} ${r.path}`)) exact.set(`${r.method} ${r.path}`, r);
+  }
+  const find = (method: string | undefined, ctx: LazyContext, pathname: string) =>
+    exact.get(`${method} ${pathname}`) ??
+    // A path spelled unusually (dot segments) matches as its parsed form.
+    exact.get(`${method} ${ctx.url.pathname}`) ??
+    patterned.find((r) => r.method === method && paramsOf(r.path, ctx.url.pathname));
+
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const raw = req.url ?? '/';
+    const query = raw.indexOf('?');
+    const pathname = query < 0 ? raw : raw.slice(0, query);
+    const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+    res.setHeader('x-request-id', requestId);
+    const ctx = new LazyContext(req, res, requestId, raw);
+    const route = find(req.method, ctx, pathname);
+    if (!route) return sendProblem(res, 404, 'not_found', `no route ${req.method} ${pathname}`);
+    let done: Promise<void> | void;
+    try {
+      done = route.handle(ctx);
+    } catch (err) {
+      done = Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    // A handler that answers synchronously (or by callback) costs no promise here.
+    done?.catch((err: unknown) => {
+      if (res.headersSent) return void res.end();
+      if (err instanceof HttpProblem) return sendProblem(res, err.status, err.code, err.message);
+      const message = err instanceof Error ? err.message : String(err);
+      log?.('error', 'request failed', { request_id: requestId, path: pathname, error: message });
+      sendProblem(res, 500, 'internal', `the engine failed this request: ${message}`);
+    });
+  };
+}

@@ -129,14 +129,10 @@ export class Journal<R extends { readonly run: { readonly id: string } }> {
       });
     this.next = next;
     this.writing = next;
-    void next.then(
-      () => {
-        if (this.writing === next) this.writing = undefined;
-      },
-      () => {
-        if (this.writing === next) this.writing = undefined;
-      },
-    );
+    const settled = () => {
+      if (this.writing === next) this.writing = undefined;
+    };
+    void next.then(settled, settled);
     return next;
   }
 

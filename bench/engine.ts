@@ -3,7 +3,9 @@
  * the built-in echo worker, on PGlite and (when a URL is given) PostgreSQL,
  * runs started IN_FLIGHT at a time through `Engine.start` (as many callers
  * would), their writes group-committed. Prints jobs/s, a job being one
- * worker step. CORDUM_BENCH_ENGINE_SCALE (0-1) shrinks the counts.
+ * worker step. CORDUM_BENCH_ENGINE_SCALE (0-1) shrinks the counts;
+ * CORDUM_BENCH_ENGINE_STORAGE keeps one back end. The engine's own CPU time a job
+ * (this process; on PGlite that includes the database) moves less with the machine's load.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,11 +54,12 @@ async function benchEngine(db: Database): Promise<Engine> {
   });
 }
 
-/** Runs `count` runs of the workflow, IN_FLIGHT at once; answers jobs per second. */
+/** Runs `count` runs of the workflow, IN_FLIGHT at once: jobs a second and CPU µs a job. */
 async function jobsPerSecond(engine: Engine, workflowId: string, count: number, steps: number) {
   let next = 0;
   let failed = 0;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const lane = async () => {
     while (next < count) {
       next++;
@@ -66,8 +69,9 @@ async function jobsPerSecond(engine: Engine, workflowId: string, count: number, 
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   if (failed > 0) throw new Error(`${failed} bench runs of ${workflowId} did not succeed`);
-  return (count * steps) / seconds;
+  return [(count * steps) / seconds, (used.user + used.system) / (count * steps)];
 }
 
 export async function runEngineBench(_root: string, databaseUrl?: string): Promise<void> {
@@ -81,24 +85,24 @@ export async function runEngineBench(_root: string, databaseUrl?: string): Promi
     ],
   ];
   if (databaseUrl) targets.push(['PostgreSQL', () => openDatabase({ url: databaseUrl })]);
+  // CORDUM_BENCH_ENGINE_STORAGE=PGlite (or PostgreSQL) keeps one back end, for profiling.
+  const only = process.env.CORDUM_BENCH_ENGINE_STORAGE?.toLowerCase();
   const rows: (string | number)[][] = [];
   for (const [name, open] of targets) {
+    if (only && name.toLowerCase() !== only) continue;
     const db = await open();
     try {
       const engine = await benchEngine(db);
-      rows.push([
-        name,
-        `${single} single-step runs`,
-        await jobsPerSecond(engine, 'bench.one', single, 1),
-      ]);
-      rows.push([name, `${ten} ten-step runs`, await jobsPerSecond(engine, 'bench.ten', ten, 10)]);
+      rows.push([name, `${single} single-step runs`,
+        ...await jobsPerSecond(engine, 'bench.one', single, 1)]);
+      rows.push([name, `${ten} ten-step runs`, ...await jobsPerSecond(engine, 'bench.ten', ten, 10)]);
     } finally {
       await db.close();
     }
   }
   printTable(
     'Engine, built-in echo worker (jobs/s; Cordum: 8.5k single-step jobs/s)',
-    ['storage', 'workload', 'jobs/s'],
+    ['storage', 'workload', 'jobs/s', 'engine CPU µs/job'],
     rows,
   );
 }

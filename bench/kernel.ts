@@ -24,6 +24,7 @@ import { policyRoutes } from '../engine/http/policy.js';
 import { createEngineMetrics } from '../engine/observability/metrics.js';
 import { printTable } from './table.js';
 import { cedarRate } from './kernel_cedar.js';
+import { pacedLoad, type PacedResult } from './paced_load.js';
 
 const DURATION_S = Number(process.env.CORDUM_BENCH_SECONDS ?? 5);
 const BATCH = 100;
@@ -100,15 +101,42 @@ interface Cannon {
 type Autocannon = (o: Record<string, unknown>) => Promise<Cannon>;
 
 async function load(cannon: Autocannon, url: string, bodies: string[],
-  shape: { connections: number; overallRate?: number } = { connections: 50 }) {
+  shape: { connections: number } = { connections: 50 }) {
   return cannon({ url, ...shape, duration: DURATION_S, workers: 1, method: 'POST',
     headers: { 'content-type': 'application/json' },
     requests: bodies.map((body) => ({ method: 'POST', body })) });
 }
 
-/** Decisions a second offered at a fixed rate, in batches of PACED_BATCH (the issue's 50k). */
+/** Decisions a second offered on a fixed schedule (the issue's 50k, and Cordum's 15k). */
 const PACED_RATE = 50_000;
-const PACED_BATCH = 10;
+const PACED_BATCHES = [10, 100];
+const SINGLE_RATE = 15_000;
+
+/**
+ * Open-loop rows: requests leave on a fixed schedule and latency counts from when each was
+ * due. Single decide at Cordum's published 15k decisions/s, and decide-batch at 50k.
+ */
+async function pacedRows(url: string, requests: PolicyRequest[]) {
+  const rows: (string | number)[][] = [];
+  let failed = 0;
+  const row = (what: string, perRequest: number, r: PacedResult) => {
+    failed += r.failed;
+    rows.push([`${what} (p99.9 ${r.p999.toFixed(2)} ms)`, r.achieved * perRequest, r.p50,
+      r.p99]);
+  };
+  const singles = requests.slice(0, 50).map((r) => JSON.stringify(r));
+  row(`HTTP decide, open loop at ${SINGLE_RATE} req/s, 50 conns`, 1, await pacedLoad({
+    url: `${url}/v1/policy/decide`, bodies: singles, rate: SINGLE_RATE, connections: 50,
+    seconds: DURATION_S }));
+  for (const size of PACED_BATCHES) {
+    const bodies = [0, 1, 2, 3].map((j) => JSON.stringify({ requests:
+      requests.slice(j * size, (j + 1) * size) }));
+    row(`HTTP decide-batch of ${size}, open loop at ${PACED_RATE} decisions/s, 10 conns`, size,
+      await pacedLoad({ url: `${url}/v1/policy/decide-batch`, bodies,
+        rate: PACED_RATE / size, connections: 10, seconds: DURATION_S }));
+  }
+  return { rows, failed };
+}
 
 export async function runKernelBench(root: string): Promise<void> {
   const require = createRequire(join(root, 'package.json'));
@@ -146,10 +174,7 @@ export async function runKernelBench(root: string): Promise<void> {
     const batchBodies = [0, 1, 2, 3].map((j) => JSON.stringify({ requests:
       requests.slice(j * BATCH, (j + 1) * BATCH) }));
     const kb = await load(cannon, `${ours.url}/v1/policy/decide-batch`, batchBodies);
-    const pacedBodies = [0, 1, 2, 3].map((j) => JSON.stringify({ requests:
-      requests.slice(j * PACED_BATCH, (j + 1) * PACED_BATCH) }));
-    const paced = await load(cannon, `${ours.url}/v1/policy/decide-batch`, pacedBodies,
-      { connections: 10, overallRate: PACED_RATE / PACED_BATCH });
+    const paced = await pacedRows(ours.url, requests);
     rows.push(
       ['HTTP, bare node:http + decide, 50 conns', b.requests.average, b.latency.p50,
         b.latency.p99],
@@ -157,11 +182,10 @@ export async function runKernelBench(root: string): Promise<void> {
         k.latency.p50, k.latency.p99],
       [`HTTP, kernel decide-batch of ${BATCH}, 50 conns (decisions/s)`,
         kb.requests.average * BATCH, kb.latency.p50, kb.latency.p99],
-      [`HTTP, decide-batch of ${PACED_BATCH} offered at ${PACED_RATE} decisions/s, 10 conns`,
-        paced.requests.average * PACED_BATCH, paced.latency.p50, paced.latency.p99],
+      ...paced.rows,
     );
     const failed = b.non2xx + b.errors + k.non2xx + k.errors + kb.non2xx + kb.errors +
-      paced.non2xx + paced.errors;
+      paced.failed;
     if (failed > 0) process.stderr.write(`bench kernel: ${failed} failed requests\n`);
   } finally {
     await ours.close();

@@ -83,7 +83,7 @@ export class Engine {
     try {
       await advanceRun(this.services, record, plan);
     } finally {
-      await this.services.store.flush();
+      await this.services.store.flush(record.id);
     }
     const view = await this.view(record.id);
     this.services.store.forget(record.id);
@@ -95,7 +95,7 @@ export class Engine {
     const { plan, run } = this.prepare(workflowId, given);
     const steps = plan.steps.map((s) => ({ step_id: s.id, type: s.type }));
     this.services.store.createRun(run, steps);
-    await this.services.store.flush();
+    await this.services.store.flush(run.id);
     return run.id;
   }
 
@@ -322,7 +322,7 @@ export class Engine {
       if (adopt) await store.adopt(run.id);
       await advanceRun(this.services, run, plan);
     } finally {
-      await store.flush();
+      await store.flush(run.id);
       store.forget(run.id);
     }
   }

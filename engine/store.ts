@@ -80,9 +80,9 @@ export class EngineStore {
     private readonly journal?: Journal<HeldRun>,
   ) {}
 
-  /** Resolves once every write so far is committed. */
-  async flush(): Promise<void> {
-    await this.journal?.flush();
+  /** Resolves once every write so far (of `runId` only, given one) is committed. */
+  async flush(runId?: string): Promise<void> {
+    await this.journal?.flush(runId);
   }
 
   /** The connection, once what the journal holds is written (direct writes stay in order). */
@@ -99,9 +99,18 @@ export class EngineStore {
   private keepRun = (held: HeldRun) => this.journal!.putRun(held);
   private keepStep = (step: StepRecord) => this.journal!.putStep(stepRow(step));
 
+  /** The clock's time as ISO text; one text a millisecond, as runs read it many times each. */
   now(): string {
-    return this.clock().toISOString();
+    const ms = this.clock().getTime();
+    if (ms !== this.lastMs) {
+      this.lastMs = ms;
+      this.lastIso = new Date(ms).toISOString();
+    }
+    return this.lastIso;
   }
+
+  private lastMs = Number.NaN;
+  private lastIso = '';
 
   /**
    * Runs `fn` in one transaction holding the run's row lock. Approving a

@@ -16,6 +16,13 @@ export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `fn` in one transaction; a throw rolls everything back. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * For one writer that must not wait: statements on a connection of its
+   * own, each sent the moment it is given (through a pool a statement waits
+   * for the next turn of the event loop to get a connection). One statement
+   * at a time is the caller's to keep to. PGlite has one connection anyway.
+   */
+  writer(): Queryable;
   /** Runs a script of several statements (migrations). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;

@@ -15,14 +15,56 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   };
 }
 
+/**
+ * A connection kept out of the pool for one writer: once it is open, a
+ * statement goes to the server synchronously, in the caller's own turn.
+ * A connection that fails is given back broken and the next statement opens
+ * another.
+ */
+function ownConnection(pool: pg.Pool) {
+  let client: pg.PoolClient | undefined;
+  let opening: Promise<pg.PoolClient> | undefined;
+  const drop = (err?: Error) => {
+    const c = client;
+    client = undefined;
+    opening = undefined;
+    c?.release(err ?? true);
+  };
+  const open = () => (opening ??= pool.connect().then((c) => {
+    client = c;
+    c.on('error', (err) => drop(err));
+    return c;
+  }, (err: unknown) => {
+    opening = undefined;
+    throw err;
+  }));
+  const queryable: Queryable = {
+    async query<R>(sql: string, params: unknown[] = []): Promise<QueryResult<R>> {
+      const c = client ?? await open();
+      try {
+        const result = await c.query(sql, params);
+        return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+      } catch (err) {
+        // A refused statement leaves the connection usable; a lost or FATAL one does not.
+        const refused = err instanceof pg.DatabaseError && err.severity === 'ERROR';
+        if (!refused) drop(err as Error);
+        throw err;
+      }
+    },
+  };
+  return { queryable, close: () => drop() };
+}
+
 export async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client that loses its server must not crash the process.
   pool.on('error', () => undefined);
   const base = wrap(pool);
+  const own = ownConnection(pool);
   return {
     kind: 'postgres',
     query: base.query,
+    writer: () => own.queryable,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       try {
@@ -41,6 +83,7 @@ export async function openPostgres(url: string, poolSize: number): Promise<Datab
       await pool.query(sql);
     },
     async close(): Promise<void> {
+      own.close();
       await pool.end();
     },
   };

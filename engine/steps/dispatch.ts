@@ -86,7 +86,7 @@ async function sendOnce(
   });
   // A job that leaves the process is on record before it goes, so a restart resends it
   // under the same idempotency key rather than forgetting it was sent.
-  if (!handler.inline) await ctx.services.store.flush();
+  if (!handler.inline) await ctx.services.store.flush(ctx.run.id);
   const limit = attemptLimit(ctx, constraints);
   try {
     return checkOutput(ctx, await handler.handle(job, limit.signal));

@@ -74,7 +74,7 @@ function skipped(reason: string): StepOutcome {
 
 async function runStep(ctx: StepContext): Promise<StepOutcome> {
   const resuming = ctx.approval?.status === 'approved' || ctx.record.started_at !== undefined;
-  const now = ctx.services.clock().toISOString();
+  const now = ctx.services.store.now();
   await ctx.update(
     resuming ? { status: 'running' } : { status: 'running', started_at: now, error: undefined },
   );
@@ -132,7 +132,7 @@ function stepLimit(ctx: StepContext) {
 
 export async function saveOutcome(ctx: StepContext, outcome: StepOutcome): Promise<void> {
   const patch: StepPatch = { status: outcome.status };
-  if (outcome.status !== 'waiting') patch.finished_at = ctx.services.clock().toISOString();
+  if (outcome.status !== 'waiting') patch.finished_at = ctx.services.store.now();
   if ('skipped' in outcome) patch.skipped = true;
   if ('output' in outcome) patch.output = outcome.output;
   if ('error' in outcome) patch.error = outcome.error;

@@ -60,7 +60,7 @@ async function decideStep(ctx: StepContext): Promise<DecisionRecord> {
   const record: DecisionRecord = {
     decision: result.decision,
     snapshot_hash: result.snapshotHash,
-    decided_at: services.clock().toISOString(),
+    decided_at: services.store.now(),
     request,
   };
   if (result.ruleId !== undefined) record.rule_id = result.ruleId;

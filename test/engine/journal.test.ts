@@ -1,0 +1,172 @@
+/**
+ * The journal on its own: a run's rows go out when that run (or everyone)
+ * asks, many runs share one statement, rows nobody asked for are written
+ * after a while, and a write the database never took loses nothing.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JOURNAL_WRITE, Journal } from '../../engine/journal.js';
+import { ENGINE_MIGRATIONS } from '../../engine/migrations.js';
+import { newHeldRun, runRow, type HeldRun } from '../../engine/store_cache.js';
+import type { Database, Queryable } from '../../storage/database.js';
+import { migrate } from '../../storage/migrate.js';
+import { backends } from '../helpers/databases.js';
+import { freshDatabase, workflow } from './fixtures.js';
+
+const flow = workflow('demo.journal', { a: { id: 'a', type: 'worker', topic: 'job.demo.a' } });
+
+function heldRun(id: string): HeldRun {
+  const run = { id, workflow_id: flow.id, tenant_id: 'default', input: { n: id },
+    snapshot_hash: 'sha256:test', workflow: flow };
+  return newHeldRun(run, [{ step_id: 'a', type: 'worker' }], new Date().toISOString());
+}
+
+/** Queues a run with its step and one event. */
+function queue(journal: Journal<HeldRun>, held: HeldRun): void {
+  journal.putRun(held);
+  for (const step of held.steps.values()) journal.putStep({ ...step });
+  journal.addEvent(held.run.id, { at: held.run.created_at, type: 'run_created' });
+}
+
+async function stored(db: Database, id: string) {
+  const runs = await db.query<{ status: string }>(
+    'SELECT status FROM engine_runs WHERE id = $1', [id]);
+  const steps = await db.query('SELECT step_id FROM engine_steps WHERE run_id = $1', [id]);
+  const events = await db.query('SELECT events FROM engine_timeline WHERE run_id = $1', [id]);
+  return { status: runs.rows[0]?.status, steps: steps.rows.length,
+    timelines: events.rows.length };
+}
+
+/** The database with its journal statements counted. */
+function counted(db: Database): { db: Database; writes: () => number } {
+  let writes = 0;
+  const writer = db.writer();
+  const queryable: Queryable = {
+    query: (sql, params) => {
+      if (sql === JOURNAL_WRITE) writes++;
+      return writer.query(sql, params);
+    },
+  };
+  const wrapped = Object.create(db) as Database;
+  wrapped.writer = () => queryable;
+  return { db: wrapped, writes: () => writes };
+}
+
+describe.each(backends())('journal on $name', (backend) => {
+  let db: Database;
+
+  beforeEach(async () => {
+    db = await (await freshDatabase(backend)).open();
+    await migrate(db, 'engine', ENGINE_MIGRATIONS);
+  });
+  afterEach(async () => {
+    await db.close();
+  });
+
+  it("writes a run's rows when that run asks, and leaves the others queued", async () => {
+    const journal = new Journal(db, runRow, { idleWriteMs: 60_000 });
+    queue(journal, heldRun('r1'));
+    queue(journal, heldRun('r2'));
+    await journal.flush('r1');
+    expect(await stored(db, 'r1')).toEqual({ status: 'pending', steps: 1, timelines: 1 });
+    expect(await stored(db, 'r2')).toEqual({ status: undefined, steps: 0, timelines: 0 });
+    await journal.flush();
+    expect(await stored(db, 'r2')).toEqual({ status: 'pending', steps: 1, timelines: 1 });
+  });
+
+  it('puts the runs that ask together in one statement, each as it last was', async () => {
+    const { db: countedDb, writes } = counted(db);
+    const journal = new Journal(countedDb, runRow);
+    const runs = Array.from({ length: 30 }, (_, i) => heldRun(`m${i}`));
+    for (const held of runs) queue(journal, held);
+    for (const held of runs) {
+      held.run.status = 'succeeded';
+      journal.putRun(held);
+    }
+    await Promise.all(runs.map((held) => journal.flush(held.run.id)));
+    expect(writes()).toBe(1);
+    for (const held of runs) expect((await stored(db, held.run.id)).status).toBe('succeeded');
+  });
+
+  it('writes rows nobody asked for after a short while', async () => {
+    const journal = new Journal(db, runRow);
+    queue(journal, heldRun('idle'));
+    let seen = await stored(db, 'idle');
+    for (let i = 0; i < 50 && seen.status === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      seen = await stored(db, 'idle');
+    }
+    expect(seen).toEqual({ status: 'pending', steps: 1, timelines: 1 });
+  });
+
+  it('keeps a later state of a run queued while an earlier one is being written', async () => {
+    const journal = new Journal(db, runRow);
+    const held = heldRun('later');
+    queue(journal, held);
+    const first = journal.flush('later');
+    // The write leaves once this turn of the event loop is over.
+    await new Promise((r) => setImmediate(r));
+    const next = { ...held, run: { ...held.run, status: 'succeeded' as const } };
+    journal.putRun(next);
+    journal.addEvent('later', { at: held.run.created_at, type: 'run_status' });
+    await Promise.all([first, journal.flush('later')]);
+    expect(await stored(db, 'later')).toEqual({ status: 'succeeded', steps: 1, timelines: 2 });
+  });
+
+  it('opens a new connection when the server ended the last one between writes', async () => {
+    const journal = new Journal(db, runRow);
+    queue(journal, heldRun('first'));
+    await journal.flush();
+    if (db.kind === 'postgres') {
+      const writer = await db.writer().query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      await db.query('SELECT pg_terminate_backend($1)', [writer.rows[0]!.pid]);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    queue(journal, heldRun('second'));
+    await journal.flush('second');
+    expect(await stored(db, 'second')).toEqual({ status: 'pending', steps: 1, timelines: 1 });
+  });
+});
+
+// A connection that dies in the middle of a statement: PostgreSQL's own (PGlite has none).
+describe.each(backends().filter((b) => b.name === 'postgres'))('journal on $name', (backend) => {
+  let db: Database;
+
+  beforeEach(async () => {
+    db = await (await freshDatabase(backend)).open();
+    await migrate(db, 'engine', ENGINE_MIGRATIONS);
+  });
+  afterEach(async () => {
+    await db.close();
+  });
+
+  it(
+    'loses nothing when the connection dies under a write, and writes it on the next',
+    async () => {
+      const journal = new Journal(db, runRow);
+      queue(journal, heldRun('before'));
+      await journal.flush();
+      const writer = await db.writer().query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const pid = writer.rows[0]!.pid;
+      // Another session holds the table, so the next write waits on the server...
+      const failed = db.transaction(async (tx) => {
+        await tx.query('LOCK TABLE engine_runs IN ACCESS EXCLUSIVE MODE');
+        queue(journal, heldRun('lost'));
+        const write = journal.flush('lost').then(() => 'written', (e: Error) => e.message);
+        for (let i = 0; i < 100; i++) {
+          const waiting = await tx.query(
+            "SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'", [pid]);
+          if (waiting.rows.length > 0) break;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        // ...and dies there.
+        await tx.query('SELECT pg_terminate_backend($1)', [pid]);
+        return write;
+      });
+      expect(await failed).toMatch(/terminat|connection/i);
+      expect((await stored(db, 'lost')).status).toBeUndefined();
+      await journal.flush('lost');
+      expect(await stored(db, 'lost')).toEqual({ status: 'pending', steps: 1, timelines: 1 });
+      expect((await stored(db, 'before')).status).toBe('pending');
+    },
+  );
+});

@@ -70,13 +70,14 @@ export function othersMayChange(held: HeldRun): boolean {
   return false;
 }
 
-/** Applies a patch the way the database would: an undefined value clears the column. */
+/**
+ * Applies a patch the way the database would: an undefined or null value
+ * clears the column. A cleared field is left undefined rather than deleted
+ * (rows are JSON, which leaves it out, and objects keep their fast shape).
+ */
 export function patched<T extends object>(record: T, patch: Partial<T>): T {
-  const out = { ...record } as Record<string, unknown>;
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === undefined || value === null) delete out[key];
-    else out[key] = value;
-  }
+  const out = { ...record, ...patch } as Record<string, unknown>;
+  for (const key in patch) if (out[key] === null) out[key] = undefined;
   return out as T;
 }
 
@@ -118,17 +119,17 @@ export function newHeldRun(
 /** Leaves `running` for `status` in memory, as `releaseRun` does in SQL. */
 export function releaseHeld(held: HeldRun, status: Status, now: string, error?: StepError) {
   const { run } = held;
-  const since = held.resumedAt ? Date.parse(held.resumedAt) : Date.parse(now);
-  run.active_ms += Math.max(0, Date.parse(now) - since);
+  const at = Date.parse(now);
+  const since = held.resumedAt ? Date.parse(held.resumedAt) : at;
+  run.active_ms += Math.max(0, at - since);
   run.status = status;
   run.updated_at = now;
-  if (error === undefined) delete run.error;
-  else run.error = error;
-  if (isTerminal(status)) run.finished_at = now;
-  else delete run.finished_at;
-  delete held.resumedAt;
-  delete held.leaseOwner;
-  delete held.leaseUntil;
+  // Cleared fields are set undefined, not deleted (see `patched`).
+  run.error = error;
+  run.finished_at = isTerminal(status) ? now : undefined;
+  held.resumedAt = undefined;
+  held.leaseOwner = undefined;
+  held.leaseUntil = undefined;
 }
 
 /** The `index`th child of a `for_each` step. */

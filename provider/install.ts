@@ -117,7 +117,7 @@ export const LAUNCHER = [
   '  IFS= read -r text < "$daemon" && [[ $text =~ $re ]] || return 1',
   '  kill -0 "${BASH_REMATCH[3]}" 2> /dev/null || return 1',
   '  { exec 3<> "/dev/tcp/127.0.0.1/${BASH_REMATCH[1]}"; } 2> /dev/null || return 1',
-  '  local -a request=(cordum-provider/1 "${BASH_REMATCH[2]}" "$here" "$PWD")',
+  '  local -a request=(cordum-provider/1 "${BASH_REMATCH[2]}" "$here" "$PWD" "$PPID")',
   '  for name in $(compgen -e); do request+=("$name=${!name}"); done',
   '  printf \'%s\\0\' "${request[@]}" \'\' >&3 2> /dev/null || return 1',
   '  while IFS= read -r -t 10 line <&3; do',

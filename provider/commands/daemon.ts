@@ -40,6 +40,17 @@ export function parseDuration(text: string): number {
   return Math.round(Number(m[1]) * (UNITS[m[2] ?? 's'] as number));
 }
 
+const LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
+
+function parseLevel(text: string): LogLevel {
+  if (!LEVELS.includes(text as LogLevel)) {
+    throw Object.assign(new Error(`--log-level: "${text}" is not one of ${LEVELS.join(', ')}`), {
+      code: 'usage',
+    });
+  }
+  return text as LogLevel;
+}
+
 /** Loads what every instance uses now, so that no instance waits for it. */
 async function warmHandlers() {
   const { providerHandlers } = await import('../handlers.js');
@@ -55,12 +66,19 @@ async function warmHandlers() {
 
 async function serve(flags: DaemonFlags) {
   const path = daemonFilePath(process.env);
-  const running = readDaemonFile(path);
+  // A file that is not a daemon file is replaced like a stale one.
+  const running = (() => {
+    try {
+      return readDaemonFile(path);
+    } catch {
+      return null;
+    }
+  })();
   if (running && running.pid !== process.pid && processAlive(running.pid)) {
     throw new DaemonError('daemon_running', `A provider daemon already runs (pid ${running.pid}).`);
   }
   const idleMs = parseDuration(flags.idleTimeout ?? '10m');
-  const log = createLogger((flags.logLevel ?? 'info') as LogLevel);
+  const log = createLogger(parseLevel(flags.logLevel ?? 'info'));
   const secret = newSecret();
   const handlersFor = await warmHandlers();
 

@@ -11,6 +11,7 @@ import type { Handler } from '../framework/server.js';
 import { createLogger, levelFromEnv, type Logger } from '../plugin/log.js';
 import { servePlugin, type RunningPlugin } from '../plugin/serve.js';
 import { DaemonError } from './errors.js';
+import { processAlive } from './file.js';
 import type { InstanceRequest } from './request.js';
 
 /** Builds a fresh provider for one instance (handlers.ts's providerHandlers). */
@@ -59,5 +60,10 @@ export async function startInstance(
   // The launcher is gone (Shutdown answered, or Terraform killed it): stop serving.
   socket.once('close', () => plugin.stop());
   if (socket.destroyed) plugin.stop();
+  // Terraform died without a Shutdown: do not linger (a cold provider checks its ppid).
+  const watch = setInterval(() => {
+    if (!processAlive(request.parentPid)) plugin.stop();
+  }, 1000);
+  void stopped.then(() => clearInterval(watch));
   return { plugin, stopped };
 }

@@ -1,7 +1,7 @@
 /**
  * What a launcher sends: NUL-terminated fields, ended by an empty field.
  *
- *   cordum-provider/1 \0 SECRET \0 LAUNCHER_DIR \0 CWD \0 NAME=value \0 ... \0
+ *   cordum-provider/1 \0 SECRET \0 LAUNCHER_DIR \0 CWD \0 PPID \0 NAME=value \0 ... \0
  *   cordum-provider-stop/1 \0 SECRET \0 \0
  *
  * Bash variables cannot hold NUL, so no field can contain the separator and
@@ -9,6 +9,7 @@
  * has arrived, and a request is bounded in size, before anything else.
  */
 import { timingSafeEqual } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { DaemonError } from './errors.js';
 
 export const INSTANCE_MAGIC = 'cordum-provider/1';
@@ -21,6 +22,8 @@ export interface InstanceRequest {
   /** The launcher's folder: its lib/provider.js must be the daemon's build. */
   launcherDir: string;
   cwd: string;
+  /** The launcher's parent (Terraform): the instance stops if it goes away. */
+  parentPid: number;
   env: NodeJS.ProcessEnv;
 }
 
@@ -35,16 +38,18 @@ export function sameSecret(given: string, expected: string): boolean {
 function toRequest(fields: string[]): DaemonRequest {
   const [magic] = fields;
   if (magic === STOP_MAGIC && fields.length === 2) return { kind: 'stop' };
-  if (magic !== INSTANCE_MAGIC || fields.length < 4) {
+  const parentPid = Number(fields[4]);
+  if (magic !== INSTANCE_MAGIC || fields.length < 5 || !Number.isInteger(parentPid)) {
     throw new DaemonError('request_invalid', 'The request is not a provider request.');
   }
   const env: NodeJS.ProcessEnv = {};
-  for (const entry of fields.slice(4)) {
+  for (const entry of fields.slice(5)) {
     const eq = entry.indexOf('=');
     if (eq <= 0) throw new DaemonError('request_invalid', 'An environment entry has no name.');
     env[entry.slice(0, eq)] = entry.slice(eq + 1);
   }
-  return { kind: 'instance', launcherDir: fields[2] as string, cwd: fields[3] as string, env };
+  const [, , launcherDir, cwd] = fields as [string, string, string, string];
+  return { kind: 'instance', launcherDir, cwd, parentPid, env };
 }
 
 /**
@@ -80,4 +85,31 @@ export function requestReader(secret: string): { push(chunk: Buffer): DaemonRequ
       return toRequest(fields);
     },
   };
+}
+
+/** The request of one connection, within `timeoutMs`; rejects with a DaemonError. */
+export function readRequest(socket: Socket, secret: string, timeoutMs: number) {
+  return new Promise<DaemonRequest>((resolve, reject) => {
+    const reader = requestReader(secret);
+    const finish = () => {
+      clearTimeout(timer);
+      socket.off('data', onData);
+    };
+    const timer = setTimeout(() => {
+      finish();
+      reject(new DaemonError('request_invalid', 'The request took too long.'));
+    }, timeoutMs);
+    const onData = (chunk: Buffer) => {
+      try {
+        const request = reader.push(chunk);
+        if (!request) return;
+        finish();
+        resolve(request);
+      } catch (err) {
+        finish();
+        reject(err);
+      }
+    };
+    socket.on('data', onData);
+  });
 }

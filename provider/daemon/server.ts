@@ -12,7 +12,7 @@ import type { Logger } from '../plugin/log.js';
 import { launcherBuilds } from './build.js';
 import { DaemonError } from './errors.js';
 import { startInstance, type HandlersFor } from './instance.js';
-import { requestReader, type DaemonRequest, type InstanceRequest } from './request.js';
+import { readRequest, type DaemonRequest, type InstanceRequest } from './request.js';
 
 export interface DaemonOptions {
   secret: string;
@@ -39,6 +39,13 @@ export interface RunningDaemon {
 }
 
 export const REFUSAL_PREFIX = 'cordum-provider-daemon: refused';
+
+/** Answers one refusal line and closes; the daemon logs why. */
+function refuse(socket: net.Socket, err: unknown, log: Logger): void {
+  const e = err instanceof DaemonError ? err : new DaemonError('instance_failed', String(err));
+  log.log('warn', 'request refused', { code: e.code, error: e.message });
+  if (!socket.destroyed) socket.end(`${REFUSAL_PREFIX} [${e.code}]: ${e.message}\n`);
+}
 
 export function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const builds = launcherBuilds();
@@ -82,32 +89,9 @@ export function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
-    const refuse = (err: unknown) => {
-      const e = err instanceof DaemonError ? err : new DaemonError('instance_failed', String(err));
-      options.log.log('warn', 'request refused', { code: e.code, error: e.message });
-      if (!socket.destroyed) socket.end(`${REFUSAL_PREFIX} [${e.code}]: ${e.message}\n`);
-    };
-    const reader = requestReader(options.secret);
-    const timer = setTimeout(
-      () => refuse(new DaemonError('request_invalid', 'The request took too long.')),
-      options.requestTimeoutMs ?? 5000,
-    );
-    const onData = (chunk: Buffer) => {
-      let request: DaemonRequest | null;
-      try {
-        request = reader.push(chunk);
-      } catch (err) {
-        clearTimeout(timer);
-        socket.off('data', onData);
-        refuse(err);
-        return;
-      }
-      if (!request) return;
-      clearTimeout(timer);
-      socket.off('data', onData);
-      answer(socket, request).catch(refuse);
-    };
-    socket.on('data', onData);
+    readRequest(socket, options.secret, options.requestTimeoutMs ?? 5000)
+      .then((request) => answer(socket, request))
+      .catch((err: unknown) => refuse(socket, err, options.log));
   });
 
   return new Promise((resolve, reject) => {

@@ -169,8 +169,27 @@ describe('cordum provider daemon', () => {
     expect(existsSync(address)).toBe(false);
   });
 
+  it('stops the instance when Terraform dies without a Shutdown', async () => {
+    // A shell stands for Terraform: the launcher is its child, and it dies at once.
+    const parent = spawn('/bin/sh', ['-c', '"$0" & wait', launcher], { env: terraformEnv(file) });
+    const line = await new Promise<string>((done) => {
+      let out = '';
+      parent.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out.includes('\n')) done(out.split('\n')[0]!);
+      });
+    });
+    const address = line.split('|')[3]!;
+    expect(existsSync(address)).toBe(true);
+    parent.kill('SIGKILL');
+    for (let i = 0; i < 60 && existsSync(address); i += 1) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(existsSync(address)).toBe(false);
+  });
+
   it('refuses a wrong secret, and the launcher then starts node itself', async () => {
-    const wrong = `cordum-provider/1\0${'0'.repeat(64)}\0/x\0/\0A=1\0\0`;
+    const wrong = `cordum-provider/1\0${'0'.repeat(64)}\0/x\0/\0${process.pid}\0A=1\0\0`;
     expect(await exchange(daemon.port, wrong)).toBe(
       'cordum-provider-daemon: refused [secret_wrong]: ' +
         'The secret does not match the daemon file.\n',
@@ -229,9 +248,9 @@ describe('cordum provider daemon', () => {
 
   it('keeps serving after a broken request', async () => {
     const secret = (JSON.parse(readFileSync(file, 'utf8')) as { secret: string }).secret;
-    const noCookie = `cordum-provider/1\0${secret}\0/x\0/\0A=1\0\0`;
+    const noCookie = `cordum-provider/1\0${secret}\0/x\0/\0${process.pid}\0A=1\0\0`;
     expect(await exchange(daemon.port, noCookie)).toContain('[not_terraform]');
-    const garbage = `cordum-provider/1\0${secret}\0/x\0/\0=no-name\0\0`;
+    const garbage = `cordum-provider/1\0${secret}\0/x\0/\0${process.pid}\0=no-name\0\0`;
     expect(await exchange(daemon.port, garbage)).toContain('[request_invalid]');
     // An instance whose client certificate is garbage fails its TLS handshakes only.
     const broken = await launch(launcher, terraformEnv(file, { PLUGIN_CLIENT_CERT: 'garbage' }));

@@ -7,7 +7,9 @@
  * install` writes, with Terraform's environment. Our resource is
  * `cordum_token` (one registry write each) against a registry started here
  * on loopback; a row shows what that registry alone takes for the same
- * writes and reads.
+ * writes and reads. Warm rows run the same launcher with a
+ * `cordum provider daemon` started here (and stopped at the end) serving
+ * the provider processes; cold rows set CORDUM_PROVIDER_DAEMON=0.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import http from 'node:http';
@@ -23,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { makeServerCertificate } from '../provider/plugin/certificate.js';
+import { COLD_ENV, startBenchDaemon, type BenchDaemon } from './provider_daemon.js';
 import { percentile, printTable, summarize } from './table.js';
 
 const COOKIE = 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2';
@@ -65,20 +68,23 @@ function firstLine(command: string, args: string[], env: NodeJS.ProcessEnv) {
  * `cordum provider install` writes, with Terraform's whole environment plus
  * go-plugin's variables (AutoMTLS: PLUGIN_CLIENT_CERT).
  */
-async function handshakes(cli: string, runs: number, before?: string) {
+async function handshakes(cli: string, runs: number, daemon: BenchDaemon, before?: string) {
   const dir = mkdtempSync(join(tmpdir(), 'cordum-bench-launcher-'));
   const args = [cli, 'provider', 'install', '--dir', dir, '--json'];
   const installed = spawnSync(process.execPath, args);
   const launcher = (JSON.parse(installed.stdout.toString()) as { path: string }).path;
   const terraformEnv = {
     ...process.env,
+    ...COLD_ENV,
     TF_PLUGIN_MAGIC_COOKIE: COOKIE,
     PLUGIN_PROTOCOL_VERSIONS: '6',
     PLUGIN_MIN_PORT: '10000',
     PLUGIN_MAX_PORT: '25000',
   };
   const withTls = { ...terraformEnv, PLUGIN_CLIENT_CERT: makeServerCertificate().certPem };
+  const warmTls = { ...withTls, ...daemon.env, CORDUM_PROVIDER_DAEMON: '' };
   const samples = {
+    warm: [] as Sample[],
     tls: [] as Sample[],
     plain: [] as Sample[],
     node: [] as Sample[],
@@ -87,6 +93,7 @@ async function handshakes(cli: string, runs: number, before?: string) {
   };
   for (let i = 0; i < runs; i += 1) {
     samples.tls.push(await firstLine(launcher, [], withTls));
+    samples.warm.push(await firstLine(launcher, [], warmTls));
     samples.plain.push(await firstLine(launcher, [], terraformEnv));
     if (before) {
       samples.beforeTls.push(await firstLine(before, [], withTls));
@@ -105,6 +112,7 @@ async function handshakes(cli: string, runs: number, before?: string) {
   return [
     row('cordum provider, AutoMTLS (as terraform runs it)', samples.tls),
     row('cordum provider, plaintext', samples.plain),
+    row('warm: through `cordum provider daemon`, AutoMTLS (cpu: the launcher only)', samples.warm),
     ...(before
       ? [
           row('before: AutoMTLS (CORDUM_BENCH_PROVIDER_BEFORE)', samples.beforeTls),
@@ -155,7 +163,7 @@ function tf(dir: string, env: NodeJS.ProcessEnv, ...args: string[]): number {
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
-type Kind = 'cordum' | 'before' | 'builtin';
+type Kind = 'cordum' | 'warm' | 'before' | 'builtin';
 
 function config(kind: Kind, count: number): string {
   if (kind === 'builtin') {
@@ -226,7 +234,14 @@ interface Workspace {
 }
 
 /** A Terraform folder of `count` resources of `kind`, initialised. */
-function workspace(cli: string, registry: Registry, kind: Kind, count: number, before?: string) {
+function workspace(
+  cli: string,
+  registry: Registry,
+  kind: Kind,
+  count: number,
+  daemon: BenchDaemon,
+  before?: string,
+) {
   const dir = mkdtempSync(join(tmpdir(), 'cordum-bench-tf-'));
   writeFileSync(join(dir, 'main.tf'), config(kind, count));
   writeFileSync(join(dir, 'cli.tfrc'), '');
@@ -236,8 +251,11 @@ function workspace(cli: string, registry: Registry, kind: Kind, count: number, b
     CHECKPOINT_DISABLE: '1',
     CORDUM_REGISTRY: registry.url,
     CORDUM_TOKEN: registry.token,
+    ...(kind === 'warm' ? daemon.env : COLD_ENV),
   };
-  if (kind === 'cordum') spawnSync(process.execPath, [cli, 'provider', 'install', '--dir', dir]);
+  if (kind === 'cordum' || kind === 'warm') {
+    spawnSync(process.execPath, [cli, 'provider', 'install', '--dir', dir]);
+  }
   // The earlier build's mirror: <plugins>/<host>/<namespace>/<type>/<version>/<os_arch>/launcher.
   if (kind === 'before' && before) {
     const plugins = resolve(dirname(before), '..', '..', '..', '..', '..');
@@ -258,9 +276,10 @@ function applyAndPlan(
   kinds: Kind[],
   count: number,
   runs: number,
+  daemon: BenchDaemon,
   before?: string,
 ) {
-  const spaces = kinds.map((kind) => workspace(cli, registry, kind, count, before));
+  const spaces = kinds.map((kind) => workspace(cli, registry, kind, count, daemon, before));
   for (let i = 0; i < runs; i += 1) {
     for (const w of spaces) {
       w.apply.push(tf(w.dir, w.env, 'apply', '-auto-approve'));
@@ -280,21 +299,33 @@ function applyAndPlan(
 export async function runProviderBench(_root: string, cli: string, runs = 5): Promise<void> {
   const before = process.env.CORDUM_BENCH_PROVIDER_BEFORE || undefined;
   const samples = 30;
-  printTable(
-    `Provider start-up: process start to handshake line (ms, ${samples} runs; ` +
-      'cpu: the process\'s CPU time by then)',
-    ['what', 'median', 'p90', 'median cpu'],
-    await handshakes(cli, samples, before),
-  );
+  const daemon = await startBenchDaemon(cli);
+  try {
+    printTable(
+      `Provider start-up: process start to handshake line (ms, ${samples} runs; ` +
+        'cpu: the process\'s CPU time by then)',
+      ['what', 'median', 'p90', 'median cpu'],
+      await handshakes(cli, samples, daemon, before),
+    );
+    await applyTable(cli, runs, daemon, before);
+  } finally {
+    await daemon.stop();
+  }
+}
 
+/** Cold and warm (daemon) rows beside terraform_data, and the registry alone. */
+async function applyTable(cli: string, runs: number, daemon: BenchDaemon, before?: string) {
   const registry = await startRegistry(cli);
   try {
     const rows: (string | number)[][] = [];
     for (const count of [1, 50]) {
-      const kinds: Kind[] = before ? ['cordum', 'builtin', 'before'] : ['cordum', 'builtin'];
-      const [ours, builtin, was] = applyAndPlan(cli, registry, kinds, count, runs, before);
+      const kinds: Kind[] = ['cordum', 'warm', 'builtin', ...(before ? ['before' as const] : [])];
+      const [ours, warm, builtin, was] = applyAndPlan(cli, registry, kinds, count, runs, daemon,
+        before);
       const ratio = (ms: number) => ms / builtin!.apply;
       rows.push([`cordum_token x${count}`, ours!.apply, ours!.plan, ratio(ours!.apply)]);
+      rows.push([`warm (daemon): cordum_token x${count}`, warm!.apply, warm!.plan,
+        ratio(warm!.apply)]);
       if (was) rows.push([`before: cordum_token x${count}`, was.apply, was.plan, ratio(was.apply)]);
       rows.push([`terraform_data x${count}`, builtin!.apply, builtin!.plan, 1]);
       const alone = await registryAlone(registry, count, runs);

@@ -16,4 +16,19 @@ export function registerProviderCommands(program: Command): void {
       const { runInstall } = await import('./commands/install.js');
       await runInstall(options);
     });
+
+  provider
+    .command('daemon')
+    .description(
+      'Serve warm provider instances to installed launchers (faster terraform commands); ' +
+        'runs in the foreground until idle',
+    )
+    .option('--idle-timeout <duration>', 'exit after this long with no instance (10m, 30s)', '10m')
+    .option('--log-level <level>', 'daemon log level on stderr: debug, info, warn', 'info')
+    .option('--stop', 'stop the running daemon instead')
+    .option('--json', 'print the result as JSON')
+    .action(async (options: import('./commands/daemon.js').DaemonFlags) => {
+      const { runDaemon } = await import('./commands/daemon.js');
+      await runDaemon(options);
+    });
 }

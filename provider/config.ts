@@ -3,6 +3,7 @@
  * authenticate. Unset attributes fall back to CORDUM_REGISTRY, CORDUM_TOKEN
  * and CORDUM_ENGINE.
  */
+import { resolve } from 'node:path';
 import { RegistryApi } from './clients/registry.js';
 import { EXTRA_CA_VARIABLE } from './clients/transport.js';
 import { ProviderError } from './errors.js';
@@ -51,12 +52,14 @@ export interface CordumClient {
   registry: RegistryApi;
   engineUrl: string | null;
   logger: Logger;
+  /** Terraform's working folder: relative file paths resolve against it. */
+  cwd: string;
 }
 
 /** The NODE_EXTRA_CA_CERTS file the launcher set aside (Node trusts it when still set). */
-function extraCa(env: NodeJS.ProcessEnv): { extraCaFile?: string } {
+function extraCa(env: NodeJS.ProcessEnv, cwd: string): { extraCaFile?: string } {
   const file = env[EXTRA_CA_VARIABLE];
-  return file && !env.NODE_EXTRA_CA_CERTS ? { extraCaFile: file } : {};
+  return file && !env.NODE_EXTRA_CA_CERTS ? { extraCaFile: resolve(cwd, file) } : {};
 }
 
 export function configureClient(
@@ -64,6 +67,7 @@ export function configureClient(
   env: NodeJS.ProcessEnv,
   logger: Logger,
   terraformVersion: string,
+  cwd: string = process.cwd(),
 ): CordumClient {
   const registryUrl = str(config, 'registry_url') ?? env.CORDUM_REGISTRY ?? '';
   if (!registryUrl) {
@@ -79,8 +83,8 @@ export function configureClient(
     timeoutMs,
     userAgent: `terraform/${terraformVersion} terraform-provider-cordum/${PROVIDER_VERSION}`,
     ...(token ? { token } : {}),
-    ...extraCa(env),
+    ...extraCa(env, cwd),
   });
   const engineUrl = str(config, 'engine_url') ?? env.CORDUM_ENGINE ?? null;
-  return { registry, engineUrl, logger };
+  return { registry, engineUrl, logger, cwd };
 }

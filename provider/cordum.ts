@@ -14,12 +14,13 @@ import { publisherKey } from './resources/publisher_key.js';
 export function cordumProvider(
   env: NodeJS.ProcessEnv,
   logger: Logger,
+  cwd: string,
 ): ProviderDefinition<CordumClient> {
   return {
     name: 'cordum',
     schema: providerSchema,
     async configure(config, terraformVersion) {
-      return configureClient(config, env, logger, terraformVersion);
+      return configureClient(config, env, logger, terraformVersion, cwd);
     },
     resources: [publisherKey, packVersion, deployment, policyBundle, token],
     dataSources: [packData, catalogData, policyDecisionData],

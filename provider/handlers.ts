@@ -8,6 +8,14 @@ import { describeError } from './describe_error.js';
 import { createProviderHandlers, type Handler } from './framework/server.js';
 import type { Logger } from './plugin/log.js';
 
-export function providerHandlers(env: NodeJS.ProcessEnv, logger: Logger): Record<string, Handler> {
-  return createProviderHandlers(cordumProvider(env, logger), logger, describeError);
+/**
+ * A fresh provider. `cwd` is Terraform's working folder, against which
+ * relative file paths resolve (a daemon instance is not run in it).
+ */
+export function providerHandlers(
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+  cwd: string = process.cwd(),
+): Record<string, Handler> {
+  return createProviderHandlers(cordumProvider(env, logger, cwd), logger, describeError);
 }

@@ -5,6 +5,7 @@
  * that need it, so provider start-up does not pay for the pack toolkit.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { sha256Hex } from '../../packs/digest.js';
 import { readBundle } from '../../packs/bundle/read.js';
 import { validatePack } from '../../packs/load.js';
@@ -22,9 +23,9 @@ export interface PackFile {
   keyId: string;
 }
 
-function read(path: string, what: string, at: Path): Buffer {
+function read(path: string, cwd: string, what: string, at: Path): Buffer {
   try {
-    return readFileSync(path);
+    return readFileSync(resolve(cwd, path));
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     throw new ProviderError('file_unreadable', `Cannot read the ${what} "${path}": ${why}.`, {
@@ -43,9 +44,14 @@ function invalid(message: string, at: Path, cause?: unknown): ProviderError {
   });
 }
 
-export async function readPackFile(tarballPath: string, bundlePath: string): Promise<PackFile> {
-  const tarball = read(tarballPath, 'pack tarball', ['tarball']);
-  const bundle = read(bundlePath, 'signature bundle', ['bundle']);
+/** Paths resolve against `cwd` (Terraform's folder); messages name them as written. */
+export async function readPackFile(
+  tarballPath: string,
+  bundlePath: string,
+  cwd: string = process.cwd(),
+): Promise<PackFile> {
+  const tarball = read(tarballPath, cwd, 'pack tarball', ['tarball']);
+  const bundle = read(bundlePath, cwd, 'signature bundle', ['bundle']);
 
   let files;
   try {

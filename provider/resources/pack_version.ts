@@ -14,8 +14,8 @@ import { PartialApplyError, type Resource, type State } from '../framework/resou
 import { isUnknown } from '../framework/values.js';
 import type { RegistryApi } from '../clients/registry.js';
 
-const loadPackFile = async (tarball: string, bundle: string) =>
-  (await import('./pack_file.js')).readPackFile(tarball, bundle);
+const loadPackFile = async (tarball: string, bundle: string, cwd: string) =>
+  (await import('./pack_file.js')).readPackFile(tarball, bundle, cwd);
 
 const defaultBundle = (tarball: string) => `${tarball}.sigstore.json`;
 
@@ -85,7 +85,7 @@ export const packVersion: Resource<CordumClient> = {
     const tarball = planned.tarball;
     if (typeof tarball !== 'string' || isUnknown(config.bundle)) return { planned };
     const bundle = str(config, 'bundle') ?? defaultBundle(tarball);
-    const file = await loadPackFile(tarball, bundle);
+    const file = await loadPackFile(tarball, bundle, client.cwd);
     const next: State = {
       ...planned,
       bundle,
@@ -114,7 +114,11 @@ export const packVersion: Resource<CordumClient> = {
   },
 
   async create(planned, _config, client) {
-    const file = await loadPackFile(mustStr(planned, 'tarball'), mustStr(planned, 'bundle'));
+    const file = await loadPackFile(
+      mustStr(planned, 'tarball'),
+      mustStr(planned, 'bundle'),
+      client.cwd,
+    );
     const { registry } = client;
     try {
       await registry.publish(file.tarball, file.bundle, basename(mustStr(planned, 'tarball')));
@@ -156,7 +160,7 @@ export const packVersion: Resource<CordumClient> = {
     );
   },
 
-  async importState(id) {
+  async importState(id, client) {
     if (!id.endsWith('.tgz')) {
       throw new ProviderError('import_id_invalid', `"${id}" is not the path of a pack tarball.`, {
         hint:
@@ -164,7 +168,7 @@ export const packVersion: Resource<CordumClient> = {
           '`terraform import cordum_pack_version.hello build/hello-pack-1.0.0.tgz`.',
       });
     }
-    const file = await loadPackFile(id, defaultBundle(id));
+    const file = await loadPackFile(id, defaultBundle(id), client.cwd);
     return {
       tarball: id,
       bundle: defaultBundle(id),

@@ -5,6 +5,7 @@
  * rules change.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { CordumClient } from '../config.js';
 import type { PolicyBundleInfo } from '../clients/registry_types.js';
 import { ProviderError } from '../errors.js';
@@ -18,10 +19,10 @@ import { fromFragmentJson, ruleBlock, toFragmentJson } from './policy_rules.js';
 const out = (description: string) => ({ type: 'string' as const, computed: true, description });
 
 /** The fragment this configuration declares, or null while parts are unknown. */
-async function fragmentOf(state: State): Promise<Record<string, unknown> | null> {
+async function fragmentOf(state: State, cwd: string): Promise<Record<string, unknown> | null> {
   const file = state.fragment_file;
   if (isUnknown(file)) return null;
-  if (typeof file === 'string') return readFragmentFile(file);
+  if (typeof file === 'string') return readFragmentFile(file, cwd);
   const rules = state.rule;
   if (isUnknown(rules)) return null;
   const fragment: Record<string, unknown> = {
@@ -33,10 +34,11 @@ async function fragmentOf(state: State): Promise<Record<string, unknown> | null>
   return fragment;
 }
 
-async function readFragmentFile(path: string): Promise<Record<string, unknown>> {
+/** Reads `path` (relative to Terraform's folder `cwd`); messages name it as written. */
+async function readFragmentFile(path: string, cwd: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(resolve(cwd, path), 'utf8');
   } catch (err) {
     throw new ProviderError('file_unreadable', `Cannot read the fragment file "${path}".`, {
       path: ['fragment_file'],
@@ -83,7 +85,7 @@ function stateOf(b: PolicyBundleInfo, prior: State): State {
 }
 
 async function put(planned: State, client: CordumClient): Promise<State> {
-  const fragment = await fragmentOf(planned);
+  const fragment = await fragmentOf(planned, client.cwd);
   if (!fragment) throw new Error('the fragment is unknown at apply');
   const saved = await client.registry.putPolicyBundle(
     mustStr(planned, 'deployment'),
@@ -164,8 +166,8 @@ export const policyBundle: Resource<CordumClient> = {
     return [];
   },
 
-  async modifyPlan({ planned, prior }) {
-    const fragment = await fragmentOf(planned);
+  async modifyPlan({ planned, prior }, client) {
+    const fragment = await fragmentOf(planned, client.cwd);
     if (!fragment) return { planned: { ...planned, hash: UNKNOWN, version: UNKNOWN } };
     const hash = await hashOf(fragment);
     const same = prior !== null && prior.hash === hash;

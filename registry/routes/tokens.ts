@@ -10,20 +10,17 @@ import { RegistryError } from '../errors.js';
 import type { RegistryDeps } from '../deps.js';
 import type { RegistryContext } from '../state.js';
 import { isoTime, optionalTime } from '../store/rows.js';
-import { createToken, revokeToken, SCOPES, type Scope } from '../store/tokens.js';
+import {
+  createToken,
+  revokeToken,
+  SCOPES,
+  type Scope,
+  type StoredToken,
+} from '../store/tokens.js';
 import type { RouteGroup } from './index.js';
 import { param } from './params.js';
 
-interface TokenRow {
-  id: string;
-  label: string | null;
-  publisher: string;
-  scopes: unknown;
-  created_at: unknown;
-  expires_at: unknown;
-}
-
-function view(row: TokenRow) {
+function view(row: StoredToken) {
   const expires = optionalTime(row.expires_at);
   return {
     id: row.id,
@@ -37,7 +34,7 @@ function view(row: TokenRow) {
 
 async function liveToken(deps: RegistryDeps, ctx: RegistryContext) {
   const id = param(ctx, 'id');
-  const { rows } = await deps.db.query<TokenRow>(
+  const { rows } = await deps.db.query<StoredToken>(
     `SELECT id, label, publisher, scopes, created_at, expires_at FROM registry_tokens
       WHERE id = $1 AND revoked_at IS NULL`,
     [id],
@@ -91,9 +88,10 @@ export const tokenRoutes: RouteGroup = (router, deps) => {
       now,
     );
     deps.log.info('token created', { request_id: ctx.state.requestId, id: made.id });
-    ctx.params.id = made.id;
+    // A fresh random secret never meets ON CONFLICT, so the row comes back.
+    if (!made.row) throw new RegistryError('internal', `token ${made.id} was not stored`);
     ctx.status = 201;
-    ctx.body = { ...view(await liveToken(deps, ctx)), token: made.secret };
+    ctx.body = { ...view(made.row), token: made.secret };
   });
 
   router.get('/v1/tokens/:id', requireScope(deps, 'admin'), async (ctx) => {

@@ -4,6 +4,7 @@
  * independent client to check the provider's own small gRPC server.
  * Messages cross as plain objects with the protocol's snake_case names.
  */
+import * as grpc from '@grpc/grpc-js';
 import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
 import protobuf from 'protobufjs/light.js';
 import { descriptor } from '../../provider/proto/descriptor.js';
@@ -55,4 +56,40 @@ export function loadServices(): Record<ServiceName, ServiceDefinition> {
     out[name] = methods;
   }
   return out;
+}
+
+/** The server certificate of a handshake line (DER, base64) as PEM. */
+export function derToPem(b64: string): string {
+  const lines =
+    Buffer.from(b64, 'base64')
+      .toString('base64')
+      .match(/.{1,64}/g) ?? [];
+  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
+}
+
+/** Provider and controller clients on a plugin's Unix socket. */
+export function clients(address: string, creds: grpc.ChannelCredentials) {
+  const services = loadServices();
+  const options = {
+    'grpc.ssl_target_name_override': 'localhost',
+    'grpc.default_authority': 'localhost',
+  };
+  const Provider = grpc.makeGenericClientConstructor(services['tfplugin6.Provider'], 'Provider');
+  const Controller = grpc.makeGenericClientConstructor(services['plugin.GRPCController'], 'C');
+  return {
+    provider: new Provider(`unix://${address}`, creds, options),
+    controller: new Controller(`unix://${address}`, creds, options),
+  };
+}
+
+/** One unary call, by method name. */
+export function unary(
+  client: grpc.Client,
+  method: string,
+  request: object,
+): Promise<Record<string, unknown>> {
+  return new Promise((done, fail) => {
+    const fn = (client as unknown as Record<string, Function>)[method]!.bind(client);
+    fn(request, (err: Error | null, res: Record<string, unknown>) => (err ? fail(err) : done(res)));
+  });
 }

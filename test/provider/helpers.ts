@@ -219,3 +219,60 @@ export function installProvider(dir: string): { source: string; version: string;
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
+
+export interface RunningDaemon {
+  file: string;
+  port: number;
+  pid: number;
+  process: ChildProcess;
+  /** The daemon's own log (stderr) so far. */
+  log(): string;
+  /** Resolves with the exit code once the daemon has exited (SIGTERM first if running). */
+  stop(): Promise<number | null>;
+  exited: Promise<number | null>;
+}
+
+/**
+ * `cordum provider daemon --json --log-level debug` with its daemon file at
+ * `file`, waiting for the line that says it listens.
+ */
+export async function startProviderDaemon(
+  file: string,
+  args: string[] = [],
+  cwd: string = tempDir('cordum-daemon-cwd-'),
+): Promise<RunningDaemon> {
+  const child = spawn(
+    process.execPath,
+    [CLI, 'provider', 'daemon', '--json', '--log-level', 'debug', ...args],
+    { cwd, env: { ...process.env, CORDUM_PROVIDER_DAEMON_FILE: file }, stdio: 'pipe' },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const ready = await new Promise<{ port: number; pid: number }>((done, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`daemon did not start: ${stderr}`)), 30_000);
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      try {
+        done(JSON.parse(out) as { port: number; pid: number });
+        clearTimeout(timer);
+      } catch {
+        // Not the whole document yet.
+      }
+    });
+    void exited.then((code) => fail(new Error(`daemon exited ${code}: ${stderr}${out}`)));
+  });
+  return {
+    file,
+    port: ready.port,
+    pid: ready.pid,
+    process: child,
+    log: () => stderr,
+    exited,
+    stop: () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}

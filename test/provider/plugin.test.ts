@@ -11,7 +11,7 @@ import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { makeServerCertificate } from '../../provider/plugin/certificate.js';
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from '../../provider/plugin/handshake.js';
-import { loadServices } from './grpc_client.js';
+import { clients, derToPem, unary } from './grpc_client.js';
 import { ROOT } from './helpers.js';
 
 const PROVIDER = join(ROOT, 'dist', 'provider.js');
@@ -45,39 +45,6 @@ function start(env: NodeJS.ProcessEnv): Promise<Started> {
       }
     });
     child.on('exit', (code) => fail(new Error(`exited ${code} before the handshake: ${err}`)));
-  });
-}
-
-function derToPem(b64: string): string {
-  const lines =
-    Buffer.from(b64, 'base64')
-      .toString('base64')
-      .match(/.{1,64}/g) ?? [];
-  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
-}
-
-function clients(address: string, creds: grpc.ChannelCredentials) {
-  const services = loadServices();
-  const options = {
-    'grpc.ssl_target_name_override': 'localhost',
-    'grpc.default_authority': 'localhost',
-  };
-  const Provider = grpc.makeGenericClientConstructor(services['tfplugin6.Provider'], 'Provider');
-  const Controller = grpc.makeGenericClientConstructor(services['plugin.GRPCController'], 'C');
-  return {
-    provider: new Provider(`unix://${address}`, creds, options),
-    controller: new Controller(`unix://${address}`, creds, options),
-  };
-}
-
-function unary(
-  client: grpc.Client,
-  method: string,
-  request: object,
-): Promise<Record<string, unknown>> {
-  return new Promise((done, fail) => {
-    const fn = (client as unknown as Record<string, Function>)[method]!.bind(client);
-    fn(request, (err: Error | null, res: Record<string, unknown>) => (err ? fail(err) : done(res)));
   });
 }
 

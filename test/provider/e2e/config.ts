@@ -1,4 +1,22 @@
-/** The Terraform configuration the lifecycle suite applies, with its knobs. */
+/**
+ * The Terraform configuration the lifecycle suite applies, with its knobs,
+ * and the working folder it needs (shared with the daemon suite).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import {
+  FIXTURES,
+  installProvider,
+  newKey,
+  registryApi,
+  signedPack,
+  tempDir,
+  terraformEnv,
+  type RunningRegistry,
+  type SignedPack,
+} from '../helpers.js';
+
 export interface ConfigKnobs {
   range: string;
   reason: string;
@@ -116,4 +134,50 @@ output "newest_signer" { value = data.cordum_pack.hello.signer }
 output "catalog_ids" { value = [for p in data.cordum_catalog.all.packs : p.id] }
 output "bundle_version" { value = cordum_policy_bundle.guard.version }
 `;
+}
+
+export interface LifecycleWorkspace {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  api: ReturnType<typeof registryApi>;
+  outsideKeyId: string;
+  managedKeyId: string;
+  published: SignedPack;
+}
+
+/**
+ * A folder for lifecycleConfig against `registry`: hello-pack 1.0.0 and its
+ * key published outside Terraform (destroy must leave them be), and the key,
+ * signed 1.1.0 tarball and fragment file Terraform manages, by relative path.
+ */
+export async function lifecycleWorkspace(registry: RunningRegistry): Promise<LifecycleWorkspace> {
+  const api = registryApi(registry);
+  const dir = tempDir('cordum-tf-');
+  const env = terraformEnv(dir, registry);
+
+  const outside = newKey();
+  const added = await api.call('POST', '/v1/keys', { public_key: outside.publicPem });
+  const published = await signedPack('hello-pack', '1.0.0', outside, tempDir('cordum-out-'));
+  expect(await api.publish(published)).toBe(201);
+
+  const managed = newKey();
+  writeFileSync(join(dir, 'ci.pub.pem'), managed.publicPem);
+  mkdirSync(join(dir, 'build'));
+  await signedPack('hello-pack', '1.1.0', managed, join(dir, 'build'));
+  mkdirSync(join(dir, 'policy'));
+  writeFileSync(
+    join(dir, 'policy', 'fragment.yaml'),
+    readFileSync(join(FIXTURES, 'hello-pack', 'overlays', 'policy.fragment.yaml')),
+  );
+  installProvider(dir);
+  const config = lifecycleConfig({ range: '~1.0.0', reason: 'dangerous topics are off' });
+  writeFileSync(join(dir, 'main.tf'), config);
+  return {
+    dir,
+    env,
+    api,
+    outsideKeyId: String(added.body.key_id),
+    managedKeyId: managed.keyId,
+    published,
+  };
 }

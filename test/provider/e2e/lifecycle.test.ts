@@ -5,24 +5,18 @@
  * Steps run in order and share one working folder and state. Runs on both
  * storage back ends of the registry (PGlite and PostgreSQL).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../../helpers/databases.js';
 import {
-  FIXTURES,
-  installProvider,
-  newKey,
   registryApi,
-  signedPack,
   startRegistry,
-  tempDir,
   terraform,
-  terraformEnv,
   type RunningRegistry,
   type SignedPack,
 } from '../helpers.js';
-import { lifecycleConfig } from './config.js';
+import { lifecycleConfig, lifecycleWorkspace } from './config.js';
 
 describe.each(backends())('terraform lifecycle on $name', (backend) => {
   let registry: RunningRegistry;
@@ -47,30 +41,7 @@ describe.each(backends())('terraform lifecycle on $name', (backend) => {
 
   beforeAll(async () => {
     registry = await startRegistry(backend);
-    api = registryApi(registry);
-    dir = tempDir('cordum-tf-');
-    env = terraformEnv(dir, registry);
-
-    // A key and a version made outside Terraform: destroy must leave them be.
-    const outside = newKey();
-    const added = await api.call('POST', '/v1/keys', { public_key: outside.publicPem });
-    outsideKeyId = String(added.body.key_id);
-    published = await signedPack('hello-pack', '1.0.0', outside, tempDir('cordum-out-'));
-    expect(await api.publish(published)).toBe(201);
-
-    // The key and the version Terraform manages.
-    const managed = newKey();
-    managedKeyId = managed.keyId;
-    writeFileSync(join(dir, 'ci.pub.pem'), managed.publicPem);
-    mkdirSync(join(dir, 'build'));
-    await signedPack('hello-pack', '1.1.0', managed, join(dir, 'build'));
-    mkdirSync(join(dir, 'policy'));
-    writeFileSync(
-      join(dir, 'policy', 'fragment.yaml'),
-      readFileSync(join(FIXTURES, 'hello-pack', 'overlays', 'policy.fragment.yaml')),
-    );
-    installProvider(dir);
-    writeConfig('~1.0.0', 'dangerous topics are off');
+    ({ dir, env, api, outsideKeyId, managedKeyId, published } = await lifecycleWorkspace(registry));
   }, 120_000);
 
   afterAll(async () => {

@@ -38,7 +38,7 @@ export interface PacedResult {
 const WORKER = `
 const { parentPort, workerData: o } = require('node:worker_threads');
 const http = require('node:http');
-const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections });
+const agent = new http.Agent({ keepAlive: true, maxSockets: o.connections, noDelay: true });
 const target = new URL(o.url);
 const interval = 1e9 / o.rate;
 const now = () => Number(process.hrtime.bigint());

@@ -35,6 +35,8 @@ const IDLE_WRITE_MS = 20;
 export interface JournalOptions {
   /** How long rows no flush asked for wait before they are written anyway. */
   idleWriteMs?: number;
+  /** Which of the database's writer connections this journal writes on. */
+  lane?: number;
 }
 
 const RUN_COLUMNS = [
@@ -123,6 +125,7 @@ export class Journal<R extends { readonly run: { readonly id: string } }> {
   private timer: NodeJS.Timeout | undefined;
   private readonly eager: number;
   private readonly idleWriteMs: number;
+  private readonly lane: number;
 
   constructor(
     private readonly db: Database,
@@ -131,6 +134,7 @@ export class Journal<R extends { readonly run: { readonly id: string } }> {
   ) {
     this.eager = db.kind === 'postgres' ? EAGER_RUNS : Number.POSITIVE_INFINITY;
     this.idleWriteMs = options.idleWriteMs ?? IDLE_WRITE_MS;
+    this.lane = options.lane ?? 0;
   }
 
   private entry(runId: string): Queued<R> {
@@ -238,7 +242,7 @@ export class Journal<R extends { readonly run: { readonly id: string } }> {
       if (q.events.length > 0) timeline.push({ run_id, events: q.events });
     }
     if (runs.length + steps.length + timeline.length === 0) return Promise.resolve();
-    return this.db.writer().query(JOURNAL_WRITE,
+    return this.db.writer(this.lane).query(JOURNAL_WRITE,
       [JSON.stringify(runs), JSON.stringify(steps), JSON.stringify(timeline)]);
   }
 

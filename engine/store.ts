@@ -21,7 +21,7 @@ import type {
 import { isTerminal } from './records.js';
 import { json, stepUpdate, toApproval, toRun, type Row } from './store_rows.js';
 import type { StepError } from './errors.js';
-import { Journal } from './journal.js';
+import { JournalLanes } from './journal_lanes.js';
 import {
   childRecord,
   newHeldRun,
@@ -55,7 +55,7 @@ export const DEFAULT_LEASE_MS = 30_000;
 /** Opens the engine's tables, creating or upgrading them first. */
 export async function openEngineStore(db: Database, clock: () => Date = () => new Date()) {
   await migrate(db, 'engine', ENGINE_MIGRATIONS);
-  return new EngineStore(db, clock, db, new Journal(db, runRow));
+  return new EngineStore(db, clock, db, new JournalLanes(db, runRow));
 }
 
 /** A lease: who holds a run, for how long unrenewed. */
@@ -77,7 +77,7 @@ export class EngineStore {
     private readonly db: Queryable,
     private readonly clock: () => Date,
     private readonly pool?: Database,
-    private readonly journal?: Journal<HeldRun>,
+    private readonly journal?: JournalLanes<HeldRun>,
   ) {}
 
   /** Resolves once every write so far (of `runId` only, given one) is committed. */

@@ -20,9 +20,10 @@ export interface Database extends Queryable {
    * For one writer that must not wait: statements on a connection of its
    * own, each sent the moment it is given (through a pool a statement waits
    * for the next turn of the event loop to get a connection). One statement
-   * at a time is the caller's to keep to. PGlite has one connection anyway.
+   * at a time on each is the caller's to keep to; `lane` picks one of
+   * several such connections. PGlite has one connection anyway.
    */
-  writer(): Queryable;
+  writer(lane?: number): Queryable;
   /** Runs a script of several statements (migrations). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;

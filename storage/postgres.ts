@@ -60,11 +60,13 @@ export async function openPostgres(url: string, poolSize: number): Promise<Datab
   // An idle client that loses its server must not crash the process.
   pool.on('error', () => undefined);
   const base = wrap(pool);
-  const own = ownConnection(pool);
+  // Writers' own connections, opened when first used.
+  const owned: ReturnType<typeof ownConnection>[] = [];
+  const own = (lane: number) => (owned[lane] ??= ownConnection(pool));
   return {
     kind: 'postgres',
     query: base.query,
-    writer: () => own.queryable,
+    writer: (lane = 0) => own(lane).queryable,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       try {
@@ -83,7 +85,7 @@ export async function openPostgres(url: string, poolSize: number): Promise<Datab
       await pool.query(sql);
     },
     async close(): Promise<void> {
-      own.close();
+      for (const o of owned) o?.close();
       await pool.end();
     },
   };

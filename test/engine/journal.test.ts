@@ -4,7 +4,9 @@
  * after a while, and a write the database never took loses nothing.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
 import { JOURNAL_WRITE, Journal } from '../../engine/journal.js';
+import { JournalLanes, POSTGRES_LANES } from '../../engine/journal_lanes.js';
 import { ENGINE_MIGRATIONS } from '../../engine/migrations.js';
 import { newHeldRun, runRow, type HeldRun } from '../../engine/store_cache.js';
 import type { Database, Queryable } from '../../storage/database.js';
@@ -21,7 +23,7 @@ function heldRun(id: string): HeldRun {
 }
 
 /** Queues a run with its step and one event. */
-function queue(journal: Journal<HeldRun>, held: HeldRun): void {
+function queue(journal: Journal<HeldRun> | JournalLanes<HeldRun>, held: HeldRun): void {
   journal.putRun(held);
   for (const step of held.steps.values()) journal.putStep({ ...step });
   journal.addEvent(held.run.id, { at: held.run.created_at, type: 'run_created' });
@@ -169,4 +171,41 @@ describe.each(backends().filter((b) => b.name === 'postgres'))('journal on $name
       expect((await stored(db, 'before')).status).toBe('pending');
     },
   );
+});
+
+describe.each(backends())('journal lanes on $name', (backend) => {
+  let db: Database;
+
+  beforeEach(async () => {
+    db = await (await freshDatabase(backend)).open();
+    await migrate(db, 'engine', ENGINE_MIGRATIONS);
+  });
+  afterEach(async () => {
+    await db.close();
+  });
+
+  it('spreads runs over the lanes, each run whole and in order, and flushes them all', async () => {
+    const lanes = new JournalLanes(db, runRow);
+    const runs = Array.from({ length: 40 }, (_, i) => heldRun(randomUUID() + i));
+    for (const held of runs) queue(lanes, held);
+    // Half the runs finish (a later state, a second event) before anyone flushes.
+    for (const held of runs.slice(0, 20)) {
+      held.run.status = 'succeeded';
+      lanes.putRun(held);
+      lanes.addEvent(held.run.id, { at: held.run.created_at, type: 'run_status' });
+    }
+    await lanes.flush();
+    if (backend.name === 'postgres') {
+      // Each lane wrote on a connection of its own (its last statement was a journal write).
+      const used = await db.query<{ n: number }>(
+        'SELECT count(DISTINCT pid)::int AS n FROM pg_stat_activity ' +
+        "WHERE datname = current_database() AND query LIKE 'WITH%journal_runs%'");
+      expect(used.rows[0]!.n).toBe(POSTGRES_LANES);
+    }
+    for (const [i, held] of runs.entries()) {
+      expect(await stored(db, held.run.id)).toEqual(i < 20
+        ? { status: 'succeeded', steps: 1, timelines: 1 }
+        : { status: 'pending', steps: 1, timelines: 1 });
+    }
+  });
 });

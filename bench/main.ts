@@ -49,7 +49,14 @@ if (want('registry')) {
     await pg.stop();
   }
 }
-if (want('provider')) await runProviderBench(root, cli);
+if (want('provider')) {
+  const pg = await postgresUrl();
+  try {
+    await runProviderBench(root, cli, pg.url);
+  } finally {
+    await pg.stop();
+  }
+}
 if (want('marketplace')) {
   const pg = await postgresUrl();
   try {

@@ -138,11 +138,12 @@ interface Registry {
   stop(): void;
 }
 
-function startRegistry(cli: string): Promise<Registry> {
+/** A registry on loopback: PGlite in a scratch folder, or the PostgreSQL at `databaseUrl`. */
+function startRegistry(cli: string, databaseUrl = ''): Promise<Registry> {
   const data = mkdtempSync(join(tmpdir(), 'cordum-bench-registry-'));
   const token = `bench_${randomBytes(8).toString('hex')}`;
   const child = spawn(process.execPath, [cli, 'registry', 'serve', '--port', '0', '--data', data], {
-    env: { ...process.env, CORDUM_BOOTSTRAP_TOKEN: token, DATABASE_URL: '' },
+    env: { ...process.env, CORDUM_BOOTSTRAP_TOKEN: token, DATABASE_URL: databaseUrl },
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   return new Promise((done, fail) => {
@@ -296,7 +297,13 @@ function applyAndPlan(
  * installed with that build's `cordum provider install`: its rows run in
  * the same run, interleaved, so before and after meet the same machine load.
  */
-export async function runProviderBench(_root: string, cli: string, runs = 5): Promise<void> {
+/**
+ * With `databaseUrl`, the apply table is printed a second time with the
+ * registry on that PostgreSQL (the registry's writes are part of every
+ * cordum_token row).
+ */
+export async function runProviderBench(_root: string, cli: string, databaseUrl?: string,
+  runs = 5): Promise<void> {
   const before = process.env.CORDUM_BENCH_PROVIDER_BEFORE || undefined;
   const samples = 30;
   const daemon = await startBenchDaemon(cli);
@@ -307,15 +314,24 @@ export async function runProviderBench(_root: string, cli: string, runs = 5): Pr
       ['what', 'median', 'p90', 'median cpu'],
       await handshakes(cli, samples, daemon, before),
     );
-    await applyTable(cli, runs, daemon, before);
+    await applyTable(cli, runs, daemon, { name: 'PGlite', before });
+    if (databaseUrl) await applyTable(cli, runs, daemon, { name: 'PostgreSQL', databaseUrl });
   } finally {
     await daemon.stop();
   }
 }
 
+interface TableOptions {
+  /** The registry's storage, named in the title. */
+  name: string;
+  databaseUrl?: string;
+  before?: string;
+}
+
 /** Cold and warm (daemon) rows beside terraform_data, and the registry alone. */
-async function applyTable(cli: string, runs: number, daemon: BenchDaemon, before?: string) {
-  const registry = await startRegistry(cli);
+async function applyTable(cli: string, runs: number, daemon: BenchDaemon, o: TableOptions) {
+  const { before } = o;
+  const registry = await startRegistry(cli, o.databaseUrl);
   try {
     const rows: (string | number)[][] = [];
     for (const count of [1, 50]) {
@@ -332,7 +348,7 @@ async function applyTable(cli: string, runs: number, daemon: BenchDaemon, before
       rows.push([`(registry alone, x${count} token writes/reads)`, alone.apply, alone.plan, '']);
     }
     printTable(
-      `terraform apply and no-op plan (ms, median of ${runs})`,
+      `terraform apply and no-op plan, registry on ${o.name} (ms, median of ${runs})`,
       ['resources', 'apply', 'no-op plan', 'apply vs terraform_data'],
       rows,
     );

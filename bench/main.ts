@@ -41,36 +41,18 @@ async function postgresUrl(): Promise<{ url?: string; stop(): Promise<void> }> {
 
 if (want('policy')) runPolicyBench(root);
 if (want('kernel')) await runKernelBench(root);
-if (want('registry')) {
+/** Runs `bench` with a PostgreSQL URL when there is one, stopping a throw-away server after. */
+async function withPostgres(bench: (url: string | undefined) => Promise<void>): Promise<void> {
   const pg = await postgresUrl();
   try {
-    await runRegistryBench(root, cli, pg.url);
+    await bench(pg.url);
   } finally {
     await pg.stop();
   }
 }
-if (want('provider')) {
-  const pg = await postgresUrl();
-  try {
-    await runProviderBench(root, cli, pg.url);
-  } finally {
-    await pg.stop();
-  }
-}
-if (want('marketplace')) {
-  const pg = await postgresUrl();
-  try {
-    await runMarketplaceBench(root, cli, pg.url);
-  } finally {
-    await pg.stop();
-  }
-}
-if (want('engine')) {
-  const pg = await postgresUrl();
-  try {
-    await runEngineBench(root, pg.url);
-  } finally {
-    await pg.stop();
-  }
-}
+
+if (want('registry')) await withPostgres((url) => runRegistryBench(root, cli, url));
+if (want('provider')) await withPostgres((url) => runProviderBench(root, cli, url));
+if (want('marketplace')) await withPostgres((url) => runMarketplaceBench(root, cli, url));
+if (want('engine')) await withPostgres((url) => runEngineBench(root, url));
 if (want('verdaccio')) await runRegistryVsVerdaccio(root, process.env.CORDUM_BENCH_DATABASE_URL);

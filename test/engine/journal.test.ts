@@ -11,7 +11,7 @@ import { ENGINE_MIGRATIONS } from '../../engine/migrations.js';
 import { newHeldRun, runRow, type HeldRun } from '../../engine/store_cache.js';
 import type { Database, Queryable } from '../../storage/database.js';
 import { migrate } from '../../storage/migrate.js';
-import { backends } from '../helpers/databases.js';
+import { backends, type Backend } from '../helpers/databases.js';
 import { freshDatabase, workflow } from './fixtures.js';
 
 const flow = workflow('demo.journal', { a: { id: 'a', type: 'worker', topic: 'job.demo.a' } });
@@ -38,6 +38,13 @@ async function stored(db: Database, id: string) {
     timelines: events.rows.length };
 }
 
+/** A fresh database with the engine's tables. */
+async function engineDatabase(backend: Backend): Promise<Database> {
+  const db = await (await freshDatabase(backend)).open();
+  await migrate(db, 'engine', ENGINE_MIGRATIONS);
+  return db;
+}
+
 /** The database with its journal statements counted. */
 function counted(db: Database): { db: Database; writes: () => number } {
   let writes = 0;
@@ -55,14 +62,10 @@ function counted(db: Database): { db: Database; writes: () => number } {
 
 describe.each(backends())('journal on $name', (backend) => {
   let db: Database;
-
   beforeEach(async () => {
-    db = await (await freshDatabase(backend)).open();
-    await migrate(db, 'engine', ENGINE_MIGRATIONS);
+    db = await engineDatabase(backend);
   });
-  afterEach(async () => {
-    await db.close();
-  });
+  afterEach(() => db.close());
 
   it("writes a run's rows when that run asks, and leaves the others queued", async () => {
     const journal = new Journal(db, runRow, { idleWriteMs: 60_000 });
@@ -132,14 +135,10 @@ describe.each(backends())('journal on $name', (backend) => {
 // A connection that dies in the middle of a statement: PostgreSQL's own (PGlite has none).
 describe.each(backends().filter((b) => b.name === 'postgres'))('journal on $name', (backend) => {
   let db: Database;
-
   beforeEach(async () => {
-    db = await (await freshDatabase(backend)).open();
-    await migrate(db, 'engine', ENGINE_MIGRATIONS);
+    db = await engineDatabase(backend);
   });
-  afterEach(async () => {
-    await db.close();
-  });
+  afterEach(() => db.close());
 
   it(
     'loses nothing when the connection dies under a write, and writes it on the next',
@@ -175,14 +174,10 @@ describe.each(backends().filter((b) => b.name === 'postgres'))('journal on $name
 
 describe.each(backends())('journal lanes on $name', (backend) => {
   let db: Database;
-
   beforeEach(async () => {
-    db = await (await freshDatabase(backend)).open();
-    await migrate(db, 'engine', ENGINE_MIGRATIONS);
+    db = await engineDatabase(backend);
   });
-  afterEach(async () => {
-    await db.close();
-  });
+  afterEach(() => db.close());
 
   it('spreads runs over the lanes, each run whole and in order, and flushes them all', async () => {
     const lanes = new JournalLanes(db, runRow);

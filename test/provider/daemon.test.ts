@@ -15,7 +15,7 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeServerCertificate } from '../../provider/plugin/certificate.js';
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from '../../provider/plugin/handshake.js';
-import { clients, derToPem, unary } from './grpc_client.js';
+import { clients, tlsClients, unary } from './grpc_client.js';
 import {
   CLI,
   installProvider,
@@ -119,15 +119,10 @@ describe('cordum provider daemon', () => {
     const before = instancesStarted(daemon);
     const p = await launch(launcher, terraformEnv(file, { PLUGIN_CLIENT_CERT: client.certPem }));
     expect(p.program).toBe('cat');
-    const [core, proto, network, address, protocol, cert] = p.line.split('|');
+    const [core, proto, network, address, protocol] = p.line.split('|');
     expect([core, proto, network, protocol]).toEqual(['1', '6', 'unix', 'grpc']);
 
-    const creds = grpc.credentials.createSsl(
-      Buffer.from(derToPem(cert!)),
-      Buffer.from(client.keyPem),
-      Buffer.from(client.certPem),
-    );
-    const { provider, controller } = clients(address!, creds);
+    const { provider, controller } = tlsClients(p.line, client);
     const schema = await unary(provider, 'GetProviderSchema', {});
     expect(Object.keys(schema.resource_schemas as object)).toContain('cordum_token');
     await unary(controller, 'Shutdown', {});
@@ -254,14 +249,7 @@ describe('cordum provider daemon', () => {
     expect(await exchange(daemon.port, garbage)).toContain('[request_invalid]');
     // An instance whose client certificate is garbage fails its TLS handshakes only.
     const broken = await launch(launcher, terraformEnv(file, { PLUGIN_CLIENT_CERT: 'garbage' }));
-    const [, , , address, , cert] = broken.line.split('|');
-    const client = makeServerCertificate();
-    const creds = grpc.credentials.createSsl(
-      Buffer.from(derToPem(cert!)),
-      Buffer.from(client.keyPem),
-      Buffer.from(client.certPem),
-    );
-    const { provider } = clients(address!, creds);
+    const { provider } = tlsClients(broken.line, makeServerCertificate());
     await expect(unary(provider, 'GetMetadata', {})).rejects.toThrow(/UNAVAILABLE|14/);
     provider.close();
     broken.child.kill('SIGKILL');

@@ -82,6 +82,20 @@ export function clients(address: string, creds: grpc.ChannelCredentials) {
   };
 }
 
+/**
+ * Provider and controller clients for the plugin a handshake line names,
+ * over mutual TLS: the line's server certificate, `client`'s own pair.
+ */
+export function tlsClients(line: string, client: { keyPem: string; certPem: string }) {
+  const [, , , address, , cert] = line.split('|');
+  const creds = grpc.credentials.createSsl(
+    Buffer.from(derToPem(cert!)),
+    Buffer.from(client.keyPem),
+    Buffer.from(client.certPem),
+  );
+  return clients(address!, creds);
+}
+
 /** One unary call, by method name. */
 export function unary(
   client: grpc.Client,

@@ -11,7 +11,7 @@ import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { makeServerCertificate } from '../../provider/plugin/certificate.js';
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from '../../provider/plugin/handshake.js';
-import { clients, derToPem, unary } from './grpc_client.js';
+import { clients, derToPem, tlsClients, unary } from './grpc_client.js';
 import { ROOT } from './helpers.js';
 
 const PROVIDER = join(ROOT, 'dist', 'provider.js');
@@ -64,16 +64,11 @@ describe('provider process', () => {
   it('serves mutual TLS with the client certificate from PLUGIN_CLIENT_CERT', async () => {
     const client = makeServerCertificate();
     const p = await start({ PLUGIN_CLIENT_CERT: client.certPem });
-    const [core, proto, network, address, protocol, cert] = p.line.split('|');
+    const [core, proto, network, , protocol, cert] = p.line.split('|');
     expect([core, proto, network, protocol]).toEqual(['1', '6', 'unix', 'grpc']);
     expect(cert).toMatch(/^[A-Za-z0-9+/]+$/);
 
-    const creds = grpc.credentials.createSsl(
-      Buffer.from(derToPem(cert!)),
-      Buffer.from(client.keyPem),
-      Buffer.from(client.certPem),
-    );
-    const { provider, controller } = clients(address!, creds);
+    const { provider, controller } = tlsClients(p.line, client);
     const schema = await unary(provider, 'GetProviderSchema', {});
     expect(Object.keys(schema.resource_schemas as object).sort()).toEqual([
       'cordum_deployment',
@@ -106,13 +101,7 @@ describe('provider process', () => {
     const expected = makeServerCertificate();
     const stranger = makeServerCertificate();
     const p = await start({ PLUGIN_CLIENT_CERT: expected.certPem });
-    const [, , , address, , cert] = p.line.split('|');
-    const creds = grpc.credentials.createSsl(
-      Buffer.from(derToPem(cert!)),
-      Buffer.from(stranger.keyPem),
-      Buffer.from(stranger.certPem),
-    );
-    const { provider } = clients(address!, creds);
+    const { provider } = tlsClients(p.line, stranger);
     await expect(unary(provider, 'GetMetadata', {})).rejects.toThrow(/UNAVAILABLE|14/);
     provider.close();
     p.child.kill('SIGTERM');

@@ -82,12 +82,29 @@ class Generation {
     this.checkedAt = asked;
   }
 
-  /** After a write here: stale at once in this process, within the TTL in the others. */
-  async changed(): Promise<void> {
+  /** The bump last started or queued, and the one not started yet that callers share. */
+  private lastBump: Promise<void> = Promise.resolve();
+  private queuedBump: Promise<void> | undefined;
+
+  /**
+   * After a write here: stale at once in this process (the write count is
+   * part of the generation), within the TTL in the others, through the
+   * shared counter. Writes that come while a bump is in flight share the
+   * next one, which starts after their call, so each is counted after it
+   * happened and concurrent writes cost one statement, not one each.
+   */
+  changed(): Promise<void> {
     this.writes += 1;
-    this.size = -1;
-    await this.db.query('UPDATE registry_read_generation SET n = n + 1 WHERE id = 1')
-      .catch(() => undefined);
+    if (!this.queuedBump) {
+      const bump = this.lastBump.then(() => {
+        this.queuedBump = undefined;
+        return this.db.query('UPDATE registry_read_generation SET n = n + 1 WHERE id = 1')
+          .then(() => undefined, () => undefined);
+      });
+      this.queuedBump = bump;
+      this.lastBump = bump;
+    }
+    return this.queuedBump;
   }
 }
 

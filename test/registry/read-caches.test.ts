@@ -11,7 +11,13 @@ import { backends } from '../helpers/databases.js';
 import { sha256Hex } from '../../packs/digest.js';
 import { GenerationMemo, MAX_AGE_MS } from '../../registry/hardening/auth-cache.js';
 import { downloadCountsOf, FLUSH_MS } from '../../registry/hardening/download-counts.js';
-import { GENERATION_TTL_MS } from '../../registry/hardening/read-cache.js';
+import type Koa from 'koa';
+import {
+  currentGeneration, GENERATION_TTL_MS, invalidateOnWrite,
+} from '../../registry/hardening/read-cache.js';
+import { openDatabase, type Queryable } from '../../storage/database.js';
+import { migrate } from '../../storage/migrate.js';
+import { REGISTRY_COMPONENT, registryMigrations } from '../../registry/migrations.js';
 import { versionDownloads } from '../../registry/marketplace/store/downloads.js';
 import { jsonLogger } from '../../registry/log.js';
 import { fixedClock } from '../../registry/clock.js';
@@ -189,3 +195,40 @@ describe.each(backends().filter((b) => b.name === 'postgres'))(
       expect((await read()).status).toBe(401);
     });
   });
+
+describe.each(backends())('the shared write counter ($name)', (backend) => {
+  it('counts concurrent writes in one statement, and a later write in a later one', async () => {
+    const target = await backend.fresh();
+    const db = await openDatabase(target.url ? { url: target.url } : { dataDir: target.pgliteDir! });
+    try {
+      await migrate(db, REGISTRY_COMPONENT, registryMigrations);
+      const start = await db.query<{ n: number }>(
+        'SELECT n FROM registry_read_generation WHERE id = 1');
+      let updates = 0;
+      const counted: Queryable = {
+        query: (sql, params) => {
+          if (sql.startsWith('UPDATE registry_read_generation')) updates++;
+          return db.query(sql, params);
+        },
+      };
+      const write = invalidateOnWrite(counted);
+      const post = () => write({ method: 'POST' } as Koa.Context, async () => undefined);
+      const before = await currentGeneration(counted);
+      // Ten writes at once, all before the bump starts: one statement counts them.
+      await Promise.all(Array.from({ length: 10 }, post));
+      expect(updates).toBe(1);
+      // This process sees its own writes at once, without asking the database.
+      expect(await currentGeneration(counted)).not.toBe(before);
+      // A write while a bump is in flight waits for the next one, shared by its company.
+      const first = post();
+      while (updates < 2) await new Promise((r) => setImmediate(r));
+      await Promise.all([first, post(), post()]);
+      expect(updates).toBe(3);
+      const { rows } = await db.query<{ n: number }>(
+        'SELECT n FROM registry_read_generation WHERE id = 1');
+      expect(rows[0]!.n).toBe(start.rows[0]!.n + 3);
+    } finally {
+      await db.close();
+    }
+  });
+});

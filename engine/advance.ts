@@ -91,7 +91,7 @@ async function runReady(
         if (inFlight.size >= limit) break;
         if (inFlight.has(step.id)) continue;
         const record = records.get(step.id)!;
-        records.set(step.id, { ...record, status: 'running' });
+        records.set(step.id, Object.assign({}, record, { status: 'running' as const }));
         const approval = view.approvals.find((a) => a.step_id === step.id);
         const scope = scopeOf(run, records);
         const ctx = contextFor(services, run, plan, step, record, scope, signal, approval);

@@ -73,7 +73,7 @@ function upsert(table: string, columns: string[], key: string[], mutable: string
     `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${sets}`;
 }
 
-// A run's `input` may be JSON null, which the row's NOT NULL jsonb column keeps as 'null'.
+// A run's `input` may be JSON null, which the row's NOT NULL json column keeps as 'null'.
 // Every part runs to completion whether or not the outer query reads it.
 export const JOURNAL_WRITE = `WITH
   journal_runs AS (${upsert('engine_runs', RUN_COLUMNS, ['id'], RUN_MUTABLE, '$1',
@@ -153,8 +153,9 @@ export class Journal<R extends { readonly run: { readonly id: string } }> {
   }
 
   /**
-   * A step's whole row (the latest state wins). The object is written as it
-   * is, so it must not change after it is queued: queue a new one instead.
+   * A step's whole row (the latest state wins). It is turned into text when
+   * its write leaves, so a row changed in place after it was queued is
+   * written as it then is; queue it again after each change.
    */
   putStep(row: JournalRow & { run_id: string; step_id: string }): void {
     this.entry(row.run_id).steps.set(row.step_id, row);
@@ -208,10 +209,6 @@ export class Journal<R extends { readonly run: { readonly id: string } }> {
       // The next write leaves before this one's waiters go on, so it overlaps their work.
       if (this.due.size > 0) this.start();
     };
-    const g = globalThis as unknown as { jstat?: number[] };
-    g.jstat ??= [0, 0, 0];
-    g.jstat[0]! += 1; g.jstat[2]! += taken.size;
-    const t0 = performance.now();
     let sent: Promise<unknown>;
     try {
       sent = this.send(taken);
@@ -220,7 +217,6 @@ export class Journal<R extends { readonly run: { readonly id: string } }> {
     }
     sent.then(
       () => {
-        g.jstat![1]! += performance.now() - t0;
         ended();
         write.resolve();
       },

@@ -108,4 +108,19 @@ CREATE TABLE engine_storage (
   PRIMARY KEY (tenant_id, namespace, key)
 )`,
   },
+  {
+    // Lighter group-commit writes. The engine reads these documents whole and never queries
+    // inside them, so `json` (kept as text) serves where `jsonb` made the server re-parse
+    // and re-encode every field of every row. Steps and timelines no longer check their run
+    // by foreign key: the engine writes a run's rows in one statement, run first, and never
+    // deletes runs; the check was a lookup and a row lock per written row.
+    id: '0005_lighter_writes',
+    sql: `
+ALTER TABLE engine_steps DROP CONSTRAINT IF EXISTS engine_steps_run_id_fkey;
+ALTER TABLE engine_timeline DROP CONSTRAINT IF EXISTS engine_timeline_run_id_fkey;
+ALTER TABLE engine_runs ALTER COLUMN input TYPE json, ALTER COLUMN error TYPE json,
+  ALTER COLUMN workflow TYPE json;
+ALTER TABLE engine_steps ALTER COLUMN input TYPE json, ALTER COLUMN output TYPE json,
+  ALTER COLUMN error TYPE json, ALTER COLUMN decision TYPE json, ALTER COLUMN job TYPE json`,
+  },
 ];

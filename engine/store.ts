@@ -26,7 +26,7 @@ import {
   childRecord,
   newHeldRun,
   othersMayChange,
-  patched,
+  patchInPlace,
   releaseHeld,
   runRow,
   stepRow,
@@ -150,7 +150,8 @@ export class EngineStore {
    */
   createRun(run: NewRun, steps: { step_id: string; type: string }[], lease?: Lease): RunRecord {
     const now = this.now();
-    const held = newHeldRun(run, steps, now, lease && { ...lease, until: leaseEnd(now, lease.ms) });
+    const until = lease && { owner: lease.owner, until: leaseEnd(now, lease.ms) };
+    const held = newHeldRun(run, steps, now, until);
     const record = held.run;
     this.keepRun(held);
     for (const step of held.steps.values()) this.keepStep(step);
@@ -328,9 +329,7 @@ export class EngineStore {
   async updateStep(runId: string, stepId: string, patch: StepPatch): Promise<void> {
     const step = this.held.get(runId)?.steps.get(stepId);
     if (step) {
-      const next = patched<StepRecord>(step, patch as Partial<StepRecord>);
-      this.held.get(runId)!.steps.set(stepId, next);
-      this.keepStep(next);
+      this.keepStep(patchInPlace<StepRecord>(step, patch as Partial<StepRecord>));
       return;
     }
     const { sets, params } = stepUpdate(runId, stepId, patch);
@@ -380,7 +379,7 @@ export class EngineStore {
     const row = eventRow(this.now(), event);
     if (this.journal) this.journal.addEvent(runId, row);
     else {
-      await this.db.query('INSERT INTO engine_timeline (run_id, events) VALUES ($1, $2::jsonb)', [
+      await this.db.query('INSERT INTO engine_timeline (run_id, events) VALUES ($1, $2::json)', [
         runId,
         json([row]),
       ]);

@@ -71,14 +71,19 @@ export function othersMayChange(held: HeldRun): boolean {
 }
 
 /**
- * Applies a patch the way the database would: an undefined or null value
- * clears the column. A cleared field is left undefined rather than deleted
- * (rows are JSON, which leaves it out, and objects keep their fast shape).
+ * Applies a patch in place, the way the database would: an undefined or
+ * null value clears the column. A cleared field is left undefined rather
+ * than deleted (rows are JSON, which leaves it out, and objects keep their
+ * fast shape). Only the store holds its records, and the journal turns them
+ * into text as a write leaves, so changing one in place is safe.
  */
-export function patched<T extends object>(record: T, patch: Partial<T>): T {
-  const out = { ...record, ...patch } as Record<string, unknown>;
-  for (const key in patch) if (out[key] === null) out[key] = undefined;
-  return out as T;
+export function patchInPlace<T extends object>(record: T, patch: Partial<T>): T {
+  const out = record as Record<string, unknown>;
+  for (const key in patch) {
+    const value = (patch as Record<string, unknown>)[key];
+    out[key] = value === null ? undefined : value;
+  }
+  return record;
 }
 
 /** A run just recorded, every step `pending`; with a lease, `running` and held by its owner. */
@@ -88,27 +93,27 @@ export function newHeldRun(
   now: string,
   lease?: { owner: string; until: string },
 ): HeldRun {
+  // Field by field: on Node 20 a spread followed by new keys takes V8's slow path (~1 µs a key).
   const record: RunRecord = {
-    ...run,
+    id: run.id,
+    workflow_id: run.workflow_id,
+    tenant_id: run.tenant_id,
     status: lease ? 'running' : 'pending',
+    input: run.input,
+    snapshot_hash: run.snapshot_hash,
+    workflow: run.workflow,
     active_ms: 0,
     created_at: now,
     updated_at: now,
+    started_at: lease ? now : undefined,
+    finished_at: undefined,
+    error: undefined,
   };
   const held: HeldRun = { run: record, steps: new Map(), approvals: new Map() };
   for (const [position, s] of steps.entries()) {
-    held.steps.set(s.step_id, {
-      run_id: run.id,
-      step_id: s.step_id,
-      position,
-      type: s.type,
-      status: 'pending',
-      skipped: false,
-      attempts: 0,
-    });
+    held.steps.set(s.step_id, pendingStep(run.id, s.step_id, position, s.type));
   }
   if (lease) {
-    record.started_at = now;
     held.resumedAt = now;
     held.leaseOwner = lease.owner;
     held.leaseUntil = lease.until;
@@ -132,21 +137,45 @@ export function releaseHeld(held: HeldRun, status: Status, now: string, error?: 
   held.leaseUntil = undefined;
 }
 
+/**
+ * A `pending` step with every field of a step record present (unset ones
+ * undefined), so each later change updates a field instead of adding one:
+ * adding keys to an object is V8's slow path.
+ */
+export function pendingStep(
+  runId: string,
+  stepId: string,
+  position: number,
+  type: string,
+  child?: { parent_id: string; item_index: number },
+): StepRecord {
+  return {
+    run_id: runId,
+    step_id: stepId,
+    position,
+    type,
+    status: 'pending',
+    skipped: false,
+    input: undefined,
+    output: undefined,
+    error: undefined,
+    decision: undefined,
+    job: undefined,
+    attempts: 0,
+    started_at: undefined,
+    finished_at: undefined,
+    parent_id: child?.parent_id,
+    item_index: child?.item_index,
+    wake_at: undefined,
+  };
+}
+
 /** The `index`th child of a `for_each` step. */
 export function childRecord(
   runId: string,
   parent: { step_id: string; position: number; type: string },
   index: number,
 ): StepRecord {
-  return {
-    run_id: runId,
-    step_id: `${parent.step_id}[${index}]`,
-    position: parent.position,
-    type: parent.type,
-    status: 'pending',
-    skipped: false,
-    attempts: 0,
-    parent_id: parent.step_id,
-    item_index: index,
-  };
+  const child = { parent_id: parent.step_id, item_index: index };
+  return pendingStep(runId, `${parent.step_id}[${index}]`, parent.position, parent.type, child);
 }

@@ -34,7 +34,7 @@ export function stepUpdate(runId: string, stepId: string, patch: StepPatch) {
     if (!(column in patch)) continue;
     const value = patch[column];
     params.push(value === undefined ? null : JSON_COLUMNS.has(column) ? json(value) : value);
-    sets.push(`${column} = $${params.length}${JSON_COLUMNS.has(column) ? '::jsonb' : ''}`);
+    sets.push(`${column} = $${params.length}${JSON_COLUMNS.has(column) ? '::json' : ''}`);
   }
   return { sets, params };
 }

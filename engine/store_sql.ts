@@ -24,7 +24,7 @@ export const INSERT_CHILD = `INSERT INTO engine_steps
   (run_id, step_id, position, type, status, parent_id, item_index)
   VALUES ($1, $2, $3, $4, 'pending', $5, $6) ON CONFLICT (run_id, step_id) DO NOTHING`;
 
-export const RELEASE_RUN = `UPDATE engine_runs SET status = $2, error = $3::jsonb, updated_at = $4,
+export const RELEASE_RUN = `UPDATE engine_runs SET status = $2, error = $3::json, updated_at = $4,
   active_ms = active_ms + COALESCE(GREATEST(0,
   CAST(EXTRACT(EPOCH FROM ($4::timestamptz - resumed_at)) * 1000 AS bigint)), 0),
   resumed_at = NULL, lease_owner = NULL, lease_until = NULL,

@@ -35,10 +35,11 @@ export function contextFor(
     signal,
     async update(patch: StepPatch) {
       await services.store.updateStep(run.id, step.id, patch);
-      ctx.record = { ...ctx.record, ...patch } as StepRecord;
+      // The context's record is its own copy: changed in place, as the store's.
+      Object.assign(ctx.record, patch);
     },
     async event(event) {
-      await services.store.addEvent(run.id, { ...event, step_id: step.id });
+      await services.store.addEvent(run.id, Object.assign({ step_id: step.id }, event));
     },
   };
   if (approval) ctx.approval = approval;
@@ -80,12 +81,8 @@ async function runStep(ctx: StepContext): Promise<StepOutcome> {
   );
   await ctx.event({ type: resuming ? 'step_resumed' : 'step_started', status: 'running' });
   const limit = stepLimit(ctx);
-  const inner: StepContext = { ...ctx, signal: limit.signal };
-  // Keep the outer record current: executors update through `inner`.
-  inner.update = async (patch) => {
-    await ctx.update(patch);
-    inner.record = ctx.record;
-  };
+  // Executors see the step's own time limit; `update` changes the shared record in place.
+  const inner: StepContext = limit.signal === ctx.signal ? ctx : { ...ctx, signal: limit.signal };
   try {
     // A `condition` step's condition is its work, not its gate.
     const gate = ctx.plan.type === 'condition' ? undefined : ctx.plan.condition;
@@ -104,7 +101,6 @@ async function runStep(ctx: StepContext): Promise<StepOutcome> {
     return { status: 'failed', error: toStepError(err) };
   } finally {
     limit.clear();
-    ctx.record = inner.record;
   }
 }
 

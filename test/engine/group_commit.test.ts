@@ -138,4 +138,41 @@ describe.each(backends())('group commit on $name', (backend) => {
       },
     ]);
   });
+
+  it('keeps runs and steps written as jsonb when it moves them to json', async () => {
+    const db = await connect();
+    await migrate(db, 'engine', ENGINE_MIGRATIONS.slice(0, 4));
+    await db.query(
+      `INSERT INTO engine_runs (id, workflow_id, tenant_id, status, input, snapshot_hash,
+         workflow, error, created_at, updated_at)
+       VALUES ('kept', 'demo.hello', 'default', 'failed', '{"who":"ada","n":[1,2]}', 'h',
+         '{"id":"demo.hello","steps":{}}', '{"code":"internal","message":"m"}',
+         '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`,
+    );
+    await db.query(
+      `INSERT INTO engine_steps (run_id, step_id, position, type, status, input, output, decision,
+         job, attempts)
+       VALUES ('kept', 'echo', 0, 'worker', 'succeeded', '{"message":"hi"}', '{"echo":"hi"}',
+         '{"decision":"allow","snapshot_hash":"h","decided_at":"2026-01-01T00:00:00.000Z"}',
+         '{"job_id":"j","idempotency_key":"k","handler":"builtin:echo","constraints":{}}', 1)`,
+    );
+
+    const engine = await engineOn(db);
+    const types = await db.query<{ column_name: string; data_type: string }>(
+      `SELECT column_name, data_type FROM information_schema.columns
+       WHERE table_name IN ('engine_runs', 'engine_steps') AND data_type LIKE 'json%'`,
+    );
+    expect(new Set(types.rows.map((r) => r.data_type))).toEqual(new Set(['json']));
+    const view = await engine.view('kept');
+    expect(view.run.input).toEqual({ who: 'ada', n: [1, 2] });
+    expect(view.run.error).toEqual({ code: 'internal', message: 'm' });
+    expect(view.run.workflow).toEqual({ id: 'demo.hello', steps: {} });
+    expect(view.steps[0]).toMatchObject({
+      step_id: 'echo',
+      input: { message: 'hi' },
+      output: { echo: 'hi' },
+      decision: { decision: 'allow', snapshot_hash: 'h' },
+      job: { job_id: 'j', handler: 'builtin:echo' },
+    });
+  });
 });

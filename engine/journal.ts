@@ -42,13 +42,23 @@ export interface JournalOptions {
 const RUN_COLUMNS = [
   'id', 'workflow_id', 'tenant_id', 'status', 'input', 'error', 'snapshot_hash', 'workflow',
   'active_ms', 'resumed_at', 'created_at', 'started_at', 'updated_at', 'finished_at',
-  'cancel_requested', 'lease_owner', 'lease_until',
+  'cancel_requested', 'lease_owner', 'lease_until', 'events',
 ];
 // What a later write of a run may change; `cancel_requested` is set by other processes.
 const RUN_MUTABLE = [
   'status', 'error', 'active_ms', 'resumed_at', 'started_at', 'updated_at', 'finished_at',
-  'lease_owner', 'lease_until',
+  'lease_owner', 'lease_until', 'events',
 ];
+
+/**
+ * A column's new value on conflict. A run's `events` are only ever sent with
+ * its first write; a first write sent again (its answer was lost) carries
+ * them all again, and every later write sends none, keeping what is there.
+ */
+function setFrom(table: string, column: string): string {
+  if (column === 'events') return `COALESCE(EXCLUDED.events, ${table}.events)`;
+  return `EXCLUDED.${column}`;
+}
 const STEP_COLUMNS = [
   'run_id', 'step_id', 'position', 'type', 'status', 'skipped', 'input', 'output', 'error',
   'decision', 'job', 'attempts', 'started_at', 'finished_at', 'parent_id', 'item_index',
@@ -68,7 +78,7 @@ function insertFrom(table: string, columns: string[], param: string, notNullJson
 
 function upsert(table: string, columns: string[], key: string[], mutable: string[],
   param: string, notNullJson: string[] = []) {
-  const sets = mutable.map((c) => `${c} = EXCLUDED.${c}`).join(', ');
+  const sets = mutable.map((c) => `${c} = ${setFrom(table, c)}`).join(', ');
   return `${insertFrom(table, columns, param, notNullJson)} ` +
     `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${sets}`;
 }
@@ -111,8 +121,17 @@ function newWrite(): Write {
   return { done, resolve, reject };
 }
 
+/**
+ * What a run is queued as: `stored` says whether its row is in the database
+ * yet (its first write carries its events in that row).
+ */
+export interface JournalRun {
+  readonly run: { readonly id: string };
+  stored: boolean;
+}
+
 /** `R` is what a run is queued as; `runRow` makes its row when the batch is written. */
-export class Journal<R extends { readonly run: { readonly id: string } }> {
+export class Journal<R extends JournalRun> {
   private queued = new Map<string, Queued<R>>();
   /** Runs whose rows go in the next write. */
   private due = new Set<string>();
@@ -209,14 +228,17 @@ export class Journal<R extends { readonly run: { readonly id: string } }> {
       // The next write leaves before this one's waiters go on, so it overlaps their work.
       if (this.due.size > 0) this.start();
     };
+    const inserted: R[] = [];
     let sent: Promise<unknown>;
     try {
-      sent = this.send(taken);
+      sent = this.send(taken, inserted);
     } catch (err) {
       sent = Promise.reject(err);
     }
     sent.then(
       () => {
+        // Before the next write leaves: its events for these runs become timeline rows.
+        for (const run of inserted) run.stored = true;
         ended();
         write.resolve();
       },
@@ -228,14 +250,23 @@ export class Journal<R extends { readonly run: { readonly id: string } }> {
     );
   }
 
-  private send(taken: Map<string, Queued<R>>): Promise<unknown> {
+  /** Sends the rows; `inserted` gets the runs whose first write this is. */
+  private send(taken: Map<string, Queued<R>>, inserted: R[]): Promise<unknown> {
     const runs: JournalRow[] = [];
     const steps: JournalRow[] = [];
     const timeline: JournalRow[] = [];
     for (const [run_id, q] of taken) {
-      if (q.run) runs.push(this.runRow(q.run));
+      const first = q.run !== undefined && !q.run.stored;
+      if (q.run) {
+        const row = this.runRow(q.run);
+        if (first) {
+          row.events = q.events;
+          inserted.push(q.run);
+        }
+        runs.push(row);
+      }
       for (const row of q.steps.values()) steps.push(row);
-      if (q.events.length > 0) timeline.push({ run_id, events: q.events });
+      if (!first && q.events.length > 0) timeline.push({ run_id, events: q.events });
     }
     if (runs.length + steps.length + timeline.length === 0) return Promise.resolve();
     return this.db.writer(this.lane).query(JOURNAL_WRITE,

@@ -5,12 +5,12 @@
  * statements all run in this thread anyway.
  */
 import type { Database } from '../storage/database.js';
-import { Journal, type JournalOptions, type JournalRow } from './journal.js';
+import { Journal, type JournalOptions, type JournalRow, type JournalRun } from './journal.js';
 
 /** Lanes on PostgreSQL: two writes in flight keep the engine from waiting on one. */
 export const POSTGRES_LANES = 2;
 
-export class JournalLanes<R extends { readonly run: { readonly id: string } }> {
+export class JournalLanes<R extends JournalRun> {
   private readonly lanes: Journal<R>[];
 
   constructor(db: Database, runRow: (run: R) => JournalRow, options: JournalOptions = {}) {

@@ -215,6 +215,7 @@ export class EngineStore {
     const view = await readView(this.db, run);
     const held: HeldRun = {
       run,
+      stored: true,
       steps: new Map(view.steps.map((s) => [s.step_id, s])),
       approvals: new Map(view.approvals.map((a) => [a.step_id, a])),
     };

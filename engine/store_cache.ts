@@ -13,6 +13,8 @@ import type { NewRun } from './store_types.js';
 
 export interface HeldRun {
   run: RunRecord;
+  /** Whether the run's row is in the database (see the journal's first write). */
+  stored: boolean;
   resumedAt?: string;
   leaseOwner?: string;
   leaseUntil?: string;
@@ -40,6 +42,8 @@ export function runRow(held: HeldRun): JournalRow {
     cancel_requested: run.cancel_requested === true,
     lease_owner: held.leaseOwner,
     lease_until: held.leaseUntil,
+    // Set by the journal on a first write (present here so that setting it adds no key).
+    events: undefined,
   };
 }
 
@@ -109,7 +113,7 @@ export function newHeldRun(
     finished_at: undefined,
     error: undefined,
   };
-  const held: HeldRun = { run: record, steps: new Map(), approvals: new Map() };
+  const held: HeldRun = { run: record, stored: false, steps: new Map(), approvals: new Map() };
   for (const [position, s] of steps.entries()) {
     held.steps.set(s.step_id, pendingStep(run.id, s.step_id, position, s.type));
   }

@@ -25,10 +25,18 @@ export async function readRuns(db: Queryable, limit: number): Promise<RunRecord[
   return result.rows.map(toRun);
 }
 
-/** A run's timeline: its rows' events in order, numbered from 1. */
+/**
+ * A run's timeline, numbered from 1: the events of its first write (kept in
+ * the run's row), then those of each later write in order.
+ */
 export async function readTimeline(db: Queryable, runId: string): Promise<TimelineEvent[]> {
   const result = await db.query<{ events: Row[] }>(
-    'SELECT events FROM engine_timeline WHERE run_id = $1 ORDER BY seq',
+    `SELECT events FROM (
+       SELECT 0 AS part, 0::bigint AS seq, events FROM engine_runs
+         WHERE id = $1 AND events IS NOT NULL
+       UNION ALL
+       SELECT 1, seq, events FROM engine_timeline WHERE run_id = $1
+     ) AS timeline ORDER BY part, seq`,
     [runId],
   );
   return result.rows.flatMap((r) => r.events).map((e, i) => toEvent(e, i + 1));

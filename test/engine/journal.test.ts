@@ -9,6 +9,7 @@ import { JOURNAL_WRITE, Journal } from '../../engine/journal.js';
 import { JournalLanes, POSTGRES_LANES } from '../../engine/journal_lanes.js';
 import { ENGINE_MIGRATIONS } from '../../engine/migrations.js';
 import { newHeldRun, runRow, type HeldRun } from '../../engine/store_cache.js';
+import { readTimeline } from '../../engine/store_reads.js';
 import type { Database, Queryable } from '../../storage/database.js';
 import { migrate } from '../../storage/migrate.js';
 import { backends, type Backend } from '../helpers/databases.js';
@@ -29,13 +30,15 @@ function queue(journal: Journal<HeldRun> | JournalLanes<HeldRun>, held: HeldRun)
   journal.addEvent(held.run.id, { at: held.run.created_at, type: 'run_created' });
 }
 
+/** What is stored of a run; `timelines` counts the writes that carried its events. */
 async function stored(db: Database, id: string) {
-  const runs = await db.query<{ status: string }>(
-    'SELECT status FROM engine_runs WHERE id = $1', [id]);
+  const runs = await db.query<{ status: string; inline: boolean }>(
+    'SELECT status, events IS NOT NULL AS inline FROM engine_runs WHERE id = $1', [id]);
   const steps = await db.query('SELECT step_id FROM engine_steps WHERE run_id = $1', [id]);
   const events = await db.query('SELECT events FROM engine_timeline WHERE run_id = $1', [id]);
+  const inline = runs.rows[0]?.inline === true ? 1 : 0;
   return { status: runs.rows[0]?.status, steps: steps.rows.length,
-    timelines: events.rows.length };
+    timelines: inline + events.rows.length };
 }
 
 /** A fresh database with the engine's tables. */
@@ -110,11 +113,14 @@ describe.each(backends())('journal on $name', (backend) => {
     const first = journal.flush('later');
     // The write leaves once this turn of the event loop is over.
     await new Promise((r) => setImmediate(r));
-    const next = { ...held, run: { ...held.run, status: 'succeeded' as const } };
-    journal.putRun(next);
+    held.run.status = 'succeeded';
+    journal.putRun(held);
     journal.addEvent('later', { at: held.run.created_at, type: 'run_status' });
     await Promise.all([first, journal.flush('later')]);
     expect(await stored(db, 'later')).toEqual({ status: 'succeeded', steps: 1, timelines: 2 });
+    // The first write's events sit in the run's row, the second's in a timeline row after them.
+    const timeline = await readTimeline(db, 'later');
+    expect(timeline.map((e) => [e.seq, e.type])).toEqual([[1, 'run_created'], [2, 'run_status']]);
   });
 
   it('opens a new connection when the server ended the last one between writes', async () => {

@@ -32,7 +32,13 @@ const EAGER_RUNS = 64;
 /** How long rows no flush asked for wait, by default, before they are written anyway. */
 const IDLE_WRITE_MS = 20;
 
-export interface JournalOptions {
+export interface JournalOptions<R = unknown> {
+  /**
+   * Whether a run has finished: one that has by its first write keeps its
+   * steps in its own row, since nothing looks for them in the steps table
+   * but a reader of the whole run.
+   */
+  finished?: (run: R) => boolean;
   /** How long rows no flush asked for wait before they are written anyway. */
   idleWriteMs?: number;
   /** Which of the database's writer connections this journal writes on. */
@@ -42,21 +48,24 @@ export interface JournalOptions {
 const RUN_COLUMNS = [
   'id', 'workflow_id', 'tenant_id', 'status', 'input', 'error', 'snapshot_hash', 'workflow',
   'active_ms', 'resumed_at', 'created_at', 'started_at', 'updated_at', 'finished_at',
-  'cancel_requested', 'lease_owner', 'lease_until', 'events',
+  'cancel_requested', 'lease_owner', 'lease_until', 'events', 'steps',
 ];
 // What a later write of a run may change; `cancel_requested` is set by other processes.
 const RUN_MUTABLE = [
   'status', 'error', 'active_ms', 'resumed_at', 'started_at', 'updated_at', 'finished_at',
-  'lease_owner', 'lease_until', 'events',
+  'lease_owner', 'lease_until', 'events', 'steps',
 ];
 
 /**
- * A column's new value on conflict. A run's `events` are only ever sent with
- * its first write; a first write sent again (its answer was lost) carries
- * them all again, and every later write sends none, keeping what is there.
+ * A column's new value on conflict. A run's `events` and `steps` are only
+ * ever sent with its first write; a first write sent again (its answer was
+ * lost) carries them all again, and every later write sends none, keeping
+ * what is there.
  */
 function setFrom(table: string, column: string): string {
-  if (column === 'events') return `COALESCE(EXCLUDED.events, ${table}.events)`;
+  if (column === 'events' || column === 'steps') {
+    return `COALESCE(EXCLUDED.${column}, ${table}.${column})`;
+  }
   return `EXCLUDED.${column}`;
 }
 const STEP_COLUMNS = [
@@ -145,15 +154,17 @@ export class Journal<R extends JournalRun> {
   private readonly eager: number;
   private readonly idleWriteMs: number;
   private readonly lane: number;
+  private readonly finished: (run: R) => boolean;
 
   constructor(
     private readonly db: Database,
     private readonly runRow: (run: R) => JournalRow,
-    options: JournalOptions = {},
+    options: JournalOptions<R> = {},
   ) {
     this.eager = db.kind === 'postgres' ? EAGER_RUNS : Number.POSITIVE_INFINITY;
     this.idleWriteMs = options.idleWriteMs ?? IDLE_WRITE_MS;
     this.lane = options.lane ?? 0;
+    this.finished = options.finished ?? (() => false);
   }
 
   private entry(runId: string): Queued<R> {
@@ -257,15 +268,18 @@ export class Journal<R extends JournalRun> {
     const timeline: JournalRow[] = [];
     for (const [run_id, q] of taken) {
       const first = q.run !== undefined && !q.run.stored;
+      // A first write has every step of the run queued (it made them all).
+      const whole = first && this.finished(q.run!);
       if (q.run) {
         const row = this.runRow(q.run);
         if (first) {
           row.events = q.events;
           inserted.push(q.run);
         }
+        if (whole) row.steps = [...q.steps.values()];
         runs.push(row);
       }
-      for (const row of q.steps.values()) steps.push(row);
+      if (!whole) for (const row of q.steps.values()) steps.push(row);
       if (!first && q.events.length > 0) timeline.push({ run_id, events: q.events });
     }
     if (runs.length + steps.length + timeline.length === 0) return Promise.resolve();

@@ -13,7 +13,7 @@ export const POSTGRES_LANES = 2;
 export class JournalLanes<R extends JournalRun> {
   private readonly lanes: Journal<R>[];
 
-  constructor(db: Database, runRow: (run: R) => JournalRow, options: JournalOptions = {}) {
+  constructor(db: Database, runRow: (run: R) => JournalRow, options: JournalOptions<R> = {}) {
     const count = db.kind === 'postgres' ? POSTGRES_LANES : 1;
     this.lanes = Array.from({ length: count }, (_, lane) =>
       new Journal(db, runRow, { ...options, lane }));

@@ -114,11 +114,12 @@ CREATE TABLE engine_storage (
     // and re-encode every field of every row. Steps and timelines no longer check their run
     // by foreign key: the engine writes a run's rows in one statement, run first, and never
     // deletes runs; the check was a lookup and a row lock per written row. The events of a
-    // run's first write go in the run's own row (`events`), not a timeline row of their own:
-    // most runs are written once, so most timelines cost no row and no index entries.
+    // run's first write go in the run's own row (`events`), not a timeline row of their own,
+    // and so do the steps of a run that had finished by its first write (`steps`): most runs
+    // are written once, so most cost one row and one set of index entries, not one a step.
     id: '0005_lighter_writes',
     sql: `
-ALTER TABLE engine_runs ADD COLUMN events json;
+ALTER TABLE engine_runs ADD COLUMN events json, ADD COLUMN steps json;
 ALTER TABLE engine_steps DROP CONSTRAINT IF EXISTS engine_steps_run_id_fkey;
 ALTER TABLE engine_timeline DROP CONSTRAINT IF EXISTS engine_timeline_run_id_fkey;
 ALTER TABLE engine_runs ALTER COLUMN input TYPE json, ALTER COLUMN error TYPE json,

@@ -55,7 +55,8 @@ export const DEFAULT_LEASE_MS = 30_000;
 /** Opens the engine's tables, creating or upgrading them first. */
 export async function openEngineStore(db: Database, clock: () => Date = () => new Date()) {
   await migrate(db, 'engine', ENGINE_MIGRATIONS);
-  return new EngineStore(db, clock, db, new JournalLanes(db, runRow));
+  const finished = (held: HeldRun) => isTerminal(held.run.status);
+  return new EngineStore(db, clock, db, new JournalLanes(db, runRow, { finished }));
 }
 
 /** A lease: who holds a run, for how long unrenewed. */
@@ -309,16 +310,21 @@ export class EngineStore {
   async getRun(runId: string): Promise<RunRecord | undefined> {
     const held = this.held.get(runId);
     if (held) return { ...held.run };
+    const row = await this.runRowOf(runId);
+    return row ? toRun(row) : undefined;
+  }
+
+  private async runRowOf(runId: string): Promise<Row | undefined> {
     const db = await this.direct();
     const result = await db.query<Row>('SELECT * FROM engine_runs WHERE id = $1', [runId]);
-    return result.rows[0] ? toRun(result.rows[0]) : undefined;
+    return result.rows[0];
   }
 
   async view(runId: string): Promise<RunView | undefined> {
     const held = this.held.get(runId);
     if (held) return viewOf(held);
-    const run = await this.getRun(runId);
-    return run ? readView(this.db, run) : undefined;
+    const row = await this.runRowOf(runId);
+    return row ? readView(this.db, toRun(row), row.steps as Row[] | null) : undefined;
   }
 
   /** The newest runs first. */

@@ -22,17 +22,20 @@ export interface HeldRun {
   approvals: Map<string, ApprovalRecord>;
 }
 
+/** A held run's row as the journal writes it. */
 export function runRow(held: HeldRun): JournalRow {
-  const { run } = held;
+  const { run, stored } = held;
   return {
     id: run.id,
     workflow_id: run.workflow_id,
     tenant_id: run.tenant_id,
     status: run.status,
-    input: run.input,
+    // Never changed once stored (a later write updates only the journal's RUN_MUTABLE), so
+    // only the first write carries the input and the workflow copy.
+    input: stored ? undefined : run.input,
     error: run.error,
     snapshot_hash: run.snapshot_hash,
-    workflow: run.workflow,
+    workflow: stored ? undefined : run.workflow,
     active_ms: run.active_ms,
     resumed_at: held.resumedAt,
     created_at: run.created_at,
@@ -42,8 +45,9 @@ export function runRow(held: HeldRun): JournalRow {
     cancel_requested: run.cancel_requested === true,
     lease_owner: held.leaseOwner,
     lease_until: held.leaseUntil,
-    // Set by the journal on a first write (present here so that setting it adds no key).
+    // Set by the journal on a first write (present here so that setting them adds no key).
     events: undefined,
+    steps: undefined,
   };
 }
 

@@ -3,17 +3,30 @@ import type { Queryable } from '../storage/database.js';
 import type { RunRecord, RunView, TimelineEvent } from './records.js';
 import { toApproval, toEvent, toRun, toStep, type Row } from './store_rows.js';
 
-/** A run's steps (in order) and approvals. */
-export async function readView(db: Queryable, run: RunRecord): Promise<RunView> {
-  const steps = await db.query<Row>(
+/**
+ * A run's steps (in order) and approvals. `inline` is the steps kept in the
+ * run's own row (a run that had finished by its first write), when it has them.
+ */
+export async function readView(
+  db: Queryable,
+  run: RunRecord,
+  inline?: Row[] | null,
+): Promise<RunView> {
+  const rows = inline ? [...inline].sort(byPosition) : (await db.query<Row>(
     'SELECT * FROM engine_steps WHERE run_id = $1 ORDER BY position, COALESCE(item_index, -1)',
     [run.id],
-  );
+  )).rows;
   const approvals = await db.query<Row>(
     'SELECT * FROM engine_approvals WHERE run_id = $1 ORDER BY requested_at, step_id',
     [run.id],
   );
-  return { run, steps: steps.rows.map(toStep), approvals: approvals.rows.map(toApproval) };
+  return { run, steps: rows.map(toStep), approvals: approvals.rows.map(toApproval) };
+}
+
+/** The steps table's order: by position, a `for_each` parent before its children. */
+function byPosition(a: Row, b: Row): number {
+  const index = (r: Row) => (typeof r.item_index === 'number' ? r.item_index : -1);
+  return Number(a.position) - Number(b.position) || index(a) - index(b);
 }
 
 /** The newest runs first. */

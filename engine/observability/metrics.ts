@@ -17,10 +17,16 @@ export interface EngineMetrics {
 /** Buckets from 1 µs to 10 ms: an in-process decision is a few hundred nanoseconds. */
 const LATENCY_BUCKETS = [1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 1e-3, 1e-2];
 
+// A run that had finished by its first write keeps its steps in its own row.
+const STEP_STATUSES = `SELECT status FROM engine_steps UNION ALL
+  SELECT step->>'status' FROM engine_runs, json_array_elements(steps) AS step
+  WHERE steps IS NOT NULL`;
+
 async function countByStatus(db: Queryable, table: 'engine_runs' | 'engine_steps') {
+  const from = table === 'engine_steps' ? `(${STEP_STATUSES}) AS steps` : table;
   try {
     const { rows } = await db.query<{ status: string; n: string }>(
-      `SELECT status, count(*) AS n FROM ${table} GROUP BY status`);
+      `SELECT status, count(*) AS n FROM ${from} GROUP BY status`);
     return rows.map((r) => ({ status: r.status, n: Number(r.n) }));
   } catch {
     // No run tables (a kernel-only process): the gauges stay empty.

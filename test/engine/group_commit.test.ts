@@ -10,6 +10,9 @@ import { ENGINE_MIGRATIONS } from '../../engine/migrations.js';
 import { createEngine, type Engine } from '../../engine/runner.js';
 import type { Database, Queryable } from '../../storage/database.js';
 import { migrate } from '../../storage/migrate.js';
+import { PolicyHistory } from '../../engine/kernel/history.js';
+import { PolicyKernel } from '../../engine/kernel/kernel.js';
+import { createEngineMetrics } from '../../engine/observability/metrics.js';
 import { backends } from '../helpers/databases.js';
 import { DEMO_SCHEMAS, DEMO_WORKFLOWS, demoSnapshot, freshDatabase } from './fixtures.js';
 
@@ -89,6 +92,40 @@ describe.each(backends())('group commit on $name', (backend) => {
         'run_status',
       ]);
     }
+  });
+
+  it('keeps a run finished by its first write in one row, read back whole', async () => {
+    const db = await connect();
+    const engine = await engineOn(db);
+    const view = await engine.start('demo.denied', {});
+    expect(view.run.status).toBe('failed');
+
+    // One row: no step or timeline rows of its own.
+    const steps = await db.query('SELECT 1 FROM engine_steps WHERE run_id = $1', [view.run.id]);
+    const rows = await db.query('SELECT 1 FROM engine_timeline WHERE run_id = $1', [view.run.id]);
+    expect([steps.rows.length, rows.rows.length]).toEqual([0, 0]);
+
+    // Another process reads it as the caller was told it.
+    const seen = await (await engineOn(await connect())).view(view.run.id);
+    const brief = (v: typeof view) =>
+      v.steps.map((s) => [s.step_id, s.position, s.status, s.output, s.error?.code]);
+    expect(brief(seen)).toEqual(brief(view));
+    expect(brief(seen).map((s) => s[2])).toEqual(['succeeded', 'failed', 'cancelled']);
+    expect(seen.steps[0]!.decision?.rule_id).toBe(view.steps[0]!.decision?.rule_id);
+    expect(seen.steps[0]!.started_at).toBe(view.steps[0]!.started_at);
+  });
+
+  it('counts the steps kept in run rows in the steps-by-status metric', async () => {
+    const db = await connect();
+    const engine = await engineOn(db);
+    await engine.start('demo.denied', {});
+    await engine.start('demo.hello', { message: 'hi' });
+    const kernel = await PolicyKernel.open({ history: await PolicyHistory.open(db), snapshot });
+    const text = await createEngineMetrics(kernel, db).registry.metrics();
+    const gauge = (status: string) =>
+      Number(new RegExp(`^cordum_engine_steps\\{status="${status}"\\} (\\d+)$`, 'm')
+        .exec(text)?.[1]);
+    expect([gauge('succeeded'), gauge('failed'), gauge('cancelled')]).toEqual([2, 1, 1]);
   });
 
   it('numbers a timeline from 1 in order across the writes that made it', async () => {

@@ -121,6 +121,9 @@ describe.each(backends())('journal on $name', (backend) => {
     // The first write's events sit in the run's row, the second's in a timeline row after them.
     const timeline = await readTimeline(db, 'later');
     expect(timeline.map((e) => [e.seq, e.type])).toEqual([[1, 'run_created'], [2, 'run_status']]);
+    // The second write left out what never changes; the first write's copy stays.
+    const row = await db.query('SELECT input, workflow FROM engine_runs WHERE id = $1', ['later']);
+    expect(row.rows[0]).toEqual({ input: { n: 'later' }, workflow: flow });
   });
 
   it('opens a new connection when the server ended the last one between writes', async () => {

@@ -13,7 +13,7 @@ import type { PackContents } from './kernel/pack_contents.js';
 import { sleep } from './retry.js';
 import { SchemaBook } from './schemas.js';
 import type { EngineServices, Notifier } from './steps/context.js';
-import { DEFAULT_LEASE_MS, openEngineStore } from './store.js';
+import { DEFAULT_LEASE_MS, openEngineStore, systemClock } from './store.js';
 
 export interface EngineOptions {
   db: Database;
@@ -52,7 +52,7 @@ export interface EngineOptions {
 
 /** Opens the engine's store (migrating its tables) and makes the services of its steps. */
 export async function engineServices(options: EngineOptions): Promise<EngineServices> {
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
   const store = await openEngineStore(options.db, clock);
   const services: EngineServices = {
     store,

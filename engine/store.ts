@@ -53,7 +53,10 @@ export type { NewEvent, NewRun, StepPatch } from './store_types.js';
 export const DEFAULT_LEASE_MS = 30_000;
 
 /** Opens the engine's tables, creating or upgrading them first. */
-export async function openEngineStore(db: Database, clock: () => Date = () => new Date()) {
+/** The real time, as a `Date` (the engine's default clock). */
+export const systemClock = (): Date => new Date();
+
+export async function openEngineStore(db: Database, clock: () => Date = systemClock) {
   await migrate(db, 'engine', ENGINE_MIGRATIONS);
   const finished = (held: HeldRun) => isTerminal(held.run.status);
   return new EngineStore(db, clock, db, new JournalLanes(db, runRow, { finished }));
@@ -102,16 +105,16 @@ export class EngineStore {
 
   /** The clock's time as ISO text; one text a millisecond, as runs read it many times each. */
   now(): string {
-    const ms = this.clock().getTime();
-    if (ms !== this.lastMs) {
-      this.lastMs = ms;
-      this.lastIso = new Date(ms).toISOString();
-    }
-    return this.lastIso;
+    return this.now_.at(this.clock === systemClock ? Date.now() : this.clock().getTime());
   }
 
-  private lastMs = Number.NaN;
-  private lastIso = '';
+  /** The end of a lease of `ms` taken at `now` (one text a millisecond, as `now`). */
+  private leaseEnd(now: string, ms: number): string {
+    return this.leaseEnd_.at(Date.parse(now) + ms);
+  }
+
+  private readonly now_ = new IsoText();
+  private readonly leaseEnd_ = new IsoText();
 
   /**
    * Runs `fn` in one transaction holding the run's row lock. Approving a
@@ -151,7 +154,7 @@ export class EngineStore {
    */
   createRun(run: NewRun, steps: { step_id: string; type: string }[], lease?: Lease): RunRecord {
     const now = this.now();
-    const until = lease && { owner: lease.owner, until: leaseEnd(now, lease.ms) };
+    const until = lease && { owner: lease.owner, until: this.leaseEnd(now, lease.ms) };
     const held = newHeldRun(run, steps, now, until);
     const record = held.run;
     this.keepRun(held);
@@ -181,7 +184,7 @@ export class EngineStore {
     // A `running` run whose lease ran out belongs to a dead process: take it over.
     const result = await db.query<Row>(
       CLAIM_RUN,
-      [runId, now, from, lease.owner, leaseEnd(now, lease.ms)],
+      [runId, now, from, lease.owner, this.leaseEnd(now, lease.ms)],
     );
     const row = result.rows[0];
     if (!row) return undefined;
@@ -229,7 +232,7 @@ export class EngineStore {
   /** Renews the lease; answers whether cancel was asked, or undefined if the lease is lost. */
   async renewLease(runId: string, owner: string, ms: number): Promise<boolean | undefined> {
     const db = await this.direct();
-    const until = leaseEnd(this.now(), ms);
+    const until = this.leaseEnd(this.now(), ms);
     const result = await db.query<Row>(
       RENEW_LEASE,
       [runId, owner, until],
@@ -399,8 +402,18 @@ export class EngineStore {
   }
 }
 
-function leaseEnd(now: string, ms: number): string {
-  return new Date(Date.parse(now) + ms).toISOString();
+/** ISO text of a time in milliseconds, made once for each new value (times repeat a lot). */
+class IsoText {
+  private ms = Number.NaN;
+  private text = '';
+
+  at(ms: number): string {
+    if (ms !== this.ms) {
+      this.ms = ms;
+      this.text = new Date(ms).toISOString();
+    }
+    return this.text;
+  }
 }
 
 /** A timeline event as stored: what is unset is left out. */

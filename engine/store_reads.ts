@@ -29,10 +29,15 @@ function byPosition(a: Row, b: Row): number {
   return Number(a.position) - Number(b.position) || index(a) - index(b);
 }
 
+/** A run's own columns, without the steps and events its row may keep. */
+const RUN_FIELDS = `id, workflow_id, tenant_id, status, input, error, snapshot_hash, workflow,
+  active_ms, resumed_at, created_at, started_at, updated_at, finished_at, cancel_requested,
+  lease_owner, lease_until`;
+
 /** The newest runs first. */
 export async function readRuns(db: Queryable, limit: number): Promise<RunRecord[]> {
   const result = await db.query<Row>(
-    'SELECT * FROM engine_runs ORDER BY created_at DESC, id LIMIT $1',
+    `SELECT ${RUN_FIELDS} FROM engine_runs ORDER BY created_at DESC, id LIMIT $1`,
     [limit],
   );
   return result.rows.map(toRun);

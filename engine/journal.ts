@@ -39,6 +39,13 @@ export interface JournalOptions<R = unknown> {
    * but a reader of the whole run.
    */
   finished?: (run: R) => boolean;
+  /** The workflow a run names by hash; its first write stores it unless it is known. */
+  workflowOf?: (run: R) => HashedWorkflow | undefined;
+  /**
+   * Hashes of workflows known to be stored, shared by the journals of one
+   * database: a write carries a workflow until one that did has committed.
+   */
+  storedWorkflows?: Set<string>;
   /** How long rows no flush asked for wait before they are written anyway. */
   idleWriteMs?: number;
   /** Which of the database's writer connections this journal writes on. */
@@ -46,9 +53,9 @@ export interface JournalOptions<R = unknown> {
 }
 
 const RUN_COLUMNS = [
-  'id', 'workflow_id', 'tenant_id', 'status', 'input', 'error', 'snapshot_hash', 'workflow',
+  'id', 'workflow_id', 'tenant_id', 'status', 'input', 'error', 'snapshot_hash',
   'active_ms', 'resumed_at', 'created_at', 'started_at', 'updated_at', 'finished_at',
-  'cancel_requested', 'lease_owner', 'lease_until', 'events', 'steps',
+  'cancel_requested', 'lease_owner', 'lease_until', 'events', 'steps', 'workflow_hash',
 ];
 // What a later write of a run may change; `cancel_requested` is set by other processes.
 const RUN_MUTABLE = [
@@ -95,8 +102,10 @@ function upsert(table: string, columns: string[], key: string[], mutable: string
 // A run's `input` may be JSON null, which the row's NOT NULL json column keeps as 'null'.
 // Every part runs to completion whether or not the outer query reads it.
 export const JOURNAL_WRITE = `WITH
+  journal_workflows AS (${insertFrom('engine_workflows', ['hash', 'workflow'], '$4')}
+    ON CONFLICT (hash) DO NOTHING RETURNING 1),
   journal_runs AS (${upsert('engine_runs', RUN_COLUMNS, ['id'], RUN_MUTABLE, '$1',
-    ['input', 'workflow'])} RETURNING 1),
+    ['input'])} RETURNING 1),
   journal_steps AS (${upsert('engine_steps', STEP_COLUMNS, ['run_id', 'step_id'], STEP_MUTABLE,
     '$2')} RETURNING 1)
 ${insertFrom('engine_timeline', TIMELINE_COLUMNS, '$3')}`;
@@ -139,6 +148,12 @@ export interface JournalRun {
   stored: boolean;
 }
 
+/** A workflow definition as runs name it: by the hash of its canonical JSON. */
+export interface HashedWorkflow {
+  hash: string;
+  workflow: unknown;
+}
+
 /** `R` is what a run is queued as; `runRow` makes its row when the batch is written. */
 export class Journal<R extends JournalRun> {
   private queued = new Map<string, Queued<R>>();
@@ -155,6 +170,8 @@ export class Journal<R extends JournalRun> {
   private readonly idleWriteMs: number;
   private readonly lane: number;
   private readonly finished: (run: R) => boolean;
+  private readonly workflowOf: (run: R) => HashedWorkflow | undefined;
+  private readonly storedWorkflows: Set<string>;
 
   constructor(
     private readonly db: Database,
@@ -165,6 +182,8 @@ export class Journal<R extends JournalRun> {
     this.idleWriteMs = options.idleWriteMs ?? IDLE_WRITE_MS;
     this.lane = options.lane ?? 0;
     this.finished = options.finished ?? (() => false);
+    this.workflowOf = options.workflowOf ?? (() => undefined);
+    this.storedWorkflows = options.storedWorkflows ?? new Set();
   }
 
   private entry(runId: string): Queued<R> {
@@ -240,9 +259,10 @@ export class Journal<R extends JournalRun> {
       if (this.due.size > 0) this.start();
     };
     const inserted: R[] = [];
+    const workflows = new Map<string, unknown>();
     let sent: Promise<unknown>;
     try {
-      sent = this.send(taken, inserted);
+      sent = this.send(taken, inserted, workflows);
     } catch (err) {
       sent = Promise.reject(err);
     }
@@ -250,6 +270,7 @@ export class Journal<R extends JournalRun> {
       () => {
         // Before the next write leaves: its events for these runs become timeline rows.
         for (const run of inserted) run.stored = true;
+        for (const hash of workflows.keys()) this.storedWorkflows.add(hash);
         ended();
         write.resolve();
       },
@@ -261,8 +282,15 @@ export class Journal<R extends JournalRun> {
     );
   }
 
-  /** Sends the rows; `inserted` gets the runs whose first write this is. */
-  private send(taken: Map<string, Queued<R>>, inserted: R[]): Promise<unknown> {
+  /**
+   * Sends the rows; `inserted` gets the runs whose first write this is, and
+   * `workflows` the definitions this write stores.
+   */
+  private send(
+    taken: Map<string, Queued<R>>,
+    inserted: R[],
+    workflows: Map<string, unknown>,
+  ): Promise<unknown> {
     const runs: JournalRow[] = [];
     const steps: JournalRow[] = [];
     const timeline: JournalRow[] = [];
@@ -275,6 +303,10 @@ export class Journal<R extends JournalRun> {
         if (first) {
           row.events = q.events;
           inserted.push(q.run);
+          const named = this.workflowOf(q.run!);
+          if (named && !this.storedWorkflows.has(named.hash)) {
+            workflows.set(named.hash, named.workflow);
+          }
         }
         if (whole) row.steps = [...q.steps.values()];
         runs.push(row);
@@ -283,8 +315,9 @@ export class Journal<R extends JournalRun> {
       if (!first && q.events.length > 0) timeline.push({ run_id, events: q.events });
     }
     if (runs.length + steps.length + timeline.length === 0) return Promise.resolve();
-    return this.db.writer(this.lane).query(JOURNAL_WRITE,
-      [JSON.stringify(runs), JSON.stringify(steps), JSON.stringify(timeline)]);
+    const named = [...workflows].map(([hash, workflow]) => ({ hash, workflow }));
+    return this.db.writer(this.lane).query(JOURNAL_WRITE, [JSON.stringify(runs),
+      JSON.stringify(steps), JSON.stringify(timeline), JSON.stringify(named)]);
   }
 
   /** Rows nobody flushed are written once they have waited `idleWriteMs`. */

@@ -15,8 +15,9 @@ export class JournalLanes<R extends JournalRun> {
 
   constructor(db: Database, runRow: (run: R) => JournalRow, options: JournalOptions<R> = {}) {
     const count = db.kind === 'postgres' ? POSTGRES_LANES : 1;
+    const storedWorkflows = options.storedWorkflows ?? new Set<string>();
     this.lanes = Array.from({ length: count }, (_, lane) =>
-      new Journal(db, runRow, { ...options, lane }));
+      new Journal(db, runRow, { ...options, lane, storedWorkflows }));
   }
 
   private of(runId: string): Journal<R> {

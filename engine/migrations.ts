@@ -117,9 +117,16 @@ CREATE TABLE engine_storage (
     // run's first write go in the run's own row (`events`), not a timeline row of their own,
     // and so do the steps of a run that had finished by its first write (`steps`): most runs
     // are written once, so most cost one row and one set of index entries, not one a step.
+    // A run names its workflow by hash (`workflow_hash`, the definition once in
+    // `engine_workflows`) instead of carrying a copy; runs from before keep theirs.
     id: '0005_lighter_writes',
     sql: `
-ALTER TABLE engine_runs ADD COLUMN events json, ADD COLUMN steps json;
+CREATE TABLE engine_workflows (
+  hash text PRIMARY KEY,
+  workflow json NOT NULL
+);
+ALTER TABLE engine_runs ADD COLUMN events json, ADD COLUMN steps json,
+  ADD COLUMN workflow_hash text, ALTER COLUMN workflow DROP NOT NULL;
 ALTER TABLE engine_steps DROP CONSTRAINT IF EXISTS engine_steps_run_id_fkey;
 ALTER TABLE engine_timeline DROP CONSTRAINT IF EXISTS engine_timeline_run_id_fkey;
 ALTER TABLE engine_runs ALTER COLUMN input TYPE json, ALTER COLUMN error TYPE json,

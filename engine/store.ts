@@ -24,6 +24,7 @@ import type { StepError } from './errors.js';
 import { JournalLanes } from './journal_lanes.js';
 import {
   childRecord,
+  namedWorkflow,
   newHeldRun,
   othersMayChange,
   patchInPlace,
@@ -43,6 +44,7 @@ import {
   RELEASE_RUN,
   RENEW_LEASE,
   REQUEST_APPROVAL,
+  RUN_ROW,
   WAKE_TIMERS,
 } from './store_sql.js';
 
@@ -59,7 +61,8 @@ export const systemClock = (): Date => new Date();
 export async function openEngineStore(db: Database, clock: () => Date = systemClock) {
   await migrate(db, 'engine', ENGINE_MIGRATIONS);
   const finished = (held: HeldRun) => isTerminal(held.run.status);
-  return new EngineStore(db, clock, db, new JournalLanes(db, runRow, { finished }));
+  const journal = new JournalLanes(db, runRow, { finished, workflowOf: namedWorkflow });
+  return new EngineStore(db, clock, db, journal);
 }
 
 /** A lease: who holds a run, for how long unrenewed. */
@@ -209,7 +212,7 @@ export class EngineStore {
   /** Holds in memory a run this process claimed inside a transaction. */
   async adopt(runId: string): Promise<void> {
     const db = await this.direct();
-    const result = await db.query<Row>('SELECT * FROM engine_runs WHERE id = $1', [runId]);
+    const result = await db.query<Row>(`SELECT ${RUN_ROW} FROM engine_runs WHERE id = $1`, [runId]);
     const row = result.rows[0];
     if (row && this.journal) await this.hold(toRun(row), row);
   }
@@ -319,7 +322,7 @@ export class EngineStore {
 
   private async runRowOf(runId: string): Promise<Row | undefined> {
     const db = await this.direct();
-    const result = await db.query<Row>('SELECT * FROM engine_runs WHERE id = $1', [runId]);
+    const result = await db.query<Row>(`SELECT ${RUN_ROW} FROM engine_runs WHERE id = $1`, [runId]);
     return result.rows[0];
   }
 

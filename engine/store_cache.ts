@@ -5,7 +5,10 @@
  * may only touch a step that waits (approve, reject, give input); a run
  * with such a step is settled under the row lock from the database.
  */
-import type { JournalRow } from './journal.js';
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../packs/canonical.js';
+import type { Workflow } from '../packs/workflow/types.js';
+import type { HashedWorkflow, JournalRow } from './journal.js';
 import type { StepError } from './errors.js';
 import type { ApprovalRecord, RunRecord, RunView, Status, StepRecord } from './records.js';
 import { isTerminal } from './records.js';
@@ -22,6 +25,23 @@ export interface HeldRun {
   approvals: Map<string, ApprovalRecord>;
 }
 
+const hashes = new WeakMap<Workflow, string>();
+
+/** The SHA-256 of a workflow's canonical JSON, worked out once per definition object. */
+export function workflowHash(workflow: Workflow): string {
+  let hash = hashes.get(workflow);
+  if (hash === undefined) {
+    hash = `sha256:${createHash('sha256').update(canonicalJson(workflow)).digest('hex')}`;
+    hashes.set(workflow, hash);
+  }
+  return hash;
+}
+
+/** A held run's workflow as the journal stores it (once per definition). */
+export function namedWorkflow(held: HeldRun): HashedWorkflow {
+  return { hash: workflowHash(held.run.workflow), workflow: held.run.workflow };
+}
+
 /** A held run's row as the journal writes it. */
 export function runRow(held: HeldRun): JournalRow {
   const { run, stored } = held;
@@ -31,11 +51,11 @@ export function runRow(held: HeldRun): JournalRow {
     tenant_id: run.tenant_id,
     status: run.status,
     // Never changed once stored (a later write updates only the journal's RUN_MUTABLE), so
-    // only the first write carries the input and the workflow copy.
+    // only the first write carries the input and the workflow's hash.
     input: stored ? undefined : run.input,
     error: run.error,
     snapshot_hash: run.snapshot_hash,
-    workflow: stored ? undefined : run.workflow,
+    workflow_hash: stored ? undefined : workflowHash(run.workflow),
     active_ms: run.active_ms,
     resumed_at: held.resumedAt,
     created_at: run.created_at,

@@ -2,6 +2,7 @@
 import type { Queryable } from '../storage/database.js';
 import type { RunRecord, RunView, TimelineEvent } from './records.js';
 import { toApproval, toEvent, toRun, toStep, type Row } from './store_rows.js';
+import { STORED_WORKFLOW } from './store_sql.js';
 
 /**
  * A run's steps (in order) and approvals. `inline` is the steps kept in the
@@ -32,7 +33,7 @@ function byPosition(a: Row, b: Row): number {
 /** A run's own columns, without the steps and events its row may keep. */
 const RUN_FIELDS = `id, workflow_id, tenant_id, status, input, error, snapshot_hash, workflow,
   active_ms, resumed_at, created_at, started_at, updated_at, finished_at, cancel_requested,
-  lease_owner, lease_until`;
+  lease_owner, lease_until, ${STORED_WORKFLOW}`;
 
 /** The newest runs first. */
 export async function readRuns(db: Queryable, limit: number): Promise<RunRecord[]> {

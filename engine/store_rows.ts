@@ -65,7 +65,7 @@ export function toRun(row: Row): RunRecord {
     status: row.status as Status,
     input: row.input,
     snapshot_hash: String(row.snapshot_hash),
-    workflow: row.workflow as RunRecord['workflow'],
+    workflow: (row.workflow ?? row.stored_workflow) as RunRecord['workflow'],
     active_ms: Number(row.active_ms),
     created_at: time(row.created_at)!,
     updated_at: time(row.updated_at)!,

@@ -1,12 +1,19 @@
 /** The engine store's statements that run one at a time (the journal batches the rest). */
 
+/** A run's workflow: its own copy (runs from before 0005) or the one its hash names. */
+export const STORED_WORKFLOW = `(SELECT w.workflow FROM engine_workflows w
+  WHERE w.hash = engine_runs.workflow_hash) AS stored_workflow`;
+
+/** A run's whole row, its workflow found. */
+export const RUN_ROW = `*, ${STORED_WORKFLOW}`;
+
 export const CLAIM_RUN = `UPDATE engine_runs
   SET status = 'running', started_at = COALESCE(started_at, $2),
   resumed_at = CASE WHEN status = 'running' THEN resumed_at ELSE $2 END,
   updated_at = $2, lease_owner = $4, lease_until = $5
   WHERE id = $1 AND (status = ANY($3::text[])
   OR (status = 'running' AND lease_until IS NOT NULL AND lease_until < $2))
-  RETURNING *, (SELECT status FROM engine_runs r WHERE r.id = $1) AS was`;
+  RETURNING *, ${STORED_WORKFLOW}, (SELECT status FROM engine_runs r WHERE r.id = $1) AS was`;
 
 export const RENEW_LEASE = `UPDATE engine_runs SET lease_until = $3
   WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING cancel_requested`;

@@ -113,6 +113,11 @@ describe.each(backends())('group commit on $name', (backend) => {
     expect(brief(seen).map((s) => s[2])).toEqual(['succeeded', 'failed', 'cancelled']);
     expect(seen.steps[0]!.decision?.rule_id).toBe(view.steps[0]!.decision?.rule_id);
     expect(seen.steps[0]!.started_at).toBe(view.steps[0]!.started_at);
+    // The workflow is named by hash and found again.
+    expect(seen.run.workflow).toEqual(view.run.workflow);
+    expect(seen.run.workflow.id).toBe('demo.denied');
+    const list = await (await engineOn(await connect())).list();
+    expect(list.find((r) => r.id === view.run.id)?.workflow).toEqual(view.run.workflow);
   });
 
   it('counts the steps kept in run rows in the steps-by-status metric', async () => {

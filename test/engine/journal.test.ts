@@ -8,7 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { JOURNAL_WRITE, Journal } from '../../engine/journal.js';
 import { JournalLanes, POSTGRES_LANES } from '../../engine/journal_lanes.js';
 import { ENGINE_MIGRATIONS } from '../../engine/migrations.js';
-import { newHeldRun, runRow, type HeldRun } from '../../engine/store_cache.js';
+import {
+  namedWorkflow, newHeldRun, runRow, workflowHash, type HeldRun,
+} from '../../engine/store_cache.js';
 import { readTimeline } from '../../engine/store_reads.js';
 import type { Database, Queryable } from '../../storage/database.js';
 import { migrate } from '../../storage/migrate.js';
@@ -107,7 +109,7 @@ describe.each(backends())('journal on $name', (backend) => {
   });
 
   it('keeps a later state of a run queued while an earlier one is being written', async () => {
-    const journal = new Journal(db, runRow);
+    const journal = new Journal(db, runRow, { workflowOf: namedWorkflow });
     const held = heldRun('later');
     queue(journal, held);
     const first = journal.flush('later');
@@ -121,9 +123,39 @@ describe.each(backends())('journal on $name', (backend) => {
     // The first write's events sit in the run's row, the second's in a timeline row after them.
     const timeline = await readTimeline(db, 'later');
     expect(timeline.map((e) => [e.seq, e.type])).toEqual([[1, 'run_created'], [2, 'run_status']]);
-    // The second write left out what never changes; the first write's copy stays.
-    const row = await db.query('SELECT input, workflow FROM engine_runs WHERE id = $1', ['later']);
+    // The second write left out what never changes; the first write's stays.
+    const row = await db.query(
+      `SELECT r.input, w.workflow FROM engine_runs r
+       JOIN engine_workflows w ON w.hash = r.workflow_hash WHERE r.id = $1`, ['later']);
     expect(row.rows[0]).toEqual({ input: { n: 'later' }, workflow: flow });
+  });
+
+  it('stores a workflow once and has each run name it by hash', async () => {
+    const sent: string[] = [];
+    const writer = db.writer();
+    const watched = Object.create(db) as Database;
+    watched.writer = () => ({
+      query: (sql, params) => {
+        if (sql === JOURNAL_WRITE) sent.push(String(params![3]));
+        return writer.query(sql, params);
+      },
+    });
+    const journal = new Journal(watched, runRow, { workflowOf: namedWorkflow });
+    queue(journal, heldRun('w1'));
+    await journal.flush('w1');
+    queue(journal, heldRun('w2'));
+    await journal.flush('w2');
+
+    const hash = workflowHash(flow);
+    expect(sent.map((p) => (JSON.parse(p) as { hash: string }[]).map((w) => w.hash)))
+      .toEqual([[hash], []]);
+    const rows = await db.query('SELECT workflow_hash, workflow FROM engine_runs ORDER BY id');
+    expect(rows.rows).toEqual([
+      { workflow_hash: hash, workflow: null },
+      { workflow_hash: hash, workflow: null },
+    ]);
+    const stored = await db.query('SELECT hash, workflow FROM engine_workflows');
+    expect(stored.rows).toEqual([{ hash, workflow: flow }]);
   });
 
   it('opens a new connection when the server ended the last one between writes', async () => {

@@ -172,6 +172,8 @@ export class Journal<R extends JournalRun> {
   private readonly finished: (run: R) => boolean;
   private readonly workflowOf: (run: R) => HashedWorkflow | undefined;
   private readonly storedWorkflows: Set<string>;
+  /** Runs whose first write failed: it may have stored their rows before its answer was lost. */
+  private readonly maybeStored = new WeakSet<R>();
 
   constructor(
     private readonly db: Database,
@@ -275,6 +277,9 @@ export class Journal<R extends JournalRun> {
         write.resolve();
       },
       (err: unknown) => {
+        // The write may have committed all the same (its answer was lost): these runs'
+        // steps may have rows now, so their next write must update those, not skip them.
+        for (const run of inserted) this.maybeStored.add(run);
         this.restore(taken);
         ended();
         write.reject(err);
@@ -297,7 +302,7 @@ export class Journal<R extends JournalRun> {
     for (const [run_id, q] of taken) {
       const first = q.run !== undefined && !q.run.stored;
       // A first write has every step of the run queued (it made them all).
-      const whole = first && this.finished(q.run!);
+      const whole = first && !this.maybeStored.has(q.run!) && this.finished(q.run!);
       if (q.run) {
         const row = this.runRow(q.run);
         if (first) {

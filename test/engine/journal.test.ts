@@ -9,7 +9,7 @@ import { JOURNAL_WRITE, Journal } from '../../engine/journal.js';
 import { JournalLanes, POSTGRES_LANES } from '../../engine/journal_lanes.js';
 import { ENGINE_MIGRATIONS } from '../../engine/migrations.js';
 import {
-  namedWorkflow, newHeldRun, runRow, workflowHash, type HeldRun,
+  namedWorkflow, newHeldRun, runRow, stepRow, workflowHash, type HeldRun,
 } from '../../engine/store_cache.js';
 import { readTimeline } from '../../engine/store_reads.js';
 import type { Database, Queryable } from '../../storage/database.js';
@@ -128,6 +128,40 @@ describe.each(backends())('journal on $name', (backend) => {
       `SELECT r.input, w.workflow FROM engine_runs r
        JOIN engine_workflows w ON w.hash = r.workflow_hash WHERE r.id = $1`, ['later']);
     expect(row.rows[0]).toEqual({ input: { n: 'later' }, workflow: flow });
+  });
+
+  it('updates the step rows of a first write whose answer was lost, keeping one copy', async () => {
+    const writer = db.writer();
+    let lose = true;
+    const lossy = Object.create(db) as Database;
+    lossy.writer = () => ({
+      query: async <R,>(sql: string, params?: unknown[]) => {
+        const result = await writer.query<R>(sql, params);
+        if (sql === JOURNAL_WRITE && lose) {
+          lose = false;
+          throw new Error('connection lost after commit');
+        }
+        return result;
+      },
+    });
+    const journal = new Journal(lossy, runRow, { finished: (h) => h.run.status === 'succeeded' });
+    const held = heldRun('lost-answer');
+    queue(journal, held);
+    await expect(journal.flush('lost-answer')).rejects.toThrow(/lost after commit/);
+
+    // The run finishes before its next write: its steps stay rows, updated to their end.
+    const step = held.steps.get('a')!;
+    step.status = 'succeeded';
+    journal.putStep(stepRow(step));
+    held.run.status = 'succeeded';
+    journal.putRun(held);
+    await journal.flush('lost-answer');
+    const steps = await db.query('SELECT status FROM engine_steps WHERE run_id = $1',
+      ['lost-answer']);
+    const run = await db.query('SELECT status, steps FROM engine_runs WHERE id = $1',
+      ['lost-answer']);
+    expect(steps.rows).toEqual([{ status: 'succeeded' }]);
+    expect(run.rows).toEqual([{ status: 'succeeded', steps: null }]);
   });
 
   it('stores a workflow once and has each run name it by hash', async () => {

@@ -116,7 +116,7 @@ interface Queued<R> {
   run?: R;
   steps: Map<string, JournalRow>;
   /** The run's new timeline events, in order: one timeline row per write. */
-  events: JournalRow[];
+  events: TimelineEntry[];
   /** When the first of these was queued (performance.now()). */
   since: number;
 }
@@ -147,6 +147,9 @@ export interface JournalRun {
   readonly run: { readonly id: string };
   stored: boolean;
 }
+
+/** A timeline event as the journal writes it (the store decides its form). */
+export type TimelineEntry = JournalRow | unknown[];
 
 /** A workflow definition as runs name it: by the hash of its canonical JSON. */
 export interface HashedWorkflow {
@@ -213,7 +216,7 @@ export class Journal<R extends JournalRun> {
   }
 
   /** A timeline event of a run (no `run_id` in `event`). */
-  addEvent(runId: string, event: JournalRow): void {
+  addEvent(runId: string, event: TimelineEntry): void {
     this.entry(runId).events.push(event);
   }
 

@@ -5,7 +5,9 @@
  * statements all run in this thread anyway.
  */
 import type { Database } from '../storage/database.js';
-import { Journal, type JournalOptions, type JournalRow, type JournalRun } from './journal.js';
+import {
+  Journal, type JournalOptions, type JournalRow, type JournalRun, type TimelineEntry,
+} from './journal.js';
 
 /** Lanes on PostgreSQL: two writes in flight keep the engine from waiting on one. */
 export const POSTGRES_LANES = 2;
@@ -38,7 +40,7 @@ export class JournalLanes<R extends JournalRun> {
     this.of(row.run_id).putStep(row);
   }
 
-  addEvent(runId: string, event: JournalRow): void {
+  addEvent(runId: string, event: TimelineEntry): void {
     this.of(runId).addEvent(runId, event);
   }
 

@@ -419,12 +419,17 @@ class IsoText {
   }
 }
 
-/** A timeline event as stored: what is unset is left out. */
-function eventRow(at: string, e: NewEvent): Row {
-  const row: Row = { at, type: e.type };
-  if (e.step_id !== undefined) row.step_id = e.step_id;
-  if (e.status !== undefined) row.status = e.status;
-  if (e.message !== undefined) row.message = e.message;
-  if (e.details !== undefined) row.details = e.details;
+/**
+ * A timeline event as stored: `[at, type, step_id, status, message, details]`,
+ * unset ones null and trailing nulls left off. Most of a run's bytes are its
+ * timeline, and positions spare every event its key names (`toEvent` reads
+ * this and the older object form).
+ */
+function eventRow(at: string, e: NewEvent): unknown[] {
+  const row = [at, e.type, e.step_id ?? null, e.status ?? null, e.message ?? null,
+    e.details ?? null];
+  let length = row.length;
+  while (length > 2 && row[length - 1] === null) length--;
+  row.length = length;
   return row;
 }

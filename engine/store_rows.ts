@@ -116,7 +116,14 @@ export function toApproval(row: Row): ApprovalRecord {
 }
 
 /** One event of a run's timeline; `seq` is its place in the timeline, from 1. */
-export function toEvent(row: Row, seq: number): TimelineEvent {
+/** The positions of a stored event's fields (see the store's `eventRow`). */
+const EVENT_FIELDS = ['at', 'type', 'step_id', 'status', 'message', 'details'];
+
+/** A stored timeline event, in either form: positional (now) or an object (before). */
+export function toEvent(stored: Row | unknown[], seq: number): TimelineEvent {
+  const row: Row = Array.isArray(stored)
+    ? Object.fromEntries(stored.map((value, i) => [EVENT_FIELDS[i]!, value]))
+    : stored;
   const event: TimelineEvent = { seq, at: time(row.at)!, type: String(row.type) };
   present(event, row, ['step_id', 'status', 'message', 'details']);
   return event;

@@ -104,6 +104,10 @@ describe.each(backends())('group commit on $name', (backend) => {
     const steps = await db.query('SELECT 1 FROM engine_steps WHERE run_id = $1', [view.run.id]);
     const rows = await db.query('SELECT 1 FROM engine_timeline WHERE run_id = $1', [view.run.id]);
     expect([steps.rows.length, rows.rows.length]).toEqual([0, 0]);
+    // Its events sit in the row by position: [at, type, step_id, status, message, details].
+    const own = await db.query<{ events: unknown[][] }>(
+      'SELECT events FROM engine_runs WHERE id = $1', [view.run.id]);
+    expect(own.rows[0]!.events[0]).toEqual([view.run.created_at, 'run_created', null, 'pending']);
 
     // Another process reads it as the caller was told it.
     const seen = await (await engineOn(await connect())).view(view.run.id);

@@ -100,7 +100,8 @@ export async function runEngineBench(_root: string, databaseUrl?: string): Promi
       await jobsPerSecond(engine, 'bench.ten', Math.max(1, Math.round(ten / 5)), 10);
       rows.push([name, `${single} single-step runs`,
         ...await jobsPerSecond(engine, 'bench.one', single, 1)]);
-      rows.push([name, `${ten} ten-step runs`, ...await jobsPerSecond(engine, 'bench.ten', ten, 10)]);
+      rows.push([name, `${ten} ten-step runs`,
+        ...await jobsPerSecond(engine, 'bench.ten', ten, 10)]);
     } finally {
       await db.close();
     }

@@ -54,10 +54,10 @@ export type { NewEvent, NewRun, StepPatch } from './store_types.js';
 /** How long a claim on a run lasts unless its process renews it. */
 export const DEFAULT_LEASE_MS = 30_000;
 
-/** Opens the engine's tables, creating or upgrading them first. */
 /** The real time, as a `Date` (the engine's default clock). */
 export const systemClock = (): Date => new Date();
 
+/** Opens the engine's tables, creating or upgrading them first. */
 export async function openEngineStore(db: Database, clock: () => Date = systemClock) {
   await migrate(db, 'engine', ENGINE_MIGRATIONS);
   const finished = (held: HeldRun) => isTerminal(held.run.status);
@@ -211,9 +211,7 @@ export class EngineStore {
 
   /** Holds in memory a run this process claimed inside a transaction. */
   async adopt(runId: string): Promise<void> {
-    const db = await this.direct();
-    const result = await db.query<Row>(`SELECT ${RUN_ROW} FROM engine_runs WHERE id = $1`, [runId]);
-    const row = result.rows[0];
+    const row = await this.runRowOf(runId);
     if (row && this.journal) await this.hold(toRun(row), row);
   }
 
@@ -320,10 +318,11 @@ export class EngineStore {
     return row ? toRun(row) : undefined;
   }
 
+  /** A run's row from the database, its workflow found. */
   private async runRowOf(runId: string): Promise<Row | undefined> {
     const db = await this.direct();
-    const result = await db.query<Row>(`SELECT ${RUN_ROW} FROM engine_runs WHERE id = $1`, [runId]);
-    return result.rows[0];
+    const sql = `SELECT ${RUN_ROW} FROM engine_runs WHERE id = $1`;
+    return (await db.query<Row>(sql, [runId])).rows[0];
   }
 
   async view(runId: string): Promise<RunView | undefined> {

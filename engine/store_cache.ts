@@ -5,8 +5,8 @@
  * may only touch a step that waits (approve, reject, give input); a run
  * with such a step is settled under the row lock from the database.
  */
-import { createHash } from 'node:crypto';
 import { canonicalJson } from '../packs/canonical.js';
+import { sha256Hex } from '../packs/digest.js';
 import type { Workflow } from '../packs/workflow/types.js';
 import type { HashedWorkflow, JournalRow } from './journal.js';
 import type { StepError } from './errors.js';
@@ -31,7 +31,7 @@ const hashes = new WeakMap<Workflow, string>();
 export function workflowHash(workflow: Workflow): string {
   let hash = hashes.get(workflow);
   if (hash === undefined) {
-    hash = `sha256:${createHash('sha256').update(canonicalJson(workflow)).digest('hex')}`;
+    hash = `sha256:${sha256Hex(canonicalJson(workflow))}`;
     hashes.set(workflow, hash);
   }
   return hash;
@@ -157,7 +157,7 @@ export function releaseHeld(held: HeldRun, status: Status, now: string, error?: 
   run.active_ms += Math.max(0, at - since);
   run.status = status;
   run.updated_at = now;
-  // Cleared fields are set undefined, not deleted (see `patched`).
+  // Cleared fields are set undefined, not deleted (see `patchInPlace`).
   run.error = error;
   run.finished_at = isTerminal(status) ? now : undefined;
   held.resumedAt = undefined;

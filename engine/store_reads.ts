@@ -49,7 +49,7 @@ export async function readRuns(db: Queryable, limit: number): Promise<RunRecord[
  * the run's row), then those of each later write in order.
  */
 export async function readTimeline(db: Queryable, runId: string): Promise<TimelineEvent[]> {
-  const result = await db.query<{ events: Row[] }>(
+  const result = await db.query<{ events: (Row | unknown[])[] }>(
     `SELECT events FROM (
        SELECT 0 AS part, 0::bigint AS seq, events FROM engine_runs
          WHERE id = $1 AND events IS NOT NULL

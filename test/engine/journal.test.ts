@@ -12,7 +12,7 @@ import {
   namedWorkflow, newHeldRun, runRow, stepRow, workflowHash, type HeldRun,
 } from '../../engine/store_cache.js';
 import { readTimeline } from '../../engine/store_reads.js';
-import type { Database, Queryable } from '../../storage/database.js';
+import type { Database } from '../../storage/database.js';
 import { migrate } from '../../storage/migrate.js';
 import { backends, type Backend } from '../helpers/databases.js';
 import { freshDatabase, workflow } from './fixtures.js';
@@ -50,19 +50,24 @@ async function engineDatabase(backend: Backend): Promise<Database> {
   return db;
 }
 
+/** The database, each of its journal writes handed to `seen` once done (which may throw). */
+function watched(db: Database, seen: (params: unknown[]) => void): Database {
+  const writer = db.writer();
+  const wrapped = Object.create(db) as Database;
+  wrapped.writer = () => ({
+    query: async <R,>(sql: string, params?: unknown[]) => {
+      const result = await writer.query<R>(sql, params);
+      if (sql === JOURNAL_WRITE) seen(params ?? []);
+      return result;
+    },
+  });
+  return wrapped;
+}
+
 /** The database with its journal statements counted. */
 function counted(db: Database): { db: Database; writes: () => number } {
   let writes = 0;
-  const writer = db.writer();
-  const queryable: Queryable = {
-    query: (sql, params) => {
-      if (sql === JOURNAL_WRITE) writes++;
-      return writer.query(sql, params);
-    },
-  };
-  const wrapped = Object.create(db) as Database;
-  wrapped.writer = () => queryable;
-  return { db: wrapped, writes: () => writes };
+  return { db: watched(db, () => writes++), writes: () => writes };
 }
 
 describe.each(backends())('journal on $name', (backend) => {
@@ -131,18 +136,11 @@ describe.each(backends())('journal on $name', (backend) => {
   });
 
   it('updates the step rows of a first write whose answer was lost, keeping one copy', async () => {
-    const writer = db.writer();
     let lose = true;
-    const lossy = Object.create(db) as Database;
-    lossy.writer = () => ({
-      query: async <R,>(sql: string, params?: unknown[]) => {
-        const result = await writer.query<R>(sql, params);
-        if (sql === JOURNAL_WRITE && lose) {
-          lose = false;
-          throw new Error('connection lost after commit');
-        }
-        return result;
-      },
+    const lossy = watched(db, () => {
+      if (!lose) return;
+      lose = false;
+      throw new Error('connection lost after commit');
     });
     const journal = new Journal(lossy, runRow, { finished: (h) => h.run.status === 'succeeded' });
     const held = heldRun('lost-answer');
@@ -166,15 +164,8 @@ describe.each(backends())('journal on $name', (backend) => {
 
   it('stores a workflow once and has each run name it by hash', async () => {
     const sent: string[] = [];
-    const writer = db.writer();
-    const watched = Object.create(db) as Database;
-    watched.writer = () => ({
-      query: (sql, params) => {
-        if (sql === JOURNAL_WRITE) sent.push(String(params![3]));
-        return writer.query(sql, params);
-      },
-    });
-    const journal = new Journal(watched, runRow, { workflowOf: namedWorkflow });
+    const seen = watched(db, (params) => sent.push(String(params[3])));
+    const journal = new Journal(seen, runRow, { workflowOf: namedWorkflow });
     queue(journal, heldRun('w1'));
     await journal.flush('w1');
     queue(journal, heldRun('w2'));

@@ -199,7 +199,8 @@ describe.each(backends().filter((b) => b.name === 'postgres'))(
 describe.each(backends())('the shared write counter ($name)', (backend) => {
   it('counts concurrent writes in one statement, and a later write in a later one', async () => {
     const target = await backend.fresh();
-    const db = await openDatabase(target.url ? { url: target.url } : { dataDir: target.pgliteDir! });
+    const where = target.url ? { url: target.url } : { dataDir: target.pgliteDir! };
+    const db = await openDatabase(where);
     try {
       await migrate(db, REGISTRY_COMPONENT, registryMigrations);
       const start = await db.query<{ n: number }>(

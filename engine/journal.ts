@@ -18,6 +18,7 @@
  * only work nobody has seen, which a resumed run redoes under the same
  * idempotency keys.
  */
+import { COPY_NULL, copyField } from '../storage/copy_text.js';
 import type { Database } from '../storage/database.js';
 
 export type JournalRow = Record<string, unknown>;
@@ -57,6 +58,29 @@ const RUN_COLUMNS = [
   'active_ms', 'resumed_at', 'created_at', 'started_at', 'updated_at', 'finished_at',
   'cancel_requested', 'lease_owner', 'lease_until', 'events', 'steps', 'workflow_hash',
 ];
+// The columns of RUN_COLUMNS that hold JSON documents.
+const RUN_JSON = RUN_COLUMNS.map((c) => ['input', 'error', 'events', 'steps'].includes(c));
+
+/**
+ * A run's first write as a line for COPY. A run's `input` may be JSON null,
+ * which its NOT NULL column keeps as 'null'.
+ */
+function copyLine(row: JournalRow): string {
+  let line = '';
+  for (let i = 0; i < RUN_COLUMNS.length; i++) {
+    const value = row[RUN_COLUMNS[i]!];
+    let field: string;
+    if (RUN_JSON[i]) {
+      if (value !== undefined && value !== null) field = copyField(JSON.stringify(value));
+      else field = RUN_COLUMNS[i] === 'input' ? 'null' : COPY_NULL;
+    } else {
+      field = value === undefined || value === null ? COPY_NULL : copyField(String(value));
+    }
+    line += i === 0 ? field : `\t${field}`;
+  }
+  return `${line}\n`;
+}
+
 // What a later write of a run may change; `cancel_requested` is set by other processes.
 const RUN_MUTABLE = [
   'status', 'error', 'active_ms', 'resumed_at', 'started_at', 'updated_at', 'finished_at',
@@ -299,13 +323,16 @@ export class Journal<R extends JournalRun> {
     inserted: R[],
     workflows: Map<string, unknown>,
   ): Promise<unknown> {
+    // First writes go through COPY (a retried one may find its row there: it is updated).
+    let fresh = '';
     const runs: JournalRow[] = [];
     const steps: JournalRow[] = [];
     const timeline: JournalRow[] = [];
     for (const [run_id, q] of taken) {
       const first = q.run !== undefined && !q.run.stored;
       // A first write has every step of the run queued (it made them all).
-      const whole = first && !this.maybeStored.has(q.run!) && this.finished(q.run!);
+      const again = first && this.maybeStored.has(q.run!);
+      const whole = first && !again && this.finished(q.run!);
       if (q.run) {
         const row = this.runRow(q.run);
         if (first) {
@@ -317,15 +344,19 @@ export class Journal<R extends JournalRun> {
           }
         }
         if (whole) row.steps = [...q.steps.values()];
-        runs.push(row);
+        if (first && !again) fresh += copyLine(row);
+        else runs.push(row);
       }
       if (!whole) for (const row of q.steps.values()) steps.push(row);
       if (!first && q.events.length > 0) timeline.push({ run_id, events: q.events });
     }
-    if (runs.length + steps.length + timeline.length === 0) return Promise.resolve();
     const named = [...workflows].map(([hash, workflow]) => ({ hash, workflow }));
-    return this.db.writer(this.lane).query(JOURNAL_WRITE, [JSON.stringify(runs),
-      JSON.stringify(steps), JSON.stringify(timeline), JSON.stringify(named)]);
+    const writer = this.db.writer(this.lane);
+    const rest = runs.length + steps.length + timeline.length + named.length > 0;
+    const then = rest ? { sql: JOURNAL_WRITE, params: [JSON.stringify(runs),
+      JSON.stringify(steps), JSON.stringify(timeline), JSON.stringify(named)] } : undefined;
+    if (fresh !== '') return writer.load({ table: 'engine_runs', columns: RUN_COLUMNS, text: fresh }, then);
+    return then ? writer.query(then.sql, then.params) : Promise.resolve();
   }
 
   /** Rows nobody flushed are written once they have waited `idleWriteMs`. */

@@ -12,6 +12,23 @@ export interface Queryable {
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
 }
 
+/** Rows for one table in COPY's text format: one line a row, columns in `columns` order. */
+export interface CopyRows {
+  table: string;
+  columns: readonly string[];
+  text: string;
+}
+
+/** A writer's connection: statements, and bulk loads through COPY. */
+export interface Writer extends Queryable {
+  /**
+   * Loads `rows` with COPY, then runs `then` if given, in one transaction:
+   * both are written or neither is. COPY skips the per-row work of an
+   * `INSERT ... SELECT` from JSON, but cannot update a row already there.
+   */
+  load(rows: CopyRows, then?: { sql: string; params: unknown[] }): Promise<void>;
+}
+
 export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   /** Runs `fn` in one transaction; a throw rolls everything back. */
@@ -23,7 +40,7 @@ export interface Database extends Queryable {
    * at a time on each is the caller's to keep to; `lane` picks one of
    * several such connections. PGlite has one connection anyway.
    */
-  writer(lane?: number): Queryable;
+  writer(lane?: number): Writer;
   /** Runs a script of several statements (migrations). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;

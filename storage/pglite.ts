@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import type { Database, Queryable, QueryResult } from './database.js';
+import type { CopyRows, Database, Queryable, QueryResult, Writer } from './database.js';
 
 // PGlite returns int8 as bigint; parse it as a number, as the pg driver does.
 const parsers = { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) };
@@ -23,7 +23,14 @@ function jsonBytes(value: unknown): string {
 const serializers = { [JSON_OID]: jsonBytes };
 
 interface PgliteLike {
-  query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[]; affectedRows?: number }>;
+  query<R>(sql: string, params?: unknown[], options?: { blob?: Blob }):
+    Promise<{ rows: R[]; affectedRows?: number }>;
+}
+
+/** PGlite's COPY reads its rows from the query's blob, named `/dev/blob`. */
+function copyInto(client: PgliteLike, rows: CopyRows): Promise<unknown> {
+  return client.query(`COPY ${rows.table} (${rows.columns.join(', ')}) FROM '/dev/blob'`, [],
+    { blob: new Blob([rows.text]) });
 }
 
 function wrap(client: PgliteLike): Queryable {
@@ -40,10 +47,23 @@ export async function openPglite(dataDir: string): Promise<Database> {
   mkdirSync(dirname(dataDir), { recursive: true });
   const db = await PGlite.create(dataDir, { parsers, serializers });
   const base = wrap(db);
+  const writer: Writer = {
+    query: base.query,
+    async load(rows, then) {
+      if (!then) {
+        await copyInto(db, rows);
+        return;
+      }
+      await db.transaction(async (tx) => {
+        await copyInto(tx, rows);
+        await tx.query(then.sql, then.params);
+      });
+    },
+  };
   return {
     kind: 'pglite',
     query: base.query,
-    writer: () => base,
+    writer: () => writer,
     transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       return db.transaction((tx) => fn(wrap(tx)));
     },

@@ -1,5 +1,6 @@
 import pg from 'pg';
-import type { Database, Queryable, QueryResult } from './database.js';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { CopyRows, Database, Queryable, QueryResult, Writer } from './database.js';
 
 // Return int8 and numeric columns as JS numbers: counts and sizes here stay
 // far below 2^53, and both drivers then agree on the value's type.
@@ -13,6 +14,16 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
       return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
     },
   };
+}
+
+/** Sends `rows` through COPY FROM STDIN; resolves once the server has taken them all. */
+function copyInto(client: pg.PoolClient, rows: CopyRows): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stream = client.query(copyFrom(`COPY ${rows.table} (${rows.columns.join(', ')}) FROM STDIN`));
+    stream.on('error', reject);
+    stream.on('finish', () => resolve());
+    stream.end(rows.text);
+  });
 }
 
 /**
@@ -38,21 +49,44 @@ function ownConnection(pool: pg.Pool) {
     opening = undefined;
     throw err;
   }));
-  const queryable: Queryable = {
+  // A refused statement leaves the connection usable; a lost or FATAL one does not.
+  const failed = (err: unknown) => {
+    const refused = err instanceof pg.DatabaseError && err.severity === 'ERROR';
+    if (!refused) drop(err as Error);
+    return err;
+  };
+  const writer: Writer = {
     async query<R>(sql: string, params: unknown[] = []): Promise<QueryResult<R>> {
       const c = client ?? await open();
       try {
         const result = await c.query(sql, params);
         return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
       } catch (err) {
-        // A refused statement leaves the connection usable; a lost or FATAL one does not.
-        const refused = err instanceof pg.DatabaseError && err.severity === 'ERROR';
-        if (!refused) drop(err as Error);
-        throw err;
+        throw failed(err);
+      }
+    },
+    async load(rows, then) {
+      const c = client ?? await open();
+      // One statement is its own transaction; a COPY and a statement need one around them.
+      let open_ = false;
+      try {
+        if (then) {
+          await c.query('BEGIN');
+          open_ = true;
+        }
+        await copyInto(c, rows);
+        if (then) {
+          await c.query(then.sql, then.params);
+          await c.query('COMMIT');
+          open_ = false;
+        }
+      } catch (err) {
+        if (open_ && client === c) await c.query('ROLLBACK').catch(() => undefined);
+        throw failed(err);
       }
     },
   };
-  return { queryable, close: () => drop() };
+  return { writer, close: () => drop() };
 }
 
 export async function openPostgres(url: string, poolSize: number): Promise<Database> {
@@ -66,7 +100,7 @@ export async function openPostgres(url: string, poolSize: number): Promise<Datab
   return {
     kind: 'postgres',
     query: base.query,
-    writer: (lane = 0) => own(lane).queryable,
+    writer: (lane = 0) => own(lane).writer,
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       try {

@@ -8,7 +8,7 @@ import { handlerTable } from '../../engine/handlers/table.js';
 import { JOURNAL_WRITE } from '../../engine/journal.js';
 import { ENGINE_MIGRATIONS } from '../../engine/migrations.js';
 import { createEngine, type Engine } from '../../engine/runner.js';
-import type { Database, Queryable } from '../../storage/database.js';
+import type { Database, Writer } from '../../storage/database.js';
 import { migrate } from '../../storage/migrate.js';
 import { PolicyHistory } from '../../engine/kernel/history.js';
 import { PolicyKernel } from '../../engine/kernel/kernel.js';
@@ -23,13 +23,17 @@ function counting(db: Database): Database & { writes: number } {
   const counted = Object.create(db) as Database & { writes: number };
   counted.writes = 0;
   const writer = db.writer();
-  const queryable: Queryable = {
+  const counter: Writer = {
     query: (sql, params) => {
       if (sql === JOURNAL_WRITE) counted.writes++;
       return writer.query(sql, params);
     },
+    load: (rows, then) => {
+      counted.writes++;
+      return writer.load(rows, then);
+    },
   };
-  counted.writer = () => queryable;
+  counted.writer = () => counter;
   return counted;
 }
 

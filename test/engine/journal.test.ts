@@ -60,6 +60,11 @@ function watched(db: Database, seen: (params: unknown[]) => void): Database {
       if (sql === JOURNAL_WRITE) seen(params ?? []);
       return result;
     },
+    // A write with first writes of runs loads them, then runs the statement if it has more.
+    load: async (rows, then) => {
+      await writer.load(rows, then);
+      seen(then?.params ?? []);
+    },
   });
   return wrapped;
 }
@@ -101,6 +106,36 @@ describe.each(backends())('journal on $name', (backend) => {
     expect(writes()).toBe(1);
     for (const held of runs) expect((await stored(db, held.run.id)).status).toBe('succeeded');
   });
+
+  it('stores a first write as given: special characters, a null input, steps kept inline',
+    async () => {
+      const journal = new Journal(db, runRow, { finished: (h) => h.run.status === 'failed' });
+      const tricky = heldRun('tricky');
+      tricky.run.input = { text: 'tab\there "quoted" back\\slash\nline\r', u: 'ünï 𝄞', end: '\\.' };
+      tricky.run.status = 'failed';
+      tricky.run.error = { code: 'E\tX', message: 'two\nlines' };
+      const empty = heldRun('empty');
+      empty.run.input = null;
+      queue(journal, tricky);
+      queue(journal, empty);
+      journal.addEvent('tricky', { at: tricky.run.created_at, type: 'note', message: 'a\tb\\c' });
+      await journal.flush();
+      const { rows } = await db.query<Record<string, unknown>>(
+        'SELECT id, status, input, error, events, steps FROM engine_runs ORDER BY id');
+      expect(rows.map((r) => [r.id, r.status, r.input, r.error])).toEqual([
+        ['empty', 'pending', null, null],
+        ['tricky', 'failed', tricky.run.input, tricky.run.error],
+      ]);
+      expect(rows[1]!.events).toEqual([
+        { at: tricky.run.created_at, type: 'run_created' },
+        { at: tricky.run.created_at, type: 'note', message: 'a\tb\\c' },
+      ]);
+      expect(rows[1]!.steps).toEqual([{ ...tricky.steps.get('a') }]);
+      expect(rows[0]!.steps).toBeNull();
+      // A null input is JSON null, not a missing value.
+      const text = await db.query("SELECT input::text AS t FROM engine_runs WHERE id = 'empty'");
+      expect(text.rows).toEqual([{ t: 'null' }]);
+    });
 
   it('writes rows nobody asked for after a short while', async () => {
     const journal = new Journal(db, runRow);
@@ -164,7 +199,7 @@ describe.each(backends())('journal on $name', (backend) => {
 
   it('stores a workflow once and has each run name it by hash', async () => {
     const sent: string[] = [];
-    const seen = watched(db, (params) => sent.push(String(params[3])));
+    const seen = watched(db, (params) => sent.push(String(params[3] ?? '[]')));
     const journal = new Journal(seen, runRow, { workflowOf: namedWorkflow });
     queue(journal, heldRun('w1'));
     await journal.flush('w1');
@@ -257,10 +292,12 @@ describe.each(backends())('journal lanes on $name', (backend) => {
     }
     await lanes.flush();
     if (backend.name === 'postgres') {
-      // Each lane wrote on a connection of its own (its last statement was a journal write).
+      // Each lane wrote on a connection of its own (its last statement was a journal write:
+      // the COPY of first writes, or the COMMIT after it and the statement for the rest).
       const used = await db.query<{ n: number }>(
         'SELECT count(DISTINCT pid)::int AS n FROM pg_stat_activity ' +
-        "WHERE datname = current_database() AND query LIKE 'WITH%journal_runs%'");
+        "WHERE datname = current_database() AND (query LIKE 'WITH%journal_runs%' " +
+        "OR query LIKE 'COPY engine_runs %' OR query = 'COMMIT')");
       expect(used.rows[0]!.n).toBe(POSTGRES_LANES);
     }
     for (const [i, held] of runs.entries()) {

@@ -355,7 +355,9 @@ export class Journal<R extends JournalRun> {
     const rest = runs.length + steps.length + timeline.length + named.length > 0;
     const then = rest ? { sql: JOURNAL_WRITE, params: [JSON.stringify(runs),
       JSON.stringify(steps), JSON.stringify(timeline), JSON.stringify(named)] } : undefined;
-    if (fresh !== '') return writer.load({ table: 'engine_runs', columns: RUN_COLUMNS, text: fresh }, then);
+    if (fresh !== '') {
+      return writer.load({ table: 'engine_runs', columns: RUN_COLUMNS, text: fresh }, then);
+    }
     return then ? writer.query(then.sql, then.params) : Promise.resolve();
   }
 

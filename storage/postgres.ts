@@ -19,7 +19,8 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
 /** Sends `rows` through COPY FROM STDIN; resolves once the server has taken them all. */
 function copyInto(client: pg.PoolClient, rows: CopyRows): Promise<void> {
   return new Promise((resolve, reject) => {
-    const stream = client.query(copyFrom(`COPY ${rows.table} (${rows.columns.join(', ')}) FROM STDIN`));
+    const sql = `COPY ${rows.table} (${rows.columns.join(', ')}) FROM STDIN`;
+    const stream = client.query(copyFrom(sql));
     stream.on('error', reject);
     stream.on('finish', () => resolve());
     stream.end(rows.text);
@@ -68,20 +69,20 @@ function ownConnection(pool: pg.Pool) {
     async load(rows, then) {
       const c = client ?? await open();
       // One statement is its own transaction; a COPY and a statement need one around them.
-      let open_ = false;
+      let inTransaction = false;
       try {
         if (then) {
           await c.query('BEGIN');
-          open_ = true;
+          inTransaction = true;
         }
         await copyInto(c, rows);
         if (then) {
           await c.query(then.sql, then.params);
           await c.query('COMMIT');
-          open_ = false;
+          inTransaction = false;
         }
       } catch (err) {
-        if (open_ && client === c) await c.query('ROLLBACK').catch(() => undefined);
+        if (inTransaction && client === c) await c.query('ROLLBACK').catch(() => undefined);
         throw failed(err);
       }
     },

@@ -111,9 +111,10 @@ describe.each(backends())('journal on $name', (backend) => {
     async () => {
       const journal = new Journal(db, runRow, { finished: (h) => h.run.status === 'failed' });
       const tricky = heldRun('tricky');
-      tricky.run.input = { text: 'tab\there "quoted" back\\slash\nline\r', u: 'ünï 𝄞', end: '\\.' };
+      tricky.run.input = { text: 'tab\there "quoted" back\\slash\nline\r', u: 'ünï 𝄞',
+        end: '\\.' };
       tricky.run.status = 'failed';
-      tricky.run.error = { code: 'E\tX', message: 'two\nlines' };
+      tricky.run.error = { code: 'workflow_invalid', message: 'two\nlines\there' };
       const empty = heldRun('empty');
       empty.run.input = null;
       queue(journal, tricky);

@@ -37,10 +37,12 @@ describe.each(backends())('load on $name', (backend) => {
   afterEach(() => db.close());
 
   it('stores every value as given, special characters and NULLs included', async () => {
-    const doc = { text: 'tab\there, "quoted", back\\slash\nnew line', u: 'ünïcødé 𝄞', v: [null, 1.5] };
+    const doc = { text: 'tab\there, "quoted", back\\slash\nnew line', u: 'ünïcødé 𝄞',
+      v: [null, 1.5] };
     const note = 'line one\nline\ttwo \\ three\r';
     await db.writer().load({ table: 't', columns: COLUMNS, text:
-      line(['a', copyField(JSON.stringify(doc)), copyField(note), '42', '2026-12-05T01:02:03.456Z']) +
+      line(['a', copyField(JSON.stringify(doc)), copyField(note), '42',
+        '2026-12-05T01:02:03.456Z']) +
       line(['b', COPY_NULL, COPY_NULL, COPY_NULL, COPY_NULL]) });
     const { rows } = await db.query<Record<string, unknown>>(
       'SELECT id, doc, note, n, at FROM t ORDER BY id');

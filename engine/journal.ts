@@ -18,7 +18,7 @@
  * only work nobody has seen, which a resumed run redoes under the same
  * idempotency keys.
  */
-import { COPY_NULL, copyField } from '../storage/copy_text.js';
+import { COPY_NULL, copyField, copyJson } from '../storage/copy_text.js';
 import type { Database } from '../storage/database.js';
 
 export type JournalRow = Record<string, unknown>;
@@ -70,11 +70,13 @@ function copyLine(row: JournalRow): string {
   for (let i = 0; i < RUN_COLUMNS.length; i++) {
     const value = row[RUN_COLUMNS[i]!];
     let field: string;
-    if (RUN_JSON[i]) {
-      if (value !== undefined && value !== null) field = copyField(JSON.stringify(value));
-      else field = RUN_COLUMNS[i] === 'input' ? 'null' : COPY_NULL;
+    if (value === undefined || value === null) {
+      field = RUN_COLUMNS[i] === 'input' ? 'null' : COPY_NULL;
+    } else if (RUN_JSON[i]) {
+      field = copyJson(value);
     } else {
-      field = value === undefined || value === null ? COPY_NULL : copyField(String(value));
+      // Numbers and booleans have nothing to escape.
+      field = typeof value === 'string' ? copyField(value) : String(value);
     }
     line += i === 0 ? field : `\t${field}`;
   }

@@ -15,3 +15,12 @@ const ESCAPED: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r'
 export function copyField(text: string): string {
   return SPECIAL.test(text) ? text.replace(SPECIALS, (c) => ESCAPED[c]!) : text;
 }
+
+/**
+ * A value as a field holding its JSON text. JSON text has no raw newline,
+ * return or tab (JSON escapes them), so only its backslashes need doubling.
+ */
+export function copyJson(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text.includes('\\') ? text.replaceAll('\\', '\\\\') : text;
+}

@@ -88,6 +88,7 @@ async function handshakes(cli: string, runs: number, daemon: BenchDaemon, before
     tls: [] as Sample[],
     plain: [] as Sample[],
     node: [] as Sample[],
+    nodeBare: [] as Sample[],
     beforeTls: [] as Sample[],
     beforePlain: [] as Sample[],
   };
@@ -99,9 +100,11 @@ async function handshakes(cli: string, runs: number, daemon: BenchDaemon, before
       samples.beforeTls.push(await firstLine(before, [], withTls));
       samples.beforePlain.push(await firstLine(before, [], terraformEnv));
     }
-    samples.node.push(
-      await firstLine(process.execPath, ['-e', 'process.stdout.write("1\\n")'], process.env),
-    );
+    const echo = ['-e', 'process.stdout.write("1\\n")'];
+    samples.node.push(await firstLine(process.execPath, echo, process.env));
+    // The launcher moves NODE_EXTRA_CA_CERTS aside (loading those roots takes node tens of ms).
+    const { NODE_EXTRA_CA_CERTS: _ca, ...withoutCa } = process.env;
+    samples.nodeBare.push(await firstLine(process.execPath, echo, withoutCa));
   }
   rmSync(dir, { recursive: true, force: true });
   const row = (what: string, s: Sample[]) => {
@@ -120,6 +123,8 @@ async function handshakes(cli: string, runs: number, daemon: BenchDaemon, before
         ]
       : []),
     row('bare `node -e`, same environment, for comparison', samples.node),
+    row('bare `node -e`, without NODE_EXTRA_CA_CERTS (as the launcher runs node)',
+      samples.nodeBare),
   ];
 }
 

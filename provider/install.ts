@@ -3,7 +3,7 @@
  * the implied filesystem mirror `terraform.d/plugins` of a folder, or a
  * user-wide mirror with a CLI configuration that points at it. The mirror
  * holds a small shell launcher and its own copy of the bundled provider
- * (dist/provider.js and the chunks it loads), so a rebuild or a moved
+ * (dist/provider.cjs and the chunks it loads), so a rebuild or a moved
  * checkout does not break an installed provider.
  */
 import {
@@ -30,7 +30,7 @@ export interface InstallOptions {
   dir?: string;
   /** Install user-wide instead. */
   global?: boolean;
-  /** Absolute path of the bundled provider (dist/provider.js). */
+  /** Absolute path of the bundled provider (dist/provider.cjs). */
   providerJs: string;
   home?: string;
   platform?: NodeJS.Platform;
@@ -70,7 +70,7 @@ export function requiredProvidersBlock(): string {
 
 /**
  * The executable Terraform runs, several times per command: a POSIX shell
- * script that execs node on lib/provider.js (the same process, so signals
+ * script that execs node on lib/provider.cjs (the same process, so signals
  * and the parent check work as before). It sets NODE_EXTRA_CA_CERTS aside
  * as CORDUM_EXTRA_CA_CERTS: Node parses that file and its own ~140 roots at
  * every start-up when the variable is set (about 40 ms here), and only a
@@ -107,7 +107,7 @@ export const LAUNCHER = [
   '  if [ "${CORDUM_PROVIDER_DAEMON-}" != 0 ] && [ -r "$daemon" ] && [ -x /bin/bash ]; then',
   '    exec /bin/bash "$self" --cordum-warm "$here" "$daemon" "$@"',
   '  fi',
-  '  exec node "$here/lib/provider.js" "$@"',
+  '  exec node "$here/lib/provider.cjs" "$@"',
   'fi',
   '# bash from here on.',
   'here=$2 daemon=$3',
@@ -134,7 +134,7 @@ export const LAUNCHER = [
   "trap '' PIPE",
   'warm',
   'trap - PIPE',
-  'exec node "$here/lib/provider.js" "$@"',
+  'exec node "$here/lib/provider.cjs" "$@"',
   '',
 ].join('\n');
 

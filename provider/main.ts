@@ -1,5 +1,5 @@
 /**
- * The provider process Terraform starts (bundled to dist/provider.js).
+ * The provider process Terraform starts (bundled to dist/provider.cjs).
  * Started by hand it explains itself and exits 1; started by Terraform it
  * serves until told to shut down. stdout carries the handshake line only.
  *

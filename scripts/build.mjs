@@ -45,12 +45,35 @@ await build({ ...common, entryPoints });
 // each one loads every chunk it imports (about a millisecond a file), so it
 // shares no chunks with the CLI, and it takes packages' ES module builds
 // (`module` before `main`) so that unused parts of them are left out.
+// What runs before the handshake line is one CommonJS file, provider.cjs: an
+// ES module entry would first start Node's ES module loader, some 5 ms of
+// every start. The provider itself (handlers.ts and what it needs) is an ES
+// module build, provider-handlers.js, imported once the line is out.
 if (existsSync('provider/main.ts')) {
+  const providerOptions = { mainFields: ['module', 'main'] };
   await build({
     ...common,
-    entryPoints: { provider: 'provider/main.ts' },
+    ...providerOptions,
+    entryPoints: { 'provider-handlers': 'provider/handlers.ts' },
     chunkNames: 'provider-[name]-[hash]',
-    mainFields: ['module', 'main'],
+  });
+  await build({
+    ...common,
+    ...providerOptions,
+    entryPoints: { provider: 'provider/main.ts' },
+    format: 'cjs',
+    splitting: false,
+    banner: {},
+    outExtension: { '.js': '.cjs' },
+    plugins: [{
+      name: 'provider-handlers',
+      setup(b) {
+        b.onResolve({ filter: /^\.\/handlers\.js$/ }, () => ({
+          path: './provider-handlers.js',
+          external: true,
+        }));
+      },
+    }],
   });
 }
 

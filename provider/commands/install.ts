@@ -4,11 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { runCommand } from '../../cli/output.js';
 import { installProvider, type InstallResult } from '../install.js';
 
-/** dist/provider.js: beside the CLI bundle, or under dist/ when run from source. */
+/** dist/provider.cjs: beside the CLI bundle, or under dist/ when run from source. */
 export function bundledProvider(): string {
-  const beside = fileURLToPath(new URL('./provider.js', import.meta.url));
+  const beside = fileURLToPath(new URL('./provider.cjs', import.meta.url));
   if (existsSync(beside)) return beside;
-  return fileURLToPath(new URL('../../dist/provider.js', import.meta.url));
+  return fileURLToPath(new URL('../../dist/provider.cjs', import.meta.url));
 }
 
 function render(result: InstallResult): string[] {

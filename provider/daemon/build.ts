@@ -1,5 +1,5 @@
 /**
- * Which build a launcher runs: the SHA-256 of its lib/provider.js. The
+ * Which build a launcher runs: the SHA-256 of its lib/provider.cjs. The
  * daemon serves its own build only, so a launcher installed from another
  * build (a rebuild, an older install) starts node itself rather than get
  * code its lock file and schemas do not describe. The bundle names its
@@ -13,11 +13,11 @@ export function buildOf(providerJs: string): string {
   return createHash('sha256').update(readFileSync(providerJs)).digest('hex');
 }
 
-/** `buildOf(<dir>/lib/provider.js)`, hashed again only when the file changes; null if none. */
+/** `buildOf(<dir>/lib/provider.cjs)`, hashed again only when the file changes; null if none. */
 export function launcherBuilds(): (launcherDir: string) => string | null {
   const seen = new Map<string, { stamp: string; build: string }>();
   return (launcherDir) => {
-    const file = join(launcherDir, 'lib', 'provider.js');
+    const file = join(launcherDir, 'lib', 'provider.cjs');
     try {
       const s = statSync(file);
       const stamp = `${s.size}:${s.mtimeMs}:${s.ino}`;

@@ -19,7 +19,7 @@ export const MAX_REQUEST_BYTES = 1 << 20;
 
 export interface InstanceRequest {
   kind: 'instance';
-  /** The launcher's folder: its lib/provider.js must be the daemon's build. */
+  /** The launcher's folder: its lib/provider.cjs must be the daemon's build. */
   launcherDir: string;
   cwd: string;
   /** The launcher's parent (Terraform): the instance stops if it goes away. */

@@ -16,7 +16,7 @@ import { readRequest, type DaemonRequest, type InstanceRequest } from './request
 
 export interface DaemonOptions {
   secret: string;
-  /** The build this daemon serves (buildOf its own provider.js). */
+  /** The build this daemon serves (buildOf its own provider.cjs). */
   build: string;
   handlersFor: HandlersFor;
   /** The daemon's own log (never an instance's connection). */

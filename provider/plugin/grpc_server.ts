@@ -97,7 +97,8 @@ function reply(stream: http2.ServerHttp2Stream, body: Buffer, done: () => void) 
 }
 
 export interface GrpcOptions {
-  methods: Map<string, Method>;
+  /** The method table, asked for when the first call comes (it takes a few ms to build). */
+  methods: () => Map<string, Method>;
   handlers: Map<string, UnaryHandler>;
   /** TLS material; plaintext when absent. */
   tls?: { key: string; cert: string; clientCa: string };
@@ -106,7 +107,7 @@ export interface GrpcOptions {
 }
 
 function onStream(options: GrpcOptions, stream: http2.ServerHttp2Stream, path: string) {
-  const method = options.methods.get(path);
+  const method = options.methods().get(path);
   const handler = options.handlers.get(path);
   if (!method || !handler || !method.unary) {
     stream.resume();

@@ -36,11 +36,11 @@ export function zipName(version: string, os: string, arch: string): string {
   return `terraform-provider-${TF_TYPE}_${version}_${os}_${arch}.zip`;
 }
 
-/** dist/provider.js: `CORDUM_PROVIDER_JS`, beside this bundle, or the checkout's dist/. */
+/** dist/provider.cjs: `CORDUM_PROVIDER_JS`, beside this bundle, or the checkout's dist/. */
 export function findProviderJs(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [env.CORDUM_PROVIDER_JS, join(here, 'provider.js'),
-    join(here, '..', '..', 'dist', 'provider.js')];
+  const candidates = [env.CORDUM_PROVIDER_JS, join(here, 'provider.cjs'),
+    join(here, '..', '..', 'dist', 'provider.cjs')];
   return candidates.find((c): c is string => c !== undefined && c !== '' && existsSync(c));
 }
 
@@ -80,7 +80,7 @@ export function providerPackage(): ProviderPackage {
   const path = findProviderJs();
   if (path === undefined) {
     throw new RegistryError('not_found',
-      'this registry has no provider bundle (dist/provider.js; run `npm run build`)');
+      'this registry has no provider bundle (dist/provider.cjs; run `npm run build`)');
   }
   if (cached?.path !== path) {
     const zip = buildProviderZip(path);

@@ -229,11 +229,11 @@ describe('cordum provider daemon', () => {
     off.child.kill('SIGKILL');
     await off.exited;
 
-    // Another build: the same install with a changed lib/provider.js.
+    // Another build: the same install with a changed lib/provider.cjs.
     const platform = join(launcher, '..');
     const other = join(tempDir('cordum-daemon-other-'), 'p');
     cpSync(platform, other, { recursive: true });
-    appendFileSync(join(other, 'lib', 'provider.js'), '\n// another build\n');
+    appendFileSync(join(other, 'lib', 'provider.cjs'), '\n// another build\n');
     const p = await launch(join(other, 'terraform-provider-cordum_v0.1.0'), terraformEnv(file));
     expect(p.program).toBe('node');
     expect(p.stderr()).toContain('[build_mismatch]');

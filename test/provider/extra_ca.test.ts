@@ -73,7 +73,7 @@ describe('the installed launcher', () => {
     const report =
       'process.stdout.write(JSON.stringify({ node: process.env.NODE_EXTRA_CA_CERTS ?? null,' +
       ' cordum: process.env.CORDUM_EXTRA_CA_CERTS ?? null, args: process.argv.slice(2) }));\n';
-    writeFileSync(join(launcher, '..', 'lib', 'provider.js'), report);
+    writeFileSync(join(launcher, '..', 'lib', 'provider.cjs'), report);
     const linked = join(dir, 'linked-provider');
     symlinkSync(launcher, linked);
     for (const path of [launcher, linked]) {

@@ -40,7 +40,7 @@ describe('cordum provider install', () => {
     expect(statSync(launcher).mode & 0o111).toBe(0o111);
     expect(readFileSync(launcher, 'utf8').startsWith('#!/bin/sh\n')).toBe(true);
     expect(
-      existsSync(join(folder(join(dir, 'terraform.d', 'plugins')), 'lib', 'provider.js')),
+      existsSync(join(folder(join(dir, 'terraform.d', 'plugins')), 'lib', 'provider.cjs')),
     ).toBe(true);
 
     // The bundle stays ESM, whatever package.json is above it.

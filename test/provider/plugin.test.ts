@@ -1,5 +1,5 @@
 /**
- * The provider process as Terraform sees it: dist/provider.js spawned with
+ * The provider process as Terraform sees it: dist/provider.cjs spawned with
  * the magic cookie, the handshake line, gRPC over a Unix socket with mutual
  * TLS, SIGINT ignored, a prompt exit on Shutdown, logs only on stderr and
  * only as TF_LOG asks. Needs `npm run build`.
@@ -14,7 +14,7 @@ import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from '../../provider/plugin/hand
 import { clients, derToPem, tlsClients, unary } from './grpc_client.js';
 import { ROOT } from './helpers.js';
 
-const PROVIDER = join(ROOT, 'dist', 'provider.js');
+const PROVIDER = join(ROOT, 'dist', 'provider.cjs');
 
 interface Started {
   child: ChildProcessWithoutNullStreams;

@@ -102,7 +102,7 @@ describe('terraform init from our provider registry', () => {
       'linux_amd64');
     const launcher = join(unpacked, 'terraform-provider-cordum_v0.1.0');
     expect(statSync(launcher).mode & 0o111).not.toBe(0);
-    expect(existsSync(join(unpacked, 'lib', 'provider.js'))).toBe(true);
+    expect(existsSync(join(unpacked, 'lib', 'provider.cjs'))).toBe(true);
 
     const plan = terraform(dir, env, 'plan', '-no-color', '-input=false', '-detailed-exitcode');
     expect(plan.stderr).toBe('');

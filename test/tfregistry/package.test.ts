@@ -35,10 +35,10 @@ function modesOf(zip: Uint8Array): Map<string, number> {
 function fakeBundle(): string {
   const dir = tempDir('cordum-tfzip-');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'provider.js'), 'import "./chunk-A.js";\nconsole.error("p");\n');
+  writeFileSync(join(dir, 'provider.cjs'), 'import "./chunk-A.js";\nconsole.error("p");\n');
   writeFileSync(join(dir, 'chunk-A.js'), 'export const a = 1;\n');
   writeFileSync(join(dir, 'unrelated.js'), 'export const b = 2;\n');
-  return join(dir, 'provider.js');
+  return join(dir, 'provider.cjs');
 }
 
 describe('the provider zip', () => {
@@ -46,15 +46,15 @@ describe('the provider zip', () => {
     const zip = buildProviderZip(fakeBundle(), '1.2.3');
     const files = unzipSync(zip);
     expect(Object.keys(files).sort()).toEqual(['lib/chunk-A.js', 'lib/package.json',
-      'lib/provider.js', 'terraform-provider-cordum_v1.2.3']);
+      'lib/provider.cjs', 'terraform-provider-cordum_v1.2.3']);
     const launcher = new TextDecoder().decode(files['terraform-provider-cordum_v1.2.3']);
     expect(launcher).toBe(LAUNCHER);
     expect(launcher.startsWith('#!/bin/sh\n')).toBe(true);
-    expect(launcher).toContain('exec node "$here/lib/provider.js" "$@"');
+    expect(launcher).toContain('exec node "$here/lib/provider.cjs" "$@"');
     expect(new TextDecoder().decode(files['lib/chunk-A.js'])).toBe('export const a = 1;\n');
     const modes = modesOf(zip);
     expect(modes.get('terraform-provider-cordum_v1.2.3')).toBe(0o100755);
-    expect(modes.get('lib/provider.js')).toBe(0o100644);
+    expect(modes.get('lib/provider.cjs')).toBe(0o100644);
   });
 
   it('has the same bytes when built again', () => {

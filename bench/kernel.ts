@@ -74,15 +74,23 @@ function scan(snapshot: PolicySnapshot) {
   };
 }
 
-/** The same work as the kernel's decide route, on a bare server: parse, decide, answer. */
+/**
+ * The same work as the kernel's decide and decide-batch routes, on a bare
+ * server: parse, decide, answer (a body with `requests` is a batch).
+ */
 async function bareServer(snapshot: PolicySnapshot): Promise<{ server: Server; url: string }> {
+  const answer = (request: PolicyRequest) => {
+    const d = decide(snapshot, request);
+    return { decision: d.decision, rule_id: d.ruleId ?? null, snapshot_hash: d.snapshotHash };
+  };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const d = decide(snapshot, JSON.parse(Buffer.concat(chunks).toString()) as PolicyRequest);
-      const text = JSON.stringify({ decision: d.decision, rule_id: d.ruleId ?? null,
-        snapshot_hash: d.snapshotHash });
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as
+        PolicyRequest & { requests?: PolicyRequest[] };
+      const text = JSON.stringify(body.requests
+        ? { decisions: body.requests.map(answer) } : answer(body));
       res.writeHead(200, { 'content-type': 'application/json',
         'content-length': Buffer.byteLength(text) });
       res.end(text);
@@ -116,7 +124,7 @@ const SINGLE_RATE = 15_000;
  * Open-loop rows: requests leave on a fixed schedule and latency counts from when each was
  * due. Single decide at Cordum's published 15k decisions/s, and decide-batch at 50k.
  */
-async function pacedRows(url: string, requests: PolicyRequest[]) {
+async function pacedRows(url: string, bareUrl: string, requests: PolicyRequest[]) {
   const rows: (string | number)[][] = [];
   let failed = 0;
   const row = (what: string, perRequest: number, r: PacedResult) => {
@@ -131,9 +139,11 @@ async function pacedRows(url: string, requests: PolicyRequest[]) {
   for (const size of PACED_BATCHES) {
     const bodies = [0, 1, 2, 3].map((j) => JSON.stringify({ requests:
       requests.slice(j * size, (j + 1) * size) }));
+    const shape = { bodies, rate: PACED_RATE / size, connections: 10, seconds: DURATION_S };
     row(`HTTP decide-batch of ${size}, open loop at ${PACED_RATE} decisions/s, 10 conns`, size,
-      await pacedLoad({ url: `${url}/v1/policy/decide-batch`, bodies,
-        rate: PACED_RATE / size, connections: 10, seconds: DURATION_S }));
+      await pacedLoad({ url: `${url}/v1/policy/decide-batch`, ...shape }));
+    row(`  the same on bare node:http + decide (the machine's floor)`, size,
+      await pacedLoad({ url: bareUrl, ...shape }));
   }
   return { rows, failed };
 }
@@ -174,7 +184,7 @@ export async function runKernelBench(root: string): Promise<void> {
     const batchBodies = [0, 1, 2, 3].map((j) => JSON.stringify({ requests:
       requests.slice(j * BATCH, (j + 1) * BATCH) }));
     const kb = await load(cannon, `${ours.url}/v1/policy/decide-batch`, batchBodies);
-    const paced = await pacedRows(ours.url, requests);
+    const paced = await pacedRows(ours.url, bare.url, requests);
     rows.push(
       ['HTTP, bare node:http + decide, 50 conns', b.requests.average, b.latency.p50,
         b.latency.p99],

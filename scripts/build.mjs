@@ -2,6 +2,7 @@
 // that start-up reads a few files instead of hundreds of modules.
 import { build } from 'esbuild';
 import { existsSync, renameSync, rmSync } from 'node:fs';
+import { basename } from 'node:path';
 
 // Packages that load files next to themselves at run time stay external.
 const external = [
@@ -48,15 +49,21 @@ await build({ ...common, entryPoints });
 // What runs before the handshake line is one CommonJS file, provider.cjs: an
 // ES module entry would first start Node's ES module loader, some 5 ms of
 // every start. The provider itself (handlers.ts and what it needs) is an ES
-// module build, provider-handlers.js, imported once the line is out.
+// module build, provider-handlers-<hash>.js, imported once the line is out.
+// Every file name below provider.cjs carries its content's hash, so the hash
+// of provider.cjs alone tells one build from another (the daemon relies on it).
 if (existsSync('provider/main.ts')) {
   const providerOptions = { mainFields: ['module', 'main'] };
-  await build({
+  const handlers = await build({
     ...common,
     ...providerOptions,
     entryPoints: { 'provider-handlers': 'provider/handlers.ts' },
+    entryNames: '[name]-[hash]',
     chunkNames: 'provider-[name]-[hash]',
+    metafile: true,
   });
+  const handlersFile = Object.entries(handlers.metafile.outputs)
+    .find(([, out]) => out.entryPoint === 'provider/handlers.ts')[0];
   await build({
     ...common,
     ...providerOptions,
@@ -69,7 +76,7 @@ if (existsSync('provider/main.ts')) {
       name: 'provider-handlers',
       setup(b) {
         b.onResolve({ filter: /^\.\/handlers\.js$/ }, () => ({
-          path: './provider-handlers.js',
+          path: `./${basename(handlersFile)}`,
           external: true,
         }));
       },

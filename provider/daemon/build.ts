@@ -2,8 +2,9 @@
  * Which build a launcher runs: the SHA-256 of its lib/provider.cjs. The
  * daemon serves its own build only, so a launcher installed from another
  * build (a rebuild, an older install) starts node itself rather than get
- * code its lock file and schemas do not describe. The bundle names its
- * chunks by content hash, so its own hash covers theirs.
+ * code its lock file and schemas do not describe. provider.cjs names the
+ * provider's handlers, and they their chunks, by content hash (the build
+ * makes sure), so its own hash covers every file it loads.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';

@@ -43,10 +43,17 @@ describe('cordum provider install', () => {
       existsSync(join(folder(join(dir, 'terraform.d', 'plugins')), 'lib', 'provider.cjs')),
     ).toBe(true);
 
-    // The bundle stays ESM, whatever package.json is above it.
+    // The bundle's chunks stay ESM, whatever package.json is above them.
     const pkg = (f: string) => JSON.parse(readFileSync(f, 'utf8')) as { type: string };
     const platform = folder(join(dir, 'terraform.d', 'plugins'));
     expect(pkg(join(platform, 'lib', 'package.json')).type).toBe('module');
+
+    // The entry names the provider's handlers by their content hash (so the entry's own hash,
+    // which the daemon compares, changes with them), and the install carries that file.
+    const entry = readFileSync(join(platform, 'lib', 'provider.cjs'), 'utf8');
+    const handlers = /import\("\.\/(provider-handlers-[A-Z0-9]+\.js)"\)/.exec(entry)?.[1];
+    expect(handlers).toBeDefined();
+    expect(existsSync(join(platform, 'lib', handlers!))).toBe(true);
 
     // Run by hand (no magic cookie), the launcher explains itself.
     const direct = spawnSync(launcher, [], { encoding: 'utf8' });

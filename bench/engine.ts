@@ -75,6 +75,40 @@ async function jobsPerSecond(engine: Engine, workflowId: string, count: number, 
   return [(count * steps) / seconds, (used.user + used.system) / (count * steps)];
 }
 
+/**
+ * The floor under the engine on the same database: a job queue written by
+ * hand as batched SQL, each job a row inserted (a batch of 256 in one
+ * statement) and then marked done with its output (one statement a batch),
+ * two batches in flight on two connections like the engine's two writers.
+ * No policy, no workflow, no timeline: what the database alone allows a job here.
+ */
+async function handBatchedSql(db: Database, count: number) {
+  await db.exec(`DROP TABLE IF EXISTS bench_jobs;
+    CREATE UNLOGGED TABLE bench_jobs (id text PRIMARY KEY, status text NOT NULL,
+      input json NOT NULL, output json)`);
+  const batch = 256;
+  let next = 0;
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  const lane = async (writer: number) => {
+    const w = db.writer(writer);
+    while (next < count) {
+      const ids: string[] = [];
+      for (let i = 0; i < batch && next < count; i++) ids.push(`job-${next++}`);
+      await w.query(`INSERT INTO bench_jobs (id, status, input)
+        SELECT id, 'running', json_build_object('message', 'step 0')
+        FROM unnest($1::text[]) AS id`, [ids]);
+      await w.query(`UPDATE bench_jobs SET status = 'succeeded',
+        output = json_build_object('echo', input->>'message') WHERE id = ANY($1::text[])`, [ids]);
+    }
+  };
+  await Promise.all([lane(0), lane(1)]);
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  await db.exec('DROP TABLE bench_jobs');
+  return [count / seconds, (used.user + used.system) / count];
+}
+
 export async function runEngineBench(_root: string, databaseUrl?: string): Promise<void> {
   const scale = Math.min(1, Math.max(0.001, Number(process.env.CORDUM_BENCH_ENGINE_SCALE ?? 1)));
   const single = Math.max(1, Math.round(10_000 * scale));
@@ -102,6 +136,9 @@ export async function runEngineBench(_root: string, databaseUrl?: string): Promi
         ...await jobsPerSecond(engine, 'bench.one', single, 1)]);
       rows.push([name, `${ten} ten-step runs`,
         ...await jobsPerSecond(engine, 'bench.ten', ten, 10)]);
+      await handBatchedSql(db, Math.round(single / 5));
+      rows.push([name, `(floor) ${single} jobs as hand-batched SQL, no engine`,
+        ...await handBatchedSql(db, single)]);
     } finally {
       await db.close();
     }

@@ -60,18 +60,17 @@ const RUN_COLUMNS = [
 ];
 // The columns of RUN_COLUMNS that hold JSON documents.
 const RUN_JSON = RUN_COLUMNS.map((c) => ['input', 'error', 'events', 'steps'].includes(c));
+// A run's `input` may be JSON null, which its NOT NULL json column keeps as 'null'.
+const NOT_NULL_JSON = ['input'];
 
-/**
- * A run's first write as a line for COPY. A run's `input` may be JSON null,
- * which its NOT NULL column keeps as 'null'.
- */
+/** A run's first write as a line for COPY. */
 function copyLine(row: JournalRow): string {
   let line = '';
   for (let i = 0; i < RUN_COLUMNS.length; i++) {
     const value = row[RUN_COLUMNS[i]!];
     let field: string;
     if (value === undefined || value === null) {
-      field = RUN_COLUMNS[i] === 'input' ? 'null' : COPY_NULL;
+      field = NOT_NULL_JSON.includes(RUN_COLUMNS[i]!) ? 'null' : COPY_NULL;
     } else if (RUN_JSON[i]) {
       field = copyJson(value);
     } else {
@@ -125,13 +124,12 @@ function upsert(table: string, columns: string[], key: string[], mutable: string
     `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${sets}`;
 }
 
-// A run's `input` may be JSON null, which the row's NOT NULL json column keeps as 'null'.
 // Every part runs to completion whether or not the outer query reads it.
 export const JOURNAL_WRITE = `WITH
   journal_workflows AS (${insertFrom('engine_workflows', ['hash', 'workflow'], '$4')}
     ON CONFLICT (hash) DO NOTHING RETURNING 1),
   journal_runs AS (${upsert('engine_runs', RUN_COLUMNS, ['id'], RUN_MUTABLE, '$1',
-    ['input'])} RETURNING 1),
+    NOT_NULL_JSON)} RETURNING 1),
   journal_steps AS (${upsert('engine_steps', STEP_COLUMNS, ['run_id', 'step_id'], STEP_MUTABLE,
     '$2')} RETURNING 1)
 ${insertFrom('engine_timeline', TIMELINE_COLUMNS, '$3')}`;
@@ -331,16 +329,17 @@ export class Journal<R extends JournalRun> {
     const steps: JournalRow[] = [];
     const timeline: JournalRow[] = [];
     for (const [run_id, q] of taken) {
-      const first = q.run !== undefined && !q.run.stored;
+      const run = q.run;
+      const first = run !== undefined && !run.stored;
       // A first write has every step of the run queued (it made them all).
-      const again = first && this.maybeStored.has(q.run!);
-      const whole = first && !again && this.finished(q.run!);
-      if (q.run) {
-        const row = this.runRow(q.run);
+      const again = first && this.maybeStored.has(run);
+      const whole = first && !again && this.finished(run);
+      if (run) {
+        const row = this.runRow(run);
         if (first) {
           row.events = q.events;
-          inserted.push(q.run);
-          const named = this.workflowOf(q.run!);
+          inserted.push(run);
+          const named = this.workflowOf(run);
           if (named && !this.storedWorkflows.has(named.hash)) {
             workflows.set(named.hash, named.workflow);
           }

@@ -19,7 +19,7 @@ import type {
   TimelineEvent,
 } from './records.js';
 import { isTerminal } from './records.js';
-import { json, stepUpdate, toApproval, toRun, type Row } from './store_rows.js';
+import { eventRow, json, stepUpdate, toApproval, toRun, type Row } from './store_rows.js';
 import type { StepError } from './errors.js';
 import { JournalLanes } from './journal_lanes.js';
 import {
@@ -416,19 +416,4 @@ class IsoText {
     }
     return this.text;
   }
-}
-
-/**
- * A timeline event as stored: `[at, type, step_id, status, message, details]`,
- * unset ones null and trailing nulls left off. Most of a run's bytes are its
- * timeline, and positions spare every event its key names (`toEvent` reads
- * this and the older object form).
- */
-function eventRow(at: string, e: NewEvent): unknown[] {
-  const row = [at, e.type, e.step_id ?? null, e.status ?? null, e.message ?? null,
-    e.details ?? null];
-  let length = row.length;
-  while (length > 2 && row[length - 1] === null) length--;
-  row.length = length;
-  return row;
 }

@@ -7,7 +7,7 @@ import type {
   StepRecord,
   TimelineEvent,
 } from './records.js';
-import type { StepPatch } from './store_types.js';
+import type { NewEvent, StepPatch } from './store_types.js';
 
 export type Row = Record<string, unknown>;
 
@@ -115,11 +115,27 @@ export function toApproval(row: Row): ApprovalRecord {
   return approval;
 }
 
-/** One event of a run's timeline; `seq` is its place in the timeline, from 1. */
-/** The positions of a stored event's fields (see the store's `eventRow`). */
+/** The positions of a stored event's fields. */
 const EVENT_FIELDS = ['at', 'type', 'step_id', 'status', 'message', 'details'];
 
-/** A stored timeline event, in either form: positional (now) or an object (before). */
+/**
+ * A timeline event as stored: its fields by position (EVENT_FIELDS), unset
+ * ones null and trailing nulls left off. Most of a run's bytes are its
+ * timeline, and positions spare every event its key names.
+ */
+export function eventRow(at: string, e: NewEvent): unknown[] {
+  const row = [at, e.type, e.step_id ?? null, e.status ?? null, e.message ?? null,
+    e.details ?? null];
+  let length = row.length;
+  while (length > 2 && row[length - 1] === null) length--;
+  row.length = length;
+  return row;
+}
+
+/**
+ * One event of a run's timeline, stored in either form: by position (now)
+ * or as an object (before); `seq` is its place in the timeline, from 1.
+ */
 export function toEvent(stored: Row | unknown[], seq: number): TimelineEvent {
   const row: Row = Array.isArray(stored)
     ? Object.fromEntries(stored.map((value, i) => [EVENT_FIELDS[i]!, value]))

@@ -5,35 +5,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { builtinHandler } from '../../engine/handlers/builtin.js';
 import { handlerTable } from '../../engine/handlers/table.js';
-import { JOURNAL_WRITE } from '../../engine/journal.js';
 import { ENGINE_MIGRATIONS } from '../../engine/migrations.js';
 import { createEngine, type Engine } from '../../engine/runner.js';
-import type { Database, Writer } from '../../storage/database.js';
+import type { Database } from '../../storage/database.js';
 import { migrate } from '../../storage/migrate.js';
 import { PolicyHistory } from '../../engine/kernel/history.js';
 import { PolicyKernel } from '../../engine/kernel/kernel.js';
 import { createEngineMetrics } from '../../engine/observability/metrics.js';
 import { backends } from '../helpers/databases.js';
 import { DEMO_SCHEMAS, DEMO_WORKFLOWS, demoSnapshot, freshDatabase } from './fixtures.js';
+import { watchJournal } from './journal_watch.js';
 
 const snapshot = demoSnapshot();
 
 /** The database, counting the journal's writes (the real statements, passed through). */
 function counting(db: Database): Database & { writes: number } {
-  const counted = Object.create(db) as Database & { writes: number };
+  const counted = watchJournal(db, () => counted.writes++) as Database & { writes: number };
   counted.writes = 0;
-  const writer = db.writer();
-  const counter: Writer = {
-    query: (sql, params) => {
-      if (sql === JOURNAL_WRITE) counted.writes++;
-      return writer.query(sql, params);
-    },
-    load: (rows, then) => {
-      counted.writes++;
-      return writer.load(rows, then);
-    },
-  };
-  counted.writer = () => counter;
   return counted;
 }
 

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { JOURNAL_WRITE, Journal } from '../../engine/journal.js';
+import { Journal } from '../../engine/journal.js';
 import { JournalLanes, POSTGRES_LANES } from '../../engine/journal_lanes.js';
 import { ENGINE_MIGRATIONS } from '../../engine/migrations.js';
 import {
@@ -16,6 +16,7 @@ import type { Database } from '../../storage/database.js';
 import { migrate } from '../../storage/migrate.js';
 import { backends, type Backend } from '../helpers/databases.js';
 import { freshDatabase, workflow } from './fixtures.js';
+import { watchJournal } from './journal_watch.js';
 
 const flow = workflow('demo.journal', { a: { id: 'a', type: 'worker', topic: 'job.demo.a' } });
 
@@ -50,29 +51,10 @@ async function engineDatabase(backend: Backend): Promise<Database> {
   return db;
 }
 
-/** The database, each of its journal writes handed to `seen` once done (which may throw). */
-function watched(db: Database, seen: (params: unknown[]) => void): Database {
-  const writer = db.writer();
-  const wrapped = Object.create(db) as Database;
-  wrapped.writer = () => ({
-    query: async <R,>(sql: string, params?: unknown[]) => {
-      const result = await writer.query<R>(sql, params);
-      if (sql === JOURNAL_WRITE) seen(params ?? []);
-      return result;
-    },
-    // A write with first writes of runs loads them, then runs the statement if it has more.
-    load: async (rows, then) => {
-      await writer.load(rows, then);
-      seen(then?.params ?? []);
-    },
-  });
-  return wrapped;
-}
-
 /** The database with its journal statements counted. */
 function counted(db: Database): { db: Database; writes: () => number } {
   let writes = 0;
-  return { db: watched(db, () => writes++), writes: () => writes };
+  return { db: watchJournal(db, () => writes++), writes: () => writes };
 }
 
 describe.each(backends())('journal on $name', (backend) => {
@@ -173,7 +155,7 @@ describe.each(backends())('journal on $name', (backend) => {
 
   it('updates the step rows of a first write whose answer was lost, keeping one copy', async () => {
     let lose = true;
-    const lossy = watched(db, () => {
+    const lossy = watchJournal(db, () => {
       if (!lose) return;
       lose = false;
       throw new Error('connection lost after commit');
@@ -200,7 +182,7 @@ describe.each(backends())('journal on $name', (backend) => {
 
   it('stores a workflow once and has each run name it by hash', async () => {
     const sent: string[] = [];
-    const seen = watched(db, (params) => sent.push(String(params[3] ?? '[]')));
+    const seen = watchJournal(db, (params) => sent.push(String(params[3] ?? '[]')));
     const journal = new Journal(seen, runRow, { workflowOf: namedWorkflow });
     queue(journal, heldRun('w1'));
     await journal.flush('w1');

@@ -16,7 +16,8 @@ describe.each(backends())('json parameters on $name', (backend) => {
 
   it.each([
     ['an object', { b: 1, a: [true, null, 'x'] }, '{"b":1,"a":[true,null,"x"]}'],
-    ['text of JSON', '{"z":"ünïcødé ✓ 𝄞","n":-1.5e3}', '{"z":"ünïcødé ✓ 𝄞","n":-1.5e3}'],
+    ['text of JSON', '{"z":"ünïcødé ✓ 𝄞","n":-1.5e3}',
+      '{"z":"ünïcødé ✓ 𝄞","n":-1.5e3}'],
     ['a JSON string', '"just text"', '"just text"'],
   ])('keeps %s as given', async (_name, value, text) => {
     const { rows } = await db.query<{ v: unknown; t: string }>(

@@ -11,18 +11,19 @@ import { branchSkip, readySteps, settledStatus, unhandled, type Records } from '
 import type { RunRecord, StepRecord } from './records.js';
 import type { EngineServices } from './steps/context.js';
 import { contextFor, runAndSave, scopeOf } from './steps/run_step.js';
+import { RunStop } from './steps/run_stop.js';
 import { CANCELLED } from './steps/stopped.js';
 import type { EngineStore } from './store.js';
 
 type Stop = 'timed_out' | 'cancelled' | 'lost';
 
 export async function advanceRun(services: EngineServices, run: RunRecord, plan: WorkflowPlan) {
-  const controller = new AbortController();
+  const signal = new RunStop();
   const stop = { why: undefined as Stop | undefined };
   const halt = (why: Stop, reason: unknown) => {
     if (stop.why) return;
     stop.why = why;
-    controller.abort(reason);
+    signal.abort(reason);
   };
   const remaining = remainingMs(run);
   const timer =
@@ -36,7 +37,7 @@ export async function advanceRun(services: EngineServices, run: RunRecord, plan:
     // Each round runs what is ready; a round that cannot settle (a step was
     // approved meanwhile) runs again, so this ends.
     for (let round = 0; round < 2 * plan.steps.length + 4; round++) {
-      await runReady(services, run, plan, controller.signal);
+      await runReady(services, run, plan, signal);
       if (stop.why === 'lost') return;
       const why = stop.why;
       const done = await services.store.settling(run.id, (tx) => settle(tx, plan, run.id, why));
@@ -79,9 +80,9 @@ async function runReady(
   services: EngineServices,
   run: RunRecord,
   plan: WorkflowPlan,
-  signal: AbortSignal,
+  signal: RunStop,
 ): Promise<void> {
-  const view = (await services.store.view(run.id))!;
+  const view = (await services.store.current(run.id))!;
   const records = new Map<string, StepRecord>(view.steps.map((s) => [s.step_id, s]));
   const inFlight = new Map<string, Promise<void>>();
   const limit = Math.max(1, services.concurrency);
@@ -120,7 +121,7 @@ async function settle(
   runId: string,
   why: 'timed_out' | 'cancelled' | undefined,
 ) {
-  const view = (await store.view(runId))!;
+  const view = (await store.current(runId))!;
   const records = new Map(view.steps.map((s) => [s.step_id, s]));
   if (!why && !unhandled(plan, records) && readySteps(plan, records).length > 0) return false;
   const settled = settledStatus(plan, records, why);

@@ -30,6 +30,7 @@ import {
   patchInPlace,
   releaseHeld,
   runRow,
+  sharedView,
   stepRow,
   viewOf,
   type HeldRun,
@@ -323,6 +324,16 @@ export class EngineStore {
     const db = await this.direct();
     const sql = `SELECT ${RUN_ROW} FROM engine_runs WHERE id = $1`;
     return (await db.query<Row>(sql, [runId])).rows[0];
+  }
+
+  /**
+   * The run for reading only: the records this process holds, not copied
+   * (the caller changes nothing in them, and sees what this process changes
+   * in them later), else as `view` reads it.
+   */
+  async current(runId: string): Promise<RunView | undefined> {
+    const held = this.held.get(runId);
+    return held ? sharedView(held) : this.view(runId);
   }
 
   async view(runId: string): Promise<RunView | undefined> {

@@ -78,13 +78,30 @@ export function stepRow(step: StepRecord): StepRecord & JournalRow {
 
 /** A copy to hand out: callers never change what the cache holds. */
 export function viewOf(held: HeldRun): RunView {
-  const steps = [...held.steps.values()]
-    .map((s) => ({ ...s }))
-    .sort((a, b) => a.position - b.position || (a.item_index ?? -1) - (b.item_index ?? -1));
-  const approvals = [...held.approvals.values()]
-    .map((a) => ({ ...a }))
-    .sort((a, b) => a.requested_at.localeCompare(b.requested_at) || cmp(a.step_id, b.step_id));
-  return { run: { ...held.run }, steps, approvals };
+  const view = sharedView(held);
+  return {
+    run: { ...view.run },
+    steps: view.steps.map((s) => ({ ...s })),
+    approvals: view.approvals.map((a) => ({ ...a })),
+  };
+}
+
+/**
+ * The held records themselves, in a view's order, for a reader that
+ * changes nothing and is done before the run changes (the engine reading
+ * the run it advances): no copy of each record.
+ */
+export function sharedView(held: HeldRun): RunView {
+  const steps = [...held.steps.values()];
+  if (steps.length > 1) {
+    steps.sort((a, b) => a.position - b.position || (a.item_index ?? -1) - (b.item_index ?? -1));
+  }
+  const approvals = [...held.approvals.values()];
+  if (approvals.length > 1) {
+    approvals.sort((a, b) => a.requested_at.localeCompare(b.requested_at) ||
+      cmp(a.step_id, b.step_id));
+  }
+  return { run: held.run, steps, approvals };
 }
 
 function cmp(a: string, b: string): number {

@@ -9,6 +9,7 @@ import type { DecisionRecord } from '../records.js';
 import { backoffMs, retriesAllowed } from '../retry.js';
 import { describeIssues } from '../schemas.js';
 import type { StepContext, StepOutcome } from './context.js';
+import { NEVER_ABORTED } from './run_stop.js';
 import { stopped } from './stopped.js';
 
 const RETRYABLE = new Set(['handler_failed', 'handler_timeout', 'handler_bad_output']);
@@ -88,12 +89,14 @@ async function sendOnce(
   // under the same idempotency key rather than forgetting it was sent.
   if (!handler.inline) await ctx.services.store.flush(ctx.run.id);
   const limit = attemptLimit(ctx, constraints);
+  // An inline handler answers at once: it gets no signal of the run's (see run_stop.ts).
+  const signal = limit?.signal ?? (handler.inline ? NEVER_ABORTED : ctx.signal);
   try {
-    return checkOutput(ctx, await handler.handle(job, limit.signal));
+    return checkOutput(ctx, await handler.handle(job, signal));
   } catch (err) {
     return ctx.signal.aborted ? stopped(ctx) : toStepError(err);
   } finally {
-    limit.clear();
+    limit?.clear();
   }
 }
 
@@ -135,28 +138,19 @@ function attemptLimit(ctx: StepContext, constraints: Constraints) {
     constraints.budgets?.max_runtime_ms,
   ].filter((v): v is number => v !== undefined && v > 0);
   // No limit of its own: the run's signal bounds the attempt (no controller per attempt).
-  if (limits.length === 0) return { signal: ctx.signal, clear() {} };
+  if (limits.length === 0) return undefined;
   const controller = new AbortController();
   const onRun = () => controller.abort(ctx.signal.reason);
   ctx.signal.addEventListener('abort', onRun, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  if (limits.length > 0) {
-    const ms = Math.min(...limits);
-    timer = setTimeout(
-      () =>
-        controller.abort(
-          new EngineError(
-            'handler_timeout',
-            `step "${ctx.plan.id}" did not finish within ${ms} ms`,
-          ),
-        ),
-      ms,
-    );
-  }
+  const ms = Math.min(...limits);
+  const timer = setTimeout(() => {
+    const message = `step "${ctx.plan.id}" did not finish within ${ms} ms`;
+    controller.abort(new EngineError('handler_timeout', message));
+  }, ms);
   return {
     signal: controller.signal,
     clear() {
-      if (timer) clearTimeout(timer);
+      clearTimeout(timer);
       ctx.signal.removeEventListener('abort', onRun);
     },
   };

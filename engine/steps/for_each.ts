@@ -38,8 +38,8 @@ export async function runForEach(ctx: StepContext): Promise<StepOutcome> {
       const scope = { ...ctx.scope, item: items[i], index: i };
       const approval = view.approvals.find((a) => a.step_id === child.step_id);
       const wf = { workflow: ctx.run.workflow, packId: ctx.packId, steps: [] };
-      const { services, run, signal } = ctx;
-      await runAndSave(contextFor(services, run, wf, plan, child, scope, signal, approval));
+      const { services, run } = ctx;
+      await runAndSave(contextFor(services, run, wf, plan, child, scope, ctx, approval));
     }
   };
   const width = Math.min(ctx.plan.maxParallel, Math.max(1, queue.length));

@@ -38,8 +38,8 @@ export async function runLoopBody(ctx: StepContext): Promise<StepOutcome> {
       const approval = view.approvals.find((a) => a.step_id === child!.step_id);
       const plan = { ...body!, id: child.step_id, step: { ...body!.step, id: child.step_id } };
       const wf = { workflow: ctx.run.workflow, packId: ctx.packId, steps: [] };
-      const { services, run, signal } = ctx;
-      const inner = contextFor(services, run, wf, plan, child, scope, signal, approval);
+      const { services, run } = ctx;
+      const inner = contextFor(services, run, wf, plan, child, scope, ctx, approval);
       await runAndSave(inner);
       child = inner.record;
     }

@@ -13,6 +13,7 @@ import { waitForDelay } from './delay.js';
 import { runForEach } from './for_each.js';
 import { EXECUTORS } from './index.js';
 import { pauseOf } from './pause.js';
+import type { SignalSource } from './run_stop.js';
 import { stopped } from './stopped.js';
 
 export function contextFor(
@@ -22,7 +23,8 @@ export function contextFor(
   step: StepPlan,
   record: StepRecord,
   scope: Scope,
-  signal: AbortSignal,
+  /** The run's stop, or the context of the step this one runs inside. */
+  stop: SignalSource,
   approval?: ApprovalRecord,
 ): StepContext {
   const ctx: StepContext = {
@@ -32,7 +34,10 @@ export function contextFor(
     plan: step,
     record: { ...record },
     scope,
-    signal,
+    // Asked for only by steps that can be stopped while they wait (see run_stop.ts).
+    get signal() {
+      return stop.signal;
+    },
     async update(patch: StepPatch) {
       await services.store.updateStep(run.id, step.id, patch);
       // The context's record is its own copy: changed in place, as the store's.
@@ -82,7 +87,7 @@ async function runStep(ctx: StepContext): Promise<StepOutcome> {
   await ctx.event({ type: resuming ? 'step_resumed' : 'step_started', status: 'running' });
   const limit = stepLimit(ctx);
   // Executors see the step's own time limit; `update` changes the shared record in place.
-  const inner: StepContext = limit.signal === ctx.signal ? ctx : { ...ctx, signal: limit.signal };
+  const inner: StepContext = limit ? { ...ctx, signal: limit.signal } : ctx;
   try {
     // A `condition` step's condition is its work, not its gate.
     const gate = ctx.plan.type === 'condition' ? undefined : ctx.plan.condition;
@@ -97,10 +102,10 @@ async function runStep(ctx: StepContext): Promise<StepOutcome> {
     if (ctx.plan.forEach) return await runForEach(inner);
     return await EXECUTORS[ctx.plan.type](inner);
   } catch (err) {
-    if (limit.signal.aborted) return stopped(inner);
+    if (inner.signal.aborted) return stopped(inner);
     return { status: 'failed', error: toStepError(err) };
   } finally {
-    limit.clear();
+    limit?.clear();
   }
 }
 
@@ -108,7 +113,7 @@ async function runStep(ctx: StepContext): Promise<StepOutcome> {
 function stepLimit(ctx: StepContext) {
   const sec = isJobStep(ctx.plan.type) ? undefined : ctx.plan.step.timeout_sec;
   // No limit of its own: the run's signal is the step's (no controller per step).
-  if (sec === undefined || sec <= 0) return { signal: ctx.signal, clear() {} };
+  if (sec === undefined || sec <= 0) return undefined;
   const controller = new AbortController();
   const onRun = () => controller.abort(ctx.signal.reason);
   if (ctx.signal.aborted) controller.abort(ctx.signal.reason);

@@ -52,6 +52,12 @@ import {
 
 export type { NewEvent, NewRun, StepPatch } from './store_types.js';
 
+/**
+ * What a change made in memory answers: a promise already done, shared, so
+ * that the many changes of a run held here allocate none.
+ */
+export const DONE: Promise<void> = Promise.resolve();
+
 /** How long a claim on a run lasts unless its process renews it. */
 export const DEFAULT_LEASE_MS = 30_000;
 
@@ -349,12 +355,17 @@ export class EngineStore {
     return readRuns(db, limit);
   }
 
-  async updateStep(runId: string, stepId: string, patch: StepPatch): Promise<void> {
+  /** Changes a step; one this process holds is changed at once (the promise is a done one). */
+  updateStep(runId: string, stepId: string, patch: StepPatch): Promise<void> {
     const step = this.held.get(runId)?.steps.get(stepId);
     if (step) {
       this.keepStep(patchInPlace<StepRecord>(step, patch as Partial<StepRecord>));
-      return;
+      return DONE;
     }
+    return this.updateStepRow(runId, stepId, patch);
+  }
+
+  private async updateStepRow(runId: string, stepId: string, patch: StepPatch): Promise<void> {
     const { sets, params } = stepUpdate(runId, stepId, patch);
     if (sets.length === 0) return;
     const db = await this.direct();
@@ -398,15 +409,14 @@ export class EngineStore {
   }
 
   /** Adds to the run's timeline (queued with the other writes when there is a journal). */
-  async addEvent(runId: string, event: NewEvent): Promise<void> {
+  addEvent(runId: string, event: NewEvent): Promise<void> {
     const row = eventRow(this.now(), event);
-    if (this.journal) this.journal.addEvent(runId, row);
-    else {
-      await this.db.query('INSERT INTO engine_timeline (run_id, events) VALUES ($1, $2::json)', [
-        runId,
-        json([row]),
-      ]);
+    if (this.journal) {
+      this.journal.addEvent(runId, row);
+      return DONE;
     }
+    const sql = 'INSERT INTO engine_timeline (run_id, events) VALUES ($1, $2::json)';
+    return this.db.query(sql, [runId, json([row])]).then(() => undefined);
   }
 
   async timeline(runId: string): Promise<TimelineEvent[]> {

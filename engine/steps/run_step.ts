@@ -7,7 +7,7 @@ import { EngineError, toStepError } from '../errors.js';
 import type { StepPlan, WorkflowPlan } from '../plan.js';
 import { isJobStep } from '../plan_types.js';
 import type { ApprovalRecord, RunRecord, StepRecord } from '../records.js';
-import type { StepPatch } from '../store.js';
+import { DONE, type StepPatch } from '../store.js';
 import type { EngineServices, StepContext, StepOutcome } from './context.js';
 import { waitForDelay } from './delay.js';
 import { runForEach } from './for_each.js';
@@ -38,13 +38,19 @@ export function contextFor(
     get signal() {
       return stop.signal;
     },
-    async update(patch: StepPatch) {
-      await services.store.updateStep(run.id, step.id, patch);
-      // The context's record is its own copy: changed in place, as the store's.
-      Object.assign(ctx.record, patch);
+    update(patch: StepPatch) {
+      // The context's record is its own copy: changed in place, as the store's, once that is.
+      const stored = services.store.updateStep(run.id, step.id, patch);
+      if (stored === DONE) {
+        Object.assign(ctx.record, patch);
+        return DONE;
+      }
+      return stored.then(() => {
+        Object.assign(ctx.record, patch);
+      });
     },
-    async event(event) {
-      await services.store.addEvent(run.id, Object.assign({ step_id: step.id }, event));
+    event(event) {
+      return services.store.addEvent(run.id, Object.assign({ step_id: step.id }, event));
     },
   };
   if (approval) ctx.approval = approval;

@@ -26,7 +26,8 @@ export interface JobHandler {
   readonly name: string;
   /**
    * True for a handler that runs inside the engine with no effect outside
-   * it: its job need not be written down before it is sent.
+   * it and answers at once: its job need not be written down before it is
+   * sent, and its `signal` never aborts (there is nothing to stop).
    */
   readonly inline?: boolean;
   /**

@@ -19,10 +19,16 @@ type Stop = 'timed_out' | 'cancelled' | 'lost';
 
 export async function advanceRun(services: EngineServices, run: RunRecord, plan: WorkflowPlan) {
   const signal = new RunStop();
-  const stop = { why: undefined as Stop | undefined };
+  const stop = { why: undefined as Stop | undefined, over: false };
   const halt = (why: Stop, reason: unknown) => {
-    if (stop.why) return;
-    stop.why = why;
+    if (stop.over) return;
+    if (why === 'lost') {
+      // Another process owns the run now, whatever stopped it first: nothing more of
+      // this one is written (a renewal answered after the run settled is not a loss).
+      services.store.abandon(run.id);
+      stop.why = 'lost';
+    } else if (stop.why) return;
+    else stop.why = why;
     signal.abort(reason);
   };
   const remaining = remainingMs(run);
@@ -44,6 +50,7 @@ export async function advanceRun(services: EngineServices, run: RunRecord, plan:
       if (done) return;
     }
   } finally {
+    stop.over = true;
     if (timer) clearTimeout(timer);
     clearInterval(lease);
     services.cancellers.delete(run.id);

@@ -244,6 +244,12 @@ export class Journal<R extends JournalRun> {
     this.entry(runId).events.push(event);
   }
 
+  /** Drops what was queued for `runId` and not yet sent (a run this process gave up). */
+  discard(runId: string): void {
+    this.queued.delete(runId);
+    this.due.delete(runId);
+  }
+
   /**
    * Resolves once what was queued for `runId` (for every run, without one)
    * is committed. Callers that come while a write is in progress share the

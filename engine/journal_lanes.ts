@@ -44,6 +44,11 @@ export class JournalLanes<R extends JournalRun> {
     this.of(runId).addEvent(runId, event);
   }
 
+  /** Drops what was queued for `runId` and not yet sent. */
+  discard(runId: string): void {
+    this.of(runId).discard(runId);
+  }
+
   /** What was queued for `runId` (for every run, without one) is committed. */
   flush(runId?: string): Promise<void> {
     if (runId !== undefined) return this.of(runId).flush(runId);

@@ -38,6 +38,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       await engine.resume(runId);
       return engine.view(runId);
     },
+    cancel: async (runId) => {
+      if (!isTerminal((await engine.view(runId)).run.status)) await engine.cancel(runId);
+    },
   };
   return engine;
 }

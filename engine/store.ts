@@ -108,6 +108,23 @@ export class EngineStore {
   /** Drops a run from memory (its rows stay queued until written). */
   forget(runId: string): void {
     this.held.delete(runId);
+    this.abandoned.delete(runId);
+  }
+
+  /** Runs whose lease this process lost while advancing them (until `forget`). */
+  private readonly abandoned = new Set<string>();
+
+  /**
+   * Gives up a run whose lease another process has taken: what was queued
+   * for it and not yet sent is dropped, and the changes its steps still
+   * make here are not written, so nothing this process does any more lands
+   * on the new owner's run. The new owner redoes what was lost (under the
+   * same idempotency keys).
+   */
+  abandon(runId: string): void {
+    this.held.delete(runId);
+    this.abandoned.add(runId);
+    this.journal?.discard(runId);
   }
 
   private keepRun = (held: HeldRun) => this.journal!.putRun(held);
@@ -148,7 +165,8 @@ export class EngineStore {
    */
   async settling<T>(runId: string, fn: (store: EngineStore) => Promise<T>): Promise<T> {
     const held = this.held.get(runId);
-    if (held && !othersMayChange(held)) return fn(this);
+    // A run given up (`abandon`) is settled by its new owner: `fn` here writes nothing.
+    if ((held && !othersMayChange(held)) || this.abandoned.has(runId)) return fn(this);
     return this.atomically(runId, fn);
   }
 
@@ -282,6 +300,7 @@ export class EngineStore {
     parent: { step_id: string; position: number; type: string },
     count: number,
   ): Promise<void> {
+    if (this.abandoned.has(runId)) return;
     const held = this.held.get(runId);
     for (let i = 0; i < count; i++) {
       const child = childRecord(runId, parent, i);
@@ -301,6 +320,7 @@ export class EngineStore {
 
   /** Leaves `running` for `status`, adding the time spent to `active_ms`. */
   async releaseRun(runId: string, status: Status, error?: StepError): Promise<void> {
+    if (this.abandoned.has(runId)) return;
     const now = this.now();
     const held = this.held.get(runId);
     if (held) {
@@ -362,6 +382,7 @@ export class EngineStore {
       this.keepStep(patchInPlace<StepRecord>(step, patch as Partial<StepRecord>));
       return DONE;
     }
+    if (this.abandoned.has(runId)) return DONE;
     return this.updateStepRow(runId, stepId, patch);
   }
 
@@ -376,6 +397,7 @@ export class EngineStore {
   }
 
   async requestApproval(runId: string, stepId: string, why: { rule_id?: string; reason?: string }) {
+    if (this.abandoned.has(runId)) return;
     const db = await this.direct();
     const result = await db.query<Row>(
       REQUEST_APPROVAL,
@@ -390,6 +412,7 @@ export class EngineStore {
     stepId: string,
     decision: { status: ApprovalStatus; note?: string; by?: string },
   ): Promise<ApprovalRecord | undefined> {
+    if (this.abandoned.has(runId)) return undefined;
     const db = await this.direct();
     const result = await db.query<Row>(
       DECIDE_APPROVAL,
@@ -410,6 +433,7 @@ export class EngineStore {
 
   /** Adds to the run's timeline (queued with the other writes when there is a journal). */
   addEvent(runId: string, event: NewEvent): Promise<void> {
+    if (this.abandoned.has(runId)) return DONE;
     const row = eventRow(this.now(), event);
     if (this.journal) {
       this.journal.addEvent(runId, row);

@@ -87,7 +87,11 @@ async function sendOnce(
   });
   // A job that leaves the process is on record before it goes, so a restart resends it
   // under the same idempotency key rather than forgetting it was sent.
-  if (!handler.inline) await ctx.services.store.flush(ctx.run.id);
+  if (!handler.inline) {
+    await ctx.services.store.flush(ctx.run.id);
+    // Stopped meanwhile (or while the debugger paused): the job does not leave.
+    if (ctx.signal.aborted) return stopped(ctx);
+  }
   const limit = attemptLimit(ctx, constraints);
   // An inline handler answers at once: it gets no signal of the run's (see run_stop.ts).
   const signal = limit?.signal ?? (handler.inline ? NEVER_ABORTED : ctx.signal);
@@ -141,6 +145,8 @@ function attemptLimit(ctx: StepContext, constraints: Constraints) {
   if (limits.length === 0) return undefined;
   const controller = new AbortController();
   const onRun = () => controller.abort(ctx.signal.reason);
+  // A run stopped before this attempt (cancelled while the debugger paused) sends nothing.
+  if (ctx.signal.aborted) controller.abort(ctx.signal.reason);
   ctx.signal.addEventListener('abort', onRun, { once: true });
   const ms = Math.min(...limits);
   const timer = setTimeout(() => {

@@ -5,6 +5,7 @@
  * `AbortController` costs about 4 µs, as much as a tenth of a single-step
  * run, and most runs finish without any step asking.
  */
+import { setMaxListeners } from 'node:events';
 
 /** What hands out a signal: a run's stop, or a step context passing its own on. */
 export interface SignalSource {
@@ -24,6 +25,9 @@ export class RunStop implements SignalSource {
   get signal(): AbortSignal {
     if (!this.controller) {
       this.controller = new AbortController();
+      // Every job attempt in flight listens (a for_each of max_parallel 20 is 20 at once):
+      // that many is no leak, so Node's warning past 10 is turned off for this signal.
+      setMaxListeners(0, this.controller.signal);
       if (this.stopped) this.controller.abort(this.why);
     }
     return this.controller.signal;

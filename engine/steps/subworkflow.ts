@@ -10,11 +10,14 @@
  * off from 1 s to a minute between looks; once the child has finished, the
  * parent step ends as the child did. Everything is in the database, so the
  * child may be approved in another process and the parent resumed by a third.
+ * A parent step stopped (cancelled, out of time) while its child runs here
+ * cancels the child.
  */
 import { renderTemplate } from '../expressions.js';
 import { isTerminal, type RunView } from '../records.js';
 import { backoffMs } from '../retry.js';
 import type { StepContext, StepExecutor, StepOutcome } from './context.js';
+import { stopped } from './stopped.js';
 
 /** Waits between looks at a waiting child: 1 s, doubling, at most 60 s. */
 const LOOK_BACKOFF = { initial_backoff_sec: 1, multiplier: 2, max_backoff_sec: 60 };
@@ -33,6 +36,8 @@ export const runSubworkflow: StepExecutor = async (ctx) => {
     await ctx.event({ type: 'subworkflow_started', message: `child run ${childId}` });
   }
   const child = await current(ctx, childId);
+  // Cancelled or out of time while the child ran here: the child was cancelled with it.
+  if (ctx.signal.aborted) return stopped(ctx);
   if (!isTerminal(child.run.status)) return park(ctx, child);
   if (ctx.record.wake_at !== undefined) await ctx.update({ wake_at: undefined });
   return ended(ctx, child);
@@ -46,7 +51,23 @@ async function current(ctx: StepContext, childId: string): Promise<RunView> {
   const seen = await ctx.services.store.view(childId);
   if (!seen) throw new Error(`child run ${childId} of step "${ctx.plan.id}" is gone`);
   if (seen.run.status !== 'pending' && !timerDue(ctx, seen)) return seen;
-  return ctx.services.subworkflows!.drive(childId);
+  return driveChild(ctx, childId);
+}
+
+/** Advances the child here; if this step is stopped meanwhile, the child is cancelled. */
+async function driveChild(ctx: StepContext, childId: string): Promise<RunView> {
+  const subworkflows = ctx.services.subworkflows!;
+  const { signal } = ctx;
+  const stop = () => {
+    subworkflows.cancel(childId).catch(() => undefined);
+  };
+  if (signal.aborted) stop();
+  else signal.addEventListener('abort', stop, { once: true });
+  try {
+    return await subworkflows.drive(childId);
+  } finally {
+    signal.removeEventListener('abort', stop);
+  }
 }
 
 function timerDue(ctx: StepContext, child: RunView): boolean {

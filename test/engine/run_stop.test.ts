@@ -35,6 +35,23 @@ describe('a run stop', () => {
     );
   });
 
+  it('lets many job attempts listen at once without a leak warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const stop = new RunStop();
+      for (let i = 0; i < 20; i++) stop.signal.addEventListener('abort', () => undefined);
+      // The plain signal next to it does warn past 10: the check is live.
+      const plain = new AbortController().signal;
+      for (let i = 0; i < 11; i++) plain.addEventListener('abort', () => undefined);
+      await new Promise((r) => setTimeout(r, 10));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual(['MaxListenersExceededWarning']);
+  });
+
   it('gives inline handlers a signal that is never aborted', () => {
     expect(NEVER_ABORTED.aborted).toBe(false);
   });

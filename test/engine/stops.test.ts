@@ -1,0 +1,155 @@
+/**
+ * Runs stopped at awkward moments: a cancel that lands before a job with
+ * its own time limit leaves, a lease taken by another process while a job
+ * is in flight, and a parent cancelled or out of time while its
+ * subworkflow child runs here.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { httpHandler } from '../../engine/handlers/http.js';
+import { handlerTable } from '../../engine/handlers/table.js';
+import type { RunView } from '../../engine/records.js';
+import { createEngine, type Engine, type EngineOptions } from '../../engine/runner.js';
+import type { Workflow } from '../../packs/workflow/types.js';
+import type { Database } from '../../storage/database.js';
+import { backends } from '../helpers/databases.js';
+import { DEMO_SCHEMAS, demoSnapshot, freshDatabase, workflow } from './fixtures.js';
+import { startHttpWorker, type HttpWorker } from './workers.js';
+
+const meta = { pack_id: 'demo', capability: 'demo.echo' };
+const slow = (sleep_ms: number, extra: Record<string, unknown> = {}) => ({
+  type: 'worker' as const,
+  topic: 'job.demo.slow',
+  input: { message: 'slow', sleep_ms },
+  meta,
+  ...extra,
+});
+
+const WORKFLOWS: Workflow[] = [
+  workflow('limited', { call: slow(2000, { timeout_sec: 10 }) }),
+  workflow('two', { first: slow(1500), second: { ...slow(0), depends_on: ['first'] } }),
+  workflow('child', { call: slow(3000) }),
+  workflow('parent', { sub: { type: 'subworkflow', workflow: 'demo.child', input: {} } }),
+  workflow('hurried', {
+    sub: { type: 'subworkflow', workflow: 'demo.child', input: {}, timeout_sec: 0.3 },
+  }),
+];
+
+const stepOf = (view: RunView, id: string) => view.steps.find((s) => s.step_id === id)!;
+
+describe.each(backends())('stopping runs on $name', (backend) => {
+  let open: () => Promise<Database>;
+  const opened: Database[] = [];
+  let worker: HttpWorker;
+
+  async function engine(extra: Partial<EngineOptions> = {}): Promise<Engine> {
+    const db = await open();
+    opened.push(db);
+    return createEngine({
+      db,
+      snapshot: demoSnapshot(),
+      workflows: WORKFLOWS,
+      schemas: DEMO_SCHEMAS,
+      handlers: handlerTable([
+        { topics: ['job.demo.slow'], handler: httpHandler({ url: worker.url }) },
+      ]),
+      ...extra,
+    });
+  }
+
+  const jobSent = async () => {
+    for (let i = 0; i < 200 && worker.jobs.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(worker.jobs).toHaveLength(1);
+  };
+
+  beforeEach(async () => {
+    ({ open } = await freshDatabase(backend));
+    worker = await startHttpWorker();
+  });
+  afterEach(async () => {
+    while (opened.length > 0) await opened.pop()!.close();
+    await worker.close();
+  });
+
+  it('sends no job when the run is cancelled before an attempt with its own limit', async () => {
+    let e: Engine | undefined;
+    e = await engine({
+      // The debugger's pause is where a cancel from outside lands before the job leaves.
+      beforeStep: async (pause) => {
+        await e!.cancel(pause.run_id);
+      },
+    });
+    const view = await e.start('demo.limited', {});
+    expect(worker.jobs).toHaveLength(0);
+    expect(view.run.status).toBe('cancelled');
+    expect(stepOf(view, 'call')).toMatchObject({
+      status: 'cancelled',
+      error: { code: 'run_cancelled' },
+    });
+  });
+
+  it('writes nothing more for a run whose lease another process took', async () => {
+    const e = await engine({ leaseMs: 300 });
+    const id = await e.record('demo.two', {});
+    const running = e.resume(id);
+    await jobSent();
+    // Another process takes the run over (as after a pause longer than the lease).
+    await opened[0]!.query(
+      `UPDATE engine_runs SET lease_owner = 'other', lease_until = now() + interval '1 hour'
+       WHERE id = $1`,
+      [id],
+    );
+    const started = Date.now();
+    await running;
+    // The job in flight was stopped on the next renewal, not waited for (it takes 1.5 s).
+    expect(Date.now() - started).toBeLessThan(1200);
+    await new Promise((r) => setTimeout(r, 200));
+    const run = await opened[0]!.query('SELECT status, lease_owner FROM engine_runs WHERE id = $1',
+      [id]);
+    expect(run.rows[0]).toEqual({ status: 'running', lease_owner: 'other' });
+    const view = await e.view(id);
+    // As it was when the job left: the new owner sends it again under the same key.
+    expect(stepOf(view, 'first')).toMatchObject({ status: 'running', attempts: 1 });
+    expect(stepOf(view, 'first').error).toBeUndefined();
+    expect(stepOf(view, 'second').status).toBe('pending');
+    expect(await e.timeline(id)).not.toContainEqual(
+      expect.objectContaining({ type: 'step_timed_out' }),
+    );
+  });
+
+  it('cancels the subworkflow child with its parent', async () => {
+    const e = await engine();
+    const id = await e.record('demo.parent', {});
+    const running = e.resume(id);
+    await jobSent();
+    const started = Date.now();
+    await e.cancel(id);
+    await running;
+    // The child's job takes 3 s: it was stopped, not waited for.
+    expect(Date.now() - started).toBeLessThan(2000);
+    const parent = await e.view(id);
+    expect(parent.run.status).toBe('cancelled');
+    expect(stepOf(parent, 'sub')).toMatchObject({
+      status: 'cancelled',
+      error: { code: 'run_cancelled' },
+    });
+    const child = await e.view(stepOf(parent, 'sub').job!.job_id);
+    expect(child.run.status).toBe('cancelled');
+    expect(stepOf(child, 'call').status).toBe('cancelled');
+  });
+
+  it('times a subworkflow step out at its timeout_sec and cancels the child', async () => {
+    const e = await engine();
+    const started = Date.now();
+    const view = await e.start('demo.hurried', {});
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(view.run.status).toBe('timed_out');
+    expect(stepOf(view, 'sub')).toMatchObject({
+      status: 'timed_out',
+      error: { code: 'step_timed_out' },
+    });
+    const child = await e.view(stepOf(view, 'sub').job!.job_id);
+    expect(child.run.status).toBe('cancelled');
+  });
+});

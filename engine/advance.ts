@@ -47,7 +47,10 @@ export async function advanceRun(services: EngineServices, run: RunRecord, plan:
       if (stop.why === 'lost') return;
       const why = stop.why;
       const done = await services.store.settling(run.id, (tx) => settle(tx, plan, run.id, why));
-      if (done) return;
+      if (done) {
+        if (done.children.length > 0) await cancelChildren(services, done.children);
+        return;
+      }
     }
   } finally {
     stop.over = true;
@@ -118,9 +121,23 @@ async function runReady(
 }
 
 /**
+ * Cancels the child runs of `subworkflow` steps that settling cancelled
+ * (parked while their child waited): a child nobody waits for any more
+ * would otherwise wait forever.
+ */
+async function cancelChildren(services: EngineServices, children: string[]): Promise<void> {
+  for (const child of children) {
+    // A child that finished meanwhile stays as it is; one that cannot be cancelled now is
+    // left for whoever decides it, as before.
+    await services.subworkflows?.cancel(child).catch(() => undefined);
+  }
+}
+
+/**
  * Settles the run's status from its steps, under the run's lock. Answers
  * false, settling nothing, when a step became ready meanwhile (approved or
- * given input by another process) and the run should go on.
+ * given input by another process) and the run should go on; else the
+ * child runs of the subworkflow steps it cancelled.
  */
 async function settle(
   store: EngineStore,
@@ -133,7 +150,12 @@ async function settle(
   if (!why && !unhandled(plan, records) && readySteps(plan, records).length > 0) return false;
   const settled = settledStatus(plan, records, why);
   const now = store.now();
+  const children: string[] = [];
   for (const { step_id, as } of settled.close) {
+    const child = records.get(step_id);
+    if (as === 'cancelled' && child?.type === 'subworkflow' && child.job?.job_id) {
+      children.push(child.job.job_id);
+    }
     const patch =
       as === 'skipped'
         ? { status: 'succeeded' as const, skipped: true, finished_at: now }
@@ -149,7 +171,7 @@ async function settle(
     }
   }
   await store.releaseRun(runId, settled.status, settled.error);
-  return true;
+  return { children };
 }
 
 function closeError(status: string, runId: string) {

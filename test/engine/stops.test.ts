@@ -5,6 +5,7 @@
  * subworkflow child runs here.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { builtinHandler } from '../../engine/handlers/builtin.js';
 import { httpHandler } from '../../engine/handlers/http.js';
 import { handlerTable } from '../../engine/handlers/table.js';
 import type { RunView } from '../../engine/records.js';
@@ -12,7 +13,9 @@ import { createEngine, type Engine, type EngineOptions } from '../../engine/runn
 import type { Workflow } from '../../packs/workflow/types.js';
 import type { Database } from '../../storage/database.js';
 import { backends } from '../helpers/databases.js';
-import { DEMO_SCHEMAS, demoSnapshot, freshDatabase, workflow } from './fixtures.js';
+import {
+  DEMO_SCHEMAS, DEMO_WORKFLOWS, demoSnapshot, freshDatabase, workflow,
+} from './fixtures.js';
 import { startHttpWorker, type HttpWorker } from './workers.js';
 
 const meta = { pack_id: 'demo', capability: 'demo.echo' };
@@ -29,6 +32,7 @@ const WORKFLOWS: Workflow[] = [
   workflow('two', { first: slow(1500), second: { ...slow(0), depends_on: ['first'] } }),
   workflow('child', { call: slow(3000) }),
   workflow('parent', { sub: { type: 'subworkflow', workflow: 'demo.child', input: {} } }),
+  workflow('asks', { sub: { type: 'subworkflow', workflow: 'demo.guarded', input: {} } }),
   workflow('hurried', {
     sub: { type: 'subworkflow', workflow: 'demo.child', input: {}, timeout_sec: 0.3 },
   }),
@@ -47,10 +51,11 @@ describe.each(backends())('stopping runs on $name', (backend) => {
     return createEngine({
       db,
       snapshot: demoSnapshot(),
-      workflows: WORKFLOWS,
+      workflows: [...WORKFLOWS, ...DEMO_WORKFLOWS],
       schemas: DEMO_SCHEMAS,
       handlers: handlerTable([
         { topics: ['job.demo.slow'], handler: httpHandler({ url: worker.url }) },
+        { topics: ['job.demo.*'], handler: builtinHandler('echo') },
       ]),
       ...extra,
     });
@@ -137,6 +142,21 @@ describe.each(backends())('stopping runs on $name', (backend) => {
     const child = await e.view(stepOf(parent, 'sub').job!.job_id);
     expect(child.run.status).toBe('cancelled');
     expect(stepOf(child, 'call').status).toBe('cancelled');
+  });
+
+  it('cancels a waiting subworkflow child when its parked parent is cancelled', async () => {
+    const e = await engine();
+    const parked = await e.start('demo.asks', {});
+    expect(parked.run.status).toBe('waiting');
+    const childId = stepOf(parked, 'sub').job!.job_id;
+    expect((await e.view(childId)).approvals[0]).toMatchObject({ status: 'pending' });
+    const parent = await e.cancel(parked.run.id);
+    expect(parent.run.status).toBe('cancelled');
+    expect(stepOf(parent, 'sub').status).toBe('cancelled');
+    const child = await e.view(childId);
+    expect(child.run.status).toBe('cancelled');
+    expect(child.approvals[0]).toMatchObject({ step_id: 'write', status: 'cancelled' });
+    expect(stepOf(child, 'write').status).toBe('cancelled');
   });
 
   it('times a subworkflow step out at its timeout_sec and cancels the child', async () => {

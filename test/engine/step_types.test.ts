@@ -3,26 +3,23 @@
  * the engine's key-value store, and `llm`, `container` and `script` as jobs
  * sent to the deployment's handlers exactly as worker steps are.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { builtinHandler } from '../../engine/handlers/builtin.js';
 import { httpHandler } from '../../engine/handlers/http.js';
 import { handlerTable } from '../../engine/handlers/table.js';
 import { planWorkflow } from '../../engine/plan.js';
 import { SUPPORTED_STEP_TYPES } from '../../engine/plan_types.js';
 import type { RunView } from '../../engine/records.js';
-import { createEngine, type Engine, type EngineOptions } from '../../engine/runner.js';
 import type { StepType, Workflow } from '../../packs/workflow/types.js';
-import type { Database } from '../../storage/database.js';
 import { backends } from '../helpers/databases.js';
 import {
   DEMO_FRAGMENT,
   DEMO_SCHEMAS,
   demoSnapshot,
-  freshDatabase,
   thrown,
   workflow,
 } from './fixtures.js';
-import { startHttpWorker, type HttpWorker } from './workers.js';
+import { engineSuite } from './suite.js';
 
 function outputOf(view: RunView, id: string): unknown {
   const step = view.steps.find((s) => s.step_id === id);
@@ -113,15 +110,9 @@ const NO_LLM = {
 };
 
 describe.each(backends())('storage, llm, container and script steps on $name', (backend) => {
-  let open: () => Promise<Database>;
-  const opened: Database[] = [];
-  let worker: HttpWorker;
-
-  async function engine(extra: Partial<EngineOptions> = {}): Promise<Engine> {
-    const db = await open();
-    opened.push(db);
-    return createEngine({
-      db,
+  const suite = engineSuite(backend, (worker) => {
+    const http = () => httpHandler({ url: worker.url });
+    return {
       snapshot: demoSnapshot(),
       workflows: WORKFLOWS,
       schemas: DEMO_SCHEMAS,
@@ -130,25 +121,9 @@ describe.each(backends())('storage, llm, container and script steps on $name', (
         { topics: ['job.demo.build'], handler: http() },
         { topics: ['job.demo.script.*'], handler: builtinHandler('echo') },
       ]),
-      ...extra,
-    });
-  }
-  const http = () => httpHandler({ url: worker.url });
-
-  /** Closes every database this test opened: the next `engine()` is a new process. */
-  async function closeAll() {
-    while (opened.length > 0) await opened.pop()!.close();
-  }
-
-  beforeEach(async () => {
-    ({ open } = await freshDatabase(backend));
-    worker = await startHttpWorker();
+    };
   });
-  afterEach(async () => {
-    await closeAll();
-    await worker.close();
-  });
-
+  const { engine, closeAll } = suite;
   it('puts, gets, lists and deletes keys across runs and after reopening', async () => {
     const first = await engine();
     const put = await first.start('demo.remember', { key: 'user/1', value: { name: 'Ana' } });
@@ -237,8 +212,8 @@ describe.each(backends())('storage, llm, container and script steps on $name', (
   it('sends llm, container and script steps as jobs to the handler of their topic', async () => {
     const view = await (await engine()).start('demo.work', { text: 'the news' });
     expect(view.run.status).toBe('succeeded');
-    const [llm, container] = worker.jobs.map((j) => j.body);
-    expect(worker.jobs).toHaveLength(2);
+    const [llm, container] = suite.worker.jobs.map((j) => j.body);
+    expect(suite.worker.jobs).toHaveLength(2);
     expect(llm).toMatchObject({
       topic: 'job.demo.llm.summarize',
       step_id: 'summarize',
@@ -269,11 +244,11 @@ describe.each(backends())('storage, llm, container and script steps on $name', (
   it('retries a failed container job with a new idempotency key per attempt', async () => {
     const view = await (await engine()).start('demo.flaky', {});
     expect(view.run.status).toBe('succeeded');
-    expect(worker.jobs.map((j) => j.body.idempotency_key)).toEqual([
+    expect(suite.worker.jobs.map((j) => j.body.idempotency_key)).toEqual([
       `${view.run.id}:build:1`,
       `${view.run.id}:build:2`,
     ]);
-    expect(worker.jobs[0]?.body.topic).toBe('job.demo.container.build');
+    expect(suite.worker.jobs[0]?.body.topic).toBe('job.demo.container.build');
     expect(outputOf(view, 'build')).toMatchObject({ echo: 'built' });
   });
 
@@ -297,7 +272,7 @@ describe.each(backends())('storage, llm, container and script steps on $name', (
       rule_id: 'no-llm',
       message: 'rule no-llm denied job.demo.llm.summarize: no model calls',
     });
-    expect(worker.jobs).toEqual([]);
+    expect(suite.worker.jobs).toEqual([]);
   });
 
   it('fails a job step with no handler for its topic at run time, as a worker step', async () => {

@@ -1,14 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { builtinHandler } from '../../engine/handlers/builtin.js';
 import { httpHandler } from '../../engine/handlers/http.js';
 import { handlerTable } from '../../engine/handlers/table.js';
 import type { RunView, StepRecord } from '../../engine/records.js';
-import { createEngine, type Engine, type EngineOptions } from '../../engine/runner.js';
 import type { Workflow } from '../../packs/workflow/types.js';
-import type { Database } from '../../storage/database.js';
 import { backends } from '../helpers/databases.js';
-import { DEMO_SCHEMAS, demoSnapshot, freshDatabase, rejection, workflow } from './fixtures.js';
-import { startHttpWorker, type HttpWorker } from './workers.js';
+import { DEMO_SCHEMAS, demoSnapshot, rejection, workflow } from './fixtures.js';
+import { engineSuite } from './suite.js';
 
 const meta = { pack_id: 'demo', capability: 'demo.echo' };
 const slow = (message: string, extra: Record<string, unknown> = {}) => ({
@@ -126,35 +124,17 @@ const WORKFLOWS: Workflow[] = [
 ];
 
 describe.each(backends())('step types on $name', (backend) => {
-  let open: () => Promise<Database>;
-  const opened: Database[] = [];
-  let worker: HttpWorker;
-
-  async function engine(extra: Partial<EngineOptions> = {}): Promise<Engine> {
-    const db = await open();
-    opened.push(db);
-    return createEngine({
-      db,
-      snapshot: demoSnapshot(),
-      workflows: WORKFLOWS,
-      schemas: DEMO_SCHEMAS,
-      handlers: handlerTable([
-        { topics: ['job.demo.slow'], handler: httpHandler({ url: worker.url }) },
-        { topics: ['job.demo.*'], handler: builtinHandler('echo') },
-      ]),
-      httpAllowlist: [new URL('/jobs', worker.url).href],
-      ...extra,
-    });
-  }
-
-  beforeEach(async () => {
-    ({ open } = await freshDatabase(backend));
-    worker = await startHttpWorker();
-  });
-  afterEach(async () => {
-    while (opened.length > 0) await opened.pop()!.close();
-    await worker.close();
-  });
+  const suite = engineSuite(backend, (worker) => ({
+    snapshot: demoSnapshot(),
+    workflows: WORKFLOWS,
+    schemas: DEMO_SCHEMAS,
+    handlers: handlerTable([
+      { topics: ['job.demo.slow'], handler: httpHandler({ url: worker.url }) },
+      { topics: ['job.demo.*'], handler: builtinHandler('echo') },
+    ]),
+    httpAllowlist: [new URL('/jobs', worker.url).href],
+  }));
+  const { engine } = suite;
 
   it('runs independent steps at once and joins them in a parallel step', async () => {
     const e = await engine();
@@ -209,7 +189,7 @@ describe.each(backends())('step types on $name', (backend) => {
     const [x, y, z] = [0, 1, 2].map((i) => stepOf(view, `each[${i}]`));
     expect(overlap(x!, y!)).toBe(true);
     expect(overlap(x!, z!) && overlap(y!, z!)).toBe(false);
-    const keys = worker.jobs.map((j) => j.body.idempotency_key);
+    const keys = suite.worker.jobs.map((j) => j.body.idempotency_key);
     expect(keys).toEqual(expect.arrayContaining([`${view.run.id}:each[2]:1`]));
   });
 
@@ -261,12 +241,12 @@ describe.each(backends())('step types on $name', (backend) => {
 
   it('calls only URLs the deployment allows', async () => {
     const e = await engine();
-    const ok = await e.start('demo.call', { url: worker.url });
+    const ok = await e.start('demo.call', { url: suite.worker.url });
     expect(stepOf(ok, 'call').output).toMatchObject({ status: 200, body: { echo: 'hello' } });
-    const other = worker.url.replace('/jobs', '/admin');
+    const other = suite.worker.url.replace('/jobs', '/admin');
     const refused = await e.start('demo.call', { url: other });
     expect(stepOf(refused, 'call').error?.code).toBe('http_not_allowed');
-    expect(worker.jobs).toHaveLength(1);
+    expect(suite.worker.jobs).toHaveLength(1);
   });
 
   it('waits for input and resumes with it', async () => {
@@ -313,7 +293,7 @@ describe.each(backends())('step types on $name', (backend) => {
     const other = backend.name === 'postgres' ? await engine() : e;
     const id = await e.record('demo.fan', {});
     const running = e.resume(id);
-    for (let i = 0; i < 100 && worker.jobs.length === 0; i++) {
+    for (let i = 0; i < 100 && suite.worker.jobs.length === 0; i++) {
       await new Promise((r) => setTimeout(r, 20));
     }
     const asked = await other.cancel(id);

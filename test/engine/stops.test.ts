@@ -4,19 +4,18 @@
  * is in flight, and a parent cancelled or out of time while its
  * subworkflow child runs here.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { builtinHandler } from '../../engine/handlers/builtin.js';
 import { httpHandler } from '../../engine/handlers/http.js';
 import { handlerTable } from '../../engine/handlers/table.js';
 import type { RunView } from '../../engine/records.js';
-import { createEngine, type Engine, type EngineOptions } from '../../engine/runner.js';
+import type { Engine } from '../../engine/runner.js';
 import type { Workflow } from '../../packs/workflow/types.js';
-import type { Database } from '../../storage/database.js';
 import { backends } from '../helpers/databases.js';
 import {
-  DEMO_SCHEMAS, DEMO_WORKFLOWS, demoSnapshot, freshDatabase, workflow,
+  DEMO_SCHEMAS, DEMO_WORKFLOWS, demoSnapshot, workflow,
 } from './fixtures.js';
-import { startHttpWorker, type HttpWorker } from './workers.js';
+import { engineSuite } from './suite.js';
 
 const meta = { pack_id: 'demo', capability: 'demo.echo' };
 const slow = (sleep_ms: number, extra: Record<string, unknown> = {}) => ({
@@ -41,41 +40,23 @@ const WORKFLOWS: Workflow[] = [
 const stepOf = (view: RunView, id: string) => view.steps.find((s) => s.step_id === id)!;
 
 describe.each(backends())('stopping runs on $name', (backend) => {
-  let open: () => Promise<Database>;
-  const opened: Database[] = [];
-  let worker: HttpWorker;
-
-  async function engine(extra: Partial<EngineOptions> = {}): Promise<Engine> {
-    const db = await open();
-    opened.push(db);
-    return createEngine({
-      db,
-      snapshot: demoSnapshot(),
-      workflows: [...WORKFLOWS, ...DEMO_WORKFLOWS],
-      schemas: DEMO_SCHEMAS,
-      handlers: handlerTable([
-        { topics: ['job.demo.slow'], handler: httpHandler({ url: worker.url }) },
-        { topics: ['job.demo.*'], handler: builtinHandler('echo') },
-      ]),
-      ...extra,
-    });
-  }
+  const suite = engineSuite(backend, (worker) => ({
+    snapshot: demoSnapshot(),
+    workflows: [...WORKFLOWS, ...DEMO_WORKFLOWS],
+    schemas: DEMO_SCHEMAS,
+    handlers: handlerTable([
+      { topics: ['job.demo.slow'], handler: httpHandler({ url: worker.url }) },
+      { topics: ['job.demo.*'], handler: builtinHandler('echo') },
+    ]),
+  }));
+  const { engine } = suite;
 
   const jobSent = async () => {
-    for (let i = 0; i < 200 && worker.jobs.length === 0; i++) {
+    for (let i = 0; i < 200 && suite.worker.jobs.length === 0; i++) {
       await new Promise((r) => setTimeout(r, 10));
     }
-    expect(worker.jobs).toHaveLength(1);
+    expect(suite.worker.jobs).toHaveLength(1);
   };
-
-  beforeEach(async () => {
-    ({ open } = await freshDatabase(backend));
-    worker = await startHttpWorker();
-  });
-  afterEach(async () => {
-    while (opened.length > 0) await opened.pop()!.close();
-    await worker.close();
-  });
 
   it('sends no job when the run is cancelled before an attempt with its own limit', async () => {
     let e: Engine | undefined;
@@ -86,7 +67,7 @@ describe.each(backends())('stopping runs on $name', (backend) => {
       },
     });
     const view = await e.start('demo.limited', {});
-    expect(worker.jobs).toHaveLength(0);
+    expect(suite.worker.jobs).toHaveLength(0);
     expect(view.run.status).toBe('cancelled');
     expect(stepOf(view, 'call')).toMatchObject({
       status: 'cancelled',
@@ -100,7 +81,7 @@ describe.each(backends())('stopping runs on $name', (backend) => {
     const running = e.resume(id);
     await jobSent();
     // Another process takes the run over (as after a pause longer than the lease).
-    await opened[0]!.query(
+    await suite.db().query(
       `UPDATE engine_runs SET lease_owner = 'other', lease_until = now() + interval '1 hour'
        WHERE id = $1`,
       [id],
@@ -110,7 +91,7 @@ describe.each(backends())('stopping runs on $name', (backend) => {
     // The job in flight was stopped on the next renewal, not waited for (it takes 1.5 s).
     expect(Date.now() - started).toBeLessThan(1200);
     await new Promise((r) => setTimeout(r, 200));
-    const run = await opened[0]!.query('SELECT status, lease_owner FROM engine_runs WHERE id = $1',
+    const run = await suite.db().query('SELECT status, lease_owner FROM engine_runs WHERE id = $1',
       [id]);
     expect(run.rows[0]).toEqual({ status: 'running', lease_owner: 'other' });
     const view = await e.view(id);

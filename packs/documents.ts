@@ -39,6 +39,40 @@ export function checkDocumentLimits(value: unknown, file: string): void {
   }
 }
 
+/** A NUL, or half of a UTF-16 surrogate pair with no other half. */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * The JSON pointer of the first key or string in `value` that holds a NUL
+ * or an unpaired surrogate (an escape such as `\0` or `\ud800` in YAML or
+ * JSON writes either), or undefined when none does: PostgreSQL stores
+ * neither in text or jsonb, so such a document cannot be published.
+ */
+export function unstorableTextAt(value: unknown): string | undefined {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0) {
+    const [node, path] = stack.pop()!;
+    if (typeof node === 'string') {
+      if (UNSTORABLE.test(node)) return path;
+      continue;
+    }
+    if (node === null || typeof node !== 'object') continue;
+    const entries: [string, unknown][] = Array.isArray(node)
+      ? node.map((v, i) => [String(i), v])
+      : Object.entries(node);
+    for (const [key, child] of entries) {
+      const at = `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      if (UNSTORABLE.test(key)) return at;
+      stack.push([child, at]);
+    }
+  }
+  return undefined;
+}
+
+/** What a document's issue says of unstorable text. */
+export const UNSTORABLE_MESSAGE = 'holds a NUL character or an unpaired UTF-16 surrogate ' +
+  '(written by an escape such as \\0 or \\ud800), which cannot be stored: remove it';
+
 /** Deep flow collections can exhaust the parser's stack: that is a depth refusal too. */
 function isStackOverflow(err: unknown): boolean {
   return err instanceof Error && /call stack/i.test(err.message);

@@ -5,7 +5,7 @@
  */
 import { valid as validSemver } from 'semver';
 import type { PackFiles } from './bundle/read.js';
-import { parseJson, parseYaml } from './documents.js';
+import { parseJson, parseYaml, UNSTORABLE_MESSAGE, unstorableTextAt } from './documents.js';
 import { isPackError, PackError, type Issue } from './errors.js';
 import type { PackManifest } from './manifest.js';
 import { toFragment, type RawFragment } from './policy/fragment.js';
@@ -94,10 +94,18 @@ export function loadPack(files: PackFiles): LoadedPack {
 function manifestIssues(c: Collector, manifest: PackManifest) {
   const at = (path: string, message: string, rule: string) =>
     c.issues.push({ file: 'pack.yaml', path, message, rule });
-  if (!validSemver(manifest.metadata.version)) {
-    at('/metadata/version', `"${manifest.metadata.version}" is not a semver version ` +
-      '(expected e.g. 1.2.3)', 'semver');
+  const version = manifest.metadata.version;
+  const plain = validSemver(version);
+  if (!plain) {
+    at('/metadata/version', `"${version}" is not a semver version (expected e.g. 1.2.3)`,
+      'semver');
+  } else if (plain !== version) {
+    // 1.2.3, v1.2.3 and 1.2.3+x are one version to semver: only one spelling may exist.
+    at('/metadata/version', `"${version}" is version ${plain} written another way: write ` +
+      `${plain} (no leading "v", no "+build" metadata)`, 'semver');
   }
+  const unstorable = unstorableTextAt(manifest);
+  if (unstorable !== undefined) at(unstorable, UNSTORABLE_MESSAGE, 'text');
   for (const field of ['minCoreVersion', 'maxCoreVersion'] as const) {
     const v = manifest.compatibility?.[field];
     if (v !== undefined && !validSemver(v)) {

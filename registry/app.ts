@@ -16,6 +16,7 @@ import { etags } from './hardening/etag.js';
 import { securityHeaders } from './hardening/headers.js';
 import { DEFAULT_HARDENING } from './hardening/options.js';
 import { rateLimit } from './hardening/rate-limit.js';
+import { refuseNul } from './hardening/nul.js';
 import { invalidateOnWrite } from './hardening/read-cache.js';
 import { RegistryMetrics } from './metrics/metrics.js';
 import { metricsMiddleware } from './metrics/middleware.js';
@@ -61,6 +62,7 @@ export function createRegistryApp(deps: RegistryDeps): Koa<RegistryState> {
   app.use(auditLog(deps));
   app.use(invalidateOnWrite(deps.db));
   app.use(problemMiddleware(deps.log));
+  app.use(refuseNul());
   app.use(rateLimit({ address: hardening.addressRate, token: hardening.tokenRate }));
   app.use(etags());
   app.use(router.routes());

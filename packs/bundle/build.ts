@@ -1,14 +1,18 @@
 /**
  * Builds `<id>-<version>.tgz` from a pack folder. The output depends only
  * on file names and contents: entries sorted, fixed time, owner and modes,
- * no pax headers, so the same folder always gives the same bytes.
+ * pax headers only for names a plain header cannot hold (longer than 100
+ * bytes), so the same folder always gives the same bytes. The tarball is
+ * read back as a registry would read it before it is handed out.
  */
 import { chmodSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { create } from 'tar';
+import { PackError } from '../errors.js';
 import { loadPack, type LoadedPack } from '../load.js';
+import { readBundle, type PackFiles } from './read.js';
 import { readPackDir, packRoot } from './source.js';
 
 /** 2000-01-01T00:00:00Z: any fixed instant works; this one is in range for every tar reader. */
@@ -38,10 +42,25 @@ export async function buildBundle(dir: string): Promise<BuiltBundle> {
     }
     const tar = await tarOf(stage, names);
     const tgz = gzipSync(tar, { level: 9 });
+    await assertReadsBack(tgz, files);
     const { id, version } = pack.manifest.metadata;
     return { tgz, pack, fileName: `${id}-${version}.tgz` };
   } finally {
     rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+/** The tarball holds exactly the files that were validated, under the same names. */
+async function assertReadsBack(tgz: Buffer, files: PackFiles): Promise<void> {
+  const read = await readBundle(tgz);
+  for (const [name, bytes] of files.files) {
+    if (!read.files.get(name)?.equals(bytes)) {
+      throw new PackError('bundle_corrupt', `${name}: the built tarball does not hold this file ` +
+        'as it is in the folder', { details: { entry: name } });
+    }
+  }
+  if (read.files.size !== files.files.size) {
+    throw new PackError('bundle_corrupt', 'the built tarball holds files the folder does not');
   }
 }
 
@@ -50,7 +69,6 @@ async function tarOf(cwd: string, names: string[]): Promise<Buffer> {
     {
       cwd,
       portable: true,
-      noPax: true,
       strict: true,
       noDirRecurse: true,
       mtime: FIXED_MTIME,

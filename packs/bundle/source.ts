@@ -6,6 +6,7 @@ import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { PackError } from '../errors.js';
 import { withLimits, type BundleLimits } from './limits.js';
+import { checkEntryPath } from './paths.js';
 import { readBundle, type PackFiles } from './read.js';
 
 export interface PackSource {
@@ -55,12 +56,22 @@ export function packRoot(dir: string): string {
 export function readPackDir(dir: string, overrides?: Partial<BundleLimits>): PackFiles {
   const limits = withLimits(overrides);
   const files = new Map<string, Buffer>();
+  // Names as a reader compares them (README.md and readme.md are one file on many disks).
+  const folded = new Set<string>();
   let total = 0;
   const walk = (folder: string) => {
     for (const name of readdirSync(folder).sort()) {
       if (isExcluded(name)) continue;
       const full = join(folder, name);
       const rel = relative(dir, full).split(sep).join('/');
+      // The rules a bundle's reader applies, checked here so the build names the file.
+      checkEntryPath(rel);
+      if (folded.has(rel.toLowerCase())) {
+        throw new PackError('bundle_duplicate_entry',
+          `${rel}: another file differs from it only in upper and lower case`,
+          { details: { entry: rel } });
+      }
+      folded.add(rel.toLowerCase());
       const st = lstatSync(full);
       if (st.isSymbolicLink()) {
         throw new PackError('bundle_link', `${rel}: links are not allowed in a pack`);

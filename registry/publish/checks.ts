@@ -6,7 +6,7 @@
  * here, none in the route or the commit.
  */
 import { readBundle } from '../../packs/bundle/read.js';
-import { parseJson } from '../../packs/documents.js';
+import { parseJson, UNSTORABLE_MESSAGE, unstorableTextAt } from '../../packs/documents.js';
 import { isPackError } from '../../packs/errors.js';
 import { loadPack } from '../../packs/load.js';
 import type { PackManifest } from '../../packs/manifest.js';
@@ -112,6 +112,12 @@ export async function checkPublish(
   assertMatchesRequest(form, packId, version);
 
   const bundle = parseJson(form.bundle.toString('utf8'), 'bundle');
+  const unstorable = unstorableTextAt(bundle);
+  if (unstorable !== undefined) {
+    throw new RegistryError('validation_failed', `bundle: ${unstorable || '/'}: ` +
+      UNSTORABLE_MESSAGE, { issues: [{ file: 'bundle', path: unstorable,
+      message: UNSTORABLE_MESSAGE }] });
+  }
   const owner = await ownerOf(deps.db, packId, actor, form.publisher);
   const findOwnerKey = await ownerKeyPem(deps.db, bundle, owner);
   const { keyId, sha256 } = verifyWithOwnerKey(form.tarball, bundle, findOwnerKey, owner);

@@ -142,6 +142,39 @@ describe('buildBundle of a source folder', () => {
     expect(back.get('schemas/Again.json')).toEqual(back.get('schemas/HelloInput.json'));
   });
 
+  it('keeps names longer than a plain tar header holds, each its own file', async () => {
+    const dir = copyPack('hello-pack');
+    const long = (c: string) => `overlays/${c.repeat(120)}.txt`;
+    const deep = `overlays/${'d'.repeat(60)}/${'e'.repeat(60)}/${'f'.repeat(60)}/notes.txt`;
+    mkdirSync(dirname(join(dir, deep)), { recursive: true });
+    writeIn(dir, long('a'), 'first');
+    writeIn(dir, long('b'), 'second');
+    writeIn(dir, deep, 'deep');
+    const built = await buildBundle(dir);
+    const back = (await readBundle(built.tgz)).files;
+    expect(back.get(long('a'))?.toString()).toBe('first');
+    expect(back.get(long('b'))?.toString()).toBe('second');
+    expect(back.get(deep)?.toString()).toBe('deep');
+    // Short names still get plain headers only: the bytes of other packs do not change.
+    expect(sha256Hex((await buildBundle(copyPack('hello-pack'))).tgz))
+      .toBe(sha256Hex((await buildBundle(realPack('hello-pack'))).tgz));
+  });
+
+  it.each([
+    ['a backslash', 'overlays/a\\b.txt', 'bundle_path_invalid', '"overlays/a\\\\b.txt"'],
+    ['a newline', 'overlays/a\nb.txt', 'bundle_path_invalid', '"overlays/a\\nb.txt"'],
+    ['a name that differs from another only in case', 'readme.MD', 'bundle_duplicate_entry',
+      'readme.MD'],
+  ])('refuses a file name with %s, naming it, as a reader of the bundle would',
+    async (_, name, code, named) => {
+      const dir = copyPack('hello-pack');
+      writeIn(dir, 'README.md', 'read me');
+      writeIn(dir, name, 'x');
+      await expect(buildBundle(dir)).rejects.toMatchObject({
+        code, message: expect.stringContaining(named),
+      });
+    });
+
   it('refuses a pack that does not validate, with every issue', async () => {
     const dir = copyPack('hello-pack');
     writeIn(dir, 'workflows/echo.yaml', 'id: hello-pack.echo\nsteps: {}\n');

@@ -90,6 +90,37 @@ describe.each(backends())('refused publishes ($name)', (backend) => {
     await expectNothingStored();
   });
 
+  it('refuses text PostgreSQL cannot store, in the manifest or the bundle, naming where',
+    async () => {
+      const nul = MINIMAL_MANIFEST.replace('  version: 1.0.0\n',
+        '  version: 1.0.0\n  title: "Tiny\\0Pack"\n');
+      expect(nul).not.toBe(MINIMAL_MANIFEST);
+      const tgz = tgzOf([{ name: 'pack.yaml', body: nul }]);
+      const err = await reg.admin.publish(tgz, signTarball(tgz, key.privatePem))
+        .catch((e: unknown) => e) as { code: string; status: number; issues: unknown[] };
+      expect(err).toMatchObject({ code: 'validation_failed', status: 422 });
+      expect(err.issues).toEqual([expect.objectContaining({ file: 'pack.yaml',
+        path: '/metadata/title', rule: 'text' })]);
+      const pack = await signedFixture('github', key);
+      const bundle = { ...(pack.bundle as object), note: 'a\u0000b' };
+      const res = await raw(reg, '/v1/packs', { method: 'POST',
+        body: publishForm({ tarball: pack.tgz, bundle }) });
+      expect(res.status).toBe(422);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(await readProblem(res)).toMatchObject({ code: 'validation_failed',
+        issues: [expect.objectContaining({ file: 'bundle', path: '/note' })] });
+      await expectNothingStored();
+    });
+
+  it('answers 400 to a NUL (%00) in a path or query, not a database error', async () => {
+    for (const path of ['/v1/packs/%00', '/v1/packs/hello-pack/versions/0.1.0%00/tarball',
+      '/v1/keys/%00', '/v1/packs/hello-pack/resolve?range=%00']) {
+      const res = await raw(reg, path);
+      expect(res.status, path).toBe(400);
+      expect(await readProblem(res), path).toMatchObject({ code: 'request_invalid' });
+    }
+  });
+
   it('refuses an unsafe tarball before validating it', async () => {
     const tgz = tgzOf([{ name: 'pack.yaml', body: MINIMAL_MANIFEST },
       { name: '../escape.txt', body: 'x' }]);

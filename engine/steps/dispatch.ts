@@ -27,29 +27,40 @@ export async function dispatchJob(
   const retries = retriesAllowed(step.retry, constraints.budgets?.max_retries);
 
   // A step taken over from a dead process sends its last attempt again, with
-  // the same idempotency key, so the worker can tell it is a repeat.
-  const first = Math.max(1, ctx.record.attempts);
+  // the same idempotency key, so the worker can tell it is a repeat; unless
+  // that attempt had failed (the process died during its backoff): then the
+  // next one goes, after its wait. The budget counts every attempt of the step.
+  let first = Math.max(1, ctx.record.attempts);
+  const failedBefore = ctx.record.attempts > 0 ? ctx.record.error : undefined;
+  if (failedBefore) {
+    if (ctx.record.attempts > retries) return { status: 'failed', error: failedBefore };
+    if (!(await backoff(ctx, ctx.record.attempts))) return stopped(ctx);
+    first = ctx.record.attempts + 1;
+  }
   for (let attempt = first; ; attempt++) {
     const job = buildJob(ctx, input, constraints, decision, attempt);
     const sent = await sendOnce(ctx, handler, job);
     if ('status' in sent) return sent;
-    if (!RETRYABLE.has(sent.code) || attempt - first >= retries) {
-      return {
-        status: 'failed',
-        error: { ...sent, details: { ...sent.details, attempts: attempt } },
-      };
-    }
-    const wait = backoffMs(step.retry, attempt);
+    const error = { ...sent, details: { ...sent.details, attempts: attempt } };
+    if (!RETRYABLE.has(sent.code) || attempt > retries) return { status: 'failed', error };
+    // On record before the wait: a process that takes the step over knows it failed.
+    await ctx.update({ error });
     await ctx.event({
       type: 'job_failed',
-      message: `${sent.message}; retrying in ${wait} ms`,
+      message: `${sent.message}; retrying in ${backoffMs(step.retry, attempt)} ms`,
       details: { attempt, code: sent.code },
     });
-    try {
-      await ctx.services.sleep(wait, ctx.signal);
-    } catch {
-      return stopped(ctx);
-    }
+    if (!(await backoff(ctx, attempt))) return stopped(ctx);
+  }
+}
+
+/** Waits before the attempt after `failed`; false when the run was stopped meanwhile. */
+async function backoff(ctx: StepContext, failed: number): Promise<boolean> {
+  try {
+    await ctx.services.sleep(backoffMs(ctx.plan.step.retry, failed), ctx.signal);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -73,6 +84,8 @@ async function sendOnce(
   const { constraints, attempt } = job;
   await ctx.update({
     attempts: attempt,
+    // A new attempt: the last one's failure is no longer the step's.
+    error: undefined,
     job: {
       job_id: job.job_id,
       idempotency_key: job.idempotency_key,

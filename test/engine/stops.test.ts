@@ -30,6 +30,13 @@ const WORKFLOWS: Workflow[] = [
   workflow('limited', { call: slow(2000, { timeout_sec: 10 }) }),
   workflow('two', { first: slow(1500), second: { ...slow(0), depends_on: ['first'] } }),
   workflow('child', { call: slow(3000) }),
+  workflow('failing', {
+    call: {
+      ...slow(0),
+      input: { message: 'x', status: 500 },
+      retry: { max_retries: 2, initial_backoff_sec: 1, multiplier: 2 },
+    },
+  }),
   workflow('parent', { sub: { type: 'subworkflow', workflow: 'demo.child', input: {} } }),
   workflow('asks', { sub: { type: 'subworkflow', workflow: 'demo.guarded', input: {} } }),
   workflow('hurried', {
@@ -103,6 +110,30 @@ describe.each(backends())('stopping runs on $name', (backend) => {
       expect.objectContaining({ type: 'step_timed_out' }),
     );
   });
+
+  it('goes on after a failed attempt when taken over during its backoff, within budget',
+    async () => {
+      const first = await engine({ leaseMs: 300 });
+      const id = await first.record('demo.failing', {});
+      const dying = first.resume(id).catch(() => undefined);
+      for (let i = 0; i < 300 && suite.worker.jobs.length < 2; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      // Attempt 2 failed and its 2 s backoff began: the process dies (its database goes).
+      await new Promise((r) => setTimeout(r, 100));
+      await suite.db(0).close();
+      await new Promise((r) => setTimeout(r, 400));
+      const second = await engine({ leaseMs: 300 });
+      expect(await second.resumeDue()).toBe(1);
+      await dying;
+      const view = await second.view(id);
+      // Attempt 2 is not sent again, and the budget (3 attempts) counts the dead process's.
+      expect(suite.worker.jobs.map((j) => j.body.idempotency_key)).toEqual(
+        [1, 2, 3].map((n) => `${id}:call:${n}`));
+      expect(view.run.status).toBe('failed');
+      expect(stepOf(view, 'call')).toMatchObject({ status: 'failed', attempts: 3,
+        error: { code: 'handler_failed', details: { attempts: 3 } } });
+    });
 
   it('cancels the subworkflow child with its parent', async () => {
     const e = await engine();

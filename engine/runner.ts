@@ -146,13 +146,36 @@ export class Engine {
     return this.drive(runId, ['pending', 'waiting'], plan);
   }
 
-  /** Resumes every run that is due (pending, abandoned, or with a timer due); answers how many. */
-  async resumeDue(limit = 100): Promise<number> {
-    let count = 0;
-    for (const id of await this.services.store.dueRuns(limit)) {
-      if (await this.resume(id)) count++;
+  /** Runs this process is resuming through `resumeDue`, until each stops. */
+  private readonly resuming = new Map<string, Promise<boolean>>();
+
+  /**
+   * Resumes every run that is due (pending, abandoned, or with a timer due),
+   * all at once, and answers how many it claimed. A run this process is
+   * already resuming is left to that. With `wait: false` it answers as soon
+   * as they have started (how many it started), so one long run does not
+   * hold back the next sweep; `idle()` waits for them.
+   */
+  async resumeDue(limit = 100, options: { wait?: boolean } = {}): Promise<number> {
+    const due = (await this.services.store.dueRuns(limit)).filter((id) => !this.resuming.has(id));
+    const tasks = due.map((id) => {
+      const task = this.resume(id).finally(() => this.resuming.delete(id));
+      this.resuming.set(id, task);
+      return task;
+    });
+    if (options.wait === false) {
+      for (const task of tasks) task.catch(() => undefined);
+      return tasks.length;
     }
-    return count;
+    const settled = await Promise.allSettled(tasks);
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return settled.filter((r) => r.status === 'fulfilled' && r.value).length;
+  }
+
+  /** Resolves once the runs `resumeDue` started have stopped. */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.resuming.values()]);
   }
 
   /**

@@ -47,7 +47,11 @@ export async function startEngineServer(options: EngineServerOptions): Promise<E
   };
 }
 
-/** One sweep at a time; a sweep's failure waits for the next tick. */
+/**
+ * One sweep at a time; a sweep starts the due runs and does not wait for
+ * them (a long run must not hold back a run that falls due meanwhile). A
+ * sweep's failure waits for the next tick.
+ */
 function startPoller(options: EngineServerOptions) {
   const every = options.pollMs ?? 1000;
   if (every <= 0) return undefined;
@@ -57,9 +61,9 @@ function startPoller(options: EngineServerOptions) {
     if (busy) return;
     busy = true;
     sweep = options.engine
-      .resumeDue()
+      .resumeDue(100, { wait: false })
       .catch(() => undefined)
       .finally(() => (busy = false));
   }, every);
-  return { timer, idle: () => sweep };
+  return { timer, idle: () => sweep.then(() => options.engine.idle()) };
 }

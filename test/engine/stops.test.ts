@@ -135,6 +135,25 @@ describe.each(backends())('stopping runs on $name', (backend) => {
         error: { code: 'handler_failed', details: { attempts: 3 } } });
     });
 
+  it('takes over the runs of a dead process all at once, not one after another', async () => {
+    const first = await engine({ leaseMs: 300 });
+    const ids = await Promise.all([1, 2, 3].map(() => first.record('demo.child', {})));
+    const dying = ids.map((id) => first.resume(id).catch(() => undefined));
+    for (let i = 0; i < 300 && suite.worker.jobs.length < 3; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await suite.db(0).close();
+    await new Promise((r) => setTimeout(r, 400));
+    const second = await engine({ leaseMs: 300 });
+    const started = Date.now();
+    expect(await second.resumeDue()).toBe(3);
+    // Each job takes 3 s: one after another would take 9 s.
+    expect(Date.now() - started).toBeLessThan(6000);
+    await Promise.all(dying);
+    for (const id of ids) expect((await second.view(id)).run.status).toBe('succeeded');
+    expect(suite.worker.jobs).toHaveLength(6);
+  });
+
   it('cancels the subworkflow child with its parent', async () => {
     const e = await engine();
     const id = await e.record('demo.parent', {});

@@ -65,3 +65,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const { openPglite } = await import('./pglite.js');
   return openPglite(options.dataDir);
 }
+
+/** Errors of a database connection that is refused, lost or shut down. */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE',
+  'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+
+/** Whether `reason` says the database could not be reached (not that it refused a statement). */
+export function isConnectionLoss(reason: unknown): boolean {
+  if (!(reason instanceof Error)) return false;
+  const code = (reason as { code?: unknown }).code;
+  return (typeof code === 'string' && CONNECTION_CODES.has(code)) ||
+    /Connection terminated/i.test(reason.message);
+}

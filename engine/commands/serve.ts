@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Reporter } from '../../cli/output.js';
+import { isConnectionLoss } from '../../storage/database.js';
 import { emptyDeployment, readDeployment } from '../deployment.js';
 import { EngineError } from '../errors.js';
 import { handlersOf } from '../handlers/table.js';
@@ -69,6 +70,8 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
   const open = await openEngine(engineFlags, { packs: !follow, progress, tuning });
   kernel = await openKernelFor(open, flags, follow);
   if (follow) progress(`following deployment ${follow} at ${flags.registry}`);
+  const survive = surviveLostDatabase(reporter);
+  process.on('unhandledRejection', survive);
   const queue = await queueFor(concurrency);
   await queue.start(async (runId) => {
     await open.engine.resume(runId);
@@ -94,6 +97,23 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
   await queue.stop();
   await kernel.close();
   await open.close();
+  process.off('unhandledRejection', survive);
+}
+
+/**
+ * graphile-worker reports the end of a run's job in batches, outside any
+ * caller: while the database is unreachable that report fails as an
+ * unhandled rejection, which would stop the process. The run itself is
+ * safe (its lease runs out and a process takes it over), so a lost
+ * connection is reported and survived; any other unhandled rejection still
+ * stops the process, as Node would.
+ */
+export function surviveLostDatabase(reporter: Reporter) {
+  return (reason: unknown) => {
+    if (!isConnectionLoss(reason)) throw reason;
+    reporter.progress(`database unreachable (${(reason as Error).message}); ` +
+      'runs in hand are taken over by lease once it is back');
+  };
 }
 
 async function openKernelFor(open: OpenEngine, flags: ServeFlags, follow: string | undefined) {

@@ -5,6 +5,7 @@
  * echoed, and problem+json for whatever a route throws or rejects with.
  */
 import { randomUUID } from 'node:crypto';
+import { isConnectionLoss } from '../../storage/database.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   HttpProblem,
@@ -69,6 +70,10 @@ export function routeHandler(routes: EngineRoute[], log?: RouteLog) {
       if (res.headersSent) return void res.end();
       if (err instanceof HttpProblem) return sendProblem(res, err.status, err.code, err.message);
       const message = err instanceof Error ? err.message : String(err);
+      if (isConnectionLoss(err)) {
+        return sendProblem(res, 503, 'database_unavailable',
+          `the engine cannot reach its database (${message}); try again shortly`);
+      }
       log?.('error', 'request failed', { request_id: requestId, path: pathname, error: message });
       sendProblem(res, 500, 'internal', `the engine failed this request: ${message}`);
     });

@@ -1,0 +1,95 @@
+/**
+ * `engine serve` survives an unhandled rejection that is only a lost
+ * database connection (graphile-worker's batched job reports fail that way
+ * during an outage) and still stops on any other.
+ */
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { startEngineServer } from '../../engine/http/server.js';
+import { createEngine } from '../../engine/runner.js';
+import { openDatabase } from '../../storage/database.js';
+import { postgresBackend } from '../helpers/databases.js';
+import { DEMO_SCHEMAS, DEMO_WORKFLOWS, demoSnapshot } from './fixtures.js';
+import { surviveLostDatabase } from '../../engine/commands/serve.js';
+import { isConnectionLoss } from '../../storage/database.js';
+
+async function refusedConnection(): Promise<Error> {
+  // Port 1 on loopback: nothing listens there, so the connection is refused for real.
+  const client = new pg.Client({ host: '127.0.0.1', port: 1, user: 'x', database: 'x' });
+  return client.connect().then(() => new Error('connected'), (err: Error) => err);
+}
+
+describe('a lost database in engine serve', () => {
+  it('tells a refused or dropped connection from other errors', async () => {
+    expect(isConnectionLoss(await refusedConnection())).toBe(true);
+    expect(isConnectionLoss(Object.assign(new Error('terminating connection'),
+      { code: '57P01' }))).toBe(true);
+    expect(isConnectionLoss(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isConnectionLoss(Object.assign(new Error('syntax error'), { code: '42601' })))
+      .toBe(false);
+    expect(isConnectionLoss(new TypeError('x is undefined'))).toBe(false);
+    expect(isConnectionLoss('ECONNREFUSED')).toBe(false);
+  });
+
+  it('reports a lost connection and goes on, and rethrows anything else', async () => {
+    const lines: string[] = [];
+    const survive = surviveLostDatabase({ json: false, progress: (l) => lines.push(l) });
+    expect(() => survive(refusedConnectionSync)).not.toThrow();
+    expect(lines).toEqual([expect.stringMatching(/^database unreachable \(.*ECONNREFUSED/)]);
+    const bug = new TypeError('x is undefined');
+    expect(() => survive(bug)).toThrow(bug);
+  });
+});
+
+/** A TCP relay on loopback to the test's PostgreSQL that can be cut, as an outage would. */
+async function relayTo(url: URL) {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((inbound) => {
+    const outbound = connect(Number(url.port), url.hostname);
+    for (const s of [inbound, outbound]) {
+      sockets.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => sockets.delete(s));
+    }
+    inbound.pipe(outbound).pipe(inbound);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    cut: () => new Promise<void>((r) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => r());
+    }),
+  };
+}
+
+describe('the engine API while its database is down', () => {
+  it('answers 503 database_unavailable, not 500', async () => {
+    const url = new URL((await postgresBackend.fresh()).url!);
+    const relay = await relayTo(url);
+    const through = new URL(url);
+    through.host = `127.0.0.1:${relay.port}`;
+    const db = await openDatabase({ url: through.toString() });
+    const engine = await createEngine({ db, snapshot: demoSnapshot(), workflows: DEMO_WORKFLOWS,
+      schemas: DEMO_SCHEMAS, handlers: { find: () => undefined } });
+    const server = await startEngineServer({ engine, port: 0, pollMs: 0,
+      ready: async () => (await db.query('SELECT 1')).rows.length === 1 });
+    try {
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+      await relay.cut();
+      const res = await fetch(`${server.url}/v1/runs`);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(await res.json()).toMatchObject({ code: 'database_unavailable' });
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(503);
+    } finally {
+      await server.close();
+      await db.close().catch(() => undefined);
+    }
+  });
+});
+
+const refusedConnectionSync = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'),
+  { code: 'ECONNREFUSED' });

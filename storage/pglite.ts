@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { CopyRows, Database, Queryable, QueryResult, Writer } from './database.js';
+import { lockFolder } from './folder_lock.js';
 
 // PGlite returns int8 as bigint; parse it as a number, as the pg driver does.
 const parsers = { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) };
@@ -45,7 +46,14 @@ function wrap(client: PgliteLike): Queryable {
 export async function openPglite(dataDir: string): Promise<Database> {
   // PGlite needs the parent folder to exist before it makes its own.
   mkdirSync(dirname(dataDir), { recursive: true });
-  const db = await PGlite.create(dataDir, { parsers, serializers });
+  const unlock = lockFolder(dataDir);
+  let db: PGlite;
+  try {
+    db = await PGlite.create(dataDir, { parsers, serializers });
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   const base = wrap(db);
   const writer: Writer = {
     query: base.query,
@@ -71,7 +79,11 @@ export async function openPglite(dataDir: string): Promise<Database> {
       await db.exec(sql);
     },
     async close(): Promise<void> {
-      await db.close();
+      try {
+        await db.close();
+      } finally {
+        unlock();
+      }
     },
   };
 }

@@ -1,0 +1,58 @@
+/**
+ * A PGlite folder serves one process: a second process is refused with
+ * database_in_use (it would work on its own copy and lose its writes), a
+ * lock left by a dead process is taken over, and handles of one process
+ * share the lock.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../storage/database.js';
+
+const CLI = resolve('bin', 'cordum.js');
+
+function listRuns(dataDir: string) {
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  return spawnSync(process.execPath, [CLI, 'engine', 'runs', 'list', '--data', dataDir],
+    { env, encoding: 'utf8' });
+}
+
+describe('one process on a PGlite folder', () => {
+  it('refuses a second process while the first holds the folder, and lets it in after', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'cordum-lock-'));
+    const db = await openDatabase({ dataDir: join(data, 'db') });
+    expect(readFileSync(join(data, 'db.lock'), 'utf8').trim()).toBe(String(process.pid));
+    const refused = listRuns(data);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(`error[database_in_use]: the database folder ` +
+      `${join(data, 'db')} is in use by process ${process.pid}`);
+    await db.close();
+    expect(existsSync(join(data, 'db.lock'))).toBe(false);
+    const after = listRuns(data);
+    expect(after.stderr).not.toContain('database_in_use');
+    expect(after.status).toBe(0);
+  }, 60_000);
+
+  it('takes over a lock whose process is gone', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'cordum-lock-'));
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'],
+      { encoding: 'utf8' });
+    writeFileSync(join(data, 'db.lock'), `${gone.stdout}\n`);
+    const db = await openDatabase({ dataDir: join(data, 'db') });
+    expect(readFileSync(join(data, 'db.lock'), 'utf8').trim()).toBe(String(process.pid));
+    await db.close();
+  }, 60_000);
+
+  it('shares the lock between handles of one process until the last closes', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'cordum-lock-'));
+    const first = await openDatabase({ dataDir: join(data, 'db') });
+    const second = await openDatabase({ dataDir: join(data, 'db') });
+    await first.close();
+    expect(existsSync(join(data, 'db.lock'))).toBe(true);
+    await second.close();
+    expect(existsSync(join(data, 'db.lock'))).toBe(false);
+  }, 60_000);
+});

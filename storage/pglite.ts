@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { CopyRows, Database, Queryable, QueryResult, Writer } from './database.js';
 import { lockFolder } from './folder_lock.js';
@@ -43,7 +43,7 @@ function wrap(client: PgliteLike): Queryable {
   };
 }
 
-export async function openPglite(dataDir: string): Promise<Database> {
+async function openOne(dataDir: string): Promise<Database> {
   // PGlite needs the parent folder to exist before it makes its own.
   mkdirSync(dirname(dataDir), { recursive: true });
   const unlock = lockFolder(dataDir);
@@ -84,6 +84,39 @@ export async function openPglite(dataDir: string): Promise<Database> {
       } finally {
         unlock();
       }
+    },
+  };
+}
+
+/** The folders this process has open, each one PGlite shared by its handles. */
+const opened = new Map<string, { db: Promise<Database>; handles: number }>();
+
+/**
+ * Opens the PGlite database in `dataDir`. Handles of one process on one
+ * folder share one PGlite (two would each work on their own copy and lose
+ * each other's writes); it closes when the last handle does.
+ */
+export async function openPglite(dataDir: string): Promise<Database> {
+  const key = resolve(dataDir);
+  let entry = opened.get(key);
+  if (!entry) {
+    const db = openOne(key);
+    entry = { db, handles: 0 };
+    opened.set(key, entry);
+    db.catch(() => opened.delete(key));
+  }
+  entry.handles++;
+  const db = await entry.db;
+  const shared = entry;
+  let closed = false;
+  return {
+    ...db,
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (--shared.handles > 0) return;
+      opened.delete(key);
+      await db.close();
     },
   };
 }

@@ -2,7 +2,7 @@
  * A PGlite folder serves one process: a second process is refused with
  * database_in_use (it would work on its own copy and lose its writes), a
  * lock left by a dead process is taken over, and handles of one process
- * share the lock.
+ * share one database.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -46,12 +46,16 @@ describe('one process on a PGlite folder', () => {
     await db.close();
   }, 60_000);
 
-  it('shares the lock between handles of one process until the last closes', async () => {
+  it('gives handles of one process one database, open until the last closes', async () => {
     const data = mkdtempSync(join(tmpdir(), 'cordum-lock-'));
     const first = await openDatabase({ dataDir: join(data, 'db') });
     const second = await openDatabase({ dataDir: join(data, 'db') });
+    await first.exec('CREATE TABLE shared (n int)');
+    await second.query('INSERT INTO shared VALUES ($1)', [7]);
+    expect((await first.query('SELECT n FROM shared')).rows).toEqual([{ n: 7 }]);
     await first.close();
     expect(existsSync(join(data, 'db.lock'))).toBe(true);
+    expect((await second.query('SELECT n FROM shared')).rows).toEqual([{ n: 7 }]);
     await second.close();
     expect(existsSync(join(data, 'db.lock'))).toBe(false);
   }, 60_000);

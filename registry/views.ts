@@ -29,14 +29,26 @@ export function byPack(records: VersionRecord[]): Map<string, VersionRecord[]> {
   return out;
 }
 
-/** The record of a pack's latest version (`records` all of one pack, not empty). */
-export function latestRecord(records: VersionRecord[]): VersionRecord {
-  const latest = latestVersion(records.map((r) => r.version));
-  return records.find((r) => r.version === latest) ?? records[0]!;
+/**
+ * The record of a pack's latest version (`records` all of one pack, not
+ * empty): the latest one not yanked, or, when every one is, the latest.
+ */
+export function latestRecord(
+  records: VersionRecord[],
+  yanked: ReadonlySet<string> = new Set(),
+): VersionRecord {
+  const live = records.filter((r) => !yanked.has(r.version));
+  const from = live.length > 0 ? live : records;
+  const latest = latestVersion(from.map((r) => r.version));
+  return from.find((r) => r.version === latest) ?? from[0]!;
 }
 
-export function packView(baseUrl: string, records: VersionRecord[]): PackDetail {
-  const latest = latestRecord(records);
+export function packView(
+  baseUrl: string,
+  records: VersionRecord[],
+  yanked: ReadonlySet<string> = new Set(),
+): PackDetail {
+  const latest = latestRecord(records, yanked);
   const order = newestFirst(records.map((r) => r.version));
   const sorted = order.map((v) => records.find((r) => r.version === v)!);
   const view: PackDetail = {

@@ -6,6 +6,7 @@ import { catalogEntry, type Catalog } from '../../packs/catalog.js';
 import { requireRead } from '../auth.js';
 import { listVersions } from '../store/packs.js';
 import { hiddenPackIds } from '../tenancy/visibility.js';
+import { yankedByPack } from '../store/yanks.js';
 import { packUrls } from '../urls.js';
 import { byPack, latestRecord } from '../views.js';
 import type { RouteGroup } from './index.js';
@@ -17,10 +18,15 @@ export const catalogRoutes: RouteGroup = (router, deps) => {
   router.get('/v1/catalog.json', requireRead(deps), cached, async (ctx) => {
     const hidden = await hiddenPackIds(deps.db, ctx.state.actor);
     const records = (await listVersions(deps.db)).filter((r) => !hidden.has(r.packId));
-    const packs = [...byPack(records).values()].map((list) => {
-      const latest = latestRecord(list);
+    const yanked = await yankedByPack(deps.db);
+    // A gateway installs what the catalog names: never a yanked version, and no pack
+    // whose every version is yanked.
+    const packs = [...byPack(records).values()].flatMap((list) => {
+      const gone = yanked.get(list[0]!.packId) ?? new Set<string>();
+      if (list.every((r) => gone.has(r.version))) return [];
+      const latest = latestRecord(list, gone);
       const url = packUrls(deps.baseUrl, latest.packId, latest.version).tarball_url;
-      return catalogEntry(latest.manifest, { url, sha256: latest.sha256 });
+      return [catalogEntry(latest.manifest, { url, sha256: latest.sha256 })];
     });
     // The newest publish dates the catalog, so an unchanged one reads the same.
     const newest = records.map((r) => r.publishedAt).sort().at(-1);

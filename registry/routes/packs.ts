@@ -2,7 +2,7 @@
 import { requireRead } from '../auth.js';
 import { listVersions } from '../store/packs.js';
 import { hiddenPackIds } from '../tenancy/visibility.js';
-import { yankedVersions } from '../store/yanks.js';
+import { yankedByPack, yankedVersions } from '../store/yanks.js';
 import { deprecationsOf } from '../tenancy/deprecations.js';
 import { byPack, packView } from '../views.js';
 import type { RouteGroup } from './index.js';
@@ -15,8 +15,10 @@ export const packRoutes: RouteGroup = (router, deps) => {
   router.get('/v1/packs', requireRead(deps), cached, async (ctx) => {
     const hidden = await hiddenPackIds(deps.db, ctx.state.actor);
     const visible = (await listVersions(deps.db)).filter((r) => !hidden.has(r.packId));
+    const yanked = await yankedByPack(deps.db);
     const packs = [...byPack(visible).values()].map((records) => {
-      const { id, publisher, latest, title, description } = packView(deps.baseUrl, records);
+      const { id, publisher, latest, title, description } =
+        packView(deps.baseUrl, records, yanked.get(records[0]!.packId));
       return { id, publisher, latest, title, description };
     });
     ctx.body = { packs };
@@ -25,8 +27,8 @@ export const packRoutes: RouteGroup = (router, deps) => {
   router.get('/v1/packs/:id', requireRead(deps), cached, async (ctx) => {
     const id = param(ctx, 'id');
     ctx.state.packId = id;
-    const view = packView(deps.baseUrl, await versionsOf(deps.db, id));
     const yanked = await yankedVersions(deps.db, id);
+    const view = packView(deps.baseUrl, await versionsOf(deps.db, id), yanked);
     const deprecated = await deprecationsOf(deps.db, id);
     // What the resolver of requires_packs reads (packs/closure): never pick a yanked version.
     ctx.body = { ...view, yanked: view.versions.map((v) => v.version).filter((v) => yanked.has(v)),

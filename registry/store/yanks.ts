@@ -29,6 +29,20 @@ export async function yankedVersions(db: Queryable, id: string): Promise<Set<str
   return new Set(rows.map((r) => r.version));
 }
 
+/** Every yanked version, by pack id. */
+export async function yankedByPack(db: Queryable): Promise<Map<string, Set<string>>> {
+  const { rows } = await db.query<{ pack_id: string; version: string }>(
+    'SELECT pack_id, version FROM registry_yanks',
+  );
+  const out = new Map<string, Set<string>>();
+  for (const r of rows) {
+    const set = out.get(r.pack_id) ?? new Set<string>();
+    set.add(r.version);
+    out.set(r.pack_id, set);
+  }
+  return out;
+}
+
 export async function setYank(
   db: Queryable,
   id: string,

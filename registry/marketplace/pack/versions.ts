@@ -1,9 +1,11 @@
 /** A pack's versions for the pages: newest first, and the one a URL asks for. */
 import type { Queryable } from '../../../storage/database.js';
 import { RegistryError } from '../../errors.js';
-import { latestVersion, newestFirst } from '../../latest.js';
+import { newestFirst } from '../../latest.js';
 import { versionsOf } from '../../routes/params.js';
 import type { VersionRecord } from '../../store/packs.js';
+import { yankedVersions } from '../../store/yanks.js';
+import { latestRecord } from '../../views.js';
 
 export interface PackVersions {
   /** Newest first by semver. */
@@ -15,8 +17,8 @@ export async function packVersions(db: Queryable, id: string): Promise<PackVersi
   const stored = await versionsOf(db, id);
   const order = newestFirst(stored.map((r) => r.version));
   const records = order.map((v) => stored.find((r) => r.version === v)!);
-  const latest = latestVersion(order)!;
-  return { records, latest: records.find((r) => r.version === latest)! };
+  // The page opens on the latest version not yanked, as the API's listing does.
+  return { records, latest: latestRecord(records, await yankedVersions(db, id)) };
 }
 
 /** The record of `version`, or the latest when none is asked for. */

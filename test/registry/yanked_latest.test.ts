@@ -1,0 +1,53 @@
+/**
+ * A yanked version is never "latest": not in the pack listing, not in a
+ * pack's detail, and not in the catalog a gateway installs from, which
+ * leaves out a pack whose every version is yanked.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends } from '../helpers/databases.js';
+import type { KeyPair } from '../../packs/signing/keys.js';
+import { raw, registeredKey, signedFixture, startTestRegistry, type TestRegistry } from './helpers.js';
+
+describe.each(backends())('yanked versions and latest ($name)', (backend) => {
+  let reg: TestRegistry;
+  let key: KeyPair;
+
+  beforeAll(async () => {
+    reg = await startTestRegistry(backend);
+    key = await registeredKey(reg);
+    for (const version of ['1.0.0', '1.1.0']) {
+      const pack = await signedFixture('hello-pack', key, { version });
+      await reg.admin.publish(pack.tgz, pack.bundle);
+    }
+    const slack = await signedFixture('slack', key);
+    await reg.admin.publish(slack.tgz, slack.bundle);
+  });
+  afterAll(async () => {
+    await reg?.close();
+  });
+
+  const yank = async (id: string, version: string) => {
+    const res = await raw(reg, `/v1/packs/${id}/versions/${version}/yank`, { method: 'PUT',
+      headers: { 'content-type': 'application/json' }, body: JSON.stringify({ yanked: true, reason: 'bad' }) });
+    expect(res.status).toBeLessThan(300);
+  };
+  const json = async (path: string) => (await raw(reg, path)).json() as Promise<{
+    packs: { id: string; latest?: string; version?: string; url?: string }[];
+    latest?: string;
+  }>;
+
+  it('names the latest version not yanked, and leaves fully yanked packs out of the catalog',
+    async () => {
+      await yank('hello-pack', '1.1.0');
+      await yank('slack', '0.1.0');
+      const listing = await json('/v1/packs');
+      expect(listing.packs.find((p) => p.id === 'hello-pack')?.latest).toBe('1.0.0');
+      // Still listed (its versions still download by exact version), latest as published.
+      expect(listing.packs.find((p) => p.id === 'slack')?.latest).toBe('0.1.0');
+      expect((await json('/v1/packs/hello-pack')).latest).toBe('1.0.0');
+      const catalog = await json('/v1/catalog.json');
+      expect(catalog.packs.map((p) => p.id)).toEqual(['hello-pack']);
+      expect(catalog.packs[0]!.version).toBe('1.0.0');
+      expect(catalog.packs[0]!.url).toContain('/versions/1.0.0/');
+    });
+});

@@ -21,14 +21,11 @@ export async function advanceRun(services: EngineServices, run: RunRecord, plan:
   const signal = new RunStop();
   const stop = { why: undefined as Stop | undefined, over: false };
   const halt = (why: Stop, reason: unknown) => {
-    if (stop.over) return;
-    if (why === 'lost') {
-      // Another process owns the run now, whatever stopped it first: nothing more of
-      // this one is written (a renewal answered after the run settled is not a loss).
-      services.store.abandon(run.id);
-      stop.why = 'lost';
-    } else if (stop.why) return;
-    else stop.why = why;
+    // A renewal answered after the run settled is not a loss; the first stop counts,
+    // except a lost lease: another process owns the run now, so nothing more is written.
+    if (stop.over || (stop.why && why !== 'lost')) return;
+    if (why === 'lost') services.store.abandon(run.id);
+    stop.why = why;
     signal.abort(reason);
   };
   const remaining = remainingMs(run);

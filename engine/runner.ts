@@ -39,7 +39,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       return engine.view(runId);
     },
     cancel: async (runId) => {
-      if (!isTerminal((await engine.view(runId)).run.status)) await engine.cancel(runId);
+      await engine.cancel(runId);
     },
   };
   return engine;

@@ -81,6 +81,8 @@ export interface Lease {
 export class EngineStore {
   /** Runs this process holds (see store_cache.ts); only the root store has them. */
   private readonly held = new Map<string, HeldRun>();
+  /** Runs whose lease this process lost while advancing them (until `forget`). */
+  private readonly abandoned = new Set<string>();
 
   /**
    * `db` is the connection; `pool`, when given, can open transactions; the
@@ -110,9 +112,6 @@ export class EngineStore {
     this.held.delete(runId);
     this.abandoned.delete(runId);
   }
-
-  /** Runs whose lease this process lost while advancing them (until `forget`). */
-  private readonly abandoned = new Set<string>();
 
   /**
    * Gives up a run whose lease another process has taken: what was queued

@@ -4,7 +4,8 @@
  * its own copy, and what it writes is lost when the first writes its own.
  * So the folder is locked by a file beside it naming the holder's pid; a
  * second process is refused, and a lock whose process is gone is taken
- * over. Handles opened by the same process share the lock.
+ * over. Within a process the lock is counted: a folder reopened while its
+ * last PGlite is still closing keeps it (handles share one PGlite, pglite.ts).
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 

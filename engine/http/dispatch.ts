@@ -5,8 +5,8 @@
  * echoed, and problem+json for whatever a route throws or rejects with.
  */
 import { randomUUID } from 'node:crypto';
-import { isConnectionLoss } from '../../storage/database.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isConnectionLoss } from '../../storage/database.js';
 import {
   HttpProblem,
   paramsOf,

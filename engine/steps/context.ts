@@ -55,7 +55,7 @@ export interface Subworkflows {
   create(workflowId: string, input: unknown, parentRunId: string): Promise<string>;
   /** Takes the child run as far as it goes. */
   drive(runId: string): Promise<RunView>;
-  /** Cancels a child run (one that has finished stays as it is). */
+  /** Cancels a child run; rejects for one that has finished (it stays as it is). */
   cancel(runId: string): Promise<void>;
 }
 

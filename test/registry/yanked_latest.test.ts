@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/databases.js';
 import type { KeyPair } from '../../packs/signing/keys.js';
-import { raw, registeredKey, signedFixture, startTestRegistry, type TestRegistry } from './helpers.js';
+import {
+  raw, registeredKey, signedFixture, startTestRegistry, type TestRegistry,
+} from './helpers.js';
 
 describe.each(backends())('yanked versions and latest ($name)', (backend) => {
   let reg: TestRegistry;
@@ -28,7 +30,8 @@ describe.each(backends())('yanked versions and latest ($name)', (backend) => {
 
   const yank = async (id: string, version: string) => {
     const res = await raw(reg, `/v1/packs/${id}/versions/${version}/yank`, { method: 'PUT',
-      headers: { 'content-type': 'application/json' }, body: JSON.stringify({ yanked: true, reason: 'bad' }) });
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ yanked: true, reason: 'bad' }) });
     expect(res.status).toBeLessThan(300);
   };
   const json = async (path: string) => (await raw(reg, path)).json() as Promise<{

@@ -21,20 +21,21 @@ function listRuns(dataDir: string) {
 }
 
 describe('one process on a PGlite folder', () => {
-  it('refuses a second process while the first holds the folder, and lets it in after', async () => {
-    const data = mkdtempSync(join(tmpdir(), 'cordum-lock-'));
-    const db = await openDatabase({ dataDir: join(data, 'db') });
-    expect(readFileSync(join(data, 'db.lock'), 'utf8').trim()).toBe(String(process.pid));
-    const refused = listRuns(data);
-    expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain(`error[database_in_use]: the database folder ` +
-      `${join(data, 'db')} is in use by process ${process.pid}`);
-    await db.close();
-    expect(existsSync(join(data, 'db.lock'))).toBe(false);
-    const after = listRuns(data);
-    expect(after.stderr).not.toContain('database_in_use');
-    expect(after.status).toBe(0);
-  }, 60_000);
+  it('refuses a second process while the first holds the folder, and lets it in after',
+    async () => {
+      const data = mkdtempSync(join(tmpdir(), 'cordum-lock-'));
+      const db = await openDatabase({ dataDir: join(data, 'db') });
+      expect(readFileSync(join(data, 'db.lock'), 'utf8').trim()).toBe(String(process.pid));
+      const refused = listRuns(data);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain(`error[database_in_use]: the database folder ` +
+        `${join(data, 'db')} is in use by process ${process.pid}`);
+      await db.close();
+      expect(existsSync(join(data, 'db.lock'))).toBe(false);
+      const after = listRuns(data);
+      expect(after.stderr).not.toContain('database_in_use');
+      expect(after.status).toBe(0);
+    }, 60_000);
 
   it('takes over a lock whose process is gone', async () => {
     const data = mkdtempSync(join(tmpdir(), 'cordum-lock-'));

@@ -4,10 +4,15 @@
  * runs started IN_FLIGHT at a time through `Engine.start` (as many callers
  * would), their writes group-committed, after an untimed fifth of each
  * to warm up. Prints jobs/s, a job being one worker step.
+ * On PostgreSQL a further row shares the single-step runs between
+ * CORDUM_BENCH_ENGINE_PROCESSES (default 2) engine processes on the one
+ * database, as `engine serve` processes would: each warms up, then all
+ * start together and the row counts from then until the last is done.
  * CORDUM_BENCH_ENGINE_SCALE (0-1) shrinks the counts;
  * CORDUM_BENCH_ENGINE_STORAGE keeps one back end. The engine's own CPU time a job
  * (this process; on PGlite that includes the database) moves less with the machine's load.
  */
+import { fork } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +43,7 @@ function echoWorkflow(name: string, steps: number): Workflow {
   return { id: `bench.${name}`, steps: all };
 }
 
-async function benchEngine(db: Database): Promise<Engine> {
+export async function benchEngine(db: Database): Promise<Engine> {
   const fragment = toFragment(
     {
       version: 'v1',
@@ -56,7 +61,7 @@ async function benchEngine(db: Database): Promise<Engine> {
 }
 
 /** Runs `count` runs of the workflow, IN_FLIGHT at once: jobs a second and CPU µs a job. */
-async function jobsPerSecond(engine: Engine, workflowId: string, count: number, steps: number) {
+export async function jobsPerSecond(engine: Engine, workflowId: string, count: number, steps: number) {
   let next = 0;
   let failed = 0;
   const started = performance.now();
@@ -109,10 +114,66 @@ async function handBatchedSql(db: Database, count: number) {
   return [count / seconds, (used.user + used.system) / count];
 }
 
-export async function runEngineBench(_root: string, databaseUrl?: string): Promise<void> {
+interface FromProcess {
+  ready?: true;
+  done?: true;
+  cpu?: number;
+}
+
+/**
+ * `count` single-step runs shared by `processes` engine processes on the
+ * database at `url` (bench/engine_process.ts): jobs a second from the
+ * moment all were told to go until the last finished, and their CPU µs a job.
+ */
+async function severalProcesses(
+  root: string,
+  url: string,
+  processes: number,
+  count: number,
+  warmup: number,
+) {
+  // The build puts it beside dist/bench/main.js.
+  const script = join(root, 'dist', 'bench', 'engine_process.js');
+  const env = {
+    ...process.env,
+    CORDUM_BENCH_ENGINE_URL: url,
+    CORDUM_BENCH_ENGINE_WARMUP: String(warmup),
+  };
+  const children = Array.from({ length: processes }, () =>
+    fork(script, [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  const next = (child: (typeof children)[number], want: keyof FromProcess) =>
+    new Promise<FromProcess>((done, fail) => {
+      const onMessage = (m: FromProcess) => {
+        if (!m[want]) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        done(m);
+      };
+      const onExit = (code: number | null) =>
+        fail(new Error(`bench engine process exited (${code}) before it was ${want}`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  try {
+    await Promise.all(children.map((c) => next(c, 'ready')));
+    const finished = children.map((c) => next(c, 'done'));
+    const started = performance.now();
+    const share = Math.ceil(count / processes);
+    children.forEach((c, i) => c.send({ go: true, count: Math.min(share, count - i * share) }));
+    const reports = await Promise.all(finished);
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = reports.reduce((sum, r) => sum + (r.cpu ?? 0), 0);
+    return [count / seconds, cpu / count];
+  } finally {
+    for (const c of children) if (c.exitCode === null) c.kill();
+  }
+}
+
+export async function runEngineBench(root: string, databaseUrl?: string): Promise<void> {
   const scale = Math.min(1, Math.max(0.001, Number(process.env.CORDUM_BENCH_ENGINE_SCALE ?? 1)));
   const single = Math.max(1, Math.round(10_000 * scale));
   const ten = Math.max(1, Math.round(1_000 * scale));
+  const processes = Math.max(1, Number(process.env.CORDUM_BENCH_ENGINE_PROCESSES ?? 2));
   const targets: [string, () => Promise<Database>][] = [
     [
       'PGlite',
@@ -136,6 +197,10 @@ export async function runEngineBench(_root: string, databaseUrl?: string): Promi
         ...await jobsPerSecond(engine, 'bench.one', single, 1)]);
       rows.push([name, `${ten} ten-step runs`,
         ...await jobsPerSecond(engine, 'bench.ten', ten, 10)]);
+      if (name === 'PostgreSQL' && databaseUrl && processes > 1) {
+        rows.push([`${name}, ${processes} engine processes`, `${single} single-step runs`,
+          ...await severalProcesses(root, databaseUrl, processes, single, Math.round(single / 5))]);
+      }
       await handBatchedSql(db, Math.round(single / 5));
       rows.push([name, `(floor) ${single} jobs as hand-batched SQL, no engine`,
         ...await handBatchedSql(db, single)]);

@@ -16,6 +16,8 @@ const external = [
 
 const entryPoints = { cordum: 'cli/main.ts' };
 entryPoints['bench/main'] = 'bench/main.ts';
+// The engine bench forks this one for its several-processes row.
+entryPoints['bench/engine_process'] = 'bench/engine_process.ts';
 
 // Build beside dist/ and swap, so a failed build leaves the last good one in place
 // and stale chunks never linger.

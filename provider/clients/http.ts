@@ -126,15 +126,21 @@ export class HttpClient {
 }
 
 /**
- * One more try: reads after any passing failure; every method when a kept-alive
- * connection turned out closed before the request was read (nothing happened).
+ * One more try: reads after any passing failure; reads, replacing writes and
+ * deletes when a kept-alive connection turned out closed (sending those twice
+ * does what sending them once does). Never a POST: a connection that drops
+ * after the request went out cannot tell whether the registry acted on it,
+ * and a second create would leave the first behind (a live token nobody holds).
  */
 function retryable(err: unknown, method: string): boolean {
   if (!(err instanceof ProviderError)) return false;
+  if (!IDEMPOTENT.has(method)) return false;
   if (err.code === 'registry_unreachable' && staleSocket(err.cause)) return true;
   if (method !== 'GET') return false;
   return err.code === 'registry_unreachable' || err.status === 502 || err.status === 503;
 }
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 
 function staleSocket(err: unknown): boolean {
   const code = (err as { code?: string } | undefined)?.code;
@@ -157,10 +163,15 @@ function networkError(
   }
   const cause =
     err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
+  const hint = IDEMPOTENT.has(method) || !staleSocket(err)
+    ? `Check the provider's URL setting and that the ${service} is running.`
+    : `The connection dropped after the request was sent, so the ${service} may have ` +
+      'made the object: look for it before applying again, and bring it under Terraform ' +
+      'with `terraform import` (a token made this way should be revoked, as its secret is lost).';
   return new ProviderError(
     'registry_unreachable',
     `Could not reach the ${service} at ${url.origin}: ${cause}.`,
-    { hint: `Check the provider's URL setting and that the ${service} is running.`, cause: err },
+    { hint, cause: err },
   );
 }
 

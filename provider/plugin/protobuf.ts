@@ -20,7 +20,7 @@ interface NamespaceJson {
   values?: Record<string, number>;
   nested?: Record<string, NamespaceJson>;
   methods?: Record<string, unknown>;
-  oneofs?: unknown;
+  oneofs?: Record<string, { oneof?: string[] }>;
 }
 
 type Scalar = 'string' | 'bytes' | 'bool' | 'int64' | 'uint32' | 'int32' | 'uint64';
@@ -34,6 +34,12 @@ interface Field {
   kind: Scalar | 'enum' | MessageType;
   /** For map fields: the value kind (keys are strings). */
   mapValue?: Scalar | 'enum' | MessageType;
+  /**
+   * A member of a oneof (or a proto3 `optional`): set means sent, even at its
+   * default, since which member is set is itself the value (an attribute
+   * path's `element_key_int: 0` is the first element, not nothing).
+   */
+  present?: boolean;
 }
 
 export interface MessageType {
@@ -79,13 +85,16 @@ export function loadTypes(descriptor: unknown): Map<string, MessageType> {
     throw new Error(`protobuf: ${scope} refers to unknown type ${ref}`);
   };
   for (const [name, type] of types) {
-    for (const [fieldName, f] of Object.entries(all.get(name)?.fields ?? {})) {
+    const ns = all.get(name);
+    const inOneof = new Set(Object.values(ns?.oneofs ?? {}).flatMap((o) => o.oneof ?? []));
+    for (const [fieldName, f] of Object.entries(ns?.fields ?? {})) {
       const field: Field = {
         name: fieldName,
         id: f.id,
         repeated: f.rule === 'repeated',
         kind: 'string',
       };
+      if (inOneof.has(fieldName)) field.present = true;
       if (f.keyType !== undefined) {
         if (f.keyType !== 'string')
           throw new Error(`protobuf: ${name}.${fieldName}: map keys must be strings`);
@@ -181,7 +190,7 @@ export function encodeMessage(type: MessageType, message: Message): Buffer {
       }
     } else if (field.repeated) {
       for (const v of value as unknown[]) writeValue(w, field.id, field.kind, v);
-    } else if (!isDefault(field.kind, value)) {
+    } else if (field.present || !isDefault(field.kind, value)) {
       writeValue(w, field.id, field.kind, value);
     }
   }

@@ -2,7 +2,8 @@
  * The registry client against a real loopback server answering as told:
  * every status becomes the ProviderError code and hint a Terraform user
  * sees, reads that find nothing answer null, uploads are well-formed
- * multipart, and a read that met a passing 503 is tried once more.
+ * multipart, a read that met a passing 503 is tried once more, and a create
+ * whose connection dropped is never sent again.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -114,6 +115,33 @@ describe('requests', () => {
     };
     await expect(api.setYanked('p', '1.0.0', true)).rejects.toThrow('(503 [internal])');
     expect(calls).toBe(1);
+  });
+
+  it('never sends a create twice when the connection drops after the request went out', async () => {
+    let creates = 0;
+    reply = (req, _body, res) => {
+      if (req.method === 'POST') creates += 1;
+      // The registry made the token, then the connection reset before the answer.
+      res.socket?.destroy();
+    };
+    const err = (await api
+      .createToken({ name: 'ci', scopes: ['read'] })
+      .catch((e: unknown) => e)) as ProviderError;
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err.code).toBe('registry_unreachable');
+    expect(err.hint).toContain('may have made the object');
+    expect(creates).toBe(1);
+
+    // A replacing write is sent again: doing it twice is doing it once.
+    let puts = 0;
+    reply = (req, _body, res) => {
+      puts += 1;
+      if (puts === 1) return void res.socket?.destroy();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ yanked: true }));
+    };
+    expect(await api.setYanked('p', '1.0.0', true)).toEqual({ yanked: true });
+    expect(puts).toBe(2);
   });
 
   it('names the deadline when the registry is too slow', async () => {

@@ -17,7 +17,8 @@ const ours = loadTypes(descriptor);
 const reference = protobuf.Root.fromJSON(descriptor as protobuf.INamespace);
 const TO_OBJECT = { longs: Number, enums: Number, defaults: false, bytes: Buffer } as const;
 
-// Messages in canonical form: no proto3 defaults (they never reach the wire).
+// Messages in canonical form: no proto3 defaults (they never reach the wire), but a
+// oneof member is sent whenever it is set.
 const cases: { type: string; message: Record<string, unknown> }[] = [
   {
     type: 'tfplugin6.Diagnostic',
@@ -69,6 +70,19 @@ const cases: { type: string; message: Record<string, unknown> }[] = [
     },
   },
   { type: 'plugin.ConnInfo', message: { service_id: 7, network: 'unix', knock: { ack: true } } },
+  {
+    // A oneof member at its default is still set: element 0 of a list, an empty map key.
+    type: 'tfplugin6.Diagnostic',
+    message: {
+      severity: 1,
+      summary: 'Invalid Pack',
+      attribute: { steps: [{ attribute_name: 'pack' }, { element_key_int: 0 }] },
+    },
+  },
+  {
+    type: 'tfplugin6.AttributePath',
+    message: { steps: [{ attribute_name: 'labels' }, { element_key_string: '' }] },
+  },
 ];
 
 describe('protobuf codec', () => {

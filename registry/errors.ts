@@ -32,6 +32,8 @@ export const REGISTRY_CODES = {
   version_exists: { status: 409, title: 'Version Already Published' },
   key_not_found: { status: 404, title: 'Key Not Found' },
   key_exists: { status: 409, title: 'Key Already Registered' },
+  // a create-only write (`If-None-Match: *`) of a deployment or policy bundle that exists
+  already_exists: { status: 412, title: 'Already Exists' },
   key_invalid: { status: 422, title: 'Invalid Public Key' },
   publisher_invalid: { status: 422, title: 'Invalid Publisher' },
   // checks of a published pack (codes of packs/errors.ts)

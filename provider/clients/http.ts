@@ -32,6 +32,8 @@ export interface RequestOptions {
   query?: Record<string, string>;
   /** Statuses answered as `null` instead of an error (404 on a read). */
   nullOn?: number[];
+  /** Create only (`If-None-Match: *`): the registry answers 412 where the object exists. */
+  createOnly?: boolean;
 }
 
 interface Problem {
@@ -45,7 +47,7 @@ function codeFor(status: number): ProviderErrorCode {
   if (status === 401) return 'registry_unauthorized';
   if (status === 403) return 'registry_forbidden';
   if (status === 404) return 'registry_not_found';
-  if (status === 409) return 'registry_conflict';
+  if (status === 409 || status === 412) return 'registry_conflict';
   if (status === 400 || status === 422) return 'registry_invalid_request';
   if (status >= 500) return 'registry_server_error';
   return 'registry_error';
@@ -56,7 +58,7 @@ function hintFor(status: number, service: string): string {
     return 'Set `token` in the provider block (or CORDUM_TOKEN) to a valid token.';
   }
   if (status === 403) return 'Use a token whose scopes allow this change.';
-  if (status === 409) {
+  if (status === 409 || status === 412) {
     return 'It exists already: bring it under Terraform with `terraform import`, or rename it.';
   }
   if (status >= 500) return `The ${service} failed on its side; check its log and try again.`;
@@ -85,7 +87,8 @@ export class HttpClient {
       try {
         return await this.once<T>(method, path, opts);
       } catch (err) {
-        if (attempt >= 1 || !retryable(err, method)) throw err;
+        // A create-only write sent twice would find what its first try made.
+        if (attempt >= 1 || opts.createOnly || !retryable(err, method)) throw err;
         await new Promise((r) => setTimeout(r, 200));
       }
     }
@@ -100,6 +103,7 @@ export class HttpClient {
       'user-agent': this.options.userAgent,
     };
     if (token) headers.authorization = `Bearer ${token}`;
+    if (opts.createOnly) headers['if-none-match'] = '*';
     let body: Buffer | undefined;
     if (opts.json !== undefined) {
       headers['content-type'] = 'application/json';

@@ -114,13 +114,16 @@ export class RegistryApi {
     });
   }
 
+  /** Saves a deployment; `createOnly` refuses (a conflict) where one of that name exists. */
   async putDeployment(
     name: string,
     input: { tenant: string; description: string; packs: DeploymentPackInput[] },
+    createOnly = false,
   ): Promise<DeploymentInfo> {
     const path = `/v1/deployments/${seg(name)}`;
     return (await this.http.request<DeploymentInfo>('PUT', path, {
       json: input,
+      createOnly,
     })) as DeploymentInfo;
   }
 
@@ -133,10 +136,17 @@ export class RegistryApi {
     return this.http.request<PolicyBundleInfo>('GET', path, { nullOn: [404] });
   }
 
-  async putPolicyBundle(deployment: string, name: string, fragment: Record<string, unknown>) {
+  /** Saves a policy bundle; `createOnly` refuses (a conflict) where it exists. */
+  async putPolicyBundle(
+    deployment: string,
+    name: string,
+    fragment: Record<string, unknown>,
+    createOnly = false,
+  ) {
     const path = `/v1/deployments/${seg(deployment)}/policy-bundles/${seg(name)}`;
     const json = { fragment };
-    return (await this.http.request<PolicyBundleInfo>('PUT', path, { json })) as PolicyBundleInfo;
+    const saved = await this.http.request<PolicyBundleInfo>('PUT', path, { json, createOnly });
+    return saved as PolicyBundleInfo;
   }
 
   async deletePolicyBundle(deployment: string, name: string): Promise<void> {

@@ -47,7 +47,8 @@ async function resolveAt(client: CordumClient, id: string, range: string, i: num
   }
 }
 
-async function put(planned: State, client: CordumClient): Promise<State> {
+/** Saves the deployment; a create never replaces one that exists (a conflict: import it). */
+async function put(planned: State, client: CordumClient, createOnly: boolean): Promise<State> {
   const packs = objects(planned, 'pack').map((p) => ({
     id: mustStr(p, 'id'),
     range: mustStr(p, 'range'),
@@ -58,7 +59,7 @@ async function put(planned: State, client: CordumClient): Promise<State> {
     tenant: str(planned, 'tenant') ?? 'default',
     description: str(planned, 'description') ?? '',
     packs,
-  });
+  }, createOnly);
   return stateOf(saved);
 }
 
@@ -150,8 +151,8 @@ export const deployment: Resource<CordumClient> = {
     return { planned: next };
   },
 
-  create: (planned, _config, client) => put(planned, client),
-  update: (_prior, planned, _config, client) => put(planned, client),
+  create: (planned, _config, client) => put(planned, client, true),
+  update: (_prior, planned, _config, client) => put(planned, client, false),
 
   async read(state, client) {
     const found = await client.registry.deployment(mustStr(state, 'name'));

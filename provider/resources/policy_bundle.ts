@@ -84,13 +84,15 @@ function stateOf(b: PolicyBundleInfo, prior: State): State {
   return base;
 }
 
-async function put(planned: State, client: CordumClient): Promise<State> {
+/** Saves the bundle; a create never replaces one that exists (a conflict: import it). */
+async function put(planned: State, client: CordumClient, createOnly: boolean): Promise<State> {
   const fragment = await fragmentOf(planned, client.cwd);
   if (!fragment) throw new Error('the fragment is unknown at apply');
   const saved = await client.registry.putPolicyBundle(
     mustStr(planned, 'deployment'),
     mustStr(planned, 'name'),
     fragment,
+    createOnly,
   );
   return {
     ...stateOf(saved, planned),
@@ -181,8 +183,8 @@ export const policyBundle: Resource<CordumClient> = {
     };
   },
 
-  create: (planned, _config, client) => put(planned, client),
-  update: (_prior, planned, _config, client) => put(planned, client),
+  create: (planned, _config, client) => put(planned, client, true),
+  update: (_prior, planned, _config, client) => put(planned, client, false),
 
   async read(state, client) {
     const found = await client.registry.policyBundle(

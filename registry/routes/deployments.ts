@@ -89,17 +89,27 @@ async function resolvePack(deps: RegistryDeps, p: PackRequest): Promise<Deployme
   return { id: p.id, range: p.range, version, sha256: record.sha256, key_id: record.keyId };
 }
 
-/** Recomputes the snapshot of a deployment and stores it with its packs. */
+/**
+ * Recomputes the snapshot of a deployment and stores it with its packs.
+ * `createOnly` refuses (412 `already_exists`) where one of that name exists.
+ */
 export async function storeDeployment(
   deps: RegistryDeps,
   d: Pick<DeploymentRecord, 'name' | 'tenant' | 'description' | 'packs'>,
+  createOnly = false,
 ): Promise<DeploymentRecord> {
   const bundles = await listPolicyBundles(deps.db, d.name);
   const snapshot = await deploymentSnapshot(deps, d.packs, bundles);
   const hashes = { packs_snapshot_hash: snapshot.packsHash, snapshot_hash: snapshot.hash };
-  await saveDeployment(deps.db, { ...d, ...hashes }, deps.clock.now());
+  if (!(await saveDeployment(deps.db, { ...d, ...hashes }, deps.clock.now(), createOnly))) {
+    throw new RegistryError('already_exists', `deployment ${d.name} exists already`);
+  }
   return deploymentOf(deps, d.name);
 }
+
+/** `If-None-Match: *`: the write may create the object, never replace one. */
+export const createOnly = (ctx: { get(header: string): string }) =>
+  ctx.get('If-None-Match').trim() === '*';
 
 export const deploymentRoutes: RouteGroup = (router, deps) => {
   router.get('/v1/deployments', requireRead(deps), async (ctx) => {
@@ -118,7 +128,11 @@ export const deploymentRoutes: RouteGroup = (router, deps) => {
     for (const p of requests) packs.push(await resolvePack(deps, p));
     const tenant = typeof body.tenant === 'string' && body.tenant ? body.tenant : 'default';
     const description = typeof body.description === 'string' ? body.description : '';
-    const saved = await storeDeployment(deps, { name, tenant, description, packs });
+    const saved = await storeDeployment(
+      deps,
+      { name, tenant, description, packs },
+      createOnly(ctx),
+    );
     deps.log.info('deployment saved', {
       request_id: ctx.state.requestId,
       deployment: name,

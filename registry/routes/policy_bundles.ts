@@ -22,7 +22,7 @@ import {
   listPolicyBundles,
   savePolicyBundle,
 } from '../store/deployments.js';
-import { deploymentName, deploymentOf, storeDeployment } from './deployments.js';
+import { createOnly, deploymentName, deploymentOf, storeDeployment } from './deployments.js';
 import type { RouteGroup } from './index.js';
 import { param } from './params.js';
 
@@ -70,11 +70,15 @@ export const policyBundleRoutes: RouteGroup = (router, deps) => {
       );
     }
     const hash = `sha256:${sha256Hex(canonicalJson(fragment))}`;
-    await savePolicyBundle(
+    const saved = await savePolicyBundle(
       deps.db,
       { deployment, name, fragment: fragment as Record<string, unknown>, hash },
       deps.clock.now(),
+      createOnly(ctx),
     );
+    if (!saved) {
+      throw new RegistryError('already_exists', `policy bundle ${name} exists on ${deployment}`);
+    }
     await rehash(deps, deployment);
     deps.log.info('policy bundle saved', {
       request_id: ctx.state.requestId,

@@ -64,19 +64,26 @@ export async function listDeployments(db: Queryable): Promise<DeploymentRecord[]
   return rows.map(toDeployment);
 }
 
-/** Creates or replaces; the generation goes up by one on each change. */
+/**
+ * Creates or replaces; the generation goes up by one on each change. With
+ * `createOnly`, an existing deployment is left as it is and the answer is false.
+ */
 export async function saveDeployment(
   db: Queryable,
   d: Omit<DeploymentRecord, 'generation' | 'created_at' | 'updated_at'>,
   now: Date,
-): Promise<void> {
-  await db.query(
+  createOnly = false,
+): Promise<boolean> {
+  const onConflict = createOnly
+    ? 'DO NOTHING'
+    : `DO UPDATE SET tenant = $2, description = $3, packs = $4::jsonb,
+       packs_snapshot_hash = $5, snapshot_hash = $6,
+       generation = registry_deployments.generation + 1, updated_at = $7`;
+  const result = await db.query(
     `INSERT INTO registry_deployments (name, tenant, description, packs, packs_snapshot_hash,
        snapshot_hash, generation, created_at, updated_at)
      VALUES ($1, $2, $3, $4::jsonb, $5, $6, 1, $7, $7)
-     ON CONFLICT (name) DO UPDATE SET tenant = $2, description = $3, packs = $4::jsonb,
-       packs_snapshot_hash = $5, snapshot_hash = $6,
-       generation = registry_deployments.generation + 1, updated_at = $7`,
+     ON CONFLICT (name) ${onConflict}`,
     [
       d.name,
       d.tenant,
@@ -87,6 +94,7 @@ export async function saveDeployment(
       now,
     ],
   );
+  return result.rowCount === 1;
 }
 
 export async function deleteDeployment(db: Queryable, name: string): Promise<boolean> {
@@ -123,20 +131,26 @@ export async function findPolicyBundle(db: Queryable, deployment: string, name: 
 }
 
 /** Stores a bundle; its version goes up only when its hash changes. */
+/** Creates or replaces; with `createOnly`, an existing bundle stays and the answer is false. */
 export async function savePolicyBundle(
   db: Queryable,
   b: Pick<PolicyBundleRecord, 'deployment' | 'name' | 'fragment' | 'hash'>,
   now: Date,
-): Promise<void> {
-  await db.query(
-    `INSERT INTO registry_policy_bundles (deployment, name, fragment, hash, version, updated_at)
-     VALUES ($1, $2, $3::jsonb, $4, 1, $5)
-     ON CONFLICT (deployment, name) DO UPDATE SET fragment = $3::jsonb, hash = $4,
+  createOnly = false,
+): Promise<boolean> {
+  const onConflict = createOnly
+    ? 'DO NOTHING'
+    : `DO UPDATE SET fragment = $3::jsonb, hash = $4,
        version = registry_policy_bundles.version
          + CASE WHEN registry_policy_bundles.hash = $4 THEN 0 ELSE 1 END,
-       updated_at = $5`,
+       updated_at = $5`;
+  const result = await db.query(
+    `INSERT INTO registry_policy_bundles (deployment, name, fragment, hash, version, updated_at)
+     VALUES ($1, $2, $3::jsonb, $4, 1, $5)
+     ON CONFLICT (deployment, name) ${onConflict}`,
     [b.deployment, b.name, JSON.stringify(b.fragment), b.hash, now],
   );
+  return result.rowCount === 1;
 }
 
 export async function deletePolicyBundle(db: Queryable, deployment: string, name: string) {

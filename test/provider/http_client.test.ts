@@ -125,7 +125,7 @@ describe('requests', () => {
       res.socket?.destroy();
     };
     const err = (await api
-      .createToken({ name: 'ci', scopes: ['read'] })
+      .createToken({ name: 'ci', scopes: ['read'], expires_at: null })
       .catch((e: unknown) => e)) as ProviderError;
     expect(err).toBeInstanceOf(ProviderError);
     expect(err.code).toBe('registry_unreachable');
@@ -134,7 +134,7 @@ describe('requests', () => {
 
     // A replacing write is sent again: doing it twice is doing it once.
     let puts = 0;
-    reply = (req, _body, res) => {
+    reply = (_req, _body, res) => {
       puts += 1;
       if (puts === 1) return void res.socket?.destroy();
       res.writeHead(200, { 'content-type': 'application/json' });

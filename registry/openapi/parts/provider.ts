@@ -6,6 +6,10 @@ const jsonBody = (schema: Record<string, unknown>) => ({ type: 'application/json
 const tokenFields = { id: str, name: str, publisher: str, scopes: list(str),
   expires_at: nullable(str), created_at: str };
 
+const CREATE_ONLY = 'With `If-None-Match: *` the write only creates: where one of that name ' +
+  'exists it is left as it is and the answer is 412 `already_exists` (the Terraform ' +
+  'provider creates this way, so it never takes over an object it did not make).';
+
 export const providerPart: OpenApiPart = {
   schemas: {
     YankStatus: obj({ id: str, version: str, yanked: bool, yanked_at: nullable(str),
@@ -45,7 +49,9 @@ export const providerPart: OpenApiPart = {
       get: op({ id: 'getDeployment', summary: 'A deployment', tag: 'deployments', auth: 'read',
         params: ['name'], ok: { 200: json(ref('Deployment')) } }),
       put: op({ id: 'saveDeployment', summary: 'Create or replace a deployment',
+        description: CREATE_ONLY,
         tag: 'deployments', auth: 'scope', scope: 'admin', params: ['name'],
+        codes: ['already_exists'],
         body: jsonBody(obj({ packs: list(obj({ id: str, range: str }, { version: str })) },
           { tenant: str, description: str })),
         ok: { 200: json(ref('Deployment')) }, errors: [422] }),
@@ -56,7 +62,9 @@ export const providerPart: OpenApiPart = {
       get: op({ id: 'getPolicyBundle', summary: 'A policy bundle', tag: 'deployments',
         auth: 'read', params: ['name', 'bundle'], ok: { 200: json(ref('PolicyBundle')) } }),
       put: op({ id: 'savePolicyBundle', summary: 'Create or replace a policy bundle',
+        description: CREATE_ONLY,
         tag: 'deployments', auth: 'scope', scope: 'admin', params: ['name', 'bundle'],
+        codes: ['already_exists'],
         body: jsonBody(obj({ fragment: { type: 'object' } })),
         ok: { 200: json(ref('PolicyBundle')) }, errors: [422] }),
       delete: op({ id: 'deletePolicyBundle', summary: 'Delete a policy bundle',

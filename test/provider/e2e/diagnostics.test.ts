@@ -178,6 +178,61 @@ describe('resolution', () => {
   });
 });
 
+describe('objects that exist already', () => {
+  it('a create never takes over a deployment or policy bundle made elsewhere', async () => {
+    const api = registryApi(registry);
+    const packs = [{ id: 'hello-pack', range: '^1.0.0' }];
+    const made = await api.call('PUT', '/v1/deployments/taken', { description: 'theirs', packs });
+    expect(made.status).toBe(200);
+    const fragment = { version: 'v1', rules: [{ id: 'theirs', match: {}, decision: 'deny' }] };
+    const bundle = await api.call('PUT', '/v1/deployments/taken/policy-bundles/guard', {
+      fragment,
+    });
+    expect(bundle.status).toBe(200);
+    const before = await api.call('GET', '/v1/deployments/taken');
+
+    const dir = tempDir('cordum-tf-taken-');
+    installProvider(dir);
+    writeFileSync(join(dir, 'main.tf'), `${HEAD}
+resource "cordum_deployment" "mine" {
+  name        = "taken"
+  description = "mine"
+  pack {
+    id    = "hello-pack"
+    range = "^1.0.0"
+  }
+}
+
+resource "cordum_policy_bundle" "mine" {
+  deployment = "taken"
+  name       = "guard"
+  rule {
+    id       = "mine"
+    decision = "allow"
+  }
+}
+`);
+    const env = terraformEnv(dir, registry);
+    expect((await terraformAsync(dir, env, 'init', '-input=false', '-no-color')).code).toBe(0);
+    const apply = await terraformAsync(
+      dir, env, 'apply', '-input=false', '-no-color', '-auto-approve', '-parallelism=1',
+    );
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toContain('deployment taken exists already');
+    expect(apply.stderr).toContain('policy bundle guard exists on taken');
+    expect(apply.stderr).toContain('terraform import');
+    // Theirs, untouched; nothing of it in this state, so a destroy here cannot remove it.
+    const after = await api.call('GET', '/v1/deployments/taken');
+    expect(after.body.description).toBe('theirs');
+    expect(after.body.generation).toBe(before.body.generation);
+    const kept = await api.call('GET', '/v1/deployments/taken/policy-bundles/guard');
+    expect(kept.body.fragment).toEqual(fragment);
+    const state = await terraformAsync(dir, env, 'state', 'list');
+    expect(state.stdout).not.toContain('cordum_deployment.mine');
+    expect(state.stdout).not.toContain('cordum_policy_bundle.mine');
+  });
+});
+
 describe('registry failures', () => {
   const data = `data "cordum_catalog" "all" {}\n`;
 

@@ -4,6 +4,7 @@
  * against the workflow's `input_schema`.
  */
 import type { Workflow } from '../packs/workflow/types.js';
+import { UNSTORABLE_MESSAGE, unstorableTextAt } from '../packs/documents.js';
 import { EngineError } from './errors.js';
 import { checkInline, describeIssues } from './schemas.js';
 
@@ -25,13 +26,22 @@ export function parameterDefaults(parameters: unknown): Record<string, unknown> 
   return out;
 }
 
-/** The input a run starts with: defaults under what was given, checked. */
+/**
+ * The input a run starts with: defaults under what was given, checked. It
+ * must be a JSON object, and hold no text the database cannot store (a NUL,
+ * a lone surrogate), which would fail every later read of the run.
+ */
 export function runInputFor(workflow: Workflow, given: unknown): unknown {
   const defaults = parameterDefaults(workflow.parameters);
-  const input =
-    given !== null && typeof given === 'object' && !Array.isArray(given)
-      ? { ...defaults, ...(given as Record<string, unknown>) }
-      : given;
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) {
+    throw new EngineError('input_invalid', 'the run input must be a JSON object, ' +
+      `not ${given === null ? 'null' : Array.isArray(given) ? 'an array' : typeof given}`);
+  }
+  const bad = unstorableTextAt(given);
+  if (bad !== undefined) {
+    throw new EngineError('input_invalid', `the run input at ${bad || '/'} ${UNSTORABLE_MESSAGE}`);
+  }
+  const input = { ...defaults, ...(given as Record<string, unknown>) };
   if (workflow.input_schema) {
     const label = `${workflow.id} input_schema`;
     const issues = checkInline(workflow.input_schema, input, label);

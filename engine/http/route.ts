@@ -4,6 +4,7 @@
  * server (the engine's, a test's, the benchmark's) can mount them.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { UNSTORABLE_MESSAGE, unstorableTextAt } from '../../packs/documents.js';
 
 export interface RouteContext {
   req: IncomingMessage;
@@ -67,12 +68,20 @@ export function onJson(
   req.on('error', (err) => finish(err));
   req.on('end', () => {
     let value: unknown;
+    let text: string;
     try {
-      const text = chunks.length === 1 ? chunks[0]!.toString('utf8')
+      text = chunks.length === 1 ? chunks[0]!.toString('utf8')
         : Buffer.concat(chunks).toString('utf8');
       value = JSON.parse(text) as unknown;
     } catch {
       return finish(new HttpProblem(400, 'request_invalid', 'the body is not JSON'));
+    }
+    // A NUL or a lone surrogate can only come in as a \u escape; the database refuses both,
+    // so a body holding one would fail later, where nobody could be told why.
+    const at = text.includes('\\u') ? unstorableTextAt(value) : undefined;
+    if (at !== undefined) {
+      return finish(new HttpProblem(400, 'request_invalid',
+        `the body${at ? ` at ${at}` : ''} ${UNSTORABLE_MESSAGE}`));
     }
     finish(undefined, value);
   });

@@ -2,7 +2,9 @@
  * Decisions made through the engine, kept so a candidate policy can be
  * tried against real traffic (`cordum policy simulate`). Recording never
  * slows a decision: rows wait in memory and go to the database in batches,
- * and past `maxPending` the oldest waiting rows are dropped and counted.
+ * and past `maxPending` the oldest waiting rows are dropped and counted. A
+ * batch the database refuses (or cannot take: an outage) is dropped and
+ * counted too, never thrown at the decision path or left unhandled.
  */
 import type { DecisionResult, PolicyRequest } from '../../packs/policy/types.js';
 import type { Database } from '../../storage/database.js';
@@ -36,6 +38,8 @@ export class DecisionRecorder {
   private pending: Pending[] = [];
   private flushing: Promise<void> | undefined;
   dropped = 0;
+  /** Why the last batch that failed was not stored. */
+  lastError: Error | undefined;
   private readonly batchSize: number;
   private readonly maxPending: number;
   private readonly clock: () => Date;
@@ -76,11 +80,16 @@ export class DecisionRecorder {
         return `($${b + 1}::jsonb, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, ` +
           `$${b + 7})`;
       });
-      await this.db.query(
-        `INSERT INTO engine_policy_decisions (request, decision, rule_id, snapshot_hash,
-           snapshot_version, request_id, decided_at) VALUES ${values.join(', ')}`,
-        params,
-      );
+      try {
+        await this.db.query(
+          `INSERT INTO engine_policy_decisions (request, decision, rule_id, snapshot_hash,
+             snapshot_version, request_id, decided_at) VALUES ${values.join(', ')}`,
+          params,
+        );
+      } catch (err) {
+        this.dropped += batch.length;
+        this.lastError = err as Error;
+      }
     }
   }
 

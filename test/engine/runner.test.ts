@@ -371,6 +371,17 @@ describe.each(backends())('runner on $name', (backend) => {
     expect(good.steps[0]?.output).toMatchObject({ echo: 'n=3' });
   });
 
+  it('refuses run input that is not an object or holds a NUL, before recording a run', async () => {
+    const e = await engine();
+    const notObject = await rejection(e.start('demo.hello', ['a']));
+    expect(notObject.code).toBe('input_invalid');
+    expect(notObject.message).toBe('the run input must be a JSON object, not an array');
+    const nul = await rejection(e.start('demo.hello', { message: 'a\u0000b' }));
+    expect(nul.code).toBe('input_invalid');
+    expect(nul.message).toContain('the run input at /message holds a NUL character');
+    expect(await e.list()).toEqual([]);
+  });
+
   it('refuses unknown workflows and unsupported step types before recording a run', async () => {
     const looped = workflow('looped', { again: { type: 'teleport' as never, input: {} } });
     const e = await engine({ workflows: [...DEMO_WORKFLOWS, looped] });

@@ -143,6 +143,18 @@ spec:
         expect(missing.status).toBe(404);
         expect(await missing.json()).toMatchObject({ code: 'run_not_found' });
 
+        // Input that is not an object, or holds text the database cannot store, is refused
+        // before anything is recorded (a NUL used to fail every later read of the runs).
+        const text = await post(`${s.url}/v1/runs`, { workflow_id: 'echo-tools.greet', input: 'x' });
+        expect(text.status).toBe(422);
+        expect(await text.json()).toMatchObject({ code: 'input_invalid' });
+        const nul = await fetch(`${s.url}/v1/runs`, { method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"workflow_id":"echo-tools.greet","input":{"name":"a\\u0000b"}}' });
+        expect(nul.status).toBe(400);
+        expect(await nul.json()).toMatchObject({ code: 'request_invalid' });
+        expect((await fetch(`${s.url}/v1/runs`)).status).toBe(200);
+
         const started = await post(`${s.url}/v1/runs`, {
           workflow_id: 'echo-tools.greet',
           input: { name: 'bo' },

@@ -12,6 +12,7 @@ import { policyRoutes } from '../../engine/http/policy.js';
 import { metricsRoutes } from '../../engine/http/metrics.js';
 import { createEngineMetrics } from '../../engine/observability/metrics.js';
 import { profileRoutes } from '../../engine/observability/profile.js';
+import { DecisionRecorder } from '../../engine/kernel/recorder.js';
 import { openTestKernel, type TestKernel } from './helpers.js';
 
 const ADMIN = 'engine-admin-secret';
@@ -111,5 +112,42 @@ describe('policy over HTTP', () => {
     expect(r.status).toBe(200);
     expect(Array.isArray(r.body.nodes)).toBe(true);
     expect(profileRoutes({ adminToken: ADMIN })).toEqual([]);
+  });
+});
+
+describe('text the database cannot store', () => {
+  const raw = async (path: string, text: string) => {
+    const res = await fetch(`${server.url}${path}`, { method: 'POST',
+      headers: { 'content-type': 'application/json' }, body: text });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  it('refuses a NUL or a lone surrogate in a decide body, naming where', async () => {
+    const nul = await raw('/v1/policy/decide', '{"topic":"job.ops.x\\u0000"}');
+    expect(nul.status).toBe(400);
+    expect(nul.body.code).toBe('request_invalid');
+    expect(nul.body.detail).toContain('the body at /topic holds a NUL character');
+    const batch = await raw('/v1/policy/decide-batch',
+      '{"requests":[{"topic":"job.a"},{"topic":"job.b","labels":{"k":"\\ud83d"}}]}');
+    expect(batch.status).toBe(400);
+    expect(batch.body.detail).toContain('/requests/1/labels/k');
+    // An ordinary escape is fine.
+    expect((await raw('/v1/policy/decide', '{"topic":"job.ops.\\u0078"}')).status).toBe(200);
+  });
+
+  it('drops and counts a recorded batch the database refuses, and goes on', async () => {
+    const recorder = new DecisionRecorder(k.db, { batchSize: 2 });
+    const decided = { decision: 'allow' as const, snapshotHash: 'sha256:x' };
+    const before = (await recorder.list({ limit: 100_000 })).length;
+    // Two to a batch: the bad one fails its batch in the background, unhandled before.
+    recorder.record({ topic: 'job.bad\u0000' }, decided, 1);
+    recorder.record({ topic: 'job.fine' }, decided, 1);
+    recorder.record({ topic: 'job.later' }, decided, 1);
+    await recorder.flush();
+    expect(recorder.dropped).toBe(2);
+    expect(recorder.lastError?.message).toMatch(/Unicode|\\u0000/);
+    const topics = (await recorder.list({ limit: 100_000 })).slice(before)
+      .map((d) => d.request.topic);
+    expect(topics).toEqual(['job.later']);
   });
 });

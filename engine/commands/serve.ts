@@ -78,7 +78,9 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
   });
   const options: Parameters<typeof startEngineServer>[0] = {
     engine: open.engine,
-    ready: async () => (await open.db.query('SELECT 1')).rows.length === 1,
+    // Ready once the database answers and there is a policy to decide with.
+    ready: async () =>
+      kernel.kernel.ready() && (await open.db.query('SELECT 1')).rows.length === 1,
     port: int(flags.port, '--port') ?? 8787,
     queue,
     routes: kernel.routes,

@@ -28,17 +28,24 @@ function wire(d: KernelDecision) {
   return out;
 }
 
+/** HTTP statuses of kernel errors other than 400. */
+const KERNEL_STATUS: Partial<Record<string, number>> = {
+  version_not_found: 404,
+  snapshot_unavailable: 503,
+};
+
 function asProblem(err: unknown): never {
   if (err instanceof KernelError) {
-    const status = err.code === 'version_not_found' ? 404 : 400;
-    throw new HttpProblem(status, err.code, err.message);
+    throw new HttpProblem(KERNEL_STATUS[err.code] ?? 400, err.code, err.message);
   }
   throw err;
 }
 
 /** Answers a refused body or request as problem+json (the callback path has no thrower). */
 function answerProblem(res: import('node:http').ServerResponse, err: unknown): void {
-  if (err instanceof KernelError) return sendProblem(res, 400, err.code, err.message);
+  if (err instanceof KernelError) {
+    return sendProblem(res, KERNEL_STATUS[err.code] ?? 400, err.code, err.message);
+  }
   if (err instanceof HttpProblem) return sendProblem(res, err.status, err.code, err.message);
   sendProblem(res, 500, 'internal', err instanceof Error ? err.message : String(err));
 }
@@ -60,7 +67,13 @@ function decideRoutes(kernel: PolicyKernel): EngineRoute[] {
         // Only a request with a query string pays for parsing the URL.
         const explain = req.url?.includes('?') === true &&
           ctx.url.searchParams.get('explain') === '1';
-        sendJson(res, 200, wire(kernel.decide(parsed, { requestId, explain })));
+        let decided;
+        try {
+          decided = kernel.decide(parsed, { requestId, explain });
+        } catch (e) {
+          return answerProblem(res, e);
+        }
+        sendJson(res, 200, wire(decided));
       });
     } },
     { method: 'POST', path: '/v1/policy/decide-batch', async handle({ req, res, requestId }) {
@@ -73,7 +86,10 @@ function decideRoutes(kernel: PolicyKernel): EngineRoute[] {
       try {
         requests = body.requests.map((r, i) => toPolicyRequest(r, `requests[${i}]`));
       } catch (err) { asProblem(err); }
-      const decided = kernel.decideBatch(requests, { requestId });
+      let decided;
+      try {
+        decided = kernel.decideBatch(requests, { requestId });
+      } catch (err) { asProblem(err); }
       const active = decided[0] ?? { snapshotHash: kernel.current().snapshot.hash,
         snapshotVersion: kernel.current().version };
       sendJson(res, 200, { snapshot_hash: active.snapshotHash,

@@ -8,6 +8,7 @@ export type KernelErrorCode =
   | 'snapshot_unverified'
   | 'snapshot_hash_mismatch'
   | 'version_not_found'
+  | 'snapshot_unavailable'
   | 'candidate_invalid'
   | 'request_invalid';
 

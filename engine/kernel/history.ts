@@ -4,6 +4,7 @@
  * (same hash, same source kind) is not added again, so restarts do not
  * grow the table; a rollback always adds a row that names what it restored.
  */
+import { canonicalJson } from '../../packs/canonical.js';
 import type { PolicySnapshot } from '../../packs/policy/types.js';
 import type { Database } from '../../storage/database.js';
 import { migrate } from '../../storage/migrate.js';
@@ -67,6 +68,23 @@ export class PolicyHistory {
     });
   }
 
+  /**
+   * The newest snapshot taken from `deployment` (by following it, or by a
+   * rollback to one of its snapshots): the last good one, after a restart.
+   */
+  async latestOf(deployment: string): Promise<{ version: number; snapshot: PolicySnapshot;
+    source: SnapshotSource } | undefined> {
+    const { rows } = await this.db.query<Row>(
+      `SELECT version, snapshot, source FROM engine_policy_snapshots
+        WHERE source->>'kind' IN ('deployment', 'rollback') AND source->>'deployment' = $1
+        ORDER BY version DESC LIMIT 1`,
+      [deployment],
+    );
+    const row = rows[0];
+    return row ? { version: Number(row.version), snapshot: row.snapshot, source: row.source }
+      : undefined;
+  }
+
   /** Newest first. */
   async list(limit = 100): Promise<HistoryEntry[]> {
     const { rows } = await this.db.query<Row & { rules: number }>(
@@ -92,8 +110,12 @@ export class PolicyHistory {
   }
 }
 
-/** Whether two sources name the same pack versions and policy bundles. */
+/**
+ * Whether two sources name the same pack versions and policy bundles. In
+ * canonical form: a source read back from its `jsonb` column has its keys
+ * in the server's order, not the order they were written in.
+ */
 function samePacks(a: SnapshotSource, b: SnapshotSource): boolean {
-  const key = (s: SnapshotSource) => JSON.stringify([s.packs ?? [], s.bundles ?? []]);
+  const key = (s: SnapshotSource) => canonicalJson([s.packs ?? [], s.bundles ?? []]);
   return key(a) === key(b);
 }

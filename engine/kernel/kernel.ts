@@ -8,6 +8,7 @@ import { decide } from '../../packs/policy/evaluate.js';
 import { buildSnapshot } from '../../packs/policy/snapshot.js';
 import type { DecisionResult, PolicyRequest, PolicySnapshot } from '../../packs/policy/types.js';
 import { explainDecision, type Explanation } from './explain.js';
+import { KernelError } from './errors.js';
 import type { PolicyHistory } from './history.js';
 import { SnapshotHolder, type ActiveSnapshot, type SnapshotSource } from './holder.js';
 import type { DecisionRecorder } from './recorder.js';
@@ -34,6 +35,8 @@ export interface KernelStatus {
   activatedAt: string;
   reloads: number;
   lastError?: { code: string; message: string; at: string };
+  /** Following a deployment with no verified snapshot yet: every decision is refused. */
+  awaiting?: true;
 }
 
 export class PolicyKernel {
@@ -41,26 +44,51 @@ export class PolicyKernel {
   private readonly observers: DecisionObserver[] = [];
   private reloads = 0;
   private lastError: KernelStatus['lastError'];
+  /** No snapshot to decide with yet (a followed deployment not verified so far). */
+  private awaiting: boolean;
 
   private constructor(
     initial: ActiveSnapshot,
     readonly history: PolicyHistory,
     readonly recorder: DecisionRecorder | undefined,
+    awaiting = false,
   ) {
     this.holder = new SnapshotHolder(initial);
+    this.awaiting = awaiting;
   }
 
-  /** A kernel whose first snapshot is kept in the history (or found there). */
+  /**
+   * A kernel whose first snapshot is kept in the history (or found there).
+   * `awaiting`: no snapshot yet, and none is made up. Every decision is
+   * refused (`snapshot_unavailable`) until the first `activate`, so an engine
+   * that cannot verify what it follows fails closed rather than allow all.
+   */
   static async open(options: {
     history: PolicyHistory;
     recorder?: DecisionRecorder;
     snapshot?: PolicySnapshot;
     source?: SnapshotSource;
+    awaiting?: boolean;
+    /** A kept version to run again as it is (a restart), adding no row. */
+    restore?: { version: number; snapshot: PolicySnapshot; source: SnapshotSource };
   }): Promise<PolicyKernel> {
+    if (options.restore) {
+      const initial = { ...options.restore, activatedAt: new Date().toISOString() };
+      return new PolicyKernel(initial, options.history, options.recorder);
+    }
     const snapshot = options.snapshot ?? buildSnapshot([]);
     const source = options.source ?? { kind: snapshot.rules.length > 0 ? 'project' : 'empty' };
+    if (options.awaiting) {
+      const none = { version: 0, snapshot, source, activatedAt: new Date().toISOString() };
+      return new PolicyKernel(none, options.history, options.recorder, true);
+    }
     const initial = await options.history.add(snapshot, source);
     return new PolicyKernel(initial, options.history, options.recorder);
+  }
+
+  /** Whether there is a snapshot to decide with. */
+  ready(): boolean {
+    return !this.awaiting;
   }
 
   current(): ActiveSnapshot {
@@ -87,6 +115,11 @@ export class PolicyKernel {
   }
 
   private decideWith(active: ActiveSnapshot, request: PolicyRequest, options: DecideOptions) {
+    if (this.awaiting) {
+      const why = this.lastError ? ` (${this.lastError.code}: ${this.lastError.message})` : '';
+      throw new KernelError('snapshot_unavailable',
+        `no verified policy snapshot yet, so nothing is decided${why}`);
+    }
     const start = this.observers.length > 0 ? performance.now() : 0;
     // decide answers a fresh object, so it is completed in place rather than copied.
     const result = decide(active.snapshot, request) as KernelDecision;
@@ -108,6 +141,7 @@ export class PolicyKernel {
       this.holder.swap(next);
       this.reloads++;
     }
+    this.awaiting = false;
     this.lastError = undefined;
     return next;
   }
@@ -134,6 +168,7 @@ export class PolicyKernel {
       rules: a.snapshot.rules.length, source: a.source, activatedAt: a.activatedAt,
       reloads: this.reloads };
     if (this.lastError) status.lastError = this.lastError;
+    if (this.awaiting) status.awaiting = true;
     return status;
   }
 }

@@ -58,16 +58,20 @@ export function trustedKeysIn(dir: string): Map<string, string> {
 export async function openKernel(options: KernelWiringOptions): Promise<KernelParts> {
   const history = await PolicyHistory.open(options.db);
   const recorder = options.record === false ? undefined : new DecisionRecorder(options.db);
+  const r = options.registry;
+  // Following a deployment: its last snapshot verified here, if any (a restart keeps
+  // deciding as before, whatever the registry answers); else nothing until one verifies.
+  const kept = r ? await history.latestOf(r.deployment) : undefined;
   const kernel = await PolicyKernel.open({ history,
     ...(recorder ? { recorder } : {}),
-    ...(options.snapshot ? { snapshot: options.snapshot } : {}) });
+    ...(kept ? { restore: kept } : options.snapshot ? { snapshot: options.snapshot } : {}),
+    ...(r && !kept ? { awaiting: true } : {}) });
   const metrics = createEngineMetrics(kernel, options.db);
   const log = options.log;
   const routes = [...policyRoutes(kernel, { adminToken: options.adminToken }),
     ...metricsRoutes(metrics.registry),
     ...profileRoutes({ enabled: options.profiling === true, adminToken: options.adminToken })];
   const parts: KernelParts = { kernel, metrics, routes, close: async () => recorder?.flush() };
-  const r = options.registry;
   if (r) {
     const source = new RegistryDeploymentSource({ url: r.url, deployment: r.deployment,
       ...(r.token ? { token: r.token } : {}), ...(r.bundles ? { bundles: r.bundles } : {}),

@@ -5,6 +5,9 @@
  * and the last good snapshot keeps deciding; rollback brings back any
  * kept version. No restart anywhere.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setImmediate as tick } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgliteBackend } from '../helpers/databases.js';
@@ -13,7 +16,7 @@ import { ADMIN_TOKEN, registeredKey, signedFixture, startTestRegistry, type Test
 import { DeploymentFollower } from '../../engine/kernel/follow.js';
 import { RegistryDeploymentSource } from '../../engine/kernel/registry_source.js';
 import type { KernelDecision } from '../../engine/kernel/kernel.js';
-import type { KeyPair } from '../../packs/signing/keys.js';
+import { generateKeyPair, type KeyPair } from '../../packs/signing/keys.js';
 import { openKernel } from '../../engine/kernel/wiring.js';
 import { startRouteServer } from '../../engine/kernel/http_server.js';
 import { openTestKernel, type TestKernel } from './helpers.js';
@@ -159,6 +162,54 @@ describe('following a registry deployment', () => {
     } finally {
       await server.close();
       await parts.close();
+    }
+  });
+
+  it('fails closed with nothing verified yet, and a restart keeps the last good snapshot', async () => {
+    // Keys that sign nothing here: no snapshot of prod can be verified.
+    const keys = mkdtempSync(join(tmpdir(), 'cordum-follow-keys-'));
+    const stranger = generateKeyPair();
+    writeFileSync(join(keys, `${stranger.keyId}.pem`), stranger.publicPem);
+    const registry = { url: reg.url, token: ADMIN_TOKEN, deployment: 'prod', keysDir: keys,
+      intervalMs: 60_000 };
+
+    const fresh = await openTestKernel(pgliteBackend);
+    const blind = await openKernel({ db: fresh.db, record: false, registry });
+    const server = await startRouteServer(blind.routes);
+    try {
+      const decide = await fetch(`${server.url}/v1/policy/decide`, { method: 'POST',
+        body: JSON.stringify(X) });
+      expect(decide.status).toBe(503);
+      const problem = (await decide.json()) as { code: string; detail: string };
+      expect(problem.code).toBe('snapshot_unavailable');
+      expect(problem.detail).toContain('snapshot_unverified');
+      expect(blind.kernel.ready()).toBe(false);
+      expect(blind.kernel.status()).toMatchObject({ awaiting: true, rules: 0 });
+      // Only the row the test kernel itself opened with: nothing made up was kept.
+      expect((await blind.kernel.history.list()).map((h) => h.source.kind)).toEqual(['empty']);
+    } finally {
+      await server.close();
+      await blind.close();
+      await fresh.close();
+    }
+
+    // This database has taken prod before: a restart decides with the last snapshot taken.
+    const kept = await k.kernel.history.list();
+    const rows = kept.length;
+    // The newest row: the serve wiring above took prod's 0.1.1 on this database.
+    expect(kept[0]!.source).toMatchObject({ kind: 'deployment', deployment: 'prod' });
+    const restarted = await openKernel({ db: k.db, record: false, registry });
+    try {
+      expect(restarted.kernel.ready()).toBe(true);
+      expect(restarted.kernel.decide(X).snapshotHash).toBe(kept[0]!.hash);
+      expect(restarted.kernel.current().version).toBe(kept[0]!.version);
+      expect(restarted.kernel.status().lastError?.code).toBe('snapshot_unverified');
+      // Twice more: no row is added for a snapshot already kept.
+      const again = await openKernel({ db: k.db, record: false, registry });
+      await again.close();
+      expect((await k.kernel.history.list()).length).toBe(rows);
+    } finally {
+      await restarted.close();
     }
   });
 });

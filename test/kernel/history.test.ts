@@ -29,6 +29,18 @@ describe.each(backends())('policy history on $name', (backend) => {
     await expect(k.kernel.history.get(7)).rejects.toMatchObject({ code: 'version_not_found' });
   });
 
+  it('keeps a deployment snapshot once, whatever order its source was read back in', async () => {
+    k = await openTestKernel(backend);
+    const source = { kind: 'deployment' as const, deployment: 'prod', generation: 3,
+      packs: [{ id: 'p', version: '1.0.0', sha256: 'ab' }], bundles: [{ name: 'b', version: 1 }] };
+    await k.kernel.activate(deny, source);
+    // As a restart's first poll sees it: the same packs, keys in another order (jsonb
+    // keeps its own order, so the row read back never matched the one written).
+    await k.kernel.activate(deny, { ...source,
+      packs: [{ sha256: 'ab', version: '1.0.0', id: 'p' }], bundles: [{ version: 1, name: 'b' }] });
+    expect((await k.kernel.history.list()).map((e) => e.version)).toEqual([2, 1]);
+  });
+
   it('records decisions in batches with their snapshot and request id', async () => {
     k = await openTestKernel(backend, deny);
     for (let i = 0; i < 1203; i++) {

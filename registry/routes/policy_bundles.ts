@@ -1,7 +1,7 @@
 /**
  * Policy bundles: rules an operator attaches to a deployment, in Cordum's
  * policy fragment format. `PUT /v1/deployments/:name/policy-bundles/:bundle`
- * (`{ fragment }`), `GET`, `DELETE`. A bundle's `version` goes up when its
+ * (`{ fragment }`), `GET`, `DELETE`; `GET /v1/deployments/:name/policy-bundles` lists them. A bundle's `version` goes up when its
  * rules change; every change re-hashes the deployment's snapshot.
  * `POST /v1/deployments/:name/decisions` simulates a request against it.
  */
@@ -49,6 +49,13 @@ async function rehash(deps: RegistryDeps, deployment: string) {
 }
 
 export const policyBundleRoutes: RouteGroup = (router, deps) => {
+  // Every bundle of a deployment, in name order (how snapshots merge them): what an
+  // engine following the deployment composes its snapshot from.
+  router.get('/v1/deployments/:name/policy-bundles', requireRead(deps), async (ctx) => {
+    const d = await deploymentOf(deps, deploymentName(ctx));
+    ctx.body = { bundles: await listPolicyBundles(deps.db, d.name) };
+  });
+
   router.get(PATH, requireRead(deps), async (ctx) => {
     ctx.body = await bundleOf(deps, deploymentName(ctx), bundleName(ctx));
   });

@@ -149,15 +149,15 @@ describe('following a registry deployment', () => {
       warn: (m: string, f?: object) => lines.push(JSON.stringify({ m, ...f })),
       debug: () => undefined, error: () => undefined, child: () => log };
     const parts = await openKernel({ db: k.db, record: false, log,
-      registry: { url: reg.url, token: ADMIN_TOKEN, deployment: 'prod', bundles: ['freeze'],
-        intervalMs: 50 } });
+      // No bundle names given (serve has none to give): the registry lists them.
+      registry: { url: reg.url, token: ADMIN_TOKEN, deployment: 'prod', intervalMs: 50 } });
     const server = await startRouteServer(parts.routes);
     try {
       const status = await (await fetch(`${server.url}/v1/policy/status`)).json();
       // The deployment now pins 0.1.1, signed by a key the registry holds: this wiring
       // trusts registry keys whose id is the pinned one, so it is taken.
       expect(status).toMatchObject({ source: { kind: 'deployment', deployment: 'prod',
-        packs: [{ id: 'hello-pack', version: '0.1.1' }] } });
+        packs: [{ id: 'hello-pack', version: '0.1.1' }], bundles: [{ name: 'freeze' }] } });
       expect(lines.some((l) => l.includes('policy snapshot active'))).toBe(true);
     } finally {
       await server.close();

@@ -178,6 +178,11 @@ describe('the OpenAPI document and the routes', () => {
     await call('PUT', '/v1/deployments/dev/policy-bundles/ops', jsonInit({ fragment }));
     await call('PUT', '/v1/deployments/dev/policy-bundles/ops', jsonInit({ fragment: { x: 1 } }));
     await call('GET', '/v1/deployments/dev/policy-bundles/ops');
+    await call('GET', '/v1/deployments/dev/policy-bundles');
+    // A create-only write of what exists: 412 already_exists, as documented.
+    const createOnly = jsonInit({ fragment });
+    await call('PUT', '/v1/deployments/dev/policy-bundles/ops',
+      { ...createOnly, headers: { ...createOnly.headers, 'if-none-match': '*' } });
     await call('POST', '/v1/deployments/dev/decisions', jsonInit({ topic: 'job.x' }, 'POST'));
     await call('DELETE', '/v1/deployments/dev/policy-bundles/ops');
     await call('DELETE', '/v1/deployments/dev');

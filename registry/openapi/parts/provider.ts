@@ -58,6 +58,10 @@ export const providerPart: OpenApiPart = {
       delete: op({ id: 'deleteDeployment', summary: 'Delete a deployment', tag: 'deployments',
         auth: 'scope', scope: 'admin', params: ['name'], ok: { 204: null } }),
     },
+    '/v1/deployments/{name}/policy-bundles': { get: op({ id: 'listPolicyBundles',
+      summary: "A deployment's policy bundles, in name order", tag: 'deployments',
+      auth: 'read', params: ['name'],
+      ok: { 200: json(obj({ bundles: list(ref('PolicyBundle')) })) } }) },
     '/v1/deployments/{name}/policy-bundles/{bundle}': {
       get: op({ id: 'getPolicyBundle', summary: 'A policy bundle', tag: 'deployments',
         auth: 'read', params: ['name', 'bundle'], ok: { 200: json(ref('PolicyBundle')) } }),

@@ -12,7 +12,7 @@ import { ProviderError } from '../errors.js';
 import { mustStr, objects, str } from '../framework/access.js';
 import { error, type Diagnostic } from '../framework/diagnostics.js';
 import type { Resource, State } from '../framework/resource.js';
-import { isUnknown, UNKNOWN } from '../framework/values.js';
+import { isUnknown, isWhollyKnown, UNKNOWN } from '../framework/values.js';
 import { name } from '../validators.js';
 import { fromFragmentJson, ruleBlock, toFragmentJson } from './policy_rules.js';
 
@@ -24,7 +24,9 @@ async function fragmentOf(state: State, cwd: string): Promise<Record<string, unk
   if (isUnknown(file)) return null;
   if (typeof file === 'string') return readFragmentFile(file, cwd);
   const rules = state.rule;
-  if (isUnknown(rules)) return null;
+  // A value inside a rule known only at apply (a topic from another resource) leaves the
+  // fragment, and so its hash, unknown until then.
+  if (!isWhollyKnown(rules ?? null)) return null;
   const fragment: Record<string, unknown> = {
     rules: objects(state, 'rule').map((r) => toFragmentJson(ruleBlock, r)),
   };
@@ -169,14 +171,19 @@ export const policyBundle: Resource<CordumClient> = {
   },
 
   async modifyPlan({ planned, prior }, client) {
+    const deployment = str(planned, 'deployment');
+    const bundle = str(planned, 'name');
+    // Known only when both names are.
+    const id = deployment !== null && bundle !== null ? `${deployment}/${bundle}`
+      : UNKNOWN;
     const fragment = await fragmentOf(planned, client.cwd);
-    if (!fragment) return { planned: { ...planned, hash: UNKNOWN, version: UNKNOWN } };
+    if (!fragment) return { planned: { ...planned, id, hash: UNKNOWN, version: UNKNOWN } };
     const hash = await hashOf(fragment);
     const same = prior !== null && prior.hash === hash;
     return {
       planned: {
         ...planned,
-        id: `${str(planned, 'deployment') ?? ''}/${str(planned, 'name') ?? ''}`,
+        id,
         hash,
         version: same ? (prior.version ?? null) : UNKNOWN,
       },

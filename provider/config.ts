@@ -9,6 +9,8 @@ import { EXTRA_CA_VARIABLE } from './clients/transport.js';
 import { ProviderError } from './errors.js';
 import { num, str } from './framework/access.js';
 import type { Schema } from './framework/schema.js';
+import { error } from './framework/diagnostics.js';
+import { isUnknown } from './framework/values.js';
 import type { State } from './framework/resource.js';
 import { httpUrl } from './validators.js';
 import type { Logger } from './plugin/log.js';
@@ -41,7 +43,12 @@ export const providerSchema: Schema = {
       timeout_seconds: {
         type: 'number',
         optional: true,
-        description: 'Deadline of each registry request, in seconds. Default: 30.',
+        description: 'Deadline of each registry request, in seconds (1 to 86400). Default: 30.',
+        validate: (value, path) =>
+          typeof value === 'number' && Number.isFinite(value) && value >= 1 && value <= 86_400
+            ? []
+            : [error('Invalid Timeout', `timeout_seconds ${String(value)} is out of range: ` +
+              'give a number of seconds from 1 to 86400.', path)],
       },
     },
   },
@@ -69,6 +76,17 @@ export function configureClient(
   terraformVersion: string,
   cwd: string = process.cwd(),
 ): CordumClient {
+  // Terraform configures a provider before it applies anything; a setting taken from a
+  // resource is not known yet.
+  for (const name of ['registry_url', 'token', 'engine_url', 'timeout_seconds']) {
+    if (isUnknown(config[name])) {
+      throw new ProviderError('config_invalid',
+        `The provider's ${name} is known only after apply, but the provider needs it to plan.`, {
+          hint: `Set ${name} from a variable, a literal or the environment, not from a resource.`,
+          path: [name],
+        });
+    }
+  }
   const registryUrl = str(config, 'registry_url') ?? env.CORDUM_REGISTRY ?? '';
   if (!registryUrl) {
     throw new ProviderError('config_missing', 'No Cordum registry is configured.', {

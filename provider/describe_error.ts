@@ -21,6 +21,7 @@ const SUMMARIES: Record<ProviderErrorCode, string> = {
   file_unreadable: 'Cannot Read File',
   pack_invalid: 'Invalid Pack',
   import_id_invalid: 'Invalid Import ID',
+  value_invalid: 'Invalid Value',
   state_invalid: 'Invalid State',
 };
 

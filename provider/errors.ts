@@ -19,6 +19,7 @@ export type ProviderErrorCode =
   | 'file_unreadable'
   | 'pack_invalid'
   | 'import_id_invalid'
+  | 'value_invalid'
   | 'state_invalid';
 
 export class ProviderError extends Error {

@@ -80,6 +80,41 @@ export function oneOf(allowed: readonly string[], what: string): Validator {
         ];
 }
 
+/** A string with something in it besides spaces. */
+export function nonEmpty(what: string): Validator {
+  return (value, path) =>
+    typeof value === 'string' && value.trim() !== ''
+      ? []
+      : [error(`Empty ${what}`, `Give the ${what.toLowerCase()} a value; it cannot be empty.`,
+        path)];
+}
+
+/** A list with at least one element and none twice (the registry keeps a set). */
+export function distinctList(what: string): Validator {
+  return (value, path) => {
+    if (!Array.isArray(value)) return [];
+    if (value.length === 0) {
+      return [error(`Empty ${what}`, `List at least one ${what.toLowerCase()}.`, path)];
+    }
+    const seen = new Set<string>();
+    const out: Diagnostic[] = [];
+    value.forEach((v, i) => {
+      if (typeof v !== 'string') return;
+      if (seen.has(v)) {
+        out.push(error(`Duplicate ${what}`, `"${v}" is listed twice; list each once.`,
+          [...path, i]));
+      }
+      seen.add(v);
+    });
+    return out;
+  };
+}
+
+/** Every check of `checks`, in order. */
+export function allOf(...checks: Validator[]): Validator {
+  return (value, path) => checks.flatMap((check) => check(value, path));
+}
+
 /** Applies `check` to each element of a list value, with indexed paths. */
 export function eachOf(check: Validator): Validator {
   return (value, path) =>

@@ -62,7 +62,7 @@ export function pointAt(err: unknown, id: string, range: string): unknown {
   if (!(err instanceof ProviderError)) return err;
   if (err.remoteCode === 'pack_not_found' || (err.status === 404 && !err.remoteCode)) {
     return new ProviderError('registry_not_found', `The registry has no pack "${id}".`, {
-      hint: 'Check the id, or publish the pack first (`cordum publish`).',
+      hint: 'Check the id, or publish the pack first (`cordum pack publish`).',
       path: ['id'],
       cause: err,
     });

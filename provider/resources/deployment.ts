@@ -120,6 +120,18 @@ export const deployment: Resource<CordumClient> = {
 
   async modifyPlan({ planned, prior }, client) {
     const packs = objects(planned, 'pack');
+    // One entry a pack: the registry refuses a deployment that lists one twice.
+    const seen = new Set<string>();
+    for (const [i, p] of packs.entries()) {
+      if (typeof p.id !== 'string') continue;
+      if (seen.has(p.id)) {
+        throw new ProviderError('value_invalid', `Pack "${p.id}" is listed twice.`, {
+          hint: 'List each pack once, with the one range it should run.',
+          path: ['pack', i, 'id'],
+        });
+      }
+      seen.add(p.id);
+    }
     const before = prior === null ? [] : objects(prior, 'pack');
     for (const [i, p] of packs.entries()) {
       if (typeof p.id !== 'string' || typeof p.range !== 'string') {

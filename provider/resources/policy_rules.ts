@@ -19,10 +19,15 @@ const strings = (description: string, extra: Partial<Attribute> = {}): Attribute
   ...extra,
 });
 const text = (description: string): Attribute => ({ type: 'string', optional: true, description });
+/** A budget: a whole number, zero or more (the fragment format's `integer`, `minimum: 0`). */
 const number = (description: string): Attribute => ({
   type: 'number',
   optional: true,
   description,
+  validate: (value, path) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= 0
+      ? []
+      : [error('Invalid Budget', `${String(value)} is not a whole number of zero or more.`, path)],
 });
 const flag = (description: string): Attribute => ({ type: 'bool', optional: true, description });
 

@@ -13,6 +13,7 @@ import { PartialApplyError, type Resource, type State } from '../framework/resou
 import { isUnknown } from '../framework/values.js';
 import { keyIdOf } from '../../packs/signing/keys.js';
 import { ProviderError } from '../errors.js';
+import { nonEmpty } from '../validators.js';
 
 const normal = (pem: string) => pem.replace(/\r\n/g, '\n').trim();
 
@@ -31,6 +32,17 @@ function stateOf(info: KeyFacts): State {
     public_key: info.public_key,
     created_at: info.created_at ?? null,
   };
+}
+
+/** A key stays with the publisher it was registered for, even once revoked. */
+function movedKey(keyId: string, registered: string, wanted: string): ProviderError {
+  return new ProviderError('value_invalid',
+    `Key ${keyId.slice(0, 12)}... is registered for publisher "${registered}"; the registry ` +
+      `keeps a key with its publisher for good, so it cannot sign for "${wanted}".`, {
+      hint: `Make a new key pair (\`cordum keygen\`) for "${wanted}", or set publisher back to ` +
+        `"${registered}".`,
+      path: ['publisher'],
+    });
 }
 
 export const publisherKey: Resource<CordumClient> = {
@@ -62,6 +74,7 @@ export const publisherKey: Resource<CordumClient> = {
           required: true,
           replace: true,
           description: 'The publisher whose packs this key may sign.',
+          validate: nonEmpty('Publisher'),
         },
         key_id: {
           type: 'string',
@@ -85,6 +98,10 @@ export const publisherKey: Resource<CordumClient> = {
     const keyId = keyIdOf(pem);
     // A new key is a new object: keep nothing from the prior one.
     const same = prior !== null && prior.key_id === keyId;
+    if (same && typeof planned.publisher === 'string' && typeof prior.publisher === 'string' &&
+      planned.publisher !== prior.publisher) {
+      throw movedKey(keyId, prior.publisher, planned.publisher);
+    }
     const createdAt = same ? (prior.created_at ?? null) : (planned.created_at ?? null);
     return { planned: { ...planned, id: keyId, key_id: keyId, created_at: createdAt } };
   },
@@ -99,6 +116,10 @@ export const publisherKey: Resource<CordumClient> = {
       const exists = err instanceof ProviderError && err.remoteCode === 'key_exists';
       const revocation = exists ? await client.registry.keyRevocation(keyId) : null;
       if (!revocation?.revoked) throw err;
+      // Only as it was: trusting it again for another publisher would not happen.
+      const kept = await client.registry.key(keyId);
+      const publisher = mustStr(planned, 'publisher');
+      if (kept && kept.publisher !== publisher) throw movedKey(keyId, kept.publisher, publisher);
       await client.registry.restoreKey(keyId);
     }
     // The answer to POST has no created_at; the key's own page does. The key
@@ -130,7 +151,7 @@ export const publisherKey: Resource<CordumClient> = {
   async importState(id) {
     if (!/^[0-9a-f]{64}$/.test(id)) {
       throw new ProviderError('import_id_invalid', `"${id}" is not a key id.`, {
-        hint: 'Import with the 64 hex digit key id, as `cordum keys list` shows it.',
+        hint: 'Import with the 64 hex digit key id, as the registry lists it (`GET /v1/keys`).',
       });
     }
     return { id, key_id: id };

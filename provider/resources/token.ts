@@ -8,7 +8,9 @@ import type { TokenInfo } from '../clients/registry_types.js';
 import { mustStr, str, strings } from '../framework/access.js';
 import type { Resource, State } from '../framework/resource.js';
 import { types } from '../framework/types.js';
-import { eachOf, oneOf, rfc3339 } from '../validators.js';
+import { ProviderError } from '../errors.js';
+import { isUnknown } from '../framework/values.js';
+import { allOf, distinctList, eachOf, nonEmpty, oneOf, rfc3339 } from '../validators.js';
 
 const SCOPES = ['read', 'publish', 'keys', 'admin'] as const;
 
@@ -18,13 +20,14 @@ function stateOf(t: TokenInfo & { publisher?: string }, prior: State): State {
     id: t.id,
     name: t.name,
     scopes: t.scopes,
-    // Keep the configured spelling of the same instant.
+    // Keep the configured spelling of the same instant; with none (an import), the
+    // shortest one, as configurations write it ("...:00Z", not "...:00.000Z").
     expires_at:
       t.expires_at &&
       typeof prior.expires_at === 'string' &&
       Date.parse(prior.expires_at) === Date.parse(t.expires_at)
         ? prior.expires_at
-        : t.expires_at,
+        : (t.expires_at?.replace(/\.000Z$/, 'Z') ?? null),
     publisher: t.publisher ?? prior.publisher ?? null,
     created_at: t.created_at,
   };
@@ -43,13 +46,14 @@ export const token: Resource<CordumClient> = {
           required: true,
           replace: true,
           description: 'What the token is for.',
+          validate: nonEmpty('Token Name'),
         },
         scopes: {
           type: types.list('string'),
           required: true,
           replace: true,
           description: 'Any of `read`, `publish`, `keys`, `admin`.',
-          validate: eachOf(oneOf(SCOPES, 'Scope')),
+          validate: allOf(distinctList('Scope'), eachOf(oneOf(SCOPES, 'Scope'))),
         },
         expires_at: {
           type: 'string',
@@ -80,6 +84,19 @@ export const token: Resource<CordumClient> = {
         },
       },
     },
+  },
+
+  async modifyPlan({ planned, prior }) {
+    // A new token must not be born expired (one that expires later keeps planning clean).
+    const expires = planned.expires_at;
+    if (prior === null && typeof expires === 'string' && !isUnknown(expires) &&
+      Date.parse(expires) <= Date.now()) {
+      throw new ProviderError('value_invalid', `expires_at "${expires}" is in the past.`, {
+        hint: 'Give a time in the future, or leave expires_at out for a token that never expires.',
+        path: ['expires_at'],
+      });
+    }
+    return { planned };
   },
 
   async create(planned, _config, client) {

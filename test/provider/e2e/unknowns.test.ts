@@ -36,7 +36,8 @@ async function workspace(config: string) {
   writeFileSync(join(dir, 'main.tf'), HEAD + config);
   const env = terraformEnv(dir, registry);
   expect((await terraformAsync(dir, env, 'init', '-input=false', '-no-color')).code).toBe(0);
-  const tf = (...args: string[]) => terraformAsync(dir, env, ...args, '-input=false', '-no-color');
+  const tf = (command: string, ...args: string[]) =>
+    terraformAsync(dir, env, command, '-input=false', '-no-color', ...args);
   return { dir, env, tf };
 }
 
@@ -88,5 +89,143 @@ resource "cordum_policy_bundle" "late" {
       '/v1/deployments/late/policy-bundles/guard');
     expect(bundle.body.fragment).toMatchObject({ rules: [{ id: 'gate',
       match: { topics: ['job.hello-pack.*'] } }] });
+  });
+});
+
+describe('checked at plan time, with the attribute named', () => {
+  it('refuses values the registry would refuse or rewrite', async () => {
+    const { tf } = await workspace(`
+resource "cordum_token" "dup" {
+  name   = "dup"
+  scopes = ["read", "read"]
+}
+
+resource "cordum_token" "blank" {
+  name   = ""
+  scopes = []
+}
+
+resource "cordum_policy_bundle" "budget" {
+  deployment = "twice"
+  name       = "budget"
+  rule {
+    id       = "r"
+    decision = "allow"
+    constraints {
+      budgets {
+        max_retries = 0.5
+      }
+    }
+  }
+}
+`);
+    const plan = await tf('plan');
+    expect(plan.code).toBe(1);
+    const err = plan.stderr;
+    expect(err).toContain('Error: Duplicate Scope');
+    expect(err).toContain('"read" is listed twice');
+    expect(err).toContain('Error: Empty Token Name');
+    expect(err).toContain('Error: Empty Scope');
+    expect(err).toContain('Error: Invalid Budget');
+    expect(err).toContain('max_retries = 0.5');
+
+    // What needs the plan itself (past the configuration checks above).
+    const planned = await workspace(`
+resource "cordum_token" "old" {
+  name       = "old"
+  scopes     = ["read"]
+  expires_at = "2001-01-01T00:00:00Z"
+}
+
+resource "cordum_deployment" "twice" {
+  name = "twice"
+  pack {
+    id    = "hello-pack"
+    range = "^1.0.0"
+  }
+  pack {
+    id    = "hello-pack"
+    range = "~1.0.0"
+  }
+}
+`);
+    const second = await planned.tf('plan');
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain('expires_at "2001-01-01T00:00:00Z" is in the past');
+    expect(second.stderr).toContain('Pack "hello-pack" is listed twice');
+    // Pointed at the second pack block's id (the first one's is line 17).
+    expect(second.stderr).toMatch(/on main\.tf line 21, in resource "cordum_deployment" "twice":/);
+  });
+
+  it('refuses a provider setting out of range or known only after apply', async () => {
+    const { tf } = await workspace(`
+provider "cordum" {
+  timeout_seconds = 3000000
+}
+
+data "cordum_catalog" "all" {}
+`);
+    const plan = await tf('plan');
+    expect(plan.code).toBe(1);
+    expect(plan.stderr).toContain('timeout_seconds 3000000 is out of range');
+
+    const late = await workspace(`
+resource "terraform_data" "url" {
+  input = "http://127.0.0.1:1"
+}
+
+provider "cordum" {
+  registry_url = terraform_data.url.output
+}
+
+data "cordum_catalog" "all" {}
+`);
+    const unknown = await late.tf('plan');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("registry_url is known only after apply");
+    expect(unknown.stderr).not.toContain('No Cordum registry is configured');
+  });
+});
+
+describe('objects as the registry keeps them', () => {
+  it('refuses moving a key to another publisher at plan time, destroying nothing', async () => {
+    const key = newKey();
+    const { dir, tf } = await workspace(`
+variable "publisher" {
+  default = "acme"
+}
+
+resource "cordum_publisher_key" "k" {
+  public_key = file("\${path.module}/key.pem")
+  publisher  = var.publisher
+}
+`);
+    writeFileSync(join(dir, 'key.pem'), key.publicPem);
+    expect((await tf('apply', '-auto-approve')).code).toBe(0);
+    const moved = await tf('apply', '-auto-approve', '-var', 'publisher=other');
+    expect(moved.code).toBe(1);
+    expect(moved.stderr).toContain('is registered for publisher "acme"');
+    // Still trusted for acme: the plan failed before any destroy.
+    const found = await registryApi(registry).call('GET', `/v1/keys/${key.keyId}`);
+    expect(found.body.publisher).toBe('acme');
+    expect((await tf('plan', '-detailed-exitcode')).code).toBe(0);
+  });
+
+  it('imports a token with an expiry to a state that plans clean', async () => {
+    const api = registryApi(registry);
+    const made = await api.call('POST', '/v1/tokens', { name: 'imported', scopes: ['read'],
+      expires_at: '2030-01-01T00:00:00Z' });
+    expect(made.status).toBe(201);
+    const { tf } = await workspace(`
+resource "cordum_token" "t" {
+  name       = "imported"
+  scopes     = ["read"]
+  expires_at = "2030-01-01T00:00:00Z"
+}
+`);
+    expect((await tf('import', 'cordum_token.t', String(made.body.id))).code).toBe(0);
+    const plan = await tf('plan', '-detailed-exitcode');
+    expect(plan.stdout).toContain('No changes');
+    expect(plan.code).toBe(0);
   });
 });

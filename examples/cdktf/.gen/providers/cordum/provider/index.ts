@@ -20,7 +20,7 @@ export interface CordumProviderConfig {
   */
   readonly registryUrl?: string;
   /**
-  * Deadline of each registry request, in seconds. Default: 30.
+  * Deadline of each registry request, in seconds (1 to 86400). Default: 30.
   *
   * Docs at Terraform Registry: {@link https://cordum.local/providers/cordum/cordum/latest/docs#timeout_seconds CordumProvider#timeout_seconds}
   */

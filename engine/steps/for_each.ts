@@ -3,7 +3,9 @@
  * `max_parallel` at once. Each item is a child step of the run
  * (`<id>[<index>]`, recorded once, so a resumed run keeps them) that reads
  * `item` and `index`. The parent's output is the list of the children's
- * outputs; it fails when one fails and waits while one waits.
+ * outputs; it fails when one fails and waits while one waits. Once an item
+ * has failed no other starts: those not started yet are cancelled (the
+ * ones in flight finish).
  */
 import { EngineError } from '../errors.js';
 import { renderTemplate } from '../expressions.js';
@@ -28,9 +30,15 @@ export async function runForEach(ctx: StepContext): Promise<StepOutcome> {
   const children = view.steps.filter((s) => s.parent_id === ctx.plan.id);
 
   const queue = children.filter((c) => c.status === 'pending');
+  let failedItem: number | undefined;
   const worker = async () => {
-    for (let child = queue.shift(); child; child = queue.shift()) {
-      if (ctx.signal.aborted) return;
+    while (failedItem === undefined) {
+      const child = queue.shift();
+      if (!child) return;
+      if (ctx.signal.aborted) {
+        queue.unshift(child);
+        return;
+      }
       const i = child.item_index ?? 0;
       const step = { ...ctx.plan.step, id: child.step_id };
       const plan = { ...ctx.plan, id: child.step_id, step };
@@ -39,12 +47,24 @@ export async function runForEach(ctx: StepContext): Promise<StepOutcome> {
       const approval = view.approvals.find((a) => a.step_id === child.step_id);
       const wf = { workflow: ctx.run.workflow, packId: ctx.packId, steps: [] };
       const { services, run } = ctx;
-      await runAndSave(contextFor(services, run, wf, plan, child, scope, ctx, approval));
+      const inner = contextFor(services, run, wf, plan, child, scope, ctx, approval);
+      await runAndSave(inner);
+      const status = inner.record.status;
+      if ((status === 'failed' || status === 'timed_out') && failedItem === undefined) {
+        failedItem = i;
+      }
     }
   };
   const width = Math.min(ctx.plan.maxParallel, Math.max(1, queue.length));
   await Promise.all(Array.from({ length: width }, worker));
   if (ctx.signal.aborted) throw ctx.signal.reason;
+  if (failedItem !== undefined) {
+    const message = `not run: item ${failedItem} of "${ctx.plan.id}" failed`;
+    for (const child of queue) {
+      await store.updateStep(ctx.run.id, child.step_id, { status: 'cancelled',
+        error: { code: 'upstream_failed', message }, finished_at: store.now() });
+    }
+  }
 
   const after = (await store.view(ctx.run.id))!.steps.filter((s) => s.parent_id === ctx.plan.id);
   return outcomeOf(ctx.plan.id, after);

@@ -62,6 +62,14 @@ const WORKFLOWS: Workflow[] = [
       input: { n: '${length(steps.each.output)}' },
     },
   }),
+  workflow('each-fails', {
+    each: {
+      ...slow('${item}'),
+      input: { message: 'item ${index}', sleep_ms: 10, status: '${item}' },
+      for_each: '${input.statuses}',
+      max_parallel: 1,
+    },
+  }),
   workflow('writes', {
     each: {
       type: 'worker',
@@ -191,6 +199,22 @@ describe.each(backends())('step types on $name', (backend) => {
     expect(overlap(x!, z!) && overlap(y!, z!)).toBe(false);
     const keys = suite.worker.jobs.map((j) => j.body.idempotency_key);
     expect(keys).toEqual(expect.arrayContaining([`${view.run.id}:each[2]:1`]));
+  });
+
+  it('starts no for_each item after one failed, and cancels those not started', async () => {
+    const e = await engine();
+    const view = await e.start('demo.each-fails', { statuses: [200, 500, 200, 200] });
+    expect(view.run.status).toBe('failed');
+    expect(view.steps.map((s) => [s.step_id, s.status])).toEqual([['each', 'failed'],
+      ['each[0]', 'succeeded'], ['each[1]', 'failed'], ['each[2]', 'cancelled'],
+      ['each[3]', 'cancelled']]);
+    expect(stepOf(view, 'each[2]').error).toEqual({ code: 'upstream_failed',
+      message: 'not run: item 1 of "each" failed' });
+    // Only the first two were ever sent to a worker.
+    const sent = suite.worker.jobs.filter((j) => String(j.body.idempotency_key)
+      .startsWith(`${view.run.id}:`)).map((j) => j.body.idempotency_key);
+    expect(new Set(sent)).toEqual(new Set([`${view.run.id}:each[0]:1`,
+      `${view.run.id}:each[1]:1`]));
   });
 
   it('loops while its condition holds, bounded by max_iterations', async () => {

@@ -15,6 +15,7 @@ import type { PolicyFragment } from './policy/types.js';
 import { checkFormat, compilePackSchema } from './schemas.js';
 import { duplicateIssues, namingIssues, poolIssues } from './validate/naming.js';
 import { workflowIssues } from './validate/workflow.js';
+import { planWorkflow } from '../engine/plan.js';
 import type { Workflow } from './workflow/types.js';
 
 export interface LoadedPack {
@@ -163,14 +164,31 @@ function loadWorkflows(c: Collector, files: PackFiles, manifest: PackManifest,
       c.issues.push({ file: ref.path, path: '/id', rule: 'workflow_id',
         message: `workflow id "${wf.id}" differs from "${ref.id}" in pack.yaml` });
     }
-    c.issues.push(...workflowIssues(wf, ref.path, schemaIds));
+    const found = workflowIssues(wf, ref.path, schemaIds);
+    c.issues.push(...found);
     const steps = Object.fromEntries(
       Object.entries(wf.steps).map(([key, step]) => [key, { ...step, id: key }]),
     );
-    workflows.push({ ...wf, steps, file: ref.path });
+    const workflow = { ...wf, steps, file: ref.path };
+    // Then what the engine checks before it runs one (expressions, routes, branches, step
+    // fields): a pack that validates is one the engine accepts. Schema references were
+    // checked above against this pack's own schemas.
+    if (found.length === 0) c.issues.push(...engineIssues(workflow, schemaIds));
+    workflows.push(workflow);
     warnUndeclaredTopics(c, manifest, wf, ref.path);
   });
   return workflows;
+}
+
+function engineIssues(workflow: Workflow, schemaIds: Set<string>): Issue[] {
+  try {
+    planWorkflow(workflow, new Map([...schemaIds].map((id) => [id, {}])));
+    return [];
+  } catch (err) {
+    const issues = (err as { issues?: Issue[] }).issues;
+    if (Array.isArray(issues)) return issues;
+    throw err;
+  }
 }
 
 function warnUndeclaredTopics(c: Collector, manifest: PackManifest, wf: Workflow, file: string) {

@@ -191,6 +191,13 @@ const broken: BreakCase[] = [
   { name: 'an unclosed ${...} expression', pack: 'hello-pack',
     breakIt: (d) => edit(d, ECHO, 'message: ${input.message}', 'message: "${input.message"'),
     expected: { file: ECHO, path: '/steps/echo/input/message', rule: 'expression' } },
+  // What the engine would refuse at run time is refused at validate (and so at publish).
+  { name: 'an on_error naming its own step', pack: 'hello-pack',
+    breakIt: (d) => edit(d, ECHO, 'type: worker\n', 'type: worker\n    on_error: echo\n'),
+    expected: { file: ECHO, path: '/steps/echo/on_error', rule: 'on_error' } },
+  { name: 'an expression that does not parse', pack: 'hello-pack',
+    breakIt: (d) => edit(d, ECHO, 'message: ${input.message}', 'message: "${length(}"'),
+    expected: { file: ECHO, path: '/steps/echo/input/message', rule: 'expression_invalid' } },
   { name: 'a schema file that is not JSON', pack: 'hello-pack',
     breakIt: (d) => writeIn(d, 'schemas/HelloInput.json', '{ "type": "object", '),
     expected: { file: 'schemas/HelloInput.json', path: '', rule: 'json_syntax' } },

@@ -222,16 +222,23 @@ function loadFragments(c: Collector, files: PackFiles, manifest: PackManifest) {
 }
 
 function globIssues(c: Collector, raw: RawFragment, file: string) {
+  c.issues.push(...topicGlobIssues(raw, file));
+}
+
+/** Topic globs of a fragment's rules that do not parse, each with its path. */
+export function topicGlobIssues(raw: RawFragment, file: string): Issue[] {
+  const issues: Issue[] = [];
   (raw.rules ?? []).forEach((rule, i) => {
     (rule.match?.topics ?? []).forEach((glob, j) => {
       try {
         checkGlob(glob);
       } catch (err) {
-        c.issues.push({ file, path: `/rules/${i}/match/topics/${j}`, rule: 'glob',
+        issues.push({ file, path: `/rules/${i}/match/topics/${j}`, rule: 'glob',
           message: `bad topic glob: ${(err as Error).message}` });
       }
     });
   });
+  return issues;
 }
 
 function loadConfigOverlays(c: Collector, files: PackFiles, manifest: PackManifest) {

@@ -106,7 +106,9 @@ export function historyLines(h: { active: number; snapshots: HistoryEntry[] }): 
 }
 
 export function rollbackBody(flags: EngineApiFlags & { version: string }) {
-  const version = Number.parseInt(flags.version.replace(/^v/, ''), 10);
+  // Whole digits only: `1.5` or `1abc` is not version 1.
+  const digits = flags.version.replace(/^v/, '');
+  const version = /^[0-9]{1,9}$/.test(digits) ? Number(digits) : Number.NaN;
   if (!Number.isInteger(version) || version < 1) {
     throw Object.assign(new Error('VERSION must be a version number from `cordum policy history`'),
       { code: 'usage' });

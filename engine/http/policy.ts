@@ -111,8 +111,11 @@ function historyRoutes(kernel: PolicyKernel, adminToken: string | undefined): En
     { method: 'POST', path: '/v1/policy/rollback', admin: true, async handle(ctx) {
       requireAdmin(ctx, adminToken);
       const body = (await readJson(ctx.req)) as { version?: unknown };
-      if (!Number.isInteger(body?.version)) {
-        throw new HttpProblem(400, 'request_invalid', 'expected { version: <integer> }');
+      const version = body?.version;
+      if (typeof version !== 'number' || !Number.isInteger(version) || version < 1 ||
+        version > 2 ** 31 - 1) {
+        throw new HttpProblem(400, 'request_invalid', 'expected { version: <integer> } with a ' +
+          'version from /v1/policy/history');
       }
       const active = await kernel.rollback(body.version as number).catch(asProblem);
       sendJson(ctx.res, 200, { version: active.version, hash: active.snapshot.hash,
@@ -127,10 +130,17 @@ function simulateRoute(kernel: PolicyKernel): EngineRoute {
     const body = (await readJson(req, 64 << 20)) as { candidate?: unknown };
     let candidate;
     try { candidate = toCandidateSnapshot(body?.candidate); } catch (err) { asProblem(err); }
-    const recorded = kernel.recorder ? await kernel.recorder.list({
-      snapshotHash: kernel.current().snapshot.hash,
-      limit: Number(url.searchParams.get('limit') ?? '10000') }) : [];
-    sendJson(res, 200, simulateCandidate(candidate, recorded));
+    const given = url.searchParams.get('limit') ?? '10000';
+    const limit = /^[0-9]{1,7}$/.test(given) ? Number(given) : 0;
+    if (limit < 1 || limit > 1_000_000) {
+      throw new HttpProblem(400, 'request_invalid',
+        `limit must be a whole number from 1 to 1000000, not "${given}"`);
+    }
+    const snapshotHash = kernel.current().snapshot.hash;
+    const recorded = kernel.recorder
+      ? await kernel.recorder.list({ snapshotHash, limit, newest: true }) : [];
+    const available = kernel.recorder ? await kernel.recorder.count({ snapshotHash }) : 0;
+    sendJson(res, 200, { ...simulateCandidate(candidate, recorded), recorded: available });
   } };
 }
 

@@ -7,22 +7,32 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { readPackDir } from '../../packs/bundle/source.js';
-import { parseYaml } from '../../packs/documents.js';
-import { loadPack } from '../../packs/load.js';
+import { parseJson, parseYaml } from '../../packs/documents.js';
+import { loadPack, topicGlobIssues } from '../../packs/load.js';
 import { toFragment, type RawFragment } from '../../packs/policy/fragment.js';
 import { buildSnapshot, type SnapshotInput } from '../../packs/policy/snapshot.js';
 import type { PolicySnapshot } from '../../packs/policy/types.js';
 import { checkFormat } from '../../packs/schemas.js';
 import { KernelError } from './errors.js';
 
+/** Checked as a pack's fragment is: its format, its topic globs, its templates. */
 function fragmentInput(raw: unknown, where: string, packId: string): SnapshotInput {
   const issues = checkFormat('policy-fragment', raw, where);
+  if (issues.length === 0 && typeof raw === 'object' && raw !== null) {
+    issues.push(...topicGlobIssues(raw as RawFragment, where));
+  }
   if (issues.length > 0 || typeof raw !== 'object' || raw === null) {
     const first = issues[0];
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
     throw new KernelError('candidate_invalid', `${where} is not a policy fragment` +
-      (first ? `: ${first.path} ${first.message}` : ''));
+      (first ? `: ${first.path || '/'} ${first.message}${more}` : ''));
   }
-  return { packId, fragment: toFragment(raw as RawFragment, { packId, file: where }) };
+  try {
+    return { packId, fragment: toFragment(raw as RawFragment, { packId, file: where }) };
+  } catch (err) {
+    // An unknown constraint template, named with its path.
+    throw new KernelError('candidate_invalid', (err as Error).message, { cause: err });
+  }
 }
 
 /** A fragment document (as JSON) made into a one-fragment snapshot. */
@@ -46,7 +56,7 @@ export function loadCandidate(path: string): PolicySnapshot {
   if (!existsSync(path)) throw new KernelError('candidate_invalid', `${path} does not exist`);
   if (statSync(path).isFile()) {
     const text = readFileSync(path, 'utf8');
-    const raw = path.endsWith('.json') ? JSON.parse(text) as unknown : parseYaml(text, path);
+    const raw = path.endsWith('.json') ? parseJson(text, path) : parseYaml(text, path);
     return buildSnapshot([fragmentInput(raw, path, basename(path).replace(/\..*$/, ''))]);
   }
   if (existsSync(join(path, 'pack.yaml'))) return buildSnapshot(packInputs(path));

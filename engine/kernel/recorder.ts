@@ -93,19 +93,35 @@ export class DecisionRecorder {
     }
   }
 
-  /** Recorded decisions, oldest first; by snapshot hash when given. */
-  async list(options: { snapshotHash?: string; limit?: number } = {}): Promise<
-    RecordedDecision[]> {
+  /**
+   * Recorded decisions, oldest first; by snapshot hash when given. At most
+   * `limit`: the oldest ones, or with `newest` the most recent ones.
+   */
+  async list(options: { snapshotHash?: string; limit?: number; newest?: boolean } = {}):
+  Promise<RecordedDecision[]> {
     await this.flush();
     const where = options.snapshotHash ? 'WHERE snapshot_hash = $2' : '';
     const params: unknown[] = [options.limit ?? 10_000];
     if (options.snapshotHash) params.push(options.snapshotHash);
+    const order = options.newest ? 'DESC' : 'ASC';
     const { rows } = await this.db.query<Record<string, unknown>>(
       `SELECT id, request, decision, rule_id, snapshot_hash, snapshot_version, request_id,
-              decided_at FROM engine_policy_decisions ${where} ORDER BY id LIMIT $1`,
+              decided_at FROM engine_policy_decisions ${where} ORDER BY id ${order} LIMIT $1`,
       params,
     );
-    return rows.map(toRecorded);
+    const out = rows.map(toRecorded);
+    return options.newest ? out.reverse() : out;
+  }
+
+  /** How many decisions are recorded (under one snapshot hash, when given). */
+  async count(options: { snapshotHash?: string } = {}): Promise<number> {
+    await this.flush();
+    const where = options.snapshotHash ? 'WHERE snapshot_hash = $1' : '';
+    const { rows } = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM engine_policy_decisions ${where}`,
+      options.snapshotHash ? [options.snapshotHash] : [],
+    );
+    return Number(rows[0]?.n ?? 0);
   }
 }
 

@@ -16,8 +16,14 @@ export interface DecisionChange {
 
 export interface Impact {
   candidateHash: string;
+  /** Decisions replayed: the newest recorded under the running snapshot, up to a limit. */
   total: number;
+  /** Of those, how many would get another decision. */
   changed: number;
+  /** How many keep their decision but would be made by another rule (not in `changed`). */
+  ruleOnly: number;
+  /** Every decision recorded under the running snapshot, when the caller counted them. */
+  recorded?: number;
   transitions: { from: string; to: string; count: number }[];
   changes: DecisionChange[];
 }
@@ -30,10 +36,14 @@ export function simulateCandidate(
   const transitions = new Map<string, number>();
   const changes: DecisionChange[] = [];
   let changed = 0;
+  let ruleOnly = 0;
   for (const r of recorded) {
     const after = decide(candidate, r.request);
     const ruleAfter = after.ruleId ?? null;
-    if (after.decision === r.decision && ruleAfter === (r.ruleId ?? null)) continue;
+    if (after.decision === r.decision) {
+      if (ruleAfter !== (r.ruleId ?? null)) ruleOnly++;
+      continue;
+    }
     changed++;
     const key = `${r.decision}\u0000${after.decision}`;
     transitions.set(key, (transitions.get(key) ?? 0) + 1);
@@ -47,6 +57,7 @@ export function simulateCandidate(
     candidateHash: candidate.hash,
     total: recorded.length,
     changed,
+    ruleOnly,
     transitions: [...transitions].map(([k, count]) => {
       const [from, to] = k.split('\u0000') as [string, string];
       return { from, to, count };
@@ -56,8 +67,13 @@ export function simulateCandidate(
 }
 
 export function impactLines(impact: Impact): string[] {
-  const lines = [`candidate ${impact.candidateHash}: ${impact.changed} of ${impact.total} ` +
+  const of = impact.recorded !== undefined && impact.recorded > impact.total
+    ? `the newest ${impact.total} of ${impact.recorded}` : `${impact.total}`;
+  const lines = [`candidate ${impact.candidateHash}: ${impact.changed} of ${of} ` +
     'recorded decisions would change'];
+  if (impact.ruleOnly > 0) {
+    lines.push(`  ${impact.ruleOnly} more keep their decision, made by another rule`);
+  }
   for (const t of impact.transitions) lines.push(`  ${t.from} -> ${t.to}: ${t.count}`);
   for (const c of impact.changes) {
     lines.push(`  #${c.id} ${c.request.topic ?? '(no topic)'}: ${c.before.decision}` +

@@ -62,7 +62,9 @@ export function toFragment(raw: RawFragment, origin: { packId?: string; file?: s
 function resolveConstraints(raw: RawFragment, r: RawRule, index: number, file?: string) {
   if (!r.templates || r.templates.length === 0) return r.constraints;
   const layers = r.templates.map((name, t) => {
-    const found = raw.constraint_templates?.[name];
+    // Own keys only: `constructor` or `toString` is not a template a fragment defined.
+    const templates = raw.constraint_templates;
+    const found = templates && Object.hasOwn(templates, name) ? templates[name] : undefined;
     if (found === undefined) {
       const where = { file: file ?? 'policy fragment', path: `/rules/${index}/templates/${t}` };
       throw new PackError('validation_failed', `${where.file}: rule ${r.id ?? index + 1} uses ` +

@@ -151,3 +151,49 @@ describe('text the database cannot store', () => {
     expect(topics).toEqual(['job.later']);
   });
 });
+
+describe('simulate and rollback with bad or telling input', () => {
+  it('counts a candidate that only moves decisions to other rules apart from changes', async () => {
+    const active = k.kernel.current().snapshot.hash;
+    await post('/v1/policy/decide', { topic: 'job.ops.ping' });
+    // Same decisions as the running policy, by another rule.
+    const candidate = { rules: [
+      { id: 'no-prod-deletes', match: { topics: ['job.ops.delete'], labels: { env: 'prod' } },
+        decision: 'deny' },
+      { id: 'gate-ops', match: { topics: ['job.ops.*'] }, decision: 'require_approval' }] };
+    const r = await post('/v1/policy/simulate', { candidate });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ changed: 0, transitions: [], changes: [] });
+    expect(r.body.ruleOnly).toBeGreaterThan(0);
+    expect(r.body.recorded).toBe(r.body.total);
+    // The newest first when there are more than the limit.
+    const newest = await post('/v1/policy/simulate?limit=1', { candidate: { rules: [
+      { id: 'allow-all', match: {}, decision: 'allow' }] } });
+    expect(newest.body).toMatchObject({ total: 1, recorded: r.body.total,
+      changes: [{ request: { topic: 'job.ops.ping' } }] });
+    expect(k.kernel.current().snapshot.hash).toBe(active);
+  });
+
+  it('refuses a bad limit, version or candidate with 400 and a code', async () => {
+    const allow = { rules: [{ id: 'a', match: {}, decision: 'allow' }] };
+    for (const limit of ['abc', '-1', '0']) {
+      const r = await post(`/v1/policy/simulate?limit=${limit}`, { candidate: allow });
+      expect(r).toMatchObject({ status: 400, body: { code: 'request_invalid' } });
+    }
+    for (const version of [1.5, 99_999_999_999, 0]) {
+      const r = await post('/v1/policy/rollback', { version }, ADMIN);
+      expect(r).toMatchObject({ status: 400, body: { code: 'request_invalid' } });
+    }
+    const glob = await post('/v1/policy/simulate', { candidate: { rules: [
+      { id: 'g', match: { topics: ['job.[x'] }, decision: 'deny' }] } });
+    expect(glob).toMatchObject({ status: 400, body: { code: 'candidate_invalid' } });
+    expect(glob.body.detail).toContain('/rules/0/match/topics/0 bad topic glob');
+    for (const name of ['missing', 'constructor', 'toString']) {
+      const r = await post('/v1/policy/simulate', { candidate: { constraint_templates: {},
+        rules: [{ id: 't', match: {}, decision: 'allow', templates: [name] }] } });
+      expect(r).toMatchObject({ status: 400, body: { code: 'candidate_invalid' } });
+      expect(r.body.detail).toContain(`constraint template "${name}"`);
+    }
+  });
+});
+

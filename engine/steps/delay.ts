@@ -5,6 +5,7 @@
  * a long one (over `holdDelayMs`) parks the step `waiting` on its timer,
  * and the engine's poller (`Engine.resumeDue`) wakes it when it is due.
  */
+import { EngineError } from '../errors.js';
 import { renderTemplate } from '../expressions.js';
 import type { StepContext, StepExecutor, StepOutcome } from './context.js';
 
@@ -28,7 +29,10 @@ function wakeTime(ctx: StepContext): string {
   if (until) {
     const value = renderTemplate(until, ctx.scope);
     const at = Date.parse(String(value));
-    if (Number.isNaN(at)) throw new Error(`delay_until "${String(value)}" is not a date-time`);
+    if (Number.isNaN(at)) {
+      throw new EngineError('expression_failed',
+        `delay_until of "${ctx.plan.id}" is "${String(value)}", which is not a date-time`);
+    }
     return new Date(at).toISOString();
   }
   return new Date(now + (sec ?? 0) * 1000).toISOString();

@@ -3,11 +3,14 @@
  * workflow, a policy fragment, input and output schemas, and a README.
  * Every YAML file starts with its schema line. Pure: nothing is written.
  */
+import { parse } from 'yaml';
 import type { ScaffoldAnswers } from './answers.js';
 import { SCHEMA_FILES, schemaLine } from './schema_urls.js';
 
 /** YAML double-quoted scalar (JSON strings are valid YAML). */
 const q = (s: string) => JSON.stringify(s);
+/** A pack id as YAML: plain, unless YAML would read it as something else (`123`, `1e5`, `null`). */
+const idValue = (id: string) => (typeof parse(id) === 'string' ? id : q(id));
 
 function packYaml(a: ScaffoldAnswers, base: string): string {
   const id = a.id;
@@ -17,7 +20,7 @@ apiVersion: cordum.io/v1alpha1
 kind: Pack
 
 metadata:
-  id: ${id}
+  id: ${idValue(id)}
   version: 0.1.0
   title: ${q(a.title)}
   description: ${q(a.description)}${author}
@@ -51,13 +54,13 @@ overlays:
 tests:
   policySimulations:
     - name: hello_is_allowed
-      request: { tenantId: default, topic: job.${id}.hello, capability: ${id}.hello, packId: ${id} }
+      request: { tenantId: default, topic: job.${id}.hello, capability: ${id}.hello, packId: ${idValue(id)} }
       expectDecision: ALLOW
     - name: undeclared_topic_is_denied
-      request: { tenantId: default, topic: job.${id}.other, packId: ${id} }
+      request: { tenantId: default, topic: job.${id}.other, packId: ${idValue(id)} }
       expectDecision: DENY
     - name: writes_need_approval
-      request: { tenantId: default, topic: job.${id}.hello, packId: ${id}, riskTags: [write] }
+      request: { tenantId: default, topic: job.${id}.hello, packId: ${idValue(id)}, riskTags: [write] }
       expectDecision: REQUIRE_APPROVAL
   # Runs the workflow on the real engine with a stubbed worker reply.
   workflows:
@@ -90,7 +93,7 @@ steps:
     input_schema_id: ${id}/HelloInput
     output_schema_id: ${id}/HelloOutput
     meta:
-      pack_id: ${id}
+      pack_id: ${idValue(id)}
       capability: ${id}.hello
       risk_tags: []
     retry:
@@ -116,7 +119,7 @@ rules:
   - id: ${id}-allow-hello
     match:
       topics: ["job.${id}.hello"]
-      pack_ids: [${id}]
+      pack_ids: [${idValue(id)}]
     decision: allow
     reason: The hello topic is declared by ${id}.
   - id: ${id}-deny-undeclared

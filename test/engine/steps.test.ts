@@ -92,6 +92,7 @@ const WORKFLOWS: Workflow[] = [
     later: { type: 'transform', depends_on: ['wait'], input: { ok: true } },
   }),
   workflow('park', { wait: { type: 'delay', delay_sec: 3600 } }),
+  workflow('until', { wait: { type: 'delay', delay_until: '${input.until}' } }),
   workflow('nap', { wait: { type: 'delay', delay_sec: 30, timeout_sec: 0.2 } }),
   workflow('outer', {
     child: { type: 'subworkflow', workflow: 'demo.count', input: { times: 2 } },
@@ -215,6 +216,14 @@ describe.each(backends())('step types on $name', (backend) => {
       .startsWith(`${view.run.id}:`)).map((j) => j.body.idempotency_key);
     expect(new Set(sent)).toEqual(new Set([`${view.run.id}:each[0]:1`,
       `${view.run.id}:each[1]:1`]));
+  });
+
+  it('fails a delay_until that renders to no date-time as an expression failure', async () => {
+    const e = await engine();
+    const view = await e.start('demo.until', { until: 'garbage' });
+    expect(view.run.status).toBe('failed');
+    expect(stepOf(view, 'wait').error).toMatchObject({ code: 'expression_failed',
+      message: 'delay_until of "wait" is "garbage", which is not a date-time' });
   });
 
   it('loops while its condition holds, bounded by max_iterations', async () => {

@@ -17,6 +17,19 @@ import { CLI, cordum, json } from '../helpers/cli.js';
 const YAML_FILES = ['pack.yaml', 'workflows/hello.yaml', 'overlays/policy.fragment.yaml'];
 
 describe('cordum pack init', () => {
+  it('scaffolds a valid pack for ids YAML would read as other things', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cordum-init-ids-'));
+    for (const id of ['123', 'null', '1e5', 'true']) {
+      const r = await cordum(['pack', 'init', id, '--yes', '--json'], { cwd,
+        env: { CORDUM_REGISTRY: '' } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(json<{ id: string }>(r).id).toBe(id);
+      const validated = json<{ ok: boolean; id: string }>(
+        await cordum(['pack', 'validate', join(cwd, id), '--json']));
+      expect(validated).toMatchObject({ ok: true, id });
+    }
+  });
+
   it('scaffolds a pack that validates, builds and passes its tests at once', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cordum-init-'));
     const made = json<{ id: string; files: string[] }>(await cordum(['pack', 'init',

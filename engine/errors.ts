@@ -37,6 +37,7 @@ export type EngineErrorCode =
   | 'input_not_waiting'
   // runs
   | 'run_not_found'
+  | 'run_finished'
   | 'run_timed_out'
   | 'run_cancelled'
   | 'upstream_failed'

@@ -185,7 +185,8 @@ export class Engine {
   async cancel(runId: string): Promise<RunView> {
     const view = await this.view(runId);
     if (isTerminal(view.run.status)) {
-      throw new EngineError('run_not_found', `run ${runId} has already ${view.run.status}`);
+      throw new EngineError('run_finished', `run ${runId} has already ${view.run.status}: ` +
+        'there is nothing to cancel');
     }
     await this.services.store.requestCancel(runId);
     // A run this process advances stops now; another process sees the flag on renewal.

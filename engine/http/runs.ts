@@ -24,6 +24,7 @@ const STATUS_OF: Partial<Record<string, number>> = {
   step_type_unsupported: 422,
   approval_not_pending: 409,
   input_not_waiting: 409,
+  run_finished: 409,
   usage: 400,
 };
 

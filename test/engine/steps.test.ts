@@ -320,6 +320,15 @@ describe.each(backends())('step types on $name', (backend) => {
     expect(stepOf(cancelled, 'use').status).toBe('cancelled');
   });
 
+  it('refuses to cancel a run that has ended, saying so', async () => {
+    const e = await engine();
+    const done = await e.start('demo.pause', {});
+    expect(done.run.status).toBe('succeeded');
+    const err = await rejection(e.cancel(done.run.id));
+    expect(err.code).toBe('run_finished');
+    expect(err.message).toContain('has already succeeded');
+  });
+
   it('cancels a running run, stopping the step in flight', async () => {
     const e = await engine({ leaseMs: 300 });
     // A PGlite folder has one process: there the same engine asks.

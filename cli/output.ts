@@ -17,10 +17,36 @@ interface CodedError {
   details?: unknown;
 }
 
+/**
+ * Node's own file-system errors, as codes of ours with what to do. Node
+ * names the path in its message (`EISDIR: illegal operation on a directory,
+ * open 'out'`); the message keeps it.
+ */
+const SYSTEM_ERRORS: Record<string, { code: string; what: string }> = {
+  ENOENT: { code: 'file_missing', what: 'no such file or folder' },
+  EISDIR: { code: 'file_unwritable', what: 'a folder is where a file was expected' },
+  ENOTDIR: { code: 'file_unwritable', what: 'a file is where a folder was expected' },
+  EACCES: { code: 'file_unwritable', what: 'permission denied' },
+  EPERM: { code: 'file_unwritable', what: 'operation not permitted' },
+  EEXIST: { code: 'file_exists', what: 'it exists already' },
+  ENAMETOOLONG: { code: 'usage', what: 'a file name is too long for this file system' },
+  ENOSPC: { code: 'file_unwritable', what: 'the disk is full' },
+};
+
 /** Turns anything thrown into a stable, printable error. */
 export function toCommandError(err: unknown): CommandError {
   if (err && typeof err === 'object') {
-    const e = err as CodedError;
+    const e = err as CodedError & { path?: unknown };
+    const system = typeof e.code === 'string' ? SYSTEM_ERRORS[e.code] : undefined;
+    if (system && typeof e.message === 'string') {
+      const path = typeof e.path === 'string' ? ` (${e.path})` : '';
+      return { code: system.code, message: `${system.what}${path}: ${e.message}` };
+    }
+    if (e.code === 'ERR_INVALID_URL') {
+      const input = (err as { input?: unknown }).input;
+      return { code: 'usage', message: `"${String(input)}" is not a URL: give one such as ` +
+        'http://127.0.0.1:8080 (--registry, --engine or the matching environment variable)' };
+    }
     if (typeof e.code === 'string' && typeof e.message === 'string') {
       const out: CommandError = { code: e.code, message: e.message };
       if (Array.isArray(e.issues) && e.issues.length > 0) out.issues = e.issues;
@@ -94,6 +120,13 @@ export function registryFrom(flags: RegistryFlags): { url: string; token?: strin
     throw Object.assign(new Error('no registry: pass --registry URL or set CORDUM_REGISTRY'), {
       code: 'usage',
     });
+  }
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme');
+  } catch {
+    throw Object.assign(new Error(`registry "${url}" is not an http(s) URL: pass --registry ` +
+      'such as http://127.0.0.1:8080 (or set CORDUM_REGISTRY)'), { code: 'usage' });
   }
   const token = flags.token ?? process.env.CORDUM_TOKEN;
   return token ? { url: url.replace(/\/+$/, ''), token } : { url: url.replace(/\/+$/, '') };

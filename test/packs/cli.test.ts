@@ -249,3 +249,23 @@ describe('cordum pack test', () => {
     expect(run.stdout).toBe('hello-pack: no policy simulations declared\n');
   });
 });
+
+describe('errors of the machine and of the command line', () => {
+  it('name the path and give a code of ours, not a raw Node error', () => {
+    const dir = temp('errors');
+    const pack = copyPack('hello-pack');
+    const out = join(dir, 'out');
+    const folderAsOut = cordum(['pack', 'build', pack, '--out', dir]);
+    expect(folderAsOut.status).toBe(1);
+    expect(folderAsOut.stderr).toMatch(/^error\[file_unwritable\]: a folder is where a file was expected \(.*\)/);
+
+    const file = cordum(['pack', 'validate', join(pack, 'pack.yaml')]);
+    expect(file.status).toBe(1);
+    expect(file.stderr).toContain('pack.yaml is a file but not a pack tarball (.tgz)');
+
+    expect(cordum(['pack', 'build', pack, '--out', `${out}.tgz`]).status).toBe(0);
+    const url = cordum(['pack', 'publish', `${out}.tgz`, '--registry', 'not a url']);
+    expect(url.status).toBe(2);
+    expect(url.stderr).toContain('error[usage]: registry "not a url" is not an http(s) URL');
+  });
+});

@@ -47,7 +47,12 @@ export const runHttp: StepExecutor = async (ctx) => {
   };
 };
 
-/** The URL must start with an allowed prefix, compared after URL parsing. */
+/**
+ * The URL must start with an allowed prefix, compared after URL parsing. A
+ * path holding an escaped slash, backslash or dot (`%2f`, `%5c`, `%2e`) is
+ * refused: a server that decodes them would route `/hooks/..%2fadmin` outside
+ * the prefix the check saw.
+ */
 export function urlAllowed(url: string, allowlist: readonly string[]): boolean {
   let target: URL;
   try {
@@ -55,6 +60,7 @@ export function urlAllowed(url: string, allowlist: readonly string[]): boolean {
   } catch {
     return false;
   }
+  if (/%(2f|5c|2e)/i.test(target.pathname)) return false;
   return allowlist.some((entry) => {
     try {
       const allowed = new URL(entry);

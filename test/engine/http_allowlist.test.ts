@@ -12,6 +12,10 @@ describe('http step allowlist', () => {
     ['https://127.0.0.1:9000/hooks/deploy', false],
     ['http://127.0.0.1:9000@evil.example/hooks/', false],
     ['http://127.0.0.1:9000/hooks/../admin', false],
+    ['http://127.0.0.1:9000/hooks/..%2fadmin', false],
+    ['http://127.0.0.1:9000/hooks/%2E%2E/admin', false],
+    ['http://127.0.0.1:9000/hooks/..%5Cadmin', false],
+    ['http://127.0.0.1:9000/hooks/a%20b?x=%2f', true],
     ['not a url', false],
   ])('%s is allowed: %s', (url, expected) => {
     expect(urlAllowed(url, allow)).toBe(expected);

@@ -27,9 +27,13 @@ export interface Question {
 
 const ID = /^[a-z0-9-]+$/;
 
-/** A pack id from a folder name: lower case, runs of other characters as `-`. */
+/**
+ * A pack id from a folder name: accents dropped (`ünï` is `uni`), lower case,
+ * runs of other characters as `-`.
+ */
 export function idFromName(name: string): string {
-  const id = basename(name).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const plain = basename(name).normalize('NFKD').replace(/\p{M}+/gu, '');
+  const id = plain.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
   return id === '' ? 'my-pack' : id;
 }
 

@@ -10,13 +10,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { questionsFor } from '../../packs/scaffold/answers.js';
+import { idFromName, questionsFor } from '../../packs/scaffold/answers.js';
 import { askAnswers } from '../../packs/scaffold/prompt.js';
 import { CLI, cordum, json } from '../helpers/cli.js';
 
 const YAML_FILES = ['pack.yaml', 'workflows/hello.yaml', 'overlays/policy.fragment.yaml'];
 
 describe('cordum pack init', () => {
+  it('makes an id from a folder name, keeping accented letters as plain ones', () => {
+    expect(idFromName('Weather Bot')).toBe('weather-bot');
+    expect(idFromName('ünï')).toBe('uni');
+    expect(idFromName('Café_Ops 2')).toBe('cafe-ops-2');
+    expect(idFromName('日本')).toBe('my-pack');
+  });
+
   it('scaffolds a valid pack for ids YAML would read as other things', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cordum-init-ids-'));
     for (const id of ['123', 'null', '1e5', 'true']) {

@@ -276,3 +276,24 @@ export async function startProviderDaemon(
     },
   };
 }
+
+/** The `terraform` block a test configuration starts with: our provider, as installed. */
+export const TF_HEAD = `
+terraform {
+  required_providers {
+    cordum = { source = "cordum.local/cordum/cordum", version = "0.1.0" }
+  }
+}
+`;
+
+/** A registry on PGlite holding hello-pack 1.0.0, signed by a key it trusts. */
+export async function registryWithHelloPack(): Promise<RunningRegistry> {
+  const registry = await startRegistry();
+  const api = registryApi(registry);
+  const key = newKey();
+  await api.call('POST', '/v1/keys', { public_key: key.publicPem });
+  const status = await api.publish(await signedPack('hello-pack', '1.0.0', key,
+    tempDir('cordum-hello-')));
+  if (status !== 201) throw new Error(`publishing hello-pack answered ${status}`);
+  return registry;
+}

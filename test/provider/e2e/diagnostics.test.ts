@@ -14,20 +14,14 @@ import {
   newKey,
   registryApi,
   signedPack,
-  startRegistry,
   tempDir,
   terraformAsync,
   terraformEnv,
+  registryWithHelloPack,
+  TF_HEAD as HEAD,
   type RunningRegistry,
 } from '../helpers.js';
 
-const HEAD = `
-terraform {
-  required_providers {
-    cordum = { source = "cordum.local/cordum/cordum", version = "0.1.0" }
-  }
-}
-`;
 
 let registry: RunningRegistry;
 const servers: (Server | TcpServer)[] = [];
@@ -55,12 +49,7 @@ function listen(server: Server | TcpServer): Promise<string> {
 }
 
 beforeAll(async () => {
-  registry = await startRegistry();
-  const api = registryApi(registry);
-  const key = newKey();
-  await api.call('POST', '/v1/keys', { public_key: key.publicPem });
-  const out = tempDir('cordum-diag-');
-  expect(await api.publish(await signedPack('hello-pack', '1.0.0', key, out))).toBe(201);
+  registry = await registryWithHelloPack();
 }, 120_000);
 
 afterAll(async () => {

@@ -11,21 +11,13 @@ import {
   installProvider,
   newKey,
   registryApi,
-  signedPack,
-  startRegistry,
+  registryWithHelloPack,
   tempDir,
   terraformAsync,
   terraformEnv,
+  TF_HEAD as HEAD,
   type RunningRegistry,
 } from '../helpers.js';
-
-const HEAD = `
-terraform {
-  required_providers {
-    cordum = { source = "cordum.local/cordum/cordum", version = "0.1.0" }
-  }
-}
-`;
 
 let registry: RunningRegistry;
 
@@ -42,12 +34,7 @@ async function workspace(config: string) {
 }
 
 beforeAll(async () => {
-  registry = await startRegistry();
-  const api = registryApi(registry);
-  const key = newKey();
-  await api.call('POST', '/v1/keys', { public_key: key.publicPem });
-  const out = tempDir('cordum-unknowns-');
-  expect(await api.publish(await signedPack('hello-pack', '1.0.0', key, out))).toBe(201);
+  registry = await registryWithHelloPack();
 }, 120_000);
 
 afterAll(async () => {

@@ -41,6 +41,18 @@ export function runLines(view: PublicView): string[] {
         `cordum engine reject ${run.id} ${approval.step_id}`,
     );
   }
+  const pending = new Set(view.approvals.filter((a) => a.status === 'pending')
+    .map((a) => a.step_id));
+  for (const step of view.steps.filter((s) => s.status === 'waiting')) {
+    if (pending.has(step.step_id)) continue;
+    if (step.type === 'input') {
+      lines.push(`waiting for input to ${step.step_id}:`,
+        `  cordum engine input ${run.id} ${step.step_id} --data '{...}'`);
+    } else if (step.wake_at) {
+      lines.push(`${step.step_id} waits until ${step.wake_at}: \`cordum engine serve\` on this ` +
+        'data goes on with it then');
+    }
+  }
   return lines;
 }
 

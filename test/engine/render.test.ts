@@ -1,0 +1,29 @@
+/** What a waiting run prints: the command that moves each waiting step on. */
+import { describe, expect, it } from 'vitest';
+import type { StepRecord } from '../../engine/records.js';
+import { runLines, type PublicView } from '../../engine/render.js';
+
+const step = (step_id: string, type: string, extra: Partial<StepRecord> = {}): StepRecord => ({
+  run_id: 'r1', step_id, position: 0, type, status: 'waiting', skipped: false, attempts: 0,
+  ...extra,
+});
+
+describe('runLines', () => {
+  it('says how to move on an approval, an input step and a timer', () => {
+    const view = {
+      run_id: 'r1', status: 'waiting',
+      run: { id: 'r1', workflow_id: 'p.w', status: 'waiting' },
+      steps: [step('ok', 'approval'), step('ask', 'input'),
+        step('nap', 'delay', { wake_at: '2030-01-01T00:00:00.000Z' })],
+      approvals: [{ run_id: 'r1', step_id: 'ok', status: 'pending' }],
+    } as unknown as PublicView;
+    const lines = runLines(view);
+    expect(lines).toContain('  cordum engine approve r1 ok   or   cordum engine reject r1 ok');
+    expect(lines).toContain('waiting for input to ask:');
+    expect(lines).toContain("  cordum engine input r1 ask --data '{...}'");
+    expect(lines).toContain('nap waits until 2030-01-01T00:00:00.000Z: `cordum engine serve` ' +
+      'on this data goes on with it then');
+    // The approval's step is not also told to wait for input or a timer.
+    expect(lines.filter((l) => l.includes(' ok'))).toHaveLength(1);
+  });
+});

@@ -18,8 +18,14 @@ const program = new Command('cordum')
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
 // commander copies this to commands registered after it: set it first. Its own usage
-// errors exit 2, like other CLIs; help and version exit 0.
+// errors exit 2, like other CLIs; help and version exit 0. With --json a usage error is
+// also the JSON document every other failure prints, so scripts read one shape.
 program.exitOverride((err) => {
+  if (err.exitCode !== 0 && process.argv.includes('--json')) {
+    const message = err.message.replace(/^error: /, '');
+    const error = { code: 'usage', message };
+    process.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
+  }
   process.exit(err.exitCode === 0 ? 0 : 2);
 });
 

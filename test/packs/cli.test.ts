@@ -269,3 +269,16 @@ describe('errors of the machine and of the command line', () => {
     expect(url.stderr).toContain('error[usage]: registry "not a url" is not an http(s) URL');
   });
 });
+
+describe('usage errors with --json', () => {
+  it('print the same JSON failure document as any other error, exit 2', () => {
+    const run = cordum(['pack', 'verify', 'x.tgz', '--json']);
+    expect(run.status).toBe(2);
+    expect(JSON.parse(run.stdout)).toEqual({ ok: false, error: { code: 'usage',
+      message: "required option '--key <file>' not specified" } });
+    // Without --json, stdout stays empty and the usage goes to stderr.
+    const plain = cordum(['pack', 'verify', 'x.tgz']);
+    expect(plain.stdout).toBe('');
+    expect(plain.stderr).toContain("required option '--key <file>' not specified");
+  });
+});

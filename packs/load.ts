@@ -71,7 +71,10 @@ export function validatePack(files: PackFiles): ValidationResult {
   const manifest = raw as PackManifest;
   manifestIssues(c, manifest);
   const schemas = loadSchemas(c, files, manifest);
-  const workflows = loadWorkflows(c, files, manifest, new Set(schemas.keys()));
+  // Declared ids, loaded or not: a schema file that fails is reported once, as itself, not
+  // again as an unknown id in every workflow naming it.
+  const declared = new Set((manifest.resources?.schemas ?? []).map((ref) => ref.id));
+  const workflows = loadWorkflows(c, files, manifest, declared);
   const fragments = loadFragments(c, files, manifest);
   loadConfigOverlays(c, files, manifest);
   const pack: LoadedPack = { manifest, workflows, fragments, schemas };

@@ -233,6 +233,14 @@ describe('validatePack of a broken copy', () => {
       for (const issue of result.issues) expect(issue.message.length).toBeGreaterThan(5);
     });
 
+  it('reports a schema file that fails once, not again as unknown where it is named', () => {
+    const dir = copyPack('hello-pack');
+    writeIn(dir, 'schemas/HelloInput.json', '{ "type": "object", ');
+    const result = validatePack(readPackDir(dir));
+    expect(result.issues.map((i) => [i.file, i.rule])).toEqual([
+      ['schemas/HelloInput.json', 'json_syntax']]);
+  });
+
   it('loadPack throws validation_failed carrying the same issues', () => {
     const dir = copyPack('hello-pack');
     edit(dir, ECHO, '    id: echo\n', '    id: echo2\n');

@@ -32,6 +32,8 @@ export interface DecisionRecord {
   remediations?: Remediation[];
   /** The hash of the policy snapshot the decision was made against. */
   snapshot_hash: string;
+  /** Its version in the kernel's history, when a kernel decided (`engine serve`). */
+  snapshot_version?: number;
   decided_at: string;
   /** What was asked, so the decision can be explained later. */
   request: PolicyRequest;

@@ -12,7 +12,7 @@ import { KeyValueStore } from './key_values.js';
 import type { PackContents } from './kernel/pack_contents.js';
 import { sleep } from './retry.js';
 import { SchemaBook } from './schemas.js';
-import type { EngineServices, Notifier } from './steps/context.js';
+import type { EngineServices, KernelDecide, Notifier } from './steps/context.js';
 import { DEFAULT_LEASE_MS, openEngineStore, systemClock } from './store.js';
 
 export interface EngineOptions {
@@ -43,6 +43,8 @@ export interface EngineOptions {
    * swapped snapshot applies to the next step without a restart. Undefined → `snapshot`.
    */
   snapshotSource?: () => PolicySnapshot | undefined;
+  /** Decides steps' jobs through a policy kernel (recorded, counted) instead of `snapshot`. */
+  decider?: KernelDecide;
   /**
    * The live workflows, schemas and topics (a kernel following a deployment),
    * read for each new run and step. Undefined → `workflows`, `schemas`, `topics`.
@@ -83,6 +85,7 @@ export async function engineServices(options: EngineOptions): Promise<EngineServ
     Object.defineProperty(services, 'schemas', { get: () => contents()?.book ?? book });
     Object.defineProperty(services, 'topics', { get: () => contents()?.topics ?? topics });
   }
+  if (options.decider) services.decide = options.decider;
   if (options.notifier) services.notifier = options.notifier;
   if (options.beforeStep) services.beforeStep = options.beforeStep;
   return services;

@@ -62,6 +62,9 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
   }
   let kernel: KernelParts | undefined;
   tuning.snapshotSource = () => kernel?.kernel.current().snapshot;
+  // Steps' decisions go through the kernel: recorded for `policy simulate`, counted in
+  // /metrics, with the snapshot version (runs resumed before it opens decide directly).
+  tuning.decider = (request) => kernel?.kernel.decide(request);
   if (follow) {
     tuning.contentsSource = () =>
       kernel?.contents?.forHash(kernel.kernel.current().snapshot.hash);

@@ -4,7 +4,7 @@
  * through `update`, and answers how the step ended.
  */
 import type { PackTopic } from '../../packs/manifest.js';
-import type { PolicySnapshot } from '../../packs/policy/types.js';
+import type { DecisionResult, PolicyRequest, PolicySnapshot } from '../../packs/policy/types.js';
 import type { Scope } from '../conditions.js';
 import type { StepError } from '../errors.js';
 import type { HandlerLookup } from '../handlers/types.js';
@@ -20,9 +20,21 @@ export interface Notifier {
 }
 
 /** The engine's parts, built once in one place (`createEngine`). */
+/**
+ * A decision made by a policy kernel, with the version of the snapshot it used;
+ * undefined while there is no kernel yet (the snapshot decides then).
+ */
+export type KernelDecide =
+  (request: PolicyRequest) => (DecisionResult & { snapshotVersion?: number }) | undefined;
+
 export interface EngineServices {
   store: EngineStore;
   snapshot: PolicySnapshot;
+  /**
+   * Decides a step's job through a kernel (`engine serve`), so the decision is recorded
+   * for simulation and counted in the metrics. Undefined: `snapshot` decides directly.
+   */
+  decide?: KernelDecide;
   schemas: SchemaBook;
   handlers: HandlerLookup;
   /** Topics that installed packs declare, for their capability and risk tags. */

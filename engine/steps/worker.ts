@@ -5,6 +5,7 @@
  * resumes here and dispatches with the input and decision it had.
  */
 import { decide } from '../../packs/policy/evaluate.js';
+import type { DecisionResult } from '../../packs/policy/types.js';
 import { renderTemplate } from '../expressions.js';
 import { policyRequestFor } from '../policy_request.js';
 import type { DecisionRecord } from '../records.js';
@@ -56,13 +57,15 @@ async function decideStep(ctx: StepContext): Promise<DecisionRecord> {
     tenantId: run.tenant_id,
     topics: services.topics,
   });
-  const result = decide(services.snapshot, request);
+  const result: DecisionResult & { snapshotVersion?: number } =
+    services.decide?.(request) ?? decide(services.snapshot, request);
   const record: DecisionRecord = {
     decision: result.decision,
     snapshot_hash: result.snapshotHash,
     decided_at: services.store.now(),
     request,
   };
+  if (result.snapshotVersion !== undefined) record.snapshot_version = result.snapshotVersion;
   if (result.ruleId !== undefined) record.rule_id = result.ruleId;
   if (result.reason !== undefined) record.reason = result.reason;
   if (result.constraints !== undefined) record.constraints = result.constraints;

@@ -173,6 +173,10 @@ spec:
         expect(body.steps.map((st) => st.status)).toEqual(['cancelled', 'cancelled']);
         const list = (await (await fetch(`${s.url}/v1/runs`)).json()) as { runs: { id: string }[] };
         expect(list.runs.map((r) => r.id)).toContain(id);
+        // The step's decision went through the kernel: counted, and versioned on the step.
+        const metrics = await (await fetch(`${s.url}/metrics`)).text();
+        expect(metrics).toMatch(/cordum_policy_decisions_total\{decision="\w+",rule="[^"]*"\} [1-9]/);
+        expect(body.steps[0]).toMatchObject({ decision: { snapshot_version: 1 } });
       } finally {
         await stop(s, 'SIGTERM');
       }

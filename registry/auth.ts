@@ -11,7 +11,7 @@ import { findToken, hasScope, type Actor, type Scope } from './store/tokens.js';
 import { guardPack } from './tenancy/guard.js';
 import { looksLikeJwt } from './oidc/verify.js';
 import { membershipsOf } from './tenancy/members.js';
-import { hasRole, type Role } from './tenancy/roles.js';
+import { hasRole, roleIn, type Role } from './tenancy/roles.js';
 import { findOwnership } from './tenancy/visibility.js';
 import { authCachesOf, cachedToken } from './hardening/auth-cache.js';
 
@@ -53,10 +53,13 @@ async function actorOf(deps: RegistryDeps, secret: string): Promise<Actor> {
   }
   const actor: Actor = { tokenId: token.tokenId, publisher: token.publisher,
     scopes: [...token.scopes] };
-  // Removing a member acts as fast as revoking a token (hardening/auth-cache.ts).
+  // Removing a member acts as fast as revoking a token (hardening/auth-cache.ts). A member
+  // token stands for its subject in the publisher that minted it, and only there: the
+  // subject's roles in other publishers are not the minting owner's to hand out.
   if (token.subject !== undefined) {
     actor.subject = token.subject;
-    actor.memberships = await storedMemberships(deps, token.subject);
+    const role = (await storedMemberships(deps, token.subject))[token.publisher];
+    actor.memberships = role ? { [token.publisher]: role } : {};
   }
   return actor;
 }
@@ -118,11 +121,17 @@ export function actorFrom(ctx: { state: RegistryState }): Actor {
  */
 export function actingPublisher(actor: Actor, requested: string | undefined,
   least: Role = 'maintainer'): string {
-  if (requested === undefined) return actor.publisher;
-  if (requested === actor.publisher && actor.subject === undefined) return requested;
-  if (hasScope(actor, 'admin') || hasRole(actor, requested, least)) return requested;
+  const publisher = requested ?? actor.publisher;
+  if (publisher === actor.publisher && actor.subject === undefined) return publisher;
+  if (hasScope(actor, 'admin') || hasRole(actor, publisher, least)) return publisher;
+  // A member token in its own publisher, without the role (a reader, a removed member).
+  if (publisher === actor.publisher) {
+    throw new RegistryError('forbidden', `this needs the ${least} role in publisher ` +
+      `${publisher}; ${actor.subject ?? 'the caller'} has ${
+        roleIn(actor, publisher) ?? 'none'}`);
+  }
   throw new RegistryError(
     'forbidden',
-    `the token acts for publisher ${actor.publisher}, not ${requested}; only an admin may`,
+    `the token acts for publisher ${actor.publisher}, not ${publisher}; only an admin may`,
   );
 }

@@ -8,6 +8,7 @@ import type { RouteGroup } from '../routes/index.js';
 import type { RegistryContext } from '../state.js';
 import { AUDIT_FORMATS, AUDIT_MEDIA_TYPES, formatAudit, type AuditFormat } from './formats.js';
 import { listAudit } from './store.js';
+import { requestTime } from '../time.js';
 
 const MAX_LIMIT = 100_000;
 
@@ -18,13 +19,7 @@ function one(ctx: RegistryContext, name: string): string | undefined {
 }
 
 function timeOf(ctx: RegistryContext, name: string): Date | undefined {
-  const v = one(ctx, name);
-  if (v === undefined) return undefined;
-  const at = new Date(v);
-  if (Number.isNaN(at.getTime())) {
-    throw new RegistryError('request_invalid', `\`${name}\` must be an RFC 3339 time`);
-  }
-  return at;
+  return requestTime(one(ctx, name), name);
 }
 
 function formatOf(ctx: RegistryContext): AuditFormat {

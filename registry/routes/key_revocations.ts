@@ -39,7 +39,8 @@ export const keyRevocationRoutes: RouteGroup = (router, deps) => {
 
   router.delete('/v1/keys/:keyId', requireScope(deps, 'keys'), async (ctx) => {
     const key = await keyFrom(deps, ctx);
-    actingPublisher(actorFrom(ctx), key.publisher);
+    // Revoking or restoring a key's trust is an owner's call, as adding one is.
+    actingPublisher(actorFrom(ctx), key.publisher, 'owner');
     const removed = await deps.db.transaction(async (tx) => {
       const used = await tx.query('SELECT 1 FROM registry_versions WHERE key_id = $1 LIMIT 1', [
         key.key_id,
@@ -68,7 +69,8 @@ export const keyRevocationRoutes: RouteGroup = (router, deps) => {
 
   router.delete('/v1/keys/:keyId/revocation', requireScope(deps, 'keys'), async (ctx) => {
     const key = await keyFrom(deps, ctx);
-    actingPublisher(actorFrom(ctx), key.publisher);
+    // Revoking or restoring a key's trust is an owner's call, as adding one is.
+    actingPublisher(actorFrom(ctx), key.publisher, 'owner');
     await deps.db.transaction(async (tx) => {
       await tx.query('DELETE FROM registry_key_revocations WHERE key_id = $1', [key.key_id]);
       await appendLogEntry(

@@ -41,7 +41,9 @@ export const keyRoutes: RouteGroup = (router, deps) => {
   router.post('/v1/keys', requireScope(deps, 'keys'), async (ctx) => {
     const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
     const pem = stringField(body, 'public_key', true)!;
-    const publisher = actingPublisher(actorFrom(ctx), stringField(body, 'publisher', false));
+    // Trusting a key for a publisher is an owner's call (tenancy/roles.ts).
+    const publisher = actingPublisher(actorFrom(ctx), stringField(body, 'publisher', false),
+      'owner');
 
     const publicPem = canonicalPublicPem(pem);
     const keyId = keyIdOf(publicPem);

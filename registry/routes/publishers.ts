@@ -14,11 +14,13 @@ import { RegistryError } from '../errors.js';
 import type { RegistryContext } from '../state.js';
 import { assertPublisher, ensurePublisher } from '../store/publishers.js';
 import { createToken, type Scope } from '../store/tokens.js';
-import { deleteMember, listMembers, ownerCount, putMember } from '../tenancy/members.js';
+import { deleteMember, listMembers, membershipsOf, ownerCount, putMember }
+  from '../tenancy/members.js';
 import { assertRole, isRole, ROLES } from '../tenancy/roles.js';
 import { findOwnership, maySee, setPackPrivate } from '../tenancy/visibility.js';
 import type { RouteGroup } from './index.js';
 import { param } from './params.js';
+import { requestTime } from '../time.js';
 
 const SUBJECT = /^[\w.@:+-]{1,200}$/;
 const MEMBER_SCOPES: readonly Scope[] = ['read', 'publish', 'keys'];
@@ -49,9 +51,9 @@ function memberScopes(value: unknown): Scope[] {
 }
 
 function expiryOf(value: unknown, now: Date): Date | undefined {
-  if (value === undefined || value === null) return undefined;
-  const at = new Date(typeof value === 'string' ? value : NaN);
-  if (Number.isNaN(at.getTime()) || at.getTime() <= now.getTime()) {
+  const at = requestTime(value, 'expires_at');
+  if (!at) return undefined;
+  if (at.getTime() <= now.getTime()) {
     throw new RegistryError('request_invalid', '`expires_at` must be an RFC 3339 time to come');
   }
   return at;
@@ -124,6 +126,11 @@ const tokenAndVisibilityRoutes: RouteGroup = (router, deps) => {
     const publisher = publisherOf(ctx);
     const subject = subjectOf(ctx);
     assertRole(actorFrom(ctx), publisher, 'owner');
+    // Only for a member of this publisher: the token stands for the subject here, nowhere else.
+    if ((await membershipsOf(deps.db, subject))[publisher] === undefined) {
+      throw new RegistryError('not_found', `${subject} is not a member of publisher ${publisher}: ` +
+        `add it first (PUT /v1/publishers/${publisher}/members/${subject})`);
+    }
     const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
     if (typeof body.name !== 'string' || body.name === '') {
       throw new RegistryError('request_invalid', '`name` must be a non-empty string');

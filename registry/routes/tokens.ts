@@ -10,6 +10,7 @@ import { RegistryError } from '../errors.js';
 import type { RegistryDeps } from '../deps.js';
 import type { RegistryContext } from '../state.js';
 import { isoTime, optionalTime } from '../store/rows.js';
+import { requestTime } from '../time.js';
 import {
   createToken,
   revokeToken,
@@ -56,11 +57,8 @@ function parseScopes(value: unknown): Scope[] {
 }
 
 function parseExpiry(value: unknown, now: Date): Date | undefined {
-  if (value === undefined || value === null) return undefined;
-  const at = typeof value === 'string' ? new Date(value) : new Date(NaN);
-  if (Number.isNaN(at.getTime())) {
-    throw new RegistryError('request_invalid', '`expires_at` must be an RFC 3339 time');
-  }
+  const at = requestTime(value, 'expires_at');
+  if (!at) return undefined;
   if (at.getTime() <= now.getTime()) {
     throw new RegistryError('request_invalid', '`expires_at` is in the past');
   }

@@ -15,6 +15,7 @@ import { yankEntry } from '../tlog/entries.js';
 import { appendLogEntry } from '../tlog/store.js';
 import type { RouteGroup } from './index.js';
 import { param } from './params.js';
+import { seenPack } from './publishers.js';
 
 const PATH = '/v1/packs/:id/versions/:version/yank';
 
@@ -23,6 +24,8 @@ async function target(deps: RegistryDeps, ctx: RegistryContext) {
   const version = param(ctx, 'version');
   ctx.state.packId = id;
   ctx.state.version = version;
+  // A private pack is absent to outsiders, here as on every route: before its versions.
+  await seenPack(deps, ctx, id);
   const record = await findVersion(deps.db, id, version);
   if (!record)
     throw new RegistryError('version_not_found', `${id}@${version} is not published here`);

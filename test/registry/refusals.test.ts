@@ -121,6 +121,27 @@ describe.each(backends())('refused publishes ($name)', (backend) => {
     }
   });
 
+  it('answers 400 to a NUL in a JSON body or a time PostgreSQL cannot hold, not a 500', async () => {
+    const post = (path: string, text: string) => raw(reg, path, { method: 'POST', body: text,
+      headers: { 'content-type': 'application/json' } });
+    const nul = await post('/v1/tokens', '{"name":"ci\\u0000","scopes":["read"]}');
+    expect(nul.status).toBe(400);
+    expect(await readProblem(nul)).toMatchObject({ code: 'request_invalid',
+      detail: expect.stringContaining('the request body at /name holds a NUL') });
+    for (const when of ['+275760-09-13T00:00:00.000Z', '+010000-01-01T00:00:00Z']) {
+      const far = await post('/v1/tokens', JSON.stringify({ name: 'far', scopes: ['read'],
+        expires_at: when }));
+      expect(far.status, when).toBe(400);
+      expect(await readProblem(far)).toMatchObject({ code: 'request_invalid',
+        detail: expect.stringContaining('`expires_at` must be an RFC 3339 time') });
+      const audit = await raw(reg, `/v1/audit?since=${encodeURIComponent(when)}`);
+      expect(audit.status, when).toBe(400);
+    }
+    const fine = await post('/v1/tokens', JSON.stringify({ name: 'fine', scopes: ['read'],
+      expires_at: '2999-01-01T00:00:00Z' }));
+    expect(fine.status).toBe(201);
+  });
+
   it('refuses an unsafe tarball before validating it', async () => {
     const tgz = tgzOf([{ name: 'pack.yaml', body: MINIMAL_MANIFEST },
       { name: '../escape.txt', body: 'x' }]);

@@ -1,6 +1,7 @@
 /** Members and roles: who may manage members, publish, and read; removal acts at once. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/databases.js';
+import { generateKeyPair } from '../../packs/signing/keys.js';
 import { signedFixture } from '../registry/helpers.js';
 import { ADMIN_TOKEN, send, startTenants, type Tenants } from './helpers.js';
 
@@ -62,4 +63,40 @@ describe.each(backends())('members and roles ($name)', (backend) => {
     expect((await send(t.reg, erin, 'DELETE', `${M}/carol`)).status).toBe(204);
     expect((await send(t.reg, t.carol, 'GET', '/v1/packs/hello-pack')).status).toBe(404);
   });
+
+  it('mints member tokens for members only, standing for them in that publisher alone', async () => {
+    // kim owns publisher "beta" only: acme's owner may not mint a token for kim.
+    expect((await send(t.reg, ADMIN_TOKEN, 'PUT', '/v1/publishers/beta/members/kim',
+      { role: 'owner' })).status).toBe(200);
+    const minted = await send(t.reg, t.acme, 'POST', `${M}/kim/tokens`,
+      { name: 'kim', scopes: ['read', 'publish', 'keys'] });
+    expect([minted.status, ((await minted.json()) as { code: string }).code])
+      .toEqual([404, 'not_found']);
+    // lee is a reader of acme and an owner of beta: a token minted by acme acts as the reader.
+    expect((await send(t.reg, ADMIN_TOKEN, 'PUT', '/v1/publishers/beta/members/lee',
+      { role: 'owner' })).status).toBe(200);
+    const lee = await tokenFor(t, 'lee', 'reader', ['read', 'publish', 'keys']);
+    const takeover = await send(t.reg, lee, 'PUT', '/v1/publishers/beta/members/mallory',
+      { role: 'owner' });
+    expect(takeover.status).toBe(403);
+    const members = await send(t.reg, ADMIN_TOKEN, 'GET', '/v1/publishers/beta/members');
+    expect(JSON.stringify(await members.json())).not.toContain('mallory');
+  });
+
+  it('lets only owners trust or revoke keys, and no reader or removed member', async () => {
+    const key = generateKeyPair();
+    const body = { public_key: key.publicPem };
+    const mia = await tokenFor(t, 'mia', 'reader', ['read', 'keys']);
+    const asReader = await send(t.reg, mia, 'POST', '/v1/keys', body);
+    expect(asReader.status).toBe(403);
+    expect(((await asReader.json()) as { detail: string }).detail)
+      .toContain('needs the owner role in publisher acme');
+    const ned = await tokenFor(t, 'ned', 'maintainer', ['read', 'keys']);
+    expect((await send(t.reg, ned, 'POST', '/v1/keys', body)).status).toBe(403);
+    expect((await send(t.reg, t.acme, 'DELETE', `${M}/ned`)).status).toBe(204);
+    expect((await send(t.reg, ned, 'POST', '/v1/keys', body)).status).toBe(403);
+    const owner = await tokenFor(t, 'olga', 'owner', ['read', 'keys']);
+    expect((await send(t.reg, owner, 'POST', '/v1/keys', body)).status).toBe(201);
+  });
 });
+

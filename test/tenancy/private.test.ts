@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/databases.js';
+import { createToken } from '../../registry/store/tokens.js';
 import { ADMIN_TOKEN, send, startTenants, type Tenants } from './helpers.js';
 
 const HIDDEN = 'hello-pack';
@@ -103,4 +104,20 @@ describe.each(backends())('private packs ($name)', (backend) => {
       { private: false });
     expect((await other.json() as { code: string }).code).toBe('pack_not_found');
   });
+
+  it('answers a yank of a hidden pack as for an unknown one, whatever the version', async () => {
+    const stranger = (await createToken(t.reg.services.db, { publisher: 'beta',
+      scopes: ['read', 'publish'] }, t.reg.clock.now())).secret;
+    const answers = [];
+    for (const path of [`${HIDDEN}/versions/${V}`, `${HIDDEN}/versions/9.9.9`,
+      `${ABSENT}/versions/${V}`]) {
+      const res = await send(t.reg, stranger, 'PUT', `/v1/packs/${path}/yank`, { yanked: true });
+      answers.push([res.status, ((await res.json()) as { code: string }).code]);
+    }
+    expect(answers).toEqual([[404, 'pack_not_found'], [404, 'pack_not_found'],
+      [404, 'pack_not_found']]);
+    const still = await send(t.reg, ADMIN_TOKEN, 'GET', `/v1/packs/${HIDDEN}/versions/${V}/yank`);
+    expect(((await still.json()) as { yanked: boolean }).yanked).toBe(false);
+  });
 });
+

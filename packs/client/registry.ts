@@ -50,6 +50,8 @@ export interface PackDetail {
   description?: string;
   latest: string;
   versions: VersionSummary[];
+  /** Set (true) on a private pack, for a caller allowed to see it. */
+  private?: boolean;
 }
 
 /** An entry of `GET /v1/packs`. */

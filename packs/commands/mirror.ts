@@ -38,6 +38,7 @@ export function registerMirrorCommand(registry: Command): void {
           `${e.key_id.slice(0, 12)}… (entry ${e.source_log})`),
         ...r.evidence_stored.map((e) => `stored the source log's proof of ${e.id}@${e.version} ` +
           `(entry ${e.source_log})`),
+        ...r.skipped_private.map((id) => `skipped ${id}: private at the source`),
         `${r.copied.length} copied, ${r.present} already present (${r.from} → ${r.to})`,
       ]),
     );

@@ -39,6 +39,8 @@ export interface MirrorResult {
   key_evidence_stored: { key_id: string; source_log: number }[];
   /** Versions already at the destination. */
   present: number;
+  /** Packs private at the source, left out (see mirrorRegistry). */
+  skipped_private: string[];
 }
 
 function isNotFound(err: unknown): boolean {
@@ -128,10 +130,17 @@ export async function mirrorRegistry(options: {
   const logs: Logs = { from: await logKeyOf(from), to: await logKeyOf(to) };
   const keys = new KeyCopier(from, to, logs);
   const result: MirrorResult = { from: from.url, to: to.url, copied: [], keys_added: keys.added,
-    evidence_stored: [], key_evidence_stored: keys.evidence, present: 0 };
+    evidence_stored: [], key_evidence_stored: keys.evidence, present: 0, skipped_private: [] };
 
   for (const summary of listed) {
     const detail = await from.getPack(summary.id);
+    // A private pack stays where it is: published at the destination it would be public
+    // until its visibility is set, and its publisher's members are not copied.
+    if (detail.private === true) {
+      progress(`skipping ${detail.id}: it is private at the source`);
+      result.skipped_private.push(detail.id);
+      continue;
+    }
     const present = await presentVersions(to, detail.id);
     const versions = [...detail.versions].sort((a, b) => semver.compare(a.version, b.version));
     for (const v of versions) {

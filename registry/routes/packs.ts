@@ -1,7 +1,7 @@
 /** `GET /v1/packs` and `GET /v1/packs/:id`. */
 import { requireRead } from '../auth.js';
 import { listVersions } from '../store/packs.js';
-import { hiddenPackIds } from '../tenancy/visibility.js';
+import { findOwnership, hiddenPackIds } from '../tenancy/visibility.js';
 import { yankedByPack, yankedVersions } from '../store/yanks.js';
 import { deprecationsOf } from '../tenancy/deprecations.js';
 import { byPack, packView } from '../views.js';
@@ -31,7 +31,10 @@ export const packRoutes: RouteGroup = (router, deps) => {
     const view = packView(deps.baseUrl, await versionsOf(deps.db, id), yanked);
     const deprecated = await deprecationsOf(deps.db, id);
     // What the resolver of requires_packs reads (packs/closure): never pick a yanked version.
+    // `private` only matters to those who can see the pack at all (its members, admins).
+    const hidden = (await findOwnership(deps.db, id))?.private === true;
     ctx.body = { ...view, yanked: view.versions.map((v) => v.version).filter((v) => yanked.has(v)),
-      deprecated: Object.fromEntries([...deprecated].map(([v, d]) => [v, d.message])) };
+      deprecated: Object.fromEntries([...deprecated].map(([v, d]) => [v, d.message])),
+      ...(hidden ? { private: true } : {}) };
   });
 };

@@ -14,7 +14,7 @@ import type { KeyPair } from '../../packs/signing/keys.js';
 import { publishExpected, verifyHeldUpstream } from '../../packs/tlog/upstream.js';
 import { backends } from '../helpers/databases.js';
 import {
-  registeredKey, signedFixture, startTestRegistry, type SignedPack, type TestRegistry,
+  ADMIN_TOKEN, registeredKey, signedFixture, startTestRegistry, type SignedPack, type TestRegistry,
 } from '../registry/helpers.js';
 
 describe.each(backends())('mirror log evidence ($name)', (backend) => {
@@ -100,4 +100,25 @@ describe.each(backends())('mirror log evidence ($name)', (backend) => {
     expect(run.evidence_stored).toEqual([]);
     expect(await keyIds(d)).toEqual([]);
   });
+
+  it('leaves a pack private at the source out, rather than make it public', async () => {
+    const [src, dst] = await Promise.all([startTestRegistry(backend), startTestRegistry(backend)]);
+    try {
+      const k = await registeredKey(src);
+      const demo = await signedFixture('demo-guardrails', k);
+      await src.admin.publish(demo.tgz, demo.bundle);
+      const hidden = await fetch(`${src.url}/v1/packs/demo-guardrails/visibility`, {
+        method: 'PUT', body: JSON.stringify({ private: true }),
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` } });
+      expect(hidden.status).toBe(200);
+      expect((await src.admin.getPack('demo-guardrails')).private).toBe(true);
+      const result = await mirrorRegistry({ from: src.admin, to: dst.admin });
+      expect(result.skipped_private).toEqual(['demo-guardrails']);
+      expect(result.copied).toEqual([]);
+      await expect(dst.admin.getPack('demo-guardrails')).rejects.toMatchObject({ status: 404 });
+    } finally {
+      await Promise.all([src.close(), dst.close()]);
+    }
+  });
 });
+

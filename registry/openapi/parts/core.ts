@@ -11,7 +11,7 @@ export const coreSchemas = {
   Published: obj({ id: str, version: str, sha256: str, key_id: str, ...urls }),
   VersionSummary: obj(summary),
   PackDetail: obj({ id: str, publisher: str, latest: str, versions: list(ref('VersionSummary')) },
-    { title: str, description: str }),
+    { title: str, description: str, private: { type: 'boolean' } }),
   PackSummary: obj({ id: str, publisher: str, latest: str }, { title: str, description: str }),
   VersionDetail: obj({ id: str, publisher: str, ...summary, manifest: { type: 'object' } }),
   Catalog: obj({ updated_at: str, packs: list({ type: 'object' }) }),

@@ -57,6 +57,19 @@ async function checkBlobs(s: RegistryServices, report: FsckReport): Promise<Set<
         message: err.message });
     }
   }
+  // The npm packages made from versions (served under /npm) are blobs too: checked alike.
+  const npm = await s.db.query<{ pack_id: string; version: string; sha256: string }>(
+    'SELECT pack_id, version, sha256 FROM registry_npm_tarballs ORDER BY pack_id, version');
+  for (const r of npm.rows) {
+    used.add(r.sha256);
+    try {
+      await s.blobs.get(r.sha256);
+    } catch (err) {
+      if (!isRegistryError(err)) throw err;
+      report.problems.push({ code: err.code, target: `npm tarball of ${r.pack_id}@${r.version}`,
+        message: err.message });
+    }
+  }
   return used;
 }
 

@@ -66,4 +66,29 @@ describe.each(backends())('concurrent publishes and corrupt blobs ($name)', (bac
     expect(report.versions).toBe(2);
     expect(report.log_size).toBe(4);
   });
+
+  it('checks the npm packages made from versions too, and calls none of them orphans',
+    async () => {
+      const key = await registeredKey(reg);
+      const pack = await signedFixture('hello-pack', key);
+      await reg.admin.publish(pack.tgz, pack.bundle);
+      const doc = await raw(reg, `/npm/@cordum-packs%2f${pack.id}`);
+      expect(doc.status).toBe(200);
+      const packument = (await doc.json()) as {
+        versions: Record<string, { dist: { tarball: string; shasum: string } }> };
+      const dist = packument.versions[pack.version]!.dist;
+      const npmTgz = Buffer.from(await (await raw(reg, new URL(dist.tarball).pathname))
+        .arrayBuffer());
+      const before = await fsckRegistry(reg.services, reg.dataDir);
+      expect(before.warnings.filter((w) => w.code === 'blob_orphan')).toEqual([]);
+
+      const npmSha = sha256Hex(npmTgz);
+      const tampered = Buffer.from(npmTgz);
+      tampered[tampered.length - 9] ^= 0xff;
+      writeFileSync(reg.blobs.pathOf(npmSha), tampered);
+      const after = await fsckRegistry(reg.services, reg.dataDir);
+      expect(after.problems).toContainEqual(expect.objectContaining({ code: 'blob_corrupt',
+        target: `npm tarball of ${pack.id}@${pack.version}` }));
+    });
 });
+

@@ -56,11 +56,18 @@ export const yankRoutes: RouteGroup = (router, deps) => {
     if (typeof body.yanked !== 'boolean') {
       throw new RegistryError('request_invalid', '`yanked` must be true or false');
     }
+    if (body.reason !== undefined && body.reason !== null && typeof body.reason !== 'string') {
+      throw new RegistryError('request_invalid', '`reason` must be a string');
+    }
     const reason = typeof body.reason === 'string' ? body.reason : null;
     const yank = body.yanked ? { reason, now: deps.clock.now() } : null;
+    // Only a change is logged: yanking a yanked version (or restoring one that is not
+    // yanked) leaves both the state and the log as they were.
     await deps.db.transaction(async (tx) => {
-      await setYank(tx, record.packId, record.version, yank);
-      await appendLogEntry(tx, yankEntry(record, body.yanked === true, reason, deps.clock.now()));
+      if (await setYank(tx, record.packId, record.version, yank)) {
+        await appendLogEntry(tx, yankEntry(record, body.yanked === true, reason,
+          deps.clock.now()));
+      }
     });
     deps.log.info(body.yanked ? 'version yanked' : 'version restored', {
       request_id: ctx.state.requestId,

@@ -48,14 +48,16 @@ export async function setYank(
   id: string,
   version: string,
   yank: { reason: string | null; now: Date } | null,
-): Promise<void> {
+): Promise<boolean> {
   if (yank === null) {
-    await db.query('DELETE FROM registry_yanks WHERE pack_id = $1 AND version = $2', [id, version]);
-    return;
+    const gone = await db.query('DELETE FROM registry_yanks WHERE pack_id = $1 AND version = $2',
+      [id, version]);
+    return gone.rowCount === 1;
   }
-  await db.query(
+  const made = await db.query(
     `INSERT INTO registry_yanks (pack_id, version, reason, yanked_at) VALUES ($1, $2, $3, $4)
      ON CONFLICT (pack_id, version) DO NOTHING`,
     [id, version, yank.reason, yank.now],
   );
+  return made.rowCount === 1;
 }

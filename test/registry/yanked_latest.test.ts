@@ -53,4 +53,20 @@ describe.each(backends())('yanked versions and latest ($name)', (backend) => {
       expect(catalog.packs[0]!.version).toBe('1.0.0');
       expect(catalog.packs[0]!.url).toContain('/versions/1.0.0/');
     });
+
+  it('logs a yank once: yanking again or restoring what is not yanked changes nothing', async () => {
+    const put = (body: object) => raw(reg, '/v1/packs/hello-pack/versions/1.0.0/yank', {
+      method: 'PUT', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body) });
+    const entries = async () => (await reg.admin.logEntries({ pack: 'hello-pack' })).entries
+      .map((e) => e.entry.kind);
+    const before = (await entries()).length;
+    expect((await put({ yanked: false })).status).toBe(200);
+    expect((await put({ yanked: true, reason: 'first' })).status).toBe(200);
+    const again = await put({ yanked: true, reason: 'second' });
+    expect(((await again.json()) as { reason: string }).reason).toBe('first');
+    expect((await entries()).length).toBe(before + 1);
+    expect((await put({ yanked: true, reason: 123 })).status).toBe(400);
+  });
 });
+

@@ -35,21 +35,31 @@ export async function advanceRun(services: EngineServices, run: RunRecord, plan:
       : setTimeout(() => halt('timed_out', new Error('run timeout')), Math.max(0, remaining));
   const lease = keepLease(services, run.id, halt);
   services.cancellers.set(run.id, () => halt('cancelled', CANCELLED));
+  const ended = services.hooks?.run(run);
+  let status = 'running';
   try {
     if (run.cancel_requested) halt('cancelled', CANCELLED);
     // Each round runs what is ready; a round that cannot settle (a step was
     // approved meanwhile) runs again, so this ends.
     for (let round = 0; round < 2 * plan.steps.length + 4; round++) {
       await runReady(services, run, plan, signal);
-      if (stop.why === 'lost') return;
+      if (stop.why === 'lost') {
+        status = 'lost';
+        return;
+      }
       const why = stop.why;
       const done = await services.store.settling(run.id, (tx) => settle(tx, plan, run.id, why));
       if (done) {
+        status = done.status;
         if (done.children.length > 0) await cancelChildren(services, done.children);
         return;
       }
     }
+  } catch (err) {
+    status = 'error';
+    throw err;
   } finally {
+    ended?.(status);
     stop.over = true;
     if (timer) clearTimeout(timer);
     clearInterval(lease);
@@ -168,7 +178,7 @@ async function settle(
     }
   }
   await store.releaseRun(runId, settled.status, settled.error);
-  return { children };
+  return { children, status: settled.status as string };
 }
 
 function closeError(status: string, runId: string) {

@@ -38,6 +38,8 @@ export interface EngineOptions {
   httpAllowlist?: string[];
   /** Called before each step (the `--step` debugger). */
   beforeStep?: EngineServices['beforeStep'];
+  /** Logs and traces of runs, steps and decisions (`engine serve`). */
+  hooks?: EngineServices['hooks'];
   /**
    * The live policy (a kernel following a deployment): read at every decision, so a
    * swapped snapshot applies to the next step without a restart. Undefined → `snapshot`.
@@ -88,5 +90,6 @@ export async function engineServices(options: EngineOptions): Promise<EngineServ
   if (options.decider) services.decide = options.decider;
   if (options.notifier) services.notifier = options.notifier;
   if (options.beforeStep) services.beforeStep = options.beforeStep;
+  if (options.hooks) services.hooks = options.hooks;
   return services;
 }

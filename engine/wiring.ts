@@ -25,6 +25,7 @@ export type EngineTuning = Partial<Pick<
   | 'leaseMs'
   | 'holdDelayMs'
   | 'beforeStep'
+  | 'hooks'
   | 'snapshotSource'
   | 'decider'
   | 'contentsSource'

@@ -14,6 +14,8 @@ import { startEngineServer } from '../http/server.js';
 import { localRunQueue } from '../queue/local.js';
 import type { RunQueue } from '../queue/types.js';
 import type { KernelParts } from '../kernel/wiring.js';
+import { engineHooks } from '../observability/hooks.js';
+import { jsonLog, type JsonLog, type LogLevel } from '../observability/log.js';
 import {
   DEPLOYMENT_FILE,
   openEngine,
@@ -22,7 +24,27 @@ import {
   type OpenEngine,
 } from '../wiring.js';
 
+/** `--port`: a TCP port (0 picks a free one). */
+function port(value: string | undefined): number {
+  const n = int(value, '--port') ?? 8787;
+  if (n < 0 || n > 65_535) {
+    throw new EngineError('usage', `--port must be from 0 to 65535, not ${n}`);
+  }
+  return n;
+}
+
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/** `--log-level`: debug, info (the default), warn or error. */
+function logLevel(value: string | undefined): LogLevel {
+  if (value === undefined) return 'info';
+  if ((LEVELS as readonly string[]).includes(value)) return value as LogLevel;
+  throw new EngineError('usage', `--log-level must be one of ${LEVELS.join(', ')}, not "${value}"`);
+}
+
 export interface ServeFlags extends EngineFlags {
+  /** debug, info, warn or error: which JSON log lines go to stderr. */
+  logLevel?: string;
   /** With --registry, `--deployment` names the registry deployment to follow. */
   registry?: string;
   handlers?: string;
@@ -60,6 +82,13 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
     delete engineFlags.deployment;
     if (flags.handlers) engineFlags.deployment = flags.handlers;
   }
+  // JSON lines on stderr (runs, failed steps, requests; debug adds every step, decision and
+  // decide request), and spans over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  const log = jsonLog((line) => process.stderr.write(`${line}\n`),
+    { level: logLevel(flags.logLevel) });
+  const tracing = process.env.OTEL_EXPORTER_OTLP_ENDPOINT
+    ? await (await import('../observability/tracing.js')).createTracing() : undefined;
+  tuning.hooks = engineHooks({ log, ...(tracing ? { tracing } : {}) });
   let kernel: KernelParts | undefined;
   tuning.snapshotSource = () => kernel?.kernel.current().snapshot;
   // Steps' decisions go through the kernel: recorded for `policy simulate`, counted in
@@ -71,7 +100,7 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
     Object.assign(tuning, await handlersFor(flags));
   }
   const open = await openEngine(engineFlags, { packs: !follow, progress, tuning });
-  kernel = await openKernelFor(open, flags, follow);
+  kernel = await openKernelFor(open, flags, follow, log);
   if (follow) progress(`following deployment ${follow} at ${flags.registry}`);
   const survive = surviveLostDatabase(reporter);
   process.on('unhandledRejection', survive);
@@ -84,14 +113,27 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
     // Ready once the database answers and there is a policy to decide with.
     ready: async () =>
       kernel.kernel.ready() && (await open.db.query('SELECT 1')).rows.length === 1,
-    port: int(flags.port, '--port') ?? 8787,
+    port: port(flags.port),
     queue,
     routes: kernel.routes,
+    log,
   };
   if (flags.host !== undefined) options.host = flags.host;
   const pollMs = int(flags.pollMs, '--poll-ms');
   if (pollMs !== undefined) options.pollMs = pollMs;
-  const server = await startEngineServer(options);
+  let server;
+  try {
+    server = await startEngineServer(options);
+  } catch (err) {
+    // Nothing is served (the port is taken): stop what was started, so the process exits
+    // and the data folder is free again.
+    await queue.stop();
+    await kernel.close();
+    await open.close();
+    await tracing?.shutdown();
+    process.off('unhandledRejection', survive);
+    throw err;
+  }
   reporter.progress(`engine listening on ${server.url}`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -102,6 +144,8 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
   await queue.stop();
   await kernel.close();
   await open.close();
+  // Spans still batched go out before the process ends.
+  await tracing?.shutdown();
   process.off('unhandledRejection', survive);
 }
 
@@ -121,10 +165,11 @@ export function surviveLostDatabase(reporter: Reporter) {
   };
 }
 
-async function openKernelFor(open: OpenEngine, flags: ServeFlags, follow: string | undefined) {
+async function openKernelFor(open: OpenEngine, flags: ServeFlags, follow: string | undefined,
+  log: JsonLog) {
   const { openKernel } = await import('../kernel/wiring.js');
   const options: Parameters<typeof openKernel>[0] = { db: open.db,
-    profiling: flags.profile === true };
+    profiling: flags.profile === true, log };
   const admin = process.env.CORDUM_ENGINE_ADMIN_TOKEN;
   if (admin) options.adminToken = admin;
   if (follow && flags.registry) {

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isConnectionLoss } from '../../storage/database.js';
+import type { JsonLog } from '../observability/log.js';
 import {
   HttpProblem,
   paramsOf,
@@ -37,7 +38,25 @@ class LazyContext implements RouteContext {
   }
 }
 
-export function routeHandler(routes: EngineRoute[], log?: RouteLog) {
+/** Routes asked many times a second (decisions, probes): their request lines are debug. */
+const QUIET = /^\/(v1\/policy\/decide|healthz|readyz|metrics)/;
+
+/** One line a request, when it is answered: status and time taken. */
+function logRequest(log: JsonLog, req: IncomingMessage, res: ServerResponse, requestId: string,
+  pathname: string) {
+  const quiet = QUIET.test(pathname);
+  if (quiet && !log.enabled('debug')) return;
+  const started = performance.now();
+  res.once('finish', () => {
+    const fields = { request_id: requestId, method: req.method, path: pathname,
+      status: res.statusCode, duration_ms: Math.round(performance.now() - started) };
+    if (res.statusCode >= 500) log.error('request', fields);
+    else if (quiet) log.debug('request', fields);
+    else log.info('request', fields);
+  });
+}
+
+export function routeHandler(routes: EngineRoute[], log?: RouteLog, requests?: JsonLog) {
   const exact = new Map<string, EngineRoute>();
   const patterned: EngineRoute[] = [];
   for (const r of routes) {
@@ -56,6 +75,7 @@ export function routeHandler(routes: EngineRoute[], log?: RouteLog) {
     const pathname = query < 0 ? raw : raw.slice(0, query);
     const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
     res.setHeader('x-request-id', requestId);
+    if (requests) logRequest(requests, req, res, requestId, pathname);
     const ctx = new LazyContext(req, res, requestId, raw);
     const route = find(req.method, ctx, pathname);
     if (!route) return sendProblem(res, 404, 'not_found', `no route ${req.method} ${pathname}`);

@@ -7,6 +7,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { JsonLog } from '../observability/log.js';
 import { routeHandler } from './dispatch.js';
 import type { EngineRoute } from './route.js';
 import { ROUTE_MODULES, type RouteParts } from './routes.js';
@@ -18,6 +19,8 @@ export interface EngineServerOptions extends RouteParts {
   pollMs?: number;
   /** Extra routes (tests, or modules that are not in the list). */
   routes?: EngineRoute[];
+  /** Where a line a request goes, and failures (`engine serve`: JSON on stderr). */
+  log?: JsonLog;
 }
 
 export interface EngineServer {
@@ -28,7 +31,9 @@ export interface EngineServer {
 
 export async function startEngineServer(options: EngineServerOptions): Promise<EngineServer> {
   const routes = [...ROUTE_MODULES.flatMap((m) => m(options)), ...(options.routes ?? [])];
-  const server: Server = createServer(routeHandler(routes));
+  const log = options.log;
+  const server: Server = createServer(routeHandler(routes,
+    log ? (level, msg, fields) => log[level](msg, fields) : undefined, log));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);

@@ -13,6 +13,8 @@ export interface JsonLog {
   error(msg: string, fields?: Record<string, unknown>): void;
   /** A logger whose lines all carry `fields` (a run, a step, a request). */
   child(fields: Record<string, unknown>): JsonLog;
+  /** Whether lines of `level` are written (so a hot path can skip making them). */
+  enabled(level: LogLevel): boolean;
 }
 
 const SECRET = /token|secret|password|authorization|api[_-]?key|cookie/i;
@@ -42,5 +44,6 @@ export function jsonLog(
     warn: write('warn'),
     error: write('error'),
     child: (fields) => jsonLog(sink, { ...options, base: { ...base, ...fields } }),
+    enabled: (level) => order.indexOf(level) >= min,
   };
 }

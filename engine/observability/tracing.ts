@@ -30,8 +30,12 @@ export interface TracingOptions {
 }
 
 async function otlpExporter(endpoint: string): Promise<SpanExporter> {
-  const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
-  return new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` });
+  // A CommonJS package: bundled, its exports may sit under `default`.
+  const mod = await import('@opentelemetry/exporter-trace-otlp-http') as
+    typeof import('@opentelemetry/exporter-trace-otlp-http') &
+    { default?: typeof import('@opentelemetry/exporter-trace-otlp-http') };
+  const Exporter = mod.OTLPTraceExporter ?? mod.default?.OTLPTraceExporter;
+  return new Exporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` });
 }
 
 async function finish<T>(span: Span, fn: (span: Span) => Promise<T>): Promise<T> {

@@ -10,7 +10,8 @@ import type { StepError } from '../errors.js';
 import type { HandlerLookup } from '../handlers/types.js';
 import type { KeyValueStore } from '../key_values.js';
 import type { StepPlan } from '../plan.js';
-import type { ApprovalRecord, RunRecord, RunView, StepRecord } from '../records.js';
+import type { ApprovalRecord, DecisionRecord, RunRecord, RunView, StepRecord }
+  from '../records.js';
 import type { SchemaBook } from '../schemas.js';
 import type { EngineStore, NewEvent, StepPatch } from '../store.js';
 
@@ -60,6 +61,22 @@ export interface EngineServices {
   subworkflows?: Subworkflows;
   /** Called before each step runs (the `--step` debugger); may wait. */
   beforeStep?: (pause: StepPause) => Promise<void>;
+  /** What operators see (logs, traces) of runs, steps and decisions; see EngineHooks. */
+  hooks?: EngineHooks;
+}
+
+/**
+ * Where a run, a step and a decision begin and end, for logs and traces
+ * (engine/observability/hooks.ts). Each begin answers the function told
+ * how it ended. They must not throw and must not wait.
+ */
+export interface EngineHooks {
+  /** This process starts driving a run; told its status when it stops here. */
+  run(run: RunRecord): (status: string) => void;
+  /** A step starts; told how it ended. */
+  step(run: RunRecord, step: { id: string; type: string }): (outcome: StepOutcome) => void;
+  /** A step's job was decided (inside that step). */
+  decided(run: RunRecord, stepId: string, decision: DecisionRecord): void;
 }
 
 export interface Subworkflows {

@@ -76,8 +76,10 @@ export function scopeOf(run: RunRecord, records: ReadonlyMap<string, StepRecord>
 
 /** Runs the step and saves its outcome. */
 export async function runAndSave(ctx: StepContext, skip?: string): Promise<void> {
+  const ended = ctx.services.hooks?.step(ctx.run, ctx.plan);
   const outcome = skip ? skipped(skip) : await runStep(ctx);
   await saveOutcome(ctx, outcome);
+  ended?.(outcome);
 }
 
 function skipped(reason: string): StepOutcome {

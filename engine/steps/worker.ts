@@ -71,6 +71,7 @@ async function decideStep(ctx: StepContext): Promise<DecisionRecord> {
   if (result.constraints !== undefined) record.constraints = result.constraints;
   if (result.remediations !== undefined) record.remediations = result.remediations;
   await ctx.update({ decision: record });
+  services.hooks?.decided(run, plan.id, record);
   const rule = record.rule_id ? ` by rule ${record.rule_id}` : ' (no rule matched)';
   await ctx.event({
     type: 'decision',

@@ -59,6 +59,8 @@ async function countingWorker(delayMs: number): Promise<CountingWorker> {
 interface Serving {
   child: ChildProcess;
   url: string;
+  /** Everything it wrote on stderr so far. */
+  stderr(): string;
 }
 
 /** Starts `cordum engine serve` and waits for its listening line. */
@@ -76,7 +78,7 @@ function serve(project: string, args: string[], env: Record<string, string>): Pr
       const url = /engine listening on (http:\/\/\S+)/.exec(err)?.[1];
       if (url) {
         clearTimeout(timer);
-        done({ child, url });
+        done({ child, url, stderr: () => err });
       }
     });
     child.once('exit', (code) => fail(new Error(`serve exited ${code}: ${err}`)));
@@ -294,3 +296,79 @@ spec:
     }
   }, 120_000);
 });
+
+describe('what operators of cordum engine serve see', () => {
+  it('logs runs and requests as JSON lines and sends spans to an OTLP endpoint', async () => {
+    const worker = await countingWorker(10);
+    const bodies: string[] = [];
+    const otlp = createServer((req, res) => {
+      let text = '';
+      req.on('data', (c: Buffer) => (text += c.toString('utf8')));
+      req.on('end', () => {
+        bodies.push(`${req.url} ${text}`);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((r) => otlp.listen(0, '127.0.0.1', r));
+    const endpoint = `http://127.0.0.1:${(otlp.address() as AddressInfo).port}`;
+    const project = await installedProject([join(EXAMPLE_PACKS, 'echo-tools')]);
+    writeFileSync(join(project, 'cordum.deployment.yaml'), `apiVersion: cordum.io/v1alpha1
+kind: Deployment
+spec:
+  handlers:
+    - topics: ["job.echo-tools.*"]
+      http: { url: "${worker.url}" }
+`);
+    const data = (await backends()[0]!.fresh()).dataDir;
+    const s = await serve(project, ['--data', data], { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
+    try {
+      const res = await fetch(`${s.url}/v1/runs?wait=1`, { method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'req-otlp-1' },
+        body: JSON.stringify({ workflow_id: 'echo-tools.greet', input: { name: 'ops' } }) });
+      const { run_id: id } = (await res.json()) as { run_id: string };
+      expect(res.status).toBe(200);
+      await stop(s, 'SIGTERM');
+      const lines = s.stderr().split('\n').filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines).toContainEqual(expect.objectContaining({ level: 'info',
+        msg: 'run succeeded', run_id: id, workflow_id: 'echo-tools.greet', status: 'succeeded' }));
+      expect(lines).toContainEqual(expect.objectContaining({ level: 'info', msg: 'request',
+        request_id: 'req-otlp-1', method: 'POST', path: '/v1/runs', status: 200 }));
+      for (const l of lines) expect(typeof l.time).toBe('string');
+      // Spans: the run, its steps and their decisions, flushed at shutdown.
+      const sent = bodies.join('\n');
+      expect(sent).toContain('/v1/traces');
+      for (const name of ['"run"', '"step hello"', '"step reply"', '"policy.decide"']) {
+        expect(sent).toContain(name);
+      }
+      expect(sent).toContain(id);
+    } finally {
+      await stop(s, 'SIGTERM');
+      otlp.close();
+      await worker.close();
+    }
+  });
+
+  it('exits non-zero when its port is taken, freeing the data folder', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const port = String((taken.address() as AddressInfo).port);
+    const project = await installedProject([join(EXAMPLE_PACKS, 'echo-tools')]);
+    const data = (await backends()[0]!.fresh()).dataDir;
+    try {
+      const child = spawn(process.execPath, [CLI, 'engine', 'serve', '--project', project,
+        '--data', data, '--port', port], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      child.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
+      const code = await new Promise<number | null>((r) => child.once('exit', r));
+      expect(code).toBe(1);
+      expect(err).toContain('EADDRINUSE');
+      const bad = spawn(process.execPath, [CLI, 'engine', 'serve', '--project', project,
+        '--data', data, '--port', '99999'], { stdio: 'ignore' });
+      expect(await new Promise((r) => bad.once('exit', r))).toBe(2);
+    } finally {
+      taken.close();
+    }
+  });
+});
+

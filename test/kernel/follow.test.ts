@@ -147,7 +147,7 @@ describe('following a registry deployment', () => {
     const lines: string[] = [];
     const log = { info: (m: string, f?: object) => lines.push(JSON.stringify({ m, ...f })),
       warn: (m: string, f?: object) => lines.push(JSON.stringify({ m, ...f })),
-      debug: () => undefined, error: () => undefined, child: () => log };
+      debug: () => undefined, error: () => undefined, child: () => log, enabled: () => true };
     const parts = await openKernel({ db: k.db, record: false, log,
       // No bundle names given (serve has none to give): the registry lists them.
       registry: { url: reg.url, token: ADMIN_TOKEN, deployment: 'prod', intervalMs: 50 } });

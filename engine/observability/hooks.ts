@@ -1,0 +1,86 @@
+/**
+ * What `engine serve` tells operators about runs, steps and decisions: a
+ * JSON log line when each ends (a run's at info, a step's at debug unless it
+ * failed, a decision's at debug), and with tracing a span per run, per step
+ * (child of its run) and per decision (child of its step). A run driven more
+ * than once (it waited, then went on) gets a span per stretch.
+ */
+import { context, trace, SpanStatusCode, type Span } from '@opentelemetry/api';
+import type { DecisionRecord, RunRecord } from '../records.js';
+import type { EngineHooks, StepOutcome } from '../steps/context.js';
+import type { JsonLog } from './log.js';
+import type { EngineTracing } from './tracing.js';
+
+const FAILED = new Set(['failed', 'timed_out', 'error']);
+
+export function engineHooks(options: { log: JsonLog; tracing?: EngineTracing }): EngineHooks {
+  const { log, tracing } = options;
+  const runSpans = new Map<string, Span>();
+  const stepSpans = new Map<string, Span>();
+  const under = (parent: Span | undefined) =>
+    parent ? trace.setSpan(context.active(), parent) : context.active();
+
+  return {
+    run(run: RunRecord) {
+      const started = performance.now();
+      const span = tracing?.tracer.startSpan('run', { attributes: {
+        'cordum.run_id': run.id, 'cordum.workflow_id': run.workflow_id } });
+      if (span) runSpans.set(run.id, span);
+      return (status) => {
+        const durationMs = Math.round(performance.now() - started);
+        log.info(`run ${status}`, { run_id: run.id, workflow_id: run.workflow_id, status,
+          duration_ms: durationMs });
+        if (span) {
+          span.setAttribute('cordum.status', status);
+          span.setStatus(FAILED.has(status) ? { code: SpanStatusCode.ERROR, message: status }
+            : { code: SpanStatusCode.OK });
+          span.end();
+          runSpans.delete(run.id);
+        }
+      };
+    },
+
+    step(run: RunRecord, step: { id: string; type: string }) {
+      const started = performance.now();
+      const key = `${run.id}\u0000${step.id}`;
+      const span = tracing?.tracer.startSpan(`step ${step.id}`, { attributes: {
+        'cordum.run_id': run.id, 'cordum.step_id': step.id, 'cordum.step_type': step.type } },
+      under(runSpans.get(run.id)));
+      if (span) stepSpans.set(key, span);
+      return (outcome: StepOutcome) => {
+        const error = 'error' in outcome ? outcome.error : undefined;
+        const fields: Record<string, unknown> = { run_id: run.id, step_id: step.id,
+          type: step.type, status: outcome.status,
+          duration_ms: Math.round(performance.now() - started) };
+        if (error) fields.error_code = error.code;
+        if (FAILED.has(outcome.status)) {
+          log.warn(`step ${outcome.status}`, { ...fields, error: error?.message });
+        } else {
+          log.debug(`step ${outcome.status}`, fields);
+        }
+        if (span) {
+          span.setAttribute('cordum.status', outcome.status);
+          span.setStatus(FAILED.has(outcome.status)
+            ? { code: SpanStatusCode.ERROR, message: error?.message ?? outcome.status }
+            : { code: SpanStatusCode.OK });
+          span.end();
+          stepSpans.delete(key);
+        }
+      };
+    },
+
+    decided(run: RunRecord, stepId: string, d: DecisionRecord) {
+      log.debug('decision', { run_id: run.id, step_id: stepId, decision: d.decision,
+        rule_id: d.rule_id, snapshot_hash: d.snapshot_hash });
+      if (!tracing) return;
+      const span = tracing.tracer.startSpan('policy.decide', { attributes: {
+        'cordum.run_id': run.id, 'cordum.step_id': stepId, 'cordum.topic': d.request.topic ?? '',
+        'cordum.decision': d.decision, 'cordum.rule_id': d.rule_id ?? '',
+        'cordum.snapshot_hash': d.snapshot_hash,
+        ...(d.snapshot_version !== undefined
+          ? { 'cordum.snapshot_version': d.snapshot_version } : {}) } },
+      under(stepSpans.get(`${run.id}\u0000${stepId}`)));
+      span.end();
+    },
+  };
+}

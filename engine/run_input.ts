@@ -26,6 +26,16 @@ export function parameterDefaults(parameters: unknown): Record<string, unknown> 
   return out;
 }
 
+/** How many runs a listing answers: a whole number from 1 to 1000 (default 50). */
+export function listLimit(value: string | null | undefined, name = 'limit'): number {
+  if (value === null || value === undefined) return 50;
+  const n = /^[0-9]{1,4}$/.test(value) ? Number(value) : 0;
+  if (n < 1 || n > 1000) {
+    throw new EngineError('usage', `${name} must be a whole number from 1 to 1000, not "${value}"`);
+  }
+  return n;
+}
+
 /**
  * The input a run starts with: defaults under what was given, checked. It
  * must be a JSON object, and hold no text the database cannot store (a NUL,

@@ -7,6 +7,7 @@ import type { Reporter } from '../../cli/output.js';
 import { publicRun, publicView, type PublicRun, type PublicView } from '../render.js';
 import type { TimelineEvent } from '../records.js';
 import { parseJson } from '../../packs/documents.js';
+import { listLimit } from '../run_input.js';
 import { openEngine, type EngineFlags, type EngineTuning, type OpenEngine } from '../wiring.js';
 import { stdinDebugger } from './debugger.js';
 import { readRunInput } from './input.js';
@@ -99,8 +100,7 @@ export function listBody(
   reporter: Reporter,
 ): Promise<{ runs: PublicRun[] }> {
   return withEngine(flags, false, reporter, async ({ engine }) => {
-    const limit =
-      flags.limit === undefined ? 50 : Math.max(1, Number.parseInt(flags.limit, 10) || 50);
+    const limit = listLimit(flags.limit, '--limit');
     return { runs: (await engine.list(limit)).map(publicRun) };
   });
 }

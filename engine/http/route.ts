@@ -62,7 +62,11 @@ export function onJson(
     size += chunk.length;
     if (size > limit) {
       finish(new HttpProblem(413, 'request_too_large', `body over ${limit} bytes`));
-      req.destroy();
+      // The rest is read and dropped, so the 413 reaches a client still sending (closing at
+      // once reset the connection before it); one that goes on for long is cut off.
+      req.removeAllListeners('data');
+      req.resume();
+      setTimeout(() => req.destroy(), 5000).unref();
     } else chunks.push(chunk);
   });
   req.on('error', (err) => finish(err));

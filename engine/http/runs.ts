@@ -5,6 +5,7 @@
  */
 import { EngineError, isEngineError } from '../errors.js';
 import { publicRun, publicView } from '../render.js';
+import { listLimit } from '../run_input.js';
 import type { RunQueue } from '../queue/types.js';
 import type { Engine } from '../runner.js';
 import {
@@ -81,7 +82,7 @@ export function runRoutes(engine: Engine, queue?: RunQueue): EngineRoute[] {
       if (!queue) void engine.resume(id).catch(() => undefined);
     }),
     route('GET', '/v1/runs', async (ctx) => {
-      const limit = Number.parseInt(ctx.url.searchParams.get('limit') ?? '50', 10) || 50;
+      const limit = listLimit(ctx.url.searchParams.get('limit'));
       sendJson(ctx.res, 200, { runs: (await engine.list(limit)).map(publicRun) });
     }),
     route('GET', '/v1/runs/:id', async (ctx, p) => {

@@ -156,6 +156,11 @@ spec:
         expect(nul.status).toBe(400);
         expect(await nul.json()).toMatchObject({ code: 'request_invalid' });
         expect((await fetch(`${s.url}/v1/runs`)).status).toBe(200);
+        for (const limit of ['-1', 'abc', '100000']) {
+          const listed = await fetch(`${s.url}/v1/runs?limit=${limit}`);
+          expect(listed.status, limit).toBe(400);
+          expect(await listed.json()).toMatchObject({ code: 'usage' });
+        }
 
         const started = await post(`${s.url}/v1/runs`, {
           workflow_id: 'echo-tools.greet',

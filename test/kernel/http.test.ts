@@ -197,3 +197,13 @@ describe('simulate and rollback with bad or telling input', () => {
   });
 });
 
+describe('a body past the limit', () => {
+  it('gets a 413 the client reads, not a reset connection', async () => {
+    const big = JSON.stringify({ topic: 'job.ops.x', labels: { pad: 'x'.repeat(1_200_000) } });
+    const res = await fetch(`${server.url}/v1/policy/decide`, { method: 'POST', body: big,
+      headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { code: string }).code).toBe('request_too_large');
+  });
+});
+

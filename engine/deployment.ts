@@ -75,6 +75,13 @@ export function parseDeployment(text: string, file: string): Deployment {
         issues.push({ file, path: `/spec/handlers/${i}/topics/${j}`, message, rule: 'glob' });
       }
     });
+    // Credentials in the URL would be shown wherever the handler is named (every run's job
+    // and timeline); they belong in `headers`, which are never shown.
+    const url = handler.http?.url;
+    if (url !== undefined && /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(url)) {
+      issues.push({ file, path: `/spec/handlers/${i}/http/url`, rule: 'credentials',
+        message: 'holds a user name or password: give them in headers (Authorization) instead' });
+    }
   });
   if (issues.length > 0) throw invalid(file, issues);
 

@@ -12,8 +12,17 @@ import {
   type JobHandler,
 } from './types.js';
 
+/**
+ * How a handler's URL is shown (in each job record, the timeline, errors): without
+ * its query, which may carry a token (`?token=...`).
+ */
+export function shownUrl(url: string): string {
+  const at = url.search(/[?#]/);
+  return at < 0 ? url : `${url.slice(0, at)}?…`;
+}
+
 export function httpHandler(spec: HttpHandlerSpec): JobHandler {
-  const name = `http:${spec.url}`;
+  const name = `http:${shownUrl(spec.url)}`;
   const timeoutMs = spec.timeout_ms ?? DEFAULT_HANDLER_TIMEOUT_MS;
   return {
     name,

@@ -141,6 +141,24 @@ describe('deployment file', () => {
     );
   });
 
+  it('never shows the query of a handler URL, and refuses credentials in it', () => {
+    const spec = (url: string) => `apiVersion: cordum.io/v1alpha1
+kind: Deployment
+spec:
+  handlers:
+    - topics: ["job.a.*"]
+      http: { url: "${url}" }
+`;
+    const d = parseDeployment(spec('http://127.0.0.1:9000/jobs?token=QTOKEN'), 'd.yaml');
+    expect(handlersOf(d).find('job.a.x')?.name).toBe('http:http://127.0.0.1:9000/jobs?…');
+    const error = thrown(() => parseDeployment(spec('http://svc:PASSW0RD@127.0.0.1:9000/jobs'),
+      'd.yaml'));
+    expect(error.code).toBe('deployment_invalid');
+    expect(error.issues).toEqual([expect.objectContaining({ path: '/spec/handlers/0/http/url',
+      rule: 'credentials' })]);
+    expect(JSON.stringify(error.issues)).not.toContain('PASSW0RD');
+  });
+
   it('reports YAML syntax errors with the file', () => {
     const error = thrown(() => parseDeployment('spec: [unclosed', 'x.yaml'));
     expect(error.code).toBe('yaml_syntax');

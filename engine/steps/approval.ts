@@ -5,6 +5,7 @@
  */
 import { renderTemplate } from '../expressions.js';
 import type { StepExecutor } from './context.js';
+import { pastDeadline, waitUntilDeadline } from './wait_deadline.js';
 
 export const runApproval: StepExecutor = async (ctx) => {
   const { approval } = ctx;
@@ -15,10 +16,17 @@ export const runApproval: StepExecutor = async (ctx) => {
     if (approval.note !== undefined) output.note = approval.note;
     return { status: 'succeeded', output };
   }
+  const late = pastDeadline(ctx);
+  if (late) {
+    await ctx.services.store.decideApproval(ctx.run.id, ctx.plan.id, { status: 'cancelled' });
+    return late;
+  }
+  // Woken before its deadline (a restart): still waiting, already asked.
+  if (approval?.status === 'pending') return waitUntilDeadline(ctx);
   const input = renderTemplate(ctx.plan.input, ctx.scope);
   await ctx.update({ input });
   const reason = ctx.plan.step.name ?? `approval step ${ctx.plan.id}`;
   await ctx.services.store.requestApproval(ctx.run.id, ctx.plan.id, { reason });
   await ctx.event({ type: 'approval_requested', status: 'waiting', message: reason });
-  return { status: 'waiting' };
+  return waitUntilDeadline(ctx);
 };

@@ -6,8 +6,11 @@
  */
 import { renderTemplate } from '../expressions.js';
 import type { StepExecutor } from './context.js';
+import { pastDeadline, waitUntilDeadline } from './wait_deadline.js';
 
 export const runInput: StepExecutor = async (ctx) => {
+  const late = pastDeadline(ctx);
+  if (late) return late;
   const prompt = renderTemplate(ctx.plan.input, ctx.scope);
   await ctx.update({ input: prompt });
   await ctx.event({
@@ -15,5 +18,5 @@ export const runInput: StepExecutor = async (ctx) => {
     status: 'waiting',
     message: ctx.plan.step.name ?? `input for ${ctx.plan.id}`,
   });
-  return { status: 'waiting' };
+  return waitUntilDeadline(ctx);
 };

@@ -18,6 +18,7 @@ import { isTerminal, type RunView } from '../records.js';
 import { backoffMs } from '../retry.js';
 import type { StepContext, StepExecutor, StepOutcome } from './context.js';
 import { stopped } from './stopped.js';
+import { deadlineOf, pastDeadline } from './wait_deadline.js';
 
 /** Waits between looks at a waiting child: 1 s, doubling, at most 60 s. */
 const LOOK_BACKOFF = { initial_backoff_sec: 1, multiplier: 2, max_backoff_sec: 60 };
@@ -38,7 +39,15 @@ export const runSubworkflow: StepExecutor = async (ctx) => {
   const child = await current(ctx, childId);
   // Cancelled or out of time while the child ran here: the child was cancelled with it.
   if (ctx.signal.aborted) return stopped(ctx);
-  if (!isTerminal(child.run.status)) return park(ctx, child);
+  if (!isTerminal(child.run.status)) {
+    // Past the step's own timeout_sec while the child waited: the child goes with it.
+    const late = pastDeadline(ctx);
+    if (late) {
+      await subworkflows.cancel(childId).catch(() => undefined);
+      return late;
+    }
+    return park(ctx, child);
+  }
   if (ctx.record.wake_at !== undefined) await ctx.update({ wake_at: undefined });
   return ended(ctx, child);
 };
@@ -82,7 +91,9 @@ function timerDue(ctx: StepContext, child: RunView): boolean {
 async function park(ctx: StepContext, child: RunView): Promise<StepOutcome> {
   const looks = ctx.record.attempts + 1;
   const wait = backoffMs(LOOK_BACKOFF, looks);
-  const wake = new Date(ctx.services.clock().getTime() + wait).toISOString();
+  // The next look, or the step's deadline if that comes first.
+  const next = ctx.services.clock().getTime() + wait;
+  const wake = new Date(Math.min(next, deadlineOf(ctx) ?? next)).toISOString();
   await ctx.update({ attempts: looks, wake_at: wake });
   if (looks === 1) {
     const waiting = child.steps.filter((s) => s.status === 'waiting').map((s) => s.step_id);

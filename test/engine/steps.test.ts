@@ -93,6 +93,8 @@ const WORKFLOWS: Workflow[] = [
   }),
   workflow('park', { wait: { type: 'delay', delay_sec: 3600 } }),
   workflow('until', { wait: { type: 'delay', delay_until: '${input.until}' } }),
+  workflow('gate-times-out', { gate: { type: 'approval', timeout_sec: 2 } }),
+  workflow('ask-times-out', { ask: { type: 'input', name: 'Region?', timeout_sec: 2 } }),
   workflow('nap', { wait: { type: 'delay', delay_sec: 30, timeout_sec: 0.2 } }),
   workflow('outer', {
     child: { type: 'subworkflow', workflow: 'demo.count', input: { times: 2 } },
@@ -251,6 +253,25 @@ describe.each(backends())('step types on $name', (backend) => {
     now += 3601_000;
     expect(await clocked.resumeDue()).toBe(1);
     expect((await clocked.view(parked.run.id)).run.status).toBe('succeeded');
+  });
+
+  it('times out an approval or input step nobody answers within its timeout_sec', async () => {
+    let now = Date.now();
+    const clocked = await engine({ clock: () => new Date(now) });
+    for (const [id, stepId] of [['demo.gate-times-out', 'gate'], ['demo.ask-times-out', 'ask']]) {
+      const parked = await clocked.start(id!, {});
+      expect(parked.run.status).toBe('waiting');
+      const step = stepOf(parked, stepId!);
+      expect(Date.parse(step.wake_at!) - Date.parse(step.started_at!)).toBe(2000);
+      expect(await clocked.resumeDue()).toBe(0);
+      now += 2500;
+      expect(await clocked.resumeDue()).toBe(1);
+      const view = await clocked.view(parked.run.id);
+      expect(view.run.status).toBe('timed_out');
+      expect(stepOf(view, stepId!)).toMatchObject({ status: 'timed_out',
+        error: { code: 'step_timed_out' } });
+      if (stepId === 'gate') expect(view.approvals[0]?.status).toBe('cancelled');
+    }
   });
 
   it('times a step out after its timeout_sec', async () => {

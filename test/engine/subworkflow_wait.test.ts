@@ -25,6 +25,9 @@ const WORKFLOWS = [
     },
   }),
   workflow('outer_write', { child: { type: 'subworkflow', workflow: 'demo.write' } }),
+  workflow('outer_ask_bounded', {
+    child: { type: 'subworkflow', workflow: 'demo.ask', input: {}, timeout_sec: 1.5 },
+  }),
 ];
 
 describe.each(backends())('a subworkflow whose child waits, on $name', (backend) => {
@@ -56,6 +59,23 @@ describe.each(backends())('a subworkflow whose child waits, on $name', (backend)
     const waits = (await e.timeline(view.run.id)).filter((t) => t.type === 'subworkflow_waiting');
     expect(waits).toHaveLength(1);
   });
+
+  it('times the step out at its timeout_sec while the child waits, cancelling the child',
+    async () => {
+      const e = await engine();
+      const view = await e.start('demo.outer_ask_bounded', {});
+      const childId = stepOf(view, 'child').job!.job_id;
+      expect(await suite.held.later(e, 1000)).toBe(1);
+      // The next look would be 2 s on; the deadline (1.5 s from the start) comes first.
+      const looked = stepOf(await e.view(view.run.id), 'child');
+      expect(looked.wake_at).toBe(new Date(Date.parse(looked.started_at!) + 1500).toISOString());
+      expect(await suite.held.later(e, 500)).toBe(1);
+      const done = await e.view(view.run.id);
+      expect(done.run.status).toBe('timed_out');
+      expect(stepOf(done, 'child')).toMatchObject({ status: 'timed_out',
+        error: { code: 'step_timed_out' } });
+      expect((await e.view(childId)).run.status).toBe('cancelled');
+    });
 
   it('resumes the parent in a later process after the child is approved in another', async () => {
     const first = await engine();

@@ -100,6 +100,14 @@ class PendingDecisions {
 }
 
 function statusGauges(registry: Registry, db: Queryable): void {
+  // 1 when the database answered this scrape: with it down the run and step series are
+  // missing, which alone reads like "no runs".
+  new Gauge({ name: 'cordum_engine_database_up', help: 'whether the database answered (1) or ' +
+    'not (0) at this scrape', registers: [registry],
+    async collect() {
+      const up = await db.query('SELECT 1').then(() => 1, () => 0);
+      this.set(up);
+    } });
   for (const [name, table] of [['runs', 'engine_runs'], ['steps', 'engine_steps']] as const) {
     new Gauge({ name: `cordum_engine_${name}`, help: `${name} by status`,
       labelNames: ['status'], registers: [registry],

@@ -14,6 +14,9 @@ import { postgresBackend } from '../helpers/databases.js';
 import { DEMO_SCHEMAS, DEMO_WORKFLOWS, demoSnapshot } from './fixtures.js';
 import { surviveLostDatabase } from '../../engine/commands/serve.js';
 import { isConnectionLoss } from '../../storage/database.js';
+import { PolicyHistory } from '../../engine/kernel/history.js';
+import { PolicyKernel } from '../../engine/kernel/kernel.js';
+import { createEngineMetrics } from '../../engine/observability/metrics.js';
 
 async function refusedConnection(): Promise<Error> {
   // Port 1 on loopback: nothing listens there, so the connection is refused for real.
@@ -76,9 +79,14 @@ describe('the engine API while its database is down', () => {
       schemas: DEMO_SCHEMAS, handlers: { find: () => undefined } });
     const server = await startEngineServer({ engine, port: 0, pollMs: 0,
       ready: async () => (await db.query('SELECT 1')).rows.length === 1 });
+    const kernel = await PolicyKernel.open({ history: await PolicyHistory.open(db) });
+    const metrics = createEngineMetrics(kernel, db);
     try {
       expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+      expect(await metrics.registry.metrics()).toContain('cordum_engine_database_up 1');
       await relay.cut();
+      // A scrape tells an outage from an engine with no runs.
+      expect(await metrics.registry.metrics()).toContain('cordum_engine_database_up 0');
       const res = await fetch(`${server.url}/v1/runs`);
       expect(res.status).toBe(503);
       expect(res.headers.get('content-type')).toContain('application/problem+json');

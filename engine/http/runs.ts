@@ -56,8 +56,13 @@ async function body(ctx: RouteContext): Promise<Record<string, unknown>> {
   return value as Record<string, unknown>;
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
+/** An optional text field of a body: a string, or absent; anything else is refused. */
+function text(value: unknown, name = 'field'): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') {
+    throw new HttpProblem(400, 'request_invalid', `"${name}" must be a string`);
+  }
+  return value;
 }
 
 /**
@@ -94,12 +99,12 @@ export function runRoutes(engine: Engine, queue?: RunQueue): EngineRoute[] {
     }),
     route('POST', '/v1/runs/:id/steps/:step/approve', async (ctx, p) => {
       const b = await body(ctx);
-      const decided = decidedOf(text(b.note), text(b.by));
+      const decided = decidedOf(text(b.note, 'note'), text(b.by, 'by'));
       sendJson(ctx.res, 200, publicView(await engine.approve(p.id!, p.step!, decided)));
     }),
     route('POST', '/v1/runs/:id/steps/:step/reject', async (ctx, p) => {
       const b = await body(ctx);
-      const decided = decidedOf(text(b.reason), text(b.by));
+      const decided = decidedOf(text(b.reason, 'reason'), text(b.by, 'by'));
       sendJson(ctx.res, 200, publicView(await engine.reject(p.id!, p.step!, decided)));
     }),
     route('POST', '/v1/runs/:id/steps/:step/input', async (ctx, p) => {

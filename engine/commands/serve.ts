@@ -59,14 +59,18 @@ export interface ServeFlags extends EngineFlags {
 
 function int(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number.parseInt(value, 10);
-  if (!Number.isInteger(n) || n < 0) {
-    throw new EngineError('usage', `${flag} must be a whole number`);
+  // Digits only: parseInt read `1.5` as 1 and `0x50` as 0.
+  if (!/^[0-9]{1,9}$/.test(value)) {
+    throw new EngineError('usage', `${flag} must be a whole number, not "${value}"`);
   }
-  return n;
+  return Number(value);
 }
 
 export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<void> {
+  // Every flag is checked before the data folder is opened: a usage error touches nothing.
+  const listenPort = port(flags.port);
+  const pollMs = int(flags.pollMs, '--poll-ms');
+  const level = logLevel(flags.logLevel);
   const tuning: Parameters<typeof openEngine>[1]['tuning'] = {};
   const leaseMs = int(flags.leaseMs, '--lease-ms');
   const concurrency = int(flags.concurrency, '--concurrency');
@@ -84,8 +88,7 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
   }
   // JSON lines on stderr (runs, failed steps, requests; debug adds every step, decision and
   // decide request), and spans over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
-  const log = jsonLog((line) => process.stderr.write(`${line}\n`),
-    { level: logLevel(flags.logLevel) });
+  const log = jsonLog((line) => process.stderr.write(`${line}\n`), { level });
   const tracing = process.env.OTEL_EXPORTER_OTLP_ENDPOINT
     ? await (await import('../observability/tracing.js')).createTracing() : undefined;
   tuning.hooks = engineHooks({ log, ...(tracing ? { tracing } : {}) });
@@ -113,13 +116,12 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
     // Ready once the database answers and there is a policy to decide with.
     ready: async () =>
       kernel.kernel.ready() && (await open.db.query('SELECT 1')).rows.length === 1,
-    port: port(flags.port),
+    port: listenPort,
     queue,
     routes: kernel.routes,
     log,
   };
   if (flags.host !== undefined) options.host = flags.host;
-  const pollMs = int(flags.pollMs, '--poll-ms');
   if (pollMs !== undefined) options.pollMs = pollMs;
   let server;
   try {
@@ -130,7 +132,7 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
     await queue.stop();
     await kernel.close();
     await open.close();
-    await tracing?.shutdown();
+    await tracing?.shutdown().catch(() => undefined);
     process.off('unhandledRejection', survive);
     throw err;
   }
@@ -144,8 +146,10 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
   await queue.stop();
   await kernel.close();
   await open.close();
-  // Spans still batched go out before the process ends.
-  await tracing?.shutdown();
+  // Spans still batched go out before the process ends; a collector that cannot take
+  // them is reported, and the stop is still a clean one.
+  await tracing?.shutdown().catch((err: unknown) => log.warn('spans not exported at shutdown',
+    { error: err instanceof Error ? err.message : String(err) }));
   process.off('unhandledRejection', survive);
 }
 

@@ -6,6 +6,7 @@
  * `http_failed`. `timeout_sec` bounds the call (default 30 s).
  */
 import { renderTemplate } from '../expressions.js';
+import { shownUrl } from '../handlers/http.js';
 import type { StepContext, StepExecutor, StepOutcome } from './context.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -41,7 +42,7 @@ export const runHttp: StepExecutor = async (ctx) => {
     status: 'failed',
     error: {
       code: 'http_failed',
-      message: `${method} ${url} answered ${response.status}: ${text.slice(0, 200)}`,
+      message: `${method} ${shownUrl(url)} answered ${response.status}: ${text.slice(0, 200)}`,
       details: answer,
     },
   };
@@ -77,7 +78,7 @@ function refuse(ctx: StepContext, url: string): StepOutcome | undefined {
     status: 'failed',
     error: {
       code: 'http_not_allowed',
-      message: `step "${ctx.plan.id}" may not call ${url}: add its prefix to spec.http_allowlist`,
+      message: `step "${ctx.plan.id}" may not call ${shownUrl(url)}: add its prefix to spec.http_allowlist`,
     },
   };
 }

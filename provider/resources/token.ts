@@ -58,7 +58,8 @@ export const token: Resource<CordumClient> = {
         expires_at: {
           type: 'string',
           optional: true,
-          replace: true,
+          // Replaces only when the instant changes (modifyPlan): another spelling of the
+          // same instant (an offset, more digits, after an import) is written to state alone.
           description: 'When it stops working (RFC 3339). Default: never.',
           validate: rfc3339,
         },
@@ -86,9 +87,18 @@ export const token: Resource<CordumClient> = {
     },
   },
 
-  async modifyPlan({ planned, prior }) {
-    // A new token must not be born expired (one that expires later keeps planning clean).
+  async modifyPlan({ planned, prior, config }) {
     const expires = planned.expires_at;
+    if (prior !== null) {
+      const before = typeof prior.expires_at === 'string' ? Date.parse(prior.expires_at) : null;
+      const after = typeof expires === 'string' ? Date.parse(expires) : null;
+      const moved = isUnknown(expires) || before !== after;
+      // Left to the registry, the publisher stays what it is unless the token is replaced.
+      const kept = config.publisher === null || config.publisher === undefined
+        ? { ...planned, publisher: prior.publisher ?? null } : planned;
+      return { planned: kept, ...(moved ? { requiresReplace: [['expires_at']] } : {}) };
+    }
+    // A new token must not be born expired (one that expires later keeps planning clean).
     if (prior === null && typeof expires === 'string' && !isUnknown(expires) &&
       Date.parse(expires) <= Date.now()) {
       throw new ProviderError('value_invalid', `expires_at "${expires}" is in the past.`, {
@@ -107,6 +117,11 @@ export const token: Resource<CordumClient> = {
       ...(str(planned, 'publisher') ? { publisher: str(planned, 'publisher') } : {}),
     });
     return { ...stateOf(made, planned), token: made.token ?? null };
+  },
+
+  // Reached only for another spelling of the same expiry: nothing changes at the registry.
+  async update(prior, planned) {
+    return { ...prior, expires_at: planned.expires_at ?? null };
   },
 
   async read(state, client) {

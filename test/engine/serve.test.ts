@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/databases.js';
@@ -354,6 +354,35 @@ spec:
     }
   });
 
+  it('stops cleanly even when the OTLP endpoint takes no spans', async () => {
+    const worker = await countingWorker(10);
+    const project = await installedProject([join(EXAMPLE_PACKS, 'echo-tools')]);
+    writeFileSync(join(project, 'cordum.deployment.yaml'), `apiVersion: cordum.io/v1alpha1
+kind: Deployment
+spec:
+  handlers:
+    - topics: ["job.echo-tools.*"]
+      http: { url: "${worker.url}" }
+`);
+    const dead = createServer();
+    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
+    const endpoint = `http://127.0.0.1:${(dead.address() as AddressInfo).port}`;
+    await new Promise<void>((r) => dead.close(() => r()));
+    const data = (await backends()[0]!.fresh()).dataDir;
+    const s = await serve(project, ['--data', data], { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
+    try {
+      const res = await post(`${s.url}/v1/runs?wait=1`, { workflow_id: 'echo-tools.greet',
+        input: { name: 'x' } });
+      expect(res.status).toBe(200);
+      await stop(s, 'SIGTERM');
+      expect(s.child.exitCode).toBe(0);
+      expect(s.stderr()).toContain('"msg":"spans not exported at shutdown"');
+    } finally {
+      await stop(s, 'SIGTERM');
+      await worker.close();
+    }
+  });
+
   it('exits non-zero when its port is taken, freeing the data folder', async () => {
     const taken = createServer();
     await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
@@ -368,9 +397,15 @@ spec:
       const code = await new Promise<number | null>((r) => child.once('exit', r));
       expect(code).toBe(1);
       expect(err).toContain('EADDRINUSE');
-      const bad = spawn(process.execPath, [CLI, 'engine', 'serve', '--project', project,
-        '--data', data, '--port', '99999'], { stdio: 'ignore' });
-      expect(await new Promise((r) => bad.once('exit', r))).toBe(2);
+      // Flags are checked before the data folder is touched: a fresh one is never made.
+      const fresh = join(data, 'never-made');
+      for (const flags of [['--port', '99999'], ['--port', 'abc'], ['--port', '1.5'],
+        ['--poll-ms', '0x50']]) {
+        const bad = spawn(process.execPath, [CLI, 'engine', 'serve', '--project', project,
+          '--data', fresh, ...flags], { stdio: 'ignore' });
+        expect(await new Promise((r) => bad.once('exit', r)), flags.join(' ')).toBe(2);
+      }
+      expect(existsSync(fresh)).toBe(false);
     } finally {
       taken.close();
     }

@@ -300,6 +300,10 @@ describe.each(backends())('step types on $name', (backend) => {
     const other = suite.worker.url.replace('/jobs', '/admin');
     const refused = await e.start('demo.call', { url: other });
     expect(stepOf(refused, 'call').error?.code).toBe('http_not_allowed');
+    // A query (a token, say) is never shown in the step's error.
+    const secret = await e.start('demo.call', { url: `${other}?token=SECRET` });
+    expect(stepOf(secret, 'call').error?.message).toContain('/admin?…');
+    expect(JSON.stringify(stepOf(secret, 'call').error)).not.toContain('SECRET');
     expect(suite.worker.jobs).toHaveLength(1);
   });
 

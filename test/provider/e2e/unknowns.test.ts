@@ -215,4 +215,27 @@ resource "cordum_token" "t" {
     expect(plan.stdout).toContain('No changes');
     expect(plan.code).toBe(0);
   });
+
+  it('never replaces an imported token over another spelling of the same expiry', async () => {
+    const api = registryApi(registry);
+    const made = await api.call('POST', '/v1/tokens', { name: 'offset', scopes: ['read'],
+      expires_at: '2030-06-01T12:00:00Z' });
+    const { tf } = await workspace(`
+resource "cordum_token" "t" {
+  name       = "offset"
+  scopes     = ["read"]
+  expires_at = "2030-06-01T14:00:00+02:00"
+}
+`);
+    expect((await tf('import', 'cordum_token.t', String(made.body.id))).code).toBe(0);
+    const plan = await tf('plan');
+    expect(plan.stdout).not.toContain('must be replaced');
+    expect(plan.stdout).toContain('1 to change, 0 to destroy');
+    expect((await tf('apply', '-auto-approve')).code).toBe(0);
+    // The same token, still live: only its spelling in the state changed.
+    const still = await api.call('GET', `/v1/tokens/${String(made.body.id)}`);
+    expect(still.status).toBe(200);
+    expect(still.body.revoked_at ?? null).toBeNull();
+    expect((await tf('plan', '-detailed-exitcode')).code).toBe(0);
+  });
 });

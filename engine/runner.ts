@@ -129,6 +129,12 @@ export class Engine {
     let plan = this.plans.get(workflow);
     if (!plan) {
       plan = planWorkflow(workflow, this.schemas);
+      const cycle = subworkflowCycle(workflow.id, this.workflows);
+      if (cycle) {
+        // Each run would start another of itself, without end.
+        throw new EngineError('workflow_invalid', `workflow "${workflow.id}" starts itself ` +
+          `through subworkflow steps: ${cycle.join(' -> ')}`);
+      }
       this.plans.set(workflow, plan);
     }
     return plan;
@@ -361,3 +367,19 @@ function notPending(runId: string, stepId: string, why: string): EngineError {
     `step "${stepId}" of run ${runId} is not waiting for approval: ${why}`,
   );
 }
+
+/** A chain of subworkflow steps from `start` back to a workflow already on it, if any. */
+function subworkflowCycle(start: string, workflows: ReadonlyMap<string, Workflow>,
+  path: string[] = []): string[] | undefined {
+  if (path.includes(start)) return [...path.slice(path.indexOf(start)), start];
+  const workflow = workflows.get(start);
+  if (!workflow) return undefined;
+  for (const step of Object.values(workflow.steps)) {
+    const child = step.type === 'subworkflow' ? step.workflow : undefined;
+    if (typeof child !== 'string') continue;
+    const found = subworkflowCycle(child, workflows, [...path, start]);
+    if (found) return found;
+  }
+  return undefined;
+}
+

@@ -114,8 +114,7 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
   const options: Parameters<typeof startEngineServer>[0] = {
     engine: open.engine,
     // Ready once the database answers and there is a policy to decide with.
-    ready: async () =>
-      kernel.kernel.ready() && (await open.db.query('SELECT 1')).rows.length === 1,
+    ready: async () => kernel.ready() && (await open.db.query('SELECT 1')).rows.length === 1,
     port: listenPort,
     queue,
     routes: kernel.routes,

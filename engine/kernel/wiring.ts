@@ -41,6 +41,12 @@ export interface KernelParts {
   /** With a followed deployment: the workflows and schemas of its packs. */
   contents?: PackContentsBook;
   routes: EngineRoute[];
+  /**
+   * Whether the engine can serve: a snapshot to decide with and, following a
+   * deployment, that snapshot's workflows (a restart decides with the kept
+   * snapshot at once, but runs its workflows only once the registry's verify).
+   */
+  ready(): boolean;
   close(): Promise<void>;
 }
 
@@ -71,7 +77,8 @@ export async function openKernel(options: KernelWiringOptions): Promise<KernelPa
   const routes = [...policyRoutes(kernel, { adminToken: options.adminToken }),
     ...metricsRoutes(metrics.registry),
     ...profileRoutes({ enabled: options.profiling === true, adminToken: options.adminToken })];
-  const parts: KernelParts = { kernel, metrics, routes, close: async () => recorder?.flush() };
+  const parts: KernelParts = { kernel, metrics, routes, ready: () => kernel.ready(),
+    close: async () => recorder?.flush() };
   if (r) {
     const source = new RegistryDeploymentSource({ url: r.url, deployment: r.deployment,
       ...(r.token ? { token: r.token } : {}), ...(r.bundles ? { bundles: r.bundles } : {}),
@@ -84,6 +91,8 @@ export async function openKernel(options: KernelWiringOptions): Promise<KernelPa
     follower.start();
     parts.follower = follower;
     parts.contents = contents;
+    parts.ready = () =>
+      kernel.ready() && contents.forHash(kernel.current().snapshot.hash) !== undefined;
     parts.close = async () => {
       await follower.stop();
       await recorder?.flush();

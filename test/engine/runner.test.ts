@@ -382,6 +382,19 @@ describe.each(backends())('runner on $name', (backend) => {
     expect(await e.list()).toEqual([]);
   });
 
+  it('refuses a workflow that starts itself through subworkflow steps', async () => {
+    const self = workflow('again', { inner: { type: 'subworkflow', workflow: 'demo.again' } });
+    const ping = workflow('ping', { call: { type: 'subworkflow', workflow: 'demo.pong' } });
+    const pong = workflow('pong', { call: { type: 'subworkflow', workflow: 'demo.ping' } });
+    const e = await engine({ workflows: [...DEMO_WORKFLOWS, self, ping, pong] });
+    const direct = await rejection(e.start('demo.again', {}));
+    expect(direct.code).toBe('workflow_invalid');
+    expect(direct.message).toContain('demo.again -> demo.again');
+    const mutual = await rejection(e.start('demo.ping', {}));
+    expect(mutual.message).toContain('demo.ping -> demo.pong -> demo.ping');
+    expect(await e.list()).toEqual([]);
+  });
+
   it('refuses unknown workflows and unsupported step types before recording a run', async () => {
     const looped = workflow('looped', { again: { type: 'teleport' as never, input: {} } });
     const e = await engine({ workflows: [...DEMO_WORKFLOWS, looped] });

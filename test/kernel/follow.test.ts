@@ -159,6 +159,7 @@ describe('following a registry deployment', () => {
       expect(status).toMatchObject({ source: { kind: 'deployment', deployment: 'prod',
         packs: [{ id: 'hello-pack', version: '0.1.1' }], bundles: [{ name: 'freeze' }] } });
       expect(lines.some((l) => l.includes('policy snapshot active'))).toBe(true);
+      expect(parts.ready()).toBe(true);
     } finally {
       await server.close();
       await parts.close();
@@ -201,6 +202,8 @@ describe('following a registry deployment', () => {
     const restarted = await openKernel({ db: k.db, record: false, registry });
     try {
       expect(restarted.kernel.ready()).toBe(true);
+      // It decides, but is not ready to serve: the workflows come with the registry's verify.
+      expect(restarted.ready()).toBe(false);
       expect(restarted.kernel.decide(X).snapshotHash).toBe(kept[0]!.hash);
       expect(restarted.kernel.current().version).toBe(kept[0]!.version);
       expect(restarted.kernel.status().lastError?.code).toBe('snapshot_unverified');

@@ -302,6 +302,19 @@ spec:
   }, 120_000);
 });
 
+/** A project with echo-tools installed, its jobs sent to the worker at `url`. */
+async function echoProject(url: string): Promise<string> {
+  const project = await installedProject([join(EXAMPLE_PACKS, 'echo-tools')]);
+  writeFileSync(join(project, 'cordum.deployment.yaml'), `apiVersion: cordum.io/v1alpha1
+kind: Deployment
+spec:
+  handlers:
+    - topics: ["job.echo-tools.*"]
+      http: { url: "${url}" }
+`);
+  return project;
+}
+
 describe('what operators of cordum engine serve see', () => {
   it('logs runs and requests as JSON lines and sends spans to an OTLP endpoint', async () => {
     const worker = await countingWorker(10);
@@ -316,14 +329,7 @@ describe('what operators of cordum engine serve see', () => {
     });
     await new Promise<void>((r) => otlp.listen(0, '127.0.0.1', r));
     const endpoint = `http://127.0.0.1:${(otlp.address() as AddressInfo).port}`;
-    const project = await installedProject([join(EXAMPLE_PACKS, 'echo-tools')]);
-    writeFileSync(join(project, 'cordum.deployment.yaml'), `apiVersion: cordum.io/v1alpha1
-kind: Deployment
-spec:
-  handlers:
-    - topics: ["job.echo-tools.*"]
-      http: { url: "${worker.url}" }
-`);
+    const project = await echoProject(worker.url);
     const data = (await backends()[0]!.fresh()).dataDir;
     const s = await serve(project, ['--data', data], { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
     try {
@@ -356,14 +362,7 @@ spec:
 
   it('stops cleanly even when the OTLP endpoint takes no spans', async () => {
     const worker = await countingWorker(10);
-    const project = await installedProject([join(EXAMPLE_PACKS, 'echo-tools')]);
-    writeFileSync(join(project, 'cordum.deployment.yaml'), `apiVersion: cordum.io/v1alpha1
-kind: Deployment
-spec:
-  handlers:
-    - topics: ["job.echo-tools.*"]
-      http: { url: "${worker.url}" }
-`);
+    const project = await echoProject(worker.url);
     const dead = createServer();
     await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
     const endpoint = `http://127.0.0.1:${(dead.address() as AddressInfo).port}`;

@@ -1,7 +1,10 @@
 /**
  * Orders steps by `depends_on`. Ties keep the order the workflow file
  * declares, so the same workflow always runs its steps in the same order.
+ * Also finds a workflow that starts itself through subworkflow steps.
  */
+import type { Workflow } from '../packs/workflow/types.js';
+
 export type OrderResult = { ok: true; order: string[] } | { ok: false; cycle: string[] };
 
 /** `deps` maps every node to the nodes it depends on (all known). */
@@ -50,3 +53,19 @@ function findCycle(nodes: string[], deps: ReadonlyMap<string, string[]>): string
   }
   return [...path, path[0]!];
 }
+
+/** A chain of subworkflow steps from `start` back to a workflow already on it, if any. */
+export function subworkflowCycle(start: string, workflows: ReadonlyMap<string, Workflow>,
+  path: string[] = []): string[] | undefined {
+  if (path.includes(start)) return [...path.slice(path.indexOf(start)), start];
+  const workflow = workflows.get(start);
+  if (!workflow) return undefined;
+  for (const step of Object.values(workflow.steps)) {
+    const child = step.type === 'subworkflow' ? step.workflow : undefined;
+    if (typeof child !== 'string') continue;
+    const found = subworkflowCycle(child, workflows, [...path, start]);
+    if (found) return found;
+  }
+  return undefined;
+}
+

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { PolicySnapshot } from '../packs/policy/types.js';
 import type { Workflow } from '../packs/workflow/types.js';
 import { advanceRun } from './advance.js';
+import { subworkflowCycle } from './graph.js';
 import { EngineError } from './errors.js';
 import type { PackContents } from './kernel/pack_contents.js';
 import { planWorkflow, type WorkflowPlan } from './plan.js';
@@ -366,20 +367,5 @@ function notPending(runId: string, stepId: string, why: string): EngineError {
     'approval_not_pending',
     `step "${stepId}" of run ${runId} is not waiting for approval: ${why}`,
   );
-}
-
-/** A chain of subworkflow steps from `start` back to a workflow already on it, if any. */
-function subworkflowCycle(start: string, workflows: ReadonlyMap<string, Workflow>,
-  path: string[] = []): string[] | undefined {
-  if (path.includes(start)) return [...path.slice(path.indexOf(start)), start];
-  const workflow = workflows.get(start);
-  if (!workflow) return undefined;
-  for (const step of Object.values(workflow.steps)) {
-    const child = step.type === 'subworkflow' ? step.workflow : undefined;
-    if (typeof child !== 'string') continue;
-    const found = subworkflowCycle(child, workflows, [...path, start]);
-    if (found) return found;
-  }
-  return undefined;
 }
 

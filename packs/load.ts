@@ -15,6 +15,7 @@ import type { PolicyFragment } from './policy/types.js';
 import { checkFormat, compilePackSchema } from './schemas.js';
 import { duplicateIssues, namingIssues, poolIssues } from './validate/naming.js';
 import { workflowIssues } from './validate/workflow.js';
+import { subworkflowCycle } from '../engine/graph.js';
 import { planWorkflow } from '../engine/plan.js';
 import type { Workflow } from './workflow/types.js';
 
@@ -75,6 +76,7 @@ export function validatePack(files: PackFiles): ValidationResult {
   // again as an unknown id in every workflow naming it.
   const declared = new Set((manifest.resources?.schemas ?? []).map((ref) => ref.id));
   const workflows = loadWorkflows(c, files, manifest, declared);
+  c.issues.push(...cycleIssues(workflows));
   const fragments = loadFragments(c, files, manifest);
   loadConfigOverlays(c, files, manifest);
   const pack: LoadedPack = { manifest, workflows, fragments, schemas };
@@ -181,6 +183,23 @@ function loadWorkflows(c: Collector, files: PackFiles, manifest: PackManifest,
     warnUndeclaredTopics(c, manifest, wf, ref.path);
   });
   return workflows;
+}
+
+/** Workflows of the pack that start themselves through subworkflow steps, once a cycle. */
+function cycleIssues(workflows: Workflow[]): Issue[] {
+  const byId = new Map(workflows.map((w) => [w.id, w]));
+  const seen = new Set<string>();
+  const issues: Issue[] = [];
+  for (const w of workflows) {
+    const cycle = subworkflowCycle(w.id, byId);
+    if (!cycle || cycle[0] !== w.id) continue;
+    const key = [...new Set(cycle)].sort().join(' ');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    issues.push({ file: w.file ?? w.id, path: '/steps', rule: 'subworkflow_cycle',
+      message: `starts itself through subworkflow steps: ${cycle.join(' -> ')}` });
+  }
+  return issues;
 }
 
 function engineIssues(workflow: Workflow, schemaIds: Set<string>): Issue[] {

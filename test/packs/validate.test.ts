@@ -233,6 +233,17 @@ describe('validatePack of a broken copy', () => {
       for (const issue of result.issues) expect(issue.message.length).toBeGreaterThan(5);
     });
 
+  it('reports a workflow that starts itself through subworkflow steps', () => {
+    const dir = copyPack('hello-pack');
+    // A second step, after the echo step (the file ends with its meta).
+    edit(dir, ECHO, '      requires: []\n', '      requires: []\n  again:\n' +
+      '    type: subworkflow\n    workflow: hello-pack.echo\n');
+    const result = validatePack(readPackDir(dir));
+    expect(result.issues).toContainEqual(expect.objectContaining({ file: ECHO, path: '/steps',
+      rule: 'subworkflow_cycle',
+      message: 'starts itself through subworkflow steps: hello-pack.echo -> hello-pack.echo' }));
+  });
+
   it('reports a schema file that fails once, not again as unknown where it is named', () => {
     const dir = copyPack('hello-pack');
     writeIn(dir, 'schemas/HelloInput.json', '{ "type": "object", ');

@@ -66,7 +66,12 @@ export function onJson(
       // once reset the connection before it); one that goes on for long is cut off.
       req.removeAllListeners('data');
       req.resume();
-      setTimeout(() => req.destroy(), 5000).unref();
+      // Only a body still arriving: once it has ended, the socket may serve the next request.
+      const cut = setTimeout(() => {
+        if (!req.complete) req.destroy();
+      }, 5000);
+      cut.unref();
+      req.once('end', () => clearTimeout(cut));
     } else chunks.push(chunk);
   });
   req.on('error', (err) => finish(err));

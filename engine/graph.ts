@@ -54,18 +54,33 @@ function findCycle(nodes: string[], deps: ReadonlyMap<string, string[]>): string
   return [...path, path[0]!];
 }
 
-/** A chain of subworkflow steps from `start` back to a workflow already on it, if any. */
+/**
+ * A chain of subworkflow steps from `start` back to a workflow already on it,
+ * if any. Each workflow is explored once (`done` may be shared across calls),
+ * so a crafted pack of workflows that each call the next twice costs linear
+ * time, not time doubling with each level.
+ */
 export function subworkflowCycle(start: string, workflows: ReadonlyMap<string, Workflow>,
-  path: string[] = []): string[] | undefined {
-  if (path.includes(start)) return [...path.slice(path.indexOf(start)), start];
-  const workflow = workflows.get(start);
-  if (!workflow) return undefined;
-  for (const step of Object.values(workflow.steps)) {
-    const child = step.type === 'subworkflow' ? step.workflow : undefined;
-    if (typeof child !== 'string') continue;
-    const found = subworkflowCycle(child, workflows, [...path, start]);
-    if (found) return found;
-  }
-  return undefined;
+  done: Set<string> = new Set()): string[] | undefined {
+  const path: string[] = [];
+  const onPath = new Set<string>();
+  const visit = (id: string): string[] | undefined => {
+    if (onPath.has(id)) return [...path.slice(path.indexOf(id)), id];
+    if (done.has(id)) return undefined;
+    const workflow = workflows.get(id);
+    if (!workflow) return undefined;
+    path.push(id);
+    onPath.add(id);
+    for (const step of Object.values(workflow.steps)) {
+      const child = step.type === 'subworkflow' ? step.workflow : undefined;
+      if (typeof child !== 'string') continue;
+      const found = visit(child);
+      if (found) return found;
+    }
+    path.pop();
+    onPath.delete(id);
+    done.add(id);
+    return undefined;
+  };
+  return visit(start);
 }
-

@@ -189,9 +189,10 @@ function loadWorkflows(c: Collector, files: PackFiles, manifest: PackManifest,
 function cycleIssues(workflows: Workflow[]): Issue[] {
   const byId = new Map(workflows.map((w) => [w.id, w]));
   const seen = new Set<string>();
+  const done = new Set<string>();
   const issues: Issue[] = [];
   for (const w of workflows) {
-    const cycle = subworkflowCycle(w.id, byId);
+    const cycle = subworkflowCycle(w.id, byId, done);
     if (!cycle || cycle[0] !== w.id) continue;
     const key = [...new Set(cycle)].sort().join(' ');
     if (seen.has(key)) continue;

@@ -30,7 +30,9 @@ export async function runForEach(ctx: StepContext): Promise<StepOutcome> {
   const children = view.steps.filter((s) => s.parent_id === ctx.plan.id);
 
   const queue = children.filter((c) => c.status === 'pending');
-  let failedItem: number | undefined;
+  // An item that failed before a restart stops the rest as one failing now would.
+  let failedItem = children.find((c) => c.status === 'failed' || c.status === 'timed_out')
+    ?.item_index;
   const worker = async () => {
     while (failedItem === undefined) {
       const child = queue.shift();

@@ -77,9 +77,15 @@ export function scopeOf(run: RunRecord, records: ReadonlyMap<string, StepRecord>
 /** Runs the step and saves its outcome. */
 export async function runAndSave(ctx: StepContext, skip?: string): Promise<void> {
   const ended = ctx.services.hooks?.step(ctx.run, ctx.plan);
-  const outcome = skip ? skipped(skip) : await runStep(ctx);
-  await saveOutcome(ctx, outcome);
-  ended?.(outcome);
+  let outcome: StepOutcome | undefined;
+  try {
+    outcome = skip ? skipped(skip) : await runStep(ctx);
+    await saveOutcome(ctx, outcome);
+  } finally {
+    // Told even when saving failed, so its span ends and is not kept.
+    ended?.(outcome ?? { status: 'failed', error: { code: 'internal',
+      message: 'the step could not be saved' } });
+  }
 }
 
 function skipped(reason: string): StepOutcome {

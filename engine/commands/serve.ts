@@ -103,34 +103,52 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
     Object.assign(tuning, await handlersFor(flags));
   }
   const open = await openEngine(engineFlags, { packs: !follow, progress, tuning });
-  kernel = await openKernelFor(open, flags, follow, log);
-  if (follow) progress(`following deployment ${follow} at ${flags.registry}`);
   const survive = surviveLostDatabase(reporter);
   process.on('unhandledRejection', survive);
-  const queue = await queueFor(concurrency);
-  await queue.start(async (runId) => {
-    await open.engine.resume(runId);
-  });
-  const options: Parameters<typeof startEngineServer>[0] = {
-    engine: open.engine,
-    // Ready once the database answers and there is a policy to decide with.
-    ready: async () => kernel.ready() && (await open.db.query('SELECT 1')).rows.length === 1,
-    port: listenPort,
-    queue,
-    routes: kernel.routes,
-    log,
-  };
-  if (flags.host !== undefined) options.host = flags.host;
-  if (pollMs !== undefined) options.pollMs = pollMs;
+  // What was started, last first: a failure before serving stops it all, so the process
+  // exits and the data folder is free again (the port taken, --keys missing, ...).
+  const started: (() => Promise<void>)[] = [() => open.close()];
+  let stopping = false;
+  let queue: RunQueue;
   let server;
   try {
+    const parts = await openKernelFor(open, flags, follow, log);
+    kernel = parts;
+    started.unshift(() => parts.close());
+    if (follow) progress(`following deployment ${follow} at ${flags.registry}`);
+    // A run is resumed only once the engine is ready: following a deployment after a
+    // restart, the kept snapshot decides at once but its packs' workflows and topics come
+    // with the registry's verify, and a step decided without its topic's risk tags could
+    // slip past a rule that needs them.
+    const whenReady = async () => {
+      while (!parts.ready()) {
+        if (stopping) throw new Error('engine stopping before it was ready');
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    queue = await queueFor(concurrency);
+    await queue.start(async (runId) => {
+      await whenReady();
+      await open.engine.resume(runId);
+    });
+    const runs = queue;
+    started.unshift(() => runs.stop());
+    const options: Parameters<typeof startEngineServer>[0] = {
+      engine: open.engine,
+      // Ready once the database answers and there is a policy (and its workflows) to run.
+      ready: async () => parts.ready() && (await open.db.query('SELECT 1')).rows.length === 1,
+      canResume: () => parts.ready(),
+      port: listenPort,
+      queue,
+      routes: parts.routes,
+      log,
+    };
+    if (flags.host !== undefined) options.host = flags.host;
+    if (pollMs !== undefined) options.pollMs = pollMs;
     server = await startEngineServer(options);
   } catch (err) {
-    // Nothing is served (the port is taken): stop what was started, so the process exits
-    // and the data folder is free again.
-    await queue.stop();
-    await kernel.close();
-    await open.close();
+    stopping = true;
+    for (const stop of started) await stop().catch(() => undefined);
     await tracing?.shutdown().catch(() => undefined);
     process.off('unhandledRejection', survive);
     throw err;
@@ -141,10 +159,9 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  stopping = true;
   await server.close();
-  await queue.stop();
-  await kernel.close();
-  await open.close();
+  for (const stop of started) await stop();
   // Spans still batched go out before the process ends; a collector that cannot take
   // them is reported, and the stop is still a clean one.
   await tracing?.shutdown().catch((err: unknown) => log.warn('spans not exported at shutdown',

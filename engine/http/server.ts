@@ -21,6 +21,8 @@ export interface EngineServerOptions extends RouteParts {
   routes?: EngineRoute[];
   /** Where a line a request goes, and failures (`engine serve`: JSON on stderr). */
   log?: JsonLog;
+  /** Whether the poller may resume runs now (default: always). */
+  canResume?: () => boolean;
 }
 
 export interface EngineServer {
@@ -63,7 +65,7 @@ function startPoller(options: EngineServerOptions) {
   let sweep: Promise<unknown> = Promise.resolve();
   let busy = false;
   const timer = setInterval(() => {
-    if (busy) return;
+    if (busy || options.canResume?.() === false) return;
     busy = true;
     sweep = options.engine
       .resumeDue(100, { wait: false })

@@ -48,3 +48,26 @@ describe('approve and reject bodies', () => {
     expect(ok.status).toBe(200);
   });
 });
+
+describe('the poller', () => {
+  it('resumes no run while the engine says it cannot yet', async () => {
+    let ready = false;
+    const engine = await createEngine({ db, snapshot: demoSnapshot(), workflows: DEMO_WORKFLOWS,
+      schemas: DEMO_SCHEMAS, handlers: { find: () => undefined } });
+    const id = await engine.record('demo.signoff', { release: '2.0' });
+    const held = await startEngineServer({ engine, port: 0, pollMs: 30, ready: async () => ready,
+      canResume: () => ready });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await engine.view(id)).run.status).toBe('pending');
+      ready = true;
+      for (let i = 0; i < 100 && (await engine.view(id)).run.status !== 'waiting'; i++) {
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      expect((await engine.view(id)).run.status).toBe('waiting');
+    } finally {
+      await held.close();
+    }
+  });
+});
+

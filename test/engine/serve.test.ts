@@ -405,6 +405,12 @@ describe('what operators of cordum engine serve see', () => {
         expect(await new Promise((r) => bad.once('exit', r)), flags.join(' ')).toBe(2);
       }
       expect(existsSync(fresh)).toBe(false);
+      // A failure after the data folder is open (here: --keys names no folder) still ends
+      // the process and frees the folder.
+      const keys = spawn(process.execPath, [CLI, 'engine', 'serve', '--project', project,
+        '--data', data, '--port', '0', '--registry', 'http://127.0.0.1:1', '--deployment', 'x',
+        '--keys', join(data, 'no-such-keys')], { stdio: 'ignore' });
+      expect(await new Promise((r) => keys.once('exit', r))).toBe(1);
     } finally {
       taken.close();
     }

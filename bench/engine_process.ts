@@ -13,13 +13,16 @@ interface Go {
   count: number;
 }
 
-const send = (message: object) =>
-  new Promise<void>((done, fail) => process.send!(message, (err: Error | null) => (err ? fail(err) : done())));
+const send = (message: object) => new Promise<void>((done, fail) => {
+  process.send!(message, (err: Error | null) => (err ? fail(err) : done()));
+});
 
 async function main(): Promise<void> {
   const url = process.env.CORDUM_BENCH_ENGINE_URL;
   const warmup = Number(process.env.CORDUM_BENCH_ENGINE_WARMUP ?? 1000);
-  if (!url || !process.send) throw new Error('engine_process: fork me with CORDUM_BENCH_ENGINE_URL');
+  if (!url || !process.send) {
+    throw new Error('engine_process: fork me with CORDUM_BENCH_ENGINE_URL');
+  }
   const db = await openDatabase({ url });
   try {
     const engine = await benchEngine(db);

@@ -69,6 +69,15 @@ export function unstorableTextAt(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Where parsed JSON `value` holds unstorable text, given the `text` it was
+ * parsed from: JSON can bring a NUL or a lone surrogate only as a \u
+ * escape, so text without one is not walked (request bodies, a hot path).
+ */
+export function unstorableInJson(text: string, value: unknown): string | undefined {
+  return text.includes('\\u') ? unstorableTextAt(value) : undefined;
+}
+
 /** What a document's issue says of unstorable text. */
 export const UNSTORABLE_MESSAGE = 'holds a NUL character or an unpaired UTF-16 surrogate ' +
   '(written by an escape such as \\0 or \\ud800), which cannot be stored: remove it';

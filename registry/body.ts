@@ -4,7 +4,7 @@
  * read.
  */
 import type { IncomingMessage } from 'node:http';
-import { parseJson, UNSTORABLE_MESSAGE, unstorableTextAt } from '../packs/documents.js';
+import { parseJson, UNSTORABLE_MESSAGE, unstorableInJson } from '../packs/documents.js';
 import { RegistryError } from './errors.js';
 
 /** Refuses a body whose declared length is past `max` before reading any. */
@@ -58,8 +58,8 @@ export async function readJsonObject(
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     throw new RegistryError('request_invalid', 'the request body must be a JSON object');
   }
-  // The database refuses a NUL or a lone surrogate in text; only a \u escape brings one.
-  const at = text.includes('\\u') ? unstorableTextAt(value) : undefined;
+  // The database refuses a NUL or a lone surrogate in text.
+  const at = unstorableInJson(text, value);
   if (at !== undefined) {
     throw new RegistryError('request_invalid', `the request body at ${at} ${UNSTORABLE_MESSAGE}`);
   }

@@ -109,7 +109,6 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
   // exits and the data folder is free again (the port taken, --keys missing, ...).
   const started: (() => Promise<void>)[] = [() => open.close()];
   let stopping = false;
-  let queue: RunQueue;
   let server;
   try {
     const parts = await openKernelFor(open, flags, follow, log);
@@ -126,13 +125,12 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
         await new Promise((r) => setTimeout(r, 250));
       }
     };
-    queue = await queueFor(concurrency);
+    const queue = await queueFor(concurrency);
     await queue.start(async (runId) => {
       await whenReady();
       await open.engine.resume(runId);
     });
-    const runs = queue;
-    started.unshift(() => runs.stop());
+    started.unshift(() => queue.stop());
     const options: Parameters<typeof startEngineServer>[0] = {
       engine: open.engine,
       // Ready once the database answers and there is a policy (and its workflows) to run.

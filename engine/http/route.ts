@@ -4,7 +4,7 @@
  * server (the engine's, a test's, the benchmark's) can mount them.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { UNSTORABLE_MESSAGE, unstorableTextAt } from '../../packs/documents.js';
+import { UNSTORABLE_MESSAGE, unstorableInJson } from '../../packs/documents.js';
 
 export interface RouteContext {
   req: IncomingMessage;
@@ -85,9 +85,9 @@ export function onJson(
     } catch {
       return finish(new HttpProblem(400, 'request_invalid', 'the body is not JSON'));
     }
-    // A NUL or a lone surrogate can only come in as a \u escape; the database refuses both,
-    // so a body holding one would fail later, where nobody could be told why.
-    const at = text.includes('\\u') ? unstorableTextAt(value) : undefined;
+    // The database refuses a NUL or a lone surrogate, so a body holding one would fail
+    // later, where nobody could be told why.
+    const at = unstorableInJson(text, value);
     if (at !== undefined) {
       return finish(new HttpProblem(400, 'request_invalid',
         `the body${at ? ` at ${at}` : ''} ${UNSTORABLE_MESSAGE}`));

@@ -13,6 +13,14 @@ import type { EngineTracing } from './tracing.js';
 
 const FAILED = new Set(['failed', 'timed_out', 'error']);
 
+/** Ends a run's or a step's span with how it ended. */
+function endSpan(span: Span, status: string, message?: string): void {
+  span.setAttribute('cordum.status', status);
+  span.setStatus(FAILED.has(status) ? { code: SpanStatusCode.ERROR, message: message ?? status }
+    : { code: SpanStatusCode.OK });
+  span.end();
+}
+
 export function engineHooks(options: { log: JsonLog; tracing?: EngineTracing }): EngineHooks {
   const { log, tracing } = options;
   const runSpans = new Map<string, Span>();
@@ -31,10 +39,7 @@ export function engineHooks(options: { log: JsonLog; tracing?: EngineTracing }):
         log.info(`run ${status}`, { run_id: run.id, workflow_id: run.workflow_id, status,
           duration_ms: durationMs });
         if (span) {
-          span.setAttribute('cordum.status', status);
-          span.setStatus(FAILED.has(status) ? { code: SpanStatusCode.ERROR, message: status }
-            : { code: SpanStatusCode.OK });
-          span.end();
+          endSpan(span, status);
           runSpans.delete(run.id);
         }
       };
@@ -59,11 +64,7 @@ export function engineHooks(options: { log: JsonLog; tracing?: EngineTracing }):
           log.debug(`step ${outcome.status}`, fields);
         }
         if (span) {
-          span.setAttribute('cordum.status', outcome.status);
-          span.setStatus(FAILED.has(outcome.status)
-            ? { code: SpanStatusCode.ERROR, message: error?.message ?? outcome.status }
-            : { code: SpanStatusCode.OK });
-          span.end();
+          endSpan(span, outcome.status, error?.message);
           stepSpans.delete(key);
         }
       };

@@ -14,6 +14,8 @@ const idValue = (id: string) => (typeof parse(id) === 'string' ? id : q(id));
 
 function packYaml(a: ScaffoldAnswers, base: string): string {
   const id = a.id;
+  // A policy simulation's pack, as a flow mapping entry.
+  const pack = `packId: ${idValue(id)}`;
   const author = a.author ? `\n  author: ${q(a.author)}` : '';
   return `${schemaLine(base, SCHEMA_FILES.pack)}
 apiVersion: cordum.io/v1alpha1
@@ -54,13 +56,13 @@ overlays:
 tests:
   policySimulations:
     - name: hello_is_allowed
-      request: { tenantId: default, topic: job.${id}.hello, capability: ${id}.hello, packId: ${idValue(id)} }
+      request: { tenantId: default, topic: job.${id}.hello, capability: ${id}.hello, ${pack} }
       expectDecision: ALLOW
     - name: undeclared_topic_is_denied
-      request: { tenantId: default, topic: job.${id}.other, packId: ${idValue(id)} }
+      request: { tenantId: default, topic: job.${id}.other, ${pack} }
       expectDecision: DENY
     - name: writes_need_approval
-      request: { tenantId: default, topic: job.${id}.hello, packId: ${idValue(id)}, riskTags: [write] }
+      request: { tenantId: default, topic: job.${id}.hello, ${pack}, riskTags: [write] }
       expectDecision: REQUIRE_APPROVAL
   # Runs the workflow on the real engine with a stubbed worker reply.
   workflows:

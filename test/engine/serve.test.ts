@@ -147,7 +147,8 @@ spec:
 
         // Input that is not an object, or holds text the database cannot store, is refused
         // before anything is recorded (a NUL used to fail every later read of the runs).
-        const text = await post(`${s.url}/v1/runs`, { workflow_id: 'echo-tools.greet', input: 'x' });
+        const text = await post(`${s.url}/v1/runs`,
+          { workflow_id: 'echo-tools.greet', input: 'x' });
         expect(text.status).toBe(422);
         expect(await text.json()).toMatchObject({ code: 'input_invalid' });
         const nul = await fetch(`${s.url}/v1/runs`, { method: 'POST',
@@ -182,7 +183,8 @@ spec:
         expect(list.runs.map((r) => r.id)).toContain(id);
         // The step's decision went through the kernel: counted, and versioned on the step.
         const metrics = await (await fetch(`${s.url}/metrics`)).text();
-        expect(metrics).toMatch(/cordum_policy_decisions_total\{decision="\w+",rule="[^"]*"\} [1-9]/);
+        expect(metrics)
+          .toMatch(/cordum_policy_decisions_total\{decision="\w+",rule="[^"]*"\} [1-9]/);
         expect(body.steps[0]).toMatchObject({ decision: { snapshot_version: 1 } });
       } finally {
         await stop(s, 'SIGTERM');

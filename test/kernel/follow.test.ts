@@ -166,7 +166,8 @@ describe('following a registry deployment', () => {
     }
   });
 
-  it('fails closed with nothing verified yet, and a restart keeps the last good snapshot', async () => {
+  it('fails closed with nothing verified yet, and a restart keeps the last good snapshot',
+    async () => {
     // Keys that sign nothing here: no snapshot of prod can be verified.
     const keys = mkdtempSync(join(tmpdir(), 'cordum-follow-keys-'));
     const stranger = generateKeyPair();

@@ -257,7 +257,8 @@ describe('errors of the machine and of the command line', () => {
     const out = join(dir, 'out');
     const folderAsOut = cordum(['pack', 'build', pack, '--out', dir]);
     expect(folderAsOut.status).toBe(1);
-    expect(folderAsOut.stderr).toMatch(/^error\[file_unwritable\]: a folder is where a file was expected \(.*\)/);
+    expect(folderAsOut.stderr)
+      .toMatch(/^error\[file_unwritable\]: a folder is where a file was expected \(.*\)/);
 
     const file = cordum(['pack', 'validate', join(pack, 'pack.yaml')]);
     expect(file.status).toBe(1);

@@ -117,7 +117,8 @@ describe('requests', () => {
     expect(calls).toBe(1);
   });
 
-  it('never sends a create twice when the connection drops after the request went out', async () => {
+  it('never sends a create twice when the connection drops after the request went out',
+    async () => {
     let creates = 0;
     reply = (req, _body, res) => {
       if (req.method === 'POST') creates += 1;

@@ -121,7 +121,8 @@ describe.each(backends())('refused publishes ($name)', (backend) => {
     }
   });
 
-  it('answers 400 to a NUL in a JSON body or a time PostgreSQL cannot hold, not a 500', async () => {
+  it('answers 400 to a NUL in a JSON body or a time PostgreSQL cannot hold, not a 500',
+    async () => {
     const post = (path: string, text: string) => raw(reg, path, { method: 'POST', body: text,
       headers: { 'content-type': 'application/json' } });
     const nul = await post('/v1/tokens', '{"name":"ci\\u0000","scopes":["read"]}');

@@ -54,7 +54,8 @@ describe.each(backends())('yanked versions and latest ($name)', (backend) => {
       expect(catalog.packs[0]!.url).toContain('/versions/1.0.0/');
     });
 
-  it('logs a yank once: yanking again or restoring what is not yanked changes nothing', async () => {
+  it('logs a yank once: yanking again or restoring what is not yanked changes nothing',
+    async () => {
     const put = (body: object) => raw(reg, '/v1/packs/hello-pack/versions/1.0.0/yank', {
       method: 'PUT', headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body) });

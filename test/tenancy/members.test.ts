@@ -64,7 +64,8 @@ describe.each(backends())('members and roles ($name)', (backend) => {
     expect((await send(t.reg, t.carol, 'GET', '/v1/packs/hello-pack')).status).toBe(404);
   });
 
-  it('mints member tokens for members only, standing for them in that publisher alone', async () => {
+  it('mints member tokens for members only, standing for them in that publisher alone',
+    async () => {
     // kim owns publisher "beta" only: acme's owner may not mint a token for kim.
     expect((await send(t.reg, ADMIN_TOKEN, 'PUT', '/v1/publishers/beta/members/kim',
       { role: 'owner' })).status).toBe(200);

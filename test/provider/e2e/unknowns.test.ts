@@ -42,7 +42,8 @@ afterAll(async () => {
 });
 
 describe('values known only at apply', () => {
-  it('a rule topic and a deployment name from another resource apply, then plan clean', async () => {
+  it('a rule topic and a deployment name from another resource apply, then plan clean',
+    async () => {
     const { tf } = await workspace(`
 resource "terraform_data" "names" {
   input = { deployment = "late", topic = "job.hello-pack.*" }

@@ -70,8 +70,12 @@ export function readPath(root: unknown, segments: readonly (string | number)[]):
 
 function callFunction(fn: 'length' | 'first', value: unknown): unknown {
   if (value === undefined || value === null) return fn === 'length' ? 0 : undefined;
-  if (typeof value === 'string' || Array.isArray(value)) {
-    return fn === 'length' ? value.length : value[0];
+  if (Array.isArray(value)) return fn === 'length' ? value.length : value[0];
+  if (typeof value === 'string') {
+    if (fn === 'length') return value.length;
+    // The first character whole: half of a surrogate pair could not be stored.
+    const first = value.codePointAt(0);
+    return first === undefined ? undefined : String.fromCodePoint(first);
   }
   if (fn === 'length' && typeof value === 'object') return Object.keys(value).length;
   throw new EngineError(

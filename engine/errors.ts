@@ -4,6 +4,7 @@
  * Step failures are not thrown past the runner: they are recorded on the
  * step as a `StepError` value with the same codes.
  */
+import { storableCopy, storableText } from '../packs/documents.js';
 import type { Issue } from '../packs/errors.js';
 
 export type EngineErrorCode =
@@ -30,6 +31,7 @@ export type EngineErrorCode =
   | 'expression_failed'
   | 'http_not_allowed'
   | 'http_failed'
+  | 'http_bad_output'
   | 'storage_invalid'
   | 'subworkflow_failed'
   | 'loop_limit'
@@ -80,10 +82,14 @@ export interface StepError {
 
 /** A thrown error as a recordable step error; unknown errors become `internal`. */
 export function toStepError(err: unknown): StepError {
+  // Messages may quote what a worker or a server sent; the database stores no NUL.
   if (isEngineError(err)) {
-    const out: StepError = { code: err.code, message: err.message };
-    if (Object.keys(err.details).length > 0) out.details = err.details;
+    const out: StepError = { code: err.code, message: storableText(err.message) };
+    if (Object.keys(err.details).length > 0) out.details = storableCopy(err.details);
     return out;
   }
-  return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
+  return {
+    code: 'internal',
+    message: storableText(err instanceof Error ? err.message : String(err)),
+  };
 }

@@ -78,6 +78,27 @@ export function unstorableInJson(text: string, value: unknown): string | undefin
   return text.includes('\\u') ? unstorableTextAt(value) : undefined;
 }
 
+const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
+
+/**
+ * `text` with each NUL and unpaired surrogate replaced by U+FFFD: for
+ * messages that quote what someone else sent (a worker's answer, its
+ * stderr), which must be stored whatever they hold.
+ */
+export function storableText(text: string): string {
+  return UNSTORABLE.test(text) ? text.replace(UNSTORABLE_ALL, '\ufffd') : text;
+}
+
+/** A copy of JSON-like `value` with `storableText` applied to every string and key. */
+export function storableCopy<T>(value: T): T {
+  if (typeof value === 'string') return storableText(value) as T;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v: unknown) => storableCopy(v)) as T;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[storableText(k)] = storableCopy(v);
+  return out as T;
+}
+
 /** What a document's issue says of unstorable text. */
 export const UNSTORABLE_MESSAGE = 'holds a NUL character or an unpaired UTF-16 surrogate ' +
   '(written by an escape such as \\0 or \\ud800), which cannot be stored: remove it';

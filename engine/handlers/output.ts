@@ -1,17 +1,29 @@
 /** What the HTTP and exec handlers share: reading an answer and time limits. */
+import { UNSTORABLE_MESSAGE, unstorableInJson } from '../../packs/documents.js';
 import { EngineError, isEngineError } from '../errors.js';
 
 /** A handler's answer as JSON; an empty answer is `null`. */
 export function parseOutput(text: string, name: string): unknown {
   if (text.trim() === '') return null;
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     throw new EngineError('handler_bad_output', `${name} answered invalid JSON: ${message}`, {
       cause: err,
     });
   }
+  const at = unstorableInJson(text, value);
+  if (at !== undefined) throw unstorableAnswer(name, at);
+  return value;
+}
+
+/** `handler_bad_output` for an answer whose text at `at` (a JSON pointer) cannot be stored. */
+function unstorableAnswer(name: string, at: string): EngineError {
+  return new EngineError('handler_bad_output',
+    `${name} answered text that${at ? ` at ${at}` : ''} ${UNSTORABLE_MESSAGE}`,
+    { details: { at } });
 }
 
 export interface TimeLimit {

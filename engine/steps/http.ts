@@ -3,14 +3,18 @@
  * URL prefixes) and answers `{ status, body }`. Its rendered input is the
  * JSON body, except for GET and HEAD. Any other URL fails with
  * `http_not_allowed` before anything is sent; a non-2xx answer fails with
- * `http_failed`. `timeout_sec` bounds the call (default 30 s).
+ * `http_failed`, an answer holding text the database cannot store (a NUL)
+ * with `http_bad_output`. `timeout_sec` bounds the call (default 30 s); only
+ * the answer's first MiB is read.
  */
+import { storableCopy, UNSTORABLE_MESSAGE, unstorableTextAt } from '../../packs/documents.js';
 import { renderTemplate } from '../expressions.js';
 import { shownUrl } from '../handlers/http.js';
 import type { StepContext, StepExecutor, StepOutcome } from './context.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-const MAX_BODY_CHARS = 1024 * 1024;
+/** What is kept of an answer: the rest is not read. */
+const MAX_BODY_BYTES = 1024 * 1024;
 
 export const runHttp: StepExecutor = async (ctx) => {
   const { url: urlTemplate, method, headers } = ctx.plan.http!;
@@ -32,18 +36,30 @@ export const runHttp: StepExecutor = async (ctx) => {
     (init.headers as Record<string, string>)['content-type'] = 'application/json';
   }
   const response = await fetch(url, init);
-  const text = (await response.text()).slice(0, MAX_BODY_CHARS);
+  const text = await readUpTo(response, MAX_BODY_BYTES);
   const type = response.headers.get('content-type');
   const answer = { status: response.status, body: parse(text, type) };
-  if (response.status >= 200 && response.status < 300) {
-    return { status: 'succeeded', output: answer };
+  const ok = response.status >= 200 && response.status < 300;
+  if (!ok) {
+    // Quoted, not kept as data: what the database cannot store is replaced.
+    return {
+      status: 'failed',
+      error: storableCopy({
+        code: 'http_failed',
+        message: `${method} ${shownUrl(url)} answered ${response.status}: ${text.slice(0, 200)}`,
+        details: answer,
+      }),
+    };
   }
+  const at = unstorableTextAt(answer.body);
+  if (at === undefined) return { status: 'succeeded', output: answer };
   return {
     status: 'failed',
     error: {
-      code: 'http_failed',
-      message: `${method} ${shownUrl(url)} answered ${response.status}: ${text.slice(0, 200)}`,
-      details: answer,
+      code: 'http_bad_output',
+      message: `${method} ${shownUrl(url)} answered text that${at ? ` at ${at}` : ''} ` +
+        UNSTORABLE_MESSAGE,
+      details: { status: response.status, at },
     },
   };
 };
@@ -81,6 +97,26 @@ function refuse(ctx: StepContext, url: string): StepOutcome | undefined {
       message: `step "${ctx.plan.id}" may not call ${shownUrl(url)}: add its prefix to spec.http_allowlist`,
     },
   };
+}
+
+/**
+ * The answer's first `max` bytes as text: a server that sends more is not
+ * read further (the text then ends where the limit fell, a character cut
+ * there shown as U+FFFD).
+ */
+async function readUpTo(response: Response, max: number): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  while (total < max) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks).toString('utf8');
+    chunks.push(value);
+    total += value.byteLength;
+  }
+  await reader.cancel();
+  return Buffer.concat(chunks).subarray(0, max).toString('utf8');
 }
 
 function parse(text: string, type: string | null): unknown {

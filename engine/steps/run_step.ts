@@ -2,6 +2,7 @@
  * Runs one step of a claimed run: its gate (condition, branch), its delay,
  * its time limit, then its executor, and records how it ended.
  */
+import { storableCopy } from '../../packs/documents.js';
 import { conditionHolds, type Scope } from '../conditions.js';
 import { EngineError, toStepError } from '../errors.js';
 import type { StepPlan, WorkflowPlan } from '../plan.js';
@@ -150,16 +151,18 @@ export async function saveOutcome(ctx: StepContext, outcome: StepOutcome): Promi
   if (outcome.status !== 'waiting') patch.finished_at = ctx.services.store.now();
   if ('skipped' in outcome) patch.skipped = true;
   if ('output' in outcome) patch.output = outcome.output;
-  if ('error' in outcome) patch.error = outcome.error;
+  // Errors may quote what a worker or a server sent: text the database cannot store is replaced.
+  const error = 'error' in outcome ? storableCopy(outcome.error) : undefined;
+  if (error) patch.error = error;
   await ctx.update(patch);
   const event: Parameters<StepContext['event']>[0] = {
     type: 'skipped' in outcome ? 'step_skipped' : `step_${outcome.status}`,
     status: outcome.status,
   };
   if ('skipped' in outcome) event.message = outcome.reason;
-  if ('error' in outcome) {
-    event.message = outcome.error.message;
-    event.details = { code: outcome.error.code };
+  if (error) {
+    event.message = error.message;
+    event.details = { code: error.code };
   }
   await ctx.event(event);
 }

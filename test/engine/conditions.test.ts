@@ -7,6 +7,7 @@ const scope = {
   input: {
     count: 5,
     name: 'octo',
+    emoji: '\u{1F680} go',
     ok: true,
     none: null,
     tags: ['write', 'prod'],
@@ -50,6 +51,9 @@ describe('evaluate', () => {
     ['first(input.tags)', 'write'],
     ['first(input.empty)', undefined],
     ['first(input.missing)', undefined],
+    ['first(input.name)', 'o'],
+    // A whole character, never half of a surrogate pair (which could not be stored).
+    ['first(input.emoji)', '\u{1F680}'],
     ['input.count > 3', true],
     ['input.count < 3', false],
     ['input.count >= 5', true],

@@ -177,6 +177,28 @@ spec:
     expect(stepOf(view, 'call').error).toMatchObject({ code: 'handler_bad_output' });
   });
 
+  it('fails on an answer holding text the database cannot store, and goes on', async () => {
+    for (const raw of ['{"echo":"a\\u0000b"}', '{"a\\ud800":1}']) {
+      const view = await engine.start('demo.keyed', { raw });
+      expect(view.run.status).toBe('failed');
+      expect(stepOf(view, 'call').error).toMatchObject({ code: 'handler_bad_output' });
+      expect(stepOf(view, 'call').error?.message).toMatch(/at \/(echo|a.*) holds a NUL/);
+      // The run was stored: it reads back, and the next run is not held up by it.
+      expect((await engine.view(view.run.id)).run.status).toBe('failed');
+    }
+    expect((await engine.start('demo.keyed', { message: 'after' })).run.status).toBe('succeeded');
+  });
+
+  it('stores a failure that quotes a NUL a worker sent, with the NUL replaced', async () => {
+    const web = await engine.start('demo.keyed', { raw: 'down', nul: true, status: 503 });
+    expect(stepOf(web, 'call').error?.message).toMatch(/answered HTTP 503: down\ufffd$/);
+    const local = await engine.start('demo.local', { message: 'no', exit: 3, nul: true });
+    expect(stepOf(local, 'run').error?.message).toMatch(/worker refused: no\ufffd$/);
+    const timeline = await engine.timeline(local.run.id);
+    expect(timeline.filter((t) => t.type === 'job_failed')).toHaveLength(2);
+    expect(timeline.find((t) => t.type === 'step_failed')?.message).toMatch(/no\ufffd$/);
+  });
+
   it('sends meta.idempotency_key when the step gives one', async () => {
     const view = await engine.start('demo.keyed', { message: 'k' });
     expect(view.run.status).toBe('succeeded');

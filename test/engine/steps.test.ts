@@ -107,6 +107,9 @@ const WORKFLOWS: Workflow[] = [
       input: { input: { message: 'hello' } },
     },
   }),
+  workflow('call-with', {
+    call: { type: 'http', url: '${input.url}', method: 'POST', input: '${input.body}' },
+  }),
   workflow('ask', {
     ask: { type: 'input', name: 'Which region?' },
     use: {
@@ -305,6 +308,36 @@ describe.each(backends())('step types on $name', (backend) => {
     expect(stepOf(secret, 'call').error?.message).toContain('/admin?…');
     expect(JSON.stringify(stepOf(secret, 'call').error)).not.toContain('SECRET');
     expect(suite.worker.jobs).toHaveLength(1);
+  });
+
+  it('refuses an answer holding a NUL, and quotes a failed one with the NUL replaced', async () => {
+    const e = await engine();
+    const url = suite.worker.url;
+    const json = { raw: '["a\\u0000"]', type: 'application/json' };
+    const nul = await e.start('demo.call-with', { url, body: { input: json } });
+    expect(stepOf(nul, 'call').error).toMatchObject({
+      code: 'http_bad_output',
+      details: { status: 200, at: '/0' },
+    });
+    const text = await e.start('demo.call-with', { url, body: { input: { raw: 'x', nul: true } } });
+    expect(stepOf(text, 'call').error?.code).toBe('http_bad_output');
+    const down = { input: { raw: 'down', nul: true, status: 503 } };
+    const failed = await e.start('demo.call-with', { url, body: down });
+    expect(stepOf(failed, 'call').error).toMatchObject({
+      code: 'http_failed',
+      message: expect.stringMatching(/answered 503: down\ufffd$/),
+      details: { status: 503, body: 'down\ufffd' },
+    });
+    expect((await e.view(failed.run.id)).run.status).toBe('failed');
+  });
+
+  it('keeps only the first MiB of an answer, reading no further', async () => {
+    const e = await engine();
+    const raw = `${'é'.repeat(600_000)}tail`;
+    const view = await e.start('demo.call-with', { url: suite.worker.url, body: { input: { raw } } });
+    const body = (stepOf(view, 'call').output as { body: string }).body;
+    // 2^20 bytes of two-byte characters: exactly 2^19 of them, and no tail.
+    expect([body.length, body.slice(-3)]).toEqual([2 ** 19, 'ééé']);
   });
 
   it('waits for input and resumes with it', async () => {

@@ -17,20 +17,23 @@ export interface HttpWorker {
 /**
  * Answers `{ echo, job_id, received_at, constraints }`. The job's input
  * steers it: `fail_first: n` answers 500 to the first n attempts,
- * `sleep_ms` delays the answer, `status` forces a status, `raw` a body.
+ * `sleep_ms` delays the answer, `status` forces a status, `raw` a body
+ * (`nul` ends it with a NUL byte, `type` is its content type).
  */
 export async function startHttpWorker(): Promise<HttpWorker> {
   const jobs: HttpWorker['jobs'] = [];
   const server: Server = createServer((req, res) => {
-    let text = '';
-    req.on('data', (c: Buffer) => (text += c.toString('utf8')));
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const body = JSON.parse(text) as Record<string, unknown>;
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
       jobs.push({ headers: req.headers, body });
       const input = (body.input ?? {}) as Record<string, unknown>;
       const answer = () => {
         if (typeof input.raw === 'string') {
-          res.end(input.raw);
+          const type = typeof input.type === 'string' ? { 'content-type': input.type } : {};
+          res.writeHead(Number(input.status ?? 200), type);
+          res.end(input.nul ? `${input.raw}\0` : input.raw);
           return;
         }
         const failing = Number(input.fail_first ?? 0) >= Number(body.attempt);
@@ -72,7 +75,7 @@ process.stdin.on('end', () => {
   const job = JSON.parse(text);
   const input = job.input ?? {};
   if (input.exit) {
-    process.stderr.write('worker refused: ' + input.message + '\\n');
+    process.stderr.write('worker refused: ' + input.message + (input.nul ? '\\0' : '') + '\\n');
     process.exit(input.exit);
   }
   if (input.garbage) {

@@ -95,22 +95,41 @@ export const packVersion: Resource<CordumClient> = {
       sha256: file.sha256,
       key_id: file.keyId,
     };
-    if (prior !== null && prior.sha256 === file.sha256) return { planned: next };
+    // The same bytes as in state: the version stands as published, whoever signed this copy
+    // (the signer is the registry's record, read back by refresh).
+    if (prior !== null && prior.sha256 === file.sha256) {
+      return { planned: { ...next, key_id: prior.key_id ?? next.key_id } };
+    }
 
     // New bytes: refuse a plan that the registry would refuse at apply.
+    const name = `${file.packId}@${file.version}`;
     const remote = await published(client.registry, file.packId, file.version);
-    if (remote && remote.sha256 !== file.sha256) {
+    if (!remote) return { planned: next };
+    if (remote.sha256 !== file.sha256) {
       throw new DiagnosticsError([
         error(
           'Version Already Published',
-          `${file.packId}@${file.version} is already published with other contents ` +
+          `${name} is already published with other contents ` +
             `(sha256 ${remote.sha256}). Published versions never change: bump ` +
             '`metadata.version` in pack.yaml and rebuild.',
           ['tarball'],
         ),
       ]);
     }
-    return { planned: next };
+    if (!remote.yanked && prior === null) {
+      const signer = remote.key_id === file.keyId ? '' : ` (signed there by key ${remote.key_id}; ` +
+        `this tarball's bundle is signed by key ${file.keyId})`;
+      throw new DiagnosticsError([
+        error(
+          'Version Already Published',
+          `${name} is already published from this tarball${signer}. Bring it under ` +
+            `Terraform instead of publishing it again: terraform import <address> ${tarball}`,
+          ['tarball'],
+        ),
+      ]);
+    }
+    // These bytes, yanked: creating restores them, signed as they were published.
+    return { planned: { ...next, key_id: remote.key_id } };
   },
 
   async create(planned, _config, client) {
@@ -169,6 +188,8 @@ export const packVersion: Resource<CordumClient> = {
       });
     }
     const file = await loadPackFile(id, defaultBundle(id), client.cwd);
+    // What the registry published is the state: its signer, not this copy's.
+    const remote = await published(client.registry, file.packId, file.version);
     return {
       tarball: id,
       bundle: defaultBundle(id),
@@ -176,7 +197,7 @@ export const packVersion: Resource<CordumClient> = {
       pack_id: file.packId,
       version: file.version,
       sha256: file.sha256,
-      key_id: file.keyId,
+      key_id: remote?.sha256 === file.sha256 ? remote.key_id : file.keyId,
     };
   },
 };

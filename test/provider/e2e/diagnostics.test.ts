@@ -131,6 +131,37 @@ resource "cordum_pack_version" "again" {
     expect(r.stderr).toContain('Error: Version Already Published');
     expect(r.stderr).toContain('bump');
   });
+
+  it('says to import a tarball published already, even signed by another key; then plans clean',
+    async () => {
+      const dir = tempDir('cordum-tf-same-bytes-');
+      installProvider(dir);
+      mkdirSync(join(dir, 'build'));
+      // The published bytes (builds are reproducible), signed here by another key.
+      const copy = await signedPack('hello-pack', '1.0.0', newKey(), join(dir, 'build'));
+      writeFileSync(join(dir, 'main.tf'),
+        `${HEAD}resource "cordum_pack_version" "hello" {\n  tarball = "${copy.tarball}"\n}\n`);
+      const env = terraformEnv(dir, registry);
+      const tf = (command: string, ...args: string[]) =>
+        terraformAsync(dir, env, command, '-input=false', '-no-color', ...args);
+      expect((await tf('init')).code).toBe(0);
+      const planned = await tf('plan');
+      expect(planned.code).toBe(1);
+      const said = planned.stderr.replace(/\s+/g, ' ');
+      expect(said).toContain('hello-pack@1.0.0 is already published from this tarball');
+      expect(said).toMatch(/signed there by key \S+; this tarball's bundle is signed by key /);
+      expect(said).toContain(`terraform import <address> ${copy.tarball}`);
+
+      expect((await tf('import', 'cordum_pack_version.hello', copy.tarball)).code).toBe(0);
+      // Its state keeps the registry's signer, so nothing is replaced (or yanked) by an apply.
+      expect((await tf('plan', '-detailed-exitcode')).code).toBe(0);
+      const remote = await registryApi(registry).call('GET', '/v1/packs/hello-pack');
+      const shown = await terraformAsync(dir, env, 'state', 'show', '-no-color',
+        'cordum_pack_version.hello');
+      const published = (remote.body.versions as { version: string; key_id: string }[])
+        .find((v) => v.version === '1.0.0');
+      expect(shown.stdout).toContain(`key_id            = "${published!.key_id}"`);
+    }, 120_000);
 });
 
 describe('resolution', () => {

@@ -7,10 +7,15 @@ export const STORED_WORKFLOW = `(SELECT w.workflow FROM engine_workflows w
 /** A run's whole row, its workflow found. */
 export const RUN_ROW = `*, ${STORED_WORKFLOW}`;
 
+/**
+ * Claims a run that is due, or taken over from a process whose lease ran out: the time it
+ * ran there (until now) counts against its `timeout_sec` as if it had been released.
+ */
 export const CLAIM_RUN = `UPDATE engine_runs
   SET status = 'running', started_at = COALESCE(started_at, $2),
-  resumed_at = CASE WHEN status = 'running' THEN resumed_at ELSE $2 END,
-  updated_at = $2, lease_owner = $4, lease_until = $5
+  active_ms = active_ms + CASE WHEN status = 'running' THEN COALESCE(GREATEST(0,
+  CAST(EXTRACT(EPOCH FROM ($2::timestamptz - resumed_at)) * 1000 AS bigint)), 0) ELSE 0 END,
+  resumed_at = $2, updated_at = $2, lease_owner = $4, lease_until = $5
   WHERE id = $1 AND (status = ANY($3::text[])
   OR (status = 'running' AND lease_until IS NOT NULL AND lease_until < $2))
   RETURNING *, ${STORED_WORKFLOW}, (SELECT status FROM engine_runs r WHERE r.id = $1) AS was`;

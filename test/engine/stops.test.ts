@@ -37,6 +37,8 @@ const WORKFLOWS: Workflow[] = [
       retry: { max_retries: 2, initial_backoff_sec: 1, multiplier: 2 },
     },
   }),
+  workflow('timed', { first: slow(1200), second: { ...slow(1200), depends_on: ['first'] } },
+    { timeout_sec: 3 }),
   workflow('parent', { sub: { type: 'subworkflow', workflow: 'demo.child', input: {} } }),
   workflow('asks', { sub: { type: 'subworkflow', workflow: 'demo.guarded', input: {} } }),
   workflow('hurried', {
@@ -134,6 +136,23 @@ describe.each(backends())('stopping runs on $name', (backend) => {
       expect(stepOf(view, 'call')).toMatchObject({ status: 'failed', attempts: 3,
         error: { code: 'handler_failed', details: { attempts: 3 } } });
     });
+
+  it('counts the time a run had with a dead process against its timeout_sec', async () => {
+    const first = await engine({ leaseMs: 300 });
+    const id = await first.record('demo.timed', {});
+    const dying = first.resume(id).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 1000));
+    await suite.db(0).close();
+    await new Promise((r) => setTimeout(r, 400));
+    const second = await engine({ leaseMs: 300 });
+    expect(await second.resumeDue()).toBe(1);
+    await dying;
+    // About 1.4 s were gone at the takeover: 2.4 s more of jobs do not fit in the 3 s.
+    const view = await second.view(id);
+    expect(view.run.status).toBe('timed_out');
+    expect(view.run.active_ms).toBeGreaterThanOrEqual(3000);
+    expect(view.run.active_ms).toBeLessThan(4500);
+  });
 
   it('takes over the runs of a dead process all at once, not one after another', async () => {
     const first = await engine({ leaseMs: 300 });

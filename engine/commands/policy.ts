@@ -34,8 +34,9 @@ async function call<T>(flags: EngineApiFlags, method: string, path: string, body
     res = await fetch(url, { method, headers, signal: AbortSignal.timeout(60_000),
       ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   } catch (err) {
-    throw new KernelError('deployment_unreachable', `${method} ${url}: no engine answered (${
-      err instanceof Error ? err.message : String(err)})`);
+    throw new KernelError('engine_unreachable', `${method} ${url}: no engine answered (${
+      err instanceof Error ? err.message : String(err)}); start one with \`cordum engine ` +
+      'serve`, or name it with --engine URL or CORDUM_ENGINE_URL');
   }
   const answer = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (!res.ok) {

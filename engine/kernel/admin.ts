@@ -14,7 +14,12 @@ export function isAdminToken(header: string | undefined, token: string | undefin
 }
 
 export function requireAdmin(ctx: RouteContext, token: string | undefined): void {
-  if (!isAdminToken(ctx.req.headers.authorization, token)) {
-    throw new HttpProblem(403, 'forbidden', `${ctx.url.pathname} needs the engine admin token`);
-  }
+  if (isAdminToken(ctx.req.headers.authorization, token)) return;
+  const { pathname } = ctx.url;
+  // Which of the two is wrong: the engine's setup or the caller's token.
+  const why = !token
+    ? 'this engine has none: start `cordum engine serve` with CORDUM_ENGINE_ADMIN_TOKEN set'
+    : ctx.req.headers.authorization ? 'the token sent is not it'
+      : 'send it with --token or CORDUM_ENGINE_ADMIN_TOKEN (Authorization: Bearer <token>)';
+  throw new HttpProblem(403, 'forbidden', `${pathname} needs the engine admin token; ${why}`);
 }

@@ -4,6 +4,8 @@
  */
 export type KernelErrorCode =
   | 'deployment_unreachable'
+  | 'deployment_not_found'
+  | 'engine_unreachable'
   | 'deployment_invalid'
   | 'snapshot_unverified'
   | 'snapshot_hash_mismatch'

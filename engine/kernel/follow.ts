@@ -75,7 +75,9 @@ export class DeploymentFollower {
     } catch (err) {
       const failure = describeFailure(err);
       this.kernel.reloadFailed(failure);
-      log('warn', 'policy snapshot refused; the last good one keeps running', {
+      const keeps = this.kernel.ready() ? 'the last good one keeps running'
+        : 'no snapshot yet: decisions answer snapshot_unavailable';
+      log('warn', `policy snapshot refused; ${keeps}`, {
         deployment: this.source.deploymentName, code: failure.code, error: failure.message });
       return { kind: 'refused', ...failure };
     }

@@ -2,7 +2,8 @@
  * Every snapshot the kernel has run, numbered from 1 in the order it first
  * ran them, in the engine's database. A snapshot equal to the newest row
  * (same hash, same source kind) is not added again, so restarts do not
- * grow the table; a rollback always adds a row that names what it restored.
+ * grow the table; a rollback adds a row that names what it restored, unless
+ * the newest row is that same rollback.
  */
 import { canonicalJson } from '../../packs/canonical.js';
 import type { PolicySnapshot } from '../../packs/policy/types.js';
@@ -53,8 +54,10 @@ export class PolicyHistory {
       );
       const last = rows[0];
       // The same policy from other pack versions is a change: their workflows differ.
-      if (last && last.hash === snapshot.hash && last.source.kind === source.kind &&
-        source.kind !== 'rollback' && samePacks(last.source, source)) {
+      // A rollback repeated (the newest row restored the same version) is not a change either.
+      const same = source.kind === 'rollback' ? last?.source.restored === source.restored
+        : last !== undefined && samePacks(last.source, source);
+      if (last && last.hash === snapshot.hash && last.source.kind === source.kind && same) {
         return { version: Number(last.version), snapshot, source: last.source,
           activatedAt: now.toISOString() };
       }

@@ -67,6 +67,10 @@ export class RegistryDeploymentSource {
     const path = `/v1/deployments/${encodeURIComponent(this.options.deployment)}`;
     const res = await this.get(path, etag);
     if (res.status === 304) return undefined;
+    if (res.status === 404) {
+      throw new KernelError('deployment_not_found', `the registry ${this.base} has no ` +
+        `deployment ${this.options.deployment}: check --deployment (cordum_deployment's name)`);
+    }
     if (!res.ok) {
       throw new KernelError('deployment_unreachable',
         `GET ${path} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);

@@ -76,9 +76,16 @@ describe('cordum policy bodies', () => {
     expect(history).toMatchObject({ active: 2, snapshots: [{ version: 2, rules: 7 },
       { version: 1, rules: 5 }] });
     await expect(rollbackBody({ engine: server.url, token: 'wrong', version: '1' }))
-      .rejects.toMatchObject({ code: 'forbidden' });
+      .rejects.toMatchObject({ code: 'forbidden', message: expect.stringContaining(
+        'needs the engine admin token; the token sent is not it') });
     expect(await rollbackBody({ ...flags, version: 'v1' })).toMatchObject({ version: 3,
       hash: history.snapshots[1]!.hash });
+    // The same rollback again changes nothing and adds no row.
+    expect(await rollbackBody({ ...flags, version: '1' })).toMatchObject({ version: 3 });
+    expect((await historyBody(flags)).snapshots.map((r) => r.version)).toEqual([3, 2, 1]);
+    const nowhere = { engine: 'http://127.0.0.1:9', token: 'x' };
+    await expect(historyBody(nowhere)).rejects.toMatchObject({ code: 'engine_unreachable',
+      message: expect.stringContaining('start one with `cordum engine serve`') });
     for (const version of ['latest', '1.5', '1abc', '0']) {
       expect(() => rollbackBody({ ...flags, version })).toThrow(
         expect.objectContaining({ code: 'usage' }));

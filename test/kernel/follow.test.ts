@@ -109,6 +109,14 @@ describe('following a registry deployment', () => {
     expect(k.kernel.status()).toMatchObject({ hash: h2, reloads: 2 });
   });
 
+  it('says a deployment the registry does not have is not found', async () => {
+    const source = new RegistryDeploymentSource({ url: reg.url, deployment: 'prdo',
+      token: ADMIN_TOKEN });
+    const outcome = await new DeploymentFollower(source, k.kernel).pollOnce();
+    expect(outcome).toMatchObject({ kind: 'refused', code: 'deployment_not_found',
+      message: expect.stringContaining('has no deployment prdo: check --deployment') });
+  });
+
   it('refuses a pack signed by an untrusted key and keeps the last good snapshot', async () => {
     const good = k.kernel.current();
     const stranger = await registeredKey(reg);

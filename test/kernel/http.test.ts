@@ -85,7 +85,9 @@ describe('policy over HTTP', () => {
 
   it('rolls back only for the admin', async () => {
     await k.kernel.activate(buildSnapshot([]), { kind: 'project' });
-    expect((await post('/v1/policy/rollback', { version: 1 })).status).toBe(403);
+    const none = await post('/v1/policy/rollback', { version: 1 });
+    expect(none).toMatchObject({ status: 403, body: { code: 'forbidden',
+      detail: expect.stringContaining('send it with --token or CORDUM_ENGINE_ADMIN_TOKEN') } });
     const ok = await post('/v1/policy/rollback', { version: 1 }, ADMIN);
     expect(ok.body).toMatchObject({ version: 3, source: { kind: 'rollback', restored: 1 } });
     const missing = await post('/v1/policy/rollback', { version: 42 }, ADMIN);

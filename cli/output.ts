@@ -42,6 +42,12 @@ export function toCommandError(err: unknown): CommandError {
       const path = typeof e.path === 'string' ? ` (${e.path})` : '';
       return { code: system.code, message: `${system.what}${path}: ${e.message}` };
     }
+    if (e.code === 'EADDRINUSE') {
+      const { address, port } = err as { address?: unknown; port?: unknown };
+      const where = port === undefined ? '' : ` ${String(address ?? '')}:${String(port)}`;
+      return { code: 'port_in_use', message: `the address${where} is in use (another server, ` +
+        'or an earlier one still running): stop it, or pick another with --port' };
+    }
     if (e.code === 'ERR_INVALID_URL') {
       const input = (err as { input?: unknown }).input;
       return { code: 'usage', message: `"${String(input)}" is not a URL: give one such as ` +

@@ -3,6 +3,7 @@
  * in `<data>/db`, or PostgreSQL when a URL is given), migrations, the
  * bootstrap admin token, and the file-system blob store in `<data>/blobs`.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_LIMITS } from '../packs/bundle/limits.js';
 import { openDatabase } from '../storage/database.js';
@@ -45,9 +46,10 @@ export async function openRegistryServices(options: RegistryOptions): Promise<Re
   const { log } = options;
   const clock = options.clock ?? systemClock;
   const where = options.databaseUrl ? 'PostgreSQL' : join(options.dataDir, 'db');
+  const fresh = !options.databaseUrl && !existsSync(where);
   log.info('opening database', {
     database: where,
-    note: options.databaseUrl ? undefined : 'a new PGlite database takes a few seconds',
+    note: fresh ? 'a new PGlite database takes a few seconds' : undefined,
   });
   const db = options.databaseUrl
     ? await openDatabase({ url: options.databaseUrl })
@@ -60,6 +62,10 @@ export async function openRegistryServices(options: RegistryOptions): Promise<Re
         label: 'bootstrap', secret: options.bootstrapToken };
       const { created } = await createToken(db, token, clock.now());
       log.info(created ? 'bootstrap token created' : 'bootstrap token already stored', {});
+    } else if ((await db.query('SELECT 1 FROM registry_tokens LIMIT 1')).rows.length === 0) {
+      // Nobody could ever authenticate: every write (and, by default, every read) is refused.
+      log.warn('no token exists and no CORDUM_BOOTSTRAP_TOKEN was given: every request ' +
+        'needing a token is refused; restart with CORDUM_BOOTSTRAP_TOKEN=<secret>', {});
     }
     const blobs = await FsBlobStore.open(join(options.dataDir, 'blobs'), clock.now());
     const logSigner = loadLogSigner({ dataDir: options.dataDir, ...options.logKey });

@@ -312,7 +312,9 @@ function problemError(method: string, url: string, res: Response, text: string) 
     ? problem.detail
     : `${method} ${new URL(url).pathname} answered ${res.status} ${res.statusText}`;
   const issues = Array.isArray(problem.issues) ? (problem.issues as Issue[]) : [];
-  return new RegistryRequestError(code, detail, { status: res.status, issues,
+  // The registry speaks HTTP; the command's user sets a token with a flag or the environment.
+  const hint = res.status === 401 ? ' (give one with --token or CORDUM_TOKEN)' : '';
+  return new RegistryRequestError(code, `${detail}${hint}`, { status: res.status, issues,
     details: { status: res.status } });
 }
 

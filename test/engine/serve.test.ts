@@ -398,7 +398,7 @@ describe('what operators of cordum engine serve see', () => {
       child.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
       const code = await new Promise<number | null>((r) => child.once('exit', r));
       expect(code).toBe(1);
-      expect(err).toContain('EADDRINUSE');
+      expect(err).toContain(`error[port_in_use]: the address 127.0.0.1:${port} is in use`);
       // Flags are checked before the data folder is touched: a fresh one is never made.
       const fresh = join(data, 'never-made');
       for (const flags of [['--port', '99999'], ['--port', 'abc'], ['--port', '1.5'],

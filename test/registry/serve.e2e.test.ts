@@ -24,8 +24,8 @@ interface Served {
 
 const TOKEN = 'e2e-bootstrap-token';
 
-function serve(db: { url?: string; dataDir: string }): Promise<Served> {
-  const env: NodeJS.ProcessEnv = { ...process.env, CORDUM_BOOTSTRAP_TOKEN: TOKEN };
+function serve(db: { url?: string; dataDir: string }, token = TOKEN): Promise<Served> {
+  const env: NodeJS.ProcessEnv = { ...process.env, CORDUM_BOOTSTRAP_TOKEN: token };
   if (db.url) env.DATABASE_URL = db.url;
   else delete env.DATABASE_URL;
   const child = spawn(process.execPath, [CLI, 'registry', 'serve', '--port', '0',
@@ -95,6 +95,11 @@ describe.each(backends())('cordum registry serve ($name)', (backend: Backend) =>
     const again = await cordum(['pack', 'publish', tgz, ...flags]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/^error\[version_exists\]: hello-pack@0\.1\.0 is already/m);
+    // Without a token, the message says how to give one.
+    const anonymous = await cordum(['pack', 'publish', tgz, '--registry', served.url],
+      { env: { CORDUM_TOKEN: '' } });
+    expect(anonymous.code).toBe(1);
+    expect(anonymous.stderr).toMatch(/\(give one with --token or CORDUM_TOKEN\)$/m);
 
     const res = await fetch(`${served.url}/v1/catalog.json`, {
       headers: { authorization: `Bearer ${TOKEN}` },
@@ -134,5 +139,14 @@ describe.each(backends())('cordum registry serve ($name)', (backend: Backend) =>
     expect(served.stderr()).toContain('bootstrap token already stored');
     const tokens = served.stderr().match(/"bootstrap token/g) ?? [];
     expect(tokens).toHaveLength(1);
+    expect(served.stderr()).not.toContain('a new PGlite database');
+    expect(served.stderr()).not.toContain('no token exists');
+  });
+
+  it('warns when no token exists and none is given, since nobody could authenticate', async () => {
+    const empty = await serve(await backend.fresh(), '');
+    expect(await stop(empty)).toBe(0);
+    expect(empty.stderr()).toContain('"level":"warn","msg":"no token exists and no ' +
+      'CORDUM_BOOTSTRAP_TOKEN was given');
   });
 });

@@ -21,7 +21,8 @@ export function registerPolicyCommands(program: Command): void {
     .description('Lint, explain, simulate and roll back the engine\'s policy');
 
   policy.command('lint [path]').option('--json', 'print the result as JSON')
-    .description('Report shadowed rules and overlapping rules with opposite decisions')
+    .description('Report shadowed rules and overlapping rules with opposite decisions, in a '
+      + 'pack folder, a folder of packs, a fragment file or a project (default: .)')
     .action(async (path: string | undefined, opts: { json?: boolean }) => {
       const { lintBody, lintLines } = await import('./commands/policy.js');
       await runCommand(opts, async () => lintBody(path ?? '.'), lintLines,

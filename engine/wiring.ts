@@ -74,19 +74,11 @@ export async function openEngine(
 }
 
 async function projectParts(project: string, flags: EngineFlags) {
-  const { loadInstalledPacks } = await import('../packs/installed.js');
+  const { loadInstalledPacks, snapshotOfInstalled } = await import('../packs/installed.js');
   const installed = await loadInstalledPacks(project);
   const deployment = await deploymentOf(project, flags);
   const engine: Partial<EngineOptions> = {
-    snapshot: buildSnapshot(
-      installed.flatMap((p) =>
-        p.pack.fragments.map((f) => ({
-          packId: p.id,
-          version: p.version,
-          fragment: f.fragment,
-        })),
-      ),
-    ),
+    snapshot: snapshotOfInstalled(installed),
     workflows: installed.flatMap((p) => p.pack.workflows),
     schemas: new Map(installed.flatMap((p) => [...p.pack.schemas])),
     topics: installed.flatMap((p) => p.pack.manifest.topics ?? []),

@@ -7,6 +7,8 @@ import { readBundle } from './bundle/read.js';
 import { parseJson } from './documents.js';
 import { PackError } from './errors.js';
 import { loadPack, type LoadedPack } from './load.js';
+import { buildSnapshot } from './policy/snapshot.js';
+import type { PolicySnapshot } from './policy/types.js';
 import { layout, readLock, LOCK_FILE } from './lock.js';
 import { sha256Hex } from './digest.js';
 import { verifyTarball } from './signing/verify.js';
@@ -46,4 +48,10 @@ export async function loadInstalledPacks(project: string): Promise<InstalledPack
     out.push({ id, version: entry.version, sha256: actual, keyId: verified.keyId, pack });
   }
   return out;
+}
+
+/** The merged policy snapshot of installed packs, as `engine run` and `serve` decide with. */
+export function snapshotOfInstalled(installed: InstalledPack[]): PolicySnapshot {
+  return buildSnapshot(installed.flatMap((p) => p.pack.fragments.map((f) => ({
+    packId: p.id, version: p.version, fragment: f.fragment }))));
 }

@@ -5,7 +5,7 @@
  */
 import { parseJson } from '../../packs/documents.js';
 import type { PolicySnapshot } from '../../packs/policy/types.js';
-import { loadCandidate } from '../kernel/candidate.js';
+import { loadCandidateOrProject } from '../kernel/candidate.js';
 import { KernelError } from '../kernel/errors.js';
 import { explainDecision, type Explanation } from '../kernel/explain.js';
 import { lintRules, type LintFinding } from '../kernel/lint.js';
@@ -52,8 +52,8 @@ export interface LintResult {
   findings: LintFinding[];
 }
 
-export function lintBody(path: string): LintResult {
-  const snapshot = loadCandidate(path);
+export async function lintBody(path: string): Promise<LintResult> {
+  const snapshot = await loadCandidateOrProject(path);
   return { rules: snapshot.rules.length, snapshotHash: snapshot.hash,
     findings: lintRules(snapshot.rules) };
 }
@@ -72,7 +72,9 @@ function requestOf(text: string) {
 export async function explainBody(flags: EngineApiFlags & { request: string;
   candidate?: string }): Promise<Explanation> {
   const request = requestOf(flags.request);
-  if (flags.candidate) return explainDecision(loadCandidate(flags.candidate), request);
+  if (flags.candidate) {
+    return explainDecision(await loadCandidateOrProject(flags.candidate), request);
+  }
   const answer = await call<{ explanation: Explanation }>(flags, 'POST',
     '/v1/policy/decide?explain=1', request);
   return answer.explanation;
@@ -87,7 +89,7 @@ function asFragment(snapshot: PolicySnapshot): Record<string, unknown> {
 
 export async function simulateBody(flags: EngineApiFlags & { candidate: string;
   limit?: string }): Promise<Impact> {
-  const candidate = asFragment(loadCandidate(flags.candidate));
+  const candidate = asFragment(await loadCandidateOrProject(flags.candidate));
   const query = flags.limit ? `?limit=${encodeURIComponent(flags.limit)}` : '';
   return call<Impact>(flags, 'POST', `/v1/policy/simulate${query}`, { candidate });
 }

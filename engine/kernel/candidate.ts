@@ -12,6 +12,7 @@ import { loadPack, topicGlobIssues } from '../../packs/load.js';
 import { toFragment, type RawFragment } from '../../packs/policy/fragment.js';
 import { buildSnapshot, type SnapshotInput } from '../../packs/policy/snapshot.js';
 import type { PolicySnapshot } from '../../packs/policy/types.js';
+import { LOCK_FILE } from '../../packs/lock.js';
 import { checkFormat } from '../../packs/schemas.js';
 import { KernelError } from './errors.js';
 
@@ -66,4 +67,17 @@ export function loadCandidate(path: string): PolicySnapshot {
     throw new KernelError('candidate_invalid', `${path} holds no pack.yaml and no pack folders`);
   }
   return buildSnapshot(dirs.flatMap((e) => packInputs(join(path, e.name))));
+}
+
+/**
+ * As `loadCandidate`, and a project folder (one holding `cordum.lock`) stands for the packs
+ * it pins, verified as the engine loads them: `cordum policy lint` in a project lints what
+ * `engine run` would decide with.
+ */
+export async function loadCandidateOrProject(path: string): Promise<PolicySnapshot> {
+  if (!existsSync(join(path, LOCK_FILE)) || existsSync(join(path, 'pack.yaml'))) {
+    return loadCandidate(path);
+  }
+  const { loadInstalledPacks, snapshotOfInstalled } = await import('../../packs/installed.js');
+  return snapshotOfInstalled(await loadInstalledPacks(path));
 }

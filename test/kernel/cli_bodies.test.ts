@@ -3,7 +3,7 @@
  * history, rollback with and without the admin token, simulate of a
  * candidate pack folder, explain, and lint of the compliance presets.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgliteBackend } from '../helpers/databases.js';
 import { ROOT } from '../helpers/cli.js';
@@ -12,6 +12,8 @@ import { startRouteServer, type RunningRouteServer } from '../../engine/kernel/h
 import { policyRoutes } from '../../engine/http/policy.js';
 import { explainBody, historyBody, lintBody, rollbackBody, simulateBody }
   from '../../engine/commands/policy.js';
+import { layout } from '../../packs/lock.js';
+import { installedProject } from '../engine/project.js';
 import { openTestKernel, type TestKernel } from './helpers.js';
 
 const SOC2 = join(ROOT, 'examples', 'packs', 'soc2-change-control');
@@ -32,13 +34,22 @@ afterAll(async () => {
 });
 
 describe('cordum policy bodies', () => {
-  it('lints the compliance presets: nothing shadowed, overlaps named by rule id', () => {
-    const soc2 = lintBody(SOC2);
+  it('lints the compliance presets: nothing shadowed, overlaps named by rule id', async () => {
+    const soc2 = await lintBody(SOC2);
     expect(soc2.rules).toBe(5);
     expect(soc2.findings.filter((f) => f.kind === 'shadowed')).toEqual([]);
     expect(soc2.findings.map((f) => [f.kind, f.ruleId, f.byRuleId])).toContainEqual(
       ['conflict', 'soc2-staging-change-window', 'soc2-prod-change-approval']);
-    expect(lintBody(PCI).findings.filter((f) => f.kind === 'shadowed')).toEqual([]);
+    expect((await lintBody(PCI)).findings.filter((f) => f.kind === 'shadowed')).toEqual([]);
+  });
+
+  it('lints a project as the packs its cordum.lock pins', async () => {
+    const project = await installedProject([SOC2, PCI]);
+    const both = await lintBody(project);
+    expect(both.rules).toBe((await lintBody(SOC2)).rules + (await lintBody(PCI)).rules);
+    // The same rules as the folder the packs were unpacked into.
+    const unpacked = dirname(layout.unpacked(project, 'pci-secrets'));
+    expect(both.snapshotHash).toBe(loadCandidate(unpacked).hash);
   });
 
   it('explains against the engine and against a candidate folder', async () => {

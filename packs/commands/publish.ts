@@ -1,6 +1,8 @@
 /** `cordum pack publish TGZ`: upload a signed tarball to a registry. */
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { registryFrom, runCommand, type RegistryFlags } from '../../cli/output.js';
+import { PackError } from '../errors.js';
 import { readOrFail } from './files.js';
 
 interface PublishFlags extends RegistryFlags {
@@ -15,7 +17,12 @@ async function publish(tgz: string, flags: PublishFlags, progress: (line: string
   if (flags.to !== undefined) return (await import('../npm/to.js')).publishTo(tgz, flags, progress);
   const connection = registryFrom(flags);
   const tarball = readOrFail(tgz, 'tarball');
-  const bundle = readOrFail(flags.bundle ?? `${tgz}.sigstore.json`, 'signature bundle');
+  const bundlePath = flags.bundle ?? `${tgz}.sigstore.json`;
+  if (flags.bundle === undefined && !existsSync(bundlePath)) {
+    throw new PackError('file_missing', `signature bundle ${bundlePath}: not found; sign the ` +
+      `tarball first: cordum pack sign ${tgz} --key <private key>`);
+  }
+  const bundle = readOrFail(bundlePath, 'signature bundle');
 
   // The client (and fetch) load only when a command talks to a registry.
   const { RegistryClient } = await import('../client/registry.js');

@@ -59,7 +59,7 @@ function hintFor(status: number, service: string): string {
   }
   if (status === 403) return 'Use a token whose scopes allow this change.';
   if (status === 409 || status === 412) {
-    return 'It exists already: bring it under Terraform with `terraform import`, or rename it.';
+    return 'Bring it under Terraform with `terraform import`, or rename it.';
   }
   if (status >= 500) return `The ${service} failed on its side; check its log and try again.`;
   return '';

@@ -95,6 +95,13 @@ describe.each(backends())('cordum registry serve ($name)', (backend: Backend) =>
     const again = await cordum(['pack', 'publish', tgz, ...flags]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/^error\[version_exists\]: hello-pack@0\.1\.0 is already/m);
+    // Unsigned: the message says how to sign.
+    const unsigned = join(work, 'unsigned-0.1.0.tgz');
+    writeFileSync(unsigned, pack.tgz);
+    const notSigned = await cordum(['pack', 'publish', unsigned, ...flags]);
+    expect(notSigned.code).toBe(1);
+    expect(notSigned.stderr).toContain(`error[file_missing]: signature bundle ${unsigned}` +
+      `.sigstore.json: not found; sign the tarball first: cordum pack sign ${unsigned} --key`);
     // Without a token, the message says how to give one.
     const anonymous = await cordum(['pack', 'publish', tgz, '--registry', served.url],
       { env: { CORDUM_TOKEN: '' } });

@@ -15,7 +15,11 @@ const program = new Command('cordum')
   .description('Cordum packs: build, sign, publish, install and run policy-gated workflows')
   .version('0.1.0')
   .showHelpAfterError()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  .configureOutput({
+    writeErr: (s) => process.stderr.write(s),
+    // Usage errors read like every other failure: `error[usage]: ...`.
+    outputError: (s, write) => write(s.replace(/^error: /, 'error[usage]: ')),
+  });
 
 // commander copies this to commands registered after it: set it first. Its own usage
 // errors exit 2, like other CLIs; help and version exit 0. With --json a usage error is

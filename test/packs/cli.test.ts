@@ -280,6 +280,7 @@ describe('usage errors with --json', () => {
     // Without --json, stdout stays empty and the usage goes to stderr.
     const plain = cordum(['pack', 'verify', 'x.tgz']);
     expect(plain.stdout).toBe('');
-    expect(plain.stderr).toContain("required option '--key <file>' not specified");
+    expect(plain.status).toBe(2);
+    expect(plain.stderr).toMatch(/^error\[usage\]: required option '--key <file>' not specified/);
   });
 });

@@ -68,11 +68,25 @@ export function readPath(root: unknown, segments: readonly (string | number)[]):
   return value;
 }
 
+/**
+ * How many characters (code points) `text` holds, as `first()` takes them:
+ * a surrogate pair (an emoji, say) is one, not the two UTF-16 units of
+ * `text.length`. A combining mark still counts on its own.
+ */
+function characters(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++, n++) {
+    // A whole pair reads as one code point past U+FFFF; a lone half counts as one.
+    if (text.codePointAt(i)! > 0xffff) i++;
+  }
+  return n;
+}
+
 function callFunction(fn: 'length' | 'first', value: unknown): unknown {
   if (value === undefined || value === null) return fn === 'length' ? 0 : undefined;
   if (Array.isArray(value)) return fn === 'length' ? value.length : value[0];
   if (typeof value === 'string') {
-    if (fn === 'length') return value.length;
+    if (fn === 'length') return characters(value);
     // The first character whole: half of a surrogate pair could not be stored.
     const first = value.codePointAt(0);
     return first === undefined ? undefined : String.fromCodePoint(first);

@@ -201,6 +201,11 @@ export class Journal<R extends JournalRun> {
   private readonly storedWorkflows: Set<string>;
   /** Runs whose first write failed: it may have stored their rows before its answer was lost. */
   private readonly maybeStored = new WeakSet<R>();
+  /**
+   * Runs dropped because their rows cannot be made into text, with why: a
+   * flush of one of them fails (its rows are lost), until it is discarded.
+   */
+  private readonly unwritable = new Map<string, unknown>();
 
   constructor(
     private readonly db: Database,
@@ -248,6 +253,7 @@ export class Journal<R extends JournalRun> {
   discard(runId: string): void {
     this.queued.delete(runId);
     this.due.delete(runId);
+    this.unwritable.delete(runId);
   }
 
   /**
@@ -256,6 +262,8 @@ export class Journal<R extends JournalRun> {
    * next one: that is the batching.
    */
   flush(runId?: string): Promise<void> {
+    const lost = runId === undefined ? undefined : this.unwritable.get(runId);
+    if (lost !== undefined) return Promise.reject(lost);
     if (runId === undefined) for (const id of this.queued.keys()) this.due.add(id);
     else if (this.queued.has(runId)) this.due.add(runId);
     const current = this.current?.done;
@@ -299,6 +307,9 @@ export class Journal<R extends JournalRun> {
     try {
       sent = this.send(taken, inserted, workflows);
     } catch (err) {
+      // Nothing was sent: no run of it may be stored, and a run that failed it stays out.
+      inserted.length = 0;
+      this.dropUnwritable(taken, err);
       sent = Promise.reject(err);
     }
     sent.then(
@@ -366,6 +377,31 @@ export class Journal<R extends JournalRun> {
       return writer.load({ table: 'engine_runs', columns: RUN_COLUMNS, text: fresh }, then);
     }
     return then ? writer.query(then.sql, then.params) : Promise.resolve();
+  }
+
+  /**
+   * Takes out of a failed batch the runs whose rows cannot be made into JSON
+   * text (nested too deep for JSON.stringify, say): that fails the same way
+   * on every retry, so put back they would fail every later write with them,
+   * and every `flush()` before a read. The rest are retried as usual.
+   */
+  private dropUnwritable(taken: Map<string, Queued<R>>, err: unknown): void {
+    for (const [id, q] of taken) {
+      if (this.writable(q)) continue;
+      taken.delete(id);
+      this.unwritable.set(id, err);
+    }
+  }
+
+  /** Whether everything queued of one run turns into JSON text. */
+  private writable(q: Queued<R>): boolean {
+    try {
+      if (q.run) JSON.stringify([this.runRow(q.run), this.workflowOf(q.run)?.workflow]);
+      JSON.stringify([...q.steps.values(), ...q.events]);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Rows nobody flushed are written once they have waited `idleWriteMs`. */

@@ -6,6 +6,7 @@
  */
 import type { Step } from '../packs/workflow/types.js';
 import { parseCondition } from './conditions.js';
+import { DATE_TIME_FORM, parseDateTime } from './date_time.js';
 import type { Expr } from './expression_parser.js';
 import { compileTemplate, expressionsOf, type Template } from './expressions.js';
 import {
@@ -151,9 +152,13 @@ function planDelay(step: Step, type: SupportedStepType, out: Extras, issue: Issu
   if (until !== undefined) {
     const template =
       typeof until === 'string' ? c(() => compileTemplate(until), 'delay_until') : undefined;
-    if (typeof until !== 'string') issue('delay_until', 'delay_until must be a date-time', 'delay');
-    if (template?.kind === 'constant' && Number.isNaN(Date.parse(String(template.value)))) {
-      issue('delay_until', `delay_until "${until}" is not a date-time`, 'delay');
+    if (typeof until !== 'string') {
+      issue('delay_until', `delay_until must be ${DATE_TIME_FORM}`, 'delay');
+    }
+    // A `${...}` is checked once rendered (steps/delay.ts), with the same parser.
+    if (template?.kind === 'constant' && parseDateTime(String(template.value)) === undefined) {
+      issue('delay_until', `delay_until "${until}" of step "${step.id}" is not ` +
+        `${DATE_TIME_FORM}`, 'delay');
     }
     if (template) {
       delay.until = template;

@@ -4,7 +4,9 @@
  * against the workflow's `input_schema`.
  */
 import type { Workflow } from '../packs/workflow/types.js';
-import { UNSTORABLE_MESSAGE, unstorableTextAt } from '../packs/documents.js';
+import {
+  MAX_DOCUMENT_DEPTH, UNSTORABLE_MESSAGE, unstorableTextAt,
+} from '../packs/documents.js';
 import { EngineError } from './errors.js';
 import { checkInline, describeIssues } from './schemas.js';
 
@@ -37,9 +39,48 @@ export function listLimit(value: string | null | undefined, name = 'limit'): num
 }
 
 /**
+ * Whether `value` nests objects and arrays deeper than `limit` levels (the
+ * value itself is level 1, as in packs/documents.ts). Iterative, so no
+ * input can overflow the stack here. It keeps only objects and arrays on its
+ * stack and stops at the first one too deep: one pass over the values, with
+ * no path or copy made, so `{}` (what most runs start with) costs nothing.
+ */
+export function nestedDeeperThan(value: object, limit: number): boolean {
+  const nodes: object[] = [value];
+  const depths: number[] = [1];
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const depth = depths.pop()!;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (child !== null && typeof child === 'object') {
+        nodes.push(child as object);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Refuses `value` nested deeper than MAX_DOCUMENT_DEPTH, the limit of every
+ * pack document, naming `what` it is (the run input, a step's data).
+ */
+export function checkNesting(value: unknown, what: string): void {
+  if (value === null || typeof value !== 'object') return;
+  if (nestedDeeperThan(value, MAX_DOCUMENT_DEPTH)) {
+    throw new EngineError('input_invalid', `${what} must be nested no deeper than ` +
+      `${MAX_DOCUMENT_DEPTH} levels of objects and arrays`);
+  }
+}
+
+/**
  * The input a run starts with: defaults under what was given, checked. It
- * must be a JSON object, and hold no text the database cannot store (a NUL,
- * a lone surrogate), which would fail every later read of the run.
+ * must be a JSON object, nested no deeper than a pack document may be
+ * (MAX_DOCUMENT_DEPTH), and hold no text the database cannot store (a NUL,
+ * a lone surrogate). Deeper input overflows the stack where the run is
+ * turned into JSON text or jsonb, and unstorable text fails the write: the
+ * run would never be stored, so it is refused here, before it is queued.
  */
 export function runInputFor(workflow: Workflow, given: unknown): unknown {
   const defaults = parameterDefaults(workflow.parameters);
@@ -47,6 +88,7 @@ export function runInputFor(workflow: Workflow, given: unknown): unknown {
     throw new EngineError('input_invalid', 'the run input must be a JSON object, ' +
       `not ${given === null ? 'null' : Array.isArray(given) ? 'an array' : typeof given}`);
   }
+  checkNesting(given, 'the run input');
   const bad = unstorableTextAt(given);
   if (bad !== undefined) {
     throw new EngineError('input_invalid', `the run input at ${bad || '/'} ${UNSTORABLE_MESSAGE}`);

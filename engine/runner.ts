@@ -14,7 +14,7 @@ import type { PackContents } from './kernel/pack_contents.js';
 import { planWorkflow, type WorkflowPlan } from './plan.js';
 import type { RunRecord, RunView, Status, TimelineEvent } from './records.js';
 import { isTerminal } from './records.js';
-import { runInputFor } from './run_input.js';
+import { checkNesting, runInputFor } from './run_input.js';
 import { describeIssues } from './schemas.js';
 import { engineServices, type EngineOptions } from './services.js';
 import type { EngineServices } from './steps/context.js';
@@ -214,6 +214,7 @@ export class Engine {
           (step ? ` (it is a ${step.type} step, ${step.status})` : ''),
       );
     }
+    checkNesting(data, `data for "${stepId}"`);
     const plan = planWorkflow(view.run.workflow, this.schemas);
     const schemaId = plan.steps.find((s) => s.id === stepId)?.step.output_schema_id;
     const issues = this.services.schemas.check(schemaId, data);

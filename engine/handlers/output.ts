@@ -1,6 +1,9 @@
 /** What the HTTP and exec handlers share: reading an answer and time limits. */
-import { UNSTORABLE_MESSAGE, unstorableInJson } from '../../packs/documents.js';
+import {
+  MAX_DOCUMENT_DEPTH, UNSTORABLE_MESSAGE, unstorableInJson,
+} from '../../packs/documents.js';
 import { EngineError, isEngineError } from '../errors.js';
+import { nestedDeeperThan } from '../run_input.js';
 
 /** A handler's answer as JSON; an empty answer is `null`. */
 export function parseOutput(text: string, name: string): unknown {
@@ -16,6 +19,12 @@ export function parseOutput(text: string, name: string): unknown {
   }
   const at = unstorableInJson(text, value);
   if (at !== undefined) throw unstorableAnswer(name, at);
+  // Deeper would overflow the stack where the step is written, as a run's input would.
+  if (value !== null && typeof value === 'object' &&
+    nestedDeeperThan(value, MAX_DOCUMENT_DEPTH)) {
+    throw new EngineError('handler_bad_output', `${name} answered JSON nested deeper than ` +
+      `${MAX_DOCUMENT_DEPTH} levels of objects and arrays`);
+  }
   return value;
 }
 

@@ -4,17 +4,29 @@
  * A rejection fails the step (the engine records it; see `Engine.reject`).
  */
 import { renderTemplate } from '../expressions.js';
+import type { ApprovalRecord } from '../records.js';
 import type { StepExecutor } from './context.js';
 import { pastDeadline, waitUntilDeadline } from './wait_deadline.js';
+
+/**
+ * What an approved step answers: always the same four keys (docs/engine.md),
+ * null for what the approver did not give, so a later step reads
+ * `steps.ask.output.approved_by` the same way whoever approved. An empty
+ * name names nobody.
+ */
+function approvedOutput(approval: ApprovalRecord): Record<string, unknown> {
+  return {
+    approved: true,
+    approved_by: approval.decided_by || null,
+    approved_at: approval.decided_at ?? null,
+    note: approval.note ?? null,
+  };
+}
 
 export const runApproval: StepExecutor = async (ctx) => {
   const { approval } = ctx;
   if (approval?.status === 'approved') {
-    const output: Record<string, unknown> = { approved: true };
-    if (approval.decided_by !== undefined) output.approved_by = approval.decided_by;
-    if (approval.decided_at !== undefined) output.approved_at = approval.decided_at;
-    if (approval.note !== undefined) output.note = approval.note;
-    return { status: 'succeeded', output };
+    return { status: 'succeeded', output: approvedOutput(approval) };
   }
   const late = pastDeadline(ctx);
   if (late) {

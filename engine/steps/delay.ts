@@ -5,6 +5,7 @@
  * a long one (over `holdDelayMs`) parks the step `waiting` on its timer,
  * and the engine's poller (`Engine.resumeDue`) wakes it when it is due.
  */
+import { DATE_TIME_FORM, parseDateTime } from '../date_time.js';
 import { EngineError } from '../errors.js';
 import { renderTemplate } from '../expressions.js';
 import type { StepContext, StepExecutor, StepOutcome } from './context.js';
@@ -28,14 +29,23 @@ function wakeTime(ctx: StepContext): string {
   const now = ctx.services.clock().getTime();
   if (until) {
     const value = renderTemplate(until, ctx.scope);
-    const at = Date.parse(String(value));
-    if (Number.isNaN(at)) {
-      throw new EngineError('expression_failed',
-        `delay_until of "${ctx.plan.id}" is "${String(value)}", which is not a date-time`);
+    const at = typeof value === 'string' ? parseDateTime(value) : undefined;
+    if (at === undefined) {
+      throw new EngineError('expression_failed', `delay_until of step "${ctx.plan.id}" is ` +
+        `${described(value)}, which is not ${DATE_TIME_FORM}`);
     }
     return new Date(at).toISOString();
   }
   return new Date(now + (sec ?? 0) * 1000).toISOString();
+}
+
+/** A rendered value as a message quotes it: text quoted and cut short, no document whole. */
+function described(value: unknown): string {
+  if (typeof value === 'string') {
+    return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
+  }
+  if (value === null || typeof value !== 'object') return String(value);
+  return Array.isArray(value) ? 'a list' : 'an object';
 }
 
 export const runDelay: StepExecutor = async (ctx) => {

@@ -7,9 +7,12 @@
  * with `http_bad_output`. `timeout_sec` bounds the call (default 30 s); only
  * the answer's first MiB is read.
  */
-import { storableCopy, UNSTORABLE_MESSAGE, unstorableTextAt } from '../../packs/documents.js';
+import {
+  MAX_DOCUMENT_DEPTH, storableCopy, UNSTORABLE_MESSAGE, unstorableTextAt,
+} from '../../packs/documents.js';
 import { renderTemplate } from '../expressions.js';
 import { shownUrl } from '../handlers/http.js';
+import { nestedDeeperThan } from '../run_input.js';
 import type { StepContext, StepExecutor, StepOutcome } from './context.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -52,6 +55,13 @@ export const runHttp: StepExecutor = async (ctx) => {
     };
   }
   const at = unstorableTextAt(answer.body);
+  const deep = answer.body !== null && typeof answer.body === 'object' &&
+    nestedDeeperThan(answer.body, MAX_DOCUMENT_DEPTH);
+  if (deep) {
+    return { status: 'failed', error: { code: 'http_bad_output', message: `${method} ` +
+      `${shownUrl(url)} answered JSON nested deeper than ${MAX_DOCUMENT_DEPTH} levels`,
+      details: { status: response.status } } };
+  }
   if (at === undefined) return { status: 'succeeded', output: answer };
   return {
     status: 'failed',

@@ -187,6 +187,19 @@ describe.each(backends())(
       expect(noRun.stderr).toMatch(/^error\[run_not_found\]/);
     });
 
+    it('refuses a run input nested past the document depth limit, recording no run', async () => {
+      const before = (await json('engine', 'runs', 'list')).body.runs.length;
+      const deep = `{"v":${'['.repeat(20_000)}1${']'.repeat(20_000)}}`;
+      const file = join(project, 'deep-input.json');
+      writeFileSync(file, deep);
+      for (const given of [['--input', deep], ['--input-file', file]]) {
+        const ran = await run('engine', 'run', 'hello-pack.echo', ...given);
+        expect(ran.code).toBe(1);
+        expect(ran.stderr).toMatch(/^error\[document_too_deep\]: .*nested deeper than 64 levels/);
+      }
+      expect((await json('engine', 'runs', 'list')).body.runs.length).toBe(before);
+    });
+
     it('refuses to run packs whose tarball no longer matches the lock', async () => {
       const lock = JSON.parse(readFileSync(join(project, 'cordum.lock'), 'utf8'));
       const tgz = layout.tarball(project, 'hello-pack', lock.packs['hello-pack'].version);

@@ -54,6 +54,10 @@ describe('evaluate', () => {
     ['first(input.name)', 'o'],
     // A whole character, never half of a surrogate pair (which could not be stored).
     ['first(input.emoji)', '\u{1F680}'],
+    // Characters, as first() takes them, not UTF-16 units: é and an emoji are two.
+    ['length("é😀")', 2],
+    ['length(input.emoji)', 4],
+    ['length("")', 0],
     ['input.count > 3', true],
     ['input.count < 3', false],
     ['input.count >= 5', true],

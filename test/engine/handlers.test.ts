@@ -189,6 +189,14 @@ spec:
     expect((await engine.start('demo.keyed', { message: 'after' })).run.status).toBe('succeeded');
   });
 
+  it('fails on an answer nested too deep to store', async () => {
+    const view = await engine.start('demo.keyed', { raw: `${'['.repeat(65)}${']'.repeat(65)}` });
+    expect(stepOf(view, 'call').error).toMatchObject({ code: 'handler_bad_output',
+      message: expect.stringContaining('nested deeper than 64 levels') });
+    const ok = await engine.start('demo.keyed', { raw: `${'['.repeat(64)}${']'.repeat(64)}` });
+    expect(ok.run.status).toBe('succeeded');
+  });
+
   it('stores a failure that quotes a NUL a worker sent, with the NUL replaced', async () => {
     const web = await engine.start('demo.keyed', { raw: 'down', nul: true, status: 503 });
     expect(stepOf(web, 'call').error?.message).toMatch(/answered HTTP 503: down\ufffd$/);

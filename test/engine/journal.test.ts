@@ -33,6 +33,13 @@ function queue(journal: Journal<HeldRun> | JournalLanes<HeldRun>, held: HeldRun)
   journal.addEvent(held.run.id, { at: held.run.created_at, type: 'run_created' });
 }
 
+/** `{ v: [[...[1]...]] }`, `depth` levels deep: too deep for JSON.stringify at 20,000. */
+function nested(depth: number): Record<string, unknown> {
+  let value: unknown = 1;
+  for (let i = 1; i < depth; i++) value = [value];
+  return { v: value };
+}
+
 /** What is stored of a run; `timelines` counts the writes that carried its events. */
 async function stored(db: Database, id: string) {
   const runs = await db.query<{ status: string; inline: boolean }>(
@@ -199,6 +206,37 @@ describe.each(backends())('journal on $name', (backend) => {
     ]);
     const stored = await db.query('SELECT hash, workflow FROM engine_workflows');
     expect(stored.rows).toEqual([{ hash, workflow: flow }]);
+  });
+
+  it('drops a run whose rows can never be made into text, and writes the others', async () => {
+    const journal = new Journal(db, runRow, { idleWriteMs: 60_000 });
+    const poisoned = heldRun('poisoned');
+    poisoned.run.input = nested(20_000);
+    queue(journal, heldRun('beside'));
+    queue(journal, poisoned);
+    await expect(journal.flush()).rejects.toThrow(/call stack/);
+
+    // Later flushes, of everyone or of one run, no longer carry it; the run beside is kept.
+    queue(journal, heldRun('after'));
+    await journal.flush('after');
+    await journal.flush();
+    expect(await stored(db, 'beside')).toEqual({ status: 'pending', steps: 1, timelines: 1 });
+    expect(await stored(db, 'after')).toEqual({ status: 'pending', steps: 1, timelines: 1 });
+    expect(await stored(db, 'poisoned')).toEqual({ status: undefined, steps: 0, timelines: 0 });
+    // Its own flush says its rows are lost rather than that they are durable.
+    await expect(journal.flush('poisoned')).rejects.toThrow(/call stack/);
+  });
+
+  it('drops a stored run whose later step row cannot be made into text', async () => {
+    const journal = new Journal(db, runRow, { idleWriteMs: 60_000 });
+    const held = heldRun('later-poison');
+    queue(journal, held);
+    await journal.flush();
+    journal.putStep({ ...held.steps.get('a')!, status: 'succeeded', output: nested(20_000) });
+    await expect(journal.flush()).rejects.toThrow(/call stack/);
+    queue(journal, heldRun('next'));
+    await journal.flush();
+    expect(await stored(db, 'next')).toEqual({ status: 'pending', steps: 1, timelines: 1 });
   });
 
   it('opens a new connection when the server ended the last one between writes', async () => {

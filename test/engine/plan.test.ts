@@ -135,7 +135,7 @@ describe('planWorkflow', () => {
       { a: { type: 'delay', delay_until: 'tomorrow' } },
       'workflow_invalid',
       '/steps/a/delay_until',
-      /is not a date-time/,
+      /of step "a" is not an RFC 3339 date-time/,
     ],
     [
       'an unknown step type',

@@ -331,6 +331,22 @@ describe.each(backends())('runner on $name', (backend) => {
     expect(timeline.find((t) => t.type === 'notify')?.message).toBe('release 1.2 signed off: go');
   });
 
+  it('gives an approval output all four keys, null for who and note when not given',
+    async () => {
+      const notes: unknown[] = [];
+      const e = await engine({ notifier: { notify: (m) => void notes.push(m) } });
+      for (const decided of [{}, { by: '' }]) {
+        const waiting = await e.start('demo.signoff', { release: '1.3' });
+        const done = await e.approve(waiting.run.id, 'ask', decided);
+        const output = stepOf(done, 'ask').output as Record<string, unknown>;
+        expect(Object.keys(output).sort()).toEqual(['approved', 'approved_at', 'approved_by',
+          'note']);
+        expect(output).toMatchObject({ approved: true, approved_by: null, note: null });
+        expect(output.approved_at).toBe(done.approvals[0]!.decided_at);
+      }
+      expect(notes).toHaveLength(2);
+    });
+
   it('fails a step that has no handler for its topic', async () => {
     const e = await engine({ handlers: handlerTable([]) });
     const view = await e.start('demo.hello', { message: 'hi' });

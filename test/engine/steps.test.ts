@@ -223,12 +223,22 @@ describe.each(backends())('step types on $name', (backend) => {
       `${view.run.id}:each[1]:1`]));
   });
 
-  it('fails a delay_until that renders to no date-time as an expression failure', async () => {
+  it.each(['garbage', '5', 'version 2', '2026-02-31T00:00:00Z', 1_700_000_000_000])(
+    'fails a delay_until that renders to %j, no RFC 3339 date-time, as an expression failure',
+    async (until) => {
+      const e = await engine();
+      const view = await e.start('demo.until', { until });
+      expect(view.run.status).toBe('failed');
+      expect(stepOf(view, 'wait').error).toMatchObject({ code: 'expression_failed',
+        message: `delay_until of step "wait" is ${JSON.stringify(until)}, which is not an ` +
+          'RFC 3339 date-time with a time zone, such as 2026-03-01T09:00:00Z' });
+    });
+
+  it('waits for a delay_until rendered with an offset until that instant', async () => {
     const e = await engine();
-    const view = await e.start('demo.until', { until: 'garbage' });
-    expect(view.run.status).toBe('failed');
-    expect(stepOf(view, 'wait').error).toMatchObject({ code: 'expression_failed',
-      message: 'delay_until of "wait" is "garbage", which is not a date-time' });
+    const view = await e.start('demo.until', { until: '2000-01-01T02:00:00+02:00' });
+    expect(view.run.status).toBe('succeeded');
+    expect(stepOf(view, 'wait').output).toEqual({ waited_until: '2000-01-01T00:00:00.000Z' });
   });
 
   it('loops while its condition holds, bounded by max_iterations', async () => {
@@ -329,6 +339,9 @@ describe.each(backends())('step types on $name', (backend) => {
       details: { status: 503, body: 'down\ufffd' },
     });
     expect((await e.view(failed.run.id)).run.status).toBe('failed');
+    const deep = { raw: `${'['.repeat(20_000)}${']'.repeat(20_000)}`, type: 'application/json' };
+    const tooDeep = await e.start('demo.call-with', { url, body: { input: deep } });
+    expect(stepOf(tooDeep, 'call').error?.code).toBe('http_bad_output');
   });
 
   it('keeps only the first MiB of an answer, reading no further', async () => {
@@ -345,6 +358,11 @@ describe.each(backends())('step types on $name', (backend) => {
     const view = await e.start('demo.ask', {});
     expect(view.run.status).toBe('waiting');
     expect(stepOf(view, 'ask').status).toBe('waiting');
+    let deep: unknown = 1;
+    for (let i = 0; i < 3000; i++) deep = [deep];
+    const refused = await rejection(e.giveInput(view.run.id, 'ask', { deep }));
+    expect(refused).toMatchObject({ code: 'input_invalid',
+      message: 'data for "ask" must be nested no deeper than 64 levels of objects and arrays' });
     const done = await e.giveInput(view.run.id, 'ask', { region: 'eu' });
     expect(done.run.status).toBe('succeeded');
     expect(stepOf(done, 'use').output).toEqual({ region: 'eu' });

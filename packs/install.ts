@@ -28,6 +28,8 @@ export interface PublishedVersion {
   /** Set by the registry on a version's own view (registry/routes/versions.ts). */
   yanked?: boolean;
   yank_reason?: string | null;
+  /** The publisher's message when the version is deprecated (resolve and version views). */
+  deprecated?: string;
   published_at?: string;
   /** When the signer's key was revoked, if it was (registry/tenancy/key_trust.ts). */
   key_revoked_at?: string | null;
@@ -48,14 +50,17 @@ interface Fetched {
   bundle: string;
   keyPem: string;
   files: PackFiles;
-  /** A flag to report (a revoked signer key). */
-  warning?: string;
+  /** What to report of it: a revoked signer key, a deprecation. */
+  warnings: string[];
 }
 
 export interface InstallResult {
   installed: { id: string; version: string; sha256: string; key_id: string; source: string }[];
   lockfile: string;
-  /** Yanked versions a lock pinned, and versions whose signer key was revoked since. */
+  /**
+   * Yanked versions a lock pinned, versions whose signer key was revoked
+   * since, and deprecated versions installed, with their messages.
+   */
   warnings: string[];
 }
 
@@ -90,9 +95,9 @@ export async function installPacks(options: {
     }
   }
 
-  for (const f of fetched.filter((x) => x.warning !== undefined)) {
-    warnings.push(f.warning!);
-    progress(`warning: ${f.warning}`);
+  for (const warning of fetched.flatMap((f) => f.warnings)) {
+    warnings.push(warning);
+    progress(`warning: ${warning}`);
   }
   for (const f of fetched) writeInstalled(project, f);
   for (const f of fetched) lock.packs[f.id] = f.entry;
@@ -153,7 +158,7 @@ async function fetchVerified(registry: InstallRegistry, v: PublishedVersion,
   }
   verifyTarball(tgz, parseJson(bundle, `${label} signature bundle`),
     (id) => (id === v.key_id ? key.public_key : undefined));
-  const flag = revokedKeyFlag(v);
+  const flags = [revokedKeyFlag(v), deprecationNote(v)].filter((w) => w !== undefined);
   const files = await readBundle(tgz);
   const manifest = loadPack(files).manifest.metadata;
   if (manifest.id !== v.id || manifest.version !== v.version) {
@@ -164,8 +169,13 @@ async function fetchVerified(registry: InstallRegistry, v: PublishedVersion,
     source: v.tarball_url };
   const keptRange = range ?? pinned?.range;
   if (keptRange !== undefined) entry.range = keptRange;
-  return { entry, id: v.id, tgz, bundle, keyPem: key.public_key, files,
-    ...(flag ? { warning: flag } : {}) };
+  return { entry, id: v.id, tgz, bundle, keyPem: key.public_key, files, warnings: flags };
+}
+
+/** A deprecated version installs, as the registry said it would, with its message. */
+function deprecationNote(v: PublishedVersion): string | undefined {
+  return v.deprecated === undefined ? undefined
+    : `${v.id}@${v.version} is deprecated: ${v.deprecated}`;
 }
 
 /**

@@ -13,7 +13,9 @@ import { checkGlob } from './policy/glob.js';
 import { normalizeDecision } from './policy/decisions.js';
 import type { PolicyFragment } from './policy/types.js';
 import { checkFormat, compilePackSchema } from './schemas.js';
-import { duplicateIssues, namingIssues, poolIssues } from './validate/naming.js';
+import {
+  duplicateIssues, namingIssues, poolIssues, requiresPacksIssues,
+} from './validate/naming.js';
 import { workflowIssues } from './validate/workflow.js';
 import { subworkflowCycle } from '../engine/graph.js';
 import { planWorkflow } from '../engine/plan.js';
@@ -119,6 +121,7 @@ function manifestIssues(c: Collector, manifest: PackManifest) {
     }
   }
   c.issues.push(...namingIssues(manifest));
+  c.issues.push(...requiresPacksIssues(manifest));
   c.issues.push(...duplicateIssues(manifest.resources?.workflows ?? [], '/resources/workflows'));
   c.issues.push(...duplicateIssues(manifest.resources?.schemas ?? [], '/resources/schemas'));
   (manifest.tests?.policySimulations ?? []).forEach((s, i) => {

@@ -3,7 +3,7 @@
  * types are the client's, so server and client cannot drift apart.
  */
 import type { PackDetail, VersionSummary } from '../packs/client/registry.js';
-import { latestVersion, newestFirst } from './latest.js';
+import { highestVersion, latestOf, newestFirst } from './latest.js';
 import type { VersionRecord } from './store/packs.js';
 import { packUrls } from './urls.js';
 
@@ -29,35 +29,66 @@ export function byPack(records: VersionRecord[]): Map<string, VersionRecord[]> {
   return out;
 }
 
+/** What a pack's views need besides its records: see registry/latest.ts. */
+export interface PackFacts {
+  yanked: ReadonlySet<string>;
+  /** The version its `latest` dist-tag names, when one is set. */
+  latestTag?: string | undefined;
+}
+
+const NO_FACTS: PackFacts = { yanked: new Set() };
+
 /**
- * The record of a pack's latest version (`records` all of one pack, not
- * empty): the latest one not yanked, or, when every one is, the latest.
+ * The record of a pack's latest version (`records` all of one pack), as
+ * latestOf decides it; none when every version is yanked.
+ */
+export function installableLatest(records: VersionRecord[], facts: PackFacts = NO_FACTS)
+  : VersionRecord | undefined {
+  const latest = latestOf({ versions: records.map((r) => r.version), ...facts });
+  return records.find((r) => r.version === latest);
+}
+
+/**
+ * The record a page opens on (`records` not empty): the latest, or, when
+ * every version is yanked, the highest (each still downloads by exact
+ * version, so its page still shows).
  */
 export function latestRecord(
   records: VersionRecord[],
   yanked: ReadonlySet<string> = new Set(),
+  latestTag?: string,
 ): VersionRecord {
-  const live = records.filter((r) => !yanked.has(r.version));
-  const from = live.length > 0 ? live : records;
-  const latest = latestVersion(from.map((r) => r.version));
-  return from.find((r) => r.version === latest) ?? from[0]!;
+  const highest = highestVersion(records.map((r) => r.version));
+  return installableLatest(records, { yanked, latestTag })
+    ?? records.find((r) => r.version === highest) ?? records[0]!;
 }
+
+/**
+ * `GET /v1/packs/{id}` and each entry of `GET /v1/packs`. `latest` is null
+ * when every version is yanked: nothing installs by default then. Known
+ * gap: the client's PackDetail (packs/client/registry.ts) and the OpenAPI
+ * schema (registry/openapi/parts/core.ts) still type it a string; making
+ * them `string | null` removes this Omit.
+ */
+export type PackView = Omit<PackDetail, 'latest'> & { latest: string | null };
 
 export function packView(
   baseUrl: string,
   records: VersionRecord[],
-  yanked: ReadonlySet<string> = new Set(),
-): PackDetail {
-  const latest = latestRecord(records, yanked);
+  facts: PackFacts = NO_FACTS,
+): PackView {
+  const latest = installableLatest(records, facts);
+  // Title and description come from the latest, else from the newest version.
+  const shown = latestRecord(records, facts.yanked, facts.latestTag);
   const order = newestFirst(records.map((r) => r.version));
   const sorted = order.map((v) => records.find((r) => r.version === v)!);
-  const view: PackDetail = {
-    id: latest.packId,
-    publisher: latest.publisher,
-    latest: latest.version,
+  const view: PackView = {
+    id: shown.packId,
+    publisher: shown.publisher,
+    latest: latest?.version ?? null,
     versions: sorted.map((r) => versionSummary(baseUrl, r)),
   };
-  const { title, description } = latest.manifest.metadata;
+  const { title, description } = shown.manifest.metadata;
   if (title !== undefined) view.title = title;
   if (description !== undefined) view.description = description;
   return view;

@@ -1,10 +1,11 @@
 /**
  * Reads a pack tarball into memory, refusing anything hostile before a
  * single byte reaches a disk: traversal, absolute paths, links, devices,
- * duplicates, oversize files and archives, too many files, gzip bombs.
+ * duplicates, oversize files and archives, too many files, gzip bombs,
+ * and bytes past the end of the archive that another tar reader would see.
  */
 import { createGunzip } from 'node:zlib';
-import { Parser, type ReadEntry } from 'tar';
+import { Header, Parser, Pax, type ReadEntry } from 'tar';
 import { PackError } from '../errors.js';
 import { withLimits, type BundleLimits } from './limits.js';
 import { checkEntryPath, rootOf } from './paths.js';
@@ -16,6 +17,12 @@ export interface PackFiles {
 
 const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
 const LINK_TYPES = new Set(['SymbolicLink', 'Link']);
+/** Entries that describe the next one (pax and GNU long names), never kept themselves. */
+const META_TYPES = new Set(['ExtendedHeader', 'OldExtendedHeader', 'GlobalExtendedHeader',
+  'NextFileHasLongPath', 'OldGnuLongPath', 'NextFileHasLongLinkpath']);
+const BLOCK = 512;
+/** node-tar's own default, stated so the parser and the framing walk use one cap. */
+const MAX_META_BYTES = 1024 * 1024;
 
 export async function readBundle(
   tgz: Buffer,
@@ -34,6 +41,7 @@ export async function readBundle(
   }
   const tar = await gunzipLimited(tgz, limits);
   const entries = await parseTar(tar, limits);
+  assertNothingSkipped(tar);
   return { files: rootOf(entries) };
 }
 
@@ -93,8 +101,9 @@ function limitError(
 
 interface Collected {
   files: Map<string, Buffer>;
+  /** Names as foldName spells them. */
   folded: Set<string>;
-  /** Case-folded folders that some file lives in. */
+  /** Folded folders that some file lives in. */
   folders: Set<string>;
   total: number;
 }
@@ -105,6 +114,7 @@ function parseTar(tar: Buffer, limits: BundleLimits): Promise<Map<string, Buffer
     let failed: unknown;
     const parser = new Parser({
       strict: true,
+      maxMetaEntrySize: MAX_META_BYTES,
       onReadEntry: (entry: ReadEntry) => {
         if (failed) {
           entry.resume();
@@ -126,6 +136,94 @@ function parseTar(tar: Buffer, limits: BundleLimits): Promise<Map<string, Buffer
     parser.on('end', () => (failed ? reject(failed) : resolve(state.files)));
     parser.end(tar);
   });
+}
+
+/**
+ * Refuses bytes the parser stepped over unread. node-tar passes a lone zero
+ * block and stops at the end-of-archive marker (two zero blocks), where GNU
+ * tar -i and Python's ignore_zeros read on: a second archive appended (or a
+ * second gzip member) would be a pack that other tools unpack differently.
+ * Only zero padding may follow the marker; real tar pads to 10 KiB records.
+ */
+function assertNothingSkipped(tar: Buffer): void {
+  const end = endOfArchive(tar);
+  const stray = firstNonZero(tar, end);
+  if (stray !== undefined) {
+    throw new PackError('bundle_corrupt', `bundle has data after the tar end-of-archive ` +
+      `marker, at byte ${stray}: expected only zero padding there (a second archive appended?)`,
+    { details: { offset: stray } });
+  }
+}
+
+/**
+ * Walks the archive's blocks as the parser frames them (its own Header and
+ * Pax, so a pax `size` moves both alike) and returns the offset just past
+ * the end-of-archive marker, or past the last block when there is none.
+ * Runs after the parser accepted every header, so each one decodes.
+ */
+function endOfArchive(tar: Buffer): number {
+  let ex: Pax | undefined;
+  let gex: Pax | undefined;
+  let zeroAt: number | undefined;
+  let offset = 0;
+  while (offset + BLOCK <= tar.length) {
+    const header = new Header(tar, offset, ex, gex);
+    if (header.nullBlock) {
+      assertAllZero(tar.subarray(offset, offset + BLOCK), offset);
+      if (zeroAt !== undefined) return offset + BLOCK;
+      zeroAt = offset;
+      offset += BLOCK;
+      continue;
+    }
+    if (zeroAt !== undefined) throw loneZeroBlock(zeroAt);
+    const size = header.size ?? 0;
+    const body = tar.subarray(offset + BLOCK, offset + BLOCK + size);
+    offset += BLOCK + BLOCK * Math.ceil(size / BLOCK);
+    [ex, gex] = extendedAfter(header, body, ex, gex);
+  }
+  return offset;
+}
+
+/** The parser takes a block with only a blank checksum field for zeros; other tools do not. */
+function assertAllZero(block: Buffer, offset: number): void {
+  const stray = firstNonZero(block, 0);
+  if (stray === undefined) return;
+  throw new PackError('bundle_corrupt', `bundle has a block at byte ${offset} that is neither ` +
+    `a valid header nor all zeros (byte ${offset + stray} is not zero)`,
+  { details: { offset: offset + stray } });
+}
+
+function loneZeroBlock(offset: number): PackError {
+  return new PackError('bundle_corrupt', `bundle has a lone zero block at byte ${offset} ` +
+    'followed by more entries: tar readers disagree on whether it ends the archive; expected ' +
+    'entries, then the end-of-archive marker of two zero blocks', { details: { offset } });
+}
+
+/** The pax headers in force for the next entry, as the parser keeps them. */
+function extendedAfter(header: Header, body: Buffer, ex?: Pax, gex?: Pax)
+  : [Pax | undefined, Pax | undefined] {
+  if (!META_TYPES.has(header.type)) return [undefined, gex];
+  // The parser skips a larger one unread, where other tools would apply it.
+  if (body.length > MAX_META_BYTES) {
+    throw new PackError('bundle_corrupt', `bundle has a ${header.type} of ${body.length} ` +
+      `bytes; the limit is ${MAX_META_BYTES}`, { details: { limit: MAX_META_BYTES } });
+  }
+  if (header.type === 'GlobalExtendedHeader') return [ex, Pax.parse(body.toString(), gex, true)];
+  if (header.type.endsWith('ExtendedHeader')) return [Pax.parse(body.toString(), ex), gex];
+  // GNU long names set only a path or a link, never a size: the framing stays.
+  return [ex, gex];
+}
+
+/** The offset of the first non-zero byte from `from` on, compared a chunk at a time. */
+function firstNonZero(buf: Buffer, from: number): number | undefined {
+  const zeros = Buffer.alloc(64 * 1024);
+  for (let at = from; at < buf.length; at += zeros.length) {
+    const chunk = buf.subarray(at, at + zeros.length);
+    if (!chunk.equals(zeros.subarray(0, chunk.length))) {
+      return at + chunk.findIndex((byte) => byte !== 0);
+    }
+  }
+  return undefined;
 }
 
 /** Checks one entry's header; keeps its body if it is a regular file. */
@@ -171,8 +269,16 @@ function assertNoFolderClash(name: string, folded: string, state: Collected): vo
   for (const p of parents) state.folders.add(p);
 }
 
+/**
+ * The one spelling of a name that case-insensitive, normalising disks see:
+ * `café` written precomposed (NFC) or decomposed (NFD), in any case.
+ */
+function foldName(name: string): string {
+  return name.normalize('NFC').toLowerCase();
+}
+
 function admitFile(name: string, size: number, state: Collected, limits: BundleLimits) {
-  const folded = name.toLowerCase();
+  const folded = foldName(name);
   if (state.files.has(name) || state.folded.has(folded)) {
     throw new PackError('bundle_duplicate_entry', `${name}: appears more than once in the bundle`,
       { details: { entry: name } });

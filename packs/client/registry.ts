@@ -48,7 +48,8 @@ export interface PackDetail {
   publisher: string;
   title?: string;
   description?: string;
-  latest: string;
+  /** null once every version is yanked. */
+  latest: string | null;
   versions: VersionSummary[];
   /** Set (true) on a private pack, for a caller allowed to see it. */
   private?: boolean;

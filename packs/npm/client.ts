@@ -5,9 +5,9 @@
  * timeout and a size cap; the bearer token goes only to the registry's own
  * origin. Failures are `RegistryRequestError`s with the registry codes.
  */
-import { DEFAULT_LIMITS } from '../bundle/limits.js';
 import { readBounded, RegistryRequestError } from '../client/registry.js';
 import { escapedNpmName } from './name.js';
+import { npmPackageLimits } from './read.js';
 
 /** One version of a packument, as far as packs read it. */
 export interface PackumentVersion {
@@ -53,7 +53,8 @@ export class NpmClient {
     this.url = options.url.endsWith('/') ? options.url : `${options.url}/`;
     this.token = options.token;
     this.timeoutMs = options.timeoutMs ?? 60_000;
-    this.maxDownloadBytes = options.maxDownloadBytes ?? DEFAULT_LIMITS.maxUploadBytes * 2;
+    // An npm package of a pack at the size limit must still download.
+    this.maxDownloadBytes = options.maxDownloadBytes ?? npmPackageLimits().maxUploadBytes;
   }
 
   /** The URL of a package's packument. */

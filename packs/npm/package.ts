@@ -11,7 +11,6 @@
  */
 import { readBundle, type PackFiles } from '../bundle/read.js';
 import { sha256Hex } from '../digest.js';
-import { PackError } from '../errors.js';
 import { loadPack } from '../load.js';
 import type { PackManifest } from '../manifest.js';
 import { bundleKeyId } from '../signing/verify.js';
@@ -23,7 +22,26 @@ import { tarballOf } from './tarball.js';
 export const PACKAGE_JSON = 'package.json';
 export const PACK_MEMBER = 'cordum.pack.tgz';
 export const SIGNATURE_MEMBER = 'cordum.sigstore.json';
-const RESERVED = [PACKAGE_JSON, PACK_MEMBER, SIGNATURE_MEMBER];
+export const ADDED_MEMBERS = [PACKAGE_JSON, PACK_MEMBER, SIGNATURE_MEMBER] as const;
+
+/**
+ * How a packument marks a version yanked from a Cordum registry: npm shows
+ * `deprecated` as a warning, and `--from npm:` installs never pick such a
+ * version for a range or tag. A deprecation that is not a yank carries
+ * only the publisher's message, and such a version still installs.
+ */
+const YANKED = 'yanked from the Cordum registry';
+
+export function yankNotice(reason: string | null): string {
+  return reason ? `${YANKED}: ${reason}` : YANKED;
+}
+
+/** The reason of a yank notice (null when none was given); undefined when it is no yank. */
+export function yankReasonOf(deprecated: unknown): string | null | undefined {
+  if (deprecated === YANKED) return null;
+  if (typeof deprecated !== 'string' || !deprecated.startsWith(`${YANKED}: `)) return undefined;
+  return deprecated.slice(YANKED.length + 2);
+}
 
 /** The `cordum` field of the package.json. */
 export interface CordumNpmField {
@@ -58,6 +76,8 @@ export interface NpmPackage {
   shasum: string;
   fileCount: number;
   unpackedSize: number;
+  /** Pack files left out of the unpacked copy (unpackedMembers); the signed tarball has them. */
+  omitted: string[];
 }
 
 /** The package.json of a pack's npm package (also each packument version's fields). */
@@ -79,13 +99,33 @@ export function npmManifestOf(pack: PackManifest, sha256: string, keyId: string)
   return out;
 }
 
-function assertNoReserved(files: PackFiles, id: string): void {
-  const clash = RESERVED.filter((name) => files.files.has(name));
-  if (clash.length > 0) {
-    throw new PackError('npm_package_invalid', `${id}: the pack holds ${clash.join(', ')}, ` +
-      'which its npm package needs for itself', { issues: clash.map((file) => ({ file, path: '',
-      message: 'rename or remove this file to publish the pack to an npm registry' })) });
+/**
+ * Whether a pack file would collide with a member the npm package adds:
+ * same top-level name once folded (`Package.json`), or a folder of that
+ * name (`package.json/x`). readBundle folds names as a case-insensitive,
+ * normalising disk does (NFC, lower case), so such a package could not be
+ * read back; this folds the same way.
+ */
+function clashesWithAdded(file: string): boolean {
+  const top = file.split('/')[0]!.normalize('NFC').toLowerCase();
+  return ADDED_MEMBERS.some((name) => name === top);
+}
+
+/**
+ * The pack's files as the npm package shows them unpacked. A file that
+ * clashes with an added member is left out of this copy, so every pack a
+ * registry accepts has an npm package that installs; it is still in the
+ * signed tarball, which is all an install uses.
+ */
+export function unpackedMembers(files: PackFiles): { members: Map<string, Buffer>;
+  omitted: string[] } {
+  const members = new Map<string, Buffer>();
+  const omitted: string[] = [];
+  for (const [name, body] of files.files) {
+    if (clashesWithAdded(name)) omitted.push(name);
+    else members.set(name, body);
   }
+  return { members, omitted: omitted.sort() };
 }
 
 /**
@@ -96,10 +136,9 @@ function assertNoReserved(files: PackFiles, id: string): void {
 export async function buildNpmPackage(packTgz: Buffer, bundle: unknown): Promise<NpmPackage> {
   const files = await readBundle(packTgz);
   const pack = loadPack(files).manifest;
-  assertNoReserved(files, pack.metadata.id);
   const manifest = npmManifestOf(pack, sha256Hex(packTgz), bundleKeyId(bundle));
 
-  const members = new Map(files.files);
+  const { members, omitted } = unpackedMembers(files);
   members.set(PACKAGE_JSON, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
   members.set(PACK_MEMBER, packTgz);
   members.set(SIGNATURE_MEMBER, Buffer.from(`${JSON.stringify(bundle)}\n`));
@@ -107,5 +146,5 @@ export async function buildNpmPackage(packTgz: Buffer, bundle: unknown): Promise
   let unpackedSize = 0;
   for (const body of members.values()) unpackedSize += body.length;
   return { tgz, manifest, integrity: sha512Integrity(tgz), shasum: sha1Hex(tgz),
-    fileCount: members.size, unpackedSize };
+    fileCount: members.size, unpackedSize, omitted };
 }

@@ -19,6 +19,8 @@ export interface NpmPublished {
   tarball_url: string;
   integrity: string;
   registry: string;
+  /** Pack files not shown unpacked, as they clash with the npm package's own (package.ts). */
+  omitted: string[];
 }
 
 /** The body `npm publish` sends, for one new version. */
@@ -76,5 +78,6 @@ export async function publishToNpm(options: {
     tarball_url: tarball,
     integrity: pkg.integrity,
     registry: client.url,
+    omitted: pkg.omitted,
   };
 }

@@ -5,10 +5,12 @@
  * the tarball's digest and signature.
  */
 import { readBundle } from '../bundle/read.js';
-import type { BundleLimits } from '../bundle/limits.js';
+import { withLimits, type BundleLimits } from '../bundle/limits.js';
 import { parseJson } from '../documents.js';
 import { PackError } from '../errors.js';
-import { PACK_MEMBER, PACKAGE_JSON, SIGNATURE_MEMBER, type CordumNpmField } from './package.js';
+import {
+  ADDED_MEMBERS, PACK_MEMBER, PACKAGE_JSON, SIGNATURE_MEMBER, type CordumNpmField,
+} from './package.js';
 
 export interface NpmPackageContents {
   packageJson: Record<string, unknown>;
@@ -45,10 +47,39 @@ export function cordumFieldOf(doc: Record<string, unknown>, where: string): Cord
     key_id: String(f.key_id), pack: PACK_MEMBER, signature: SIGNATURE_MEMBER };
 }
 
+const MiB = 1024 * 1024;
+/** Room for package.json and the sigstore bundle, both a few KiB in practice. */
+const WRAPPING_BYTES = 4 * MiB;
+
+/**
+ * The limits of the npm package of a pack within `pack` limits: the npm
+ * package holds the pack's files, plus package.json, the sigstore bundle
+ * and the signed tarball itself (one file as large as the pack's upload
+ * limit, stored as it is since it is compressed already). Compressed, it
+ * is about twice the pack's tarball; a quarter more allows for a pack
+ * compressed better than our gzip -9 does. The ratio needs no room: the
+ * embedded tarball only lowers it. The pack inside is still read with the
+ * pack limits themselves when it is installed.
+ */
+export function npmPackageLimits(pack: Partial<BundleLimits> = {}): BundleLimits {
+  const p = withLimits(pack);
+  return {
+    maxUploadBytes: 2 * p.maxUploadBytes + Math.ceil(p.maxUploadBytes / 4) + WRAPPING_BYTES,
+    maxFiles: p.maxFiles + ADDED_MEMBERS.length,
+    maxFileBytes: Math.max(p.maxFileBytes, p.maxUploadBytes, WRAPPING_BYTES),
+    maxTotalBytes: p.maxTotalBytes + p.maxUploadBytes + WRAPPING_BYTES,
+    maxRatio: p.maxRatio,
+  };
+}
+
+/**
+ * Reads the npm package of a pack that keeps within `packLimits` (the
+ * gateway's limits by default), allowing what the npm wrapping adds.
+ */
 export async function readNpmPackage(npmTgz: Buffer, where: string,
-  limits?: Partial<BundleLimits>): Promise<NpmPackageContents> {
+  packLimits?: Partial<BundleLimits>): Promise<NpmPackageContents> {
   // The package's folder holds pack.yaml, so readBundle finds its root.
-  const { files } = await readBundle(npmTgz, limits);
+  const { files } = await readBundle(npmTgz, npmPackageLimits(packLimits));
   const member = (name: string) => {
     const body = files.get(name);
     if (body === undefined) throw invalid(where, `the package has no ${name}`);

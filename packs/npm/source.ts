@@ -7,14 +7,20 @@
  * A version's tarball and bundle URLs are the npm tarball's URL with the
  * member as fragment (`...tgz#cordum.pack.tgz`); the npm tarball is fetched
  * once, checked against the packument's `dist.integrity`, and unpacked.
+ *
+ * Versions are chosen as a Cordum registry chooses them: a range or a
+ * dist-tag never picks a yanked version (one whose `deprecated` is the yank
+ * notice); a deprecated one is picked, carrying its message for install's
+ * warning.
  */
+import { validRange } from 'semver';
 import { PackError } from '../errors.js';
 import type { InstallRegistry, PublishedVersion } from '../install.js';
 import { resolveRange } from '../resolve.js';
 import { NpmClient, type Packument, type PackumentVersion } from './client.js';
 import { matchesSha512 } from './integrity.js';
 import { npmNameOf } from './name.js';
-import { PACK_MEMBER, SIGNATURE_MEMBER } from './package.js';
+import { PACK_MEMBER, SIGNATURE_MEMBER, yankReasonOf } from './package.js';
 import { cordumFieldOf, readNpmPackage, type NpmPackageContents } from './read.js';
 import type { TrustedKeys } from './trust.js';
 
@@ -33,8 +39,9 @@ export class NpmInstallSource implements InstallRegistry {
   async resolve(id: string, range: string): Promise<PublishedVersion> {
     const doc = await this.packument(id);
     const packs = Object.keys(doc.versions).filter((v) => doc.versions[v]?.cordum !== undefined
-      && doc.versions[v]?.deprecated === undefined);
-    const version = resolveRange(packs, range, npmNameOf(id));
+      && yankReasonOf(doc.versions[v]?.deprecated) === undefined);
+    const version = isTag(range) ? taggedVersion(doc, range, packs, npmNameOf(id))
+      : resolveRange(packs, range, npmNameOf(id));
     return this.locate(id, doc, version).published;
   }
 
@@ -83,7 +90,7 @@ export class NpmInstallSource implements InstallRegistry {
     this.byTarball.set(v.dist.tarball, v);
     const published: PublishedVersion = { id, version, sha256: cordum.sha256,
       key_id: cordum.key_id, tarball_url: `${v.dist.tarball}#${PACK_MEMBER}`,
-      bundle_url: `${v.dist.tarball}#${SIGNATURE_MEMBER}` };
+      bundle_url: `${v.dist.tarball}#${SIGNATURE_MEMBER}`, ...noticesOf(v) };
     return { version: v, published };
   }
 
@@ -110,4 +117,30 @@ export class NpmInstallSource implements InstallRegistry {
     }
     return readNpmPackage(bytes, `${v.name}@${v.version}`);
   }
+}
+
+/** A dist-tag rather than a range (`id@beta`), as install's specs read it (splitSpec). */
+function isTag(range: string): boolean {
+  return validRange(range) === null;
+}
+
+/** The version a dist-tag names, when it is a pack's and not yanked. */
+function taggedVersion(doc: Packument, tag: string, packs: string[], name: string): string {
+  const tags = doc['dist-tags'] ?? {};
+  const version = Object.hasOwn(tags, tag) ? tags[tag] : undefined;
+  if (version === undefined || !packs.includes(version)) {
+    const why = version === undefined ? `no dist-tag ${tag}`
+      : `dist-tag ${tag} points at ${version}, which is yanked or not a Cordum pack`;
+    throw new PackError('range_unsatisfied', `${name}: ${why}`,
+      { details: { tag, version: version ?? null } });
+  }
+  return version;
+}
+
+/** What install warns of: a yank (the notice) or a deprecation (its message). */
+function noticesOf(v: PackumentVersion): Pick<PublishedVersion, 'yanked' | 'yank_reason'
+  | 'deprecated'> {
+  const reason = yankReasonOf(v.deprecated);
+  if (reason !== undefined) return { yanked: true, yank_reason: reason };
+  return typeof v.deprecated === 'string' ? { deprecated: v.deprecated } : {};
 }

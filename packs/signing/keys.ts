@@ -1,5 +1,7 @@
 /** ECDSA P-256 keys for signing packs, as PEM, named by a stable key id. */
-import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject,
+} from 'node:crypto';
 import { sha256Hex } from '../digest.js';
 import { PackError } from '../errors.js';
 
@@ -19,8 +21,33 @@ export function generateKeyPair(): KeyPair {
   };
 }
 
-/** Parses a PEM public key, insisting on ECDSA P-256. */
+/** Any PEM block of a private key: PKCS#8, encrypted PKCS#8, SEC1 `EC`, `RSA`, `OPENSSH`. */
+const PRIVATE_PEM_LABEL = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
+
+/**
+ * Whether the text holds a private key anywhere: a private PEM label in any
+ * block, or text OpenSSL reads as a private key whatever its label.
+ * createPublicKey would quietly derive the public half of one, so a caller
+ * that sent its private key (to the registry, into Terraform state) would
+ * never be told.
+ */
+function holdsPrivateKey(pem: string): boolean {
+  if (PRIVATE_PEM_LABEL.test(pem)) return true;
+  try {
+    createPrivateKey(pem);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Parses a PEM public key, insisting on ECDSA P-256; a private key is refused. */
 export function loadPublicKey(pem: string, where = 'public key'): KeyObject {
+  if (holdsPrivateKey(pem)) {
+    throw new PackError('key_invalid', `${where}: is a private key; expected a public key ` +
+      '(-----BEGIN PUBLIC KEY-----, the .pub file of cordum keygen). The private key must ' +
+      'not be sent or shared: replace it if it was');
+  }
   let key: KeyObject;
   try {
     key = createPublicKey(pem);

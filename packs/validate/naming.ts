@@ -1,6 +1,11 @@
-/** Cordum's naming rules for what a pack declares. */
-import type { Issue } from '../errors.js';
+/** Cordum's naming rules for what a pack declares, and for the packs it names. */
+import { isPackError, type Issue } from '../errors.js';
 import type { PackManifest } from '../manifest.js';
+import { parseSpec } from '../resolve.js';
+
+/** The longest pack id, as schemas/pack.schema.json caps `metadata.id`. */
+const PACK_ID_MAX = 128;
+const SPEC_EXPECTED = 'expected "<id>" or "<id>@<semver range>", e.g. "deplib" or "deplib@^1.2.0"';
 
 export function namingIssues(manifest: PackManifest): Issue[] {
   const id = manifest.metadata.id;
@@ -27,6 +32,42 @@ export function namingIssues(manifest: PackManifest): Issue[] {
     }
   });
   return issues;
+}
+
+/**
+ * Each `requires_packs` entry must be one the closure resolver can read
+ * (it reads them with parseSpec, so this does too): otherwise the pack
+ * publishes, and every install of it fails.
+ */
+export function requiresPacksIssues(manifest: PackManifest): Issue[] {
+  const issues: Issue[] = [];
+  (manifest.requires_packs ?? []).forEach((entry, i) => {
+    const problem = specProblem(entry);
+    if (problem !== undefined) {
+      issues.push({ file: 'pack.yaml', path: `/requires_packs/${i}`, rule: 'requires_packs',
+        message: `${problem}; ${SPEC_EXPECTED}` });
+    }
+  });
+  return issues;
+}
+
+/** What is wrong with one `id` or `id@range` entry, or undefined. */
+function specProblem(entry: string): string | undefined {
+  const quoted = JSON.stringify(entry);
+  let id: string;
+  try {
+    ({ id } = parseSpec(entry));
+  } catch (err) {
+    if (!isPackError(err)) throw err;
+    if (err.code !== 'semver_invalid') return `${quoted} is not a pack id (a-z, 0-9 and -)`;
+    // The id was good, so the range is all after its `@`.
+    const range = entry.slice(entry.indexOf('@', 1) + 1);
+    return `${quoted}: ${JSON.stringify(range)} is not a semver range`;
+  }
+  if (id.length > PACK_ID_MAX) {
+    return `${quoted}: the id is longer than ${PACK_ID_MAX} characters`;
+  }
+  return undefined;
 }
 
 /** Pools that a config overlay creates must start with the pack id. */

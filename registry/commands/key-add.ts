@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { registryFrom, type RegistryFlags } from '../../cli/output.js';
 import { RegistryClient } from '../../packs/client/registry.js';
 import { PackError } from '../../packs/errors.js';
+import { loadPublicKey } from '../../packs/signing/keys.js';
 
 export async function addKey(
   pubPath: string,
@@ -15,5 +16,7 @@ export async function addKey(
   } catch (err) {
     throw new PackError('file_missing', `public key ${pubPath}: cannot be read`, { cause: err });
   }
+  // Checked here first: a private key must never leave this machine, even to be refused.
+  loadPublicKey(pem, `public key ${pubPath}`);
   return new RegistryClient(connection).addKey(pem, flags.publisher);
 }

@@ -1,5 +1,8 @@
 /** Rows of `registry_npm_tarballs`: the npm package made for each version. */
 import type { Queryable } from '../../storage/database.js';
+import { deprecationsOf } from '../tenancy/deprecations.js';
+import { distTags } from '../tenancy/tags.js';
+import type { PackumentFacts } from './packument.js';
 
 export interface NpmTarballRecord {
   packId: string;
@@ -71,4 +74,14 @@ export async function yankReasonsOf(db: Queryable, id: string)
   const { rows } = await db.query<{ version: string; reason: string | null }>(
     'SELECT version, reason FROM registry_yanks WHERE pack_id = $1', [id]);
   return new Map(rows.map((r) => [r.version, r.reason]));
+}
+
+/**
+ * Everything the packument of pack `id` needs besides its versions and npm
+ * tarballs: yanks, dist-tags and deprecations, so it names what /v1 does.
+ */
+export async function packumentFactsOf(db: Queryable, id: string)
+  : Promise<Required<PackumentFacts>> {
+  const deprecated = new Map([...await deprecationsOf(db, id)].map(([v, d]) => [v, d.message]));
+  return { yanked: await yankReasonsOf(db, id), tags: await distTags(db, id), deprecated };
 }

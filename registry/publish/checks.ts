@@ -77,6 +77,12 @@ function verifyWithOwnerKey(
 
 function assertMayPublishFor(actor: Actor, owner: string, packId: string, requested?: string) {
   const admin = hasScope(actor, 'admin');
+  // The role comes first: a member of the owner without it (a reader) is told which role it
+  // lacks, as actingPublisher tells it on the first publish of a new id, not that the pack
+  // belongs to the very publisher it acts for.
+  if (!admin && actor.publisher === owner && (requested ?? owner) === owner) {
+    actingPublisher(actor, owner);
+  }
   // A maintainer of the owner (registry/tenancy roles) may publish, as a token of the owner may.
   if ((admin && (requested === undefined || requested === owner)) ||
     (!admin && hasRole(actor, owner, 'maintainer'))) {

@@ -8,7 +8,8 @@ import { listVersions } from '../store/packs.js';
 import { hiddenPackIds } from '../tenancy/visibility.js';
 import { yankedByPack } from '../store/yanks.js';
 import { packUrls } from '../urls.js';
-import { byPack, latestRecord } from '../views.js';
+import { latestTagsByPack } from '../latest.js';
+import { byPack, installableLatest } from '../views.js';
 import type { RouteGroup } from './index.js';
 import { cachedRead, ReadCache } from '../hardening/read-cache.js';
 
@@ -19,12 +20,14 @@ export const catalogRoutes: RouteGroup = (router, deps) => {
     const hidden = await hiddenPackIds(deps.db, ctx.state.actor);
     const records = (await listVersions(deps.db)).filter((r) => !hidden.has(r.packId));
     const yanked = await yankedByPack(deps.db);
-    // A gateway installs what the catalog names: never a yanked version, and no pack
-    // whose every version is yanked.
+    const latestTags = await latestTagsByPack(deps.db);
+    // A gateway installs what the catalog names: the pack's latest, never a yanked
+    // version, and no pack whose every version is yanked.
     const packs = [...byPack(records).values()].flatMap((list) => {
-      const gone = yanked.get(list[0]!.packId) ?? new Set<string>();
-      if (list.every((r) => gone.has(r.version))) return [];
-      const latest = latestRecord(list, gone);
+      const packId = list[0]!.packId;
+      const latest = installableLatest(list, { yanked: yanked.get(packId) ?? new Set(),
+        latestTag: latestTags.get(packId) });
+      if (latest === undefined) return [];
       const url = packUrls(deps.baseUrl, latest.packId, latest.version).tarball_url;
       return [catalogEntry(latest.manifest, { url, sha256: latest.sha256 })];
     });

@@ -1,13 +1,14 @@
 /**
- * Dist-tags: `GET /v1/packs/:id/dist-tags` → `{ id, tags }` (`latest` is
- * the highest unyanked release unless set); `PUT
+ * Dist-tags: `GET /v1/packs/:id/dist-tags` → `{ id, tags }`: the tags a
+ * client may install from (registry/latest.ts liveDistTags: `latest` as
+ * every view names it, no tag of a yanked version); `PUT
  * /v1/packs/:id/dist-tags/:tag` (`{ version }`) and `DELETE` for the
  * pack's maintainers. `?range=<tag>` on resolve picks the tagged version.
  */
 import { actorFrom, requireRead, requireScope } from '../auth.js';
 import { readJsonObject } from '../body.js';
 import { RegistryError } from '../errors.js';
-import { latestVersion } from '../latest.js';
+import { liveDistTags } from '../latest.js';
 import { findVersion } from '../store/packs.js';
 import { yankedVersions } from '../store/yanks.js';
 import { assertRole } from '../tenancy/roles.js';
@@ -22,8 +23,8 @@ export const distTagRoutes: RouteGroup = (router, deps) => {
     ctx.state.packId = id;
     const records = await versionsOf(deps.db, id);
     const yanked = await yankedVersions(deps.db, id);
-    const implicit = latestVersion(records.map((r) => r.version).filter((v) => !yanked.has(v)));
-    const tags = { ...(implicit ? { latest: implicit } : {}), ...(await distTags(deps.db, id)) };
+    const tags = liveDistTags({ versions: records.map((r) => r.version), yanked },
+      await distTags(deps.db, id));
     ctx.body = { id, tags };
   });
 

@@ -10,7 +10,7 @@ import { requireRead } from '../auth.js';
 import type { RegistryDeps } from '../deps.js';
 import { RegistryError } from '../errors.js';
 import { buildPackument } from '../npm/packument.js';
-import { npmTarballsOf, yankReasonsOf } from '../npm/store.js';
+import { npmTarballsOf, packumentFactsOf } from '../npm/store.js';
 import { ensureNpmTarball, npmTarballBytes } from '../npm/tarballs.js';
 import type { RegistryContext } from '../state.js';
 import { findVersion, type VersionRecord } from '../store/packs.js';
@@ -36,7 +36,7 @@ async function packument(deps: RegistryDeps, ctx: RegistryContext, id: string) {
   }
   ctx.type = 'application/json';
   ctx.body = buildPackument({ baseUrl: deps.baseUrl, records, tarballs: known,
-    yanked: await yankReasonsOf(deps.db, id) });
+    ...(await packumentFactsOf(deps.db, id)) });
 }
 
 /** `<id>-<version>.tgz` → the version record, or 404. */

@@ -1,14 +1,15 @@
 /**
  * `GET /v1/packs/:id/resolve?range=R`: the highest unyanked version in a
  * semver range, or the version a dist-tag (`latest`, `stable`, custom)
- * points at. A yanked version is never chosen; a deprecated one is, with
- * its message in `deprecated`.
+ * points at, as the dist-tags route lists them (registry/latest.ts). A
+ * yanked version is never chosen; a deprecated one is, with its message in
+ * `deprecated`.
  */
 import { resolveRange } from '../../packs/resolve.js';
 import { requireRead } from '../auth.js';
 import type { RegistryDeps } from '../deps.js';
 import { RegistryError } from '../errors.js';
-import { latestVersion } from '../latest.js';
+import { liveDistTags } from '../latest.js';
 import type { VersionRecord } from '../store/packs.js';
 import { yankedVersions } from '../store/yanks.js';
 import { deprecationsOf } from '../tenancy/deprecations.js';
@@ -21,19 +22,26 @@ import { cachedRead, ReadCache } from '../hardening/read-cache.js';
 async function choose(deps: RegistryDeps, id: string, asked: RangeOrTag,
   records: VersionRecord[]): Promise<string> {
   const yanked = await yankedVersions(deps.db, id);
-  const live = records.map((r) => r.version).filter((v) => !yanked.has(v));
+  const versions = records.map((r) => r.version);
+  const live = versions.filter((v) => !yanked.has(v));
   if ('range' in asked) return resolveRange(live, asked.range, id);
 
-  const tagged = (await distTags(deps.db, id))[asked.tag];
-  const version = tagged ?? (asked.tag === 'latest' ? latestVersion(live) : undefined);
-  if (version === undefined) {
-    throw new RegistryError('range_unsatisfied', `${id}: no dist-tag ${asked.tag}`);
-  }
-  if (yanked.has(version)) {
-    throw new RegistryError('range_unsatisfied',
-      `${id}: dist-tag ${asked.tag} points at ${version}, which is yanked`);
-  }
-  return version;
+  const stored = await distTags(deps.db, id);
+  const version = own(liveDistTags({ versions, yanked }, stored), asked.tag);
+  if (version !== undefined) return version;
+  throw new RegistryError('range_unsatisfied', whyNoTag(id, asked.tag, own(stored, asked.tag)));
+}
+
+/** A tag's version; a tag named like an Object member (`constructor`) is just a name. */
+function own(tags: Record<string, string>, tag: string): string | undefined {
+  return Object.hasOwn(tags, tag) ? tags[tag] : undefined;
+}
+
+/** Why a tag names nothing installable, for the range_unsatisfied problem. */
+function whyNoTag(id: string, tag: string, stored: string | undefined): string {
+  if (tag === 'latest') return `${id}: every version is yanked, so nothing is latest`;
+  if (stored === undefined) return `${id}: no dist-tag ${tag}`;
+  return `${id}: dist-tag ${tag} points at ${stored}, which is yanked`;
 }
 
 export const resolveRoutes: RouteGroup = (router, deps) => {

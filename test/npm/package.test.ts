@@ -96,16 +96,20 @@ describe('npm package of a pack', () => {
         message: 'x: the package has no cordum.pack.tgz' });
   });
 
-  it('refuses a pack that holds a file the npm package needs', async () => {
-    const pack = await signedFixture('hello-pack', key);
-    const { files } = await readBundle(pack.tgz);
-    files.set('package.json', Buffer.from('{}'));
-    const dir = join(mkdtempSync(join(tmpdir(), 'cordum-npm-clash-')), 'p');
-    writePackFiles({ files }, dir);
-    const built = await buildBundle(dir).finally(() => rmSync(dir, { recursive: true }));
-    await expect(buildNpmPackage(built.tgz, pack.bundle)).rejects.toMatchObject({
-      code: 'npm_package_invalid', issues: [expect.objectContaining({ file: 'package.json' })] });
-  });
+  it('leaves a pack file named like one the npm package needs out of the unpacked copy',
+    async () => {
+      const pack = await signedFixture('hello-pack', key);
+      const { files } = await readBundle(pack.tgz);
+      files.set('package.json', Buffer.from('{}'));
+      const dir = join(mkdtempSync(join(tmpdir(), 'cordum-npm-clash-')), 'p');
+      writePackFiles({ files }, dir);
+      const built = await buildBundle(dir).finally(() => rmSync(dir, { recursive: true }));
+      const pkg = await buildNpmPackage(built.tgz, pack.bundle);
+      expect(pkg.omitted).toEqual(['package.json']);
+      const back = await readNpmPackage(pkg.tgz, 'hello-pack');
+      expect(back.packageJson.name).toBe('@cordum-packs/hello-pack');
+      expect(back.packTgz.equals(built.tgz)).toBe(true);
+    });
 
   it('checks the cordum field', () => {
     expect(() => cordumFieldOf({}, 'p')).toThrow(/has no `cordum` field/);

@@ -117,6 +117,15 @@ describe.each(backends())('cordum registry serve ($name)', (backend: Backend) =>
     ]);
   });
 
+  it('refuses to send a private key, before any request', async () => {
+    writeFileSync(join(work, 'cordum.key'), key.privatePem);
+    // An address nothing listens on: the refusal must come first, not registry_unreachable.
+    const r = await cordum(['registry', 'key', 'add', join(work, 'cordum.key'),
+      '--registry', 'http://127.0.0.1:9', '--token', TOKEN]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error\[key_invalid\]: public key .*cordum\.key: is a private key/m);
+  });
+
   it('reports an unreachable registry with a stable code', async () => {
     const r = await cordum(['registry', 'key', 'add', join(work, 'cordum.pub'),
       '--registry', 'http://127.0.0.1:9', '--token', TOKEN]);

@@ -1,7 +1,8 @@
 /**
  * A yanked version is never "latest": not in the pack listing, not in a
  * pack's detail, and not in the catalog a gateway installs from, which
- * leaves out a pack whose every version is yanked.
+ * leaves out a pack whose every version is yanked; such a pack's latest is
+ * null.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/databases.js';
@@ -35,8 +36,8 @@ describe.each(backends())('yanked versions and latest ($name)', (backend) => {
     expect(res.status).toBeLessThan(300);
   };
   const json = async (path: string) => (await raw(reg, path)).json() as Promise<{
-    packs: { id: string; latest?: string; version?: string; url?: string }[];
-    latest?: string;
+    packs: { id: string; latest?: string | null; version?: string; url?: string }[];
+    latest?: string | null;
   }>;
 
   it('names the latest version not yanked, and leaves fully yanked packs out of the catalog',
@@ -45,8 +46,9 @@ describe.each(backends())('yanked versions and latest ($name)', (backend) => {
       await yank('slack', '0.1.0');
       const listing = await json('/v1/packs');
       expect(listing.packs.find((p) => p.id === 'hello-pack')?.latest).toBe('1.0.0');
-      // Still listed (its versions still download by exact version), latest as published.
-      expect(listing.packs.find((p) => p.id === 'slack')?.latest).toBe('0.1.0');
+      // Still listed (its versions still download by exact version), with nothing latest.
+      expect(listing.packs.find((p) => p.id === 'slack')?.latest).toBeNull();
+      expect((await json('/v1/packs/slack')).latest).toBeNull();
       expect((await json('/v1/packs/hello-pack')).latest).toBe('1.0.0');
       const catalog = await json('/v1/catalog.json');
       expect(catalog.packs.map((p) => p.id)).toEqual(['hello-pack']);

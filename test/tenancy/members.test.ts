@@ -43,7 +43,7 @@ describe.each(backends())('members and roles ($name)', (backend) => {
     // A reader's token with the publish scope: the role, not the scope, refuses.
     const gina = await tokenFor(t, 'gina', 'reader', ['read', 'publish']);
     await expect(t.reg.client(gina).publish(pack.tgz, pack.bundle)).rejects.toMatchObject({
-      status: 403, code: 'pack_not_owned' });
+      status: 403, code: 'forbidden' });
     expect((await t.reg.client(dave).publish(pack.tgz, pack.bundle)).version).toBe('0.2.0');
   });
 

@@ -1,0 +1,160 @@
+/**
+ * readBundle against bytes the tar parser would skip without reading: data
+ * after the end-of-archive marker, a lone zero block before more entries,
+ * and names that are one file once Unicode-normalised. Every byte of the
+ * tarball is either read or zero padding, and two spellings of one name
+ * are one name, as GNU tar, Python's tarfile and the disk see them.
+ */
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { readBundle } from '../../packs/bundle/read.js';
+import type { PackErrorCode } from '../../packs/errors.js';
+import {
+  MINIMAL_MANIFEST, paxPath, tarHeader, tarOf, tgzOf, TYPE, type TarEntry,
+} from './helpers/tar.js';
+
+const manifest: TarEntry = { name: 'pack.yaml', body: MINIMAL_MANIFEST };
+const extra: TarEntry = { name: 'extra.txt', body: 'smuggled\n' };
+const BLOCK = 512;
+const RECORD = 10 * 1024;
+
+/** The archive without its two-zero-block end marker. */
+const entriesOnly = (entries: TarEntry[]) => {
+  const tar = tarOf(entries);
+  return tar.subarray(0, tar.length - 2 * BLOCK);
+};
+
+/** Zero padding up to the next 10 KiB record, as GNU tar writes. */
+const toRecord = (tar: Buffer) =>
+  Buffer.concat([tar, Buffer.alloc(RECORD - (tar.length % RECORD))]);
+
+/** A pax extended header that sets the next entry's size. */
+function paxSize(size: number): TarEntry {
+  const record = (len: number) => `${len} size=${size}\n`;
+  let len = record(0).length;
+  while (record(len).length !== len) len = record(len).length;
+  return { name: 'PaxHeader/x', type: TYPE.pax, body: record(len) };
+}
+
+interface FramingCase {
+  name: string;
+  tar: () => Buffer;
+  code: PackErrorCode;
+}
+
+const refusals: FramingCase[] = [
+  { name: 'a second tar stream after the end marker', code: 'bundle_corrupt',
+    tar: () => Buffer.concat([tarOf([manifest]), tarOf([extra])]) },
+  { name: 'a second stream after a 10 KiB record of padding', code: 'bundle_corrupt',
+    tar: () => Buffer.concat([toRecord(tarOf([manifest])), toRecord(tarOf([extra]))]) },
+  { name: 'a lone zero block before another entry', code: 'bundle_corrupt',
+    tar: () => Buffer.concat([entriesOnly([manifest]), Buffer.alloc(BLOCK), tarOf([extra])]) },
+  { name: 'a lone zero block before a pax header', code: 'bundle_corrupt',
+    tar: () => Buffer.concat([entriesOnly([manifest]), Buffer.alloc(BLOCK),
+      tarOf([paxPath('evil.sh'), extra])]) },
+  { name: 'one non-zero byte in the padding after the marker', code: 'bundle_corrupt',
+    tar: () => {
+      const tar = toRecord(tarOf([manifest]));
+      tar[tar.length - 7] = 1;
+      return tar;
+    } },
+  { name: 'text that is not a whole block after the marker', code: 'bundle_corrupt',
+    tar: () => Buffer.concat([tarOf([manifest]), Buffer.from('#!/bin/sh\n')]) },
+  { name: 'an end marker with a blank checksum field, taken for zeros', code: 'bundle_corrupt',
+    tar: () => {
+      const tar = tarOf([manifest]);
+      tar.fill(0x20, tar.length - BLOCK + 148, tar.length - BLOCK + 156);
+      return tar;
+    } },
+  { name: 'a header alone after the marker', code: 'bundle_corrupt',
+    tar: () => Buffer.concat([tarOf([manifest]), tarHeader({ name: 'x', body: '' }, 0)]) },
+];
+
+describe('readBundle refuses bytes past what it read', () => {
+  it.each(refusals)('$name ($code)', async ({ tar, code }) => {
+    await expect(readBundle(gzipSync(tar()))).rejects.toMatchObject({ name: 'PackError', code });
+  });
+
+  it('a second gzip member holding another archive', async () => {
+    const tgz = Buffer.concat([tgzOf([manifest]), tgzOf([extra])]);
+    await expect(readBundle(tgz)).rejects.toMatchObject({ code: 'bundle_corrupt' });
+  });
+
+  it('names the byte offset and what it expected', async () => {
+    const tar = Buffer.concat([entriesOnly([manifest]), Buffer.alloc(BLOCK), tarOf([extra])]);
+    await expect(readBundle(gzipSync(tar))).rejects.toMatchObject({
+      code: 'bundle_corrupt',
+      message: expect.stringMatching(/zero block at byte 1024.*end-of-archive/),
+      details: { offset: 1024 },
+    });
+    const after = Buffer.concat([tarOf([manifest]), tarOf([extra])]);
+    await expect(readBundle(gzipSync(after))).rejects.toMatchObject({
+      code: 'bundle_corrupt',
+      message: expect.stringMatching(/after the tar end-of-archive marker, at byte 2048:/),
+      details: { offset: 2048 },
+    });
+  });
+});
+
+describe('readBundle still accepts', () => {
+  const names = async (tar: Buffer) => [...(await readBundle(gzipSync(tar))).files.keys()].sort();
+
+  it('zero padding to a 10 KiB record after the marker', async () => {
+    expect(await names(toRecord(tarOf([manifest, extra])))).toEqual(['extra.txt', 'pack.yaml']);
+  });
+
+  it('zero padding that is not a whole block', async () => {
+    const tar = Buffer.concat([tarOf([manifest]), Buffer.alloc(100)]);
+    expect(await names(tar)).toEqual(['pack.yaml']);
+  });
+
+  it('an archive ended by one zero block or none', async () => {
+    expect(await names(Buffer.concat([entriesOnly([manifest]), Buffer.alloc(BLOCK)])))
+      .toEqual(['pack.yaml']);
+    expect(await names(entriesOnly([manifest]))).toEqual(['pack.yaml']);
+  });
+
+  it('file bodies made of zero blocks', async () => {
+    const zeros = { name: 'zeros.bin', body: Buffer.alloc(4 * BLOCK) };
+    const { files } = await readBundle(gzipSync(tarOf([manifest, zeros, extra])));
+    expect(files.get('zeros.bin')).toEqual(Buffer.alloc(4 * BLOCK));
+    expect(files.get('extra.txt')?.toString()).toBe('smuggled\n');
+  });
+
+  it('a body whose size a pax header sets, framed as the parser reads it', async () => {
+    const body = Buffer.alloc(2 * BLOCK, 0x61);
+    const tar = tarOf([manifest, paxSize(body.length), { name: 'big.txt', body, size: 0 }]);
+    const { files } = await readBundle(gzipSync(toRecord(tar)));
+    expect(files.get('big.txt')).toEqual(body);
+  });
+});
+
+describe('readBundle refuses names that are one name once normalised', () => {
+  const nfc = 'docs/caf\u00e9.txt';
+  const nfd = 'docs/cafe\u0301.txt';
+  const cases: { name: string; entries: TarEntry[] }[] = [
+    { name: 'NFC then NFD', entries: [{ name: nfc, body: 'a' }, { name: nfd, body: 'b' }] },
+    { name: 'NFD then NFC', entries: [{ name: nfd, body: 'a' }, { name: nfc, body: 'b' }] },
+    { name: 'NFD upper case then NFC', entries: [{ name: 'DOCS/CAFE\u0301.TXT', body: 'a' },
+      { name: nfc, body: 'b' }] },
+    { name: 'a file and a folder of one name', entries: [{ name: 'docs/caf\u00e9', body: 'a' },
+      { name: 'docs/cafe\u0301/x.md', body: 'b' }] },
+  ];
+
+  it.each(cases)('$name (bundle_duplicate_entry)', async ({ entries }) => {
+    await expect(readBundle(tgzOf([manifest, ...entries]))).rejects.toMatchObject({
+      code: 'bundle_duplicate_entry',
+    });
+  });
+
+  it('names the second spelling in the message', async () => {
+    const tgz = tgzOf([manifest, { name: nfc, body: 'a' }, { name: nfd, body: 'b' }]);
+    await expect(readBundle(tgz)).rejects.toMatchObject({
+      message: `${nfd}: appears more than once in the bundle`, details: { entry: nfd } });
+  });
+
+  it('keeps one spelling as it was written', async () => {
+    const { files } = await readBundle(tgzOf([manifest, { name: nfd, body: 'x' }]));
+    expect([...files.keys()].sort()).toEqual([nfd, 'pack.yaml']);
+  });
+});

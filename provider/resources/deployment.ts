@@ -118,7 +118,14 @@ export const deployment: Resource<CordumClient> = {
     },
   },
 
-  async modifyPlan({ planned, prior }, client) {
+  async modifyPlan({ planned, prior, config }, client) {
+    // Unset, the tenant is `default` (what a write sends): a tenant changed elsewhere is drift.
+    const tenant = isUnknown(config.tenant) ? UNKNOWN : (str(config, 'tenant') ?? 'default');
+    if (isUnknown(planned.pack)) {
+      // Pack blocks from a dynamic block over values known only at apply: all of it is then.
+      const unresolved = { ...planned, tenant, generation: UNKNOWN, snapshot_hash: UNKNOWN };
+      return { planned: unresolved };
+    }
     const packs = objects(planned, 'pack');
     // One entry a pack: the registry refuses a deployment that lists one twice.
     const seen = new Set<string>();
@@ -146,9 +153,8 @@ export const deployment: Resource<CordumClient> = {
       }
       Object.assign(p, await resolveAt(client, p.id, p.range, i));
     }
-    const next: State = { ...planned, pack: packs };
+    const next: State = { ...planned, pack: packs, tenant };
     if (prior === null) return { planned: next };
-    if (isUnknown(next.tenant)) next.tenant = prior.tenant ?? null;
     if (isUnknown(next.description)) next.description = prior.description ?? null;
     const changed = !deepEqual(
       { ...next, snapshot_hash: null, generation: null },

@@ -1,6 +1,7 @@
 /**
  * `cordum_pack_version`: publishes a built, signed pack tarball. A published
- * version is immutable, so any change replaces it; destroy yanks it (a
+ * version is immutable, so new bytes replace it (moving the files only
+ * updates their paths in state); destroy yanks it (a
  * version is never deleted, and re-creating a yanked version with the same
  * bytes restores it). The pack id, version, digest and signer are read from
  * the files at plan time, so the plan shows them.
@@ -52,17 +53,17 @@ export const packVersion: Resource<CordumClient> = {
         'A pack version published to the registry from a built, signed tarball. ' +
         'Destroying it yanks the version.',
       attributes: {
+        // Where the files are is local: moving them changes nothing published. New bytes
+        // change `sha256`, which replaces the version.
         tarball: {
           type: 'string',
           required: true,
-          replace: true,
           description: 'Path of the pack tarball (`.tgz`) made by `cordum pack build`.',
         },
         bundle: {
           type: 'string',
           optional: true,
           computed: true,
-          replace: true,
           description: 'Path of its sigstore bundle. Default: the tarball path + `.sigstore.json`.',
         },
         id: computed('`<pack id>@<version>`.'),
@@ -158,6 +159,13 @@ export const packVersion: Resource<CordumClient> = {
     } catch (err) {
       throw new PartialApplyError(planned, err);
     }
+  },
+
+  /** Only the files' paths changed (the same bytes): nothing to send. */
+  async update(prior, planned, _config, client) {
+    // The files must still be there and still be this version, signed.
+    await loadPackFile(mustStr(planned, 'tarball'), mustStr(planned, 'bundle'), client.cwd);
+    return { ...prior, tarball: planned.tarball, bundle: planned.bundle };
   },
 
   async read(state, client) {

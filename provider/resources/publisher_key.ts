@@ -1,7 +1,8 @@
 /**
  * `cordum_publisher_key`: a public key allowed to sign a publisher's packs.
- * A key is immutable: any change replaces it. Its id (the key id, hex
- * SHA-256 of the key) is known at plan time.
+ * A key is immutable: another key or publisher replaces it, while the same
+ * key in other PEM text (a trailing newline) only updates the text in state.
+ * Its id (the key id, hex SHA-256 of the key) is known at plan time.
  *
  * Schema version 1 renamed `public_key_pem` to `public_key` and added
  * `key_id`; state written by version 0 is upgraded.
@@ -53,10 +54,11 @@ export const publisherKey: Resource<CordumClient> = {
       description: 'A public key (ECDSA P-256, PEM) trusted to sign the packs of a publisher.',
       attributes: {
         id: { type: 'string', computed: true, stable: true, description: 'The key id.' },
+        // Another key replaces it (modifyPlan asks); the same key spelt otherwise (a newline,
+        // CRLF) only updates the text in state.
         public_key: {
           type: 'string',
           required: true,
-          replace: true,
           description: 'The public key as PEM (SubjectPublicKeyInfo), e.g. `file("key.pub.pem")`.',
           validate: (value, path) => {
             try {
@@ -94,7 +96,10 @@ export const publisherKey: Resource<CordumClient> = {
 
   async modifyPlan({ planned, prior }) {
     const pem = planned.public_key;
-    if (typeof pem !== 'string' || isUnknown(pem)) return { planned };
+    if (typeof pem !== 'string' || isUnknown(pem)) {
+      // Known only at apply: it may be another key, so it replaces.
+      return { planned, ...(prior !== null ? { requiresReplace: [['public_key']] } : {}) };
+    }
     const keyId = keyIdOf(pem);
     // A new key is a new object: keep nothing from the prior one.
     const same = prior !== null && prior.key_id === keyId;
@@ -103,7 +108,15 @@ export const publisherKey: Resource<CordumClient> = {
       throw movedKey(keyId, prior.publisher, planned.publisher);
     }
     const createdAt = same ? (prior.created_at ?? null) : (planned.created_at ?? null);
-    return { planned: { ...planned, id: keyId, key_id: keyId, created_at: createdAt } };
+    return {
+      planned: { ...planned, id: keyId, key_id: keyId, created_at: createdAt },
+      ...(prior !== null && !same ? { requiresReplace: [['public_key']] } : {}),
+    };
+  },
+
+  /** The same key in other text (modifyPlan replaces another key): nothing to send. */
+  async update(prior, planned) {
+    return { ...prior, public_key: planned.public_key };
   },
 
   async create(planned, _config, client) {

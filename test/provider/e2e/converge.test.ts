@@ -1,0 +1,141 @@
+/**
+ * Configurations that used to plan forever or fail to plan: the same thing
+ * spelt another way (a key's PEM text, a tarball's files moved) must not
+ * replace it, pack blocks known only at apply must plan, and a tenant
+ * changed outside Terraform must show as drift when the config leaves it
+ * to its default.
+ */
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  installProvider,
+  newKey,
+  registryApi,
+  registryWithHelloPack,
+  signedPack,
+  tempDir,
+  terraformAsync,
+  terraformEnv,
+  TF_HEAD as HEAD,
+  type RunningRegistry,
+} from '../helpers.js';
+
+let registry: RunningRegistry;
+
+beforeAll(async () => {
+  registry = await registryWithHelloPack();
+}, 120_000);
+
+afterAll(async () => {
+  await registry?.stop();
+});
+
+/** A fresh folder with the provider installed and initialised; `tf` runs a command in it. */
+async function workspace(prefix: string) {
+  const dir = tempDir(prefix);
+  installProvider(dir);
+  writeFileSync(join(dir, 'main.tf'), HEAD);
+  const env = terraformEnv(dir, registry);
+  const tf = (command: string, ...args: string[]) =>
+    terraformAsync(dir, env, command, '-input=false', '-no-color', ...args);
+  expect((await tf('init')).code).toBe(0);
+  const write = (body: string) => writeFileSync(join(dir, 'main.tf'), HEAD + body);
+  const state = (...args: string[]) => terraformAsync(dir, env, 'state', ...args);
+  return { dir, tf, write, state };
+}
+
+describe('plans that converge', () => {
+  it('updates a key whose PEM text changed but not the key, without replacing it', async () => {
+    const { dir, tf, write } = await workspace('cordum-tf-pem-');
+    writeFileSync(join(dir, 'k.pub'), newKey().publicPem);
+    write(`resource "cordum_publisher_key" "k" {
+  publisher  = "default"
+  public_key = file("k.pub")
+}
+`);
+    expect((await tf('apply', '-auto-approve')).code).toBe(0);
+    write(`resource "cordum_publisher_key" "k" {
+  publisher  = "default"
+  public_key = trimspace(file("k.pub"))
+}
+`);
+    const plan = await tf('plan');
+    expect(plan.stdout).toContain('will be updated in-place');
+    expect(plan.stdout).not.toContain('forces replacement');
+    expect((await tf('apply', '-auto-approve')).code).toBe(0);
+    expect((await tf('plan', '-detailed-exitcode')).code).toBe(0);
+    // Another key still replaces it.
+    writeFileSync(join(dir, 'k.pub'), newKey().publicPem);
+    expect((await tf('plan')).stdout).toContain('must be replaced');
+  }, 120_000);
+
+  it('moves a published tarball\'s files in place, and imports with a bundle path set',
+    async () => {
+      const { dir, tf, write, state } = await workspace('cordum-tf-moved-');
+      const api = registryApi(registry);
+      const key = newKey();
+      await api.call('POST', '/v1/keys', { public_key: key.publicPem });
+      mkdirSync(join(dir, 'build'));
+      const pack = await signedPack('hello-pack', '3.0.0', key, join(dir, 'build'));
+      write(`resource "cordum_pack_version" "p" {\n  tarball = "build/hello-pack-3.0.0.tgz"\n}\n`);
+      expect((await tf('apply', '-auto-approve')).code).toBe(0);
+
+      copyFileSync(pack.bundle, join(dir, 'build', 'signature.json'));
+      write(`resource "cordum_pack_version" "p" {
+  tarball = "build/hello-pack-3.0.0.tgz"
+  bundle  = "build/signature.json"
+}
+`);
+      const moved = await tf('plan');
+      expect(moved.stdout).toContain('will be updated in-place');
+      expect(moved.stdout).not.toContain('must be replaced');
+      expect((await tf('apply', '-auto-approve')).code).toBe(0);
+      expect((await tf('plan', '-detailed-exitcode')).code).toBe(0);
+
+      // Imported afresh (the default bundle path in state), the config's path plans in place.
+      expect((await state('rm', 'cordum_pack_version.p')).code).toBe(0);
+      expect((await tf('import', 'cordum_pack_version.p', pack.tarball)).code).toBe(0);
+      const imported = await tf('apply', '-auto-approve');
+      expect(imported.code).toBe(0);
+      expect(imported.stdout).toContain('0 added, 1 changed, 0 destroyed');
+      expect((await tf('plan', '-detailed-exitcode')).code).toBe(0);
+      const versions = (await api.call('GET', '/v1/packs/hello-pack')).body.versions as
+        { version: string }[];
+      expect(versions.map((v) => v.version)).toContain('3.0.0');
+      expect(readFileSync(join(dir, 'terraform.tfstate'), 'utf8')).toContain('signature.json');
+    }, 120_000);
+
+  it('plans pack blocks known only at apply, and shows a tenant changed elsewhere', async () => {
+    const { tf, write } = await workspace('cordum-tf-dynamic-');
+    write(`resource "terraform_data" "packs" {
+  input = { "hello-pack" = "^1.0.0" }
+}
+
+resource "cordum_deployment" "d" {
+  name = "dyn"
+  dynamic "pack" {
+    for_each = terraform_data.packs.output
+    content {
+      id    = pack.key
+      range = pack.value
+    }
+  }
+}
+`);
+    const apply = await tf('apply', '-auto-approve');
+    expect(apply.stderr).toBe('');
+    expect(apply.code).toBe(0);
+    expect((await tf('plan', '-detailed-exitcode')).code).toBe(0);
+
+    const api = registryApi(registry);
+    const packs = [{ id: 'hello-pack', range: '^1.0.0' }];
+    const put = await api.call('PUT', '/v1/deployments/dyn', { tenant: 'other', packs });
+    expect(put.status).toBe(200);
+    const drift = await tf('plan', '-detailed-exitcode');
+    expect(drift.code).toBe(2);
+    expect(drift.stdout).toMatch(/tenant\s+= "other" -> "default"/);
+    expect((await tf('apply', '-auto-approve')).code).toBe(0);
+    expect((await api.call('GET', '/v1/deployments/dyn')).body.tenant).toBe('default');
+  }, 120_000);
+});

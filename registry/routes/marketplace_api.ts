@@ -17,6 +17,7 @@ import { findCollection, listCollections } from '../marketplace/store/collection
 import type { Rule } from '../../packs/policy/types.js';
 import type { RegistryRouter } from '../state.js';
 import { readablePublishers } from '../tenancy/roles.js';
+import { hiddenPackIds } from '../tenancy/visibility.js';
 import { param } from './params.js';
 
 function hitJson(h: SearchHit) {
@@ -86,17 +87,20 @@ export function mountMarketplaceApi(router: RegistryRouter, site: Site): void {
       packs: result.hits.map(hitJson) };
   });
 
+  // A collection names packs; the private ones the caller may not see are left out.
   router.get('/v1/marketplace/collections', requireRead(deps), async (ctx) => {
+    const hidden = await hiddenPackIds(deps.db, ctx.state.actor);
     ctx.body = { collections: (await listCollections(deps.db)).map((c) => ({ slug: c.slug,
-      title: c.title, description: c.description, position: c.position, packs: c.packs,
-      updated_at: c.updatedAt })) };
+      title: c.title, description: c.description, position: c.position,
+      packs: c.packs.filter((id) => !hidden.has(id)), updated_at: c.updatedAt })) };
   });
 
   router.get('/v1/marketplace/collections/:slug', requireRead(deps), async (ctx) => {
     const slug = param(ctx, 'slug');
     const c = await findCollection(deps.db, slug);
     if (!c) throw new RegistryError('not_found', `no collection ${JSON.stringify(slug)}`);
+    const hidden = await hiddenPackIds(deps.db, ctx.state.actor);
     ctx.body = { slug: c.slug, title: c.title, description: c.description, position: c.position,
-      packs: c.packs, updated_at: c.updatedAt };
+      packs: c.packs.filter((id) => !hidden.has(id)), updated_at: c.updatedAt };
   });
 }

@@ -11,6 +11,7 @@ import { findCollection, listCollections, type Collection } from
 import { findVerification, publisherExists } from '../marketplace/store/verified.js';
 import type { RegistryRouter } from '../state.js';
 import { readablePublishers } from '../tenancy/roles.js';
+import { hiddenPackIds } from '../tenancy/visibility.js';
 import { listKeys } from '../store/keys.js';
 import type { Queryable } from '../../storage/database.js';
 import { param } from './params.js';
@@ -59,10 +60,14 @@ export function mountMarketplaceBrowse(router: RegistryRouter, site: Site): void
       main: homeMain(query, facets, result, collections) } };
   }));
 
-  router.get('/marketplace/collections', read, htmlRoute(site, async () => ({
-    page: { title: 'Collections', headerSearch: true,
-      main: collectionsMain(await listCollections(db)) },
-  })));
+  router.get('/marketplace/collections', read, htmlRoute(site, async () => {
+    // Counted as their cards are shown: public packs only, whoever reads the page.
+    const hidden = await hiddenPackIds(db, undefined);
+    const collections = (await listCollections(db))
+      .map((c) => ({ ...c, packs: c.packs.filter((id) => !hidden.has(id)) }));
+    return { page: { title: 'Collections', headerSearch: true,
+      main: collectionsMain(collections) } };
+  }));
 
   router.get('/marketplace/collections/:slug', read, htmlRoute(site, async (ctx) => {
     const slug = param(ctx, 'slug');

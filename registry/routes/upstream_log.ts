@@ -21,6 +21,7 @@ import { RegistryError, type RegistryErrorCode } from '../errors.js';
 import type { RegistryContext } from '../state.js';
 import { findKey } from '../store/keys.js';
 import { findVersion } from '../store/packs.js';
+import { guardPack } from '../tenancy/guard.js';
 import { parseUpstreamEvidence } from '../tlog/upstream-body.js';
 import {
   keySubject, storeUpstream, upstreamOf, versionSubject,
@@ -74,6 +75,8 @@ function upstreamRoutes(path: string, target: Target, scope: 'publish' | 'keys')
     });
 
     router.put(path, requireScope(deps, scope), async (ctx) => {
+      // A private pack's version is absent to outsiders here too, not someone else's.
+      await guardPack(deps, ctx);
       const t = await target(deps, ctx);
       actingPublisher(actorFrom(ctx), t.publisher);
       const evidence = parseUpstreamEvidence(

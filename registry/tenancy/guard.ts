@@ -13,7 +13,8 @@ import { rangeOrTag } from './tags.js';
 import { findOwnership, maySee } from './visibility.js';
 
 /** Routes whose answer for an unknown pack is `version_not_found`. */
-const VERSION_ROUTES = new Set(['', '/manifest', '/tarball', '/bundle', '/yank', '/deprecation']
+const VERSION_ROUTES = new Set(['', '/manifest', '/tarball', '/bundle', '/yank', '/deprecation',
+  '/log/upstream']
   .map((s) => `/v1/packs/:id/versions/:version${s}`));
 
 /** What the guard reads of a request: the matched route and its parameters. */

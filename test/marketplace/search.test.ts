@@ -104,6 +104,10 @@ describe.each(backends())('marketplace search ($name)', (backend) => {
       perPage: 3 });
     expect([first.total, ids(first.hits), ids(second.hits)])
       .toEqual([4, ['github', 'demo-guardrails', 'hello-pack'], ['slack']]);
+    // Past the last page there are no hits, and still four packs in all.
+    const past = await searchPacks(db, { ...parseSearch({ sort: 'name', page: '9' }),
+      perPage: 3 });
+    expect([past.total, past.hits]).toEqual([4, []]);
     const html = resultsHtml({ ...parseSearch({ q: 'a', page: '2' }), perPage: 3 }, second).value;
     expect(html).toContain('<a href="/marketplace/?q=a" rel="prev">Previous</a>');
     expect(html).toContain('<a href="/marketplace/?q=a&amp;page=2" aria-current="page">2</a>');

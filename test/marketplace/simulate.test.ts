@@ -51,6 +51,20 @@ describe.each(backends())('policy simulation ($name)', (backend) => {
     expect(res.json.snapshot_hash).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
+  it('takes a request as a job of the pack itself unless it names another', async () => {
+    const path = '/v1/packs/hello-pack/versions/0.1.0/simulate';
+    const own = await api(reg, 'POST', path, { topic: 'job.hello-pack.echo' });
+    expect(own.json).toMatchObject({ decision: 'allow', rule_id: 'hello-pack-allow' });
+    const other = await api(reg, 'POST', path, { topic: 'job.hello-pack.echo', packId: 'x' });
+    expect(other.json.rule_id).toBeUndefined();
+    // The page's form has no pack field: it decides as the API does for the pack's own job.
+    const html = await page(reg, '/marketplace/packs/hello-pack/versions/0.1.0?simulate=1' +
+      '&partial=simulation&topic=job.hello-pack.echo');
+    expect(html.status).toBe(200);
+    expect(html.text).toContain('hello-pack-allow');
+    expect(html.text).not.toContain('nothing matched');
+  });
+
   it('allows by default when no rule matches', async () => {
     const res = await api(reg, 'POST', SIMULATE, { topic: 'job.other.thing' });
     expect(res.json.decision).toBe('allow');

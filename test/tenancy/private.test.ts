@@ -26,6 +26,7 @@ const READS: [string, string, (id: string) => string, unknown?][] = [
   ['bundle', 'GET', (id) => `/v1/packs/${id}/versions/${V}/bundle`],
   ['yank state', 'GET', (id) => `/v1/packs/${id}/versions/${V}/yank`],
   ['deprecation', 'GET', (id) => `/v1/packs/${id}/versions/${V}/deprecation`],
+  ['upstream log', 'GET', (id) => `/v1/packs/${id}/versions/${V}/log/upstream`],
   ['simulate', 'POST', (id) => `/v1/packs/${id}/versions/${V}/simulate`,
     { topic: 'job.hello-pack.echo' }],
   ['npm packument', 'GET', (id) => `/npm/@cordum-packs%2f${id}`],
@@ -118,6 +119,33 @@ describe.each(backends())('private packs ($name)', (backend) => {
       [404, 'pack_not_found']]);
     const still = await send(t.reg, ADMIN_TOKEN, 'GET', `/v1/packs/${HIDDEN}/versions/${V}/yank`);
     expect(((await still.json()) as { yanked: boolean }).yanked).toBe(false);
+  });
+
+  it('leaves a hidden pack out of collections for outsiders, and out of public counts', async () => {
+    const made = await send(t.reg, ADMIN_TOKEN, 'PUT', '/v1/marketplace/collections/featured',
+      { title: 'Featured', packs: [HIDDEN] });
+    expect(made.status).toBeLessThan(300);
+    const packsOf = async (token: string) => {
+      const list = await (await send(t.reg, token, 'GET', '/v1/marketplace/collections')).json();
+      const one = await (await send(t.reg, token, 'GET', '/v1/marketplace/collections/featured'))
+        .json();
+      return [(list as { collections: { packs: string[] }[] }).collections[0]!.packs,
+        (one as { packs: string[] }).packs];
+    };
+    expect(await packsOf(t.outsider)).toEqual([[], []]);
+    expect(await packsOf(t.carol)).toEqual([[HIDDEN], [HIDDEN]]);
+    const page = await (await send(t.reg, t.carol, 'GET', '/marketplace/collections')).text();
+    expect(page).toContain('Featured</a> (0 packs)');
+  });
+
+  it('answers upstream log evidence for a hidden pack as for an unknown one', async () => {
+    const stranger = (await createToken(t.reg.services.db, { publisher: 'beta',
+      scopes: ['read', 'publish'] }, t.reg.clock.now())).secret;
+    const path = (id: string) => `/v1/packs/${id}/versions/${V}/log/upstream`;
+    const hidden = await answer(await send(t.reg, stranger, 'PUT', path(HIDDEN), {}), HIDDEN);
+    const absent = await answer(await send(t.reg, stranger, 'PUT', path(ABSENT), {}), ABSENT);
+    expect(hidden).toEqual(absent);
+    expect(hidden.status).toBe(404);
   });
 });
 

@@ -21,7 +21,10 @@ export interface SimulationOutcome {
   trace: RuleTrace[];
 }
 
-export function simulatePack(pack: LoadedPack, request: PolicyRequest): SimulationOutcome {
+export function simulatePack(pack: LoadedPack, given: PolicyRequest): SimulationOutcome {
+  // A job of this pack, unless the request says another: rules limited to the pack then match.
+  const request = given.packId === undefined
+    ? { ...given, packId: pack.manifest.metadata.id } : given;
   const snapshot = packSnapshot(pack);
   const result = decide(snapshot, request);
   const tenant = (request.tenantId || snapshot.defaultTenant || DEFAULT_TENANT).toLowerCase();

@@ -116,7 +116,13 @@ export async function searchPacks(db: Queryable, query: SearchQuery, ids?: strin
     readable === 'all' ? [] : [...readable],
   ];
   const keys = (await db.query<KeyRow>(pageSql(query.sort), params)).rows;
-  if (keys.length === 0) return { hits: [], total: 0 };
+  if (keys.length === 0) {
+    if (query.page === 1) return { hits: [], total: 0 };
+    // Past the last page the window count has no row to ride on: ask for the first one.
+    const first = [...params.slice(0, 6), 1, 0, ...params.slice(8)];
+    const head = (await db.query<KeyRow>(pageSql(query.sort), first)).rows[0];
+    return { hits: [], total: Number(head?.total ?? 0) };
+  }
 
   const { rows } = await db.query<{ pack_id: string; metadata: PackMetadata;
     topics: PackTopic[] | null }>(DETAILS_SQL, [keys.map((k) => k.pack_id),

@@ -34,6 +34,15 @@ async function checkPublishes(s: RegistryServices, report: FsckReport) {
     report.problems.push({ code: 'log_entry_missing', target: `${r.pack_id}@${r.version}`,
       message: 'the version has no publish entry in the transparency log' });
   }
+  // The other way: a version is never deleted, so a logged publish with no row was lost.
+  const lost = await s.db.query<{ pack_id: string; version: string }>(
+    `SELECT e.pack_id, e.version FROM registry_tlog_entries e WHERE e.kind = 'publish'
+      AND NOT EXISTS (SELECT 1 FROM registry_versions v WHERE v.pack_id = e.pack_id
+        AND v.version = e.version AND v.sha256 = e.sha256)`);
+  for (const r of lost.rows) {
+    report.problems.push({ code: 'version_missing', target: `${r.pack_id}@${r.version}`,
+      message: 'the transparency log records its publish, but the version is not stored' });
+  }
 }
 
 async function checkHeads(s: RegistryServices, report: FsckReport) {

@@ -90,5 +90,20 @@ describe.each(backends())('concurrent publishes and corrupt blobs ($name)', (bac
       expect(after.problems).toContainEqual(expect.objectContaining({ code: 'blob_corrupt',
         target: `npm tarball of ${pack.id}@${pack.version}` }));
     });
+
+  it('reports a logged publish whose version row is gone', async () => {
+    const key = await registeredKey(reg);
+    const pack = await signedFixture('github', key, { version: '7.7.7' });
+    await reg.admin.publish(pack.tgz, pack.bundle);
+    const row = [pack.id, pack.version];
+    await reg.services.db.query(
+      'DELETE FROM registry_npm_tarballs WHERE pack_id = $1 AND version = $2', row);
+    await reg.services.db.query(
+      'DELETE FROM registry_versions WHERE pack_id = $1 AND version = $2', row);
+    const report = await fsckRegistry(reg.services, reg.dataDir);
+    expect(report.problems).toContainEqual({ code: 'version_missing',
+      target: `${pack.id}@${pack.version}`,
+      message: 'the transparency log records its publish, but the version is not stored' });
+  });
 });
 

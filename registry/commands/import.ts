@@ -8,6 +8,7 @@
  * signed one and every version's tarball is stored.
  */
 import { readFileSync } from 'node:fs';
+import { loadPublicKey } from '../../packs/signing/keys.js';
 import { runCommand } from '../../cli/output.js';
 import { sha256Hex } from '../../packs/digest.js';
 import type { Queryable } from '../../storage/database.js';
@@ -136,6 +137,8 @@ export async function importCommand(path: string,
   await runCommand(flags, async () => {
     const bytes = readFileSync(path);
     const trusted = flags.trustKey ? readFileSync(flags.trustKey, 'utf8') : undefined;
+    // Checked before the data folder is touched: a bad key must leave nothing behind.
+    if (trusted !== undefined) loadPublicKey(trusted, `--trust-key ${flags.trustKey}`);
     return withOffline(flags.data, (s) => importRegistry(s, bytes, trusted));
   }, (r) => [`imported ${r.counts.registry_versions ?? 0} versions and a log of ` +
     `${r.tree_size} entries (root ${r.root_hash})`,

@@ -4,7 +4,7 @@
  * catalog, digests and signed tree head, and refuses a changed archive or
  * a registry that is not empty.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -65,6 +65,13 @@ describe.each(backends())('export and import ($name)', (backend: Backend) => {
 
     const target = await backend.fresh();
     dirs.push(target.dataDir);
+    // A bad trust key is refused before the data folder is touched.
+    writeFileSync(join(work, 'empty.pub'), '\n');
+    const badKey = await cordum(['registry', 'import', archive, '--data', target.dataDir,
+      '--trust-key', join(work, 'empty.pub')], { env: env(target) });
+    expect(badKey.code).toBe(1);
+    expect(badKey.stderr).toMatch(/^error\[key_invalid\]: --trust-key .*empty\.pub: not a PEM/m);
+    expect(existsSync(join(target.dataDir, 'log-key.pem'))).toBe(false);
     const imported = json(await cordum(['registry', 'import', archive, '--data', target.dataDir,
       '--trust-key', join(work, 'log.pub'), '--json'], { env: env(target) }));
     expect(imported).toMatchObject({ tree_size: 5, same_log_key: true });

@@ -1,10 +1,14 @@
 /**
  * Each hostile or broken bundle, sent through a real publish, is refused
  * with its own code before anything is stored: no row, no blob, no temp file.
+ * Some are hostile in their framing (bytes other tar readers see but ours
+ * would skip), in two spellings of one name, or in a `requires_packs` entry
+ * no install could resolve.
  */
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/databases.js';
-import { MINIMAL_MANIFEST, TYPE, tgzOf, type TarEntry } from '../packs/helpers/tar.js';
+import { MINIMAL_MANIFEST, TYPE, tarOf, tgzOf, type TarEntry } from '../packs/helpers/tar.js';
 import type { KeyPair } from '../../packs/signing/keys.js';
 import { signTarball } from '../../packs/signing/sign.js';
 import {
@@ -87,6 +91,25 @@ const CASES: { name: string; entries: TarEntry[]; code: string }[] = [
   },
 ];
 
+const extra: TarEntry = { name: 'extra.txt', body: 'smuggled\n' };
+const withoutMarker = (tar: Buffer) => tar.subarray(0, tar.length - 1024);
+const UNRESOLVABLE = () => tgzOf([{ name: 'pack.yaml', body: `${MINIMAL_MANIFEST}requires_packs:\n` +
+  '  - "deplib@stable"\n  - "../../etc"\n  - "Deplib"\n' }]);
+
+const ALL: { name: string; tgz: () => Buffer; code: string }[] = [
+  ...CASES.map(({ name, entries, code }) => ({ name, code, tgz: () => tgzOf(entries) })),
+  { name: 'a second archive after the end marker', code: 'bundle_corrupt',
+    tgz: () => gzipSync(Buffer.concat([tarOf([manifest]), tarOf([extra])])) },
+  { name: 'a lone zero block before extra.txt', code: 'bundle_corrupt',
+    tgz: () => gzipSync(Buffer.concat([withoutMarker(tarOf([manifest])), Buffer.alloc(512),
+      tarOf([extra])])) },
+  { name: 'NFC and NFD spellings of docs/café.txt', code: 'bundle_duplicate_entry',
+    tgz: () => tgzOf([manifest, { name: 'docs/caf\u00e9.txt', body: 'a' },
+      { name: 'docs/cafe\u0301.txt', body: 'b' }]) },
+  { name: 'requires_packs entries no install could resolve', code: 'validation_failed',
+    tgz: UNRESOLVABLE },
+];
+
 describe.each(backends())('hostile publishes ($name)', (backend) => {
   let reg: TestRegistry;
   let key: KeyPair;
@@ -99,13 +122,22 @@ describe.each(backends())('hostile publishes ($name)', (backend) => {
     await reg?.close();
   });
 
-  it.each(CASES)('refuses $name with $code and stores nothing', async ({ entries, code }) => {
-    const tgz = tgzOf(entries);
-    await expect(reg.admin.publish(tgz, signTarball(tgz, key.privatePem))).rejects.toMatchObject({
-      code,
-    });
+  it.each(ALL)('refuses $name with $code and stores nothing', async ({ tgz, code }) => {
+    const tarball = tgz();
+    await expect(reg.admin.publish(tarball, signTarball(tarball, key.privatePem))).rejects
+      .toMatchObject({ code });
     expect(await versionRows(reg)).toEqual([]);
     expect(blobFiles(reg)).toEqual([]);
     expect(await reg.blobs.tempFiles()).toEqual([]);
+  });
+
+  it('names each requires_packs entry by its path', async () => {
+    const tarball = UNRESOLVABLE();
+    await expect(reg.admin.publish(tarball, signTarball(tarball, key.privatePem))).rejects
+      .toMatchObject({ issues: [
+        expect.objectContaining({ path: '/requires_packs/0' }),
+        expect.objectContaining({ path: '/requires_packs/1' }),
+        expect.objectContaining({ path: '/requires_packs/2' }),
+      ] });
   });
 });

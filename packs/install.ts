@@ -91,7 +91,11 @@ export async function installPacks(options: {
     }
   } else {
     for (const [published, range] of await resolveSpecs(registry, specs, progress)) {
-      fetched.push(await fetchVerified(registry, published, undefined, range));
+      // A version never changes: other bytes or another signer for one the lock pins is
+      // refused, not pinned over (from a registry, a mirror or a carried file alike).
+      const pinned = lock.packs[published.id];
+      const same = pinned?.version === published.version ? pinned : undefined;
+      fetched.push(await fetchVerified(registry, published, same, range));
     }
   }
 
@@ -119,7 +123,14 @@ async function resolveSpecs(registry: InstallRegistry, specs: string[],
   for (const spec of specs) {
     const { id, range } = splitSpec(spec);
     progress(`resolving ${id}@${range}`);
-    roots.push([await registry.resolve(id, range), range]);
+    const found = await registry.resolve(id, range);
+    // One version of a pack in a project: asked twice, it must be the same one.
+    const twice = roots.find(([v]) => v.id === found.id);
+    if (twice && twice[0].version !== found.version) {
+      throw new PackError('closure_conflict', `${id} is asked for as ${twice[0].version} and ` +
+        `as ${found.version}: a project installs one version of a pack`);
+    }
+    if (!twice) roots.push([found, range]);
   }
   if (!hasClosureReads(registry)) return roots;
   const closure = await resolveClosure(roots.map(([v]) => `${v.id}@${v.version}`),

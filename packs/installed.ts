@@ -45,6 +45,13 @@ export async function loadInstalledPacks(project: string): Promise<InstalledPack
     const verified = verifyTarball(tgz, bundle, (keyId) =>
       keyId === entry.key_id && existsSync(keyPath) ? readFileSync(keyPath, 'utf8') : undefined);
     const pack = loadPack(await readBundle(tgz));
+    // The lock names what runs: a tarball of another pack under its name is refused.
+    const { id: realId, version: realVersion } = pack.manifest.metadata;
+    if (realId !== id || realVersion !== entry.version) {
+      throw new PackError('lock_mismatch', `${id}@${entry.version}: ${tgzPath} holds ` +
+        `${realId}@${realVersion}; run cordum pack install`,
+      { details: { expected: `${id}@${entry.version}`, actual: `${realId}@${realVersion}` } });
+    }
     out.push({ id, version: entry.version, sha256: actual, keyId: verified.keyId, pack });
   }
   return out;

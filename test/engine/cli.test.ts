@@ -213,6 +213,31 @@ describe.each(backends())(
         writeFileSync(tgz, original);
       }
     });
+
+    it('refuses another pack\'s signed tarball put under a pack\'s name in the lock', async () => {
+      const lockPath = join(project, 'cordum.lock');
+      const lockText = readFileSync(lockPath, 'utf8');
+      const lock = JSON.parse(lockText);
+      const [hello, other] = [lock.packs['hello-pack'], lock.packs['demo-guardrails']];
+      const files = [layout.tarball(project, 'hello-pack', hello.version),
+        layout.bundle(project, 'hello-pack', hello.version)];
+      const originals = files.map((f) => readFileSync(f));
+      try {
+        writeFileSync(files[0]!, readFileSync(layout.tarball(project, 'demo-guardrails',
+          other.version)));
+        writeFileSync(files[1]!, readFileSync(layout.bundle(project, 'demo-guardrails',
+          other.version)));
+        hello.sha256 = other.sha256;
+        writeFileSync(lockPath, JSON.stringify(lock));
+        const ran = await run('engine', 'run', 'hello-pack.echo', '--input', '{"message":"x"}');
+        expect(ran.code).toBe(1);
+        expect(ran.stderr).toMatch(new RegExp(`^error\\[lock_mismatch\\]: hello-pack@${
+          hello.version.replaceAll('.', '\\.')}: .* holds demo-guardrails@`, 'm'));
+      } finally {
+        files.forEach((f, i) => writeFileSync(f, originals[i]!));
+        writeFileSync(lockPath, lockText);
+      }
+    });
     // Every command is a new process opening the database; on a busy machine that takes seconds.
   },
   180_000,

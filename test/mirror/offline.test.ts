@@ -32,6 +32,7 @@ describe.each(backends())('offline bundles ($name)', (backend) => {
   const key = generateKeyPair();
   const work = mkdtempSync(join(tmpdir(), 'cordum-offline-'));
   const file = join(work, 'packs.cordum-bundle.json');
+  const twoVersions = join(work, 'two-versions.cordum-bundle.json');
   const shas: Record<string, string> = {};
   let created: Created;
 
@@ -47,6 +48,8 @@ describe.each(backends())('offline bundles ($name)', (backend) => {
     }
     created = json<Created>(await cordum(['bundle', 'create', 'hello-pack@^0.1.0', 'slack',
       '--out', file, '--registry', reg.url, '--token', reg.token, '--json']));
+    await cordum(['bundle', 'create', 'hello-pack@0.1.0', 'hello-pack@0.2.0', '--out',
+      twoVersions, '--registry', reg.url, '--token', reg.token]);
     // From here on there is no registry to reach.
     await reg.stop();
   });
@@ -80,6 +83,26 @@ describe.each(backends())('offline bundles ($name)', (backend) => {
       .toBe(key.publicPem);
     expect(existsSync(join(project, '.cordum', 'packs', 'hello-pack', 'pack.yaml'))).toBe(true);
   });
+
+  it('refuses two versions of one pack, and other bytes for a version the lock pins',
+    async () => {
+      const project = mkdtempSync(join(tmpdir(), 'cordum-offline-conflict-'));
+      const two = await cordum(['bundle', 'install', twoVersions, '--project', project]);
+      expect(two.code).toBe(1);
+      expect(two.stderr).toMatch(
+        /^error\[closure_conflict\]: hello-pack is asked for as 0\.1\.0 and as 0\.2\.0/m);
+      expect(existsSync(join(project, 'cordum.lock'))).toBe(false);
+
+      expect((await cordum(['bundle', 'install', file, '--project', project])).code).toBe(0);
+      const lockPath = join(project, 'cordum.lock');
+      const lock = JSON.parse(readFileSync(lockPath, 'utf8'));
+      lock.packs.slack.sha256 = 'ab'.repeat(32);
+      writeFileSync(lockPath, JSON.stringify(lock));
+      const again = await cordum(['bundle', 'install', file, 'slack@0.1.0', '--project', project]);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toMatch(/^error\[lock_mismatch\]: slack@0\.1\.0: /m);
+      expect(JSON.parse(readFileSync(lockPath, 'utf8')).packs.slack.sha256).toBe('ab'.repeat(32));
+    });
 
   it('refuses a tampered tarball and an untrusted key, writing nothing', async () => {
     const doc = JSON.parse(readFileSync(file, 'utf8'));

@@ -99,6 +99,27 @@ export function storableCopy<T>(value: T): T {
   return out as T;
 }
 
+/**
+ * The JSON pointer of the first number in parsed JSON `value` too large to
+ * be a number (`1e400` parses as Infinity and is written back as `null`),
+ * or undefined; `text` spares the walk when it holds no such literal.
+ */
+export function nonFiniteInJson(text: string, value: unknown): string | undefined {
+  if (!/[eE]\+?\d{3}|\d{309}/.test(text)) return undefined;
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0) {
+    const [node, path] = stack.pop()!;
+    if (typeof node === 'number' && !Number.isFinite(node)) return path;
+    if (node === null || typeof node !== 'object') continue;
+    const entries = Array.isArray(node) ? node.map((v, i) => [String(i), v] as const)
+      : Object.entries(node);
+    for (const [key, child] of entries) {
+      stack.push([child, `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`]);
+    }
+  }
+  return undefined;
+}
+
 /** What a document's issue says of unstorable text. */
 export const UNSTORABLE_MESSAGE = 'holds a NUL character or an unpaired UTF-16 surrogate ' +
   '(written by an escape such as \\0 or \\ud800), which cannot be stored: remove it';

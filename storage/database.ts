@@ -67,13 +67,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 /** Errors of a database connection that is refused, lost or shut down. */
+// 3D000: the database is gone; 28000/28P01: its login refused; 55000 as a connection's
+// first answer: it accepts no connections (ALTER DATABASE ... ALLOW_CONNECTIONS false).
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE',
-  'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+  'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006',
+  '3D000', '28000', '28P01']);
 
 /** Whether `reason` says the database could not be reached (not that it refused a statement). */
 export function isConnectionLoss(reason: unknown): boolean {
   if (!(reason instanceof Error)) return false;
   const code = (reason as { code?: unknown }).code;
   return (typeof code === 'string' && CONNECTION_CODES.has(code)) ||
+    (code === '55000' && /not currently accepting connections/.test(reason.message)) ||
     /Connection terminated/i.test(reason.message);
 }

@@ -143,6 +143,11 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
     };
     if (flags.host !== undefined) options.host = flags.host;
     if (pollMs !== undefined) options.pollMs = pollMs;
+    const approver = process.env.CORDUM_ENGINE_APPROVER_TOKEN;
+    if (approver) {
+      const admin = process.env.CORDUM_ENGINE_ADMIN_TOKEN;
+      options.approverTokens = admin ? [approver, admin] : [approver];
+    }
     server = await startEngineServer(options);
   } catch (err) {
     stopping = true;

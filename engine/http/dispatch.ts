@@ -44,7 +44,9 @@ const QUIET = /^\/(v1\/policy\/decide|healthz|readyz|metrics)/;
 /** One line a request, when it is answered: status and time taken. */
 function logRequest(log: JsonLog, req: IncomingMessage, res: ServerResponse, requestId: string,
   pathname: string) {
-  const quiet = QUIET.test(pathname);
+  // Judged on the path as routed: `/healthz/../v1/runs` is not a probe.
+  const routed = /\.|%|\/\//.test(pathname) ? new URL(pathname, 'http://l').pathname : pathname;
+  const quiet = QUIET.test(routed);
   if (quiet && !log.enabled('debug')) return;
   const started = performance.now();
   res.once('finish', () => {
@@ -77,7 +79,14 @@ export function routeHandler(routes: EngineRoute[], log?: RouteLog, requests?: J
     res.setHeader('x-request-id', requestId);
     if (requests) logRequest(requests, req, res, requestId, pathname);
     const ctx = new LazyContext(req, res, requestId, raw);
-    const route = find(req.method, ctx, pathname);
+    let route: EngineRoute | undefined;
+    try {
+      route = find(req.method, ctx, pathname);
+    } catch (err) {
+      // A path parameter that does not decode: the request's fault, never the process's.
+      if (err instanceof HttpProblem) return sendProblem(res, err.status, err.code, err.message);
+      throw err;
+    }
     if (!route) return sendProblem(res, 404, 'not_found', `no route ${req.method} ${pathname}`);
     let done: Promise<void> | void;
     try {

@@ -4,7 +4,9 @@
  * server (the engine's, a test's, the benchmark's) can mount them.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { UNSTORABLE_MESSAGE, unstorableInJson } from '../../packs/documents.js';
+import {
+  nonFiniteInJson, UNSTORABLE_MESSAGE, unstorableInJson, unstorableTextAt,
+} from '../../packs/documents.js';
 
 export interface RouteContext {
   req: IncomingMessage;
@@ -28,10 +30,26 @@ export function paramsOf(pattern: string, pathname: string): Record<string, stri
   if (want.length !== got.length) return undefined;
   const params: Record<string, string> = {};
   for (const [i, part] of want.entries()) {
-    if (part.startsWith(':')) params[part.slice(1)] = decodeURIComponent(got[i]!);
+    if (part.startsWith(':')) params[part.slice(1)] = decodePart(got[i]!);
     else if (part !== got[i]) return undefined;
   }
   return params;
+}
+
+/** A path parameter, decoded; bad escapes and unstorable text are the caller's 400. */
+function decodePart(part: string): string {
+  let value: string;
+  try {
+    value = decodeURIComponent(part);
+  } catch {
+    throw new HttpProblem(400, 'request_invalid',
+      `the path segment "${part}" is not valid percent-encoded UTF-8`);
+  }
+  if (unstorableTextAt(value) !== undefined) {
+    throw new HttpProblem(400, 'request_invalid',
+      `the path segment "${part}" ${UNSTORABLE_MESSAGE}`);
+  }
+  return value;
 }
 
 export class HttpProblem extends Error {
@@ -91,6 +109,12 @@ export function onJson(
     if (at !== undefined) {
       return finish(new HttpProblem(400, 'request_invalid',
         `the body${at ? ` at ${at}` : ''} ${UNSTORABLE_MESSAGE}`));
+    }
+    // 1e400 parses as Infinity, which would be stored as null without a word.
+    const huge = nonFiniteInJson(text, value);
+    if (huge !== undefined) {
+      return finish(new HttpProblem(400, 'request_invalid', `the body${huge ? ` at ${huge}` : ''}` +
+        ' holds a number too large to store (past about 1.8e308): send it as a string'));
     }
     finish(undefined, value);
   });

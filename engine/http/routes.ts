@@ -14,6 +14,11 @@ export interface RouteParts {
   ready(): Promise<boolean>;
   /** Where started runs go; without one, the process that starts a run advances it. */
   queue?: RunQueue;
+  /**
+   * When set, approving, rejecting, giving input and cancelling need this token (or the
+   * admin token): otherwise whoever can reach the port could clear an approval it asked for.
+   */
+  approverTokens?: string[];
 }
 
 export type RouteModule = (parts: RouteParts) => EngineRoute[];
@@ -42,5 +47,5 @@ function healthRoutes(parts: RouteParts): EngineRoute[] {
 
 export const ROUTE_MODULES: RouteModule[] = [
   healthRoutes,
-  ({ engine, queue }) => runRoutes(engine, queue),
+  ({ engine, queue, approverTokens }) => runRoutes(engine, queue, approverTokens),
 ];

@@ -4,6 +4,7 @@
  * answer problem+json with their code.
  */
 import { EngineError, isEngineError } from '../errors.js';
+import { isAdminToken } from '../kernel/admin.js';
 import { publicRun, publicView } from '../render.js';
 import { listLimit } from '../run_input.js';
 import type { RunQueue } from '../queue/types.js';
@@ -69,7 +70,15 @@ function text(value: unknown, name = 'field'): string | undefined {
  * The run routes. A started run is recorded before the answer (202, with
  * its id) and advanced afterwards, unless `?wait=1` asks to wait for it.
  */
-export function runRoutes(engine: Engine, queue?: RunQueue): EngineRoute[] {
+export function runRoutes(engine: Engine, queue?: RunQueue, approverTokens?: string[])
+  : EngineRoute[] {
+  const approver = (ctx: RouteContext) => {
+    if (!approverTokens?.length) return;
+    const header = ctx.req.headers.authorization;
+    if (approverTokens.some((t) => isAdminToken(header, t))) return;
+    throw new HttpProblem(403, 'forbidden', `${ctx.url.pathname} needs the approver token ` +
+      '(CORDUM_ENGINE_APPROVER_TOKEN or the admin token): send Authorization: Bearer <token>');
+  };
   return [
     route('POST', '/v1/runs', async (ctx) => {
       const b = await body(ctx);
@@ -95,19 +104,23 @@ export function runRoutes(engine: Engine, queue?: RunQueue): EngineRoute[] {
       sendJson(ctx.res, 200, { ...view, timeline: await engine.timeline(p.id!) });
     }),
     route('POST', '/v1/runs/:id/cancel', async (ctx, p) => {
+      approver(ctx);
       sendJson(ctx.res, 200, publicView(await engine.cancel(p.id!)));
     }),
     route('POST', '/v1/runs/:id/steps/:step/approve', async (ctx, p) => {
+      approver(ctx);
       const b = await body(ctx);
       const decided = decidedOf(text(b.note, 'note'), text(b.by, 'by'));
       sendJson(ctx.res, 200, publicView(await engine.approve(p.id!, p.step!, decided)));
     }),
     route('POST', '/v1/runs/:id/steps/:step/reject', async (ctx, p) => {
+      approver(ctx);
       const b = await body(ctx);
       const decided = decidedOf(text(b.reason, 'reason'), text(b.by, 'by'));
       sendJson(ctx.res, 200, publicView(await engine.reject(p.id!, p.step!, decided)));
     }),
     route('POST', '/v1/runs/:id/steps/:step/input', async (ctx, p) => {
+      approver(ctx);
       const b = await body(ctx);
       sendJson(ctx.res, 200, publicView(await engine.giveInput(p.id!, p.step!, b.data ?? null)));
     }),

@@ -49,6 +49,59 @@ describe('approve and reject bodies', () => {
   });
 });
 
+describe('the approver token', () => {
+  it('guards approve, reject, input and cancel once set, and only those', async () => {
+    const engine = await createEngine({ db, snapshot: demoSnapshot(), workflows: DEMO_WORKFLOWS,
+      schemas: DEMO_SCHEMAS, handlers: { find: () => undefined } });
+    const guarded = await startEngineServer({ engine, port: 0, pollMs: 0,
+      ready: async () => true, approverTokens: ['appr-1', 'admin-1'] });
+    try {
+      const call = (path: string, token?: string) => fetch(`${guarded.url}${path}`, {
+        method: 'POST', body: '{}', headers: { 'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+      // Starting and reading runs stay open: only the routes that move a waiting run are guarded.
+      const run = await fetch(`${guarded.url}/v1/runs?wait=1`, { method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ workflow_id: 'demo.signoff', input: { release: '3' } }) });
+      expect(run.status).toBe(200);
+      const id = ((await run.json()) as { run_id: string }).run_id;
+      expect((await fetch(`${guarded.url}/v1/runs/${id}`)).status).toBe(200);
+      for (const path of [`/v1/runs/${id}/steps/ask/approve`, `/v1/runs/${id}/steps/ask/reject`,
+        `/v1/runs/${id}/steps/ask/input`, `/v1/runs/${id}/cancel`]) {
+        for (const token of [undefined, 'wrong']) {
+          const r = await call(path, token);
+          expect(r.status, `${path} ${token}`).toBe(403);
+          expect(((await r.json()) as { detail: string }).detail).toContain('approver token');
+        }
+      }
+      expect((await call(`/v1/runs/${id}/steps/ask/approve`, 'appr-1')).status).toBe(200);
+    } finally {
+      await guarded.close();
+    }
+  });
+});
+
+describe('paths and numbers no route can take', () => {
+  it('answers a path parameter that does not decode, or holds a NUL, with 400', async () => {
+    for (const id of ['%ZZ', '%ED%A0%80', '%00']) {
+      const res = await fetch(`${server.url}/v1/runs/${id}`);
+      expect(res.status, id).toBe(400);
+      expect(((await res.json()) as { code: string }).code).toBe('request_invalid');
+    }
+    // The process lives on.
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  it('refuses a number too large to store, naming where', async () => {
+    const text = '{"workflow_id":"demo.signoff","input":{"release":"1","x":1e400}}';
+    const res = await fetch(`${server.url}/v1/runs`, { method: 'POST', body: text,
+      headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'request_invalid',
+      detail: expect.stringContaining('the body at /input/x holds a number too large') });
+  });
+});
+
 describe('the poller', () => {
   it('resumes no run while the engine says it cannot yet', async () => {
     let ready = false;

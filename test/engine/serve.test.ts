@@ -6,7 +6,7 @@
  * out, and no step that had finished runs again.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -341,6 +341,15 @@ describe('what operators of cordum engine serve see', () => {
         body: JSON.stringify({ workflow_id: 'echo-tools.greet', input: { name: 'ops' } }) });
       const { run_id: id } = (await res.json()) as { run_id: string };
       expect(res.status).toBe(200);
+      // A probe's path with dot segments routes elsewhere: it is logged as that route.
+      await new Promise<void>((done, fail) => {
+        // Options, not a URL: a URL would be normalised before it is sent.
+        const req = httpRequest({ host: '127.0.0.1', port: new URL(s.url).port,
+          path: '/healthz/../v1/runs', headers: { 'x-request-id': 'req-dots' } },
+        (r) => r.resume().on('end', done));
+        req.on('error', fail);
+        req.end();
+      });
       await stop(s, 'SIGTERM');
       const lines = s.stderr().split('\n').filter((l) => l.startsWith('{'))
         .map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -348,6 +357,8 @@ describe('what operators of cordum engine serve see', () => {
         msg: 'run succeeded', run_id: id, workflow_id: 'echo-tools.greet', status: 'succeeded' }));
       expect(lines).toContainEqual(expect.objectContaining({ level: 'info', msg: 'request',
         request_id: 'req-otlp-1', method: 'POST', path: '/v1/runs', status: 200 }));
+      expect(lines).toContainEqual(expect.objectContaining({ level: 'info', msg: 'request',
+        request_id: 'req-dots', status: 200 }));
       for (const l of lines) expect(typeof l.time).toBe('string');
       // Spans: the run, its steps and their decisions, flushed at shutdown.
       const sent = bodies.join('\n');

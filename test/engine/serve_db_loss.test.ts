@@ -34,6 +34,23 @@ describe('a lost database in engine serve', () => {
       .toBe(false);
     expect(isConnectionLoss(new TypeError('x is undefined'))).toBe(false);
     expect(isConnectionLoss('ECONNREFUSED')).toBe(false);
+    // A database dropped, closed to connections or refusing the login is out of reach too.
+    for (const code of ['3D000', '28000', '28P01']) {
+      expect(isConnectionLoss(Object.assign(new Error('x'), { code }))).toBe(true);
+    }
+    const closed = 'database "h" is not currently accepting connections';
+    expect(isConnectionLoss(Object.assign(new Error(closed), { code: '55000' }))).toBe(true);
+    expect(isConnectionLoss(Object.assign(new Error('lock not available'), { code: '55000' })))
+      .toBe(false);
+  });
+
+  it('takes a database that does not exist for one out of reach (real PostgreSQL)', async () => {
+    const gone = new URL((await postgresBackend.fresh()).url!);
+    gone.pathname = '/cordum_no_such_database';
+    const client = new pg.Client({ connectionString: gone.href });
+    const err = await client.connect().then(() => new Error('connected'), (e: Error) => e);
+    expect((err as { code?: string }).code).toBe('3D000');
+    expect(isConnectionLoss(err)).toBe(true);
   });
 
   it('reports a lost connection and goes on, and rethrows anything else', async () => {

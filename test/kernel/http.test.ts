@@ -71,6 +71,15 @@ describe('policy over HTTP', () => {
     const bad = await post('/v1/policy/decide-batch', { requests: [{ topic: 7 }] });
     expect(bad).toMatchObject({ status: 400, body: { code: 'request_invalid',
       detail: 'requests[0].topic: expected a string' } });
+    // Bounded: every request is kept for simulation, and its topic cached.
+    const long = 'x'.repeat(1025);
+    for (const [request, where] of [[{ topic: long }, 'request.topic'],
+      [{ riskTags: Array(65).fill('t') }, 'request.riskTags'],
+      [{ labels: { [long]: 'v' } }, 'request.labels']] as const) {
+      const r = await post('/v1/policy/decide', request);
+      expect(r).toMatchObject({ status: 400, body: { code: 'request_invalid',
+        detail: expect.stringMatching(new RegExp(`^${where.replace('.', '\\.')}: expected`)) } });
+    }
   });
 
   it('simulates a candidate against the decisions recorded so far', async () => {

@@ -5,7 +5,7 @@
  */
 import type { Workflow } from '../packs/workflow/types.js';
 import {
-  MAX_DOCUMENT_DEPTH, UNSTORABLE_MESSAGE, unstorableTextAt,
+  MAX_DOCUMENT_DEPTH, nestedDeeperThan, UNSTORABLE_MESSAGE, unstorableTextAt,
 } from '../packs/documents.js';
 import { EngineError } from './errors.js';
 import { checkInline, describeIssues } from './schemas.js';
@@ -39,36 +39,11 @@ export function listLimit(value: string | null | undefined, name = 'limit'): num
 }
 
 /**
- * Whether `value` nests objects and arrays deeper than `limit` levels (the
- * value itself is level 1, as in packs/documents.ts). Iterative, so no
- * input can overflow the stack here. It keeps only objects and arrays on its
- * stack and stops at the first one too deep: one pass over the values, with
- * no path or copy made, so `{}` (what most runs start with) costs nothing.
- */
-export function nestedDeeperThan(value: object, limit: number): boolean {
-  const nodes: object[] = [value];
-  const depths: number[] = [1];
-  while (nodes.length > 0) {
-    const node = nodes.pop()!;
-    const depth = depths.pop()!;
-    if (depth > limit) return true;
-    for (const child of Array.isArray(node) ? node : Object.values(node)) {
-      if (child !== null && typeof child === 'object') {
-        nodes.push(child as object);
-        depths.push(depth + 1);
-      }
-    }
-  }
-  return false;
-}
-
-/**
  * Refuses `value` nested deeper than MAX_DOCUMENT_DEPTH, the limit of every
  * pack document, naming `what` it is (the run input, a step's data).
  */
 export function checkNesting(value: unknown, what: string): void {
-  if (value === null || typeof value !== 'object') return;
-  if (nestedDeeperThan(value, MAX_DOCUMENT_DEPTH)) {
+  if (nestedDeeperThan(value)) {
     throw new EngineError('input_invalid', `${what} must be nested no deeper than ` +
       `${MAX_DOCUMENT_DEPTH} levels of objects and arrays`);
   }

@@ -49,20 +49,25 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
  * neither in text or jsonb, so such a document cannot be published.
  */
 export function unstorableTextAt(value: unknown): string | undefined {
+  return pointerWhere(value, (node) => typeof node === 'string' && UNSTORABLE.test(node));
+}
+
+/**
+ * The JSON pointer of the first value, or key, in `value` that `bad` holds
+ * of (depth first), or undefined. Iterative, so no input overflows the stack.
+ */
+function pointerWhere(value: unknown, bad: (node: unknown) => boolean): string | undefined {
   const stack: [unknown, string][] = [[value, '']];
   while (stack.length > 0) {
     const [node, path] = stack.pop()!;
-    if (typeof node === 'string') {
-      if (UNSTORABLE.test(node)) return path;
-      continue;
-    }
+    if (bad(node)) return path;
     if (node === null || typeof node !== 'object') continue;
     const entries: [string, unknown][] = Array.isArray(node)
       ? node.map((v, i) => [String(i), v])
       : Object.entries(node);
     for (const [key, child] of entries) {
       const at = `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-      if (UNSTORABLE.test(key)) return at;
+      if (bad(key)) return at;
       stack.push([child, at]);
     }
   }
@@ -106,18 +111,25 @@ export function storableCopy<T>(value: T): T {
  */
 export function nonFiniteInJson(text: string, value: unknown): string | undefined {
   if (!/[eE]\+?\d{3}|\d{309}/.test(text)) return undefined;
-  const stack: [unknown, string][] = [[value, '']];
+  return pointerWhere(value, (node) => typeof node === 'number' && !Number.isFinite(node));
+}
+
+/**
+ * Whether `value` nests objects and arrays deeper than `limit` levels (the
+ * value itself is level 1, as checkDocumentLimits counts). Iterative, and
+ * it keeps no paths: `{}`, what most runs start with, costs nothing.
+ */
+export function nestedDeeperThan(value: unknown, limit = MAX_DOCUMENT_DEPTH): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
   while (stack.length > 0) {
-    const [node, path] = stack.pop()!;
-    if (typeof node === 'number' && !Number.isFinite(node)) return path;
+    const [node, depth] = stack.pop()!;
     if (node === null || typeof node !== 'object') continue;
-    const entries = Array.isArray(node) ? node.map((v, i) => [String(i), v] as const)
-      : Object.entries(node);
-    for (const [key, child] of entries) {
-      stack.push([child, `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`]);
+    if (depth > limit) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      stack.push([child, depth + 1]);
     }
   }
-  return undefined;
+  return false;
 }
 
 /** What a document's issue says of unstorable text. */

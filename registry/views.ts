@@ -3,7 +3,7 @@
  * types are the client's, so server and client cannot drift apart.
  */
 import type { PackDetail, VersionSummary } from '../packs/client/registry.js';
-import { highestVersion, latestOf, newestFirst } from './latest.js';
+import { highestVersion, latestOf, newestFirst, type LatestFacts } from './latest.js';
 import type { VersionRecord } from './store/packs.js';
 import { packUrls } from './urls.js';
 
@@ -30,11 +30,7 @@ export function byPack(records: VersionRecord[]): Map<string, VersionRecord[]> {
 }
 
 /** What a pack's views need besides its records: see registry/latest.ts. */
-export interface PackFacts {
-  yanked: ReadonlySet<string>;
-  /** The version its `latest` dist-tag names, when one is set. */
-  latestTag?: string | undefined;
-}
+export type PackFacts = Omit<LatestFacts, 'versions'>;
 
 const NO_FACTS: PackFacts = { yanked: new Set() };
 
@@ -65,24 +61,19 @@ export function latestRecord(
 
 /**
  * `GET /v1/packs/{id}` and each entry of `GET /v1/packs`. `latest` is null
- * when every version is yanked: nothing installs by default then. Known
- * gap: the client's PackDetail (packs/client/registry.ts) and the OpenAPI
- * schema (registry/openapi/parts/core.ts) still type it a string; making
- * them `string | null` removes this Omit.
+ * when every version is yanked: nothing installs by default then.
  */
-export type PackView = Omit<PackDetail, 'latest'> & { latest: string | null };
-
 export function packView(
   baseUrl: string,
   records: VersionRecord[],
   facts: PackFacts = NO_FACTS,
-): PackView {
+): PackDetail {
   const latest = installableLatest(records, facts);
   // Title and description come from the latest, else from the newest version.
   const shown = latestRecord(records, facts.yanked, facts.latestTag);
   const order = newestFirst(records.map((r) => r.version));
   const sorted = order.map((v) => records.find((r) => r.version === v)!);
-  const view: PackView = {
+  const view: PackDetail = {
     id: shown.packId,
     publisher: shown.publisher,
     latest: latest?.version ?? null,

@@ -1,9 +1,8 @@
 /** What the HTTP and exec handlers share: reading an answer and time limits. */
 import {
-  MAX_DOCUMENT_DEPTH, UNSTORABLE_MESSAGE, unstorableInJson,
+  MAX_DOCUMENT_DEPTH, nestedDeeperThan, UNSTORABLE_MESSAGE, unstorableInJson, unstorableTextAt,
 } from '../../packs/documents.js';
 import { EngineError, isEngineError } from '../errors.js';
-import { nestedDeeperThan } from '../run_input.js';
 
 /** A handler's answer as JSON; an empty answer is `null`. */
 export function parseOutput(text: string, name: string): unknown {
@@ -17,22 +16,31 @@ export function parseOutput(text: string, name: string): unknown {
       cause: err,
     });
   }
-  const at = unstorableInJson(text, value);
-  if (at !== undefined) throw unstorableAnswer(name, at);
-  // Deeper would overflow the stack where the step is written, as a run's input would.
-  if (value !== null && typeof value === 'object' &&
-    nestedDeeperThan(value, MAX_DOCUMENT_DEPTH)) {
-    throw new EngineError('handler_bad_output', `${name} answered JSON nested deeper than ` +
-      `${MAX_DOCUMENT_DEPTH} levels of objects and arrays`);
+  const refused = unstorableAnswer(text, value);
+  if (refused) {
+    throw new EngineError('handler_bad_output', `${name} answered ${refused.what}`,
+      refused.at === undefined ? {} : { details: { at: refused.at } });
   }
   return value;
 }
 
-/** `handler_bad_output` for an answer whose text at `at` (a JSON pointer) cannot be stored. */
-function unstorableAnswer(name: string, at: string): EngineError {
-  return new EngineError('handler_bad_output',
-    `${name} answered text that${at ? ` at ${at}` : ''} ${UNSTORABLE_MESSAGE}`,
-    { details: { at } });
+/**
+ * Why an answer (`value`, read from `text`) cannot be stored as a step's
+ * output, or undefined: text holding a NUL or an unpaired surrogate (`at`
+ * names where), or nesting deeper than a run's input may, which would
+ * overflow the stack where the step is written. `what` ends "... answered".
+ */
+export function unstorableAnswer(text: string, value: unknown)
+  : { what: string; at?: string } | undefined {
+  // Parsed JSON brings such text only from an escape; raw text (not JSON) is checked whole.
+  const at = typeof value === 'string' ? unstorableTextAt(value) : unstorableInJson(text, value);
+  if (at !== undefined) {
+    return { what: `text that${at ? ` at ${at}` : ''} ${UNSTORABLE_MESSAGE}`, at };
+  }
+  if (nestedDeeperThan(value)) {
+    return { what: `JSON nested deeper than ${MAX_DOCUMENT_DEPTH} levels of objects and arrays` };
+  }
+  return undefined;
 }
 
 export interface TimeLimit {

@@ -7,12 +7,10 @@
  * with `http_bad_output`. `timeout_sec` bounds the call (default 30 s); only
  * the answer's first MiB is read.
  */
-import {
-  MAX_DOCUMENT_DEPTH, storableCopy, UNSTORABLE_MESSAGE, unstorableTextAt,
-} from '../../packs/documents.js';
+import { storableCopy } from '../../packs/documents.js';
 import { renderTemplate } from '../expressions.js';
 import { shownUrl } from '../handlers/http.js';
-import { nestedDeeperThan } from '../run_input.js';
+import { unstorableAnswer } from '../handlers/output.js';
 import type { StepContext, StepExecutor, StepOutcome } from './context.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -54,22 +52,15 @@ export const runHttp: StepExecutor = async (ctx) => {
       }),
     };
   }
-  const at = unstorableTextAt(answer.body);
-  const deep = answer.body !== null && typeof answer.body === 'object' &&
-    nestedDeeperThan(answer.body, MAX_DOCUMENT_DEPTH);
-  if (deep) {
-    return { status: 'failed', error: { code: 'http_bad_output', message: `${method} ` +
-      `${shownUrl(url)} answered JSON nested deeper than ${MAX_DOCUMENT_DEPTH} levels`,
-      details: { status: response.status } } };
-  }
-  if (at === undefined) return { status: 'succeeded', output: answer };
+  const unstorable = unstorableAnswer(text, answer.body);
+  if (!unstorable) return { status: 'succeeded', output: answer };
+  const { what, at } = unstorable;
   return {
     status: 'failed',
     error: {
       code: 'http_bad_output',
-      message: `${method} ${shownUrl(url)} answered text that${at ? ` at ${at}` : ''} ` +
-        UNSTORABLE_MESSAGE,
-      details: { status: response.status, at },
+      message: `${method} ${shownUrl(url)} answered ${what}`,
+      details: at === undefined ? { status: response.status } : { status: response.status, at },
     },
   };
 };
@@ -104,7 +95,8 @@ function refuse(ctx: StepContext, url: string): StepOutcome | undefined {
     status: 'failed',
     error: {
       code: 'http_not_allowed',
-      message: `step "${ctx.plan.id}" may not call ${shownUrl(url)}: add its prefix to spec.http_allowlist`,
+      message: `step "${ctx.plan.id}" may not call ${shownUrl(url)}: ` +
+        'add its prefix to spec.http_allowlist',
     },
   };
 }

@@ -35,7 +35,8 @@ export async function readPackSource(path: string, limits?: Partial<BundleLimits
     // gzip data starts 1f 8b: anything else (a pack.yaml, say) was meant as its folder.
     if (tgz[0] !== 0x1f || tgz[1] !== 0x8b) {
       throw new PackError('bundle_corrupt', `${path} is a file but not a pack tarball (.tgz): ` +
-        'give the pack\'s folder (the one holding pack.yaml) or a tarball `cordum pack build` made');
+        'give the pack\'s folder (the one holding pack.yaml) or a tarball ' +
+        '`cordum pack build` made');
     }
     return { files: await readBundle(tgz, limits), tgz } satisfies PackSource;
   }

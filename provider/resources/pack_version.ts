@@ -118,8 +118,9 @@ export const packVersion: Resource<CordumClient> = {
       ]);
     }
     if (!remote.yanked && prior === null) {
-      const signer = remote.key_id === file.keyId ? '' : ` (signed there by key ${remote.key_id}; ` +
-        `this tarball's bundle is signed by key ${file.keyId})`;
+      const signer = remote.key_id === file.keyId ? ''
+        : ` (signed there by key ${remote.key_id}; this tarball's bundle is signed by key ` +
+          `${file.keyId})`;
       throw new DiagnosticsError([
         error(
           'Version Already Published',

@@ -57,7 +57,8 @@ export interface OpSpec {
 const ERROR_TEXT: Record<number, string> = {
   400: 'Invalid request', 401: 'No valid token', 403: 'Not allowed',
   404: 'Not found', 405: 'Method not allowed', 408: 'Request timeout',
-  409: 'Conflict', 412: 'Exists already (If-None-Match: *)', 413: 'Too large', 415: 'Unsupported media type',
+  409: 'Conflict', 412: 'Exists already (If-None-Match: *)', 413: 'Too large',
+  415: 'Unsupported media type',
   422: 'Refused content', 429: 'Rate limited (see Retry-After)',
   500: 'Internal error', 503: 'Database unavailable (see Retry-After)',
 };

@@ -1,8 +1,9 @@
 /**
  * Policy bundles: rules an operator attaches to a deployment, in Cordum's
  * policy fragment format. `PUT /v1/deployments/:name/policy-bundles/:bundle`
- * (`{ fragment }`), `GET`, `DELETE`; `GET /v1/deployments/:name/policy-bundles` lists them. A bundle's `version` goes up when its
- * rules change; every change re-hashes the deployment's snapshot.
+ * (`{ fragment }`), `GET`, `DELETE`; `GET /v1/deployments/:name/policy-bundles`
+ * lists them. A bundle's `version` goes up when its rules change; every
+ * change re-hashes the deployment's snapshot.
  * `POST /v1/deployments/:name/decisions` simulates a request against it.
  */
 import { canonicalJson } from '../../packs/canonical.js';

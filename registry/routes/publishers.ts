@@ -128,8 +128,8 @@ const tokenAndVisibilityRoutes: RouteGroup = (router, deps) => {
     assertRole(actorFrom(ctx), publisher, 'owner');
     // Only for a member of this publisher: the token stands for the subject here, nowhere else.
     if ((await membershipsOf(deps.db, subject))[publisher] === undefined) {
-      throw new RegistryError('not_found', `${subject} is not a member of publisher ${publisher}: ` +
-        `add it first (PUT /v1/publishers/${publisher}/members/${subject})`);
+      throw new RegistryError('not_found', `${subject} is not a member of publisher ` +
+        `${publisher}: add it first (PUT /v1/publishers/${publisher}/members/${subject})`);
     }
     const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
     if (typeof body.name !== 'string' || body.name === '') {

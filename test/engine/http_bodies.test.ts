@@ -30,7 +30,7 @@ const post = async (path: string, body: unknown) => {
 };
 
 describe('approve and reject bodies', () => {
-  it('refuse a note, reason or approver that is not text, leaving the approval pending', async () => {
+  it('refuse a note, reason or approver not given as text, leaving it pending', async () => {
     const started = await post('/v1/runs?wait=1', { workflow_id: 'demo.signoff',
       input: { release: '1.2' } });
     const id = started.body.run_id as string;

@@ -347,7 +347,8 @@ describe.each(backends())('step types on $name', (backend) => {
   it('keeps only the first MiB of an answer, reading no further', async () => {
     const e = await engine();
     const raw = `${'é'.repeat(600_000)}tail`;
-    const view = await e.start('demo.call-with', { url: suite.worker.url, body: { input: { raw } } });
+    const asked = { url: suite.worker.url, body: { input: { raw } } };
+    const view = await e.start('demo.call-with', asked);
     const body = (stepOf(view, 'call').output as { body: string }).body;
     // 2^20 bytes of two-byte characters: exactly 2^19 of them, and no tail.
     expect([body.length, body.slice(-3)]).toEqual([2 ** 19, 'ééé']);

@@ -59,6 +59,12 @@ describe.each(backends())('stopping runs on $name', (backend) => {
     ]),
   }));
   const { engine } = suite;
+  /** The first process dies (its database goes); past its lease, a second one starts. */
+  const takeOver = async () => {
+    await suite.db(0).close();
+    await new Promise((r) => setTimeout(r, 400));
+    return engine({ leaseMs: 300 });
+  };
 
   const jobSent = async () => {
     for (let i = 0; i < 200 && suite.worker.jobs.length === 0; i++) {
@@ -121,11 +127,9 @@ describe.each(backends())('stopping runs on $name', (backend) => {
       for (let i = 0; i < 300 && suite.worker.jobs.length < 2; i++) {
         await new Promise((r) => setTimeout(r, 10));
       }
-      // Attempt 2 failed and its 2 s backoff began: the process dies (its database goes).
+      // Attempt 2 failed and its 2 s backoff began: the process dies.
       await new Promise((r) => setTimeout(r, 100));
-      await suite.db(0).close();
-      await new Promise((r) => setTimeout(r, 400));
-      const second = await engine({ leaseMs: 300 });
+      const second = await takeOver();
       expect(await second.resumeDue()).toBe(1);
       await dying;
       const view = await second.view(id);
@@ -142,9 +146,7 @@ describe.each(backends())('stopping runs on $name', (backend) => {
     const id = await first.record('demo.timed', {});
     const dying = first.resume(id).catch(() => undefined);
     await new Promise((r) => setTimeout(r, 1000));
-    await suite.db(0).close();
-    await new Promise((r) => setTimeout(r, 400));
-    const second = await engine({ leaseMs: 300 });
+    const second = await takeOver();
     expect(await second.resumeDue()).toBe(1);
     await dying;
     // About 1.4 s were gone at the takeover: 2.4 s more of jobs do not fit in the 3 s.
@@ -161,9 +163,7 @@ describe.each(backends())('stopping runs on $name', (backend) => {
     for (let i = 0; i < 300 && suite.worker.jobs.length < 3; i++) {
       await new Promise((r) => setTimeout(r, 10));
     }
-    await suite.db(0).close();
-    await new Promise((r) => setTimeout(r, 400));
-    const second = await engine({ leaseMs: 300 });
+    const second = await takeOver();
     const started = Date.now();
     expect(await second.resumeDue()).toBe(3);
     // Each job takes 3 s: one after another would take 9 s.

@@ -220,6 +220,26 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/**
+ * A fresh folder with the provider installed and `main.tf` (TF_HEAD and
+ * `config`), initialised: `tf` runs a command in it (flags before `args`),
+ * `write` replaces the config, `state` runs `terraform state`.
+ */
+export async function tfWorkspace(registry: { url: string; token: string }, prefix: string,
+  config = '') {
+  const dir = tempDir(prefix);
+  installProvider(dir);
+  const write = (body: string) => writeFileSync(join(dir, 'main.tf'), TF_HEAD + body);
+  write(config);
+  const env = terraformEnv(dir, registry);
+  const tf = (command: string, ...args: string[]) =>
+    terraformAsync(dir, env, command, '-input=false', '-no-color', ...args);
+  const state = (...args: string[]) => terraformAsync(dir, env, 'state', ...args);
+  const init = await tf('init');
+  if (init.code !== 0) throw new Error(`terraform init failed: ${init.stderr}`);
+  return { dir, env, tf, write, state };
+}
+
 export interface RunningDaemon {
   file: string;
   port: number;

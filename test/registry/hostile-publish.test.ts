@@ -93,8 +93,8 @@ const CASES: { name: string; entries: TarEntry[]; code: string }[] = [
 
 const extra: TarEntry = { name: 'extra.txt', body: 'smuggled\n' };
 const withoutMarker = (tar: Buffer) => tar.subarray(0, tar.length - 1024);
-const UNRESOLVABLE = () => tgzOf([{ name: 'pack.yaml', body: `${MINIMAL_MANIFEST}requires_packs:\n` +
-  '  - "deplib@stable"\n  - "../../etc"\n  - "Deplib"\n' }]);
+const REQUIRES = 'requires_packs:\n  - "deplib@stable"\n  - "../../etc"\n  - "Deplib"\n';
+const UNRESOLVABLE = () => tgzOf([{ name: 'pack.yaml', body: `${MINIMAL_MANIFEST}${REQUIRES}` }]);
 
 const ALL: { name: string; tgz: () => Buffer; code: string }[] = [
   ...CASES.map(({ name, entries, code }) => ({ name, code, tgz: () => tgzOf(entries) })),

@@ -121,7 +121,7 @@ describe.each(backends())('private packs ($name)', (backend) => {
     expect(((await still.json()) as { yanked: boolean }).yanked).toBe(false);
   });
 
-  it('leaves a hidden pack out of collections for outsiders, and out of public counts', async () => {
+  it('leaves a hidden pack out of collections for outsiders and of public counts', async () => {
     const made = await send(t.reg, ADMIN_TOKEN, 'PUT', '/v1/marketplace/collections/featured',
       { title: 'Featured', packs: [HIDDEN] });
     expect(made.status).toBeLessThan(300);

@@ -9,16 +9,12 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  installProvider,
   newKey,
   registryApi,
   registryWithHelloPack,
-  signedPack,
-  tempDir,
-  terraformAsync,
-  terraformEnv,
-  TF_HEAD as HEAD,
   type RunningRegistry,
+  signedPack,
+  tfWorkspace,
 } from '../helpers.js';
 
 let registry: RunningRegistry;
@@ -31,19 +27,7 @@ afterAll(async () => {
   await registry?.stop();
 });
 
-/** A fresh folder with the provider installed and initialised; `tf` runs a command in it. */
-async function workspace(prefix: string) {
-  const dir = tempDir(prefix);
-  installProvider(dir);
-  writeFileSync(join(dir, 'main.tf'), HEAD);
-  const env = terraformEnv(dir, registry);
-  const tf = (command: string, ...args: string[]) =>
-    terraformAsync(dir, env, command, '-input=false', '-no-color', ...args);
-  expect((await tf('init')).code).toBe(0);
-  const write = (body: string) => writeFileSync(join(dir, 'main.tf'), HEAD + body);
-  const state = (...args: string[]) => terraformAsync(dir, env, 'state', ...args);
-  return { dir, tf, write, state };
-}
+const workspace = (prefix: string) => tfWorkspace(registry, prefix);
 
 describe('plans that converge', () => {
   it('updates a key whose PEM text changed but not the key, without replacing it', async () => {

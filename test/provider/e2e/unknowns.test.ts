@@ -8,30 +8,16 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  installProvider,
   newKey,
   registryApi,
   registryWithHelloPack,
-  tempDir,
-  terraformAsync,
-  terraformEnv,
-  TF_HEAD as HEAD,
   type RunningRegistry,
+  tfWorkspace,
 } from '../helpers.js';
 
 let registry: RunningRegistry;
 
-/** A fresh folder with the provider installed and `main.tf`, initialised. */
-async function workspace(config: string) {
-  const dir = tempDir('cordum-tf-unknowns-');
-  installProvider(dir);
-  writeFileSync(join(dir, 'main.tf'), HEAD + config);
-  const env = terraformEnv(dir, registry);
-  expect((await terraformAsync(dir, env, 'init', '-input=false', '-no-color')).code).toBe(0);
-  const tf = (command: string, ...args: string[]) =>
-    terraformAsync(dir, env, command, '-input=false', '-no-color', ...args);
-  return { dir, env, tf };
-}
+const workspace = (config: string) => tfWorkspace(registry, 'cordum-tf-unknowns-', config);
 
 beforeAll(async () => {
   registry = await registryWithHelloPack();

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: every benchmark, each printing a table. PostgreSQL rows
- * appear when CORDUM_BENCH_DATABASE_URL names a server.
+ * run on a throw-away server started here, or on the server
+ * CORDUM_BENCH_DATABASE_URL names, in a scratch database of each benchmark's own.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { runMarketplaceBench } from './marketplace.js';
 import { runProviderBench } from './provider.js';
 import { runRegistryBench } from './registry.js';
 import { runRegistryVsVerdaccio } from './registry-vs-verdaccio.js';
+import { scratchDatabase } from './scratch_database.js';
 
 // Every folder a benchmark makes (databases, registries, servers' data) goes in one scratch
 // folder that is removed when the run ends; the postgres user must be able to enter it.
@@ -29,7 +31,10 @@ const want = (name: string) => only.length === 0 || only.includes(name);
 /** A PostgreSQL for the rows that need one: given, or a throw-away server when we can. */
 async function postgresUrl(): Promise<{ url?: string; stop(): Promise<void> }> {
   const given = process.env.CORDUM_BENCH_DATABASE_URL;
-  if (given) return { url: given, stop: async () => undefined };
+  if (given) {
+    const scratch = await scratchDatabase(given);
+    return { url: scratch.url, stop: () => scratch.drop() };
+  }
   try {
     const pg = await startThrowawayPostgres(mkdtempSync(join(tmpdir(), 'cordum-bench-pg-')));
     return { url: pg.url, stop: () => pg.stop() };
@@ -55,4 +60,12 @@ if (want('registry')) await withPostgres((url) => runRegistryBench(root, cli, ur
 if (want('provider')) await withPostgres((url) => runProviderBench(root, cli, url));
 if (want('marketplace')) await withPostgres((url) => runMarketplaceBench(root, cli, url));
 if (want('engine')) await withPostgres((url) => runEngineBench(root, url));
-if (want('verdaccio')) await runRegistryVsVerdaccio(root, process.env.CORDUM_BENCH_DATABASE_URL);
+if (want('verdaccio')) {
+  const given = process.env.CORDUM_BENCH_DATABASE_URL;
+  const scratch = given ? await scratchDatabase(given) : undefined;
+  try {
+    await runRegistryVsVerdaccio(root, scratch?.url);
+  } finally {
+    await scratch?.drop();
+  }
+}

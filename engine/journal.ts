@@ -40,6 +40,8 @@ export interface JournalOptions<R = unknown> {
    * but a reader of the whole run.
    */
   finished?: (run: R) => boolean;
+  /** How a finished run's step is kept in the run's own row (as it is, by default). */
+  inlineStep?: (step: JournalRow, runRow: JournalRow) => JournalRow;
   /** The workflow a run names by hash; its first write stores it unless it is known. */
   workflowOf?: (run: R) => HashedWorkflow | undefined;
   /**
@@ -197,6 +199,7 @@ export class Journal<R extends JournalRun> {
   private readonly idleWriteMs: number;
   private readonly lane: number;
   private readonly finished: (run: R) => boolean;
+  private readonly inlineStep: (step: JournalRow, runRow: JournalRow) => JournalRow;
   private readonly workflowOf: (run: R) => HashedWorkflow | undefined;
   private readonly storedWorkflows: Set<string>;
   /** Runs whose first write failed: it may have stored their rows before its answer was lost. */
@@ -216,6 +219,7 @@ export class Journal<R extends JournalRun> {
     this.idleWriteMs = options.idleWriteMs ?? IDLE_WRITE_MS;
     this.lane = options.lane ?? 0;
     this.finished = options.finished ?? (() => false);
+    this.inlineStep = options.inlineStep ?? ((step) => step);
     this.workflowOf = options.workflowOf ?? (() => undefined);
     this.storedWorkflows = options.storedWorkflows ?? new Set();
   }
@@ -361,7 +365,7 @@ export class Journal<R extends JournalRun> {
             workflows.set(named.hash, named.workflow);
           }
         }
-        if (whole) row.steps = [...q.steps.values()];
+        if (whole) row.steps = Array.from(q.steps.values(), (s) => this.inlineStep(s, row));
         if (first && !again) fresh += copyLine(row);
         else runs.push(row);
       }

@@ -19,7 +19,9 @@ import type {
   TimelineEvent,
 } from './records.js';
 import { isTerminal } from './records.js';
-import { eventRow, json, stepUpdate, toApproval, toRun, type Row } from './store_rows.js';
+import {
+  eventRow, inlineStep, json, stepUpdate, toApproval, toRun, type Row,
+} from './store_rows.js';
 import type { StepError } from './errors.js';
 import { JournalLanes } from './journal_lanes.js';
 import {
@@ -68,7 +70,11 @@ export const systemClock = (): Date => new Date();
 export async function openEngineStore(db: Database, clock: () => Date = systemClock) {
   await migrate(db, 'engine', ENGINE_MIGRATIONS);
   const finished = (held: HeldRun) => isTerminal(held.run.status);
-  const journal = new JournalLanes(db, runRow, { finished, workflowOf: namedWorkflow });
+  const journal = new JournalLanes(db, runRow, {
+    finished,
+    workflowOf: namedWorkflow,
+    inlineStep: (step, row) => inlineStep(step, row.snapshot_hash),
+  });
   return new EngineStore(db, clock, db, journal);
 }
 

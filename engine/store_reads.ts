@@ -1,7 +1,7 @@
 /** Reads of the engine's tables that need no state of the store. */
 import type { Queryable } from '../storage/database.js';
 import type { RunRecord, RunView, TimelineEvent } from './records.js';
-import { toApproval, toEvent, toRun, toStep, type Row } from './store_rows.js';
+import { fromInlineStep, toApproval, toEvent, toRun, toStep, type Row } from './store_rows.js';
 import { STORED_WORKFLOW } from './store_sql.js';
 
 /**
@@ -13,10 +13,12 @@ export async function readView(
   run: RunRecord,
   inline?: Row[] | null,
 ): Promise<RunView> {
-  const rows = inline ? [...inline].sort(byPosition) : (await db.query<Row>(
-    'SELECT * FROM engine_steps WHERE run_id = $1 ORDER BY position, COALESCE(item_index, -1)',
-    [run.id],
-  )).rows;
+  const rows = inline
+    ? inline.map((s) => fromInlineStep(s, run)).sort(byPosition)
+    : (await db.query<Row>(
+      'SELECT * FROM engine_steps WHERE run_id = $1 ORDER BY position, COALESCE(item_index, -1)',
+      [run.id],
+    )).rows;
   const approvals = await db.query<Row>(
     'SELECT * FROM engine_approvals WHERE run_id = $1 ORDER BY requested_at, step_id',
     [run.id],
@@ -49,14 +51,15 @@ export async function readRuns(db: Queryable, limit: number): Promise<RunRecord[
  * the run's row), then those of each later write in order.
  */
 export async function readTimeline(db: Queryable, runId: string): Promise<TimelineEvent[]> {
-  const result = await db.query<{ events: (Row | unknown[])[] }>(
-    `SELECT events FROM (
-       SELECT 0 AS part, 0::bigint AS seq, events FROM engine_runs
-         WHERE id = $1 AND events IS NOT NULL
+  const result = await db.query<{ events: (Row | unknown[])[]; snapshot_hash: string }>(
+    `SELECT timeline.events, run.snapshot_hash FROM engine_runs AS run, LATERAL (
+       SELECT 0 AS part, 0::bigint AS seq, run.events WHERE run.events IS NOT NULL
        UNION ALL
-       SELECT 1, seq, events FROM engine_timeline WHERE run_id = $1
-     ) AS timeline ORDER BY part, seq`,
+       SELECT 1, seq, events FROM engine_timeline WHERE run_id = run.id
+     ) AS timeline WHERE run.id = $1 ORDER BY timeline.part, timeline.seq`,
     [runId],
   );
-  return result.rows.flatMap((r) => r.events).map((e, i) => toEvent(e, i + 1));
+  return result.rows
+    .flatMap((r) => r.events.map((e) => [e, r.snapshot_hash] as const))
+    .map(([e, hash], i) => toEvent(e, i + 1, hash));
 }

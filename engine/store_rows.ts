@@ -115,6 +115,46 @@ export function toApproval(row: Row): ApprovalRecord {
   return approval;
 }
 
+/**
+ * A finished run's step as its run's own row keeps it: the run's id, and
+ * the snapshot hash of a decision made under the run's snapshot, are the
+ * row's own columns, so they are left off (a tenth of the row's bytes;
+ * `fromInlineStep` puts them back).
+ */
+export function inlineStep(step: Row, runSnapshotHash: unknown): Row {
+  const out: Row = {};
+  for (const key in step) if (key !== 'run_id') out[key] = step[key];
+  const decision = step.decision as Row | null | undefined;
+  if (decision && decision.snapshot_hash === runSnapshotHash) {
+    const kept: Row = {};
+    for (const key in decision) if (key !== 'snapshot_hash') kept[key] = decision[key];
+    out.decision = kept;
+  }
+  return out;
+}
+
+/** A step kept in its run's row (by `inlineStep`, or whole before it) as a step row. */
+export function fromInlineStep(step: Row, run: RunRecord): Row {
+  const decision = step.decision as Row | null | undefined;
+  const restored = decision && typeof decision === 'object' && !('snapshot_hash' in decision)
+    ? { ...decision, snapshot_hash: run.snapshot_hash }
+    : decision;
+  return { ...step, run_id: run.id, decision: restored };
+}
+
+/**
+ * A decision event's details: its snapshot hash only when it is not the
+ * run's own (the timeline's reader puts the run's back, see toEvent).
+ */
+export function decisionDetails(
+  decision: { decision: string; rule_id?: string; snapshot_hash: string },
+  runSnapshotHash: string,
+): Row {
+  const details: Row = { decision: decision.decision, rule_id: decision.rule_id };
+  if (decision.snapshot_hash !== runSnapshotHash) details.snapshot_hash = decision.snapshot_hash;
+  return details;
+}
+
 /** The positions of a stored event's fields. */
 const EVENT_FIELDS = ['at', 'type', 'step_id', 'status', 'message', 'details'];
 
@@ -134,13 +174,20 @@ export function eventRow(at: string, e: NewEvent): unknown[] {
 
 /**
  * One event of a run's timeline, stored in either form: by position (now)
- * or as an object (before); `seq` is its place in the timeline, from 1.
+ * or as an object (before); `seq` is its place in the timeline, from 1. A
+ * decision event stored without its snapshot hash was made under the run's
+ * (`runSnapshotHash`).
  */
-export function toEvent(stored: Row | unknown[], seq: number): TimelineEvent {
+export function toEvent(stored: Row | unknown[], seq: number, runSnapshotHash?: string) {
   const row: Row = Array.isArray(stored)
     ? Object.fromEntries(stored.map((value, i) => [EVENT_FIELDS[i]!, value]))
     : stored;
   const event: TimelineEvent = { seq, at: time(row.at)!, type: String(row.type) };
   present(event, row, ['step_id', 'status', 'message', 'details']);
+  const details = event.details as Row | undefined;
+  if (event.type === 'decision' && runSnapshotHash !== undefined && details &&
+    typeof details === 'object' && !('snapshot_hash' in details)) {
+    event.details = { ...details, snapshot_hash: runSnapshotHash };
+  }
   return event;
 }

@@ -8,6 +8,7 @@ import { decide } from '../../packs/policy/evaluate.js';
 import type { DecisionResult } from '../../packs/policy/types.js';
 import { renderTemplate } from '../expressions.js';
 import { policyRequestFor } from '../policy_request.js';
+import { decisionDetails } from '../store_rows.js';
 import type { DecisionRecord } from '../records.js';
 import { describeIssues } from '../schemas.js';
 import type { StepContext, StepExecutor, StepOutcome } from './context.js';
@@ -76,11 +77,7 @@ async function decideStep(ctx: StepContext): Promise<DecisionRecord> {
   await ctx.event({
     type: 'decision',
     message: `${record.decision}${rule}`,
-    details: {
-      decision: record.decision,
-      rule_id: record.rule_id,
-      snapshot_hash: record.snapshot_hash,
-    },
+    details: decisionDetails(record, run.snapshot_hash),
   });
   return record;
 }

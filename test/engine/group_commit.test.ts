@@ -15,6 +15,8 @@ import { createEngineMetrics } from '../../engine/observability/metrics.js';
 import { backends } from '../helpers/databases.js';
 import { DEMO_SCHEMAS, DEMO_WORKFLOWS, demoSnapshot, freshDatabase } from './fixtures.js';
 import { watchJournal } from './journal_watch.js';
+import type { RunRecord } from '../../engine/records.js';
+import { decisionDetails, fromInlineStep, inlineStep, toEvent } from '../../engine/store_rows.js';
 
 const snapshot = demoSnapshot();
 
@@ -114,6 +116,56 @@ describe.each(backends())('group commit on $name', (backend) => {
     expect(seen.run.workflow.id).toBe('demo.denied');
     const list = await (await engineOn(await connect())).list();
     expect(list.find((r) => r.id === view.run.id)?.workflow).toEqual(view.run.workflow);
+  });
+
+  it('keeps no run id or run snapshot hash in its row\'s steps, reading both back', async () => {
+    const db = await connect();
+    const engine = await engineOn(db);
+    const view = await engine.start('demo.hello', { message: 'hi' });
+    expect(view.run.status).toBe('succeeded');
+    const own = await db.query<{ events: unknown[][]; steps: Record<string, unknown>[] }>(
+      'SELECT events, steps FROM engine_runs WHERE id = $1', [view.run.id]);
+    const [row] = own.rows;
+    // Stored: neither the run id in each step nor the run's snapshot hash in its decisions.
+    expect(row!.steps.map((s) => 'run_id' in s)).toEqual([false]);
+    expect(row!.steps[0]!.decision).toMatchObject({ decision: 'allow' });
+    expect(row!.steps[0]!.decision).not.toHaveProperty('snapshot_hash');
+    const stored = row!.events.find((e) => e[1] === 'decision')!;
+    expect(stored[5]).toEqual({ decision: 'allow', rule_id: view.steps[0]!.decision!.rule_id });
+
+    // Read back, from another process, as the caller was told it.
+    const other = await engineOn(await connect());
+    const seen = await other.view(view.run.id);
+    expect(seen.steps[0]!.run_id).toBe(view.run.id);
+    expect(seen.steps[0]!.decision).toEqual(view.steps[0]!.decision);
+    expect(seen.steps[0]!.decision!.snapshot_hash).toBe(snapshot.hash);
+    const decided = (await other.timeline(view.run.id)).find((e) => e.type === 'decision')!;
+    expect(decided.details).toEqual({
+      decision: 'allow',
+      rule_id: view.steps[0]!.decision!.rule_id,
+      snapshot_hash: snapshot.hash,
+    });
+  });
+
+  it('keeps the snapshot hash of a decision made under another snapshot than the run\'s', () => {
+    const run = { id: 'r1', snapshot_hash: 'sha256:old' } as RunRecord;
+    const step = { run_id: 'r1', step_id: 's', decision: { decision: 'allow',
+      snapshot_hash: 'sha256:new' } };
+    const kept = inlineStep(step, run.snapshot_hash);
+    expect(kept).toEqual({ step_id: 's', decision: step.decision });
+    expect(fromInlineStep(kept, run)).toEqual(step);
+    expect(inlineStep({ ...step, decision: { decision: 'allow', snapshot_hash: 'sha256:old' } },
+      run.snapshot_hash)).toEqual({ step_id: 's', decision: { decision: 'allow' } });
+    const details = decisionDetails({ decision: 'deny', snapshot_hash: 'sha256:new' },
+      'sha256:old');
+    expect(details.snapshot_hash).toBe('sha256:new');
+    const event = toEvent(['2026-01-01T00:00:00.000Z', 'decision', 's', null, 'm', details], 1,
+      'sha256:old');
+    expect(event.details).toMatchObject({ snapshot_hash: 'sha256:new' });
+    // Stored before the run's hash was left out: as it was.
+    const before = toEvent({ at: '2026-01-01T00:00:00.000Z', type: 'decision',
+      details: { decision: 'allow', snapshot_hash: 'sha256:x' } }, 1, 'sha256:old');
+    expect(before.details).toEqual({ decision: 'allow', snapshot_hash: 'sha256:x' });
   });
 
   it('counts the steps kept in run rows in the steps-by-status metric', async () => {

@@ -18,8 +18,10 @@
  * only work nobody has seen, which a resumed run redoes under the same
  * idempotency keys.
  */
-import { COPY_NULL, copyField, copyJson } from '../storage/copy_text.js';
 import type { Database } from '../storage/database.js';
+import { copyLine, JOURNAL_WRITE, refusesItsRows, RUN_COLUMNS } from './journal_sql.js';
+
+export { JOURNAL_WRITE } from './journal_sql.js';
 
 export type JournalRow = Record<string, unknown>;
 
@@ -54,87 +56,6 @@ export interface JournalOptions<R = unknown> {
   /** Which of the database's writer connections this journal writes on. */
   lane?: number;
 }
-
-const RUN_COLUMNS = [
-  'id', 'workflow_id', 'tenant_id', 'status', 'input', 'error', 'snapshot_hash',
-  'active_ms', 'resumed_at', 'created_at', 'started_at', 'updated_at', 'finished_at',
-  'cancel_requested', 'lease_owner', 'lease_until', 'events', 'steps', 'workflow_hash',
-];
-// The columns of RUN_COLUMNS that hold JSON documents.
-const RUN_JSON = RUN_COLUMNS.map((c) => ['input', 'error', 'events', 'steps'].includes(c));
-// A run's `input` may be JSON null, which its NOT NULL json column keeps as 'null'.
-const NOT_NULL_JSON = ['input'];
-
-/** A run's first write as a line for COPY. */
-function copyLine(row: JournalRow): string {
-  let line = '';
-  for (let i = 0; i < RUN_COLUMNS.length; i++) {
-    const value = row[RUN_COLUMNS[i]!];
-    let field: string;
-    if (value === undefined || value === null) {
-      field = NOT_NULL_JSON.includes(RUN_COLUMNS[i]!) ? 'null' : COPY_NULL;
-    } else if (RUN_JSON[i]) {
-      field = copyJson(value);
-    } else {
-      // Numbers and booleans have nothing to escape.
-      field = typeof value === 'string' ? copyField(value) : String(value);
-    }
-    line += i === 0 ? field : `\t${field}`;
-  }
-  return `${line}\n`;
-}
-
-// What a later write of a run may change; `cancel_requested` is set by other processes.
-const RUN_MUTABLE = [
-  'status', 'error', 'active_ms', 'resumed_at', 'started_at', 'updated_at', 'finished_at',
-  'lease_owner', 'lease_until', 'events', 'steps',
-];
-
-/**
- * A column's new value on conflict. A run's `events` and `steps` are only
- * ever sent with its first write; a first write sent again (its answer was
- * lost) carries them all again, and every later write sends none, keeping
- * what is there.
- */
-function setFrom(table: string, column: string): string {
-  if (column === 'events' || column === 'steps') {
-    return `COALESCE(EXCLUDED.${column}, ${table}.${column})`;
-  }
-  return `EXCLUDED.${column}`;
-}
-const STEP_COLUMNS = [
-  'run_id', 'step_id', 'position', 'type', 'status', 'skipped', 'input', 'output', 'error',
-  'decision', 'job', 'attempts', 'started_at', 'finished_at', 'parent_id', 'item_index',
-  'wake_at',
-];
-const STEP_MUTABLE = STEP_COLUMNS.slice(4);
-const TIMELINE_COLUMNS = ['run_id', 'events'];
-
-/** `INSERT ... SELECT` from a JSON array of rows (each row's columns by name). */
-function insertFrom(table: string, columns: string[], param: string, notNullJson: string[] = []) {
-  const picked = columns.map((c) => (notNullJson.includes(c) ? `COALESCE(${c}, 'null')` : c));
-  return (
-    `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${picked.join(', ')} ` +
-    `FROM json_populate_recordset(NULL::${table}, ${param}::json)`
-  );
-}
-
-function upsert(table: string, columns: string[], key: string[], mutable: string[],
-  param: string, notNullJson: string[] = []) {
-  const sets = mutable.map((c) => `${c} = ${setFrom(table, c)}`).join(', ');
-  return `${insertFrom(table, columns, param, notNullJson)} ` +
-    `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${sets}`;
-}
-
-// Every part runs to completion whether or not the outer query reads it.
-export const JOURNAL_WRITE = `WITH
-  journal_workflows AS (${insertFrom('engine_workflows', ['hash', 'workflow'], '$4')}
-    ON CONFLICT (hash) DO NOTHING RETURNING 1),
-  journal_runs AS (${upsert('engine_runs', RUN_COLUMNS, ['id'], RUN_MUTABLE, '$1',
-    NOT_NULL_JSON)} RETURNING 1),
-  journal_steps AS (${upsert('engine_steps', STEP_COLUMNS, ['run_id', 'step_id'], STEP_MUTABLE,
-    '$2')} RETURNING 1)
-${insertFrom('engine_timeline', TIMELINE_COLUMNS, '$3')}`;
 
 /** What one run has queued since its last write. */
 interface Queued<R> {
@@ -266,8 +187,17 @@ export class Journal<R extends JournalRun> {
    * next one: that is the batching.
    */
   flush(runId?: string): Promise<void> {
-    const lost = runId === undefined ? undefined : this.unwritable.get(runId);
+    if (runId === undefined) return this.flushing();
+    const lost = this.unwritable.get(runId);
     if (lost !== undefined) return Promise.reject(lost);
+    // A run the database refused is dropped from a write that stores the others.
+    return this.flushing(runId).then(() => {
+      const dropped = this.unwritable.get(runId);
+      if (dropped !== undefined) throw dropped;
+    });
+  }
+
+  private flushing(runId?: string): Promise<void> {
     if (runId === undefined) for (const id of this.queued.keys()) this.due.add(id);
     else if (this.queued.has(runId)) this.due.add(runId);
     const current = this.current?.done;
@@ -305,34 +235,78 @@ export class Journal<R extends JournalRun> {
       // The next write leaves before this one's waiters go on, so it overlaps their work.
       if (this.due.size > 0) this.start();
     };
+    this.write(taken).then(
+      () => {
+        ended();
+        write.resolve();
+      },
+      (err: unknown) => {
+        ended();
+        write.reject(err);
+      },
+    );
+  }
+
+  /**
+   * Writes `taken` in one statement. A batch the database refuses for what
+   * its rows hold is written again run by run, so a run refused on its own
+   * is dropped (its flushes fail with the refusal) and the others are
+   * stored: one bad row cannot fail every later write. Any other failure
+   * (a lost connection, a deadlock, a full disk) keeps every row to retry.
+   */
+  private async write(taken: Map<string, Queued<R>>): Promise<void> {
+    try {
+      await this.sendBatch(taken);
+      return;
+    } catch (err) {
+      if (!refusesItsRows(err)) {
+        this.restore(taken);
+        throw err;
+      }
+      if (taken.size === 1) {
+        for (const id of taken.keys()) this.unwritable.set(id, err);
+        return;
+      }
+    }
+    const left = new Map(taken);
+    for (const [id, q] of taken) {
+      try {
+        await this.sendBatch(new Map([[id, q]]));
+      } catch (err) {
+        if (!refusesItsRows(err)) {
+          this.restore(left);
+          throw err;
+        }
+        this.unwritable.set(id, err);
+      }
+      left.delete(id);
+    }
+  }
+
+  /** Sends `taken` as one write; runs it stores are marked stored. */
+  private async sendBatch(taken: Map<string, Queued<R>>): Promise<void> {
     const inserted: R[] = [];
     const workflows = new Map<string, unknown>();
     let sent: Promise<unknown>;
     try {
       sent = this.send(taken, inserted, workflows);
     } catch (err) {
-      // Nothing was sent: no run of it may be stored, and a run that failed it stays out.
-      inserted.length = 0;
+      // Nothing was sent: a run whose rows cannot be made into text stays out.
       this.dropUnwritable(taken, err);
-      sent = Promise.reject(err);
+      throw err;
     }
-    sent.then(
-      () => {
-        // Before the next write leaves: its events for these runs become timeline rows.
-        for (const run of inserted) run.stored = true;
-        for (const hash of workflows.keys()) this.storedWorkflows.add(hash);
-        ended();
-        write.resolve();
-      },
-      (err: unknown) => {
-        // The write may have committed all the same (its answer was lost): these runs'
-        // steps may have rows now, so their next write must update those, not skip them.
-        for (const run of inserted) this.maybeStored.add(run);
-        this.restore(taken);
-        ended();
-        write.reject(err);
-      },
-    );
+    try {
+      await sent;
+    } catch (err) {
+      // The write may have committed all the same (its answer was lost): these runs'
+      // steps may have rows now, so their next write must update those, not skip them.
+      // A refusal commits nothing.
+      if (!refusesItsRows(err)) for (const run of inserted) this.maybeStored.add(run);
+      throw err;
+    }
+    // Before the next write leaves: its events for these runs become timeline rows.
+    for (const run of inserted) run.stored = true;
+    for (const hash of workflows.keys()) this.storedWorkflows.add(hash);
   }
 
   /**

@@ -239,6 +239,48 @@ describe.each(backends())('journal on $name', (backend) => {
     expect(await stored(db, 'next')).toEqual({ status: 'pending', steps: 1, timelines: 1 });
   });
 
+  it('drops a run whose rows the database refuses, storing the runs written with it', async () => {
+    const journal = new Journal(db, runRow, { idleWriteMs: 60_000 });
+    const refused = heldRun('refused');
+    // Not a status the table allows: refused by its CHECK constraint (23514) every time.
+    (refused.run as { status: string }).status = 'lost';
+    queue(journal, heldRun('before'));
+    queue(journal, refused);
+    queue(journal, heldRun('beside'));
+    const waiting = journal.flush('beside');
+    await journal.flush();
+    await waiting;
+    expect(await stored(db, 'before')).toEqual({ status: 'pending', steps: 1, timelines: 1 });
+    expect(await stored(db, 'beside')).toEqual({ status: 'pending', steps: 1, timelines: 1 });
+    expect(await stored(db, 'refused')).toEqual({ status: undefined, steps: 0, timelines: 0 });
+    // Its own flush says what the database said rather than that its rows are durable.
+    await expect(journal.flush('refused')).rejects.toThrow(/check constraint/);
+    // It blocks no later write.
+    queue(journal, heldRun('after'));
+    await journal.flush();
+    expect(await stored(db, 'after')).toEqual({ status: 'pending', steps: 1, timelines: 1 });
+  });
+
+  it('drops a refused later step row of a stored run and keeps what was written before', async () => {
+    const journal = new Journal(db, runRow, { idleWriteMs: 60_000 });
+    const bad = heldRun('bad-later');
+    const good = heldRun('good-later');
+    queue(journal, bad);
+    queue(journal, good);
+    await journal.flush();
+    journal.putStep({ ...bad.steps.get('a')!, status: 'lost' });
+    journal.putStep({ ...good.steps.get('a')!, status: 'succeeded' });
+    const refused = journal.flush('bad-later');
+    await journal.flush('good-later');
+    await expect(refused).rejects.toThrow(/check constraint/);
+    const steps = await db.query<{ run_id: string; status: string }>(
+      'SELECT run_id, status FROM engine_steps ORDER BY run_id');
+    expect(steps.rows).toEqual([
+      { run_id: 'bad-later', status: 'pending' },
+      { run_id: 'good-later', status: 'succeeded' },
+    ]);
+  });
+
   it('opens a new connection when the server ended the last one between writes', async () => {
     const journal = new Journal(db, runRow);
     queue(journal, heldRun('first'));

@@ -251,19 +251,30 @@ function globIssues(c: Collector, raw: RawFragment, file: string) {
   c.issues.push(...topicGlobIssues(raw, file));
 }
 
-/** Topic globs of a fragment's rules that do not parse, each with its path. */
+/**
+ * Topic globs of a fragment that do not parse, each with its path: those of
+ * its rules, and those of the legacy `tenants` form (its allow and deny lists).
+ */
 export function topicGlobIssues(raw: RawFragment, file: string): Issue[] {
   const issues: Issue[] = [];
-  (raw.rules ?? []).forEach((rule, i) => {
-    (rule.match?.topics ?? []).forEach((glob, j) => {
+  const check = (globs: unknown, path: string) => {
+    if (!Array.isArray(globs)) return;
+    globs.forEach((glob, j) => {
+      if (typeof glob !== 'string') return;
       try {
         checkGlob(glob);
       } catch (err) {
-        issues.push({ file, path: `/rules/${i}/match/topics/${j}`, rule: 'glob',
+        issues.push({ file, path: `${path}/${j}`, rule: 'glob',
           message: `bad topic glob: ${(err as Error).message}` });
       }
     });
-  });
+  };
+  (raw.rules ?? []).forEach((rule, i) => check(rule.match?.topics, `/rules/${i}/match/topics`));
+  for (const [tenant, t] of Object.entries(raw.tenants ?? {})) {
+    const at = `/tenants/${tenant.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    check(t?.deny_topics, `${at}/deny_topics`);
+    check(t?.allow_topics, `${at}/allow_topics`);
+  }
   return issues;
 }
 

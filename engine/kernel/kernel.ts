@@ -110,16 +110,22 @@ export class PolicyKernel {
 
   /** Many decisions against one snapshot: a swap lands before or after the whole batch. */
   decideBatch(requests: PolicyRequest[], options: DecideOptions = {}): KernelDecision[] {
+    // An empty batch too: its answer names a snapshot, which must be a verified one.
+    this.assertReady();
     const active = this.holder.current();
     return requests.map((r) => this.decideWith(active, r, options));
   }
 
-  private decideWith(active: ActiveSnapshot, request: PolicyRequest, options: DecideOptions) {
+  private assertReady(): void {
     if (this.awaiting) {
       const why = this.lastError ? ` (${this.lastError.code}: ${this.lastError.message})` : '';
       throw new KernelError('snapshot_unavailable',
         `no verified policy snapshot yet, so nothing is decided${why}`);
     }
+  }
+
+  private decideWith(active: ActiveSnapshot, request: PolicyRequest, options: DecideOptions) {
+    this.assertReady();
     const start = this.observers.length > 0 ? performance.now() : 0;
     // decide answers a fresh object, so it is completed in place rather than copied.
     const result = decide(active.snapshot, request) as KernelDecision;

@@ -27,6 +27,8 @@ import {
   type DeploymentRecord,
 } from '../store/deployments.js';
 import { yankedVersions } from '../store/yanks.js';
+import { hiddenPackIds } from '../tenancy/visibility.js';
+import type { Queryable } from '../../storage/database.js';
 import type { RouteGroup } from './index.js';
 import { param, versionsOf } from './params.js';
 
@@ -42,6 +44,21 @@ export function deploymentName(ctx: RegistryContext): string {
 export async function deploymentOf(deps: RegistryDeps, name: string): Promise<DeploymentRecord> {
   const found = await findDeployment(deps.db, name);
   if (!found) throw new RegistryError('not_found', `no deployment ${name} in this registry`);
+  return found;
+}
+
+/**
+ * A deployment for a reader: one that names a private pack the caller may
+ * not see is absent to them, answered as a name nobody made (a private pack
+ * is absent to outsiders on every route, docs/tenancy.md).
+ */
+export async function readableDeployment(deps: RegistryDeps, ctx: RegistryContext,
+  name: string): Promise<DeploymentRecord> {
+  const found = await deploymentOf(deps, name);
+  const hidden = await hiddenPackIds(deps.db, ctx.state.actor);
+  if (found.packs.some((p) => hidden.has(p.id))) {
+    throw new RegistryError('not_found', `no deployment ${name} in this registry`);
+  }
   return found;
 }
 
@@ -97,14 +114,17 @@ export async function storeDeployment(
   deps: RegistryDeps,
   d: Pick<DeploymentRecord, 'name' | 'tenant' | 'description' | 'packs'>,
   createOnly = false,
+  db: Queryable = deps.db,
 ): Promise<DeploymentRecord> {
-  const bundles = await listPolicyBundles(deps.db, d.name);
+  const bundles = await listPolicyBundles(db, d.name);
   const snapshot = await deploymentSnapshot(deps, d.packs, bundles);
   const hashes = { packs_snapshot_hash: snapshot.packsHash, snapshot_hash: snapshot.hash };
-  if (!(await saveDeployment(deps.db, { ...d, ...hashes }, deps.clock.now(), createOnly))) {
+  if (!(await saveDeployment(db, { ...d, ...hashes }, deps.clock.now(), createOnly))) {
     throw new RegistryError('already_exists', `deployment ${d.name} exists already`);
   }
-  return deploymentOf(deps, d.name);
+  const stored = await findDeployment(db, d.name);
+  if (!stored) throw new RegistryError('not_found', `no deployment ${d.name} in this registry`);
+  return stored;
 }
 
 /** `If-None-Match: *`: the write may create the object, never replace one. */
@@ -113,11 +133,13 @@ export const createOnly = (ctx: { get(header: string): string }) =>
 
 export const deploymentRoutes: RouteGroup = (router, deps) => {
   router.get('/v1/deployments', requireRead(deps), async (ctx) => {
-    ctx.body = { deployments: await listDeployments(deps.db) };
+    const hidden = await hiddenPackIds(deps.db, ctx.state.actor);
+    const all = await listDeployments(deps.db);
+    ctx.body = { deployments: all.filter((d) => !d.packs.some((p) => hidden.has(p.id))) };
   });
 
   router.get('/v1/deployments/:name', requireRead(deps), async (ctx) => {
-    ctx.body = await deploymentOf(deps, deploymentName(ctx));
+    ctx.body = await readableDeployment(deps, ctx, deploymentName(ctx));
   });
 
   router.put('/v1/deployments/:name', requireScope(deps, 'admin'), async (ctx) => {

@@ -9,7 +9,10 @@
 import { canonicalJson } from '../../packs/canonical.js';
 import { sha256Hex } from '../../packs/digest.js';
 import { decide } from '../../packs/policy/evaluate.js';
-import type { PolicyRequest } from '../../packs/policy/types.js';
+import { topicGlobIssues } from '../../packs/load.js';
+import { toFragment, type RawFragment } from '../../packs/policy/fragment.js';
+import { checkPolicyRequest } from '../../packs/policy/request.js';
+import type { Queryable } from '../../storage/database.js';
 import { checkFormat } from '../../packs/schemas.js';
 import { requireRead, requireScope } from '../auth.js';
 import { readJsonObject } from '../body.js';
@@ -19,11 +22,14 @@ import { RegistryError } from '../errors.js';
 import type { RegistryContext } from '../state.js';
 import {
   deletePolicyBundle,
+  findDeployment,
   findPolicyBundle,
   listPolicyBundles,
   savePolicyBundle,
 } from '../store/deployments.js';
-import { createOnly, deploymentName, deploymentOf, storeDeployment } from './deployments.js';
+import {
+  createOnly, deploymentName, deploymentOf, readableDeployment, storeDeployment,
+} from './deployments.js';
 import type { RouteGroup } from './index.js';
 import { param } from './params.js';
 
@@ -43,22 +49,47 @@ async function bundleOf(deps: RegistryDeps, deployment: string, name: string) {
   return found;
 }
 
-/** Re-hashes the deployment after its bundles changed (same packs). */
-async function rehash(deps: RegistryDeps, deployment: string) {
-  const d = await deploymentOf(deps, deployment);
-  await storeDeployment(deps, d);
+/** Re-hashes the deployment after its bundles changed (same packs), in `tx`. */
+async function rehash(deps: RegistryDeps, deployment: string, tx: Queryable) {
+  const d = await findDeployment(tx, deployment);
+  if (!d) throw new RegistryError('not_found', `no deployment ${deployment} in this registry`);
+  await storeDeployment(deps, d, false, tx);
+}
+
+/**
+ * A bundle's fragment, checked as a pack's fragment is: its format, its
+ * topic globs (a glob that does not parse would never match, so a deny
+ * rule with one would fail open) and the constraint templates it names.
+ */
+function checkedFragment(value: unknown, name: string): Record<string, unknown> {
+  const where = `policy bundle ${name}`;
+  const issues = checkFormat('policy-fragment', value, where);
+  if (issues.length === 0 && value && typeof value === 'object') {
+    issues.push(...topicGlobIssues(value as RawFragment, where));
+  }
+  if (issues.length > 0 || !value || typeof value !== 'object') {
+    throw new RegistryError('validation_failed', `${where} is not a valid fragment`, { issues });
+  }
+  try {
+    toFragment(value as RawFragment, { packId: `bundle:${name}`, file: name });
+  } catch (err) {
+    // A constraint template the fragment does not define, named with its path.
+    throw new RegistryError('validation_failed', `${where}: ${(err as Error).message}`);
+  }
+  return value as Record<string, unknown>;
 }
 
 export const policyBundleRoutes: RouteGroup = (router, deps) => {
   // Every bundle of a deployment, in name order (how snapshots merge them): what an
   // engine following the deployment composes its snapshot from.
   router.get('/v1/deployments/:name/policy-bundles', requireRead(deps), async (ctx) => {
-    const d = await deploymentOf(deps, deploymentName(ctx));
+    const d = await readableDeployment(deps, ctx, deploymentName(ctx));
     ctx.body = { bundles: await listPolicyBundles(deps.db, d.name) };
   });
 
   router.get(PATH, requireRead(deps), async (ctx) => {
-    ctx.body = await bundleOf(deps, deploymentName(ctx), bundleName(ctx));
+    const d = await readableDeployment(deps, ctx, deploymentName(ctx));
+    ctx.body = await bundleOf(deps, d.name, bundleName(ctx));
   });
 
   router.put(PATH, requireScope(deps, 'admin'), async (ctx) => {
@@ -66,28 +97,21 @@ export const policyBundleRoutes: RouteGroup = (router, deps) => {
     const name = bundleName(ctx);
     await deploymentOf(deps, deployment);
     const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
-    const fragment = body.fragment;
-    const issues = checkFormat('policy-fragment', fragment, `policy bundle ${name}`);
-    if (issues.length > 0 || !fragment || typeof fragment !== 'object') {
-      throw new RegistryError(
-        'validation_failed',
-        `policy bundle ${name} is not a valid fragment`,
-        {
-          issues,
-        },
-      );
-    }
+    const fragment = checkedFragment(body.fragment, name);
     const hash = `sha256:${sha256Hex(canonicalJson(fragment))}`;
-    const saved = await savePolicyBundle(
-      deps.db,
-      { deployment, name, fragment: fragment as Record<string, unknown>, hash },
-      deps.clock.now(),
-      createOnly(ctx),
-    );
-    if (!saved) {
-      throw new RegistryError('already_exists', `policy bundle ${name} exists on ${deployment}`);
-    }
-    await rehash(deps, deployment);
+    // One transaction: a bundle whose deployment cannot be re-hashed is not kept.
+    await deps.db.transaction(async (tx) => {
+      const saved = await savePolicyBundle(
+        tx,
+        { deployment, name, fragment, hash },
+        deps.clock.now(),
+        createOnly(ctx),
+      );
+      if (!saved) {
+        throw new RegistryError('already_exists', `policy bundle ${name} exists on ${deployment}`);
+      }
+      await rehash(deps, deployment, tx);
+    });
     deps.log.info('policy bundle saved', {
       request_id: ctx.state.requestId,
       deployment,
@@ -99,22 +123,28 @@ export const policyBundleRoutes: RouteGroup = (router, deps) => {
   router.delete(PATH, requireScope(deps, 'admin'), async (ctx) => {
     const deployment = deploymentName(ctx);
     const name = bundleName(ctx);
-    if (!(await deletePolicyBundle(deps.db, deployment, name))) {
-      throw new RegistryError('not_found', `no policy bundle ${name} on ${deployment}`);
-    }
-    await rehash(deps, deployment);
+    await deps.db.transaction(async (tx) => {
+      if (!(await deletePolicyBundle(tx, deployment, name))) {
+        throw new RegistryError('not_found', `no policy bundle ${name} on ${deployment}`);
+      }
+      await rehash(deps, deployment, tx);
+    });
     ctx.status = 204;
   });
 
   router.post('/v1/deployments/:name/decisions', requireRead(deps), async (ctx) => {
-    const d = await deploymentOf(deps, deploymentName(ctx));
+    const d = await readableDeployment(deps, ctx, deploymentName(ctx));
     const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
     const snapshot = await deploymentSnapshot(
       deps,
       d.packs,
       await listPolicyBundles(deps.db, d.name),
     );
-    const request = { tenantId: d.tenant, ...(body as PolicyRequest) };
+    // Checked as the engine's decide checks it, and decided as the engine decides it: a
+    // request without a tenant is the snapshot's default tenant's, so one hash, one answer.
+    const request = checkPolicyRequest(body, 'request', (message) => {
+      throw new RegistryError('request_invalid', message);
+    });
     const result = decide(snapshot, request);
     ctx.body = {
       decision: result.decision,

@@ -193,6 +193,11 @@ describe('following a registry deployment', () => {
       const problem = (await decide.json()) as { code: string; detail: string };
       expect(problem.code).toBe('snapshot_unavailable');
       expect(problem.detail).toContain('snapshot_unverified');
+      // An empty batch too: its answer would name a snapshot nobody verified.
+      const batch = await fetch(`${server.url}/v1/policy/decide-batch`, { method: 'POST',
+        body: JSON.stringify({ requests: [] }) });
+      expect(batch.status).toBe(503);
+      expect(((await batch.json()) as { code: string }).code).toBe('snapshot_unavailable');
       expect(blind.kernel.ready()).toBe(false);
       expect(blind.kernel.status()).toMatchObject({ awaiting: true, rules: 0 });
       // Only the row the test kernel itself opened with: nothing made up was kept.

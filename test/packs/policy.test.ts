@@ -75,6 +75,11 @@ const matchCases: MatchCase[] = [
   ['mcp resource allow', { mcp: { allow_resources: ['db://a'] } },
     { mcp: { resource: 'db://b' } }, true],
   ['mcp no call', { mcp: { deny_tools: ['rm'] } }, {}, false],
+  // An empty field matches anything (the format), `mcp` among them.
+  ['mcp empty block, no call', { mcp: {} }, {}, true],
+  ['mcp empty block, a call', { mcp: {} }, { mcp: { tool: 'x' } }, true],
+  ['mcp only empty lists', { mcp: { allow_tools: [], deny_servers: [] } },
+    { mcp: { tool: 'x' } }, true],
   ['mcp call without that field', { mcp: { allow_tools: ['read'] } }, { mcp: { server: 's' } },
     false],
   ['all fields hold', {

@@ -121,6 +121,34 @@ describe.each(backends())('private packs ($name)', (backend) => {
     expect(((await still.json()) as { yanked: boolean }).yanked).toBe(false);
   });
 
+  it('keeps a deployment that names a hidden pack absent to outsiders', async () => {
+    for (const [name, packs] of [['acme-prod', [{ id: HIDDEN, range: '^0.1' }]],
+      ['open', [{ id: 'demo-guardrails', range: '*' }]]] as const) {
+      const made = await send(t.reg, ADMIN_TOKEN, 'PUT', `/v1/deployments/${name}`, { packs });
+      expect(made.status).toBe(200);
+    }
+    const routes = (name: string): [string, string, unknown?][] => [
+      ['GET', `/v1/deployments/${name}`],
+      ['GET', `/v1/deployments/${name}/policy-bundles`],
+      ['GET', `/v1/deployments/${name}/policy-bundles/ops`],
+      ['POST', `/v1/deployments/${name}/decisions`, { topic: 'job.hello-pack.echo' }],
+    ];
+    const absent = await Promise.all(routes('nobody').map(async ([m, path, body]) =>
+      answer(await send(t.reg, t.outsider, m, path, body), 'nobody')));
+    const hidden = await Promise.all(routes('acme-prod').map(async ([m, path, body]) =>
+      answer(await send(t.reg, t.outsider, m, path, body), 'acme-prod')));
+    expect(hidden).toEqual(absent);
+    expect(hidden.map((a) => a.status)).toEqual([404, 404, 404, 404]);
+    const names = async (token: string) => ((await (await send(t.reg, token, 'GET',
+      '/v1/deployments')).json()) as { deployments: { name: string }[] }).deployments
+      .map((d) => d.name).sort();
+    expect(await names(t.outsider)).toEqual(['open']);
+    expect(await names(t.carol)).toEqual(['acme-prod', 'open']);
+    expect(await names(ADMIN_TOKEN)).toEqual(['acme-prod', 'open']);
+    const seen = await send(t.reg, t.carol, 'GET', '/v1/deployments/acme-prod');
+    expect(seen.status).toBe(200);
+  });
+
   it('leaves a hidden pack out of collections for outsiders and of public counts', async () => {
     const made = await send(t.reg, ADMIN_TOKEN, 'PUT', '/v1/marketplace/collections/featured',
       { title: 'Featured', packs: [HIDDEN] });

@@ -1,0 +1,79 @@
+/**
+ * A policy request from JSON, checked field by field at the edge so the
+ * evaluator only ever sees typed values: the engine's decide endpoints and
+ * the registry's deployment decisions share it. Field names are those of
+ * Cordum's policy simulations (`tenantId`, `topic`, `riskTags`, ...).
+ */
+import type { PolicyRequest } from './types.js';
+
+const STRINGS = ['tenantId', 'topic', 'capability', 'packId', 'actorId', 'actorType'] as const;
+const LISTS = ['riskTags', 'requires'] as const;
+const MCP = ['server', 'tool', 'resource', 'action'] as const;
+
+/**
+ * Bounds of one request's values. Every request is kept for simulation and
+ * its topic cached for matching: a megabyte topic, sent many times, would
+ * hold gigabytes. Real topics, ids and tags are far shorter.
+ */
+export const MAX_FIELD_CHARS = 1024;
+export const MAX_ITEMS = 64;
+
+/** Throws the caller's own error for a request that is not one (`where: what`). */
+export type Refuse = (message: string) => never;
+type Fail = (at: string, what: string) => never;
+
+const short = (x: unknown) => typeof x === 'string' && x.length <= MAX_FIELD_CHARS;
+
+function isStringList(v: unknown): v is string[] {
+  return Array.isArray(v) && v.length <= MAX_ITEMS && v.every(short);
+}
+
+function isStringMap(v: unknown): v is Record<string, string> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const entries = Object.entries(v);
+  return entries.length <= MAX_ITEMS && entries.every(([k, x]) => short(k) && short(x));
+}
+
+const BOUNDS = `at most ${MAX_ITEMS} of them, each at most ${MAX_FIELD_CHARS} characters`;
+
+/** Checks one request; `where` names it in the message (`requests[3]`). */
+export function checkPolicyRequest(value: unknown, where: string, refuse: Refuse): PolicyRequest {
+  const fail: Fail = (at, what) => refuse(`${at}: ${what}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    fail(where, 'expected a JSON object');
+  }
+  const v = value as Record<string, unknown>;
+  const out: PolicyRequest = {};
+  for (const k of STRINGS) {
+    if (v[k] === undefined) continue;
+    if (typeof v[k] !== 'string') fail(`${where}.${k}`, 'expected a string');
+    if (v[k].length > MAX_FIELD_CHARS) {
+      fail(`${where}.${k}`, `expected at most ${MAX_FIELD_CHARS} characters`);
+    }
+    out[k] = v[k];
+  }
+  for (const k of LISTS) {
+    if (v[k] === undefined) continue;
+    if (!isStringList(v[k])) fail(`${where}.${k}`, `expected a list of strings, ${BOUNDS}`);
+    out[k] = v[k];
+  }
+  if (v.labels !== undefined) {
+    if (!isStringMap(v.labels)) fail(`${where}.labels`, `expected an object of strings, ${BOUNDS}`);
+    out.labels = v.labels;
+  }
+  if (v.secretsPresent !== undefined) {
+    if (typeof v.secretsPresent !== 'boolean') {
+      fail(`${where}.secretsPresent`, 'expected a boolean');
+    }
+    out.secretsPresent = v.secretsPresent;
+  }
+  if (v.mcp !== undefined) out.mcp = toMcp(v.mcp, `${where}.mcp`, fail);
+  return out;
+}
+
+function toMcp(value: unknown, where: string, fail: Fail): NonNullable<PolicyRequest['mcp']> {
+  if (!isStringMap(value)) fail(where, `expected an object of strings, ${BOUNDS}`);
+  const out: NonNullable<PolicyRequest['mcp']> = {};
+  for (const k of MCP) if (value[k] !== undefined) out[k] = value[k];
+  return out;
+}

@@ -30,7 +30,7 @@ export const policyDecisionData: DataSource<CordumClient> = {
           description: 'Deployment name.',
           validate: name,
         },
-        tenant: input("Tenant. Default: the deployment's."),
+        tenant: input("Tenant. Default: the snapshot's default tenant, as the engine decides."),
         topic: input('Job topic, e.g. `job.hello-pack.echo`.'),
         capability: input('Capability the job needs.'),
         risk_tags: list('Risk tags of the job.'),

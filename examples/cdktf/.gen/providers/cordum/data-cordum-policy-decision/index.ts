@@ -62,7 +62,7 @@ export interface DataCordumPolicyDecisionConfig extends cdktf.TerraformMetaArgum
   */
   readonly secretsPresent?: boolean | cdktf.IResolvable;
   /**
-  * Tenant. Default: the deployment's.
+  * Tenant. Default: the snapshot's default tenant, as the engine decides.
   *
   * Docs at Terraform Registry: {@link https://cordum.local/providers/cordum/cordum/latest/docs/data-sources/policy_decision#tenant DataCordumPolicyDecision#tenant}
   */

@@ -5,8 +5,13 @@
 import { parse, YAMLParseError } from 'yaml';
 import { PackError } from './errors.js';
 
-/** Aliases one document may expand; real packs use none. */
-export const MAX_YAML_ALIASES = 50;
+/**
+ * Alias expansions one document may make. The yaml library counts each use
+ * of an anchor times the aliases inside it, so plain reuse (one list named
+ * by a thousand rules) passes, while a "billion laughs" document, which
+ * multiplies at every level, is stopped within three or four levels.
+ */
+export const MAX_YAML_ALIASES = 1000;
 
 /** Nesting one document may reach, and keys (of all its mappings) it may hold. */
 export const MAX_DOCUMENT_DEPTH = 64;
@@ -180,8 +185,9 @@ function parseYamlText(text: string, file: string): unknown {
   }
   try {
     // logLevel 'error': the yaml library would otherwise print warnings (unknown tags) itself.
+    // merge: `<<: *base` merge keys, which Cordum's own reader (yaml.v3) applies.
     return parse(text, { maxAliasCount: MAX_YAML_ALIASES, uniqueKeys: true, prettyErrors: true,
-      logLevel: 'error' });
+      logLevel: 'error', merge: true });
   } catch (err) {
     if (isStackOverflow(err)) {
       throw new PackError('document_too_deep', `${file}: nested too deeply to parse`,
@@ -201,6 +207,26 @@ function parseYamlText(text: string, file: string): unknown {
       issues: [{ file, path: '', message: first }],
       cause: err,
     });
+  }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A file's bytes as text, refused (`document_not_utf8`) unless they are
+ * UTF-8: decoding would turn each bad byte into U+FFFD, so two different
+ * files would read the same, and what the registry stores would differ from
+ * what every reader of the pack sees.
+ */
+export function utf8Text(bytes: Uint8Array, file: string): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    const lossy = Buffer.from(bytes).toString('utf8');
+    const line = lossy.slice(0, Math.max(0, lossy.indexOf('\uFFFD'))).split('\n').length;
+    const message = `is not UTF-8 text (a byte that is not UTF-8 on line ${line})`;
+    throw new PackError('document_not_utf8', `${file}: ${message}`,
+      { issues: [{ file, path: '', message }] });
   }
 }
 

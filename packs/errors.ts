@@ -46,6 +46,7 @@ export type PackErrorCode =
   // documents past the nesting or key-count limits (packs/documents.ts)
   | 'document_too_deep'
   | 'document_too_many_keys'
+  | 'document_not_utf8'
   // the registry's transparency log, as a client checks it (packs/tlog)
   | 'log_signature_invalid'
   | 'log_proof_invalid'

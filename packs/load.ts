@@ -3,9 +3,9 @@
  * its workflows, policy fragments and JSON Schemas. Every problem is
  * collected, each naming its file and field path, before anything fails.
  */
-import { valid as validSemver } from 'semver';
+import { gt as semverGt, valid as validSemver } from 'semver';
 import type { PackFiles } from './bundle/read.js';
-import { parseJson, parseYaml, UNSTORABLE_MESSAGE, unstorableTextAt } from './documents.js';
+import { parseJson, parseYaml, utf8Text, UNSTORABLE_MESSAGE, unstorableTextAt } from './documents.js';
 import { isPackError, PackError, type Issue } from './errors.js';
 import type { PackManifest } from './manifest.js';
 import { toFragment, type RawFragment } from './policy/fragment.js';
@@ -49,7 +49,7 @@ class Collector {
       return undefined;
     }
     try {
-      const text = body.toString('utf8');
+      const text = utf8Text(body, path);
       return path.endsWith('.json') ? parseJson(text, path) : parseYaml(text, path);
     } catch (err) {
       if (!isPackError(err)) throw err;
@@ -120,6 +120,11 @@ function manifestIssues(c: Collector, manifest: PackManifest) {
       at(`/compatibility/${field}`, `"${v}" is not a semver version`, 'semver');
     }
   }
+  const { minCoreVersion: min, maxCoreVersion: max } = manifest.compatibility ?? {};
+  if (min && max && validSemver(min) && validSemver(max) && semverGt(min, max)) {
+    // No core version lies between them: the pack could be installed nowhere.
+    at('/compatibility/maxCoreVersion', `"${max}" is below minCoreVersion "${min}"`, 'semver');
+  }
   c.issues.push(...namingIssues(manifest));
   c.issues.push(...requiresPacksIssues(manifest));
   c.issues.push(...duplicateIssues(manifest.resources?.workflows ?? [], '/resources/workflows'));
@@ -172,7 +177,7 @@ function loadWorkflows(c: Collector, files: PackFiles, manifest: PackManifest,
       c.issues.push({ file: ref.path, path: '/id', rule: 'workflow_id',
         message: `workflow id "${wf.id}" differs from "${ref.id}" in pack.yaml` });
     }
-    const found = workflowIssues(wf, ref.path, schemaIds);
+    const found = [...workflowIssues(wf, ref.path, schemaIds), ...inputSchemaIssues(wf, ref.path)];
     c.issues.push(...found);
     const steps = Object.fromEntries(
       Object.entries(wf.steps).map(([key, step]) => [key, { ...step, id: key }]),
@@ -186,6 +191,23 @@ function loadWorkflows(c: Collector, files: PackFiles, manifest: PackManifest,
     warnUndeclaredTopics(c, manifest, wf, ref.path);
   });
   return workflows;
+}
+
+/**
+ * A workflow's own `input_schema` (an object, not a schema id) compiles as
+ * the engine compiles it before every run: one that does not would fail
+ * every run of the workflow.
+ */
+function inputSchemaIssues(wf: Workflow, file: string): Issue[] {
+  const schema = (wf as { input_schema?: unknown }).input_schema;
+  if (!schema || typeof schema !== 'object' || Array.isArray(schema)) return [];
+  try {
+    compilePackSchema(schema);
+    return [];
+  } catch (err) {
+    return [{ file, path: '/input_schema', rule: 'schema',
+      message: `is not a valid JSON Schema: ${err instanceof Error ? err.message : err}` }];
+  }
 }
 
 /** Workflows of the pack that start themselves through subworkflow steps, once a cycle. */

@@ -2,6 +2,8 @@
  * validatePack and loadPack: the real packs are clean; a copy of one with a
  * single thing broken reports exactly where (file, path) and which rule.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPackDir } from '../../packs/bundle/source.js';
 import type { Issue } from '../../packs/errors.js';
@@ -107,6 +109,15 @@ const broken: BreakCase[] = [
   { name: 'a minCoreVersion that is not semver', pack: 'demo-guardrails',
     breakIt: (d) => edit(d, PACK, 'minCoreVersion: 0.6.0', 'minCoreVersion: six'),
     expected: { file: PACK, path: '/compatibility/minCoreVersion', rule: 'semver' } },
+  // Ignored, `topic` would make the rule match every topic: an allow rule would allow all.
+  { name: 'a misspelt match field', pack: 'hello-pack',
+    breakIt: (d) => edit(d, FRAGMENT, '      topics:', '      topic:'),
+    expected: { file: FRAGMENT, path: '/rules/0/match/topic',
+      rule: 'schema_additionalProperties' } },
+  { name: 'a minCoreVersion above the maxCoreVersion', pack: 'demo-guardrails',
+    breakIt: (d) => edit(d, PACK, 'minCoreVersion: 0.6.0',
+      'minCoreVersion: 2.0.0\n  maxCoreVersion: 1.0.0'),
+    expected: { file: PACK, path: '/compatibility/maxCoreVersion', rule: 'semver' } },
   { name: 'a topic not named job.<id>.*', pack: 'hello-pack',
     breakIt: (d) => edit(d, PACK, '- name: job.hello-pack.echo', '- name: job.other.echo'),
     expected: { file: PACK, path: '/topics/0/name', rule: 'naming_topic' } },
@@ -329,5 +340,66 @@ describe('YAML alias bombs', () => {
     edit(dir, PACK, 'riskTags: []', 'riskTags: &none []');
     edit(dir, PACK, 'requires: []', 'requires: *none');
     expect(validatePack(readPackDir(dir)).issues).toEqual([]);
+  });
+});
+
+describe('YAML as Cordum reads it', () => {
+  it('applies merge keys (`<<: *base`) in workflows and policy, as yaml.v3 does', () => {
+    const dir = copyPack('hello-pack');
+    writeIn(dir, ECHO, [
+      'id: hello-pack.echo',
+      'x-base: &base { type: worker, topic: job.hello-pack.echo }',
+      'steps:',
+      '  echo:',
+      '    <<: *base',
+      '    input: { message: hi }',
+      '',
+    ].join('\n'));
+    writeIn(dir, FRAGMENT, [
+      'version: v1',
+      'base: &m { topics: ["job.hello-pack.echo"] }',
+      'rules:',
+      '  - id: deny-echo',
+      '    decision: deny',
+      '    match: { <<: *m, pack_ids: [hello-pack] }',
+      '',
+    ].join('\n'));
+    expect(validatePack(readPackDir(dir)).issues).toEqual([]);
+    const pack = loadPack(readPackDir(dir));
+    expect(pack.workflows[0]!.steps.echo).toMatchObject({ type: 'worker',
+      topic: 'job.hello-pack.echo' });
+    expect(pack.fragments[0]!.fragment.rules[0]!.match).toEqual({
+      topics: ['job.hello-pack.echo'], pack_ids: ['hello-pack'] });
+  });
+
+  it('takes a list named by many rules (plain reuse is no alias bomb)', () => {
+    const dir = copyPack('hello-pack');
+    const rules = Array.from({ length: 200 }, (_, i) =>
+      `  - { id: r${i}, decision: allow, match: { topics: *t } }`);
+    writeIn(dir, FRAGMENT, ['version: v1', 'x: &t ["job.hello-pack.echo"]', 'rules:', ...rules, '']
+      .join('\n'));
+    expect(validatePack(readPackDir(dir)).issues).toEqual([]);
+  });
+
+  it('refuses a file that is not UTF-8, naming the file and line', () => {
+    const dir = copyPack('hello-pack');
+    const text = readFileSync(join(dir, PACK));
+    const at = text.indexOf('title:');
+    const bad = Buffer.concat([text.subarray(0, at), Buffer.from([0xff, 0xfe]), text.subarray(at)]);
+    writeFileSync(join(dir, PACK), bad);
+    const line = text.subarray(0, at).toString('utf8').split('\n').length;
+    expect(thrown(() => loadPack(readPackDir(dir)))).toMatchObject({
+      code: 'validation_failed',
+      issues: [expect.objectContaining({ file: 'pack.yaml', rule: 'document_not_utf8',
+        message: expect.stringContaining(`line ${line}`) })],
+    });
+  });
+
+  it('refuses a workflow whose own input_schema does not compile', () => {
+    const dir = copyPack('hello-pack');
+    edit(dir, ECHO, 'timeout_sec: 60', 'timeout_sec: 60\ninput_schema: { type: objekt }');
+    const issues = validatePack(readPackDir(dir)).issues;
+    expect(issues).toEqual([expect.objectContaining({ file: ECHO, path: '/input_schema',
+      message: expect.stringContaining('is not a valid JSON Schema') })]);
   });
 });

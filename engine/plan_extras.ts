@@ -44,6 +44,10 @@ export function planExtras(
   compile: Compile,
 ): Extras {
   const extras: Extras = { maxParallel: positive(step.max_parallel) ?? 1, exprs: [] };
+  if (step.max_parallel !== undefined && positive(step.max_parallel) === undefined) {
+    // Taken as 1 it would quietly run a for_each one item at a time.
+    issue('max_parallel', 'max_parallel is a whole number of at least 1', 'for_each');
+  }
   if (step.for_each !== undefined) planForEach(step, type, extras, issue, compile);
   if (type === 'switch') planSwitch(step, extras, issue, compile);
   if (type === 'loop') planLoop(step, extras, issue, compile);
@@ -99,7 +103,11 @@ function planLoop(step: Step, out: Extras, issue: IssueAt, c: Compile) {
     return;
   }
   const max = positive(step.max_iterations) ?? DEFAULT_LOOP_ITERATIONS;
-  if (max > MAX_LOOP_ITERATIONS) {
+  if (step.max_iterations !== undefined && positive(step.max_iterations) === undefined) {
+    // 0, -1 or 2.5 would quietly become the default of DEFAULT_LOOP_ITERATIONS.
+    issue('max_iterations', `max_iterations is a whole number from 1 to ${MAX_LOOP_ITERATIONS}`,
+      'loop');
+  } else if (max > MAX_LOOP_ITERATIONS) {
     issue('max_iterations', `max_iterations is at most ${MAX_LOOP_ITERATIONS}`, 'loop');
   }
   const condition = c(() => parseCondition(cond), 'while');

@@ -130,6 +130,20 @@ describe('planWorkflow', () => {
       '/steps/a/while',
       /a loop step needs "while"/,
     ],
+    ...[0, -1, 2.5].map((n): (typeof invalid)[number] => [
+      `a loop with max_iterations ${n}`,
+      { a: { type: 'loop', while: 'true', max_iterations: n } },
+      'workflow_invalid',
+      '/steps/a/max_iterations',
+      /max_iterations is a whole number from 1 to 1000/,
+    ]),
+    [
+      'a for_each with max_parallel 0',
+      { a: { type: 'transform', for_each: '${input.items}', max_parallel: 0 } },
+      'workflow_invalid',
+      '/steps/a/max_parallel',
+      /max_parallel is a whole number of at least 1/,
+    ],
     [
       'a delay_until that is not a date',
       { a: { type: 'delay', delay_until: 'tomorrow' } },

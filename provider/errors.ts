@@ -64,3 +64,12 @@ export class ProviderError extends Error {
 }
 
 export const isProviderError = (err: unknown): err is ProviderError => err instanceof ProviderError;
+
+/**
+ * The registry's "no deployment NAME" (404 `not_found`), pointed at the
+ * `deployment` attribute that named it; any other error as it is.
+ */
+export function atMissingDeployment(err: unknown): unknown {
+  return isProviderError(err) && err.status === 404 && err.remoteCode === 'not_found' &&
+    err.path === undefined && /no deployment /.test(err.message) ? err.at(['deployment']) : err;
+}

@@ -2,6 +2,7 @@
  * Plan-time checks of single attribute values, with the attribute path in
  * every diagnostic.
  */
+import { parseDateTime } from '../engine/date_time.js';
 import validRange from 'semver/ranges/valid.js';
 import { error, type Diagnostic, type Path } from './framework/diagnostics.js';
 import { isUnknown, type Value } from './framework/values.js';
@@ -52,10 +53,10 @@ export const name: Validator = (value, path) =>
         ),
       ];
 
+// The engine's RFC 3339 reader: every field in range, so 2030-02-30 is refused, not rolled
+// into March as Date.parse would (the registry would then store another day).
 export const rfc3339: Validator = (value, path) =>
-  typeof value === 'string' &&
-  /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(value) &&
-  !Number.isNaN(Date.parse(value))
+  typeof value === 'string' && parseDateTime(value) !== undefined
     ? []
     : [
         error(

@@ -53,7 +53,14 @@ function codeFor(status: number): ProviderErrorCode {
   return 'registry_error';
 }
 
-function hintFor(status: number, service: string): string {
+/** What to do about a refusal; the registry's own code says more than the status. */
+const HINTS_BY_CODE: Record<string, string> = {
+  signature_unknown_key: 'Register the signing key for the publisher first (a ' +
+    '`cordum_publisher_key`, or `cordum registry key add`), then apply again.',
+};
+
+function hintFor(status: number, service: string, code?: string): string {
+  if (code !== undefined && HINTS_BY_CODE[code]) return HINTS_BY_CODE[code];
   if (status === 401) {
     return 'Set `token` in the provider block (or CORDUM_TOKEN) to a valid token.';
   }
@@ -192,7 +199,7 @@ function httpError(response: Exchange, method: string, url: URL, service: string
       (issues ? ` (${issues})` : '') +
       '.',
     {
-      hint: hintFor(response.status, service),
+      hint: hintFor(response.status, service, problem.code),
       status: response.status,
       ...(problem.code ? { remoteCode: problem.code } : {}),
     },

@@ -3,6 +3,7 @@
  * deployment's merged policy snapshot (the registry evaluates it with the
  * same code the engine uses) and reports the decision.
  */
+import { atMissingDeployment } from '../errors.js';
 import type { CordumClient } from '../config.js';
 import { bool, mustStr, str, stringMap, strings } from '../framework/access.js';
 import type { DataSource } from '../framework/resource.js';
@@ -69,7 +70,10 @@ export const policyDecisionData: DataSource<CordumClient> = {
     set('labels', stringMap(config, 'labels'));
     set('secretsPresent', bool(config, 'secrets_present'));
 
-    const d = await client.registry.decide(mustStr(config, 'deployment'), request);
+    const d = await client.registry.decide(mustStr(config, 'deployment'), request)
+      .catch((err: unknown) => {
+        throw atMissingDeployment(err);
+      });
     return {
       ...config,
       decision: d.decision,

@@ -36,6 +36,15 @@ export function redact(value: unknown, depth = 0): unknown {
   return out;
 }
 
+/**
+ * A time as go-plugin reads `@timestamp`: exactly six fraction digits
+ * (hclog's layout). A line it cannot read is logged whole at DEBUG, so an
+ * INFO or WARN line of ours would be missing from TF_LOG=info.
+ */
+export function hclogTime(at: Date): string {
+  return at.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
 export function createLogger(
   threshold: LogLevel | undefined,
   write: (line: string) => void = (line) => process.stderr.write(line),
@@ -49,7 +58,7 @@ export function createLogger(
         '@level': level,
         '@message': message,
         '@module': 'provider.cordum',
-        '@timestamp': new Date().toISOString(),
+        '@timestamp': hclogTime(new Date()),
         ...(redact(fields) as Record<string, unknown>),
       };
       write(`${JSON.stringify(entry)}\n`);

@@ -11,7 +11,7 @@ import type { Resource, State } from '../framework/resource.js';
 import { deepEqual, isUnknown, UNKNOWN } from '../framework/values.js';
 import { ProviderError } from '../errors.js';
 import { resolveUnyanked } from '../resolve.js';
-import { name, packId, semverRange } from '../validators.js';
+import { name, nonEmpty, packId, semverRange } from '../validators.js';
 
 const out = (description: string) => ({ type: 'string' as const, computed: true, description });
 
@@ -83,6 +83,8 @@ export const deployment: Resource<CordumClient> = {
           optional: true,
           computed: true,
           description: 'The tenant its jobs run as. Default: `default`.',
+          // "" would be stored as `default`, and every apply would find another value.
+          validate: nonEmpty('Tenant'),
         },
         description: { type: 'string', optional: true, computed: true, description: 'Free text.' },
         snapshot_hash: out(

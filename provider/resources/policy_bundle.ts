@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CordumClient } from '../config.js';
 import type { PolicyBundleInfo } from '../clients/registry_types.js';
-import { ProviderError } from '../errors.js';
+import { atMissingDeployment, ProviderError } from '../errors.js';
 import { mustStr, objects, str } from '../framework/access.js';
 import { error, type Diagnostic } from '../framework/diagnostics.js';
 import type { Resource, State } from '../framework/resource.js';
@@ -95,7 +95,9 @@ async function put(planned: State, client: CordumClient, createOnly: boolean): P
     mustStr(planned, 'name'),
     fragment,
     createOnly,
-  );
+  ).catch((err: unknown) => {
+    throw atMissingDeployment(err);
+  });
   return {
     ...stateOf(saved, planned),
     rule: planned.rule ?? [],

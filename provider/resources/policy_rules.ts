@@ -19,15 +19,20 @@ const strings = (description: string, extra: Partial<Attribute> = {}): Attribute
   ...extra,
 });
 const text = (description: string): Attribute => ({ type: 'string', optional: true, description });
-/** A budget: a whole number, zero or more (the fragment format's `integer`, `minimum: 0`). */
+/**
+ * A budget: a whole number, zero or more (the fragment format's `integer`,
+ * `minimum: 0`), and exact in a JavaScript number: a larger one would be
+ * planned as a neighbour of what was written, which Terraform refuses.
+ */
 const number = (description: string): Attribute => ({
   type: 'number',
   optional: true,
   description,
   validate: (value, path) =>
-    typeof value === 'number' && Number.isInteger(value) && value >= 0
+    typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
       ? []
-      : [error('Invalid Budget', `${String(value)} is not a whole number of zero or more.`, path)],
+      : [error('Invalid Budget', `${String(value)} is not a whole number from 0 to ` +
+        `${Number.MAX_SAFE_INTEGER}.`, path)],
 });
 const flag = (description: string): Attribute => ({ type: 'bool', optional: true, description });
 

@@ -69,6 +69,7 @@ export const token: Resource<CordumClient> = {
           computed: true,
           replace: true,
           description: "Publisher it acts for. Default: the provider token's own.",
+          validate: nonEmpty('Publisher'),
         },
         token: {
           type: 'string',

@@ -117,7 +117,8 @@ export class Engine {
     const run: NewRun = {
       id: randomUUID(),
       workflow_id: workflowId,
-      tenant_id: this.tenant ?? workflow.org_id ?? 'default',
+      // A followed deployment's tenant first: what its `cordum_deployment` declares.
+      tenant_id: this.contents?.()?.tenant ?? this.tenant ?? workflow.org_id ?? 'default',
       input,
       snapshot_hash: this.services.snapshot.hash,
       workflow,

@@ -63,7 +63,7 @@ export class DeploymentFollower {
       const snapshot = composeSnapshot(packs, bundles);
       checkPublishedHash(view, snapshot);
       // Staged first: the engine reads the contents of the active snapshot's hash.
-      this.options.contents?.stage(snapshot.hash, packs);
+      this.options.contents?.stage(snapshot.hash, packs, view.tenant);
       const active = await this.kernel.activate(snapshot, deploymentSource(view, bundles));
       // Only a change that was taken moves the tag: a refused one is tried again.
       this.etag = got.etag;

@@ -24,6 +24,8 @@ export interface PackContents {
   topics: ReadonlyMap<string, PackTopic>;
   /** The packs they came from. */
   packs: { id: string; version: string }[];
+  /** The tenant the deployment's runs belong to (its `tenant`), when it names one. */
+  tenant?: string;
 }
 
 /** Contents kept at most: the active one and a few to roll back to. */
@@ -34,7 +36,8 @@ export class PackContentsBook {
   private latest: PackContents | undefined;
 
   /** Stages the contents of `packs` for the snapshot whose hash is `hash`. */
-  stage(hash: string, packs: { pin: { id: string; version: string }; pack: LoadedPack }[]) {
+  stage(hash: string, packs: { pin: { id: string; version: string }; pack: LoadedPack }[],
+    tenant?: string) {
     const schemas = new Map<string, unknown>(this.latest?.schemas ?? []);
     for (const { pack } of packs) for (const [id, schema] of pack.schemas) schemas.set(id, schema);
     const contents: PackContents = {
@@ -46,6 +49,7 @@ export class PackContentsBook {
       ),
       packs: packs.map(({ pin }) => ({ id: pin.id, version: pin.version })),
     };
+    if (tenant) contents.tenant = tenant;
     // A re-staged hash moves to the end, so the oldest is dropped first.
     this.byHash.delete(hash);
     this.byHash.set(hash, contents);

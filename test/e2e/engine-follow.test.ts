@@ -141,10 +141,29 @@ describe('an engine following a registry deployment', () => {
       .toMatchObject({ echo: 'v3 hello, ana in eu' });
     expect(engine.exitCode).toBeNull();
   });
+
+  it("runs the deployment's jobs as its tenant, and takes a change of tenant", async () => {
+    const packs = [{ id: 'echo-tools', range: '0.4.0' }, { id: 'ops-guard', range: '^1' }];
+    const res = await fetch(`${reg.url}/v1/deployments/prod`, { method: 'PUT',
+      headers: admin(), body: JSON.stringify({ packs, tenant: 'acme' }) });
+    expect(res.status).toBeLessThan(300);
+    const start = { workflow_id: 'echo-tools.greet', input: { name: 'ana' } };
+    let run: RunAnswer | undefined;
+    for (let i = 0; i < 80 && run?.run.tenant_id !== 'acme'; i++) {
+      run = await post('/v1/runs?wait=1', start);
+      if (run.run.tenant_id !== 'acme') await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(run?.run.tenant_id).toBe('acme');
+    // Its jobs' policy requests carry the tenant, so rules for tenant acme apply to them.
+    const shown = await (await fetch(`${engineUrl}/v1/runs/${run!.run_id}`)).json() as
+      { steps: { decision?: { request?: { tenantId?: string } } }[] };
+    expect(shown.steps[0]!.decision?.request?.tenantId).toBe('acme');
+  });
 });
 
 interface RunAnswer {
   run_id: string;
+  run: { tenant_id: string };
   status: string;
   steps: { step_id: string; status: string; output?: unknown }[];
 }

@@ -11,7 +11,7 @@ import { EngineError, isEngineError } from './errors.js';
 import type { Expr } from './expression_parser.js';
 import { pathsOf } from './expression_parser.js';
 import { compileTemplate, expressionsOf, type Template } from './expressions.js';
-import { topologicalOrder, upstreamOf } from './graph.js';
+import { dependsOn, topologicalOrder } from './graph.js';
 import { planBranches, planRoutes } from './plan_branches.js';
 import { planExtras } from './plan_extras.js';
 import { jobStepOf } from './plan_jobs.js';
@@ -79,25 +79,54 @@ export function planWorkflow(
   }
   const packId = workflow.id.split('.')[0] ?? workflow.id;
   const routes = planRoutes(workflow, file, issues);
-  const where: Where = { file, issues, ids, routes, packId };
+  const reads: Read[] = [];
+  const where: Where = { file, issues, known: new Set(ids), routes, packId, reads };
   const steps: StepPlan[] = [];
   for (const id of ordered.ok ? ordered.order : ids) {
     const plan = planStep(workflow.steps[id]!, id, deps, schemas, where);
     if (plan) steps.push(plan);
   }
-  planBranches(steps, deps, file, issues);
-  if (issues.length > 0) throw planError(workflow, issues);
+  const found = withoutUpstreamReads(issues, reads, ids, deps);
+  planBranches(steps, deps, file, found);
+  if (found.length > 0) throw planError(workflow, found);
   return { workflow, packId, steps };
+}
+
+/**
+ * A read of a step that is not a direct dependency, with the issue it makes
+ * unless the step is upstream through others. The issue is filed when the
+ * read is seen, so issues keep their order, and withdrawn here once the
+ * graph answers all such reads in one pass: asking per step walked each
+ * step's whole upstream, O(n^2) on a long chain.
+ */
+interface Read {
+  step: string;
+  reads: string;
+  issue: Issue;
+}
+
+function withoutUpstreamReads(
+  issues: Issue[],
+  reads: Read[],
+  ids: string[],
+  deps: ReadonlyMap<string, string[]>,
+): Issue[] {
+  if (reads.length === 0) return issues;
+  const upstream = dependsOn(reads.map((r) => [r.step, r.reads] as const), ids, deps);
+  const withdrawn = new Set(reads.filter((_, i) => upstream[i]).map((r) => r.issue));
+  return issues.filter((i) => !withdrawn.has(i));
 }
 
 interface Where {
   file: string;
   issues: Issue[];
-  ids: string[];
+  known: ReadonlySet<string>;
   /** For each `on_error` target, the steps that route to it. */
   routes: ReadonlyMap<string, string[]>;
   /** The owning pack, for the default topic of `llm`, `container` and `script` steps. */
   packId: string;
+  /** Reads settled once every step is planned (see Read). */
+  reads: Read[];
   /** Set while planning a loop's body: issues go under `/steps/<loop>/body`. */
   inBody?: boolean;
 }
@@ -106,7 +135,7 @@ function dependencies(workflow: Workflow, id: string, file: string, issues: Issu
   const list = workflow.steps[id]!.depends_on ?? [];
   const known = list.filter((dep) => dep in workflow.steps);
   for (const dep of list) {
-    if (known.includes(dep)) continue;
+    if (dep in workflow.steps) continue;
     issues.push({
       file,
       path: `/steps/${id}/depends_on`,
@@ -126,8 +155,11 @@ function planStep(
 ): StepPlan | undefined {
   const base = `/steps/${id}${where.inBody ? '/body' : ''}`;
   const at = (field: string) => `${base}${field ? `/${field}` : ''}`;
-  const issue = (field: string, message: string, rule: string) =>
-    where.issues.push({ file: where.file, path: at(field), message, rule });
+  const issue = (field: string, message: string, rule: string) => {
+    const found: Issue = { file: where.file, path: at(field), message, rule };
+    where.issues.push(found);
+    return found;
+  };
 
   const type = written.type as StepType;
   if (!(SUPPORTED_STEP_TYPES as readonly string[]).includes(type)) {
@@ -147,7 +179,7 @@ function planStep(
   }
 
   const routedFrom = where.inBody ? [] : (where.routes.get(id) ?? []);
-  const upstream = new Set([...upstreamOf(id, deps), ...routedFrom]);
+  const direct = new Set([...(deps.get(id) ?? []), ...routedFrom]);
   const cond = type === 'loop' ? undefined : step.condition;
   const condition = compile(
     () => (cond === undefined ? undefined : parseCondition(cond)),
@@ -163,7 +195,7 @@ function planStep(
   if (extras.forEach) ['item', 'index'].forEach((r) => roots.add(r));
   if (type === 'loop' || where.inBody) roots.add('loop');
   for (const path of [...exprs, ...extras.exprs].flatMap(pathsOf)) {
-    checkReference(path, id, upstream, roots, where, issue);
+    checkReference(path, id, direct, roots, where, issue);
   }
 
   const { exprs: _exprs, ...compiled } = extras;
@@ -207,14 +239,18 @@ function compile<T>(
   }
 }
 
-/** A path must start at `input`, `steps.<upstream id>`, `run` or a root the step adds. */
+/**
+ * A path must start at `input`, `steps.<upstream id>`, `run` or a root the step adds.
+ * `direct` holds the step's dependencies and the steps routing to it; a read of
+ * any other known step is upstream only through others, settled later (Read).
+ */
 function checkReference(
   path: (string | number)[],
   id: string,
-  upstream: ReadonlySet<string>,
+  direct: ReadonlySet<string>,
   roots: ReadonlySet<string>,
   where: Where,
-  issue: (field: string, message: string, rule: string) => void,
+  issue: (field: string, message: string, rule: string) => Issue,
 ) {
   const [root, stepId] = path;
   if (root !== 'steps' && roots.has(String(root))) return;
@@ -224,15 +260,16 @@ function checkReference(
       `expression reads "${String(root)}": paths start at ${[...roots].join(', ')}`,
       'expression_root',
     );
-  } else if (typeof stepId !== 'string' || !where.ids.includes(stepId)) {
+  } else if (typeof stepId !== 'string' || !where.known.has(stepId)) {
     issue('', `expression reads unknown step "${String(stepId)}"`, 'expression_unknown_step');
-  } else if (!upstream.has(stepId)) {
-    issue(
+  } else if (!direct.has(stepId)) {
+    const found = issue(
       '',
       `expression reads step "${stepId}", which "${id}" does not depend on: ` +
         `add it to depends_on`,
       'expression_not_upstream',
     );
+    where.reads.push({ step: id, reads: stepId, issue: found });
   }
 }
 

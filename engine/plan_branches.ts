@@ -7,7 +7,7 @@
  */
 import type { Issue } from '../packs/errors.js';
 import type { Workflow } from '../packs/workflow/types.js';
-import { upstreamOf } from './graph.js';
+import { dependsOn } from './graph.js';
 import type { StepPlan } from './plan.js';
 
 /** For each `on_error` target, the steps whose failure routes to it. */
@@ -22,7 +22,10 @@ export function planRoutes(workflow: Workflow, file: string, issues: Issue[]) {
       issues.push({ file, path, message, rule: 'on_error' });
       continue;
     }
-    routes.set(target, [...(routes.get(target) ?? []), id]);
+    // Appended in place: copying the list for each step routing here is O(n^2).
+    const from = routes.get(target);
+    if (from) from.push(id);
+    else routes.set(target, [id]);
   }
   return routes;
 }
@@ -35,18 +38,27 @@ export function planBranches(
   issues: Issue[],
 ): void {
   const byId = new Map(steps.map((s) => [s.id, s]));
-  for (const controller of steps) {
-    for (const [label, field, ids] of branchesOf(controller)) {
-      for (const [i, target] of ids.entries()) {
-        const path = `/steps/${controller.id}/${field}/${i}`;
-        const add = (message: string, rule: string) => issues.push({ file, path, message, rule });
-        const plan = byId.get(target);
-        if (!plan) add(`branch names unknown step "${target}"`, 'branch_unknown_step');
-        else if (!upstreamOf(target, deps).has(controller.id)) {
-          add(`step "${target}" must depend on "${controller.id}"`, 'branch_not_downstream');
-        } else if (plan.branch) add(`step "${target}" is on two branches`, 'branch_twice');
-        else plan.branch = { by: controller.id, label };
-      }
+  const branches = steps.flatMap((controller) =>
+    branchesOf(controller).map(([label, field, ids]) => ({ controller, label, field, ids })),
+  );
+  // Whether each listed step is downstream of its controller, asked of the graph at once.
+  const pairs = branches.flatMap(({ controller, ids }) =>
+    ids.map((target) => [target, controller.id] as const),
+  );
+  const downstream = dependsOn(pairs, [...deps.keys()], deps);
+
+  let asked = 0;
+  for (const { controller, label, field, ids } of branches) {
+    for (const [i, target] of ids.entries()) {
+      const path = `/steps/${controller.id}/${field}/${i}`;
+      const add = (message: string, rule: string) => issues.push({ file, path, message, rule });
+      const plan = byId.get(target);
+      const below = downstream[asked++];
+      if (!plan) add(`branch names unknown step "${target}"`, 'branch_unknown_step');
+      else if (!below) {
+        add(`step "${target}" must depend on "${controller.id}"`, 'branch_not_downstream');
+      } else if (plan.branch) add(`step "${target}" is on two branches`, 'branch_twice');
+      else plan.branch = { by: controller.id, label };
     }
   }
 }

@@ -21,10 +21,14 @@ import type { NpmTarballRecord } from '../npm/store.js';
 
 function packIdOf(name: string): string {
   const id = packIdOfNpmName(name);
-  if (id === undefined) {
-    throw new RegistryError('pack_not_found', `${name}: this registry serves only ${NPM_SCOPE}/*`);
-  }
-  return id;
+  if (id !== undefined) return id;
+  const prefix = `${NPM_SCOPE}/`;
+  // A name in our scope is refused for its id, not for its scope.
+  const detail = name.startsWith(prefix)
+    ? `"${name.slice(prefix.length)}" is not a valid pack id ` +
+      '(lower-case letters, digits and hyphens)'
+    : `this registry serves only ${NPM_SCOPE}/*`;
+  throw new RegistryError('pack_not_found', `${name}: ${detail}`);
 }
 
 async function packument(deps: RegistryDeps, ctx: RegistryContext, id: string) {
@@ -72,6 +76,14 @@ export const npmRoutes: RouteGroup = (router, deps) => {
   // npm asks for a scoped name with its slash escaped: `@cordum-packs%2fhello-pack`.
   router.get('/npm/:name', requireRead(deps), cached, async (ctx) => {
     await packument(deps, ctx, packIdOf(param(ctx, 'name')));
+  });
+
+  // Another scope's name, slash unescaped: refused as its `%2f` form is; other paths
+  // (`/npm/-/whoami`) stay no route. Not `:id` or `:name`: the read guard looks those up.
+  const scoped = (ctx: RegistryContext, next: () => Promise<unknown>) =>
+    param(ctx, 'scope').startsWith('@') ? next() : undefined;
+  router.get('/npm/:scope/:pkg', scoped, requireRead(deps), async (ctx) => {
+    packIdOf(`${param(ctx, 'scope')}/${param(ctx, 'pkg')}`);
   });
 
   const tarballs = new Map<string, [string, [VersionRecord, NpmTarballRecord]]>();

@@ -187,6 +187,65 @@ describe('planWorkflow', () => {
     });
   });
 
+  // Planning is near-linear: the old planner walked each step's whole upstream, O(n^2), and
+  // took over a minute on this chain, past the test timeout.
+  it('plans a 20,000-step chain whose steps read far upstream', () => {
+    const steps: Steps = { s0: { type: 'transform' } };
+    for (let i = 1; i < 20_000; i++) {
+      const input = { first: '${steps.s0.output}', back: `\${steps.s${i - 1}.output}` };
+      steps[`s${i}`] = { type: 'transform', depends_on: [`s${i - 1}`], input };
+    }
+    steps.side = { type: 'transform' };
+    steps.s19999!.condition = 'steps.side.output.ok';
+    const error = thrown(() => planWorkflow(workflow('chain', steps), DEMO_SCHEMAS));
+    expect(error.issues).toEqual([expect.objectContaining({ path: '/steps/s19999',
+      rule: 'expression_not_upstream', message: expect.stringMatching(/step "side"/) })]);
+
+    steps.s19999!.depends_on = ['s19998', 'side'];
+    const plan = planWorkflow(workflow('chain', steps), DEMO_SCHEMAS);
+    const chain = Array.from({ length: 19_999 }, (_, i) => `s${i}`);
+    expect(plan.steps.map((s) => s.id)).toEqual([...chain, 'side', 's19999']);
+  });
+
+  it('plans a fan-in of 20,000 steps and branches far down a chain', () => {
+    const steps: Steps = {};
+    for (let i = 0; i < 20_000; i++) steps[`s${i}`] = { type: 'transform' };
+    const ids = Object.keys(steps);
+    const reads = Object.fromEntries(ids.map((id) => [id, `\${steps.${id}.output}`]));
+    steps.sink = { type: 'transform', depends_on: ids, input: reads };
+    for (let i = 0; i < 5_000; i++) {
+      const next = i < 4_999 ? { then: [`c${i + 2}`].filter(() => i < 4_998) } : {};
+      steps[`c${i}`] = { type: 'condition', condition: 'true',
+        depends_on: [i === 0 ? 'sink' : `c${i - 1}`], ...next };
+    }
+    const plan = planWorkflow(workflow('fan', steps), DEMO_SCHEMAS);
+    const byId = new Map(plan.steps.map((s) => [s.id, s]));
+    expect(plan.steps.slice(20_000, 20_002).map((s) => s.id)).toEqual(['sink', 'c0']);
+    expect(byId.get('sink')!.dependsOn).toHaveLength(20_000);
+    expect(byId.get('c4999')!.branch).toEqual({ by: 'c4997', label: 'then' });
+    expect(byId.get('c1')!.branch).toBeUndefined();
+  });
+
+  it('counts a read through a cycle as upstream and still reports the cycle', () => {
+    const error = thrown(() =>
+      planWorkflow(
+        workflow('loop', {
+          a: { type: 'transform', depends_on: ['b'], input: { x: '${steps.c.output}' } },
+          b: { type: 'transform', depends_on: ['c'] },
+          c: { type: 'transform', depends_on: ['a'] },
+          d: { type: 'transform', depends_on: ['e'], input: { x: '${steps.a.output}' } },
+          e: { type: 'transform' },
+        }),
+        DEMO_SCHEMAS,
+      ),
+    );
+    expect(error.issues).toEqual([
+      expect.objectContaining({ rule: 'workflow_cycle', message: expect.stringMatching(
+        /a -> b -> c -> a/) }),
+      expect.objectContaining({ rule: 'expression_not_upstream', path: '/steps/d' }),
+    ]);
+  });
+
   it('reports every problem at once', () => {
     const error = thrown(() =>
       planWorkflow(

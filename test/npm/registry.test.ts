@@ -91,6 +91,26 @@ describe.each(backends())('npm read protocol ($name)', (backend) => {
     expect(((await file.json()) as { code: string }).code).toBe('version_not_found');
   });
 
+  const otherScope = /^@other\/name: this registry serves only @cordum-packs\/\*$/;
+  const badId = /^@cordum-packs\/SEMV: "SEMV" is not a valid pack id/;
+  const refusedNames: [string, string, RegExp][] = [
+    ['/npm/@other%2fname', 'pack_not_found', otherScope],
+    ['/npm/@other/name', 'pack_not_found', otherScope],
+    ['/npm/@cordum-packs%2fSEMV', 'pack_not_found', badId],
+    ['/npm/@cordum-packs/SEMV', 'pack_not_found', badId],
+    ['/npm/-/whoami', 'not_found', /^no route for GET \/npm\/-\/whoami$/],
+  ];
+  it.each(refusedNames)('answers %s with 404 %s', async (path, code, detail) => {
+    const res = await raw(reg, path);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(await res.json()).toMatchObject({ code, detail: expect.stringMatching(detail) });
+  });
+
+  it('needs a token before it refuses another scope', async () => {
+    expect((await raw(reg, '/npm/@other/name', {}, null)).status).toBe(401);
+  });
+
   it('is read by the real npm CLI: npm view and npm pack', async () => {
     const work = mkdtempSync(join(tmpdir(), 'cordum-npm-cli-'));
     const registry = `${reg.url}/npm/`;

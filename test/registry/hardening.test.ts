@@ -19,8 +19,8 @@ import type { KeyPair } from '../../packs/signing/keys.js';
 import { signTarball } from '../../packs/signing/sign.js';
 import { createToken } from '../../registry/store/tokens.js';
 import {
-  blobFiles, publishForm, raw, readProblem, registeredKey, signedFixture, versionRows,
-  type TestRegistry,
+  ADMIN_TOKEN, blobFiles, publishForm, raw, readProblem, registeredKey, signedFixture,
+  versionRows, type TestRegistry,
 } from './helpers.js';
 import { NO_LIMITS, startCustomRegistry } from './trust-helpers.js';
 
@@ -141,18 +141,111 @@ describe('security headers, CORS, ETags and limits', () => {
 
   it('answers 408 and closes when a client is too slow with its headers', async () => {
     const started = Date.now();
-    const answer = await new Promise<string>((done, fail) => {
-      const socket = connect(Number(new URL(reg.url).port), '127.0.0.1');
-      let text = '';
-      socket.on('data', (c) => (text += c));
-      socket.on('close', () => done(text));
-      socket.on('error', fail);
-      socket.write('GET /v1/packs HTTP/1.1\r\nHost: x\r\n');
-    });
-    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    const answer = await rawExchange(reg, ['GET /v1/packs HTTP/1.1\r\nHost: x\r\n']);
+    expect(answer.head).toMatch(/^HTTP\/1\.1 408/);
     expect(Date.now() - started).toBeLessThan(5000);
+    expectProblemAnswer(answer, 408, 'request_timeout');
+    expect(answer.problem.detail).toMatch(/headers within 1000 ms/);
+  });
+
+  const PUBLISH_HEAD = 'POST /v1/packs HTTP/1.1\r\nHost: x\r\n' +
+    `Authorization: Bearer ${ADMIN_TOKEN}\r\n` +
+    'Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 100\r\n\r\n';
+  const refused: [string, string[], boolean, RegExp][] = [
+    ['a half-sent body, then a half-close', [PUBLISH_HEAD, '--b\r\n'], true,
+      /closed the connection before the whole request arrived/],
+    ['a request line that is not HTTP', ['NOT HTTP AT ALL\r\n\r\n'], false,
+      /not valid HTTP\/1\.1 \(HPE_/],
+  ];
+  it.each(refused)('answers %s with a 400 problem', async (_name, parts, halfClose, detail) => {
+    const answer = await rawExchange(reg, parts, { halfClose });
+    expectProblemAnswer(answer, 400, 'request_invalid');
+    expect(answer.problem.detail).toMatch(detail);
+  });
+
+  it('answers a bad request after a finished one on the same connection', async () => {
+    const answer = await rawExchange(reg, ['GET /v1/keys HTTP/1.1\r\nHost: x\r\n' +
+      `Authorization: Bearer ${ADMIN_TOKEN}\r\n\r\n`, 'BAD\r\n\r\n'], { gapMs: 300 });
+    expect(answer.head).toMatch(/^HTTP\/1\.1 200/);
+    const second = answer.text.slice(answer.text.indexOf('HTTP/1.1 400'));
+    expectProblemAnswer(splitAnswer(second), 400, 'request_invalid');
   });
 });
+
+describe('a client too slow with its body', () => {
+  let reg: TestRegistry;
+
+  beforeAll(async () => {
+    reg = await startCustomRegistry(pgliteBackend, { hardening: NO_LIMITS,
+      server: { timeouts: { headersMs: 1000, requestMs: 2000 } } });
+  });
+  afterAll(async () => {
+    await reg?.close();
+  });
+
+  it('gets a 408 problem once the request timeout passes', async () => {
+    const head = 'POST /v1/packs HTTP/1.1\r\nHost: x\r\n' +
+      `Authorization: Bearer ${ADMIN_TOKEN}\r\n` +
+      'Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 100\r\n\r\n--b\r\n';
+    const answer = await rawExchange(reg, [head]);
+    expectProblemAnswer(answer, 408, 'request_timeout');
+    expect(answer.problem.detail).toMatch(/the whole request within 2000 ms/);
+  });
+});
+
+interface RawAnswer {
+  text: string;
+  head: string;
+  headers: Map<string, string>;
+  body: string;
+  problem: { code?: string; status?: number; detail?: string };
+}
+
+/**
+ * Sends `parts` on a raw socket (`gapMs` apart), half-closes if asked, and
+ * reads until the server closes; bounded by a timeout.
+ */
+async function rawExchange(reg: TestRegistry, parts: string[],
+  options: { halfClose?: boolean; gapMs?: number } = {}): Promise<RawAnswer> {
+  const text = await new Promise<string>((done, fail) => {
+    const socket = connect(Number(new URL(reg.url).port), '127.0.0.1');
+    const timer = setTimeout(() => fail(new Error('no close within 10 s')), 10_000);
+    let got = '';
+    socket.on('data', (c) => (got += c));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      done(got);
+    });
+    socket.on('error', fail);
+    void (async () => {
+      for (const part of parts) {
+        socket.write(part);
+        if (options.gapMs) await new Promise((r) => setTimeout(r, options.gapMs));
+      }
+      if (options.halfClose) socket.end();
+    })();
+  });
+  return splitAnswer(text);
+}
+
+function splitAnswer(text: string): RawAnswer {
+  const end = text.indexOf('\r\n\r\n');
+  const [head = '', ...lines] = text.slice(0, end).split('\r\n');
+  const headers = new Map(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(),
+    l.slice(l.indexOf(':') + 1).trim()]));
+  const length = Number(headers.get('content-length') ?? 0);
+  const body = text.slice(end + 4, end + 4 + length);
+  const problem = headers.get('content-type')?.includes('json') ? JSON.parse(body) : {};
+  return { text, head, headers, body, problem };
+}
+
+function expectProblemAnswer(answer: RawAnswer, status: number, code: string): void {
+  expect(answer.head).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+  expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(answer.headers.get('connection')).toBe('close');
+  expect(Buffer.byteLength(answer.body)).toBe(Number(answer.headers.get('content-length')));
+  expect(answer.problem).toMatchObject({ type: `urn:cordum:problem:${code}`, status, code });
+}
 
 describe('rate limits and CORS origins', () => {
   let reg: TestRegistry;

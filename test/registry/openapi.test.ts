@@ -244,6 +244,7 @@ describe('the OpenAPI document and the routes', () => {
       '/v1/marketplace/collections/none', '/v1/marketplace/publishers/verified',
       '/v1/packs/hello-pack/changelog', '/npm/-/ping', '/npm/@cordum-packs%2fhello-pack',
       '/npm/@cordum-packs/hello-pack', '/npm/@cordum-packs/hello-pack/-/hello-pack-0.1.0.tgz',
+      '/npm/@other/name',
       '/schemas', '/schemas/pack.schema.json', '/schemas/none'];
     for (const p of site) await call('GET', p, { headers: { accept: 'text/html' } });
     const form = { 'content-type': 'application/x-www-form-urlencoded', origin: reg.url };

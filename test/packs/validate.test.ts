@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPackDir } from '../../packs/bundle/source.js';
 import type { Issue } from '../../packs/errors.js';
+import { parseYaml } from '../../packs/documents.js';
 import { loadPack, validatePack } from '../../packs/load.js';
 import {
   copyPack, edit, REAL_PACK_NAMES, realPack, removeIn, writeIn, type RealPackName,
@@ -401,5 +402,20 @@ describe('YAML as Cordum reads it', () => {
     const issues = validatePack(readPackDir(dir)).issues;
     expect(issues).toEqual([expect.objectContaining({ file: ECHO, path: '/input_schema',
       message: expect.stringContaining('is not a valid JSON Schema') })]);
+  });
+});
+
+describe('duplicate keys', () => {
+  it('names the line of a key written twice in one mapping, however large', () => {
+    const keys = Array.from({ length: 30_000 }, (_, i) => `  k${i}: ${i}`);
+    keys.push('  k17: again');
+    const text = ['version: v1', 'x:', ...keys, ''].join('\n');
+    expect(thrown(() => parseYaml(text, 'big.yaml'))).toMatchObject({ code: 'yaml_syntax',
+      message: expect.stringContaining(`big.yaml:${keys.length + 2}: Map keys must be unique`) });
+  });
+
+  it('tells 1 from "1" and lets merge keys repeat', () => {
+    expect(parseYaml('a: &a { x: 1 }\nb: &b { y: 2 }\nc: { <<: *a, <<: *b, 1: one, "1": two }\n',
+      'ok.yaml')).toEqual({ a: { x: 1 }, b: { y: 2 }, c: { x: 1, y: 2, 1: 'one', '1': 'two' } });
   });
 });

@@ -3,6 +3,8 @@
  * document with `--json`), errors as `error[code]: message` on stderr and a
  * non-zero exit. Library code never prints; only this layer does.
  */
+import { accessSync, constants } from 'node:fs';
+
 export interface CommandError {
   code: string;
   message: string;
@@ -33,14 +35,48 @@ const SYSTEM_ERRORS: Record<string, { code: string; what: string }> = {
   ENOSPC: { code: 'file_unwritable', what: 'the disk is full' },
 };
 
-/** Turns anything thrown into a stable, printable error. */
-export function toCommandError(err: unknown): CommandError {
+/** System calls that only read: a refusal there is of a file that cannot be read. */
+const READ_CALLS = new Set(['scandir', 'opendir', 'read', 'stat', 'lstat', 'access',
+  'readlink', 'realpath']);
+
+/** Whether `path` exists and this process may not read it. */
+function unreadable(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+    return false;
+  } catch (err) {
+    return (err as { code?: unknown }).code !== 'ENOENT';
+  }
+}
+
+/**
+ * Whether a refused file operation was a read. `open` serves reads and writes
+ * alike: refused on a file that exists and cannot be read, it was a read (a
+ * write would have been refused by a missing write permission instead).
+ */
+function wasRead(e: { code?: unknown; syscall?: unknown; path?: unknown },
+  isUnreadable: (path: string) => boolean): boolean {
+  if (typeof e.syscall !== 'string') return false;
+  if (READ_CALLS.has(e.syscall)) return true;
+  return e.syscall === 'open' && (e.code === 'EACCES' || e.code === 'EPERM') &&
+    typeof e.path === 'string' && isUnreadable(e.path);
+}
+
+/**
+ * Turns anything thrown into a stable, printable error. `isUnreadable` is the
+ * probe of a refused `open` (tests give their own: root reads every file).
+ */
+export function toCommandError(err: unknown,
+  isUnreadable: (path: string) => boolean = unreadable): CommandError {
   if (err && typeof err === 'object') {
-    const e = err as CodedError & { path?: unknown };
+    const e = err as CodedError & { path?: unknown; syscall?: unknown };
     const system = typeof e.code === 'string' ? SYSTEM_ERRORS[e.code] : undefined;
     if (system && typeof e.message === 'string') {
       const path = typeof e.path === 'string' ? ` (${e.path})` : '';
-      return { code: system.code, message: `${system.what}${path}: ${e.message}` };
+      // A file that cannot be read is file_missing, as the docs say, never "unwritable".
+      const code = system.code === 'file_unwritable' && wasRead(e, isUnreadable)
+        ? 'file_missing' : system.code;
+      return { code, message: `${system.what}${path}: ${e.message}` };
     }
     if (e.code === 'EADDRINUSE') {
       const { address, port } = err as { address?: unknown; port?: unknown };
@@ -112,6 +148,15 @@ export async function runCommand<T>(
     }
     process.exitCode = error.code === 'usage' ? 2 : 1;
   }
+}
+
+/**
+ * A path or argument as one word of a next-step command printed for people to
+ * paste: single-quoted when the shell would split or expand it.
+ */
+export function shellWord(text: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(text)) return text;
+  return `'${text.replace(/'/g, "'\\''")}'`;
 }
 
 /** Registry connection flags shared by publish, install and key commands. */

@@ -24,7 +24,8 @@ export function registerProviderCommands(program: Command): void {
         'runs in the foreground until idle',
     )
     .option('--idle-timeout <duration>', 'exit after this long with no instance (10m, 30s)', '10m')
-    .option('--log-level <level>', 'daemon log level on stderr: debug, info, warn', 'info')
+    .option('--log-level <level>', 'daemon log level on stderr: trace, debug, info, warn or ' +
+      'error', 'info')
     .option('--stop', 'stop the running daemon instead')
     .option('--json', 'print the result as JSON')
     .action(async (options: import('./commands/daemon.js').DaemonFlags) => {

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Reporter } from '../../cli/output.js';
+import { portOf } from '../../cli/port.js';
 import { isConnectionLoss } from '../../storage/database.js';
 import { emptyDeployment, readDeployment } from '../deployment.js';
 import { EngineError } from '../errors.js';
@@ -26,11 +27,16 @@ import {
 
 /** `--port`: a TCP port (0 picks a free one). */
 function port(value: string | undefined): number {
-  const n = int(value, '--port') ?? 8787;
-  if (n < 0 || n > 65_535) {
-    throw new EngineError('usage', `--port must be from 0 to 65535, not ${n}`);
-  }
-  return n;
+  return value === undefined ? 8787 : portOf(value);
+}
+
+/** `--keys` and `--handlers` configure a followed deployment; alone they would be ignored. */
+function refuseFollowOnlyFlags(flags: ServeFlags): void {
+  const given = flags.keys !== undefined ? '--keys' : flags.handlers !== undefined
+    ? '--handlers' : undefined;
+  if (given === undefined || flags.registry) return;
+  throw new EngineError('usage', `${given} is used only with --registry URL (following a ` +
+    `registry deployment): add --registry and --deployment NAME, or drop ${given}`);
 }
 
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -69,6 +75,7 @@ function int(value: string | undefined, flag: string): number | undefined {
 export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<void> {
   // Every flag is checked before the data folder is opened: a usage error touches nothing.
   const listenPort = port(flags.port);
+  refuseFollowOnlyFlags(flags);
   const pollMs = int(flags.pollMs, '--poll-ms');
   const level = logLevel(flags.logLevel);
   const tuning: Parameters<typeof openEngine>[1]['tuning'] = {};

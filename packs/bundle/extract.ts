@@ -2,27 +2,64 @@
  * Writes a pack's already-checked files under a folder. Paths were vetted by
  * readBundle; each is checked again against the folder, as a second lock.
  */
-import { mkdirSync, rmSync, writeFileSync, renameSync } from 'node:fs';
-import { dirname, resolve, sep } from 'node:path';
+import { mkdirSync, readdirSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import { PackError } from '../errors.js';
 import type { PackFiles } from './read.js';
+
+const STAGING = /^.+\.tmp-(\d+)$/;
+
+/** Whether process `pid` still runs (one we may not signal runs too). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: unknown }).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes staging folders (`<id>.tmp-<pid>`) in `dir` whose process is gone:
+ * an install killed mid-write (SIGKILL, a crash) left them, and staging is
+ * named by pid, so no later install would reuse and replace them. With
+ * `own`, this process's go too (an install interrupted by a signal).
+ */
+export function removeStaging(dir: string, own = false): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(STAGING.exec(name)?.[1] ?? Number.NaN);
+    if (Number.isNaN(pid) || (pid === process.pid ? !own : alive(pid))) continue;
+    rmSync(join(dir, name), { recursive: true, force: true });
+  }
+}
 
 /** Replaces `destDir` with the pack's files, atomically by rename. */
 export function writePackFiles(files: PackFiles, destDir: string): void {
   const final = resolve(destDir);
   const staging = `${final}.tmp-${process.pid}`;
+  removeStaging(dirname(final));
   rmSync(staging, { recursive: true, force: true });
-  for (const [name, body] of files.files) {
-    const target = resolve(staging, name);
-    if (!target.startsWith(staging + sep)) {
-      throw new PackError('bundle_path_traversal', `${name}: leaves ${destDir}`);
+  try {
+    for (const [name, body] of files.files) {
+      const target = resolve(staging, name);
+      if (!target.startsWith(staging + sep)) {
+        throw new PackError('bundle_path_traversal', `${name}: leaves ${destDir}`);
+      }
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, body, { mode: 0o644 });
     }
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, body, { mode: 0o644 });
+    mkdirSync(staging, { recursive: true });
+    rmSync(final, { recursive: true, force: true });
+    mkdirSync(dirname(final), { recursive: true });
+    renameSync(staging, final);
+  } catch (err) {
+    rmSync(staging, { recursive: true, force: true });
+    throw err;
   }
-  mkdirSync(staging, { recursive: true });
-  rmSync(final, { recursive: true, force: true });
-  mkdirSync(dirname(final), { recursive: true });
-  renameSync(staging, final);
 }
-

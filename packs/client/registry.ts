@@ -95,6 +95,11 @@ export interface RegistryClientOptions {
   timeoutMs?: number;
   /** Largest download accepted; default the bundle upload limit (64 MiB). */
   maxDownloadBytes?: number;
+  /**
+   * How the command's user gives this registry a token, named when it answers
+   * 401; default `--token or CORDUM_TOKEN` (a mirror's source has its own flag).
+   */
+  tokenFrom?: string;
 }
 
 interface ProblemBody {
@@ -111,12 +116,14 @@ export class RegistryClient {
   private readonly token: string | undefined;
   private readonly timeoutMs: number;
   private readonly maxDownloadBytes: number;
+  private readonly tokenFrom: string;
 
   constructor(options: RegistryClientOptions) {
     this.url = options.url.replace(/\/+$/, '');
     this.token = options.token;
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.maxDownloadBytes = options.maxDownloadBytes ?? DEFAULT_LIMITS.maxUploadBytes;
+    this.tokenFrom = options.tokenFrom ?? '--token or CORDUM_TOKEN';
   }
 
   /** Publishes a signed tarball; `bundle` is the sigstore bundle (JSON text or value). */
@@ -281,7 +288,8 @@ export class RegistryClient {
     }
     if (!res.ok) {
       const text = (await this.read(res).catch(() => Buffer.alloc(0))).toString('utf8');
-      throw problemError(method, url, res, text);
+      throw problemError(method, url, res, text, `registry ${this.url}: give one with ${
+        this.tokenFrom}`);
     }
     return res;
   }
@@ -301,7 +309,8 @@ function unreachable(method: string, url: string, timeoutMs: number, err: unknow
     `${method} ${url}: cannot reach the registry: ${why}`, { cause: err });
 }
 
-function problemError(method: string, url: string, res: Response, text: string) {
+function problemError(method: string, url: string, res: Response, text: string,
+  tokenHint: string) {
   let problem: ProblemBody = {};
   try {
     problem = JSON.parse(text) as ProblemBody;
@@ -313,8 +322,9 @@ function problemError(method: string, url: string, res: Response, text: string) 
     ? problem.detail
     : `${method} ${new URL(url).pathname} answered ${res.status} ${res.statusText}`;
   const issues = Array.isArray(problem.issues) ? (problem.issues as Issue[]) : [];
-  // The registry speaks HTTP; the command's user sets a token with a flag or the environment.
-  const hint = res.status === 401 ? ' (give one with --token or CORDUM_TOKEN)' : '';
+  // The registry speaks HTTP; the command's user sets a token with a flag or the environment,
+  // and, with two registries in one command (a mirror), must know which one refused.
+  const hint = res.status === 401 ? ` (${tokenHint})` : '';
   return new RegistryRequestError(code, `${detail}${hint}`, { status: res.status, issues,
     details: { status: res.status } });
 }

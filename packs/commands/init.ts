@@ -1,6 +1,6 @@
 /** `cordum pack init NAME`: scaffold a new pack that validates, builds and tests at once. */
 import type { Command } from 'commander';
-import { runCommand } from '../../cli/output.js';
+import { runCommand, shellWord } from '../../cli/output.js';
 
 interface InitFlags {
   id?: string;
@@ -40,7 +40,8 @@ export function registerInitCommand(pack: Command): void {
       }, (r) => [
         `created pack ${r.id} in ${r.dir}`,
         ...r.files.map((f) => `  ${f}`),
-        `${r.simulations.passed} policy simulations pass; next: cordum pack test ${r.dir}`,
+        `${r.simulations.passed} policy simulations pass; next: cordum pack test ${
+          shellWord(r.dir)}`,
       ]),
     );
 }

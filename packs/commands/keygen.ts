@@ -20,11 +20,11 @@ export function registerKeygenCommand(program: Command): void {
           const dir = resolve(opts.out);
           const keyPath = join(dir, 'cordum.key');
           const pubPath = join(dir, 'cordum.pub');
-          if (!opts.force && (existsSync(keyPath) || existsSync(pubPath))) {
-            throw new PackError(
-              'key_exists',
-              `${keyPath} already exists; pass --force to replace it`,
-            );
+          // Name the file that is there: a lone cordum.pub is refused as well.
+          const present = [keyPath, pubPath].filter((p) => existsSync(p));
+          if (!opts.force && present.length > 0) {
+            throw new PackError('key_exists', `${present.join(' and ')} already ${
+              present.length === 1 ? 'exists' : 'exist'}; pass --force to replace the key pair`);
           }
           const pair = generateKeyPair();
           mkdirSync(dir, { recursive: true });

@@ -26,8 +26,9 @@ export function registerMirrorCommand(registry: Command): void {
         const { RegistryClient } = await import('../client/registry.js');
         const { mirrorRegistry } = await import('../mirror/mirror.js');
         const fromToken = opts.fromToken ?? process.env.CORDUM_MIRROR_FROM_TOKEN;
-        const from = new RegistryClient(fromToken ? { url: opts.from, token: fromToken }
-          : { url: opts.from });
+        const tokenFrom = '--from-token or CORDUM_MIRROR_FROM_TOKEN';
+        const from = new RegistryClient({ url: opts.from, tokenFrom,
+          ...(fromToken ? { token: fromToken } : {}) });
         const to = new RegistryClient(registryFrom(opts));
         return mirrorRegistry({ from, to, ...(opts.pack ? { packs: opts.pack } : {}),
           progress: (l) => reporter.progress(l) });

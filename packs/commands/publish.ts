@@ -1,7 +1,7 @@
 /** `cordum pack publish TGZ`: upload a signed tarball to a registry. */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { registryFrom, runCommand, type RegistryFlags } from '../../cli/output.js';
+import { registryFrom, runCommand, shellWord, type RegistryFlags } from '../../cli/output.js';
 import { PackError } from '../errors.js';
 import { readOrFail } from './files.js';
 
@@ -15,12 +15,17 @@ interface PublishFlags extends RegistryFlags {
 
 async function publish(tgz: string, flags: PublishFlags, progress: (line: string) => void) {
   if (flags.to !== undefined) return (await import('../npm/to.js')).publishTo(tgz, flags, progress);
+  // A Cordum registry checks the signature against its own keys; a --key here would be ignored.
+  if (flags.key !== undefined) {
+    throw new PackError('usage', '--key is used only with --to npm:URL (a Cordum registry ' +
+      'checks signatures against its registered keys): drop --key, or add --to');
+  }
   const connection = registryFrom(flags);
   const tarball = readOrFail(tgz, 'tarball');
   const bundlePath = flags.bundle ?? `${tgz}.sigstore.json`;
   if (flags.bundle === undefined && !existsSync(bundlePath)) {
-    throw new PackError('file_missing', `signature bundle ${bundlePath}: not found; sign the ` +
-      `tarball first: cordum pack sign ${tgz} --key <private key>`);
+    throw new PackError('signature_missing', `signature bundle ${bundlePath}: not found; sign ` +
+      `the tarball first: cordum pack sign ${shellWord(tgz)} --key <private key>`);
   }
   const bundle = readOrFail(bundlePath, 'signature bundle');
 

@@ -26,12 +26,18 @@ function render(result: InstallResult): string[] {
 export async function runInstall(options: { dir?: string; global?: boolean; json?: boolean }) {
   await runCommand(
     options,
-    async () =>
-      installProvider({
+    async () => {
+      // --global writes under the home folder; a --dir beside it would be silently ignored.
+      if (options.global && options.dir !== undefined) {
+        throw Object.assign(new Error('--dir and --global exclude each other: --dir installs ' +
+          'into one Terraform folder, --global for the whole user; give one'), { code: 'usage' });
+      }
+      return installProvider({
         providerJs: bundledProvider(),
         ...(options.dir ? { dir: options.dir } : {}),
         ...(options.global ? { global: true } : {}),
-      }),
+      });
+    },
     render,
   );
 }

@@ -9,10 +9,11 @@
  * on one that is in neither).
  */
 import { createVerify } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { create, Parser, type ReadEntry } from 'tar';
+import { onInterrupt } from '../../cli/interrupt.js';
 import { sha256Hex } from '../../packs/digest.js';
 import { RegistryError } from '../errors.js';
 
@@ -114,12 +115,23 @@ export interface ArchiveManifest {
   files: Record<string, string>;
 }
 
-/** Writes `members` (name → bytes) and the signed manifest as a .tar.gz at `out`. */
+/**
+ * Writes `members` (name → bytes) and the signed manifest as a .tar.gz at
+ * `out`. The archive is written beside `out` and renamed onto it only when
+ * complete: a failure or Ctrl-C leaves no truncated archive (which a restore
+ * would refuse only at its end) and no temporary file or folder.
+ */
 export async function writeArchive(out: string, manifest: Omit<ArchiveManifest, 'files'>,
   members: Map<string, Buffer>, sign: (text: string) => string): Promise<void> {
   const files = Object.fromEntries([...members].map(([name, b]) => [name, sha256Hex(b)]));
   const text = `${JSON.stringify({ ...manifest, files }, null, 2)}\n`;
+  const partial = join(dirname(resolve(out)), `.${basename(out)}.tmp-${process.pid}`);
   const staging = mkdtempSync(join(tmpdir(), 'cordum-archive-'));
+  const removeStaging = () => rmSync(staging, { recursive: true, force: true });
+  const interrupt = onInterrupt(() => {
+    rmSync(partial, { force: true });
+    removeStaging();
+  });
   try {
     const all = new Map(members);
     all.set('manifest.json', Buffer.from(text));
@@ -128,10 +140,15 @@ export async function writeArchive(out: string, manifest: Omit<ArchiveManifest, 
       mkdirSync(dirname(join(staging, name)), { recursive: true });
       writeFileSync(join(staging, name), bytes);
     }
-    await create({ gzip: true, file: out, cwd: staging, portable: true, noDirRecurse: true },
+    await create({ gzip: true, file: partial, cwd: staging, portable: true, noDirRecurse: true },
       ['manifest.json', 'manifest.json.sig', ...[...members.keys()].sort()]);
+    renameSync(partial, out);
+  } catch (err) {
+    rmSync(partial, { force: true });
+    throw err;
   } finally {
-    rmSync(staging, { recursive: true, force: true });
+    removeStaging();
+    interrupt.release();
   }
 }
 

@@ -139,7 +139,7 @@ export async function importCommand(path: string,
     const trusted = flags.trustKey ? readFileSync(flags.trustKey, 'utf8') : undefined;
     // Checked before the data folder is touched: a bad key must leave nothing behind.
     if (trusted !== undefined) loadPublicKey(trusted, `--trust-key ${flags.trustKey}`);
-    return withOffline(flags.data, (s) => importRegistry(s, bytes, trusted));
+    return withOffline(flags.data, (s) => importRegistry(s, bytes, trusted), 'restore');
   }, (r) => [`imported ${r.counts.registry_versions ?? 0} versions and a log of ` +
     `${r.tree_size} entries (root ${r.root_hash})`,
   ...(r.same_log_key ? [] : ['note: this registry signs with another log key than the ' +

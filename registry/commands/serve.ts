@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { runCommand } from '../../cli/output.js';
-import { PackError } from '../../packs/errors.js';
+import { portOf } from '../../cli/port.js';
 import type { ServeFlags } from '../cli.js';
 import { systemClock } from '../clock.js';
 import { jsonLogger } from '../log.js';
@@ -19,14 +19,6 @@ import { oidcFromFlags } from '../oidc/flags.js';
 function oidcOption(flags: ServeFlags) {
   const oidc = oidcFromFlags(flags, process.env);
   return oidc ? { oidc } : {};
-}
-
-function portOf(text: string): number {
-  const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new PackError('usage', `--port ${text}: expected a port number from 0 to 65535`);
-  }
-  return port;
 }
 
 function untilSignal(): Promise<NodeJS.Signals> {

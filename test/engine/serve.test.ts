@@ -396,6 +396,19 @@ describe('what operators of cordum engine serve see', () => {
     }
   });
 
+  it('refuses --keys and --handlers without --registry (exit 2), touching nothing', async () => {
+    const data = join((await backends()[0]!.fresh()).dataDir, 'never-made');
+    for (const flags of [['--keys', data], ['--handlers', join(data, 'handlers.yaml')]]) {
+      const bad = spawn(process.execPath, [CLI, 'engine', 'serve', '--data', data, '--port', '0',
+        ...flags], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      bad.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
+      expect(await new Promise((r) => bad.once('close', r)), flags[0]).toBe(2);
+      expect(err).toContain(`error[usage]: ${flags[0]} is used only with --registry URL`);
+    }
+    expect(existsSync(data)).toBe(false);
+  });
+
   it('exits non-zero when its port is taken, freeing the data folder', async () => {
     const taken = createServer();
     await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));

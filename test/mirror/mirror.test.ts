@@ -147,5 +147,8 @@ describe.each(backends())('registry mirror ($name)', (backend) => {
       '--registry', target.url, '--token', target.token]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error\[token_invalid\]: the token is not known/m);
+    // The hint names the registry that refused and the flag that gives its token.
+    expect(r.stderr).toContain(`(registry ${source.url}: give one with --from-token or ` +
+      'CORDUM_MIRROR_FROM_TOKEN)\n');
   });
 });

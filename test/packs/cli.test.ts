@@ -2,7 +2,7 @@
  * The real `cordum` CLI, spawned: keygen, pack validate, build, sign,
  * verify and test, each with its output, exit code and `--json` form.
  */
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,15 @@ describe('cordum keygen', () => {
     const forced = cordumJson<{ key_id: string }>(['keygen', '--out', dir, '--force']);
     expect(forced.status).toBe(0);
     expect(forced.json.key_id).not.toBe(first.json.key_id);
+  });
+
+  it('names the file that exists when only the public key is there', () => {
+    const dir = temp('keys');
+    writeFileSync(join(dir, 'cordum.pub'), 'kept\n');
+    const run = cordum(['keygen', '--out', dir]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^error\[key_exists\]: \S*cordum\.pub already exists;/);
+    expect(run.stderr).not.toContain('cordum.key');
   });
 });
 
@@ -198,6 +207,33 @@ describe('cordum pack build, sign and verify', () => {
     const run = cordum(['pack', 'verify', lonely, '--key', join(keys, 'cordum.pub')]);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/^error\[file_missing\]: bundle .*lonely\.tgz\.sigstore\.json/);
+  });
+
+  it('refuses to publish an unsigned tarball as signature_missing, before any request', () => {
+    const dir = join(work, 'not signed');
+    mkdirSync(dir, { recursive: true });
+    const lonely = join(dir, 'lonely.tgz');
+    writeFileSync(lonely, readFileSync(tgzPath));
+    const run = cordum(['pack', 'publish', lonely, '--registry', 'http://127.0.0.1:9']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^error\[signature_missing\]: signature bundle .*lonely\.tgz\./);
+    expect(run.stderr).toContain(`cordum pack sign '${lonely}' --key <private key>`);
+  });
+
+  it('refuses flags that mean nothing without the flag they belong to (exit 2)', () => {
+    const pub = join(keys, 'cordum.pub');
+    const publish = cordum(['pack', 'publish', tgzPath, '--key', pub, '--registry',
+      'http://127.0.0.1:9']);
+    expect(publish.status).toBe(2);
+    expect(publish.stderr).toMatch(/^error\[usage\]: --key is used only with --to npm:URL/);
+    const project = temp('install-flags');
+    for (const [flag, value] of [['--key', pub], ['--from-token', 'x']] as const) {
+      const install = cordum(['pack', 'install', 'hello-pack', '--project', project, flag,
+        value, '--registry', 'http://127.0.0.1:9']);
+      expect(install.status, flag).toBe(2);
+      expect(install.stderr).toMatch(new RegExp(`^error\\[usage\\]: ${flag} is used only ` +
+        'with --from npm:URL'));
+    }
   });
 });
 

@@ -262,6 +262,16 @@ describe('cordum provider daemon', () => {
   });
 });
 
+describe('cordum provider daemon --help', () => {
+  it('lists every --log-level the daemon accepts', () => {
+    const help = spawnSync(process.execPath, [CLI, 'provider', 'daemon', '--help'],
+      { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain(
+      'daemon log level on stderr: trace, debug, info, warn or error');
+  });
+});
+
 describe('cordum provider daemon lifetime', () => {
   it('exits after the idle timeout and removes its file', async () => {
     const file = join(tempDir('cordum-daemon-idle-'), 'provider-daemon.json');

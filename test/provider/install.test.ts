@@ -93,4 +93,16 @@ describe('cordum provider install', () => {
     expect(second.cli_config).toBe(join(home, '.cordum', 'terraform', 'cli.tfrc'));
     expect(readFileSync(own, 'utf8')).toBe('plugin_cache_dir = "/somewhere"\n');
   });
+
+  it('refuses --dir with --global (exit 2) and writes nothing', () => {
+    const home = tempDir('cordum-home-');
+    const dir = tempDir('cordum-install-');
+    const r = cordum(['provider', 'install', '--dir', dir, '--global'], { ...process.env,
+      HOME: home });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^error\[usage\]: --dir and --global exclude each other/);
+    expect(existsSync(join(home, '.cordum'))).toBe(false);
+    expect(existsSync(join(home, '.terraformrc'))).toBe(false);
+    expect(existsSync(join(dir, 'terraform.d'))).toBe(false);
+  });
 });

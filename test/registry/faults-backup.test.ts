@@ -4,7 +4,8 @@
  * catalog, digests and signed tree head, and refuses a changed archive or
  * a registry that is not empty.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
+  from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -101,5 +102,39 @@ describe.each(backends())('export and import ($name)', (backend: Backend) => {
     expect(changed.code).toBe(1);
     expect(changed.stderr).toMatch(
       /^error\[archive_invalid\]: archive member .* is missing or changed/m);
+  });
+});
+
+describe('commands that only read a registry', () => {
+  const work = mkdtempSync(join(tmpdir(), 'cordum-no-registry-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  const file = join(work, 'passwd');
+  writeFileSync(file, 'root:x:0:0\n');
+  mkdirSync(join(work, 'empty'));
+  const cases: [string, string, RegExp][] = [
+    ['a folder that does not exist', join(work, 'x', 'nope'), /: no such folder; /],
+    ['a file', file, /: is a file, not a folder; /],
+    ['a folder that holds no registry', join(work, 'empty'), /: holds no registry \(no db\/ /],
+  ];
+
+  it.each(cases)('refuse %s as --data, making nothing there', async (_name, data, why) => {
+    const env = { DATABASE_URL: '' };
+    const archive = join(work, 'out.tgz');
+    for (const args of [['fsck'], ['export', archive]]) {
+      const r = await cordum(['registry', ...args, '--data', data], { env });
+      expect(r.code, args[0]).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`^error\\[file_missing\\]: --data ${data}`));
+      expect(r.stderr).toMatch(why);
+    }
+    expect(existsSync(archive)).toBe(false);
+    expect(existsSync(join(work, 'x'))).toBe(false);
+    expect(readdirSync(join(work, 'empty'))).toEqual([]);
+  });
+
+  it('look for the blobs folder on PostgreSQL, before connecting', async () => {
+    const r = await cordum(['registry', 'fsck', '--data', join(work, 'empty')],
+      { env: { DATABASE_URL: 'postgres://127.0.0.1:1/none' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error\[file_missing\]: .*holds no registry \(no blobs\/ folder\)/);
   });
 });

@@ -3,7 +3,7 @@
  * through the real CLI (`registry key add`, `pack publish`), on PGlite and
  * on PostgreSQL (DATABASE_URL).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +56,19 @@ async function stop(served: Served): Promise<number | null> {
   return served.exited;
 }
 
+describe('cordum registry serve --port', () => {
+  it.each(['', '0x50', '80.0', '1e3', '-1', '65536'])(
+    'refuses "%s" as engine serve does, before the data folder is made', async (port) => {
+      const data = join(mkdtempSync(join(tmpdir(), 'cordum-reg-port-')), 'never-made');
+      // A port taken as valid would start a server: the timeout stops it.
+      const r = spawnSync(process.execPath, [CLI, 'registry', 'serve', '--port', port, '--data',
+        data], { encoding: 'utf8', timeout: 20_000 });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/^error\[usage\]: --port must be (a whole number|from 0 to 65535)/);
+      expect(existsSync(data)).toBe(false);
+    });
+});
+
 describe.each(backends())('cordum registry serve ($name)', (backend: Backend) => {
   let db: { url?: string; dataDir: string };
   let served: Served;
@@ -100,13 +113,14 @@ describe.each(backends())('cordum registry serve ($name)', (backend: Backend) =>
     writeFileSync(unsigned, pack.tgz);
     const notSigned = await cordum(['pack', 'publish', unsigned, ...flags]);
     expect(notSigned.code).toBe(1);
-    expect(notSigned.stderr).toContain(`error[file_missing]: signature bundle ${unsigned}` +
+    expect(notSigned.stderr).toContain(`error[signature_missing]: signature bundle ${unsigned}` +
       `.sigstore.json: not found; sign the tarball first: cordum pack sign ${unsigned} --key`);
     // Without a token, the message says how to give one.
     const anonymous = await cordum(['pack', 'publish', tgz, '--registry', served.url],
       { env: { CORDUM_TOKEN: '' } });
     expect(anonymous.code).toBe(1);
-    expect(anonymous.stderr).toMatch(/\(give one with --token or CORDUM_TOKEN\)$/m);
+    expect(anonymous.stderr).toContain(`(registry ${served.url}: give one with --token or ` +
+      'CORDUM_TOKEN)\n');
 
     const res = await fetch(`${served.url}/v1/catalog.json`, {
       headers: { authorization: `Bearer ${TOKEN}` },

@@ -64,6 +64,14 @@ describe('cordum pack init', () => {
     expect(readFileSync(join(dir, 'pack.yaml'), 'utf8')).toContain('title: "Weather Bot"');
   });
 
+  it('quotes a folder with a space in the next command it prints', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cordum-init-next-'));
+    const made = await cordum(['pack', 'init', 'Bad Name', '--yes'], { cwd,
+      env: { CORDUM_REGISTRY: '' } });
+    expect(made.code).toBe(0);
+    expect(made.stdout).toContain(`next: cordum pack test '${join(cwd, 'Bad Name')}'\n`);
+  });
+
   it('takes every answer from flags and the schema base from the registry', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cordum-init-flags-'));
     json(await cordum(['pack', 'init', 'p', '--id', 'acme-tools', '--title', 'Acme: "Tools"',

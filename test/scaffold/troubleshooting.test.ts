@@ -1,7 +1,7 @@
 /**
  * docs/troubleshooting.md lists every error code of the three closed sets
- * (packs, registry, engine), each in its own section, so a new code cannot
- * ship without its entry.
+ * (packs, registry, engine), each in its own section, and the codes the CLI
+ * prints of its own, so a new code cannot ship without its entry.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,6 +35,23 @@ describe('docs/troubleshooting.md', () => {
     expect(codes.length).toBeGreaterThan(5);
     const missing = codes.filter((c) => !documented(file).has(c));
     expect(missing).toEqual([]);
+  });
+
+  it('lists every code the command line prints of its own', () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'troubleshooting.md'), 'utf8');
+    const rows = new Set([...doc.matchAll(/^\| `([a-z0-9_]+)` \|/gm)].map((m) => m[1]!));
+    const output = readFileSync(join(ROOT, 'cli', 'output.ts'), 'utf8');
+    const cli = [...output.matchAll(/code: '([a-z0-9_]+)'/g)].map((m) => m[1]!);
+    expect(cli).toEqual(expect.arrayContaining(['file_unwritable', 'file_exists']));
+    // Printed by `provider daemon` and by `cordum policy` for an engine answer with no code.
+    const others = ['daemon_running', 'daemon_not_running', 'engine_error'];
+    expect([...cli, ...others].filter((c) => !rows.has(c))).toEqual([]);
+  });
+
+  it('names `cordum engine runs` with its subcommand', () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'troubleshooting.md'), 'utf8');
+    const bare = [...doc.matchAll(/cordum engine runs(?! (list|show)\b)[^`]*`/g)].map((m) => m[0]);
+    expect(bare).toEqual([]);
   });
 
   it('lists every registry code, or the pack-format code it shares', () => {

@@ -1,0 +1,17 @@
+/**
+ * `--port` of the commands that listen (`registry serve`, `engine serve`):
+ * digits only, from 0 (a free port) to 65535. Number() alone would take
+ * `""` as 0, and `0x50`, `80.0` or `1e3` as other ports than written.
+ */
+export function portOf(text: string, flag = '--port'): number {
+  if (!/^[0-9]{1,9}$/.test(text)) {
+    throw Object.assign(new Error(`${flag} must be a whole number, not "${text}"`),
+      { code: 'usage' });
+  }
+  const port = Number(text);
+  if (port > 65_535) {
+    throw Object.assign(new Error(`${flag} must be from 0 to 65535, not ${port}`),
+      { code: 'usage' });
+  }
+  return port;
+}

@@ -13,9 +13,9 @@ export async function readRunInput(flags: {
   let value: unknown = {};
   if (flags.input !== undefined) value = parseJson(flags.input, '--input');
   if (flags.inputFile !== undefined) {
-    const text = await readFile(flags.inputFile, 'utf8').catch((err: unknown) => {
-      throw new EngineError('usage', `cannot read --input-file ${flags.inputFile}`, { cause: err });
-    });
+    // A file that cannot be read is the file's error (file_missing, naming it), as for every
+    // other file a command is given; the flag itself was used rightly.
+    const text = await readFile(flags.inputFile, 'utf8');
     value = /\.ya?ml$/i.test(flags.inputFile)
       ? parseYaml(text, flags.inputFile)
       : parseJson(text, flags.inputFile);

@@ -183,6 +183,10 @@ describe.each(backends())(
       );
       const badInput = await run('engine', 'run', 'hello-pack.echo', '--input', '[1]');
       expect(badInput.stderr).toMatch(/^error\[usage\]: the run input must be a JSON object/);
+      const noFile = await run('engine', 'run', 'hello-pack.echo', '--input-file',
+        join(project, 'no-such-input.json'));
+      expect(noFile.code).toBe(1);
+      expect(noFile.stderr).toMatch(/^error\[file_missing\]: .*no-such-input\.json/);
       const noRun = await run('engine', 'runs', 'show', 'no-such-run');
       expect(noRun.stderr).toMatch(/^error\[run_not_found\]/);
     });

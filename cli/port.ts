@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+
 /**
  * `--port` of the commands that listen (`registry serve`, `engine serve`):
  * digits only, from 0 (a free port) to 65535. Number() alone would take
@@ -14,4 +16,19 @@ export function portOf(text: string, flag = '--port'): number {
       { code: 'usage' });
   }
   return port;
+}
+
+/**
+ * Fails with the listen error (EADDRINUSE: `port_in_use`) when `host:port`
+ * is taken, by binding it for a moment: a server that opens its database
+ * before it listens (seconds for a new PGlite) says so before that, not after.
+ * Port 0 (any free port) is never taken.
+ */
+export async function assertPortFree(port: number, host: string): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await new Promise<void>((done, fail) => {
+    probe.once('error', fail);
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => done()));
+  });
 }

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { runCommand } from '../../cli/output.js';
-import { portOf } from '../../cli/port.js';
+import { assertPortFree, portOf } from '../../cli/port.js';
 import type { ServeFlags } from '../cli.js';
 import { systemClock } from '../clock.js';
 import { jsonLogger } from '../log.js';
@@ -41,6 +41,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
     const { hardening, tls, timeouts } = hardeningFromFlags(flags);
     const dataDir = resolve(flags.data);
     const { dataDir: _unused, ...logKey } = logKeySourceFromEnv(dataDir);
+    await assertPortFree(port, flags.host);
     const services = await openRegistryServices({
       hardening,
       logKey,

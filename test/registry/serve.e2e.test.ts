@@ -6,6 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, type Backend } from '../helpers/databases.js';
@@ -67,6 +68,22 @@ describe('cordum registry serve --port', () => {
       expect(r.stderr).toMatch(/^error\[usage\]: --port must be (a whole number|from 0 to 65535)/);
       expect(existsSync(data)).toBe(false);
     });
+
+  it('says its port is taken before it makes a database', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const port = String((taken.address() as AddressInfo).port);
+    const data = join(mkdtempSync(join(tmpdir(), 'cordum-reg-port-')), 'never-made');
+    try {
+      const r = spawnSync(process.execPath, [CLI, 'registry', 'serve', '--port', port, '--data',
+        data], { encoding: 'utf8', timeout: 20_000 });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`error[port_in_use]: the address 127.0.0.1:${port} is in use`);
+      expect(existsSync(data)).toBe(false);
+    } finally {
+      taken.close();
+    }
+  });
 });
 
 describe.each(backends())('cordum registry serve ($name)', (backend: Backend) => {

@@ -66,6 +66,11 @@ describe.each(backends())('the latest version in every view ($name)', (backend) 
     npmRoute: (await get(`/npm/@cordum-packs/${id}`))['dist-tags']!.latest ?? null,
     npm: (await packument(id))['dist-tags']!.latest ?? null,
   });
+  /** The version the marketplace page marks "(latest)" in its versions table. */
+  const pageLatest = async (id: string) => {
+    const page = await (await raw(reg, `/marketplace/packs/${id}`)).text();
+    return /([0-9][0-9A-Za-z.+-]*)<\/a> \(latest\)/.exec(page)?.[1];
+  };
   const all = (version: string | null) => ({ resolve: version, distTags: version,
     detail: version, listing: version, catalog: version, npmRoute: version, npm: version });
 
@@ -81,6 +86,7 @@ describe.each(backends())('the latest version in every view ($name)', (backend) 
     expect((await packument('semtest'))['dist-tags']).toEqual({ latest: '1.0.0',
       beta: '1.1.0-beta.1' });
     expect((await get('/v1/packs/semtest/resolve?range=beta')).version).toBe('1.1.0-beta.1');
+    expect(await pageLatest('semtest')).toBe('1.0.0');
   });
 
   it('drops a tag of a yanked version, and falls back from a yanked latest', async () => {
@@ -93,6 +99,7 @@ describe.each(backends())('the latest version in every view ($name)', (backend) 
 
     await yank('semtest', '1.0.0');
     expect(await latestEverywhere('semtest')).toEqual(all('1.1.0'));
+    expect(await pageLatest('semtest')).toBe('1.1.0');
   });
 
   it('names no latest once every version is yanked', async () => {

@@ -5,6 +5,7 @@ import { newestFirst } from '../../latest.js';
 import { versionsOf } from '../../routes/params.js';
 import type { VersionRecord } from '../../store/packs.js';
 import { yankedVersions } from '../../store/yanks.js';
+import { distTags } from '../../tenancy/tags.js';
 import { latestRecord } from '../../views.js';
 
 export interface PackVersions {
@@ -17,8 +18,10 @@ export async function packVersions(db: Queryable, id: string): Promise<PackVersi
   const stored = await versionsOf(db, id);
   const order = newestFirst(stored.map((r) => r.version));
   const records = order.map((v) => stored.find((r) => r.version === v)!);
-  // The page opens on the latest version not yanked, as the API's listing does.
-  return { records, latest: latestRecord(records, await yankedVersions(db, id)) };
+  // The page opens on the latest version as the API's pack view picks it: the `latest`
+  // dist-tag when it names a live version, else the highest not yanked.
+  const latestTag = (await distTags(db, id)).latest;
+  return { records, latest: latestRecord(records, await yankedVersions(db, id), latestTag) };
 }
 
 /** The record of `version`, or the latest when none is asked for. */

@@ -16,6 +16,7 @@ import type { RegistryContext } from '../state.js';
 import { findVersion, type VersionRecord } from '../store/packs.js';
 import type { RouteGroup } from './index.js';
 import { param, versionsOf } from './params.js';
+import { versionBytesCacheControl } from '../cache_control.js';
 import { cachedRead, loadOncePerGeneration, ReadCache } from '../hardening/read-cache.js';
 import type { NpmTarballRecord } from '../npm/store.js';
 
@@ -95,7 +96,7 @@ export const npmRoutes: RouteGroup = (router, deps) => {
     ctx.state.packId = id;
     ctx.state.version = record.version;
     ctx.set('ETag', `"sha256:${tarball.sha256}"`);
-    ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
+    ctx.set('Cache-Control', await versionBytesCacheControl(deps, id));
     ctx.type = 'application/octet-stream';
     ctx.body = await npmTarballBytes(deps, record, tarball);
   });

@@ -16,6 +16,7 @@ import { deprecationsOf } from '../tenancy/deprecations.js';
 import { signerState } from '../tenancy/key_trust.js';
 import type { RouteGroup } from './index.js';
 import { param } from './params.js';
+import { versionBytesCacheControl } from '../cache_control.js';
 import { cachedRead, loadOncePerGeneration, ReadCache } from '../hardening/read-cache.js';
 
 const BASE = '/v1/packs/:id/versions/:version';
@@ -67,7 +68,7 @@ export const versionRoutes: RouteGroup = (router, deps) => {
     const file = `${record.packId}-${record.version}.tgz`;
     ctx.set('Content-Disposition', `attachment; filename="${file}"`);
     ctx.set('ETag', `"sha256:${record.sha256}"`);
-    ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
+    ctx.set('Cache-Control', await versionBytesCacheControl(deps, record.packId));
     ctx.type = 'application/gzip';
     ctx.body = bytes;
     // Install counts are a nicety: counted in memory, written in batches.

@@ -20,7 +20,7 @@ import { signTarball } from '../../packs/signing/sign.js';
 import { createToken } from '../../registry/store/tokens.js';
 import {
   ADMIN_TOKEN, blobFiles, publishForm, raw, readProblem, registeredKey, signedFixture,
-  versionRows, type TestRegistry,
+  startTestRegistry, versionRows, type TestRegistry,
 } from './helpers.js';
 import { NO_LIMITS, startCustomRegistry } from './trust-helpers.js';
 
@@ -58,6 +58,28 @@ describe('security headers, CORS, ETags and limits', () => {
     expect(pre.headers.get('access-control-allow-methods')).toBeNull();
   });
 
+  it('lets shared caches keep a tarball only when anyone may read it', async () => {
+    const open = await startTestRegistry(pgliteBackend, { anonymousRead: true });
+    try {
+      const pack = await signedFixture('hello-pack', await registeredKey(open));
+      await open.admin.publish(pack.tgz, pack.bundle);
+      const control = async () => [
+        (await raw(open, '/v1/packs/hello-pack/versions/0.1.0/tarball', {}, null))
+          .headers.get('cache-control'),
+        (await raw(open, '/npm/@cordum-packs/hello-pack/-/hello-pack-0.1.0.tgz'))
+          .headers.get('cache-control'),
+      ];
+      expect(await control()).toEqual(Array(2).fill('public, max-age=31536000, immutable'));
+      const hidden = await raw(open, '/v1/packs/hello-pack/visibility', { method: 'PUT',
+        headers: { 'content-type': 'application/json' }, body: '{"private":true}' });
+      expect(hidden.status).toBeLessThan(300);
+      const privately = await raw(open, '/v1/packs/hello-pack/versions/0.1.0/tarball');
+      expect(privately.headers.get('cache-control')).toBe('private, max-age=31536000, immutable');
+    } finally {
+      await open.close();
+    }
+  });
+
   it('tags metadata with an ETag and answers 304 to If-None-Match', async () => {
     const first = await raw(reg, '/v1/keys');
     const etag = first.headers.get('etag')!;
@@ -80,7 +102,8 @@ describe('security headers, CORS, ETags and limits', () => {
     const published = await reg.admin.publish(pack.tgz, pack.bundle);
     const path = '/v1/packs/hello-pack/versions/0.1.0/tarball';
     const res = await raw(reg, path);
-    expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    // Reads need a token here, so no shared cache may keep the answer for others.
+    expect(res.headers.get('cache-control')).toBe('private, max-age=31536000, immutable');
     expect(res.headers.get('etag')).toBe(`"sha256:${published.sha256}"`);
     expect(Buffer.from(await res.arrayBuffer())).toEqual(pack.tgz);
     const cached = await raw(reg, path, { headers: { 'if-none-match': res.headers.get('etag')!,

@@ -58,7 +58,50 @@ function logRequest(log: JsonLog, req: IncomingMessage, res: ServerResponse, req
   });
 }
 
+/** Names of this machine's loopback, as a Host header spells them. */
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d{1,5})?$/i;
+const LOOPBACK_ADDRESS = /^(127\.|::1$|::ffff:127\.)/;
+
+/** Host names (`host` or `host:port`) CORDUM_ENGINE_ALLOWED_HOSTS adds, lower-cased. */
+function allowedHosts(): Set<string> {
+  const listed = process.env.CORDUM_ENGINE_ALLOWED_HOSTS ?? '';
+  return new Set(listed.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean));
+}
+
+/**
+ * What only a browser made to call the engine by another site sends: an
+ * Origin other than the engine's own (a page elsewhere can POST without a
+ * preflight, e.g. start a run or approve a step), or, on a loopback
+ * connection, a Host that is not a loopback name (a DNS-rebinding page,
+ * which reads as its own origin). Other clients send neither. The answer
+ * is the refusal, or undefined.
+ */
+function foreignRequest(req: IncomingMessage, allowed: ReadonlySet<string>) {
+  const host = (req.headers.host ?? '').toLowerCase();
+  const origin = req.headers.origin;
+  if (origin !== undefined && originHost(origin) !== host) {
+    return { code: 'origin_refused', message: `a request from ${origin} (another site in a ` +
+      'browser) may not use this engine; call it from a server or the CLI' };
+  }
+  if (host && !LOOPBACK_HOST.test(host) && !allowed.has(host) &&
+    LOOPBACK_ADDRESS.test(req.socket.localAddress ?? '')) {
+    return { code: 'host_refused', message: `Host ${host} does not name this engine's ` +
+      'loopback address; behind a proxy that sends its own name, list it in ' +
+      'CORDUM_ENGINE_ALLOWED_HOSTS' };
+  }
+  return undefined;
+}
+
+function originHost(origin: string): string | undefined {
+  try {
+    return new URL(origin).host.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
 export function routeHandler(routes: EngineRoute[], log?: RouteLog, requests?: JsonLog) {
+  const allowed = allowedHosts();
   const exact = new Map<string, EngineRoute>();
   const patterned: EngineRoute[] = [];
   for (const r of routes) {
@@ -78,6 +121,8 @@ export function routeHandler(routes: EngineRoute[], log?: RouteLog, requests?: J
     const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
     res.setHeader('x-request-id', requestId);
     if (requests) logRequest(requests, req, res, requestId, pathname);
+    const foreign = foreignRequest(req, allowed);
+    if (foreign) return sendProblem(res, 403, foreign.code, foreign.message);
     const ctx = new LazyContext(req, res, requestId, raw);
     let route: EngineRoute | undefined;
     try {

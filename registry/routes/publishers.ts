@@ -7,7 +7,7 @@
  * secret answered once) and `PUT /v1/packs/:id/visibility` (`{ private }`,
  * owners). An admin may do all of it for any publisher.
  */
-import { actorFrom, requireScope } from '../auth.js';
+import { actorFrom, requireRead, requireScope } from '../auth.js';
 import { readJsonObject } from '../body.js';
 import type { RegistryDeps } from '../deps.js';
 import { RegistryError } from '../errors.js';
@@ -76,7 +76,8 @@ export const publisherRoutes: RouteGroup = (router, deps) => {
 const memberRoutes: RouteGroup = (router, deps) => {
   const base = '/v1/publishers/:publisher/members';
 
-  router.get(base, requireScope(deps, 'read'), async (ctx) => {
+  // Read as every other read route: any token (its role decides), not only a `read` one.
+  router.get(base, requireRead(deps), async (ctx) => {
     const publisher = publisherOf(ctx);
     assertRole(actorFrom(ctx), publisher, 'reader');
     ctx.body = { publisher, members: await listMembers(deps.db, publisher) };

@@ -36,6 +36,12 @@ describe.each(backends())('members and roles ($name)', (backend) => {
     const outsider = await send(t.reg, t.outsider, 'GET', M);
     expect([outsider.status, ((await outsider.json()) as { code: string }).code])
       .toEqual([403, 'forbidden']);
+    // Any token reads, as on every other read route: a member's publish-only token too.
+    const writer = await tokenFor(t, 'hana', 'maintainer', ['publish', 'keys']);
+    const listed = await send(t.reg, writer, 'GET', M);
+    expect(listed.status).toBe(200);
+    expect(((await listed.json()) as { members: { subject: string }[] }).members
+      .map((m) => m.subject)).toContain('hana');
   });
 
   it('lets a maintainer publish for acme and a reader not', async () => {

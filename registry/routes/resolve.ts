@@ -5,6 +5,8 @@
  * yanked version is never chosen; a deprecated one is, with its message in
  * `deprecated`.
  */
+import { satisfies } from 'semver';
+import { isPackError } from '../../packs/errors.js';
 import { resolveRange } from '../../packs/resolve.js';
 import { requireRead } from '../auth.js';
 import type { RegistryDeps } from '../deps.js';
@@ -24,7 +26,19 @@ async function choose(deps: RegistryDeps, id: string, asked: RangeOrTag,
   const yanked = await yankedVersions(deps.db, id);
   const versions = records.map((r) => r.version);
   const live = versions.filter((v) => !yanked.has(v));
-  if ('range' in asked) return resolveRange(live, asked.range, id);
+  if ('range' in asked) {
+    try {
+      return resolveRange(live, asked.range, id);
+    } catch (err) {
+      // Say so when only yanked versions would do, rather than "(have none)".
+      const range = asked.range;
+      const hidden = versions.filter((v) => yanked.has(v) && satisfies(v, range));
+      if (hidden.length === 0 || !isPackError(err) || err.code !== 'range_unsatisfied') throw err;
+      throw new RegistryError('range_unsatisfied', `${id}: only yanked versions satisfy ` +
+        `"${range}" (${hidden.join(', ')}); a yanked version installs only where a ` +
+        'cordum.lock already pins it');
+    }
+  }
 
   const stored = await distTags(deps.db, id);
   const version = own(liveDistTags({ versions, yanked }, stored), asked.tag);

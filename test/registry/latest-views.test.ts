@@ -115,6 +115,10 @@ describe.each(backends())('the latest version in every view ($name)', (backend) 
       code: 'range_unsatisfied',
       detail: 'allgone: every version is yanked, so nothing is latest' });
     expect((await get('/v1/packs/allgone/dist-tags')).tags).toEqual({});
+    expect(await get('/v1/packs/allgone/resolve?range=1.0.9')).toMatchObject({
+      code: 'range_unsatisfied',
+      detail: 'allgone: only yanked versions satisfy "1.0.9" (1.0.9); a yanked version ' +
+        'installs only where a cordum.lock already pins it' });
     expect((await packument('allgone'))['dist-tags']).toEqual({});
     // Still listed and downloadable by exact version.
     expect((await get('/v1/packs')).packs!.map((p) => p.id)).toContain('allgone');

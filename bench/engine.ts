@@ -61,7 +61,8 @@ export async function benchEngine(db: Database): Promise<Engine> {
 }
 
 /** Runs `count` runs of the workflow, IN_FLIGHT at once: jobs a second and CPU µs a job. */
-export async function jobsPerSecond(engine: Engine, workflowId: string, count: number, steps: number) {
+export async function jobsPerSecond(engine: Engine, workflowId: string, count: number,
+  steps: number) {
   let next = 0;
   let failed = 0;
   const started = performance.now();

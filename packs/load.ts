@@ -5,7 +5,9 @@
  */
 import { gt as semverGt, valid as validSemver } from 'semver';
 import type { PackFiles } from './bundle/read.js';
-import { parseJson, parseYaml, utf8Text, UNSTORABLE_MESSAGE, unstorableTextAt } from './documents.js';
+import {
+  parseJson, parseYaml, utf8Text, UNSTORABLE_MESSAGE, unstorableTextAt,
+} from './documents.js';
 import { isPackError, PackError, type Issue } from './errors.js';
 import type { PackManifest } from './manifest.js';
 import { toFragment, type RawFragment } from './policy/fragment.js';

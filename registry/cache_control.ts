@@ -6,6 +6,7 @@
  * `private`, so no shared cache serves an answer that needed a token.
  */
 import type { RegistryDeps } from './deps.js';
+import { authCachesOf } from './hardening/auth-cache.js';
 import { findOwnership } from './tenancy/visibility.js';
 
 const YEAR = 'max-age=31536000, immutable';
@@ -13,6 +14,8 @@ const YEAR = 'max-age=31536000, immutable';
 export async function versionBytesCacheControl(deps: Pick<RegistryDeps, 'db' | 'anonymousRead'>,
   packId: string): Promise<string> {
   if (!deps.anonymousRead) return `private, ${YEAR}`;
-  const pack = await findOwnership(deps.db, packId);
+  // The read guard looked the pack up already: its cache answers without a query.
+  const pack = await authCachesOf(deps.db).ownership.get(deps.db, packId,
+    () => findOwnership(deps.db, packId));
   return pack && !pack.private ? `public, ${YEAR}` : `private, ${YEAR}`;
 }

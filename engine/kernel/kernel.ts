@@ -105,6 +105,7 @@ export class PolicyKernel {
 
   /** One decision; the active snapshot is read once, so a swap meanwhile cannot split it. */
   decide(request: PolicyRequest, options: DecideOptions = {}): KernelDecision {
+    this.assertReady();
     return this.decideWith(this.holder.current(), request, options);
   }
 
@@ -124,8 +125,8 @@ export class PolicyKernel {
     }
   }
 
+  /** One decision; callers have checked there is a verified snapshot (assertReady). */
   private decideWith(active: ActiveSnapshot, request: PolicyRequest, options: DecideOptions) {
-    this.assertReady();
     const start = this.observers.length > 0 ? performance.now() : 0;
     // decide answers a fresh object, so it is completed in place rather than copied.
     const result = decide(active.snapshot, request) as KernelDecision;

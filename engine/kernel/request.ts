@@ -6,8 +6,6 @@ import { checkPolicyRequest } from '../../packs/policy/request.js';
 import type { PolicyRequest } from '../../packs/policy/types.js';
 import { KernelError } from './errors.js';
 
-export { MAX_FIELD_CHARS, MAX_ITEMS } from '../../packs/policy/request.js';
-
 /** Checks one request; `where` names it in the message (`requests[3]`). */
 export function toPolicyRequest(value: unknown, where = 'request'): PolicyRequest {
   return checkPolicyRequest(value, where, (message) => {

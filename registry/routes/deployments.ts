@@ -41,11 +41,21 @@ export function deploymentName(ctx: RegistryContext): string {
   return name;
 }
 
-export async function deploymentOf(deps: RegistryDeps, name: string): Promise<DeploymentRecord> {
-  const found = await findDeployment(deps.db, name);
-  if (!found) throw new RegistryError('not_found', `no deployment ${name} in this registry`);
+/** The answer for a deployment name nobody made (or one the caller may not see). */
+const noDeployment = (name: string) =>
+  new RegistryError('not_found', `no deployment ${name} in this registry`);
+
+/** The deployment `name`, read with `db` (a transaction's, or the registry's). */
+export async function deploymentOf(deps: RegistryDeps, name: string,
+  db: Queryable = deps.db): Promise<DeploymentRecord> {
+  const found = await findDeployment(db, name);
+  if (!found) throw noDeployment(name);
   return found;
 }
+
+/** Whether `d` names one of the `hidden` packs. */
+const namesHidden = (d: DeploymentRecord, hidden: ReadonlySet<string>) =>
+  d.packs.some((p) => hidden.has(p.id));
 
 /**
  * A deployment for a reader: one that names a private pack the caller may
@@ -55,10 +65,7 @@ export async function deploymentOf(deps: RegistryDeps, name: string): Promise<De
 export async function readableDeployment(deps: RegistryDeps, ctx: RegistryContext,
   name: string): Promise<DeploymentRecord> {
   const found = await deploymentOf(deps, name);
-  const hidden = await hiddenPackIds(deps.db, ctx.state.actor);
-  if (found.packs.some((p) => hidden.has(p.id))) {
-    throw new RegistryError('not_found', `no deployment ${name} in this registry`);
-  }
+  if (namesHidden(found, await hiddenPackIds(deps.db, ctx.state.actor))) throw noDeployment(name);
   return found;
 }
 
@@ -122,9 +129,7 @@ export async function storeDeployment(
   if (!(await saveDeployment(db, { ...d, ...hashes }, deps.clock.now(), createOnly))) {
     throw new RegistryError('already_exists', `deployment ${d.name} exists already`);
   }
-  const stored = await findDeployment(db, d.name);
-  if (!stored) throw new RegistryError('not_found', `no deployment ${d.name} in this registry`);
-  return stored;
+  return deploymentOf(deps, d.name, db);
 }
 
 /** `If-None-Match: *`: the write may create the object, never replace one. */
@@ -135,7 +140,7 @@ export const deploymentRoutes: RouteGroup = (router, deps) => {
   router.get('/v1/deployments', requireRead(deps), async (ctx) => {
     const hidden = await hiddenPackIds(deps.db, ctx.state.actor);
     const all = await listDeployments(deps.db);
-    ctx.body = { deployments: all.filter((d) => !d.packs.some((p) => hidden.has(p.id))) };
+    ctx.body = { deployments: all.filter((d) => !namesHidden(d, hidden)) };
   });
 
   router.get('/v1/deployments/:name', requireRead(deps), async (ctx) => {
@@ -165,9 +170,7 @@ export const deploymentRoutes: RouteGroup = (router, deps) => {
 
   router.delete('/v1/deployments/:name', requireScope(deps, 'admin'), async (ctx) => {
     const name = deploymentName(ctx);
-    if (!(await deleteDeployment(deps.db, name))) {
-      throw new RegistryError('not_found', `no deployment ${name} in this registry`);
-    }
+    if (!(await deleteDeployment(deps.db, name))) throw noDeployment(name);
     deps.log.info('deployment deleted', { request_id: ctx.state.requestId, deployment: name });
     ctx.status = 204;
   });

@@ -22,7 +22,6 @@ import { RegistryError } from '../errors.js';
 import type { RegistryContext } from '../state.js';
 import {
   deletePolicyBundle,
-  findDeployment,
   findPolicyBundle,
   listPolicyBundles,
   savePolicyBundle,
@@ -51,9 +50,7 @@ async function bundleOf(deps: RegistryDeps, deployment: string, name: string) {
 
 /** Re-hashes the deployment after its bundles changed (same packs), in `tx`. */
 async function rehash(deps: RegistryDeps, deployment: string, tx: Queryable) {
-  const d = await findDeployment(tx, deployment);
-  if (!d) throw new RegistryError('not_found', `no deployment ${deployment} in this registry`);
-  await storeDeployment(deps, d, false, tx);
+  await storeDeployment(deps, await deploymentOf(deps, deployment, tx), false, tx);
 }
 
 /**

@@ -261,7 +261,7 @@ describe.each(backends())('journal on $name', (backend) => {
     expect(await stored(db, 'after')).toEqual({ status: 'pending', steps: 1, timelines: 1 });
   });
 
-  it('drops a refused later step row of a stored run and keeps what was written before', async () => {
+  it('drops a refused later step row of a stored run, keeping what was written', async () => {
     const journal = new Journal(db, runRow, { idleWriteMs: 60_000 });
     const bad = heldRun('bad-later');
     const good = heldRun('good-later');

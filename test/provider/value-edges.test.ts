@@ -19,7 +19,8 @@ describe('values refused at validate', () => {
     const deploymentIssues = validateConfig(deployment.schema,
       { name: 'q', tenant: '', pack: [{ id: 'echo-tools', range: '^0.4.0' }] });
     expect(brief(deploymentIssues)).toEqual([['Empty Tenant', '["tenant"]']]);
-    const tokenIssues = validateConfig(token.schema, { name: 'p', scopes: ['read'], publisher: '' });
+    const tokenIssues = validateConfig(token.schema,
+      { name: 'p', scopes: ['read'], publisher: '' });
     expect(brief(tokenIssues)).toEqual([['Empty Publisher', '["publisher"]']]);
   });
 

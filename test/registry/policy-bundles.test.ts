@@ -86,7 +86,8 @@ describe.each(backends())('policy bundles on $name', (backend) => {
   it('decides a request without a tenant for the snapshot default tenant, as the engine does',
     async () => {
       await put(reg, `${BUNDLES}/tenanted`, { fragment: { version: 'v1', rules: [
-        { id: 'acme-only', match: { tenants: ['acme'], topics: ['job.t'] }, decision: 'deny' }] } });
+        { id: 'acme-only', match: { tenants: ['acme'], topics: ['job.t'] }, decision: 'deny' },
+      ] } });
       const decide = async (body: object) =>
         (await (await post(reg, '/v1/deployments/prod/decisions', body)).json()) as
           { decision: string; rule_id: string | null };

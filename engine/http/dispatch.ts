@@ -12,6 +12,7 @@ import {
   HttpProblem,
   paramsOf,
   sendProblem,
+  tagRequestId,
   type EngineRoute,
   type RouteContext,
 } from './route.js';
@@ -119,7 +120,7 @@ export function routeHandler(routes: EngineRoute[], log?: RouteLog, requests?: J
     const query = raw.indexOf('?');
     const pathname = query < 0 ? raw : raw.slice(0, query);
     const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
-    res.setHeader('x-request-id', requestId);
+    tagRequestId(res, requestId);
     if (requests) logRequest(requests, req, res, requestId, pathname);
     const foreign = foreignRequest(req, allowed);
     if (foreign) return sendProblem(res, 403, foreign.code, foreign.message);

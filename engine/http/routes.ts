@@ -5,7 +5,7 @@
  */
 import type { RunQueue } from '../queue/types.js';
 import type { Engine } from '../runner.js';
-import type { EngineRoute } from './route.js';
+import { answer, type EngineRoute } from './route.js';
 import { runRoutes } from './runs.js';
 
 export interface RouteParts {
@@ -29,8 +29,7 @@ function healthRoutes(parts: RouteParts): EngineRoute[] {
       method: 'GET',
       path: '/healthz',
       handle: ({ res }) => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end('{"status":"ok"}');
+        answer(res, 200, 'application/json', '{"status":"ok"}');
       },
     },
     {
@@ -38,8 +37,8 @@ function healthRoutes(parts: RouteParts): EngineRoute[] {
       path: '/readyz',
       async handle({ res }) {
         const ok = await parts.ready().catch(() => false);
-        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ status: ok ? 'ready' : 'not_ready' }));
+        answer(res, ok ? 200 : 503, 'application/json',
+          JSON.stringify({ status: ok ? 'ready' : 'not_ready' }));
       },
     },
   ];

@@ -4,7 +4,7 @@
  * admin token. The answer is a `.cpuprofile` (Chrome DevTools format).
  */
 import { Session } from 'node:inspector/promises';
-import { HttpProblem, type EngineRoute } from '../http/route.js';
+import { answer, HttpProblem, type EngineRoute } from '../http/route.js';
 import { requireAdmin } from '../kernel/admin.js';
 
 const MAX_SECONDS = 60;
@@ -43,9 +43,8 @@ EngineRoute[] {
       busy = true;
       try {
         const text = JSON.stringify(await cpuProfile(seconds));
-        res.writeHead(200, { 'content-type': 'application/json',
-          'content-disposition': 'attachment; filename="engine.cpuprofile"' });
-        res.end(text);
+        answer(res, 200, 'application/json', text,
+          { 'content-disposition': 'attachment; filename="engine.cpuprofile"' });
       } finally {
         busy = false;
       }

@@ -117,6 +117,24 @@ describe('policy over HTTP', () => {
     expect(text).toContain(`cordum_policy_snapshot_info{hash="${hash}",version="3"} 1`);
   });
 
+  it('echoes the caller\'s x-request-id, or a new one, on answers and problems alike', async () => {
+    const ask = (path: string, init: RequestInit = {}) => fetch(`${server.url}${path}`, init);
+    const given = await ask('/v1/policy/decide', { method: 'POST',
+      headers: { 'x-request-id': 'req-42' }, body: JSON.stringify({ topic: 'job.ops.x' }) });
+    expect([given.status, given.headers.get('x-request-id')]).toEqual([200, 'req-42']);
+    const problem = await ask('/v1/policy/decide', { method: 'POST',
+      headers: { 'x-request-id': 'req-43' }, body: '{' });
+    expect([problem.status, problem.headers.get('x-request-id'),
+      problem.headers.get('content-type')]).toEqual([400, 'req-43', 'application/problem+json']);
+    const metrics = await ask('/metrics', { headers: { 'x-request-id': 'req-44' } });
+    expect(metrics.headers.get('x-request-id')).toBe('req-44');
+    const fresh = await ask('/v1/policy/status');
+    expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const missing = await ask('/v1/nothing');
+    expect([missing.status, missing.headers.get('x-request-id')]).toEqual(
+      [404, expect.stringMatching(/^[0-9a-f-]{36}$/)]);
+  });
+
   it('profiles the CPU for the admin only, and not at all unless enabled', async () => {
     expect((await post('/v1/admin/profile?seconds=0.2', {})).status).toBe(403);
     const r = await post('/v1/admin/profile?seconds=0.2', {}, ADMIN);

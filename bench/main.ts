@@ -2,7 +2,11 @@
  * `npm run bench`: every benchmark, each printing a table. PostgreSQL rows
  * run on a throw-away server started here, or on the server
  * CORDUM_BENCH_DATABASE_URL names, in a scratch database of each benchmark's own.
+ * With more than one benchmark to run, each runs in a fresh process of its
+ * own, one after another, so that none measures what an earlier one left
+ * behind (its heap, its embedded databases, its compiled code).
  */
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -44,8 +48,50 @@ async function postgresUrl(): Promise<{ url?: string; stop(): Promise<void> }> {
   }
 }
 
-if (want('policy')) runPolicyBench(root);
-if (want('kernel')) await runKernelBench(root);
+const BENCHMARKS = ['policy', 'kernel', 'registry', 'provider', 'marketplace', 'engine',
+  'verdaccio'];
+const unknown = only.filter((name) => !BENCHMARKS.includes(name));
+if (unknown.length > 0) {
+  process.stderr.write(`bench: no benchmark ${unknown.join(', ')} (have: ${BENCHMARKS.join(', ')})\n`);
+  process.exit(2);
+}
+
+/** Runs one benchmark in a child process of this script; its exit code. */
+function runAlone(name: string): Promise<number | null> {
+  const child = spawn(process.execPath, [process.argv[1]!, root, name], { stdio: 'inherit' });
+  return new Promise((done) => child.once('exit', done));
+}
+
+if (only.length !== 1) {
+  for (const name of BENCHMARKS.filter(want)) {
+    const code = await runAlone(name);
+    if (code !== 0) {
+      process.stderr.write(`bench: ${name} failed (exit ${code})\n`);
+      process.exitCode = 1;
+    }
+  }
+} else {
+  await runOne(only[0]!);
+}
+
+async function runOne(name: string): Promise<void> {
+  if (name === 'policy') runPolicyBench(root);
+  if (name === 'kernel') await runKernelBench(root);
+  if (name === 'registry') await withPostgres((url) => runRegistryBench(root, cli, url));
+  if (name === 'provider') await withPostgres((url) => runProviderBench(root, cli, url));
+  if (name === 'marketplace') await withPostgres((url) => runMarketplaceBench(root, cli, url));
+  if (name === 'engine') await withPostgres((url) => runEngineBench(root, url));
+  if (name === 'verdaccio') {
+    const given = process.env.CORDUM_BENCH_DATABASE_URL;
+    const scratch = given ? await scratchDatabase(given) : undefined;
+    try {
+      await runRegistryVsVerdaccio(root, scratch?.url);
+    } finally {
+      await scratch?.drop();
+    }
+  }
+}
+
 /** Runs `bench` with a PostgreSQL URL when there is one, stopping a throw-away server after. */
 async function withPostgres(bench: (url: string | undefined) => Promise<void>): Promise<void> {
   const pg = await postgresUrl();
@@ -56,16 +102,3 @@ async function withPostgres(bench: (url: string | undefined) => Promise<void>): 
   }
 }
 
-if (want('registry')) await withPostgres((url) => runRegistryBench(root, cli, url));
-if (want('provider')) await withPostgres((url) => runProviderBench(root, cli, url));
-if (want('marketplace')) await withPostgres((url) => runMarketplaceBench(root, cli, url));
-if (want('engine')) await withPostgres((url) => runEngineBench(root, url));
-if (want('verdaccio')) {
-  const given = process.env.CORDUM_BENCH_DATABASE_URL;
-  const scratch = given ? await scratchDatabase(given) : undefined;
-  try {
-    await runRegistryVsVerdaccio(root, scratch?.url);
-  } finally {
-    await scratch?.drop();
-  }
-}

@@ -223,6 +223,7 @@ export async function runEngineBench(root: string, databaseUrl?: string): Promis
       rows.push([name, `${ten} ten-step runs`,
         ...await trials(db, () => jobsPerSecond(engine, 'bench.ten', ten, 10))]);
       if (name === 'PostgreSQL' && databaseUrl && processes > 1) {
+        await db.exec(`TRUNCATE ${RUN_TABLES}`);
         rows.push([`${name}, ${processes} engine processes`, `${single} single-step runs`,
           ...await severalProcesses(root, databaseUrl, processes, single, Math.round(single / 5)),
           '']);

@@ -129,6 +129,7 @@ export function readJson(req: IncomingMessage, limit = 1 << 20): Promise<unknown
 
 /** Where the dispatcher leaves a request's id, for the answer to echo. */
 const REQUEST_ID = Symbol('cordum.requestId');
+type Tagged = ServerResponse & { [REQUEST_ID]?: string };
 
 /**
  * Names the id that every answer written through `answer` (so `sendJson` and
@@ -137,7 +138,7 @@ const REQUEST_ID = Symbol('cordum.requestId');
  * on each request of the hot paths.
  */
 export function tagRequestId(res: ServerResponse, id: string): void {
-  (res as ServerResponse & { [REQUEST_ID]?: string })[REQUEST_ID] = id;
+  (res as Tagged)[REQUEST_ID] = id;
 }
 
 /** Writes a whole answer: status, content type, the request's id, the body and its length. */
@@ -145,7 +146,7 @@ export function answer(res: ServerResponse, status: number, type: string, text: 
   extra?: Record<string, string>): void {
   const headers: Record<string, string | number> = { 'content-type': type,
     'content-length': Buffer.byteLength(text) };
-  const id = (res as ServerResponse & { [REQUEST_ID]?: string })[REQUEST_ID];
+  const id = (res as Tagged)[REQUEST_ID];
   if (id !== undefined) headers['x-request-id'] = id;
   if (extra) Object.assign(headers, extra);
   res.writeHead(status, headers);

@@ -7,7 +7,9 @@
  * lease is renewed; a cancel asked from elsewhere is seen on renewal.
  */
 import type { WorkflowPlan } from './plan.js';
-import { branchSkip, readySteps, settledStatus, unhandled, type Records } from './readiness.js';
+import {
+  branchSkip, readySteps, routeSkip, settledStatus, unhandled, type Records,
+} from './readiness.js';
 import type { RunRecord, StepRecord } from './records.js';
 import type { EngineServices } from './steps/context.js';
 import { contextFor, runAndSave, scopeOf } from './steps/run_step.js';
@@ -113,7 +115,7 @@ async function runReady(
         const approval = view.approvals.find((a) => a.step_id === step.id);
         const scope = scopeOf(run, records);
         const ctx = contextFor(services, run, plan, step, record, scope, signal, approval);
-        const skip = branchSkip(step, records as Records);
+        const skip = branchSkip(step, records as Records) ?? routeSkip(step, records as Records);
         const task = runAndSave(ctx, skip).then(() => {
           records.set(step.id, ctx.record);
           inFlight.delete(step.id);

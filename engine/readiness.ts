@@ -19,14 +19,33 @@ export function unhandled(plan: WorkflowPlan, records: Records): StepRecord | un
 }
 
 /**
- * A pending step is ready when every step it depends on succeeded. A step
- * that `on_error` targets is ready only once a step routing to it failed.
+ * A pending step is ready when every step it depends on succeeded; a step
+ * that routes here on failure (`on_error`) counts as met by failing. A step
+ * that `on_error` targets is ready once a step routing to it failed, or once
+ * every one of them succeeded: then it is skipped (`routeSkip`), as a step
+ * whose condition is false, and what depends on it goes on.
  */
 export function isReady(step: StepPlan, records: Records): boolean {
   if (records.get(step.id)?.status !== 'pending') return false;
-  if (!step.dependsOn.every((d) => records.get(d)?.status === 'succeeded')) return false;
-  if (step.routedFrom.length === 0) return true;
-  return step.routedFrom.some((id) => records.get(id)?.status === 'failed');
+  const routed = step.routedFrom;
+  const met = (id: string) => {
+    const status = records.get(id)?.status;
+    return status === 'succeeded' || (status === 'failed' && routed.includes(id));
+  };
+  if (!step.dependsOn.every(met)) return false;
+  if (routed.length === 0) return true;
+  return routed.some((id) => records.get(id)?.status === 'failed') ||
+    routed.every((id) => records.get(id)?.status === 'succeeded');
+}
+
+/** Why a ready `on_error` target is skipped: no step routing to it failed. */
+export function routeSkip(step: StepPlan, records: Records): string | undefined {
+  const routed = step.routedFrom;
+  if (routed.length === 0 || routed.some((id) => records.get(id)?.status === 'failed')) {
+    return undefined;
+  }
+  const names = routed.map((id) => `"${id}"`).join(', ');
+  return `on_error route not taken: ${names} succeeded`;
 }
 
 export function readySteps(plan: WorkflowPlan, records: Records): StepPlan[] {

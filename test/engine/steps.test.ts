@@ -135,6 +135,17 @@ const WORKFLOWS: Workflow[] = [
     after: { type: 'transform', depends_on: ['risky'], input: {} },
     cleanup: { type: 'transform', input: { why: '${steps.risky.error.code}' } },
   }),
+  // The handler also depends on the step that routes to it: that failure meets the dependency.
+  workflow('rescue_after', {
+    bad: { ...slow('x'), topic: 'job.demo.dangerous', on_error: 'fix' },
+    fix: { type: 'transform', depends_on: ['bad'], input: { why: '${steps.bad.error.code}' } },
+  }),
+  // Nothing fails: the route is skipped as it becomes moot, and what follows it runs.
+  workflow('unused_route', {
+    ok: { type: 'transform', input: { fine: true }, on_error: 'cleanup' },
+    cleanup: { type: 'transform', input: {} },
+    after: { type: 'transform', depends_on: ['cleanup'], input: { ran: true } },
+  }),
 ];
 
 describe.each(backends())('step types on $name', (backend) => {
@@ -385,6 +396,23 @@ describe.each(backends())('step types on $name', (backend) => {
     expect(stepOf(view, 'risky').status).toBe('failed');
     expect(stepOf(view, 'cleanup').output).toEqual({ why: 'policy_denied' });
     expect(stepOf(view, 'after').status).toBe('cancelled');
+    expect(view.run.status).toBe('succeeded');
+  });
+
+  it('runs an on_error step that also depends on the step routing to it', async () => {
+    const view = await (await engine()).start('demo.rescue_after', {});
+    expect(stepOf(view, 'bad').status).toBe('failed');
+    expect([stepOf(view, 'fix').skipped, stepOf(view, 'fix').output]).toEqual(
+      [false, { why: 'policy_denied' }]);
+    expect(view.run.status).toBe('succeeded');
+  });
+
+  it('skips an on_error step nobody routed to, and runs what depends on it', async () => {
+    const view = await (await engine()).start('demo.unused_route', {});
+    expect([stepOf(view, 'cleanup').status, stepOf(view, 'cleanup').skipped]).toEqual(
+      ['succeeded', true]);
+    expect([stepOf(view, 'after').status, stepOf(view, 'after').output]).toEqual(
+      ['succeeded', { ran: true }]);
     expect(view.run.status).toBe('succeeded');
   });
 

@@ -77,6 +77,7 @@ export function planWorkflow(
       rule: 'workflow_cycle',
     });
   }
+  issues.push(...childIdClashes(workflow, file));
   const packId = workflow.id.split('.')[0] ?? workflow.id;
   const routes = planRoutes(workflow, file, issues);
   const reads: Read[] = [];
@@ -90,6 +91,25 @@ export function planWorkflow(
   planBranches(steps, deps, file, found);
   if (found.length > 0) throw planError(workflow, found);
   return { workflow, packId, steps };
+}
+
+/**
+ * Step ids spelled as a child of another step: the items of a `for_each`
+ * and the iterations of a `loop` are steps of the run named `<step>[<i>]`,
+ * so a step written `each[0]` would share its record with the first item.
+ */
+function childIdClashes(workflow: Workflow, file: string): Issue[] {
+  const clashes: Issue[] = [];
+  for (const id of Object.keys(workflow.steps)) {
+    const child = /^(.+)\[(\d+)\]$/.exec(id);
+    const parent = child ? workflow.steps[child[1]!] : undefined;
+    if (!parent || (parent.for_each === undefined && parent.type !== 'loop')) continue;
+    const kind = parent.type === 'loop' ? 'iteration of the loop' : 'item of the for_each';
+    clashes.push({ file, path: `/steps/${id}`, rule: 'step_id_reserved',
+      message: `step id "${id}" names ${kind} step "${child![1]}" (its children are ` +
+        `<step>[<index>]); rename the step` });
+  }
+  return clashes;
 }
 
 /**

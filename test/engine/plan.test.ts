@@ -246,6 +246,24 @@ describe('planWorkflow', () => {
     ]);
   });
 
+  it('refuses a step id that names an item of a for_each or an iteration of a loop', () => {
+    const error = thrown(() =>
+      planWorkflow(
+        workflow('clash', {
+          each: { type: 'transform', for_each: '${input.items}', input: { i: '${item}' } },
+          'each[0]': { type: 'transform', input: { literal: true } },
+          lp: { type: 'loop', while: 'loop.index < 2' },
+          'lp[1]': { type: 'transform' },
+          'free[0]': { type: 'transform' },
+        }),
+        DEMO_SCHEMAS,
+      ),
+    );
+    expect(error.issues.map((i) => [i.rule, i.path])).toEqual([
+      ['step_id_reserved', '/steps/each[0]'], ['step_id_reserved', '/steps/lp[1]']]);
+    expect(error.message).toMatch(/"each\[0\]" names item of the for_each step "each"/);
+  });
+
   it('reports every problem at once', () => {
     const error = thrown(() =>
       planWorkflow(

@@ -12,7 +12,7 @@ import { subworkflowCycle } from './graph.js';
 import { EngineError } from './errors.js';
 import type { PackContents } from './kernel/pack_contents.js';
 import { planWorkflow, type WorkflowPlan } from './plan.js';
-import type { RunRecord, RunView, Status, TimelineEvent } from './records.js';
+import type { RunRecord, RunView, Status, StepRecord, TimelineEvent } from './records.js';
 import { isTerminal } from './records.js';
 import { checkNesting, runInputFor } from './run_input.js';
 import { describeIssues } from './schemas.js';
@@ -217,6 +217,7 @@ export class Engine {
     }
     checkNesting(data, `data for "${stepId}"`);
     const plan = planWorkflow(view.run.workflow, this.schemas);
+    await this.refuseLate(runId, plan, step, 'input_not_waiting');
     const schemaId = plan.steps.find((s) => s.id === stepId)?.step.output_schema_id;
     const issues = this.services.schemas.check(schemaId, data);
     if (issues.length > 0) {
@@ -329,7 +330,22 @@ export class Engine {
     }
     // Resume with the workflow the run started with, not what is installed now.
     const plan = planWorkflow(view.run.workflow, this.schemas);
+    await this.refuseLate(runId, plan, step, 'approval_not_pending');
     return step.parent_id === undefined ? { plan } : { plan, parent: step.parent_id };
+  }
+
+  /**
+   * Refuses an answer that came after the waiting step's own `timeout_sec`
+   * ran out, and wakes the run so that the step times out now rather than
+   * when the poller next looks.
+   */
+  private async refuseLate(runId: string, plan: WorkflowPlan, step: StepRecord,
+    code: 'approval_not_pending' | 'input_not_waiting'): Promise<void> {
+    const at = timedOutAt(plan, step, this.services.clock());
+    if (at === undefined) return;
+    await this.resume(runId);
+    throw new EngineError(code, `step "${step.step_id}" of run ${runId} waited past its ` +
+      `timeout_sec (it ran out at ${at}): it is timed out, and the answer was not taken`);
   }
 
   private lease() {
@@ -362,6 +378,16 @@ export class Engine {
       store.forget(run.id);
     }
   }
+}
+
+/** When a waiting step's own `timeout_sec` ran out, if it has by `now` (as deadlineOf). */
+function timedOutAt(plan: WorkflowPlan, step: StepRecord, now: Date): string | undefined {
+  // A for_each item waits under its parent's step definition.
+  const id = step.parent_id ?? step.step_id;
+  const sec = plan.steps.find((s) => s.id === id)?.step.timeout_sec;
+  if (sec === undefined || sec <= 0 || step.started_at === undefined) return undefined;
+  const deadline = Date.parse(step.started_at) + sec * 1000;
+  return now.getTime() >= deadline ? new Date(deadline).toISOString() : undefined;
 }
 
 function notPending(runId: string, stepId: string, why: string): EngineError {

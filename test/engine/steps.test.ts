@@ -298,6 +298,24 @@ describe.each(backends())('step types on $name', (backend) => {
     }
   });
 
+  it('refuses an approval or input given after the step\'s timeout_sec, timing it out', async () => {
+    let now = Date.now();
+    const clocked = await engine({ clock: () => new Date(now) });
+    const gate = await clocked.start('demo.gate-times-out', {});
+    const ask = await clocked.start('demo.ask-times-out', {});
+    now += 2500;
+    const late = await rejection(clocked.approve(gate.run.id, 'gate', { by: 'ana' }));
+    expect([late.code, late.message]).toEqual(['approval_not_pending',
+      expect.stringMatching(/waited past its timeout_sec .*the answer was not taken/)]);
+    const lateInput = await rejection(clocked.giveInput(ask.run.id, 'ask', 'eu'));
+    expect(lateInput.code).toBe('input_not_waiting');
+    for (const [run, stepId] of [[gate, 'gate'], [ask, 'ask']] as const) {
+      const view = await clocked.view(run.run.id);
+      expect([view.run.status, stepOf(view, stepId).status]).toEqual(['timed_out', 'timed_out']);
+    }
+    expect((await clocked.view(gate.run.id)).approvals[0]?.status).toBe('cancelled');
+  });
+
   it('times a step out after its timeout_sec', async () => {
     const e = await engine();
     const view = await e.start('demo.nap', {});

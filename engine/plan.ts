@@ -48,6 +48,8 @@ export interface StepPlan {
   loop?: LoopPlan;
   http?: HttpPlan;
   delay?: DelayPlan;
+  /** A job step's `meta.idempotency_key`, rendered for each job (items read `item`). */
+  idempotencyKey?: Template;
 }
 
 export interface WorkflowPlan {

@@ -31,6 +31,7 @@ export interface Extras {
   loop?: LoopPlan;
   http?: HttpPlan;
   delay?: DelayPlan;
+  idempotencyKey?: Template;
   /** Every expression the fields hold, for the checks of what they read. */
   exprs: Expr[];
 }
@@ -53,6 +54,7 @@ export function planExtras(
   if (type === 'loop') planLoop(step, extras, issue, compile);
   if (type === 'http') planHttp(step, extras, issue, compile);
   planDelay(step, type, extras, issue, compile);
+  planIdempotencyKey(step, extras, issue, compile);
   if (type === 'storage') {
     for (const i of writtenStorageIssues(step.input)) {
       issue(i.field ? `input/${i.field}` : 'input', i.message, 'storage');
@@ -139,6 +141,24 @@ function planHttp(step: Step, out: Extras, issue: IssueAt, c: Compile) {
   if (!url) return;
   out.http = { url, method, headers };
   out.exprs.push(...expressionsOf(url));
+}
+
+/**
+ * `meta.idempotency_key` as a template: a key written `order-${input.id}`
+ * names the operation, and an item of a `for_each` renders its own (`item`).
+ */
+function planIdempotencyKey(step: Step, out: Extras, issue: IssueAt, c: Compile) {
+  const key = step.meta?.idempotency_key;
+  if (key === undefined) return;
+  if (typeof key !== 'string' || key === '') {
+    issue('meta/idempotency_key', 'meta.idempotency_key must be a non-empty string ' +
+      '(it may hold ${...})', 'meta');
+    return;
+  }
+  const template = c(() => compileTemplate(key), 'meta/idempotency_key');
+  if (!template) return;
+  out.idempotencyKey = template;
+  out.exprs.push(...expressionsOf(template));
 }
 
 function planDelay(step: Step, type: SupportedStepType, out: Extras, issue: IssueAt, c: Compile) {

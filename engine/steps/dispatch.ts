@@ -7,6 +7,7 @@ import { EngineError, toStepError, type StepError } from '../errors.js';
 import type { Job, JobHandler } from '../handlers/types.js';
 import type { DecisionRecord } from '../records.js';
 import { backoffMs, retriesAllowed } from '../retry.js';
+import { renderTemplate } from '../expressions.js';
 import { describeIssues } from '../schemas.js';
 import type { StepContext, StepOutcome } from './context.js';
 import { NEVER_ABORTED } from './run_stop.js';
@@ -139,7 +140,9 @@ function buildJob(
     input,
     meta,
     constraints,
-    idempotency_key: plan.step.meta?.idempotency_key ?? `${run.id}:${plan.id}:${attempt}`,
+    idempotency_key: plan.idempotencyKey
+      ? String(renderTemplate(plan.idempotencyKey, ctx.scope))
+      : `${run.id}:${plan.id}:${attempt}`,
     tenant_id: run.tenant_id,
     attempt,
   };

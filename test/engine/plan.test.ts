@@ -259,7 +259,8 @@ describe('planWorkflow', () => {
         DEMO_SCHEMAS,
       ),
     );
-    expect(error.issues.map((i) => [i.rule, i.path])).toEqual([
+    const issues = error.issues as { rule: string; path: string }[];
+    expect(issues.map((i) => [i.rule, i.path])).toEqual([
       ['step_id_reserved', '/steps/each[0]'], ['step_id_reserved', '/steps/lp[1]']]);
     expect(error.message).toMatch(/"each\[0\]" names item of the for_each step "each"/);
   });

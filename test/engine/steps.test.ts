@@ -135,6 +135,13 @@ const WORKFLOWS: Workflow[] = [
     after: { type: 'transform', depends_on: ['risky'], input: {} },
     cleanup: { type: 'transform', input: { why: '${steps.risky.error.code}' } },
   }),
+  workflow('keyed', {
+    each: {
+      type: 'worker', topic: 'job.demo.echo', for_each: '${input.items}',
+      input: { message: '${item}' },
+      meta: { ...meta, idempotency_key: 'order-${input.order}-${item}' },
+    },
+  }),
   // The handler also depends on the step that routes to it: that failure meets the dependency.
   workflow('rescue_after', {
     bad: { ...slow('x'), topic: 'job.demo.dangerous', on_error: 'fix' },
@@ -415,6 +422,13 @@ describe.each(backends())('step types on $name', (backend) => {
     expect(stepOf(view, 'cleanup').output).toEqual({ why: 'policy_denied' });
     expect(stepOf(view, 'after').status).toBe('cancelled');
     expect(view.run.status).toBe('succeeded');
+  });
+
+  it('renders meta.idempotency_key for each job, an item reading its own', async () => {
+    const view = await (await engine()).start('demo.keyed', { order: 7, items: ['a', 'b'] });
+    expect(view.run.status).toBe('succeeded');
+    expect(['each[0]', 'each[1]'].map((id) => stepOf(view, id).job?.idempotency_key)).toEqual(
+      ['order-7-a', 'order-7-b']);
   });
 
   it('runs an on_error step that also depends on the step routing to it', async () => {

@@ -30,6 +30,11 @@ export function truthy(value: unknown): boolean {
   return Boolean(value);
 }
 
+/**
+ * The value of `expr` in `scope`. Recursive, but the parser bounds how deep
+ * a tree can be (MAX_EXPRESSION_DEPTH, chains as one node), so this cannot
+ * overflow the stack. `&&` and `||` stop at the first operand that decides.
+ */
 export function evaluate(expr: Expr, scope: Scope): unknown {
   switch (expr.kind) {
     case 'literal':
@@ -41,9 +46,9 @@ export function evaluate(expr: Expr, scope: Scope): unknown {
     case 'not':
       return !truthy(evaluate(expr.operand, scope));
     case 'and':
-      return truthy(evaluate(expr.left, scope)) && truthy(evaluate(expr.right, scope));
+      return expr.operands.every((operand) => truthy(evaluate(operand, scope)));
     case 'or':
-      return truthy(evaluate(expr.left, scope)) || truthy(evaluate(expr.right, scope));
+      return expr.operands.some((operand) => truthy(evaluate(operand, scope)));
     case 'compare':
       return compare(expr.op, evaluate(expr.left, scope), evaluate(expr.right, scope));
   }

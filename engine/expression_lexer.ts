@@ -47,8 +47,23 @@ const ESCAPES: Record<string, string> = {
   "'": "'",
 };
 
+/** Characters of an expression an error message quotes before it cuts the rest. */
+const QUOTED_CHARS = 80;
+
+/**
+ * `source` as an error message quotes it: whole when short, else its start
+ * and how long it is, so a refused 10,000-character expression makes a
+ * one-line message (the error's details keep it whole).
+ */
+export function excerpt(source: string): string {
+  if (source.length <= QUOTED_CHARS) return source;
+  // Never half of a surrogate pair: a message may be stored, and a lone half cannot be.
+  const end = /[\ud800-\udbff]/.test(source[QUOTED_CHARS - 1]!) ? QUOTED_CHARS - 1 : QUOTED_CHARS;
+  return `${source.slice(0, end)}... (${source.length} characters)`;
+}
+
 function fail(source: string, at: number, what: string): never {
-  throw new EngineError('expression_invalid', `${what} at offset ${at} in "${source}"`, {
+  throw new EngineError('expression_invalid', `${what} at offset ${at} in "${excerpt(source)}"`, {
     details: { expression: source, offset: at },
   });
 }

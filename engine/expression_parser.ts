@@ -4,9 +4,13 @@
  * `engine/conditions.ts` walks. Precedence, loosest first:
  * `||`, `&&`, comparison (`== != > < >= <=`, not chained), `!`, primaries
  * (literals, dot paths, `length(x)`, `first(x)`, parentheses).
+ *
+ * Nesting is capped (MAX_EXPRESSION_DEPTH) and `&&`/`||` chains are one
+ * node each, so every walk of the tree (pathsOf, `evaluate`) recurses a
+ * bounded number of levels whatever the workflow holds.
  */
 import { EngineError } from './errors.js';
-import { tokenize, type Token, type TokenKind } from './expression_lexer.js';
+import { excerpt, tokenize, type Token, type TokenKind } from './expression_lexer.js';
 
 export type CompareOp = '==' | '!=' | '>' | '<' | '>=' | '<=';
 export type FunctionName = 'length' | 'first';
@@ -16,8 +20,18 @@ export type Expr =
   | { kind: 'path'; segments: (string | number)[] }
   | { kind: 'call'; fn: FunctionName; arg: Expr }
   | { kind: 'not'; operand: Expr }
-  | { kind: 'and' | 'or'; left: Expr; right: Expr }
+  // A chain `a && b && c` is one node, not a tree as deep as the chain is long.
+  | { kind: 'and' | 'or'; operands: Expr[] }
   | { kind: 'compare'; op: CompareOp; left: Expr; right: Expr };
+
+/**
+ * Levels of `!`, parentheses (and `${...}` groups) and function calls one
+ * expression may nest, counted together: `!(length(x))` is three. The parser
+ * recurses once per level, and so do evaluation and pathsOf, so without a
+ * fixed bound a long enough `!!!...` overflowed the stack, the deeper the
+ * caller's own stack the sooner (`engine serve` before `engine run`).
+ */
+export const MAX_EXPRESSION_DEPTH = 64;
 
 const FUNCTIONS: readonly string[] = ['length', 'first'];
 const KEYWORDS: Record<string, boolean | null> = { true: true, false: false, null: null };
@@ -32,6 +46,8 @@ export function parseExpression(source: string): Expr {
 
 class Parser {
   private pos = 0;
+  /** Levels of `!`, parentheses and calls open at `pos`. */
+  private depth = 0;
 
   constructor(
     private readonly source: string,
@@ -39,21 +55,21 @@ class Parser {
   ) {}
 
   or(): Expr {
-    let left = this.and();
+    const operands = [this.and()];
     while (this.peek().kind === 'or') {
       this.pos++;
-      left = { kind: 'or', left, right: this.and() };
+      operands.push(this.and());
     }
-    return left;
+    return operands.length === 1 ? operands[0]! : { kind: 'or', operands };
   }
 
   and(): Expr {
-    let left = this.comparison();
+    const operands = [this.comparison()];
     while (this.peek().kind === 'and') {
       this.pos++;
-      left = { kind: 'and', left, right: this.comparison() };
+      operands.push(this.comparison());
     }
-    return left;
+    return operands.length === 1 ? operands[0]! : { kind: 'and', operands };
   }
 
   comparison(): Expr {
@@ -68,9 +84,10 @@ class Parser {
   }
 
   unary(): Expr {
-    if (this.peek().kind === 'not') {
+    const token = this.peek();
+    if (token.kind === 'not') {
       this.pos++;
-      return { kind: 'not', operand: this.unary() };
+      return this.nested(token, () => ({ kind: 'not', operand: this.unary() }));
     }
     return this.primary();
   }
@@ -82,19 +99,34 @@ class Parser {
         return { kind: 'literal', value: Number(token.text) };
       case 'string':
         return { kind: 'literal', value: token.text };
-      case 'lparen': {
-        const inner = this.or();
-        const closer = token.text === '${' ? '}' : ')';
-        const close = this.next();
-        if (close.kind !== 'rparen' || close.text !== closer)
-          this.fail(close, `expected "${closer}"`);
-        return inner;
-      }
+      case 'lparen':
+        return this.nested(token, () => this.group(token));
       case 'ident':
         return this.identifier(token);
       default:
         return this.fail(token, 'expected a value, a path or "("');
     }
+  }
+
+  /** The inside of `(...)` or `${...}`, up to its own closer. */
+  private group(open: Token): Expr {
+    const inner = this.or();
+    const closer = open.text === '${' ? '}' : ')';
+    const close = this.next();
+    if (close.kind !== 'rparen' || close.text !== closer) this.fail(close, `expected "${closer}"`);
+    return inner;
+  }
+
+  /** Parses one level deeper than now, refusing a level past MAX_EXPRESSION_DEPTH. */
+  private nested(token: Token, parse: () => Expr): Expr {
+    if (this.depth >= MAX_EXPRESSION_DEPTH) {
+      this.fail(token, `nested deeper than ${MAX_EXPRESSION_DEPTH} levels ` +
+        '(of "!", parentheses and function calls together)');
+    }
+    this.depth++;
+    const expr = parse();
+    this.depth--;
+    return expr;
   }
 
   private identifier(token: Token): Expr {
@@ -103,9 +135,11 @@ class Parser {
         this.fail(token, `unknown function "${token.text}" (known: ${FUNCTIONS.join(', ')})`);
       }
       this.pos++;
-      const arg = this.or();
-      this.expect('rparen', '")"');
-      return { kind: 'call', fn: token.text as FunctionName, arg };
+      return this.nested(token, () => {
+        const arg = this.or();
+        this.expect('rparen', '")"');
+        return { kind: 'call', fn: token.text as FunctionName, arg };
+      });
     }
     if (token.text in KEYWORDS && this.peek().kind !== 'dot') {
       return { kind: 'literal', value: KEYWORDS[token.text]! };
@@ -159,24 +193,44 @@ class Parser {
     const found = token.kind === 'eof' ? 'end of input' : `"${token.text}"`;
     throw new EngineError(
       'expression_invalid',
-      `${what}, found ${found} at offset ${token.at} in "${this.source}"`,
+      `${what}, found ${found} at offset ${token.at} in "${excerpt(this.source)}"`,
       { details: { expression: this.source, offset: token.at } },
     );
   }
 }
 
-/** Every path the expression reads, for load-time checks of step references. */
+/**
+ * Every path the expression reads, in the order they are written, for
+ * load-time checks of step references. Iterative, so a chain of any length
+ * costs no stack.
+ */
 export function pathsOf(expr: Expr): (string | number)[][] {
+  const paths: (string | number)[][] = [];
+  const stack: Expr[] = [expr];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.kind === 'path') paths.push(node.segments);
+    // Children go on in reverse so the leftmost comes off first; one push each, as spreading
+    // a long chain into push() would pass its operands on the stack.
+    const children = childrenOf(node);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
+  return paths;
+}
+
+function childrenOf(expr: Expr): Expr[] {
   switch (expr.kind) {
     case 'literal':
-      return [];
     case 'path':
-      return [expr.segments];
+      return [];
     case 'call':
-      return pathsOf(expr.arg);
+      return [expr.arg];
     case 'not':
-      return pathsOf(expr.operand);
-    default:
-      return [...pathsOf(expr.left), ...pathsOf(expr.right)];
+      return [expr.operand];
+    case 'and':
+    case 'or':
+      return expr.operands;
+    case 'compare':
+      return [expr.left, expr.right];
   }
 }

@@ -50,14 +50,31 @@ class Collector {
         rule: 'file_missing' });
       return undefined;
     }
+    let doc: unknown;
     try {
       const text = utf8Text(body, path);
-      return path.endsWith('.json') ? parseJson(text, path) : parseYaml(text, path);
+      doc = path.endsWith('.json') ? parseJson(text, path) : parseYaml(text, path);
     } catch (err) {
       if (!isPackError(err)) throw err;
       this.issues.push(...err.issues.map((i) => ({ ...i, rule: err.code })));
       return undefined;
     }
+    this.storableText(doc, path);
+    return doc;
+  }
+
+  /**
+   * Records the first key or string of a document that PostgreSQL cannot
+   * store (a NUL, an unpaired surrogate). Every document of a pack ends up in
+   * a row somewhere (the manifest in the registry, workflows in each run,
+   * fragments in the policy snapshot), so a pack holding one would validate,
+   * publish and install, then fail with the database's own error when it
+   * runs. The document is still returned, so its other problems are found too.
+   */
+  private storableText(doc: unknown, file: string): void {
+    const at = unstorableTextAt(doc);
+    if (at !== undefined) this.issues.push({ file, path: at, message: UNSTORABLE_MESSAGE,
+      rule: 'text' });
   }
 }
 
@@ -71,7 +88,8 @@ export function validatePack(files: PackFiles): ValidationResult {
   if (raw === undefined) return { ok: false, issues: c.issues, warnings: c.warnings };
   const schemaIssues = checkFormat('pack', raw, 'pack.yaml');
   if (schemaIssues.length > 0) {
-    return { ok: false, issues: schemaIssues, warnings: [] };
+    // What reading pack.yaml found (unstorable text) stands beside its schema problems.
+    return { ok: false, issues: [...c.issues, ...schemaIssues], warnings: [] };
   }
   const manifest = raw as PackManifest;
   manifestIssues(c, manifest);
@@ -114,8 +132,6 @@ function manifestIssues(c: Collector, manifest: PackManifest) {
     at('/metadata/version', `"${version}" is version ${plain} written another way: write ` +
       `${plain} (no leading "v", no "+build" metadata)`, 'semver');
   }
-  const unstorable = unstorableTextAt(manifest);
-  if (unstorable !== undefined) at(unstorable, UNSTORABLE_MESSAGE, 'text');
   for (const field of ['minCoreVersion', 'maxCoreVersion'] as const) {
     const v = manifest.compatibility?.[field];
     if (v !== undefined && !validSemver(v)) {

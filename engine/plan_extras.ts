@@ -62,6 +62,9 @@ export function planExtras(
   }
   if (type === 'subworkflow' && (typeof step.workflow !== 'string' || !step.workflow)) {
     issue('workflow', 'a subworkflow step needs "workflow": the id of a workflow', 'workflow');
+  } else if (type === 'subworkflow' && String(step.workflow).includes('${')) {
+    issue('workflow', `"workflow" names the workflow to start as written; "${step.workflow}" ` +
+      'would not be rendered', 'workflow');
   }
   return extras;
 }

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { PolicySnapshot } from '../packs/policy/types.js';
 import type { Workflow } from '../packs/workflow/types.js';
 import { advanceRun } from './advance.js';
-import { subworkflowCycle } from './graph.js';
+import { subworkflowProblem } from './graph.js';
 import { EngineError } from './errors.js';
 import type { PackContents } from './kernel/pack_contents.js';
 import { planWorkflow, type WorkflowPlan } from './plan.js';
@@ -131,12 +131,8 @@ export class Engine {
     let plan = this.plans.get(workflow);
     if (!plan) {
       plan = planWorkflow(workflow, this.schemas);
-      const cycle = subworkflowCycle(workflow.id, this.workflows);
-      if (cycle) {
-        // Each run would start another of itself, without end.
-        throw new EngineError('workflow_invalid', `workflow "${workflow.id}" starts itself ` +
-          `through subworkflow steps: ${cycle.join(' -> ')}`);
-      }
+      const problem = subworkflowProblem(workflow, this.workflows);
+      if (problem) throw new EngineError('workflow_invalid', problem);
       this.plans.set(workflow, plan);
     }
     return plan;

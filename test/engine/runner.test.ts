@@ -411,6 +411,20 @@ describe.each(backends())('runner on $name', (backend) => {
     expect(await e.list()).toEqual([]);
   });
 
+  it('refuses a subworkflow step whose workflow is missing or written as ${...}', async () => {
+    const absent = workflow('absent', { call: { type: 'subworkflow', workflow: 'demo.gone' } });
+    const templated = workflow('picked', { call: { type: 'subworkflow',
+      workflow: '${input.w}' } });
+    const e = await engine({ workflows: [...DEMO_WORKFLOWS, absent, templated] });
+    const missing = await rejection(e.start('demo.absent', {}));
+    expect([missing.code, missing.message]).toEqual(['workflow_invalid', expect.stringMatching(
+      /step "call" starts workflow "demo.gone", which no installed pack provides/)]);
+    const rendered = await rejection(e.start('demo.picked', { w: 'demo.hello' }));
+    expect([rendered.code, rendered.message]).toEqual(['workflow_invalid',
+      expect.stringMatching(/"\$\{input.w\}" would not be rendered/)]);
+    expect(await e.list()).toEqual([]);
+  });
+
   it('refuses unknown workflows and unsupported step types before recording a run', async () => {
     const looped = workflow('looped', { again: { type: 'teleport' as never, input: {} } });
     const e = await engine({ workflows: [...DEMO_WORKFLOWS, looped] });

@@ -7,8 +7,10 @@ import { timingSafeEqual } from 'node:crypto';
 import { HttpProblem, type RouteContext } from '../http/route.js';
 
 export function isAdminToken(header: string | undefined, token: string | undefined): boolean {
-  if (!token || !header?.startsWith('Bearer ')) return false;
-  const given = Buffer.from(header.slice(7));
+  // The scheme is case-insensitive (RFC 9110), as the registry reads it.
+  const bearer = header === undefined ? undefined : /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!token || !bearer) return false;
+  const given = Buffer.from(bearer[1]!);
   const want = Buffer.from(token);
   return given.length === want.length && timingSafeEqual(given, want);
 }

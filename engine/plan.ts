@@ -212,10 +212,19 @@ function planStep(
   const extras = planExtras(step, type as SupportedStepType, issue, (build, field) =>
     compile(build, field, issue),
   );
-  const exprs = [...(condition ? [condition] : []), ...(input ? expressionsOf(input) : [])];
+  const exprs = input ? expressionsOf(input) : [];
   const roots = new Set(['input', 'steps', 'run']);
-  if (extras.forEach) ['item', 'index'].forEach((r) => roots.add(r));
   if (type === 'loop' || where.inBody) roots.add('loop');
+  // A for_each step's condition gates the whole step, once: it has no item to read.
+  for (const path of condition ? pathsOf(condition) : []) {
+    if (extras.forEach && (path[0] === 'item' || path[0] === 'index')) {
+      issue('condition', `the condition of a for_each step is checked once, for the whole ` +
+        `step, so it cannot read "${String(path[0])}"`, 'expression_root');
+    } else {
+      checkReference(path, id, direct, roots, where, issue);
+    }
+  }
+  if (extras.forEach) ['item', 'index'].forEach((r) => roots.add(r));
   for (const path of [...exprs, ...extras.exprs].flatMap(pathsOf)) {
     checkReference(path, id, direct, roots, where, issue);
   }

@@ -172,6 +172,10 @@ function planDelay(step: Step, type: SupportedStepType, out: Extras, issue: Issu
     }
     return;
   }
+  if (sec !== undefined && until !== undefined) {
+    // One would quietly win over the other.
+    issue('delay_until', 'give delay_sec or delay_until, not both', 'delay');
+  }
   const delay: DelayPlan = {};
   if (sec !== undefined) {
     if (typeof sec !== 'number' || !(sec >= 0)) {

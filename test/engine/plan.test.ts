@@ -265,6 +265,26 @@ describe('planWorkflow', () => {
     expect(error.message).toMatch(/"each\[0\]" names item of the for_each step "each"/);
   });
 
+  it('refuses a for_each condition that reads item, and delay_sec beside delay_until', () => {
+    const error = thrown(() =>
+      planWorkflow(
+        workflow('gated', {
+          each: { type: 'transform', for_each: '${input.items}', condition: 'item > 1',
+            input: { i: '${item}' } },
+          nap: { type: 'delay', delay_sec: 5, delay_until: '2030-01-01T00:00:00Z' },
+          fine: { type: 'transform', for_each: '${input.items}', condition: 'input.on',
+            input: { i: '${item}' } },
+        }),
+        DEMO_SCHEMAS,
+      ),
+    );
+    const issues = error.issues as { rule: string; path: string; message: string }[];
+    expect(issues.map((i) => [i.rule, i.path])).toEqual([
+      ['expression_root', '/steps/each/condition'], ['delay', '/steps/nap/delay_until']]);
+    expect(issues[0]!.message).toMatch(/checked once, for the whole step, so it cannot read "item"/);
+    expect(issues[1]!.message).toBe('give delay_sec or delay_until, not both');
+  });
+
   it('reports every problem at once', () => {
     const error = thrown(() =>
       planWorkflow(

@@ -4,14 +4,18 @@
  * JSON body, except for GET and HEAD. Any other URL fails with
  * `http_not_allowed` before anything is sent; a non-2xx answer fails with
  * `http_failed`, an answer holding text the database cannot store (a NUL)
- * with `http_bad_output`. `timeout_sec` bounds the call (default 30 s); only
- * the answer's first MiB is read.
+ * with `http_bad_output`. `timeout_sec` bounds each call (default 30 s); only
+ * the answer's first MiB is read. `retry` calls again after a 429, a 5xx or
+ * no answer, with the worker steps' backoff; every call carries one
+ * `idempotency-key` (`<run>:<step>`) unless the step's headers set one.
  */
 import { storableCopy } from '../../packs/documents.js';
 import { renderTemplate } from '../expressions.js';
 import { shownUrl } from '../handlers/http.js';
 import { unstorableAnswer } from '../handlers/output.js';
+import { backoffMs, retriesAllowed } from '../retry.js';
 import type { StepContext, StepExecutor, StepOutcome } from './context.js';
+import { stopped } from './stopped.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** What is kept of an answer: the rest is not read. */
@@ -26,44 +30,83 @@ export const runHttp: StepExecutor = async (ctx) => {
   const bodyless = method === 'GET' || method === 'HEAD';
   const body = bodyless ? undefined : renderTemplate(ctx.plan.input, ctx.scope);
   await ctx.update({ input: { url, method, body } });
+  const init: RequestInit = { method, headers: { ...headers }, redirect: 'manual' };
+  const sent = init.headers as Record<string, string>;
+  // The same key on every attempt (and on a call sent again after a crash): one operation.
+  if (!Object.keys(sent).some((h) => h.toLowerCase() === 'idempotency-key')) {
+    sent['idempotency-key'] = `${ctx.run.id}:${ctx.record.step_id}`;
+  }
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    sent['content-type'] = 'application/json';
+  }
+  const { retry } = ctx.plan.step;
+  const retries = retriesAllowed(retry);
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await callOnce(ctx, url, init);
+    if (!outcome.retryable || attempt > retries) return outcome.result;
+    const error = outcome.result.status === 'failed' ? outcome.result.error : undefined;
+    await ctx.event({ type: 'job_failed', message: `${error?.message ?? 'failed'}; retrying ` +
+      `in ${backoffMs(retry, attempt)} ms`, details: { attempt, code: error?.code } });
+    try {
+      await ctx.services.sleep(backoffMs(retry, attempt), ctx.signal);
+    } catch {
+      return stopped(ctx);
+    }
+  }
+};
+
+/**
+ * One call, and whether trying again may help: an answer of 429 or 5xx, or
+ * no answer at all (refused, reset, `timeout_sec` passed). A stopped run's
+ * call is not retried; its error goes up as before.
+ */
+async function callOnce(ctx: StepContext, url: string, init: RequestInit):
+Promise<{ result: StepOutcome; retryable: boolean }> {
   const sec = ctx.plan.step.timeout_sec;
   const signal = AbortSignal.any([
     ctx.signal,
     AbortSignal.timeout(sec ? sec * 1000 : DEFAULT_TIMEOUT_MS),
   ]);
-  const init: RequestInit = { method, headers: { ...headers }, signal, redirect: 'manual' };
-  if (body !== undefined) {
-    init.body = JSON.stringify(body);
-    (init.headers as Record<string, string>)['content-type'] = 'application/json';
+  const method = init.method!;
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(url, { ...init, signal });
+    text = await readUpTo(response, MAX_BODY_BYTES);
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    const why = err instanceof Error ? (err.cause as Error | undefined)?.message ?? err.message
+      : String(err);
+    return { retryable: true, result: { status: 'failed', error: storableCopy({
+      code: 'http_failed' as const,
+      message: `${method} ${shownUrl(url)} got no answer: ${why}` }) } };
   }
-  const response = await fetch(url, init);
-  const text = await readUpTo(response, MAX_BODY_BYTES);
   const type = response.headers.get('content-type');
   const answer = { status: response.status, body: parse(text, type) };
   const ok = response.status >= 200 && response.status < 300;
   if (!ok) {
     // Quoted, not kept as data: what the database cannot store is replaced.
-    return {
-      status: 'failed',
-      error: storableCopy({
-        code: 'http_failed',
-        message: `${method} ${shownUrl(url)} answered ${response.status}: ${text.slice(0, 200)}`,
-        details: answer,
-      }),
-    };
+    const error = storableCopy({
+      code: 'http_failed' as const,
+      message: `${method} ${shownUrl(url)} answered ${response.status}: ${text.slice(0, 200)}`,
+      details: answer,
+    });
+    return { retryable: response.status === 429 || response.status >= 500,
+      result: { status: 'failed', error } };
   }
   const unstorable = unstorableAnswer(text, answer.body);
-  if (!unstorable) return { status: 'succeeded', output: answer };
+  if (!unstorable) return { retryable: false, result: { status: 'succeeded', output: answer } };
   const { what, at } = unstorable;
-  return {
+  return { retryable: false, result: {
     status: 'failed',
     error: {
       code: 'http_bad_output',
       message: `${method} ${shownUrl(url)} answered ${what}`,
       details: at === undefined ? { status: response.status } : { status: response.status, at },
     },
-  };
-};
+  } };
+}
 
 /**
  * The URL must start with an allowed prefix, compared after URL parsing. A

@@ -110,6 +110,10 @@ const WORKFLOWS: Workflow[] = [
   workflow('call-with', {
     call: { type: 'http', url: '${input.url}', method: 'POST', input: '${input.body}' },
   }),
+  workflow('call-again', {
+    call: { type: 'http', url: '${input.url}', method: 'POST', input: '${input.body}',
+      retry: { max_retries: 2, initial_backoff_sec: 0.01 } },
+  }),
   workflow('ask', {
     ask: { type: 'input', name: 'Which region?' },
     use: {
@@ -354,6 +358,24 @@ describe.each(backends())('step types on $name', (backend) => {
     expect(stepOf(secret, 'call').error?.message).toContain('/admin?…');
     expect(JSON.stringify(stepOf(secret, 'call').error)).not.toContain('SECRET');
     expect(suite.worker.jobs).toHaveLength(1);
+  });
+
+  it('retries an http step after a 503, with one idempotency key for every call', async () => {
+    const e = await engine();
+    const url = suite.worker.url;
+    const twice = await e.start('demo.call-again', { url,
+      body: { input: { message: 'again', fail_calls: 2 } } });
+    expect(stepOf(twice, 'call')).toMatchObject({ status: 'succeeded',
+      output: { status: 200, body: { echo: 'again' } } });
+    const keys = suite.worker.jobs.map((j) => j.headers['idempotency-key']);
+    expect(keys).toEqual([`${twice.run.id}:call`, `${twice.run.id}:call`, `${twice.run.id}:call`]);
+    const events = (await e.timeline(twice.run.id)).filter((t) => t.type === 'job_failed');
+    expect(events.map((t) => t.details?.attempt)).toEqual([1, 2]);
+    const always = await e.start('demo.call-again', { url,
+      body: { input: { message: 'no', fail_calls: 9 } } });
+    expect(stepOf(always, 'call').error).toMatchObject({ code: 'http_failed',
+      message: expect.stringMatching(/answered 503/) });
+    expect(suite.worker.jobs).toHaveLength(6);
   });
 
   it('refuses an answer holding a NUL, and quotes a failed one with the NUL replaced', async () => {

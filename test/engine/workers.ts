@@ -17,11 +17,13 @@ export interface HttpWorker {
 /**
  * Answers `{ echo, job_id, received_at, constraints }`. The job's input
  * steers it: `fail_first: n` answers 500 to the first n attempts,
+ * `fail_calls: n` 503 to the first n calls with one `idempotency-key`,
  * `sleep_ms` delays the answer, `status` forces a status, `raw` a body
  * (`nul` ends it with a NUL byte, `type` is its content type).
  */
 export async function startHttpWorker(): Promise<HttpWorker> {
   const jobs: HttpWorker['jobs'] = [];
+  const calls = new Map<string, number>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -36,8 +38,11 @@ export async function startHttpWorker(): Promise<HttpWorker> {
           res.end(input.nul ? `${input.raw}\0` : input.raw);
           return;
         }
+        const key = String(req.headers['idempotency-key']);
+        calls.set(key, (calls.get(key) ?? 0) + 1);
         const failing = Number(input.fail_first ?? 0) >= Number(body.attempt);
-        const status = failing ? 500 : Number(input.status ?? 200);
+        const unavailable = Number(input.fail_calls ?? 0) >= calls.get(key)!;
+        const status = unavailable ? 503 : failing ? 500 : Number(input.status ?? 200);
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(
           JSON.stringify(

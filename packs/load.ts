@@ -265,6 +265,12 @@ function warnUndeclaredTopics(c: Collector, manifest: PackManifest, wf: Workflow
       c.warnings.push({ file, path: `/steps/${key}/topic`, rule: 'topic_undeclared',
         message: `topic "${step.topic}" is not declared in pack.yaml topics` });
     }
+    if (step.output_path !== undefined) {
+      // The format has the field, but says nothing of what it does: it is not guessed at.
+      c.warnings.push({ file, path: `/steps/${key}/output_path`, rule: 'field_unused',
+        message: 'output_path is not used by this engine: the step\'s whole output is ' +
+          `steps.${key}.output; read the part you need from there` });
+    }
   }
 }
 

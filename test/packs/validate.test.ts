@@ -338,6 +338,17 @@ describe('validatePack of a broken copy', () => {
     expect(result.warnings).toEqual([expect.objectContaining({ file: APPROVAL,
       path: '/steps/confirm/topic', rule: 'topic_undeclared' })]);
   });
+
+  it('warns that output_path is not used, naming the step', () => {
+    const dir = copyPack('demo-guardrails');
+    edit(dir, APPROVAL, 'topic: job.demo-guardrails.safe',
+      'topic: job.demo-guardrails.safe\n    output_path: result.items');
+    const result = validatePack(readPackDir(dir));
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toEqual([expect.objectContaining({ file: APPROVAL,
+      path: '/steps/confirm/output_path', rule: 'field_unused',
+      message: expect.stringMatching(/whole output is steps\.confirm\.output/) })]);
+  });
 });
 
 describe('YAML alias bombs', () => {

@@ -11,10 +11,18 @@ export const RUN_ROW = `*, ${STORED_WORKFLOW}`;
  * Claims a run that is due, or taken over from a process whose lease ran out: the time it
  * ran there (until now) counts against its `timeout_sec` as if it had been released.
  */
+/**
+ * Claims a run; taking over from a dead process, the time the run had there
+ * counts toward its `timeout_sec`, up to that process's last sign of life
+ * (its last write, or its last lease renewal: the lapsed lease less one
+ * lease length, ours) and not while nobody ran it.
+ */
 export const CLAIM_RUN = `UPDATE engine_runs
   SET status = 'running', started_at = COALESCE(started_at, $2),
   active_ms = active_ms + CASE WHEN status = 'running' THEN COALESCE(GREATEST(0,
-  CAST(EXTRACT(EPOCH FROM ($2::timestamptz - resumed_at)) * 1000 AS bigint)), 0) ELSE 0 END,
+  CAST(EXTRACT(EPOCH FROM (LEAST($2::timestamptz, GREATEST(updated_at,
+    lease_until - ($5::timestamptz - $2::timestamptz))) - resumed_at)) * 1000 AS bigint)), 0)
+  ELSE 0 END,
   resumed_at = $2, updated_at = $2, lease_owner = $4, lease_until = $5
   WHERE id = $1 AND (status = ANY($3::text[])
   OR (status = 'running' AND lease_until IS NOT NULL AND lease_until < $2))

@@ -39,6 +39,8 @@ const WORKFLOWS: Workflow[] = [
   }),
   workflow('timed', { first: slow(1200), second: { ...slow(1200), depends_on: ['first'] } },
     { timeout_sec: 3 }),
+  workflow('patient', { first: slow(800), second: { ...slow(200), depends_on: ['first'] } },
+    { timeout_sec: 3 }),
   workflow('parent', { sub: { type: 'subworkflow', workflow: 'demo.child', input: {} } }),
   workflow('asks', { sub: { type: 'subworkflow', workflow: 'demo.guarded', input: {} } }),
   workflow('hurried', {
@@ -60,9 +62,9 @@ describe.each(backends())('stopping runs on $name', (backend) => {
   }));
   const { engine } = suite;
   /** The first process dies (its database goes); past its lease, a second one starts. */
-  const takeOver = async () => {
+  const takeOver = async (after = 400) => {
     await suite.db(0).close();
-    await new Promise((r) => setTimeout(r, 400));
+    await new Promise((r) => setTimeout(r, after));
     return engine({ leaseMs: 300 });
   };
 
@@ -149,11 +151,26 @@ describe.each(backends())('stopping runs on $name', (backend) => {
     const second = await takeOver();
     expect(await second.resumeDue()).toBe(1);
     await dying;
-    // About 1.4 s were gone at the takeover: 2.4 s more of jobs do not fit in the 3 s.
+    // About 1 s was gone at the takeover: 2.4 s more of jobs do not fit in the 3 s.
     const view = await second.view(id);
     expect(view.run.status).toBe('timed_out');
     expect(view.run.active_ms).toBeGreaterThanOrEqual(3000);
     expect(view.run.active_ms).toBeLessThan(4500);
+  });
+
+  it('does not count the time nobody ran the run against its timeout_sec', async () => {
+    const first = await engine({ leaseMs: 300 });
+    const id = await first.record('demo.patient', {});
+    const dying = first.resume(id).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 400));
+    // 2.5 s dead: counted, the 3 s would be gone before the 1 s of jobs taken over.
+    const second = await takeOver(2500);
+    expect(await second.resumeDue()).toBe(1);
+    await dying;
+    const view = await second.view(id);
+    expect(view.run.status).toBe('succeeded');
+    expect(view.run.active_ms).toBeGreaterThanOrEqual(1000);
+    expect(view.run.active_ms).toBeLessThan(2500);
   });
 
   it('takes over the runs of a dead process all at once, not one after another', async () => {

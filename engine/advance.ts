@@ -40,10 +40,13 @@ export async function advanceRun(services: EngineServices, run: RunRecord, plan:
   const ended = services.hooks?.run(run);
   let status = 'running';
   try {
-    if (run.cancel_requested) halt('cancelled', CANCELLED);
     // Each round runs what is ready; a round that cannot settle (a step was
     // approved meanwhile) runs again, so this ends.
     for (let round = 0; round < 2 * plan.steps.length + 4; round++) {
+      // A cancel asked since the claim (while an approval resumed the run, say) is seen here.
+      if (run.cancel_requested || services.store.cancelRequested(run.id)) {
+        halt('cancelled', CANCELLED);
+      }
       await runReady(services, run, plan, signal);
       if (stop.why === 'lost') {
         status = 'lost';

@@ -197,7 +197,14 @@ export class Engine {
     this.services.cancellers.get(runId)?.();
     const plan = planWorkflow(view.run.workflow, this.schemas);
     await this.drive(runId, ['pending', 'waiting'], plan);
-    return this.view(runId);
+    // An approval may have resumed the run here meanwhile: its advance is told now.
+    this.services.cancellers.get(runId)?.();
+    const after = await this.view(runId);
+    if (isTerminal(after.run.status) && after.run.status !== 'cancelled') {
+      throw new EngineError('run_finished', `run ${runId} has already ${after.run.status}: ` +
+        'it finished before the cancel reached it');
+    }
+    return after;
   }
 
   /** Gives an `input` step its data (checked against its `output_schema_id`) and resumes. */
@@ -330,11 +337,7 @@ export class Engine {
     return step.parent_id === undefined ? { plan } : { plan, parent: step.parent_id };
   }
 
-  /**
-   * Refuses an answer that came after the waiting step's own `timeout_sec`
-   * ran out, and wakes the run so that the step times out now rather than
-   * when the poller next looks.
-   */
+  /** Refuses an answer after the step's `timeout_sec`, waking the run to time it out now. */
   private async refuseLate(runId: string, plan: WorkflowPlan, step: StepRecord,
     code: 'approval_not_pending' | 'input_not_waiting'): Promise<void> {
     const at = timedOutAt(plan, step, this.services.clock());

@@ -89,6 +89,11 @@ export class EngineStore {
   private readonly held = new Map<string, HeldRun>();
   /** Runs whose lease this process lost while advancing them (until `forget`). */
   private readonly abandoned = new Set<string>();
+  /**
+   * Runs a cancel was asked of here, held or not: an approval may be taking
+   * the run into this process meanwhile, from a row read before the flag.
+   */
+  private readonly cancels = new Set<string>();
 
   /**
    * `db` is the connection; `pool`, when given, can open transactions; the
@@ -117,6 +122,7 @@ export class EngineStore {
   forget(runId: string): void {
     this.held.delete(runId);
     this.abandoned.delete(runId);
+    this.cancels.delete(runId);
   }
 
   /**
@@ -273,9 +279,15 @@ export class EngineStore {
     return result.rows[0] ? result.rows[0].cancel_requested === true : undefined;
   }
 
+  /** Whether a cancel was asked of a run this process holds (as far as it has heard). */
+  cancelRequested(runId: string): boolean {
+    return this.cancels.has(runId) || this.held.get(runId)?.run.cancel_requested === true;
+  }
+
   async requestCancel(runId: string): Promise<void> {
     const db = await this.direct();
     await db.query('UPDATE engine_runs SET cancel_requested = true WHERE id = $1', [runId]);
+    this.cancels.add(runId);
     const held = this.held.get(runId);
     if (held) held.run.cancel_requested = true;
   }

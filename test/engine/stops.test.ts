@@ -158,6 +158,20 @@ describe.each(backends())('stopping runs on $name', (backend) => {
     expect(view.run.active_ms).toBeLessThan(4500);
   });
 
+  it('never answers a cancel that raced an approval as done when the run went on', async () => {
+    const e = await engine();
+    for (let i = 0; i < 12; i++) {
+      const parked = await e.start('demo.guarded', { message: `race ${i}` });
+      expect(parked.run.status).toBe('waiting');
+      const [, cancel] = await Promise.allSettled([e.approve(parked.run.id, 'write'),
+        e.cancel(parked.run.id)]);
+      const final = (await e.view(parked.run.id)).run.status;
+      if (cancel.status === 'fulfilled') expect(final).toBe('cancelled');
+      else expect([final, (cancel.reason as { code: string }).code]).toEqual(
+        ['succeeded', 'run_finished']);
+    }
+  });
+
   it('does not count the time nobody ran the run against its timeout_sec', async () => {
     const first = await engine({ leaseMs: 300 });
     const id = await first.record('demo.patient', {});

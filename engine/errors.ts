@@ -39,6 +39,7 @@ export type EngineErrorCode =
   | 'input_not_waiting'
   // runs
   | 'run_not_found'
+  | 'step_not_found'
   | 'run_finished'
   | 'run_timed_out'
   | 'run_cancelled'

@@ -210,12 +210,12 @@ export class Engine {
   /** Gives an `input` step its data (checked against its `output_schema_id`) and resumes. */
   async giveInput(runId: string, stepId: string, data: unknown): Promise<RunView> {
     const view = await this.view(runId);
-    const step = view.steps.find((s) => s.step_id === stepId);
-    if (!step || step.type !== 'input' || step.status !== 'waiting') {
+    const step = stepNamed(view, stepId);
+    if (step.type !== 'input' || step.status !== 'waiting') {
       throw new EngineError(
         'input_not_waiting',
-        `step "${stepId}" of run ${runId} is not an input step waiting for data` +
-          (step ? ` (it is a ${step.type} step, ${step.status})` : ''),
+        `step "${stepId}" of run ${runId} is not an input step waiting for data ` +
+          `(it is a ${step.type} step, ${step.status})`,
       );
     }
     checkNesting(data, `data for "${stepId}"`);
@@ -319,14 +319,7 @@ export class Engine {
     stepId: string,
   ): Promise<{ plan: WorkflowPlan; parent?: string }> {
     const view = await this.view(runId);
-    const step = view.steps.find((s) => s.step_id === stepId);
-    if (!step) {
-      const ids = view.steps.map((s) => s.step_id).join(', ');
-      throw new EngineError(
-        'approval_not_pending',
-        `run ${runId} has no step "${stepId}" (steps: ${ids})`,
-      );
-    }
+    const step = stepNamed(view, stepId);
     const approval = view.approvals.find((a) => a.step_id === stepId);
     if (step.status !== 'waiting' || approval?.status !== 'pending') {
       throw notPending(runId, stepId, `it is ${step.status}`);
@@ -377,6 +370,14 @@ export class Engine {
       store.forget(run.id);
     }
   }
+}
+
+function stepNamed(view: RunView, stepId: string): StepRecord {
+  const step = view.steps.find((s) => s.step_id === stepId);
+  if (step) return step;
+  const ids = view.steps.map((s) => s.step_id).join(', ');
+  throw new EngineError('step_not_found', `run ${view.run.id} has no step "${stepId}" ` +
+    `(steps: ${ids})`);
 }
 
 /** When a waiting step's own `timeout_sec` ran out, if it has by `now` (as deadlineOf). */

@@ -20,6 +20,7 @@ import {
 
 const STATUS_OF: Partial<Record<string, number>> = {
   run_not_found: 404,
+  step_not_found: 404,
   workflow_not_found: 404,
   input_invalid: 422,
   workflow_invalid: 422,

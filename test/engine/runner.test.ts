@@ -171,6 +171,10 @@ describe.each(backends())('runner on $name', (backend) => {
 
     const again = await rejection(second.approve(done.run.id, 'write'));
     expect(again.code).toBe('approval_not_pending');
+    const none = await rejection(second.approve(done.run.id, 'wirte'));
+    const noInput = await rejection(second.giveInput(done.run.id, 'wirte', {}));
+    expect([none.code, noInput.code, none.message]).toEqual(['step_not_found', 'step_not_found',
+      `run ${done.run.id} has no step "wirte" (steps: write, confirm)`]);
   });
 
   it('does not count time spent waiting for approval against timeout_sec', async () => {

@@ -266,7 +266,8 @@ describe.each(backends())('step types on $name', (backend) => {
   it('loops while its condition holds, bounded by max_iterations', async () => {
     const e = await engine();
     const view = await e.start('demo.count', { times: 3 });
-    expect(stepOf(view, 'count').output).toEqual({ iterations: 3, output: { seen: 2 } });
+    expect(stepOf(view, 'count').output).toEqual({ iterations: 3, output: { seen: 2 },
+      outputs: [{ seen: 0 }, { seen: 1 }, { seen: 2 }] });
     const spun = await e.start('demo.count', { times: 50 });
     expect(spun.run.status).toBe('failed');
     expect(stepOf(spun, 'count').error?.code).toBe('loop_limit');
@@ -342,7 +343,8 @@ describe.each(backends())('step types on $name', (backend) => {
     const view = await e.start('demo.outer', {});
     expect(view.run.status).toBe('succeeded');
     const out = stepOf(view, 'child').output as { run_id: string; outputs: unknown };
-    expect(out.outputs).toEqual({ count: { iterations: 2, output: { seen: 1 } } });
+    expect(out.outputs).toEqual({ count: { iterations: 2, output: { seen: 1 },
+      outputs: [{ seen: 0 }, { seen: 1 }] } });
     expect((await e.view(out.run_id)).run.workflow_id).toBe('demo.count');
   });
 

@@ -15,12 +15,19 @@ export function deadlineOf(ctx: StepContext): number | undefined {
   return Date.parse(started) + sec * 1000;
 }
 
+/** What each kind of waiting step was still waiting for when its time ran out. */
+const WAITED_FOR: Partial<Record<string, string>> = {
+  approval: 'with nobody answering',
+  input: 'with no data given',
+  subworkflow: 'for its child run to finish',
+};
+
 /** The step's outcome when its deadline has passed; undefined while it may still wait. */
 export function pastDeadline(ctx: StepContext): StepOutcome | undefined {
   const deadline = deadlineOf(ctx);
   if (deadline === undefined || ctx.services.clock().getTime() < deadline) return undefined;
   const message = `step "${ctx.plan.id}" waited past its timeout_sec ` +
-    `(${ctx.plan.step.timeout_sec} s) with nobody answering`;
+    `(${ctx.plan.step.timeout_sec} s) ${WAITED_FOR[ctx.plan.type] ?? 'with nobody answering'}`;
   return { status: 'timed_out', error: { code: 'step_timed_out', message } };
 }
 

@@ -73,7 +73,8 @@ describe.each(backends())('a subworkflow whose child waits, on $name', (backend)
       const done = await e.view(view.run.id);
       expect(done.run.status).toBe('timed_out');
       expect(stepOf(done, 'child')).toMatchObject({ status: 'timed_out',
-        error: { code: 'step_timed_out' } });
+        error: { code: 'step_timed_out', message: 'step "child" waited past its timeout_sec ' +
+          '(1.5 s) for its child run to finish' } });
       expect((await e.view(childId)).run.status).toBe('cancelled');
     });
 

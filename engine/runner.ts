@@ -15,6 +15,7 @@ import { planWorkflow, type WorkflowPlan } from './plan.js';
 import type { RunRecord, RunView, Status, StepRecord, TimelineEvent } from './records.js';
 import { isTerminal } from './records.js';
 import { checkNesting, runInputFor } from './run_input.js';
+import { notPending, stepNamed, timedOutAt } from './waiting_step.js';
 import { describeIssues } from './schemas.js';
 import { engineServices, type EngineOptions } from './services.js';
 import type { EngineServices } from './steps/context.js';
@@ -99,7 +100,14 @@ export class Engine {
     const { plan, run } = this.prepare(workflowId, given);
     const steps = plan.steps.map((s) => ({ step_id: s.id, type: s.type }));
     this.services.store.createRun(run, steps);
-    await this.services.store.flush(run.id);
+    try {
+      await this.services.store.flush(run.id);
+    } catch (err) {
+      // Answered as not recorded, so never written later: a caller who retries gets one run.
+      this.services.store.abandon(run.id);
+      this.services.store.forget(run.id);
+      throw err;
+    }
     return run.id;
   }
 
@@ -371,29 +379,3 @@ export class Engine {
     }
   }
 }
-
-function stepNamed(view: RunView, stepId: string): StepRecord {
-  const step = view.steps.find((s) => s.step_id === stepId);
-  if (step) return step;
-  const ids = view.steps.map((s) => s.step_id).join(', ');
-  throw new EngineError('step_not_found', `run ${view.run.id} has no step "${stepId}" ` +
-    `(steps: ${ids})`);
-}
-
-/** When a waiting step's own `timeout_sec` ran out, if it has by `now` (as deadlineOf). */
-function timedOutAt(plan: WorkflowPlan, step: StepRecord, now: Date): string | undefined {
-  // A for_each item waits under its parent's step definition.
-  const id = step.parent_id ?? step.step_id;
-  const sec = plan.steps.find((s) => s.id === id)?.step.timeout_sec;
-  if (sec === undefined || sec <= 0 || step.started_at === undefined) return undefined;
-  const deadline = Date.parse(step.started_at) + sec * 1000;
-  return now.getTime() >= deadline ? new Date(deadline).toISOString() : undefined;
-}
-
-function notPending(runId: string, stepId: string, why: string): EngineError {
-  return new EngineError(
-    'approval_not_pending',
-    `step "${stepId}" of run ${runId} is not waiting for approval: ${why}`,
-  );
-}
-

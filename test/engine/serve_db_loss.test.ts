@@ -76,12 +76,15 @@ async function relayTo(url: URL) {
     inbound.pipe(outbound).pipe(inbound);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     cut: () => new Promise<void>((r) => {
       for (const s of sockets) s.destroy();
       server.close(() => r());
     }),
+    /** The database is back, on the same port. */
+    restore: () => new Promise<void>((r) => server.listen(port, '127.0.0.1', r)),
   };
 }
 
@@ -109,6 +112,22 @@ describe('the engine API while its database is down', () => {
       expect(res.headers.get('content-type')).toContain('application/problem+json');
       expect(await res.json()).toMatchObject({ code: 'database_unavailable' });
       expect((await fetch(`${server.url}/readyz`)).status).toBe(503);
+      // A start refused with 503 is not recorded, then run, once the database is back.
+      const start = (message: string) => fetch(`${server.url}/v1/runs`, { method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ workflow_id: 'demo.hello', input: { message } }) });
+      const refused = await start('during the outage');
+      expect([refused.status, ((await refused.json()) as { code: string }).code]).toEqual(
+        [503, 'database_unavailable']);
+      await relay.restore();
+      let after: Response | undefined;
+      for (let i = 0; i < 50 && after?.status !== 202 && after?.status !== 201; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        after = await start('after');
+      }
+      const runs = (await (await fetch(`${server.url}/v1/runs`)).json()) as
+        { runs: { input: { message: string } }[] };
+      expect(runs.runs.map((r) => r.input.message)).toEqual(['after']);
     } finally {
       await server.close();
       await db.close().catch(() => undefined);

@@ -1,0 +1,34 @@
+/**
+ * Answers about a step someone wants to answer (approve, reject, give
+ * input): which step it is, whether its own time ran out, and the refusal
+ * when it is not waiting for approval.
+ */
+import { EngineError } from './errors.js';
+import type { WorkflowPlan } from './plan.js';
+import type { RunView, StepRecord } from './records.js';
+
+export function stepNamed(view: RunView, stepId: string): StepRecord {
+  const step = view.steps.find((s) => s.step_id === stepId);
+  if (step) return step;
+  const ids = view.steps.map((s) => s.step_id).join(', ');
+  throw new EngineError('step_not_found', `run ${view.run.id} has no step "${stepId}" ` +
+    `(steps: ${ids})`);
+}
+
+/** When a waiting step's own `timeout_sec` ran out, if it has by `now` (as deadlineOf). */
+export function timedOutAt(plan: WorkflowPlan, step: StepRecord, now: Date): string | undefined {
+  // A for_each item waits under its parent's step definition.
+  const id = step.parent_id ?? step.step_id;
+  const sec = plan.steps.find((s) => s.id === id)?.step.timeout_sec;
+  if (sec === undefined || sec <= 0 || step.started_at === undefined) return undefined;
+  const deadline = Date.parse(step.started_at) + sec * 1000;
+  return now.getTime() >= deadline ? new Date(deadline).toISOString() : undefined;
+}
+
+export function notPending(runId: string, stepId: string, why: string): EngineError {
+  return new EngineError(
+    'approval_not_pending',
+    `step "${stepId}" of run ${runId} is not waiting for approval: ${why}`,
+  );
+}
+

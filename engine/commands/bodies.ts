@@ -45,6 +45,7 @@ export async function runBody(
       true,
       reporter,
       async ({ engine }) => {
+        debug?.stopWith((runId) => engine.cancel(runId).catch(() => undefined));
         const input = await readRunInput(flags);
         return publicView(await engine.start(workflowId, input));
       },

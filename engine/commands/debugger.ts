@@ -1,13 +1,18 @@
 /**
  * The `cordum engine run --step` debugger: before each step it prints the
  * step, its resolved input and the policy decision on stderr, then waits
- * for Enter on stdin. When stdin ends, the rest of the run goes on.
+ * for Enter on stdin. Lines typed (or piped) ahead are kept, one per step.
+ * When stdin ends with no line left for a step, the run is cancelled there:
+ * the end of input never lets the rest of a run go on unseen.
  */
 import { createInterface } from 'node:readline';
+import { EngineError } from '../errors.js';
 import type { StepPause } from '../steps/context.js';
 
 export interface Debugger {
   beforeStep(pause: StepPause): Promise<void>;
+  /** How to cancel the run when input ends (the engine's cancel). */
+  stopWith(stop: (runId: string) => Promise<unknown>): void;
   close(): void;
 }
 
@@ -16,12 +21,18 @@ export function stdinDebugger(
   out: NodeJS.WritableStream = process.stderr,
 ): Debugger {
   const lines = createInterface({ input, terminal: false });
-  const waiting: (() => void)[] = [];
+  const waiting: ((go: boolean) => void)[] = [];
+  let ahead = 0;
   let ended = false;
-  lines.on('line', () => waiting.shift()?.());
+  let stop: ((runId: string) => Promise<unknown>) | undefined;
+  lines.on('line', () => {
+    const go = waiting.shift();
+    if (go) go(true);
+    else ahead++;
+  });
   lines.on('close', () => {
     ended = true;
-    for (const go of waiting.splice(0)) go();
+    for (const go of waiting.splice(0)) go(false);
   });
   return {
     async beforeStep(pause) {
@@ -32,9 +43,20 @@ export function stdinDebugger(
         const rule = ruleId ? ` rule ${ruleId}` : ' (no rule matched)';
         out.write(`  policy: ${pause.decision.decision}${rule}\n`);
       }
-      if (ended) return;
-      out.write('  press Enter to run it\n');
-      await new Promise<void>((resolve) => waiting.push(resolve));
+      let go = ahead > 0;
+      if (go) ahead--;
+      else if (!ended) {
+        out.write('  press Enter to run it (end the input, Ctrl-D, to cancel the run)\n');
+        go = await new Promise<boolean>((resolve) => waiting.push(resolve));
+      }
+      if (go) return;
+      out.write(`  input ended: the run is cancelled before step ${pause.step_id}\n`);
+      await stop?.(pause.run_id);
+      throw new EngineError('run_cancelled',
+        `the debugger's input ended before step "${pause.step_id}"`);
+    },
+    stopWith(fn) {
+      stop = fn;
     },
     close: () => lines.close(),
   };

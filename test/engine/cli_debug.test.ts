@@ -110,6 +110,20 @@ describe.each(backends())(
       expect(ran.stdout).toMatch(/echo-tools\.greet: succeeded/);
     });
 
+    it('cancels the run when the debugger\'s input ends, running no step unseen', async () => {
+      const ran = await run(
+        ['engine', 'run', 'echo-tools.greet', '--step', '--input', '{"name":"ana"}', '--json'],
+        '',
+      );
+      expect(ran.code).not.toBe(0);
+      expect(ran.stderr).toContain('input ended: the run is cancelled before step hello');
+      const view = JSON.parse(ran.stdout) as { run: { status: string },
+        steps: { step_id: string; status: string }[] };
+      expect(view.run.status).toBe('cancelled');
+      expect(view.steps.map((s) => [s.step_id, s.status])).toEqual(
+        [['hello', 'cancelled'], ['reply', 'cancelled']]);
+    });
+
     it('waits for input, takes it from `engine input`, and shows the timeline', async () => {
       const started = await run(['engine', 'run', 'echo-tools.ask', '--json']);
       const body = JSON.parse(started.stdout) as { run_id: string; status: string };

@@ -197,8 +197,8 @@ export class Engine {
   async cancel(runId: string): Promise<RunView> {
     const view = await this.view(runId);
     if (isTerminal(view.run.status)) {
-      throw new EngineError('run_finished', `run ${runId} has already ${view.run.status}: ` +
-        'there is nothing to cancel');
+      throw new EngineError('run_finished', `run ${runId} has already finished ` +
+        `(${view.run.status}): there is nothing to cancel`);
     }
     await this.services.store.requestCancel(runId);
     // A run this process advances stops now; another process sees the flag on renewal.
@@ -209,8 +209,8 @@ export class Engine {
     this.services.cancellers.get(runId)?.();
     const after = await this.view(runId);
     if (isTerminal(after.run.status) && after.run.status !== 'cancelled') {
-      throw new EngineError('run_finished', `run ${runId} has already ${after.run.status}: ` +
-        'it finished before the cancel reached it');
+      throw new EngineError('run_finished', `run ${runId} has already finished ` +
+        `(${after.run.status}): it finished before the cancel reached it`);
     }
     return after;
   }
@@ -223,7 +223,7 @@ export class Engine {
       throw new EngineError(
         'input_not_waiting',
         `step "${stepId}" of run ${runId} is not an input step waiting for data ` +
-          `(it is a ${step.type} step, ${step.status})`,
+          `(it is ${step.type === 'input' ? 'an' : 'a'} ${step.type} step, ${step.status})`,
       );
     }
     checkNesting(data, `data for "${stepId}"`);

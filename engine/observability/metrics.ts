@@ -44,8 +44,12 @@ export function createEngineMetrics(kernel: PolicyKernel, db?: Queryable): Engin
   const latency: Histogram = new Histogram({ name: 'cordum_policy_decision_seconds',
     help: 'Time to decide one request', buckets: LATENCY_BUCKETS, registers: [registry],
     collect: (): void => pending.flush(decisions, latency) });
-  new Gauge({ name: 'cordum_policy_reloads_total', help: 'Snapshots swapped in since start',
-    registers: [registry], collect() { this.set(kernel.reloadCount()); } });
+  // A counter, as its name says; it reads the kernel's own count when scraped.
+  new Counter({ name: 'cordum_policy_reloads_total', help: 'Snapshots swapped in since start',
+    registers: [registry], collect() {
+      this.reset();
+      this.inc(kernel.reloadCount());
+    } });
   new Gauge({ name: 'cordum_policy_snapshot_info', help: 'The active snapshot (value 1)',
     labelNames: ['hash', 'version'], registers: [registry],
     collect() {

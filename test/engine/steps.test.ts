@@ -487,7 +487,7 @@ describe.each(backends())('step types on $name', (backend) => {
     expect(done.run.status).toBe('succeeded');
     const err = await rejection(e.cancel(done.run.id));
     expect(err.code).toBe('run_finished');
-    expect(err.message).toContain('has already succeeded');
+    expect(err.message).toContain('has already finished (succeeded)');
   });
 
   it('cancels a running run, stopping the step in flight', async () => {

@@ -113,6 +113,7 @@ describe('policy over HTTP', () => {
     expect(text).toContain('cordum_policy_decisions_total{decision="allow",rule=""} 1');
     expect(text).toMatch(/cordum_policy_decision_seconds_count 4/);
     expect(text).toContain('cordum_policy_reloads_total 2');
+    expect(text).toContain('# TYPE cordum_policy_reloads_total counter');
     const hash = k.kernel.current().snapshot.hash;
     expect(text).toContain(`cordum_policy_snapshot_info{hash="${hash}",version="3"} 1`);
   });

@@ -77,6 +77,9 @@ export function timelineLines(events: TimelineEvent[]): string[] {
     const parts = [e.at, e.type.padEnd(18), (e.step_id ?? '-').padEnd(10)];
     if (e.status) parts.push(e.status);
     if (e.message) parts.push(e.message);
+    // Who approved, rejected or gave input, when they said (details.by).
+    const by = (e.details as { by?: unknown } | undefined)?.by;
+    if (typeof by === 'string' && by !== '') parts.push(`by ${by}`);
     return parts.join('  ').trimEnd();
   });
 }

@@ -1,7 +1,7 @@
 /** What a waiting run prints: the command that moves each waiting step on. */
 import { describe, expect, it } from 'vitest';
-import type { StepRecord } from '../../engine/records.js';
-import { runLines, type PublicView } from '../../engine/render.js';
+import type { StepRecord, TimelineEvent } from '../../engine/records.js';
+import { runLines, timelineLines, type PublicView } from '../../engine/render.js';
 
 const step = (step_id: string, type: string, extra: Partial<StepRecord> = {}): StepRecord => ({
   run_id: 'r1', step_id, position: 0, type, status: 'waiting', skipped: false, attempts: 0,
@@ -26,5 +26,20 @@ describe('runLines', () => {
     // The approval's step is not also told to wait for input or a timer.
     expect(lines.filter((l) => l.startsWith('waiting for'))).toEqual([
       'waiting for approval of ok:', 'waiting for input to ask:']);
+  });
+});
+
+describe('timelineLines', () => {
+  it('names who approved beside the note, and nobody when none was given', () => {
+    const at = '2026-12-05T10:00:00.000Z';
+    const events = [
+      { at, type: 'approval_granted', step_id: 'write', message: 'looks good',
+        details: { by: 'ana' } },
+      { at, type: 'approval_granted', step_id: 'other', message: 'approved', details: {} },
+    ] as TimelineEvent[];
+    expect(timelineLines(events)).toEqual([
+      `${at}  approval_granted    write       looks good  by ana`,
+      `${at}  approval_granted    other       approved`,
+    ]);
   });
 });

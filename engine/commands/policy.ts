@@ -89,6 +89,12 @@ function asFragment(snapshot: PolicySnapshot): Record<string, unknown> {
 
 export async function simulateBody(flags: EngineApiFlags & { candidate: string;
   limit?: string }): Promise<Impact> {
+  // Checked here as the server checks it, so a bad flag is a usage error (exit 2).
+  const { limit } = flags;
+  if (limit !== undefined && (!/^[0-9]{1,7}$/.test(limit) || +limit < 1 || +limit > 1_000_000)) {
+    throw Object.assign(new Error(`--limit must be a whole number from 1 to 1000000, not ` +
+      `"${limit}"`), { code: 'usage' });
+  }
   const candidate = asFragment(await loadCandidateOrProject(flags.candidate));
   const query = flags.limit ? `?limit=${encodeURIComponent(flags.limit)}` : '';
   return call<Impact>(flags, 'POST', `/v1/policy/simulate${query}`, { candidate });

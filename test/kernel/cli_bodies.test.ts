@@ -65,6 +65,13 @@ describe('cordum policy bodies', () => {
     expect(local).toMatchObject({ decision: 'deny', ruleId: 'pci-default-deny' });
   });
 
+  it('refuses a simulate --limit out of range as a usage error, asking nothing', async () => {
+    for (const limit of ['0', '-1', '1.5', '2000000']) {
+      await expect(simulateBody({ ...flags, candidate: PCI, limit })).rejects.toMatchObject({
+        code: 'usage', message: `--limit must be a whole number from 1 to 1000000, not "${limit}"` });
+    }
+  });
+
   it('simulates a candidate folder against the recorded decisions', async () => {
     k.kernel.decide({ topic: 'job.soc2-change-control.deploy', riskTags: ['write', 'prod'] });
     k.kernel.decide({ topic: 'job.soc2-change-control.config-read', riskTags: ['read'] });

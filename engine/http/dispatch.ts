@@ -103,17 +103,25 @@ function originHost(origin: string): string | undefined {
 
 export function routeHandler(routes: EngineRoute[], log?: RouteLog, requests?: JsonLog) {
   const allowed = allowedHosts();
-  const exact = new Map<string, EngineRoute>();
+  // By method, then path: no key string is built per request.
+  const exact = new Map<string, Map<string, EngineRoute>>();
   const patterned: EngineRoute[] = [];
   for (const r of routes) {
-    if (r.path.includes(':')) patterned.push(r);
-    else if (!exact.has(`${r.method} ${r.path}`)) exact.set(`${r.method} ${r.path}`, r);
+    if (r.path.includes(':')) {
+      patterned.push(r);
+      continue;
+    }
+    const paths = exact.get(r.method) ?? new Map<string, EngineRoute>();
+    exact.set(r.method, paths);
+    if (!paths.has(r.path)) paths.set(r.path, r);
   }
-  const find = (method: string | undefined, ctx: LazyContext, pathname: string) =>
-    exact.get(`${method} ${pathname}`) ??
-    // A path spelled unusually (dot segments) matches as its parsed form.
-    exact.get(`${method} ${ctx.url.pathname}`) ??
-    patterned.find((r) => r.method === method && paramsOf(r.path, ctx.url.pathname));
+  const find = (method: string | undefined, ctx: LazyContext, pathname: string) => {
+    const paths = exact.get(method ?? '');
+    return paths?.get(pathname) ??
+      // A path spelled unusually (dot segments) matches as its parsed form.
+      paths?.get(ctx.url.pathname) ??
+      patterned.find((r) => r.method === method && paramsOf(r.path, ctx.url.pathname));
+  };
 
   return (req: IncomingMessage, res: ServerResponse) => {
     const raw = req.url ?? '/';

@@ -79,23 +79,28 @@ const LATENCY_BUFFER = 1024;
  * label hashing would cost more than the decision itself.
  */
 class PendingDecisions {
-  private counts = new Map<string, { decision: string; rule: string; n: number }>();
+  // By rule id, then decision: the snapshot's own strings, so no key is built per decision.
+  private counts = new Map<string, Map<string, { decision: string; rule: string; n: number }>>();
   private latencies: number[] = [];
 
   add(decision: string, rule: string | undefined, seconds: number,
     decisions: Counter<'decision' | 'rule'>, latency: Histogram): void {
-    const key = `${decision}|${rule ?? ''}`;
-    const entry = this.counts.get(key);
+    const ruleId = rule ?? '';
+    let byDecision = this.counts.get(ruleId);
+    if (!byDecision) this.counts.set(ruleId, (byDecision = new Map()));
+    const entry = byDecision.get(decision);
     if (entry) entry.n++;
-    else this.counts.set(key, { decision, rule: rule ?? '', n: 1 });
+    else byDecision.set(decision, { decision, rule: ruleId, n: 1 });
     this.latencies.push(seconds);
     if (this.latencies.length >= LATENCY_BUFFER) this.flush(decisions, latency);
   }
 
   flush(decisions: Counter<'decision' | 'rule'>, latency: Histogram): void {
-    for (const e of this.counts.values()) {
-      if (e.n > 0) decisions.inc({ decision: e.decision, rule: e.rule }, e.n);
-      e.n = 0;
+    for (const byDecision of this.counts.values()) {
+      for (const e of byDecision.values()) {
+        if (e.n > 0) decisions.inc({ decision: e.decision, rule: e.rule }, e.n);
+        e.n = 0;
+      }
     }
     const values = this.latencies;
     this.latencies = [];

@@ -52,7 +52,8 @@ const BENCHMARKS = ['policy', 'kernel', 'registry', 'provider', 'marketplace', '
   'verdaccio'];
 const unknown = only.filter((name) => !BENCHMARKS.includes(name));
 if (unknown.length > 0) {
-  process.stderr.write(`bench: no benchmark ${unknown.join(', ')} (have: ${BENCHMARKS.join(', ')})\n`);
+  process.stderr.write(`bench: no benchmark ${unknown.join(', ')} ` +
+    `(have: ${BENCHMARKS.join(', ')})\n`);
   process.exit(2);
 }
 

@@ -225,26 +225,6 @@ function upstreamBits(graph: Components, bits: ReadonlyMap<number, number>, word
  * so a crafted pack of workflows that each call the next twice costs linear
  * time, not time doubling with each level.
  */
-/**
- * What is wrong with the workflows `workflow`'s subworkflow steps start, as
- * one message: one that no installed pack provides, or one that starts
- * `workflow` again through subworkflow steps (each run would start another
- * of itself, without end). Undefined when nothing is.
- */
-export function subworkflowProblem(workflow: Workflow,
-  workflows: ReadonlyMap<string, Workflow>): string | undefined {
-  for (const [id, step] of Object.entries(workflow.steps)) {
-    const child = step.type === 'subworkflow' ? step.workflow : undefined;
-    if (typeof child !== 'string' || workflows.has(child)) continue;
-    const known = [...workflows.keys()].sort().join(', ');
-    return `workflow "${workflow.id}": subworkflow step "${id}" starts workflow "${child}", ` +
-      `which no installed pack provides (installed: ${known})`;
-  }
-  const cycle = subworkflowCycle(workflow.id, workflows);
-  return cycle && `workflow "${workflow.id}" starts itself through subworkflow steps: ` +
-    cycle.join(' -> ');
-}
-
 export function subworkflowCycle(start: string, workflows: ReadonlyMap<string, Workflow>,
   done: Set<string> = new Set()): string[] | undefined {
   const path: string[] = [];
@@ -268,4 +248,24 @@ export function subworkflowCycle(start: string, workflows: ReadonlyMap<string, W
     return undefined;
   };
   return visit(start);
+}
+
+/**
+ * What is wrong with the workflows `workflow`'s subworkflow steps start, as
+ * one message: one that no installed pack provides, or one that starts
+ * `workflow` again through subworkflow steps (each run would start another
+ * of itself, without end). Undefined when nothing is.
+ */
+export function subworkflowProblem(workflow: Workflow,
+  workflows: ReadonlyMap<string, Workflow>): string | undefined {
+  for (const [id, step] of Object.entries(workflow.steps)) {
+    const child = step.type === 'subworkflow' ? step.workflow : undefined;
+    if (typeof child !== 'string' || workflows.has(child)) continue;
+    const known = [...workflows.keys()].sort().join(', ');
+    return `workflow "${workflow.id}": subworkflow step "${id}" starts workflow "${child}", ` +
+      `which no installed pack provides (installed: ${known})`;
+  }
+  const cycle = subworkflowCycle(workflow.id, workflows);
+  return cycle && `workflow "${workflow.id}" starts itself through subworkflow steps: ` +
+    cycle.join(' -> ');
 }

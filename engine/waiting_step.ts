@@ -6,6 +6,7 @@
 import { EngineError } from './errors.js';
 import type { WorkflowPlan } from './plan.js';
 import type { RunView, StepRecord } from './records.js';
+import { deadlineFrom } from './steps/wait_deadline.js';
 
 export function stepNamed(view: RunView, stepId: string): StepRecord {
   const step = view.steps.find((s) => s.step_id === stepId);
@@ -20,9 +21,9 @@ export function timedOutAt(plan: WorkflowPlan, step: StepRecord, now: Date): str
   // A for_each item waits under its parent's step definition.
   const id = step.parent_id ?? step.step_id;
   const sec = plan.steps.find((s) => s.id === id)?.step.timeout_sec;
-  if (sec === undefined || sec <= 0 || step.started_at === undefined) return undefined;
-  const deadline = Date.parse(step.started_at) + sec * 1000;
-  return now.getTime() >= deadline ? new Date(deadline).toISOString() : undefined;
+  const deadline = deadlineFrom(sec, step.started_at);
+  if (deadline === undefined || now.getTime() < deadline) return undefined;
+  return new Date(deadline).toISOString();
 }
 
 export function notPending(runId: string, stepId: string, why: string): EngineError {

@@ -10,7 +10,7 @@ import { KernelError } from '../kernel/errors.js';
 import { explainDecision, type Explanation } from '../kernel/explain.js';
 import { lintRules, type LintFinding } from '../kernel/lint.js';
 import { toPolicyRequest } from '../kernel/request.js';
-import type { Impact } from '../kernel/simulate.js';
+import { MAX_SIMULATE_LIMIT, simulateLimit, type Impact } from '../kernel/simulate.js';
 import type { HistoryEntry } from '../kernel/history.js';
 
 export interface EngineApiFlags {
@@ -91,9 +91,9 @@ export async function simulateBody(flags: EngineApiFlags & { candidate: string;
   limit?: string }): Promise<Impact> {
   // Checked here as the server checks it, so a bad flag is a usage error (exit 2).
   const { limit } = flags;
-  if (limit !== undefined && (!/^[0-9]{1,7}$/.test(limit) || +limit < 1 || +limit > 1_000_000)) {
-    throw Object.assign(new Error(`--limit must be a whole number from 1 to 1000000, not ` +
-      `"${limit}"`), { code: 'usage' });
+  if (limit !== undefined && simulateLimit(limit) === undefined) {
+    throw Object.assign(new Error(`--limit must be a whole number from 1 to ` +
+      `${MAX_SIMULATE_LIMIT}, not "${limit}"`), { code: 'usage' });
   }
   const candidate = asFragment(await loadCandidateOrProject(flags.candidate));
   const query = flags.limit ? `?limit=${encodeURIComponent(flags.limit)}` : '';

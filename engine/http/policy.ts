@@ -8,7 +8,7 @@ import { HttpProblem, onJson, readJson, sendJson, sendProblem, type EngineRoute 
 import type { KernelDecision, PolicyKernel } from '../kernel/kernel.js';
 import { requireAdmin } from '../kernel/admin.js';
 import { toPolicyRequest } from '../kernel/request.js';
-import { simulateCandidate } from '../kernel/simulate.js';
+import { MAX_SIMULATE_LIMIT, simulateCandidate, simulateLimit } from '../kernel/simulate.js';
 import { toCandidateSnapshot } from '../kernel/candidate.js';
 
 /** Most requests one decide-batch may carry. */
@@ -131,10 +131,10 @@ function simulateRoute(kernel: PolicyKernel): EngineRoute {
     let candidate;
     try { candidate = toCandidateSnapshot(body?.candidate); } catch (err) { asProblem(err); }
     const given = url.searchParams.get('limit') ?? '10000';
-    const limit = /^[0-9]{1,7}$/.test(given) ? Number(given) : 0;
-    if (limit < 1 || limit > 1_000_000) {
+    const limit = simulateLimit(given);
+    if (limit === undefined) {
       throw new HttpProblem(400, 'request_invalid',
-        `limit must be a whole number from 1 to 1000000, not "${given}"`);
+        `limit must be a whole number from 1 to ${MAX_SIMULATE_LIMIT}, not "${given}"`);
     }
     const snapshotHash = kernel.current().snapshot.hash;
     const recorded = kernel.recorder

@@ -7,6 +7,15 @@ import { decide } from '../../packs/policy/evaluate.js';
 import type { PolicySnapshot } from '../../packs/policy/types.js';
 import type { RecordedDecision } from './recorder.js';
 
+/** Most recorded decisions one simulation reads (its `limit`). */
+export const MAX_SIMULATE_LIMIT = 1_000_000;
+
+/** A simulation's `limit` from its text: a whole number from 1 to the most; else undefined. */
+export function simulateLimit(text: string): number | undefined {
+  const n = /^[0-9]{1,7}$/.test(text) ? Number(text) : 0;
+  return n >= 1 && n <= MAX_SIMULATE_LIMIT ? n : undefined;
+}
+
 export interface DecisionChange {
   id: number;
   request: RecordedDecision['request'];

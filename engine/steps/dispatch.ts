@@ -4,10 +4,10 @@
  */
 import type { Constraints } from '../../packs/policy/types.js';
 import { EngineError, toStepError, type StepError } from '../errors.js';
+import { renderTemplate } from '../expressions.js';
 import type { Job, JobHandler } from '../handlers/types.js';
 import type { DecisionRecord } from '../records.js';
 import { backoffMs, retriesAllowed } from '../retry.js';
-import { renderTemplate } from '../expressions.js';
 import { describeIssues } from '../schemas.js';
 import type { StepContext, StepOutcome } from './context.js';
 import { NEVER_ABORTED } from './run_stop.js';

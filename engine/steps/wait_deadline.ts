@@ -7,12 +7,15 @@
  */
 import type { StepContext, StepOutcome } from './context.js';
 
-/** When the step's `timeout_sec` runs out, counted from its first start (ms); or none. */
-export function deadlineOf(ctx: StepContext): number | undefined {
-  const sec = ctx.plan.step.timeout_sec;
-  const started = ctx.record.started_at;
+/** When a `timeout_sec` counted from `started` runs out (ms); or none. */
+export function deadlineFrom(sec: number | undefined, started: string | undefined) {
   if (sec === undefined || sec <= 0 || started === undefined) return undefined;
   return Date.parse(started) + sec * 1000;
+}
+
+/** When the step's `timeout_sec` runs out, counted from its first start (ms); or none. */
+export function deadlineOf(ctx: StepContext): number | undefined {
+  return deadlineFrom(ctx.plan.step.timeout_sec, ctx.record.started_at);
 }
 
 /** What each kind of waiting step was still waiting for when its time ran out. */

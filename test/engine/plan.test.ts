@@ -281,7 +281,8 @@ describe('planWorkflow', () => {
     const issues = error.issues as { rule: string; path: string; message: string }[];
     expect(issues.map((i) => [i.rule, i.path])).toEqual([
       ['expression_root', '/steps/each/condition'], ['delay', '/steps/nap/delay_until']]);
-    expect(issues[0]!.message).toMatch(/checked once, for the whole step, so it cannot read "item"/);
+    expect(issues[0]!.message).toMatch(
+      /checked once, for the whole step, so it cannot read "item"/);
     expect(issues[1]!.message).toBe('give delay_sec or delay_until, not both');
   });
 

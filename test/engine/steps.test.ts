@@ -310,7 +310,7 @@ describe.each(backends())('step types on $name', (backend) => {
     }
   });
 
-  it('refuses an approval or input given after the step\'s timeout_sec, timing it out', async () => {
+  it('refuses an approval or input given past the step\'s timeout_sec, timing it out', async () => {
     let now = Date.now();
     const clocked = await engine({ clock: () => new Date(now) });
     const gate = await clocked.start('demo.gate-times-out', {});

@@ -68,7 +68,8 @@ describe('cordum policy bodies', () => {
   it('refuses a simulate --limit out of range as a usage error, asking nothing', async () => {
     for (const limit of ['0', '-1', '1.5', '2000000']) {
       await expect(simulateBody({ ...flags, candidate: PCI, limit })).rejects.toMatchObject({
-        code: 'usage', message: `--limit must be a whole number from 1 to 1000000, not "${limit}"` });
+        code: 'usage',
+        message: `--limit must be a whole number from 1 to 1000000, not "${limit}"` });
     }
   });
 

@@ -79,12 +79,17 @@ export class Engine {
    * Checks the workflow and the input, records a run already claimed by this
    * process and runs it as far as it goes. Its writes are group-committed
    * with those of every other run in flight; the answer comes once they are
-   * durable.
+   * durable. `recorded` is told the run's id before its first step starts.
    */
-  async start(workflowId: string, input: unknown): Promise<RunView> {
+  async start(
+    workflowId: string,
+    input: unknown,
+    recorded?: (runId: string) => void,
+  ): Promise<RunView> {
     const { plan, run } = this.prepare(workflowId, input);
     const steps = plan.steps.map((s) => ({ step_id: s.id, type: s.type }));
     const record = this.services.store.createRun(run, steps, this.lease());
+    recorded?.(record.id);
     try {
       await advanceRun(this.services, record, plan);
     } finally {

@@ -11,6 +11,7 @@ import { listLimit } from '../run_input.js';
 import { openEngine, type EngineFlags, type EngineTuning, type OpenEngine } from '../wiring.js';
 import { stdinDebugger } from './debugger.js';
 import { readRunInput } from './input.js';
+import { cancelOnInterrupt } from './interrupt.js';
 
 async function withEngine<T>(
   flags: EngineFlags,
@@ -47,7 +48,20 @@ export async function runBody(
       async ({ engine }) => {
         debug?.stopWith((runId) => engine.cancel(runId).catch(() => undefined));
         const input = await readRunInput(flags);
-        return publicView(await engine.start(workflowId, input));
+        // A paused step waits for the debugger's next line: end its input as well.
+        const interrupt = cancelOnInterrupt((runId) => {
+          debug?.close();
+          return engine.cancel(runId);
+        });
+        try {
+          const recorded = (runId: string) => {
+            interrupt.track(runId);
+            reporter.progress(`run ${runId} started (Ctrl-C cancels it)`);
+          };
+          return publicView(await engine.start(workflowId, input, recorded));
+        } finally {
+          interrupt.release();
+        }
       },
       tuning,
     );

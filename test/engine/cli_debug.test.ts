@@ -27,14 +27,30 @@ steps:
     meta: { pack_id: echo-tools, capability: echo-tools.echo }
 `;
 
-/** A copy of echo-tools with the `ask` workflow. */
+// Long enough that only a Ctrl-C ends it within the test; short enough to sleep in the process.
+const SLOW = `id: echo-tools.slow
+steps:
+  nap:
+    type: delay
+    delay_sec: 50
+  greet:
+    type: worker
+    topic: job.echo-tools.echo
+    depends_on: [nap]
+    input: { message: "late" }
+    meta: { pack_id: echo-tools, capability: echo-tools.echo }
+`;
+
+/** A copy of echo-tools with the `ask` and `slow` workflows. */
 function packWithInput(): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'cordum-pack-')), 'echo-tools');
   cpSync(join(EXAMPLE_PACKS, 'echo-tools'), dir, { recursive: true });
   writeFileSync(join(dir, 'workflows', 'ask.yaml'), ASK);
+  writeFileSync(join(dir, 'workflows', 'slow.yaml'), SLOW);
   const manifest = readFileSync(join(dir, 'pack.yaml'), 'utf8').replace(
     '      path: workflows/greet.yaml',
-    '      path: workflows/greet.yaml\n    - id: echo-tools.ask\n      path: workflows/ask.yaml',
+    '      path: workflows/greet.yaml\n    - id: echo-tools.ask\n      path: workflows/ask.yaml' +
+      '\n    - id: echo-tools.slow\n      path: workflows/slow.yaml',
   );
   writeFileSync(join(dir, 'pack.yaml'), manifest);
   return dir;
@@ -76,10 +92,31 @@ function cordum(
   });
 }
 
+/** `engine run` sent SIGINT (Ctrl-C) once it has said its run's id. */
+function interrupted(args: string[], cwd: string, env: Record<string, string>) {
+  return new Promise<Ran & { runId: string }>((done) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    let runId = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString('utf8');
+      const started = /run (\S+) started/.exec(stderr);
+      if (started && !runId) {
+        runId = started[1]!;
+        child.kill('SIGINT');
+      }
+    });
+    child.once('exit', (code) => done({ code: code ?? 1, stdout, stderr, runId }));
+  });
+}
+
 describe.each(backends())(
   'cordum engine debugger and input on $name',
   (backend) => {
     let run: (args: string[], stdin?: string) => Promise<Ran>;
+    let interrupt: (args: string[]) => ReturnType<typeof interrupted>;
 
     beforeAll(async () => {
       const project = await installedProject([packWithInput()]);
@@ -93,6 +130,21 @@ describe.each(backends())(
       const dataFlag = (args: string[]) =>
         target.url ? [] : [args[1] === 'input' ? '--data-dir' : '--data', target.dataDir];
       run = (args, stdin) => cordum([...args, ...dataFlag(args)], project, env, stdin);
+      interrupt = (args) => interrupted([...args, ...dataFlag(args)], project, env);
+    });
+
+    it('cancels the run at Ctrl-C', async () => {
+      const once = await interrupt(['engine', 'run', 'echo-tools.slow']);
+      expect(once.stderr).toContain(`Interrupted: cancelling run ${once.runId}`);
+      expect(once.stdout).toContain(`run ${once.runId} echo-tools.slow: cancelled`);
+      expect(once.code).toBe(1);
+      const shown = await run(['engine', 'runs', 'show', once.runId, '--json']);
+      const view = JSON.parse(shown.stdout) as { run: { status: string },
+        steps: { step_id: string; status: string }[] };
+      expect(view.run.status).toBe('cancelled');
+      expect(view.steps.map((s) => [s.step_id, s.status])).toEqual(
+        [['nap', 'cancelled'], ['greet', 'cancelled']]);
+
     });
 
     it('pauses before each step with its input and decision, going on at Enter', async () => {

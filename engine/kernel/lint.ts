@@ -8,6 +8,7 @@
  * report may name rules whose overlap no real topic reaches.
  */
 import { globMatch } from '../../packs/policy/glob.js';
+import { globCovers } from './glob_cover.js';
 import type { Decision, Rule, RuleMatch } from '../../packs/policy/types.js';
 
 export interface LintFinding {
@@ -27,6 +28,8 @@ const subset = (a: string[], b: string[]) => a.every((x) => b.includes(x));
 function topicCovers(a: string, b: string): boolean {
   if (a === b) return true;
   if (!GLOB.test(b)) return globMatch(a, b);
+  const laid = globCovers(a, b);
+  if (laid !== undefined) return laid;
   const prefixA = a.endsWith('*') && !GLOB.test(a.slice(0, -1)) ? a.slice(0, -1) : undefined;
   const prefixB = b.endsWith('*') && !GLOB.test(b.slice(0, -1)) ? b.slice(0, -1) : undefined;
   return prefixA !== undefined && prefixB !== undefined && prefixB.startsWith(prefixA) &&

@@ -108,6 +108,35 @@ export function checkGlob(pattern: string): void {
   }
 }
 
+/** One piece of a pattern: `*`, `?`, a class, or a character (its escape undone). */
+export type GlobToken =
+  | { kind: 'star' }
+  | { kind: 'any' }
+  | { kind: 'class'; negated: boolean; ranges: [number, number][] }
+  | { kind: 'char'; cp: number };
+
+/** The pattern's pieces in order; undefined for a malformed pattern. */
+export function globTokens(pattern: string): GlobToken[] | undefined {
+  const tokens: GlobToken[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*') tokens.push({ kind: 'star' });
+    else if (c === '?') tokens.push({ kind: 'any' });
+    else if (c === '[') {
+      const cls = parseClass(pattern, i);
+      if (!cls) return undefined;
+      tokens.push({ kind: 'class', negated: cls.negated, ranges: cls.ranges });
+      i = cls.end;
+    } else {
+      if (c === '\\' && ++i >= pattern.length) return undefined;
+      const cp = pattern.codePointAt(i)!;
+      tokens.push({ kind: 'char', cp });
+      if (cp > 0xffff) i++;
+    }
+  }
+  return tokens;
+}
+
 interface CharClass {
   /** Index of the closing `]`. */
   end: number;

@@ -16,6 +16,7 @@ import { closureSource, hasClosureReads, splitSpec } from './closure/source.js';
 import { resolveClosure } from './closure/resolve.js';
 import { keyIdOf } from './signing/keys.js';
 import { verifyTarball } from './signing/verify.js';
+import { crossPackPolicyWarnings } from './policy_reach.js';
 
 /** A version as the registry describes it. */
 export interface PublishedVersion {
@@ -106,6 +107,10 @@ export async function installPacks(options: {
   for (const f of fetched) writeInstalled(project, f);
   for (const f of fetched) lock.packs[f.id] = f.entry;
   writeLock(project, lock);
+  for (const warning of await crossPackPolicyWarnings(project, fetched.map((f) => f.id))) {
+    warnings.push(warning);
+    progress(`warning: ${warning}`);
+  }
   return {
     installed: fetched.map((f) => ({ id: f.id, ...f.entry })),
     lockfile: `${project}/cordum.lock`,

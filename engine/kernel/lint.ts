@@ -16,6 +16,17 @@ export interface LintFinding {
   ruleId: string;
   byRuleId: string;
   message: string;
+  /** The packs the two rules came from, when known. */
+  packId?: string;
+  byPackId?: string;
+}
+
+/** The packs of `rule` and `by`, for a finding. */
+function packsOf(rule: Rule, by: Rule): Pick<LintFinding, 'packId' | 'byPackId'> {
+  const packs: Pick<LintFinding, 'packId' | 'byPackId'> = {};
+  if (rule.source?.packId !== undefined) packs.packId = rule.source.packId;
+  if (by.source?.packId !== undefined) packs.byPackId = by.source.packId;
+  return packs;
 }
 
 const GLOB = /[*?[\\]/;
@@ -85,7 +96,7 @@ export function lintRules(rules: Rule[]): LintFinding[] {
     if (shadow) {
       findings.push({ kind: 'shadowed', ruleId: rule.id, byRuleId: shadow.id,
         message: `rule ${rule.id} can never match: ${shadow.id} comes first and matches ` +
-          'every request it would' });
+          'every request it would', ...packsOf(rule, shadow) });
       return;
     }
     for (const earlier of rules.slice(0, j)) {
@@ -93,7 +104,8 @@ export function lintRules(rules: Rule[]): LintFinding[] {
       if (!overlaps(earlier.match, rule.match)) continue;
       findings.push({ kind: 'conflict', ruleId: rule.id, byRuleId: earlier.id,
         message: `rules ${earlier.id} (${earlier.decision}) and ${rule.id} (${rule.decision}) ` +
-          `overlap with opposite decisions; ${earlier.id} wins where both match` });
+          `overlap with opposite decisions; ${earlier.id} wins where both match`,
+        ...packsOf(rule, earlier) });
     }
   });
   return findings;

@@ -1,8 +1,9 @@
 /**
  * `cordum pack install` against a real registry: a pack asked for by two
  * packs with ranges that only meet below the highest version, its lock
- * entry and a reinstall from that lock; and deprecated versions, installed
- * with a warning on stderr and in `--json`'s `warnings`.
+ * entry and a reinstall from that lock; deprecated versions, installed
+ * with a warning on stderr and in `--json`'s `warnings`; and a pack whose
+ * policy overrules another installed pack's, said at install.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,9 @@ import {
 } from '../registry/helpers.js';
 import { renamedPack } from './helpers/renamed.js';
 
-describe('install: ranges from several packs, and deprecated versions', () => {
+const FRAGMENT = 'overlays/policy.fragment.yaml';
+
+describe('install: ranges from several packs, deprecated versions, policies that meet', () => {
   let reg: TestRegistry;
   const projects: string[] = [];
   const project = () => {
@@ -36,6 +39,11 @@ describe('install: ranges from several packs, and deprecated versions', () => {
       renamedPack('needa', '1.0.0', key, { requires: ['deplib@^1'] }),
       renamedPack('needb', '1.0.0', key, { requires: ['deplib@1.0.0 || 2.0.0'] }),
       ...['1.0.0', '1.1.0'].map((v) => renamedPack('semtest', v, key)),
+      // aaa allows every job; zed asks approval for its own. aaa's rules come first.
+      renamedPack('aaa', '1.0.0', key, { files: { [FRAGMENT]: 'rules:\n' +
+        '  - { id: aaa-allow, decision: allow, match: {} }\n' } }),
+      renamedPack('zed', '1.0.0', key, { files: { [FRAGMENT]: 'rules:\n  - { id: zed-approve, ' +
+        'decision: require_approval, match: { topics: ["job.zed.*"] } }\n' } }),
     ];
     for (const pack of await Promise.all(packs)) await reg.admin.publish(pack.tgz, pack.bundle);
     const res = await raw(reg, '/v1/packs/semtest/versions/1.1.0/deprecation', { method: 'PUT',
@@ -115,5 +123,24 @@ describe('install: ranges from several packs, and deprecated versions', () => {
     const result = await installPacks({ registry: reg.admin, project: project(),
       specs: ['semtest@1.0.0'] });
     expect(result.warnings).toEqual([]);
+  });
+
+  it('warns when a pack installed now overrules the policy of one installed before', async () => {
+    const dir = project();
+    const first = await installPacks({ registry: reg.admin, project: dir, specs: ['zed'] });
+    expect(first.warnings).toEqual([]);
+    const lines: string[] = [];
+    const second = await installPacks({ registry: reg.admin, project: dir, specs: ['aaa'],
+      progress: (l) => lines.push(l) });
+    const said = "policy: aaa's rule aaa-allow comes first and matches every request zed's " +
+      'rule zed-approve would, so zed-approve never decides (see cordum policy lint)';
+    expect(second.warnings).toEqual([said]);
+    expect(lines).toContain(`warning: ${said}`);
+    // A third pack: what meets it is said, not the pair said before.
+    const third = await installPacks({ registry: reg.admin, project: dir,
+      specs: ['semtest@1.0.0'] });
+    expect(third.warnings).toEqual(["policy: aaa's rule aaa-allow comes first and matches " +
+      "every request semtest's rule semtest-allow would, so semtest-allow never decides " +
+      '(see cordum policy lint)']);
   });
 });

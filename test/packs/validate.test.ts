@@ -349,6 +349,21 @@ describe('validatePack of a broken copy', () => {
       path: '/steps/confirm/output_path', rule: 'field_unused',
       message: expect.stringMatching(/whole output is steps\.confirm\.output/) })]);
   });
+
+  it('warns of a rule that reaches other packs\' jobs, and not of one held to its own', () => {
+    const dir = copyPack('demo-guardrails');
+    const fragment = 'overlays/policy.fragment.yaml';
+    // The first rule opened to every pack's writes; the second held by pack_ids alone.
+    edit(dir, fragment, '        - job.demo-guardrails.write', '        - "job.*.write"');
+    edit(dir, fragment, '        - job.demo-guardrails.dangerous',
+      '        - "job.*.dangerous"\n      pack_ids: [demo-guardrails]');
+    const result = validatePack(readPackDir(dir));
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toEqual([{ file: fragment, path: '/rules/0/match',
+      rule: 'policy_reaches_other_packs', message: expect.stringMatching(new RegExp(
+        '^rule "demo-guardrails-approval" can decide other packs\' jobs: no topic under ' +
+        'job\\.demo-guardrails\\. or pack_ids \\[demo-guardrails\\]')) }]);
+  });
 });
 
 describe('YAML alias bombs', () => {

@@ -274,9 +274,9 @@ export class RegistryClient {
   ): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json, */*' };
     // A URL on another origin (a mirror, a CDN) never sees the token.
-    if (this.token && new URL(url).origin === new URL(this.url).origin) {
-      headers.authorization = `Bearer ${this.token}`;
-    }
+    const origin = new URL(url).origin;
+    const withheld = this.token !== undefined && origin !== new URL(this.url).origin;
+    if (this.token && !withheld) headers.authorization = `Bearer ${this.token}`;
     if (contentType) headers['content-type'] = contentType;
 
     let res: Response;
@@ -288,8 +288,12 @@ export class RegistryClient {
     }
     if (!res.ok) {
       const text = (await this.read(res).catch(() => Buffer.alloc(0))).toString('utf8');
-      throw problemError(method, url, res, text, `registry ${this.url}: give one with ${
-        this.tokenFrom}`);
+      // A registry reached by another name than its own hands out URLs under its own.
+      const hint = withheld
+        ? `the token was not sent: ${origin} is not the origin of registry ${this.url}; if ` +
+          `both are this registry, reach it at ${origin} or start it with --public-url ${this.url}`
+        : `registry ${this.url}: give one with ${this.tokenFrom}`;
+      throw problemError(method, url, res, text, hint);
     }
     return res;
   }

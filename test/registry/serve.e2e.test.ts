@@ -148,6 +148,18 @@ describe.each(backends())('cordum registry serve ($name)', (backend: Backend) =>
     ]);
   });
 
+  it('says why a download under the registry\'s own address got no token', async () => {
+    // Reached as localhost, the registry hands out URLs under 127.0.0.1 (its public URL).
+    const other = served.url.replace('127.0.0.1', 'localhost');
+    const project = mkdtempSync(join(work, 'project-'));
+    const r = await cordum(['pack', 'install', 'hello-pack@0.1.0', '--registry', other,
+      '--token', TOKEN, '--project', project]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`(the token was not sent: ${served.url} is not the origin of ` +
+      `registry ${other}; if both are this registry, reach it at ${served.url} or start it ` +
+      `with --public-url ${other})`);
+  });
+
   it('refuses to send a private key, before any request', async () => {
     writeFileSync(join(work, 'cordum.key'), key.privatePem);
     // An address nothing listens on: the refusal must come first, not registry_unreachable.

@@ -22,6 +22,7 @@ import { workflowIssues } from './validate/workflow.js';
 import { subworkflowCycle } from '../engine/graph.js';
 import { planWorkflow } from '../engine/plan.js';
 import type { Workflow } from './workflow/types.js';
+import { linkIssues } from './validate/display.js';
 
 export interface LoadedPack {
   manifest: PackManifest;
@@ -144,6 +145,7 @@ function manifestIssues(c: Collector, manifest: PackManifest) {
     at('/compatibility/maxCoreVersion', `"${max}" is below minCoreVersion "${min}"`, 'semver');
   }
   c.issues.push(...namingIssues(manifest));
+  c.issues.push(...linkIssues(manifest));
   c.issues.push(...requiresPacksIssues(manifest));
   c.issues.push(...duplicateIssues(manifest.resources?.workflows ?? [], '/resources/workflows'));
   c.issues.push(...duplicateIssues(manifest.resources?.schemas ?? [], '/resources/schemas'));

@@ -43,12 +43,21 @@ export function requiresPacksIssues(manifest: PackManifest): Issue[] {
   const issues: Issue[] = [];
   (manifest.requires_packs ?? []).forEach((entry, i) => {
     const problem = specProblem(entry);
-    if (problem !== undefined) {
+    const message = problem === undefined ? selfProblem(entry, manifest.metadata.id)
+      : `${problem}; ${SPEC_EXPECTED}`;
+    if (message !== undefined) {
       issues.push({ file: 'pack.yaml', path: `/requires_packs/${i}`, rule: 'requires_packs',
-        message: `${problem}; ${SPEC_EXPECTED}` });
+        message });
     }
   });
   return issues;
+}
+
+/** A pack that requires itself could never be installed (its closure is a cycle). */
+function selfProblem(entry: string, id: string): string | undefined {
+  if (parseSpec(entry).id !== id) return undefined;
+  return `${JSON.stringify(entry)} names this pack itself: a pack that requires itself can ` +
+    'never be installed; remove the entry';
 }
 
 /** What is wrong with one `id` or `id@range` entry, or undefined. */

@@ -47,6 +47,13 @@ describe('requires_packs at validation', () => {
     expect(result.issues[0]!.message).toContain('expected "<id>" or "<id>@<semver range>"');
   });
 
+  it('refuses a pack that requires itself, which no install could resolve', () => {
+    const result = validatePack(readPackDir(packRequiring(['deplib', 'hello-pack@^0.1'])));
+    expect(result.issues).toEqual([{ file: 'pack.yaml', path: '/requires_packs/1',
+      rule: 'requires_packs', message: '"hello-pack@^0.1" names this pack itself: a pack that ' +
+        'requires itself can never be installed; remove the entry' }]);
+  });
+
   it('reports every bad entry of the tester\'s manifest at once', () => {
     const result = validatePack(readPackDir(packRequiring(['deplib@stable', '../../etc',
       'Deplib'])));

@@ -73,7 +73,7 @@ interface BreakCase {
   pack: RealPackName;
   /** Breaks the copy; one thing per case. */
   breakIt: (dir: string) => void;
-  expected: Pick<Issue, 'file' | 'path' | 'rule'>;
+  expected: Pick<Issue, 'file' | 'path' | 'rule'> & { message?: string };
 }
 
 const PACK = 'pack.yaml';
@@ -107,6 +107,20 @@ const broken: BreakCase[] = [
     breakIt: (d) => edit(d, PACK, 'capability: hello.echo',
       'capability: hello.echo\n    "x\\ud800": 1'),
     expected: { file: PACK, path: '/topics/0/x\ud800', rule: 'text' } },
+  { name: 'a javascript: homepage', pack: 'hello-pack',
+    breakIt: (d) => edit(d, PACK, 'title: Hello Pack',
+      'title: Hello Pack\n  homepage: " JavaScript:alert(1)"'),
+    expected: { file: PACK, path: '/metadata/homepage', rule: 'link_scheme',
+      message: 'a "javascript:" link is not allowed: homepage must be an http(s) URL' } },
+  { name: 'a data: image', pack: 'slack',
+    breakIt: (d) => edit(d, PACK, 'image: https://cdn.simpleicons.org/slack',
+      'image: "data:text/html,<script>x</script>"'),
+    expected: { file: PACK, path: '/metadata/image', rule: 'link_scheme', message: 'a "data:" ' +
+      'link is not allowed: image must be an http(s) URL or the path of a file in the pack' } },
+  { name: 'a description past 4096 characters', pack: 'hello-pack',
+    breakIt: (d) => edit(d, PACK, 'description: Minimal pack that echoes workflow input.',
+      `description: ${'x'.repeat(4097)}`),
+    expected: { file: PACK, path: '/metadata/description', rule: 'schema_maxLength' } },
   { name: 'a minCoreVersion that is not semver', pack: 'demo-guardrails',
     breakIt: (d) => edit(d, PACK, 'minCoreVersion: 0.6.0', 'minCoreVersion: six'),
     expected: { file: PACK, path: '/compatibility/minCoreVersion', rule: 'semver' } },

@@ -92,7 +92,8 @@ function limitError(
   if (total > 1024 * 1024 && ratio > limits.maxRatio) {
     return new PackError(
       'bundle_ratio_exceeded',
-      `bundle expands more than ${limits.maxRatio} times its compressed size`,
+      `bundle expands more than ${limits.maxRatio} times its compressed size (${total} bytes ` +
+        `from ${compressed}): a file of mostly one byte repeated, or a gzip bomb`,
       { details: { limit: limits.maxRatio, compressed } },
     );
   }
@@ -273,7 +274,7 @@ function assertNoFolderClash(name: string, folded: string, state: Collected): vo
  * The one spelling of a name that case-insensitive, normalising disks see:
  * `café` written precomposed (NFC) or decomposed (NFD), in any case.
  */
-function foldName(name: string): string {
+export function foldName(name: string): string {
   return name.normalize('NFC').toLowerCase();
 }
 

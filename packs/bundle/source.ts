@@ -7,7 +7,7 @@ import { join, relative, sep } from 'node:path';
 import { PackError } from '../errors.js';
 import { withLimits, type BundleLimits } from './limits.js';
 import { checkEntryPath } from './paths.js';
-import { readBundle, type PackFiles } from './read.js';
+import { foldName, readBundle, type PackFiles } from './read.js';
 
 export interface PackSource {
   files: PackFiles;
@@ -62,7 +62,8 @@ export function packRoot(dir: string): string {
 export function readPackDir(dir: string, overrides?: Partial<BundleLimits>): PackFiles {
   const limits = withLimits(overrides);
   const files = new Map<string, Buffer>();
-  // Names as a reader compares them (README.md and readme.md are one file on many disks).
+  // Names as a reader compares them (README.md and readme.md, or café in two Unicode forms,
+  // are one file on many disks).
   const folded = new Set<string>();
   let total = 0;
   const walk = (folder: string) => {
@@ -72,12 +73,12 @@ export function readPackDir(dir: string, overrides?: Partial<BundleLimits>): Pac
       const rel = relative(dir, full).split(sep).join('/');
       // The rules a bundle's reader applies, checked here so the build names the file.
       checkEntryPath(rel);
-      if (folded.has(rel.toLowerCase())) {
-        throw new PackError('bundle_duplicate_entry',
-          `${rel}: another file differs from it only in upper and lower case`,
+      if (folded.has(foldName(rel))) {
+        throw new PackError('bundle_duplicate_entry', `${rel}: another file differs from it ` +
+          'only in upper and lower case or in how its accents are written (Unicode form)',
           { details: { entry: rel } });
       }
-      folded.add(rel.toLowerCase());
+      folded.add(foldName(rel));
       const st = lstatSync(full);
       if (st.isSymbolicLink()) {
         throw new PackError('bundle_link', `${rel}: links are not allowed in a pack`);

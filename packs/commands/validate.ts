@@ -1,6 +1,7 @@
 /** `cordum pack validate DIR|TGZ`: every problem of a pack, at once. */
 import type { Command } from 'commander';
 import { runCommand } from '../../cli/output.js';
+import { buildBundle } from '../bundle/build.js';
 import { readPackSource } from '../bundle/source.js';
 import { PackError } from '../errors.js';
 import { validatePack } from '../load.js';
@@ -12,12 +13,15 @@ export function registerValidateCommand(pack: Command): void {
     .option('--json', 'print the result as JSON')
     .action((source: string, opts: { json?: boolean }) =>
       runCommand(opts, async () => {
-        const { files } = await readPackSource(source);
+        const { files, dir } = await readPackSource(source);
         const result = validatePack(files);
         if (!result.ok || !result.pack) {
           throw new PackError('validation_failed',
             `${source}: ${result.issues.length} problem(s) found`, { issues: result.issues });
         }
+        // A folder is built in memory too, so what the tarball's reader refuses (a file that
+        // compresses too well) is found here, not first at `pack build`.
+        if (dir !== undefined) await buildBundle(dir);
         const m = result.pack.manifest;
         return {
           ok: true,

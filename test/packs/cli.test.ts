@@ -108,6 +108,24 @@ describe('cordum pack validate', () => {
     expect(run.json).toMatchObject({ ok: false, error: { code: 'bundle_path_traversal' } });
   });
 
+  it('refuses a folder the tarball reader would refuse, as pack build does', () => {
+    // A file that compresses past the ratio limit (5 MB of zeros).
+    const dense = copyPack('hello-pack');
+    writeFileSync(join(dense, 'blank.bin'), Buffer.alloc(5 * 1024 * 1024));
+    const ratio = cordum(['pack', 'validate', dense]);
+    expect(ratio.status).toBe(1);
+    expect(ratio.stderr).toMatch(new RegExp('^error\\[bundle_ratio_exceeded\\]: bundle expands ' +
+      'more than 200 times its compressed size \\(\\d+ bytes from \\d+\\)'));
+    // One name written in two Unicode forms: one file on a normalising disk.
+    const twice = copyPack('hello-pack');
+    writeFileSync(join(twice, 'caf\u00e9.md'), 'nfc\n');
+    writeFileSync(join(twice, 'cafe\u0301.md'), 'nfd\n');
+    const forms = cordum(['pack', 'validate', twice]);
+    expect(forms.status).toBe(1);
+    expect(forms.stderr).toMatch(new RegExp('^error\\[bundle_duplicate_entry\\]: caf.*\\.md: ' +
+      'another file differs from it only in upper and lower case or in how its accents'));
+  });
+
   it('says which source is missing', () => {
     const run = cordum(['pack', 'validate', join(temp('none'), 'nothing-here')]);
     expect(run.status).toBe(1);

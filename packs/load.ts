@@ -102,6 +102,7 @@ export function validatePack(files: PackFiles): ValidationResult {
   c.issues.push(...cycleIssues(workflows));
   const fragments = loadFragments(c, files, manifest);
   loadConfigOverlays(c, files, manifest);
+  readmeIssues(c, files);
   const pack: LoadedPack = { manifest, workflows, fragments, schemas };
   if (c.issues.length > 0) return { ok: false, issues: c.issues, warnings: c.warnings };
   return { ok: true, issues: [], warnings: c.warnings, pack };
@@ -316,6 +317,19 @@ function warnPolicyReach(c: Collector, raw: RawFragment, file: string, packId: s
         `${own} or pack_ids [${packId}] holds it to this pack's own; installed packs' ` +
         'rules are tried in pack id order, so it may overrule theirs' });
   });
+}
+
+/** A README is text the marketplace shows: UTF-8, like every file Cordum reads. */
+function readmeIssues(c: Collector, files: PackFiles) {
+  for (const [name, body] of files.files) {
+    if (!/^readme(\.md|\.markdown)?$/i.test(name)) continue;
+    try {
+      utf8Text(body, name);
+    } catch (err) {
+      if (!isPackError(err)) throw err;
+      c.issues.push(...err.issues.map((i) => ({ ...i, rule: err.code })));
+    }
+  }
 }
 
 function globIssues(c: Collector, raw: RawFragment, file: string) {

@@ -34,7 +34,7 @@ export function edit(dir: string, file: string, from: string | RegExp, to: strin
   writeFileSync(path, after);
 }
 
-export function writeIn(dir: string, file: string, text: string): void {
+export function writeIn(dir: string, file: string, text: string | Buffer): void {
   writeFileSync(join(dir, file), text);
 }
 

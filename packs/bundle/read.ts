@@ -32,12 +32,12 @@ export async function readBundle(
   if (tgz.length > limits.maxUploadBytes) {
     throw new PackError(
       'bundle_too_large',
-      `bundle is ${tgz.length} bytes; the limit is ${limits.maxUploadBytes}`,
+      `pack tarball is ${tgz.length} bytes; the limit is ${limits.maxUploadBytes}`,
       { details: { size: tgz.length, limit: limits.maxUploadBytes } },
     );
   }
   if (tgz.length < 2 || tgz[0] !== 0x1f || tgz[1] !== 0x8b) {
-    throw new PackError('bundle_corrupt', 'bundle is not a gzip-compressed tarball');
+    throw new PackError('bundle_corrupt', 'pack tarball is not gzip-compressed tar');
   }
   const tar = await gunzipLimited(tgz, limits);
   const entries = await parseTar(tar, limits);
@@ -65,7 +65,7 @@ async function gunzipLimited(tgz: Buffer, limits: BundleLimits): Promise<Buffer>
     });
     gunzip.on('end', resolve);
     gunzip.on('error', (err) =>
-      reject(new PackError('bundle_corrupt', `bundle is not valid gzip: ${err.message}`, {
+      reject(new PackError('bundle_corrupt', `pack tarball is not valid gzip: ${err.message}`, {
         cause: err,
       })),
     );
@@ -84,7 +84,7 @@ function limitError(
   if (total > ceiling) {
     return new PackError(
       'bundle_uncompressed_too_large',
-      `bundle expands past ${limits.maxTotalBytes} bytes`,
+      `pack tarball expands past ${limits.maxTotalBytes} bytes`,
       { details: { limit: limits.maxTotalBytes } },
     );
   }
@@ -92,8 +92,8 @@ function limitError(
   if (total > 1024 * 1024 && ratio > limits.maxRatio) {
     return new PackError(
       'bundle_ratio_exceeded',
-      `bundle expands more than ${limits.maxRatio} times its compressed size (${total} bytes ` +
-        `from ${compressed}): a file of mostly one byte repeated, or a gzip bomb`,
+      `pack tarball expands more than ${limits.maxRatio} times its compressed size (${total} ` +
+        `bytes from ${compressed}): a file of mostly one byte repeated, or a gzip bomb`,
       { details: { limit: limits.maxRatio, compressed } },
     );
   }
@@ -131,7 +131,7 @@ function parseTar(tar: Buffer, limits: BundleLimits): Promise<Map<string, Buffer
       },
     });
     parser.on('error', (err: Error) => {
-      reject(failed ?? new PackError('bundle_corrupt', `bundle is not a valid tarball: ${
+      reject(failed ?? new PackError('bundle_corrupt', `pack tarball is not a valid tar archive: ${
         err.message}`, { cause: err }));
     });
     parser.on('end', () => (failed ? reject(failed) : resolve(state.files)));
@@ -150,7 +150,7 @@ function assertNothingSkipped(tar: Buffer): void {
   const end = endOfArchive(tar);
   const stray = firstNonZero(tar, end);
   if (stray !== undefined) {
-    throw new PackError('bundle_corrupt', `bundle has data after the tar end-of-archive ` +
+    throw new PackError('bundle_corrupt', `pack tarball has data after the tar end-of-archive ` +
       `marker, at byte ${stray}: expected only zero padding there (a second archive appended?)`,
     { details: { offset: stray } });
   }
@@ -189,13 +189,13 @@ function endOfArchive(tar: Buffer): number {
 function assertAllZero(block: Buffer, offset: number): void {
   const stray = firstNonZero(block, 0);
   if (stray === undefined) return;
-  throw new PackError('bundle_corrupt', `bundle has a block at byte ${offset} that is neither ` +
-    `a valid header nor all zeros (byte ${offset + stray} is not zero)`,
+  throw new PackError('bundle_corrupt', `pack tarball has a block at byte ${offset} that is ` +
+    `neither a valid header nor all zeros (byte ${offset + stray} is not zero)`,
   { details: { offset: offset + stray } });
 }
 
 function loneZeroBlock(offset: number): PackError {
-  return new PackError('bundle_corrupt', `bundle has a lone zero block at byte ${offset} ` +
+  return new PackError('bundle_corrupt', `pack tarball has a lone zero block at byte ${offset} ` +
     'followed by more entries: tar readers disagree on whether it ends the archive; expected ' +
     'entries, then the end-of-archive marker of two zero blocks', { details: { offset } });
 }
@@ -206,7 +206,7 @@ function extendedAfter(header: Header, body: Buffer, ex?: Pax, gex?: Pax)
   if (!META_TYPES.has(header.type)) return [undefined, gex];
   // The parser skips a larger one unread, where other tools would apply it.
   if (body.length > MAX_META_BYTES) {
-    throw new PackError('bundle_corrupt', `bundle has a ${header.type} of ${body.length} ` +
+    throw new PackError('bundle_corrupt', `pack tarball has a ${header.type} of ${body.length} ` +
       `bytes; the limit is ${MAX_META_BYTES}`, { details: { limit: MAX_META_BYTES } });
   }
   if (header.type === 'GlobalExtendedHeader') return [ex, Pax.parse(body.toString(), gex, true)];
@@ -265,7 +265,7 @@ function assertNoFolderClash(name: string, folded: string, state: Collected): vo
   const parents = folded.split('/').slice(0, -1).map((_, i, all) => all.slice(0, i + 1).join('/'));
   if (state.folders.has(folded) || parents.some((p) => state.folded.has(p))) {
     throw new PackError('bundle_duplicate_entry', `${name}: is both a file and a folder in the ` +
-      'bundle', { details: { entry: name } });
+      'tarball', { details: { entry: name } });
   }
   for (const p of parents) state.folders.add(p);
 }
@@ -281,12 +281,14 @@ export function foldName(name: string): string {
 function admitFile(name: string, size: number, state: Collected, limits: BundleLimits) {
   const folded = foldName(name);
   if (state.files.has(name) || state.folded.has(folded)) {
-    throw new PackError('bundle_duplicate_entry', `${name}: appears more than once in the bundle`,
+    throw new PackError('bundle_duplicate_entry',
+      `${name}: appears more than once in the tarball`,
       { details: { entry: name } });
   }
   assertNoFolderClash(name, folded, state);
   if (state.files.size + 1 > limits.maxFiles) {
-    throw new PackError('bundle_too_many_files', `bundle has more than ${limits.maxFiles} files`,
+    throw new PackError('bundle_too_many_files',
+      `pack tarball has more than ${limits.maxFiles} files`,
       { details: { limit: limits.maxFiles } });
   }
   if (size > limits.maxFileBytes) {
@@ -297,7 +299,7 @@ function admitFile(name: string, size: number, state: Collected, limits: BundleL
   state.total += size;
   if (state.total > limits.maxTotalBytes) {
     throw new PackError('bundle_uncompressed_too_large',
-      `bundle files add up to more than ${limits.maxTotalBytes} bytes`,
+      `pack tarball files add up to more than ${limits.maxTotalBytes} bytes`,
       { details: { limit: limits.maxTotalBytes } });
   }
   state.folded.add(folded);

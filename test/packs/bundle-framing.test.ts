@@ -150,7 +150,7 @@ describe('readBundle refuses names that are one name once normalised', () => {
   it('names the second spelling in the message', async () => {
     const tgz = tgzOf([manifest, { name: nfc, body: 'a' }, { name: nfd, body: 'b' }]);
     await expect(readBundle(tgz)).rejects.toMatchObject({
-      message: `${nfd}: appears more than once in the bundle`, details: { entry: nfd } });
+      message: `${nfd}: appears more than once in the tarball`, details: { entry: nfd } });
   });
 
   it('keeps one spelling as it was written', async () => {

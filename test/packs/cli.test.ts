@@ -114,8 +114,8 @@ describe('cordum pack validate', () => {
     writeFileSync(join(dense, 'blank.bin'), Buffer.alloc(5 * 1024 * 1024));
     const ratio = cordum(['pack', 'validate', dense]);
     expect(ratio.status).toBe(1);
-    expect(ratio.stderr).toMatch(new RegExp('^error\\[bundle_ratio_exceeded\\]: bundle expands ' +
-      'more than 200 times its compressed size \\(\\d+ bytes from \\d+\\)'));
+    expect(ratio.stderr).toMatch(new RegExp('^error\\[bundle_ratio_exceeded\\]: pack tarball ' +
+      'expands more than 200 times its compressed size \\(\\d+ bytes from \\d+\\)'));
     // One name written in two Unicode forms: one file on a normalising disk.
     const twice = copyPack('hello-pack');
     writeFileSync(join(twice, 'caf\u00e9.md'), 'nfc\n');

@@ -14,8 +14,8 @@ import { layout, writeLock, type Lockfile } from '../../packs/lock.js';
 import { generateKeyPair } from '../../packs/signing/keys.js';
 import { signTarball } from '../../packs/signing/sign.js';
 
-/** The real packs written elsewhere, beside the project's root. */
-export const REAL_PACKS = resolve('..', 'shared', 'fixtures', 'cordum-packs');
+/** The real packs written elsewhere (test/helpers/real_packs.ts). */
+export { REAL_PACKS } from '../helpers/real_packs.js';
 export const EXAMPLE_PACKS = resolve('examples', 'packs');
 
 export async function installedProject(packDirs: string[]): Promise<string> {

@@ -11,7 +11,7 @@ import type { Backend } from './databases.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLI = join(ROOT, 'bin', 'cordum.js');
-export const SHARED_PACKS = resolve(ROOT, '..', 'shared', 'fixtures', 'cordum-packs');
+export { REAL_PACKS as SHARED_PACKS } from './real_packs.js';
 
 export interface CliResult {
   code: number;

@@ -10,13 +10,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pgliteBackend, type Backend } from '../helpers/databases.js';
+import { REAL_PACKS } from '../helpers/real_packs.js';
 import { buildBundle } from '../../packs/bundle/build.js';
 import { generateKeyPair, type KeyPair } from '../../packs/signing/keys.js';
 import { signTarball } from '../../packs/signing/sign.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CLI = join(ROOT, 'bin', 'cordum.js');
-export const FIXTURES = resolve(ROOT, '..', 'shared', 'fixtures', 'cordum-packs');
+export const FIXTURES = REAL_PACKS;
 
 export interface RunningRegistry {
   url: string;

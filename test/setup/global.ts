@@ -4,11 +4,12 @@
  * one in CORDUM_TEST_DATABASE_URL when given (CI starts it), otherwise a
  * throw-away one started here from the machine's PostgreSQL binaries.
  */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { PGlite } from '@electric-sql/pglite';
+import { REAL_PACKS } from '../helpers/real_packs.js';
 import { startThrowawayPostgres, type RunningPostgres } from './postgres.js';
 
 declare module 'vitest' {
@@ -22,6 +23,11 @@ let postgres: RunningPostgres | undefined;
 let root = '';
 
 export async function setup(project: TestProject) {
+  if (!existsSync(REAL_PACKS)) {
+    throw new Error(`the tests read the real Cordum packs from ${REAL_PACKS}, which does not ` +
+      'exist: put the shared fixtures beside this project (../shared/fixtures/cordum-packs), ' +
+      'or name their folder with CORDUM_PACK_FIXTURES');
+  }
   root = mkdtempSync(join(tmpdir(), 'cordum-test-'));
   // The postgres user must be able to reach its folder inside this one.
   chmodSync(root, 0o755);

@@ -5,11 +5,11 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-/** `../shared/fixtures/cordum-packs`, beside the project's root. */
-export const REAL_PACKS = process.env.CORDUM_PACK_FIXTURES ??
-  fileURLToPath(new URL('../../../../shared/fixtures/cordum-packs', import.meta.url));
+/** The real packs written elsewhere (test/helpers/real_packs.ts). */
+import { REAL_PACKS } from '../../helpers/real_packs.js';
+
+export { REAL_PACKS };
 
 export const REAL_PACK_NAMES = ['hello-pack', 'demo-guardrails', 'slack', 'github'] as const;
 export type RealPackName = (typeof REAL_PACK_NAMES)[number];

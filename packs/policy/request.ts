@@ -36,6 +36,26 @@ function isStringMap(v: unknown): v is Record<string, string> {
 
 const BOUNDS = `at most ${MAX_ITEMS} of them, each at most ${MAX_FIELD_CHARS} characters`;
 
+/** Every field a request may have. */
+export const REQUEST_FIELDS: readonly string[] = [...STRINGS, ...LISTS, 'labels',
+  'secretsPresent', 'mcp'];
+
+/**
+ * A field the request does not have is refused, not ignored: `risk_tags`
+ * for `riskTags` would otherwise decide as if no tag were given. A spelling
+ * that differs only in case or `_`/`-` is named as the field meant.
+ */
+function unknownField(v: Record<string, unknown>, known: readonly string[], where: string,
+  fail: Fail): void {
+  const key = (k: string) => k.replace(/[-_]/g, '').toLowerCase();
+  for (const k of Object.keys(v)) {
+    if (known.includes(k)) continue;
+    const meant = known.find((f) => key(f) === key(k));
+    fail(`${where}.${k}`, meant !== undefined ? `unknown field; did you mean ${meant}?`
+      : `unknown field; expected one of ${known.join(', ')}`);
+  }
+}
+
 /** Checks one request; `where` names it in the message (`requests[3]`). */
 export function checkPolicyRequest(value: unknown, where: string, refuse: Refuse): PolicyRequest {
   const fail: Fail = (at, what) => refuse(`${at}: ${what}`);
@@ -43,6 +63,7 @@ export function checkPolicyRequest(value: unknown, where: string, refuse: Refuse
     fail(where, 'expected a JSON object');
   }
   const v = value as Record<string, unknown>;
+  unknownField(v, REQUEST_FIELDS, where, fail);
   const out: PolicyRequest = {};
   for (const k of STRINGS) {
     if (v[k] === undefined) continue;
@@ -73,6 +94,7 @@ export function checkPolicyRequest(value: unknown, where: string, refuse: Refuse
 
 function toMcp(value: unknown, where: string, fail: Fail): NonNullable<PolicyRequest['mcp']> {
   if (!isStringMap(value)) fail(where, `expected an object of strings, ${BOUNDS}`);
+  unknownField(value, MCP, where, fail);
   const out: NonNullable<PolicyRequest['mcp']> = {};
   for (const k of MCP) if (value[k] !== undefined) out[k] = value[k];
   return out;

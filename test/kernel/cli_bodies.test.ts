@@ -65,6 +65,15 @@ describe('cordum policy bodies', () => {
     expect(local).toMatchObject({ decision: 'deny', ruleId: 'pci-default-deny' });
   });
 
+  it('refuses a request field it does not know, naming the one meant', async () => {
+    // risk_tags ignored would decide as if no tag were given.
+    const request = JSON.stringify({ topic: 'job.soc2-change-control.deploy',
+      risk_tags: ['write'] });
+    await expect(explainBody({ request, candidate: PCI })).rejects.toMatchObject({
+      code: 'request_invalid',
+      message: '--request.risk_tags: unknown field; did you mean riskTags?' });
+  });
+
   it('refuses a simulate --limit out of range as a usage error, asking nothing', async () => {
     for (const limit of ['0', '-1', '1.5', '2000000']) {
       await expect(simulateBody({ ...flags, candidate: PCI, limit })).rejects.toMatchObject({

@@ -73,11 +73,16 @@ describe.each(backends())('policy simulation ($name)', (backend) => {
   });
 
   it.each([
-    [{ topic: 'x', color: 'red' }, 400, 'request_invalid', 'unknown field `color`'],
-    [{ riskTags: 'write' }, 400, 'request_invalid', '`riskTags` must be an array'],
-    [{ labels: { a: 1 } }, 400, 'request_invalid', '`labels.a` must be a string'],
-    [{ mcp: { tool: 'rm', verb: 'x' } }, 400, 'request_invalid', 'unknown field `mcp.verb`'],
-    [{ secretsPresent: 'yes' }, 400, 'request_invalid', '`secretsPresent` must be a boolean'],
+    [{ topic: 'x', color: 'red' }, 400, 'request_invalid',
+      'request.color: unknown field; expected one of tenantId, topic,'],
+    [{ risk_tags: ['write'] }, 400, 'request_invalid',
+      'request.risk_tags: unknown field; did you mean riskTags?'],
+    [{ riskTags: 'write' }, 400, 'request_invalid', 'request.riskTags: expected a list of'],
+    [{ labels: { a: 1 } }, 400, 'request_invalid', 'request.labels: expected an object of'],
+    [{ mcp: { tool: 'rm', verb: 'x' } }, 400, 'request_invalid',
+      'request.mcp.verb: unknown field; expected one of server, tool, resource, action'],
+    [{ secretsPresent: 'yes' }, 400, 'request_invalid',
+      'request.secretsPresent: expected a boolean'],
   ])('refuses the request %j', async (body, status, code, detail) => {
     const res = await api(reg, 'POST', SIMULATE, body);
     expect(res.status).toBe(status);

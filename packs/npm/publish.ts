@@ -69,13 +69,16 @@ export async function publishToNpm(options: {
     : { url: options.url, token: options.token });
   const { body, tarball } = publishBody(pkg, client.url, options.tag);
   await client.publish(pkg.manifest.name, body);
+  // Registries rename the file as they store it (Verdaccio drops the scope): say where it is.
+  const stored = await client.packument(pkg.manifest.name)
+    .then((p) => p.versions?.[pkg.manifest.version]?.dist?.tarball, () => undefined);
   return {
     name: pkg.manifest.name,
     version: pkg.manifest.version,
     id: pkg.manifest.cordum.id,
     sha256: sha256Hex(tgz),
     key_id: pkg.manifest.cordum.key_id,
-    tarball_url: tarball,
+    tarball_url: stored ?? tarball,
     integrity: pkg.integrity,
     registry: client.url,
     omitted: pkg.omitted,

@@ -50,11 +50,17 @@ describe('Verdaccio as the npm registry packs are published to', () => {
   it('publishes with the CLI and installs back with the same checks', async () => {
     const pack = await signedPack('hello-pack', key);
     const tgz = writeSigned(work, pack);
-    const published = json<{ name: string; version: string; sha256: string; integrity: string }>(
+    const published = json<{ name: string; version: string; sha256: string; integrity: string;
+      tarball_url: string }>(
       await cordum(['pack', 'publish', tgz, '--to', `npm:${verdaccio.url}`, '--token', token,
         '--key', join(work, 'cordum.pub'), '--json']));
     expect(published).toMatchObject({ name: '@cordum-packs/hello-pack', version: '0.1.0',
       sha256: sha256Hex(pack.tgz) });
+    // Where Verdaccio keeps it (it drops the scope from the file name), and it is there.
+    expect(published.tarball_url).toBe(
+      `${verdaccio.url.replace(/\/$/, '')}/@cordum-packs/hello-pack/-/hello-pack-0.1.0.tgz`);
+    expect((await fetch(published.tarball_url, { headers: { authorization: `Bearer ${token}` } }))
+      .status).toBe(200);
 
     const view = await runNpm(work, verdaccio.url, token,
       ['view', '@cordum-packs/hello-pack', '--json']);

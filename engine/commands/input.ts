@@ -21,10 +21,11 @@ export async function readRunInput(flags: {
       : parseJson(text, flags.inputFile);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new EngineError(
-      'usage',
-      'the run input must be a JSON object, e.g. --input \'{"message":"hi"}\'',
-    );
+    const found = Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value;
+    throw new EngineError('usage', flags.inputFile !== undefined
+      ? `${flags.inputFile}: the run input must be an object (a mapping), not ${found}`
+      : `--input: the run input must be a JSON object, not ${found}, e.g. ` +
+        '--input \'{"message":"hi"}\'');
   }
   return value;
 }

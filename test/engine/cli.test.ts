@@ -182,7 +182,14 @@ describe.each(backends())(
         /^error\[workflow_not_found\]: no installed pack provides workflow/,
       );
       const badInput = await run('engine', 'run', 'hello-pack.echo', '--input', '[1]');
-      expect(badInput.stderr).toMatch(/^error\[usage\]: the run input must be a JSON object/);
+      expect(badInput.stderr).toMatch(
+        /^error\[usage\]: --input: the run input must be a JSON object, not a list/);
+      const listFile = join(project, 'list-input.json');
+      writeFileSync(listFile, '[1, 2]');
+      const badFile = await run('engine', 'run', 'hello-pack.echo', '--input-file', listFile);
+      expect(badFile.code).toBe(2);
+      expect(badFile.stderr).toContain(
+        `error[usage]: ${listFile}: the run input must be an object (a mapping), not a list`);
       const noFile = await run('engine', 'run', 'hello-pack.echo', '--input-file',
         join(project, 'no-such-input.json'));
       expect(noFile.code).toBe(1);

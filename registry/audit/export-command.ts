@@ -21,6 +21,10 @@ export async function auditExportCommand(
       .fetchBytes(`${connection.url}/v1/audit?${query.toString()}`);
     text = bytes.toString('utf8');
     if (flags.out) writeFileSync(flags.out, bytes);
-    return { out: flags.out };
-  }, (r) => (r.out ? [] : [text.replace(/\n$/, '')]));
+    // CSV has a header line; the other formats are one line an entry.
+    const lines = text.split('\n').filter((l) => l !== '').length;
+    const entries = flags.format === 'csv' ? Math.max(0, lines - 1) : lines;
+    return { out: flags.out, entries, bytes: bytes.length };
+  }, (r) => (r.out ? [`wrote ${r.out} (${r.entries} entries, ${r.bytes} bytes)`]
+    : [text.replace(/\n$/, '')]));
 }

@@ -73,5 +73,13 @@ describe('pack verify --registry and audit export', () => {
     expect(lines[0]).toMatch(/^at,request_id,actor,/);
     expect(lines.slice(1).map((l) => l.split(',')[4])).toEqual(['key.add', 'pack.publish',
       'pack.publish']);
+
+    // To a file: the same bytes there, and a line saying what was written.
+    const out = join(mkdtempSync(join(tmpdir(), 'cordum-audit-')), 'audit.csv');
+    const written = await cordum(['registry', 'audit', 'export', '--format', 'csv', '--out', out,
+      '--registry', served.url, '--token', ADMIN_TOKEN]);
+    expect(written.code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(r.stdout);
+    expect(written.stdout).toBe(`wrote ${out} (3 entries, ${Buffer.byteLength(r.stdout)} bytes)\n`);
   });
 });

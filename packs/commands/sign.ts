@@ -3,7 +3,9 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { readOrFail } from './files.js';
 import { runCommand } from '../../cli/output.js';
+import { readBundle } from '../bundle/read.js';
 import { parseJson } from '../documents.js';
+import { isPackError, PackError } from '../errors.js';
 import { keyIdOf } from '../signing/keys.js';
 import { signTarball } from '../signing/sign.js';
 import { verifyTarball } from '../signing/verify.js';
@@ -19,6 +21,12 @@ export function registerSignCommands(pack: Command): void {
     .action((tgz: string, opts: { key: string; out?: string; json?: boolean }) =>
       runCommand(opts, async () => {
         const bytes = readOrFail(tgz, 'tarball');
+        // Only a pack tarball is worth a signature: anything else is named and refused.
+        await readBundle(bytes).catch((err: unknown) => {
+          if (!isPackError(err)) throw err;
+          throw new PackError(err.code, `${tgz}: ${err.message}; sign the tarball ` +
+            '`cordum pack build` made', { cause: err });
+        });
         const bundle = signTarball(bytes, readOrFail(opts.key, 'key').toString('utf8'));
         const out = opts.out ?? `${tgz}.sigstore.json`;
         writeFileSync(out, `${JSON.stringify(bundle, null, 2)}\n`);

@@ -2,7 +2,9 @@
  * The real `cordum` CLI, spawned: keygen, pack validate, build, sign,
  * verify and test, each with its output, exit code and `--json` form.
  */
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -196,6 +198,16 @@ describe('cordum pack build, sign and verify', () => {
     expect(verified.status).toBe(0);
     expect(verified.json).toEqual({ verified: true, key_id: keyId,
       sha256: sha256Hex(readFileSync(tgzPath)) });
+  });
+
+  it('refuses to sign a file that is not a pack tarball, writing nothing', () => {
+    const junk = join(work, 'junk.tgz');
+    writeFileSync(junk, Buffer.from('not a tarball at all'));
+    const run = cordum(['pack', 'sign', junk, '--key', join(keys, 'cordum.key')]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(`error[bundle_corrupt]: ${junk}: pack tarball is not gzip-compressed ` +
+      'tar; sign the tarball `cordum pack build` made\n');
+    expect(existsSync(`${junk}.sigstore.json`)).toBe(false);
   });
 
   it('refuses a bundle checked against another key', () => {

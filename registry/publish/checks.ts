@@ -83,16 +83,20 @@ function assertMayPublishFor(actor: Actor, owner: string, packId: string, reques
   if (!admin && actor.publisher === owner && (requested ?? owner) === owner) {
     actingPublisher(actor, owner);
   }
+  // Naming another publisher than its own is an admin's (or that publisher's member's) to do,
+  // whoever owns the pack: said as that, not as ownership.
+  if (!admin && requested !== undefined && requested !== actor.publisher) {
+    actingPublisher(actor, requested);
+  }
   // A maintainer of the owner (registry/tenancy roles) may publish, as a token of the owner may.
   if ((admin && (requested === undefined || requested === owner)) ||
     (!admin && hasRole(actor, owner, 'maintainer'))) {
     return;
   }
-  const acting = requested ?? actor.publisher;
-  throw new RegistryError(
-    'pack_not_owned',
-    `pack ${packId} belongs to publisher ${owner}; this token acts for ${acting}`,
-  );
+  throw new RegistryError('pack_not_owned', `pack ${packId} belongs to publisher ${owner}; ` +
+    (requested !== undefined && requested !== actor.publisher
+      ? `the publish names publisher ${requested}`
+      : `this token acts for ${actor.publisher}`));
 }
 
 /** A form that names an id or version must name the tarball's own. */

@@ -2,7 +2,7 @@
  * A member's role is checked before who owns the pack: a reader of acme
  * publishing for acme hears `forbidden` with the role it lacks, whether the
  * id is new or acme's already; another publisher's token still hears
- * `pack_not_owned`.
+ * `pack_not_owned`, and `forbidden` when it names acme as the publisher.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../registry/store/tokens.js';
@@ -59,6 +59,11 @@ describe.each(backends())('publishing as a reader of the owner ($name)', (backen
     const other = await createToken(t.reg.services.db, { publisher: 'other',
       scopes: ['read', 'publish'] }, t.reg.clock.now());
     await expect(t.reg.client(other.secret).publish(pack.tgz, pack.bundle)).rejects.toMatchObject({
-      status: 403, code: 'pack_not_owned' });
+      status: 403, code: 'pack_not_owned',
+      message: 'pack hello-pack belongs to publisher acme; this token acts for other' });
+    // Naming the owner as publisher is not the token's to do: forbidden, saying whose it is.
+    await expect(t.reg.client(other.secret).publish(pack.tgz, pack.bundle,
+      { publisher: 'acme' })).rejects.toMatchObject({ status: 403, code: 'forbidden',
+      message: 'the token acts for publisher other, not acme; only an admin may' });
   });
 });

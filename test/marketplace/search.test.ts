@@ -62,6 +62,23 @@ describe.each(backends())('marketplace search ($name)', (backend) => {
     expect((await search('q=zebra')).packs).toEqual([]);
   });
 
+  it('takes the latest version as every other view does: the latest tag, then not yanked',
+    async () => {
+      const tag = '/v1/packs/github/dist-tags/latest';
+      expect((await api(reg, 'PUT', tag, { version: '0.3.0-rc.1' })).status).toBe(200);
+      expect((await search('q=zebra')).packs).toMatchObject([
+        { id: 'github', version: '0.3.0-rc.1' }]);
+      expect((await search('q=pull')).packs).toEqual([]);
+      expect((await api(reg, 'DELETE', tag)).status).toBe(204);
+      // 0.2.0 yanked: 0.1.0 (the highest release left) is what search shows.
+      const yank = '/v1/packs/github/versions/0.2.0/yank';
+      expect((await api(reg, 'PUT', yank, { yanked: true, reason: 'test' })).status).toBe(200);
+      expect((await search('q=operations')).packs).toMatchObject([
+        { id: 'github', version: '0.1.0' }]);
+      expect((await api(reg, 'PUT', yank, { yanked: false })).status).toBe(200);
+      expect((await search('q=pull')).packs).toMatchObject([{ id: 'github', version: '0.2.0' }]);
+    });
+
   it.each([
     ['capability', 'capability=slack.write', ['slack']],
     ['risk tag', 'risk=prod', ['demo-guardrails']],

@@ -11,17 +11,24 @@ import { isoTime } from '../../store/rows.js';
 import { tsQueryText, type SearchQuery, type SortOrder } from './query.js';
 
 /**
- * `latest`: the latest version row of each pack. Releases sort before
- * pre-releases, then by numeric major.minor.patch; pre-releases of one core
- * compare as text (`rc.10` before `rc.9`), a simplification noted in
- * docs/marketplace.md. The sort runs over (id, version) only.
+ * `latest`: the latest version row of each pack, as registry/latest.ts
+ * picks it: the `latest` dist-tag's version unless yanked, else the highest
+ * version not yanked (and, only when every version is yanked, the highest).
+ * Releases sort before pre-releases, then by numeric major.minor.patch;
+ * pre-releases of one core compare as text (`rc.10` before `rc.9`), a
+ * simplification noted in docs/marketplace.md.
  */
 export const LATEST_CTE = `latest_version AS (
-  SELECT DISTINCT ON (pack_id) pack_id, version FROM registry_versions
-   ORDER BY pack_id,
-     (regexp_replace(version, '\\+.*$', '') ~ '-'),
-     string_to_array(regexp_replace(version, '[-+].*$', ''), '.')::numeric[] DESC,
-     version DESC
+  SELECT DISTINCT ON (v.pack_id) v.pack_id, v.version FROM registry_versions v
+    LEFT JOIN registry_yanks y ON y.pack_id = v.pack_id AND y.version = v.version
+    LEFT JOIN registry_dist_tags t
+      ON t.pack_id = v.pack_id AND t.tag = 'latest' AND t.version = v.version
+   ORDER BY v.pack_id,
+     (y.pack_id IS NOT NULL),
+     (t.pack_id IS NULL),
+     (regexp_replace(v.version, '\\+.*$', '') ~ '-'),
+     string_to_array(regexp_replace(v.version, '[-+].*$', ''), '.')::numeric[] DESC,
+     v.version DESC
 ),
 latest AS (
   SELECT v.pack_id, v.version, v.published_at, v.manifest, v.search

@@ -60,8 +60,9 @@ export async function openRegistryServices(options: RegistryOptions): Promise<Re
     if (options.bootstrapToken) {
       const token = { publisher: DEFAULT_PUBLISHER, scopes: ['admin' as const],
         label: 'bootstrap', secret: options.bootstrapToken };
-      const { created } = await createToken(db, token, clock.now());
-      log.info(created ? 'bootstrap token created' : 'bootstrap token already stored', {});
+      const { created, id } = await createToken(db, token, clock.now());
+      // The id (not the secret) lets an operator revoke it once another replaces it.
+      log.info(created ? 'bootstrap token created' : 'bootstrap token already stored', { id });
     } else if ((await db.query('SELECT 1 FROM registry_tokens LIMIT 1')).rows.length === 0) {
       // Nobody could ever authenticate: every write (and, by default, every read) is refused.
       log.warn('no token exists and no CORDUM_BOOTSTRAP_TOKEN was given: every request ' +

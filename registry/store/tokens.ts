@@ -99,7 +99,11 @@ export async function createToken(
     ],
   );
   const row = result.rows[0];
-  return row ? { id, secret, created: true, row } : { id, secret, created: false };
+  if (row) return { id, secret, created: true, row };
+  // Already stored: the id is the stored token's, not the one this call drew.
+  const stored = await db.query<{ id: string }>(
+    'SELECT id FROM registry_tokens WHERE token_hash = $1', [hashToken(secret)]);
+  return { id: stored.rows[0]?.id ?? id, secret, created: false };
 }
 
 interface TokenRow {

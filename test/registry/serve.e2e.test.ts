@@ -89,6 +89,7 @@ describe('cordum registry serve --port', () => {
 describe.each(backends())('cordum registry serve ($name)', (backend: Backend) => {
   let db: { url?: string; dataDir: string };
   let served: Served;
+  let bootstrapId = '';
   const work = mkdtempSync(join(tmpdir(), 'cordum-reg-e2e-'));
   const key = generateKeyPair();
 
@@ -180,12 +181,15 @@ describe.each(backends())('cordum registry serve ($name)', (backend: Backend) =>
     expect(await stop(served)).toBe(0);
     expect(served.stdout()).toBe(`Cordum registry listening on ${served.url}\n`);
     const lines = served.stderr().trim().split('\n');
-    const logs = lines.map((l) => JSON.parse(l) as { msg: string; level: string });
+    const logs = lines.map((l) => JSON.parse(l) as { msg: string; level: string; id?: string });
     expect(logs.map((l) => l.msg)).toEqual(expect.arrayContaining([
       'opening database', 'database ready', 'bootstrap token created', 'pack published',
       'shutting down', 'stopped',
     ]));
     expect(served.stderr()).not.toContain(TOKEN);
+    // Its id, to revoke it by once another replaces it.
+    bootstrapId = logs.find((l) => l.msg === 'bootstrap token created')?.id ?? '';
+    expect(bootstrapId).toMatch(/\S/);
   });
 
   it('starts again on the same data, keeping packs and the bootstrap token', async () => {
@@ -196,6 +200,7 @@ describe.each(backends())('cordum registry serve ($name)', (backend: Backend) =>
     expect(res.status).toBe(200);
     expect(((await res.json()) as { latest: string }).latest).toBe('0.1.0');
     expect(served.stderr()).toContain('bootstrap token already stored');
+    expect(served.stderr()).toContain(`"id":"${bootstrapId}"`);
     const tokens = served.stderr().match(/"bootstrap token/g) ?? [];
     expect(tokens).toHaveLength(1);
     expect(served.stderr()).not.toContain('a new PGlite database');

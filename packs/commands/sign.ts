@@ -27,7 +27,7 @@ export function registerSignCommands(pack: Command): void {
           throw new PackError(err.code, `${tgz}: ${err.message}; sign the tarball ` +
             '`cordum pack build` made', { cause: err });
         });
-        const bundle = signTarball(bytes, readOrFail(opts.key, 'key').toString('utf8'));
+        const bundle = signTarball(bytes, readOrFail(opts.key, 'key').toString('utf8'), opts.key);
         const out = opts.out ?? `${tgz}.sigstore.json`;
         writeFileSync(out, `${JSON.stringify(bundle, null, 2)}\n`);
         const keyId = bundle.verificationMaterial.publicKey?.hint ?? '';

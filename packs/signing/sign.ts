@@ -9,15 +9,19 @@ import { createHash } from 'node:crypto';
 import { PackError } from '../errors.js';
 import { keyIdOf } from './keys.js';
 
-export function signTarball(tgz: Buffer, privatePem: string): SerializedBundle {
+/** `keyFile` names the key in messages (the file it came from). */
+export function signTarball(tgz: Buffer, privatePem: string,
+  keyFile = 'signing key'): SerializedBundle {
   let privateKey;
   try {
     privateKey = createPrivateKey(privatePem);
   } catch (err) {
-    throw new PackError('key_invalid', 'signing key: not a PEM private key', { cause: err });
+    throw new PackError('key_invalid', `${keyFile}: not a PEM private key`, { cause: err });
   }
-  if (privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-    throw new PackError('key_invalid', 'signing key: expected an ECDSA P-256 private key');
+  const curve = privateKey.asymmetricKeyDetails?.namedCurve;
+  if (privateKey.asymmetricKeyType !== 'ec' || curve !== 'prime256v1') {
+    throw new PackError('key_invalid', `${keyFile}: expected an ECDSA P-256 private key, got ` +
+      `${privateKey.asymmetricKeyType ?? 'an unknown type'} ${curve ?? ''}`.trim());
   }
   const publicPem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
   const bundle = toMessageSignatureBundle({

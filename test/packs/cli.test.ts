@@ -5,6 +5,7 @@
 import {
   existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync,
 } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -208,6 +209,16 @@ describe('cordum pack build, sign and verify', () => {
     expect(run.stderr).toBe(`error[bundle_corrupt]: ${junk}: pack tarball is not gzip-compressed ` +
       'tar; sign the tarball `cordum pack build` made\n');
     expect(existsSync(`${junk}.sigstore.json`)).toBe(false);
+  });
+
+  it('names the key file and what it holds when it is not a P-256 key', () => {
+    const p384 = join(work, 'p384.key');
+    writeFileSync(p384, generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey
+      .export({ type: 'pkcs8', format: 'pem' }));
+    const run = cordum(['pack', 'sign', tgzPath, '--key', p384]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(`error[key_invalid]: ${p384}: expected an ECDSA P-256 private key, ` +
+      'got ec secp384r1\n');
   });
 
   it('refuses a bundle checked against another key', () => {

@@ -2,10 +2,10 @@
  * The real `cordum` CLI, spawned: keygen, pack validate, build, sign,
  * verify and test, each with its output, exit code and `--json` form.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import {
   existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync,
 } from 'node:fs';
-import { generateKeyPairSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';

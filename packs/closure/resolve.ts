@@ -115,6 +115,22 @@ function findCycle(edges: Map<string, string[]>): string[] | undefined {
   return undefined;
 }
 
+/** A pack's versions; one a pack requires but no registry has is named with who asked. */
+async function versionsOf(source: ClosureSource, id: string, chain: string[]) {
+  try {
+    return await source.versions(id);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    // Same error, same code: its message says which pack's requires_packs named it.
+    if (chain.length > 0 && err instanceof Error &&
+      (code === 'pack_not_found' || code === 'not_found')) {
+      err.message = `${label(chain)} requires ${id} (requires_packs), which the registry ` +
+        `does not have: ${err.message}`;
+    }
+    throw err;
+  }
+}
+
 /** Resolves the closure of `roots` (`id@range` each, as on the command line). */
 export async function resolveClosure(roots: string[], source: ClosureSource)
   : Promise<ClosureEntry[]> {
@@ -134,7 +150,7 @@ export async function resolveClosure(roots: string[], source: ClosureSource)
     const current = chosen.get(id);
     if (current !== undefined && semver.satisfies(current, ask.range)) continue;
 
-    const version = pick(id, list, await source.versions(id));
+    const version = pick(id, list, await versionsOf(source, id, ask.chain));
     chosen.set(id, version);
     const needs = (await source.requires(id, version)).map((s) => parseSpec(s));
     edges.set(id, needs.map((n) => n.id));

@@ -38,6 +38,7 @@ describe('install: ranges from several packs, deprecated versions, policies that
       ...['1.0.0', '1.5.0', '2.0.0'].map((v) => renamedPack('deplib', v, key)),
       renamedPack('needa', '1.0.0', key, { requires: ['deplib@^1'] }),
       renamedPack('needb', '1.0.0', key, { requires: ['deplib@1.0.0 || 2.0.0'] }),
+      renamedPack('needghost', '1.0.0', key, { requires: ['ghostpack@^1'] }),
       ...['1.0.0', '1.1.0'].map((v) => renamedPack('semtest', v, key)),
       // aaa allows every job; zed asks approval for its own. aaa's rules come first.
       renamedPack('aaa', '1.0.0', key, { files: { [FRAGMENT]: 'rules:\n' +
@@ -76,6 +77,15 @@ describe('install: ranges from several packs, deprecated versions, policies that
       const again = await installPacks({ registry: reg.admin, project: dir, specs: [] });
       expect(again.installed.find((p) => p.id === 'deplib')!.version).toBe('1.0.0');
     });
+
+  it('names the pack whose requires_packs asks for one the registry does not have', async () => {
+    const dir = project();
+    await expect(installPacks({ registry: reg.admin, project: dir, specs: ['needghost'] }))
+      .rejects.toMatchObject({ code: 'pack_not_found', message: expect.stringMatching(new RegExp(
+        '^needghost@1\\.0\\.0 requires ghostpack \\(requires_packs\\), which the registry ' +
+        'does not have: no pack "ghostpack"')) });
+    expect(readLock(dir)).toBeUndefined();
+  });
 
   it('installs a deprecated version with a warning line and the warning in the result',
     async () => {

@@ -10,7 +10,7 @@ import type { PackChangelog } from '../marketplace/changelog/diff.js';
 import { chooseVersion, packVersions } from '../marketplace/pack/versions.js';
 import { policyRequestFromJson } from '../marketplace/policy/request.js';
 import { simulatePack, simulationJson } from '../marketplace/policy/simulate.js';
-import { parseSearch } from '../marketplace/search/query.js';
+import { parseSearch, searchParamProblem } from '../marketplace/search/query.js';
 import { searchPacks, type SearchHit } from '../marketplace/search/sql.js';
 import { detailsOf, type Site } from '../marketplace/site.js';
 import { findCollection, listCollections } from '../marketplace/store/collections.js';
@@ -80,6 +80,8 @@ export function mountMarketplaceApi(router: RegistryRouter, site: Site): void {
   });
 
   router.get('/v1/marketplace/search', requireRead(deps), async (ctx) => {
+    const problem = searchParamProblem(ctx.query);
+    if (problem !== undefined) throw new RegistryError('request_invalid', problem);
     const query = parseSearch(ctx.query);
     const result = await searchPacks(deps.db, query, undefined,
       readablePublishers(ctx.state.actor));

@@ -140,6 +140,15 @@ describe.each(backends())('marketplace search ($name)', (backend) => {
     expect(facets.license).toEqual([{ value: 'Apache-2.0', packs: 1 }, { value: 'MIT', packs: 1 }]);
   });
 
+  it.each([
+    ['sort=evil', 'sort: expected one of relevance, name, newest, installs, not "evil"'],
+    ['page=-1', 'page: expected a whole number from 1 to 10000, not "-1"'],
+    ['page=1.5', 'page: expected a whole number from 1 to 10000, not "1.5"'],
+  ])('refuses %s in the JSON API', async (query, detail) => {
+    const res = await api(reg, 'GET', `/v1/marketplace/search?${query}`);
+    expect([res.status, res.json.code, res.json.detail]).toEqual([400, 'request_invalid', detail]);
+  });
+
   it('never lets search text become tsquery syntax', async () => {
     expect(tsQueryText("a & b | !c:* 'd' (e)")).toBe('a:* & b:* & c:* & d:* & e:*');
     expect((await search(`q=${encodeURIComponent("slack & | ! ( ' :*")}`)).packs)

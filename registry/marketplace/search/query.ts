@@ -40,6 +40,22 @@ function one(value: QueryValue, max = MAX_TEXT): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
+/**
+ * What is wrong with a search's `sort` or `page`, for the JSON API, which
+ * refuses them (the HTML page falls back instead, as parseSearch does).
+ */
+export function searchParamProblem(params: Record<string, QueryValue>): string | undefined {
+  const sort = one(params.sort);
+  if (sort !== undefined && !SORT_ORDERS.some((s) => s === sort)) {
+    return `sort: expected one of ${SORT_ORDERS.join(', ')}, not ${JSON.stringify(sort)}`;
+  }
+  const page = one(params.page);
+  if (page !== undefined && !(/^[1-9][0-9]{0,4}$/.test(page) && Number(page) <= MAX_PAGE)) {
+    return `page: expected a whole number from 1 to ${MAX_PAGE}, not ${JSON.stringify(page)}`;
+  }
+  return undefined;
+}
+
 /** Reads a search from query parameters; anything unknown or malformed falls back. */
 export function parseSearch(params: Record<string, QueryValue>): SearchQuery {
   const text = one(params.q) ?? '';

@@ -47,6 +47,16 @@ async function resolveAt(client: CordumClient, id: string, range: string, i: num
   }
 }
 
+/** Whether a pinned version was yanked or is gone; a registry that cannot say keeps the pin. */
+async function withdrawn(client: CordumClient, id: string, version: string): Promise<boolean> {
+  try {
+    const status = await client.registry.yankStatus(id, version);
+    return status === null || status.yanked;
+  } catch {
+    return false;
+  }
+}
+
 /** Saves the deployment; a create never replaces one that exists (a conflict: import it). */
 async function put(planned: State, client: CordumClient, createOnly: boolean): Promise<State> {
   const packs = objects(planned, 'pack').map((p) => ({
@@ -147,13 +157,18 @@ export const deployment: Resource<CordumClient> = {
         Object.assign(p, { version: UNKNOWN, sha256: UNKNOWN, key_id: UNKNOWN });
         continue;
       }
-      // A pack whose range did not change stays pinned to what it runs.
+      // A pack whose range did not change stays pinned to what it runs, while that version
+      // is live. One yanked since (as replacing its cordum_pack_version yanks it, in the
+      // same apply) moves to what the range gives now, or stays when the range gives nothing.
       const same = before.find((b) => b.id === p.id && b.range === p.range);
-      if (same && typeof same.version === 'string') {
-        Object.assign(p, { version: same.version, sha256: same.sha256, key_id: same.key_id });
+      const pin = same && typeof same.version === 'string'
+        ? { version: same.version, sha256: same.sha256, key_id: same.key_id } : undefined;
+      if (pin && !(await withdrawn(client, p.id, pin.version))) {
+        Object.assign(p, pin);
         continue;
       }
-      Object.assign(p, await resolveAt(client, p.id, p.range, i));
+      Object.assign(p, pin ? await resolveAt(client, p.id, p.range, i).catch(() => pin)
+        : await resolveAt(client, p.id, p.range, i));
     }
     const next: State = { ...planned, pack: packs, tenant };
     if (prior === null) return { planned: next };

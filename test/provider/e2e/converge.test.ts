@@ -30,6 +30,38 @@ afterAll(async () => {
 const workspace = (prefix: string) => tfWorkspace(registry, prefix);
 
 describe('plans that converge', () => {
+  it('moves a deployment to the pack version that replaced the one it ran', async () => {
+    const { dir, tf, write } = await workspace('cordum-tf-bump-');
+    const api = registryApi(registry);
+    const key = newKey();
+    await api.call('POST', '/v1/keys', { public_key: key.publicPem });
+    const [v1, v2] = [await signedPack('github', '1.0.0', key, dir),
+      await signedPack('github', '1.1.0', key, dir)];
+    // The pack id from the version resource, as docs/limitations.md advises.
+    const config = (tarball: string) => `resource "cordum_pack_version" "p" {
+  tarball = "${tarball}"
+}
+
+resource "cordum_deployment" "d" {
+  name = "bump"
+  pack {
+    id    = cordum_pack_version.p.published_pack_id
+    range = "^1.0.0"
+  }
+}
+`;
+    write(config(v1.tarball));
+    expect((await tf('apply', '-auto-approve')).code).toBe(0);
+    write(config(v2.tarball));
+    const apply = await tf('apply', '-auto-approve');
+    expect(apply.code, apply.stderr).toBe(0);
+    expect(apply.stdout).toContain('1 added, 1 changed, 1 destroyed');
+    const deployed = await api.call('GET', '/v1/deployments/bump');
+    expect(deployed.body.packs).toMatchObject([{ id: 'github', version: '1.1.0',
+      sha256: v2.sha256 }]);
+    expect((await tf('plan', '-detailed-exitcode')).code).toBe(0);
+  }, 120_000);
+
   it('updates a key whose PEM text changed but not the key, without replacing it', async () => {
     const { dir, tf, write } = await workspace('cordum-tf-pem-');
     writeFileSync(join(dir, 'k.pub'), newKey().publicPem);

@@ -131,6 +131,14 @@ export class RegistryApi {
     await this.http.request('DELETE', `/v1/deployments/${seg(name)}`, { nullOn: [404] });
   }
 
+  /** The names of a deployment's policy bundles; none when the deployment is gone. */
+  async policyBundleNames(deployment: string): Promise<string[]> {
+    const path = `/v1/deployments/${seg(deployment)}/policy-bundles`;
+    const found = await this.http.request<{ bundles: { name: string }[] }>('GET', path,
+      { nullOn: [404] });
+    return (found?.bundles ?? []).map((b) => b.name);
+  }
+
   policyBundle(deployment: string, name: string): Promise<PolicyBundleInfo | null> {
     const path = `/v1/deployments/${seg(deployment)}/policy-bundles/${seg(name)}`;
     return this.http.request<PolicyBundleInfo>('GET', path, { nullOn: [404] });

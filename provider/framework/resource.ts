@@ -38,7 +38,8 @@ export interface Resource<Client> {
   read(state: State, client: Client): Promise<State | null>;
   /** Absent when every attribute replaces. */
   update?(prior: State, planned: State, config: State, client: Client): Promise<State>;
-  delete(state: State, client: Client): Promise<void>;
+  /** May answer warnings: what else went with the object. */
+  delete(state: State, client: Client): Promise<void | Diagnostic[]>;
   /** State from an import id; `read` then completes it. */
   importState?(id: string, client: Client): Promise<State>;
   /** Stored state of an older schema version, as the current shape. */

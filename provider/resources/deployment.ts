@@ -7,6 +7,7 @@ import type { CordumClient } from '../config.js';
 import { pointAt } from '../data_sources/pack.js';
 import type { DeploymentInfo } from '../clients/registry_types.js';
 import { mustStr, objects, str } from '../framework/access.js';
+import { warning } from '../framework/diagnostics.js';
 import type { Resource, State } from '../framework/resource.js';
 import { deepEqual, isUnknown, UNKNOWN } from '../framework/values.js';
 import { ProviderError } from '../errors.js';
@@ -195,7 +196,17 @@ export const deployment: Resource<CordumClient> = {
   },
 
   async delete(state, client) {
-    await client.registry.deleteDeployment(mustStr(state, 'name'));
+    const name = mustStr(state, 'name');
+    // The registry deletes a deployment's bundles with it. A destroy removes them first;
+    // a replace (a new name's old one, or -replace) does not, so it is said here.
+    const bundles = await client.registry.policyBundleNames(name).catch(() => []);
+    await client.registry.deleteDeployment(name);
+    if (bundles.length === 0) return;
+    return [warning('Policy Bundles Deleted With The Deployment',
+      `Deleting deployment "${name}" also deleted its policy bundles ` +
+      `${bundles.map((b) => `"${b}"`).join(', ')}: their rules no longer apply. A ` +
+      'cordum_policy_bundle in this configuration is re-created by the next apply; to ' +
+      're-create it in the same run, replace it too (-replace=<its address>).')];
   },
 
   async importState(id) {

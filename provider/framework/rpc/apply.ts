@@ -16,9 +16,10 @@ async function change<C>(
   prior: State | null,
   planned: State | null,
   config: State,
+  warnings: Diagnostic[],
 ): Promise<State | null> {
   if (planned === null) {
-    if (prior !== null) await resource.delete(prior, client);
+    if (prior !== null) warnings.push(...(await resource.delete(prior, client) ?? []));
     return null;
   }
   if (prior === null) return resource.create(planned, config, client);
@@ -58,7 +59,7 @@ export async function applyResourceChange<C>(ctx: ServerContext<C>, req: ApplyRe
   let state: State | null;
   const diagnostics: Diagnostic[] = [];
   try {
-    const result = await change(resource, ctx.client(), prior, planned, config);
+    const result = await change(resource, ctx.client(), prior, planned, config, diagnostics);
     const shaped = result === null ? null : conform(type, result);
     state = isObject(shaped) ? shaped : null;
     diagnostics.push(...checkKnown(resource as Resource<unknown>, state));

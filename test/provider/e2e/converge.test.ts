@@ -62,6 +62,42 @@ resource "cordum_deployment" "d" {
     expect((await tf('plan', '-detailed-exitcode')).code).toBe(0);
   }, 120_000);
 
+  it('warns when replacing a deployment takes its policy bundles, which the next apply restores',
+    async () => {
+      const { tf, write } = await workspace('cordum-tf-rebundle-');
+      write(`resource "cordum_deployment" "d" {
+  name = "rebundle"
+  pack {
+    id    = "hello-pack"
+    range = "^1.0.0"
+  }
+}
+
+resource "cordum_policy_bundle" "b" {
+  deployment = cordum_deployment.d.name
+  name       = "guard"
+  rule {
+    id       = "deny-all"
+    decision = "deny"
+    match {
+      topics = ["job.hello-pack.*"]
+    }
+  }
+}
+`);
+      expect((await tf('apply', '-auto-approve')).code).toBe(0);
+      const replaced = await tf('apply', '-auto-approve', '-replace=cordum_deployment.d');
+      expect(replaced.code, replaced.stderr).toBe(0);
+      const said = replaced.stdout + replaced.stderr;
+      expect(said).toContain('Warning: Policy Bundles Deleted With The Deployment');
+      expect(said).toContain('also deleted its policy bundles "guard"');
+      const next = await tf('plan', '-detailed-exitcode');
+      expect(next.code).toBe(2);
+      expect(next.stdout).toContain('cordum_policy_bundle.b will be created');
+      expect((await tf('apply', '-auto-approve')).code).toBe(0);
+      expect((await tf('plan', '-detailed-exitcode')).code).toBe(0);
+    }, 120_000);
+
   it('updates a key whose PEM text changed but not the key, without replacing it', async () => {
     const { dir, tf, write } = await workspace('cordum-tf-pem-');
     writeFileSync(join(dir, 'k.pub'), newKey().publicPem);

@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import type { CordumClient } from '../config.js';
 import { ProviderError } from '../errors.js';
 import { mustStr, str } from '../framework/access.js';
-import { DiagnosticsError, error } from '../framework/diagnostics.js';
+import { DiagnosticsError, error, warning } from '../framework/diagnostics.js';
 import { PartialApplyError, type Resource, type State } from '../framework/resource.js';
 import { isUnknown } from '../framework/values.js';
 import type { RegistryApi } from '../clients/registry.js';
@@ -86,7 +86,21 @@ export const packVersion: Resource<CordumClient> = {
     const tarball = planned.tarball;
     if (typeof tarball !== 'string' || isUnknown(config.bundle)) return { planned };
     const bundle = str(config, 'bundle') ?? defaultBundle(tarball);
-    const file = await loadPackFile(tarball, bundle, client.cwd);
+    let file;
+    try {
+      file = await loadPackFile(tarball, bundle, client.cwd);
+    } catch (err) {
+      // Published from files since cleaned away (a CI workspace): nothing to change, and a
+      // plan or destroy must not need the build output back.
+      const gone = err instanceof ProviderError && err.code === 'file_unreadable';
+      if (!gone || prior === null || prior.tarball !== tarball || prior.bundle !== bundle) {
+        throw err;
+      }
+      return { planned: prior,
+      diagnostics: [warning('Pack Files Missing', `${(err as Error).message} ${
+        String(prior.id)} stays as published; build and sign it again to change it.`,
+      ['tarball'])] };
+    }
     const next: State = {
       ...planned,
       bundle,

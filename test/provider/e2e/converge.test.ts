@@ -5,7 +5,7 @@
  * changed outside Terraform must show as drift when the config leaves it
  * to its default.
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -97,6 +97,26 @@ resource "cordum_policy_bundle" "b" {
       expect((await tf('apply', '-auto-approve')).code).toBe(0);
       expect((await tf('plan', '-detailed-exitcode')).code).toBe(0);
     }, 120_000);
+
+  it('plans and destroys a published version whose files were cleaned away', async () => {
+    const { dir, tf, write } = await workspace('cordum-tf-cleaned-');
+    const api = registryApi(registry);
+    const key = newKey();
+    await api.call('POST', '/v1/keys', { public_key: key.publicPem });
+    const pack = await signedPack('slack', '3.0.0', key, dir);
+    write(`resource "cordum_pack_version" "p" {\n  tarball = "${pack.tarball}"\n}\n`);
+    expect((await tf('apply', '-auto-approve')).code).toBe(0);
+    rmSync(pack.tarball);
+    rmSync(pack.bundle);
+    const plan = await tf('plan', '-detailed-exitcode');
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout + plan.stderr).toContain('Warning: Pack Files Missing');
+    expect(plan.stdout + plan.stderr).toContain('slack@3.0.0 stays as published');
+    const destroyed = await tf('destroy', '-auto-approve');
+    expect(destroyed.code, destroyed.stderr).toBe(0);
+    expect((await api.call('GET', '/v1/packs/slack/versions/3.0.0/yank')).body)
+      .toMatchObject({ yanked: true });
+  }, 120_000);
 
   it('updates a key whose PEM text changed but not the key, without replacing it', async () => {
     const { dir, tf, write } = await workspace('cordum-tf-pem-');

@@ -33,6 +33,15 @@ export function bundleKeyId(json: unknown): string {
   return content.publicKey.hint;
 }
 
+/** The digest a bundle says it signs (SHA-256 of the tarball), unchecked. */
+export function signedDigest(json: unknown): Buffer {
+  const bundle = parseBundle(json);
+  if (bundle.content.$case !== 'messageSignature') {
+    throw new PackError('signature_invalid', 'expected a message-signature bundle');
+  }
+  return bundle.content.messageSignature.messageDigest?.digest ?? Buffer.alloc(0);
+}
+
 export function verifyTarball(
   tgz: Buffer,
   bundleJson: unknown,
@@ -41,10 +50,7 @@ export function verifyTarball(
   const bundle = parseBundle(bundleJson);
   const keyId = bundleKeyId(bundleJson);
   const sha256 = createHash('sha256').update(tgz).digest();
-  if (bundle.content.$case !== 'messageSignature') {
-    throw new PackError('signature_invalid', 'expected a message-signature bundle');
-  }
-  const recorded = bundle.content.messageSignature.messageDigest?.digest ?? Buffer.alloc(0);
+  const recorded = signedDigest(bundleJson);
   if (recorded.length !== sha256.length || !timingSafeEqual(recorded, sha256)) {
     throw new PackError('digest_mismatch', `tarball sha256 ${sha256.toString('hex')} differs ` +
       `from the signed digest ${recorded.toString('hex')}`,

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { sha256Hex } from '../../packs/digest.js';
 import { readBundle } from '../../packs/bundle/read.js';
 import { validatePack } from '../../packs/load.js';
-import { bundleKeyId } from '../../packs/signing/verify.js';
+import { bundleKeyId, signedDigest } from '../../packs/signing/verify.js';
 import { isPackError } from '../../packs/errors.js';
 import { ProviderError } from '../errors.js';
 import type { Path } from '../framework/diagnostics.js';
@@ -67,12 +67,24 @@ export async function readPackFile(
   }
 
   let keyId: string;
+  let signed: string;
   try {
-    keyId = bundleKeyId(JSON.parse(bundle.toString('utf8')));
+    const json: unknown = JSON.parse(bundle.toString('utf8'));
+    keyId = bundleKeyId(json);
+    signed = signedDigest(json).toString('hex');
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     throw invalid(`"${bundlePath}" is not a signature bundle: ${why}.`, ['bundle'], err);
   }
+  const sha256 = sha256Hex(tarball);
+  // A bundle of other bytes (another pack's, an older build's) is refused at plan, not at apply.
+  if (signed !== sha256) {
+    throw new ProviderError('pack_invalid', `"${bundlePath}" signs other bytes (sha256 ${
+      signed}) than "${tarballPath}" (sha256 ${sha256}).`, {
+      hint: `Sign this tarball: cordum pack sign ${tarballPath} --key <private key>.`,
+      path: ['bundle'],
+    });
+  }
   const { id, version } = result.pack.manifest.metadata;
-  return { tarball, bundle, sha256: sha256Hex(tarball), packId: id, version, keyId };
+  return { tarball, bundle, sha256, packId: id, version, keyId };
 }

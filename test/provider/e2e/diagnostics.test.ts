@@ -132,6 +132,24 @@ resource "cordum_pack_version" "again" {
     expect(r.stderr).toContain('bump');
   });
 
+  it('refuses, on bundle, a signature bundle of other bytes than the tarball', async () => {
+    const dir = tempDir('cordum-tf-otherbundle-');
+    const key = newKey();
+    const slack = await signedPack('slack', '9.0.0', key, dir);
+    const github = await signedPack('github', '9.0.0', key, dir);
+    const r = await plan(`
+resource "cordum_pack_version" "mixed" {
+  tarball = "${slack.tarball}"
+  bundle  = "${github.tarball}.sigstore.json"
+}
+`);
+    expect(r.code).toBe(1);
+    // Terraform folds long lines: compare with the whitespace made single spaces.
+    expect(r.stderr.replace(/\s+/g, ' ')).toContain(`"${github.tarball}.sigstore.json" signs ` +
+      `other bytes (sha256 ${github.sha256}) than "${slack.tarball}" (sha256 ${slack.sha256}).`);
+    expect(r.stderr).toMatch(/"mixed":\n\s+\d+:\s+bundle\s+=/);
+  });
+
   it('says to import a tarball published already, even signed by another key; then plans clean',
     async () => {
       const dir = tempDir('cordum-tf-same-bytes-');

@@ -174,16 +174,23 @@ function networkError(
   }
   const cause =
     err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
-  const hint = IDEMPOTENT.has(method) || !staleSocket(err)
-    ? `Check the provider's URL setting and that the ${service} is running.`
-    : `The connection dropped after the request was sent, so the ${service} may have ` +
+  // A connection that dropped once the request was out: the write may have been made.
+  const dropped = staleSocket(err) && method !== 'GET' && method !== 'HEAD';
+  let hint = `Check the provider's URL setting and that the ${service} is running.`;
+  if (dropped && method === 'POST') {
+    hint = `The connection dropped after the request was sent, so the ${service} may have ` +
       'made the object: look for it before applying again, and bring it under Terraform ' +
       'with `terraform import` (a token made this way should be revoked, as its secret is lost).';
-  return new ProviderError(
-    'registry_unreachable',
-    `Could not reach the ${service} at ${url.origin}: ${cause}.`,
-    { hint, cause: err },
-  );
+  } else if (dropped) {
+    hint = `The connection dropped after the request was sent, so the ${service} may have ` +
+      'made the change: the next plan shows what it holds, and applying again sets the same ' +
+      'values.';
+  }
+  const message = dropped
+    ? `Lost the connection to the ${service} at ${url.origin} during ${method} ${
+      url.pathname}: ${cause}.`
+    : `Could not reach the ${service} at ${url.origin}: ${cause}.`;
+  return new ProviderError('registry_unreachable', message, { hint, cause: err });
 }
 
 function httpError(response: Exchange, method: string, url: URL, service: string): ProviderError {

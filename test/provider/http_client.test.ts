@@ -143,6 +143,19 @@ describe('requests', () => {
     };
     expect(await api.setYanked('p', '1.0.0', true)).toEqual({ yanked: true });
     expect(puts).toBe(2);
+
+    // Dropped again on the retry: the change may have been made, and it says so.
+    puts = 0;
+    reply = (_req, _body, res) => {
+      puts += 1;
+      res.socket?.destroy();
+    };
+    const lost = (await api.setYanked('p', '1.0.0', true).catch((e: unknown) => e)) as
+      ProviderError;
+    expect(puts).toBe(2);
+    expect(lost.message).toMatch(
+      /^Lost the connection to the registry at \S+ during PUT \/v1\/packs\/p\/versions\/1\.0\.0\/yank: /);
+    expect(lost.hint).toContain('may have made the change: the next plan shows what it holds');
   });
 
   it('names the deadline when the registry is too slow', async () => {

@@ -153,8 +153,8 @@ describe('requests', () => {
     const lost = (await api.setYanked('p', '1.0.0', true).catch((e: unknown) => e)) as
       ProviderError;
     expect(puts).toBe(2);
-    expect(lost.message).toMatch(
-      /^Lost the connection to the registry at \S+ during PUT \/v1\/packs\/p\/versions\/1\.0\.0\/yank: /);
+    expect(lost.message).toMatch(/^Lost the connection to the registry at \S+ during PUT /);
+    expect(lost.message).toContain('during PUT /v1/packs/p/versions/1.0.0/yank: ');
     expect(lost.hint).toContain('may have made the change: the next plan shows what it holds');
   });
 

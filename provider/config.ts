@@ -45,10 +45,10 @@ export const providerSchema: Schema = {
         optional: true,
         description: 'Deadline of each registry request, in seconds (1 to 86400). Default: 30.',
         validate: (value, path) =>
-          typeof value === 'number' && Number.isFinite(value) && value >= 1 && value <= 86_400
+          typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 86_400
             ? []
-            : [error('Invalid Timeout', `timeout_seconds ${String(value)} is out of range: ` +
-              'give a number of seconds from 1 to 86400.', path)],
+            : [error('Invalid Timeout', `timeout_seconds ${String(value)} is not a whole ` +
+              'number of seconds from 1 to 86400.', path)],
       },
     },
   },

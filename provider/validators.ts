@@ -21,7 +21,8 @@ export const packId: Validator = (value, path) =>
       ];
 
 export const semverRange: Validator = (value, path) =>
-  typeof value === 'string' && validRange(value) !== null
+  // An empty range would mean "*" to semver: say "*" if that is meant.
+  typeof value === 'string' && value.trim() !== '' && validRange(value) !== null
     ? []
     : [
         error(

@@ -12,7 +12,7 @@ import { atMissingDeployment, ProviderError } from '../errors.js';
 import { mustStr, objects, str } from '../framework/access.js';
 import { error, type Diagnostic } from '../framework/diagnostics.js';
 import type { Resource, State } from '../framework/resource.js';
-import { isUnknown, isWhollyKnown, UNKNOWN } from '../framework/values.js';
+import { isObject, isUnknown, isWhollyKnown, UNKNOWN } from '../framework/values.js';
 import { name } from '../validators.js';
 import { fromFragmentJson, ruleBlock, toFragmentJson } from './policy_rules.js';
 
@@ -169,7 +169,19 @@ export const policyBundle: Resource<CordumClient> = {
         ]),
       ];
     }
-    return [];
+    // A rule id names one rule in the bundle (explanations and decisions report it).
+    const seen = new Set<string>();
+    const twice: Diagnostic[] = [];
+    (Array.isArray(rules) ? rules : []).forEach((rule, i) => {
+      const id = isObject(rule) ? rule.id : undefined;
+      if (typeof id !== 'string') return;
+      if (seen.has(id)) {
+        twice.push(error('Duplicate Rule Id', `Rule id "${id}" is used by an earlier rule ` +
+          'block; each rule in a bundle needs its own id.', ['rule', i, 'id']));
+      }
+      seen.add(id);
+    });
+    return twice;
   },
 
   async modifyPlan({ planned, prior }, client) {

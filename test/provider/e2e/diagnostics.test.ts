@@ -90,6 +90,43 @@ resource "cordum_policy_bundle" "bad" {
     expect(r.stderr).toContain('topics = ["job.[unclosed"]');
   });
 
+  it('refuses an empty range, a rule id used twice and a fractional timeout', async () => {
+    const r = await plan(`
+resource "cordum_deployment" "empty" {
+  name = "empty"
+  pack {
+    id    = "hello-pack"
+    range = ""
+  }
+}
+
+resource "cordum_policy_bundle" "twice" {
+  deployment = "empty"
+  name       = "twice"
+  rule {
+    id       = "same"
+    decision = "deny"
+  }
+  rule {
+    id       = "same"
+    decision = "allow"
+  }
+}
+`);
+    expect(r.code).toBe(1);
+    const said = r.stderr.replace(/\s+/g, ' ');
+    expect(said).toContain('Error: Invalid Version Range');
+    expect(said).toContain('range = ""');
+    expect(said).toContain('Error: Duplicate Rule Id');
+    expect(said).toContain('Rule id "same" is used by an earlier rule block');
+    // The provider block is checked before any resource: on its own.
+    const slow = await plan('provider "cordum" {\n  timeout_seconds = 1.5\n}\n\n' +
+      'resource "cordum_token" "t" {\n  name   = "t"\n  scopes = ["read"]\n}\n');
+    expect(slow.code).toBe(1);
+    expect(slow.stderr.replace(/\s+/g, ' ')).toContain(
+      'timeout_seconds 1.5 is not a whole number of seconds from 1 to 86400');
+  });
+
   it('refuses an unknown pack id and a range that matches nothing, at plan time', async () => {
     const r = await plan(`
 resource "cordum_deployment" "missing" {

@@ -1,13 +1,19 @@
 /**
  * The manifest's display fields that become links (the marketplace, and
  * any UI reading catalog.json): an http(s) URL, or for `image` a file in the
- * pack. A link with another scheme (`javascript:`, `data:`, `file:`) is
- * refused, since whoever renders it as a link would run or open it.
+ * pack. A link with another scheme (`javascript:`, `data:`, `file:`), or
+ * none (`//host/x`), is refused, since whoever renders it as a link would
+ * run or open it. Display text holds no control or text-direction
+ * characters, which would show it otherwise than it reads.
  */
 import type { Issue } from '../errors.js';
 import type { PackManifest } from '../manifest.js';
 
 const LINKS = ['homepage', 'source', 'sourceRepo', 'image'] as const;
+const TEXTS = ['title', 'description', 'author', 'license'] as const;
+// Control characters other than tab and line breaks, and the bidirectional overrides that
+// make text read otherwise than it is stored.
+const HIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
 // Browsers drop ASCII whitespace and control characters before reading a scheme.
 const IGNORED = /[\u0000-\u0020]/g;
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
@@ -17,11 +23,24 @@ export function linkIssues(manifest: PackManifest): Issue[] {
   for (const field of LINKS) {
     const value = manifest.metadata[field];
     if (value === undefined) continue;
-    const scheme = SCHEME.exec(value.replace(IGNORED, ''))?.[1]?.toLowerCase();
+    const bare = value.replace(IGNORED, '');
+    // `//host/x` is a link to another host with the page's own scheme.
+    const scheme = bare.startsWith('//') || bare.startsWith('\\\\') ? '//'
+      : SCHEME.exec(bare)?.[1]?.toLowerCase();
     if (scheme === undefined || scheme === 'http' || scheme === 'https') continue;
+    const what = scheme === '//' ? 'a link without a scheme ("//host/...")' : `a "${scheme}:" link`;
     issues.push({ file: 'pack.yaml', path: `/metadata/${field}`, rule: 'link_scheme',
-      message: `a "${scheme}:" link is not allowed: ${field} must be an http(s) URL` +
+      message: `${what} is not allowed: ${field} must be an http(s) URL` +
         (field === 'image' ? ' or the path of a file in the pack' : '') });
+  }
+  for (const field of TEXTS) {
+    const value = manifest.metadata[field];
+    const at = value === undefined ? -1 : value.search(HIDDEN);
+    if (at < 0) continue;
+    const code = value!.codePointAt(at)!.toString(16).toUpperCase().padStart(4, '0');
+    issues.push({ file: 'pack.yaml', path: `/metadata/${field}`, rule: 'display_text',
+      message: `holds U+${code} at character ${at + 1}, a control or text-direction ` +
+        'character that would show otherwise than it reads; remove it' });
   }
   return issues;
 }

@@ -121,6 +121,17 @@ const broken: BreakCase[] = [
       'image: "data:text/html,<script>x</script>"'),
     expected: { file: PACK, path: '/metadata/image', rule: 'link_scheme', message: 'a "data:" ' +
       'link is not allowed: image must be an http(s) URL or the path of a file in the pack' } },
+  { name: 'a protocol-relative source link', pack: 'hello-pack',
+    breakIt: (d) => edit(d, PACK, 'title: Hello Pack',
+      'title: Hello Pack\n  source: "//evil.example/x"'),
+    expected: { file: PACK, path: '/metadata/source', rule: 'link_scheme', message:
+      'a link without a scheme ("//host/...") is not allowed: source must be an http(s) URL' } },
+  { name: 'a right-to-left override in the description', pack: 'hello-pack',
+    breakIt: (d) => edit(d, PACK, 'description: Minimal pack that echoes workflow input.',
+      'description: "Min\\u202Eimal pack"'),
+    expected: { file: PACK, path: '/metadata/description', rule: 'display_text', message:
+      'holds U+202E at character 4, a control or text-direction character that would show ' +
+      'otherwise than it reads; remove it' } },
   { name: 'a description past 4096 characters', pack: 'hello-pack',
     breakIt: (d) => edit(d, PACK, 'description: Minimal pack that echoes workflow input.',
       `description: ${'x'.repeat(4097)}`),

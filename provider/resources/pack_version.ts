@@ -154,6 +154,12 @@ export const packVersion: Resource<CordumClient> = {
       mustStr(planned, 'bundle'),
       client.cwd,
     );
+    // The bytes the plan showed, or nothing: a rebuild since then is not published unseen.
+    if (typeof planned.sha256 === 'string' && planned.sha256 !== file.sha256) {
+      throw new ProviderError('pack_invalid', `"${mustStr(planned, 'tarball')}" changed since ` +
+        `the plan (sha256 ${planned.sha256}, now ${file.sha256}).`,
+      { hint: 'Plan again to publish what is there now.', path: ['tarball'] });
+    }
     const { registry } = client;
     try {
       await registry.publish(file.tarball, file.bundle, basename(mustStr(planned, 'tarball')));

@@ -11,9 +11,9 @@ import type { PackManifest } from '../manifest.js';
 
 const LINKS = ['homepage', 'source', 'sourceRepo', 'image'] as const;
 const TEXTS = ['title', 'description', 'author', 'license'] as const;
-// Control characters other than tab and line breaks, and the bidirectional overrides that
-// make text read otherwise than it is stored.
-const HIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
+// Control characters other than tab and line breaks (NUL is the storable-text check's), and
+// the bidirectional overrides that make text read otherwise than it is stored.
+const HIDDEN = /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
 // Browsers drop ASCII whitespace and control characters before reading a scheme.
 const IGNORED = /[\u0000-\u0020]/g;
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;

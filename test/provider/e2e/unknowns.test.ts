@@ -141,7 +141,7 @@ data "cordum_catalog" "all" {}
 `);
     const plan = await tf('plan');
     expect(plan.code).toBe(1);
-    expect(plan.stderr).toContain('timeout_seconds 3000000 is out of range');
+    expect(plan.stderr).toContain('timeout_seconds 3000000 is not a whole number of seconds');
 
     const late = await workspace(`
 resource "terraform_data" "url" {

@@ -67,8 +67,9 @@ function resolveConstraints(raw: RawFragment, r: RawRule, index: number, file?: 
     const found = templates && Object.hasOwn(templates, name) ? templates[name] : undefined;
     if (found === undefined) {
       const where = { file: file ?? 'policy fragment', path: `/rules/${index}/templates/${t}` };
-      throw new PackError('validation_failed', `${where.file}: rule ${r.id ?? index + 1} uses ` +
-        `constraint template "${name}", which the fragment does not define`,
+      throw new PackError('validation_failed', `${where.file}: ${where.path}: rule ${
+        r.id ?? index + 1} uses constraint template "${name}", which the fragment does not ` +
+        'define',
       { issues: [{ ...where, message: `unknown constraint template "${name}"` }] });
     }
     return found;

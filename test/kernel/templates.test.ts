@@ -34,6 +34,8 @@ describe('constraint templates', () => {
     const bad = { rules: [{ id: 'r', decision: 'allow', templates: ['nope'] }] };
     expect(() => toFragment(bad, { file: 'f.yaml' })).toThrow(expect.objectContaining({
       code: 'validation_failed',
+      message: 'f.yaml: /rules/0/templates/0: rule r uses constraint template "nope", which ' +
+        'the fragment does not define',
       issues: [{ file: 'f.yaml', path: '/rules/0/templates/0',
         message: 'unknown constraint template "nope"' }] }));
   });

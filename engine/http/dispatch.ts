@@ -10,6 +10,7 @@ import { isConnectionLoss } from '../../storage/database.js';
 import type { JsonLog } from '../observability/log.js';
 import {
   HttpProblem,
+  loggedFields,
   paramsOf,
   sendProblem,
   tagRequestId,
@@ -52,7 +53,8 @@ function logRequest(log: JsonLog, req: IncomingMessage, res: ServerResponse, req
   const started = performance.now();
   res.once('finish', () => {
     const fields = { request_id: requestId, method: req.method, path: pathname,
-      status: res.statusCode, duration_ms: Math.round(performance.now() - started) };
+      status: res.statusCode, duration_ms: Math.round(performance.now() - started),
+      ...loggedFields(res) };
     if (res.statusCode >= 500) log.error('request', fields);
     else if (quiet) log.debug('request', fields);
     else log.info('request', fields);

@@ -129,7 +129,20 @@ export function readJson(req: IncomingMessage, limit = 1 << 20): Promise<unknown
 
 /** Where the dispatcher leaves a request's id, for the answer to echo. */
 const REQUEST_ID = Symbol('cordum.requestId');
-type Tagged = ServerResponse & { [REQUEST_ID]?: string };
+/** What a route adds to the request's log line (the run it made, say). */
+const LOG_FIELDS = Symbol('cordum.logFields');
+type Tagged = ServerResponse & { [REQUEST_ID]?: string; [LOG_FIELDS]?: Record<string, unknown> };
+
+/** Adds `fields` to the `request` log line written when this answer finishes. */
+export function noteForLog(res: ServerResponse, fields: Record<string, unknown>): void {
+  const tagged = res as Tagged;
+  tagged[LOG_FIELDS] = { ...tagged[LOG_FIELDS], ...fields };
+}
+
+/** What routes added for the request's log line, if anything. */
+export function loggedFields(res: ServerResponse): Record<string, unknown> | undefined {
+  return (res as Tagged)[LOG_FIELDS];
+}
 
 /**
  * Names the id that every answer written through `answer` (so `sendJson` and

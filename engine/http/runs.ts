@@ -11,6 +11,7 @@ import type { RunQueue } from '../queue/types.js';
 import type { Engine } from '../runner.js';
 import {
   HttpProblem,
+  noteForLog,
   paramsOf,
   readJson,
   sendJson,
@@ -87,6 +88,8 @@ export function runRoutes(engine: Engine, queue?: RunQueue, approverTokens?: str
         throw new EngineError('usage', 'the body needs "workflow_id"');
       }
       const id = await engine.record(b.workflow_id, b.input ?? {});
+      // The request's log line names the run it made, so the two can be found together.
+      noteForLog(ctx.res, { run_id: id });
       if (ctx.url.searchParams.get('wait') === '1') {
         await engine.resume(id);
         sendJson(ctx.res, 200, publicView(await engine.view(id)));

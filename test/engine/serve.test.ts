@@ -355,8 +355,9 @@ describe('what operators of cordum engine serve see', () => {
         .map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines).toContainEqual(expect.objectContaining({ level: 'info',
         msg: 'run succeeded', run_id: id, workflow_id: 'echo-tools.greet', status: 'succeeded' }));
+      // The request's line names the run it made, as the run's own lines do.
       expect(lines).toContainEqual(expect.objectContaining({ level: 'info', msg: 'request',
-        request_id: 'req-otlp-1', method: 'POST', path: '/v1/runs', status: 200 }));
+        request_id: 'req-otlp-1', method: 'POST', path: '/v1/runs', status: 200, run_id: id }));
       expect(lines).toContainEqual(expect.objectContaining({ level: 'info', msg: 'request',
         request_id: 'req-dots', status: 200 }));
       for (const l of lines) expect(typeof l.time).toBe('string');

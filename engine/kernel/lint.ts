@@ -47,11 +47,27 @@ function topicCovers(a: string, b: string): boolean {
     !prefixB.includes('/', prefixA.length);
 }
 
-/** Can some topic match both patterns? Unsure cases answer yes. */
+/** The characters every topic a pattern matches starts with (its escapes undone). */
+function literalPrefix(p: string): string {
+  let out = '';
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i]!;
+    if (c === '*' || c === '?' || c === '[') break;
+    if (c === '\\') i++;
+    out += p[i] ?? '';
+  }
+  return out;
+}
+
+/**
+ * Can some topic match both patterns? Unsure cases answer yes, but two
+ * globs whose literal prefixes part ways (`job.a.*`, `job.b.*`) cannot meet.
+ */
 function topicsMeet(a: string, b: string): boolean {
   if (!GLOB.test(a)) return GLOB.test(b) ? globMatch(b, a) : a === b;
   if (!GLOB.test(b)) return globMatch(a, b);
-  return true;
+  const [pa, pb] = [literalPrefix(a), literalPrefix(b)];
+  return pa.startsWith(pb) || pb.startsWith(pa);
 }
 
 /** Every request `b` matches, `a` matches too (field by field, certain cases only). */

@@ -29,7 +29,8 @@ function read(path: string, cwd: string, what: string, at: Path): Buffer {
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     throw new ProviderError('file_unreadable', `Cannot read the ${what} "${path}": ${why}.`, {
-      hint: 'Build and sign the pack first (`cordum pack build --sign`), or fix the path.',
+      hint: 'Build and sign the pack first (`cordum pack build`, then `cordum pack sign`), ' +
+        'or fix the path.',
       path: at,
       cause: err,
     });

@@ -90,16 +90,17 @@ export const packVersion: Resource<CordumClient> = {
     try {
       file = await loadPackFile(tarball, bundle, client.cwd);
     } catch (err) {
-      // Published from files since cleaned away (a CI workspace): nothing to change, and a
-      // plan or destroy must not need the build output back.
-      const gone = err instanceof ProviderError && err.code === 'file_unreadable';
-      if (!gone || prior === null || prior.tarball !== tarball || prior.bundle !== bundle) {
+      // Published from files since cleaned away (a CI workspace) or rebuilt into something
+      // unusable: nothing to change, and a plan or destroy must not need them back.
+      const unusable = err instanceof ProviderError &&
+        (err.code === 'file_unreadable' || err.code === 'pack_invalid');
+      if (!unusable || prior === null || prior.tarball !== tarball || prior.bundle !== bundle) {
         throw err;
       }
-      return { planned: prior,
-      diagnostics: [warning('Pack Files Missing', `${(err as Error).message} ${
+      const title = err.code === 'file_unreadable' ? 'Pack Files Missing' : 'Pack Files Changed';
+      return { planned: prior, diagnostics: [warning(title, `${err.message} ${
         String(prior.id)} stays as published; build and sign it again to change it.`,
-      ['tarball'])] };
+      err.path ?? ['tarball'])] };
     }
     const next: State = {
       ...planned,
@@ -116,8 +117,17 @@ export const packVersion: Resource<CordumClient> = {
       return { planned: { ...next, key_id: prior.key_id ?? next.key_id } };
     }
 
-    // New bytes: refuse a plan that the registry would refuse at apply.
     const name = `${file.packId}@${file.version}`;
+    // The same version rebuilt with other bytes: a published version never changes, so the
+    // one in state stays, said with a warning (an error would block destroy too).
+    if (prior !== null && prior.id === name) {
+      return { planned: prior, diagnostics: [warning('Pack Files Changed', `"${tarball}" now ` +
+        `holds other bytes (sha256 ${file.sha256}) than published ${name} (sha256 ${
+          String(prior.sha256)}). Published versions never change: it stays as it is; bump ` +
+        '`metadata.version` in pack.yaml and rebuild to publish these.', ['tarball'])] };
+    }
+
+    // New bytes: refuse a plan that the registry would refuse at apply.
     const remote = await published(client.registry, file.packId, file.version);
     if (!remote) return { planned: next };
     if (remote.sha256 !== file.sha256) {

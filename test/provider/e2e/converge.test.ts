@@ -118,6 +118,32 @@ resource "cordum_policy_bundle" "b" {
       .toMatchObject({ yanked: true });
   }, 120_000);
 
+  it('plans and destroys a published version whose files were rebuilt with other bytes',
+    async () => {
+      const { dir, tf, write } = await workspace('cordum-tf-rebuilt-');
+      const api = registryApi(registry);
+      const key = newKey();
+      await api.call('POST', '/v1/keys', { public_key: key.publicPem });
+      const pack = await signedPack('slack', '3.1.0', key, dir);
+      write(`resource "cordum_pack_version" "p" {\n  tarball = "${pack.tarball}"\n}\n`);
+      expect((await tf('apply', '-auto-approve')).code).toBe(0);
+      // The same version built again from an edited pack, signed: other bytes.
+      const rebuilt = await signedPack('slack', '3.1.0', key, dir,
+        (m) => m.replace(/^(\s+title:\s*).*$/m, '$1Slack, edited'));
+      expect(rebuilt.sha256).not.toBe(pack.sha256);
+      const plan = await tf('plan', '-detailed-exitcode');
+      expect(plan.code, plan.stderr).toBe(0);
+      expect((plan.stdout + plan.stderr).replace(/\s+/g, ' ')).toContain(
+        `holds other bytes (sha256 ${rebuilt.sha256}) than published slack@3.1.0`);
+      // A bundle of other bytes beside it: still no error, and destroy yanks.
+      const other = await signedPack('github', '9.9.9', key, dir);
+      writeFileSync(pack.bundle, readFileSync(other.bundle, 'utf8'));
+      const destroyed = await tf('destroy', '-auto-approve');
+      expect(destroyed.code, destroyed.stderr).toBe(0);
+      expect((await api.call('GET', '/v1/packs/slack/versions/3.1.0/yank')).body)
+        .toMatchObject({ yanked: true });
+    }, 120_000);
+
   it('updates a key whose PEM text changed but not the key, without replacing it', async () => {
     const { dir, tf, write } = await workspace('cordum-tf-pem-');
     writeFileSync(join(dir, 'k.pub'), newKey().publicPem);

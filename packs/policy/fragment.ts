@@ -36,7 +36,16 @@ export function toFragment(raw: RawFragment, origin: { packId?: string; file?: s
   const prefix = origin.packId ?? 'rule';
   const rules: Rule[] = [];
   const from = (index: number) => ({ ...origin, index });
+  const ids = new Set<string>();
   (raw.rules ?? []).forEach((r, index) => {
+    // A rule id names one rule: explanations, lint and decisions report it.
+    if (r.id !== undefined && ids.has(r.id)) {
+      const where = { file: origin.file ?? 'policy fragment', path: `/rules/${index}/id` };
+      throw new PackError('validation_failed', `${where.file}: ${where.path}: rule id ` +
+        `"${r.id}" is used by an earlier rule; each rule needs its own id`,
+      { issues: [{ ...where, message: `rule id "${r.id}" is used by an earlier rule` }] });
+    }
+    if (r.id !== undefined) ids.add(r.id);
     const rule: Rule = {
       id: r.id ?? `${prefix}-rule-${index + 1}`,
       match: r.match ?? {},

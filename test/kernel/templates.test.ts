@@ -30,6 +30,14 @@ describe('constraint templates', () => {
     expect(plain!.constraints).toEqual({ redaction_level: 'high' });
   });
 
+  it('refuses a rule id used twice, at the second one', () => {
+    const twice = { rules: [{ id: 'r', decision: 'allow' }, { id: 'r', decision: 'deny' }] };
+    expect(() => toFragment(twice, { file: 'f.yaml' })).toThrow(expect.objectContaining({
+      code: 'validation_failed',
+      issues: [{ file: 'f.yaml', path: '/rules/1/id',
+        message: 'rule id "r" is used by an earlier rule' }] }));
+  });
+
   it('refuses a rule that names a template the fragment lacks, with the path', () => {
     const bad = { rules: [{ id: 'r', decision: 'allow', templates: ['nope'] }] };
     expect(() => toFragment(bad, { file: 'f.yaml' })).toThrow(expect.objectContaining({

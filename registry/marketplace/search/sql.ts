@@ -13,7 +13,8 @@ import { tsQueryText, type SearchQuery, type SortOrder } from './query.js';
 /**
  * `latest`: the latest version row of each pack, as registry/latest.ts
  * picks it: the `latest` dist-tag's version unless yanked, else the highest
- * version not yanked (and, only when every version is yanked, the highest).
+ * version not yanked. A pack whose every version is yanked has none, and is
+ * not found.
  * Releases sort before pre-releases, then by numeric major.minor.patch;
  * pre-releases of one core compare as text (`rc.10` before `rc.9`), a
  * simplification noted in docs/marketplace.md.
@@ -23,8 +24,8 @@ export const LATEST_CTE = `latest_version AS (
     LEFT JOIN registry_yanks y ON y.pack_id = v.pack_id AND y.version = v.version
     LEFT JOIN registry_dist_tags t
       ON t.pack_id = v.pack_id AND t.tag = 'latest' AND t.version = v.version
+   WHERE y.pack_id IS NULL
    ORDER BY v.pack_id,
-     (y.pack_id IS NOT NULL),
      (t.pack_id IS NULL),
      (regexp_replace(v.version, '\\+.*$', '') ~ '-'),
      string_to_array(regexp_replace(v.version, '[-+].*$', ''), '.')::numeric[] DESC,

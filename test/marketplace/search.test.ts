@@ -77,7 +77,9 @@ describe.each(backends())('marketplace search ($name)', (backend) => {
         { id: 'github', version: '0.1.0' }]);
       // Every version yanked: nothing is latest, and search finds nothing.
       const others = ['0.1.0', '0.3.0-rc.1'].map((v) => `/v1/packs/github/versions/${v}/yank`);
-      for (const y of others) expect((await api(reg, 'PUT', y, { yanked: true })).status).toBe(200);
+      for (const y of others) {
+        expect((await api(reg, 'PUT', y, { yanked: true })).status).toBe(200);
+      }
       expect((await search('q=github')).packs).toEqual([]);
       for (const y of others) expect((await api(reg, 'PUT', y, { yanked: false })).status).toBe(200);
       expect((await api(reg, 'PUT', yank, { yanked: false })).status).toBe(200);

@@ -103,6 +103,7 @@ export function validatePack(files: PackFiles): ValidationResult {
   const fragments = loadFragments(c, files, manifest);
   loadConfigOverlays(c, files, manifest);
   readmeIssues(c, files);
+  imageIssues(c, files, manifest);
   const pack: LoadedPack = { manifest, workflows, fragments, schemas };
   if (c.issues.length > 0) return { ok: false, issues: c.issues, warnings: c.warnings };
   return { ok: true, issues: [], warnings: c.warnings, pack };
@@ -317,6 +318,18 @@ function warnPolicyReach(c: Collector, raw: RawFragment, file: string, packId: s
         `${own} or pack_ids [${packId}] holds it to this pack's own; installed packs' ` +
         'rules are tried in pack id order, so it may overrule theirs' });
   });
+}
+
+/** An `image` that is not an http(s) link names a file in the pack (link checks: validate/). */
+function imageIssues(c: Collector, files: PackFiles, manifest: PackManifest) {
+  const image = manifest.metadata.image;
+  if (image === undefined || /^\s*https?:/i.test(image) || /^[\s\\/]*[\\/]{2}/.test(image)) return;
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(image.trim())) return;
+  if (!files.files.has(normalize(image)) || image.startsWith('/') || image.includes('..')) {
+    c.issues.push({ file: 'pack.yaml', path: '/metadata/image', rule: 'file_missing',
+      message: `names "${image}", which is not a file in the pack; give an http(s) link or a ` +
+        'path inside the pack' });
+  }
 }
 
 /** A README is text the marketplace shows: UTF-8, like every file Cordum reads. */

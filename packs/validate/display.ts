@@ -13,7 +13,7 @@ const LINKS = ['homepage', 'source', 'sourceRepo', 'image'] as const;
 const TEXTS = ['title', 'description', 'author', 'license'] as const;
 // Control characters other than tab and line breaks (NUL is the storable-text check's), and
 // the bidirectional overrides that make text read otherwise than it is stored.
-const HIDDEN = /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
+const HIDDEN = /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 // Browsers drop ASCII whitespace and control characters before reading a scheme.
 const IGNORED = /[\u0000-\u0020]/g;
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
@@ -24,21 +24,26 @@ export function linkIssues(manifest: PackManifest): Issue[] {
     const value = manifest.metadata[field];
     if (value === undefined) continue;
     const bare = value.replace(IGNORED, '');
-    // `//host/x` is a link to another host with the page's own scheme.
-    const scheme = bare.startsWith('//') || bare.startsWith('\\\\') ? '//'
-      : SCHEME.exec(bare)?.[1]?.toLowerCase();
+    // `//host/x` is a link to another host with the page's own scheme; URL parsers read a
+    // backslash as a slash there (`/\host`, `\\host`).
+    const scheme = /^[\\/]{2}/.test(bare) ? '//' : SCHEME.exec(bare)?.[1]?.toLowerCase();
     if (scheme === undefined || scheme === 'http' || scheme === 'https') continue;
     const what = scheme === '//' ? 'a link without a scheme ("//host/...")' : `a "${scheme}:" link`;
     issues.push({ file: 'pack.yaml', path: `/metadata/${field}`, rule: 'link_scheme',
       message: `${what} is not allowed: ${field} must be an http(s) URL` +
         (field === 'image' ? ' or the path of a file in the pack' : '') });
   }
-  for (const field of TEXTS) {
-    const value = manifest.metadata[field];
+  const texts: [string, string | undefined][] = [
+    ...[...TEXTS, ...LINKS].map((f) => [`/metadata/${f}`, manifest.metadata[f]] as [string,
+      string | undefined]),
+    ...(manifest.metadata.authors ?? []).map((a, i) => [`/metadata/authors/${i}`, a] as [string,
+      string]),
+  ];
+  for (const [path, value] of texts) {
     const at = value === undefined ? -1 : value.search(HIDDEN);
     if (at < 0) continue;
     const code = value!.codePointAt(at)!.toString(16).toUpperCase().padStart(4, '0');
-    issues.push({ file: 'pack.yaml', path: `/metadata/${field}`, rule: 'display_text',
+    issues.push({ file: 'pack.yaml', path, rule: 'display_text',
       message: `holds U+${code} at character ${at + 1}, a control or text-direction ` +
         'character that would show otherwise than it reads; remove it' });
   }

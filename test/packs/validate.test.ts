@@ -2,7 +2,7 @@
  * validatePack and loadPack: the real packs are clean; a copy of one with a
  * single thing broken reports exactly where (file, path) and which rule.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPackDir } from '../../packs/bundle/source.js';
@@ -126,6 +126,17 @@ const broken: BreakCase[] = [
       'title: Hello Pack\n  source: "//evil.example/x"'),
     expected: { file: PACK, path: '/metadata/source', rule: 'link_scheme', message:
       'a link without a scheme ("//host/...") is not allowed: source must be an http(s) URL' } },
+  { name: 'a backslash protocol-relative homepage', pack: 'hello-pack',
+    breakIt: (d) => edit(d, PACK, 'title: Hello Pack',
+      'title: Hello Pack\n  homepage: "/\\\\evil.example/y"'),
+    expected: { file: PACK, path: '/metadata/homepage', rule: 'link_scheme' } },
+  { name: 'an image path outside the pack', pack: 'hello-pack',
+    breakIt: (d) => edit(d, PACK, 'title: Hello Pack', 'title: Hello Pack\n  image: ../../x.png'),
+    expected: { file: PACK, path: '/metadata/image', rule: 'file_missing' } },
+  { name: 'a terminal control (C1) in an author', pack: 'hello-pack',
+    breakIt: (d) => edit(d, PACK, 'title: Hello Pack',
+      'title: Hello Pack\n  authors: ["Ann", "Mallory \\u009b31m"]'),
+    expected: { file: PACK, path: '/metadata/authors/1', rule: 'display_text' } },
   { name: 'a right-to-left override in the description', pack: 'hello-pack',
     breakIt: (d) => edit(d, PACK, 'description: Minimal pack that echoes workflow input.',
       'description: "Min\\u202Eimal pack"'),
@@ -366,6 +377,18 @@ describe('validatePack of a broken copy', () => {
     expect(result.ok).toBe(true);
     expect(result.warnings).toEqual([expect.objectContaining({ file: APPROVAL,
       path: '/steps/confirm/topic', rule: 'topic_undeclared' })]);
+  });
+
+  it('takes an image that is a file in the pack, and links written in capitals', () => {
+    const dir = copyPack('hello-pack');
+    mkdirSync(join(dir, 'assets'));
+    writeIn(dir, 'assets/icon.png', Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    edit(dir, PACK, 'title: Hello Pack', 'title: Hello Pack\n  image: ./assets/icon.png\n' +
+      '  homepage: HTTPS://example.com/x');
+    edit(dir, PACK, 'description: Minimal pack that echoes workflow input.',
+      'description: "Two lines,\\n\\tand a tab: é 😀"');
+    const result = validatePack(readPackDir(dir));
+    expect(result.issues).toEqual([]);
   });
 
   it('warns that output_path is not used, naming the step', () => {

@@ -318,6 +318,19 @@ function warnPolicyReach(c: Collector, raw: RawFragment, file: string, packId: s
         `${own} or pack_ids [${packId}] holds it to this pack's own; installed packs' ` +
         'rules are tried in pack id order, so it may overrule theirs' });
   });
+  // The legacy form's lists are rules too (used when there are no `rules`).
+  if ((raw.rules ?? []).length > 0) return;
+  for (const [tenant, lists] of Object.entries(raw.tenants ?? {})) {
+    for (const key of ['deny_topics', 'allow_topics'] as const) {
+      (lists[key] ?? []).forEach((topic, i) => {
+        if (typeof topic !== 'string' || topic.startsWith(own)) return;
+        c.warnings.push({ file, path: `/tenants/${tenant}/${key}/${i}`,
+          rule: 'policy_reaches_other_packs', message: `topic "${topic}" can decide other ` +
+            `packs' jobs (it is not under ${own}); installed packs' rules are tried in pack ` +
+            'id order, so it may overrule theirs' });
+      });
+    }
+  }
 }
 
 /** An `image` that is not an http(s) link names a file in the pack (link checks: validate/). */

@@ -391,6 +391,16 @@ describe('validatePack of a broken copy', () => {
     expect(result.issues).toEqual([]);
   });
 
+  it('warns of a legacy tenants list that reaches other packs\' jobs', () => {
+    const dir = copyPack('hello-pack');
+    writeIn(dir, 'overlays/policy.fragment.yaml', 'tenants:\n  default:\n' +
+      '    deny_topics: ["job.*"]\n    allow_topics: ["job.hello-pack.*"]\n');
+    const result = validatePack(readPackDir(dir));
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toEqual([expect.objectContaining({
+      path: '/tenants/default/deny_topics/0', rule: 'policy_reaches_other_packs' })]);
+  });
+
   it('warns that output_path is not used, naming the step', () => {
     const dir = copyPack('demo-guardrails');
     edit(dir, APPROVAL, 'topic: job.demo-guardrails.safe',

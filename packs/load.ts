@@ -23,6 +23,7 @@ import { subworkflowCycle } from '../engine/graph.js';
 import { planWorkflow } from '../engine/plan.js';
 import type { Workflow } from './workflow/types.js';
 import { linkIssues } from './validate/display.js';
+import { policyReachWarnings } from './validate/reach.js';
 
 export interface LoadedPack {
   manifest: PackManifest;
@@ -291,47 +292,13 @@ function loadFragments(c: Collector, files: PackFiles, manifest: PackManifest) {
     }
     const raw = doc as RawFragment;
     globIssues(c, raw, ref.path);
-    warnPolicyReach(c, raw, ref.path, manifest.metadata.id);
+    c.warnings.push(...policyReachWarnings(raw, ref.path, manifest.metadata.id));
     const fragment = toFragment(raw, { packId: manifest.metadata.id, file: ref.path });
     fragments.push({ file: ref.path, fragment });
   });
   return fragments;
 }
 
-/**
- * A rule not held to the pack's own jobs (topics under `job.<id>.`, or
- * `pack_ids: [<id>]`) decides other packs' jobs too. That is allowed (a
- * guardrail pack does it on purpose) but said, since installed packs' rules
- * are tried in pack id order and such a rule may overrule another pack's.
- */
-function warnPolicyReach(c: Collector, raw: RawFragment, file: string, packId: string) {
-  const own = `job.${packId}.`;
-  (raw.rules ?? []).forEach((rule, i) => {
-    const { topics, pack_ids: packIds } = rule.match ?? {};
-    const byTopic = Array.isArray(topics) && topics.length > 0 &&
-      topics.every((t) => typeof t === 'string' && t.startsWith(own));
-    const byPack = Array.isArray(packIds) && packIds.length > 0 &&
-      packIds.every((p) => p === packId);
-    if (byTopic || byPack) return;
-    c.warnings.push({ file, path: `/rules/${i}/match`, rule: 'policy_reaches_other_packs',
-      message: `rule "${String(rule.id)}" can decide other packs' jobs: no topic under ` +
-        `${own} or pack_ids [${packId}] holds it to this pack's own; installed packs' ` +
-        'rules are tried in pack id order, so it may overrule theirs' });
-  });
-  // The legacy form's lists are rules too (used when there are no `rules`).
-  if ((raw.rules ?? []).length > 0) return;
-  for (const [tenant, lists] of Object.entries(raw.tenants ?? {})) {
-    for (const key of ['deny_topics', 'allow_topics'] as const) {
-      (lists[key] ?? []).forEach((topic, i) => {
-        if (typeof topic !== 'string' || topic.startsWith(own)) return;
-        c.warnings.push({ file, path: `/tenants/${tenant}/${key}/${i}`,
-          rule: 'policy_reaches_other_packs', message: `topic "${topic}" can decide other ` +
-            `packs' jobs (it is not under ${own}); installed packs' rules are tried in pack ` +
-            'id order, so it may overrule theirs' });
-      });
-    }
-  }
-}
 
 /** An `image` that is not an http(s) link names a file in the pack (link checks: validate/). */
 function imageIssues(c: Collector, files: PackFiles, manifest: PackManifest) {

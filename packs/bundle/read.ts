@@ -92,8 +92,8 @@ function limitError(
   if (total > 1024 * 1024 && ratio > limits.maxRatio) {
     return new PackError(
       'bundle_ratio_exceeded',
-      `pack tarball expands more than ${limits.maxRatio} times its compressed size (${total} ` +
-        `bytes from ${compressed}): a file of mostly one byte repeated, or a gzip bomb`,
+      `pack tarball expands more than ${limits.maxRatio} times its compressed size (at least ` +
+        `${total} bytes from ${compressed}): a file of mostly one byte repeated, or a gzip bomb`,
       { details: { limit: limits.maxRatio, compressed } },
     );
   }

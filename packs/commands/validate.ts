@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { runCommand } from '../../cli/output.js';
 import { buildBundle } from '../bundle/build.js';
 import { readPackSource } from '../bundle/source.js';
-import { PackError } from '../errors.js';
+import { isPackError, PackError } from '../errors.js';
 import { validatePack } from '../load.js';
 
 export function registerValidateCommand(pack: Command): void {
@@ -21,7 +21,15 @@ export function registerValidateCommand(pack: Command): void {
         }
         // A folder is built in memory too, so what the tarball's reader refuses (a file that
         // compresses too well) is found here, not first at `pack build`.
-        if (dir !== undefined) await buildBundle(dir);
+        if (dir !== undefined) {
+          await buildBundle(dir).catch((err: unknown) => {
+            if (!isPackError(err) || err.code !== 'bundle_ratio_exceeded') throw err;
+            // The folder is at hand: name the file most likely to blame.
+            const [name, bytes] = [...files.files].sort((a, b) => b[1].length - a[1].length)[0]!;
+            throw new PackError(err.code, `${err.message}; the largest file is ${name} ` +
+              `(${bytes.length} bytes)`, { cause: err, details: err.details });
+          });
+        }
         const m = result.pack.manifest;
         return {
           ok: true,

@@ -82,6 +82,12 @@ function decideRoutes(kernel: PolicyKernel): EngineRoute[] {
         throw new HttpProblem(400, 'request_invalid',
           `expected { requests: [...] } with at most ${MAX_BATCH} requests`);
       }
+      // As in each request, a field the body does not have is refused, not ignored.
+      const extra = Object.keys(body).find((k) => k !== 'requests');
+      if (extra !== undefined) {
+        throw new HttpProblem(400, 'request_invalid', `${extra}: unknown field; the body is ` +
+          '{ requests: [...] } (?explain=1 is not taken here)');
+      }
       let requests;
       try {
         requests = body.requests.map((r, i) => toPolicyRequest(r, `requests[${i}]`));

@@ -50,7 +50,9 @@ function unknownField(v: Record<string, unknown>, known: readonly string[], wher
   const key = (k: string) => k.replace(/[-_]/g, '').toLowerCase();
   for (const k of Object.keys(v)) {
     if (known.includes(k)) continue;
-    const meant = known.find((f) => key(f) === key(k));
+    // The same name spelt otherwise, else one it starts (`tenant` for tenantId).
+    const meant = known.find((f) => key(f) === key(k)) ??
+      (key(k).length >= 3 ? known.find((f) => key(f).startsWith(key(k))) : undefined);
     fail(`${where}.${k}`, meant !== undefined ? `unknown field; did you mean ${meant}?`
       : `unknown field; expected one of ${known.join(', ')}`);
   }

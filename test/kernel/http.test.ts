@@ -71,6 +71,13 @@ describe('policy over HTTP', () => {
     const bad = await post('/v1/policy/decide-batch', { requests: [{ topic: 7 }] });
     expect(bad).toMatchObject({ status: 400, body: { code: 'request_invalid',
       detail: 'requests[0].topic: expected a string' } });
+    const extra = await post('/v1/policy/decide-batch', { requests: [], explain: true });
+    expect(extra).toMatchObject({ status: 400, body: { code: 'request_invalid',
+      detail: 'explain: unknown field; the body is { requests: [...] } (?explain=1 is not ' +
+        'taken here)' } });
+    const prefix = await post('/v1/policy/decide', { tenant: 'acme' });
+    expect(prefix).toMatchObject({ status: 400, body: { code: 'request_invalid',
+      detail: 'request.tenant: unknown field; did you mean tenantId?' } });
     // Bounded: every request is kept for simulation, and its topic cached.
     const long = 'x'.repeat(1025);
     for (const [request, where] of [[{ topic: long }, 'request.topic'],

@@ -59,7 +59,14 @@ export async function lintBody(path: string): Promise<LintResult> {
 }
 
 export function lintLines(r: LintResult): string[] {
-  const lines = r.findings.map((f) => `${f.kind}: ${f.ruleId} (by ${f.byRuleId}): ${f.message}`);
+  // Rules of two packs are named with their packs (`github/github-write`).
+  const named = (f: LintFinding) => f.packId !== undefined && f.packId !== f.byPackId
+    ? [`${f.packId}/${f.ruleId}`, `${f.byPackId ?? '?'}/${f.byRuleId}`]
+    : [f.ruleId, f.byRuleId];
+  const lines = r.findings.map((f) => {
+    const [rule, by] = named(f);
+    return `${f.kind}: ${rule} (by ${by}): ${f.message}`;
+  });
   lines.push(`${r.rules} rules, ${r.findings.filter((f) => f.kind === 'shadowed').length} ` +
     `shadowed, ${r.findings.filter((f) => f.kind === 'conflict').length} conflicting`);
   return lines;

@@ -10,7 +10,7 @@ import { ROOT } from '../helpers/cli.js';
 import { loadCandidate } from '../../engine/kernel/candidate.js';
 import { startRouteServer, type RunningRouteServer } from '../../engine/kernel/http_server.js';
 import { policyRoutes } from '../../engine/http/policy.js';
-import { explainBody, historyBody, lintBody, rollbackBody, simulateBody }
+import { explainBody, historyBody, lintBody, lintLines, rollbackBody, simulateBody }
   from '../../engine/commands/policy.js';
 import { layout } from '../../packs/lock.js';
 import { installedProject } from '../engine/project.js';
@@ -63,6 +63,16 @@ describe('cordum policy bodies', () => {
     const local = await explainBody({ request: JSON.stringify({ topic: 'job.pci-secrets.x' }),
       candidate: PCI });
     expect(local).toMatchObject({ decision: 'deny', ruleId: 'pci-default-deny' });
+  });
+
+  it('names both packs in lint lines when the rules come from two', () => {
+    const lines = lintLines({ rules: 3, snapshotHash: 'sha256:x', findings: [
+      { kind: 'shadowed', ruleId: 'github-write', byRuleId: 'aaa-allow', message: 'm',
+        packId: 'github', byPackId: 'aaa' },
+      { kind: 'conflict', ruleId: 'b', byRuleId: 'a', message: 'n', packId: 'p', byPackId: 'p' },
+    ] });
+    expect(lines).toEqual(['shadowed: github/github-write (by aaa/aaa-allow): m',
+      'conflict: b (by a): n', '3 rules, 1 shadowed, 1 conflicting']);
   });
 
   it('refuses a request field it does not know, naming the one meant', async () => {

@@ -7,7 +7,7 @@ import type { CordumClient } from '../config.js';
 import { pointAt } from '../data_sources/pack.js';
 import type { DeploymentInfo } from '../clients/registry_types.js';
 import { mustStr, objects, str } from '../framework/access.js';
-import { warning } from '../framework/diagnostics.js';
+import { warning, type Diagnostic } from '../framework/diagnostics.js';
 import type { Resource, State } from '../framework/resource.js';
 import { deepEqual, isUnknown, UNKNOWN } from '../framework/values.js';
 import { ProviderError } from '../errors.js';
@@ -153,6 +153,7 @@ export const deployment: Resource<CordumClient> = {
       seen.add(p.id);
     }
     const before = prior === null ? [] : objects(prior, 'pack');
+    const notes: Diagnostic[] = [];
     for (const [i, p] of packs.entries()) {
       if (typeof p.id !== 'string' || typeof p.range !== 'string') {
         Object.assign(p, { version: UNKNOWN, sha256: UNKNOWN, key_id: UNKNOWN });
@@ -168,11 +169,16 @@ export const deployment: Resource<CordumClient> = {
         Object.assign(p, pin);
         continue;
       }
-      Object.assign(p, pin ? await resolveAt(client, p.id, p.range, i).catch(() => pin)
-        : await resolveAt(client, p.id, p.range, i));
+      Object.assign(p, pin ? await resolveAt(client, p.id, p.range, i).catch(() => {
+        notes.push(warning('Pinned Version Yanked', `${p.id}@${pin.version} is yanked, and no ` +
+          `other live version of ${p.id} satisfies "${String(p.range)}": the deployment stays ` +
+          'on it. Publish a fixed version, or change the range.', ['pack', i, 'range']));
+        return pin;
+      }) : await resolveAt(client, p.id, p.range, i));
     }
     const next: State = { ...planned, pack: packs, tenant };
-    if (prior === null) return { planned: next };
+    const said = notes.length > 0 ? { diagnostics: notes } : {};
+    if (prior === null) return { planned: next, ...said };
     if (isUnknown(next.description)) next.description = prior.description ?? null;
     const changed = !deepEqual(
       { ...next, snapshot_hash: null, generation: null },
@@ -184,7 +190,7 @@ export const deployment: Resource<CordumClient> = {
     );
     next.generation = changed ? UNKNOWN : (prior.generation ?? null);
     next.snapshot_hash = changed ? UNKNOWN : (prior.snapshot_hash ?? null);
-    return { planned: next };
+    return { planned: next, ...said };
   },
 
   create: (planned, _config, client) => put(planned, client, true),

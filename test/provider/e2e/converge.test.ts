@@ -62,6 +62,30 @@ resource "cordum_deployment" "d" {
     expect((await tf('plan', '-detailed-exitcode')).code).toBe(0);
   }, 120_000);
 
+  it('keeps a deployment on a yanked version when nothing else matches, with a warning',
+    async () => {
+      const { dir, tf, write } = await workspace('cordum-tf-yankedpin-');
+      const api = registryApi(registry);
+      const key = newKey();
+      await api.call('POST', '/v1/keys', { public_key: key.publicPem });
+      expect(await api.publish(await signedPack('demo-guardrails', '5.0.0', key, dir))).toBe(201);
+      write(`resource "cordum_deployment" "d" {
+  name = "yankedpin"
+  pack {
+    id    = "demo-guardrails"
+    range = "^5.0.0"
+  }
+}
+`);
+      expect((await tf('apply', '-auto-approve')).code).toBe(0);
+      await api.call('PUT', '/v1/packs/demo-guardrails/versions/5.0.0/yank', { yanked: true });
+      const plan = await tf('plan', '-detailed-exitcode');
+      expect(plan.code, plan.stderr).toBe(0);
+      expect((plan.stdout + plan.stderr).replace(/\s+/g, ' ')).toContain(
+        'demo-guardrails@5.0.0 is yanked, and no other live version of demo-guardrails ' +
+        'satisfies "^5.0.0": the deployment stays on it.');
+    }, 120_000);
+
   it('warns when replacing a deployment takes its policy bundles, which the next apply restores',
     async () => {
       const { tf, write } = await workspace('cordum-tf-rebundle-');

@@ -29,12 +29,18 @@ afterAll(async () => {
 
 const workspace = (prefix: string) => tfWorkspace(registry, prefix);
 
+/** A workspace, and a new key the registry trusts to publish with. */
+async function keyedWorkspace(prefix: string) {
+  const space = await workspace(prefix);
+  const api = registryApi(registry);
+  const key = newKey();
+  await api.call('POST', '/v1/keys', { public_key: key.publicPem });
+  return { ...space, api, key };
+}
+
 describe('plans that converge', () => {
   it('moves a deployment to the pack version that replaced the one it ran', async () => {
-    const { dir, tf, write } = await workspace('cordum-tf-bump-');
-    const api = registryApi(registry);
-    const key = newKey();
-    await api.call('POST', '/v1/keys', { public_key: key.publicPem });
+    const { dir, tf, write, api, key } = await keyedWorkspace('cordum-tf-bump-');
     const [v1, v2] = [await signedPack('github', '1.0.0', key, dir),
       await signedPack('github', '1.1.0', key, dir)];
     // The pack id from the version resource, as docs/limitations.md advises.
@@ -64,10 +70,7 @@ resource "cordum_deployment" "d" {
 
   it('keeps a deployment on a yanked version when nothing else matches, with a warning',
     async () => {
-      const { dir, tf, write } = await workspace('cordum-tf-yankedpin-');
-      const api = registryApi(registry);
-      const key = newKey();
-      await api.call('POST', '/v1/keys', { public_key: key.publicPem });
+      const { dir, tf, write, api, key } = await keyedWorkspace('cordum-tf-yankedpin-');
       expect(await api.publish(await signedPack('demo-guardrails', '5.0.0', key, dir))).toBe(201);
       write(`resource "cordum_deployment" "d" {
   name = "yankedpin"
@@ -123,10 +126,7 @@ resource "cordum_policy_bundle" "b" {
     }, 120_000);
 
   it('plans and destroys a published version whose files were cleaned away', async () => {
-    const { dir, tf, write } = await workspace('cordum-tf-cleaned-');
-    const api = registryApi(registry);
-    const key = newKey();
-    await api.call('POST', '/v1/keys', { public_key: key.publicPem });
+    const { dir, tf, write, api, key } = await keyedWorkspace('cordum-tf-cleaned-');
     const pack = await signedPack('slack', '3.0.0', key, dir);
     write(`resource "cordum_pack_version" "p" {\n  tarball = "${pack.tarball}"\n}\n`);
     expect((await tf('apply', '-auto-approve')).code).toBe(0);
@@ -144,10 +144,7 @@ resource "cordum_policy_bundle" "b" {
 
   it('plans and destroys a published version whose files were rebuilt with other bytes',
     async () => {
-      const { dir, tf, write } = await workspace('cordum-tf-rebuilt-');
-      const api = registryApi(registry);
-      const key = newKey();
-      await api.call('POST', '/v1/keys', { public_key: key.publicPem });
+      const { dir, tf, write, api, key } = await keyedWorkspace('cordum-tf-rebuilt-');
       const pack = await signedPack('slack', '3.1.0', key, dir);
       write(`resource "cordum_pack_version" "p" {\n  tarball = "${pack.tarball}"\n}\n`);
       expect((await tf('apply', '-auto-approve')).code).toBe(0);

@@ -22,7 +22,7 @@ import { workflowIssues } from './validate/workflow.js';
 import { subworkflowCycle } from '../engine/graph.js';
 import { planWorkflow } from '../engine/plan.js';
 import type { Workflow } from './workflow/types.js';
-import { linkIssues } from './validate/display.js';
+import { linkIssues, linkScheme } from './validate/display.js';
 import { policyReachWarnings } from './validate/reach.js';
 
 export interface LoadedPack {
@@ -299,12 +299,10 @@ function loadFragments(c: Collector, files: PackFiles, manifest: PackManifest) {
   return fragments;
 }
 
-
-/** An `image` that is not an http(s) link names a file in the pack (link checks: validate/). */
+/** An `image` that is not a link names a file in the pack (links: validate/display.ts). */
 function imageIssues(c: Collector, files: PackFiles, manifest: PackManifest) {
   const image = manifest.metadata.image;
-  if (image === undefined || /^\s*https?:/i.test(image) || /^[\s\\/]*[\\/]{2}/.test(image)) return;
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(image.trim())) return;
+  if (image === undefined || linkScheme(image) !== undefined) return;
   if (!files.files.has(normalize(image)) || image.startsWith('/') || image.includes('..')) {
     c.issues.push({ file: 'pack.yaml', path: '/metadata/image', rule: 'file_missing',
       message: `names "${image}", which is not a file in the pack; give an http(s) link or a ` +

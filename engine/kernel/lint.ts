@@ -7,7 +7,7 @@
  * only when that is certain, so a shadow report is always real; a conflict
  * report may name rules whose overlap no real topic reaches.
  */
-import { globMatch } from '../../packs/policy/glob.js';
+import { globMatch, globTokens } from '../../packs/policy/glob.js';
 import { globCovers } from './glob_cover.js';
 import type { Decision, Rule, RuleMatch } from '../../packs/policy/types.js';
 
@@ -50,11 +50,9 @@ function topicCovers(a: string, b: string): boolean {
 /** The characters every topic a pattern matches starts with (its escapes undone). */
 function literalPrefix(p: string): string {
   let out = '';
-  for (let i = 0; i < p.length; i++) {
-    const c = p[i]!;
-    if (c === '*' || c === '?' || c === '[') break;
-    if (c === '\\') i++;
-    out += p[i] ?? '';
+  for (const t of globTokens(p) ?? []) {
+    if (t.kind !== 'char') break;
+    out += String.fromCodePoint(t.cp);
   }
   return out;
 }

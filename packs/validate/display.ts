@@ -18,29 +18,33 @@ const HIDDEN = /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202
 const IGNORED = /[\u0000-\u0020]/g;
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
 
+/**
+ * The scheme a link is read with, lower-cased: `//` for one naming another
+ * host with the page's own scheme, undefined for a path.
+ */
+export function linkScheme(value: string): string | undefined {
+  const bare = value.replace(IGNORED, '');
+  // URL parsers read a backslash as a slash there (`/\host`, `\\host`).
+  return /^[\\/]{2}/.test(bare) ? '//' : SCHEME.exec(bare)?.[1]?.toLowerCase();
+}
+
 export function linkIssues(manifest: PackManifest): Issue[] {
   const issues: Issue[] = [];
   for (const field of LINKS) {
     const value = manifest.metadata[field];
     if (value === undefined) continue;
-    const bare = value.replace(IGNORED, '');
-    // `//host/x` is a link to another host with the page's own scheme; URL parsers read a
-    // backslash as a slash there (`/\host`, `\\host`).
-    const scheme = /^[\\/]{2}/.test(bare) ? '//' : SCHEME.exec(bare)?.[1]?.toLowerCase();
+    const scheme = linkScheme(value);
     if (scheme === undefined || scheme === 'http' || scheme === 'https') continue;
     const what = scheme === '//' ? 'a link without a scheme ("//host/...")' : `a "${scheme}:" link`;
     issues.push({ file: 'pack.yaml', path: `/metadata/${field}`, rule: 'link_scheme',
       message: `${what} is not allowed: ${field} must be an http(s) URL` +
         (field === 'image' ? ' or the path of a file in the pack' : '') });
   }
-  const texts: [string, string | undefined][] = [
-    ...[...TEXTS, ...LINKS].map((f) => [`/metadata/${f}`, manifest.metadata[f]] as [string,
-      string | undefined]),
-    ...(manifest.metadata.authors ?? []).map((a, i) => [`/metadata/authors/${i}`, a] as [string,
-      string]),
-  ];
+  const texts = new Map<string, string | undefined>();
+  for (const f of [...TEXTS, ...LINKS]) texts.set(`/metadata/${f}`, manifest.metadata[f]);
+  (manifest.metadata.authors ?? []).forEach((a, i) => texts.set(`/metadata/authors/${i}`, a));
   for (const [path, value] of texts) {
-    const at = value === undefined ? -1 : value.search(HIDDEN);
+    const at = value?.search(HIDDEN) ?? -1;
     if (at < 0) continue;
     const code = value!.codePointAt(at)!.toString(16).toUpperCase().padStart(4, '0');
     issues.push({ file: 'pack.yaml', path, rule: 'display_text',

@@ -163,18 +163,19 @@ export const deployment: Resource<CordumClient> = {
       // is live. One yanked since (as replacing its cordum_pack_version yanks it, in the
       // same apply) moves to what the range gives now, or stays when the range gives nothing.
       const same = before.find((b) => b.id === p.id && b.range === p.range);
-      const pin = same && typeof same.version === 'string'
-        ? { version: same.version, sha256: same.sha256, key_id: same.key_id } : undefined;
-      if (pin && !(await withdrawn(client, p.id, pin.version))) {
-        Object.assign(p, pin);
+      if (!same || typeof same.version !== 'string') {
+        Object.assign(p, await resolveAt(client, p.id, p.range, i));
         continue;
       }
-      Object.assign(p, pin ? await resolveAt(client, p.id, p.range, i).catch(() => {
+      const pin = { version: same.version, sha256: same.sha256, key_id: same.key_id };
+      const moved = await withdrawn(client, p.id, pin.version)
+        ? await resolveAt(client, p.id, p.range, i).catch(() => undefined) : pin;
+      if (!moved) {
         notes.push(warning('Pinned Version Yanked', `${p.id}@${pin.version} is yanked, and no ` +
-          `other live version of ${p.id} satisfies "${String(p.range)}": the deployment stays ` +
-          'on it. Publish a fixed version, or change the range.', ['pack', i, 'range']));
-        return pin;
-      }) : await resolveAt(client, p.id, p.range, i));
+          `other live version of ${p.id} satisfies "${p.range}": the deployment stays on it. ` +
+          'Publish a fixed version, or change the range.', ['pack', i, 'range']));
+      }
+      Object.assign(p, moved ?? pin);
     }
     const next: State = { ...planned, pack: packs, tenant };
     const said = notes.length > 0 ? { diagnostics: notes } : {};

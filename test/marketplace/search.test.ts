@@ -81,7 +81,9 @@ describe.each(backends())('marketplace search ($name)', (backend) => {
         expect((await api(reg, 'PUT', y, { yanked: true })).status).toBe(200);
       }
       expect((await search('q=github')).packs).toEqual([]);
-      for (const y of others) expect((await api(reg, 'PUT', y, { yanked: false })).status).toBe(200);
+      for (const y of others) {
+        expect((await api(reg, 'PUT', y, { yanked: false })).status).toBe(200);
+      }
       expect((await api(reg, 'PUT', yank, { yanked: false })).status).toBe(200);
       expect((await search('q=pull')).packs).toMatchObject([{ id: 'github', version: '0.2.0' }]);
     });

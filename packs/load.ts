@@ -24,6 +24,7 @@ import { planWorkflow } from '../engine/plan.js';
 import type { Workflow } from './workflow/types.js';
 import { linkIssues, linkScheme } from './validate/display.js';
 import { policyReachWarnings } from './validate/reach.js';
+import { simulationFieldWarnings } from './validate/simulations.js';
 
 export interface LoadedPack {
   manifest: PackManifest;
@@ -153,6 +154,7 @@ function manifestIssues(c: Collector, manifest: PackManifest) {
   c.issues.push(...duplicateIssues(manifest.resources?.workflows ?? [], '/resources/workflows'));
   c.issues.push(...duplicateIssues(manifest.resources?.schemas ?? [], '/resources/schemas'));
   (manifest.tests?.policySimulations ?? []).forEach((s, i) => {
+    c.warnings.push(...simulationFieldWarnings(s.request, i));
     if (!normalizeDecision(s.expectDecision)) {
       at(`/tests/policySimulations/${i}/expectDecision`, `"${s.expectDecision}" is not a ` +
         'decision (expected ALLOW, DENY, REQUIRE_APPROVAL, ALLOW_WITH_CONSTRAINTS or THROTTLE)',

@@ -41,20 +41,30 @@ export const REQUEST_FIELDS: readonly string[] = [...STRINGS, ...LISTS, 'labels'
   'secretsPresent', 'mcp'];
 
 /**
+ * The field a misspelt name means: the same name spelt otherwise (case,
+ * `_` or `-`), else one it starts (`tenant` for tenantId).
+ */
+export function meantField(name: string, known: readonly string[]): string | undefined {
+  const key = (k: string) => k.replace(/[-_]/g, '').toLowerCase();
+  return known.find((f) => key(f) === key(name)) ??
+    (key(name).length >= 3 ? known.find((f) => key(f).startsWith(key(name))) : undefined);
+}
+
+/** What is said of a field a request does not have. */
+export function unknownFieldText(name: string, known: readonly string[]): string {
+  const meant = meantField(name, known);
+  return meant !== undefined ? `unknown field; did you mean ${meant}?`
+    : `unknown field; expected one of ${known.join(', ')}`;
+}
+
+/**
  * A field the request does not have is refused, not ignored: `risk_tags`
- * for `riskTags` would otherwise decide as if no tag were given. A spelling
- * that differs only in case or `_`/`-` is named as the field meant.
+ * for `riskTags` would otherwise decide as if no tag were given.
  */
 function unknownField(v: Record<string, unknown>, known: readonly string[], where: string,
   fail: Fail): void {
-  const key = (k: string) => k.replace(/[-_]/g, '').toLowerCase();
   for (const k of Object.keys(v)) {
-    if (known.includes(k)) continue;
-    // The same name spelt otherwise, else one it starts (`tenant` for tenantId).
-    const meant = known.find((f) => key(f) === key(k)) ??
-      (key(k).length >= 3 ? known.find((f) => key(f).startsWith(key(k))) : undefined);
-    fail(`${where}.${k}`, meant !== undefined ? `unknown field; did you mean ${meant}?`
-      : `unknown field; expected one of ${known.join(', ')}`);
+    if (!known.includes(k)) fail(`${where}.${k}`, unknownFieldText(k, known));
   }
 }
 

@@ -428,6 +428,25 @@ describe('validatePack of a broken copy', () => {
   });
 });
 
+describe('a policy simulation with a request field the kernel does not know', () => {
+  it('warns, naming the field and the one meant, and still validates', () => {
+    const dir = copyPack('github');
+    edit(dir, PACK, '        topic: job.github.read\n        riskTags: ["read", "network"]',
+      '        topic: job.github.read\n        risk_tags: ["read", "network"]\n' +
+      '        region: eu');
+    const result = validatePack(readPackDir(dir));
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toEqual([
+      { file: PACK, path: '/tests/policySimulations/0/request/risk_tags',
+        rule: 'simulation_request_field',
+        message: 'unknown field; did you mean riskTags? (the simulation decides as if it ' +
+          'were absent)' },
+      expect.objectContaining({ path: '/tests/policySimulations/0/request/region',
+        message: expect.stringMatching(/^unknown field; expected one of tenantId, topic, /) }),
+    ]);
+  });
+});
+
 describe('YAML alias bombs', () => {
   const bomb = [
     'apiVersion: cordum.io/v1alpha1',

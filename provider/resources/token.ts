@@ -9,6 +9,7 @@ import { mustStr, str, strings } from '../framework/access.js';
 import type { Resource, State } from '../framework/resource.js';
 import { types } from '../framework/types.js';
 import { ProviderError } from '../errors.js';
+import { warning, type Diagnostic } from '../framework/diagnostics.js';
 import { isUnknown } from '../framework/values.js';
 import { allOf, distinctList, eachOf, nonEmpty, oneOf, rfc3339 } from '../validators.js';
 
@@ -31,6 +32,18 @@ function stateOf(t: TokenInfo & { publisher?: string }, prior: State): State {
     publisher: t.publisher ?? prior.publisher ?? null,
     created_at: t.created_at,
   };
+}
+
+/**
+ * A token past its expiry plans no change (the object is as declared), but
+ * it no longer works: said at every plan, with what to do.
+ */
+function expiredWarning(prior: State): { diagnostics?: Diagnostic[] } {
+  const at = prior.expires_at;
+  if (typeof at !== 'string' || !(Date.parse(at) <= Date.now())) return {};
+  return { diagnostics: [warning('Token Expired', `Token "${String(prior.name)}" ` +
+    `(${String(prior.id)}) stopped working at ${at}. Set a later expires_at (or remove it) ` +
+    'to replace it with a new token, or remove the resource.', ['expires_at'])] };
 }
 
 export const token: Resource<CordumClient> = {
@@ -97,7 +110,8 @@ export const token: Resource<CordumClient> = {
       // Left to the registry, the publisher stays what it is unless the token is replaced.
       const kept = config.publisher === null || config.publisher === undefined
         ? { ...planned, publisher: prior.publisher ?? null } : planned;
-      return { planned: kept, ...(moved ? { requiresReplace: [['expires_at']] } : {}) };
+      if (moved) return { planned: kept, requiresReplace: [['expires_at']] };
+      return { planned: kept, ...expiredWarning(prior) };
     }
     // A new token must not be born expired (one that expires later keeps planning clean).
     if (prior === null && typeof expires === 'string' && !isUnknown(expires) &&

@@ -203,6 +203,30 @@ resource "cordum_token" "t" {
     expect(plan.code).toBe(0);
   });
 
+  it('warns at plan of a token past its expiry, planning no change', async () => {
+    const api = registryApi(registry);
+    const at = new Date(Date.now() + 1500).toISOString();
+    const made = await api.call('POST', '/v1/tokens', { name: 'lapsing', scopes: ['read'],
+      expires_at: at });
+    expect(made.status).toBe(201);
+    const { tf } = await workspace(`
+resource "cordum_token" "t" {
+  name       = "lapsing"
+  scopes     = ["read"]
+  expires_at = "${at}"
+}
+`);
+    expect((await tf('import', 'cordum_token.t', String(made.body.id))).code).toBe(0);
+    await new Promise((done) => setTimeout(done, Math.max(0, Date.parse(at) - Date.now() + 50)));
+    const plan = await tf('plan', '-detailed-exitcode');
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain('No changes');
+    // Terraform wraps the detail's lines.
+    const said = (plan.stdout + plan.stderr).replace(/\s+/g, ' ');
+    expect(said).toContain('Warning: Token Expired');
+    expect(said).toContain(`Token "lapsing" (${String(made.body.id)}) stopped working at ${at}.`);
+  });
+
   it('never replaces an imported token over another spelling of the same expiry', async () => {
     const api = registryApi(registry);
     const made = await api.call('POST', '/v1/tokens', { name: 'offset', scopes: ['read'],

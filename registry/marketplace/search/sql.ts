@@ -1,6 +1,6 @@
 /**
- * The search SQL: the latest version of each pack (highest release, else
- * highest pre-release, as `registry/latest.ts` picks), matched against the
+ * The search SQL: the latest version of each pack (as `registry/latest.ts`
+ * picks it, see LATEST_CTE), matched against the
  * `search` tsvector column of migration `0100_marketplace`, filtered,
  * sorted and paged, in SQL that PGlite and PostgreSQL both run. A page is
  * found with narrow rows first; only its own packs' manifests are read.

@@ -108,6 +108,8 @@ function registerRunCommands(engine: Command): void {
     .option('--handlers <file>', 'with --registry: the handlers file (default ' +
       '<project>/cordum.deployment.yaml)')
     .option('--keys <dir>', 'with --registry: trusted publisher keys <keyId>.pem')
+    .option('--follow-ms <n>', 'with --registry: how often to poll the deployment (default ' +
+      '2000, at least 100)')
     .option('--profile', 'enable the admin CPU-profile endpoint (CORDUM_ENGINE_ADMIN_TOKEN)')
     .option('--port <n>', 'port on 127.0.0.1 (0 picks one)', '8787')
     .option('--host <addr>', 'address to listen on', '127.0.0.1')

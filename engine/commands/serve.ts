@@ -33,7 +33,7 @@ function port(value: string | undefined): number {
 /** `--keys` and `--handlers` configure a followed deployment; alone they would be ignored. */
 function refuseFollowOnlyFlags(flags: ServeFlags): void {
   const given = flags.keys !== undefined ? '--keys' : flags.handlers !== undefined
-    ? '--handlers' : undefined;
+    ? '--handlers' : flags.followMs !== undefined ? '--follow-ms' : undefined;
   if (given === undefined || flags.registry) return;
   throw new EngineError('usage', `${given} is used only with --registry URL (following a ` +
     `registry deployment): add --registry and --deployment NAME, or drop ${given}`);
@@ -60,6 +60,7 @@ export interface ServeFlags extends EngineFlags {
   host?: string;
   leaseMs?: string;
   pollMs?: string;
+  followMs?: string;
   concurrency?: string;
 }
 
@@ -77,6 +78,8 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
   const listenPort = port(flags.port);
   refuseFollowOnlyFlags(flags);
   const pollMs = int(flags.pollMs, '--poll-ms');
+  // Checked here with the others; read again where the follower is made.
+  int(flags.followMs, '--follow-ms');
   const level = logLevel(flags.logLevel);
   const tuning: Parameters<typeof openEngine>[1]['tuning'] = {};
   const leaseMs = int(flags.leaseMs, '--lease-ms');
@@ -207,6 +210,8 @@ async function openKernelFor(open: OpenEngine, flags: ServeFlags, follow: string
     const token = process.env.CORDUM_TOKEN;
     if (token) options.registry.token = token;
     if (flags.keys) options.registry.keysDir = flags.keys;
+    const every = int(flags.followMs, '--follow-ms');
+    if (every !== undefined) options.registry.intervalMs = Math.max(100, every);
   } else {
     options.snapshot = open.engine.snapshot;
   }

@@ -22,8 +22,14 @@ export interface FollowerLog {
 
 export class DeploymentFollower {
   private etag: string | undefined;
-  /** The generation last taken, so an answer without a 304 still costs no reload. */
+  /**
+   * The generation last taken, so an answer without a 304 still costs no
+   * reload, and a rollback made since holds until the deployment changes
+   * (after a restart too: it starts as the history's newest, `options.taken`).
+   */
   private taken: { generation: number; hash: string } | undefined;
+  /** Whether this process has staged the deployment's packs' workflows and schemas. */
+  private staged = false;
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<PollOutcome> | undefined;
   private stopped = false;
@@ -36,8 +42,12 @@ export class DeploymentFollower {
       log?: FollowerLog;
       /** Where the packs' workflows and schemas go, staged under the snapshot's hash. */
       contents?: PackContentsBook;
+      /** The generation and hash last taken from the deployment, as the history keeps it. */
+      taken?: { generation: number; hash: string };
     } = {},
-  ) {}
+  ) {
+    this.taken = options.taken;
+  }
 
   /** One poll; polls never overlap (a second call waits for the first). */
   pollOnce(): Promise<PollOutcome> {
@@ -51,12 +61,12 @@ export class DeploymentFollower {
     const log = this.options.log ?? (() => undefined);
     try {
       const got = await this.source.deployment(this.etag);
-      if (!got) return { kind: 'unchanged' };
+      if (!got) return this.unchanged();
       const { view } = got;
       // Unchanged since the last change taken; a rollback meanwhile holds until the next one.
-      if (this.taken?.generation === view.generation && this.taken.hash === view.snapshot_hash) {
-        return { kind: 'unchanged' };
-      }
+      const same = this.taken?.generation === view.generation &&
+        this.taken.hash === view.snapshot_hash;
+      if (same && this.staged) return this.unchanged();
       const packs = [];
       for (const pin of view.packs) packs.push({ pin, pack: await this.source.pack(pin) });
       const bundles = await this.source.bundles();
@@ -64,6 +74,13 @@ export class DeploymentFollower {
       checkPublishedHash(view, snapshot);
       // Staged first: the engine reads the contents of the active snapshot's hash.
       this.options.contents?.stage(snapshot.hash, packs, view.tenant);
+      this.staged = true;
+      if (same) {
+        // A restart: the snapshot kept (a rollback, say) goes on deciding; only the packs'
+        // workflows and schemas were wanted.
+        this.etag = got.etag;
+        return this.unchanged();
+      }
       const active = await this.kernel.activate(snapshot, deploymentSource(view, bundles));
       // Only a change that was taken moves the tag: a refused one is tried again.
       this.etag = got.etag;
@@ -81,6 +98,12 @@ export class DeploymentFollower {
         deployment: this.source.deploymentName, code: failure.code, error: failure.message });
       return { kind: 'refused', ...failure };
     }
+  }
+
+  /** Nothing to take: a failure reported by an earlier poll is over. */
+  private unchanged(): PollOutcome {
+    this.kernel.reloadRecovered();
+    return { kind: 'unchanged' };
   }
 
   /** Polls every `intervalMs` (default 2 s) until `stop`. */

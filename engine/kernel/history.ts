@@ -88,6 +88,42 @@ export class PolicyHistory {
       : undefined;
   }
 
+  /**
+   * The generation and snapshot hash last taken from `deployment` by
+   * following it (rollbacks left out): what a rollback since then overrides.
+   */
+  async takenFrom(deployment: string): Promise<{ generation: number; hash: string } | undefined> {
+    const { rows } = await this.db.query<Row>(
+      `SELECT hash, source FROM engine_policy_snapshots
+        WHERE source->>'kind' = 'deployment' AND source->>'deployment' = $1
+        ORDER BY version DESC LIMIT 1`,
+      [deployment],
+    );
+    const generation = rows[0]?.source.generation;
+    return typeof generation === 'number' ? { generation, hash: rows[0]!.hash } : undefined;
+  }
+
+  /**
+   * A rollback that still holds for a process starting with `snapshot` from
+   * `source`: the newest row, when it is a rollback and the newest row of
+   * that source's kind before it is this same snapshot (nothing has changed
+   * since the rollback overrode it). The restart then runs the rollback again.
+   */
+  async rollbackHeld(snapshot: PolicySnapshot, source: SnapshotSource) {
+    const { rows } = await this.db.query<Row>(
+      `SELECT version, hash, source, snapshot FROM engine_policy_snapshots
+        WHERE version = (SELECT max(version) FROM engine_policy_snapshots)
+           OR version = (SELECT max(version) FROM engine_policy_snapshots
+                          WHERE source->>'kind' = $1)
+        ORDER BY version DESC`,
+      [source.kind],
+    );
+    const [newest, overridden] = rows;
+    if (newest?.source.kind !== 'rollback' || !overridden) return undefined;
+    if (overridden.hash !== snapshot.hash || !samePacks(overridden.source, source)) return undefined;
+    return { version: Number(newest.version), snapshot: newest.snapshot, source: newest.source };
+  }
+
   /** Newest first. */
   async list(limit = 100): Promise<HistoryEntry[]> {
     const { rows } = await this.db.query<Row & { rules: number }>(

@@ -82,6 +82,12 @@ export class PolicyKernel {
       const none = { version: 0, snapshot, source, activatedAt: new Date().toISOString() };
       return new PolicyKernel(none, options.history, options.recorder, true);
     }
+    // A rollback made over this same snapshot holds across the restart.
+    const held = await options.history.rollbackHeld(snapshot, source);
+    if (held) {
+      const initial = { ...held, activatedAt: new Date().toISOString() };
+      return new PolicyKernel(initial, options.history, options.recorder);
+    }
     const initial = await options.history.add(snapshot, source);
     return new PolicyKernel(initial, options.history, options.recorder);
   }
@@ -163,6 +169,11 @@ export class PolicyKernel {
   /** A reload that failed: the active snapshot stays, the failure is shown in the status. */
   reloadFailed(failure: { code: string; message: string }, at: Date = new Date()): void {
     this.lastError = { ...failure, at: at.toISOString() };
+  }
+
+  /** The followed source answered again with nothing new: a failure shown before is over. */
+  reloadRecovered(): void {
+    this.lastError = undefined;
   }
 
   reloadCount(): number {

@@ -84,8 +84,9 @@ export async function openKernel(options: KernelWiringOptions): Promise<KernelPa
       ...(r.token ? { token: r.token } : {}), ...(r.bundles ? { bundles: r.bundles } : {}),
       ...(r.keysDir ? { trustedKeys: trustedKeysIn(r.keysDir) } : {}) });
     const contents = new PackContentsBook();
+    const taken = await history.takenFrom(r.deployment);
     const follower = new DeploymentFollower(source, kernel, { intervalMs: r.intervalMs ?? 2000,
-      contents,
+      contents, ...(taken ? { taken } : {}),
       ...(log ? { log: (level, msg, fields) => log[level](msg, fields) } : {}) });
     await follower.pollOnce();
     follower.start();

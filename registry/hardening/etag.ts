@@ -23,11 +23,24 @@ export function tagJson(ctx: Koa.Context): { text: string; etag: string } {
   return { text, etag };
 }
 
+/**
+ * Whether `If-None-Match` names the answer's tag (weak comparison, `*`
+ * matching any). Koa's `ctx.fresh` is a cache's rule and says no whenever
+ * the request carries `Cache-Control: no-cache`, which Node's `fetch` adds
+ * to every conditional request; the origin server answers the condition.
+ */
+export function notModified(ifNoneMatch: string, etag: string): boolean {
+  if (!ifNoneMatch || !etag) return false;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  const want = opaque(etag);
+  return ifNoneMatch.split(',').some((t) => t.trim() === '*' || opaque(t) === want);
+}
+
 export function etags(): Koa.Middleware {
   return async (ctx, next) => {
     await next();
     if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.status !== 200) return;
     if (!ctx.response.get('ETag') && isJsonBody(ctx.body)) tagJson(ctx);
-    if (ctx.fresh) ctx.status = 304;
+    if (notModified(ctx.get('If-None-Match'), ctx.response.get('ETag'))) ctx.status = 304;
   };
 }

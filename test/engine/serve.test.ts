@@ -397,9 +397,11 @@ describe('what operators of cordum engine serve see', () => {
     }
   });
 
-  it('refuses --keys and --handlers without --registry (exit 2), touching nothing', async () => {
+  it('refuses --keys, --handlers and --follow-ms without --registry (exit 2), touching nothing',
+    async () => {
     const data = join((await backends()[0]!.fresh()).dataDir, 'never-made');
-    for (const flags of [['--keys', data], ['--handlers', join(data, 'handlers.yaml')]]) {
+    for (const flags of [['--keys', data], ['--handlers', join(data, 'handlers.yaml')],
+      ['--follow-ms', '500']]) {
       const bad = spawn(process.execPath, [CLI, 'engine', 'serve', '--data', data, '--port', '0',
         ...flags], { stdio: ['ignore', 'ignore', 'pipe'] });
       let err = '';

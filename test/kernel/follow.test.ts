@@ -156,6 +156,8 @@ describe('following a registry deployment', () => {
     const log = { info: (m: string, f?: object) => lines.push(JSON.stringify({ m, ...f })),
       warn: (m: string, f?: object) => lines.push(JSON.stringify({ m, ...f })),
       debug: () => undefined, error: () => undefined, child: () => log, enabled: () => true };
+    // A changed deployment (the rollback above holds while it stays as it was).
+    await put('/v1/deployments/prod', { packs: [{ id: 'hello-pack', range: '>=0.1.0' }] });
     const parts = await openKernel({ db: k.db, record: false, log,
       // No bundle names given (serve has none to give): the registry lists them.
       registry: { url: reg.url, token: ADMIN_TOKEN, deployment: 'prod', intervalMs: 50 } });
@@ -225,6 +227,39 @@ describe('following a registry deployment', () => {
       const again = await openKernel({ db: k.db, record: false, registry });
       await again.close();
       expect((await k.kernel.history.list()).length).toBe(rows);
+    } finally {
+      await restarted.close();
+    }
+  });
+
+  it('keeps a rollback across a restart while the deployment stays, until it changes',
+    async () => {
+    const registry = { url: reg.url, token: ADMIN_TOKEN, deployment: 'prod', intervalMs: 60_000 };
+    const first = await openKernel({ db: k.db, record: false, registry });
+    const taken = first.kernel.current();
+    const older = (await first.kernel.history.list())
+      .find((h) => h.hash !== taken.snapshot.hash && h.source.kind === 'deployment')!;
+    const back = await first.kernel.rollback(older.version);
+    await first.close();
+
+    const restarted = await openKernel({ db: k.db, record: false, registry });
+    try {
+      expect(restarted.kernel.current()).toMatchObject({ version: back.version,
+        source: { kind: 'rollback', restored: older.version } });
+      expect(restarted.kernel.decide(X).snapshotHash).toBe(older.hash);
+      // The deployment's workflows came with the first poll, so it serves at once.
+      expect(restarted.ready()).toBe(true);
+      expect((await restarted.kernel.history.list())[0]!.version).toBe(back.version);
+      // A failure shown before is over once the registry answers again with nothing new.
+      restarted.kernel.reloadFailed({ code: 'deployment_unreachable', message: 'down' });
+      expect(await restarted.follower!.pollOnce()).toEqual({ kind: 'unchanged' });
+      expect(restarted.kernel.status().lastError).toBeUndefined();
+      // The deployment changes: the rollback gives way.
+      await put('/v1/deployments/prod/policy-bundles/freeze', { fragment: {
+        rules: [{ id: 'freeze-all', match: { topics: ['job.hello-pack.*'] }, decision: 'deny' }],
+      } });
+      expect(await restarted.follower!.pollOnce()).toMatchObject({ kind: 'swapped' });
+      expect(restarted.kernel.decide(X)).toMatchObject({ ruleId: 'freeze-all' });
     } finally {
       await restarted.close();
     }

@@ -2,10 +2,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/databases.js';
 import { buildSnapshot } from '../../packs/policy/snapshot.js';
+import { PolicyHistory } from '../../engine/kernel/history.js';
+import { PolicyKernel } from '../../engine/kernel/kernel.js';
 import { openTestKernel, type TestKernel } from './helpers.js';
 
 const deny = buildSnapshot([{ packId: 'p', fragment: { rules: [
   { id: 'deny-all', match: {}, decision: 'deny' }] } }]);
+const allow = buildSnapshot([{ packId: 'p', fragment: { rules: [
+  { id: 'allow-all', match: {}, decision: 'allow' }] } }]);
+const gate = buildSnapshot([{ packId: 'p', fragment: { rules: [
+  { id: 'gate-all', match: {}, decision: 'require_approval' }] } }]);
 
 describe.each(backends())('policy history on $name', (backend) => {
   let k: TestKernel | undefined;
@@ -39,6 +45,25 @@ describe.each(backends())('policy history on $name', (backend) => {
     await k.kernel.activate(deny, { ...source,
       packs: [{ sha256: 'ab', version: '1.0.0', id: 'p' }], bundles: [{ version: 1, name: 'b' }] });
     expect((await k.kernel.history.list()).map((e) => e.version)).toEqual([2, 1]);
+  });
+
+  it('keeps a rollback across a restart of the same project, until the project changes',
+    async () => {
+    k = await openTestKernel(backend, deny);
+    await k.kernel.activate(allow, { kind: 'project' });
+    const back = await k.kernel.rollback(1);
+    expect(back).toMatchObject({ version: 3, source: { kind: 'rollback', restored: 1 } });
+    // A restart (serve opening the kernel on the same project): the rollback decides still.
+    const history = await PolicyHistory.open(k.db);
+    const restarted = await PolicyKernel.open({ history, snapshot: allow });
+    expect(restarted.current()).toMatchObject({ version: 3, source: { kind: 'rollback' } });
+    expect(restarted.decide({ topic: 'job.p.x' })).toMatchObject({ decision: 'deny',
+      ruleId: 'deny-all', snapshotVersion: 3 });
+    expect((await history.list()).map((e) => e.version)).toEqual([3, 2, 1]);
+    // The project changed since: its new policy is taken as a new row.
+    const changed = await PolicyKernel.open({ history, snapshot: gate });
+    expect(changed.current()).toMatchObject({ version: 4, source: { kind: 'project' } });
+    expect(changed.decide({ topic: 'job.p.x' }).decision).toBe('require_approval');
   });
 
   it('records decisions in batches with their snapshot and request id', async () => {

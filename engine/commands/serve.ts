@@ -13,6 +13,7 @@ import { EngineError } from '../errors.js';
 import { handlersOf } from '../handlers/table.js';
 import { startEngineServer } from '../http/server.js';
 import { localRunQueue } from '../queue/local.js';
+import { addQueueGauge } from '../observability/metrics.js';
 import type { RunQueue } from '../queue/types.js';
 import type { KernelParts } from '../kernel/wiring.js';
 import { engineHooks } from '../observability/hooks.js';
@@ -141,6 +142,7 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
       await open.engine.resume(runId);
     });
     started.unshift(() => queue.stop());
+    addQueueGauge(parts.metrics.registry, queue);
     const options: Parameters<typeof startEngineServer>[0] = {
       engine: open.engine,
       // Ready once the database answers and there is a policy (and its workflows) to run.

@@ -7,6 +7,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Queryable } from '../../storage/database.js';
 import type { PolicyKernel } from '../kernel/kernel.js';
+import type { RunQueue } from '../queue/types.js';
 
 export interface EngineMetrics {
   registry: Registry;
@@ -55,6 +56,8 @@ export function createEngineMetrics(kernel: PolicyKernel, db?: Queryable): Engin
     collect() {
       const s = kernel.status();
       this.reset();
+      // Awaiting a first verified snapshot: there is none to name.
+      if (!kernel.ready()) return;
       this.set({ hash: s.hash, version: String(s.version) }, 1);
     } });
   new Gauge({ name: 'cordum_policy_reload_failing', help: '1 while the last reload was refused',
@@ -106,6 +109,23 @@ class PendingDecisions {
     this.latencies = [];
     for (const v of values) latency.observe(v);
   }
+}
+
+/**
+ * `cordum_engine_queue_depth{state}`: runs waiting in the run queue for a
+ * process to take them, and runs taken, read from the queue when scraped.
+ */
+export function addQueueGauge(registry: Registry, queue: Pick<RunQueue, 'depth'>): void {
+  new Gauge({ name: 'cordum_engine_queue_depth', help: 'runs in the run queue, waiting to ' +
+    'be taken or taken', labelNames: ['state'], registers: [registry],
+    async collect() {
+      this.reset();
+      // A queue that cannot answer (its database down) shows no series, as the run gauges.
+      const depth = await queue.depth().catch(() => undefined);
+      if (!depth) return;
+      this.set({ state: 'waiting' }, depth.waiting);
+      this.set({ state: 'taken' }, depth.taken);
+    } });
 }
 
 function statusGauges(registry: Registry, db: Queryable): void {

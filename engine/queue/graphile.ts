@@ -10,6 +10,10 @@ import type { RunQueue } from './types.js';
 
 const TASK = 'cordum_run';
 
+const DEPTH = `SELECT count(*) FILTER (WHERE locked_at IS NULL) AS waiting,
+    count(*) FILTER (WHERE locked_at IS NOT NULL) AS taken
+  FROM graphile_worker.jobs WHERE task_identifier = $1 AND attempts < max_attempts`;
+
 // A library never prints: graphile-worker's logs are dropped.
 const quiet = new Logger(() => () => undefined);
 
@@ -49,6 +53,12 @@ export async function graphileRunQueue(options: GraphileQueueOptions): Promise<R
     async stop() {
       await runner?.stop();
       await utils.release();
+    },
+    async depth() {
+      // Jobs that failed for good (attempts used up) wait for nobody: they are left out.
+      const { rows } = await utils.withPgClient((client) => client.query<{ waiting: string;
+        taken: string }>(DEPTH, [TASK]));
+      return { waiting: Number(rows[0]?.waiting ?? 0), taken: Number(rows[0]?.taken ?? 0) };
     },
   };
 }

@@ -27,5 +27,8 @@ export function localRunQueue(): RunQueue {
       advance = undefined;
       await Promise.all(inHand);
     },
+    async depth() {
+      return { waiting: pending.length, taken: inHand.size };
+    },
   };
 }

@@ -12,4 +12,9 @@ export interface RunQueue {
   start(advance: (runId: string) => Promise<void>): Promise<void>;
   /** Stops taking runs and waits for the ones in hand. */
   stop(): Promise<void>;
+  /**
+   * How many runs wait in the queue for a process to take them, and how
+   * many are taken (being advanced; by every process sharing the queue).
+   */
+  depth(): Promise<{ waiting: number; taken: number }>;
 }

@@ -172,6 +172,10 @@ spec:
         await until('the first job', async () =>
           worker.counts.has(`${id}:hello:1`) ? true : undefined,
         );
+        // The run is taken from the queue while its job is out (1.5 s); none waits.
+        const depth = await (await fetch(`${s.url}/metrics`)).text();
+        expect(depth).toContain('cordum_engine_queue_depth{state="taken"} 1\n');
+        expect(depth).toContain('cordum_engine_queue_depth{state="waiting"} 0\n');
         const cancelled = await post(`${s.url}/v1/runs/${id}/cancel`, {});
         expect(cancelled.status).toBe(200);
         const body = await until('the cancel', async () => {

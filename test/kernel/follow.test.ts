@@ -202,6 +202,10 @@ describe('following a registry deployment', () => {
       expect(((await batch.json()) as { code: string }).code).toBe('snapshot_unavailable');
       expect(blind.kernel.ready()).toBe(false);
       expect(blind.kernel.status()).toMatchObject({ awaiting: true, rules: 0 });
+      // No snapshot to name in the metrics either (the empty one is not in force).
+      const metrics = await blind.metrics.registry.metrics();
+      expect(metrics).toContain('cordum_policy_reload_failing 1');
+      expect(metrics).not.toContain('cordum_policy_snapshot_info{');
       // Only the row the test kernel itself opened with: nothing made up was kept.
       expect((await blind.kernel.history.list()).map((h) => h.source.kind)).toEqual(['empty']);
     } finally {

@@ -16,6 +16,7 @@ import { localRunQueue } from '../queue/local.js';
 import { addQueueGauge } from '../observability/metrics.js';
 import type { RunQueue } from '../queue/types.js';
 import type { KernelParts } from '../kernel/wiring.js';
+import type { KernelStatus } from '../kernel/kernel.js';
 import { engineHooks } from '../observability/hooks.js';
 import { jsonLog, type JsonLog, type LogLevel } from '../observability/log.js';
 import {
@@ -146,7 +147,10 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
     const options: Parameters<typeof startEngineServer>[0] = {
       engine: open.engine,
       // Ready once the database answers and there is a policy (and its workflows) to run.
-      ready: async () => parts.ready() && (await open.db.query('SELECT 1')).rows.length === 1,
+      ready: async () => {
+        if (!parts.ready()) return waitingFor(parts.kernel.status());
+        return (await open.db.query('SELECT 1')).rows.length === 1;
+      },
       canResume: () => parts.ready(),
       port: listenPort,
       queue,
@@ -198,6 +202,14 @@ export function surviveLostDatabase(reporter: Reporter) {
     reporter.progress(`database unreachable (${(reason as Error).message}); ` +
       'runs in hand are taken over by lease once it is back');
   };
+}
+
+/** What a followed deployment's engine waits for before it serves, with the last failure. */
+function waitingFor(status: KernelStatus): string {
+  const what = status.awaiting ? 'no verified policy snapshot yet'
+    : "the deployment's packs (their workflows) are not verified yet";
+  const last = status.lastError;
+  return last ? `${what}; the last reload failed: ${last.code}: ${last.message}` : what;
 }
 
 async function openKernelFor(open: OpenEngine, flags: ServeFlags, follow: string | undefined,

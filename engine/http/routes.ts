@@ -10,8 +10,11 @@ import { runRoutes } from './runs.js';
 
 export interface RouteParts {
   engine: Engine;
-  /** Answers whether the database answers, for `/readyz`. */
-  ready(): Promise<boolean>;
+  /**
+   * Whether the engine can serve, for `/readyz`: true, false, or what it
+   * still waits for (said in the answer's `reason`).
+   */
+  ready(): Promise<boolean | string>;
   /** Where started runs go; without one, the process that starts a run advances it. */
   queue?: RunQueue;
   /**
@@ -36,9 +39,11 @@ function healthRoutes(parts: RouteParts): EngineRoute[] {
       method: 'GET',
       path: '/readyz',
       async handle({ res }) {
-        const ok = await parts.ready().catch(() => false);
-        answer(res, ok ? 200 : 503, 'application/json',
-          JSON.stringify({ status: ok ? 'ready' : 'not_ready' }));
+        const ready = await parts.ready().catch((err: unknown) =>
+          `the database did not answer: ${err instanceof Error ? err.message : String(err)}`);
+        const body = ready === true ? { status: 'ready' } : typeof ready === 'string'
+          ? { status: 'not_ready', reason: ready } : { status: 'not_ready' };
+        answer(res, ready === true ? 200 : 503, 'application/json', JSON.stringify(body));
       },
     },
   ];

@@ -38,27 +38,26 @@ describe('an engine following a registry deployment', () => {
     // Who runs the deployment's jobs: the project's handlers file.
     writeFileSync(join(work, 'cordum.deployment.yaml'), HANDLERS);
 
-    engine = spawn(process.execPath, [CLI, 'engine', 'serve', '--registry', reg.url,
-      '--deployment', 'prod', '--port', '0', '--project', work, '--data', join(work, 'engine')],
-    { env: { ...process.env, CORDUM_TOKEN: reg.token, DATABASE_URL: '' },
-      stdio: ['ignore', 'pipe', 'pipe'] });
-    engineUrl = await new Promise<string>((ok, fail) => {
-      let err = '';
-      const timer = setTimeout(() => fail(new Error(`engine did not start:\n${err}`)), 60_000);
-      engine.stderr!.on('data', (c) => {
-        err += c;
-        const m = err.match(/engine listening on (http:\/\/\S+)/);
-        if (m) {
-          clearTimeout(timer);
-          ok(m[1]!);
-        }
-      });
-      engine.on('exit', (code) => fail(new Error(`engine exited with ${code}:\n${err}`)));
-    });
+    ({ child: engine, url: engineUrl } = await serveFollowing(reg, 'prod', work));
   });
   afterAll(async () => {
     engine?.kill('SIGTERM');
     await stopAll();
+  });
+
+  it('says in /readyz what it waits for while nothing has verified', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'cordum-follow-none-'));
+    writeFileSync(join(work, 'cordum.deployment.yaml'), HANDLERS);
+    const lost = await serveFollowing(reg, 'prdo', work, ['--follow-ms', '200']);
+    try {
+      const ready = await fetch(`${lost.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ status: 'not_ready', reason: 'no verified policy ' +
+        'snapshot yet; the last reload failed: deployment_not_found: the registry ' +
+        `${reg.url} has no deployment prdo: check --deployment (cordum_deployment's name)` });
+    } finally {
+      lost.child.kill('SIGTERM');
+    }
   });
 
   const deploy = async (packs: object[]) => {
@@ -160,6 +159,29 @@ describe('an engine following a registry deployment', () => {
     expect(shown.steps[0]!.decision?.request?.tenantId).toBe('acme');
   });
 });
+
+/** `engine serve` following `deployment` of the registry, once it listens. */
+async function serveFollowing(reg: RunningRegistry, deployment: string, work: string,
+  flags: string[] = []): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [CLI, 'engine', 'serve', '--registry', reg.url,
+    '--deployment', deployment, '--port', '0', '--project', work, '--data', join(work, 'engine'),
+    ...flags], { env: { ...process.env, CORDUM_TOKEN: reg.token, DATABASE_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await new Promise<string>((ok, fail) => {
+    let err = '';
+    const timer = setTimeout(() => fail(new Error(`engine did not start:\n${err}`)), 60_000);
+    child.stderr!.on('data', (c) => {
+      err += c;
+      const m = err.match(/engine listening on (http:\/\/\S+)/);
+      if (m) {
+        clearTimeout(timer);
+        ok(m[1]!);
+      }
+    });
+    child.on('exit', (code) => fail(new Error(`engine exited with ${code}:\n${err}`)));
+  });
+  return { child, url };
+}
 
 interface RunAnswer {
   run_id: string;

@@ -6,6 +6,7 @@
  * run never runs a finished step again. While the run is advanced its
  * lease is renewed; a cancel asked from elsewhere is seen on renewal.
  */
+import { isConnectionLoss } from '../storage/database.js';
 import type { WorkflowPlan } from './plan.js';
 import {
   branchSkip, readySteps, routeSkip, settledStatus, unhandled, type Records,
@@ -62,6 +63,11 @@ export async function advanceRun(services: EngineServices, run: RunRecord, plan:
     }
   } catch (err) {
     status = 'error';
+    // The database out of reach: the run is given up here as if this process had died.
+    // What was queued for it is dropped and nothing more is written; once the database is
+    // back its lease runs out and a process takes it over, resending the job in flight
+    // under the same idempotency key. Failing the step instead would fail the run for good.
+    if (isConnectionLoss(err)) halt('lost', err);
     throw err;
   } finally {
     ended?.(status);

@@ -3,6 +3,7 @@
  * its time limit, then its executor, and records how it ended.
  */
 import { storableCopy } from '../../packs/documents.js';
+import { isConnectionLoss } from '../../storage/database.js';
 import { conditionHolds, type Scope } from '../conditions.js';
 import { EngineError, toStepError } from '../errors.js';
 import type { StepPlan, WorkflowPlan } from '../plan.js';
@@ -118,6 +119,8 @@ async function runStep(ctx: StepContext): Promise<StepOutcome> {
     return await EXECUTORS[ctx.plan.type](inner);
   } catch (err) {
     if (inner.signal.aborted) return stopped(inner);
+    // The database out of reach is no fault of the step's: the run stops here (advance.ts).
+    if (isConnectionLoss(err)) throw err;
     return { status: 'failed', error: toStepError(err) };
   } finally {
     limit?.clear();

@@ -11,7 +11,8 @@ import { startEngineServer } from '../../engine/http/server.js';
 import { createEngine } from '../../engine/runner.js';
 import { openDatabase } from '../../storage/database.js';
 import { postgresBackend } from '../helpers/databases.js';
-import { DEMO_SCHEMAS, DEMO_WORKFLOWS, demoSnapshot } from './fixtures.js';
+import { DEMO_SCHEMAS, DEMO_WORKFLOWS, demoSnapshot, workflow } from './fixtures.js';
+import type { Job } from '../../engine/handlers/types.js';
 import { surviveLostDatabase } from '../../engine/commands/serve.js';
 import { isConnectionLoss } from '../../storage/database.js';
 import { PolicyHistory } from '../../engine/kernel/history.js';
@@ -130,6 +131,59 @@ describe('the engine API while its database is down', () => {
       expect(runs.runs.map((r) => r.input.message)).toEqual(['after']);
     } finally {
       await server.close();
+      await db.close().catch(() => undefined);
+    }
+  });
+});
+
+describe('a run in flight while its database goes away', () => {
+  it('is taken over once the database is back, not failed for good', async () => {
+    const url = new URL((await postgresBackend.fresh()).url!);
+    const relay = await relayTo(url);
+    const through = new URL(url);
+    through.host = `127.0.0.1:${relay.port}`;
+    const db = await openDatabase({ url: through.toString() });
+    const seen: string[] = [];
+    let cutting: Promise<void> | undefined;
+    // A worker outside the engine (not inline): each job is written down before it leaves.
+    const handler = {
+      name: 'test:slow',
+      async handle(job: Job) {
+        seen.push(job.idempotency_key);
+        // The outage comes while the first job is out; the next job's write meets it.
+        if (job.step_id === 'a' && !cutting) cutting = relay.cut();
+        await new Promise((r) => setTimeout(r, 200));
+        return { step: job.step_id };
+      },
+    };
+    const steps = workflow('chain', {
+      a: { type: 'worker', topic: 'job.demo.echo', meta: { pack_id: 'demo' } },
+      b: { type: 'worker', topic: 'job.demo.echo', meta: { pack_id: 'demo' }, depends_on: ['a'] },
+      c: { type: 'worker', topic: 'job.demo.echo', meta: { pack_id: 'demo' }, depends_on: ['b'] },
+    });
+    const engine = await createEngine({ db, snapshot: demoSnapshot(), workflows: [steps],
+      schemas: DEMO_SCHEMAS, handlers: { find: () => handler }, leaseMs: 600 });
+    try {
+      let runId = '';
+      const lost = await engine.start('demo.chain', {}, (id) => (runId = id))
+        .then(() => undefined, (err: unknown) => err);
+      expect(isConnectionLoss(lost)).toBe(true);
+      await cutting;
+      await relay.restore();
+      // The lease runs out (600 ms), then the run is due again and taken over.
+      let view: Awaited<ReturnType<typeof engine.view>> | undefined;
+      for (let i = 0; i < 100 && view?.run.status !== 'succeeded'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        await engine.resumeDue().catch(() => 0);
+        view = await engine.view(runId).catch(() => undefined);
+      }
+      expect(view?.run.status).toBe('succeeded');
+      expect(view?.steps.map((st) => [st.step_id, st.status])).toEqual([['a', 'succeeded'],
+        ['b', 'succeeded'], ['c', 'succeeded']]);
+      // `a` was out when the outage came and its answer was not yet on record, so it was sent
+      // again, under the same key; `b` never left before the takeover.
+      expect(seen).toEqual([`${runId}:a:1`, `${runId}:a:1`, `${runId}:b:1`, `${runId}:c:1`]);
+    } finally {
       await db.close().catch(() => undefined);
     }
   });

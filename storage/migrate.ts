@@ -9,18 +9,21 @@ export interface Migration {
 /**
  * Applies the migrations of one component (`registry`, `engine`) that are
  * not yet recorded. Several processes may start at once on PostgreSQL: an
- * advisory lock makes the others wait, then find nothing left to do.
+ * advisory lock makes the others wait, then find nothing left to do. The
+ * lock is taken before the bookkeeping table is made too: two
+ * `CREATE TABLE IF NOT EXISTS` at once on a new database can both try to
+ * create it, and one fails on a duplicate type.
  */
 export async function migrate(db: Database, component: string, migrations: Migration[]) {
-  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    component text NOT NULL,
-    id text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (component, id)
-  )`);
   const applied: string[] = [];
   await db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [component]);
+    await tx.query("SELECT pg_advisory_xact_lock(hashtext('schema_migrations'))");
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      component text NOT NULL,
+      id text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (component, id)
+    )`);
     const done = await tx.query<{ id: string }>(
       'SELECT id FROM schema_migrations WHERE component = $1',
       [component],

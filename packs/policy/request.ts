@@ -42,12 +42,15 @@ export const REQUEST_FIELDS: readonly string[] = [...STRINGS, ...LISTS, 'labels'
 
 /**
  * The field a misspelt name means: the same name spelt otherwise (case,
- * `_` or `-`), else one it starts (`tenant` for tenantId).
+ * `_` or `-`), else one it starts (`tenant` for tenantId) or that starts
+ * it (`inputs` for input).
  */
 export function meantField(name: string, known: readonly string[]): string | undefined {
   const key = (k: string) => k.replace(/[-_]/g, '').toLowerCase();
-  return known.find((f) => key(f) === key(name)) ??
-    (key(name).length >= 3 ? known.find((f) => key(f).startsWith(key(name))) : undefined);
+  const given = key(name);
+  return known.find((f) => key(f) === given) ??
+    (given.length >= 3 ? known.find((f) => key(f).startsWith(given)) ??
+      known.find((f) => key(f).length >= 4 && given.startsWith(key(f))) : undefined);
 }
 
 /** What is said of a field a request does not have. */

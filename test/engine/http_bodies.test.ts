@@ -41,6 +41,20 @@ describe('approve and reject bodies', () => {
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.body.code).toBe('request_invalid');
     }
+    // A field the route does not take is refused, not dropped: a misspelt note or data.
+    const misspelt = [['approve', { nte: 'x' }, 'body.nte: unknown field; expected one of ' +
+      'note, by'], ['input', { dat: { x: 1 } }, 'body.dat: unknown field; did you mean data?'],
+    ['input', {}, 'the body needs "data": what the input step gives its run (checked against ' +
+      'its output_schema_id)'], ['reject', { note: 'no' }, 'body.note: unknown field; ' +
+      'expected one of reason, by']] as const;
+    for (const [route, body, detail] of misspelt) {
+      const r = await post(`/v1/runs/${id}/steps/ask/${route}`, body);
+      expect([r.status, r.body.code, r.body.detail], route).toEqual([400, 'request_invalid',
+        detail]);
+    }
+    const extra = await post('/v1/runs', { workflow_id: 'demo.signoff', inputs: {} });
+    expect([extra.status, extra.body.detail]).toEqual([400,
+      'body.inputs: unknown field; did you mean input?']);
     const view = (await (await fetch(`${server.url}/v1/runs/${id}`)).json()) as {
       approvals: { status: string }[] };
     expect(view.approvals[0]!.status).toBe('pending');

@@ -4,7 +4,8 @@
  * Decisions answer the snapshot hash and version they were made against.
  */
 import { KernelError } from '../kernel/errors.js';
-import { HttpProblem, onJson, readJson, sendJson, sendProblem, type EngineRoute } from './route.js';
+import { HttpProblem, onJson, readFields, sendJson, sendProblem, type EngineRoute }
+  from './route.js';
 import type { KernelDecision, PolicyKernel } from '../kernel/kernel.js';
 import { requireAdmin } from '../kernel/admin.js';
 import { toPolicyRequest } from '../kernel/request.js';
@@ -76,25 +77,22 @@ function decideRoutes(kernel: PolicyKernel): EngineRoute[] {
         sendJson(res, 200, wire(decided));
       });
     } },
-    { method: 'POST', path: '/v1/policy/decide-batch', async handle({ req, res, requestId }) {
-      const body = (await readJson(req, 64 << 20)) as { requests?: unknown };
-      if (!Array.isArray(body?.requests) || body.requests.length > MAX_BATCH) {
+    { method: 'POST', path: '/v1/policy/decide-batch', async handle({ req, res, requestId,
+      url }) {
+      // As in each request, a field the body does not have is refused, not ignored.
+      const body = await readFields(req, ['requests'], 64 << 20);
+      if (!Array.isArray(body.requests) || body.requests.length > MAX_BATCH) {
         throw new HttpProblem(400, 'request_invalid',
           `expected { requests: [...] } with at most ${MAX_BATCH} requests`);
       }
-      // As in each request, a field the body does not have is refused, not ignored.
-      const extra = Object.keys(body).find((k) => k !== 'requests');
-      if (extra !== undefined) {
-        throw new HttpProblem(400, 'request_invalid', `${extra}: unknown field; the body is ` +
-          '{ requests: [...] } (?explain=1 is not taken here)');
-      }
       let requests;
       try {
-        requests = body.requests.map((r, i) => toPolicyRequest(r, `requests[${i}]`));
+        requests = body.requests.map((r: unknown, i) => toPolicyRequest(r, `requests[${i}]`));
       } catch (err) { asProblem(err); }
+      const explain = url.searchParams.get('explain') === '1';
       let decided;
       try {
-        decided = kernel.decideBatch(requests, { requestId });
+        decided = kernel.decideBatch(requests, { requestId, explain });
       } catch (err) { asProblem(err); }
       const active = decided[0] ?? { snapshotHash: kernel.current().snapshot.hash,
         snapshotVersion: kernel.current().version };
@@ -116,8 +114,8 @@ function historyRoutes(kernel: PolicyKernel, adminToken: string | undefined): En
     } },
     { method: 'POST', path: '/v1/policy/rollback', admin: true, async handle(ctx) {
       requireAdmin(ctx, adminToken);
-      const body = (await readJson(ctx.req)) as { version?: unknown };
-      const version = body?.version;
+      const body = await readFields(ctx.req, ['version']);
+      const version = body.version;
       if (typeof version !== 'number' || !Number.isInteger(version) || version < 1 ||
         version > 2 ** 31 - 1) {
         throw new HttpProblem(400, 'request_invalid', 'expected { version: <integer> } with a ' +
@@ -133,9 +131,9 @@ function historyRoutes(kernel: PolicyKernel, adminToken: string | undefined): En
 /** Impact analysis of a candidate fragment against the decisions recorded under the current. */
 function simulateRoute(kernel: PolicyKernel): EngineRoute {
   return { method: 'POST', path: '/v1/policy/simulate', async handle({ req, res, url }) {
-    const body = (await readJson(req, 64 << 20)) as { candidate?: unknown };
+    const body = await readFields(req, ['candidate'], 64 << 20);
     let candidate;
-    try { candidate = toCandidateSnapshot(body?.candidate); } catch (err) { asProblem(err); }
+    try { candidate = toCandidateSnapshot(body.candidate); } catch (err) { asProblem(err); }
     const given = url.searchParams.get('limit') ?? '10000';
     const limit = simulateLimit(given);
     if (limit === undefined) {

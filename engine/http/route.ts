@@ -3,6 +3,7 @@
  * path stays as lean as a bare server (no framework per request), and any
  * server (the engine's, a test's, the benchmark's) can mount them.
  */
+import { unknownFieldText } from '../../packs/policy/request.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   nonFiniteInJson, UNSTORABLE_MESSAGE, unstorableInJson, unstorableTextAt,
@@ -134,6 +135,24 @@ const LOG_FIELDS = Symbol('cordum.logFields');
 type Tagged = ServerResponse & { [REQUEST_ID]?: string; [LOG_FIELDS]?: Record<string, unknown> };
 
 /** Adds `fields` to the `request` log line written when this answer finishes. */
+/**
+ * Reads a JSON object body of the `fields` named: anything else, or a
+ * field it does not name, is a 400 `request_invalid` (a misspelt field
+ * would otherwise be taken as absent).
+ */
+export async function readFields(req: IncomingMessage, fields: readonly string[],
+  limit?: number): Promise<Record<string, unknown>> {
+  const value = await readJson(req, limit);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new HttpProblem(400, 'request_invalid', 'the body must be a JSON object');
+  }
+  for (const key of Object.keys(value)) {
+    if (fields.includes(key)) continue;
+    throw new HttpProblem(400, 'request_invalid', `body.${key}: ${unknownFieldText(key, fields)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
 export function noteForLog(res: ServerResponse, fields: Record<string, unknown>): void {
   const tagged = res as Tagged;
   tagged[LOG_FIELDS] = { ...tagged[LOG_FIELDS], ...fields };

@@ -7,14 +7,13 @@ import { EngineError, isEngineError } from '../errors.js';
 import { isAdminToken } from '../kernel/admin.js';
 import { publicRun, publicView } from '../render.js';
 import { listLimit } from '../run_input.js';
-import { unknownFieldText } from '../../packs/policy/request.js';
 import type { RunQueue } from '../queue/types.js';
 import type { Engine } from '../runner.js';
 import {
   HttpProblem,
   noteForLog,
   paramsOf,
-  readJson,
+  readFields,
   sendJson,
   type EngineRoute,
   type RouteContext,
@@ -52,23 +51,6 @@ function route(
   };
 }
 
-/**
- * The body as a JSON object of the `fields` named; a field it does not
- * name is refused (a misspelt `"dat"` would otherwise be taken as no data).
- */
-async function body(ctx: RouteContext, fields: readonly string[])
-  : Promise<Record<string, unknown>> {
-  const value = await readJson(ctx.req);
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new HttpProblem(400, 'request_invalid', 'the body must be a JSON object');
-  }
-  for (const key of Object.keys(value)) {
-    if (fields.includes(key)) continue;
-    throw new HttpProblem(400, 'request_invalid', `body.${key}: ${unknownFieldText(key, fields)}`);
-  }
-  return value as Record<string, unknown>;
-}
-
 /** An optional text field of a body: a string, or absent; anything else is refused. */
 function text(value: unknown, name = 'field'): string | undefined {
   if (value === undefined || value === null) return undefined;
@@ -93,7 +75,7 @@ export function runRoutes(engine: Engine, queue?: RunQueue, approverTokens?: str
   };
   return [
     route('POST', '/v1/runs', async (ctx) => {
-      const b = await body(ctx, ['workflow_id', 'input']);
+      const b = await readFields(ctx.req, ['workflow_id', 'input']);
       if (typeof b.workflow_id !== 'string') {
         throw new EngineError('usage', 'the body needs "workflow_id"');
       }
@@ -123,19 +105,19 @@ export function runRoutes(engine: Engine, queue?: RunQueue, approverTokens?: str
     }),
     route('POST', '/v1/runs/:id/steps/:step/approve', async (ctx, p) => {
       approver(ctx);
-      const b = await body(ctx, ['note', 'by']);
+      const b = await readFields(ctx.req, ['note', 'by']);
       const decided = decidedOf(text(b.note, 'note'), text(b.by, 'by'));
       sendJson(ctx.res, 200, publicView(await engine.approve(p.id!, p.step!, decided)));
     }),
     route('POST', '/v1/runs/:id/steps/:step/reject', async (ctx, p) => {
       approver(ctx);
-      const b = await body(ctx, ['reason', 'by']);
+      const b = await readFields(ctx.req, ['reason', 'by']);
       const decided = decidedOf(text(b.reason, 'reason'), text(b.by, 'by'));
       sendJson(ctx.res, 200, publicView(await engine.reject(p.id!, p.step!, decided)));
     }),
     route('POST', '/v1/runs/:id/steps/:step/input', async (ctx, p) => {
       approver(ctx);
-      const b = await body(ctx, ['data']);
+      const b = await readFields(ctx.req, ['data']);
       if (!('data' in b)) {
         throw new HttpProblem(400, 'request_invalid', 'the body needs "data": what the input ' +
           'step gives its run (checked against its output_schema_id)');

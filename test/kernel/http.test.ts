@@ -73,8 +73,14 @@ describe('policy over HTTP', () => {
       detail: 'requests[0].topic: expected a string' } });
     const extra = await post('/v1/policy/decide-batch', { requests: [], explain: true });
     expect(extra).toMatchObject({ status: 400, body: { code: 'request_invalid',
-      detail: 'explain: unknown field; the body is { requests: [...] } (?explain=1 is not ' +
-        'taken here)' } });
+      detail: 'body.explain: unknown field; expected one of requests' } });
+    // The admin and simulate bodies hold only their own fields too.
+    for (const [path, body] of [['/v1/policy/rollback', { version: 1, force: true }],
+      ['/v1/policy/simulate', { candidate: { rules: [] }, limit: 'abc' }]] as const) {
+      const r = await post(path, body, ADMIN);
+      expect([r.status, r.body.code], path).toEqual([400, 'request_invalid']);
+      expect(r.body.detail, path).toMatch(/^body\.(force|limit): unknown field/);
+    }
     const prefix = await post('/v1/policy/decide', { tenant: 'acme' });
     expect(prefix).toMatchObject({ status: 400, body: { code: 'request_invalid',
       detail: 'request.tenant: unknown field; did you mean tenantId?' } });
@@ -244,3 +250,20 @@ describe('a body past the limit', () => {
   });
 });
 
+describe('decide-batch with ?explain=1', () => {
+  it('explains each decision, as a single decide does', async () => {
+    const own = await openTestKernel(pgliteBackend,
+      buildSnapshot([{ packId: 'ops', fragment: { rules: RULES } }]));
+    const at = await startRouteServer(policyRoutes(own.kernel));
+    try {
+      const res = await fetch(`${at.url}/v1/policy/decide-batch?explain=1`, { method: 'POST',
+        body: JSON.stringify({ requests: [{ topic: 'job.ops.delete' }] }) });
+      expect(await res.json()).toMatchObject({ decisions: [{ decision: 'require_approval',
+        explanation: { decision: 'require_approval', ruleId: 'approve-ops', skipped: [
+          { ruleId: 'deny-prod-delete', field: 'labels' }] } }] });
+    } finally {
+      await at.close();
+      await own.close();
+    }
+  });
+});

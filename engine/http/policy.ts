@@ -140,11 +140,13 @@ function simulateRoute(kernel: PolicyKernel): EngineRoute {
       throw new HttpProblem(400, 'request_invalid',
         `limit must be a whole number from 1 to ${MAX_SIMULATE_LIMIT}, not "${given}"`);
     }
-    const snapshotHash = kernel.current().snapshot.hash;
+    const running = kernel.current().snapshot;
+    const snapshotHash = running.hash;
     const recorded = kernel.recorder
       ? await kernel.recorder.list({ snapshotHash, limit, newest: true }) : [];
     const available = kernel.recorder ? await kernel.recorder.count({ snapshotHash }) : 0;
-    sendJson(res, 200, { ...simulateCandidate(candidate, recorded), recorded: available });
+    sendJson(res, 200, { ...simulateCandidate(candidate, recorded, 50, running),
+      recorded: available });
   } };
 }
 

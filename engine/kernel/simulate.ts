@@ -4,7 +4,8 @@
  * applied; the answer is counts by transition and the first changes.
  */
 import { decide } from '../../packs/policy/evaluate.js';
-import type { PolicySnapshot } from '../../packs/policy/types.js';
+import { canonicalJson } from '../../packs/canonical.js';
+import type { Constraints, PolicySnapshot } from '../../packs/policy/types.js';
 import type { RecordedDecision } from './recorder.js';
 
 /** Most recorded decisions one simulation reads (its `limit`). */
@@ -19,8 +20,8 @@ export function simulateLimit(text: string): number | undefined {
 export interface DecisionChange {
   id: number;
   request: RecordedDecision['request'];
-  before: { decision: string; ruleId: string | null };
-  after: { decision: string; ruleId: string | null };
+  before: { decision: string; ruleId: string | null; constraints?: Constraints };
+  after: { decision: string; ruleId: string | null; constraints?: Constraints };
 }
 
 export interface Impact {
@@ -31,26 +32,49 @@ export interface Impact {
   changed: number;
   /** How many keep their decision but would be made by another rule (not in `changed`). */
   ruleOnly: number;
+  /**
+   * How many keep their decision with other constraints (an `allow_with_constraints`
+   * loosened or tightened; not in `changed`). Counted when the running snapshot is given.
+   */
+  constraintsOnly: number;
   /** Every decision recorded under the running snapshot, when the caller counted them. */
   recorded?: number;
   transitions: { from: string; to: string; count: number }[];
   changes: DecisionChange[];
 }
 
+/**
+ * Replays `recorded` against `candidate`. With `running` (the snapshot they
+ * were recorded under; deciding is deterministic, so deciding again gives
+ * their constraints) a decision that keeps its outcome with other
+ * constraints is counted and listed as well.
+ */
 export function simulateCandidate(
   candidate: PolicySnapshot,
   recorded: RecordedDecision[],
   limit = 50,
+  running?: PolicySnapshot,
 ): Impact {
   const transitions = new Map<string, number>();
   const changes: DecisionChange[] = [];
   let changed = 0;
   let ruleOnly = 0;
+  let constraintsOnly = 0;
   for (const r of recorded) {
     const after = decide(candidate, r.request);
     const ruleAfter = after.ruleId ?? null;
     if (after.decision === r.decision) {
       if (ruleAfter !== (r.ruleId ?? null)) ruleOnly++;
+      const before = running ? decide(running, r.request).constraints : undefined;
+      if (running && canonicalJson(before ?? {}) !== canonicalJson(after.constraints ?? {})) {
+        constraintsOnly++;
+        if (changes.length < limit) {
+          changes.push({ id: r.id, request: r.request,
+            before: { decision: r.decision, ruleId: r.ruleId ?? null, constraints: before ?? {} },
+            after: { decision: after.decision, ruleId: ruleAfter,
+              constraints: after.constraints ?? {} } });
+        }
+      }
       continue;
     }
     changed++;
@@ -67,6 +91,7 @@ export function simulateCandidate(
     total: recorded.length,
     changed,
     ruleOnly,
+    constraintsOnly,
     transitions: [...transitions].map(([k, count]) => {
       const [from, to] = k.split('\u0000') as [string, string];
       return { from, to, count };
@@ -83,10 +108,15 @@ export function impactLines(impact: Impact): string[] {
   if (impact.ruleOnly > 0) {
     lines.push(`  ${impact.ruleOnly} more keep their decision, made by another rule`);
   }
+  if (impact.constraintsOnly > 0) {
+    lines.push(`  ${impact.constraintsOnly} more keep their decision with other constraints`);
+  }
   for (const t of impact.transitions) lines.push(`  ${t.from} -> ${t.to}: ${t.count}`);
   for (const c of impact.changes) {
-    lines.push(`  #${c.id} ${c.request.topic ?? '(no topic)'}: ${c.before.decision}` +
-      ` (${c.before.ruleId ?? 'no rule'}) -> ${c.after.decision} (${c.after.ruleId ?? 'no rule'})`);
+    const line = `  #${c.id} ${c.request.topic ?? '(no topic)'}: ${c.before.decision}` +
+      ` (${c.before.ruleId ?? 'no rule'}) -> ${c.after.decision} (${c.after.ruleId ?? 'no rule'})`;
+    lines.push(c.after.constraints === undefined ? line : `${line}, constraints ` +
+      `${canonicalJson(c.before.constraints)} -> ${canonicalJson(c.after.constraints)}`);
   }
   return lines;
 }

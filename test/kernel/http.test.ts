@@ -267,3 +267,30 @@ describe('decide-batch with ?explain=1', () => {
     }
   });
 });
+
+describe('simulate, a candidate that only changes constraints', () => {
+  it('counts and lists the decisions that keep their outcome with other constraints', async () => {
+    const tight: Rule = { id: 'deploy', match: { topics: ['job.ops.deploy'] },
+      decision: 'allow_with_constraints', constraints: { budgets: { max_runtime_ms: 1000 } } };
+    const own = await openTestKernel(pgliteBackend,
+      buildSnapshot([{ packId: 'ops', fragment: { rules: [tight] } }]));
+    const at = await startRouteServer(policyRoutes(own.kernel));
+    const call = async (path: string, body: unknown) => (await fetch(`${at.url}${path}`, {
+      method: 'POST', body: JSON.stringify(body) })).json() as Promise<Record<string, unknown>>;
+    try {
+      await call('/v1/policy/decide', { topic: 'job.ops.deploy' });
+      await own.kernel.recorder!.flush();
+      const loose = { ...tight, constraints: { budgets: { max_runtime_ms: 999_999_999 } } };
+      const impact = await call('/v1/policy/simulate', { candidate: { rules: [loose] } });
+      expect(impact).toMatchObject({ total: 1, changed: 0, ruleOnly: 0, constraintsOnly: 1,
+        changes: [{ before: { decision: 'allow_with_constraints', ruleId: 'deploy',
+          constraints: { budgets: { max_runtime_ms: 1000 } } },
+        after: { constraints: { budgets: { max_runtime_ms: 999_999_999 } } } }] });
+      const same = await call('/v1/policy/simulate', { candidate: { rules: [tight] } });
+      expect(same).toMatchObject({ constraintsOnly: 0, changes: [] });
+    } finally {
+      await at.close();
+      await own.close();
+    }
+  });
+});

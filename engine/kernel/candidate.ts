@@ -1,7 +1,8 @@
 /**
  * A candidate policy for simulation, from HTTP (a fragment object) or from
  * disk: a fragment file (YAML or JSON), a pack folder (its fragments), or a
- * folder of pack folders (merged as installed packs are). Checked against
+ * folder of pack folders (merged as installed packs are, after any fragment
+ * files beside them, which stand for a deployment's policy bundles). Checked against
  * the fragment schema first; problems come back as `candidate_invalid`.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { readPackDir } from '../../packs/bundle/source.js';
 import { parseJson, parseYaml } from '../../packs/documents.js';
 import { loadPack, topicGlobIssues } from '../../packs/load.js';
 import { toFragment, type RawFragment } from '../../packs/policy/fragment.js';
-import { buildSnapshot, type SnapshotInput } from '../../packs/policy/snapshot.js';
+import { buildSnapshot, snapshotHash, type SnapshotInput } from '../../packs/policy/snapshot.js';
 import type { PolicySnapshot } from '../../packs/policy/types.js';
 import { LOCK_FILE } from '../../packs/lock.js';
 import { checkFormat } from '../../packs/schemas.js';
@@ -56,17 +57,33 @@ function packInputs(dir: string): SnapshotInput[] {
 export function loadCandidate(path: string): PolicySnapshot {
   if (!existsSync(path)) throw new KernelError('candidate_invalid', `${path} does not exist`);
   if (statSync(path).isFile()) {
-    const text = readFileSync(path, 'utf8');
-    const raw = path.endsWith('.json') ? parseJson(text, path) : parseYaml(text, path);
-    return buildSnapshot([fragmentInput(raw, path, basename(path).replace(/\..*$/, ''))]);
+    return buildSnapshot([fragmentOf(path, basename(path).replace(/\..*$/, ''))]);
   }
   if (existsSync(join(path, 'pack.yaml'))) return buildSnapshot(packInputs(path));
-  const dirs = readdirSync(path, { withFileTypes: true })
+  const entries = readdirSync(path, { withFileTypes: true });
+  const dirs = entries
     .filter((e) => e.isDirectory() && existsSync(join(path, e.name, 'pack.yaml')));
   if (dirs.length === 0) {
     throw new KernelError('candidate_invalid', `${path} holds no pack.yaml and no pack folders`);
   }
-  return buildSnapshot(dirs.flatMap((e) => packInputs(join(path, e.name))));
+  const packs = buildSnapshot(dirs.flatMap((e) => packInputs(join(path, e.name))));
+  // Fragment files beside the packs stand for a deployment's policy bundles: first, by name,
+  // as the registry composes a deployment.
+  const bundles = entries.filter((e) => e.isFile() && /\.(ya?ml|json)$/.test(e.name))
+    .map((e) => e.name).sort()
+    .flatMap((name) => fragmentOf(join(path, name), `bundle:${name.replace(/\..*$/, '')}`)
+      .fragment.rules);
+  if (bundles.length === 0) return packs;
+  const rules = [...bundles, ...packs.rules];
+  const snapshot: PolicySnapshot = { ...packs, rules,
+    hash: snapshotHash(rules, packs.defaultTenant) };
+  return snapshot;
+}
+
+function fragmentOf(file: string, packId: string): SnapshotInput {
+  const text = readFileSync(file, 'utf8');
+  const raw = file.endsWith('.json') ? parseJson(text, file) : parseYaml(text, file);
+  return fragmentInput(raw, file, packId);
 }
 
 /**

@@ -3,6 +3,8 @@
  * history, rollback with and without the admin token, simulate of a
  * candidate pack folder, explain, and lint of the compliance presets.
  */
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgliteBackend } from '../helpers/databases.js';
@@ -63,6 +65,20 @@ describe('cordum policy bodies', () => {
     const local = await explainBody({ request: JSON.stringify({ topic: 'job.pci-secrets.x' }),
       candidate: PCI });
     expect(local).toMatchObject({ decision: 'deny', ruleId: 'pci-default-deny' });
+  });
+
+  it('takes fragment files beside pack folders as policy bundles, tried first', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cordum-candidate-'));
+    cpSync(SOC2, join(dir, 'soc2-change-control'), { recursive: true });
+    writeFileSync(join(dir, 'hotfix.yaml'), 'rules:\n  - id: hotfix-freeze\n' +
+      '    match: { topics: ["job.soc2-change-control.*"] }\n    decision: deny\n');
+    const alone = loadCandidate(join(dir, 'soc2-change-control'));
+    const together = loadCandidate(dir);
+    expect(together.rules.map((r) => r.id)).toEqual(['hotfix-freeze',
+      ...alone.rules.map((r) => r.id)]);
+    expect(together.hash).not.toBe(alone.hash);
+    writeFileSync(join(dir, 'broken.yaml'), 'rules: 5\n');
+    expect(() => loadCandidate(dir)).toThrow(/broken\.yaml is not a policy fragment/);
   });
 
   it('names both packs in lint lines when the rules come from two', () => {

@@ -32,6 +32,11 @@ export interface RawFragment {
   constraint_templates?: Record<string, Constraints>;
 }
 
+// C0 and C1 controls, DEL, and the line and paragraph separators.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const MAX_ID_CHARS = 256;
+
 export function toFragment(raw: RawFragment, origin: { packId?: string; file?: string }) {
   const prefix = origin.packId ?? 'rule';
   const rules: Rule[] = [];
@@ -39,11 +44,18 @@ export function toFragment(raw: RawFragment, origin: { packId?: string; file?: s
   const ids = new Set<string>();
   (raw.rules ?? []).forEach((r, index) => {
     // A rule id names one rule: explanations, lint and decisions report it.
+    const where = { file: origin.file ?? 'policy fragment', path: `/rules/${index}/id` };
+    const refuse = (message: string, why: string) => {
+      throw new PackError('validation_failed', `${where.file}: ${where.path}: ${message}${why}`,
+        { issues: [{ ...where, message }] });
+    };
     if (r.id !== undefined && ids.has(r.id)) {
-      const where = { file: origin.file ?? 'policy fragment', path: `/rules/${index}/id` };
-      throw new PackError('validation_failed', `${where.file}: ${where.path}: rule id ` +
-        `"${r.id}" is used by an earlier rule; each rule needs its own id`,
-      { issues: [{ ...where, message: `rule id "${r.id}" is used by an earlier rule` }] });
+      refuse(`rule id "${r.id}" is used by an earlier rule`, '; each rule needs its own id');
+    }
+    // Ids are printed in logs, metrics, lint and CLI lines, where a line break could forge one.
+    if (typeof r.id === 'string' && (CONTROL.test(r.id) || r.id.length > MAX_ID_CHARS)) {
+      refuse(`rule id ${JSON.stringify(r.id.slice(0, 80))} holds a control character or ` +
+        `passes ${MAX_ID_CHARS} characters`, '; write it on one line, in printable characters');
     }
     if (r.id !== undefined) ids.add(r.id);
     const rule: Rule = {

@@ -38,6 +38,18 @@ describe('constraint templates', () => {
         message: 'rule id "r" is used by an earlier rule' }] }));
   });
 
+  it('refuses a rule id with a line break or other control character, or past 256', () => {
+    const forged = 'we"ird\nid} 1\nfake_metric 42';
+    expect(() => toFragment({ rules: [{ id: forged, decision: 'allow' }] }, { file: 'f.yaml' }))
+      .toThrow(expect.objectContaining({ code: 'validation_failed',
+        message: `f.yaml: /rules/0/id: rule id ${JSON.stringify(forged)} holds a control ` +
+          'character or passes 256 characters; write it on one line, in printable characters' }));
+    const long = { rules: [{ id: 'x'.repeat(257), decision: 'allow' }] };
+    expect(() => toFragment(long, { file: 'f.yaml' })).toThrow(/passes 256 characters/);
+    expect(toFragment({ rules: [{ id: 'ok-id.v2 (é)', decision: 'allow' }] }, {}).rules[0]!.id)
+      .toBe('ok-id.v2 (é)');
+  });
+
   it('refuses a rule that names a template the fragment lacks, with the path', () => {
     const bad = { rules: [{ id: 'r', decision: 'allow', templates: ['nope'] }] };
     expect(() => toFragment(bad, { file: 'f.yaml' })).toThrow(expect.objectContaining({

@@ -7,7 +7,8 @@ import { readBundle } from '../packs/bundle/read.js';
 import { loadPack } from '../packs/load.js';
 import { toFragment, type RawFragment } from '../packs/policy/fragment.js';
 import { buildSnapshot, snapshotHash, type SnapshotInput } from '../packs/policy/snapshot.js';
-import type { PolicySnapshot } from '../packs/policy/types.js';
+import type { PolicySnapshot, Rule } from '../packs/policy/types.js';
+import { RegistryError } from './errors.js';
 import type { RegistryDeps } from './deps.js';
 import type { DeploymentPack, PolicyBundleRecord } from './store/deployments.js';
 
@@ -28,6 +29,7 @@ export async function deploymentSnapshot(
     (b) =>
       toFragment(b.fragment as RawFragment, { packId: `bundle:${b.name}`, file: b.name }).rules,
   );
+  refuseSharedIds(bundleRules, fromPacks.rules);
   const rules = [...bundleRules, ...fromPacks.rules];
   const snapshot: PolicySnapshot & { packsHash: string } = {
     hash: snapshotHash(rules, fromPacks.defaultTenant),
@@ -37,4 +39,25 @@ export async function deploymentSnapshot(
   };
   if (fromPacks.defaultTenant !== undefined) snapshot.defaultTenant = fromPacks.defaultTenant;
   return snapshot;
+}
+
+/**
+ * A policy bundle's rule must not take the id of a pack's rule or of
+ * another bundle's: decisions, metrics and explanations name a rule by its
+ * id alone, and two rules of one id could not be told apart there.
+ */
+function refuseSharedIds(bundleRules: Rule[], packRules: Rule[]): void {
+  const owner = new Map<string, string>();
+  for (const r of packRules) if (!owner.has(r.id)) owner.set(r.id, `pack ${r.source?.packId}`);
+  for (const r of bundleRules) {
+    const bundle = (r.source?.packId ?? 'bundle:?').replace(/^bundle:/, '');
+    const taken = owner.get(r.id);
+    if (taken !== undefined) {
+      const both = `rule id "${r.id}" is in policy bundle ${bundle} and in ${taken}`;
+      throw new RegistryError('validation_failed', `${both}; give each rule an id of its own`,
+        { issues: [{ file: `policy bundle ${bundle}`, path: `/rules/${r.source?.index ?? 0}/id`,
+          message: both }] });
+    }
+    owner.set(r.id, `policy bundle ${bundle}`);
+  }
 }

@@ -47,6 +47,12 @@ describe.each(backends())('policy bundles on $name', (backend) => {
     ['a bad glob in the legacy tenants form',
       { tenants: { acme: { deny_topics: ['job.secret.[x'] } } },
       /bad topic glob/],
+    ['a rule id another bundle of the deployment already has',
+      { rules: [{ id: 'stop', match: { topics: ['job.a'] }, decision: 'allow' }] },
+      /rule id "stop" is in policy bundle ops and in policy bundle bad; give each rule an id/],
+    ['a rule id with a line break in it',
+      { rules: [{ id: 'a\nfake 1', match: { topics: ['job.a'] }, decision: 'allow' }] },
+      /holds a control character/],
   ])('refuses %s with 422 and keeps nothing of it', async (_what, fragment, message) => {
     const before = await state();
     const res = await put(reg, `${BUNDLES}/bad`, { fragment: { version: 'v1', ...fragment } });

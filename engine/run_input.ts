@@ -73,8 +73,16 @@ export function runInputFor(workflow: Workflow, given: unknown): unknown {
     const label = `${workflow.id} input_schema`;
     const issues = checkInline(workflow.input_schema, input, label);
     if (issues.length > 0) {
-      throw new EngineError('input_invalid', describeIssues('the run input', label, issues), {
-        issues: issues.map((i) => ({ file: '--input', path: i.path, message: i.message })),
+      // A value the caller did not give came from the workflow's own parameter defaults.
+      const defaulted = (path: string) => {
+        const name = path.split('/')[1] ?? '';
+        return name in defaults && !Object.hasOwn(given, name);
+      };
+      const what = issues.every((i) => defaulted(i.path))
+        ? `the run input (filled in from ${workflow.id}'s parameter defaults)` : 'the run input';
+      throw new EngineError('input_invalid', describeIssues(what, label, issues), {
+        issues: issues.map((i) => ({ file: defaulted(i.path) ? `${workflow.id} parameters`
+          : '--input', path: i.path, message: i.message })),
       });
     }
   }

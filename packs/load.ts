@@ -25,6 +25,7 @@ import type { Workflow } from './workflow/types.js';
 import { linkIssues, linkScheme } from './validate/display.js';
 import { policyReachWarnings } from './validate/reach.js';
 import { simulationFieldWarnings } from './validate/simulations.js';
+import { parameterDefaultIssues, retryWarnings } from './validate/parameters.js';
 
 export interface LoadedPack {
   manifest: PackManifest;
@@ -203,6 +204,8 @@ function loadWorkflows(c: Collector, files: PackFiles, manifest: PackManifest,
         message: `workflow id "${wf.id}" differs from "${ref.id}" in pack.yaml` });
     }
     const found = [...workflowIssues(wf, ref.path, schemaIds), ...inputSchemaIssues(wf, ref.path)];
+    if (found.length === 0) found.push(...parameterDefaultIssues(wf, ref.path));
+    c.warnings.push(...retryWarnings(wf, ref.path));
     c.issues.push(...found);
     const steps = Object.fromEntries(
       Object.entries(wf.steps).map(([key, step]) => [key, { ...step, id: key }]),

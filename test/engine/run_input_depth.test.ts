@@ -40,6 +40,23 @@ describe('runInputFor and nesting', () => {
   });
 });
 
+describe('runInputFor and parameter defaults', () => {
+  const flow = workflow('regions', { a: { type: 'worker', topic: 'job.demo.a' } }, {
+    parameters: [{ name: 'region', default: 'mars' }],
+    input_schema: { type: 'object', properties: { region: { enum: ['eu', 'us'] } } } });
+
+  it('blames a default the caller did not give on the parameters, not on --input', () => {
+    const err = thrown(() => runInputFor(flow, {})) as ReturnType<typeof thrown> & {
+      issues?: { file: string }[] };
+    expect(err.message).toMatch(/^the run input \(filled in from demo\.regions's parameter defaults\) does not match schema demo\.regions input_schema: \/region: /);
+    expect(err.issues?.map((i) => i.file)).toEqual(['demo.regions parameters']);
+    // Given by the caller, the same value is the caller's.
+    const given = thrown(() => runInputFor(flow, { region: 'mars' }));
+    expect(given.message).toMatch(/^the run input does not match/);
+    expect(runInputFor(flow, { region: 'eu' })).toEqual({ region: 'eu' });
+  });
+});
+
 describe('a deeply nested run input over HTTP', () => {
   let db: Database;
   let engine: Engine;

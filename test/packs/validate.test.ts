@@ -447,6 +447,33 @@ describe('a policy simulation with a request field the kernel does not know', ()
   });
 });
 
+describe('workflow parameters and retries, as the engine will use them', () => {
+  const WF = 'workflows/echo.yaml';
+
+  it('refuses a parameter default that breaks the workflow\'s input_schema', () => {
+    const dir = copyPack('hello-pack');
+    edit(dir, WF, 'timeout_sec: 60', 'timeout_sec: 60\nparameters:\n  - name: region\n' +
+      '    default: mars\ninput_schema:\n  type: object\n  required: [message]\n' +
+      '  properties:\n    region: { enum: [eu, us] }');
+    const result = validatePack(readPackDir(dir));
+    expect(result.ok).toBe(false);
+    // The required message is the caller's to give: only the default is judged.
+    expect(result.issues).toEqual([{ file: WF, path: '/parameters', rule: 'parameter_default',
+      message: expect.stringMatching(/^the default of parameter "region" does not match input_schema: \/region: /) }]);
+  });
+
+  it('warns of max_retries past the engine\'s cap of 10', () => {
+    const dir = copyPack('hello-pack');
+    edit(dir, WF, '    topic: job.hello-pack.echo', '    topic: job.hello-pack.echo\n' +
+      '    retry: { max_retries: 50 }');
+    const result = validatePack(readPackDir(dir));
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toEqual([{ file: WF, path: '/steps/echo/retry/max_retries',
+      rule: 'retry_capped', message: '50 retries asked; the engine retries a job at most 10 ' +
+        'times' }]);
+  });
+});
+
 describe('YAML alias bombs', () => {
   const bomb = [
     'apiVersion: cordum.io/v1alpha1',

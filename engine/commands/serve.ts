@@ -99,10 +99,11 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
     if (flags.handlers) engineFlags.deployment = flags.handlers;
   }
   // JSON lines on stderr (runs, failed steps, requests; debug adds every step, decision and
-  // decide request), and spans over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  // decide request), and spans over OTLP when the environment names an endpoint.
   const log = jsonLog((line) => process.stderr.write(`${line}\n`), { level });
-  const tracing = process.env.OTEL_EXPORTER_OTLP_ENDPOINT
-    ? await (await import('../observability/tracing.js')).createTracing() : undefined;
+  const { createTracing, tracesUrlFrom } = await import('../observability/tracing.js');
+  const tracesUrl = tracesUrlFrom(process.env);
+  const tracing = tracesUrl ? await createTracing({ tracesUrl }) : undefined;
   tuning.hooks = engineHooks({ log, ...(tracing ? { tracing } : {}) });
   let kernel: KernelParts | undefined;
   tuning.snapshotSource = () => kernel?.kernel.current().snapshot;

@@ -1,8 +1,8 @@
 /**
  * OpenTelemetry traces for the engine: a span per run, per step (child of
  * its run) and per policy decision (child of the step that asked, or a
- * root span for an HTTP decide). Spans go to OTLP over HTTP when
- * `OTEL_EXPORTER_OTLP_ENDPOINT` is set, to the exporter a caller passes
+ * root span for an HTTP decide). Spans go to OTLP over HTTP when the
+ * environment names an endpoint (tracesUrlFrom), to the exporter a caller passes
  * (tests use the in-memory one), or nowhere. Parents are passed
  * explicitly, so no global context manager is needed.
  */
@@ -10,6 +10,7 @@ import { context, trace, SpanStatusCode, type Span, type Tracer } from '@opentel
 import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter }
   from '@opentelemetry/sdk-trace-base';
 import type { PolicyRequest } from '../../packs/policy/types.js';
+import { EngineError } from '../errors.js';
 import type { KernelDecision, PolicyKernel } from '../kernel/kernel.js';
 
 export interface EngineTracing {
@@ -25,17 +26,46 @@ export interface EngineTracing {
 export interface TracingOptions {
   /** An exporter of the caller's; spans are exported one by one (tests). */
   exporter?: SpanExporter;
-  /** OTLP/HTTP endpoint, e.g. http://127.0.0.1:4318 (default $OTEL_EXPORTER_OTLP_ENDPOINT). */
-  otlpEndpoint?: string;
+  /** Where OTLP/HTTP spans go, e.g. http://127.0.0.1:4318/v1/traces (default tracesUrlFrom). */
+  tracesUrl?: string;
 }
 
-async function otlpExporter(endpoint: string): Promise<SpanExporter> {
+/**
+ * Where spans go, from the environment as OpenTelemetry's SDKs read it:
+ * nowhere when `OTEL_SDK_DISABLED=true`; else
+ * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` as it is, else
+ * `OTEL_EXPORTER_OTLP_ENDPOINT` with `/v1/traces` added; undefined when
+ * neither is set. A value that is not an http(s) URL is refused, naming
+ * the variable.
+ */
+export function tracesUrlFrom(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
+  const own = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  const [name, value] = own ? ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', own]
+    : base ? ['OTEL_EXPORTER_OTLP_ENDPOINT', base] : [undefined, undefined];
+  if (!name || !value) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new EngineError('usage', `${name} must be an http(s) URL such as ` +
+      `http://127.0.0.1:4318, not "${value}"`);
+  }
+  return own ? value : `${value.replace(/\/+$/, '')}/v1/traces`;
+}
+
+async function otlpExporter(url: string): Promise<SpanExporter> {
   // A CommonJS package: bundled, its exports may sit under `default`.
   const mod = await import('@opentelemetry/exporter-trace-otlp-http') as
     typeof import('@opentelemetry/exporter-trace-otlp-http') &
     { default?: typeof import('@opentelemetry/exporter-trace-otlp-http') };
   const Exporter = mod.OTLPTraceExporter ?? mod.default?.OTLPTraceExporter;
-  return new Exporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` });
+  // A collector that does not answer holds a stop for at most this long.
+  return new Exporter({ url, timeoutMillis: 3000 });
 }
 
 async function finish<T>(span: Span, fn: (span: Span) => Promise<T>): Promise<T> {
@@ -54,9 +84,9 @@ async function finish<T>(span: Span, fn: (span: Span) => Promise<T>): Promise<T>
 }
 
 export async function createTracing(options: TracingOptions = {}): Promise<EngineTracing> {
-  const endpoint = options.otlpEndpoint ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const url = options.tracesUrl ?? tracesUrlFrom(process.env);
   const processors = options.exporter ? [new SimpleSpanProcessor(options.exporter)]
-    : endpoint ? [new BatchSpanProcessor(await otlpExporter(endpoint))] : [];
+    : url ? [new BatchSpanProcessor(await otlpExporter(url))] : [];
   const provider = new BasicTracerProvider({ spanProcessors: processors });
   const tracer = provider.getTracer('cordum-engine');
   const under = (parent: Span | undefined) =>

@@ -46,10 +46,10 @@ describe('runInputFor and parameter defaults', () => {
     input_schema: { type: 'object', properties: { region: { enum: ['eu', 'us'] } } } });
 
   it('blames a default the caller did not give on the parameters, not on --input', () => {
-    const err = thrown(() => runInputFor(flow, {})) as ReturnType<typeof thrown> & {
-      issues?: { file: string }[] };
+    const err = thrown(() => runInputFor(flow, {}));
+    const issues = (err as unknown as { issues?: { file: string }[] }).issues;
     expect(err.message).toMatch(/^the run input \(filled in from demo\.regions's parameter defaults\) does not match schema demo\.regions input_schema: \/region: /);
-    expect(err.issues?.map((i) => i.file)).toEqual(['demo.regions parameters']);
+    expect(issues?.map((i) => i.file)).toEqual(['demo.regions parameters']);
     // Given by the caller, the same value is the caller's.
     const given = thrown(() => runInputFor(flow, { region: 'mars' }));
     expect(given.message).toMatch(/^the run input does not match/);

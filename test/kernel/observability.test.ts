@@ -6,7 +6,8 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgliteBackend } from '../helpers/databases.js';
 import { buildSnapshot } from '../../packs/policy/snapshot.js';
-import { createTracing, type EngineTracing } from '../../engine/observability/tracing.js';
+import { createTracing, tracesUrlFrom, type EngineTracing }
+  from '../../engine/observability/tracing.js';
 import { jsonLog } from '../../engine/observability/log.js';
 import { openTestKernel, type TestKernel } from './helpers.js';
 
@@ -47,6 +48,26 @@ describe('traces', () => {
       'cordum.rule_id': 'deny-rm', 'cordum.snapshot_hash': k.kernel.current().snapshot.hash });
     const failed = spans.find((s) => s.attributes['cordum.run_id'] === 'run-2')!;
     expect(failed.status).toMatchObject({ code: 2, message: 'boom' });
+  });
+});
+
+describe('where spans go, from the environment', () => {
+  it('reads the OpenTelemetry variables as the SDKs do, and names a bad one', () => {
+    const base = 'http://127.0.0.1:4318/';
+    expect(tracesUrlFrom({})).toBeUndefined();
+    expect(tracesUrlFrom({ OTEL_EXPORTER_OTLP_ENDPOINT: base }))
+      .toBe('http://127.0.0.1:4318/v1/traces');
+    // The traces variable is taken as it is, and before the general one.
+    expect(tracesUrlFrom({ OTEL_EXPORTER_OTLP_ENDPOINT: base,
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://collector:4318/custom' }))
+      .toBe('https://collector:4318/custom');
+    expect(tracesUrlFrom({ OTEL_EXPORTER_OTLP_ENDPOINT: base, OTEL_SDK_DISABLED: 'TRUE' }))
+      .toBeUndefined();
+    expect(() => tracesUrlFrom({ OTEL_EXPORTER_OTLP_ENDPOINT: 'not-a-url' })).toThrow(
+      expect.objectContaining({ code: 'usage', message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be ' +
+        'an http(s) URL such as http://127.0.0.1:4318, not "not-a-url"' }));
+    expect(() => tracesUrlFrom({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'ftp://x' }))
+      .toThrow(/^OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be/);
   });
 });
 

@@ -89,13 +89,18 @@ async function relayTo(url: URL) {
   };
 }
 
+/** A fresh PostgreSQL database reached through a relay the test can cut. */
+async function relayedDatabase() {
+  const url = new URL((await postgresBackend.fresh()).url!);
+  const relay = await relayTo(url);
+  const through = new URL(url);
+  through.host = `127.0.0.1:${relay.port}`;
+  return { relay, db: await openDatabase({ url: through.toString() }) };
+}
+
 describe('the engine API while its database is down', () => {
   it('answers 503 database_unavailable, not 500', async () => {
-    const url = new URL((await postgresBackend.fresh()).url!);
-    const relay = await relayTo(url);
-    const through = new URL(url);
-    through.host = `127.0.0.1:${relay.port}`;
-    const db = await openDatabase({ url: through.toString() });
+    const { relay, db } = await relayedDatabase();
     const engine = await createEngine({ db, snapshot: demoSnapshot(), workflows: DEMO_WORKFLOWS,
       schemas: DEMO_SCHEMAS, handlers: { find: () => undefined } });
     const server = await startEngineServer({ engine, port: 0, pollMs: 0,
@@ -138,11 +143,7 @@ describe('the engine API while its database is down', () => {
 
 describe('a run in flight while its database goes away', () => {
   it('is taken over once the database is back, not failed for good', async () => {
-    const url = new URL((await postgresBackend.fresh()).url!);
-    const relay = await relayTo(url);
-    const through = new URL(url);
-    through.host = `127.0.0.1:${relay.port}`;
-    const db = await openDatabase({ url: through.toString() });
+    const { relay, db } = await relayedDatabase();
     const seen: string[] = [];
     let cutting: Promise<void> | undefined;
     // A worker outside the engine (not inline): each job is written down before it leaves.

@@ -29,7 +29,7 @@ export async function deploymentSnapshot(
     (b) =>
       toFragment(b.fragment as RawFragment, { packId: `bundle:${b.name}`, file: b.name }).rules,
   );
-  refuseSharedIds(bundleRules, fromPacks.rules);
+  refuseSharedIds(bundleRules);
   const rules = [...bundleRules, ...fromPacks.rules];
   const snapshot: PolicySnapshot & { packsHash: string } = {
     hash: snapshotHash(rules, fromPacks.defaultTenant),
@@ -42,13 +42,14 @@ export async function deploymentSnapshot(
 }
 
 /**
- * A policy bundle's rule must not take the id of a pack's rule or of
- * another bundle's: decisions, metrics and explanations name a rule by its
- * id alone, and two rules of one id could not be told apart there.
+ * Two policy bundles of one deployment may not share a rule id: decisions,
+ * metrics and explanations name a rule by its id alone, and an operator's
+ * own rules are the ones that can be renamed. A bundle rule may take a
+ * pack rule's id (a pack's rule copied to be overridden: the bundle's comes
+ * first), which limitations.md notes.
  */
-function refuseSharedIds(bundleRules: Rule[], packRules: Rule[]): void {
+function refuseSharedIds(bundleRules: Rule[]): void {
   const owner = new Map<string, string>();
-  for (const r of packRules) if (!owner.has(r.id)) owner.set(r.id, `pack ${r.source?.packId}`);
   for (const r of bundleRules) {
     const bundle = (r.source?.packId ?? 'bundle:?').replace(/^bundle:/, '');
     const taken = owner.get(r.id);

@@ -19,8 +19,19 @@ export interface EngineApiFlags {
 }
 
 function engineUrl(flags: EngineApiFlags): string {
-  return (flags.engine ?? process.env.CORDUM_ENGINE_URL ?? 'http://127.0.0.1:8787')
-    .replace(/\/+$/, '');
+  const given = flags.engine ?? process.env.CORDUM_ENGINE_URL ?? 'http://127.0.0.1:8787';
+  const from = flags.engine !== undefined ? '--engine' : 'CORDUM_ENGINE_URL';
+  let url: URL | undefined;
+  try {
+    url = new URL(given);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new KernelError('usage', `${from} must be the engine's http(s) URL such as ` +
+      `http://127.0.0.1:8787, not "${given}"`);
+  }
+  return given.replace(/\/+$/, '');
 }
 
 async function call<T>(flags: EngineApiFlags, method: string, path: string, body?: unknown,
@@ -40,8 +51,12 @@ async function call<T>(flags: EngineApiFlags, method: string, path: string, body
   }
   const answer = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (!res.ok) {
-    throw Object.assign(new Error(`${method} ${path}: ${String(answer.detail ?? res.status)}`),
-      { code: String(answer.code ?? 'engine_error') });
+    // A 404 for the route itself: what answered is not an engine (a registry, say).
+    const notEngine = res.status === 404 && (answer.code === undefined || answer.code === 'not_found');
+    const detail = notEngine ? `${url} has no such route: is ${engineUrl(flags)} an engine ` +
+      '(`cordum engine serve`)? A registry\'s URL is not one' : String(answer.detail ?? res.status);
+    throw Object.assign(new Error(`${method} ${path}: ${detail}`),
+      { code: notEngine ? 'engine_error' : String(answer.code ?? 'engine_error') });
   }
   return answer as T;
 }

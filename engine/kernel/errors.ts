@@ -12,7 +12,8 @@ export type KernelErrorCode =
   | 'version_not_found'
   | 'snapshot_unavailable'
   | 'candidate_invalid'
-  | 'request_invalid';
+  | 'request_invalid'
+  | 'usage';
 
 export class KernelError extends Error {
   override readonly name = 'KernelError';

@@ -108,6 +108,25 @@ describe('cordum policy bodies', () => {
     }
   });
 
+  it('refuses an --engine that is no URL, and says when what answered is no engine',
+    async () => {
+    await expect(historyBody({ engine: 'notaurl' })).rejects.toMatchObject({ code: 'usage',
+      message: '--engine must be the engine\'s http(s) URL such as http://127.0.0.1:8787, not ' +
+        '"notaurl"' });
+    // Something that answers 404 to every route, as a registry does to /v1/policy/history.
+    const other = await startRouteServer([]);
+    try {
+      await expect(historyBody({ engine: other.url })).rejects.toMatchObject({
+        code: 'engine_error', message: expect.stringContaining(`is ${other.url} an engine ` +
+          '(`cordum engine serve`)? A registry\'s URL is not one') });
+    } finally {
+      await other.close();
+    }
+    // A 404 the engine means (a version it does not keep) keeps its own code.
+    await expect(rollbackBody({ ...flags, version: '99' })).rejects.toMatchObject({
+      code: 'version_not_found' });
+  });
+
   it('simulates a candidate folder against the recorded decisions', async () => {
     k.kernel.decide({ topic: 'job.soc2-change-control.deploy', riskTags: ['write', 'prod'] });
     k.kernel.decide({ topic: 'job.soc2-change-control.config-read', riskTags: ['read'] });

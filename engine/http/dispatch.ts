@@ -103,6 +103,8 @@ function originHost(origin: string): string | undefined {
   }
 }
 
+const METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
+
 export function routeHandler(routes: EngineRoute[], log?: RouteLog, requests?: JsonLog) {
   const allowed = allowedHosts();
   // By method, then path: no key string is built per request.
@@ -143,7 +145,22 @@ export function routeHandler(routes: EngineRoute[], log?: RouteLog, requests?: J
       if (err instanceof HttpProblem) return sendProblem(res, err.status, err.code, err.message);
       throw err;
     }
-    if (!route) return sendProblem(res, 404, 'not_found', `no route ${req.method} ${pathname}`);
+    if (!route) {
+      // The path is served, by other methods: 405 with them, as HTTP says.
+      const others = METHODS.filter((m) => {
+        try {
+          return m !== req.method && find(m, ctx, pathname) !== undefined;
+        } catch {
+          return false;
+        }
+      });
+      if (others.length > 0) {
+        res.setHeader('allow', others.join(', '));
+        return sendProblem(res, 405, 'method_not_allowed', `${pathname} takes ` +
+          `${others.join(' or ')}, not ${req.method}`);
+      }
+      return sendProblem(res, 404, 'not_found', `no route ${req.method} ${pathname}`);
+    }
     let done: Promise<void> | void;
     try {
       done = route.handle(ctx);

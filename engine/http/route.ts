@@ -80,7 +80,7 @@ export function onJson(
   req.on('data', (chunk: Buffer) => {
     size += chunk.length;
     if (size > limit) {
-      finish(new HttpProblem(413, 'request_too_large', `body over ${limit} bytes`));
+      finish(new HttpProblem(413, 'payload_too_large', `body over ${limit} bytes`));
       // The rest is read and dropped, so the 413 reaches a client still sending (closing at
       // once reset the connection before it); one that goes on for long is cut off.
       req.removeAllListeners('data');

@@ -106,6 +106,21 @@ describe('paths and numbers no route can take', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 
+  it('answers a path served by another method with 405 and Allow, any other with 404', async () => {
+    const wrong = await fetch(`${server.url}/v1/runs/some-id/cancel`);
+    expect([wrong.status, wrong.headers.get('allow')]).toEqual([405, 'POST']);
+    expect(await wrong.json()).toMatchObject({ code: 'method_not_allowed',
+      detail: '/v1/runs/some-id/cancel takes POST, not GET' });
+    const both = await fetch(`${server.url}/v1/runs`, { method: 'DELETE' });
+    expect([both.status, both.headers.get('allow')]).toEqual([405, 'GET, POST']);
+    // The right method on a path whose parameter does not decode is still the parameter's 400.
+    expect((await fetch(`${server.url}/v1/runs/%ZZ/cancel`, { method: 'POST' })).status)
+      .toBe(400);
+    const none = await fetch(`${server.url}/v1/nothing`);
+    expect([none.status, ((await none.json()) as { code: string }).code])
+      .toEqual([404, 'not_found']);
+  });
+
   it('refuses a number too large to store, naming where', async () => {
     const text = '{"workflow_id":"demo.signoff","input":{"release":"1","x":1e400}}';
     const res = await fetch(`${server.url}/v1/runs`, { method: 'POST', body: text,

@@ -246,7 +246,7 @@ describe('a body past the limit', () => {
     const res = await fetch(`${server.url}/v1/policy/decide`, { method: 'POST', body: big,
       headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(413);
-    expect(((await res.json()) as { code: string }).code).toBe('request_too_large');
+    expect(((await res.json()) as { code: string }).code).toBe('payload_too_large');
   });
 });
 

@@ -17,6 +17,7 @@ export type EngineErrorCode =
   | 'deployment_invalid'
   // a run's input and the steps' schemas
   | 'input_invalid'
+  | 'idempotency_key_reused'
   | 'output_invalid'
   // policy and approvals
   | 'policy_denied'

@@ -11,6 +11,7 @@ export const RUN_COLUMNS = [
   'id', 'workflow_id', 'tenant_id', 'status', 'input', 'error', 'snapshot_hash',
   'active_ms', 'resumed_at', 'created_at', 'started_at', 'updated_at', 'finished_at',
   'cancel_requested', 'lease_owner', 'lease_until', 'events', 'steps', 'workflow_hash',
+  'idempotency_key',
 ];
 // The columns of RUN_COLUMNS that hold JSON documents.
 const RUN_JSON = RUN_COLUMNS.map((c) => ['input', 'error', 'events', 'steps'].includes(c));

@@ -134,4 +134,13 @@ ALTER TABLE engine_runs ALTER COLUMN input TYPE json, ALTER COLUMN error TYPE js
 ALTER TABLE engine_steps ALTER COLUMN input TYPE json, ALTER COLUMN output TYPE json,
   ALTER COLUMN error TYPE json, ALTER COLUMN decision TYPE json, ALTER COLUMN job TYPE json`,
   },
+  {
+    // A start's `Idempotency-Key` (POST /v1/runs): one run a key, across processes. Partial,
+    // so runs started without one (most) add no index entry.
+    id: '0006_idempotency_keys',
+    sql: `
+ALTER TABLE engine_runs ADD COLUMN idempotency_key text;
+CREATE UNIQUE INDEX engine_runs_idempotency_key ON engine_runs (idempotency_key)
+  WHERE idempotency_key IS NOT NULL`,
+  },
 ];

@@ -100,9 +100,37 @@ export class Engine {
     return view;
   }
 
+  /**
+   * Records a `pending` run once for `key` (a start's `Idempotency-Key`):
+   * a start sent again, its answer lost, finds the run the first one made.
+   * `replayed` says so. A key used for another workflow is refused.
+   */
+  async recordOnce(workflowId: string, given: unknown, key: string)
+    : Promise<{ id: string; replayed: boolean }> {
+    const found = async () => {
+      const made = await this.services.store.runForKey(key);
+      if (made && made.workflow_id !== workflowId) {
+        throw new EngineError('idempotency_key_reused', `Idempotency-Key "${key}" started a ` +
+          `run of ${made.workflow_id} (${made.id}), not of ${workflowId}: use a new key`);
+      }
+      return made && { id: made.id, replayed: true };
+    };
+    const before = await found();
+    if (before) return before;
+    try {
+      return { id: await this.record(workflowId, given, key), replayed: false };
+    } catch (err) {
+      // Two starts with one key at once: the database keeps one run; the other finds it.
+      const after = (err as { code?: unknown }).code === '23505' ? await found() : undefined;
+      if (after) return after;
+      throw err;
+    }
+  }
+
   /** Checks the workflow and the input (defaults filled in) and records a `pending` run. */
-  async record(workflowId: string, given: unknown): Promise<string> {
+  async record(workflowId: string, given: unknown, idempotencyKey?: string): Promise<string> {
     const { plan, run } = this.prepare(workflowId, given);
+    if (idempotencyKey !== undefined) run.idempotency_key = idempotencyKey;
     const steps = plan.steps.map((s) => ({ step_id: s.id, type: s.type }));
     this.services.store.createRun(run, steps);
     try {

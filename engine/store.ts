@@ -386,6 +386,14 @@ export class EngineStore {
     return row ? readView(this.db, toRun(row), row.steps as Row[] | null) : undefined;
   }
 
+  /** The run a start with this `Idempotency-Key` made, if one did. */
+  async runForKey(key: string): Promise<{ id: string; workflow_id: string } | undefined> {
+    const db = await this.direct();
+    const { rows } = await db.query<{ id: string; workflow_id: string }>(
+      'SELECT id, workflow_id FROM engine_runs WHERE idempotency_key = $1', [key]);
+    return rows[0];
+  }
+
   /** The newest runs first. */
   async listRuns(limit = 50): Promise<RunRecord[]> {
     const db = await this.direct();

@@ -21,6 +21,8 @@ export interface HeldRun {
   resumedAt?: string;
   leaseOwner?: string;
   leaseUntil?: string;
+  /** The start's `Idempotency-Key`, written with the run's first write. */
+  idempotencyKey?: string;
   steps: Map<string, StepRecord>;
   approvals: Map<string, ApprovalRecord>;
 }
@@ -68,6 +70,7 @@ export function runRow(held: HeldRun): JournalRow {
     // Set by the journal on a first write (present here so that setting them adds no key).
     events: undefined,
     steps: undefined,
+    idempotency_key: stored ? undefined : held.idempotencyKey,
   };
 }
 
@@ -163,6 +166,7 @@ export function newHeldRun(
     held.leaseOwner = lease.owner;
     held.leaseUntil = lease.until;
   }
+  if (run.idempotency_key !== undefined) held.idempotencyKey = run.idempotency_key;
   return held;
 }
 

@@ -21,6 +21,9 @@ export type StepPatch = Partial<
 export type NewRun = Pick<
   RunRecord,
   'id' | 'workflow_id' | 'tenant_id' | 'input' | 'snapshot_hash' | 'workflow'
->;
+> & {
+  /** The caller's key for this start (`Idempotency-Key`): one run a key. */
+  idempotency_key?: string;
+};
 
 export type NewEvent = Omit<TimelineEvent, 'seq' | 'at'>;

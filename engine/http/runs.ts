@@ -29,6 +29,7 @@ const STATUS_OF: Partial<Record<string, number>> = {
   approval_not_pending: 409,
   input_not_waiting: 409,
   run_finished: 409,
+  idempotency_key_reused: 422,
   usage: 400,
 };
 
@@ -49,6 +50,17 @@ function route(
       }
     },
   };
+}
+
+/** The start's `Idempotency-Key` header: printable text of 1 to 256 characters. */
+function idempotencyKey(ctx: RouteContext): string | undefined {
+  const key = ctx.req.headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || !/^[\x21-\x7e][\x20-\x7e]{0,255}$/.test(key)) {
+    throw new HttpProblem(400, 'request_invalid', 'Idempotency-Key must be 1 to 256 printable ' +
+      'ASCII characters (a UUID, say), sent once');
+  }
+  return key;
 }
 
 /** An optional text field of a body: a string, or absent; anything else is refused. */
@@ -79,17 +91,23 @@ export function runRoutes(engine: Engine, queue?: RunQueue, approverTokens?: str
       if (typeof b.workflow_id !== 'string') {
         throw new EngineError('usage', 'the body needs "workflow_id"');
       }
-      const id = await engine.record(b.workflow_id, b.input ?? {});
+      const key = idempotencyKey(ctx);
+      const { id, replayed } = key === undefined
+        ? { id: await engine.record(b.workflow_id, b.input ?? {}), replayed: false }
+        : await engine.recordOnce(b.workflow_id, b.input ?? {}, key);
       // The request's log line names the run it made, so the two can be found together.
-      noteForLog(ctx.res, { run_id: id });
+      noteForLog(ctx.res, { run_id: id, ...(replayed ? { replayed: true } : {}) });
+      if (replayed) ctx.res.setHeader('idempotent-replayed', 'true');
       if (ctx.url.searchParams.get('wait') === '1') {
         await engine.resume(id);
         sendJson(ctx.res, 200, publicView(await engine.view(id)));
         return;
       }
-      if (queue) await queue.enqueue(id);
-      sendJson(ctx.res, 202, { run_id: id, status: 'pending' });
-      if (!queue) void engine.resume(id).catch(() => undefined);
+      // A start sent again answers the run as it is now (pending runs are resumed when due).
+      const status = replayed ? (await engine.view(id)).run.status : 'pending';
+      if (queue && status === 'pending') await queue.enqueue(id);
+      sendJson(ctx.res, 202, { run_id: id, status });
+      if (!queue && status === 'pending') void engine.resume(id).catch(() => undefined);
     }),
     route('GET', '/v1/runs', async (ctx) => {
       const limit = listLimit(ctx.url.searchParams.get('limit'));

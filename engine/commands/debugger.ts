@@ -36,8 +36,15 @@ export function stdinDebugger(
   });
   return {
     async beforeStep(pause) {
-      out.write(`paused before step ${pause.step_id} (${pause.type})\n`);
-      out.write(`  input: ${JSON.stringify(pause.input)}\n`);
+      if (pause.for_each !== undefined) {
+        out.write(`paused before step ${pause.step_id} (${pause.type}, for_each)\n`);
+        const items = Array.isArray(pause.for_each) ? `${pause.for_each.length} items: ` : '';
+        out.write(`  items: ${items}${JSON.stringify(pause.for_each)}\n`);
+        out.write('  each item pauses again before it runs, with its input and decision\n');
+      } else {
+        out.write(`paused before step ${pause.step_id} (${pause.type})\n`);
+        out.write(`  input: ${JSON.stringify(pause.input)}\n`);
+      }
       if (pause.decision) {
         const { rule_id: ruleId } = pause.decision;
         const rule = ruleId ? ` rule ${ruleId}` : ' (no rule matched)';

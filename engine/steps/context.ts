@@ -95,6 +95,8 @@ export interface StepPause {
   type: string;
   input: unknown;
   decision?: { decision: string; rule_id?: string; reason?: string };
+  /** A `for_each` parent's items, rendered (it has no input or decision of its own). */
+  for_each?: unknown;
 }
 
 export interface StepContext {

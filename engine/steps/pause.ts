@@ -11,6 +11,12 @@ import { policyRequestFor } from '../policy_request.js';
 import type { StepContext, StepPause } from './context.js';
 
 export function pauseOf(ctx: StepContext): StepPause {
+  // A `for_each` parent sends no job of its own: what it shows is its items, and each item
+  // pauses again as a step of its own, with its input and decision.
+  if (ctx.plan.forEach !== undefined) {
+    return { run_id: ctx.run.id, step_id: ctx.plan.id, type: ctx.plan.type,
+      input: undefined, for_each: renderItems(ctx) };
+  }
   const pause: StepPause = {
     run_id: ctx.run.id,
     step_id: ctx.plan.id,
@@ -29,6 +35,14 @@ export function pauseOf(ctx: StepContext): StepPause {
     if (result.reason !== undefined) pause.decision.reason = result.reason;
   }
   return pause;
+}
+
+function renderItems(ctx: StepContext): unknown {
+  try {
+    return renderTemplate(ctx.plan.forEach!, ctx.scope);
+  } catch (err) {
+    return { error: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 function renderOrError(ctx: StepContext): unknown {

@@ -6,6 +6,11 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { stdinDebugger } from '../../engine/commands/debugger.js';
+import { builtinHandler } from '../../engine/handlers/builtin.js';
+import { handlerTable } from '../../engine/handlers/table.js';
+import { createEngine } from '../../engine/runner.js';
+import { pgliteBackend } from '../helpers/databases.js';
+import { DEMO_SCHEMAS, demoSnapshot, freshDatabase, workflow } from './fixtures.js';
 import type { StepPause } from '../../engine/steps/context.js';
 
 const pause = (step: string): StepPause => ({ run_id: 'run-1', step_id: step, type: 'worker',
@@ -47,5 +52,38 @@ describe('stdinDebugger', () => {
     stdin.end();
     await expect(second).rejects.toMatchObject({ code: 'run_cancelled' });
     expect(stopped).toEqual(['run-1']);
+  });
+});
+
+describe('what the debugger is shown before a for_each step', () => {
+  it('shows the parent its items, not a job it never sends; each item pauses as itself',
+    async () => {
+    const db = await (await freshDatabase(pgliteBackend)).open();
+    try {
+      const flow = workflow('each', { fan: { type: 'worker', topic: 'job.demo.echo',
+        for_each: '${input.names}', input: { message: 'hi ${item}' },
+        meta: { pack_id: 'demo', capability: 'demo.echo' } } });
+      const pauses: StepPause[] = [];
+      const engine = await createEngine({ db, snapshot: demoSnapshot(), workflows: [flow],
+        schemas: DEMO_SCHEMAS, handlers: handlerTable([{ topics: ['job.demo.*'],
+          handler: builtinHandler('echo') }]), beforeStep: async (p) => {
+          pauses.push(p);
+        } });
+      const view = await engine.start('demo.each', { names: ['ana', 'bo'] });
+      expect(view.run.status).toBe('succeeded');
+      expect(pauses[0]).toEqual({ run_id: view.run.id, step_id: 'fan', type: 'worker',
+        input: undefined, for_each: ['ana', 'bo'] });
+      expect(pauses.slice(1).map((p) => [p.step_id, p.input, p.decision?.decision])).toEqual([
+        ['fan[0]', { message: 'hi ana' }, 'allow'], ['fan[1]', { message: 'hi bo' }, 'allow']]);
+      // The text the CLI prints for the parent.
+      const { stdin, debug, said } = debuggerOn();
+      stdin.end('\n');
+      await debug.beforeStep(pauses[0]!);
+      expect(said()).toContain('paused before step fan (worker, for_each)\n' +
+        '  items: 2 items: ["ana","bo"]\n' +
+        '  each item pauses again before it runs, with its input and decision\n');
+    } finally {
+      await db.close();
+    }
   });
 });

@@ -79,5 +79,7 @@ export function isConnectionLoss(reason: unknown): boolean {
   const code = (reason as { code?: unknown }).code;
   return (typeof code === 'string' && CONNECTION_CODES.has(code)) ||
     (code === '55000' && /not currently accepting connections/.test(reason.message)) ||
-    /Connection terminated/i.test(reason.message);
+    // pg's own "Connection terminated unexpectedly" carries no code; an error of ours that
+    // merely quotes those words (a step's input in its message) has one.
+    (code === undefined && /^Connection terminated/i.test(reason.message));
 }

@@ -10,8 +10,9 @@ import pg from 'pg';
 import { startEngineServer } from '../../engine/http/server.js';
 import { createEngine } from '../../engine/runner.js';
 import { openDatabase } from '../../storage/database.js';
-import { postgresBackend } from '../helpers/databases.js';
-import { DEMO_SCHEMAS, DEMO_WORKFLOWS, demoSnapshot, workflow } from './fixtures.js';
+import { pgliteBackend, postgresBackend } from '../helpers/databases.js';
+import { DEMO_SCHEMAS, DEMO_WORKFLOWS, demoSnapshot, freshDatabase, workflow }
+  from './fixtures.js';
 import type { Job } from '../../engine/handlers/types.js';
 import { surviveLostDatabase } from '../../engine/commands/serve.js';
 import { isConnectionLoss } from '../../storage/database.js';
@@ -31,6 +32,10 @@ describe('a lost database in engine serve', () => {
     expect(isConnectionLoss(Object.assign(new Error('terminating connection'),
       { code: '57P01' }))).toBe(true);
     expect(isConnectionLoss(new Error('Connection terminated unexpectedly'))).toBe(true);
+    // An error of the engine's own quoting those words (a step's input) is no lost database.
+    expect(isConnectionLoss(Object.assign(new Error('delay_until "Connection terminated" is ' +
+      'not a time'), { code: 'expression_failed' }))).toBe(false);
+    expect(isConnectionLoss(new Error('bad input: Connection terminated'))).toBe(false);
     expect(isConnectionLoss(Object.assign(new Error('syntax error'), { code: '42601' })))
       .toBe(false);
     expect(isConnectionLoss(new TypeError('x is undefined'))).toBe(false);
@@ -186,6 +191,23 @@ describe('a run in flight while its database goes away', () => {
       expect(seen).toEqual([`${runId}:a:1`, `${runId}:a:1`, `${runId}:b:1`, `${runId}:c:1`]);
     } finally {
       await db.close().catch(() => undefined);
+    }
+  });
+});
+
+describe('a step whose own error quotes a lost connection', () => {
+  it('fails as any step does: the run is not given up', async () => {
+    const db = await (await freshDatabase(pgliteBackend)).open();
+    try {
+      const flow = workflow('when', { d: { type: 'delay', delay_until: '${input.when}' } });
+      const engine = await createEngine({ db, snapshot: demoSnapshot(), workflows: [flow],
+        schemas: DEMO_SCHEMAS, handlers: { find: () => undefined } });
+      const view = await engine.start('demo.when', { when: 'Connection terminated' });
+      expect(view.run.status).toBe('failed');
+      expect(view.steps[0]).toMatchObject({ status: 'failed',
+        error: { code: 'expression_failed' } });
+    } finally {
+      await db.close();
     }
   });
 });

@@ -105,22 +105,23 @@ export class PolicyHistory {
 
   /**
    * A rollback that still holds for a process starting with `snapshot` from
-   * `source`: the newest row, when it is a rollback and the newest row of
-   * that source's kind before it is this same snapshot (nothing has changed
-   * since the rollback overrode it). The restart then runs the rollback again.
+   * `source`: the newest row, when it is a rollback and what it overrode
+   * (the newest row that is not a rollback) is this same snapshot from the
+   * same kind of source: nothing has changed since. The restart then runs
+   * the rollback again.
    */
   async rollbackHeld(snapshot: PolicySnapshot, source: SnapshotSource) {
     const { rows } = await this.db.query<Row>(
       `SELECT version, hash, source, snapshot FROM engine_policy_snapshots
         WHERE version = (SELECT max(version) FROM engine_policy_snapshots)
            OR version = (SELECT max(version) FROM engine_policy_snapshots
-                          WHERE source->>'kind' = $1)
+                          WHERE source->>'kind' <> 'rollback')
         ORDER BY version DESC`,
-      [source.kind],
     );
     const [newest, overridden] = rows;
     if (newest?.source.kind !== 'rollback' || !overridden) return undefined;
-    if (overridden.hash !== snapshot.hash || !samePacks(overridden.source, source)) return undefined;
+    if (overridden.source.kind !== source.kind || overridden.hash !== snapshot.hash ||
+      !samePacks(overridden.source, source)) return undefined;
     return { version: Number(newest.version), snapshot: newest.snapshot, source: newest.source };
   }
 

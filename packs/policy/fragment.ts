@@ -36,6 +36,14 @@ export interface RawFragment {
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const MAX_ID_CHARS = 256;
+const CONTROLS = new RegExp(CONTROL.source, 'g');
+
+/** An id quoted with its control characters written as `\uXXXX`, so none reaches a terminal. */
+function shownId(id: string): string {
+  const escaped = id.replace(/[\\"]/g, (c) => `\\${c}`)
+    .replace(CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `"${escaped}"`;
+}
 
 export function toFragment(raw: RawFragment, origin: { packId?: string; file?: string }) {
   const prefix = origin.packId ?? 'rule';
@@ -54,7 +62,7 @@ export function toFragment(raw: RawFragment, origin: { packId?: string; file?: s
     }
     // Ids are printed in logs, metrics, lint and CLI lines, where a line break could forge one.
     if (typeof r.id === 'string' && (CONTROL.test(r.id) || r.id.length > MAX_ID_CHARS)) {
-      refuse(`rule id ${JSON.stringify(r.id.slice(0, 80))} holds a control character or ` +
+      refuse(`rule id ${shownId(r.id.slice(0, 80))} holds a control character or ` +
         `passes ${MAX_ID_CHARS} characters`, '; write it on one line, in printable characters');
     }
     if (r.id !== undefined) ids.add(r.id);

@@ -64,6 +64,14 @@ describe.each(backends())('policy history on $name', (backend) => {
     const changed = await PolicyKernel.open({ history, snapshot: gate });
     expect(changed.current()).toMatchObject({ version: 4, source: { kind: 'project' } });
     expect(changed.decide({ topic: 'job.p.x' }).decision).toBe('require_approval');
+    // Every pack removed since a rollback, the empty project being a row of its own from
+    // before: what the rollback overrode (the gate) is gone, so it gives way.
+    const none = buildSnapshot([]);
+    await changed.activate(none, { kind: 'empty' });
+    await changed.activate(gate, { kind: 'project' });
+    await changed.rollback(2);
+    const emptied = await PolicyKernel.open({ history, snapshot: none });
+    expect(emptied.current()).toMatchObject({ version: 8, source: { kind: 'empty' } });
   });
 
   it('records decisions in batches with their snapshot and request id', async () => {

@@ -42,8 +42,12 @@ describe('constraint templates', () => {
     const forged = 'we"ird\nid} 1\nfake_metric 42';
     expect(() => toFragment({ rules: [{ id: forged, decision: 'allow' }] }, { file: 'f.yaml' }))
       .toThrow(expect.objectContaining({ code: 'validation_failed',
-        message: `f.yaml: /rules/0/id: rule id ${JSON.stringify(forged)} holds a control ` +
-          'character or passes 256 characters; write it on one line, in printable characters' }));
+        message: 'f.yaml: /rules/0/id: rule id "we\\"ird\\u000aid} 1\\u000afake_metric 42" holds a ' +
+          'control character or passes 256 characters; write it on one line, in printable ' +
+          'characters' }));
+    // C1 controls and the line separator are written out too, never sent raw.
+    expect(() => toFragment({ rules: [{ id: 'ok\u009b31m\u2028x', decision: 'allow' }] },
+      { file: 'f.yaml' })).toThrow('rule id "ok\\u009b31m\\u2028x" holds');
     const long = { rules: [{ id: 'x'.repeat(257), decision: 'allow' }] };
     expect(() => toFragment(long, { file: 'f.yaml' })).toThrow(/passes 256 characters/);
     expect(toFragment({ rules: [{ id: 'ok-id.v2 (é)', decision: 'allow' }] }, {}).rules[0]!.id)

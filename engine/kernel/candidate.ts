@@ -68,11 +68,19 @@ export function loadCandidate(path: string): PolicySnapshot {
   }
   const packs = buildSnapshot(dirs.flatMap((e) => packInputs(join(path, e.name))));
   // Fragment files beside the packs stand for a deployment's policy bundles: first, by name,
-  // as the registry composes a deployment.
-  const bundles = entries.filter((e) => e.isFile() && /\.(ya?ml|json)$/.test(e.name))
+  // as the registry composes a deployment. Other files there (dotfiles, a package.json, a
+  // compose file: no `rules` or `tenants`) are not fragments and are left alone.
+  const bundles = entries
+    .filter((e) => e.isFile() && !e.name.startsWith('.') && /\.(ya?ml|json)$/.test(e.name))
     .map((e) => e.name).sort()
-    .flatMap((name) => fragmentOf(join(path, name), `bundle:${name.replace(/\..*$/, '')}`)
-      .fragment.rules);
+    .flatMap((name) => {
+      const raw = documentOf(join(path, name));
+      if (raw === null || typeof raw !== 'object' || !('rules' in raw || 'tenants' in raw)) {
+        return [];
+      }
+      return fragmentInput(raw, join(path, name), `bundle:${name.replace(/\..*$/, '')}`)
+        .fragment.rules;
+    });
   if (bundles.length === 0) return packs;
   const rules = [...bundles, ...packs.rules];
   const snapshot: PolicySnapshot = { ...packs, rules,
@@ -80,10 +88,13 @@ export function loadCandidate(path: string): PolicySnapshot {
   return snapshot;
 }
 
-function fragmentOf(file: string, packId: string): SnapshotInput {
+function documentOf(file: string): unknown {
   const text = readFileSync(file, 'utf8');
-  const raw = file.endsWith('.json') ? parseJson(text, file) : parseYaml(text, file);
-  return fragmentInput(raw, file, packId);
+  return file.endsWith('.json') ? parseJson(text, file) : parseYaml(text, file);
+}
+
+function fragmentOf(file: string, packId: string): SnapshotInput {
+  return fragmentInput(documentOf(file), file, packId);
 }
 
 /**

@@ -77,6 +77,10 @@ describe('cordum policy bodies', () => {
     expect(together.rules.map((r) => r.id)).toEqual(['hotfix-freeze',
       ...alone.rules.map((r) => r.id)]);
     expect(together.hash).not.toBe(alone.hash);
+    // Files that are no fragments are left alone: dotfiles, and documents with no rules.
+    writeFileSync(join(dir, '.yamllint.yaml'), 'extends: default\nrules: {line-length: disable}\n');
+    writeFileSync(join(dir, 'package.json'), '{"name":"site"}');
+    expect(loadCandidate(dir).hash).toBe(together.hash);
     writeFileSync(join(dir, 'broken.yaml'), 'rules: 5\n');
     expect(() => loadCandidate(dir)).toThrow(/broken\.yaml is not a policy fragment/);
   });

@@ -103,10 +103,23 @@ export async function explainBody(flags: EngineApiFlags & { request: string;
 }
 
 /** A snapshot as a fragment document the engine accepts (the hash does not change). */
-function asFragment(snapshot: PolicySnapshot): Record<string, unknown> {
-  const rules = snapshot.rules.map(({ source: _source, ...rule }) => rule);
-  return snapshot.defaultTenant === undefined ? { rules }
-    : { default_tenant: snapshot.defaultTenant, rules };
+/**
+ * The candidate as the simulate route takes it: one fragment per run of
+ * rules from one source (pack or bundle), in order, so rules of different
+ * packs that share an id are each checked within their own fragment.
+ */
+function asCandidate(snapshot: PolicySnapshot): Record<string, unknown> {
+  const fragments: { rules: Record<string, unknown>[]; default_tenant?: string }[] = [];
+  let from: string | undefined;
+  for (const { source, ...rule } of snapshot.rules) {
+    const packId = source?.packId ?? '';
+    if (fragments.length === 0 || packId !== from) fragments.push({ rules: [] });
+    from = packId;
+    fragments.at(-1)!.rules.push(rule);
+  }
+  if (fragments.length === 0) fragments.push({ rules: [] });
+  if (snapshot.defaultTenant !== undefined) fragments[0]!.default_tenant = snapshot.defaultTenant;
+  return { fragments };
 }
 
 export async function simulateBody(flags: EngineApiFlags & { candidate: string;
@@ -117,7 +130,7 @@ export async function simulateBody(flags: EngineApiFlags & { candidate: string;
     throw Object.assign(new Error(`--limit must be a whole number from 1 to ` +
       `${MAX_SIMULATE_LIMIT}, not "${limit}"`), { code: 'usage' });
   }
-  const candidate = asFragment(await loadCandidateOrProject(flags.candidate));
+  const candidate = asCandidate(await loadCandidateOrProject(flags.candidate));
   const query = flags.limit ? `?limit=${encodeURIComponent(flags.limit)}` : '';
   return call<Impact>(flags, 'POST', `/v1/policy/simulate${query}`, { candidate });
 }

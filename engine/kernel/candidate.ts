@@ -37,9 +37,31 @@ function fragmentInput(raw: unknown, where: string, packId: string): SnapshotInp
   }
 }
 
-/** A fragment document (as JSON) made into a one-fragment snapshot. */
+/**
+ * A candidate from JSON made into a snapshot: one fragment document, or
+ * `{ fragments: [...] }`, several tried in the order given (what the CLI
+ * sends for a folder of packs and bundles). Each fragment is checked on its
+ * own, so two packs, or a bundle and a pack, may share a rule id, as they
+ * may when deployed; within one fragment an id is still used once.
+ */
 export function toCandidateSnapshot(value: unknown): PolicySnapshot {
-  return buildSnapshot([fragmentInput(value, 'candidate', 'candidate')]);
+  const many = value !== null && typeof value === 'object' && !Array.isArray(value) &&
+    'fragments' in value && !('rules' in value) ? (value as { fragments: unknown }).fragments
+    : undefined;
+  if (many === undefined) return buildSnapshot([fragmentInput(value, 'candidate', 'candidate')]);
+  if (!Array.isArray(many) || many.length === 0 || many.length > 10_000) {
+    throw new KernelError('candidate_invalid', 'candidate.fragments must be a list of 1 to ' +
+      '10000 policy fragments');
+  }
+  const inputs = many.map((f, i) => fragmentInput(f, `candidate.fragments[${i}]`,
+    `candidate-${i}`));
+  const rules = inputs.flatMap((input) => input.fragment.rules);
+  const defaultTenant = inputs.find((input) => input.fragment.default_tenant !== undefined)
+    ?.fragment.default_tenant;
+  const snapshot: PolicySnapshot = { hash: snapshotHash(rules, defaultTenant), rules,
+    packs: [] };
+  if (defaultTenant !== undefined) snapshot.defaultTenant = defaultTenant;
+  return snapshot;
 }
 
 function packInputs(dir: string): SnapshotInput[] {

@@ -67,15 +67,19 @@ describe('cordum policy bodies', () => {
     expect(local).toMatchObject({ decision: 'deny', ruleId: 'pci-default-deny' });
   });
 
-  it('takes fragment files beside pack folders as policy bundles, tried first', () => {
+  it('takes fragment files beside pack folders as policy bundles, tried first', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cordum-candidate-'));
     cpSync(SOC2, join(dir, 'soc2-change-control'), { recursive: true });
-    writeFileSync(join(dir, 'hotfix.yaml'), 'rules:\n  - id: hotfix-freeze\n' +
+    // The bundle overrides a pack rule by taking its id, as a deployment allows.
+    writeFileSync(join(dir, 'hotfix.yaml'), 'rules:\n  - id: soc2-reads\n' +
       '    match: { topics: ["job.soc2-change-control.*"] }\n    decision: deny\n');
     const alone = loadCandidate(join(dir, 'soc2-change-control'));
     const together = loadCandidate(dir);
-    expect(together.rules.map((r) => r.id)).toEqual(['hotfix-freeze',
+    expect(together.rules.map((r) => r.id)).toEqual(['soc2-reads',
       ...alone.rules.map((r) => r.id)]);
+    // Simulated as it would be deployed: the shared id is no error.
+    const impact = await simulateBody({ ...flags, candidate: dir });
+    expect(impact.candidateHash).toBe(together.hash);
     expect(together.hash).not.toBe(alone.hash);
     // Files that are no fragments are left alone: dotfiles, and documents with no rules.
     writeFileSync(join(dir, '.yamllint.yaml'), 'extends: default\nrules: {line-length: disable}\n');

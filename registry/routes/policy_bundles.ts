@@ -76,6 +76,34 @@ function checkedFragment(value: unknown, name: string): Record<string, unknown> 
   return value as Record<string, unknown>;
 }
 
+/**
+ * A bundle may not take a rule id another bundle of its deployment has:
+ * decisions, metrics and explanations name a rule by its id alone, and the
+ * operator's own rules are the ones that can be renamed. (A bundle rule
+ * may take a pack rule's id: a pack's rule copied to be overridden, which
+ * comes first.) Checked for the bundle written, so a deployment that held
+ * such bundles before this check still changes.
+ */
+function refuseSharedIds(name: string, fragment: Record<string, unknown>,
+  bundles: { name: string; fragment: unknown }[]): void {
+  const owner = new Map<string, string>();
+  for (const b of bundles) {
+    if (b.name === name) continue;
+    for (const r of toFragment(b.fragment as RawFragment, { packId: `bundle:${b.name}` }).rules) {
+      owner.set(r.id, b.name);
+    }
+  }
+  const rules = toFragment(fragment as RawFragment, { packId: `bundle:${name}`, file: name }).rules;
+  rules.forEach((r, i) => {
+    const other = owner.get(r.id);
+    if (other === undefined) return;
+    const both = `rule id "${r.id}" is in policy bundle ${other} already`;
+    throw new RegistryError('validation_failed', `policy bundle ${name}: ${both}; give each ` +
+      'rule an id of its own', { issues: [{ file: `policy bundle ${name}`,
+      path: `/rules/${r.source?.index ?? i}/id`, message: both }] });
+  });
+}
+
 export const policyBundleRoutes: RouteGroup = (router, deps) => {
   // Every bundle of a deployment, in name order (how snapshots merge them): what an
   // engine following the deployment composes its snapshot from.
@@ -98,6 +126,10 @@ export const policyBundleRoutes: RouteGroup = (router, deps) => {
     const hash = `sha256:${sha256Hex(canonicalJson(fragment))}`;
     // One transaction: a bundle whose deployment cannot be re-hashed is not kept.
     await deps.db.transaction(async (tx) => {
+      // Bundle writes to one deployment one at a time, so two cannot take one rule id at once.
+      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))',
+        [`registry_policy_bundles:${deployment}`]);
+      refuseSharedIds(name, fragment, await listPolicyBundles(tx, deployment));
       const saved = await savePolicyBundle(
         tx,
         { deployment, name, fragment, hash },

@@ -29,6 +29,17 @@ describe.each(backends())('policy bundles on $name', (backend) => {
   });
   afterEach(() => reg.close());
 
+  it('keeps one of two bundles written at once with one rule id, and refuses the other',
+    async () => {
+    const fragment = { rules: [{ id: 'same', match: { topics: ['job.x'] }, decision: 'deny' }] };
+    const both = await Promise.all(['left', 'right'].map((n) =>
+      put(reg, `${BUNDLES}/${n}`, { fragment })));
+    expect(both.map((r) => r.status).sort()).toEqual([200, 422]);
+    // The deployment still composes: its hash and decisions answer.
+    const decided = await post(reg, '/v1/deployments/prod/decisions', { topic: 'job.x' });
+    expect(decided.status).toBe(200);
+  });
+
   /** The deployment's hash and bundles, to prove a refusal changed nothing. */
   async function state() {
     const d = (await (await raw(reg, '/v1/deployments/prod')).json()) as { snapshot_hash: string };
@@ -49,7 +60,7 @@ describe.each(backends())('policy bundles on $name', (backend) => {
       /bad topic glob/],
     ['a rule id another bundle of the deployment already has',
       { rules: [{ id: 'stop', match: { topics: ['job.a'] }, decision: 'allow' }] },
-      /rule id "stop" is in policy bundle ops and in policy bundle bad; give each rule an id/],
+      /policy bundle bad: rule id "stop" is in policy bundle ops already; give each rule an id/],
     ['a rule id with a line break in it',
       { rules: [{ id: 'a\nfake 1', match: { topics: ['job.a'] }, decision: 'allow' }] },
       /holds a control character/],

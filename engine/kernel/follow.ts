@@ -6,7 +6,8 @@
  * the last good snapshot running and is reported through the kernel status.
  */
 import { checkPublishedHash, composeSnapshot, deploymentSource } from './deployment_snapshot.js';
-import { describeFailure } from './errors.js';
+import { describeFailure, KernelError } from './errors.js';
+import type { ActiveSnapshot } from './holder.js';
 import type { PolicyKernel } from './kernel.js';
 import type { PackContentsBook } from './pack_contents.js';
 import type { RegistryDeploymentSource } from './registry_source.js';
@@ -30,6 +31,8 @@ export class DeploymentFollower {
   private taken: { generation: number; hash: string } | undefined;
   /** Whether this process has staged the deployment's packs' workflows and schemas. */
   private staged = false;
+  /** The deployment's tenant, as last read. */
+  private tenant: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<PollOutcome> | undefined;
   private stopped = false;
@@ -47,6 +50,39 @@ export class DeploymentFollower {
     } = {},
   ) {
     this.taken = options.taken;
+    // A rollback swaps in a kept snapshot: its own packs' workflows come with it.
+    kernel.onSwap((next) => {
+      if (next.source.kind === 'rollback') void this.stageKept(next);
+    });
+  }
+
+  /**
+   * Stages the workflows of a kept snapshot (a rollback, or one a restart
+   * runs again) from the pack versions it recorded, checked by digest.
+   * Until they are staged the engine is not ready and starts no run.
+   */
+  private async stageKept(active: ActiveSnapshot): Promise<void> {
+    const book = this.options.contents;
+    if (!book || book.forHash(active.snapshot.hash)) return;
+    const kept = active.source.packs ?? [];
+    try {
+      const packs = [];
+      for (const p of kept) {
+        if (!p.version || !p.sha256) {
+          throw new KernelError('snapshot_unverified', `kept snapshot v${active.version} ` +
+            `names ${p.id} with no version or digest to fetch it by`);
+        }
+        const pin = { id: p.id, version: p.version, sha256: p.sha256 };
+        packs.push({ pin, pack: await this.source.packByDigest(pin) });
+      }
+      book.stage(active.snapshot.hash, packs, this.tenant);
+    } catch (err) {
+      const failure = describeFailure(err);
+      this.kernel.reloadFailed(failure);
+      (this.options.log ?? (() => undefined))('warn', 'workflows of a kept snapshot not ' +
+        'staged; runs wait', { version: active.version, code: failure.code,
+        error: failure.message });
+    }
   }
 
   /** One poll; polls never overlap (a second call waits for the first). */
@@ -75,9 +111,10 @@ export class DeploymentFollower {
       // Staged first: the engine reads the contents of the active snapshot's hash.
       this.options.contents?.stage(snapshot.hash, packs, view.tenant);
       this.staged = true;
+      this.tenant = view.tenant;
       if (same) {
-        // A restart: the snapshot kept (a rollback, say) goes on deciding; only the packs'
-        // workflows and schemas were wanted.
+        // A restart: the snapshot kept (a rollback, say) goes on deciding, with the
+        // workflows of its own packs.
         this.etag = got.etag;
         return this.unchanged();
       }
@@ -100,9 +137,16 @@ export class DeploymentFollower {
     }
   }
 
-  /** Nothing to take: a failure reported by an earlier poll is over. */
-  private unchanged(): PollOutcome {
-    this.kernel.reloadRecovered();
+  /**
+   * Nothing to take: a failure reported by an earlier poll is over, unless
+   * the active snapshot (a rollback) still waits for its workflows: staging
+   * them is tried again here.
+   */
+  private async unchanged(): Promise<PollOutcome> {
+    const book = this.options.contents;
+    const active = this.kernel.current();
+    if (book && this.staged && !book.forHash(active.snapshot.hash)) await this.stageKept(active);
+    if (!book || book.forHash(active.snapshot.hash)) this.kernel.reloadRecovered();
     return { kind: 'unchanged' };
   }
 

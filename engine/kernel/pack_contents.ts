@@ -59,10 +59,12 @@ export class PackContentsBook {
   }
 
   /**
-   * The contents of the snapshot `hash`; for a snapshot staged by no poll of
-   * this process (a rollback to a version kept from before), the newest.
+   * The contents of the snapshot `hash`, once staged. A rollback to a
+   * version kept from before this process started has none until the
+   * follower stages that version's own packs (never the newest packs: a
+   * rollback that took a pack out must not run that pack's workflows).
    */
   forHash(hash: string): PackContents | undefined {
-    return this.byHash.get(hash) ?? this.latest;
+    return this.byHash.get(hash);
   }
 }

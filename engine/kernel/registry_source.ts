@@ -136,6 +136,32 @@ export class RegistryDeploymentSource {
     }
   }
 
+  /**
+   * A pack version taken before (a kept snapshot's, for a rollback), by the
+   * digest its snapshot recorded when it was verified: the same bytes, so
+   * the same signature; anything else is `snapshot_unverified`.
+   */
+  async packByDigest(kept: { id: string; version: string; sha256: string }): Promise<LoadedPack> {
+    const cached = this.packs.get(kept.sha256);
+    if (cached) return cached;
+    const where = `${kept.id}@${kept.version}`;
+    try {
+      const tgz = await this.client.downloadTarball(kept.id, kept.version);
+      const actual = sha256Hex(tgz);
+      if (actual !== kept.sha256) {
+        throw new KernelError('snapshot_unverified', `${where}: tarball sha256 ${actual} is not ` +
+          `the ${kept.sha256} verified when this snapshot was taken`);
+      }
+      const pack = loadPack(await readBundle(tgz));
+      this.packs.set(kept.sha256, pack);
+      return pack;
+    } catch (err) {
+      if (err instanceof KernelError) throw err;
+      const msg = err instanceof Error ? err.message : String(err);
+      throw new KernelError('snapshot_unverified', `${where}: ${msg}`, { cause: err });
+    }
+  }
+
   /** A trusted key, else the registry's, accepted only when its own id is the pinned one. */
   private async keyFor(keyId: string): Promise<string> {
     const trusted = this.options.trustedKeys;

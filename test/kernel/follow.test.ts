@@ -244,6 +244,13 @@ describe('following a registry deployment', () => {
     const older = (await first.kernel.history.list())
       .find((h) => h.hash !== taken.snapshot.hash && h.source.kind === 'deployment')!;
     const back = await first.kernel.rollback(older.version);
+    // The rollback's own pack versions are staged (fetched by the digests it recorded),
+    // not the newest deployment's: until then the engine starts no run.
+    const kept = older.source.packs!.map((p) => ({ id: p.id, version: p.version }));
+    for (let i = 0; i < 100 && !first.ready(); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(first.ready()).toBe(true);
+    expect(first.contents!.forHash(older.hash)!.packs).toEqual(kept);
+    expect(kept).not.toEqual(first.contents!.forHash(taken.snapshot.hash)!.packs);
     await first.close();
 
     const restarted = await openKernel({ db: k.db, record: false, registry });
@@ -251,8 +258,9 @@ describe('following a registry deployment', () => {
       expect(restarted.kernel.current()).toMatchObject({ version: back.version,
         source: { kind: 'rollback', restored: older.version } });
       expect(restarted.kernel.decide(X).snapshotHash).toBe(older.hash);
-      // The deployment's workflows came with the first poll, so it serves at once.
+      // The rollback's own packs' workflows came with the first poll, so it serves at once.
       expect(restarted.ready()).toBe(true);
+      expect(restarted.contents!.forHash(older.hash)!.packs).toEqual(kept);
       expect((await restarted.kernel.history.list())[0]!.version).toBe(back.version);
       // A failure shown before is over once the registry answers again with nothing new.
       restarted.kernel.reloadFailed({ code: 'deployment_unreachable', message: 'down' });

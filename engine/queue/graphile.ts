@@ -10,7 +10,8 @@ import type { RunQueue } from './types.js';
 
 const TASK = 'cordum_run';
 
-const DEPTH = `SELECT count(*) FILTER (WHERE locked_at IS NULL) AS waiting,
+// A job due later (a retry's backoff) is not yet waiting for a process.
+const DEPTH = `SELECT count(*) FILTER (WHERE locked_at IS NULL AND run_at <= now()) AS waiting,
     count(*) FILTER (WHERE locked_at IS NOT NULL) AS taken
   FROM graphile_worker.jobs WHERE task_identifier = $1 AND attempts < max_attempts`;
 

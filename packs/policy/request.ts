@@ -50,7 +50,21 @@ export function meantField(name: string, known: readonly string[]): string | und
   const given = key(name);
   return known.find((f) => key(f) === given) ??
     (given.length >= 3 ? known.find((f) => key(f).startsWith(given)) ??
-      known.find((f) => key(f).length >= 4 && given.startsWith(key(f))) : undefined);
+      known.find((f) => key(f).length >= 4 && given.startsWith(key(f))) ??
+      // A typo: two letters swapped, one dropped, added or changed (`requets`).
+      (given.length >= 4 ? known.find((f) => nearlyEqual(key(f), given)) : undefined)
+      : undefined);
+}
+
+/** Whether `a` becomes `b` by one edit, or by swapping two neighbouring letters. */
+function nearlyEqual(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const rest = (x: string, from: number) => x.slice(from);
+  return rest(a, i + 1) === rest(b, i + 1) || rest(a, i + 1) === rest(b, i) ||
+    rest(a, i) === rest(b, i + 1) ||
+    (a[i] === b[i + 1] && a[i + 1] === b[i] && rest(a, i + 2) === rest(b, i + 2));
 }
 
 /** What is said of a field a request does not have. */

@@ -71,6 +71,8 @@ describe('policy over HTTP', () => {
     const bad = await post('/v1/policy/decide-batch', { requests: [{ topic: 7 }] });
     expect(bad).toMatchObject({ status: 400, body: { code: 'request_invalid',
       detail: 'requests[0].topic: expected a string' } });
+    const typo = await post('/v1/policy/decide-batch', { requets: [] });
+    expect(typo.body.detail).toBe('body.requets: unknown field; did you mean requests?');
     const extra = await post('/v1/policy/decide-batch', { requests: [], explain: true });
     expect(extra).toMatchObject({ status: 400, body: { code: 'request_invalid',
       detail: 'body.explain: unknown field; expected one of requests' } });

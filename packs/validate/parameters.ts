@@ -27,12 +27,18 @@ export function parameterDefaultIssues(wf: Workflow, file: string): Issue[] {
         `input_schema: ${i.path}: ${i.message}` }));
 }
 
-/** A `retry.max_retries` past the engine's cap is cut to it: said, since runs try fewer times. */
+/**
+ * A `retry.max_retries` past the engine's cap is cut to it: said, since runs
+ * try fewer times. A loop's `body` is a step too.
+ */
 export function retryWarnings(wf: Workflow, file: string): Issue[] {
   return Object.entries(wf.steps).flatMap(([key, step]) => {
-    const asked = step.retry?.max_retries;
+    const body = step.body as { retry?: { max_retries?: unknown } } | null | undefined;
+    return [[`/steps/${key}`, step.retry?.max_retries],
+      [`/steps/${key}/body`, body?.retry?.max_retries]] as const;
+  }).flatMap(([at, asked]) => {
     if (typeof asked !== 'number' || asked <= MAX_RETRIES) return [];
-    return [{ file, path: `/steps/${key}/retry/max_retries`, rule: 'retry_capped',
+    return [{ file, path: `${at}/retry/max_retries`, rule: 'retry_capped',
       message: `${asked} retries asked; the engine retries a job at most ${MAX_RETRIES} times` }];
   });
 }

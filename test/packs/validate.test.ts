@@ -462,15 +462,20 @@ describe('workflow parameters and retries, as the engine will use them', () => {
       message: expect.stringMatching(/^the default of parameter "region" does not match input_schema: \/region: /) }]);
   });
 
-  it('warns of max_retries past the engine\'s cap of 10', () => {
+  it('warns of max_retries past the engine\'s cap of 10, in a loop body too', () => {
     const dir = copyPack('hello-pack');
     edit(dir, WF, '    topic: job.hello-pack.echo', '    topic: job.hello-pack.echo\n' +
       '    retry: { max_retries: 50 }');
+    writeIn(dir, WF, readFileSync(join(dir, WF), 'utf8') + '  again:\n    type: loop\n' +
+      '    depends_on: [echo]\n    while: "loop.index < 2"\n    max_iterations: 3\n' +
+      '    body: { type: worker, topic: job.hello-pack.echo, retry: { max_retries: 11 },\n' +
+      '      meta: { pack_id: hello-pack, capability: hello.echo } }\n');
     const result = validatePack(readPackDir(dir));
-    expect(result.ok).toBe(true);
+    expect(result.issues).toEqual([]);
     expect(result.warnings).toEqual([{ file: WF, path: '/steps/echo/retry/max_retries',
       rule: 'retry_capped', message: '50 retries asked; the engine retries a job at most 10 ' +
-        'times' }]);
+        'times' }, expect.objectContaining({ path: '/steps/again/body/retry/max_retries',
+      message: '11 retries asked; the engine retries a job at most 10 times' })]);
   });
 });
 

@@ -3,6 +3,7 @@
  * read policy files; `history`, `rollback`, `simulate` and a remote
  * `explain` talk to a running engine over its HTTP API.
  */
+import { isHttpUrl } from '../http_url.js';
 import { parseJson } from '../../packs/documents.js';
 import type { PolicySnapshot } from '../../packs/policy/types.js';
 import { loadCandidateOrProject } from '../kernel/candidate.js';
@@ -21,13 +22,7 @@ export interface EngineApiFlags {
 function engineUrl(flags: EngineApiFlags): string {
   const given = flags.engine ?? process.env.CORDUM_ENGINE_URL ?? 'http://127.0.0.1:8787';
   const from = flags.engine !== undefined ? '--engine' : 'CORDUM_ENGINE_URL';
-  let url: URL | undefined;
-  try {
-    url = new URL(given);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+  if (!isHttpUrl(given)) {
     throw new KernelError('usage', `${from} must be the engine's http(s) URL such as ` +
       `http://127.0.0.1:8787, not "${given}"`);
   }

@@ -113,12 +113,7 @@ export class RegistryDeploymentSource {
     if (kept) return kept;
     const where = `${pin.id}@${pin.version}`;
     try {
-      const tgz = await this.client.downloadTarball(pin.id, pin.version);
-      const actual = sha256Hex(tgz);
-      if (actual !== pin.sha256) {
-        throw new KernelError('snapshot_unverified', `${where}: tarball sha256 ${actual} is not ` +
-          `the pinned ${pin.sha256}`);
-      }
+      const tgz = await this.tarball(pin, 'the pinned');
       const bundle = await this.client.downloadBundle(pin.id, pin.version);
       const pem = await this.keyFor(pin.key_id);
       const verified = verifyTarball(tgz, bundle, (id) => (id === pin.key_id ? pem : undefined));
@@ -146,12 +141,7 @@ export class RegistryDeploymentSource {
     if (cached) return cached;
     const where = `${kept.id}@${kept.version}`;
     try {
-      const tgz = await this.client.downloadTarball(kept.id, kept.version);
-      const actual = sha256Hex(tgz);
-      if (actual !== kept.sha256) {
-        throw new KernelError('snapshot_unverified', `${where}: tarball sha256 ${actual} is not ` +
-          `the ${kept.sha256} verified when this snapshot was taken`);
-      }
+      const tgz = await this.tarball(kept, 'the digest verified when this snapshot was taken,');
       const pack = loadPack(await readBundle(tgz));
       this.packs.set(kept.sha256, pack);
       return pack;
@@ -160,6 +150,17 @@ export class RegistryDeploymentSource {
       const msg = err instanceof Error ? err.message : String(err);
       throw new KernelError('snapshot_unverified', `${where}: ${msg}`, { cause: err });
     }
+  }
+
+  /** A version's tarball, refused unless its sha256 is `want.sha256` (`what` says whose). */
+  private async tarball(want: { id: string; version: string; sha256: string }, what: string) {
+    const tgz = await this.client.downloadTarball(want.id, want.version);
+    const actual = sha256Hex(tgz);
+    if (actual !== want.sha256) {
+      throw new KernelError('snapshot_unverified', `${want.id}@${want.version}: tarball sha256 ` +
+        `${actual} is not ${what} ${want.sha256}`);
+    }
+    return tgz;
   }
 
   /** A trusted key, else the registry's, accepted only when its own id is the pinned one. */

@@ -11,6 +11,7 @@ import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type Span
   from '@opentelemetry/sdk-trace-base';
 import type { PolicyRequest } from '../../packs/policy/types.js';
 import { EngineError } from '../errors.js';
+import { isHttpUrl } from '../http_url.js';
 import type { KernelDecision, PolicyKernel } from '../kernel/kernel.js';
 
 export interface EngineTracing {
@@ -45,13 +46,7 @@ export function tracesUrlFrom(env: NodeJS.ProcessEnv): string | undefined {
   const [name, value] = own ? ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', own]
     : base ? ['OTEL_EXPORTER_OTLP_ENDPOINT', base] : [undefined, undefined];
   if (!name || !value) return undefined;
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+  if (!isHttpUrl(value)) {
     throw new EngineError('usage', `${name} must be an http(s) URL such as ` +
       `http://127.0.0.1:4318, not "${value}"`);
   }

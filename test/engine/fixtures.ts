@@ -8,6 +8,8 @@ import type { PolicySnapshot } from '../../packs/policy/types.js';
 import type { Workflow } from '../../packs/workflow/types.js';
 import { openDatabase, type Database } from '../../storage/database.js';
 import type { Backend } from '../helpers/databases.js';
+import { startEngineServer } from '../../engine/http/server.js';
+import { createEngine } from '../../engine/runner.js';
 
 /** The error a function throws (fails the test when it does not throw). */
 export function thrown(fn: () => unknown): {
@@ -211,4 +213,19 @@ export async function freshDatabase(backend: Backend) {
     dataDir: target.dataDir,
     open: (): Promise<Database> => openDatabase(options),
   };
+}
+
+/**
+ * The demo workflows served over HTTP on loopback from a fresh database of
+ * the backend, no handlers: what the HTTP suites start from.
+ */
+export async function demoServer(backend: Backend) {
+  const db = await (await freshDatabase(backend)).open();
+  const engine = await createEngine({ db, snapshot: demoSnapshot(), workflows: DEMO_WORKFLOWS,
+    schemas: DEMO_SCHEMAS, handlers: { find: () => undefined } });
+  const server = await startEngineServer({ engine, port: 0, pollMs: 0, ready: async () => true });
+  return { db, engine, server, close: async () => {
+    await server.close();
+    await db.close();
+  } };
 }

@@ -7,21 +7,17 @@ import { startEngineServer, type EngineServer } from '../../engine/http/server.j
 import { createEngine } from '../../engine/runner.js';
 import type { Database } from '../../storage/database.js';
 import { pgliteBackend } from '../helpers/databases.js';
-import { DEMO_SCHEMAS, DEMO_WORKFLOWS, demoSnapshot, freshDatabase } from './fixtures.js';
+import { DEMO_SCHEMAS, DEMO_WORKFLOWS, demoServer, demoSnapshot } from './fixtures.js';
 
 let db: Database;
 let server: EngineServer;
+let served: Awaited<ReturnType<typeof demoServer>>;
 
 beforeAll(async () => {
-  db = await (await freshDatabase(pgliteBackend)).open();
-  const engine = await createEngine({ db, snapshot: demoSnapshot(), workflows: DEMO_WORKFLOWS,
-    schemas: DEMO_SCHEMAS, handlers: { find: () => undefined } });
-  server = await startEngineServer({ engine, port: 0, pollMs: 0, ready: async () => true });
+  served = await demoServer(pgliteBackend);
+  ({ db, server } = served);
 });
-afterAll(async () => {
-  await server?.close();
-  await db?.close();
-});
+afterAll(() => served?.close());
 
 const post = async (path: string, body: unknown) => {
   const res = await fetch(`${server.url}${path}`, { method: 'POST', body: JSON.stringify(body),

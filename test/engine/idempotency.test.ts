@@ -4,25 +4,18 @@
  * make one run, on both storage back ends.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEngineServer, type EngineServer } from '../../engine/http/server.js';
-import { createEngine } from '../../engine/runner.js';
-import type { Database } from '../../storage/database.js';
+import type { EngineServer } from '../../engine/http/server.js';
 import { backends } from '../helpers/databases.js';
-import { DEMO_SCHEMAS, DEMO_WORKFLOWS, demoSnapshot, freshDatabase } from './fixtures.js';
+import { demoServer } from './fixtures.js';
 
 describe.each(backends())('starts with an Idempotency-Key on $name', (backend) => {
-  let db: Database;
+  let served: Awaited<ReturnType<typeof demoServer>>;
   let server: EngineServer;
   beforeAll(async () => {
-    db = await (await freshDatabase(backend)).open();
-    const engine = await createEngine({ db, snapshot: demoSnapshot(), workflows: DEMO_WORKFLOWS,
-      schemas: DEMO_SCHEMAS, handlers: { find: () => undefined } });
-    server = await startEngineServer({ engine, port: 0, pollMs: 0, ready: async () => true });
+    served = await demoServer(backend);
+    server = served.server;
   });
-  afterAll(async () => {
-    await server?.close();
-    await db?.close();
-  });
+  afterAll(() => served?.close());
 
   const start = async (key: string | undefined, workflow = 'demo.signoff', query = '') => {
     const res = await fetch(`${server.url}/v1/runs${query}`, { method: 'POST',

@@ -19,7 +19,7 @@ const pinned = (version: string, schemas: Record<string, object>) => [
 ];
 
 describe('the contents of a followed deployment', () => {
-  it('answers the contents staged for a snapshot hash, and the newest for an unknown one', () => {
+  it('answers the contents staged for a snapshot hash, and none for an unknown one', () => {
     const book = new PackContentsBook();
     expect(book.forHash('sha256:a')).toBeUndefined();
     book.stage('sha256:a', pinned('1.0.0', { 'demo/In': { type: 'object' } }));
@@ -29,7 +29,8 @@ describe('the contents of a followed deployment', () => {
     expect(a.workflows.get('demo.hello')?.steps.s?.input).toEqual({ v: '1.0.0' });
     expect(a.topics.get('job.demo.echo')?.capability).toBe('demo.echo.1.0.0');
     expect(book.forHash('sha256:b')!.packs[0]!.version).toBe('2.0.0');
-    expect(book.forHash('sha256:rolled-back')!.packs[0]!.version).toBe('2.0.0');
+    // A rollback's own packs must be staged for it: the newest are never lent to it.
+    expect(book.forHash('sha256:rolled-back')).toBeUndefined();
   });
 
   it('keeps the schemas of earlier versions for runs still in flight', () => {

@@ -16,6 +16,7 @@ import { localRunQueue } from '../queue/local.js';
 import { addQueueGauge } from '../observability/metrics.js';
 import type { RunQueue } from '../queue/types.js';
 import type { KernelParts } from '../kernel/wiring.js';
+import { activeContentsKey } from '../kernel/pack_contents.js';
 import type { KernelStatus } from '../kernel/kernel.js';
 import { engineHooks } from '../observability/hooks.js';
 import { jsonLog, type JsonLog, type LogLevel } from '../observability/log.js';
@@ -112,7 +113,7 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
   tuning.decider = (request) => kernel?.kernel.decide(request);
   if (follow) {
     tuning.contentsSource = () =>
-      kernel?.contents?.forHash(kernel.kernel.current().snapshot.hash);
+      kernel?.contents?.forKey(activeContentsKey(kernel.kernel.current()));
     Object.assign(tuning, await handlersFor(flags));
   }
   const open = await openEngine(engineFlags, { packs: !follow, progress, tuning });

@@ -9,7 +9,7 @@ import { checkPublishedHash, composeSnapshot, deploymentSource } from './deploym
 import { describeFailure, KernelError } from './errors.js';
 import type { ActiveSnapshot } from './holder.js';
 import type { PolicyKernel } from './kernel.js';
-import type { PackContentsBook } from './pack_contents.js';
+import { activeContentsKey, contentsKey, type PackContentsBook } from './pack_contents.js';
 import type { RegistryDeploymentSource } from './registry_source.js';
 
 export type PollOutcome =
@@ -63,7 +63,7 @@ export class DeploymentFollower {
    */
   private async stageKept(active: ActiveSnapshot): Promise<void> {
     const book = this.options.contents;
-    if (!book || book.forHash(active.snapshot.hash)) return;
+    if (!book || book.forKey(activeContentsKey(active))) return;
     const kept = active.source.packs ?? [];
     try {
       const packs = [];
@@ -75,7 +75,7 @@ export class DeploymentFollower {
         const pin = { id: p.id, version: p.version, sha256: p.sha256 };
         packs.push({ pin, pack: await this.source.packByDigest(pin) });
       }
-      book.stage(active.snapshot.hash, packs, this.tenant);
+      book.stage(activeContentsKey(active), packs, this.tenant);
     } catch (err) {
       const failure = describeFailure(err);
       this.kernel.reloadFailed(failure);
@@ -108,8 +108,9 @@ export class DeploymentFollower {
       const bundles = await this.source.bundles();
       const snapshot = composeSnapshot(packs, bundles);
       checkPublishedHash(view, snapshot);
-      // Staged first: the engine reads the contents of the active snapshot's hash.
-      this.options.contents?.stage(snapshot.hash, packs, view.tenant);
+      const source = deploymentSource(view, bundles);
+      // Staged first: the engine reads the contents of the active snapshot (activeContentsKey).
+      this.options.contents?.stage(contentsKey(snapshot.hash, source.packs), packs, view.tenant);
       this.staged = true;
       this.tenant = view.tenant;
       if (same) {
@@ -118,7 +119,7 @@ export class DeploymentFollower {
         this.etag = got.etag;
         return this.unchanged();
       }
-      const active = await this.kernel.activate(snapshot, deploymentSource(view, bundles));
+      const active = await this.kernel.activate(snapshot, source);
       // Only a change that was taken moves the tag: a refused one is tried again.
       this.etag = got.etag;
       this.taken = { generation: view.generation, hash: view.snapshot_hash };
@@ -145,8 +146,9 @@ export class DeploymentFollower {
   private async unchanged(): Promise<PollOutcome> {
     const book = this.options.contents;
     const active = this.kernel.current();
-    if (book && this.staged && !book.forHash(active.snapshot.hash)) await this.stageKept(active);
-    if (!book || book.forHash(active.snapshot.hash)) this.kernel.reloadRecovered();
+    const key = activeContentsKey(active);
+    if (book && this.staged && !book.forKey(key)) await this.stageKept(active);
+    if (!book || book.forKey(key)) this.kernel.reloadRecovered();
     return { kind: 'unchanged' };
   }
 

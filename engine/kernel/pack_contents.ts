@@ -15,6 +15,7 @@ import type { LoadedPack } from '../../packs/load.js';
 import type { PackTopic } from '../../packs/manifest.js';
 import type { Workflow } from '../../packs/workflow/types.js';
 import { SchemaBook } from '../schemas.js';
+import type { ActiveSnapshot } from './holder.js';
 
 export interface PackContents {
   workflows: ReadonlyMap<string, Workflow>;
@@ -28,15 +29,31 @@ export interface PackContents {
   tenant?: string;
 }
 
+/**
+ * The key contents are staged under: the snapshot's hash and the pack
+ * versions it came from. Two versions of a pack may share their policy (one
+ * hash) and differ in workflows, so the hash alone would lend one's
+ * workflows to the other.
+ */
+export function contentsKey(hash: string,
+  packs: readonly { id: string; version?: string; sha256?: string }[] = []): string {
+  return `${hash} ${packs.map((p) => `${p.id}@${p.version ?? ''}#${p.sha256 ?? ''}`).join(',')}`;
+}
+
+/** The key of the contents an active snapshot runs with. */
+export function activeContentsKey(active: ActiveSnapshot): string {
+  return contentsKey(active.snapshot.hash, active.source.packs);
+}
+
 /** Contents kept at most: the active one and a few to roll back to. */
 const KEPT = 8;
 
 export class PackContentsBook {
-  private readonly byHash = new Map<string, PackContents>();
+  private readonly byKey = new Map<string, PackContents>();
   private latest: PackContents | undefined;
 
-  /** Stages the contents of `packs` for the snapshot whose hash is `hash`. */
-  stage(hash: string, packs: { pin: { id: string; version: string }; pack: LoadedPack }[],
+  /** Stages the contents of `packs` under `key` (contentsKey). */
+  stage(key: string, packs: { pin: { id: string; version: string }; pack: LoadedPack }[],
     tenant?: string) {
     const schemas = new Map<string, unknown>(this.latest?.schemas ?? []);
     for (const { pack } of packs) for (const [id, schema] of pack.schemas) schemas.set(id, schema);
@@ -50,21 +67,21 @@ export class PackContentsBook {
       packs: packs.map(({ pin }) => ({ id: pin.id, version: pin.version })),
     };
     if (tenant) contents.tenant = tenant;
-    // A re-staged hash moves to the end, so the oldest is dropped first.
-    this.byHash.delete(hash);
-    this.byHash.set(hash, contents);
-    while (this.byHash.size > KEPT) this.byHash.delete(this.byHash.keys().next().value!);
+    // A re-staged key moves to the end, so the oldest is dropped first.
+    this.byKey.delete(key);
+    this.byKey.set(key, contents);
+    while (this.byKey.size > KEPT) this.byKey.delete(this.byKey.keys().next().value!);
     this.latest = contents;
     return contents;
   }
 
   /**
-   * The contents of the snapshot `hash`, once staged. A rollback to a
-   * version kept from before this process started has none until the
-   * follower stages that version's own packs (never the newest packs: a
-   * rollback that took a pack out must not run that pack's workflows).
+   * The contents staged under `key`. A rollback to a version kept from
+   * before this process started has none until the follower stages that
+   * version's own packs (never the newest packs: a rollback that took a
+   * pack out must not run that pack's workflows).
    */
-  forHash(hash: string): PackContents | undefined {
-    return this.byHash.get(hash);
+  forKey(key: string): PackContents | undefined {
+    return this.byKey.get(key);
   }
 }

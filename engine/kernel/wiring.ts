@@ -18,7 +18,7 @@ import { profileRoutes } from '../observability/profile.js';
 import { DeploymentFollower } from './follow.js';
 import { PolicyHistory } from './history.js';
 import { PolicyKernel } from './kernel.js';
-import { PackContentsBook } from './pack_contents.js';
+import { activeContentsKey, PackContentsBook } from './pack_contents.js';
 import { DecisionRecorder } from './recorder.js';
 import { RegistryDeploymentSource } from './registry_source.js';
 
@@ -93,7 +93,7 @@ export async function openKernel(options: KernelWiringOptions): Promise<KernelPa
     parts.follower = follower;
     parts.contents = contents;
     parts.ready = () =>
-      kernel.ready() && contents.forHash(kernel.current().snapshot.hash) !== undefined;
+      kernel.ready() && contents.forKey(activeContentsKey(kernel.current())) !== undefined;
     parts.close = async () => {
       await follower.stop();
       await recorder?.flush();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PackContentsBook } from '../../engine/kernel/pack_contents.js';
+import { activeContentsKey, contentsKey, PackContentsBook }
+  from '../../engine/kernel/pack_contents.js';
 import type { LoadedPack } from '../../packs/load.js';
 import { workflow } from './fixtures.js';
 
@@ -19,18 +20,32 @@ const pinned = (version: string, schemas: Record<string, object>) => [
 ];
 
 describe('the contents of a followed deployment', () => {
+  it('keys contents by the pack versions too: one policy hash, two sets of workflows', () => {
+    const book = new PackContentsBook();
+    const v1 = [{ id: 'demo', version: '1.0.0', sha256: 'aa' }];
+    const v2 = [{ id: 'demo', version: '2.0.0', sha256: 'bb' }];
+    book.stage(contentsKey('sha256:same', v1), pinned('1.0.0', {}));
+    book.stage(contentsKey('sha256:same', v2), pinned('2.0.0', {}));
+    // A rollback to the 1.0.0 row runs 1.0.0's workflows, though its policy hash is 2.0.0's.
+    const back = { version: 3, activatedAt: '', snapshot: { hash: 'sha256:same', rules: [],
+      packs: [] }, source: { kind: 'rollback' as const, restored: 1, packs: v1 } };
+    expect(book.forKey(activeContentsKey(back))!.packs).toEqual([{ id: 'demo',
+      version: '1.0.0' }]);
+    expect(book.forKey(contentsKey('sha256:same', v2))!.packs[0]!.version).toBe('2.0.0');
+  });
+
   it('answers the contents staged for a snapshot hash, and none for an unknown one', () => {
     const book = new PackContentsBook();
-    expect(book.forHash('sha256:a')).toBeUndefined();
+    expect(book.forKey('sha256:a')).toBeUndefined();
     book.stage('sha256:a', pinned('1.0.0', { 'demo/In': { type: 'object' } }));
     book.stage('sha256:b', pinned('2.0.0', { 'demo/Out': { type: 'string' } }));
-    const a = book.forHash('sha256:a')!;
+    const a = book.forKey('sha256:a')!;
     expect(a.packs).toEqual([{ id: 'demo', version: '1.0.0' }]);
     expect(a.workflows.get('demo.hello')?.steps.s?.input).toEqual({ v: '1.0.0' });
     expect(a.topics.get('job.demo.echo')?.capability).toBe('demo.echo.1.0.0');
-    expect(book.forHash('sha256:b')!.packs[0]!.version).toBe('2.0.0');
+    expect(book.forKey('sha256:b')!.packs[0]!.version).toBe('2.0.0');
     // A rollback's own packs must be staged for it: the newest are never lent to it.
-    expect(book.forHash('sha256:rolled-back')).toBeUndefined();
+    expect(book.forKey('sha256:rolled-back')).toBeUndefined();
   });
 
   it('keeps the schemas of earlier versions for runs still in flight', () => {
@@ -47,6 +62,6 @@ describe('the contents of a followed deployment', () => {
     const book = new PackContentsBook();
     book.stage('sha256:a', pinned('1.0.0', {}));
     book.stage('sha256:a', pinned('1.1.0', {}));
-    expect(book.forHash('sha256:a')!.packs[0]!.version).toBe('1.1.0');
+    expect(book.forKey('sha256:a')!.packs[0]!.version).toBe('1.1.0');
   });
 });

@@ -14,6 +14,7 @@ import { pgliteBackend } from '../helpers/databases.js';
 import { ADMIN_TOKEN, registeredKey, signedFixture, startTestRegistry, type TestRegistry }
   from '../registry/helpers.js';
 import { DeploymentFollower } from '../../engine/kernel/follow.js';
+import { activeContentsKey } from '../../engine/kernel/pack_contents.js';
 import { RegistryDeploymentSource } from '../../engine/kernel/registry_source.js';
 import type { KernelDecision } from '../../engine/kernel/kernel.js';
 import { generateKeyPair, type KeyPair } from '../../packs/signing/keys.js';
@@ -249,8 +250,9 @@ describe('following a registry deployment', () => {
     const kept = older.source.packs!.map((p) => ({ id: p.id, version: p.version }));
     for (let i = 0; i < 100 && !first.ready(); i++) await new Promise((r) => setTimeout(r, 20));
     expect(first.ready()).toBe(true);
-    expect(first.contents!.forHash(older.hash)!.packs).toEqual(kept);
-    expect(kept).not.toEqual(first.contents!.forHash(taken.snapshot.hash)!.packs);
+    expect(first.contents!.forKey(activeContentsKey(first.kernel.current()))!.packs)
+      .toEqual(kept);
+    expect(kept).not.toEqual(first.contents!.forKey(activeContentsKey(taken))!.packs);
     await first.close();
 
     const restarted = await openKernel({ db: k.db, record: false, registry });
@@ -260,7 +262,8 @@ describe('following a registry deployment', () => {
       expect(restarted.kernel.decide(X).snapshotHash).toBe(older.hash);
       // The rollback's own packs' workflows came with the first poll, so it serves at once.
       expect(restarted.ready()).toBe(true);
-      expect(restarted.contents!.forHash(older.hash)!.packs).toEqual(kept);
+      expect(restarted.contents!.forKey(activeContentsKey(restarted.kernel.current()))!.packs)
+        .toEqual(kept);
       expect((await restarted.kernel.history.list())[0]!.version).toBe(back.version);
       // A failure shown before is over once the registry answers again with nothing new.
       restarted.kernel.reloadFailed({ code: 'deployment_unreachable', message: 'down' });

@@ -18,6 +18,11 @@ export interface RouteParts {
   /** Where started runs go; without one, the process that starts a run advances it. */
   queue?: RunQueue;
   /**
+   * Whether runs may start or resume now (default: always): a followed
+   * deployment's engine waits for its verified workflows.
+   */
+  canResume?: () => boolean;
+  /**
    * When set, approving, rejecting, giving input and cancelling need this token (or the
    * admin token): otherwise whoever can reach the port could clear an approval it asked for.
    */
@@ -51,5 +56,6 @@ function healthRoutes(parts: RouteParts): EngineRoute[] {
 
 export const ROUTE_MODULES: RouteModule[] = [
   healthRoutes,
-  ({ engine, queue, approverTokens }) => runRoutes(engine, queue, approverTokens),
+  ({ engine, queue, approverTokens, canResume }) =>
+    runRoutes(engine, queue, approverTokens, canResume),
 ];

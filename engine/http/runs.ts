@@ -76,8 +76,8 @@ function text(value: unknown, name = 'field'): string | undefined {
  * The run routes. A started run is recorded before the answer (202, with
  * its id) and advanced afterwards, unless `?wait=1` asks to wait for it.
  */
-export function runRoutes(engine: Engine, queue?: RunQueue, approverTokens?: string[])
-  : EngineRoute[] {
+export function runRoutes(engine: Engine, queue?: RunQueue, approverTokens?: string[],
+  canResume?: () => boolean): EngineRoute[] {
   const approver = (ctx: RouteContext) => {
     if (!approverTokens?.length) return;
     const header = ctx.req.headers.authorization;
@@ -90,6 +90,11 @@ export function runRoutes(engine: Engine, queue?: RunQueue, approverTokens?: str
       const b = await readFields(ctx.req, ['workflow_id', 'input']);
       if (typeof b.workflow_id !== 'string') {
         throw new EngineError('usage', 'the body needs "workflow_id"');
+      }
+      // Its workflows not verified yet (a rollback's being fetched, say): a moment, not a 404.
+      if (canResume?.() === false) {
+        throw new HttpProblem(503, 'not_ready', 'the engine is not ready to start runs yet ' +
+          '(GET /readyz says what it waits for); try again shortly');
       }
       const key = idempotencyKey(ctx);
       const { id, replayed } = key === undefined

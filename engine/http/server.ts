@@ -21,8 +21,6 @@ export interface EngineServerOptions extends RouteParts {
   routes?: EngineRoute[];
   /** Where a line a request goes, and failures (`engine serve`: JSON on stderr). */
   log?: JsonLog;
-  /** Whether the poller may resume runs now (default: always). */
-  canResume?: () => boolean;
 }
 
 export interface EngineServer {

@@ -138,6 +138,11 @@ describe('the poller', () => {
     try {
       await new Promise((r) => setTimeout(r, 300));
       expect((await engine.view(id)).run.status).toBe('pending');
+      // A start meanwhile is told to come back, not that its workflow does not exist.
+      const early = await fetch(`${held.url}/v1/runs`, { method: 'POST',
+        body: JSON.stringify({ workflow_id: 'demo.signoff', input: { release: '2.1' } }) });
+      expect([early.status, ((await early.json()) as { code: string }).code])
+        .toEqual([503, 'not_ready']);
       ready = true;
       for (let i = 0; i < 100 && (await engine.view(id)).run.status !== 'waiting'; i++) {
         await new Promise((r) => setTimeout(r, 30));

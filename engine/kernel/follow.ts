@@ -50,6 +50,19 @@ export class DeploymentFollower {
     } = {},
   ) {
     this.taken = options.taken;
+    // Only a snapshot taken from this deployment can run here: its packs' workflows are
+    // fetched by the versions and digests it recorded.
+    kernel.checkRollbacks((version, kept) => {
+      const name = source.deploymentName;
+      const ours = (kept.kind === 'deployment' || kept.kind === 'rollback') &&
+        kept.deployment === name && (kept.packs ?? []).every((p) => p.version && p.sha256);
+      if (ours) return;
+      const from = kept.deployment ? `deployment ${kept.deployment}`
+        : `a snapshot of kind "${kept.kind}"`;
+      throw new KernelError('request_invalid', `version ${version} came from ${from}, not from ` +
+        `deployment ${name}: an engine following ${name} rolls back only to snapshots it took ` +
+        'from it (cordum policy history lists their sources)');
+    });
     // A rollback swaps in a kept snapshot: its own packs' workflows come with it.
     kernel.onSwap((next) => {
       if (next.source.kind === 'rollback') void this.stageKept(next);

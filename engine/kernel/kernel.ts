@@ -162,8 +162,16 @@ export class PolicyKernel {
   /** Runs a kept version again (as a new history row that names it). */
   async rollback(version: number): Promise<ActiveSnapshot> {
     const kept = await this.history.get(version);
+    this.rollbackCheck?.(version, kept.source);
     const source: SnapshotSource = { ...kept.source, kind: 'rollback', restored: version };
     return this.activate(kept.snapshot, source);
+  }
+
+  /** Refuses a rollback to a kept version that cannot run here (set by a follower). */
+  private rollbackCheck: ((version: number, source: SnapshotSource) => void) | undefined;
+
+  checkRollbacks(check: (version: number, source: SnapshotSource) => void): void {
+    this.rollbackCheck = check;
   }
 
   /** A reload that failed: the active snapshot stays, the failure is shown in the status. */

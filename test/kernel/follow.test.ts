@@ -244,6 +244,13 @@ describe('following a registry deployment', () => {
     const taken = first.kernel.current();
     const older = (await first.kernel.history.list())
       .find((h) => h.hash !== taken.snapshot.hash && h.source.kind === 'deployment')!;
+    // A snapshot this deployment never gave (the test kernel's first, empty one) cannot run
+    // here: its workflows could not be fetched.
+    const empty = (await first.kernel.history.list()).find((h) => h.source.kind === 'empty')!;
+    await expect(first.kernel.rollback(empty.version)).rejects.toMatchObject({
+      code: 'request_invalid', message: `version ${empty.version} came from a snapshot of ` +
+        'kind "empty", not from deployment prod: an engine following prod rolls back only to ' +
+        'snapshots it took from it (cordum policy history lists their sources)' });
     const back = await first.kernel.rollback(older.version);
     // The rollback's own pack versions are staged (fetched by the digests it recorded),
     // not the newest deployment's: until then the engine starts no run.

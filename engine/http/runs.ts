@@ -52,11 +52,27 @@ function route(
   };
 }
 
-/** The start's `Idempotency-Key` header: printable text of 1 to 256 characters. */
+/**
+ * The run once no process advances it any more (it stopped, or waits),
+ * checked every 100 ms, for as long as the caller is there to hear it.
+ */
+async function settled(engine: Engine, id: string, ctx: RouteContext) {
+  for (;;) {
+    const view = await engine.view(id);
+    const moving = view.run.status === 'running' || view.run.status === 'pending';
+    if (!moving || ctx.res.destroyed || ctx.req.socket.destroyed) return view;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The start's `Idempotency-Key` header: printable text of 1 to 256 characters, sent once. */
 function idempotencyKey(ctx: RouteContext): string | undefined {
   const key = ctx.req.headers['idempotency-key'];
   if (key === undefined) return undefined;
-  if (typeof key !== 'string' || !/^[\x21-\x7e][\x20-\x7e]{0,255}$/.test(key)) {
+  // Node joins a header sent twice with ", ": two keys are no key.
+  const sent = ctx.req.rawHeaders.filter((h, i) => i % 2 === 0 &&
+    h.toLowerCase() === 'idempotency-key').length;
+  if (sent > 1 || typeof key !== 'string' || !/^[\x21-\x7e][\x20-\x7e]{0,255}$/.test(key)) {
     throw new HttpProblem(400, 'request_invalid', 'Idempotency-Key must be 1 to 256 printable ' +
       'ASCII characters (a UUID, say), sent once');
   }
@@ -105,7 +121,9 @@ export function runRoutes(engine: Engine, queue?: RunQueue, approverTokens?: str
       if (replayed) ctx.res.setHeader('idempotent-replayed', 'true');
       if (ctx.url.searchParams.get('wait') === '1') {
         await engine.resume(id);
-        sendJson(ctx.res, 200, publicView(await engine.view(id)));
+        // A start sent again while the first still advances it waits as the first does.
+        sendJson(ctx.res, 200, publicView(replayed ? await settled(engine, id, ctx)
+          : await engine.view(id)));
         return;
       }
       // A start sent again answers the run as it is now (pending runs are resumed when due).

@@ -4,9 +4,11 @@
  * make one run, on both storage back ends.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineServer } from '../../engine/http/server.js';
+import { connect } from 'node:net';
+import { startEngineServer, type EngineServer } from '../../engine/http/server.js';
+import { createEngine } from '../../engine/runner.js';
 import { backends } from '../helpers/databases.js';
-import { demoServer } from './fixtures.js';
+import { DEMO_SCHEMAS, demoServer, demoSnapshot, workflow } from './fixtures.js';
 
 describe.each(backends())('starts with an Idempotency-Key on $name', (backend) => {
   let served: Awaited<ReturnType<typeof demoServer>>;
@@ -57,5 +59,44 @@ describe.each(backends())('starts with an Idempotency-Key on $name', (backend) =
     expect(other.body.detail).toMatch(/^Idempotency-Key "once-only" started a run of demo\.signoff/);
     const long = await start('k'.repeat(257));
     expect([long.status, long.body.code]).toEqual([400, 'request_invalid']);
+  });
+
+  it('waits with ?wait=1 on a start sent again while the first still runs', async () => {
+    const db = served.db;
+    const nap = workflow('nap', { d: { type: 'delay', delay_sec: 1 } });
+    const engine = await createEngine({ db, snapshot: demoSnapshot(), workflows: [nap],
+      schemas: DEMO_SCHEMAS, handlers: { find: () => undefined } });
+    const own = await startEngineServer({ engine, port: 0, pollMs: 0, ready: async () => true });
+    try {
+      const go = (query: string) => fetch(`${own.url}/v1/runs${query}`, { method: 'POST',
+        headers: { 'idempotency-key': `nap-${backend.name}` },
+        body: JSON.stringify({ workflow_id: 'demo.nap' }) });
+      const first = await go('');
+      expect(first.status).toBe(202);
+      const again = await go('?wait=1');
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(((await again.json()) as { status: string }).status).toBe('succeeded');
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('refuses the key sent twice in one request', async () => {
+    const { hostname, port } = new URL(server.url);
+    const body = JSON.stringify({ workflow_id: 'demo.signoff', input: { release: '1' } });
+    const answer = await new Promise<string>((done, fail) => {
+      const socket = connect(Number(port), hostname, () => {
+        socket.end(`POST /v1/runs HTTP/1.1\r\nHost: ${hostname}:${port}\r\n` +
+          'Idempotency-Key: dupA\r\nIdempotency-Key: dupB\r\n' +
+          `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n` +
+          `Connection: close\r\n\r\n${body}`);
+      });
+      let text = '';
+      socket.on('data', (c: Buffer) => (text += c.toString('utf8')));
+      socket.on('end', () => done(text));
+      socket.on('error', fail);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('Idempotency-Key must be 1 to 256 printable ASCII characters');
   });
 });

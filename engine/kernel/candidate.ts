@@ -15,7 +15,32 @@ import { buildSnapshot, snapshotHash, type SnapshotInput } from '../../packs/pol
 import type { PolicySnapshot } from '../../packs/policy/types.js';
 import { LOCK_FILE } from '../../packs/lock.js';
 import { checkFormat } from '../../packs/schemas.js';
+import { meantField, unknownFieldText } from '../../packs/policy/request.js';
 import { KernelError } from './errors.js';
+
+/** The fields of a policy fragment (schemas/policy-fragment.schema.json). */
+const FRAGMENT_FIELDS = ['version', 'default_tenant', 'rules', 'constraint_templates', 'tenants'];
+
+/** A candidate sent over HTTP holds a fragment's fields only: a misspelt one is no policy. */
+function refuseUnknownKeys(value: object, where: string): void {
+  for (const key of Object.keys(value)) {
+    if (FRAGMENT_FIELDS.includes(key)) continue;
+    throw new KernelError('candidate_invalid', `${where}.${key}: ` +
+      unknownFieldText(key, [...FRAGMENT_FIELDS, 'fragments']));
+  }
+}
+
+/**
+ * Whether a YAML or JSON file beside pack folders is meant as a fragment:
+ * it has a fragment's `rules` or `tenants`, `version: v1`, or a key that is
+ * one of those misspelt (`rule:`), so a typo is reported, not skipped.
+ */
+function meantAsFragment(raw: unknown): boolean {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return false;
+  const doc = raw as Record<string, unknown>;
+  return doc.version === 'v1' ||
+    Object.keys(doc).some((k) => meantField(k, ['rules', 'tenants']) !== undefined);
+}
 
 /** Checked as a pack's fragment is: its format, its topic globs, its templates. */
 function fragmentInput(raw: unknown, where: string, packId: string): SnapshotInput {
@@ -45,19 +70,36 @@ function fragmentInput(raw: unknown, where: string, packId: string): SnapshotInp
  * may when deployed; within one fragment an id is still used once.
  */
 export function toCandidateSnapshot(value: unknown): PolicySnapshot {
-  const many = value !== null && typeof value === 'object' && !Array.isArray(value) &&
-    'fragments' in value && !('rules' in value) ? (value as { fragments: unknown }).fragments
-    : undefined;
-  if (many === undefined) return buildSnapshot([fragmentInput(value, 'candidate', 'candidate')]);
+  const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
+  if (isObject && 'fragments' in value) {
+    const extra = Object.keys(value).find((k) => k !== 'fragments');
+    if (extra !== undefined) {
+      throw new KernelError('candidate_invalid', `candidate.${extra}: a candidate of ` +
+        '{ fragments: [...] } holds nothing else (each fragment holds its own fields)');
+    }
+  } else {
+    if (isObject) refuseUnknownKeys(value, 'candidate');
+    return buildSnapshot([fragmentInput(value, 'candidate', 'candidate')]);
+  }
+  const many = (value as { fragments: unknown }).fragments;
   if (!Array.isArray(many) || many.length === 0 || many.length > 10_000) {
     throw new KernelError('candidate_invalid', 'candidate.fragments must be a list of 1 to ' +
       '10000 policy fragments');
   }
+  many.forEach((f, i) => {
+    if (f !== null && typeof f === 'object' && !Array.isArray(f)) {
+      refuseUnknownKeys(f, `candidate.fragments[${i}]`);
+    }
+  });
   const inputs = many.map((f, i) => fragmentInput(f, `candidate.fragments[${i}]`,
     `candidate-${i}`));
   const rules = inputs.flatMap((input) => input.fragment.rules);
-  const defaultTenant = inputs.find((input) => input.fragment.default_tenant !== undefined)
-    ?.fragment.default_tenant;
+  const tenants = new Set(inputs.flatMap((input) => input.fragment.default_tenant ?? []));
+  if (tenants.size > 1) {
+    throw new KernelError('candidate_invalid', `candidate.fragments name more than one ` +
+      `default_tenant (${[...tenants].join(', ')}): a policy has one`);
+  }
+  const [defaultTenant] = tenants;
   const snapshot: PolicySnapshot = { hash: snapshotHash(rules, defaultTenant), rules,
     packs: [] };
   if (defaultTenant !== undefined) snapshot.defaultTenant = defaultTenant;
@@ -97,9 +139,8 @@ export function loadCandidate(path: string): PolicySnapshot {
     .map((e) => e.name).sort()
     .flatMap((name) => {
       const raw = documentOf(join(path, name));
-      if (raw === null || typeof raw !== 'object' || !('rules' in raw || 'tenants' in raw)) {
-        return [];
-      }
+      if (!meantAsFragment(raw)) return [];
+      refuseUnknownKeys(raw as object, join(path, name));
       return fragmentInput(raw, join(path, name), `bundle:${name.replace(/\..*$/, '')}`)
         .fragment.rules;
     });

@@ -3,7 +3,7 @@
  * history, rollback with and without the admin token, simulate of a
  * candidate pack folder, explain, and lint of the compliance presets.
  */
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,12 @@ describe('cordum policy bodies', () => {
     writeFileSync(join(dir, '.yamllint.yaml'), 'extends: default\nrules: {line-length: disable}\n');
     writeFileSync(join(dir, 'package.json'), '{"name":"site"}');
     expect(loadCandidate(dir).hash).toBe(together.hash);
+    writeFileSync(join(dir, 'compose.yaml'), 'version: "3"\nservices: {}\n');
+    expect(loadCandidate(dir).hash).toBe(together.hash);
+    // A fragment with a misspelt key is reported, not skipped.
+    writeFileSync(join(dir, 'typo.yaml'), 'version: v1\nrule: []\n');
+    expect(() => loadCandidate(dir)).toThrow(/typo\.yaml\.rule: unknown field; did you mean rules\?/);
+    rmSync(join(dir, 'typo.yaml'));
     writeFileSync(join(dir, 'broken.yaml'), 'rules: 5\n');
     expect(() => loadCandidate(dir)).toThrow(/broken\.yaml is not a policy fragment/);
   });

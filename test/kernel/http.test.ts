@@ -270,6 +270,35 @@ describe('decide-batch with ?explain=1', () => {
   });
 });
 
+describe('simulate, candidate bodies that are no policy', () => {
+  it('refuses a misspelt or stray field, and fragments that disagree on the tenant', async () => {
+    const own = await openTestKernel(pgliteBackend);
+    const at = await startRouteServer(policyRoutes(own.kernel));
+    const call = async (candidate: unknown) => {
+      const res = await fetch(`${at.url}/v1/policy/simulate`, { method: 'POST',
+        body: JSON.stringify({ candidate }) });
+      return [res.status, ((await res.json()) as { detail?: string }).detail];
+    };
+    try {
+      expect(await call({ fragment: [{ rules: [] }] })).toEqual([400,
+        'candidate.fragment: unknown field; did you mean fragments?']);
+      expect(await call({ fragments: [{ rules: [] }], default_tenant: 'x' })).toEqual([400,
+        'candidate.default_tenant: a candidate of { fragments: [...] } holds nothing else ' +
+        '(each fragment holds its own fields)']);
+      expect(await call({ fragments: [{ rules: [], default_tenant: 'a' },
+        { rules: [], default_tenant: 'b' }] })).toEqual([400, 'candidate.fragments name more ' +
+        'than one default_tenant (a, b): a policy has one']);
+      expect(await call({ fragments: [{ rules: [], tenant: 'a' }] })).toEqual([400,
+        'candidate.fragments[0].tenant: unknown field; did you mean tenants?']);
+      expect((await call({ fragments: [{ rules: [] }, { version: 'v1', rules: [] }] }))[0])
+        .toBe(200);
+    } finally {
+      await at.close();
+      await own.close();
+    }
+  });
+});
+
 describe('simulate, a candidate that only changes constraints', () => {
   it('counts and lists the decisions that keep their outcome with other constraints', async () => {
     const tight: Rule = { id: 'deploy', match: { topics: ['job.ops.deploy'] },

@@ -26,6 +26,12 @@ function engineUrl(flags: EngineApiFlags): string {
     throw new KernelError('usage', `${from} must be the engine's http(s) URL such as ` +
       `http://127.0.0.1:8787, not "${given}"`);
   }
+  const { username, password } = new URL(given);
+  if (username || password) {
+    // Never echoed: the engine's admin token goes in --token, not in the URL.
+    throw new KernelError('usage', `${from} must not carry a user or password; give the ` +
+      'admin token with --token or CORDUM_ENGINE_ADMIN_TOKEN');
+  }
   return given.replace(/\/+$/, '');
 }
 

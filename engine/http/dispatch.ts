@@ -138,8 +138,10 @@ export function routeHandler(routes: EngineRoute[], log?: RouteLog, requests?: J
     if (foreign) return sendProblem(res, 403, foreign.code, foreign.message);
     const ctx = new LazyContext(req, res, requestId, raw);
     let route: EngineRoute | undefined;
+    // HEAD is GET without the body (Node sends none for HEAD): health checkers use it.
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
     try {
-      route = find(req.method, ctx, pathname);
+      route = find(method, ctx, pathname);
     } catch (err) {
       // A path parameter that does not decode: the request's fault, never the process's.
       if (err instanceof HttpProblem) return sendProblem(res, err.status, err.code, err.message);
@@ -147,13 +149,14 @@ export function routeHandler(routes: EngineRoute[], log?: RouteLog, requests?: J
     }
     if (!route) {
       // The path is served, by other methods: 405 with them, as HTTP says.
-      const others = METHODS.filter((m) => {
+      const served = METHODS.filter((m) => {
         try {
-          return m !== req.method && find(m, ctx, pathname) !== undefined;
+          return m !== method && find(m, ctx, pathname) !== undefined;
         } catch {
           return false;
         }
       });
+      const others = served.includes('GET') ? [...served, 'HEAD'] : served;
       if (others.length > 0) {
         res.setHeader('allow', others.join(', '));
         return sendProblem(res, 405, 'method_not_allowed', `${pathname} takes ` +

@@ -33,6 +33,8 @@ export class DeploymentFollower {
   private staged = false;
   /** The deployment's tenant, as last read. */
   private tenant: string | undefined;
+  /** The last failure to stage a kept snapshot's workflows that was logged. */
+  private keptFailure: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<PollOutcome> | undefined;
   private stopped = false;
@@ -89,9 +91,14 @@ export class DeploymentFollower {
         packs.push({ pin, pack: await this.source.packByDigest(pin) });
       }
       book.stage(activeContentsKey(active), packs, this.tenant);
+      this.keptFailure = undefined;
     } catch (err) {
       const failure = describeFailure(err);
       this.kernel.reloadFailed(failure);
+      // Tried again at every poll; said once for each failure, not at every poll.
+      const said = `${active.version} ${failure.code} ${failure.message}`;
+      if (said === this.keptFailure) return;
+      this.keptFailure = said;
       (this.options.log ?? (() => undefined))('warn', 'workflows of a kept snapshot not ' +
         'staged; runs wait', { version: active.version, code: failure.code,
         error: failure.message });

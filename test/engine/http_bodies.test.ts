@@ -108,7 +108,10 @@ describe('paths and numbers no route can take', () => {
     expect(await wrong.json()).toMatchObject({ code: 'method_not_allowed',
       detail: '/v1/runs/some-id/cancel takes POST, not GET' });
     const both = await fetch(`${server.url}/v1/runs`, { method: 'DELETE' });
-    expect([both.status, both.headers.get('allow')]).toEqual([405, 'GET, POST']);
+    expect([both.status, both.headers.get('allow')]).toEqual([405, 'GET, POST, HEAD']);
+    // HEAD is served wherever GET is, without a body.
+    const head = await fetch(`${server.url}/readyz`, { method: 'HEAD' });
+    expect([head.status, await head.text()]).toEqual([200, '']);
     // The right method on a path whose parameter does not decode is still the parameter's 400.
     expect((await fetch(`${server.url}/v1/runs/%ZZ/cancel`, { method: 'POST' })).status)
       .toBe(400);

@@ -127,6 +127,10 @@ describe('cordum policy bodies', () => {
     await expect(historyBody({ engine: 'notaurl' })).rejects.toMatchObject({ code: 'usage',
       message: '--engine must be the engine\'s http(s) URL such as http://127.0.0.1:8787, not ' +
         '"notaurl"' });
+    const secret = historyBody({ engine: 'http://u:s3cret@127.0.0.1:1' });
+    await expect(secret).rejects.toMatchObject({ code: 'usage',
+      message: expect.stringMatching(/^--engine must not carry a user or password/) });
+    await expect(secret).rejects.not.toMatchObject({ message: expect.stringContaining('s3cret') });
     // Something that answers 404 to every route, as a registry does to /v1/policy/history.
     const other = await startRouteServer([]);
     try {

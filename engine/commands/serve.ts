@@ -19,6 +19,7 @@ import type { KernelParts } from '../kernel/wiring.js';
 import { activeContentsKey } from '../kernel/pack_contents.js';
 import type { KernelStatus } from '../kernel/kernel.js';
 import { engineHooks } from '../observability/hooks.js';
+import { RunRequests } from '../observability/run_requests.js';
 import { jsonLog, type JsonLog, type LogLevel } from '../observability/log.js';
 import {
   DEPLOYMENT_FILE,
@@ -105,7 +106,9 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
   const { createTracing, tracesUrlFrom } = await import('../observability/tracing.js');
   const tracesUrl = tracesUrlFrom(process.env);
   const tracing = tracesUrl ? await createTracing({ tracesUrl }) : undefined;
-  tuning.hooks = engineHooks({ log, ...(tracing ? { tracing } : {}) });
+  // Runs advanced for a request (started, approved, ...) name it in their lines and spans.
+  const requests = new RunRequests();
+  tuning.hooks = engineHooks({ log, requests, ...(tracing ? { tracing } : {}) });
   let kernel: KernelParts | undefined;
   tuning.snapshotSource = () => kernel?.kernel.current().snapshot;
   // Steps' decisions go through the kernel: recorded for `policy simulate`, counted in
@@ -140,9 +143,9 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
       }
     };
     const queue = await queueFor(concurrency);
-    await queue.start(async (runId) => {
+    await queue.start(async (runId, requestId) => {
       await whenReady();
-      await open.engine.resume(runId);
+      await requests.during(runId, requestId, () => open.engine.resume(runId));
     });
     started.unshift(() => queue.stop());
     addQueueGauge(parts.metrics.registry, queue);
@@ -156,6 +159,7 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
       canResume: () => parts.ready(),
       port: listenPort,
       queue,
+      requests,
       routes: parts.routes,
       log,
     };

@@ -3,6 +3,7 @@
  * function of the parts it needs that answers its routes; add a module by
  * appending it here.
  */
+import type { RunRequests } from '../observability/run_requests.js';
 import type { RunQueue } from '../queue/types.js';
 import type { Engine } from '../runner.js';
 import { answer, type EngineRoute } from './route.js';
@@ -27,6 +28,8 @@ export interface RouteParts {
    * admin token): otherwise whoever can reach the port could clear an approval it asked for.
    */
   approverTokens?: string[];
+  /** Where a run advanced for a request is told its id, for the run's log lines. */
+  requests?: RunRequests;
 }
 
 export type RouteModule = (parts: RouteParts) => EngineRoute[];
@@ -56,6 +59,5 @@ function healthRoutes(parts: RouteParts): EngineRoute[] {
 
 export const ROUTE_MODULES: RouteModule[] = [
   healthRoutes,
-  ({ engine, queue, approverTokens, canResume }) =>
-    runRoutes(engine, queue, approverTokens, canResume),
+  runRoutes,
 ];

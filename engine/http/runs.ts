@@ -7,8 +7,8 @@ import { EngineError, isEngineError } from '../errors.js';
 import { isAdminToken } from '../kernel/admin.js';
 import { publicRun, publicView } from '../render.js';
 import { listLimit } from '../run_input.js';
-import type { RunQueue } from '../queue/types.js';
 import type { Engine } from '../runner.js';
+import type { RouteParts } from './routes.js';
 import {
   HttpProblem,
   noteForLog,
@@ -91,9 +91,13 @@ function text(value: unknown, name = 'field'): string | undefined {
 /**
  * The run routes. A started run is recorded before the answer (202, with
  * its id) and advanced afterwards, unless `?wait=1` asks to wait for it.
+ * The run's lines name the request that started or resumed it.
  */
-export function runRoutes(engine: Engine, queue?: RunQueue, approverTokens?: string[],
-  canResume?: () => boolean): EngineRoute[] {
+export function runRoutes(parts: RouteParts): EngineRoute[] {
+  const { engine, queue, approverTokens, canResume } = parts;
+  // Advanced for this request: the run's log lines and spans carry its id.
+  const forRequest = <T>(ctx: RouteContext, runId: string, fn: () => Promise<T>) =>
+    parts.requests ? parts.requests.during(runId, ctx.requestId, fn) : fn();
   const approver = (ctx: RouteContext) => {
     if (!approverTokens?.length) return;
     const header = ctx.req.headers.authorization;
@@ -120,7 +124,7 @@ export function runRoutes(engine: Engine, queue?: RunQueue, approverTokens?: str
       noteForLog(ctx.res, { run_id: id, ...(replayed ? { replayed: true } : {}) });
       if (replayed) ctx.res.setHeader('idempotent-replayed', 'true');
       if (ctx.url.searchParams.get('wait') === '1') {
-        await engine.resume(id);
+        await forRequest(ctx, id, () => engine.resume(id));
         // A start sent again while the first still advances it waits as the first does.
         sendJson(ctx.res, 200, publicView(replayed ? await settled(engine, id, ctx)
           : await engine.view(id)));
@@ -128,9 +132,11 @@ export function runRoutes(engine: Engine, queue?: RunQueue, approverTokens?: str
       }
       // A start sent again answers the run as it is now (pending runs are resumed when due).
       const status = replayed ? (await engine.view(id)).run.status : 'pending';
-      if (queue && status === 'pending') await queue.enqueue(id);
+      if (queue && status === 'pending') await queue.enqueue(id, ctx.requestId);
       sendJson(ctx.res, 202, { run_id: id, status });
-      if (!queue && status === 'pending') void engine.resume(id).catch(() => undefined);
+      if (!queue && status === 'pending') {
+        void forRequest(ctx, id, () => engine.resume(id)).catch(() => undefined);
+      }
     }),
     route('GET', '/v1/runs', async (ctx) => {
       const limit = listLimit(ctx.url.searchParams.get('limit'));
@@ -142,19 +148,21 @@ export function runRoutes(engine: Engine, queue?: RunQueue, approverTokens?: str
     }),
     route('POST', '/v1/runs/:id/cancel', async (ctx, p) => {
       approver(ctx);
-      sendJson(ctx.res, 200, publicView(await engine.cancel(p.id!)));
+      sendJson(ctx.res, 200, publicView(await forRequest(ctx, p.id!, () => engine.cancel(p.id!))));
     }),
     route('POST', '/v1/runs/:id/steps/:step/approve', async (ctx, p) => {
       approver(ctx);
       const b = await readFields(ctx.req, ['note', 'by']);
       const decided = decidedOf(text(b.note, 'note'), text(b.by, 'by'));
-      sendJson(ctx.res, 200, publicView(await engine.approve(p.id!, p.step!, decided)));
+      const view = await forRequest(ctx, p.id!, () => engine.approve(p.id!, p.step!, decided));
+      sendJson(ctx.res, 200, publicView(view));
     }),
     route('POST', '/v1/runs/:id/steps/:step/reject', async (ctx, p) => {
       approver(ctx);
       const b = await readFields(ctx.req, ['reason', 'by']);
       const decided = decidedOf(text(b.reason, 'reason'), text(b.by, 'by'));
-      sendJson(ctx.res, 200, publicView(await engine.reject(p.id!, p.step!, decided)));
+      const view = await forRequest(ctx, p.id!, () => engine.reject(p.id!, p.step!, decided));
+      sendJson(ctx.res, 200, publicView(view));
     }),
     route('POST', '/v1/runs/:id/steps/:step/input', async (ctx, p) => {
       approver(ctx);
@@ -163,7 +171,8 @@ export function runRoutes(engine: Engine, queue?: RunQueue, approverTokens?: str
         throw new HttpProblem(400, 'request_invalid', 'the body needs "data": what the input ' +
           'step gives its run (checked against its output_schema_id)');
       }
-      sendJson(ctx.res, 200, publicView(await engine.giveInput(p.id!, p.step!, b.data)));
+      const view = await forRequest(ctx, p.id!, () => engine.giveInput(p.id!, p.step!, b.data));
+      sendJson(ctx.res, 200, publicView(view));
     }),
   ];
 }

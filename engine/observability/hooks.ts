@@ -3,12 +3,15 @@
  * JSON log line when each ends (a run's at info, a step's at debug unless it
  * failed, a decision's at debug), and with tracing a span per run, per step
  * (child of its run) and per decision (child of its step). A run driven more
- * than once (it waited, then went on) gets a span per stretch.
+ * than once (it waited, then went on) gets a span per stretch. A stretch
+ * advanced for an HTTP request (see run_requests.ts) names it in each line
+ * and span as `request_id`.
  */
 import { context, trace, SpanStatusCode, type Span } from '@opentelemetry/api';
 import type { DecisionRecord, RunRecord } from '../records.js';
 import type { EngineHooks, StepOutcome } from '../steps/context.js';
 import type { JsonLog } from './log.js';
+import type { RunRequests } from './run_requests.js';
 import type { EngineTracing } from './tracing.js';
 
 const FAILED = new Set(['failed', 'timed_out', 'error']);
@@ -21,8 +24,18 @@ function endSpan(span: Span, status: string, message?: string): void {
   span.end();
 }
 
-export function engineHooks(options: { log: JsonLog; tracing?: EngineTracing }): EngineHooks {
-  const { log, tracing } = options;
+export function engineHooks(options: { log: JsonLog; tracing?: EngineTracing;
+  requests?: RunRequests }): EngineHooks {
+  const { log, tracing, requests } = options;
+  // The request first, as in every other line: `{ request_id }`, or nothing.
+  const requestOf = (runId: string) => {
+    const id = requests?.of(runId);
+    return id === undefined ? undefined : { request_id: id };
+  };
+  const spanRequest = (runId: string) => {
+    const id = requests?.of(runId);
+    return id === undefined ? {} : { 'cordum.request_id': id };
+  };
   const runSpans = new Map<string, Span>();
   const stepSpans = new Map<string, Span>();
   const under = (parent: Span | undefined) =>
@@ -31,13 +44,14 @@ export function engineHooks(options: { log: JsonLog; tracing?: EngineTracing }):
   return {
     run(run: RunRecord) {
       const started = performance.now();
+      const request = requestOf(run.id);
       const span = tracing?.tracer.startSpan('run', { attributes: {
-        'cordum.run_id': run.id, 'cordum.workflow_id': run.workflow_id } });
+        ...spanRequest(run.id), 'cordum.run_id': run.id, 'cordum.workflow_id': run.workflow_id } });
       if (span) runSpans.set(run.id, span);
       return (status) => {
         const durationMs = Math.round(performance.now() - started);
-        log.info(`run ${status}`, { run_id: run.id, workflow_id: run.workflow_id, status,
-          duration_ms: durationMs });
+        log.info(`run ${status}`, { ...request, run_id: run.id, workflow_id: run.workflow_id,
+          status, duration_ms: durationMs });
         if (span) {
           endSpan(span, status);
           runSpans.delete(run.id);
@@ -48,13 +62,15 @@ export function engineHooks(options: { log: JsonLog; tracing?: EngineTracing }):
     step(run: RunRecord, step: { id: string; type: string }) {
       const started = performance.now();
       const key = `${run.id}\u0000${step.id}`;
+      const request = requestOf(run.id);
       const span = tracing?.tracer.startSpan(`step ${step.id}`, { attributes: {
-        'cordum.run_id': run.id, 'cordum.step_id': step.id, 'cordum.step_type': step.type } },
+        ...spanRequest(run.id), 'cordum.run_id': run.id, 'cordum.step_id': step.id,
+        'cordum.step_type': step.type } },
       under(runSpans.get(run.id)));
       if (span) stepSpans.set(key, span);
       return (outcome: StepOutcome) => {
         const error = 'error' in outcome ? outcome.error : undefined;
-        const fields: Record<string, unknown> = { run_id: run.id, step_id: step.id,
+        const fields: Record<string, unknown> = { ...request, run_id: run.id, step_id: step.id,
           type: step.type, status: outcome.status,
           duration_ms: Math.round(performance.now() - started) };
         if (error) fields.error_code = error.code;
@@ -71,11 +87,13 @@ export function engineHooks(options: { log: JsonLog; tracing?: EngineTracing }):
     },
 
     decided(run: RunRecord, stepId: string, d: DecisionRecord) {
-      log.debug('decision', { run_id: run.id, step_id: stepId, decision: d.decision,
+      log.debug('decision', { ...requestOf(run.id), run_id: run.id, step_id: stepId,
+        decision: d.decision,
         rule_id: d.rule_id, snapshot_hash: d.snapshot_hash });
       if (!tracing) return;
       const span = tracing.tracer.startSpan('policy.decide', { attributes: {
-        'cordum.run_id': run.id, 'cordum.step_id': stepId, 'cordum.topic': d.request.topic ?? '',
+        ...spanRequest(run.id), 'cordum.run_id': run.id, 'cordum.step_id': stepId,
+        'cordum.topic': d.request.topic ?? '',
         'cordum.decision': d.decision, 'cordum.rule_id': d.rule_id ?? '',
         'cordum.snapshot_hash': d.snapshot_hash,
         ...(d.snapshot_version !== undefined

@@ -33,8 +33,10 @@ export async function graphileRunQueue(options: GraphileQueueOptions): Promise<R
   await utils.migrate();
   let runner: Runner | undefined;
   return {
-    async enqueue(runId) {
-      await utils.addJob(TASK, { run_id: runId }, { jobKey: `run:${runId}`, maxAttempts: 3 });
+    async enqueue(runId, requestId) {
+      const payload = requestId === undefined ? { run_id: runId }
+        : { run_id: runId, request_id: requestId };
+      await utils.addJob(TASK, payload, { jobKey: `run:${runId}`, maxAttempts: 3 });
     },
     async start(advance) {
       runner = await run({
@@ -45,8 +47,10 @@ export async function graphileRunQueue(options: GraphileQueueOptions): Promise<R
         logger: quiet,
         taskList: {
           [TASK]: async (payload) => {
-            const runId = (payload as { run_id?: unknown }).run_id;
-            if (typeof runId === 'string') await advance(runId);
+            const { run_id: runId, request_id: requestId } =
+              payload as { run_id?: unknown; request_id?: unknown };
+            if (typeof runId !== 'string') return;
+            await advance(runId, typeof requestId === 'string' ? requestId : undefined);
           },
         },
       });

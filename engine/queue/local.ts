@@ -2,26 +2,26 @@
 import type { RunQueue } from './types.js';
 
 export function localRunQueue(): RunQueue {
-  let advance: ((runId: string) => Promise<void>) | undefined;
-  const pending: string[] = [];
+  let advance: ((runId: string, requestId?: string) => Promise<void>) | undefined;
+  const pending: [string, string | undefined][] = [];
   const inHand = new Set<Promise<void>>();
-  const hand = (runId: string) => {
+  const hand = (runId: string, requestId?: string) => {
     if (!advance) {
-      pending.push(runId);
+      pending.push([runId, requestId]);
       return;
     }
-    const task = advance(runId)
+    const task = advance(runId, requestId)
       .catch(() => undefined)
       .finally(() => inHand.delete(task));
     inHand.add(task);
   };
   return {
-    async enqueue(runId) {
-      hand(runId);
+    async enqueue(runId, requestId) {
+      hand(runId, requestId);
     },
     async start(fn) {
       advance = fn;
-      for (const id of pending.splice(0)) hand(id);
+      for (const [id, requestId] of pending.splice(0)) hand(id, requestId);
     },
     async stop() {
       advance = undefined;

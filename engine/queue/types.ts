@@ -6,10 +6,13 @@
  * which process advances it, so a job delivered twice runs nothing twice.
  */
 export interface RunQueue {
-  /** Queues a run to be advanced by some process. */
-  enqueue(runId: string): Promise<void>;
-  /** Starts handing queued runs to `advance`. */
-  start(advance: (runId: string) => Promise<void>): Promise<void>;
+  /**
+   * Queues a run to be advanced by some process; `requestId` (the HTTP
+   * request that started it) goes with it, for the run's log lines.
+   */
+  enqueue(runId: string, requestId?: string): Promise<void>;
+  /** Starts handing queued runs (with the request that queued each) to `advance`. */
+  start(advance: (runId: string, requestId?: string) => Promise<void>): Promise<void>;
   /** Stops taking runs and waits for the ones in hand. */
   stop(): Promise<void>;
   /**

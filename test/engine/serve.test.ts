@@ -345,6 +345,16 @@ describe('what operators of cordum engine serve see', () => {
         body: JSON.stringify({ workflow_id: 'echo-tools.greet', input: { name: 'ops' } }) });
       const { run_id: id } = (await res.json()) as { run_id: string };
       expect(res.status).toBe(200);
+      // One answered at once (202) and advanced afterwards, through the queue.
+      const queued = await fetch(`${s.url}/v1/runs`, { method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'req-queued' },
+        body: JSON.stringify({ workflow_id: 'echo-tools.greet', input: { name: 'later' } }) });
+      expect(queued.status).toBe(202);
+      const { run_id: later } = (await queued.json()) as { run_id: string };
+      await until('the queued run', async () => {
+        const body = (await (await fetch(`${s.url}/v1/runs/${later}`)).json()) as RunBody;
+        return body.run.status === 'succeeded' ? true : undefined;
+      });
       // A probe's path with dot segments routes elsewhere: it is logged as that route.
       await new Promise<void>((done, fail) => {
         // Options, not a URL: a URL would be normalised before it is sent.
@@ -357,8 +367,16 @@ describe('what operators of cordum engine serve see', () => {
       await stop(s, 'SIGTERM');
       const lines = s.stderr().split('\n').filter((l) => l.startsWith('{'))
         .map((l) => JSON.parse(l) as Record<string, unknown>);
+      // A run's lines name the request it was advanced for, in the request or after it.
       expect(lines).toContainEqual(expect.objectContaining({ level: 'info',
-        msg: 'run succeeded', run_id: id, workflow_id: 'echo-tools.greet', status: 'succeeded' }));
+        msg: 'run succeeded', request_id: 'req-otlp-1', run_id: id,
+        workflow_id: 'echo-tools.greet', status: 'succeeded' }));
+      expect(lines).toContainEqual(expect.objectContaining({ level: 'info',
+        msg: 'run succeeded', request_id: 'req-queued', run_id: later }));
+      // The request id comes first, as in the request's own line.
+      const runLine = lines.find((l) => l.msg === 'run succeeded' && l.run_id === id)!;
+      expect(Object.keys(runLine).slice(0, 5)).toEqual(['time', 'level', 'msg', 'request_id',
+        'run_id']);
       // The request's line names the run it made, as the run's own lines do.
       expect(lines).toContainEqual(expect.objectContaining({ level: 'info', msg: 'request',
         request_id: 'req-otlp-1', method: 'POST', path: '/v1/runs', status: 200, run_id: id }));
@@ -372,6 +390,8 @@ describe('what operators of cordum engine serve see', () => {
         expect(sent).toContain(name);
       }
       expect(sent).toContain(id);
+      expect(sent).toContain('cordum.request_id');
+      expect(sent).toContain('req-otlp-1');
     } finally {
       await stop(s, 'SIGTERM');
       otlp.close();

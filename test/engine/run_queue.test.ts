@@ -1,0 +1,42 @@
+/**
+ * The run queues hand each run to `advance` with the request that queued
+ * it, so that the run's log lines name that request in whichever process
+ * takes it: graphile-worker on PostgreSQL, the in-process queue otherwise.
+ */
+import { describe, expect, it } from 'vitest';
+import { graphileRunQueue } from '../../engine/queue/graphile.js';
+import { localRunQueue } from '../../engine/queue/local.js';
+import type { RunQueue } from '../../engine/queue/types.js';
+import { postgresBackend } from '../helpers/databases.js';
+
+async function handed(queue: RunQueue, count: number) {
+  const got: [string, string | undefined][] = [];
+  let done!: () => void;
+  const all = new Promise<void>((r) => (done = r));
+  await queue.start(async (runId, requestId) => {
+    got.push([runId, requestId]);
+    if (got.length === count) done();
+  });
+  await all;
+  await queue.stop();
+  return got.sort((a, b) => a[0].localeCompare(b[0]));
+}
+
+describe('run queues carry the request that queued a run', () => {
+  it('in process: queued before and after start', async () => {
+    const queue = localRunQueue();
+    await queue.enqueue('run-a', 'req-a');
+    const got = handed(queue, 3);
+    await queue.enqueue('run-b');
+    await queue.enqueue('run-c', 'req-c');
+    expect(await got).toEqual([['run-a', 'req-a'], ['run-b', undefined], ['run-c', 'req-c']]);
+  });
+
+  it('through graphile-worker on PostgreSQL', async () => {
+    const { url } = await postgresBackend.fresh();
+    const queue = await graphileRunQueue({ connectionString: url!, pollInterval: 100 });
+    await queue.enqueue('run-a', 'req-a');
+    await queue.enqueue('run-b');
+    expect(await handed(queue, 2)).toEqual([['run-a', 'req-a'], ['run-b', undefined]]);
+  }, 60_000);
+});

@@ -1,0 +1,72 @@
+/**
+ * A run's own log lines name the HTTP request it was advanced for: the
+ * start that ran it, then the approval that resumed it; a request for
+ * another run leaves it alone. Through real HTTP on loopback.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEngineServer, type EngineServer } from '../../engine/http/server.js';
+import { engineHooks } from '../../engine/observability/hooks.js';
+import { jsonLog } from '../../engine/observability/log.js';
+import { RunRequests } from '../../engine/observability/run_requests.js';
+import { createEngine } from '../../engine/runner.js';
+import type { Database } from '../../storage/database.js';
+import { pgliteBackend } from '../helpers/databases.js';
+import { DEMO_SCHEMAS, DEMO_WORKFLOWS, demoSnapshot, freshDatabase } from './fixtures.js';
+
+let db: Database;
+let server: EngineServer;
+const lines: Record<string, unknown>[] = [];
+
+beforeAll(async () => {
+  db = await (await freshDatabase(pgliteBackend)).open();
+  const log = jsonLog((line) => lines.push(JSON.parse(line) as Record<string, unknown>),
+    { level: 'debug' });
+  const requests = new RunRequests();
+  const engine = await createEngine({ db, snapshot: demoSnapshot(), workflows: DEMO_WORKFLOWS,
+    schemas: DEMO_SCHEMAS, handlers: { find: () => undefined },
+    hooks: engineHooks({ log, requests }) });
+  server = await startEngineServer({ engine, port: 0, pollMs: 0, ready: async () => true,
+    requests });
+});
+afterAll(async () => {
+  await server?.close();
+  await db?.close();
+});
+
+const post = (path: string, requestId: string, body: unknown) =>
+  fetch(`${server.url}${path}`, { method: 'POST', body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', 'x-request-id': requestId } });
+
+describe('run log lines carry the request id', () => {
+  it('of the start, then of the approval that resumed the run', async () => {
+    const started = await post('/v1/runs?wait=1', 'req-start', { workflow_id: 'demo.signoff',
+      input: { release: '4.2' } });
+    const id = ((await started.json()) as { run_id: string }).run_id;
+    const approved = await post(`/v1/runs/${id}/steps/ask/approve`, 'req-approve',
+      { note: 'ok', by: 'ana' });
+    expect(approved.status).toBe(200);
+    const ofRun = lines.filter((l) => l.run_id === id)
+      .map((l) => [l.msg, l.step_id ?? null, l.request_id ?? null]);
+    expect(ofRun).toEqual([
+      ['step waiting', 'ask', 'req-start'],
+      ['run waiting', null, 'req-start'],
+      // The approval step is taken up again, approved, when the run resumes.
+      ['step succeeded', 'ask', 'req-approve'],
+      ['step succeeded', 'tell', 'req-approve'],
+      ['run succeeded', null, 'req-approve'],
+    ]);
+  });
+
+  it('of no request once that request has ended', async () => {
+    const requests = new RunRequests();
+    const seen: (string | undefined)[] = [];
+    await requests.during('r1', 'req-1', async () => {
+      seen.push(requests.of('r1'), requests.of('r2'));
+      // A second request for the same run takes over, and gives it back when it ends.
+      await requests.during('r1', 'req-2', async () => void seen.push(requests.of('r1')));
+    });
+    seen.push(requests.of('r1'));
+    await requests.during('r1', undefined, async () => void seen.push(requests.of('r1')));
+    expect(seen).toEqual(['req-1', undefined, 'req-2', undefined, undefined]);
+  });
+});

@@ -9,7 +9,7 @@
  */
 import { globMatch, globTokens } from '../../packs/policy/glob.js';
 import { globCovers } from './glob_cover.js';
-import type { Decision, Rule, RuleMatch } from '../../packs/policy/types.js';
+import type { Decision, McpMatch, Rule, RuleMatch } from '../../packs/policy/types.js';
 
 export interface LintFinding {
   kind: 'shadowed' | 'conflict';
@@ -84,7 +84,38 @@ export function covers(a: RuleMatch, b: RuleMatch): boolean {
     exact(a.actor_types, b.actor_types) &&
     Object.entries(a.labels ?? {}).every(([k, v]) => b.labels?.[k] === v) &&
     (a.secrets_present === undefined || a.secrets_present === b.secrets_present) &&
-    (a.mcp === undefined || JSON.stringify(a.mcp) === JSON.stringify(b.mcp));
+    mcpCovers(a.mcp, b.mcp);
+}
+
+const MCP_PARTS = ['servers', 'tools', 'resources', 'actions'] as const;
+
+/** No `mcp` block, or one of only empty lists: it matches every request. */
+function mcpEmpty(m: McpMatch | undefined): boolean {
+  return m === undefined || Object.values(m).every((list) => !some(list));
+}
+
+/**
+ * Every MCP call block `b` matches, `a` matches too. A block matches a call
+ * that breaks any one of its parts (a value outside its allow list, or in
+ * its deny list), and a call may leave the other parts out; so `a` covers
+ * `b` when, part by part, every value that breaks `b` breaks `a`. A value
+ * outside `b`'s allow list (there are endless such) breaks `a` only when
+ * `a` allows no more than `b` does, its deny list aside.
+ */
+export function mcpCovers(a: McpMatch | undefined, b: McpMatch | undefined): boolean {
+  if (mcpEmpty(a)) return true;
+  // `b` matches requests with no MCP call at all, which `a` does not.
+  if (mcpEmpty(b)) return false;
+  return MCP_PARTS.every((part) => {
+    const aAllow = a![`allow_${part}`] ?? [];
+    const aDeny = a![`deny_${part}`] ?? [];
+    const bAllow = b![`allow_${part}`] ?? [];
+    const breaksA = (v: string) => (aAllow.length > 0 && !aAllow.includes(v)) ||
+      aDeny.includes(v);
+    if (!(b![`deny_${part}`] ?? []).every(breaksA)) return false;
+    if (bAllow.length === 0) return true;
+    return aAllow.length > 0 && aAllow.every((v) => aDeny.includes(v) || bAllow.includes(v));
+  });
 }
 
 /** Can one request match both? */

@@ -1,7 +1,9 @@
 /** Conflict detection, table-driven: shadowed rules and opposite overlaps, by rule id. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lintRules } from '../../engine/kernel/lint.js';
-import type { Rule, RuleMatch } from '../../packs/policy/types.js';
+import { lintRules, mcpCovers } from '../../engine/kernel/lint.js';
+import { mcpMatches } from '../../packs/policy/mcp.js';
+import type { PolicyRequest, Rule, RuleMatch } from '../../packs/policy/types.js';
 
 const rule = (id: string, match: RuleMatch, decision: Rule['decision'] = 'deny'): Rule =>
   ({ id, match, decision });
@@ -61,4 +63,58 @@ describe('policy lint', () => {
   it.each(cases)('$name', ({ rules, expected }) => {
     expect(lintRules(rules).map((f) => [f.kind, f.ruleId, f.byRuleId])).toEqual(expected);
   });
+});
+
+describe('policy lint through mcp allow and deny lists', () => {
+  it.each([
+    { name: 'a deny list shadows a rule denying fewer tools',
+      rules: [rule('no-rm', { mcp: { deny_tools: ['rm', 'dd'] } }),
+        rule('no-rm-again', { mcp: { deny_tools: ['rm'] } })],
+      expected: [['shadowed', 'no-rm-again', 'no-rm']] },
+    { name: 'an allow list shadows a rule allowing more (and one denying a tool it leaves out)',
+      rules: [rule('read-only', { mcp: { allow_tools: ['read'] } }),
+        rule('read-list', { mcp: { allow_tools: ['read', 'list'] } }),
+        rule('no-rm', { mcp: { deny_tools: ['rm'] } }),
+        rule('no-read', { mcp: { deny_tools: ['read'] } })],
+      expected: [['shadowed', 'read-list', 'read-only'], ['shadowed', 'no-rm', 'read-only']] },
+    { name: 'a narrower allow list, another part, or no block at all is not shadowed',
+      rules: [rule('read-list', { mcp: { allow_tools: ['read', 'list'] } }),
+        rule('read-only', { mcp: { allow_tools: ['read'] } }),
+        rule('servers', { mcp: { deny_servers: ['prod'] } }),
+        rule('any', { topics: ['job.x'] })],
+      expected: [] },
+    { name: 'an empty block matches everything, so it shadows like a catch-all',
+      rules: [rule('empty', { mcp: { allow_tools: [] } }),
+        rule('no-rm', { mcp: { deny_tools: ['rm'] } })],
+      expected: [['shadowed', 'no-rm', 'empty']] },
+  ])('$name', ({ rules, expected }) => {
+    expect(lintRules(rules).map((f) => [f.kind, f.ruleId, f.byRuleId])).toEqual(expected);
+  });
+
+  // Every call over a small alphabet, a value in no list among them, and parts left out.
+  const values = [undefined, 'a', 'b', 'c', 'other'];
+  const calls: (PolicyRequest['mcp'] | undefined)[] = [undefined];
+  for (const server of values) for (const tool of values) for (const resource of values) {
+    for (const action of values) {
+      const call: NonNullable<PolicyRequest['mcp']> = {};
+      if (server) call.server = server;
+      if (tool) call.tool = tool;
+      if (resource) call.resource = resource;
+      if (action) call.action = action;
+      calls.push(call);
+    }
+  }
+  const list = fc.option(fc.subarray(['a', 'b', 'c']), { nil: undefined });
+  const block = fc.option(fc.record({ allow_servers: list, deny_servers: list,
+    allow_tools: list, deny_tools: list, allow_resources: list, deny_resources: list,
+    allow_actions: list, deny_actions: list }, { requiredKeys: [] }), { nil: undefined });
+
+  it('says a block covers another exactly when every call the second matches, the first does',
+    () => {
+      fc.assert(fc.property(block, block, (a, b) => {
+        const truth = calls.every((call) => !mcpMatches(b ?? {}, call) ||
+          mcpMatches(a ?? {}, call));
+        expect(mcpCovers(a, b)).toBe(truth);
+      }), { numRuns: 3000 });
+    });
 });

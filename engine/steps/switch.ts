@@ -1,7 +1,8 @@
 /**
  * A switch step evaluates `value` and picks the case whose label equals
  * it (as text), else `default`. Its output is `{ value, case }`; steps it
- * lists under the other cases are skipped (see `branchSkip`).
+ * lists under the other cases are skipped (see `branchSkip`). A missing
+ * value is `null`, as everywhere in expressions, so a `null` case takes it.
  */
 import { evaluate } from '../conditions.js';
 import type { StepExecutor } from './context.js';
@@ -9,9 +10,9 @@ import type { StepExecutor } from './context.js';
 export const runSwitch: StepExecutor = async (ctx) => {
   // The plan guarantees a switch step has a value and cases.
   const { value: expr, labels } = ctx.plan.switch!;
-  const value = evaluate(expr, ctx.scope);
+  const value = evaluate(expr, ctx.scope) ?? null;
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   const chosen = labels.find((label) => label === text) ?? 'default';
   await ctx.event({ type: 'branch', message: `case ${chosen}`, details: { value } });
-  return { status: 'succeeded', output: { value: value ?? null, case: chosen } };
+  return { status: 'succeeded', output: { value, case: chosen } };
 };

@@ -49,6 +49,13 @@ const WORKFLOWS: Workflow[] = [
     quick: { type: 'transform', depends_on: ['pick'], input: { mode: 'quick' } },
     other: { type: 'transform', depends_on: ['pick'], input: { mode: 'other' } },
   }),
+  workflow('nulls', {
+    pick: { type: 'switch', value: '${input.mode}', cases: { null: ['none'], '0': ['zero'] },
+      default: ['other'] },
+    none: { type: 'transform', depends_on: ['pick'], input: { took: 'null' } },
+    zero: { type: 'transform', depends_on: ['pick'], input: { took: '0' } },
+    other: { type: 'transform', depends_on: ['pick'], input: { took: 'default' } },
+  }),
   workflow('each', {
     each: {
       ...slow('${item}'),
@@ -201,6 +208,21 @@ describe.each(backends())('step types on $name', (backend) => {
     const other = await e.start('demo.branches', { n: 1, env: 'qa' });
     expect(stepOf(other, 'small').output).toEqual({ size: 'small' });
     expect(stepOf(other, 'other').output).toEqual({ mode: 'other' });
+  });
+
+  it('takes a switch\'s null case for a null or missing value, a number by its text', async () => {
+    const e = await engine();
+    const took = async (input: object) => {
+      const view = await e.start('demo.nulls', input);
+      const pick = stepOf(view, 'pick').output as { case: string; value: unknown };
+      const ran = view.steps.filter((s) => s.step_id !== 'pick' && !s.skipped);
+      return [pick.case, pick.value, ran.map((s) => (s.output as { took: string }).took)];
+    };
+    expect(await took({})).toEqual(['null', null, ['null']]);
+    expect(await took({ mode: null })).toEqual(['null', null, ['null']]);
+    expect(await took({ mode: 0 })).toEqual(['0', 0, ['0']]);
+    expect(await took({ mode: 'null' })).toEqual(['null', 'null', ['null']]);
+    expect(await took({ mode: 'x' })).toEqual(['default', 'x', ['default']]);
   });
 
   it('runs for_each items as child steps, max_parallel at once', async () => {

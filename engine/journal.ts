@@ -20,10 +20,15 @@
  */
 import type { Database } from '../storage/database.js';
 import { copyLine, JOURNAL_WRITE, refusesItsRows, RUN_COLUMNS } from './journal_sql.js';
+import {
+  newWrite, type HashedWorkflow, type JournalOptions, type JournalRow, type JournalRun,
+  type Queued, type TimelineEntry, type Write,
+} from './journal_types.js';
 
 export { JOURNAL_WRITE } from './journal_sql.js';
-
-export type JournalRow = Record<string, unknown>;
+export type {
+  HashedWorkflow, JournalOptions, JournalRow, JournalRun, TimelineEntry,
+} from './journal_types.js';
 
 /**
  * Runs waiting for a write that start one at once on PostgreSQL (fewer wait
@@ -34,75 +39,6 @@ const EAGER_RUNS = 64;
 
 /** How long rows no flush asked for wait, by default, before they are written anyway. */
 const IDLE_WRITE_MS = 20;
-
-export interface JournalOptions<R = unknown> {
-  /**
-   * Whether a run has finished: one that has by its first write keeps its
-   * steps in its own row, since nothing looks for them in the steps table
-   * but a reader of the whole run.
-   */
-  finished?: (run: R) => boolean;
-  /** How a finished run's step is kept in the run's own row (as it is, by default). */
-  inlineStep?: (step: JournalRow, runRow: JournalRow) => JournalRow;
-  /** The workflow a run names by hash; its first write stores it unless it is known. */
-  workflowOf?: (run: R) => HashedWorkflow | undefined;
-  /**
-   * Hashes of workflows known to be stored, shared by the journals of one
-   * database: a write carries a workflow until one that did has committed.
-   */
-  storedWorkflows?: Set<string>;
-  /** How long rows no flush asked for wait before they are written anyway. */
-  idleWriteMs?: number;
-  /** Which of the database's writer connections this journal writes on. */
-  lane?: number;
-}
-
-/** What one run has queued since its last write. */
-interface Queued<R> {
-  /** Run rows are made when written: a run changed many times is copied once. */
-  run?: R;
-  steps: Map<string, JournalRow>;
-  /** The run's new timeline events, in order: one timeline row per write. */
-  events: TimelineEntry[];
-  /** When the first of these was queued (performance.now()). */
-  since: number;
-}
-
-interface Write {
-  done: Promise<void>;
-  resolve(): void;
-  reject(err: unknown): void;
-}
-
-function newWrite(): Write {
-  let resolve!: () => void;
-  let reject!: (err: unknown) => void;
-  const done = new Promise<void>((yes, no) => {
-    resolve = yes;
-    reject = no;
-  });
-  // A write nobody waits for (an idle one) must not be an unhandled rejection.
-  done.catch(() => undefined);
-  return { done, resolve, reject };
-}
-
-/**
- * What a run is queued as: `stored` says whether its row is in the database
- * yet (its first write carries its events in that row).
- */
-export interface JournalRun {
-  readonly run: { readonly id: string };
-  stored: boolean;
-}
-
-/** A timeline event as the journal writes it (the store decides its form). */
-export type TimelineEntry = JournalRow | unknown[];
-
-/** A workflow definition as runs name it: by the hash of its canonical JSON. */
-export interface HashedWorkflow {
-  hash: string;
-  workflow: unknown;
-}
 
 /** `R` is what a run is queued as; `runRow` makes its row when the batch is written. */
 export class Journal<R extends JournalRun> {

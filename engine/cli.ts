@@ -116,6 +116,8 @@ function registerRunCommands(engine: Command): void {
     .option('--lease-ms <n>', 'how long a claim on a run lasts unrenewed')
     .option('--poll-ms <n>', 'how often to look for due runs')
     .option('--concurrency <n>', 'steps of one run at once')
+    .option('--decision-retention-days <n>', 'days recorded policy decisions are kept, ' +
+      'pruned hourly (0 keeps them forever)', '30')
     .option('--log-level <level>', 'JSON log lines on stderr: debug, info, warn or error',
       'info')
     .action(async (opts: Record<string, string | undefined>) => {

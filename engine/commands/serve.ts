@@ -18,6 +18,7 @@ import type { RunQueue } from '../queue/types.js';
 import type { KernelParts } from '../kernel/wiring.js';
 import { activeContentsKey } from '../kernel/pack_contents.js';
 import type { KernelStatus } from '../kernel/kernel.js';
+import { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS } from '../kernel/retention.js';
 import { engineHooks } from '../observability/hooks.js';
 import { RunRequests } from '../observability/run_requests.js';
 import { jsonLog, type JsonLog, type LogLevel } from '../observability/log.js';
@@ -52,6 +53,15 @@ function logLevel(value: string | undefined): LogLevel {
   throw new EngineError('usage', `--log-level must be one of ${LEVELS.join(', ')}, not "${value}"`);
 }
 
+/** `--decision-retention-days`: whole days recorded decisions are kept; 0 keeps them forever. */
+function retentionDays(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_RETENTION_DAYS;
+  const days = /^[0-9]{1,9}$/.test(value) ? Number(value) : undefined;
+  if (days !== undefined && days <= MAX_RETENTION_DAYS) return days;
+  throw new EngineError('usage', '--decision-retention-days must be a whole number of days ' +
+    `from 0 (keep forever) to ${MAX_RETENTION_DAYS}, not "${value}"`);
+}
+
 export interface ServeFlags extends EngineFlags {
   /** debug, info, warn or error: which JSON log lines go to stderr. */
   logLevel?: string;
@@ -66,6 +76,7 @@ export interface ServeFlags extends EngineFlags {
   pollMs?: string;
   followMs?: string;
   concurrency?: string;
+  decisionRetentionDays?: string;
 }
 
 function int(value: string | undefined, flag: string): number | undefined {
@@ -85,6 +96,7 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
   // Checked here with the others; read again where the follower is made.
   int(flags.followMs, '--follow-ms');
   const level = logLevel(flags.logLevel);
+  const retention = retentionDays(flags.decisionRetentionDays);
   const tuning: Parameters<typeof openEngine>[1]['tuning'] = {};
   const leaseMs = int(flags.leaseMs, '--lease-ms');
   const concurrency = int(flags.concurrency, '--concurrency');
@@ -128,7 +140,7 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
   let stopping = false;
   let server;
   try {
-    const parts = await openKernelFor(open, flags, follow, log);
+    const parts = await openKernelFor(open, flags, follow, log, retention);
     kernel = parts;
     started.unshift(() => parts.close());
     if (follow) progress(`following deployment ${follow} at ${flags.registry}`);
@@ -219,10 +231,10 @@ function waitingFor(status: KernelStatus): string {
 }
 
 async function openKernelFor(open: OpenEngine, flags: ServeFlags, follow: string | undefined,
-  log: JsonLog) {
+  log: JsonLog, retentionDays: number) {
   const { openKernel } = await import('../kernel/wiring.js');
   const options: Parameters<typeof openKernel>[0] = { db: open.db,
-    profiling: flags.profile === true, log };
+    profiling: flags.profile === true, log, retentionDays };
   const admin = process.env.CORDUM_ENGINE_ADMIN_TOKEN;
   if (admin) options.adminToken = admin;
   if (follow && flags.registry) {

@@ -24,4 +24,12 @@ CREATE TABLE engine_policy_decisions (
 );
 CREATE INDEX engine_policy_decisions_hash ON engine_policy_decisions (snapshot_hash, id);`,
   },
+  {
+    // Retention deletes by age in batches: each batch walks this index instead of the table.
+    // Built in the migration's transaction (CONCURRENTLY cannot run in one), so on a large
+    // table other processes' decision writes wait for the build once.
+    id: '002_policy_decisions_decided_at',
+    sql: `
+CREATE INDEX engine_policy_decisions_decided ON engine_policy_decisions (decided_at);`,
+  },
 ];

@@ -1,8 +1,9 @@
 /**
  * Builds the policy kernel of an engine process in one place: history and
- * recorder on the engine's database, metrics, the HTTP routes, and, with a
- * registry and a deployment name, the follower that keeps the snapshot in
- * step with the registry. `cordum engine serve` mounts `routes`.
+ * recorder on the engine's database, the recorded decisions' retention,
+ * metrics, the HTTP routes, and, with a registry and a deployment name, the
+ * follower that keeps the snapshot in step with the registry. `cordum
+ * engine serve` mounts `routes`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +14,11 @@ import { metricsRoutes } from '../http/metrics.js';
 import { policyRoutes } from '../http/policy.js';
 import type { EngineRoute } from '../http/route.js';
 import type { JsonLog } from '../observability/log.js';
-import { createEngineMetrics, type EngineMetrics } from '../observability/metrics.js';
+import {
+  addPrunedCounter,
+  createEngineMetrics,
+  type EngineMetrics,
+} from '../observability/metrics.js';
 import { profileRoutes } from '../observability/profile.js';
 import { DeploymentFollower } from './follow.js';
 import { PolicyHistory } from './history.js';
@@ -21,6 +26,7 @@ import { PolicyKernel } from './kernel.js';
 import { activeContentsKey, PackContentsBook } from './pack_contents.js';
 import { DecisionRecorder } from './recorder.js';
 import { RegistryDeploymentSource } from './registry_source.js';
+import { DecisionRetention } from './retention.js';
 
 export interface KernelWiringOptions {
   db: Database;
@@ -31,6 +37,11 @@ export interface KernelWiringOptions {
   adminToken?: string;
   profiling?: boolean;
   record?: boolean;
+  /**
+   * Recorded decisions older than this many days are pruned, at start and
+   * then hourly; 0 keeps them forever. Unset: nothing is pruned here.
+   */
+  retentionDays?: number;
   log?: JsonLog;
 }
 
@@ -77,8 +88,12 @@ export async function openKernel(options: KernelWiringOptions): Promise<KernelPa
   const routes = [...policyRoutes(kernel, { adminToken: options.adminToken }),
     ...metricsRoutes(metrics.registry),
     ...profileRoutes({ enabled: options.profiling === true, adminToken: options.adminToken })];
+  const retention = recorder ? retentionFor(options, metrics) : undefined;
   const parts: KernelParts = { kernel, metrics, routes, ready: () => kernel.ready(),
-    close: async () => recorder?.flush() };
+    close: async () => {
+      await retention?.stop();
+      await recorder?.flush();
+    } };
   if (r) {
     const source = new RegistryDeploymentSource({ url: r.url, deployment: r.deployment,
       ...(r.token ? { token: r.token } : {}), ...(r.bundles ? { bundles: r.bundles } : {}),
@@ -96,8 +111,22 @@ export async function openKernel(options: KernelWiringOptions): Promise<KernelPa
       kernel.ready() && contents.forKey(activeContentsKey(kernel.current())) !== undefined;
     parts.close = async () => {
       await follower.stop();
+      await retention?.stop();
       await recorder?.flush();
     };
   }
+  // Last, so a failure above leaves no prune running on a database about to close.
+  retention?.start();
   return parts;
+}
+
+/** The pruner of recorded decisions when a retention is given, counted in the metrics. */
+function retentionFor(options: KernelWiringOptions, metrics: EngineMetrics) {
+  const days = options.retentionDays;
+  if (days === undefined || days === 0) return undefined;
+  const log = options.log;
+  const retention = new DecisionRetention(options.db, { retentionDays: days,
+    ...(log ? { log: (level, msg, fields) => log[level](msg, fields) } : {}) });
+  addPrunedCounter(metrics.registry, () => retention.pruned);
+  return retention;
 }

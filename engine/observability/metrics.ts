@@ -128,6 +128,19 @@ export function addQueueGauge(registry: Registry, queue: Pick<RunQueue, 'depth'>
     } });
 }
 
+/**
+ * `cordum_engine_decisions_pruned_total`: recorded decisions this process
+ * deleted by retention, read from the pruner's own count when scraped.
+ */
+export function addPrunedCounter(registry: Registry, pruned: () => number): void {
+  new Counter({ name: 'cordum_engine_decisions_pruned_total', help: 'recorded decisions ' +
+    'deleted by retention since start', registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(pruned());
+    } });
+}
+
 function statusGauges(registry: Registry, db: Queryable): void {
   // 1 when the database answered this scrape: with it down the run and step series are
   // missing, which alone reads like "no runs".

@@ -11,7 +11,7 @@ import { openKernel } from '../../engine/kernel/wiring.js';
 import { jsonLog } from '../../engine/observability/log.js';
 import { buildSnapshot } from '../../packs/policy/snapshot.js';
 import { openDatabase, type Database, type Queryable } from '../../storage/database.js';
-import { backends } from '../helpers/databases.js';
+import { backends, postgresBackend } from '../helpers/databases.js';
 
 const NOW = new Date('2025-06-30T12:00:00.000Z');
 const clock = () => NOW;
@@ -109,36 +109,6 @@ describe.each(backends())('recorded decisions retention on $name', (backend) => 
     expect(await keptTimes(db)).toEqual([ago(DAY).toISOString()]);
   });
 
-  it.skipIf(backend.name === 'pglite')('passes over rows another prune holds, not waiting',
-    async () => {
-      await recordAt(db, [ago(50 * DAY), ago(40 * DAY), NOW]);
-      let release!: () => void;
-      const held = new Promise<void>((r) => (release = r));
-      let locked!: () => void;
-      const isLocked = new Promise<void>((r) => (locked = r));
-      // Another process's prune holding the oldest row, its transaction still open.
-      const other = second!.transaction(async (tx) => {
-        await tx.query(`SELECT id FROM engine_policy_decisions ORDER BY decided_at LIMIT 1
-          FOR UPDATE`);
-        locked();
-        await held;
-      });
-      await isLocked;
-
-      // A prune that waited for the lock would wait as long as the other transaction.
-      const prune = pruneDecisions(db, { retentionDays: 30, clock });
-      const waited = new Promise((r) => setTimeout(() => r('waited for the lock'), 5000));
-      try {
-        expect(await Promise.race([prune, waited])).toBe(1);
-      } finally {
-        release();
-        await other;
-        await prune;
-      }
-
-      expect(await keptTimes(db)).toEqual([ago(50 * DAY), NOW].map((d) => d.toISOString()));
-    });
-
   it('logs a failed prune as a warning, then prunes at the next one', async () => {
     await recordAt(db, [ago(45 * DAY), ago(31 * DAY), NOW]);
     let down = true;
@@ -218,3 +188,49 @@ async function until(done: () => boolean): Promise<void> {
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+// Two connections holding one row: PGlite has one connection, so PostgreSQL only.
+describe('recorded decisions retention on postgres, beside a concurrent prune', () => {
+  let db: Database;
+  let second: Database;
+
+  beforeEach(async () => {
+    const { url } = await postgresBackend.fresh();
+    db = await openDatabase({ url: url! });
+    second = await openDatabase({ url: url! });
+    await PolicyHistory.open(db);
+  });
+  afterEach(async () => {
+    await second.close();
+    await db.close();
+  });
+
+  it('passes over rows another prune holds, not waiting', async () => {
+    await recordAt(db, [ago(50 * DAY), ago(40 * DAY), NOW]);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    // Another process's prune holding the oldest row, its transaction still open.
+    const other = second.transaction(async (tx) => {
+      await tx.query(`SELECT id FROM engine_policy_decisions ORDER BY decided_at LIMIT 1
+        FOR UPDATE`);
+      locked();
+      await held;
+    });
+    await isLocked;
+
+    // A prune that waited for the lock would wait as long as the other transaction.
+    const prune = pruneDecisions(db, { retentionDays: 30, clock });
+    const waited = new Promise((r) => setTimeout(() => r('waited for the lock'), 5000));
+    try {
+      expect(await Promise.race([prune, waited])).toBe(1);
+    } finally {
+      release();
+      await other;
+      await prune;
+    }
+
+    expect(await keptTimes(db)).toEqual([ago(50 * DAY), NOW].map((d) => d.toISOString()));
+  });
+});

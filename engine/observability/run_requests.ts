@@ -8,25 +8,33 @@
  * whose promise hooks would slow every decision in Node 20.
  */
 export class RunRequests {
-  private readonly byRun = new Map<string, string>();
+  /** Per run, the requests in flight for it, the latest last. */
+  private readonly byRun = new Map<string, string[]>();
 
   /**
    * Runs `fn` with the run's lines naming `requestId` (no request: `fn`
-   * alone). A later request for the same run takes over until it ends.
+   * alone). A later request for the same run takes over until it ends, and
+   * then the one still in flight names the run again: an approval answered
+   * while the start still advances the run (its claim fails, another branch
+   * runs) must not leave the start's later lines with no request.
    */
   async during<T>(runId: string, requestId: string | undefined, fn: () => Promise<T>)
     : Promise<T> {
     if (requestId === undefined) return fn();
-    this.byRun.set(runId, requestId);
+    const open = this.byRun.get(runId) ?? [];
+    open.push(requestId);
+    this.byRun.set(runId, open);
     try {
       return await fn();
     } finally {
-      if (this.byRun.get(runId) === requestId) this.byRun.delete(runId);
+      open.splice(open.lastIndexOf(requestId), 1);
+      if (open.length === 0) this.byRun.delete(runId);
     }
   }
 
-  /** The request the run is being advanced for now, if any. */
+  /** The request the run is being advanced for now, if any: the latest still in flight. */
   of(runId: string): string | undefined {
-    return this.byRun.get(runId);
+    const open = this.byRun.get(runId);
+    return open?.[open.length - 1];
   }
 }

@@ -11,7 +11,9 @@ import { RunRequests } from '../../engine/observability/run_requests.js';
 import { createEngine } from '../../engine/runner.js';
 import type { Database } from '../../storage/database.js';
 import { pgliteBackend } from '../helpers/databases.js';
-import { DEMO_SCHEMAS, DEMO_WORKFLOWS, demoSnapshot, freshDatabase } from './fixtures.js';
+import {
+  DEMO_SCHEMAS, DEMO_WORKFLOWS, demoSnapshot, freshDatabase, workflow,
+} from './fixtures.js';
 
 let db: Database;
 let server: EngineServer;
@@ -22,7 +24,14 @@ beforeAll(async () => {
   const log = jsonLog((line) => lines.push(JSON.parse(line) as Record<string, unknown>),
     { level: 'debug' });
   const requests = new RunRequests();
-  const engine = await createEngine({ db, snapshot: demoSnapshot(), workflows: DEMO_WORKFLOWS,
+  // An approval beside a slow branch: it can be approved while the start still advances the run.
+  const aside = workflow('aside', {
+    ask: { type: 'approval' },
+    slow: { type: 'delay', delay_sec: 1 },
+    after: { type: 'transform', depends_on: ['slow'], input: { x: 1 } },
+  });
+  const engine = await createEngine({ db, snapshot: demoSnapshot(),
+    workflows: [...DEMO_WORKFLOWS, aside],
     schemas: DEMO_SCHEMAS, handlers: { find: () => undefined },
     hooks: engineHooks({ log, requests }) });
   server = await startEngineServer({ engine, port: 0, pollMs: 0, ready: async () => true,
@@ -64,9 +73,35 @@ describe('run log lines carry the request id', () => {
       seen.push(requests.of('r1'), requests.of('r2'));
       // A second request for the same run takes over, and gives it back when it ends.
       await requests.during('r1', 'req-2', async () => void seen.push(requests.of('r1')));
+      seen.push(requests.of('r1'));
     });
     seen.push(requests.of('r1'));
     await requests.during('r1', undefined, async () => void seen.push(requests.of('r1')));
-    expect(seen).toEqual(['req-1', undefined, 'req-2', undefined, undefined]);
+    expect(seen).toEqual(['req-1', undefined, 'req-2', 'req-1', undefined, undefined]);
+  });
+
+  it('of the start still advancing the run after an approval that did not claim it', async () => {
+    const started = await post('/v1/runs', 'req-slow', { workflow_id: 'demo.aside', input: {} });
+    const id = ((await started.json()) as { run_id: string }).run_id;
+    // The approval step parks at once; the delay holds the run in the start's hands.
+    for (let i = 0; i < 50 && !lines.some((l) => l.run_id === id && l.step_id === 'ask'); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const approved = await post(`/v1/runs/${id}/steps/ask/approve`, 'req-ok', {});
+    expect(approved.status).toBe(200);
+    for (let i = 0; i < 100 && !lines.some((l) => l.run_id === id && l.msg === 'run succeeded');
+      i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const ofRun = lines.filter((l) => l.run_id === id && l.step_id !== undefined)
+      .map((l) => [l.msg, l.step_id, l.request_id ?? null]);
+    expect(ofRun).toEqual([
+      ['step waiting', 'ask', 'req-slow'],
+      ['step succeeded', 'slow', 'req-slow'],
+      ['step succeeded', 'after', 'req-slow'],
+      ['step succeeded', 'ask', 'req-slow'],
+    ]);
+    expect(lines.find((l) => l.run_id === id && l.msg === 'run succeeded')?.request_id)
+      .toBe('req-slow');
   });
 });

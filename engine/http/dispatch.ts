@@ -105,6 +105,20 @@ function originHost(origin: string): string | undefined {
 
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
 
+/**
+ * A caller's X-Request-Id that is kept, as the registry keeps one: it goes into every
+ * log line of the request and its run, the answer's header and the queued job. Anything
+ * else (empty, long, non-ASCII text Node reads as Latin-1, quotes, a header sent twice
+ * and joined with ", ") is replaced by a drawn id.
+ */
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+
+/** The caller's request id when it is sane, else a new one. */
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
 export function routeHandler(routes: EngineRoute[], log?: RouteLog, requests?: JsonLog) {
   const allowed = allowedHosts();
   // By method, then path: no key string is built per request.
@@ -131,7 +145,7 @@ export function routeHandler(routes: EngineRoute[], log?: RouteLog, requests?: J
     const raw = req.url ?? '/';
     const query = raw.indexOf('?');
     const pathname = query < 0 ? raw : raw.slice(0, query);
-    const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+    const requestId = requestIdOf(req);
     tagRequestId(res, requestId);
     if (requests) logRequest(requests, req, res, requestId, pathname);
     const foreign = foreignRequest(req, allowed);

@@ -3,6 +3,7 @@
  * start that ran it, then the approval that resumed it; a request for
  * another run leaves it alone. Through real HTTP on loopback.
  */
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEngineServer, type EngineServer } from '../../engine/http/server.js';
 import { engineHooks } from '../../engine/observability/hooks.js';
@@ -103,5 +104,40 @@ describe('run log lines carry the request id', () => {
     ]);
     expect(lines.find((l) => l.run_id === id && l.msg === 'run succeeded')?.request_id)
       .toBe('req-slow');
+  });
+
+  // Raw headers (as rawHeaders lists them), so one can be sent twice or hold Latin-1 text.
+  const start = (headers: string[]) => new Promise<{ status: number; echoed: string }>(
+    (resolve, reject) => {
+      const body = JSON.stringify({ workflow_id: 'demo.signoff', input: { release: '1' } });
+      const raw = ['host', '127.0.0.1', 'content-type', 'application/json', ...headers];
+      const req = request(`${server.url}/v1/runs?wait=1`, { method: 'POST', headers: raw },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode!,
+            echoed: String(res.headers['x-request-id']) }));
+        });
+      req.on('error', reject);
+      req.end(body);
+    });
+
+  it.each([
+    { name: 'empty', headers: ['x-request-id', ''] },
+    { name: 'past 64 characters', headers: ['x-request-id', 'a'.repeat(65)] },
+    { name: 'Latin-1 text', headers: ['x-request-id', 'caf\u00e9'] },
+    { name: 'a JSON line', headers: ['x-request-id', '{"level":"error","msg":"x"}'] },
+    { name: 'sent twice', headers: ['x-request-id', 'one', 'x-request-id', 'two'] },
+  ])('draws its own id for an X-Request-Id that is $name', async ({ headers }) => {
+    const { status, echoed } = await start(headers);
+    expect(status).toBe(200);
+    expect(echoed).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    // The run's own lines name the id the answer gave, not what was sent.
+    expect(lines.filter((l) => l.request_id === echoed).map((l) => l.msg))
+      .toEqual(['step waiting', 'run waiting']);
+  });
+
+  it('keeps a sane X-Request-Id of 64 characters as sent', async () => {
+    const id = `A-b_c.${'9'.repeat(58)}`;
+    expect(await start(['x-request-id', id])).toEqual({ status: 200, echoed: id });
   });
 });

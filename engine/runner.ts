@@ -363,7 +363,11 @@ export class Engine {
     const step = stepNamed(view, stepId);
     const approval = view.approvals.find((a) => a.step_id === stepId);
     if (step.status !== 'waiting' || approval?.status !== 'pending') {
-      throw notPending(runId, stepId, `it is ${step.status}`);
+      // "not waiting for approval: it is waiting" read as a contradiction: say what it waits for.
+      const why = step.status !== 'waiting' ? `it is ${step.status}`
+        : step.type === 'input' ? 'it waits for input (give it with the input route or command)'
+        : 'it waits, but for no approval (a timer, or a step it runs)';
+      throw notPending(runId, stepId, why);
     }
     // Resume with the workflow the run started with, not what is installed now.
     const plan = planWorkflow(view.run.workflow, this.schemas);

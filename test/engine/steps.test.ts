@@ -446,6 +446,11 @@ describe.each(backends())('step types on $name', (backend) => {
     const refused = await rejection(e.giveInput(view.run.id, 'ask', { deep }));
     expect(refused).toMatchObject({ code: 'input_invalid',
       message: 'data for "ask" must be nested no deeper than 64 levels of objects and arrays' });
+    // Approving it says what it waits for, not "not waiting for approval: it is waiting".
+    const approved = await rejection(e.approve(view.run.id, 'ask'));
+    expect(approved).toMatchObject({ code: 'approval_not_pending', message: `step "ask" of run ` +
+      `${view.run.id} is not waiting for approval: it waits for input (give it with the ` +
+      'input route or command)' });
     const done = await e.giveInput(view.run.id, 'ask', { region: 'eu' });
     expect(done.run.status).toBe('succeeded');
     expect(stepOf(done, 'use').output).toEqual({ region: 'eu' });

@@ -199,10 +199,16 @@ export class Engine {
    * all at once, and answers how many it claimed. A run this process is
    * already resuming is left to that. With `wait: false` it answers as soon
    * as they have started (how many it started), so one long run does not
-   * hold back the next sweep; `idle()` waits for them.
+   * hold back the next sweep; `idle()` waits for them. With `queued`, a run
+   * started is left to the run queue for a lease's length: taken from its
+   * backlog sooner, it would pass the queue's concurrency and lose the
+   * request that queued it. Later it is taken (its queue lost it).
    */
-  async resumeDue(limit = 100, options: { wait?: boolean } = {}): Promise<number> {
-    const due = (await this.services.store.dueRuns(limit)).filter((id) => !this.resuming.has(id));
+  async resumeDue(limit = 100, options: { wait?: boolean; queued?: boolean } = {})
+    : Promise<number> {
+    const pendingMs = options.queued ? this.services.leaseMs : 0;
+    const due = (await this.services.store.dueRuns(limit, pendingMs))
+      .filter((id) => !this.resuming.has(id));
     const tasks = due.map((id) => {
       const task = this.resume(id).finally(() => this.resuming.delete(id));
       this.resuming.set(id, task);

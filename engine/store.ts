@@ -294,10 +294,13 @@ export class EngineStore {
 
   /**
    * Runs another process should pick up: pending ones, running ones whose
-   * lease ran out, and waiting ones with a timer due.
+   * lease ran out, and waiting ones with a timer due. With `pendingMs`, a
+   * pending run is due once it has waited that long (a queue has it till then).
    */
-  async dueRuns(limit: number): Promise<string[]> {
-    const result = await (await this.direct()).query<Row>(DUE_RUNS, [this.now(), limit]);
+  async dueRuns(limit: number, pendingMs = 0): Promise<string[]> {
+    const now = this.now();
+    const pendingBefore = new Date(Date.parse(now) - pendingMs).toISOString();
+    const result = await (await this.direct()).query<Row>(DUE_RUNS, [now, limit, pendingBefore]);
     return result.rows.map((r) => String(r.id));
   }
 

@@ -31,7 +31,8 @@ export const CLAIM_RUN = `UPDATE engine_runs
 export const RENEW_LEASE = `UPDATE engine_runs SET lease_until = $3
   WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING cancel_requested`;
 
-export const DUE_RUNS = `SELECT id FROM engine_runs r WHERE status = 'pending'
+export const DUE_RUNS = `SELECT id FROM engine_runs r
+  WHERE (status = 'pending' AND created_at <= $3)
   OR (status = 'running' AND lease_until < $1)
   OR (status = 'waiting' AND EXISTS (SELECT 1 FROM engine_steps s WHERE s.run_id = r.id
   AND s.status = 'waiting' AND s.wake_at IS NOT NULL AND s.wake_at <= $1))

@@ -66,7 +66,7 @@ function startPoller(options: EngineServerOptions) {
     if (busy || options.canResume?.() === false) return;
     busy = true;
     sweep = options.engine
-      .resumeDue(100, { wait: false })
+      .resumeDue(100, { wait: false, queued: options.queue !== undefined })
       .catch(() => undefined)
       .finally(() => (busy = false));
   }, every);

@@ -313,6 +313,23 @@ describe.each(backends())('step types on $name', (backend) => {
     expect((await clocked.view(parked.run.id)).run.status).toBe('succeeded');
   });
 
+  it('leaves a started run to the run queue for a lease before the poller takes it', async () => {
+    let now = Date.now();
+    const clocked = await engine({ clock: () => new Date(now), leaseMs: 5000 });
+    const id = await clocked.record('demo.branches', { n: 1, env: 'dev' });
+    // With a queue, the run is its for a lease: its concurrency and its request id hold.
+    expect(await clocked.resumeDue(100, { queued: true })).toBe(0);
+    now += 4999;
+    expect(await clocked.resumeDue(100, { queued: true })).toBe(0);
+    now += 2;
+    expect(await clocked.resumeDue(100, { queued: true })).toBe(1);
+    expect((await clocked.view(id)).run.status).toBe('succeeded');
+    // Without one, the poller is how a started run goes on: at once.
+    const other = await clocked.record('demo.branches', { n: 1, env: 'dev' });
+    expect(await clocked.resumeDue()).toBe(1);
+    expect((await clocked.view(other)).run.status).toBe('succeeded');
+  });
+
   it('times out an approval or input step nobody answers within its timeout_sec', async () => {
     let now = Date.now();
     const clocked = await engine({ clock: () => new Date(now) });

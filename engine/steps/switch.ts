@@ -2,7 +2,8 @@
  * A switch step evaluates `value` and picks the case whose label equals
  * it (as text), else `default`. Its output is `{ value, case }`; steps it
  * lists under the other cases are skipped (see `branchSkip`). A missing
- * value is `null`, as everywhere in expressions, so a `null` case takes it.
+ * value is `null`, as everywhere in expressions, so a `null` case takes it
+ * (or, failing one, a case with an empty label, which YAML makes of `null:`).
  */
 import { evaluate } from '../conditions.js';
 import type { StepExecutor } from './context.js';
@@ -12,7 +13,9 @@ export const runSwitch: StepExecutor = async (ctx) => {
   const { value: expr, labels } = ctx.plan.switch!;
   const value = evaluate(expr, ctx.scope) ?? null;
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  const chosen = labels.find((label) => label === text) ?? 'default';
+  // YAML reads a bare `null:` key as an empty label: null takes that case too.
+  const chosen = labels.find((label) => label === text) ??
+    (value === null ? labels.find((label) => label === '') : undefined) ?? 'default';
   await ctx.event({ type: 'branch', message: `case ${chosen}`, details: { value } });
   return { status: 'succeeded', output: { value, case: chosen } };
 };

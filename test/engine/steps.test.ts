@@ -3,7 +3,8 @@ import { builtinHandler } from '../../engine/handlers/builtin.js';
 import { httpHandler } from '../../engine/handlers/http.js';
 import { handlerTable } from '../../engine/handlers/table.js';
 import type { RunView, StepRecord } from '../../engine/records.js';
-import type { Workflow } from '../../packs/workflow/types.js';
+import { parseYaml } from '../../packs/documents.js';
+import type { Step, Workflow } from '../../packs/workflow/types.js';
 import { backends } from '../helpers/databases.js';
 import { DEMO_SCHEMAS, demoSnapshot, rejection, workflow } from './fixtures.js';
 import { engineSuite } from './suite.js';
@@ -56,6 +57,14 @@ const WORKFLOWS: Workflow[] = [
     zero: { type: 'transform', depends_on: ['pick'], input: { took: '0' } },
     other: { type: 'transform', depends_on: ['pick'], input: { took: 'default' } },
   }),
+  // As a pack's YAML writes it: a bare `null:` key reads as an empty label.
+  workflow('yaml-nulls', parseYaml(`
+pick: { type: switch, value: '\${input.mode}', cases: { null: [none], 0: [zero] },
+  default: [other] }
+none: { type: transform, depends_on: [pick], input: { took: 'null' } }
+zero: { type: transform, depends_on: [pick], input: { took: '0' } }
+other: { type: transform, depends_on: [pick], input: { took: default } }
+`, 'yaml-nulls.yaml') as Record<string, Step>),
   workflow('each', {
     each: {
       ...slow('${item}'),
@@ -223,6 +232,11 @@ describe.each(backends())('step types on $name', (backend) => {
     expect(await took({ mode: 0 })).toEqual(['0', 0, ['0']]);
     expect(await took({ mode: 'null' })).toEqual(['null', 'null', ['null']]);
     expect(await took({ mode: 'x' })).toEqual(['default', 'x', ['default']]);
+    const fromYaml = await e.start('demo.yaml-nulls', {});
+    expect(stepOf(fromYaml, 'pick').output).toEqual({ value: null, case: '' });
+    expect(stepOf(fromYaml, 'none').output).toEqual({ took: 'null' });
+    const zero = await e.start('demo.yaml-nulls', { mode: 0 });
+    expect(stepOf(zero, 'zero').output).toEqual({ took: '0' });
   });
 
   it('runs for_each items as child steps, max_parallel at once', async () => {

@@ -3,7 +3,7 @@
  * runs; approve, reject and give input to a waiting step. Engine errors
  * answer problem+json with their code.
  */
-import { EngineError, isEngineError } from '../errors.js';
+import { isEngineError } from '../errors.js';
 import { isAdminToken } from '../kernel/admin.js';
 import { publicRun, publicView } from '../render.js';
 import { listLimit } from '../run_input.js';
@@ -79,6 +79,15 @@ function idempotencyKey(ctx: RouteContext): string | undefined {
   return key;
 }
 
+/** `?wait=1` (or `true`): answer once the run stops; `0`, `false` or none: at once. */
+function waitOf(ctx: RouteContext): boolean {
+  const wait = ctx.url.searchParams.get('wait');
+  if (wait === null || wait === '0' || wait === 'false') return false;
+  if (wait === '1' || wait === 'true') return true;
+  throw new HttpProblem(400, 'request_invalid', `?wait must be 1 or 0 (true or false), not ` +
+    `"${wait.slice(0, 64)}"`);
+}
+
 /** An optional text field of a body: a string, or absent; anything else is refused. */
 function text(value: unknown, name = 'field'): string | undefined {
   if (value === undefined || value === null) return undefined;
@@ -109,8 +118,11 @@ export function runRoutes(parts: RouteParts): EngineRoute[] {
     route('POST', '/v1/runs', async (ctx) => {
       const b = await readFields(ctx.req, ['workflow_id', 'input']);
       if (typeof b.workflow_id !== 'string') {
-        throw new EngineError('usage', 'the body needs "workflow_id"');
+        throw new HttpProblem(400, 'request_invalid', b.workflow_id === undefined
+          ? 'the body needs "workflow_id": the workflow to run, as <pack_id>.<name>'
+          : `"workflow_id" must be a string, not ${JSON.stringify(b.workflow_id)}`);
       }
+      const wait = waitOf(ctx);
       // Its workflows not verified yet (a rollback's being fetched, say): a moment, not a 404.
       if (canResume?.() === false) {
         throw new HttpProblem(503, 'not_ready', 'the engine is not ready to start runs yet ' +
@@ -123,7 +135,7 @@ export function runRoutes(parts: RouteParts): EngineRoute[] {
       // The request's log line names the run it made, so the two can be found together.
       noteForLog(ctx.res, { run_id: id, ...(replayed ? { replayed: true } : {}) });
       if (replayed) ctx.res.setHeader('idempotent-replayed', 'true');
-      if (ctx.url.searchParams.get('wait') === '1') {
+      if (wait) {
         await forRequest(ctx, id, () => engine.resume(id));
         // A start sent again while the first still advances it waits as the first does.
         sendJson(ctx.res, 200, publicView(replayed ? await settled(engine, id, ctx)

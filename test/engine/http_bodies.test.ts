@@ -120,6 +120,28 @@ describe('paths and numbers no route can take', () => {
       .toEqual([404, 'not_found']);
   });
 
+  it('refuses a start without a workflow_id, or with a ?wait it does not know, recording none',
+    async () => {
+      const before = (await (await fetch(`${server.url}/v1/runs`)).json()) as { runs: [] };
+      for (const [path, body, detail] of [
+        ['/v1/runs', { input: {} }, 'the body needs "workflow_id": the workflow to run, as ' +
+          '<pack_id>.<name>'],
+        ['/v1/runs', { workflow_id: 7 }, '"workflow_id" must be a string, not 7'],
+        ['/v1/runs?wait=yes', { workflow_id: 'demo.signoff', input: { release: '1' } },
+          '?wait must be 1 or 0 (true or false), not "yes"'],
+      ] as const) {
+        const r = await post(path, body);
+        expect([r.status, r.body.code, r.body.detail], path).toEqual([400, 'request_invalid',
+          detail]);
+      }
+      const after = (await (await fetch(`${server.url}/v1/runs`)).json()) as { runs: [] };
+      expect(after.runs.length).toBe(before.runs.length);
+      // `true` waits as `1` does: the run answers waiting for its approval, not 202 pending.
+      const waited = await post('/v1/runs?wait=true', { workflow_id: 'demo.signoff',
+        input: { release: '1' } });
+      expect([waited.status, waited.body.status]).toEqual([200, 'waiting']);
+    });
+
   it('refuses a number too large to store, naming where', async () => {
     const text = '{"workflow_id":"demo.signoff","input":{"release":"1","x":1e400}}';
     const res = await fetch(`${server.url}/v1/runs`, { method: 'POST', body: text,

@@ -5,7 +5,7 @@
  * involve a pack just installed are said; `cordum policy lint` lists all.
  */
 import { loadCandidateOrProject } from '../engine/kernel/candidate.js';
-import { lintRules, type LintFinding } from '../engine/kernel/lint.js';
+import { lintRules, type LintFinding } from './policy/lint.js';
 
 function described(f: LintFinding): string {
   const rule = `${f.packId}'s rule ${f.ruleId}`;

@@ -9,7 +9,7 @@ import type { PolicySnapshot } from '../../packs/policy/types.js';
 import { loadCandidateOrProject } from '../kernel/candidate.js';
 import { KernelError } from '../kernel/errors.js';
 import { explainDecision, type Explanation } from '../kernel/explain.js';
-import { lintRules, type LintFinding } from '../kernel/lint.js';
+import { lintRules, type LintFinding } from '../../packs/policy/lint.js';
 import { toPolicyRequest } from '../kernel/request.js';
 import { MAX_SIMULATE_LIMIT, simulateLimit, type Impact } from '../kernel/simulate.js';
 import type { HistoryEntry } from '../kernel/history.js';

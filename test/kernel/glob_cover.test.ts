@@ -1,12 +1,12 @@
 /**
- * The shadow check's glob comparison (engine/kernel/glob_cover.ts) against
+ * The shadow check's glob comparison (packs/policy/glob_cover.ts) against
  * the matcher itself: whenever it says one pattern covers another, every
  * string of up to five characters over a small alphabet that the second
  * matches, the first matches too. Patterns are drawn from a seeded
  * generator over the same alphabet with every kind of piece.
  */
 import { describe, expect, it } from 'vitest';
-import { globCovers } from '../../engine/kernel/glob_cover.js';
+import { globCovers } from '../../packs/policy/glob_cover.js';
 import { globMatch } from '../../packs/policy/glob.js';
 
 const ALPHABET = ['a', 'b', '.', '/'];

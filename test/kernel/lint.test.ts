@@ -1,7 +1,7 @@
 /** Conflict detection, table-driven: shadowed rules and opposite overlaps, by rule id. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lintRules, mcpCovers } from '../../engine/kernel/lint.js';
+import { lintRules, mcpCovers } from '../../packs/policy/lint.js';
 import { mcpMatches } from '../../packs/policy/mcp.js';
 import type { PolicyRequest, Rule, RuleMatch } from '../../packs/policy/types.js';
 

@@ -7,9 +7,9 @@
  * only when that is certain, so a shadow report is always real; a conflict
  * report may name rules whose overlap no real topic reaches.
  */
-import { globMatch, globTokens } from '../../packs/policy/glob.js';
+import { globMatch, globTokens } from './glob.js';
 import { globCovers } from './glob_cover.js';
-import type { Decision, McpMatch, Rule, RuleMatch } from '../../packs/policy/types.js';
+import type { Decision, McpMatch, Rule, RuleMatch } from './types.js';
 
 export interface LintFinding {
   kind: 'shadowed' | 'conflict';

@@ -12,7 +12,7 @@
  * those, Go's non-backtracking matcher (packs/policy/glob.ts) matches
  * exactly what the pattern describes, which the laying-over relies on.
  */
-import { globTokens, type GlobToken } from '../../packs/policy/glob.js';
+import { globTokens, type GlobToken } from './glob.js';
 
 type Single = Exclude<GlobToken, { kind: 'star' }>;
 

@@ -230,17 +230,21 @@ function duplicateKey(doc: Document): { offset: number } | undefined {
   let found: { offset: number } | undefined;
   visit(doc, {
     Map(_, map) {
-      const seen = new Set<unknown>();
+      const seen = new Set<string>();
       for (const pair of map.items) {
-        // A scalar key by value (1 and "1" differ, as the library's own check has it).
-        if (!isScalar(pair.key) || (pair.key.value === '<<' && !pair.key.type?.includes('QUOTE'))) {
+        // Merge keys (`<<`, read as a symbol each) may repeat.
+        if (!isScalar(pair.key) || typeof pair.key.value === 'symbol' ||
+          (pair.key.value === '<<' && !pair.key.type?.includes('QUOTE'))) {
           continue;
         }
-        if (seen.has(pair.key.value)) {
+        // A scalar key as the document's object will hold it: 1 and "1", 1.0 and 1, or null
+        // and "" become one key there, the second silently taking the first's place.
+        const key = pair.key.value === null ? '' : String(pair.key.value);
+        if (seen.has(key)) {
           found = { offset: pair.key.range?.[0] ?? 0 };
           return visit.BREAK;
         }
-        seen.add(pair.key.value);
+        seen.add(key);
       }
       return undefined;
     },

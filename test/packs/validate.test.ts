@@ -588,10 +588,20 @@ describe('duplicate keys', () => {
       message: expect.stringContaining(`big.yaml:${keys.length + 2}: Map keys must be unique`) });
   });
 
-  it('tells 1 from "1" and lets merge keys repeat', () => {
-    // A number key and a text key are two keys to YAML (JavaScript then names both "1").
-    const parsed = parseYaml('a: &a { x: 1 }\nb: &b { y: 2 }\nc: { <<: *a, <<: *b, 1: one, ' +
-      '"1": two }\n', 'ok.yaml') as { c: Record<string, unknown> };
-    expect(parsed.c).toEqual({ x: 1, y: 2, 1: 'two' });
+  it('lets merge keys repeat', () => {
+    const parsed = parseYaml('a: &a { x: 1 }\nb: &b { y: 2 }\nc: { <<: *a, <<: *b, 1: one }\n',
+      'ok.yaml') as { c: Record<string, unknown> };
+    expect(parsed.c).toEqual({ x: 1, y: 2, 1: 'one' });
+  });
+
+  it('refuses two keys the document would hold as one (1 and "1", null and "")', () => {
+    // YAML tells them apart, but the parsed document names both alike: one would be lost.
+    for (const [text, line] of [['c: { 1: one, "1": two }\n', 1],
+      ['cases:\n  null: [a]\n  "": [b]\n', 3], ['x:\n  ~: 1\n  null: 2\n', 3],
+      ['x: { 1.0: a, 1: b }\n', 1], ['x: { true: a, "true": b }\n', 1]] as const) {
+      expect(thrown(() => parseYaml(text, 'twice.yaml')), text).toMatchObject({
+        code: 'yaml_syntax', message: expect.stringContaining(`twice.yaml:${line}: Map keys ` +
+          'must be unique') });
+    }
   });
 });

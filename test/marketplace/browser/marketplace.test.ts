@@ -144,8 +144,12 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
   it('loads a remote README image only when asked', async () => {
     const { page } = browser;
     expect(browser.outside).toEqual([]);
+    // The image's request is refused by the route after the img is in the page: wait for it.
+    const refused = page.waitForEvent('requestfailed',
+      (r) => r.url() === 'https://badges.example.com/ci.svg');
     await page.getByRole('button', { name: /Load image from badges\.example\.com/ }).click();
     await until(page, '!!document.querySelector(\'.readme img[alt="badge"]\')');
+    await refused;
     expect(browser.outside).toEqual(['https://badges.example.com/ci.svg']);
     browser.outside.length = 0;
   });

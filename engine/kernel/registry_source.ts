@@ -111,8 +111,7 @@ export class RegistryDeploymentSource {
   async pack(pin: PinnedPack): Promise<LoadedPack> {
     const kept = this.packs.get(pin.sha256);
     if (kept) return kept;
-    const where = `${pin.id}@${pin.version}`;
-    try {
+    return unverifiedAs(`${pin.id}@${pin.version}`, async (where) => {
       const tgz = await this.tarball(pin, 'the pinned');
       const bundle = await this.client.downloadBundle(pin.id, pin.version);
       const pem = await this.keyFor(pin.key_id);
@@ -124,11 +123,7 @@ export class RegistryDeploymentSource {
       }
       this.packs.set(pin.sha256, pack);
       return pack;
-    } catch (err) {
-      if (err instanceof KernelError) throw err;
-      const msg = err instanceof Error ? err.message : String(err);
-      throw new KernelError('snapshot_unverified', `${where}: ${msg}`, { cause: err });
-    }
+    });
   }
 
   /**
@@ -139,17 +134,12 @@ export class RegistryDeploymentSource {
   async packByDigest(kept: { id: string; version: string; sha256: string }): Promise<LoadedPack> {
     const cached = this.packs.get(kept.sha256);
     if (cached) return cached;
-    const where = `${kept.id}@${kept.version}`;
-    try {
+    return unverifiedAs(`${kept.id}@${kept.version}`, async () => {
       const tgz = await this.tarball(kept, 'the digest verified when this snapshot was taken,');
       const pack = loadPack(await readBundle(tgz));
       this.packs.set(kept.sha256, pack);
       return pack;
-    } catch (err) {
-      if (err instanceof KernelError) throw err;
-      const msg = err instanceof Error ? err.message : String(err);
-      throw new KernelError('snapshot_unverified', `${where}: ${msg}`, { cause: err });
-    }
+    });
   }
 
   /** A version's tarball, refused unless its sha256 is `want.sha256` (`what` says whose). */
@@ -187,5 +177,16 @@ export class RegistryDeploymentSource {
       throw new KernelError('deployment_unreachable', `GET ${this.base}${path}: ${
         err instanceof Error ? err.message : String(err)}`, { cause: err });
     });
+  }
+}
+
+/** `fn`'s pack, any failure that is not already the kernel's said as `snapshot_unverified`. */
+async function unverifiedAs<T>(where: string, fn: (where: string) => Promise<T>): Promise<T> {
+  try {
+    return await fn(where);
+  } catch (err) {
+    if (err instanceof KernelError) throw err;
+    const msg = err instanceof Error ? err.message : String(err);
+    throw new KernelError('snapshot_unverified', `${where}: ${msg}`, { cause: err });
   }
 }

@@ -19,6 +19,23 @@ let registry: RunningRegistry;
 
 const workspace = (config: string) => tfWorkspace(registry, 'cordum-tf-unknowns-', config);
 
+/** A read token made through the API, then imported into a workspace that declares it. */
+async function importedToken(name: string, expiresAt: string) {
+  const made = await registryApi(registry).call('POST', '/v1/tokens', { name,
+    scopes: ['read'], expires_at: expiresAt });
+  expect(made.status).toBe(201);
+  const id = String(made.body.id);
+  const ws = await workspace(`
+resource "cordum_token" "t" {
+  name       = "${name}"
+  scopes     = ["read"]
+  expires_at = "${expiresAt}"
+}
+`);
+  expect((await ws.tf('import', 'cordum_token.t', id)).code).toBe(0);
+  return { ...ws, id };
+}
+
 beforeAll(async () => {
   registry = await registryWithHelloPack();
 }, 120_000);
@@ -186,37 +203,15 @@ resource "cordum_publisher_key" "k" {
   });
 
   it('imports a token with an expiry to a state that plans clean', async () => {
-    const api = registryApi(registry);
-    const made = await api.call('POST', '/v1/tokens', { name: 'imported', scopes: ['read'],
-      expires_at: '2030-01-01T00:00:00Z' });
-    expect(made.status).toBe(201);
-    const { tf } = await workspace(`
-resource "cordum_token" "t" {
-  name       = "imported"
-  scopes     = ["read"]
-  expires_at = "2030-01-01T00:00:00Z"
-}
-`);
-    expect((await tf('import', 'cordum_token.t', String(made.body.id))).code).toBe(0);
+    const { tf } = await importedToken('imported', '2030-01-01T00:00:00Z');
     const plan = await tf('plan', '-detailed-exitcode');
     expect(plan.stdout).toContain('No changes');
     expect(plan.code).toBe(0);
   });
 
   it('warns at plan of a token past its expiry, planning no change', async () => {
-    const api = registryApi(registry);
     const at = new Date(Date.now() + 1500).toISOString();
-    const made = await api.call('POST', '/v1/tokens', { name: 'lapsing', scopes: ['read'],
-      expires_at: at });
-    expect(made.status).toBe(201);
-    const { tf } = await workspace(`
-resource "cordum_token" "t" {
-  name       = "lapsing"
-  scopes     = ["read"]
-  expires_at = "${at}"
-}
-`);
-    expect((await tf('import', 'cordum_token.t', String(made.body.id))).code).toBe(0);
+    const { tf, id } = await importedToken('lapsing', at);
     await new Promise((done) => setTimeout(done, Math.max(0, Date.parse(at) - Date.now() + 50)));
     const plan = await tf('plan', '-detailed-exitcode');
     expect(plan.code).toBe(0);
@@ -224,7 +219,7 @@ resource "cordum_token" "t" {
     // Terraform wraps the detail's lines.
     const said = (plan.stdout + plan.stderr).replace(/\s+/g, ' ');
     expect(said).toContain('Warning: Token Expired');
-    expect(said).toContain(`Token "lapsing" (${String(made.body.id)}) stopped working at ${at}.`);
+    expect(said).toContain(`Token "lapsing" (${id}) stopped working at ${at}.`);
   });
 
   it('never replaces an imported token over another spelling of the same expiry', async () => {

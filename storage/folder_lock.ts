@@ -19,10 +19,26 @@ const held = new Map<string, number>();
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     // EPERM: the process exists, under another user.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  return !zombie(pid);
+}
+
+/**
+ * A process killed with kill -9 stays in the table, a zombie, until its parent reaps it, and
+ * signal 0 still reaches it; where the parent is slow (an init that does not reap at once, in
+ * a container) a restarted engine was refused. Linux says so in /proc; elsewhere, no zombie.
+ */
+function zombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The state follows the command name, which is in parentheses and may hold any character.
+    const state = stat.slice(stat.lastIndexOf(')') + 2).charAt(0);
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false;
   }
 }
 

@@ -4,11 +4,12 @@
  * lock left by a dead process is taken over, and handles of one process
  * share one database.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { lockFolder } from '../../storage/folder_lock.js';
 import { openDatabase } from '../../storage/database.js';
 
 const CLI = resolve('bin', 'cordum.js');
@@ -47,6 +48,29 @@ describe('one process on a PGlite folder', () => {
     await db.close();
   }, 60_000);
 
+  // A process killed with kill -9 stays in the process table until its parent reaps it, and
+  // signal 0 still reaches it there: in a container whose init does not reap at once, a
+  // restarted engine was refused with database_in_use by the engine it replaced.
+  it.runIf(process.platform === 'linux')('takes over a lock whose process is a zombie',
+    async () => {
+      const data = mkdtempSync(join(tmpdir(), 'cordum-lock-'));
+      // `sleep 0` exits at once; its parent, exec'd into `sleep 30`, never reaps it.
+      const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'],
+        { stdio: ['ignore', 'pipe', 'ignore'] });
+      try {
+        const pid = Number((await new Promise<string>((done) =>
+          parent.stdout.once('data', (chunk: Buffer) => done(chunk.toString())))).trim());
+        await until(() => stateOf(pid) === 'Z');
+        writeFileSync(join(data, 'db.lock'), `${pid}\n`);
+
+        const release = lockFolder(join(data, 'db'));
+        expect(readFileSync(join(data, 'db.lock'), 'utf8').trim()).toBe(String(process.pid));
+        release();
+      } finally {
+        parent.kill('SIGKILL');
+      }
+    }, 60_000);
+
   it('gives handles of one process one database, open until the last closes', async () => {
     const data = mkdtempSync(join(tmpdir(), 'cordum-lock-'));
     const first = await openDatabase({ dataDir: join(data, 'db') });
@@ -61,3 +85,14 @@ describe('one process on a PGlite folder', () => {
     expect(existsSync(join(data, 'db.lock'))).toBe(false);
   }, 60_000);
 });
+
+/** The state letter of a process in /proc (`Z` for a zombie). */
+function stateOf(pid: number): string {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).charAt(0);
+}
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
+  expect(check()).toBe(true);
+}

@@ -26,6 +26,7 @@ export type EngineTuning = Partial<Pick<
   | 'holdDelayMs'
   | 'beforeStep'
   | 'hooks'
+  | 'notifier'
   | 'snapshotSource'
   | 'decider'
   | 'contentsSource'

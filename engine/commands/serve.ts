@@ -19,7 +19,7 @@ import type { KernelParts } from '../kernel/wiring.js';
 import { activeContentsKey } from '../kernel/pack_contents.js';
 import type { KernelStatus } from '../kernel/kernel.js';
 import { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS } from '../kernel/retention.js';
-import { engineHooks } from '../observability/hooks.js';
+import { engineHooks, logNotifier } from '../observability/hooks.js';
 import { RunRequests } from '../observability/run_requests.js';
 import { jsonLog, type JsonLog, type LogLevel } from '../observability/log.js';
 import {
@@ -121,6 +121,8 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
   // Runs advanced for a request (started, approved, ...) name it in their lines and spans.
   const requests = new RunRequests();
   tuning.hooks = engineHooks({ log, requests, ...(tracing ? { tracing } : {}) });
+  // A notify step's message, as a log line a shipper can route (Loki, ELK: see the docs).
+  tuning.notifier = logNotifier(log, requests);
   let kernel: KernelParts | undefined;
   tuning.snapshotSource = () => kernel?.kernel.current().snapshot;
   // Steps' decisions go through the kernel: recorded for `policy simulate`, counted in

@@ -9,7 +9,7 @@
  */
 import { context, trace, SpanStatusCode, type Span } from '@opentelemetry/api';
 import type { DecisionRecord, RunRecord } from '../records.js';
-import type { EngineHooks, StepOutcome } from '../steps/context.js';
+import type { EngineHooks, Notifier, StepOutcome } from '../steps/context.js';
 import type { JsonLog } from './log.js';
 import type { RunRequests } from './run_requests.js';
 import type { EngineTracing } from './tracing.js';
@@ -100,6 +100,21 @@ export function engineHooks(options: { log: JsonLog; tracing?: EngineTracing;
           ? { 'cordum.snapshot_version': d.snapshot_version } : {}) } },
       under(stepSpans.get(`${run.id}\u0000${stepId}`)));
       span.end();
+    },
+  };
+}
+
+/**
+ * `engine serve`'s notifier: each `notify` step's rendered input as an
+ * `info` line (`msg: "notify"`, its `payload`, with the run's ids), for a
+ * log shipper to route to chat or mail. It never fails the step.
+ */
+export function logNotifier(log: JsonLog, requests?: RunRequests): Notifier {
+  return {
+    notify({ run_id: runId, step_id: stepId, payload }) {
+      const requestId = requests?.of(runId);
+      log.info('notify', { ...(requestId === undefined ? {} : { request_id: requestId }),
+        run_id: runId, step_id: stepId, payload });
     },
   };
 }

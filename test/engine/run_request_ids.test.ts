@@ -6,7 +6,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEngineServer, type EngineServer } from '../../engine/http/server.js';
-import { engineHooks } from '../../engine/observability/hooks.js';
+import { engineHooks, logNotifier } from '../../engine/observability/hooks.js';
 import { jsonLog } from '../../engine/observability/log.js';
 import { RunRequests } from '../../engine/observability/run_requests.js';
 import { createEngine } from '../../engine/runner.js';
@@ -34,7 +34,7 @@ beforeAll(async () => {
   const engine = await createEngine({ db, snapshot: demoSnapshot(),
     workflows: [...DEMO_WORKFLOWS, aside],
     schemas: DEMO_SCHEMAS, handlers: { find: () => undefined },
-    hooks: engineHooks({ log, requests }) });
+    hooks: engineHooks({ log, requests }), notifier: logNotifier(log, requests) });
   server = await startEngineServer({ engine, port: 0, pollMs: 0, ready: async () => true,
     requests });
 });
@@ -62,9 +62,13 @@ describe('run log lines carry the request id', () => {
       ['run waiting', null, 'req-start'],
       // The approval step is taken up again, approved, when the run resumes.
       ['step succeeded', 'ask', 'req-approve'],
+      // The notify step's message is a line of its own, for a log shipper to route.
+      ['notify', 'tell', 'req-approve'],
       ['step succeeded', 'tell', 'req-approve'],
       ['run succeeded', null, 'req-approve'],
     ]);
+    expect(lines.find((l) => l.msg === 'notify' && l.run_id === id)).toMatchObject({
+      level: 'info', payload: { message: 'release 4.2 signed off: ok' } });
   });
 
   it('of no request once that request has ended', async () => {

@@ -38,4 +38,3 @@ export async function deploymentSnapshot(
   if (fromPacks.defaultTenant !== undefined) snapshot.defaultTenant = fromPacks.defaultTenant;
   return snapshot;
 }
-

@@ -53,7 +53,8 @@ async function call<T>(flags: EngineApiFlags, method: string, path: string, body
   const answer = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (!res.ok) {
     // A 404 for the route itself: what answered is not an engine (a registry, say).
-    const notEngine = res.status === 404 && (answer.code === undefined || answer.code === 'not_found');
+    const notEngine = res.status === 404 &&
+      (answer.code === undefined || answer.code === 'not_found');
     const detail = notEngine ? `${url} has no such route: is ${engineUrl(flags)} an engine ` +
       '(`cordum engine serve`)? A registry\'s URL is not one' : String(answer.detail ?? res.status);
     throw Object.assign(new Error(`${method} ${path}: ${detail}`),

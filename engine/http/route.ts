@@ -134,7 +134,6 @@ const REQUEST_ID = Symbol('cordum.requestId');
 const LOG_FIELDS = Symbol('cordum.logFields');
 type Tagged = ServerResponse & { [REQUEST_ID]?: string; [LOG_FIELDS]?: Record<string, unknown> };
 
-/** Adds `fields` to the `request` log line written when this answer finishes. */
 /**
  * Reads a JSON object body of the `fields` named: anything else, or a
  * field it does not name, is a 400 `request_invalid` (a misspelt field
@@ -153,6 +152,7 @@ export async function readFields(req: IncomingMessage, fields: readonly string[]
   return value as Record<string, unknown>;
 }
 
+/** Adds `fields` to the `request` log line written when this answer finishes. */
 export function noteForLog(res: ServerResponse, fields: Record<string, unknown>): void {
   const tagged = res as Tagged;
   tagged[LOG_FIELDS] = { ...tagged[LOG_FIELDS], ...fields };

@@ -100,8 +100,16 @@ export function toCandidateSnapshot(value: unknown): PolicySnapshot {
       `default_tenant (${[...tenants].join(', ')}): a policy has one`);
   }
   const [defaultTenant] = tenants;
-  const snapshot: PolicySnapshot = { hash: snapshotHash(rules, defaultTenant), rules,
-    packs: [] };
+  return ruleSnapshot(rules, defaultTenant);
+}
+
+/**
+ * A snapshot of rules already checked fragment by fragment, hashed as
+ * buildSnapshot hashes (which would refuse an id two fragments share).
+ */
+function ruleSnapshot(rules: PolicySnapshot['rules'], defaultTenant: string | undefined,
+  packs: PolicySnapshot['packs'] = []): PolicySnapshot {
+  const snapshot: PolicySnapshot = { hash: snapshotHash(rules, defaultTenant), rules, packs };
   if (defaultTenant !== undefined) snapshot.defaultTenant = defaultTenant;
   return snapshot;
 }
@@ -145,10 +153,7 @@ export function loadCandidate(path: string): PolicySnapshot {
         .fragment.rules;
     });
   if (bundles.length === 0) return packs;
-  const rules = [...bundles, ...packs.rules];
-  const snapshot: PolicySnapshot = { ...packs, rules,
-    hash: snapshotHash(rules, packs.defaultTenant) };
-  return snapshot;
+  return ruleSnapshot([...bundles, ...packs.rules], packs.defaultTenant, packs.packs);
 }
 
 function documentOf(file: string): unknown {

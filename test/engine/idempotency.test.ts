@@ -56,7 +56,8 @@ describe.each(backends())('starts with an Idempotency-Key on $name', (backend) =
     await start('once-only');
     const other = await start('once-only', 'demo.hello');
     expect([other.status, other.body.code]).toEqual([422, 'idempotency_key_reused']);
-    expect(other.body.detail).toMatch(/^Idempotency-Key "once-only" started a run of demo\.signoff/);
+    expect(other.body.detail)
+      .toMatch(/^Idempotency-Key "once-only" started a run of demo\.signoff/);
     const long = await start('k'.repeat(257));
     expect([long.status, long.body.code]).toEqual([400, 'request_invalid']);
   });

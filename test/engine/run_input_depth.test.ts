@@ -48,7 +48,8 @@ describe('runInputFor and parameter defaults', () => {
   it('blames a default the caller did not give on the parameters, not on --input', () => {
     const err = thrown(() => runInputFor(flow, {}));
     const issues = (err as unknown as { issues?: { file: string }[] }).issues;
-    expect(err.message).toMatch(/^the run input \(filled in from demo\.regions's parameter defaults\) does not match schema demo\.regions input_schema: \/region: /);
+    expect(err.message).toMatch(new RegExp('^the run input \\(filled in from demo\\.regions\'s ' +
+      'parameter defaults\\) does not match schema demo\\.regions input_schema: /region: '));
     expect(issues?.map((i) => i.file)).toEqual(['demo.regions parameters']);
     // Given by the caller, the same value is the caller's.
     const given = thrown(() => runInputFor(flow, { region: 'mars' }));

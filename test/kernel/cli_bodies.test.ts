@@ -89,7 +89,8 @@ describe('cordum policy bodies', () => {
     expect(loadCandidate(dir).hash).toBe(together.hash);
     // A fragment with a misspelt key is reported, not skipped.
     writeFileSync(join(dir, 'typo.yaml'), 'version: v1\nrule: []\n');
-    expect(() => loadCandidate(dir)).toThrow(/typo\.yaml\.rule: unknown field; did you mean rules\?/);
+    expect(() => loadCandidate(dir))
+      .toThrow(/typo\.yaml\.rule: unknown field; did you mean rules\?/);
     rmSync(join(dir, 'typo.yaml'));
     writeFileSync(join(dir, 'broken.yaml'), 'rules: 5\n');
     expect(() => loadCandidate(dir)).toThrow(/broken\.yaml is not a policy fragment/);

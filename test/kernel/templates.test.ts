@@ -42,7 +42,8 @@ describe('constraint templates', () => {
     const forged = 'we"ird\nid} 1\nfake_metric 42';
     expect(() => toFragment({ rules: [{ id: forged, decision: 'allow' }] }, { file: 'f.yaml' }))
       .toThrow(expect.objectContaining({ code: 'validation_failed',
-        message: 'f.yaml: /rules/0/id: rule id "we\\"ird\\u000aid} 1\\u000afake_metric 42" holds a ' +
+        message: 'f.yaml: /rules/0/id: rule id ' +
+          '"we\\"ird\\u000aid} 1\\u000afake_metric 42" holds a ' +
           'control character or passes 256 characters; write it on one line, in printable ' +
           'characters' }));
     // C1 controls and the line separator are written out too, never sent raw.

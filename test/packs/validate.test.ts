@@ -459,7 +459,8 @@ describe('workflow parameters and retries, as the engine will use them', () => {
     expect(result.ok).toBe(false);
     // The required message is the caller's to give: only the default is judged.
     expect(result.issues).toEqual([{ file: WF, path: '/parameters', rule: 'parameter_default',
-      message: expect.stringMatching(/^the default of parameter "region" does not match input_schema: \/region: /) }]);
+      message: expect.stringMatching(
+        /^the default of parameter "region" does not match input_schema: \/region: /) }]);
   });
 
   it('warns of max_retries past the engine\'s cap of 10, in a loop body too', () => {

@@ -2,6 +2,7 @@
  * The `cordum` entry point: it only routes. Each part registers its own
  * commands; their bodies load lazily so `cordum --help` stays fast.
  */
+import { setFlagsFromString } from 'node:v8';
 import { Command } from 'commander';
 import { registerPackCommands } from '../packs/cli.js';
 import { registerRegistryCommands } from '../registry/cli.js';
@@ -31,6 +32,16 @@ program.exitOverride((err) => {
     process.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
   }
   process.exit(err.exitCode === 0 ? 0 : 2);
+});
+
+// A command that ends when its work is done runs PGlite's WebAssembly in V8's baseline
+// compiler only: the optimizing tier would compile, on the second core, code that a
+// command of a second or so barely runs (half the CPU, a quarter of the wall time, of
+// `engine runs list` here). Servers keep both tiers, for long-run speed. V8 reads the
+// flag when PGlite compiles its module, which is after this hook.
+const LONG_RUNNING = new Set(['serve', 'daemon']);
+program.hook('preAction', (_program, action) => {
+  if (!LONG_RUNNING.has(action.name())) setFlagsFromString('--liftoff-only');
 });
 
 registerKeygenCommand(program);

@@ -36,8 +36,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const engine = new Engine(services, workflows, schemas, tenant, contents);
   services.subworkflows = {
     create: (workflowId, input) => engine.record(workflowId, input),
-    drive: async (runId) => {
-      await engine.resume(runId);
+    drive: async (runId, parentRunId) => {
+      const go = () => engine.resume(runId);
+      const child = services.hooks?.child;
+      await (child ? child(parentRunId, runId, go) : go());
       return engine.view(runId);
     },
     cancel: async (runId) => {

@@ -5,7 +5,8 @@
  * (child of its run) and per decision (child of its step). A run driven more
  * than once (it waited, then went on) gets a span per stretch. A stretch
  * advanced for an HTTP request (see run_requests.ts) names it in each line
- * and span as `request_id`.
+ * and span as `request_id`, and so does a subworkflow's child run advanced
+ * inside its parent's step.
  */
 import { context, trace, SpanStatusCode, type Span } from '@opentelemetry/api';
 import type { DecisionRecord, RunRecord } from '../records.js';
@@ -100,6 +101,10 @@ export function engineHooks(options: { log: JsonLog; tracing?: EngineTracing;
           ? { 'cordum.snapshot_version': d.snapshot_version } : {}) } },
       under(stepSpans.get(`${run.id}\u0000${stepId}`)));
       span.end();
+    },
+
+    child(parentRunId, childRunId, fn) {
+      return requests ? requests.during(childRunId, requests.of(parentRunId), fn) : fn();
     },
   };
 }

@@ -2,7 +2,9 @@
  * Which HTTP request a run is being advanced for, so that the run's own log
  * lines and spans carry that request's `request_id`: the start that made it
  * (whether this process advances it in the request, after the answer, or
- * through the queue), the approval, input or cancel that resumed it. A run
+ * through the queue), the approval, input or cancel that resumed it; a
+ * subworkflow's child run advanced inside its parent's step names the
+ * parent's (EngineHooks.child). A run
  * advanced by nobody's request (one taken over by lease, a timer that came
  * due) has none. Passed by hand rather than through AsyncLocalStorage,
  * whose promise hooks would slow every decision in Node 20.

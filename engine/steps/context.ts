@@ -77,13 +77,18 @@ export interface EngineHooks {
   step(run: RunRecord, step: { id: string; type: string }): (outcome: StepOutcome) => void;
   /** A step's job was decided (inside that step). */
   decided(run: RunRecord, stepId: string, decision: DecisionRecord): void;
+  /**
+   * A `subworkflow` step advances its child run inside `fn`: what the child
+   * logs is told as done for the request its parent is advanced for.
+   */
+  child?<T>(parentRunId: string, childRunId: string, fn: () => Promise<T>): Promise<T>;
 }
 
 export interface Subworkflows {
   /** Records a child run and answers its id. */
   create(workflowId: string, input: unknown, parentRunId: string): Promise<string>;
-  /** Takes the child run as far as it goes. */
-  drive(runId: string): Promise<RunView>;
+  /** Takes the child run of `parentRunId` as far as it goes. */
+  drive(runId: string, parentRunId: string): Promise<RunView>;
   /** Cancels a child run; rejects for one that has finished (it stays as it is). */
   cancel(runId: string): Promise<void>;
 }

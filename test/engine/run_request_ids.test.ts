@@ -31,8 +31,11 @@ beforeAll(async () => {
     slow: { type: 'delay', delay_sec: 1 },
     after: { type: 'transform', depends_on: ['slow'], input: { x: 1 } },
   });
+  // A child run advanced inside its parent's step.
+  const kid = workflow('kid', { make: { type: 'transform', input: { y: 2 } } });
+  const parent = workflow('parent', { call: { type: 'subworkflow', workflow: 'demo.kid' } });
   const engine = await createEngine({ db, snapshot: demoSnapshot(),
-    workflows: [...DEMO_WORKFLOWS, aside],
+    workflows: [...DEMO_WORKFLOWS, aside, kid, parent],
     schemas: DEMO_SCHEMAS, handlers: { find: () => undefined },
     hooks: engineHooks({ log, requests }), notifier: logNotifier(log, requests) });
   server = await startEngineServer({ engine, port: 0, pollMs: 0, ready: async () => true,
@@ -108,6 +111,24 @@ describe('run log lines carry the request id', () => {
     ]);
     expect(lines.find((l) => l.run_id === id && l.msg === 'run succeeded')?.request_id)
       .toBe('req-slow');
+  });
+
+  it('of its parent\'s request, for a subworkflow\'s child run', async () => {
+    const started = await post('/v1/runs?wait=1', 'req-parent', { workflow_id: 'demo.parent',
+      input: {} });
+    const view = (await started.json()) as { run_id: string; status: string;
+      steps: { step_id: string; job?: { job_id: string } }[] };
+    expect(view.status).toBe('succeeded');
+    const childId = view.steps.find((s) => s.step_id === 'call')?.job?.job_id;
+    expect(childId).toMatch(/^[0-9a-f-]{36}$/);
+    const ofChild = lines.filter((l) => l.run_id === childId)
+      .map((l) => [l.msg, l.step_id ?? null, l.request_id ?? null]);
+    expect(ofChild).toEqual([
+      ['step succeeded', 'make', 'req-parent'],
+      ['run succeeded', null, 'req-parent'],
+    ]);
+    expect(lines.find((l) => l.run_id === view.run_id && l.msg === 'run succeeded'))
+      .toMatchObject({ request_id: 'req-parent' });
   });
 
   // Raw headers (as rawHeaders lists them), so one can be sent twice or hold Latin-1 text.

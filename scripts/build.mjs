@@ -3,6 +3,7 @@
 import { build } from 'esbuild';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
+import { pgliteInitial } from './pglite_initial.mjs';
 
 // Packages that load files next to themselves at run time stay external.
 const external = [
@@ -85,6 +86,8 @@ if (existsSync('provider/main.ts')) {
     }],
   });
 }
+
+await pgliteInitial(next, 'dist');
 
 rmSync('dist', { recursive: true, force: true });
 renameSync(next, 'dist');

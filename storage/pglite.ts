@@ -1,8 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { CopyRows, Database, Queryable, QueryResult, Writer } from './database.js';
 import { lockFolder } from './folder_lock.js';
+import { initialDataDir } from './pglite_initial.js';
 
 // PGlite returns int8 as bigint; parse it as a number, as the pg driver does.
 const parsers = { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) };
@@ -49,7 +50,10 @@ async function openOne(dataDir: string): Promise<Database> {
   const unlock = lockFolder(dataDir);
   let db: PGlite;
   try {
-    db = await PGlite.create(dataDir, { parsers, serializers });
+    // A new folder starts from the build's dump of a fresh database, when there is one.
+    const initial = existsSync(join(dataDir, 'PG_VERSION')) ? undefined : initialDataDir();
+    db = await PGlite.create(dataDir,
+      { parsers, serializers, ...(initial ? { loadDataDir: initial } : {}) });
   } catch (err) {
     unlock();
     throw err;

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { PGlite } from '@electric-sql/pglite';
+import { initialDataDir } from '../../storage/pglite_initial.js';
 import { REAL_PACKS } from '../helpers/real_packs.js';
 import { startThrowawayPostgres, type RunningPostgres } from './postgres.js';
 
@@ -37,7 +38,9 @@ export async function setup(project: TestProject) {
   mkdirSync(scratch, { mode: 0o755 });
   process.env.TMPDIR = scratch;
   const template = join(root, 'pglite-template');
-  const db = await PGlite.create(template);
+  // From the build's dump of a fresh database when there is one (`npm test` builds first).
+  const initial = initialDataDir();
+  const db = await PGlite.create(template, initial ? { loadDataDir: initial } : {});
   await db.close();
   project.provide('pgliteTemplate', template);
 

@@ -88,51 +88,56 @@ function int(value: string | undefined, flag: string): number | undefined {
   return Number(value);
 }
 
-export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<void> {
-  // Every flag is checked before the data folder is opened: a usage error touches nothing.
+/** Every flag, checked before the data folder is opened: a usage error touches nothing. */
+function serveSettings(flags: ServeFlags) {
   const listenPort = port(flags.port);
   refuseFollowOnlyFlags(flags);
   const pollMs = int(flags.pollMs, '--poll-ms');
   // Checked here with the others; read again where the follower is made.
   int(flags.followMs, '--follow-ms');
-  const level = logLevel(flags.logLevel);
-  const retention = retentionDays(flags.decisionRetentionDays);
-  const tuning: Parameters<typeof openEngine>[1]['tuning'] = {};
-  const leaseMs = int(flags.leaseMs, '--lease-ms');
-  const concurrency = int(flags.concurrency, '--concurrency');
-  if (leaseMs !== undefined) tuning.leaseMs = leaseMs;
-  if (concurrency !== undefined) tuning.concurrency = concurrency;
+  return {
+    listenPort,
+    pollMs,
+    level: logLevel(flags.logLevel),
+    retention: retentionDays(flags.decisionRetentionDays),
+    leaseMs: int(flags.leaseMs, '--lease-ms'),
+    concurrency: int(flags.concurrency, '--concurrency'),
+    // With --registry, the registry deployment followed (--deployment).
+    follow: flags.registry && flags.deployment ? flags.deployment : undefined,
+  };
+}
+
+/**
+ * JSON lines on stderr (runs, failed steps, requests; debug adds every step,
+ * decision and decide request), spans over OTLP when the environment names
+ * an endpoint, and which request each run is advanced for.
+ */
+async function observability(level: LogLevel) {
+  const log = jsonLog((line) => process.stderr.write(`${line}\n`), { level });
+  const { createTracing, tracesUrlFrom } = await import('../observability/tracing.js');
+  const tracesUrl = tracesUrlFrom(process.env);
+  const tracing = tracesUrl ? await createTracing({ tracesUrl }) : undefined;
+  return { log, tracing, requests: new RunRequests() };
+}
+
+type Observability = Awaited<ReturnType<typeof observability>>;
+
+export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<void> {
+  const settings = serveSettings(flags);
+  const { follow } = settings;
+  const seen = await observability(settings.level);
+  const { log, tracing, requests } = seen;
   const progress = (line: string) => reporter.progress(line);
   // Following a registry deployment: the policy comes from the kernel, which swaps in
   // each verified snapshot; steps read it at every decision. The workflows, schemas
   // and topics come from the same verified packs, staged under the snapshot's hash.
-  const follow = flags.registry && flags.deployment ? flags.deployment : undefined;
   const engineFlags: EngineFlags = { ...flags };
   if (follow) {
     delete engineFlags.deployment;
     if (flags.handlers) engineFlags.deployment = flags.handlers;
   }
-  // JSON lines on stderr (runs, failed steps, requests; debug adds every step, decision and
-  // decide request), and spans over OTLP when the environment names an endpoint.
-  const log = jsonLog((line) => process.stderr.write(`${line}\n`), { level });
-  const { createTracing, tracesUrlFrom } = await import('../observability/tracing.js');
-  const tracesUrl = tracesUrlFrom(process.env);
-  const tracing = tracesUrl ? await createTracing({ tracesUrl }) : undefined;
-  // Runs advanced for a request (started, approved, ...) name it in their lines and spans.
-  const requests = new RunRequests();
-  tuning.hooks = engineHooks({ log, requests, ...(tracing ? { tracing } : {}) });
-  // A notify step's message, as a log line a shipper can route (Loki, ELK: see the docs).
-  tuning.notifier = logNotifier(log, requests);
   let kernel: KernelParts | undefined;
-  tuning.snapshotSource = () => kernel?.kernel.current().snapshot;
-  // Steps' decisions go through the kernel: recorded for `policy simulate`, counted in
-  // /metrics, with the snapshot version (runs resumed before it opens decide directly).
-  tuning.decider = (request) => kernel?.kernel.decide(request);
-  if (follow) {
-    tuning.contentsSource = () =>
-      kernel?.contents?.forKey(activeContentsKey(kernel.kernel.current()));
-    Object.assign(tuning, await handlersFor(flags));
-  }
+  const tuning = await tuningFor(flags, settings, seen, () => kernel);
   const open = await openEngine(engineFlags, { packs: !follow, progress, tuning });
   const survive = surviveLostDatabase(reporter);
   process.on('unhandledRejection', survive);
@@ -142,7 +147,7 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
   let stopping = false;
   let server;
   try {
-    const parts = await openKernelFor(open, flags, follow, log, retention);
+    const parts = await openKernelFor(open, flags, follow, log, settings.retention);
     kernel = parts;
     started.unshift(() => parts.close());
     if (follow) progress(`following deployment ${follow} at ${flags.registry}`);
@@ -156,35 +161,14 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
         await new Promise((r) => setTimeout(r, 250));
       }
     };
-    const queue = await queueFor(concurrency);
+    const queue = await queueFor(settings.concurrency);
     await queue.start(async (runId, requestId) => {
       await whenReady();
       await requests.during(runId, requestId, () => open.engine.resume(runId));
     });
     started.unshift(() => queue.stop());
     addQueueGauge(parts.metrics.registry, queue);
-    const options: Parameters<typeof startEngineServer>[0] = {
-      engine: open.engine,
-      // Ready once the database answers and there is a policy (and its workflows) to run.
-      ready: async () => {
-        if (!parts.ready()) return waitingFor(parts.kernel.status());
-        return (await open.db.query('SELECT 1')).rows.length === 1;
-      },
-      canResume: () => parts.ready(),
-      port: listenPort,
-      queue,
-      requests,
-      routes: parts.routes,
-      log,
-    };
-    if (flags.host !== undefined) options.host = flags.host;
-    if (pollMs !== undefined) options.pollMs = pollMs;
-    const approver = process.env.CORDUM_ENGINE_APPROVER_TOKEN;
-    if (approver) {
-      const admin = process.env.CORDUM_ENGINE_ADMIN_TOKEN;
-      options.approverTokens = admin ? [approver, admin] : [approver];
-    }
-    server = await startEngineServer(options);
+    server = await startEngineServer(serverOptions(open, parts, queue, seen, settings, flags));
   } catch (err) {
     stopping = true;
     for (const stop of started) await stop().catch(() => undefined);
@@ -193,11 +177,7 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
     throw err;
   }
   reporter.progress(`engine listening on ${server.url}`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await untilSignalled();
   stopping = true;
   await server.close();
   for (const stop of started) await stop();
@@ -206,6 +186,71 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
   await tracing?.shutdown().catch((err: unknown) => log.warn('spans not exported at shutdown',
     { error: err instanceof Error ? err.message : String(err) }));
   process.off('unhandledRejection', survive);
+}
+
+/**
+ * How the engine runs steps under `serve`: the flags' lease and concurrency,
+ * logs and spans, and decisions (and, following a deployment, workflows,
+ * schemas and topics) from the kernel once `kernel()` is open.
+ */
+async function tuningFor(flags: ServeFlags, settings: ReturnType<typeof serveSettings>,
+  seen: Observability, kernel: () => KernelParts | undefined): Promise<EngineTuning> {
+  const { log, tracing, requests } = seen;
+  const tuning: EngineTuning = {};
+  if (settings.leaseMs !== undefined) tuning.leaseMs = settings.leaseMs;
+  if (settings.concurrency !== undefined) tuning.concurrency = settings.concurrency;
+  // Runs advanced for a request (started, approved, ...) name it in their lines and spans.
+  tuning.hooks = engineHooks({ log, requests, ...(tracing ? { tracing } : {}) });
+  // A notify step's message, as a log line a shipper can route (Loki, ELK: see the docs).
+  tuning.notifier = logNotifier(log, requests);
+  tuning.snapshotSource = () => kernel()?.kernel.current().snapshot;
+  // Steps' decisions go through the kernel: recorded for `policy simulate`, counted in
+  // /metrics, with the snapshot version (runs resumed before it opens decide directly).
+  tuning.decider = (request) => kernel()?.kernel.decide(request);
+  if (settings.follow) {
+    tuning.contentsSource = () => {
+      const parts = kernel();
+      return parts?.contents?.forKey(activeContentsKey(parts.kernel.current()));
+    };
+    Object.assign(tuning, await handlersFor(flags));
+  }
+  return tuning;
+}
+
+/** What the HTTP server is given: the engine, its readiness, queue, routes and tokens. */
+function serverOptions(open: OpenEngine, parts: KernelParts, queue: RunQueue,
+  seen: Observability, settings: ReturnType<typeof serveSettings>, flags: ServeFlags) {
+  const options: Parameters<typeof startEngineServer>[0] = {
+    engine: open.engine,
+    // Ready once the database answers and there is a policy (and its workflows) to run.
+    ready: async () => {
+      if (!parts.ready()) return waitingFor(parts.kernel.status());
+      return (await open.db.query('SELECT 1')).rows.length === 1;
+    },
+    canResume: () => parts.ready(),
+    port: settings.listenPort,
+    queue,
+    requests: seen.requests,
+    routes: parts.routes,
+    log: seen.log,
+  };
+  if (flags.host !== undefined) options.host = flags.host;
+  if (settings.pollMs !== undefined) options.pollMs = settings.pollMs;
+  const approver = process.env.CORDUM_ENGINE_APPROVER_TOKEN;
+  if (approver) {
+    const admin = process.env.CORDUM_ENGINE_ADMIN_TOKEN;
+    options.approverTokens = admin ? [approver, admin] : [approver];
+  }
+  return options;
+}
+
+/** Until SIGINT or SIGTERM. */
+function untilSignalled(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 }
 
 /**

@@ -168,6 +168,9 @@ function dependencies(workflow: Workflow, id: string, file: string, issues: Issu
   return known;
 }
 
+/** Records a problem with one field of the step being planned. */
+type StepIssue = (field: string, message: string, rule: string) => Issue;
+
 function planStep(
   written: Step,
   id: string,
@@ -189,19 +192,9 @@ function planStep(
     return undefined;
   }
   const step = jobStepOf(written, type as SupportedStepType, where.packId);
-  if (type === 'worker' && !step.topic) issue('topic', 'a worker step needs a topic', 'topic');
-  if (type === 'condition' && step.condition === undefined) {
-    issue('condition', 'a condition step needs a condition', 'condition');
-  }
-  for (const field of ['input_schema_id', 'output_schema_id'] as const) {
-    const schemaId = step[field];
-    if (schemaId !== undefined && !schemas.has(schemaId)) {
-      issue(field, `no installed pack provides schema "${schemaId}"`, 'schema_unknown');
-    }
-  }
+  checkFields(step, type, schemas, issue);
 
   const routedFrom = where.inBody ? [] : (where.routes.get(id) ?? []);
-  const direct = new Set([...(deps.get(id) ?? []), ...routedFrom]);
   const cond = type === 'loop' ? undefined : step.condition;
   const condition = compile(
     () => (cond === undefined ? undefined : parseCondition(cond)),
@@ -212,22 +205,10 @@ function planStep(
   const extras = planExtras(step, type as SupportedStepType, issue, (build, field) =>
     compile(build, field, issue),
   );
-  const exprs = input ? expressionsOf(input) : [];
-  const roots = new Set(['input', 'steps', 'run']);
-  if (type === 'loop' || where.inBody) roots.add('loop');
-  // A for_each step's condition gates the whole step, once: it has no item to read.
-  for (const path of condition ? pathsOf(condition) : []) {
-    if (extras.forEach && (path[0] === 'item' || path[0] === 'index')) {
-      issue('condition', `the condition of a for_each step is checked once, for the whole ` +
-        `step, so it cannot read "${String(path[0])}"`, 'expression_root');
-    } else {
-      checkReference(path, id, direct, roots, where, issue);
-    }
-  }
-  if (extras.forEach) ['item', 'index'].forEach((r) => roots.add(r));
-  for (const path of [...exprs, ...extras.exprs].flatMap(pathsOf)) {
-    checkReference(path, id, direct, roots, where, issue);
-  }
+  const direct = new Set([...(deps.get(id) ?? []), ...routedFrom]);
+  const exprs = [...(input ? expressionsOf(input) : []), ...extras.exprs];
+  checkReferences({ id, type, direct, condition, exprs, forEach: !!extras.forEach }, where,
+    issue);
 
   const { exprs: _exprs, ...compiled } = extras;
   const plan: StepPlan = {
@@ -246,6 +227,48 @@ function planStep(
     if (inner) plan.loop.body = inner;
   }
   return plan;
+}
+
+/** What a step of its type must have, and schemas it names that no installed pack provides. */
+function checkFields(step: Step, type: StepType, schemas: ReadonlyMap<string, unknown>,
+  issue: StepIssue): void {
+  if (type === 'worker' && !step.topic) issue('topic', 'a worker step needs a topic', 'topic');
+  if (type === 'condition' && step.condition === undefined) {
+    issue('condition', 'a condition step needs a condition', 'condition');
+  }
+  for (const field of ['input_schema_id', 'output_schema_id'] as const) {
+    const schemaId = step[field];
+    if (schemaId !== undefined && !schemas.has(schemaId)) {
+      issue(field, `no installed pack provides schema "${schemaId}"`, 'schema_unknown');
+    }
+  }
+}
+
+/**
+ * Checks what the step's condition and other expressions read: only roots
+ * its kind of step has, and only steps it depends on (or is routed from).
+ * A for_each step's condition gates the whole step, once: it has no item to read.
+ */
+function checkReferences(
+  of: { id: string; type: StepType; direct: Set<string>; condition: Expr | undefined;
+    exprs: Expr[]; forEach: boolean },
+  where: Where,
+  issue: StepIssue,
+): void {
+  const roots = new Set(['input', 'steps', 'run']);
+  if (of.type === 'loop' || where.inBody) roots.add('loop');
+  for (const path of of.condition ? pathsOf(of.condition) : []) {
+    if (of.forEach && (path[0] === 'item' || path[0] === 'index')) {
+      issue('condition', `the condition of a for_each step is checked once, for the whole ` +
+        `step, so it cannot read "${String(path[0])}"`, 'expression_root');
+    } else {
+      checkReference(path, of.id, of.direct, roots, where, issue);
+    }
+  }
+  if (of.forEach) ['item', 'index'].forEach((r) => roots.add(r));
+  for (const path of of.exprs.flatMap(pathsOf)) {
+    checkReference(path, of.id, of.direct, roots, where, issue);
+  }
 }
 
 function compile<T>(
@@ -281,7 +304,7 @@ function checkReference(
   direct: ReadonlySet<string>,
   roots: ReadonlySet<string>,
   where: Where,
-  issue: (field: string, message: string, rule: string) => Issue,
+  issue: StepIssue,
 ) {
   const [root, stepId] = path;
   if (root !== 'steps' && roots.has(String(root))) return;

@@ -119,9 +119,11 @@ function requestIdOf(req: IncomingMessage): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-export function routeHandler(routes: EngineRoute[], log?: RouteLog, requests?: JsonLog) {
-  const allowed = allowedHosts();
-  // By method, then path: no key string is built per request.
+type FindRoute = (method: string | undefined, ctx: LazyContext, pathname: string) =>
+  EngineRoute | undefined;
+
+/** Finds a request's route: by method, then path, so no key string is built per request. */
+function routeFinder(routes: EngineRoute[]): FindRoute {
   const exact = new Map<string, Map<string, EngineRoute>>();
   const patterned: EngineRoute[] = [];
   for (const r of routes) {
@@ -133,13 +135,51 @@ export function routeHandler(routes: EngineRoute[], log?: RouteLog, requests?: J
     exact.set(r.method, paths);
     if (!paths.has(r.path)) paths.set(r.path, r);
   }
-  const find = (method: string | undefined, ctx: LazyContext, pathname: string) => {
+  return (method, ctx, pathname) => {
     const paths = exact.get(method ?? '');
     return paths?.get(pathname) ??
       // A path spelled unusually (dot segments) matches as its parsed form.
       paths?.get(ctx.url.pathname) ??
       patterned.find((r) => r.method === method && paramsOf(r.path, ctx.url.pathname));
   };
+}
+
+/** No route for the method: 405 with the methods that serve the path, as HTTP says, else 404. */
+function sendNoRoute(res: ServerResponse, find: FindRoute, ctx: LazyContext,
+  method: string | undefined, pathname: string): void {
+  const served = METHODS.filter((m) => {
+    try {
+      return m !== method && find(m, ctx, pathname) !== undefined;
+    } catch {
+      return false;
+    }
+  });
+  const others = served.includes('GET') ? [...served, 'HEAD'] : served;
+  if (others.length > 0) {
+    res.setHeader('allow', others.join(', '));
+    return sendProblem(res, 405, 'method_not_allowed', `${pathname} takes ` +
+      `${others.join(' or ')}, not ${ctx.req.method}`);
+  }
+  sendProblem(res, 404, 'not_found', `no route ${ctx.req.method} ${pathname}`);
+}
+
+/** A handler's failure as problem+json: its own problem, 503 for a lost database, else 500. */
+function sendFailure(res: ServerResponse, err: unknown, log: RouteLog | undefined,
+  requestId: string, pathname: string): void {
+  if (res.headersSent) return void res.end();
+  if (err instanceof HttpProblem) return sendProblem(res, err.status, err.code, err.message);
+  const message = err instanceof Error ? err.message : String(err);
+  if (isConnectionLoss(err)) {
+    return sendProblem(res, 503, 'database_unavailable',
+      `the engine cannot reach its database (${message}); try again shortly`);
+  }
+  log?.('error', 'request failed', { request_id: requestId, path: pathname, error: message });
+  sendProblem(res, 500, 'internal', `the engine failed this request: ${message}`);
+}
+
+export function routeHandler(routes: EngineRoute[], log?: RouteLog, requests?: JsonLog) {
+  const allowed = allowedHosts();
+  const find = routeFinder(routes);
 
   return (req: IncomingMessage, res: ServerResponse) => {
     const raw = req.url ?? '/';
@@ -161,23 +201,7 @@ export function routeHandler(routes: EngineRoute[], log?: RouteLog, requests?: J
       if (err instanceof HttpProblem) return sendProblem(res, err.status, err.code, err.message);
       throw err;
     }
-    if (!route) {
-      // The path is served, by other methods: 405 with them, as HTTP says.
-      const served = METHODS.filter((m) => {
-        try {
-          return m !== method && find(m, ctx, pathname) !== undefined;
-        } catch {
-          return false;
-        }
-      });
-      const others = served.includes('GET') ? [...served, 'HEAD'] : served;
-      if (others.length > 0) {
-        res.setHeader('allow', others.join(', '));
-        return sendProblem(res, 405, 'method_not_allowed', `${pathname} takes ` +
-          `${others.join(' or ')}, not ${req.method}`);
-      }
-      return sendProblem(res, 404, 'not_found', `no route ${req.method} ${pathname}`);
-    }
+    if (!route) return sendNoRoute(res, find, ctx, method, pathname);
     let done: Promise<void> | void;
     try {
       done = route.handle(ctx);
@@ -185,16 +209,6 @@ export function routeHandler(routes: EngineRoute[], log?: RouteLog, requests?: J
       done = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
     // A handler that answers synchronously (or by callback) costs no promise here.
-    done?.catch((err: unknown) => {
-      if (res.headersSent) return void res.end();
-      if (err instanceof HttpProblem) return sendProblem(res, err.status, err.code, err.message);
-      const message = err instanceof Error ? err.message : String(err);
-      if (isConnectionLoss(err)) {
-        return sendProblem(res, 503, 'database_unavailable',
-          `the engine cannot reach its database (${message}); try again shortly`);
-      }
-      log?.('error', 'request failed', { request_id: requestId, path: pathname, error: message });
-      sendProblem(res, 500, 'internal', `the engine failed this request: ${message}`);
-    });
+    done?.catch((err: unknown) => sendFailure(res, err, log, requestId, pathname));
   };
 }

@@ -1,18 +1,29 @@
 // Dumps a database made by PGlite's own initdb into the new build's folder, for
 // new databases to start from (storage/pglite_initial.ts, which names the file the
-// same way). A dump for the same PGlite version in the last build is carried over;
+// same way). A sound dump for the same PGlite version in the last build is carried over;
 // otherwise a new one takes initdb's few seconds, once.
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync }
   from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+
+// A dump whose gzip checks out; a damaged one is made again.
+function whole(file) {
+  try {
+    gunzipSync(readFileSync(file));
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export async function pgliteInitial(into, last) {
   const pkg = join('node_modules', '@electric-sql', 'pglite', 'package.json');
   if (!existsSync(pkg)) return;
   const { version } = JSON.parse(readFileSync(pkg, 'utf8'));
   const name = `pglite-${version}-initdb.tar.gz`;
-  if (existsSync(join(last, name))) {
+  if (existsSync(join(last, name)) && whole(join(last, name))) {
     copyFileSync(join(last, name), join(into, name));
     return;
   }

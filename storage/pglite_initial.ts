@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 
 /** The dump's file name for a PGlite version; the build writes it into dist/. */
 export function initialDumpName(version: string): string {
@@ -32,11 +33,16 @@ export function pgliteVersion(): string | undefined {
   return undefined;
 }
 
-let found: Blob | null | undefined;
+let found: string | null | undefined;
 
 /**
- * The dump for the installed PGlite, or undefined. It is looked for beside
- * this module (the bundle in dist/) and in dist/ (this file run from source).
+ * The dump for the installed PGlite, unpacked to its tar (PGlite takes
+ * either), or undefined. It is looked for beside this module (the bundle in
+ * dist/) and in dist/ (this file run from source). Unpacking checks the
+ * gzip's length and checksum: a damaged dump (a build cut off) is passed
+ * over for initdb, where PGlite would fail on it with no word of the file
+ * and leave the new folder empty. Only the file's path is kept between
+ * calls, not its forty-odd MB of tar.
  */
 export function initialDataDir(): Blob | undefined {
   if (found === undefined) {
@@ -45,9 +51,18 @@ export function initialDataDir(): Blob | undefined {
     if (version) {
       const here = dirname(fileURLToPath(import.meta.url));
       const name = initialDumpName(version);
-      const file = [join(here, name), join(here, '..', 'dist', name)].find((f) => existsSync(f));
-      if (file) found = new Blob([readFileSync(file)]);
+      found = [join(here, name), join(here, '..', 'dist', name)].find((f) => existsSync(f))
+        ?? null;
     }
   }
-  return found ?? undefined;
+  return found ? unpackedDump(found) : undefined;
+}
+
+/** The tar inside a gzipped dump, or undefined when the file is damaged or unreadable. */
+export function unpackedDump(file: string): Blob | undefined {
+  try {
+    return new Blob([gunzipSync(readFileSync(file))]);
+  } catch {
+    return undefined;
+  }
 }

@@ -97,15 +97,59 @@ function text(value: unknown, name = 'field'): string | undefined {
   return value;
 }
 
+/** Advances a run for a request: its log lines and spans carry the request's id. */
+type ForRequest = <T>(ctx: RouteContext, runId: string, fn: () => Promise<T>) => Promise<T>;
+
+/**
+ * `POST /v1/runs`: records the run (once per Idempotency-Key), then waits
+ * for it (`?wait=1`, 200) or answers 202 with its id and advances it after
+ * the answer, through the queue when there is one.
+ */
+async function startRun(ctx: RouteContext, parts: RouteParts, forRequest: ForRequest) {
+  const { engine, queue, canResume } = parts;
+  const b = await readFields(ctx.req, ['workflow_id', 'input']);
+  if (typeof b.workflow_id !== 'string') {
+    throw new HttpProblem(400, 'request_invalid', b.workflow_id === undefined
+      ? 'the body needs "workflow_id": the workflow to run, as <pack_id>.<name>'
+      : `"workflow_id" must be a string, not ${JSON.stringify(b.workflow_id)}`);
+  }
+  const wait = waitOf(ctx);
+  // Its workflows not verified yet (a rollback's being fetched, say): a moment, not a 404.
+  if (canResume?.() === false) {
+    throw new HttpProblem(503, 'not_ready', 'the engine is not ready to start runs yet ' +
+      '(GET /readyz says what it waits for); try again shortly');
+  }
+  const key = idempotencyKey(ctx);
+  const { id, replayed } = key === undefined
+    ? { id: await engine.record(b.workflow_id, b.input ?? {}), replayed: false }
+    : await engine.recordOnce(b.workflow_id, b.input ?? {}, key);
+  // The request's log line names the run it made, so the two can be found together.
+  noteForLog(ctx.res, { run_id: id, ...(replayed ? { replayed: true } : {}) });
+  if (replayed) ctx.res.setHeader('idempotent-replayed', 'true');
+  if (wait) {
+    await forRequest(ctx, id, () => engine.resume(id));
+    // A start sent again while the first still advances it waits as the first does.
+    sendJson(ctx.res, 200, publicView(replayed ? await settled(engine, id, ctx)
+      : await engine.view(id)));
+    return;
+  }
+  // A start sent again answers the run as it is now (pending runs are resumed when due).
+  const status = replayed ? (await engine.view(id)).run.status : 'pending';
+  if (queue && status === 'pending') await queue.enqueue(id, ctx.requestId);
+  sendJson(ctx.res, 202, { run_id: id, status });
+  if (!queue && status === 'pending') {
+    void forRequest(ctx, id, () => engine.resume(id)).catch(() => undefined);
+  }
+}
+
 /**
  * The run routes. A started run is recorded before the answer (202, with
  * its id) and advanced afterwards, unless `?wait=1` asks to wait for it.
  * The run's lines name the request that started or resumed it.
  */
 export function runRoutes(parts: RouteParts): EngineRoute[] {
-  const { engine, queue, approverTokens, canResume } = parts;
-  // Advanced for this request: the run's log lines and spans carry its id.
-  const forRequest = <T>(ctx: RouteContext, runId: string, fn: () => Promise<T>) =>
+  const { engine, approverTokens } = parts;
+  const forRequest: ForRequest = (ctx, runId, fn) =>
     parts.requests ? parts.requests.during(runId, ctx.requestId, fn) : fn();
   const approver = (ctx: RouteContext) => {
     if (!approverTokens?.length) return;
@@ -115,41 +159,7 @@ export function runRoutes(parts: RouteParts): EngineRoute[] {
       '(CORDUM_ENGINE_APPROVER_TOKEN or the admin token): send Authorization: Bearer <token>');
   };
   return [
-    route('POST', '/v1/runs', async (ctx) => {
-      const b = await readFields(ctx.req, ['workflow_id', 'input']);
-      if (typeof b.workflow_id !== 'string') {
-        throw new HttpProblem(400, 'request_invalid', b.workflow_id === undefined
-          ? 'the body needs "workflow_id": the workflow to run, as <pack_id>.<name>'
-          : `"workflow_id" must be a string, not ${JSON.stringify(b.workflow_id)}`);
-      }
-      const wait = waitOf(ctx);
-      // Its workflows not verified yet (a rollback's being fetched, say): a moment, not a 404.
-      if (canResume?.() === false) {
-        throw new HttpProblem(503, 'not_ready', 'the engine is not ready to start runs yet ' +
-          '(GET /readyz says what it waits for); try again shortly');
-      }
-      const key = idempotencyKey(ctx);
-      const { id, replayed } = key === undefined
-        ? { id: await engine.record(b.workflow_id, b.input ?? {}), replayed: false }
-        : await engine.recordOnce(b.workflow_id, b.input ?? {}, key);
-      // The request's log line names the run it made, so the two can be found together.
-      noteForLog(ctx.res, { run_id: id, ...(replayed ? { replayed: true } : {}) });
-      if (replayed) ctx.res.setHeader('idempotent-replayed', 'true');
-      if (wait) {
-        await forRequest(ctx, id, () => engine.resume(id));
-        // A start sent again while the first still advances it waits as the first does.
-        sendJson(ctx.res, 200, publicView(replayed ? await settled(engine, id, ctx)
-          : await engine.view(id)));
-        return;
-      }
-      // A start sent again answers the run as it is now (pending runs are resumed when due).
-      const status = replayed ? (await engine.view(id)).run.status : 'pending';
-      if (queue && status === 'pending') await queue.enqueue(id, ctx.requestId);
-      sendJson(ctx.res, 202, { run_id: id, status });
-      if (!queue && status === 'pending') {
-        void forRequest(ctx, id, () => engine.resume(id)).catch(() => undefined);
-      }
-    }),
+    route('POST', '/v1/runs', (ctx) => startRun(ctx, parts, forRequest)),
     route('GET', '/v1/runs', async (ctx) => {
       const limit = listLimit(ctx.url.searchParams.get('limit'));
       sendJson(ctx.res, 200, { runs: (await engine.list(limit)).map(publicRun) });

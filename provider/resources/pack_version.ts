@@ -33,7 +33,61 @@ async function published(registry: RegistryApi, id: string, version: string) {
   return { ...found, yanked: yank?.yanked === true };
 }
 
-function remoteState(state: State, remote: NonNullable<Awaited<ReturnType<typeof published>>>) {
+type Remote = NonNullable<Awaited<ReturnType<typeof published>>>;
+
+/**
+ * Planning a version whose files were cleaned away (a CI workspace) or rebuilt
+ * into something unusable: the version in state stays as published, with a
+ * warning, for a plan or destroy must not need the files back. Any other
+ * failure, or files that are not the ones in state, is raised.
+ */
+function keptWithoutFiles(err: unknown, prior: State | null, tarball: string, bundle: string) {
+  const unusable = err instanceof ProviderError &&
+    (err.code === 'file_unreadable' || err.code === 'pack_invalid');
+  if (!unusable || prior === null || prior.tarball !== tarball || prior.bundle !== bundle) {
+    throw err;
+  }
+  const title = err.code === 'file_unreadable' ? 'Pack Files Missing' : 'Pack Files Changed';
+  return { planned: prior, diagnostics: [warning(title, `${err.message} ${
+    String(prior.id)} stays as published; build and sign it again to change it.`,
+  err.path ?? ['tarball'])] };
+}
+
+/**
+ * New bytes for a version the registry holds: other contents are refused
+ * (published versions never change), and so are the same contents not yet in
+ * state and not yanked (they want `terraform import`, not a second publish).
+ */
+function refuseRepublish(remote: Remote, file: { packId: string; version: string;
+  sha256: string; keyId: string }, creating: boolean, tarball: string): void {
+  const name = `${file.packId}@${file.version}`;
+  if (remote.sha256 !== file.sha256) {
+    throw new DiagnosticsError([
+      error(
+        'Version Already Published',
+        `${name} is already published with other contents ` +
+          `(sha256 ${remote.sha256}). Published versions never change: bump ` +
+          '`metadata.version` in pack.yaml and rebuild.',
+        ['tarball'],
+      ),
+    ]);
+  }
+  if (!remote.yanked && creating) {
+    const signer = remote.key_id === file.keyId ? ''
+      : ` (signed there by key ${remote.key_id}; this tarball's bundle is signed by key ` +
+        `${file.keyId})`;
+    throw new DiagnosticsError([
+      error(
+        'Version Already Published',
+        `${name} is already published from this tarball${signer}. Bring it under ` +
+          `Terraform instead of publishing it again: terraform import <address> ${tarball}`,
+        ['tarball'],
+      ),
+    ]);
+  }
+}
+
+function remoteState(state: State, remote: Remote) {
   return {
     ...state,
     published_pack_id: state.pack_id ?? null,
@@ -90,17 +144,7 @@ export const packVersion: Resource<CordumClient> = {
     try {
       file = await loadPackFile(tarball, bundle, client.cwd);
     } catch (err) {
-      // Published from files since cleaned away (a CI workspace) or rebuilt into something
-      // unusable: nothing to change, and a plan or destroy must not need them back.
-      const unusable = err instanceof ProviderError &&
-        (err.code === 'file_unreadable' || err.code === 'pack_invalid');
-      if (!unusable || prior === null || prior.tarball !== tarball || prior.bundle !== bundle) {
-        throw err;
-      }
-      const title = err.code === 'file_unreadable' ? 'Pack Files Missing' : 'Pack Files Changed';
-      return { planned: prior, diagnostics: [warning(title, `${err.message} ${
-        String(prior.id)} stays as published; build and sign it again to change it.`,
-      err.path ?? ['tarball'])] };
+      return keptWithoutFiles(err, prior, tarball, bundle);
     }
     const next: State = {
       ...planned,
@@ -130,30 +174,7 @@ export const packVersion: Resource<CordumClient> = {
     // New bytes: refuse a plan that the registry would refuse at apply.
     const remote = await published(client.registry, file.packId, file.version);
     if (!remote) return { planned: next };
-    if (remote.sha256 !== file.sha256) {
-      throw new DiagnosticsError([
-        error(
-          'Version Already Published',
-          `${name} is already published with other contents ` +
-            `(sha256 ${remote.sha256}). Published versions never change: bump ` +
-            '`metadata.version` in pack.yaml and rebuild.',
-          ['tarball'],
-        ),
-      ]);
-    }
-    if (!remote.yanked && prior === null) {
-      const signer = remote.key_id === file.keyId ? ''
-        : ` (signed there by key ${remote.key_id}; this tarball's bundle is signed by key ` +
-          `${file.keyId})`;
-      throw new DiagnosticsError([
-        error(
-          'Version Already Published',
-          `${name} is already published from this tarball${signer}. Bring it under ` +
-            `Terraform instead of publishing it again: terraform import <address> ${tarball}`,
-          ['tarball'],
-        ),
-      ]);
-    }
+    refuseRepublish(remote, file, prior === null, tarball);
     // These bytes, yanked: creating restores them, signed as they were published.
     return { planned: { ...next, key_id: remote.key_id } };
   },

@@ -13,7 +13,8 @@ import type { PackContents } from './kernel/pack_contents.js';
 import { sleep } from './retry.js';
 import { SchemaBook } from './schemas.js';
 import type { EngineServices, KernelDecide, Notifier } from './steps/context.js';
-import { DEFAULT_LEASE_MS, openEngineStore, systemClock } from './store.js';
+import { DEFAULT_LEASE_MS, openEngineStore } from './store.js';
+import { systemClock } from './store_clock.js';
 
 export interface EngineOptions {
   db: Database;

@@ -1,8 +1,9 @@
 /** Reads of the engine's tables that need no state of the store. */
 import type { Queryable } from '../storage/database.js';
-import type { RunRecord, RunView, TimelineEvent } from './records.js';
+import type { ApprovalRecord, RunRecord, RunView, TimelineEvent } from './records.js';
+import type { HeldRun } from './store_cache.js';
 import { fromInlineStep, toApproval, toEvent, toRun, toStep, type Row } from './store_rows.js';
-import { STORED_WORKFLOW } from './store_sql.js';
+import { DUE_RUNS, RUN_ROW, STORED_WORKFLOW } from './store_sql.js';
 
 /**
  * A run's steps (in order) and approvals. `inline` is the steps kept in the
@@ -62,4 +63,63 @@ export async function readTimeline(db: Queryable, runId: string): Promise<Timeli
   return result.rows
     .flatMap((r) => r.events.map((e) => [e, r.snapshot_hash] as const))
     .map(([e, hash], i) => toEvent(e, i + 1, hash));
+}
+
+/** A run's whole row, its workflow found; undefined when there is no such run. */
+export async function readRunRow(db: Queryable, runId: string): Promise<Row | undefined> {
+  const sql = `SELECT ${RUN_ROW} FROM engine_runs WHERE id = $1`;
+  return (await db.query<Row>(sql, [runId])).rows[0];
+}
+
+/**
+ * A run just claimed (`row` its claimed row), loaded whole for this process
+ * to hold in memory.
+ */
+export async function readHeldRun(db: Queryable, run: RunRecord, row: Row): Promise<HeldRun> {
+  const view = await readView(db, run);
+  const held: HeldRun = {
+    run,
+    stored: true,
+    steps: new Map(view.steps.map((s) => [s.step_id, s])),
+    approvals: new Map(view.approvals.map((a) => [a.step_id, a])),
+  };
+  if (row.resumed_at) held.resumedAt = new Date(String(row.resumed_at)).toISOString();
+  if (row.lease_owner) held.leaseOwner = String(row.lease_owner);
+  if (row.lease_until) held.leaseUntil = new Date(String(row.lease_until)).toISOString();
+  return held;
+}
+
+/** The run a start with this `Idempotency-Key` made, if one did. */
+export async function readRunForKey(
+  db: Queryable,
+  key: string,
+): Promise<{ id: string; workflow_id: string } | undefined> {
+  const { rows } = await db.query<{ id: string; workflow_id: string }>(
+    'SELECT id, workflow_id FROM engine_runs WHERE idempotency_key = $1', [key]);
+  return rows[0];
+}
+
+/**
+ * The ids of runs due at `now`, oldest first: pending ones made by
+ * `pendingBefore`, running ones whose lease ran out, waiting ones with a timer due.
+ */
+export async function readDueRuns(
+  db: Queryable,
+  now: string,
+  limit: number,
+  pendingBefore: string,
+): Promise<string[]> {
+  const result = await db.query<Row>(DUE_RUNS, [now, limit, pendingBefore]);
+  return result.rows.map((r) => String(r.id));
+}
+
+/** A step's approval as stored, if it has one. */
+export async function readApproval(
+  db: Queryable,
+  runId: string,
+  stepId: string,
+): Promise<ApprovalRecord | undefined> {
+  const sql = 'SELECT * FROM engine_approvals WHERE run_id = $1 AND step_id = $2';
+  const result = await db.query<Row>(sql, [runId, stepId]);
+  return result.rows[0] ? toApproval(result.rows[0]) : undefined;
 }

@@ -2,7 +2,9 @@
  * The workflow engine: starts runs, resumes them on approval or rejection,
  * and shows them. It is built from its parts in one place, `createEngine`,
  * and holds no state of its own beyond them: every run lives in the
- * database, so any process with the same database can resume it.
+ * database, so any process with the same database can resume it. Answers
+ * to waiting steps are step_answers.ts; claiming and advancing a run,
+ * run_claims.ts.
  */
 import { randomUUID } from 'node:crypto';
 import type { PolicySnapshot } from '../packs/policy/types.js';
@@ -12,21 +14,17 @@ import { subworkflowProblem } from './graph.js';
 import { EngineError } from './errors.js';
 import type { PackContents } from './kernel/pack_contents.js';
 import { planWorkflow, type WorkflowPlan } from './plan.js';
-import type { RunRecord, RunView, Status, StepRecord, TimelineEvent } from './records.js';
+import type { RunRecord, RunView, TimelineEvent } from './records.js';
 import { isTerminal } from './records.js';
-import { checkNesting, runInputFor } from './run_input.js';
-import { notPending, stepNamed, timedOutAt } from './waiting_step.js';
-import { describeIssues } from './schemas.js';
+import { driveRun, leaseOf } from './run_claims.js';
+import { runInputFor } from './run_input.js';
 import { engineServices, type EngineOptions } from './services.js';
+import { StepAnswers, type Decided } from './step_answers.js';
 import type { EngineServices } from './steps/context.js';
-import type { NewEvent, NewRun, StepPatch } from './store.js';
+import type { NewRun } from './store.js';
 
 export type { EngineOptions } from './services.js';
-
-export interface Decided {
-  note?: string;
-  by?: string;
-}
+export type { Decided } from './step_answers.js';
 
 /** Opens the engine's tables (migrating them) and builds the engine. */
 export async function createEngine(options: EngineOptions): Promise<Engine> {
@@ -52,6 +50,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 export class Engine {
   private readonly installed: Map<string, Workflow>;
   private readonly plans = new WeakMap<Workflow, WorkflowPlan>();
+  /** Approvals, rejections and input given to waiting steps (see step_answers.ts). */
+  private readonly answers: StepAnswers;
 
   constructor(
     private readonly services: EngineServices,
@@ -62,6 +62,7 @@ export class Engine {
     private readonly contents?: () => PackContents | undefined,
   ) {
     this.installed = new Map(workflows.map((w) => [w.id, w]));
+    this.answers = new StepAnswers(services, this, () => this.schemas);
   }
 
   private get workflows(): ReadonlyMap<string, Workflow> {
@@ -90,7 +91,7 @@ export class Engine {
   ): Promise<RunView> {
     const { plan, run } = this.prepare(workflowId, input);
     const steps = plan.steps.map((s) => ({ step_id: s.id, type: s.type }));
-    const record = this.services.store.createRun(run, steps, this.lease());
+    const record = this.services.store.createRun(run, steps, leaseOf(this.services));
     recorded?.(record.id);
     try {
       await advanceRun(this.services, record, plan);
@@ -190,7 +191,7 @@ export class Engine {
     const view = await this.view(runId);
     if (view.run.status === 'waiting') await this.services.store.wakeTimers(runId);
     const plan = planWorkflow(view.run.workflow, this.schemas);
-    return this.drive(runId, ['pending', 'waiting'], plan);
+    return driveRun(this.services, runId, ['pending', 'waiting'], plan);
   }
 
   /** Runs this process is resuming through `resumeDue`, until each stops. */
@@ -245,7 +246,7 @@ export class Engine {
     // A run this process advances stops now; another process sees the flag on renewal.
     this.services.cancellers.get(runId)?.();
     const plan = planWorkflow(view.run.workflow, this.schemas);
-    await this.drive(runId, ['pending', 'waiting'], plan);
+    await driveRun(this.services, runId, ['pending', 'waiting'], plan);
     // An approval may have resumed the run here meanwhile: its advance is told now.
     this.services.cancellers.get(runId)?.();
     const after = await this.view(runId);
@@ -258,93 +259,17 @@ export class Engine {
 
   /** Gives an `input` step its data (checked against its `output_schema_id`) and resumes. */
   async giveInput(runId: string, stepId: string, data: unknown): Promise<RunView> {
-    const view = await this.view(runId);
-    const step = stepNamed(view, stepId);
-    if (step.type !== 'input' || step.status !== 'waiting') {
-      throw new EngineError(
-        'input_not_waiting',
-        `step "${stepId}" of run ${runId} is not an input step waiting for data ` +
-          `(it is ${step.type === 'input' ? 'an' : 'a'} ${step.type} step, ${step.status})`,
-      );
-    }
-    checkNesting(data, `data for "${stepId}"`);
-    const plan = planWorkflow(view.run.workflow, this.schemas);
-    await this.refuseLate(runId, plan, step, 'input_not_waiting');
-    const schemaId = plan.steps.find((s) => s.id === stepId)?.step.output_schema_id;
-    const issues = this.services.schemas.check(schemaId, data);
-    if (issues.length > 0) {
-      const message = describeIssues(`data for "${stepId}"`, schemaId!, issues);
-      throw new EngineError('input_invalid', message);
-    }
-    const now = this.services.clock().toISOString();
-    const claimed = await this.services.store.atomically(runId, async (tx) => {
-      const current = (await tx.view(runId))!.steps.find((s) => s.step_id === stepId);
-      if (current?.status !== 'waiting') {
-        throw new EngineError('input_not_waiting', `step "${stepId}" got its data meanwhile`);
-      }
-      await tx.updateStep(runId, stepId, { status: 'succeeded', output: data, finished_at: now });
-      await tx.addEvent(runId, { type: 'input_given', step_id: stepId, status: 'succeeded' });
-      return tx.claimRun(runId, ['waiting'], this.lease());
-    });
-    if (claimed) await this.advanceClaimed(claimed, plan, true);
-    return this.view(runId);
+    return this.answers.giveInput(runId, stepId, data);
   }
 
   /** Approves a waiting step and resumes the run from the database. */
   async approve(runId: string, stepId: string, decided: Decided = {}): Promise<RunView> {
-    return this.decide(
-      runId,
-      stepId,
-      'approved',
-      decided,
-      { status: 'pending' },
-      {
-        type: 'approval_granted',
-        message: decided.note ?? 'approved',
-      },
-    );
+    return this.answers.approve(runId, stepId, decided);
   }
 
   /** Rejects a waiting step: it fails, and the run fails with it. */
   async reject(runId: string, stepId: string, decided: Decided = {}): Promise<RunView> {
-    const reason = decided.note ?? 'no reason given';
-    const patch: StepPatch = {
-      status: 'failed',
-      finished_at: this.services.clock().toISOString(),
-      error: { code: 'approval_rejected', message: `approval rejected: ${reason}` },
-    };
-    return this.decide(runId, stepId, 'rejected', decided, patch, {
-      type: 'approval_rejected',
-      status: 'failed',
-      message: reason,
-    });
-  }
-
-  /**
-   * Records the decision on the approval and the step under the run's lock,
-   * then advances the run if it was waiting. A run that another process is
-   * advancing picks the step up itself before it settles.
-   */
-  private async decide(
-    runId: string,
-    stepId: string,
-    status: 'approved' | 'rejected',
-    decided: Decided,
-    patch: StepPatch,
-    event: Omit<NewEvent, 'step_id'>,
-  ): Promise<RunView> {
-    const { plan, parent } = await this.waitingStep(runId, stepId);
-    const claimed = await this.services.store.atomically(runId, async (tx) => {
-      const approval = await tx.decideApproval(runId, stepId, { status, ...decided });
-      if (!approval) throw notPending(runId, stepId, 'it was decided meanwhile');
-      await tx.updateStep(runId, stepId, patch);
-      // A for_each child's parent runs again to collect it.
-      if (parent) await tx.updateStep(runId, parent, { status: 'pending' });
-      await tx.addEvent(runId, { ...event, step_id: stepId, details: { by: decided.by } });
-      return tx.claimRun(runId, ['waiting'], this.lease());
-    });
-    if (claimed) await this.advanceClaimed(claimed, plan, true);
-    return this.view(runId);
+    return this.answers.reject(runId, stepId, decided);
   }
 
   async view(runId: string): Promise<RunView> {
@@ -360,67 +285,5 @@ export class Engine {
 
   async list(limit?: number): Promise<RunRecord[]> {
     return this.services.store.listRuns(limit);
-  }
-
-  /** The run's plan, once the step is known to wait for a pending approval. */
-  private async waitingStep(
-    runId: string,
-    stepId: string,
-  ): Promise<{ plan: WorkflowPlan; parent?: string }> {
-    const view = await this.view(runId);
-    const step = stepNamed(view, stepId);
-    const approval = view.approvals.find((a) => a.step_id === stepId);
-    if (step.status !== 'waiting' || approval?.status !== 'pending') {
-      // "not waiting for approval: it is waiting" read as a contradiction: say what it waits for.
-      const why = step.status !== 'waiting' ? `it is ${step.status}`
-        : step.type === 'input' ? 'it waits for input (give it with the input route or command)'
-        : 'it waits, but for no approval (a timer, or a step it runs)';
-      throw notPending(runId, stepId, why);
-    }
-    // Resume with the workflow the run started with, not what is installed now.
-    const plan = planWorkflow(view.run.workflow, this.schemas);
-    await this.refuseLate(runId, plan, step, 'approval_not_pending');
-    return step.parent_id === undefined ? { plan } : { plan, parent: step.parent_id };
-  }
-
-  /** Refuses an answer after the step's `timeout_sec`, waking the run to time it out now. */
-  private async refuseLate(runId: string, plan: WorkflowPlan, step: StepRecord,
-    code: 'approval_not_pending' | 'input_not_waiting'): Promise<void> {
-    const at = timedOutAt(plan, step, this.services.clock());
-    if (at === undefined) return;
-    await this.resume(runId);
-    throw new EngineError(code, `step "${step.step_id}" of run ${runId} waited past its ` +
-      `timeout_sec (it ran out at ${at}): it is timed out, and the answer was not taken`);
-  }
-
-  private lease() {
-    return { owner: this.services.owner, ms: this.services.leaseMs };
-  }
-
-  /** Claims the run and advances it; another process holding it is left to finish. */
-  private async drive(
-    runId: string,
-    from: Status[],
-    plan: WorkflowPlan,
-  ): Promise<boolean> {
-    const run = await this.services.store.claimRun(runId, from, this.lease());
-    if (run) await this.advanceClaimed(run, plan, false);
-    return run !== undefined;
-  }
-
-  /**
-   * Advances a run this process has claimed, holding it in memory meanwhile
-   * (`adopt` when the claim was made inside a transaction), and writes
-   * everything down before it answers.
-   */
-  private async advanceClaimed(run: RunRecord, plan: WorkflowPlan, adopt: boolean) {
-    const { store } = this.services;
-    try {
-      if (adopt) await store.adopt(run.id);
-      await advanceRun(this.services, run, plan);
-    } finally {
-      await store.flush(run.id);
-      store.forget(run.id);
-    }
   }
 }

@@ -11,17 +11,9 @@ import {
 import { signTarball } from '../../packs/signing/sign.js';
 import { bundleKeyId, verifyTarball } from '../../packs/signing/verify.js';
 import { realPack } from './helpers/packs.js';
+import { thrown } from './helpers/thrown.js';
 
 type BundleJson = ReturnType<typeof signTarball>;
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the call to throw');
-}
 
 const otherKeys = {
   rsa: () => generateKeyPairSync('rsa', { modulusLength: 2048 }),

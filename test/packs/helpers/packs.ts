@@ -14,6 +14,13 @@ export { REAL_PACKS };
 export const REAL_PACK_NAMES = ['hello-pack', 'demo-guardrails', 'slack', 'github'] as const;
 export type RealPackName = (typeof REAL_PACK_NAMES)[number];
 
+/** pack.yaml, and the policy fragment every real pack has. */
+export const PACK = 'pack.yaml';
+export const FRAGMENT = 'overlays/policy.fragment.yaml';
+/** The workflow of hello-pack, and of demo-guardrails. */
+export const ECHO = 'workflows/echo.yaml';
+export const APPROVAL = 'workflows/approval.yaml';
+
 export function realPack(name: RealPackName): string {
   return join(REAL_PACKS, name);
 }

@@ -1,0 +1,111 @@
+/**
+ * What validatePack warns of and still validates (an undeclared topic, a
+ * rule or tenants list that reaches other packs' jobs, an unused field, a
+ * simulation field the kernel does not know), and how it judges workflow
+ * parameters and retries as the engine will use them.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readPackDir } from '../../packs/bundle/source.js';
+import { validatePack } from '../../packs/load.js';
+import { APPROVAL, copyPack, edit, PACK, writeIn } from './helpers/packs.js';
+
+describe('validatePack of a broken copy', () => {
+  it('warns about a step topic of the pack that pack.yaml does not declare', () => {
+    const dir = copyPack('demo-guardrails');
+    edit(dir, APPROVAL, 'topic: job.demo-guardrails.safe', 'topic: job.demo-guardrails.other');
+    const result = validatePack(readPackDir(dir));
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toEqual([expect.objectContaining({ file: APPROVAL,
+      path: '/steps/confirm/topic', rule: 'topic_undeclared' })]);
+  });
+
+  it('warns of a legacy tenants list that reaches other packs\' jobs', () => {
+    const dir = copyPack('hello-pack');
+    writeIn(dir, 'overlays/policy.fragment.yaml', 'tenants:\n  default:\n' +
+      '    deny_topics: ["job.*"]\n    allow_topics: ["job.hello-pack.*"]\n');
+    const result = validatePack(readPackDir(dir));
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toEqual([expect.objectContaining({
+      path: '/tenants/default/deny_topics/0', rule: 'policy_reaches_other_packs' })]);
+  });
+
+  it('warns that output_path is not used, naming the step', () => {
+    const dir = copyPack('demo-guardrails');
+    edit(dir, APPROVAL, 'topic: job.demo-guardrails.safe',
+      'topic: job.demo-guardrails.safe\n    output_path: result.items');
+    const result = validatePack(readPackDir(dir));
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toEqual([expect.objectContaining({ file: APPROVAL,
+      path: '/steps/confirm/output_path', rule: 'field_unused',
+      message: expect.stringMatching(/whole output is steps\.confirm\.output/) })]);
+  });
+
+  it('warns of a rule that reaches other packs\' jobs, and not of one held to its own', () => {
+    const dir = copyPack('demo-guardrails');
+    const fragment = 'overlays/policy.fragment.yaml';
+    // The first rule opened to every pack's writes; the second held by pack_ids alone.
+    edit(dir, fragment, '        - job.demo-guardrails.write', '        - "job.*.write"');
+    edit(dir, fragment, '        - job.demo-guardrails.dangerous',
+      '        - "job.*.dangerous"\n      pack_ids: [demo-guardrails]');
+    const result = validatePack(readPackDir(dir));
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toEqual([{ file: fragment, path: '/rules/0/match',
+      rule: 'policy_reaches_other_packs', message: expect.stringMatching(new RegExp(
+        '^rule "demo-guardrails-approval" can decide other packs\' jobs: no topic under ' +
+        'job\\.demo-guardrails\\. or pack_ids \\[demo-guardrails\\]')) }]);
+  });
+});
+
+describe('a policy simulation with a request field the kernel does not know', () => {
+  it('warns, naming the field and the one meant, and still validates', () => {
+    const dir = copyPack('github');
+    edit(dir, PACK, '        topic: job.github.read\n        riskTags: ["read", "network"]',
+      '        topic: job.github.read\n        risk_tags: ["read", "network"]\n' +
+      '        region: eu');
+    const result = validatePack(readPackDir(dir));
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toEqual([
+      { file: PACK, path: '/tests/policySimulations/0/request/risk_tags',
+        rule: 'simulation_request_field',
+        message: 'unknown field; did you mean riskTags? (the simulation decides as if it ' +
+          'were absent)' },
+      expect.objectContaining({ path: '/tests/policySimulations/0/request/region',
+        message: expect.stringMatching(/^unknown field; expected one of tenantId, topic, /) }),
+    ]);
+  });
+});
+
+describe('workflow parameters and retries, as the engine will use them', () => {
+  const WF = 'workflows/echo.yaml';
+
+  it('refuses a parameter default that breaks the workflow\'s input_schema', () => {
+    const dir = copyPack('hello-pack');
+    edit(dir, WF, 'timeout_sec: 60', 'timeout_sec: 60\nparameters:\n  - name: region\n' +
+      '    default: mars\ninput_schema:\n  type: object\n  required: [message]\n' +
+      '  properties:\n    region: { enum: [eu, us] }');
+    const result = validatePack(readPackDir(dir));
+    expect(result.ok).toBe(false);
+    // The required message is the caller's to give: only the default is judged.
+    expect(result.issues).toEqual([{ file: WF, path: '/parameters', rule: 'parameter_default',
+      message: expect.stringMatching(
+        /^the default of parameter "region" does not match input_schema: \/region: /) }]);
+  });
+
+  it('warns of max_retries past the engine\'s cap of 10, in a loop body too', () => {
+    const dir = copyPack('hello-pack');
+    edit(dir, WF, '    topic: job.hello-pack.echo', '    topic: job.hello-pack.echo\n' +
+      '    retry: { max_retries: 50 }');
+    writeIn(dir, WF, readFileSync(join(dir, WF), 'utf8') + '  again:\n    type: loop\n' +
+      '    depends_on: [echo]\n    while: "loop.index < 2"\n    max_iterations: 3\n' +
+      '    body: { type: worker, topic: job.hello-pack.echo, retry: { max_retries: 11 },\n' +
+      '      meta: { pack_id: hello-pack, capability: hello.echo } }\n');
+    const result = validatePack(readPackDir(dir));
+    expect(result.issues).toEqual([]);
+    expect(result.warnings).toEqual([{ file: WF, path: '/steps/echo/retry/max_retries',
+      rule: 'retry_capped', message: '50 retries asked; the engine retries a job at most 10 ' +
+        'times' }, expect.objectContaining({ path: '/steps/again/body/retry/max_retries',
+      message: '11 retries asked; the engine retries a job at most 10 times' })]);
+  });
+});

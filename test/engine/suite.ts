@@ -3,13 +3,16 @@
  * backend and an HTTP worker on loopback; `engine()` opens a connection
  * and builds an engine with the suite's options (a second call is a
  * second process on the same database), and everything is closed after
- * the test.
+ * the test. `demoEngineSuite` is that frame around the demo pack.
  */
 import { afterEach, beforeEach } from 'vitest';
+import { builtinHandler } from '../../engine/handlers/builtin.js';
+import { handlerTable } from '../../engine/handlers/table.js';
 import { createEngine, type Engine, type EngineOptions } from '../../engine/runner.js';
+import type { PolicySnapshot } from '../../packs/policy/types.js';
 import type { Database } from '../../storage/database.js';
 import type { Backend } from '../helpers/databases.js';
-import { freshDatabase } from './fixtures.js';
+import { DEMO_SCHEMAS, DEMO_WORKFLOWS, freshDatabase } from './fixtures.js';
 import { startHttpWorker, type HttpWorker } from './workers.js';
 
 export interface EngineSuite {
@@ -54,4 +57,17 @@ export function engineSuite(
     db: (index = 0) => opened[index]!,
     closeAll,
   };
+}
+
+/**
+ * An engine suite of the demo pack (fixtures.ts) under `snapshot`: its
+ * workflows and schemas, every job answered by the builtin echo handler.
+ */
+export function demoEngineSuite(backend: Backend, snapshot: PolicySnapshot): EngineSuite {
+  return engineSuite(backend, () => ({
+    snapshot,
+    workflows: DEMO_WORKFLOWS,
+    schemas: DEMO_SCHEMAS,
+    handlers: handlerTable([{ topics: ['job.demo.*'], handler: builtinHandler('echo') }]),
+  }));
 }

@@ -229,3 +229,15 @@ export async function demoServer(backend: Backend) {
     await db.close();
   } };
 }
+
+/** `demo.ask`: an input step asking for a region, and a transform that reads the answer. */
+export function askWorkflow(): Workflow {
+  return workflow('ask', {
+    ask: { type: 'input', name: 'Which region?' },
+    use: {
+      type: 'transform',
+      depends_on: ['ask'],
+      input: { region: '${steps.ask.output.region}' },
+    },
+  });
+}

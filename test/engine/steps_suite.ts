@@ -11,7 +11,7 @@ import { handlerTable } from '../../engine/handlers/table.js';
 import { parseYaml } from '../../packs/documents.js';
 import type { Step, Workflow } from '../../packs/workflow/types.js';
 import type { Backend } from '../helpers/databases.js';
-import { DEMO_SCHEMAS, demoSnapshot, workflow } from './fixtures.js';
+import { askWorkflow, DEMO_SCHEMAS, demoSnapshot, workflow } from './fixtures.js';
 import { engineSuite, type EngineSuite } from './suite.js';
 
 const meta = { pack_id: 'demo', capability: 'demo.echo' };
@@ -123,14 +123,7 @@ other: { type: transform, depends_on: [pick], input: { took: default } }
     call: { type: 'http', url: '${input.url}', method: 'POST', input: '${input.body}',
       retry: { max_retries: 2, initial_backoff_sec: 0.01 } },
   }),
-  workflow('ask', {
-    ask: { type: 'input', name: 'Which region?' },
-    use: {
-      type: 'transform',
-      depends_on: ['ask'],
-      input: { region: '${steps.ask.output.region}' },
-    },
-  }),
+  askWorkflow(),
   workflow(
     'defaults',
     { show: { type: 'transform', input: { greeting: '${input.greeting} ${input.name}' } } },

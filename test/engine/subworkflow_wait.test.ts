@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { backends } from '../helpers/databases.js';
-import { workflow } from './fixtures.js';
+import { askWorkflow, workflow } from './fixtures.js';
 import { heldEngines, stepOf } from './held.js';
 
 const writeMeta = { pack_id: 'demo', capability: 'demo.write', risk_tags: ['write'] };
 const WORKFLOWS = [
-  workflow('ask', {
-    ask: { type: 'input', name: 'Which region?' },
-    use: {
-      type: 'transform',
-      depends_on: ['ask'],
-      input: { region: '${steps.ask.output.region}' },
-    },
-  }),
+  askWorkflow(),
   workflow('write', {
     write: { type: 'worker', topic: 'job.demo.write', input: { message: 'w' }, meta: writeMeta },
   }),

@@ -11,7 +11,7 @@ import { EngineError, isEngineError } from './errors.js';
 import type { Expr } from './expression_parser.js';
 import { pathsOf } from './expression_parser.js';
 import { compileTemplate, expressionsOf, type Template } from './expressions.js';
-import { dependsOn, topologicalOrder } from './graph.js';
+import { dependsOn, topologicalOrder } from '../packs/workflow/graph.js';
 import { planBranches, planRoutes } from './plan_branches.js';
 import { planExtras } from './plan_extras.js';
 import { jobStepOf } from './plan_jobs.js';

@@ -7,7 +7,7 @@
  */
 import type { Issue } from '../packs/errors.js';
 import type { Workflow } from '../packs/workflow/types.js';
-import { dependsOn } from './graph.js';
+import { dependsOn } from '../packs/workflow/graph.js';
 import type { StepPlan } from './plan.js';
 
 /** For each `on_error` target, the steps whose failure routes to it. */

@@ -2,10 +2,10 @@
  * Retries of a worker step's job: how many, and how long between them.
  * Both are bounded whatever a workflow asks for, so a run cannot spin.
  */
+import { MAX_BACKOFF_MS, MAX_RETRIES } from '../packs/workflow/limits.js';
 import type { RetryPolicy } from '../packs/workflow/types.js';
 
-export const MAX_RETRIES = 10;
-export const MAX_BACKOFF_MS = 60_000;
+export { MAX_BACKOFF_MS, MAX_RETRIES } from '../packs/workflow/limits.js';
 
 /** Retries allowed: the step's, capped by a policy budget and MAX_RETRIES. */
 export function retriesAllowed(retry: RetryPolicy | undefined, budget?: number): number {

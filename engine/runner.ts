@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { PolicySnapshot } from '../packs/policy/types.js';
 import type { Workflow } from '../packs/workflow/types.js';
 import { advanceRun } from './advance.js';
-import { subworkflowProblem } from './graph.js';
+import { subworkflowProblem } from '../packs/workflow/graph.js';
 import { EngineError } from './errors.js';
 import type { PackContents } from './kernel/pack_contents.js';
 import { planWorkflow, type WorkflowPlan } from './plan.js';

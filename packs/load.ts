@@ -19,7 +19,7 @@ import {
   duplicateIssues, namingIssues, poolIssues, requiresPacksIssues,
 } from './validate/naming.js';
 import { workflowIssues } from './validate/workflow.js';
-import { subworkflowCycle } from '../engine/graph.js';
+import { subworkflowCycle } from './workflow/graph.js';
 import { planWorkflow } from '../engine/plan.js';
 import type { Workflow } from './workflow/types.js';
 import { linkIssues, linkScheme } from './validate/display.js';

@@ -4,9 +4,9 @@
  */
 import type { Issue } from '../errors.js';
 import type { Workflow } from '../workflow/types.js';
-import { checkInline } from '../../engine/schemas.js';
-import { MAX_RETRIES } from '../../engine/retry.js';
-import { parameterDefaults } from '../../engine/run_input.js';
+import { compilePackSchema, toIssues } from '../schemas.js';
+import { MAX_RETRIES } from '../workflow/limits.js';
+import { parameterDefaults } from '../workflow/parameters.js';
 
 /**
  * A default that breaks the workflow's own `input_schema` fails every run
@@ -19,8 +19,10 @@ export function parameterDefaultIssues(wf: Workflow, file: string): Issue[] {
   const defaults = parameterDefaults(wf.parameters);
   const names = Object.keys(defaults);
   if (names.length === 0) return [];
-  const issues = checkInline(schema, defaults, `${wf.id} input_schema`);
-  return issues
+  // Called once the schema is known to compile (packs/load.ts), as the engine compiles it.
+  const validate = compilePackSchema(schema);
+  if (validate(defaults)) return [];
+  return toIssues(validate.errors ?? [], `${wf.id} input_schema`)
     .filter((i) => names.some((n) => i.path === `/${n}` || i.path.startsWith(`/${n}/`)))
     .map((i) => ({ file, path: '/parameters', rule: 'parameter_default',
       message: `the default of parameter "${i.path.split('/')[1]}" does not match ` +

@@ -1,6 +1,6 @@
 /** The search for workflows that start themselves through subworkflow steps. */
 import { describe, expect, it } from 'vitest';
-import { subworkflowCycle } from '../../engine/graph.js';
+import { subworkflowCycle } from '../../packs/workflow/graph.js';
 import type { Workflow } from '../../packs/workflow/types.js';
 
 const calling = (id: string, ...children: string[]): Workflow => ({ id, steps: Object.fromEntries(

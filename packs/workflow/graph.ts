@@ -3,7 +3,7 @@
  * declares, so the same workflow always runs its steps in the same order.
  * Also finds a workflow that starts itself through subworkflow steps.
  */
-import type { Workflow } from '../packs/workflow/types.js';
+import type { Workflow } from './types.js';
 
 export type OrderResult = { ok: true; order: string[] } | { ok: false; cycle: string[] };
 

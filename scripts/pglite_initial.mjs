@@ -6,13 +6,17 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
   from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { list } from 'tar';
 
-// A dump whose gzip checks out; a damaged one is made again.
-function whole(file) {
+// A dump whose gzip and tar check out to the end, holding a database folder (PG_VERSION);
+// a damaged one is made again.
+async function whole(file) {
+  let holdsVersion = false;
   try {
-    gunzipSync(readFileSync(file));
-    return true;
+    await list({ file, onReadEntry: (entry) => {
+      if (entry.path.replace(/^\/+/, '') === 'PG_VERSION') holdsVersion = true;
+    } });
+    return holdsVersion;
   } catch {
     return false;
   }
@@ -23,7 +27,7 @@ export async function pgliteInitial(into, last) {
   if (!existsSync(pkg)) return;
   const { version } = JSON.parse(readFileSync(pkg, 'utf8'));
   const name = `pglite-${version}-initdb.tar.gz`;
-  if (existsSync(join(last, name)) && whole(join(last, name))) {
+  if (existsSync(join(last, name)) && await whole(join(last, name))) {
     copyFileSync(join(last, name), join(into, name));
     return;
   }

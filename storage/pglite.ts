@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { CopyRows, Database, Queryable, QueryResult, Writer } from './database.js';
 import { lockFolder } from './folder_lock.js';
@@ -44,16 +44,50 @@ function wrap(client: PgliteLike): Queryable {
   };
 }
 
+/**
+ * A new folder made from the build's dump of a fresh database, or undefined
+ * for PGlite's initdb (no usable dump, a folder that is not empty, or the
+ * dump failed). A marker beside the folder stands while the dump is
+ * unpacked: a folder found with it was cut off half made (the process
+ * stopped), and is made again. The caller holds the folder's lock.
+ */
+async function fromDump(dataDir: string): Promise<PGlite | undefined> {
+  const marker = `${dataDir}.unpacking`;
+  if (existsSync(marker)) {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(marker, { force: true });
+  }
+  // Only into a folder that is new or empty, so that a failure removes nobody's files.
+  if (!isNewOrEmpty(dataDir)) return undefined;
+  const initial = initialDataDir();
+  if (!initial) return undefined;
+  writeFileSync(marker, `${process.pid}\n`);
+  try {
+    const db = await PGlite.create(dataDir, { parsers, serializers, loadDataDir: initial });
+    rmSync(marker, { force: true });
+    return db;
+  } catch {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(marker, { force: true });
+    return undefined;
+  }
+}
+
+function isNewOrEmpty(dir: string): boolean {
+  try {
+    return readdirSync(dir).length === 0;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
 async function openOne(dataDir: string): Promise<Database> {
   // PGlite needs the parent folder to exist before it makes its own.
   mkdirSync(dirname(dataDir), { recursive: true });
   const unlock = lockFolder(dataDir);
   let db: PGlite;
   try {
-    // A new folder starts from the build's dump of a fresh database, when there is one.
-    const initial = existsSync(join(dataDir, 'PG_VERSION')) ? undefined : initialDataDir();
-    db = await PGlite.create(dataDir,
-      { parsers, serializers, ...(initial ? { loadDataDir: initial } : {}) });
+    db = (await fromDump(dataDir)) ?? await PGlite.create(dataDir, { parsers, serializers });
   } catch (err) {
     unlock();
     throw err;

@@ -61,8 +61,35 @@ export function initialDataDir(): Blob | undefined {
 /** The tar inside a gzipped dump, or undefined when the file is damaged or unreadable. */
 export function unpackedDump(file: string): Blob | undefined {
   try {
-    return new Blob([gunzipSync(readFileSync(file))]);
+    const tar = gunzipSync(readFileSync(file));
+    return wholeDatabaseTar(tar) ? new Blob([tar]) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether `tar` is a whole tar of a database folder: every header says
+ * `ustar`, every entry's data is there, it ends with the end-of-archive
+ * blocks, and it holds `PG_VERSION`. PGlite would otherwise fail on a cut
+ * tar after writing part of the folder, or reject on random bytes where
+ * nobody can catch it.
+ */
+export function wholeDatabaseTar(tar: Uint8Array): boolean {
+  const text = (from: number, length: number) =>
+    Buffer.from(tar.subarray(from, from + length)).toString('latin1').replace(/\0.*$/s, '');
+  let holdsVersion = false;
+  for (let at = 0; at + 512 <= tar.length;) {
+    if (tar.subarray(at, at + 512).every((b) => b === 0)) {
+      return holdsVersion && at + 1024 <= tar.length;
+    }
+    if (text(at + 257, 5) !== 'ustar') return false;
+    const size = Number.parseInt(text(at + 124, 12).trim() || '0', 8);
+    if (!Number.isFinite(size) || size < 0) return false;
+    const name = text(at + 345, 155) + text(at, 100);
+    if (name.replace(/^\/+/, '') === 'PG_VERSION') holdsVersion = true;
+    at += 512 + Math.ceil(size / 512) * 512;
+    if (at > tar.length) return false;
+  }
+  return false;
 }

@@ -3,15 +3,16 @@
  * database (made for the installed PGlite version), not from initdb; a
  * folder that holds a database is opened as it is.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { PGlite } from '@electric-sql/pglite';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../storage/database.js';
 import {
-  initialDataDir, initialDumpName, pgliteVersion, unpackedDump,
+  initialDataDir, initialDumpName, pgliteVersion, unpackedDump, wholeDatabaseTar,
 } from '../../storage/pglite_initial.js';
 
 const installed = JSON.parse(readFileSync(
@@ -46,6 +47,52 @@ describe('a new PGlite database', () => {
       .toBe(gunzipSync(built).length);
   });
 
+  it('takes only a whole tar of a database folder', () => {
+    const tar = gunzipSync(readFileSync(join('dist', initialDumpName(installed.version))));
+    expect(wholeDatabaseTar(tar)).toBe(true);
+    // Cut inside an entry, cut before the end-of-archive blocks, random bytes, nothing.
+    expect(wholeDatabaseTar(tar.subarray(0, 10_000_000))).toBe(false);
+    expect(wholeDatabaseTar(tar.subarray(0, endOfEntries(tar)))).toBe(false);
+    expect(wholeDatabaseTar(new Uint8Array(4096).map((_, i) => (i * 7919) % 251))).toBe(false);
+    expect(wholeDatabaseTar(new Uint8Array(1024))).toBe(false);
+    // A whole tar of something else: its top PG_VERSION (the first entry) renamed away.
+    const other = Buffer.from(tar);
+    expect(other.subarray(0, 100).toString('latin1')).toMatch(/^\/?PG_VERSION\0/);
+    other.write('X', other.indexOf('PG_VERSION'), 'latin1');
+    expect(wholeDatabaseTar(other)).toBe(false);
+  });
+
+  it('makes again a folder left half made by a stopped first command', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'cordum-half-')), 'db');
+    // What a kill mid-unpack leaves: a few of the dump's files, and the marker beside them.
+    mkdirSync(join(dataDir, 'base'), { recursive: true });
+    writeFileSync(join(dataDir, 'PG_VERSION'), '17\n');
+    writeFileSync(`${dataDir}.unpacking`, '1\n');
+    const db = await openDatabase({ dataDir });
+    const rows = await db.query<{ one: number }>('SELECT 1 AS one');
+    await db.close();
+    expect(rows.rows).toEqual([{ one: 1 }]);
+    expect(existsSync(`${dataDir}.unpacking`)).toBe(false);
+  });
+
+  it('leaves a folder the next command opens when the first is killed mid-unpack', async () => {
+    const cli = resolve('bin', 'cordum.js');
+    const data = mkdtempSync(join(tmpdir(), 'cordum-killed-'));
+    const first = spawn(process.execPath, [cli, 'engine', 'runs', 'list', '--data', data],
+      { stdio: 'ignore' });
+    // PG_VERSION is the dump's first file: once it is there the unpack is under way.
+    for (let i = 0; i < 4000 && !existsSync(join(data, 'db', 'PG_VERSION')); i++) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    first.kill('SIGKILL');
+    await new Promise((r) => first.once('exit', r));
+    const next = spawnSync(process.execPath, [cli, 'engine', 'runs', 'list', '--data', data,
+      '--json'], { encoding: 'utf8' });
+    expect(next.stderr).not.toContain('failed to initialize');
+    expect(next.status).toBe(0);
+    expect(JSON.parse(next.stdout)).toEqual({ runs: [] });
+  });
+
   it('starts from the dump in a new folder, and opens an existing one as it is', async () => {
     const create = vi.spyOn(PGlite, 'create');
     const dataDir = join(mkdtempSync(join(tmpdir(), 'cordum-initial-')), 'db');
@@ -61,3 +108,14 @@ describe('a new PGlite database', () => {
     expect(loaded).toEqual([initialDataDir()!.size, undefined]);
   });
 });
+
+/** Where a tar's entries end and its end-of-archive blocks begin. */
+function endOfEntries(tar: Buffer): number {
+  let at = 0;
+  while (!tar.subarray(at, at + 512).every((b) => b === 0)) {
+    const size = Number.parseInt(tar.subarray(at + 124, at + 136).toString('latin1')
+      .replace(/\0.*$/s, '').trim() || '0', 8);
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
+  return at;
+}

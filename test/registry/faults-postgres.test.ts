@@ -68,11 +68,17 @@ describe('PostgreSQL stopped and started under load', () => {
       }
     };
     const workers = [worker(), worker(), worker(), worker()];
-    await new Promise((r) => setTimeout(r, 500));
+    // Enough answers on each side of the stop, however busy the machine (bounded waits).
+    const atLeast = async (count: () => number, ms: number) => {
+      const until = Date.now() + 15_000;
+      await new Promise((r) => setTimeout(r, ms));
+      while (count() <= 10 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    };
+    await atLeast(() => samples.length, 500);
 
     stop();
     const stoppedAt = Date.now();
-    await new Promise((r) => setTimeout(r, 1500));
+    await atLeast(() => samples.filter((s) => s.at > stoppedAt + 200).length, 1500);
     const down = await raw(reg, '/v1/health', {}, null);
     expect(down.status).toBe(503);
     expect(down.headers.get('retry-after')).toBe('1');

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { CopyRows, Database, Queryable, QueryResult, Writer } from './database.js';
@@ -81,7 +81,16 @@ function isNewOrEmpty(dir: string): boolean {
   }
 }
 
+/** A database folder that is a file (PGlite answered it with `[object Object]`). */
+export class NotAFolder extends Error {
+  readonly code = 'database_not_a_folder';
+}
+
 async function openOne(dataDir: string): Promise<Database> {
+  if (existsSync(dataDir) && !statSync(dataDir).isDirectory()) {
+    throw new NotAFolder(`${dataDir} is a file, not a database folder: move it away, or ` +
+      'give --data another folder');
+  }
   // PGlite needs the parent folder to exist before it makes its own.
   mkdirSync(dirname(dataDir), { recursive: true });
   const unlock = lockFolder(dataDir);

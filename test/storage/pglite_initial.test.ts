@@ -93,6 +93,14 @@ describe('a new PGlite database', () => {
     expect(JSON.parse(next.stdout)).toEqual({ runs: [] });
   });
 
+  it('names a database folder that is a file, and leaves it be', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'cordum-file-')), 'db');
+    writeFileSync(dataDir, 'mine');
+    await expect(openDatabase({ dataDir })).rejects.toMatchObject({
+      code: 'database_not_a_folder', message: expect.stringContaining(`${dataDir} is a file`) });
+    expect(readFileSync(dataDir, 'utf8')).toBe('mine');
+  });
+
   it('starts from the dump in a new folder, and opens an existing one as it is', async () => {
     const create = vi.spyOn(PGlite, 'create');
     const dataDir = join(mkdtempSync(join(tmpdir(), 'cordum-initial-')), 'db');

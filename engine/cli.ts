@@ -113,9 +113,11 @@ function registerRunCommands(engine: Command): void {
     .option('--profile', 'enable the admin CPU-profile endpoint (CORDUM_ENGINE_ADMIN_TOKEN)')
     .option('--port <n>', 'port on 127.0.0.1 (0 picks one)', '8787')
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
-    .option('--lease-ms <n>', 'how long a claim on a run lasts unrenewed')
-    .option('--poll-ms <n>', 'how often to look for due runs')
-    .option('--concurrency <n>', 'steps of one run at once')
+    .option('--lease-ms <n>', 'how long a claim on a run lasts unrenewed (default 30000, ' +
+      'at least 100)')
+    .option('--poll-ms <n>', 'how often to look for due runs (default 1000; 0 turns ' +
+      'the poller off)')
+    .option('--concurrency <n>', 'steps of one run at once (default 4, at least 1)')
     .option('--decision-retention-days <n>', 'days recorded policy decisions are kept, ' +
       'pruned hourly (0 keeps them forever)', '30')
     .option('--log-level <level>', 'JSON log lines on stderr: debug, info, warn or error',

@@ -30,6 +30,9 @@ import {
   type OpenEngine,
 } from '../wiring.js';
 
+/** The shortest `--follow-ms`: a registry polled faster gains nothing. */
+const MIN_FOLLOW_MS = 100;
+
 /** `--port`: a TCP port (0 picks a free one). */
 function port(value: string | undefined): number {
   return value === undefined ? 8787 : portOf(value);
@@ -79,11 +82,13 @@ export interface ServeFlags extends EngineFlags {
   decisionRetentionDays?: string;
 }
 
-function int(value: string | undefined, flag: string): number | undefined {
+/** A whole-number flag of at least `min`. */
+function int(value: string | undefined, flag: string, min = 0): number | undefined {
   if (value === undefined) return undefined;
   // Digits only: parseInt read `1.5` as 1 and `0x50` as 0.
-  if (!/^[0-9]{1,9}$/.test(value)) {
-    throw new EngineError('usage', `${flag} must be a whole number, not "${value}"`);
+  if (!/^[0-9]{1,9}$/.test(value) || Number(value) < min) {
+    throw new EngineError('usage', `${flag} must be a whole number` +
+      `${min > 0 ? ` of at least ${min}` : ''}, not "${value}"`);
   }
   return Number(value);
 }
@@ -94,14 +99,15 @@ function serveSettings(flags: ServeFlags) {
   refuseFollowOnlyFlags(flags);
   const pollMs = int(flags.pollMs, '--poll-ms');
   // Checked here with the others; read again where the follower is made.
-  int(flags.followMs, '--follow-ms');
+  int(flags.followMs, '--follow-ms', MIN_FOLLOW_MS);
   return {
     listenPort,
     pollMs,
     level: logLevel(flags.logLevel),
     retention: retentionDays(flags.decisionRetentionDays),
-    leaseMs: int(flags.leaseMs, '--lease-ms'),
-    concurrency: int(flags.concurrency, '--concurrency'),
+    // A lease shorter than this would run out between its renewals.
+    leaseMs: int(flags.leaseMs, '--lease-ms', 100),
+    concurrency: int(flags.concurrency, '--concurrency', 1),
     // With --registry, the registry deployment followed (--deployment).
     follow: flags.registry && flags.deployment ? flags.deployment : undefined,
   };
@@ -289,8 +295,8 @@ async function openKernelFor(open: OpenEngine, flags: ServeFlags, follow: string
     const token = process.env.CORDUM_TOKEN;
     if (token) options.registry.token = token;
     if (flags.keys) options.registry.keysDir = flags.keys;
-    const every = int(flags.followMs, '--follow-ms');
-    if (every !== undefined) options.registry.intervalMs = Math.max(100, every);
+    const every = int(flags.followMs, '--follow-ms', MIN_FOLLOW_MS);
+    if (every !== undefined) options.registry.intervalMs = every;
   } else {
     options.snapshot = open.engine.snapshot;
   }

@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { Header } from 'tar';
 
 /** The dump's file name for a PGlite version; the build writes it into dist/. */
 export function initialDumpName(version: string): string {
@@ -69,27 +70,27 @@ export function unpackedDump(file: string): Blob | undefined {
 }
 
 /**
- * Whether `tar` is a whole tar of a database folder: every header says
- * `ustar`, every entry's data is there, it ends with the end-of-archive
- * blocks, and it holds `PG_VERSION`. PGlite would otherwise fail on a cut
- * tar after writing part of the folder, or reject on random bytes where
- * nobody can catch it.
+ * Whether `tar` is a whole tar of a database folder: every header's
+ * checksum holds, every entry's data is there, it ends with the
+ * end-of-archive blocks, and it holds `PG_VERSION`. PGlite would otherwise
+ * fail on a cut tar after writing part of the folder, or reject on random
+ * bytes where nobody can catch it. Headers are read by node-tar's `Header`,
+ * as packs/bundle/read.ts frames pack tarballs.
  */
 export function wholeDatabaseTar(tar: Uint8Array): boolean {
-  const text = (from: number, length: number) =>
-    Buffer.from(tar.subarray(from, from + length)).toString('latin1').replace(/\0.*$/s, '');
+  const bytes = Buffer.from(tar.buffer, tar.byteOffset, tar.byteLength);
   let holdsVersion = false;
-  for (let at = 0; at + 512 <= tar.length;) {
-    if (tar.subarray(at, at + 512).every((b) => b === 0)) {
-      return holdsVersion && at + 1024 <= tar.length;
+  try {
+    for (let at = 0; at + 512 <= bytes.length;) {
+      const header = new Header(bytes, at);
+      if (header.nullBlock) return holdsVersion && at + 1024 <= bytes.length;
+      if (!header.cksumValid) return false;
+      if (header.path?.replace(/^\/+/, '') === 'PG_VERSION') holdsVersion = true;
+      at += 512 + Math.ceil((header.size ?? 0) / 512) * 512;
+      if (at > bytes.length) return false;
     }
-    if (text(at + 257, 5) !== 'ustar') return false;
-    const size = Number.parseInt(text(at + 124, 12).trim() || '0', 8);
-    if (!Number.isFinite(size) || size < 0) return false;
-    const name = text(at + 345, 155) + text(at, 100);
-    if (name.replace(/^\/+/, '') === 'PG_VERSION') holdsVersion = true;
-    at += 512 + Math.ceil(size / 512) * 512;
-    if (at > tar.length) return false;
+  } catch {
+    // A header's number fields that do not decode (random bytes).
   }
   return false;
 }

@@ -98,11 +98,11 @@ function serveSettings(flags: ServeFlags) {
   const listenPort = port(flags.port);
   refuseFollowOnlyFlags(flags);
   const pollMs = int(flags.pollMs, '--poll-ms');
-  // Checked here with the others; read again where the follower is made.
-  int(flags.followMs, '--follow-ms', MIN_FOLLOW_MS);
+  const followMs = int(flags.followMs, '--follow-ms', MIN_FOLLOW_MS);
   return {
     listenPort,
     pollMs,
+    followMs,
     level: logLevel(flags.logLevel),
     retention: retentionDays(flags.decisionRetentionDays),
     // A lease shorter than this would run out between its renewals.
@@ -125,6 +125,8 @@ async function observability(level: LogLevel) {
   const tracing = tracesUrl ? await createTracing({ tracesUrl }) : undefined;
   return { log, tracing, requests: new RunRequests() };
 }
+
+type ServeSettings = ReturnType<typeof serveSettings>;
 
 type Observability = Awaited<ReturnType<typeof observability>>;
 
@@ -153,7 +155,7 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
   let stopping = false;
   let server;
   try {
-    const parts = await openKernelFor(open, flags, follow, log, settings.retention);
+    const parts = await openKernelFor(open, flags, settings, log);
     kernel = parts;
     started.unshift(() => parts.close());
     if (follow) progress(`following deployment ${follow} at ${flags.registry}`);
@@ -199,7 +201,7 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
  * logs and spans, and decisions (and, following a deployment, workflows,
  * schemas and topics) from the kernel once `kernel()` is open.
  */
-async function tuningFor(flags: ServeFlags, settings: ReturnType<typeof serveSettings>,
+async function tuningFor(flags: ServeFlags, settings: ServeSettings,
   seen: Observability, kernel: () => KernelParts | undefined): Promise<EngineTuning> {
   const { log, tracing, requests } = seen;
   const tuning: EngineTuning = {};
@@ -225,7 +227,7 @@ async function tuningFor(flags: ServeFlags, settings: ReturnType<typeof serveSet
 
 /** What the HTTP server is given: the engine, its readiness, queue, routes and tokens. */
 function serverOptions(open: OpenEngine, parts: KernelParts, queue: RunQueue,
-  seen: Observability, settings: ReturnType<typeof serveSettings>, flags: ServeFlags) {
+  seen: Observability, settings: ServeSettings, flags: ServeFlags) {
   const options: Parameters<typeof startEngineServer>[0] = {
     engine: open.engine,
     // Ready once the database answers and there is a policy (and its workflows) to run.
@@ -283,11 +285,12 @@ function waitingFor(status: KernelStatus): string {
   return last ? `${what}; the last reload failed: ${last.code}: ${last.message}` : what;
 }
 
-async function openKernelFor(open: OpenEngine, flags: ServeFlags, follow: string | undefined,
-  log: JsonLog, retentionDays: number) {
+async function openKernelFor(open: OpenEngine, flags: ServeFlags,
+  settings: ServeSettings, log: JsonLog) {
+  const { follow, followMs } = settings;
   const { openKernel } = await import('../kernel/wiring.js');
   const options: Parameters<typeof openKernel>[0] = { db: open.db,
-    profiling: flags.profile === true, log, retentionDays };
+    profiling: flags.profile === true, log, retentionDays: settings.retention };
   const admin = process.env.CORDUM_ENGINE_ADMIN_TOKEN;
   if (admin) options.adminToken = admin;
   if (follow && flags.registry) {
@@ -295,8 +298,7 @@ async function openKernelFor(open: OpenEngine, flags: ServeFlags, follow: string
     const token = process.env.CORDUM_TOKEN;
     if (token) options.registry.token = token;
     if (flags.keys) options.registry.keysDir = flags.keys;
-    const every = int(flags.followMs, '--follow-ms', MIN_FOLLOW_MS);
-    if (every !== undefined) options.registry.intervalMs = every;
+    if (followMs !== undefined) options.registry.intervalMs = followMs;
   } else {
     options.snapshot = open.engine.snapshot;
   }

@@ -10,7 +10,7 @@
  */
 import { startedByTerraform, NOT_A_COMMAND } from './plugin/handshake.js';
 import { createLogger, levelFromEnv, type Logger } from './plugin/log.js';
-import { servePlugin } from './plugin/serve.js';
+import { servePlugin, type RunningPlugin } from './plugin/serve.js';
 import type { Handler } from './framework/server.js';
 import { RPC_NAMES } from './framework/rpc_names.js';
 
@@ -41,6 +41,14 @@ function main(): void {
 
   const logger = createLogger(levelFromEnv(process.env));
   const provider = lazyHandlers(logger);
+  // Listening before the handshake line: Terraform may stop us the moment it
+  // has read it, and a default SIGTERM would leave the socket's folder behind.
+  let running: RunningPlugin | undefined;
+  let terminated = false;
+  process.on('SIGTERM', () => {
+    terminated = true;
+    running?.stop();
+  });
   servePlugin({
     handlers: provider.handlers,
     logger,
@@ -52,6 +60,8 @@ function main(): void {
     },
   }).then(
     (plugin) => {
+      running = plugin;
+      if (terminated) return plugin.stop();
       // The first RPC follows within milliseconds: start loading now.
       setImmediate(provider.load);
       // If Terraform dies without a Shutdown, do not linger as an orphan.
@@ -59,7 +69,6 @@ function main(): void {
       setInterval(() => {
         if (process.ppid !== parent) plugin.stop();
       }, 1000).unref();
-      process.on('SIGTERM', () => plugin.stop());
     },
     (err: unknown) => {
       logger.log('error', 'cannot start the provider', { error: String(err) });

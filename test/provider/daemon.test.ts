@@ -10,7 +10,7 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeServerCertificate } from '../../provider/plugin/certificate.js';
@@ -75,6 +75,18 @@ function launch(launcher: string, env: NodeJS.ProcessEnv, cwd?: string): Promise
     });
     child.on('exit', (code) => fail(new Error(`exited ${code} before the handshake: ${err}`)));
   });
+}
+
+/**
+ * Ends a provider the launcher started as node: SIGTERM, as a Terraform
+ * that is shutting down sends, must leave no socket folder behind.
+ */
+async function endCold(p: Launched): Promise<void> {
+  const socketDir = dirname(p.line.split('|')[3]!);
+  expect(existsSync(socketDir)).toBe(true);
+  p.child.kill('SIGTERM');
+  expect(await p.exited).toBe(0);
+  expect(existsSync(socketDir)).toBe(false);
 }
 
 function instancesStarted(daemon: RunningDaemon): number {
@@ -199,8 +211,7 @@ describe('cordum provider daemon', () => {
     expect(p.program).toBe('node');
     expect(p.stderr()).toContain('[secret_wrong]');
     expect(instancesStarted(daemon)).toBe(before);
-    p.child.kill('SIGKILL');
-    await p.exited;
+    await endCold(p);
   });
 
   it('falls back to node at once on a stale daemon file', async () => {
@@ -218,16 +229,14 @@ describe('cordum provider daemon', () => {
       const p = await launch(launcher, terraformEnv(stale));
       expect(p.program).toBe('node');
       expect(Date.now() - started).toBeLessThan(5000);
-      p.child.kill('SIGKILL');
-      await p.exited;
+      await endCold(p);
     }
   });
 
   it('starts node itself with CORDUM_PROVIDER_DAEMON=0 or for another build', async () => {
     const off = await launch(launcher, terraformEnv(file, { CORDUM_PROVIDER_DAEMON: '0' }));
     expect(off.program).toBe('node');
-    off.child.kill('SIGKILL');
-    await off.exited;
+    await endCold(off);
 
     // Another build: the same install with a changed lib/provider.cjs.
     const platform = join(launcher, '..');
@@ -237,8 +246,7 @@ describe('cordum provider daemon', () => {
     const p = await launch(join(other, 'terraform-provider-cordum_v0.1.0'), terraformEnv(file));
     expect(p.program).toBe('node');
     expect(p.stderr()).toContain('[build_mismatch]');
-    p.child.kill('SIGKILL');
-    await p.exited;
+    await endCold(p);
   });
 
   it('keeps serving after a broken request', async () => {

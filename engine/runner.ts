@@ -36,8 +36,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     create: (workflowId, input) => engine.record(workflowId, input),
     drive: async (runId, parentRunId) => {
       const go = () => engine.resume(runId);
-      const child = services.hooks?.child;
-      await (child ? child(parentRunId, runId, go) : go());
+      const hooks = services.hooks;
+      await (hooks?.child ? hooks.child(parentRunId, runId, go) : go());
       return engine.view(runId);
     },
     cancel: async (runId) => {

@@ -25,88 +25,118 @@ function endSpan(span: Span, status: string, message?: string): void {
   span.end();
 }
 
-export function engineHooks(options: { log: JsonLog; tracing?: EngineTracing;
-  requests?: RunRequests }): EngineHooks {
-  const { log, tracing, requests } = options;
-  // The request first, as in every other line: `{ request_id }`, or nothing.
-  const requestOf = (runId: string) => {
-    const id = requests?.of(runId);
+export interface EngineHooksOptions {
+  log: JsonLog;
+  tracing?: EngineTracing;
+  requests?: RunRequests;
+}
+
+export function engineHooks(options: EngineHooksOptions): EngineHooks {
+  return new RunObserver(options);
+}
+
+/** The hooks of `engineHooks`: each begin opens a span, each end logs and closes it. */
+class RunObserver implements EngineHooks {
+  private readonly log: JsonLog;
+  private readonly tracing: EngineTracing | undefined;
+  private readonly requests: RunRequests | undefined;
+  private readonly runSpans = new Map<string, Span>();
+  private readonly stepSpans = new Map<string, Span>();
+
+  constructor(options: EngineHooksOptions) {
+    this.log = options.log;
+    this.tracing = options.tracing;
+    this.requests = options.requests;
+  }
+
+  run(run: RunRecord): (status: string) => void {
+    const started = performance.now();
+    const request = this.requestOf(run.id);
+    const span = this.tracing?.tracer.startSpan('run', { attributes: {
+      ...this.spanRequest(run.id), 'cordum.run_id': run.id,
+      'cordum.workflow_id': run.workflow_id } });
+    if (span) this.runSpans.set(run.id, span);
+    return (status) => {
+      const durationMs = Math.round(performance.now() - started);
+      this.log.info(`run ${status}`, { ...request, run_id: run.id, workflow_id: run.workflow_id,
+        status, duration_ms: durationMs });
+      if (span) {
+        endSpan(span, status);
+        this.runSpans.delete(run.id);
+      }
+    };
+  }
+
+  step(run: RunRecord, step: { id: string; type: string }): (outcome: StepOutcome) => void {
+    const started = performance.now();
+    const key = stepKey(run.id, step.id);
+    const request = this.requestOf(run.id);
+    const span = this.tracing?.tracer.startSpan(`step ${step.id}`, { attributes: {
+      ...this.spanRequest(run.id), 'cordum.run_id': run.id, 'cordum.step_id': step.id,
+      'cordum.step_type': step.type } },
+    under(this.runSpans.get(run.id)));
+    if (span) this.stepSpans.set(key, span);
+    return (outcome) => {
+      const durationMs = Math.round(performance.now() - started);
+      this.logStep({ ...request, run_id: run.id, step_id: step.id, type: step.type,
+        status: outcome.status, duration_ms: durationMs }, outcome);
+      if (span) {
+        endSpan(span, outcome.status, 'error' in outcome ? outcome.error?.message : undefined);
+        this.stepSpans.delete(key);
+      }
+    };
+  }
+
+  decided(run: RunRecord, stepId: string, d: DecisionRecord): void {
+    this.log.debug('decision', { ...this.requestOf(run.id), run_id: run.id, step_id: stepId,
+      decision: d.decision, rule_id: d.rule_id, snapshot_hash: d.snapshot_hash });
+    if (!this.tracing) return;
+    const span = this.tracing.tracer.startSpan('policy.decide', { attributes: {
+      ...this.spanRequest(run.id), 'cordum.run_id': run.id, 'cordum.step_id': stepId,
+      'cordum.topic': d.request.topic ?? '',
+      'cordum.decision': d.decision, 'cordum.rule_id': d.rule_id ?? '',
+      'cordum.snapshot_hash': d.snapshot_hash,
+      ...(d.snapshot_version !== undefined
+        ? { 'cordum.snapshot_version': d.snapshot_version } : {}) } },
+    under(this.stepSpans.get(stepKey(run.id, stepId))));
+    span.end();
+  }
+
+  child<T>(parentRunId: string, childRunId: string, fn: () => Promise<T>): Promise<T> {
+    const requests = this.requests;
+    return requests ? requests.during(childRunId, requests.of(parentRunId), fn) : fn();
+  }
+
+  /** A step's line: a failure at warn with its message, anything else at debug. */
+  private logStep(fields: Record<string, unknown>, outcome: StepOutcome): void {
+    const error = 'error' in outcome ? outcome.error : undefined;
+    if (error) fields.error_code = error.code;
+    if (FAILED.has(outcome.status)) {
+      this.log.warn(`step ${outcome.status}`, { ...fields, error: error?.message });
+    } else {
+      this.log.debug(`step ${outcome.status}`, fields);
+    }
+  }
+
+  /** The request first, as in every other line: `{ request_id }`, or nothing. */
+  private requestOf(runId: string): { request_id: string } | undefined {
+    const id = this.requests?.of(runId);
     return id === undefined ? undefined : { request_id: id };
-  };
-  const spanRequest = (runId: string) => {
-    const id = requests?.of(runId);
+  }
+
+  private spanRequest(runId: string): { 'cordum.request_id'?: string } {
+    const id = this.requests?.of(runId);
     return id === undefined ? {} : { 'cordum.request_id': id };
-  };
-  const runSpans = new Map<string, Span>();
-  const stepSpans = new Map<string, Span>();
-  const under = (parent: Span | undefined) =>
-    parent ? trace.setSpan(context.active(), parent) : context.active();
+  }
+}
 
-  return {
-    run(run: RunRecord) {
-      const started = performance.now();
-      const request = requestOf(run.id);
-      const span = tracing?.tracer.startSpan('run', { attributes: {
-        ...spanRequest(run.id), 'cordum.run_id': run.id, 'cordum.workflow_id': run.workflow_id } });
-      if (span) runSpans.set(run.id, span);
-      return (status) => {
-        const durationMs = Math.round(performance.now() - started);
-        log.info(`run ${status}`, { ...request, run_id: run.id, workflow_id: run.workflow_id,
-          status, duration_ms: durationMs });
-        if (span) {
-          endSpan(span, status);
-          runSpans.delete(run.id);
-        }
-      };
-    },
+function stepKey(runId: string, stepId: string): string {
+  return `${runId}\u0000${stepId}`;
+}
 
-    step(run: RunRecord, step: { id: string; type: string }) {
-      const started = performance.now();
-      const key = `${run.id}\u0000${step.id}`;
-      const request = requestOf(run.id);
-      const span = tracing?.tracer.startSpan(`step ${step.id}`, { attributes: {
-        ...spanRequest(run.id), 'cordum.run_id': run.id, 'cordum.step_id': step.id,
-        'cordum.step_type': step.type } },
-      under(runSpans.get(run.id)));
-      if (span) stepSpans.set(key, span);
-      return (outcome: StepOutcome) => {
-        const error = 'error' in outcome ? outcome.error : undefined;
-        const fields: Record<string, unknown> = { ...request, run_id: run.id, step_id: step.id,
-          type: step.type, status: outcome.status,
-          duration_ms: Math.round(performance.now() - started) };
-        if (error) fields.error_code = error.code;
-        if (FAILED.has(outcome.status)) {
-          log.warn(`step ${outcome.status}`, { ...fields, error: error?.message });
-        } else {
-          log.debug(`step ${outcome.status}`, fields);
-        }
-        if (span) {
-          endSpan(span, outcome.status, error?.message);
-          stepSpans.delete(key);
-        }
-      };
-    },
-
-    decided(run: RunRecord, stepId: string, d: DecisionRecord) {
-      log.debug('decision', { ...requestOf(run.id), run_id: run.id, step_id: stepId,
-        decision: d.decision,
-        rule_id: d.rule_id, snapshot_hash: d.snapshot_hash });
-      if (!tracing) return;
-      const span = tracing.tracer.startSpan('policy.decide', { attributes: {
-        ...spanRequest(run.id), 'cordum.run_id': run.id, 'cordum.step_id': stepId,
-        'cordum.topic': d.request.topic ?? '',
-        'cordum.decision': d.decision, 'cordum.rule_id': d.rule_id ?? '',
-        'cordum.snapshot_hash': d.snapshot_hash,
-        ...(d.snapshot_version !== undefined
-          ? { 'cordum.snapshot_version': d.snapshot_version } : {}) } },
-      under(stepSpans.get(`${run.id}\u0000${stepId}`)));
-      span.end();
-    },
-
-    child(parentRunId, childRunId, fn) {
-      return requests ? requests.during(childRunId, requests.of(parentRunId), fn) : fn();
-    },
-  };
+/** The context a span starts in: under `parent`, or the active one. */
+function under(parent: Span | undefined) {
+  return parent ? trace.setSpan(context.active(), parent) : context.active();
 }
 
 /**

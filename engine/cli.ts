@@ -49,7 +49,7 @@ export function registerEngineCommands(program: Command): void {
   registerRunsCommands(engine.command('runs').description('List and show runs'));
 }
 
-/** `run`, `approve` and `reject`: the commands that move runs and send jobs. */
+/** `run`, `approve`, `cancel`, `input`, `serve` and `reject`, in the order help lists them. */
 function registerRunCommands(engine: Command): void {
   withCommon(engine.command('run <workflowId>'), true)
     .description('Start a run of a workflow and take it as far as it goes')
@@ -77,6 +77,23 @@ function registerRunCommands(engine: Command): void {
       await runCommand(opts, (r) => cancelBody(runId, opts, r), runLines);
     });
 
+  registerInputCommand(engine);
+  registerServeCommand(engine);
+
+  withCommon(engine.command('reject <runId> <stepId>'), true)
+    .description('Reject a step that waits for approval; the run fails')
+    .option('--reason <text>', 'why, kept with the rejection')
+    .option('--by <name>', 'who rejects (default $USER)')
+    .action(
+      async (runId: string, stepId: string, opts: Flags & { reason?: string; by?: string }) => {
+        const { rejectBody } = await import('./commands/bodies.js');
+        await runCommand(opts, (r) => rejectBody(runId, stepId, opts, r), runLines, exitCode);
+      },
+    );
+}
+
+/** `input`: gives a waiting input step its data. */
+function registerInputCommand(engine: Command): void {
   // `--data` is the step's data here, so the data folder is `--data-dir`.
   engine
     .command('input <runId> <stepId>')
@@ -95,7 +112,10 @@ function registerRunCommands(engine: Command): void {
         await runCommand(opts, (r) => inputBody(runId, stepId, flags, r), runLines, exitCode);
       },
     );
+}
 
+/** `serve`: the HTTP API, the poller and, with --registry, the deployment it follows. */
+function registerServeCommand(engine: Command): void {
   engine
     .command('serve')
     .description('Serve the HTTP API (runs, approvals, input) and resume due runs')
@@ -126,17 +146,6 @@ function registerRunCommands(engine: Command): void {
       const { serveBody } = await import('./commands/serve.js');
       await runCommand({}, (r) => serveBody(opts, r), () => []);
     });
-
-  withCommon(engine.command('reject <runId> <stepId>'), true)
-    .description('Reject a step that waits for approval; the run fails')
-    .option('--reason <text>', 'why, kept with the rejection')
-    .option('--by <name>', 'who rejects (default $USER)')
-    .action(
-      async (runId: string, stepId: string, opts: Flags & { reason?: string; by?: string }) => {
-        const { rejectBody } = await import('./commands/bodies.js');
-        await runCommand(opts, (r) => rejectBody(runId, stepId, opts, r), runLines, exitCode);
-      },
-    );
 }
 
 /** `runs list` and `runs show`: read-only, they load no pack. */

@@ -117,37 +117,7 @@ export const policyBundleRoutes: RouteGroup = (router, deps) => {
     ctx.body = await bundleOf(deps, d.name, bundleName(ctx));
   });
 
-  router.put(PATH, requireScope(deps, 'admin'), async (ctx) => {
-    const deployment = deploymentName(ctx);
-    const name = bundleName(ctx);
-    await deploymentOf(deps, deployment);
-    const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
-    const fragment = checkedFragment(body.fragment, name);
-    const hash = `sha256:${sha256Hex(canonicalJson(fragment))}`;
-    // One transaction: a bundle whose deployment cannot be re-hashed is not kept.
-    await deps.db.transaction(async (tx) => {
-      // Bundle writes to one deployment one at a time, so two cannot take one rule id at once.
-      await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))',
-        [`registry_policy_bundles:${deployment}`]);
-      refuseSharedIds(name, fragment, await listPolicyBundles(tx, deployment));
-      const saved = await savePolicyBundle(
-        tx,
-        { deployment, name, fragment, hash },
-        deps.clock.now(),
-        createOnly(ctx),
-      );
-      if (!saved) {
-        throw new RegistryError('already_exists', `policy bundle ${name} exists on ${deployment}`);
-      }
-      await rehash(deps, deployment, tx);
-    });
-    deps.log.info('policy bundle saved', {
-      request_id: ctx.state.requestId,
-      deployment,
-      bundle: name,
-    });
-    ctx.body = await bundleOf(deps, deployment, name);
-  });
+  router.put(PATH, requireScope(deps, 'admin'), (ctx) => putBundle(deps, ctx));
 
   router.delete(PATH, requireScope(deps, 'admin'), async (ctx) => {
     const deployment = deploymentName(ctx);
@@ -161,27 +131,64 @@ export const policyBundleRoutes: RouteGroup = (router, deps) => {
     ctx.status = 204;
   });
 
-  router.post('/v1/deployments/:name/decisions', requireRead(deps), async (ctx) => {
-    const d = await readableDeployment(deps, ctx, deploymentName(ctx));
-    const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
-    const snapshot = await deploymentSnapshot(
-      deps,
-      d.packs,
-      await listPolicyBundles(deps.db, d.name),
-    );
-    // Checked as the engine's decide checks it, and decided as the engine decides it: a
-    // request without a tenant is the snapshot's default tenant's, so one hash, one answer.
-    const request = checkPolicyRequest(body, 'request', (message) => {
-      throw new RegistryError('request_invalid', message);
-    });
-    const result = decide(snapshot, request);
-    ctx.body = {
-      decision: result.decision,
-      rule_id: result.ruleId ?? null,
-      reason: result.reason ?? null,
-      constraints: result.constraints ?? null,
-      remediations: result.remediations ?? [],
-      snapshot_hash: result.snapshotHash,
-    };
-  });
+  router.post('/v1/deployments/:name/decisions', requireRead(deps),
+    (ctx) => simulateDecision(deps, ctx));
 };
+
+/** `PUT`: saves a bundle and re-hashes its deployment, in one transaction. */
+async function putBundle(deps: RegistryDeps, ctx: RegistryContext): Promise<void> {
+  const deployment = deploymentName(ctx);
+  const name = bundleName(ctx);
+  await deploymentOf(deps, deployment);
+  const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
+  const fragment = checkedFragment(body.fragment, name);
+  const hash = `sha256:${sha256Hex(canonicalJson(fragment))}`;
+  // One transaction: a bundle whose deployment cannot be re-hashed is not kept.
+  await deps.db.transaction(async (tx) => {
+    // Bundle writes to one deployment one at a time, so two cannot take one rule id at once.
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))',
+      [`registry_policy_bundles:${deployment}`]);
+    refuseSharedIds(name, fragment, await listPolicyBundles(tx, deployment));
+    const saved = await savePolicyBundle(
+      tx,
+      { deployment, name, fragment, hash },
+      deps.clock.now(),
+      createOnly(ctx),
+    );
+    if (!saved) {
+      throw new RegistryError('already_exists', `policy bundle ${name} exists on ${deployment}`);
+    }
+    await rehash(deps, deployment, tx);
+  });
+  deps.log.info('policy bundle saved', {
+    request_id: ctx.state.requestId,
+    deployment,
+    bundle: name,
+  });
+  ctx.body = await bundleOf(deps, deployment, name);
+}
+
+/** `POST .../decisions`: a request decided against the deployment's snapshot. */
+async function simulateDecision(deps: RegistryDeps, ctx: RegistryContext): Promise<void> {
+  const d = await readableDeployment(deps, ctx, deploymentName(ctx));
+  const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
+  const snapshot = await deploymentSnapshot(
+    deps,
+    d.packs,
+    await listPolicyBundles(deps.db, d.name),
+  );
+  // Checked as the engine's decide checks it, and decided as the engine decides it: a
+  // request without a tenant is the snapshot's default tenant's, so one hash, one answer.
+  const request = checkPolicyRequest(body, 'request', (message) => {
+    throw new RegistryError('request_invalid', message);
+  });
+  const result = decide(snapshot, request);
+  ctx.body = {
+    decision: result.decision,
+    rule_id: result.ruleId ?? null,
+    reason: result.reason ?? null,
+    constraints: result.constraints ?? null,
+    remediations: result.remediations ?? [],
+    snapshot_hash: result.snapshotHash,
+  };
+}

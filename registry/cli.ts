@@ -33,7 +33,8 @@ function registerServe(registry: Command): void {
     .option('--host <h>', 'address to listen on', '127.0.0.1')
     .option('--data <dir>', 'folder for the database and blobs', './.cordum/registry')
     .option('--anonymous-read', 'let reads through without a token')
-    .option('--public-url <url>', 'base of the URLs handed out (default: the listen address)')
+    .option('--public-url <url>', 'base of the URLs handed out, an http(s) URL ' +
+      '(default: the listen address)')
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (chain)')
     .option('--tls-key <file>', 'the PEM private key of --tls-cert')
     .option('--cors-origin <origin...>', 'browser origins allowed to call the API (default none)')

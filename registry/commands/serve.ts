@@ -12,6 +12,7 @@ import { jsonLogger } from '../log.js';
 import { startRegistryServer } from '../server.js';
 import { warmMarketplace } from '../marketplace/warm.js';
 import { openRegistryServices } from '../wiring.js';
+import { publicUrlOf } from '../urls.js';
 import { hardeningFromFlags } from '../hardening/flags.js';
 import { logKeySourceFromEnv } from '../tlog/signer.js';
 import { oidcFromFlags } from '../oidc/flags.js';
@@ -36,6 +37,7 @@ function untilSignal(): Promise<NodeJS.Signals> {
 export async function serve(flags: ServeFlags): Promise<void> {
   await runCommand({}, async () => {
     const port = portOf(flags.port);
+    const publicUrl = flags.publicUrl === undefined ? undefined : publicUrlOf(flags.publicUrl);
     const log = jsonLogger((line) => process.stderr.write(line), systemClock);
     const stopped = untilSignal();
     const { hardening, tls, timeouts } = hardeningFromFlags(flags);
@@ -59,7 +61,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
       running = await startRegistryServer(services, {
         port,
         host: flags.host,
-        publicUrl: flags.publicUrl?.replace(/\/+$/, ''),
+        publicUrl,
         ...(tls ? { tls } : {}),
         timeouts,
       });

@@ -153,6 +153,10 @@ describe.each(backends())('marketplace search ($name)', (backend) => {
     ['sort=evil', 'sort: expected one of relevance, name, newest, installs, not "evil"'],
     ['page=-1', 'page: expected a whole number from 1 to 10000, not "-1"'],
     ['page=1.5', 'page: expected a whole number from 1 to 10000, not "1.5"'],
+    ['verified=yes', 'verified: expected 1 (only verified publishers) or 0, not "yes"'],
+    ['verified=true', 'verified: expected 1 (only verified publishers) or 0, not "true"'],
+    ['page=1&page=2', 'page: give it once'],
+    ['q=slack&q=github', 'q: give it once'],
   ])('refuses %s in the JSON API', async (query, detail) => {
     const res = await api(reg, 'GET', `/v1/marketplace/search?${query}`);
     expect([res.status, res.json.code, res.json.detail]).toEqual([400, 'request_invalid', detail]);

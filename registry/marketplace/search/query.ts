@@ -40,11 +40,24 @@ function one(value: QueryValue, max = MAX_TEXT): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
+/** The query parameters of a search. */
+const SEARCH_PARAMS = ['q', 'capability', 'risk', 'publisher', 'license', 'verified', 'sort',
+  'page'] as const;
+
 /**
- * What is wrong with a search's `sort` or `page`, for the JSON API, which
- * refuses them (the HTML page falls back instead, as parseSearch does).
+ * What is wrong with a search's parameters (one given twice, `verified`,
+ * `sort` or `page`), for the JSON API, which refuses them (the HTML page
+ * falls back instead, as parseSearch does).
  */
 export function searchParamProblem(params: Record<string, QueryValue>): string | undefined {
+  // Given twice, only the first would count: the caller meant one of them, we cannot tell which.
+  const repeated = SEARCH_PARAMS.find((name) => Array.isArray(params[name]));
+  if (repeated !== undefined) return `${repeated}: give it once`;
+  const verified = one(params.verified);
+  // Any other value would quietly search every publisher, verified or not.
+  if (verified !== undefined && verified !== '1' && verified !== '0') {
+    return `verified: expected 1 (only verified publishers) or 0, not ${JSON.stringify(verified)}`;
+  }
   const sort = one(params.sort);
   if (sort !== undefined && !SORT_ORDERS.some((s) => s === sort)) {
     return `sort: expected one of ${SORT_ORDERS.join(', ')}, not ${JSON.stringify(sort)}`;

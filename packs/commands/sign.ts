@@ -51,7 +51,7 @@ export function registerSignCommands(pack: Command): void {
       runCommand(opts, async () => {
         const bundlePath = opts.bundle ?? `${tgz}.sigstore.json`;
         const pem = readOrFail(opts.key, 'key').toString('utf8');
-        const trusted = keyIdOf(pem);
+        const trusted = keyIdOf(pem, `public key ${opts.key}`);
         const bundle = parseJson(readOrFail(bundlePath, 'bundle').toString('utf8'), bundlePath);
         const v = verifyTarball(readOrFail(tgz, 'tarball'), bundle,
           (id) => (id === trusted ? pem : undefined));

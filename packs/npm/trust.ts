@@ -23,7 +23,7 @@ export function keysFromFiles(paths: string[]): TrustedKeys {
     } catch (err) {
       throw new PackError('file_missing', `public key ${path}: cannot be read`, { cause: err });
     }
-    keys.set(keyIdOf(pem), pem);
+    keys.set(keyIdOf(pem, `public key ${path}`), pem);
   }
   return {
     describe: paths.join(', '),

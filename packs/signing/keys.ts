@@ -62,9 +62,12 @@ export function loadPublicKey(pem: string, where = 'public key'): KeyObject {
   return key;
 }
 
-/** The key id: hex SHA-256 of the DER SubjectPublicKeyInfo. */
-export function keyIdOf(publicPem: string): string {
-  const der = loadPublicKey(publicPem).export({ type: 'spki', format: 'der' });
+/**
+ * The key id: hex SHA-256 of the DER SubjectPublicKeyInfo. `where` names
+ * the key in errors (its file, when it came from one).
+ */
+export function keyIdOf(publicPem: string, where?: string): string {
+  const der = loadPublicKey(publicPem, where).export({ type: 'spki', format: 'der' });
   return sha256Hex(der);
 }
 

@@ -229,6 +229,19 @@ describe('cordum pack build, sign and verify', () => {
     expect(run.stderr).toMatch(/^error\[signature_unknown_key\]: /);
   });
 
+  it('names the key file when --key is a private key (verify, and publish --to npm)', () => {
+    cordum(['pack', 'sign', tgzPath, '--key', join(keys, 'cordum.key')]);
+    const priv = join(keys, 'cordum.key');
+    const verify = cordum(['pack', 'verify', tgzPath, '--key', priv]);
+    // Port 9 is never listened on: the key is refused before any request.
+    const publish = cordum(['pack', 'publish', tgzPath, '--to', 'npm:http://127.0.0.1:9/',
+      '--key', priv]);
+    for (const run of [verify, publish]) {
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`error[key_invalid]: public key ${priv}: is a private key`);
+    }
+  });
+
   it('refuses a tampered tarball', () => {
     const bundlePath = join(work, 'github.bundle.json');
     cordum(['pack', 'sign', tgzPath, '--key', join(keys, 'cordum.key'), '--out', bundlePath]);

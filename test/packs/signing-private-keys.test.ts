@@ -3,10 +3,14 @@
  * turned into its public half: whoever sent it has already given it away.
  */
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   canonicalPublicPem, generateKeyPair, keyIdOf, loadPublicKey,
 } from '../../packs/signing/keys.js';
+import { keysFromFiles } from '../../packs/npm/trust.js';
 
 const pair = generateKeyPair();
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
@@ -40,6 +44,15 @@ describe('a private key where a public key is expected', () => {
           /^keys\/cordum\.key: is a private key; expected a public key/),
       }));
     expect(() => canonicalPublicPem(pair.privatePem)).toThrow(/must not be sent/);
+  });
+
+  it('is named by its file where keys are trusted from files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cordum-trust-'));
+    const file = join(dir, 'cordum.key');
+    writeFileSync(file, pair.privatePem);
+    expect(() => keysFromFiles([file])).toThrow(expect.objectContaining({ code: 'key_invalid',
+      message: expect.stringMatching(new RegExp(`^public key ${file}: is a private key`)) }));
+    expect(() => keyIdOf(pair.privatePem, 'public key k.pem')).toThrow(/^public key k\.pem: /);
   });
 
   it('leaves a public key as it was', () => {

@@ -37,6 +37,7 @@ export type PackErrorCode =
   | 'range_unsatisfied'
   | 'lock_invalid'
   | 'lock_mismatch'
+  | 'lock_busy'
   // requires_packs resolution (packs/closure)
   | 'closure_conflict'
   | 'closure_cycle'

@@ -11,7 +11,9 @@ import { sha256Hex } from './digest.js';
 import { parseJson } from './documents.js';
 import { PackError } from './errors.js';
 import { loadPack } from './load.js';
-import { layout, readLock, writeLock, type LockEntry, type Lockfile } from './lock.js';
+import {
+  holdLock, layout, readLock, writeLock, type LockEntry, type Lockfile,
+} from './lock.js';
 import { closureSource, hasClosureReads, splitSpec } from './closure/source.js';
 import { resolveClosure } from './closure/resolve.js';
 import { keyIdOf } from './signing/keys.js';
@@ -104,9 +106,16 @@ export async function installPacks(options: {
     warnings.push(warning);
     progress(`warning: ${warning}`);
   }
-  for (const f of fetched) writeInstalled(project, f);
-  for (const f of fetched) lock.packs[f.id] = f.entry;
-  writeLock(project, lock);
+  const release = await holdLock(project);
+  try {
+    // Read again: another install in this project may have pinned packs since this one began.
+    const current = readLock(project) ?? { lockfileVersion: 1, packs: {} };
+    for (const f of fetched) writeInstalled(project, f);
+    for (const f of fetched) current.packs[f.id] = f.entry;
+    writeLock(project, current);
+  } finally {
+    release();
+  }
   for (const warning of await crossPackPolicyWarnings(project, fetched.map((f) => f.id))) {
     warnings.push(warning);
     progress(`warning: ${warning}`);

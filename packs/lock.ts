@@ -2,7 +2,9 @@
  * `cordum.lock`: what a project installed, pinned by digest and signer, so
  * a later install or run gets exactly the same bytes or fails.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { parseJson } from './documents.js';
 import { PackError } from './errors.js';
@@ -57,6 +59,62 @@ export function writeLock(project: string, lock: Lockfile): void {
   const packs = Object.fromEntries(Object.entries(lock.packs).sort(([a], [b]) =>
     a < b ? -1 : 1));
   const path = join(project, LOCK_FILE);
-  writeFileSync(`${path}.tmp`, `${JSON.stringify({ lockfileVersion: 1, packs }, null, 2)}\n`);
-  renameSync(`${path}.tmp`, path);
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, `${JSON.stringify({ lockfileVersion: 1, packs }, null, 2)}\n`);
+  renameSync(tmp, path);
+}
+
+/** Whether process `pid` still runs (one we may not signal runs too). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: unknown }).code === 'EPERM';
+  }
+}
+
+/** The pid in a busy file; null when the file is gone (released meanwhile). */
+function holderOf(busy: string): number | null {
+  try {
+    return Number.parseInt(readFileSync(busy, 'utf8'), 10);
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+/**
+ * Holds the project's `cordum.lock` while an install updates it: a file
+ * beside it (`cordum.lock.busy`), made only if absent, naming this process.
+ * Two installs in one project (parallel CI steps) each read the lock at the
+ * start and write it at the end: without this the later write dropped the
+ * packs the other had just installed. A holder whose process is gone is
+ * taken over; a live one is waited for, at most `waitMs`.
+ */
+export async function holdLock(project: string, waitMs = 60_000): Promise<() => void> {
+  const busy = join(project, `${LOCK_FILE}.busy`);
+  mkdirSync(project, { recursive: true });
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      writeFileSync(busy, `${process.pid}\n`, { flag: 'wx' });
+      return () => rmSync(busy, { force: true });
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'EEXIST') throw err;
+    }
+    const pid = holderOf(busy);
+    if (pid === null) continue;
+    // NaN (empty): its writer is between creating and filling it, so wait.
+    if (Number.isInteger(pid) && pid > 0 && !alive(pid)) {
+      rmSync(busy, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new PackError('lock_busy', `${busy}: another install (process ${pid}) is ` +
+        `updating ${LOCK_FILE} in this project; wait for it, or remove ${busy} if no such ` +
+        'process runs');
+    }
+    await new Promise((done) => setTimeout(done, 25));
+  }
 }

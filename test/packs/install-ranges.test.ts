@@ -5,7 +5,7 @@
  * with a warning on stderr and in `--json`'s `warnings`; and a pack whose
  * policy overrules another installed pack's, said at install.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -13,7 +13,7 @@ import semver from 'semver';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerInstallCommand } from '../../packs/commands/install.js';
 import { installPacks } from '../../packs/install.js';
-import { readLock } from '../../packs/lock.js';
+import { holdLock, readLock } from '../../packs/lock.js';
 import { pgliteBackend } from '../helpers/databases.js';
 import {
   ADMIN_TOKEN, raw, registeredKey, startTestRegistry, type TestRegistry,
@@ -58,6 +58,28 @@ describe('install: ranges from several packs, deprecated versions, policies that
   afterEach(() => {
     vi.restoreAllMocks();
     process.exitCode = undefined;
+  });
+
+  it('keeps every pack in cordum.lock when installs in one project run at once', async () => {
+    const dir = project();
+    const specs = ['semtest@1.0.0', 'aaa', 'zed', 'deplib@^1'];
+    await Promise.all(specs.map((spec) => installPacks({ registry: reg.admin, project: dir,
+      specs: [spec] })));
+    expect(Object.keys(readLock(dir)!.packs).sort()).toEqual(['aaa', 'deplib', 'semtest', 'zed']);
+    expect(existsSync(join(dir, 'cordum.lock.busy'))).toBe(false);
+  });
+
+  it('waits for a live holder of cordum.lock.busy, and takes over a dead one\'s', async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'cordum.lock.busy'), `${process.pid}\n`);
+    await expect(holdLock(dir, 100)).rejects.toMatchObject({ code: 'lock_busy',
+      message: expect.stringContaining(`another install (process ${process.pid})`) });
+    // Past the largest pid Linux hands out: no such process runs.
+    writeFileSync(join(dir, 'cordum.lock.busy'), '4194305\n');
+    const release = await holdLock(dir, 100);
+    expect(readFileSync(join(dir, 'cordum.lock.busy'), 'utf8')).toBe(`${process.pid}\n`);
+    release();
+    expect(existsSync(join(dir, 'cordum.lock.busy'))).toBe(false);
   });
 
   it('installs the version every requirer allows and locks a range meaning all of them',

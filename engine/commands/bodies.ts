@@ -38,6 +38,9 @@ export async function runBody(
   flags: EngineFlags & { input?: string; inputFile?: string; step?: boolean },
   reporter: Reporter,
 ): Promise<PublicView> {
+  // The input is the command line's: a wrong one is refused before the database is opened
+  // (or created), so a folder held by `engine serve` does not hide the usage error.
+  const input = await readRunInput(flags);
   const debug = flags.step ? stdinDebugger() : undefined;
   try {
     const tuning: EngineTuning = debug ? { beforeStep: debug.beforeStep, concurrency: 1 } : {};
@@ -47,7 +50,6 @@ export async function runBody(
       reporter,
       async ({ engine }) => {
         debug?.stopWith((runId) => engine.cancel(runId).catch(() => undefined));
-        const input = await readRunInput(flags);
         // A paused step waits for the debugger's next line: end its input as well.
         const interrupt = cancelOnInterrupt((runId) => {
           debug?.close();
@@ -76,16 +78,16 @@ export function cancelBody(runId: string, flags: EngineFlags, reporter: Reporter
   );
 }
 
-export function inputBody(
+export async function inputBody(
   runId: string,
   stepId: string,
   flags: EngineFlags & { value: string },
   reporter: Reporter,
 ): Promise<PublicView> {
-  return withEngine(flags, true, reporter, async ({ engine }) => {
-    const data = parseJson(flags.value, '--data');
-    return publicView(await engine.giveInput(runId, stepId, data));
-  });
+  const data = parseJson(flags.value, '--data');
+  return withEngine(flags, true, reporter, async ({ engine }) =>
+    publicView(await engine.giveInput(runId, stepId, data)),
+  );
 }
 
 export function approveBody(
@@ -110,14 +112,14 @@ export function rejectBody(
   );
 }
 
-export function listBody(
+export async function listBody(
   flags: EngineFlags & { limit?: string },
   reporter: Reporter,
 ): Promise<{ runs: PublicRun[] }> {
-  return withEngine(flags, false, reporter, async ({ engine }) => {
-    const limit = listLimit(flags.limit, '--limit');
-    return { runs: (await engine.list(limit)).map(publicRun) };
-  });
+  const limit = listLimit(flags.limit, '--limit');
+  return withEngine(flags, false, reporter, async ({ engine }) => ({
+    runs: (await engine.list(limit)).map(publicRun),
+  }));
 }
 
 export function showBody(

@@ -1,0 +1,42 @@
+/**
+ * A wrong command line is refused before the engine opens anything: no
+ * database is created, and neither a missing cordum.lock nor a data folder
+ * held by another process hides the usage error.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cordum } from '../helpers/cli.js';
+
+const cases: { name: string; args: (data: string) => string[]; code: number; error: RegExp }[] = [
+  { name: 'run with a list as --input',
+    args: (d) => ['engine', 'run', 'a.b', '--input', '[]', '--data', d],
+    code: 2, error: /error\[usage\]: --input: the run input must be a JSON object/ },
+  { name: 'run with both --input and --input-file',
+    args: (d) => ['engine', 'run', 'a.b', '--input', '{}', '--input-file', 'x.json', '--data', d],
+    code: 2, error: /error\[usage\]: give --input or --input-file, not both/ },
+  { name: 'run with --input that is not JSON',
+    args: (d) => ['engine', 'run', 'a.b', '--input', '{bad', '--data', d],
+    code: 1, error: /error\[json_syntax\]: --input: invalid JSON/ },
+  { name: 'runs list with --limit 0',
+    args: (d) => ['engine', 'runs', 'list', '--limit', '0', '--data', d],
+    code: 2, error: /error\[usage\]: --limit must be a whole number from 1 to 1000/ },
+  { name: 'input with --data that is not JSON',
+    args: (d) => ['engine', 'input', 'r', 's', '--data', '{bad', '--data-dir', d],
+    code: 1, error: /error\[json_syntax\]: --data: invalid JSON/ },
+];
+
+describe('cordum engine checks its command line before opening the engine', () => {
+  it.each(cases)('$name', async ({ args, code, error }) => {
+    // A folder with no cordum.lock: opening the engine would fail there (lock_invalid).
+    const project = mkdtempSync(join(tmpdir(), 'cordum-usage-'));
+    const data = join(project, 'engine-data');
+
+    const ran = await cordum(args(data), { cwd: project });
+
+    expect(ran.stderr).toMatch(error);
+    expect(ran.code).toBe(code);
+    expect(existsSync(data)).toBe(false);
+  }, 30_000);
+});

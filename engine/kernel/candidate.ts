@@ -6,7 +6,7 @@
  * the fragment schema first; problems come back as `candidate_invalid`.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { readPackDir } from '../../packs/bundle/source.js';
 import { parseJson, parseYaml } from '../../packs/documents.js';
 import { loadPack, topicGlobIssues } from '../../packs/load.js';
@@ -161,8 +161,18 @@ function documentOf(file: string): unknown {
   return file.endsWith('.json') ? parseJson(text, file) : parseYaml(text, file);
 }
 
+/**
+ * A fragment file named on its own: held to a fragment's fields as an HTTP candidate is, so a
+ * pack's manifest, a workflow or a misspelt `rules` is refused, not taken as an empty policy.
+ */
 function fragmentOf(file: string, packId: string): SnapshotInput {
-  return fragmentInput(documentOf(file), file, packId);
+  if (basename(file) === 'pack.yaml') {
+    throw new KernelError('candidate_invalid', `${file} is a pack's manifest, not a policy ` +
+      `fragment: give the pack's folder (${dirname(file)})`);
+  }
+  const raw = documentOf(file);
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) refuseUnknownKeys(raw, file);
+  return fragmentInput(raw, file, packId);
 }
 
 /**

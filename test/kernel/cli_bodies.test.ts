@@ -96,6 +96,23 @@ describe('cordum policy bodies', () => {
     expect(() => loadCandidate(dir)).toThrow(/broken\.yaml is not a policy fragment/);
   });
 
+  it.each([
+    ['a misspelt rules key', 'typo.yaml', 'rulez: []\n',
+      /typo\.yaml\.rulez: unknown field; did you mean rules\?/],
+    ['a workflow', 'flow.yaml', 'id: a.b\nsteps: {}\n', /flow\.yaml\.id: unknown field/],
+    ['a pack manifest', 'pack.yaml', 'apiVersion: cordum.io/v1alpha1\nkind: Pack\n',
+      /pack\.yaml is a pack's manifest, not a policy fragment: give the pack's folder/],
+  ])('refuses a candidate file that is not a fragment (%s), not an empty policy',
+    async (_name, file, text, error) => {
+      const path = join(mkdtempSync(join(tmpdir(), 'cordum-candidate-')), file);
+      writeFileSync(path, text);
+
+      expect(() => loadCandidate(path)).toThrow(error);
+      await expect(lintBody(path)).rejects.toMatchObject({ code: 'candidate_invalid' });
+      await expect(simulateBody({ ...flags, candidate: path }))
+        .rejects.toMatchObject({ code: 'candidate_invalid' });
+    });
+
   it('names both packs in lint lines when the rules come from two', () => {
     const lines = lintLines({ rules: 3, snapshotHash: 'sha256:x', findings: [
       { kind: 'shadowed', ruleId: 'github-write', byRuleId: 'aaa-allow', message: 'm',

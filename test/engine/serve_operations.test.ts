@@ -147,7 +147,9 @@ describe('what operators of cordum engine serve see', () => {
       // Flags are checked before the data folder is touched: a fresh one is never made.
       const fresh = join(data, 'never-made');
       for (const flags of [['--port', '99999'], ['--port', 'abc'], ['--port', '1.5'],
-        ['--poll-ms', '0x50'], ['--concurrency', '0'], ['--lease-ms', '99']]) {
+        ['--poll-ms', '0x50'], ['--concurrency', '0'], ['--lease-ms', '99'],
+        // An empty --host would listen on every interface, not on loopback.
+        ['--host', ''], ['--host', ' ']]) {
         const bad = spawn(process.execPath, [CLI, 'engine', 'serve', '--project', project,
           '--data', fresh, ...flags], { stdio: 'ignore' });
         expect(await new Promise((r) => bad.once('exit', r)), flags.join(' ')).toBe(2);

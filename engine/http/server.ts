@@ -41,7 +41,7 @@ export async function startEngineServer(options: EngineServerOptions): Promise<E
   const poller = startPoller(options);
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    url: listenUrl(options.host ?? '127.0.0.1', port),
     port,
     async close() {
       if (poller) clearInterval(poller.timer);
@@ -50,6 +50,11 @@ export async function startEngineServer(options: EngineServerOptions): Promise<E
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** The URL of the address listened on: an IPv6 one goes in brackets (`http://[::1]:8787`). */
+function listenUrl(host: string, port: number): string {
+  return `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
 }
 
 /**

@@ -44,7 +44,8 @@ export class StepAnswers {
       throw new EngineError(
         'input_not_waiting',
         `step "${stepId}" of run ${runId} is not an input step waiting for data ` +
-          `(it is ${step.type === 'input' ? 'an' : 'a'} ${step.type} step, ${step.status})`,
+          `(it is ${/^(?:[aeiou]|http)/.test(step.type) ? 'an' : 'a'} ${step.type} step, ` +
+          `${step.status})`,
       );
     }
     checkNesting(data, `data for "${stepId}"`);

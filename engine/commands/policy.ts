@@ -84,8 +84,9 @@ export function lintLines(r: LintResult): string[] {
     const [rule, by] = named(f);
     return `${f.kind}: ${rule} (by ${by}): ${f.message}`;
   });
-  lines.push(`${r.rules} rules, ${r.findings.filter((f) => f.kind === 'shadowed').length} ` +
-    `shadowed, ${r.findings.filter((f) => f.kind === 'conflict').length} conflicting`);
+  const shadowed = r.findings.filter((f) => f.kind === 'shadowed').length;
+  const conflicting = r.findings.filter((f) => f.kind === 'conflict').length;
+  lines.push(`${counted(r.rules, 'rule')}, ${shadowed} shadowed, ${conflicting} conflicting`);
   return lines;
 }
 
@@ -146,8 +147,8 @@ export function historyLines(h: { active: number; snapshots: HistoryEntry[] }): 
     const mark = s.version === h.active ? '*' : ' ';
     const from = s.source.kind === 'deployment' ? ` ${s.source.deployment}@gen${
       s.source.generation}` : s.source.kind === 'rollback' ? ` of v${s.source.restored}` : '';
-    return `${mark} v${s.version}  ${s.createdAt}  ${s.hash.slice(0, 19)}  ${s.rules} rules  ` +
-      `${s.source.kind}${from}`;
+    return `${mark} v${s.version}  ${s.createdAt}  ${s.hash.slice(0, 19)}  ` +
+      `${counted(s.rules, 'rule')}  ${s.source.kind}${from}`;
   });
 }
 
@@ -161,4 +162,9 @@ export function rollbackBody(flags: EngineApiFlags & { version: string }) {
   }
   return call<{ version: number; hash: string }>(flags, 'POST', '/v1/policy/rollback',
     { version }, true);
+}
+
+/** `1 rule`, `2 rules`. */
+function counted(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -4,8 +4,9 @@
  * Decisions answer the snapshot hash and version they were made against.
  */
 import { KernelError } from '../kernel/errors.js';
-import { HttpProblem, onJson, readFields, sendJson, sendProblem, type EngineRoute }
-  from './route.js';
+import {
+  booleanParam, HttpProblem, onJson, readFields, sendJson, sendProblem, type EngineRoute,
+} from './route.js';
 import type { KernelDecision, PolicyKernel } from '../kernel/kernel.js';
 import { requireAdmin } from '../kernel/admin.js';
 import { toPolicyRequest } from '../kernel/request.js';
@@ -60,14 +61,14 @@ function decideRoutes(kernel: PolicyKernel): EngineRoute[] {
       onJson(req, 1 << 20, (err, body) => {
         if (err) return answerProblem(res, err);
         let parsed;
+        let explain;
         try {
           parsed = toPolicyRequest(body);
+          // Only a request with a query string pays for parsing the URL.
+          explain = req.url?.includes('?') === true && booleanParam(ctx.url, 'explain');
         } catch (e) {
           return answerProblem(res, e);
         }
-        // Only a request with a query string pays for parsing the URL.
-        const explain = req.url?.includes('?') === true &&
-          ctx.url.searchParams.get('explain') === '1';
         let decided;
         try {
           decided = kernel.decide(parsed, { requestId, explain });
@@ -89,7 +90,7 @@ function decideRoutes(kernel: PolicyKernel): EngineRoute[] {
       try {
         requests = body.requests.map((r: unknown, i) => toPolicyRequest(r, `requests[${i}]`));
       } catch (err) { asProblem(err); }
-      const explain = url.searchParams.get('explain') === '1';
+      const explain = booleanParam(url, 'explain');
       let decided;
       try {
         decided = kernel.decideBatch(requests, { requestId, explain });

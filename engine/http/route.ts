@@ -37,6 +37,18 @@ export function paramsOf(pattern: string, pathname: string): Record<string, stri
   return params;
 }
 
+/**
+ * A yes-or-no query parameter: `1` or `true`; `0`, `false` or absent is no.
+ * Anything else is refused, not read as no (`?explain=yes` must not go unexplained).
+ */
+export function booleanParam(url: URL, name: string): boolean {
+  const value = url.searchParams.get(name);
+  if (value === null || value === '0' || value === 'false') return false;
+  if (value === '1' || value === 'true') return true;
+  throw new HttpProblem(400, 'request_invalid', `?${name} must be 1 or 0 (true or false), ` +
+    `not "${value.slice(0, 64)}"`);
+}
+
 /** A path parameter, decoded; bad escapes and unstorable text are the caller's 400. */
 function decodePart(part: string): string {
   let value: string;

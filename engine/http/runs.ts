@@ -10,6 +10,7 @@ import { listLimit } from '../run_input.js';
 import type { Engine } from '../runner.js';
 import type { RouteParts } from './routes.js';
 import {
+  booleanParam,
   HttpProblem,
   noteForLog,
   paramsOf,
@@ -79,15 +80,6 @@ function idempotencyKey(ctx: RouteContext): string | undefined {
   return key;
 }
 
-/** `?wait=1` (or `true`): answer once the run stops; `0`, `false` or none: at once. */
-function waitOf(ctx: RouteContext): boolean {
-  const wait = ctx.url.searchParams.get('wait');
-  if (wait === null || wait === '0' || wait === 'false') return false;
-  if (wait === '1' || wait === 'true') return true;
-  throw new HttpProblem(400, 'request_invalid', `?wait must be 1 or 0 (true or false), not ` +
-    `"${wait.slice(0, 64)}"`);
-}
-
 /** An optional text field of a body: a string, or absent; anything else is refused. */
 function text(value: unknown, name = 'field'): string | undefined {
   if (value === undefined || value === null) return undefined;
@@ -113,7 +105,7 @@ async function startRun(ctx: RouteContext, parts: RouteParts, forRequest: ForReq
       ? 'the body needs "workflow_id": the workflow to run, as <pack_id>.<name>'
       : `"workflow_id" must be a string, not ${JSON.stringify(b.workflow_id)}`);
   }
-  const wait = waitOf(ctx);
+  const wait = booleanParam(ctx.url, 'wait');
   // Its workflows not verified yet (a rollback's being fetched, say): a moment, not a 404.
   if (canResume?.() === false) {
     throw new HttpProblem(503, 'not_ready', 'the engine is not ready to start runs yet ' +

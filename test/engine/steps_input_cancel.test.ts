@@ -32,7 +32,10 @@ describe.each(backends())('step types on $name', (backend) => {
     expect(done.run.status).toBe('succeeded');
     expect(stepOf(done, 'use').output).toEqual({ region: 'eu' });
     const again = await rejection(e.giveInput(view.run.id, 'ask', {}));
-    expect(again.code).toBe('input_not_waiting');
+    expect(again).toMatchObject({ code: 'input_not_waiting', message: `step "ask" of run ` +
+      `${view.run.id} is not an input step waiting for data (it is an input step, succeeded)` });
+    const other = await rejection(e.giveInput(view.run.id, 'use', {}));
+    expect(other.message).toMatch(/\(it is a transform step, succeeded\)$/);
   });
 
   it('fills parameter defaults before checking input_schema', async () => {

@@ -123,6 +123,11 @@ describe('cordum policy bodies', () => {
       'conflict: b (by a): n', '3 rules, 1 shadowed, 1 conflicting']);
   });
 
+  it('counts one rule as one rule', () => {
+    expect(lintLines({ rules: 1, snapshotHash: 'sha256:x', findings: [] }))
+      .toEqual(['1 rule, 0 shadowed, 0 conflicting']);
+  });
+
   it('refuses a request field it does not know, naming the one meant', async () => {
     // risk_tags ignored would decide as if no tag were given.
     const request = JSON.stringify({ topic: 'job.soc2-change-control.deploy',

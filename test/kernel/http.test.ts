@@ -270,6 +270,33 @@ describe('decide-batch with ?explain=1', () => {
   });
 });
 
+describe('?explain, read as ?wait is', () => {
+  it('explains for true, not for false, and refuses yes', async () => {
+    const own = await openTestKernel(pgliteBackend,
+      buildSnapshot([{ packId: 'ops', fragment: { rules: RULES } }]));
+    const at = await startRouteServer(policyRoutes(own.kernel));
+    const call = async (path: string, body: unknown) => {
+      const res = await fetch(`${at.url}${path}`, { method: 'POST', body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    try {
+      const asTrue = await call('/v1/policy/decide?explain=true', { topic: 'job.ops.delete' });
+      expect(asTrue.body.explanation).toMatchObject({ ruleId: 'approve-ops' });
+      const asFalse = await call('/v1/policy/decide?explain=false', { topic: 'job.ops.delete' });
+      expect(asFalse.status).toBe(200);
+      expect(asFalse.body).not.toHaveProperty('explanation');
+      for (const [path, body] of [['/v1/policy/decide?explain=yes', { topic: 'job.x' }],
+        ['/v1/policy/decide-batch?explain=yes', { requests: [] }]] as const) {
+        expect(await call(path, body)).toMatchObject({ status: 400, body: {
+          code: 'request_invalid', detail: '?explain must be 1 or 0 (true or false), not "yes"' } });
+      }
+    } finally {
+      await at.close();
+      await own.close();
+    }
+  });
+});
+
 describe('simulate, candidate bodies that are no policy', () => {
   it('refuses a misspelt or stray field, and fragments that disagree on the tenant', async () => {
     const own = await openTestKernel(pgliteBackend);

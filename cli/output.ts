@@ -62,6 +62,42 @@ function wasRead(e: { code?: unknown; syscall?: unknown; path?: unknown },
     typeof e.path === 'string' && isUnreadable(e.path);
 }
 
+interface NetworkError {
+  code?: unknown;
+  syscall?: unknown;
+  address?: unknown;
+  port?: unknown;
+  hostname?: unknown;
+}
+
+/**
+ * A server that could not listen (`registry serve`, `engine serve`): the
+ * address taken, not this machine's, or refused to this user; or a host
+ * name that does not resolve. Node's bare codes (EADDRNOTAVAIL) said none
+ * of that, and a refused port read as a file that could not be written.
+ */
+function networkError(e: NetworkError): CommandError | undefined {
+  const port = e.port === undefined ? '' : `:${String(e.port)}`;
+  const where = e.address === undefined && port === '' ? '' : ` ${String(e.address ?? '')}${port}`;
+  if (e.code === 'EADDRINUSE') {
+    return { code: 'port_in_use', message: `the address${where} is in use (another server, ` +
+      'or an earlier one still running): stop it, or pick another with --port' };
+  }
+  if (e.code === 'EADDRNOTAVAIL') {
+    return { code: 'address_unavailable', message: `the address${where} is not one of this ` +
+      "machine's: give --host one of its addresses (127.0.0.1 for loopback)" };
+  }
+  if ((e.code === 'EACCES' || e.code === 'EPERM') && e.syscall === 'listen') {
+    return { code: 'port_forbidden', message: `listening on${where} is not permitted to this ` +
+      'user (ports under 1024 need privileges): pick another with --port' };
+  }
+  if ((e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') && e.syscall === 'getaddrinfo') {
+    return { code: 'host_unknown', message: `the host name "${String(e.hostname ?? '')}" does ` +
+      'not resolve: give an IP address, or a name this machine can resolve' };
+  }
+  return undefined;
+}
+
 /**
  * Turns anything thrown into a stable, printable error. `isUnreadable` is the
  * probe of a refused `open` (tests give their own: root reads every file).
@@ -70,6 +106,9 @@ export function toCommandError(err: unknown,
   isUnreadable: (path: string) => boolean = unreadable): CommandError {
   if (err && typeof err === 'object') {
     const e = err as CodedError & { path?: unknown; syscall?: unknown };
+    // Before the file table: a refused listen is EACCES too.
+    const network = networkError(err as NetworkError);
+    if (network) return network;
     const system = typeof e.code === 'string' ? SYSTEM_ERRORS[e.code] : undefined;
     if (system && typeof e.message === 'string') {
       const path = typeof e.path === 'string' ? ` (${e.path})` : '';
@@ -77,12 +116,6 @@ export function toCommandError(err: unknown,
       const code = system.code === 'file_unwritable' && wasRead(e, isUnreadable)
         ? 'file_missing' : system.code;
       return { code, message: `${system.what}${path}: ${e.message}` };
-    }
-    if (e.code === 'EADDRINUSE') {
-      const { address, port } = err as { address?: unknown; port?: unknown };
-      const where = port === undefined ? '' : ` ${String(address ?? '')}:${String(port)}`;
-      return { code: 'port_in_use', message: `the address${where} is in use (another server, ` +
-        'or an earlier one still running): stop it, or pick another with --port' };
     }
     if (e.code === 'ERR_INVALID_URL') {
       const input = (err as { input?: unknown }).input;

@@ -4,6 +4,7 @@
  * one that cannot be written `file_unwritable`. Root reads every file, so a
  * refused `open` is probed through the injected `isUnreadable`.
  */
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { shellWord, toCommandError } from '../../cli/output.js';
 
@@ -37,6 +38,38 @@ describe('toCommandError of file-system errors', () => {
     const error = toCommandError(fsError('EACCES', 'open', '/p/secret.pem'), () => true);
     expect(error).toEqual({ code: 'file_missing',
       message: "permission denied (/p/secret.pem): EACCES: refused, open '/p/secret.pem'" });
+  });
+});
+
+describe('toCommandError of a server that cannot listen', () => {
+  const listenError = (host: string) => new Promise<Error>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', resolve);
+    server.listen(0, host, () => server.close(() => reject(new Error(`listened on ${host}`))));
+  });
+
+  it('names an address that is not this machine\'s (a real bind, no packet sent)', async () => {
+    // 192.0.2.1 is TEST-NET-1: never an address of this machine, so the bind fails locally.
+    expect(toCommandError(await listenError('192.0.2.1'))).toEqual({
+      code: 'address_unavailable', message: "the address 192.0.2.1 is not one of this " +
+        "machine's: give --host one of its addresses (127.0.0.1 for loopback)" });
+  });
+
+  it('says a refused port is a privilege matter, not a file that cannot be written', () => {
+    // Tests run as root, which may listen anywhere: Node's error, as a user gets it.
+    const refused = Object.assign(new Error('listen EACCES: permission denied 0.0.0.0:80'),
+      { code: 'EACCES', errno: -13, syscall: 'listen', address: '0.0.0.0', port: 80 });
+    expect(toCommandError(refused, () => false)).toEqual({ code: 'port_forbidden',
+      message: 'listening on 0.0.0.0:80 is not permitted to this user (ports under 1024 need ' +
+        'privileges): pick another with --port' });
+  });
+
+  it('names a host name that does not resolve', () => {
+    // Node's error for a name no resolver knows (made here: a real lookup would leave loopback).
+    const unknown = Object.assign(new Error('getaddrinfo ENOTFOUND engine.invalid'),
+      { code: 'ENOTFOUND', errno: -3008, syscall: 'getaddrinfo', hostname: 'engine.invalid' });
+    expect(toCommandError(unknown)).toMatchObject({ code: 'host_unknown',
+      message: expect.stringContaining('"engine.invalid" does not resolve') });
   });
 });
 

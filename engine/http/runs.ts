@@ -80,6 +80,15 @@ function idempotencyKey(ctx: RouteContext): string | undefined {
   return key;
 }
 
+/** `?limit`, read as the CLI reads `--limit`; a bad one is the request's fault, not usage. */
+function limitOf(ctx: RouteContext): number {
+  try {
+    return listLimit(ctx.url.searchParams.get('limit'), '?limit');
+  } catch (err) {
+    throw new HttpProblem(400, 'request_invalid', (err as Error).message);
+  }
+}
+
 /** An optional text field of a body: a string, or absent; anything else is refused. */
 function text(value: unknown, name = 'field'): string | undefined {
   if (value === undefined || value === null) return undefined;
@@ -153,7 +162,7 @@ export function runRoutes(parts: RouteParts): EngineRoute[] {
   return [
     route('POST', '/v1/runs', (ctx) => startRun(ctx, parts, forRequest)),
     route('GET', '/v1/runs', async (ctx) => {
-      const limit = listLimit(ctx.url.searchParams.get('limit'));
+      const limit = limitOf(ctx);
       sendJson(ctx.res, 200, { runs: (await engine.list(limit)).map(publicRun) });
     }),
     route('GET', '/v1/runs/:id', async (ctx, p) => {

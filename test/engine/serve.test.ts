@@ -67,7 +67,8 @@ spec:
         for (const limit of ['-1', 'abc', '100000']) {
           const listed = await fetch(`${s.url}/v1/runs?limit=${limit}`);
           expect(listed.status, limit).toBe(400);
-          expect(await listed.json()).toMatchObject({ code: 'usage' });
+          expect(await listed.json()).toMatchObject({ code: 'request_invalid',
+            detail: `?limit must be a whole number from 1 to 1000, not "${limit}"` });
         }
 
         const started = await post(`${s.url}/v1/runs`, {

@@ -180,7 +180,10 @@ export const deployment: Resource<CordumClient> = {
     const next: State = { ...planned, pack: packs, tenant };
     const said = notes.length > 0 ? { diagnostics: notes } : {};
     if (prior === null) return { planned: next, ...said };
-    if (isUnknown(next.description)) next.description = prior.description ?? null;
+    // Left out of the configuration, the description stays what it is; one set from a value
+    // known only at apply stays unknown, or the plan would hide its change.
+    const unset = config.description === null || config.description === undefined;
+    if (unset && isUnknown(next.description)) next.description = prior.description ?? null;
     const changed = !deepEqual(
       { ...next, snapshot_hash: null, generation: null },
       {

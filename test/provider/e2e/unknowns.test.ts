@@ -81,6 +81,36 @@ resource "cordum_policy_bundle" "late" {
     expect(bundle.body.fragment).toMatchObject({ rules: [{ id: 'gate',
       match: { topics: ['job.hello-pack.*'] } }] });
   });
+
+  it('a deployment description changed to a value known only at apply plans the change',
+    async () => {
+    const config = (input: string) => `
+resource "terraform_data" "label" {
+  input = "${input}"
+}
+
+resource "cordum_deployment" "described" {
+  name        = "described"
+  description = terraform_data.label.output
+  pack {
+    id    = "hello-pack"
+    range = "^1.0.0"
+  }
+}
+`;
+    const { tf, write } = await workspace(config('before'));
+    expect((await tf('apply', '-auto-approve')).code).toBe(0);
+    // A new input replaces terraform_data, so its output is unknown until apply.
+    write(config('after'));
+    const plan = await tf('plan');
+    expect(plan.stdout).toContain('cordum_deployment.described will be updated in-place');
+    expect(plan.stdout).toMatch(/description\s+= "before" -> \(known after apply\)/);
+    const apply = await tf('apply', '-auto-approve');
+    expect(apply.stderr).toBe('');
+    const stored = await registryApi(registry).call('GET', '/v1/deployments/described');
+    expect(stored.body.description).toBe('after');
+    expect((await tf('plan', '-detailed-exitcode')).code).toBe(0);
+  });
 });
 
 describe('checked at plan time, with the attribute named', () => {

@@ -69,6 +69,29 @@ function extraCa(env: NodeJS.ProcessEnv, cwd: string): { extraCaFile?: string } 
   return file && !env.NODE_EXTRA_CA_CERTS ? { extraCaFile: resolve(cwd, file) } : {};
 }
 
+/**
+ * The registry's base URL, from the attribute or the environment: http(s), and nothing
+ * after the path, since request paths are appended to it. CORDUM_REGISTRY is not seen by
+ * the attribute's validator, and without a scheme ("127.0.0.1:7800") it failed every
+ * request as a provider bug.
+ */
+function checkBaseUrl(url: string, from: string): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  const http = parsed?.protocol === 'http:' || parsed?.protocol === 'https:';
+  if (parsed && http && parsed.search === '' && parsed.hash === '') return;
+  throw new ProviderError('config_invalid',
+    `${from} "${url}" is not the base URL of a registry: an http(s) URL with no query or ` +
+      'fragment was expected.', {
+      hint: `Set ${from} to a URL such as "http://127.0.0.1:7800".`,
+      path: ['registry_url'],
+    });
+}
+
 export function configureClient(
   config: State,
   env: NodeJS.ProcessEnv,
@@ -94,6 +117,8 @@ export function configureClient(
       path: ['registry_url'],
     });
   }
+  const from = str(config, 'registry_url') === null ? 'CORDUM_REGISTRY' : 'registry_url';
+  checkBaseUrl(registryUrl, from);
   const token = str(config, 'token') ?? env.CORDUM_TOKEN;
   const timeoutMs = (num(config, 'timeout_seconds') ?? 30) * 1000;
   const registry = new RegistryApi({

@@ -328,6 +328,17 @@ describe('registry failures', () => {
     expect(r.stderr).toContain('Check the provider');
   });
 
+  it('a CORDUM_REGISTRY without a scheme or with a query is a configuration error', async () => {
+    for (const url of ['127.0.0.1:7800', 'localhost:7800', 'http://127.0.0.1:7800/?x=1']) {
+      const r = await plan(data, { CORDUM_REGISTRY: url });
+      expect(r.code).toBe(1);
+      const said = r.stderr.replace(/\s+/g, ' ');
+      expect(said).toContain('Error: Invalid Provider Configuration');
+      expect(said).toContain(`CORDUM_REGISTRY "${url}" is not the base URL of a registry`);
+      expect(said).not.toContain('bug in the Cordum provider');
+    }
+  });
+
   it('a 5xx answer says the registry failed', async () => {
     const failing = createServer((_req, res) => {
       res.writeHead(500, { 'content-type': 'application/problem+json' });

@@ -8,7 +8,7 @@ import { error, type Diagnostic } from '../framework/diagnostics.js';
 import type { Attribute, Block } from '../framework/schema.js';
 import { types } from '../framework/types.js';
 import { isObject, isUnknown, type ObjectValue, type Value } from '../framework/values.js';
-import { eachOf, oneOf } from '../validators.js';
+import { eachOf, nonEmpty, oneOf } from '../validators.js';
 import { DECISION_NAMES } from '../../packs/policy/decisions.js';
 import { checkGlob } from '../../packs/policy/glob.js';
 
@@ -129,7 +129,13 @@ const remediationBlock: Block = {
 
 export const ruleBlock: Block = {
   attributes: {
-    id: { type: 'string', required: true, description: 'Rule id, unique in the bundle.' },
+    id: {
+      type: 'string',
+      required: true,
+      description: 'Rule id, unique in the bundle.',
+      // The fragment format wants one (minLength 1): refused at plan, not by the registry.
+      validate: nonEmpty('Rule Id'),
+    },
     decision: {
       type: 'string',
       required: true,

@@ -127,6 +127,23 @@ resource "cordum_policy_bundle" "twice" {
       'timeout_seconds 1.5 is not a whole number of seconds from 1 to 86400');
   });
 
+  it('refuses an empty rule id at plan time, on the rule', async () => {
+    const r = await plan(`
+resource "cordum_policy_bundle" "blank" {
+  deployment = "blank"
+  name       = "blank"
+  rule {
+    id       = ""
+    decision = "deny"
+  }
+}
+`);
+    expect(r.code).toBe(1);
+    const said = r.stderr.replace(/\s+/g, ' ');
+    expect(said).toContain('Error: Empty Rule Id');
+    expect(said).toContain('id = ""');
+  });
+
   it('refuses an unknown pack id and a range that matches nothing, at plan time', async () => {
     const r = await plan(`
 resource "cordum_deployment" "missing" {

@@ -162,6 +162,13 @@ export const policyBundle: Resource<CordumClient> = {
         ]),
       ];
     }
+    // A fragment file is sent as it is: a default_tenant beside it would be ignored unseen.
+    if (typeof file === 'string' && typeof config.default_tenant === 'string') {
+      return [
+        error('Conflicting Policy Sources', '`default_tenant` goes with `rule` blocks; with ' +
+          '`fragment_file`, set `default_tenant` in the fragment file.', ['default_tenant']),
+      ];
+    }
     if (typeof file !== 'string' && !hasRules) {
       return [
         error('Missing Policy Rules', 'Declare at least one `rule` block or set `fragment_file`.', [

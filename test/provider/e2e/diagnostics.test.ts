@@ -144,6 +144,24 @@ resource "cordum_policy_bundle" "blank" {
     expect(said).toContain('id = ""');
   });
 
+  it('refuses a default_tenant beside a fragment file, which would be ignored', async () => {
+    const file = join(tempDir('cordum-tf-fragment-'), 'guard.yaml');
+    writeFileSync(file, 'rules:\n  - id: guard\n    decision: deny\n');
+    const r = await plan(`
+resource "cordum_policy_bundle" "file" {
+  deployment     = "file"
+  name           = "file"
+  fragment_file  = "${file}"
+  default_tenant = "acme"
+}
+`);
+    expect(r.code).toBe(1);
+    const said = r.stderr.replace(/\s+/g, ' ');
+    expect(said).toContain('Error: Conflicting Policy Sources');
+    expect(said).toContain('default_tenant = "acme"');
+    expect(said).toContain('set `default_tenant` in the fragment file');
+  });
+
   it('refuses an unknown pack id and a range that matches nothing, at plan time', async () => {
     const r = await plan(`
 resource "cordum_deployment" "missing" {

@@ -125,7 +125,7 @@ export class HttpClient {
     try {
       response = await send(this.agents, url, method, headers, body, timeoutMs);
     } catch (err) {
-      throw networkError(err, method, url, service, timeoutMs);
+      throw networkError(err, method, url, service, timeoutMs, opts.createOnly === true);
     }
     if (opts.nullOn?.includes(response.status)) return null;
     if (response.status < 200 || response.status >= 300) {
@@ -164,6 +164,7 @@ function networkError(
   url: URL,
   service: string,
   timeoutMs: number,
+  createOnly: boolean,
 ): ProviderError {
   if (err instanceof TimeoutError) {
     return new ProviderError(
@@ -181,6 +182,12 @@ function networkError(
     hint = `The connection dropped after the request was sent, so the ${service} may have ` +
       'made the object: look for it before applying again, and bring it under Terraform ' +
       'with `terraform import` (a token made this way should be revoked, as its secret is lost).';
+  } else if (dropped && createOnly) {
+    // Not recorded in state, a create-only write made this way is refused (412) by the next
+    // apply: applying again does not set the same values.
+    hint = `The connection dropped after the request was sent, so the ${service} may have ` +
+      'made the object: if the next apply says it exists already, bring it under Terraform ' +
+      'with `terraform import`.';
   } else if (dropped) {
     hint = `The connection dropped after the request was sent, so the ${service} may have ` +
       'made the change: the next plan shows what it holds, and applying again sets the same ' +

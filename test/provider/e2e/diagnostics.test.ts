@@ -386,6 +386,31 @@ describe('registry failures', () => {
     expect(r.stderr).toContain('try again');
   });
 
+  it('a create whose connection drops says to import, not that applying again is safe',
+    async () => {
+    // Reads the whole request (the registry may have acted on it), then drops the connection.
+    const dropping = createTcpServer((socket) => {
+      socket.once('data', () => setTimeout(() => socket.destroy(), 50));
+    });
+    const dir = tempDir('cordum-tf-drop-');
+    installProvider(dir);
+    writeFileSync(join(dir, 'main.tf'), `${HEAD}
+resource "cordum_deployment" "dropped" {
+  name = "dropped"
+}
+`);
+    const env = { ...terraformEnv(dir, registry), CORDUM_REGISTRY: await listen(dropping) };
+    expect((await terraformAsync(dir, env, 'init', '-input=false', '-no-color')).code).toBe(0);
+    const r = await terraformAsync(dir, env, 'apply', '-auto-approve', '-input=false',
+      '-no-color');
+    expect(r.code).toBe(1);
+    const said = r.stderr.replace(/\s+/g, ' ');
+    expect(said).toContain('Lost the connection to the registry');
+    expect(said).toContain('during PUT /v1/deployments/dropped');
+    expect(said).toContain('terraform import');
+    expect(said).not.toContain('applying again sets the same values');
+  });
+
   it('a registry that never answers times out with the deadline named', async () => {
     const silent = createTcpServer((socket) => sockets.push(socket));
     const url = await listen(silent);

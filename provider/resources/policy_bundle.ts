@@ -14,7 +14,7 @@ import { error, type Diagnostic } from '../framework/diagnostics.js';
 import type { Resource, State } from '../framework/resource.js';
 import { isObject, isUnknown, isWhollyKnown, UNKNOWN } from '../framework/values.js';
 import { name } from '../validators.js';
-import { fromFragmentJson, ruleBlock, toFragmentJson } from './policy_rules.js';
+import { fromFragmentJson, ruleBlock, toFragmentJson, unexpressed } from './policy_rules.js';
 
 const out = (description: string) => ({ type: 'string' as const, computed: true, description });
 
@@ -103,6 +103,42 @@ async function put(planned: State, client: CordumClient, createOnly: boolean): P
     rule: planned.rule ?? [],
     default_tenant: planned.default_tenant ?? null,
   };
+}
+
+/** Keys a fragment holds beside its rules that no attribute here sets. */
+const FRAGMENT_KEYS = new Set(['rules', 'default_tenant', 'version']);
+
+/**
+ * What updating a bundle kept as `rule` blocks would drop: the fields of
+ * the registry's fragment that the blocks cannot hold (an imported bundle's
+ * `match.mcp`, its `templates`). Looked up only when the blocks read back do
+ * not hash to the registry's fragment; a `version` line alone is dropped freely.
+ */
+async function droppedByUpdate(prior: State, client: CordumClient): Promise<string[]> {
+  if (typeof prior.fragment_file === 'string' || typeof prior.hash !== 'string') return [];
+  const shown = await fragmentOf(prior, client.cwd);
+  if (!shown || (await hashOf(shown)) === prior.hash) return [];
+  const found = await client.registry.policyBundle(mustStr(prior, 'deployment'),
+    mustStr(prior, 'name'));
+  if (!found) return [];
+  const lost = Object.keys(found.fragment).filter((k) => !FRAGMENT_KEYS.has(k))
+    .map((k) => `/${k}`);
+  const rules = Array.isArray(found.fragment.rules) ? found.fragment.rules : [];
+  rules.forEach((r, i) => {
+    if (r && typeof r === 'object') {
+      lost.push(...unexpressed(ruleBlock, r as Record<string, unknown>, `/rules/${i}`));
+    }
+  });
+  return lost;
+}
+
+function droppedError(lost: string[]): Diagnostic {
+  const more = lost.length > 5 ? `, and ${lost.length - 5} more` : '';
+  const some = lost.slice(0, 5).join(', ') + more;
+  return error('Policy Would Be Dropped', `The registry's bundle holds fields that \`rule\` ` +
+    `blocks cannot express (${some}); writing the rules back from blocks would remove them. ` +
+    'Manage this bundle with `fragment_file` (import it as `<deployment>/<name>/<file>`), or ' +
+    'remove those fields from the bundle in the registry first.', ['rule']);
 }
 
 export const policyBundle: Resource<CordumClient> = {
@@ -201,6 +237,7 @@ export const policyBundle: Resource<CordumClient> = {
     if (!fragment) return { planned: { ...planned, id, hash: UNKNOWN, version: UNKNOWN } };
     const hash = await hashOf(fragment);
     const same = prior !== null && prior.hash === hash;
+    const lost = same || prior === null ? [] : await droppedByUpdate(prior, client);
     return {
       planned: {
         ...planned,
@@ -208,6 +245,7 @@ export const policyBundle: Resource<CordumClient> = {
         hash,
         version: same ? (prior.version ?? null) : UNKNOWN,
       },
+      ...(lost.length > 0 ? { diagnostics: [droppedError(lost)] } : {}),
     };
   },
 

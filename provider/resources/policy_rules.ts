@@ -189,3 +189,32 @@ export function fromFragmentJson(block: Block, json: Record<string, unknown>): O
   }
   return out;
 }
+
+/**
+ * JSON pointers under `at` of what `json` holds and `block` has no place
+ * for (a `match.mcp` list, a key of a later format): what writing the
+ * bundle back from blocks would drop.
+ */
+export function unexpressed(block: Block, json: Record<string, unknown>, at: string): string[] {
+  const lost: string[] = [];
+  for (const [key, v] of Object.entries(json)) {
+    if (v === null || v === undefined || key in block.attributes) continue;
+    // The fragment's `remediations` is the `remediation` block (see toFragmentJson).
+    const name = key === 'remediations' ? 'remediation' : key === 'remediation' ? '' : key;
+    const nested = block.blocks?.[name];
+    if (!nested) {
+      lost.push(`${at}/${key}`);
+    } else if (nested.nesting === 'single' && isObjectJson(v)) {
+      lost.push(...unexpressed(nested.block, v, `${at}/${key}`));
+    } else if (nested.nesting === 'list' && Array.isArray(v)) {
+      v.forEach((x, i) => {
+        if (isObjectJson(x)) lost.push(...unexpressed(nested.block, x, `${at}/${key}/${i}`));
+      });
+    }
+  }
+  return lost;
+}
+
+function isObjectJson(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

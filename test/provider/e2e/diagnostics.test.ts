@@ -343,6 +343,68 @@ resource "cordum_policy_bundle" "mine" {
   });
 });
 
+describe('an imported bundle holding what rule blocks cannot', () => {
+  it('refuses an update that would drop it, and lets a version line go', async () => {
+    const api = registryApi(registry);
+    const packs = [{ id: 'hello-pack', range: '^1.0.0' }];
+    expect((await api.call('PUT', '/v1/deployments/mcp-held', { packs })).status).toBe(200);
+    const fragment = { version: 'v1', rules: [
+      { id: 'no-shell', match: { topics: ['job.*'], mcp: { deny_tools: ['shell'] } },
+        decision: 'deny' },
+      { id: 'ok', decision: 'allow' },
+    ] };
+    const put = (f: unknown) =>
+      api.call('PUT', '/v1/deployments/mcp-held/policy-bundles/guard', { fragment: f });
+    expect((await put(fragment)).status).toBe(200);
+
+    const dir = tempDir('cordum-tf-mcp-');
+    installProvider(dir);
+    const config = (decision: string) => `${HEAD}
+resource "cordum_policy_bundle" "guard" {
+  deployment = "mcp-held"
+  name       = "guard"
+  rule {
+    id       = "no-shell"
+    decision = "deny"
+    match {
+      topics = ["job.*"]
+    }
+  }
+  rule {
+    id       = "ok"
+    decision = "${decision}"
+  }
+}
+`;
+    writeFileSync(join(dir, 'main.tf'), config('deny'));
+    const env = terraformEnv(dir, registry);
+    const tf = (command: string, ...args: string[]) =>
+      terraformAsync(dir, env, command, '-input=false', '-no-color', ...args);
+    expect((await tf('init')).code).toBe(0);
+    expect((await tf('import', 'cordum_policy_bundle.guard', 'mcp-held/guard')).code).toBe(0);
+
+    const refused = await tf('plan');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('Error: Policy Would Be Dropped');
+    expect(refused.stderr).toContain('/rules/0/match/mcp');
+    expect(refused.stderr).toContain('with cordum_policy_bundle.guard');
+    const kept = await api.call('GET', '/v1/deployments/mcp-held/policy-bundles/guard');
+    expect(kept.body.fragment).toEqual(fragment);
+
+    // Without the MCP list only the version line is beyond the blocks: the update goes on.
+    const plain = { version: 'v1', rules: [
+      { id: 'no-shell', match: { topics: ['job.*'] }, decision: 'deny' },
+      { id: 'ok', decision: 'allow' },
+    ] };
+    expect((await put(plain)).status).toBe(200);
+    const applied = await tf('apply', '-auto-approve');
+    expect(applied.code, applied.stderr).toBe(0);
+    const now = await api.call('GET', '/v1/deployments/mcp-held/policy-bundles/guard');
+    expect((now.body.fragment as { rules: { decision: string }[] }).rules[1]!.decision)
+      .toBe('deny');
+  });
+});
+
 describe('registry failures', () => {
   const data = `data "cordum_catalog" "all" {}\n`;
 

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { parseJson, UNSTORABLE_MESSAGE, unstorableInJson } from '../packs/documents.js';
+import { unknownFieldText } from '../packs/policy/request.js';
 import { RegistryError } from './errors.js';
 
 /** Refuses a body whose declared length is past `max` before reading any. */
@@ -64,4 +65,23 @@ export async function readJsonObject(
     throw new RegistryError('request_invalid', `the request body at ${at} ${UNSTORABLE_MESSAGE}`);
   }
   return value as Record<string, unknown>;
+}
+
+/**
+ * A JSON object body holding only the `fields` named. Another field is
+ * `request_invalid` naming it (and the field meant, when one is near), as
+ * policy simulations answer: dropped, `{"yanked":true,"reasn":"CVE"}` would
+ * yank with no reason and say nothing.
+ */
+export async function readJsonFields(
+  req: IncomingMessage,
+  max: number,
+  fields: readonly string[],
+): Promise<Record<string, unknown>> {
+  const body = await readJsonObject(req, max);
+  for (const key of Object.keys(body)) {
+    if (fields.includes(key)) continue;
+    throw new RegistryError('request_invalid', `body.${key}: ${unknownFieldText(key, fields)}`);
+  }
+  return body;
 }

@@ -5,7 +5,7 @@
  * change is a `deprecate` entry of the transparency log.
  */
 import { actorFrom, requireRead, requireScope } from '../auth.js';
-import { readJsonObject } from '../body.js';
+import { readJsonFields } from '../body.js';
 import type { RegistryDeps } from '../deps.js';
 import { RegistryError } from '../errors.js';
 import type { RegistryContext } from '../state.js';
@@ -57,7 +57,7 @@ export const deprecateRoutes: RouteGroup = (router, deps) => {
     const pack = await seenPack(deps, ctx, param(ctx, 'id'));
     const record = await target(deps, ctx);
     assertRole(actorFrom(ctx), pack.publisher, 'maintainer');
-    const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
+    const body = await readJsonFields(ctx.req, deps.uploadLimits.jsonBytes, ['message']);
     const message = messageOf(body.message);
     const now = deps.clock.now();
     await deps.db.transaction(async (tx) => {

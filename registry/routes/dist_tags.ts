@@ -6,7 +6,7 @@
  * pack's maintainers. `?range=<tag>` on resolve picks the tagged version.
  */
 import { actorFrom, requireRead, requireScope } from '../auth.js';
-import { readJsonObject } from '../body.js';
+import { readJsonFields } from '../body.js';
 import { RegistryError } from '../errors.js';
 import { liveDistTags } from '../latest.js';
 import { findVersion } from '../store/packs.js';
@@ -35,7 +35,7 @@ export const distTagRoutes: RouteGroup = (router, deps) => {
     const pack = await seenPack(deps, ctx, id);
     assertRole(actorFrom(ctx), pack.publisher, 'maintainer');
     assertTag(tag);
-    const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
+    const body = await readJsonFields(ctx.req, deps.uploadLimits.jsonBytes, ['version']);
     if (typeof body.version !== 'string') {
       throw new RegistryError('request_invalid', '`version` must be a string');
     }

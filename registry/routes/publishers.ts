@@ -8,7 +8,7 @@
  * owners). An admin may do all of it for any publisher.
  */
 import { actorFrom, requireRead, requireScope } from '../auth.js';
-import { readJsonObject } from '../body.js';
+import { readJsonFields, readJsonObject } from '../body.js';
 import type { RegistryDeps } from '../deps.js';
 import { RegistryError } from '../errors.js';
 import type { RegistryContext } from '../state.js';
@@ -132,7 +132,8 @@ const tokenAndVisibilityRoutes: RouteGroup = (router, deps) => {
       throw new RegistryError('not_found', `${subject} is not a member of publisher ` +
         `${publisher}: add it first (PUT /v1/publishers/${publisher}/members/${subject})`);
     }
-    const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
+    const body = await readJsonFields(ctx.req, deps.uploadLimits.jsonBytes,
+      ['name', 'scopes', 'expires_at']);
     if (typeof body.name !== 'string' || body.name === '') {
       throw new RegistryError('request_invalid', '`name` must be a non-empty string');
     }
@@ -152,7 +153,7 @@ const tokenAndVisibilityRoutes: RouteGroup = (router, deps) => {
     ctx.state.packId = id;
     const pack = await seenPack(deps, ctx, id);
     assertRole(actorFrom(ctx), pack.publisher, 'owner');
-    const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
+    const body = await readJsonFields(ctx.req, deps.uploadLimits.jsonBytes, ['private']);
     if (typeof body.private !== 'boolean') {
       throw new RegistryError('request_invalid', '`private` must be true or false');
     }

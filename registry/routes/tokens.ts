@@ -5,7 +5,7 @@
  * /v1/tokens/:id` revokes it. Only the SHA-256 of a secret is stored.
  */
 import { actingPublisher, actorFrom, requireScope } from '../auth.js';
-import { readJsonObject } from '../body.js';
+import { readJsonFields } from '../body.js';
 import { RegistryError } from '../errors.js';
 import type { RegistryDeps } from '../deps.js';
 import type { RegistryContext } from '../state.js';
@@ -67,7 +67,8 @@ function parseExpiry(value: unknown, now: Date): Date | undefined {
 
 export const tokenRoutes: RouteGroup = (router, deps) => {
   router.post('/v1/tokens', requireScope(deps, 'admin'), async (ctx) => {
-    const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
+    const body = await readJsonFields(ctx.req, deps.uploadLimits.jsonBytes,
+      ['name', 'scopes', 'expires_at', 'publisher']);
     if (typeof body.name !== 'string' || body.name === '') {
       throw new RegistryError('request_invalid', '`name` must be a non-empty string');
     }

@@ -5,7 +5,7 @@
  * restores it. Needs the `publish` scope for the pack's own publisher.
  */
 import { actingPublisher, actorFrom, requireRead, requireScope } from '../auth.js';
-import { readJsonObject } from '../body.js';
+import { readJsonFields } from '../body.js';
 import { RegistryError } from '../errors.js';
 import type { RegistryContext } from '../state.js';
 import { findVersion } from '../store/packs.js';
@@ -52,7 +52,7 @@ export const yankRoutes: RouteGroup = (router, deps) => {
   router.put(PATH, requireScope(deps, 'publish'), async (ctx) => {
     const record = await target(deps, ctx);
     actingPublisher(actorFrom(ctx), record.publisher);
-    const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
+    const body = await readJsonFields(ctx.req, deps.uploadLimits.jsonBytes, ['yanked', 'reason']);
     if (typeof body.yanked !== 'boolean') {
       throw new RegistryError('request_invalid', '`yanked` must be true or false');
     }

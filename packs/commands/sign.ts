@@ -11,6 +11,18 @@ import { signTarball } from '../signing/sign.js';
 import { verifyTarball } from '../signing/verify.js';
 import type { LogFlags } from './verify-log.js';
 
+/**
+ * Reads the tarball with the reader install and publish use (packs/bundle/read.ts);
+ * a refusal keeps its code and names the file, with `hint` after the reader's message.
+ */
+async function readTarball(path: string, bytes: Buffer, hint = ''): Promise<void> {
+  await readBundle(bytes).catch((err: unknown) => {
+    if (!isPackError(err)) throw err;
+    throw new PackError(err.code, `${path}: ${err.message}${hint}`,
+      { details: err.details, cause: err });
+  });
+}
+
 export function registerSignCommands(pack: Command): void {
   pack
     .command('sign <tgz>')
@@ -22,11 +34,7 @@ export function registerSignCommands(pack: Command): void {
       runCommand(opts, async () => {
         const bytes = readOrFail(tgz, 'tarball');
         // Only a pack tarball is worth a signature: anything else is named and refused.
-        await readBundle(bytes).catch((err: unknown) => {
-          if (!isPackError(err)) throw err;
-          throw new PackError(err.code, `${tgz}: ${err.message}; sign the tarball ` +
-            '`cordum pack build` made', { cause: err });
-        });
+        await readTarball(tgz, bytes, '; sign the tarball `cordum pack build` made');
         const bundle = signTarball(bytes, readOrFail(opts.key, 'key').toString('utf8'), opts.key);
         const out = opts.out ?? `${tgz}.sigstore.json`;
         writeFileSync(out, `${JSON.stringify(bundle, null, 2)}\n`);
@@ -53,8 +61,12 @@ export function registerSignCommands(pack: Command): void {
         const pem = readOrFail(opts.key, 'key').toString('utf8');
         const trusted = keyIdOf(pem, `public key ${opts.key}`);
         const bundle = parseJson(readOrFail(bundlePath, 'bundle').toString('utf8'), bundlePath);
-        const v = verifyTarball(readOrFail(tgz, 'tarball'), bundle,
-          (id) => (id === trusted ? pem : undefined));
+        const bytes = readOrFail(tgz, 'tarball');
+        const v = verifyTarball(bytes, bundle, (id) => (id === trusted ? pem : undefined));
+        // A good signature over a hostile tarball (a `../` path, a link, a bomb) is no
+        // pack: read it as install does, after the signature as install does, so verify
+        // says "verified" only for what install would take, and refuses with its code.
+        await readTarball(tgz, bytes);
         if (!opts.registry) return { verified: true, key_id: v.keyId, sha256: v.sha256 };
         const { verifyInLog } = await import('./verify-log.js');
         const log = await verifyInLog(v.sha256, opts);

@@ -11,10 +11,13 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildBundle } from '../../packs/bundle/build.js';
 import { sha256Hex } from '../../packs/digest.js';
+import { readBundle } from '../../packs/bundle/read.js';
+import type { PackError } from '../../packs/errors.js';
 import { keyIdOf } from '../../packs/signing/keys.js';
+import { signTarball } from '../../packs/signing/sign.js';
 import { cordum, cordumJson, ensureBuilt } from './helpers/cli.js';
 import { copyPack, edit, realPack } from './helpers/packs.js';
-import { tgzOf } from './helpers/tar.js';
+import { MINIMAL_MANIFEST, tgzOf } from './helpers/tar.js';
 
 const temp = (label: string) => mkdtempSync(join(tmpdir(), `cordum-cli-${label}-`));
 
@@ -255,6 +258,30 @@ describe('cordum pack build, sign and verify', () => {
     expect(run.json.error).toMatchObject({ code: 'digest_mismatch',
       details: { actual: sha256Hex(bytes), expected: sha256Hex(readFileSync(tgzPath)) } });
   });
+
+  it('refuses a well-signed tarball that install would refuse, with install\'s code',
+    async () => {
+      // Hand-made: a `../` entry no build writes, signed with the real key from keygen.
+      const hostile = join(work, 'hostile.tgz');
+      const bytes = tgzOf([{ name: 'pack.yaml', body: MINIMAL_MANIFEST },
+        { name: '../../escape.sh', body: 'rm -rf /' }]);
+      writeFileSync(hostile, bytes);
+      const signed = cordum(['pack', 'sign', hostile, '--key', join(keys, 'cordum.key')]);
+      expect(signed.status).toBe(1);
+      writeFileSync(`${hostile}.sigstore.json`, JSON.stringify(
+        signTarball(bytes, readFileSync(join(keys, 'cordum.key'), 'utf8'))));
+      // Install reads every download with readBundle: this is what it answers.
+      const installs = await readBundle(bytes).then(() => 'read', (e: PackError) => e.code);
+      expect(installs).toBe('bundle_path_traversal');
+
+      const run = cordum(['pack', 'verify', hostile, '--key', join(keys, 'cordum.pub')]);
+      expect(run.status).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(new RegExp(`^error\\[${installs}\\]: ${hostile}: .*escape\\.sh`));
+      const json = cordumJson<{ error: { code: string } }>(
+        ['pack', 'verify', hostile, '--key', join(keys, 'cordum.pub')]);
+      expect(json.json.error.code).toBe(installs);
+    });
 
   it('says when the bundle is missing', () => {
     const lonely = join(work, 'lonely.tgz');

@@ -8,6 +8,7 @@ import {
 import { join } from 'node:path';
 import { parseJson } from './documents.js';
 import { PackError } from './errors.js';
+import { isPackId, PACK_ID_RULE } from './pack_id.js';
 
 export interface LockEntry {
   version: string;
@@ -45,6 +46,12 @@ export function readLock(project: string): Lockfile | undefined {
     throw new PackError('lock_invalid', `${LOCK_FILE}: expected lockfileVersion 1 and a packs map`);
   }
   for (const [id, e] of Object.entries(doc.packs)) {
+    // The id names the registry route and the folder the pack is unpacked to: `../x`
+    // must stop here, as the lock's fault, not reach either.
+    if (!isPackId(id)) {
+      throw new PackError('lock_invalid', `${LOCK_FILE}: packs.${JSON.stringify(id)}: not a ` +
+        `pack id (expected ${PACK_ID_RULE}, as pack.yaml's metadata.id)`);
+    }
     for (const field of ['version', 'sha256', 'key_id', 'source'] as const) {
       if (typeof e?.[field] !== 'string') {
         throw new PackError('lock_invalid', `${LOCK_FILE}: packs.${id}.${field} is missing`);

@@ -272,12 +272,24 @@ export function utf8Text(bytes: Uint8Array, file: string): string {
   }
 }
 
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * JSON.parse quotes the text around where it stopped (`Unexpected token 'x', "{\n x" is
+ * not valid JSON`): its line breaks and other control characters are written escaped, so
+ * the error stays the one line the CLI prints.
+ */
+function oneLine(message: string): string {
+  return message.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g,
+    (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function parseJson(text: string, file: string): unknown {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = oneLine(err instanceof Error ? err.message : String(err));
     throw new PackError('json_syntax', `${file}: invalid JSON: ${message}`, {
       issues: [{ file, path: '', message: `invalid JSON: ${message}` }],
       cause: err,

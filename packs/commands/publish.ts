@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { registryFrom, runCommand, shellWord, type RegistryFlags } from '../../cli/output.js';
+import { parseJson } from '../documents.js';
 import { PackError } from '../errors.js';
 import { readOrFail } from './files.js';
 
@@ -28,6 +29,9 @@ async function publish(tgz: string, flags: PublishFlags, progress: (line: string
       `the tarball first: cordum pack sign ${shellWord(tgz)} --key <private key>`);
   }
   const bundle = readOrFail(bundlePath, 'signature bundle');
+  // Read here, where the file's name is known: the registry sees only its form part
+  // (`bundle`), and would name that in its refusal, after the whole upload.
+  parseJson(bundle.toString('utf8'), bundlePath);
 
   // The client (and fetch) load only when a command talks to a registry.
   const { RegistryClient } = await import('../client/registry.js');

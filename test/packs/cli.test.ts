@@ -302,6 +302,19 @@ describe('cordum pack build, sign and verify', () => {
     expect(run.stderr).toContain(`cordum pack sign '${lonely}' --key <private key>`);
   });
 
+  it('refuses a malformed signature file by its name, on one line, before any request', () => {
+    const broken = join(work, 'broken.sigstore.json');
+    writeFileSync(broken, '{\n  "mediaType": oops\n}\n');
+    // Port 9 is never listened on: a request would fail as registry_unreachable.
+    const run = cordum(['pack', 'publish', tgzPath, '--bundle', broken, '--registry',
+      'http://127.0.0.1:9']);
+    expect(run.status).toBe(1);
+    // The message is one line: the text JSON.parse quotes keeps its line breaks, escaped.
+    const [message] = run.stderr.split('\n');
+    expect(message!.startsWith(`error[json_syntax]: ${broken}: invalid JSON: `)).toBe(true);
+    expect(message).toMatch(/oops\\n}\\n" is not valid JSON$/);
+  });
+
   it('refuses flags that mean nothing without the flag they belong to (exit 2)', () => {
     const pub = join(keys, 'cordum.pub');
     const publish = cordum(['pack', 'publish', tgzPath, '--key', pub, '--registry',

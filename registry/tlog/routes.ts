@@ -57,17 +57,24 @@ export const logRoutes: RouteGroup = (router, deps) => {
     const pack = text(ctx, 'pack');
     const version = text(ctx, 'version');
     const keyId = text(ctx, 'key_id');
-    if (sha256 !== undefined && !HEX64.test(sha256)) {
-      throw new RegistryError('request_invalid', '`sha256` must be 64 lower-case hex digits');
+    // A key id is a hex SHA-256 too: another spelling (upper case, a prefix) would match
+    // nothing and answer "no entries" for a key that has some.
+    for (const [name, value] of [['sha256', sha256], ['key_id', keyId]] as const) {
+      if (value !== undefined && !HEX64.test(value)) {
+        throw new RegistryError('request_invalid', `\`${name}\` must be 64 lower-case hex digits`);
+      }
     }
+    const start = integer(ctx, 'start', 0);
     if (sha256 !== undefined || pack !== undefined || version !== undefined ||
       keyId !== undefined) {
       const q = { ...(sha256 ? { sha256 } : {}), ...(pack ? { pack } : {}),
         ...(version ? { version } : {}), ...(keyId ? { key_id: keyId } : {}) };
-      ctx.body = { entries: await findEntries(deps.db, q) };
+      // No `end` here means to the log's end: a page of matches, wherever they are.
+      const range = text(ctx, 'end') === undefined ? { start }
+        : { start, end: integer(ctx, 'end') };
+      ctx.body = { entries: await findEntries(deps.db, q, range) };
       return;
     }
-    const start = integer(ctx, 'start', 0);
     const end = integer(ctx, 'end', start + MAX_ENTRIES_PAGE);
     ctx.body = { entries: await entriesRange(deps.db, start, end) };
   });

@@ -97,14 +97,21 @@ export async function entriesRange(db: Queryable, start: number, end: number) {
   return rows.map(toView);
 }
 
-/** Entries about a tarball digest, a pack (and version) or a signing key. */
-export async function findEntries(db: Queryable, q: EntryQuery): Promise<LogEntryView[]> {
+/**
+ * Entries about a tarball digest, a pack (and version) or a signing key, at
+ * most a page of them from index `start` on (and before `end` when given): a
+ * client pages through more than a page by starting past the last it got.
+ */
+export async function findEntries(db: Queryable, q: EntryQuery,
+  range: { start: number; end?: number } = { start: 0 }): Promise<LogEntryView[]> {
   const { rows } = await db.query<EntryRow>(
     `SELECT idx, body, leaf_hash FROM registry_tlog_entries
       WHERE ($1::text IS NULL OR sha256 = $1) AND ($2::text IS NULL OR pack_id = $2)
         AND ($3::text IS NULL OR version = $3) AND ($4::text IS NULL OR key_id = $4)
+        AND idx >= $5 AND ($6::bigint IS NULL OR idx < $6)
       ORDER BY idx LIMIT ${MAX_ENTRIES_PAGE}`,
-    [q.sha256 ?? null, q.pack ?? null, q.version ?? null, q.key_id ?? null]);
+    [q.sha256 ?? null, q.pack ?? null, q.version ?? null, q.key_id ?? null, range.start,
+      range.end ?? null]);
   return rows.map(toView);
 }
 

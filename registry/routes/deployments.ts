@@ -12,7 +12,7 @@
 import semver from 'semver';
 import { resolveRange } from '../../packs/resolve.js';
 import { requireRead, requireScope } from '../auth.js';
-import { readJsonObject } from '../body.js';
+import { readJsonFields } from '../body.js';
 import { deploymentSnapshot } from '../deployment_snapshot.js';
 import type { RegistryDeps } from '../deps.js';
 import { RegistryError } from '../errors.js';
@@ -149,7 +149,8 @@ export const deploymentRoutes: RouteGroup = (router, deps) => {
 
   router.put('/v1/deployments/:name', requireScope(deps, 'admin'), async (ctx) => {
     const name = deploymentName(ctx);
-    const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
+    const body = await readJsonFields(ctx.req, deps.uploadLimits.jsonBytes,
+      ['packs', 'tenant', 'description']);
     const requests = packRequests(body.packs);
     const packs: DeploymentPack[] = [];
     for (const p of requests) packs.push(await resolvePack(deps, p));

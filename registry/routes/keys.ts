@@ -5,7 +5,7 @@
  */
 import { canonicalPublicPem, keyIdOf } from '../../packs/signing/keys.js';
 import { actingPublisher, actorFrom, requireRead, requireScope } from '../auth.js';
-import { readJsonObject } from '../body.js';
+import { readJsonFields } from '../body.js';
 import type { RegistryDeps } from '../deps.js';
 import { RegistryError } from '../errors.js';
 import type { RegistryContext } from '../state.js';
@@ -48,7 +48,8 @@ export const keyRoutes: RouteGroup = (router, deps) => {
 
 /** `POST /v1/keys`: trusts a public key for a publisher, logged as `key_add`. */
 async function addKey(deps: RegistryDeps, ctx: RegistryContext): Promise<void> {
-  const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
+  const body = await readJsonFields(ctx.req, deps.uploadLimits.jsonBytes,
+    ['public_key', 'publisher']);
   const pem = stringField(body, 'public_key', true)!;
   // Trusting a key for a publisher is an owner's call (tenancy/roles.ts).
   const publisher = actingPublisher(actorFrom(ctx), stringField(body, 'publisher', false),
@@ -80,7 +81,7 @@ async function rotateKey(deps: RegistryDeps, ctx: RegistryContext): Promise<void
   const old = await findKey(deps.db, param(ctx, 'keyId'));
   if (!old) throw new RegistryError('key_not_found', `no key ${param(ctx, 'keyId')} here`);
   const publisher = actingPublisher(actorFrom(ctx), old.publisher, 'owner');
-  const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
+  const body = await readJsonFields(ctx.req, deps.uploadLimits.jsonBytes, ['public_key']);
   const publicPem = canonicalPublicPem(stringField(body, 'public_key', true)!);
   const keyId = keyIdOf(publicPem);
   const now = deps.clock.now();

@@ -4,7 +4,7 @@
  * `DELETE /v1/marketplace/publishers/{publisher}/verification`).
  */
 import { requireRead, requireScope } from '../auth.js';
-import { readJsonObject } from '../body.js';
+import { readJsonFields, readJsonObject } from '../body.js';
 import { RegistryError } from '../errors.js';
 import type { Site } from '../marketplace/site.js';
 import { deleteCollection, putCollection, type NewCollection } from
@@ -81,7 +81,7 @@ export function mountMarketplaceAdmin(router: RegistryRouter, site: Site): void 
   router.put('/v1/marketplace/publishers/:publisher/verification', admin, async (ctx) => {
     const publisher = param(ctx, 'publisher');
     assertPublisher(publisher);
-    const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
+    const body = await readJsonFields(ctx.req, deps.uploadLimits.jsonBytes, ['note']);
     const note = textField(body, 'note', false);
     if (!(await publisherExists(deps.db, publisher))) {
       throw new RegistryError('not_found', `no publisher ${JSON.stringify(publisher)}`);

@@ -15,7 +15,7 @@ import { checkPolicyRequest } from '../../packs/policy/request.js';
 import type { Queryable } from '../../storage/database.js';
 import { checkFormat } from '../../packs/schemas.js';
 import { requireRead, requireScope } from '../auth.js';
-import { readJsonObject } from '../body.js';
+import { readJsonFields, readJsonObject } from '../body.js';
 import { deploymentSnapshot } from '../deployment_snapshot.js';
 import type { RegistryDeps } from '../deps.js';
 import { RegistryError } from '../errors.js';
@@ -140,7 +140,7 @@ async function putBundle(deps: RegistryDeps, ctx: RegistryContext): Promise<void
   const deployment = deploymentName(ctx);
   const name = bundleName(ctx);
   await deploymentOf(deps, deployment);
-  const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
+  const body = await readJsonFields(ctx.req, deps.uploadLimits.jsonBytes, ['fragment']);
   const fragment = checkedFragment(body.fragment, name);
   const hash = `sha256:${sha256Hex(canonicalJson(fragment))}`;
   // One transaction: a bundle whose deployment cannot be re-hashed is not kept.

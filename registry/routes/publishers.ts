@@ -8,7 +8,7 @@
  * owners). An admin may do all of it for any publisher.
  */
 import { actorFrom, requireRead, requireScope } from '../auth.js';
-import { readJsonFields, readJsonObject } from '../body.js';
+import { readJsonFields } from '../body.js';
 import type { RegistryDeps } from '../deps.js';
 import { RegistryError } from '../errors.js';
 import type { RegistryContext } from '../state.js';
@@ -87,7 +87,7 @@ const memberRoutes: RouteGroup = (router, deps) => {
     const publisher = publisherOf(ctx);
     const subject = subjectOf(ctx);
     assertRole(actorFrom(ctx), publisher, 'owner');
-    const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
+    const body = await readJsonFields(ctx.req, deps.uploadLimits.jsonBytes, ['role']);
     if (!isRole(body.role)) {
       throw new RegistryError('request_invalid', `\`role\` must be one of ${ROLES.join(', ')}`);
     }

@@ -1,10 +1,11 @@
 /**
- * The yank, deprecation, dist-tag, visibility and token routes refuse a
- * JSON field they do not name, as policy simulations do: `400
+ * The yank, deprecation, dist-tag, visibility, token, deployment, policy
+ * bundle, key, member and verification routes refuse a JSON field they do not name, as policy simulations do: `400
  * request_invalid` naming it (and the field meant), and nothing changes.
  * A misspelt `reasn` would otherwise yank with no reason, silently.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyPair } from '../../packs/signing/keys.js';
 import { backends } from '../helpers/databases.js';
 import {
   raw, readProblem, registeredKey, signedFixture, startTestRegistry, type TestRegistry,
@@ -12,6 +13,11 @@ import {
 
 const V = '/v1/packs/hello-pack/versions/0.1.0';
 const MEMBER_TOKENS = '/v1/publishers/default/members/carol/tokens';
+const PACKS = [{ id: 'hello-pack', range: '^0.1.0' }];
+/** A key registered before the cases, rotated to NEXT by the rotate case; ADDED is added. */
+const OLD = generateKeyPair();
+const NEXT = generateKeyPair();
+const ADDED = generateKeyPair();
 
 interface Case {
   name: string;
@@ -55,6 +61,27 @@ const CASES: Case[] = [
     good: { name: 'carol', scopes: ['read'] },
     bad: { name: 'carol', scopes: ['read'], publisher: 'other' },
     detail: 'body.publisher: unknown field; expected one of name, scopes, expires_at' },
+  { name: 'deployment', method: 'PUT', path: '/v1/deployments/fields',
+    good: { packs: PACKS, description: 'new' }, bad: { packs: PACKS, descripton: 'new' },
+    detail: 'body.descripton: unknown field; did you mean description?',
+    after: { path: '/v1/deployments/fields',
+      check: (b) => expect(b.description).toBe('first') } },
+  { name: 'policy bundle', method: 'PUT', path: '/v1/deployments/fields/policy-bundles/b',
+    good: { fragment: { rules: [] } }, bad: { fragment: { rules: [] }, fragments: [] },
+    detail: 'body.fragments: unknown field; did you mean fragment?' },
+  { name: 'key', method: 'POST', path: '/v1/keys',
+    good: { public_key: ADDED.publicPem, publisher: 'default' },
+    bad: { public_key: ADDED.publicPem, pubisher: 'default' },
+    detail: 'body.pubisher: unknown field; did you mean publisher?' },
+  { name: 'key rotation', method: 'POST', path: `/v1/keys/${OLD.keyId}/rotate`,
+    good: { public_key: NEXT.publicPem }, bad: { public_key: NEXT.publicPem, reason: 'old' },
+    detail: 'body.reason: unknown field; expected one of public_key' },
+  { name: 'member', method: 'PUT', path: '/v1/publishers/default/members/dave',
+    good: { role: 'reader' }, bad: { role: 'reader', rol: 'owner' },
+    detail: 'body.rol: unknown field; did you mean role?' },
+  { name: 'verification', method: 'PUT', path: '/v1/marketplace/publishers/default/verification',
+    good: { note: 'checked' }, bad: { note: 'checked', notes: 'x' },
+    detail: 'body.notes: unknown field; did you mean note?' },
 ];
 
 describe.each(backends())('unknown JSON fields ($name)', (backend) => {
@@ -67,6 +94,9 @@ describe.each(backends())('unknown JSON fields ($name)', (backend) => {
     await reg.admin.publish(pack.tgz, pack.bundle);
     const member = await send('PUT', '/v1/publishers/default/members/carol', { role: 'reader' });
     expect(member.status).toBe(200);
+    await reg.admin.addKey(OLD.publicPem, 'default');
+    const made = await send('PUT', '/v1/deployments/fields', { packs: PACKS, description: 'first' });
+    expect(made.status).toBe(200);
   });
   afterAll(async () => {
     await reg?.close();

@@ -220,6 +220,11 @@ export const deployment: Resource<CordumClient> = {
   },
 
   async importState(id) {
+    if (name(id, []).length > 0) {
+      throw new ProviderError('import_id_invalid', `"${id}" is not a deployment name.`, {
+        hint: 'Import with the deployment\'s name, as `terraform import cordum_deployment.x prod`.',
+      });
+    }
     return { id, name: id };
   },
 };

@@ -149,6 +149,12 @@ export const token: Resource<CordumClient> = {
   },
 
   async importState(id) {
+    // A token id is `tok_` and hex; an empty or slashed one would read another route.
+    if (!/^[A-Za-z0-9_.-]+$/.test(id)) {
+      throw new ProviderError('import_id_invalid', `"${id}" is not a token id.`, {
+        hint: 'Import with the id the registry gave the token (`tok_...`, from `GET /v1/tokens`).',
+      });
+    }
     return { id };
   },
 };

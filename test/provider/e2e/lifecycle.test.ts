@@ -192,6 +192,30 @@ describe.each(backends())('terraform lifecycle on $name', (backend) => {
       expect(plan.code).toBe(0);
     });
 
+    it('refuses an import id that names no object of the type, before any request', () => {
+      const cases = [
+        ['cordum_token.ci', '', 'is not a token id'],
+        ['cordum_deployment.prod', 'Prod/x', 'is not a deployment name'],
+        ['cordum_publisher_key.ci', 'abc', 'is not a key id'],
+        ['cordum_policy_bundle.guard', 'prod', 'is not `<deployment>/<name>`'],
+      ] as const;
+      const rm = tf('state', 'rm', '-no-color', ...cases.map(([a]) => a));
+      expect(rm.code).toBe(0);
+      for (const [address, id, says] of cases) {
+        const r = tf('import', '-input=false', '-no-color', address, id);
+        expect(r.code, address).toBe(1);
+        expect(r.stderr).toContain('Error: Invalid Import ID');
+        expect(r.stderr).toContain(says);
+      }
+      for (const [address, id] of [['cordum_token.ci', String(outputs().token_id)],
+        ['cordum_deployment.prod', 'prod'], ['cordum_publisher_key.ci', managedKeyId],
+        ['cordum_policy_bundle.guard', 'prod/guardrails']]) {
+        expect(tf('import', '-input=false', '-no-color', address!, id!).code).toBe(0);
+      }
+      const plan = tf('plan', '-input=false', '-no-color', '-detailed-exitcode');
+      expect(plan.code).toBe(0);
+    });
+
     it('upgrades publisher key state written by schema version 0', () => {
       const path = join(dir, 'terraform.tfstate');
       const state = JSON.parse(readFileSync(path, 'utf8')) as {

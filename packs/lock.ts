@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseJson } from './documents.js';
 import { PackError } from './errors.js';
 import { isPackId, PACK_ID_RULE } from './pack_id.js';
+import { processAlive } from '../storage/process_alive.js';
 
 export interface LockEntry {
   version: string;
@@ -71,16 +72,6 @@ export function writeLock(project: string, lock: Lockfile): void {
   renameSync(tmp, path);
 }
 
-/** Whether process `pid` still runs (one we may not signal runs too). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as { code?: unknown }).code === 'EPERM';
-  }
-}
-
 /** The pid in a busy file; null when the file is gone (released meanwhile). */
 function holderOf(busy: string): number | null {
   try {
@@ -113,7 +104,7 @@ export async function holdLock(project: string, waitMs = 60_000): Promise<() => 
     const pid = holderOf(busy);
     if (pid === null) continue;
     // NaN (empty): its writer is between creating and filling it, so wait.
-    if (Number.isInteger(pid) && pid > 0 && !alive(pid)) {
+    if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) {
       rmSync(busy, { force: true });
       continue;
     }

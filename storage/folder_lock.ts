@@ -8,6 +8,7 @@
  * last PGlite is still closing keeps it (handles share one PGlite, pglite.ts).
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { processAlive } from './process_alive.js';
 
 /** A folder another live process holds. */
 export class FolderInUse extends Error {
@@ -15,32 +16,6 @@ export class FolderInUse extends Error {
 }
 
 const held = new Map<string, number>();
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    // EPERM: the process exists, under another user.
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  return !zombie(pid);
-}
-
-/**
- * A process killed with kill -9 stays in the table, a zombie, until its parent reaps it, and
- * signal 0 still reaches it; where the parent is slow (an init that does not reap at once, in
- * a container) a restarted engine was refused. Linux says so in /proc; elsewhere, no zombie.
- */
-function zombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The state follows the command name, which is in parentheses and may hold any character.
-    const state = stat.slice(stat.lastIndexOf(')') + 2).charAt(0);
-    return state === 'Z' || state === 'X';
-  } catch {
-    return false;
-  }
-}
 
 function holderOf(lockPath: string): number | undefined {
   try {
@@ -77,7 +52,7 @@ export function lockFolder(dataDir: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
     }
     const pid = holderOf(lockPath);
-    if (pid !== undefined && pid !== process.pid && alive(pid)) {
+    if (pid !== undefined && pid !== process.pid && processAlive(pid)) {
       throw new FolderInUse(`the database folder ${dataDir} is in use by process ${pid} ` +
         '(PGlite serves one process): stop that process, or use its HTTP API; if no such ' +
         `process runs, remove ${lockPath}`);

@@ -6,18 +6,9 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync, renameSync } from 'node:
 import { dirname, join, resolve, sep } from 'node:path';
 import { PackError } from '../errors.js';
 import type { PackFiles } from './read.js';
+import { processAlive } from '../../storage/process_alive.js';
 
 const STAGING = /^.+\.tmp-(\d+)$/;
-
-/** Whether process `pid` still runs (one we may not signal runs too). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as { code?: unknown }).code === 'EPERM';
-  }
-}
 
 /**
  * Removes staging folders (`<id>.tmp-<pid>`) in `dir` whose process is gone:
@@ -34,7 +25,7 @@ export function removeStaging(dir: string, own = false): void {
   }
   for (const name of names) {
     const pid = Number(STAGING.exec(name)?.[1] ?? Number.NaN);
-    if (Number.isNaN(pid) || (pid === process.pid ? !own : alive(pid))) continue;
+    if (Number.isNaN(pid) || (pid === process.pid ? !own : processAlive(pid))) continue;
     rmSync(join(dir, name), { recursive: true, force: true });
   }
 }

@@ -31,6 +31,8 @@ export class ProviderError extends Error {
   /** The registry's own code (`version_exists`, `range_unsatisfied`), when any. */
   readonly remoteCode: string | undefined;
   readonly status: number | undefined;
+  /** JSON pointers the registry's answer named (`/rules/1/id`), when it named any. */
+  readonly remotePaths: readonly string[];
 
   constructor(
     code: ProviderErrorCode,
@@ -40,6 +42,7 @@ export class ProviderError extends Error {
       path?: Path;
       remoteCode?: string;
       status?: number;
+      remotePaths?: readonly string[];
       cause?: unknown;
     } = {},
   ) {
@@ -49,6 +52,7 @@ export class ProviderError extends Error {
     this.path = options.path;
     this.remoteCode = options.remoteCode;
     this.status = options.status;
+    this.remotePaths = options.remotePaths ?? [];
   }
 
   /** The same error, pointed at an attribute. */
@@ -58,6 +62,7 @@ export class ProviderError extends Error {
       path,
       ...(this.remoteCode ? { remoteCode: this.remoteCode } : {}),
       ...(this.status ? { status: this.status } : {}),
+      remotePaths: this.remotePaths,
       cause: this,
     });
   }

@@ -216,6 +216,8 @@ function httpError(response: Exchange, method: string, url: URL, service: string
       hint: hintFor(response.status, service, problem.code),
       status: response.status,
       ...(problem.code ? { remoteCode: problem.code } : {}),
+      remotePaths: (problem.issues ?? []).flatMap((i) =>
+        typeof i.path === 'string' ? [i.path] : []),
     },
   );
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CordumClient } from '../config.js';
 import type { PolicyBundleInfo } from '../clients/registry_types.js';
-import { atMissingDeployment, ProviderError } from '../errors.js';
+import { atMissingDeployment, isProviderError, ProviderError } from '../errors.js';
 import { mustStr, objects, str } from '../framework/access.js';
 import { error, type Diagnostic } from '../framework/diagnostics.js';
 import type { Resource, State } from '../framework/resource.js';
@@ -86,6 +86,22 @@ function stateOf(b: PolicyBundleInfo, prior: State): State {
   return base;
 }
 
+/**
+ * A refusal the registry pinned on one rule (`/rules/1/id`: an id another
+ * bundle of the deployment has), pointed at that `rule` block's attribute.
+ */
+function atRule(err: unknown): unknown {
+  if (!isProviderError(err) || err.path !== undefined) return err;
+  for (const pointer of err.remotePaths) {
+    const m = /^\/rules\/(\d+)\/([a-z_]+)/.exec(pointer);
+    if (!m) continue;
+    const field = m[2] === 'remediations' ? 'remediation' : m[2]!;
+    return field in ruleBlock.attributes || field in (ruleBlock.blocks ?? {})
+      ? err.at(['rule', Number(m[1]), field]) : err.at(['rule', Number(m[1])]);
+  }
+  return err;
+}
+
 /** Saves the bundle; a create never replaces one that exists (a conflict: import it). */
 async function put(planned: State, client: CordumClient, createOnly: boolean): Promise<State> {
   const fragment = await fragmentOf(planned, client.cwd);
@@ -96,7 +112,7 @@ async function put(planned: State, client: CordumClient, createOnly: boolean): P
     fragment,
     createOnly,
   ).catch((err: unknown) => {
-    throw atMissingDeployment(err);
+    throw atRule(atMissingDeployment(err));
   });
   return {
     ...stateOf(saved, planned),

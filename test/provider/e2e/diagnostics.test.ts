@@ -27,15 +27,17 @@ let registry: RunningRegistry;
 const servers: (Server | TcpServer)[] = [];
 const sockets: Socket[] = [];
 
-/** A fresh folder with the provider installed, `main.tf` and a plan of it. */
-async function plan(config: string, overrides: NodeJS.ProcessEnv = {}) {
+/** A fresh folder with the provider installed, `main.tf` and a plan (or apply) of it. */
+async function plan(config: string, overrides: NodeJS.ProcessEnv = {},
+  command: 'plan' | 'apply' = 'plan') {
   const dir = tempDir('cordum-tf-diag-');
   installProvider(dir);
   writeFileSync(join(dir, 'main.tf'), HEAD + config);
   const env = { ...terraformEnv(dir, registry), ...overrides };
   const init = await terraformAsync(dir, env, 'init', '-input=false', '-no-color');
   expect(init.code).toBe(0);
-  return terraformAsync(dir, env, 'plan', '-input=false', '-no-color');
+  const auto = command === 'apply' ? ['-auto-approve'] : [];
+  return terraformAsync(dir, env, command, '-input=false', '-no-color', ...auto);
 }
 
 function listen(server: Server | TcpServer): Promise<string> {
@@ -340,6 +342,39 @@ resource "cordum_policy_bundle" "mine" {
     const state = await terraformAsync(dir, env, 'state', 'list');
     expect(state.stdout).not.toContain('cordum_deployment.mine');
     expect(state.stdout).not.toContain('cordum_policy_bundle.mine');
+  });
+});
+
+describe('a rule the registry refuses', () => {
+  it('points at the rule block: an id another bundle of the deployment has', async () => {
+    const api = registryApi(registry);
+    const packs = [{ id: 'hello-pack', range: '^1.0.0' }];
+    expect((await api.call('PUT', '/v1/deployments/shared-ids', { packs })).status).toBe(200);
+    const theirs = { rules: [{ id: 'dup', decision: 'deny' }] };
+    expect((await api.call('PUT', '/v1/deployments/shared-ids/policy-bundles/a',
+      { fragment: theirs })).status).toBe(200);
+
+    const r = await plan(`
+resource "cordum_policy_bundle" "b" {
+  deployment = "shared-ids"
+  name       = "b"
+  rule {
+    id       = "fine"
+    decision = "allow"
+  }
+  rule {
+    id       = "dup"
+    decision = "allow"
+  }
+}
+`, {}, 'apply');
+    expect(r.code).toBe(1);
+    const said = r.stderr.replace(/\s+/g, ' ');
+    expect(said).toContain('rule id "dup" is in policy bundle a already');
+    // The diagnostic names the second block's id, so Terraform quotes that line.
+    expect(said).toContain('with cordum_policy_bundle.b,');
+    expect(said).toContain('id = "dup"');
+    expect(said).not.toContain('id = "fine"');
   });
 });
 

@@ -6,6 +6,7 @@ import {
   existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import semver from 'semver';
 import { parseJson } from './documents.js';
 import { PackError } from './errors.js';
 import { isPackId, PACK_ID_RULE } from './pack_id.js';
@@ -58,9 +59,26 @@ export function readLock(project: string): Lockfile | undefined {
         throw new PackError('lock_invalid', `${LOCK_FILE}: packs.${id}.${field} is missing`);
       }
     }
+    checkEntryNames(id, e as LockEntry);
   }
   return doc as Lockfile;
 }
+
+/**
+ * The version and key id name files under `.cordum` (see `layout`): a
+ * version of `../../x` must be the lock's fault, not a path out of it.
+ */
+function checkEntryNames(id: string, e: LockEntry): void {
+  const refuse = (field: string, expected: string) => {
+    throw new PackError('lock_invalid', `${LOCK_FILE}: packs.${id}.${field}: ` +
+      `${JSON.stringify(e[field as keyof LockEntry])} is not ${expected}`);
+  };
+  if (semver.valid(e.version) !== e.version) refuse('version', 'a semantic version');
+  if (!HEX64.test(e.sha256)) refuse('sha256', '64 lower-case hex digits');
+  if (!HEX64.test(e.key_id)) refuse('key_id', 'a key id (64 lower-case hex digits)');
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
 
 /** Writes the lock atomically, packs sorted by id for clean diffs. */
 export function writeLock(project: string, lock: Lockfile): void {

@@ -1,7 +1,8 @@
 /**
  * `cordum.lock` ids are held to the manifest's id rule when the lock is
  * read: `../../evil` is the lock's fault (`lock_invalid`, naming the file
- * and the entry), found before any registry is asked for it.
+ * and the entry), found before any registry is asked for it. So are the
+ * version and key id, which name files under `.cordum`.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,6 +47,34 @@ describe('readLock: pack ids', () => {
   it('takes the ids a manifest may have', () => {
     const ids = ['hello-pack', 'a', '0-9', 'x'.repeat(128)];
     expect(Object.keys(readLock(projectWith(ids))!.packs)).toEqual(ids);
+  });
+});
+
+describe('readLock: the names an entry gives files', () => {
+  const withEntry = (entry: object) => {
+    const dir = mkdtempSync(join(tmpdir(), 'cordum-lock-'));
+    projects.push(dir);
+    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ lockfileVersion: 1,
+      packs: { 'hello-pack': { ...ENTRY, ...entry } } }));
+    return dir;
+  };
+
+  it.each([
+    ['version', '../../../etc/x', 'a semantic version'],
+    ['version', 'v1.0.0', 'a semantic version'],
+    ['sha256', 'sha256:' + 'a'.repeat(64), '64 lower-case hex digits'],
+    ['key_id', '../keys/other', 'a key id (64 lower-case hex digits)'],
+  ])('refuses a %s of %j', (field, value, expected) => {
+    expect(() => readLock(withEntry({ [field]: value }))).toThrow(expect.objectContaining({
+      code: 'lock_invalid',
+      message: `${LOCK_FILE}: packs.hello-pack.${field}: ${JSON.stringify(value)} is not ` +
+        expected,
+    }));
+  });
+
+  it('takes a pre-release version', () => {
+    expect(readLock(withEntry({ version: '1.0.0-rc.1' }))!.packs['hello-pack']!.version)
+      .toBe('1.0.0-rc.1');
   });
 });
 

@@ -4,7 +4,7 @@
  * `DELETE /v1/marketplace/publishers/{publisher}/verification`).
  */
 import { requireRead, requireScope } from '../auth.js';
-import { readJsonFields, readJsonObject } from '../body.js';
+import { readJsonFields } from '../body.js';
 import { RegistryError } from '../errors.js';
 import type { Site } from '../marketplace/site.js';
 import { deleteCollection, putCollection, type NewCollection } from
@@ -34,9 +34,6 @@ function collectionFrom(slug: string, body: Record<string, unknown>): NewCollect
   if (!SLUG.test(slug)) {
     throw new RegistryError('request_invalid', `collection slug must match ${SLUG.source}`);
   }
-  const known = new Set(['title', 'description', 'position', 'packs']);
-  const unknown = Object.keys(body).find((k) => !known.has(k));
-  if (unknown) throw new RegistryError('request_invalid', `unknown field \`${unknown}\``);
   const { packs, position } = body;
   if (!Array.isArray(packs) || packs.length > MAX_PACKS ||
     !packs.every((p): p is string => typeof p === 'string')) {
@@ -56,7 +53,8 @@ export function mountMarketplaceAdmin(router: RegistryRouter, site: Site): void 
   const admin = requireScope(deps, 'admin');
 
   router.put('/v1/marketplace/collections/:slug', admin, async (ctx) => {
-    const body = await readJsonObject(ctx.req, deps.uploadLimits.jsonBytes);
+    const body = await readJsonFields(ctx.req, deps.uploadLimits.jsonBytes,
+      ['title', 'description', 'position', 'packs']);
     const collection = collectionFrom(param(ctx, 'slug'), body);
     await putCollection(deps.db, collection, deps.clock.now());
     deps.log.info('collection saved', { request_id: ctx.state.requestId,

@@ -65,6 +65,13 @@ describe.each(backends())('curated collections ($name)', (backend) => {
     expect(await api(reg, 'GET', '/v1/marketplace/collections')).toEqual(before);
   });
 
+  it('names an unknown field as every other registry body does, with the field meant', async () => {
+    const res = await api(reg, 'PUT', '/v1/marketplace/collections/x',
+      { titel: 'T', packs: [] });
+    expect(res.json).toMatchObject({ status: 400, code: 'request_invalid',
+      detail: 'body.titel: unknown field; did you mean title?' });
+  });
+
   it('is for admins only', async () => {
     const path = '/v1/marketplace/collections/mine';
     expect((await api(reg, 'PUT', path, { title: 'T', packs: [] }, publisherToken)).json.code)

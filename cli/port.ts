@@ -32,3 +32,16 @@ export async function assertPortFree(port: number, host: string): Promise<void> 
     probe.listen({ port, host, exclusive: true }, () => probe.close(() => done()));
   });
 }
+
+/**
+ * `--host` of the commands that listen: it must name an address. Node listens on every
+ * interface for an empty one, so `--host "$UNSET"` would open the server to the network.
+ */
+export function hostOf(text: string, flag = '--host'): string {
+  if (text.trim() === '') {
+    throw Object.assign(new Error(`${flag} must name the address to listen on, such as ` +
+      `127.0.0.1 (the default) or 0.0.0.0 for every interface, not "${text}"`),
+    { code: 'usage' });
+  }
+  return text;
+}

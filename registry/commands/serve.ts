@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { runCommand } from '../../cli/output.js';
-import { assertPortFree, portOf } from '../../cli/port.js';
+import { assertPortFree, hostOf, portOf } from '../../cli/port.js';
 import type { ServeFlags } from '../cli.js';
 import { systemClock } from '../clock.js';
 import { jsonLogger } from '../log.js';
@@ -37,13 +37,14 @@ function untilSignal(): Promise<NodeJS.Signals> {
 export async function serve(flags: ServeFlags): Promise<void> {
   await runCommand({}, async () => {
     const port = portOf(flags.port);
+    const host = hostOf(flags.host);
     const publicUrl = flags.publicUrl === undefined ? undefined : publicUrlOf(flags.publicUrl);
     const log = jsonLogger((line) => process.stderr.write(line), systemClock);
     const stopped = untilSignal();
     const { hardening, tls, timeouts } = hardeningFromFlags(flags);
     const dataDir = resolve(flags.data);
     const { dataDir: _unused, ...logKey } = logKeySourceFromEnv(dataDir);
-    await assertPortFree(port, flags.host);
+    await assertPortFree(port, host);
     const services = await openRegistryServices({
       hardening,
       logKey,
@@ -60,7 +61,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
     try {
       running = await startRegistryServer(services, {
         port,
-        host: flags.host,
+        host,
         publicUrl,
         ...(tls ? { tls } : {}),
         timeouts,

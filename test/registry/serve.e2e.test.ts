@@ -84,6 +84,24 @@ describe('cordum registry serve --port', () => {
       taken.close();
     }
   });
+
+  it('refuses an empty --host as engine serve does, before the data folder is made', async () => {
+    // Node listens on every interface for an empty host. The port is held on loopback, so
+    // a registry that took "" would stop at the port check, never on every interface.
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const port = String((taken.address() as AddressInfo).port);
+    const data = join(mkdtempSync(join(tmpdir(), 'cordum-reg-host-')), 'never-made');
+    try {
+      const r = spawnSync(process.execPath, [CLI, 'registry', 'serve', '--host', '', '--port',
+        port, '--data', data], { encoding: 'utf8', timeout: 20_000 });
+      expect(r.stderr).toMatch(/^error\[usage\]: --host must name the address to listen on/);
+      expect(r.status).toBe(2);
+      expect(existsSync(data)).toBe(false);
+    } finally {
+      taken.close();
+    }
+  });
 });
 
 describe.each(backends())('cordum registry serve ($name)', (backend: Backend) => {

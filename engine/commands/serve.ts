@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Reporter } from '../../cli/output.js';
-import { portOf } from '../../cli/port.js';
+import { hostOf, portOf } from '../../cli/port.js';
 import { isConnectionLoss } from '../../storage/database.js';
 import { emptyDeployment, readDeployment } from '../deployment.js';
 import { EngineError } from '../errors.js';
@@ -93,20 +93,10 @@ function int(value: string | undefined, flag: string, min = 0): number | undefin
   return Number(value);
 }
 
-/**
- * `--host`, which must name an address: Node listens on every interface for an empty one,
- * so `--host "$UNSET"` would open the engine to the network (and print `http://:PORT`).
- */
-function listenHost(value: string | undefined): void {
-  if (value === undefined || value.trim() !== '') return;
-  throw new EngineError('usage', '--host must name the address to listen on, such as ' +
-    `127.0.0.1 (the default) or 0.0.0.0 for every interface, not "${value}"`);
-}
-
 /** Every flag, checked before the data folder is opened: a usage error touches nothing. */
 function serveSettings(flags: ServeFlags) {
   const listenPort = port(flags.port);
-  listenHost(flags.host);
+  if (flags.host !== undefined) hostOf(flags.host);
   refuseFollowOnlyFlags(flags);
   const pollMs = int(flags.pollMs, '--poll-ms');
   const followMs = int(flags.followMs, '--follow-ms', MIN_FOLLOW_MS);

@@ -23,6 +23,20 @@ async function readTarball(path: string, bytes: Buffer, hint = ''): Promise<void
   });
 }
 
+/**
+ * The log check's flags configure `--registry`; alone they would be ignored and the
+ * tarball reported verified with no log check: refused, as `pack install --key` is.
+ */
+function refuseLogOnlyFlags(opts: LogFlags): void {
+  if (opts.registry !== undefined) return;
+  const flags: [keyof LogFlags, string][] = [['treeHead', '--tree-head'], ['logKey', '--log-key'],
+    ['upstreamLogKey', '--upstream-log-key'], ['token', '--token']];
+  const given = flags.find(([key]) => opts[key] !== undefined)?.[1];
+  if (given === undefined) return;
+  throw new PackError('usage', `${given} is used only with --registry URL (the check of the ` +
+    `registry's transparency log): add --registry, or drop ${given}`);
+}
+
 export function registerSignCommands(pack: Command): void {
   pack
     .command('sign <tgz>')
@@ -57,6 +71,7 @@ export function registerSignCommands(pack: Command): void {
     .option('--json', 'print the result as JSON')
     .action((tgz: string, opts: { key: string; bundle?: string; json?: boolean } & LogFlags) =>
       runCommand(opts, async () => {
+        refuseLogOnlyFlags(opts);
         const bundlePath = opts.bundle ?? `${tgz}.sigstore.json`;
         const pem = readOrFail(opts.key, 'key').toString('utf8');
         const trusted = keyIdOf(pem, `public key ${opts.key}`);

@@ -1,0 +1,65 @@
+/**
+ * Every command reports alike: a wrong command line is `error[usage]` naming
+ * its flag and exits 2 before anything is read, opened or made; other
+ * failures name their file and exit 1; with `--json` a failure is the one
+ * document `{ ok: false, error: { code, message } }` on stdout.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cordum } from '../helpers/cli.js';
+
+interface Case {
+  name: string;
+  /** The arguments, given a fresh folder to work in. */
+  args: (dir: string) => string[];
+  code: number;
+  /** The error's code and a part of its message. */
+  error: string;
+  message: RegExp;
+  /** A path (under the folder) the command must not have made. */
+  untouched?: string;
+  /** The command takes `--json`: its failure is checked as the JSON document too. */
+  json?: boolean;
+}
+
+const cases: Case[] = [
+  { name: 'pack verify --tree-head without --registry',
+    args: () => ['pack', 'verify', 'p.tgz', '--key', 'k.pub', '--tree-head', 'head.json'],
+    code: 2, error: 'usage', message: /--tree-head is used only with --registry/, json: true },
+  { name: 'pack verify --log-key without --registry',
+    args: () => ['pack', 'verify', 'p.tgz', '--key', 'k.pub', '--log-key', 'log.pem'],
+    code: 2, error: 'usage', message: /--log-key is used only with --registry/ },
+  { name: 'pack verify --upstream-log-key without --registry',
+    args: () => ['pack', 'verify', 'p.tgz', '--key', 'k.pub', '--upstream-log-key', 'u.pem'],
+    code: 2, error: 'usage', message: /--upstream-log-key is used only with --registry/ },
+];
+
+async function run(c: Case, json: boolean) {
+  const dir = mkdtempSync(join(tmpdir(), 'cordum-consistency-'));
+  const ran = await cordum([...c.args(dir), ...(json ? ['--json'] : [])], { cwd: dir });
+  return { dir, ran };
+}
+
+describe('cordum commands report a failure alike', () => {
+  it.each(cases)('$name', async (c) => {
+    const { dir, ran } = await run(c, false);
+
+    expect(ran.stderr).toMatch(new RegExp(`^error\\[${c.error}\\]: `));
+    expect(ran.stderr).toMatch(c.message);
+    expect(ran.stdout).toBe('');
+    expect(ran.code).toBe(c.code);
+    if (c.untouched) expect(existsSync(join(dir, c.untouched))).toBe(false);
+  }, 60_000);
+
+  it.each(cases.filter((c) => c.json))('$name, with --json', async (c) => {
+    const { ran } = await run(c, true);
+
+    const doc = JSON.parse(ran.stdout) as { ok: boolean; error: { code: string; message: string } };
+    expect(doc.ok).toBe(false);
+    expect(doc.error.code).toBe(c.error);
+    expect(doc.error.message).toMatch(c.message);
+    expect(ran.code).toBe(c.code);
+  }, 60_000);
+});

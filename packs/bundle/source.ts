@@ -2,7 +2,7 @@
  * A pack source is a folder or a `.tgz`. Both end as the same in-memory
  * file map, with the same limits, so validation never touches the disk.
  */
-import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { PackError } from '../errors.js';
 import { withLimits, type BundleLimits } from './limits.js';
@@ -46,6 +46,11 @@ export async function readPackSource(path: string, limits?: Partial<BundleLimits
 
 /** The folder holding pack.yaml: the given one or its `pack/` subfolder. */
 export function packRoot(dir: string): string {
+  // A folder that is not there is the path's error, as for `pack validate` and `pack test`,
+  // not "no pack.yaml here" about a folder that does not exist.
+  if (!existsSync(dir)) {
+    throw new PackError('file_missing', `${dir}: no such file or folder`);
+  }
   const has = (d: string) => {
     try {
       return statSync(join(d, 'pack.yaml')).isFile();

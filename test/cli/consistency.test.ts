@@ -34,6 +34,13 @@ const cases: Case[] = [
   { name: 'pack verify --upstream-log-key without --registry',
     args: () => ['pack', 'verify', 'p.tgz', '--key', 'k.pub', '--upstream-log-key', 'u.pem'],
     code: 2, error: 'usage', message: /--upstream-log-key is used only with --registry/ },
+  { name: 'pack build of a folder that does not exist',
+    args: () => ['pack', 'build', 'nope'],
+    code: 1, error: 'file_missing', message: /nope: no such file or folder/,
+    json: true },
+  { name: 'pack migrate of a folder that does not exist',
+    args: () => ['pack', 'migrate', 'nope'],
+    code: 1, error: 'file_missing', message: /nope: no such file or folder/ },
 ];
 
 async function run(c: Case, json: boolean) {

@@ -6,7 +6,7 @@
 import type { Reporter } from '../../cli/output.js';
 import { publicRun, publicView, type PublicRun, type PublicView } from '../render.js';
 import type { TimelineEvent } from '../records.js';
-import { parseJson } from '../../packs/documents.js';
+import { jsonFlag } from '../../cli/json_flag.js';
 import { listLimit } from '../run_input.js';
 import { openEngine, type EngineFlags, type EngineTuning, type OpenEngine } from '../wiring.js';
 import { stdinDebugger } from './debugger.js';
@@ -84,7 +84,7 @@ export async function inputBody(
   flags: EngineFlags & { value: string },
   reporter: Reporter,
 ): Promise<PublicView> {
-  const data = parseJson(flags.value, '--data');
+  const data = jsonFlag(flags.value, '--data');
   return withEngine(flags, true, reporter, async ({ engine }) =>
     publicView(await engine.giveInput(runId, stepId, data)),
   );

@@ -1,6 +1,7 @@
 /** The run input from `--input JSON` or `--input-file FILE` (JSON or YAML). */
 import { readFile } from 'node:fs/promises';
 import { parseJson, parseYaml } from '../../packs/documents.js';
+import { jsonFlag } from '../../cli/json_flag.js';
 import { EngineError } from '../errors.js';
 
 export async function readRunInput(flags: {
@@ -11,7 +12,7 @@ export async function readRunInput(flags: {
     throw new EngineError('usage', 'give --input or --input-file, not both');
   }
   let value: unknown = {};
-  if (flags.input !== undefined) value = parseJson(flags.input, '--input');
+  if (flags.input !== undefined) value = jsonFlag(flags.input, '--input');
   if (flags.inputFile !== undefined) {
     // A file that cannot be read is the file's error (file_missing, naming it), as for every
     // other file a command is given; the flag itself was used rightly.

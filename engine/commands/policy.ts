@@ -4,7 +4,7 @@
  * `explain` talk to a running engine over its HTTP API.
  */
 import { isHttpUrl } from '../http_url.js';
-import { parseJson } from '../../packs/documents.js';
+import { jsonFlag } from '../../cli/json_flag.js';
 import type { PolicySnapshot } from '../../packs/policy/types.js';
 import { loadCandidateOrProject } from '../kernel/candidate.js';
 import { KernelError } from '../kernel/errors.js';
@@ -91,7 +91,7 @@ export function lintLines(r: LintResult): string[] {
 }
 
 function requestOf(text: string) {
-  return toPolicyRequest(parseJson(text, '--request'), '--request');
+  return toPolicyRequest(jsonFlag(text, '--request'), '--request');
 }
 
 export async function explainBody(flags: EngineApiFlags & { request: string;

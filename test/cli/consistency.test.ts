@@ -41,6 +41,12 @@ const cases: Case[] = [
   { name: 'pack migrate of a folder that does not exist',
     args: () => ['pack', 'migrate', 'nope'],
     code: 1, error: 'file_missing', message: /nope: no such file or folder/ },
+  { name: 'policy explain with a --request that is not JSON',
+    args: () => ['policy', 'explain', '--request', '{bad', '--candidate', 'nope'],
+    code: 2, error: 'usage', message: /--request: invalid JSON/, json: true },
+  { name: 'engine run with an --input that is not JSON',
+    args: () => ['engine', 'run', 'a.b', '--input', '{bad'],
+    code: 2, error: 'usage', message: /--input: invalid JSON/, untouched: '.cordum', json: true },
 ];
 
 async function run(c: Case, json: boolean) {

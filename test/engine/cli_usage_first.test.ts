@@ -18,13 +18,13 @@ const cases: { name: string; args: (data: string) => string[]; code: number; err
     code: 2, error: /error\[usage\]: give --input or --input-file, not both/ },
   { name: 'run with --input that is not JSON',
     args: (d) => ['engine', 'run', 'a.b', '--input', '{bad', '--data', d],
-    code: 1, error: /error\[json_syntax\]: --input: invalid JSON/ },
+    code: 2, error: /error\[usage\]: --input: invalid JSON/ },
   { name: 'runs list with --limit 0',
     args: (d) => ['engine', 'runs', 'list', '--limit', '0', '--data', d],
     code: 2, error: /error\[usage\]: --limit must be a whole number from 1 to 1000/ },
   { name: 'input with --data that is not JSON',
     args: (d) => ['engine', 'input', 'r', 's', '--data', '{bad', '--data-dir', d],
-    code: 1, error: /error\[json_syntax\]: --data: invalid JSON/ },
+    code: 2, error: /error\[usage\]: --data: invalid JSON/ },
 ];
 
 describe('cordum engine checks its command line before opening the engine', () => {

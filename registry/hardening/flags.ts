@@ -18,9 +18,20 @@ export interface HardeningFlags {
   headersTimeout?: string;
 }
 
+/** A timeout in whole milliseconds: Node's server refuses `1.5` (after the database opened). */
+function millis(flag: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^[0-9]{1,10}$/.test(text)) {
+    throw new PackError('usage', `--${flag} ${text}: expected a whole number of milliseconds, ` +
+      '0 or more');
+  }
+  return Number(text);
+}
+
 function number(flag: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
-  const n = Number(text);
+  // Number('') is 0: an empty value (`--rate-limit-token "$UNSET"`) would turn the limit off.
+  const n = text.trim() === '' ? Number.NaN : Number(text);
   if (!Number.isFinite(n) || n < 0) {
     throw new PackError('usage', `--${flag} ${text}: expected a number of 0 or more`);
   }
@@ -73,8 +84,8 @@ export function hardeningFromFlags(flags: HardeningFlags): {
     },
     tls: tls(flags),
     timeouts: {
-      requestMs: number('request-timeout', flags.requestTimeout, 300_000),
-      headersMs: number('headers-timeout', flags.headersTimeout, 20_000),
+      requestMs: millis('request-timeout', flags.requestTimeout, 300_000),
+      headersMs: millis('headers-timeout', flags.headersTimeout, 20_000),
     },
   };
 }

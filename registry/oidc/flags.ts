@@ -19,7 +19,12 @@ export function oidcFromFlags(flags: OidcFlags, env: NodeJS.ProcessEnv): OidcCon
   const issuer = flags.oidcIssuer ?? (env.CORDUM_OIDC_ISSUER || undefined);
   const audience = flags.oidcAudience ?? (env.CORDUM_OIDC_AUDIENCE || undefined);
   const mapFile = flags.oidcClaimsMap ?? (env.CORDUM_OIDC_CLAIMS_MAP || undefined);
-  if (issuer === undefined && audience === undefined) return undefined;
+  if (issuer === undefined && audience === undefined) {
+    // A map given on the command line with no issuer would be ignored: say so.
+    if (flags.oidcClaimsMap === undefined) return undefined;
+    throw new PackError('usage', '--oidc-claims-map is used only with --oidc-issuer and ' +
+      '--oidc-audience: add them, or drop --oidc-claims-map');
+  }
   if (issuer === undefined || audience === undefined) {
     throw new PackError('usage', '--oidc-issuer and --oidc-audience go together');
   }

@@ -1,12 +1,26 @@
 /** `cordum registry mirror --from URL`: copy new pack versions between registries. */
 import type { Command } from 'commander';
 import { registryFrom, runCommand, type RegistryFlags } from '../../cli/output.js';
+import { PackError } from '../errors.js';
 
 interface MirrorFlags extends RegistryFlags {
   from: string;
   fromToken?: string;
   pack?: string[];
   json?: boolean;
+}
+
+/** `--from`, checked as `--registry` is, so its refusal names the flag and no request is made. */
+function sourceUrl(text: string): string {
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(text).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol === 'http:' || protocol === 'https:') return text.replace(/\/+$/, '');
+  throw new PackError('usage', `--from "${text}" is not an http(s) URL: give the registry to ` +
+    'copy from, such as http://127.0.0.1:8080');
 }
 
 export function registerMirrorCommand(registry: Command): void {
@@ -27,7 +41,7 @@ export function registerMirrorCommand(registry: Command): void {
         const { mirrorRegistry } = await import('../mirror/mirror.js');
         const fromToken = opts.fromToken ?? process.env.CORDUM_MIRROR_FROM_TOKEN;
         const tokenFrom = '--from-token or CORDUM_MIRROR_FROM_TOKEN';
-        const from = new RegistryClient({ url: opts.from, tokenFrom,
+        const from = new RegistryClient({ url: sourceUrl(opts.from), tokenFrom,
           ...(fromToken ? { token: fromToken } : {}) });
         const to = new RegistryClient(registryFrom(opts));
         return mirrorRegistry({ from, to, ...(opts.pack ? { packs: opts.pack } : {}),

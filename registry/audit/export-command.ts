@@ -3,7 +3,17 @@ import { writeFileSync } from 'node:fs';
 import { registryFrom, runCommand, type RegistryFlags } from '../../cli/output.js';
 import { RegistryClient } from '../../packs/client/registry.js';
 import { PackError } from '../../packs/errors.js';
+import { requestTime } from '../time.js';
 import { AUDIT_FORMATS } from './formats.js';
+
+function sinceOf(text: string): void {
+  try {
+    requestTime(text, 'since');
+  } catch (err) {
+    throw new PackError('usage', `--since ${text}: expected an RFC 3339 time such as ` +
+      '2027-01-31T00:00:00Z', { cause: err });
+  }
+}
 
 export async function auditExportCommand(
   flags: RegistryFlags & { format: string; since?: string; out?: string },
@@ -14,6 +24,8 @@ export async function auditExportCommand(
       throw new PackError('usage',
         `--format ${flags.format}: expected ${AUDIT_FORMATS.join(', ')}`);
     }
+    // Checked here as the registry checks it, so a bad value is a usage error naming the flag.
+    if (flags.since !== undefined) sinceOf(flags.since);
     const connection = registryFrom(flags);
     const query = new URLSearchParams({ format: flags.format });
     if (flags.since) query.set('since', flags.since);

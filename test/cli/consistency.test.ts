@@ -65,6 +65,13 @@ const cases: Case[] = [
     args: () => ['registry', 'serve', '--port', '0', '--data', 'data', '--oidc-claims-map', 'm'],
     code: 2, error: 'usage', message: /--oidc-claims-map is used only with --oidc-issuer/,
     untouched: 'data' },
+  { name: 'registry audit export --since that is no time',
+    args: () => ['registry', 'audit', 'export', '--since', 'yesterday', '--registry',
+      'http://127.0.0.1:1'],
+    code: 2, error: 'usage', message: /--since yesterday: expected an RFC 3339 time/ },
+  { name: 'registry mirror --from that is no URL',
+    args: () => ['registry', 'mirror', '--from', 'nourl', '--registry', 'http://127.0.0.1:1'],
+    code: 2, error: 'usage', message: /--from "nourl" is not an http\(s\) URL/, json: true },
 ];
 
 async function run(c: Case, json: boolean) {

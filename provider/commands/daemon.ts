@@ -64,7 +64,7 @@ async function warmHandlers() {
   return providerHandlers;
 }
 
-async function serve(flags: DaemonFlags) {
+async function serve(flags: DaemonFlags, idleMs: number) {
   const path = daemonFilePath(process.env);
   // A file that is not a daemon file is replaced like a stale one.
   const running = (() => {
@@ -77,7 +77,6 @@ async function serve(flags: DaemonFlags) {
   if (running && running.pid !== process.pid && processAlive(running.pid)) {
     throw new DaemonError('daemon_running', `A provider daemon already runs (pid ${running.pid}).`);
   }
-  const idleMs = parseDuration(flags.idleTimeout ?? '10m');
   const log = createLogger(parseLevel(flags.logLevel ?? 'info'));
   const secret = newSecret();
   const handlersFor = await warmHandlers();
@@ -113,17 +112,25 @@ async function serve(flags: DaemonFlags) {
 }
 
 export async function runDaemon(flags: DaemonFlags): Promise<void> {
+  // The flags first, with --stop too: a bad value is the usage error, whatever runs.
+  const checked = () => {
+    parseLevel(flags.logLevel ?? 'info');
+    return parseDuration(flags.idleTimeout ?? '10m');
+  };
   if (flags.stop) {
     await runCommand(
       flags,
-      () => stopDaemon(daemonFilePath(process.env)),
+      () => {
+        checked();
+        return stopDaemon(daemonFilePath(process.env));
+      },
       (r) => `stopped the provider daemon (pid ${r.pid})`,
     );
     return;
   }
   await runCommand(
     flags,
-    () => serve(flags),
+    () => serve(flags, checked()),
     (r) =>
       `cordum provider daemon: listening on 127.0.0.1:${r.port} (pid ${r.pid}); ` +
       `daemon file ${r.file}; exits after ${r.idle_timeout_ms / 1000} s with no instance`,

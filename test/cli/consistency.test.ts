@@ -4,7 +4,7 @@
  * failures name their file and exit 1; with `--json` a failure is the one
  * document `{ ok: false, error: { code, message } }` on stdout.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,7 +22,17 @@ interface Case {
   untouched?: string;
   /** The command takes `--json`: its failure is checked as the JSON document too. */
   json?: boolean;
+  /** Files the case needs, and its environment. */
+  setup?: (dir: string) => void;
+  env?: (dir: string) => NodeJS.ProcessEnv;
 }
+
+/** A daemon file naming a process that runs (this one): a provider daemon runs. */
+function daemonRuns(dir: string): void {
+  writeFileSync(join(dir, 'daemon.json'),
+    `${JSON.stringify({ port: 1, secret: 'a'.repeat(64), pid: process.pid })}\n`);
+}
+const daemonFile = (dir: string) => ({ CORDUM_PROVIDER_DAEMON_FILE: join(dir, 'daemon.json') });
 
 const cases: Case[] = [
   { name: 'pack verify --tree-head without --registry',
@@ -72,11 +82,20 @@ const cases: Case[] = [
   { name: 'registry mirror --from that is no URL',
     args: () => ['registry', 'mirror', '--from', 'nourl', '--registry', 'http://127.0.0.1:1'],
     code: 2, error: 'usage', message: /--from "nourl" is not an http\(s\) URL/, json: true },
+  { name: 'provider daemon --idle-timeout that is no duration, while a daemon runs',
+    args: () => ['provider', 'daemon', '--idle-timeout', 'soon'], setup: daemonRuns,
+    env: daemonFile, code: 2, error: 'usage', message: /--idle-timeout: "soon" is not a duration/,
+    json: true },
+  { name: 'provider daemon --stop with a --log-level that is no level',
+    args: () => ['provider', 'daemon', '--stop', '--log-level', 'loud'], env: daemonFile,
+    code: 2, error: 'usage', message: /--log-level: "loud" is not one of/ },
 ];
 
 async function run(c: Case, json: boolean) {
   const dir = mkdtempSync(join(tmpdir(), 'cordum-consistency-'));
-  const ran = await cordum([...c.args(dir), ...(json ? ['--json'] : [])], { cwd: dir });
+  c.setup?.(dir);
+  const ran = await cordum([...c.args(dir), ...(json ? ['--json'] : [])],
+    { cwd: dir, ...(c.env ? { env: c.env(dir) } : {}) });
   return { dir, ran };
 }
 

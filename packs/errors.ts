@@ -23,6 +23,7 @@ export type PackErrorCode =
   | 'yaml_alias_limit'
   | 'json_syntax'
   | 'file_missing'
+  | 'file_exists'
   // validation of manifest, workflows, fragments, schemas
   | 'validation_failed'
   // signatures and digests

@@ -5,7 +5,9 @@ import { PackError } from '../errors.js';
 
 export function writeScaffold(dir: string, files: Map<string, string>): string[] {
   if (existsSync(dir) && readdirSync(dir).length > 0) {
-    throw new PackError('usage', `${dir}: the folder exists and is not empty; ` +
+    // The folder is there, not the command line wrong: file_exists (exit 1), as keygen's
+    // key_exists, not usage (exit 2).
+    throw new PackError('file_exists', `${dir}: the folder exists and is not empty; ` +
       'give a new folder name');
   }
   const written: string[] = [];

@@ -4,7 +4,7 @@
  * failures name their file and exit 1; with `--json` a failure is the one
  * document `{ ok: false, error: { code, message } }` on stdout.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -89,6 +89,14 @@ const cases: Case[] = [
   { name: 'provider daemon --stop with a --log-level that is no level',
     args: () => ['provider', 'daemon', '--stop', '--log-level', 'loud'], env: daemonFile,
     code: 2, error: 'usage', message: /--log-level: "loud" is not one of/ },
+  { name: 'pack init into a folder that is not empty',
+    args: () => ['pack', 'init', 'taken', '--yes'],
+    setup: (dir) => {
+      mkdirSync(join(dir, 'taken'));
+      writeFileSync(join(dir, 'taken', 'keep.txt'), 'mine');
+    },
+    code: 1, error: 'file_exists', message: /taken: the folder exists and is not empty/,
+    json: true },
 ];
 
 async function run(c: Case, json: boolean) {

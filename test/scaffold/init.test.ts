@@ -95,8 +95,9 @@ describe('cordum pack init', () => {
     mkdirSync(join(cwd, 'taken'));
     writeFileSync(join(cwd, 'taken', 'keep.txt'), 'mine');
     const taken = await cordum(['pack', 'init', 'taken', '--yes'], { cwd });
-    expect(taken.code).toBe(2);
-    expect(taken.stderr).toMatch(/the folder exists and is not empty/);
+    expect(taken.code).toBe(1);
+    expect(taken.stderr)
+      .toMatch(/^error\[file_exists\]: \S*taken: the folder exists and is not empty/m);
     expect(readFileSync(join(cwd, 'taken', 'keep.txt'), 'utf8')).toBe('mine');
   });
 });

@@ -127,7 +127,9 @@ function asCandidate(snapshot: PolicySnapshot): Record<string, unknown> {
 
 export async function simulateBody(flags: EngineApiFlags & { candidate: string;
   limit?: string }): Promise<Impact> {
-  // Checked here as the server checks it, so a bad flag is a usage error (exit 2).
+  // The flags first, --limit as the server checks it: a bad one is a usage error (exit 2)
+  // before the candidate is read.
+  engineUrl(flags);
   const { limit } = flags;
   if (limit !== undefined && simulateLimit(limit) === undefined) {
     throw Object.assign(new Error(`--limit must be a whole number from 1 to ` +

@@ -97,6 +97,10 @@ const cases: Case[] = [
     },
     code: 1, error: 'file_exists', message: /taken: the folder exists and is not empty/,
     json: true },
+  { name: 'policy simulate --engine that is no http(s) URL, with a candidate not there',
+    args: () => ['policy', 'simulate', '--engine', 'ftp://127.0.0.1', '--candidate', 'nope'],
+    code: 2, error: 'usage', message: /--engine must be the engine's http\(s\) URL/,
+    json: true },
 ];
 
 async function run(c: Case, json: boolean) {

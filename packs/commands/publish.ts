@@ -14,8 +14,23 @@ interface PublishFlags extends RegistryFlags {
   key?: string;
 }
 
+/**
+ * An npm publish (`--to`) names its registry there and claims no publisher: `--registry`
+ * and `--publisher` would be ignored, so they are refused, as `--key` is without `--to`.
+ */
+function refuseCordumOnlyFlags(flags: PublishFlags): void {
+  const given = flags.registry !== undefined ? '--registry'
+    : flags.publisher !== undefined ? '--publisher' : undefined;
+  if (given === undefined) return;
+  throw new PackError('usage', `${given} is used only with a Cordum registry, not with --to ` +
+    `npm:URL (the npm registry is the one --to names): drop ${given}, or drop --to`);
+}
+
 async function publish(tgz: string, flags: PublishFlags, progress: (line: string) => void) {
-  if (flags.to !== undefined) return (await import('../npm/to.js')).publishTo(tgz, flags, progress);
+  if (flags.to !== undefined) {
+    refuseCordumOnlyFlags(flags);
+    return (await import('../npm/to.js')).publishTo(tgz, flags, progress);
+  }
   // A Cordum registry checks the signature against its own keys; a --key here would be ignored.
   if (flags.key !== undefined) {
     throw new PackError('usage', '--key is used only with --to npm:URL (a Cordum registry ' +

@@ -101,6 +101,14 @@ const cases: Case[] = [
     args: () => ['policy', 'simulate', '--engine', 'ftp://127.0.0.1', '--candidate', 'nope'],
     code: 2, error: 'usage', message: /--engine must be the engine's http\(s\) URL/,
     json: true },
+  { name: 'pack publish --to with --publisher',
+    args: () => ['pack', 'publish', 'p.tgz', '--to', 'npm:http://127.0.0.1:1', '--publisher', 'x'],
+    code: 2, error: 'usage', message: /--publisher is used only with a Cordum registry/,
+    json: true },
+  { name: 'pack publish --to with --registry',
+    args: () => ['pack', 'publish', 'p.tgz', '--to', 'npm:http://127.0.0.1:1', '--registry',
+      'http://127.0.0.1:1'],
+    code: 2, error: 'usage', message: /--registry is used only with a Cordum registry/ },
 ];
 
 async function run(c: Case, json: boolean) {

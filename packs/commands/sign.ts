@@ -1,5 +1,6 @@
 /** `cordum pack sign` and `cordum pack verify`: sigstore bundles over a tarball. */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { readOrFail } from './files.js';
 import { runCommand } from '../../cli/output.js';
@@ -51,6 +52,8 @@ export function registerSignCommands(pack: Command): void {
         await readTarball(tgz, bytes, '; sign the tarball `cordum pack build` made');
         const bundle = signTarball(bytes, readOrFail(opts.key, 'key').toString('utf8'), opts.key);
         const out = opts.out ?? `${tgz}.sigstore.json`;
+        // The output's folder is made, as `pack build --out` makes its own.
+        mkdirSync(dirname(out), { recursive: true });
         writeFileSync(out, `${JSON.stringify(bundle, null, 2)}\n`);
         const keyId = bundle.verificationMaterial.publicKey?.hint ?? '';
         return { bundle: out, key_id: keyId };

@@ -6,7 +6,8 @@
  * comes in through the `WorkflowTestRunner` seam, passed by cli/main.ts, which
  * loads the engine only when a pack declares workflow tests.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { PackError } from '../errors.js';
 import { runCommand } from '../../cli/output.js';
@@ -48,7 +49,11 @@ export function registerTestCommand(
     .action((source: string, opts: { json?: boolean; junit?: string }) =>
       runCommand(opts, async () => {
         const report = await testPack(source, runWorkflows);
-        if (opts.junit) writeFileSync(opts.junit, junitXml(report));
+        if (opts.junit) {
+          // The report's folder is made, as `pack build --out` makes its own.
+          mkdirSync(dirname(opts.junit), { recursive: true });
+          writeFileSync(opts.junit, junitXml(report));
+        }
         return report;
       }, renderReport, (r) => (r.failed > 0 ? 1 : 0)),
     );

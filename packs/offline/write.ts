@@ -1,5 +1,6 @@
 /** Writes an offline bundle file atomically and says what is in it. */
-import { renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { RegistryClient } from '../client/registry.js';
 import { sha256Hex } from '../digest.js';
 import { createOfflineBundle } from './create.js';
@@ -9,6 +10,8 @@ export async function writeOfflineBundle(options: { registry: RegistryClient; sp
   const doc = await createOfflineBundle({ registry: options.registry, specs: options.specs,
     now: new Date(), ...(options.progress ? { progress: options.progress } : {}) });
   const bytes = Buffer.from(`${JSON.stringify(doc, null, 2)}\n`);
+  // The output's folder is made, as `pack build --out` makes its own.
+  mkdirSync(dirname(options.out), { recursive: true });
   writeFileSync(`${options.out}.tmp`, bytes);
   renameSync(`${options.out}.tmp`, options.out);
   return {

@@ -1,5 +1,6 @@
 /** `cordum registry audit export`: the audit log over the API, to stdout or a file. */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { registryFrom, runCommand, type RegistryFlags } from '../../cli/output.js';
 import { RegistryClient } from '../../packs/client/registry.js';
 import { PackError } from '../../packs/errors.js';
@@ -32,7 +33,11 @@ export async function auditExportCommand(
     const bytes = await new RegistryClient(connection)
       .fetchBytes(`${connection.url}/v1/audit?${query.toString()}`);
     text = bytes.toString('utf8');
-    if (flags.out) writeFileSync(flags.out, bytes);
+    if (flags.out) {
+      // The output's folder is made, as `pack build --out` makes its own.
+      mkdirSync(dirname(flags.out), { recursive: true });
+      writeFileSync(flags.out, bytes);
+    }
     // CSV has a header line; the other formats are one line an entry.
     const lines = text.split('\n').filter((l) => l !== '').length;
     const entries = flags.format === 'csv' ? Math.max(0, lines - 1) : lines;

@@ -125,6 +125,8 @@ export async function writeArchive(out: string, manifest: Omit<ArchiveManifest, 
   members: Map<string, Buffer>, sign: (text: string) => string): Promise<void> {
   const files = Object.fromEntries([...members].map(([name, b]) => [name, sha256Hex(b)]));
   const text = `${JSON.stringify({ ...manifest, files }, null, 2)}\n`;
+  // The archive's folder is made, as `pack build --out` makes its own.
+  mkdirSync(dirname(resolve(out)), { recursive: true });
   const partial = join(dirname(resolve(out)), `.${basename(out)}.tmp-${process.pid}`);
   const staging = mkdtempSync(join(tmpdir(), 'cordum-archive-'));
   const removeStaging = () => rmSync(staging, { recursive: true, force: true });

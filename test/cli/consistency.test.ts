@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cordum } from '../helpers/cli.js';
+import { cordum, ROOT } from '../helpers/cli.js';
 
 interface Case {
   name: string;
@@ -138,5 +138,32 @@ describe('cordum commands report a failure alike', () => {
     expect(doc.error.code).toBe(c.error);
     expect(doc.error.message).toMatch(c.message);
     expect(ran.code).toBe(c.code);
+  }, 60_000);
+});
+
+describe('an output file is written into a folder the command makes, as pack build does', () => {
+  const example = join(ROOT, 'examples', 'packs', 'echo-tools');
+
+  it('pack test --junit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cordum-consistency-'));
+
+    const ran = await cordum(['pack', 'test', example, '--junit', join(dir, 'reports', 'j.xml')]);
+
+    expect(ran.stderr).toBe('');
+    expect(ran.code).toBe(0);
+    expect(existsSync(join(dir, 'reports', 'j.xml'))).toBe(true);
+  }, 60_000);
+
+  it('pack sign --out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cordum-consistency-'));
+    expect((await cordum(['keygen', '--out', join(dir, 'k')])).code).toBe(0);
+    expect((await cordum(['pack', 'build', example, '--out', join(dir, 'p.tgz')])).code).toBe(0);
+
+    const ran = await cordum(['pack', 'sign', join(dir, 'p.tgz'), '--key',
+      join(dir, 'k', 'cordum.key'), '--out', join(dir, 'sigs', 'p.sigstore.json')]);
+
+    expect(ran.stderr).toBe('');
+    expect(ran.code).toBe(0);
+    expect(existsSync(join(dir, 'sigs', 'p.sigstore.json'))).toBe(true);
   }, 60_000);
 });

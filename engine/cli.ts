@@ -100,7 +100,8 @@ function registerInputCommand(engine: Command): void {
     .description('Give an input step its data, and resume the run')
     .requiredOption('--data <json>', 'the data, as JSON')
     .option('--project <dir>', 'project folder holding cordum.lock', '.')
-    .option('--data-dir <dir>', 'engine data folder (DATABASE_URL selects PostgreSQL instead)')
+    .option('--data-dir <dir>', 'engine data folder (default <project>/.cordum/engine; ' +
+      'DATABASE_URL selects PostgreSQL instead)')
     .option('--deployment <file>', 'deployment file (default <project>/cordum.deployment.yaml)')
     .option('--json', 'print the result as JSON')
     .action(
@@ -120,7 +121,8 @@ function registerServeCommand(engine: Command): void {
     .command('serve')
     .description('Serve the HTTP API (runs, approvals, input) and resume due runs')
     .option('--project <dir>', 'project folder holding cordum.lock', '.')
-    .option('--data <dir>', 'engine data folder (DATABASE_URL selects PostgreSQL instead)')
+    .option('--data <dir>', 'engine data folder (default <project>/.cordum/engine; ' +
+      'DATABASE_URL selects PostgreSQL instead)')
     .option('--deployment <file|name>', 'deployment file (default ' +
       '<project>/cordum.deployment.yaml); with --registry, the registry deployment to follow')
     .option('--registry <url>', 'follow a registry deployment: pull its pinned packs, verify ' +

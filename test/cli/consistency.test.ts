@@ -167,3 +167,15 @@ describe('an output file is written into a folder the command makes, as pack bui
     expect(existsSync(join(dir, 'sigs', 'p.sigstore.json'))).toBe(true);
   }, 60_000);
 });
+
+describe('help gives the default of the engine data folder wherever it is a flag', () => {
+  it.each([['run', '--data'], ['approve', '--data'], ['cancel', '--data'],
+    ['input', '--data-dir'], ['serve', '--data'], ['reject', '--data'], ['runs list', '--data'],
+    ['runs show', '--data']])('engine %s %s', async (command, flag) => {
+    const ran = await cordum(['engine', ...command.split(' '), '--help']);
+
+    const help = ran.stdout.replace(/\s+/g, ' ');
+    expect(help).toContain(`${flag} <dir> engine data folder (default <project>/.cordum/engine;`);
+    expect(ran.code).toBe(0);
+  }, 60_000);
+});

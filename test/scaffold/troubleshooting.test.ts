@@ -29,6 +29,8 @@ describe('docs/troubleshooting.md', () => {
     ['packs/errors.ts', unionMembers('packs/errors.ts', 'PackErrorCode')],
     ['engine/errors.ts', unionMembers('engine/errors.ts', 'EngineErrorCode')],
     ['engine/kernel/errors.ts', unionMembers('engine/kernel/errors.ts', 'KernelErrorCode')],
+    // `provider daemon` prints some; the rest a launcher is refused with, in the daemon's log.
+    ['cordum provider daemon', unionMembers('provider/daemon/errors.ts', 'DaemonErrorCode')],
   ];
 
   it.each(sets)('lists every code of %s', (file, codes) => {
@@ -46,6 +48,16 @@ describe('docs/troubleshooting.md', () => {
     // Printed by `provider daemon` and by `cordum policy` for an engine answer with no code.
     const others = ['daemon_running', 'daemon_not_running', 'engine_error'];
     expect([...cli, ...others].filter((c) => !rows.has(c))).toEqual([]);
+  });
+
+  it('lists every code `registry fsck` finds of its own', () => {
+    const findings = ['registry/commands/fsck.ts', 'registry/commands/fsck-log.ts'].flatMap(
+      (file) => [...readFileSync(join(ROOT, file), 'utf8').matchAll(/code: '([a-z0-9_]+)'/g)]
+        .map((m) => m[1]!));
+    expect(findings).toEqual(expect.arrayContaining(['log_gap', 'blob_orphan']));
+    const doc = readFileSync(join(ROOT, 'docs', 'troubleshooting.md'), 'utf8');
+    const rows = new Set([...doc.matchAll(/^\| `([a-z0-9_]+)` \|/gm)].map((m) => m[1]!));
+    expect(findings.filter((c) => !rows.has(c))).toEqual([]);
   });
 
   it('names `cordum engine runs` with its subcommand', () => {

@@ -10,6 +10,7 @@ import { hostOf, portOf } from '../../cli/port.js';
 import { isConnectionLoss } from '../../storage/database.js';
 import { emptyDeployment, readDeployment } from '../deployment.js';
 import { EngineError } from '../errors.js';
+import { isHttpUrl } from '../http_url.js';
 import { handlersOf } from '../handlers/table.js';
 import { startEngineServer } from '../http/server.js';
 import { localRunQueue } from '../queue/local.js';
@@ -45,6 +46,22 @@ function refuseFollowOnlyFlags(flags: ServeFlags): void {
   if (given === undefined || flags.registry) return;
   throw new EngineError('usage', `${given} is used only with --registry URL (following a ` +
     `registry deployment): add --registry and --deployment NAME, or drop ${given}`);
+}
+
+/**
+ * `--registry` follows the registry deployment `--deployment` names: without that name it
+ * was ignored, and the engine served the project's packs as if no --registry were given.
+ */
+function followedRegistry(flags: ServeFlags): void {
+  if (flags.registry === undefined) return;
+  if (!isHttpUrl(flags.registry)) {
+    throw new EngineError('usage', `--registry must be the registry's http(s) URL, such as ` +
+      `http://127.0.0.1:7800, not "${flags.registry}"`);
+  }
+  if (flags.deployment === undefined || flags.deployment === '') {
+    throw new EngineError('usage', '--registry follows a registry deployment: add ' +
+      '--deployment NAME (its name), or drop --registry to serve the project\'s packs');
+  }
 }
 
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -98,6 +115,7 @@ function serveSettings(flags: ServeFlags) {
   const listenPort = port(flags.port);
   if (flags.host !== undefined) hostOf(flags.host);
   refuseFollowOnlyFlags(flags);
+  followedRegistry(flags);
   const pollMs = int(flags.pollMs, '--poll-ms');
   const followMs = int(flags.followMs, '--follow-ms', MIN_FOLLOW_MS);
   return {

@@ -159,8 +159,8 @@ export function rollbackBody(flags: EngineApiFlags & { version: string }) {
   const digits = flags.version.replace(/^v/, '');
   const version = /^[0-9]{1,9}$/.test(digits) ? Number(digits) : Number.NaN;
   if (!Number.isInteger(version) || version < 1) {
-    throw Object.assign(new Error('VERSION must be a version number from `cordum policy history`'),
-      { code: 'usage' });
+    throw Object.assign(new Error('VERSION must be a version number from `cordum policy ' +
+      `history\` (1, or v1), not "${flags.version}"`), { code: 'usage' });
   }
   return call<{ version: number; hash: string }>(flags, 'POST', '/v1/policy/rollback',
     { version }, true);

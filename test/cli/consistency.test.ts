@@ -119,6 +119,9 @@ const cases: Case[] = [
     args: () => ['pack', 'publish', 'p.tgz', '--to', 'npm:http://127.0.0.1:1', '--registry',
       'http://127.0.0.1:1'],
     code: 2, error: 'usage', message: /--registry is used only with a Cordum registry/ },
+  { name: 'policy rollback of a version that is no number',
+    args: () => ['policy', 'rollback', '1.5', '--engine', 'http://127.0.0.1:1'],
+    code: 2, error: 'usage', message: /VERSION must be a version number .* not "1\.5"/, json: true },
 ];
 
 async function run(c: Case, json: boolean) {

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { registryFrom, runCommand, type RegistryFlags } from '../../cli/output.js';
 import { PackError } from '../errors.js';
+import { isPackId, PACK_ID_RULE } from '../pack_id.js';
 
 interface MirrorFlags extends RegistryFlags {
   from: string;
@@ -39,6 +40,11 @@ export function registerMirrorCommand(registry: Command): void {
       runCommand(opts, async (reporter) => {
         const { RegistryClient } = await import('../client/registry.js');
         const { mirrorRegistry } = await import('../mirror/mirror.js');
+        // A --pack that cannot be an id would match nothing at the source: refused first.
+        const notId = opts.pack?.find((id) => !isPackId(id));
+        if (notId !== undefined) {
+          throw new PackError('usage', `--pack ${notId}: a pack id is ${PACK_ID_RULE}`);
+        }
         const fromToken = opts.fromToken ?? process.env.CORDUM_MIRROR_FROM_TOKEN;
         const tokenFrom = '--from-token or CORDUM_MIRROR_FROM_TOKEN';
         const from = new RegistryClient({ url: sourceUrl(opts.from), tokenFrom,

@@ -122,6 +122,10 @@ const cases: Case[] = [
   { name: 'policy rollback of a version that is no number',
     args: () => ['policy', 'rollback', '1.5', '--engine', 'http://127.0.0.1:1'],
     code: 2, error: 'usage', message: /VERSION must be a version number .* not "1\.5"/, json: true },
+  { name: 'registry mirror --pack that is no pack id',
+    args: () => ['registry', 'mirror', '--from', 'http://127.0.0.1:1', '--registry',
+      'http://127.0.0.1:1', '--pack', 'Not_An_Id'],
+    code: 2, error: 'usage', message: /--pack Not_An_Id: a pack id is .*a-z, 0-9 and -/ },
 ];
 
 async function run(c: Case, json: boolean) {

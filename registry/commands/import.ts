@@ -7,9 +7,9 @@
  * transaction commits only when the recomputed root is the archive's
  * signed one and every version's tarball is stored.
  */
-import { readFileSync } from 'node:fs';
 import { loadPublicKey } from '../../packs/signing/keys.js';
 import { runCommand } from '../../cli/output.js';
+import { readOrFail } from '../../packs/commands/files.js';
 import { sha256Hex } from '../../packs/digest.js';
 import type { Queryable } from '../../storage/database.js';
 import { RegistryError } from '../errors.js';
@@ -135,8 +135,9 @@ export async function importRegistry(s: RegistryServices, archive: Buffer, trust
 export async function importCommand(path: string,
   flags: { data: string; json?: boolean; trustKey?: string }) {
   await runCommand(flags, async () => {
-    const bytes = readFileSync(path);
-    const trusted = flags.trustKey ? readFileSync(flags.trustKey, 'utf8') : undefined;
+    const bytes = readOrFail(path, 'archive');
+    const trusted = flags.trustKey
+      ? readOrFail(flags.trustKey, '--trust-key').toString('utf8') : undefined;
     // Checked before the data folder is touched: a bad key must leave nothing behind.
     if (trusted !== undefined) loadPublicKey(trusted, `--trust-key ${flags.trustKey}`);
     return withOffline(flags.data, (s) => importRegistry(s, bytes, trusted), 'restore');

@@ -126,6 +126,17 @@ const cases: Case[] = [
     args: () => ['registry', 'mirror', '--from', 'http://127.0.0.1:1', '--registry',
       'http://127.0.0.1:1', '--pack', 'Not_An_Id'],
     code: 2, error: 'usage', message: /--pack Not_An_Id: a pack id is .*a-z, 0-9 and -/ },
+  { name: 'registry import of an archive not there',
+    args: () => ['registry', 'import', 'none.tgz', '--data', 'data'],
+    code: 1, error: 'file_missing', message: /archive none\.tgz: cannot be read/,
+    untouched: 'data', json: true },
+  { name: 'registry import with a --trust-key not there',
+    args: (dir) => {
+      writeFileSync(join(dir, 'a.tgz'), 'x');
+      return ['registry', 'import', 'a.tgz', '--data', 'data', '--trust-key', 'k.pem'];
+    },
+    code: 1, error: 'file_missing', message: /--trust-key k\.pem: cannot be read/,
+    untouched: 'data' },
 ];
 
 async function run(c: Case, json: boolean) {

@@ -192,6 +192,17 @@ export function shellWord(text: string): string {
   return `'${text.replace(/'/g, "'\\''")}'`;
 }
 
+/**
+ * A flag naming a file or folder to write (`--out`, `--junit`): an empty value
+ * (`--out "$UNSET"`) would resolve to the current folder, where keygen wrote the
+ * private key, so it is a usage error naming the flag.
+ */
+export function assertPathFlag(value: string | undefined, flag: string): void {
+  if (value === undefined || value.trim() !== '') return;
+  throw Object.assign(new Error(`${flag} must name a file or folder, not "${value}"`),
+    { code: 'usage' });
+}
+
 /** Registry connection flags shared by publish, install and key commands. */
 export interface RegistryFlags {
   registry?: string;

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { runCommand } from '../../cli/output.js';
+import { assertPathFlag, runCommand } from '../../cli/output.js';
 import { buildBundle } from '../bundle/build.js';
 import { sha256Hex } from '../digest.js';
 
@@ -14,6 +14,7 @@ export function registerBuildCommand(pack: Command): void {
     .option('--json', 'print the result as JSON')
     .action((dir: string, opts: { out?: string; json?: boolean }) =>
       runCommand(opts, async () => {
+        assertPathFlag(opts.out, '--out');
         const built = await buildBundle(dir);
         const out = resolve(opts.out ?? built.fileName);
         mkdirSync(dirname(out), { recursive: true });

@@ -5,7 +5,8 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { registryFrom, runCommand, type RegistryFlags } from '../../cli/output.js';
+import { assertPathFlag, registryFrom, runCommand, type RegistryFlags }
+  from '../../cli/output.js';
 
 const collect = (v: string, all: string[] = []) => [...all, v];
 
@@ -20,6 +21,7 @@ function registerCreate(bundle: Command): void {
     .option('--json', 'print the result as JSON')
     .action((specs: string[], opts: RegistryFlags & { out: string; json?: boolean }) =>
       runCommand(opts, async (reporter) => {
+        assertPathFlag(opts.out, '--out');
         const { RegistryClient } = await import('../client/registry.js');
         const { writeOfflineBundle } = await import('../offline/write.js');
         const registry = new RegistryClient(registryFrom(opts));

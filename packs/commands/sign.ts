@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { readOrFail } from './files.js';
-import { runCommand } from '../../cli/output.js';
+import { assertPathFlag, runCommand } from '../../cli/output.js';
 import { readBundle } from '../bundle/read.js';
 import { parseJson } from '../documents.js';
 import { isPackError, PackError } from '../errors.js';
@@ -47,6 +47,7 @@ export function registerSignCommands(pack: Command): void {
     .option('--json', 'print the result as JSON')
     .action((tgz: string, opts: { key: string; out?: string; json?: boolean }) =>
       runCommand(opts, async () => {
+        assertPathFlag(opts.out, '--out');
         const bytes = readOrFail(tgz, 'tarball');
         // Only a pack tarball is worth a signature: anything else is named and refused.
         await readTarball(tgz, bytes, '; sign the tarball `cordum pack build` made');

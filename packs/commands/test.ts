@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { PackError } from '../errors.js';
-import { runCommand } from '../../cli/output.js';
+import { assertPathFlag, runCommand } from '../../cli/output.js';
 import { readPackSource } from '../bundle/source.js';
 import { loadPack, type LoadedPack } from '../load.js';
 import type { TestMismatch, WorkflowTestResult } from '../manifest.js';
@@ -48,6 +48,7 @@ export function registerTestCommand(
     .option('--junit <file>', 'also write the results as JUnit XML, for CI')
     .action((source: string, opts: { json?: boolean; junit?: string }) =>
       runCommand(opts, async () => {
+        assertPathFlag(opts.junit, '--junit');
         const report = await testPack(source, runWorkflows);
         if (opts.junit) {
           // The report's folder is made, as `pack build --out` makes its own.

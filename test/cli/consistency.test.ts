@@ -137,6 +137,16 @@ const cases: Case[] = [
     },
     code: 1, error: 'file_missing', message: /--trust-key k\.pem: cannot be read/,
     untouched: 'data' },
+  { name: 'keygen --out that is empty (the key pair went into the current folder)',
+    args: () => ['keygen', '--out', ''],
+    code: 2, error: 'usage', message: /--out must name a file or folder, not ""/,
+    untouched: 'cordum.key', json: true },
+  { name: 'pack build --out that is empty',
+    args: () => ['pack', 'build', join(ROOT, 'examples', 'packs', 'echo-tools'), '--out', ''],
+    code: 2, error: 'usage', message: /--out must name a file or folder/ },
+  { name: 'pack test --junit that is empty (it was ignored)',
+    args: () => ['pack', 'test', join(ROOT, 'examples', 'packs', 'echo-tools'), '--junit', ''],
+    code: 2, error: 'usage', message: /--junit must name a file or folder/ },
 ];
 
 async function run(c: Case, json: boolean) {

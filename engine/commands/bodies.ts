@@ -3,7 +3,7 @@
  * Each opens the engine, does one thing, closes it and answers a value
  * that `runCommand` prints.
  */
-import type { Reporter } from '../../cli/output.js';
+import { assertPathFlag, type Reporter } from '../../cli/output.js';
 import { publicRun, publicView, type PublicRun, type PublicView } from '../render.js';
 import type { TimelineEvent } from '../records.js';
 import { jsonFlag } from '../../cli/json_flag.js';
@@ -20,6 +20,8 @@ async function withEngine<T>(
   body: (open: OpenEngine) => Promise<T>,
   tuning?: EngineTuning,
 ): Promise<T> {
+  // An empty --data would put the database in the current folder.
+  assertPathFlag(flags.data, '--data');
   const options: Parameters<typeof openEngine>[1] = {
     packs,
     progress: (l) => reporter.progress(l),

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Reporter } from '../../cli/output.js';
+import { assertPathFlag, type Reporter } from '../../cli/output.js';
 import { hostOf, portOf } from '../../cli/port.js';
 import { isConnectionLoss } from '../../storage/database.js';
 import { emptyDeployment, readDeployment } from '../deployment.js';
@@ -116,6 +116,7 @@ function serveSettings(flags: ServeFlags) {
   if (flags.host !== undefined) hostOf(flags.host);
   refuseFollowOnlyFlags(flags);
   followedRegistry(flags);
+  assertPathFlag(flags.data, '--data');
   const pollMs = int(flags.pollMs, '--poll-ms');
   const followMs = int(flags.followMs, '--follow-ms', MIN_FOLLOW_MS);
   return {

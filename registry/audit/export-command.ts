@@ -1,7 +1,8 @@
 /** `cordum registry audit export`: the audit log over the API, to stdout or a file. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { registryFrom, runCommand, type RegistryFlags } from '../../cli/output.js';
+import { assertPathFlag, registryFrom, runCommand, type RegistryFlags }
+  from '../../cli/output.js';
 import { RegistryClient } from '../../packs/client/registry.js';
 import { PackError } from '../../packs/errors.js';
 import { requestTime } from '../time.js';
@@ -27,6 +28,7 @@ export async function auditExportCommand(
     }
     // Checked here as the registry checks it, so a bad value is a usage error naming the flag.
     if (flags.since !== undefined) sinceOf(flags.since);
+    assertPathFlag(flags.out, '--out');
     const connection = registryFrom(flags);
     const query = new URLSearchParams({ format: flags.format });
     if (flags.since) query.set('since', flags.since);

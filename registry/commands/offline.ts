@@ -7,6 +7,7 @@
  */
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { assertPathFlag } from '../../cli/output.js';
 import { PackError } from '../../packs/errors.js';
 import { silentLogger } from '../log.js';
 import { logKeySourceFromEnv } from '../tlog/signer.js';
@@ -49,6 +50,8 @@ export function assertRegistryFolder(dataDir: string, databaseUrl: string | unde
 
 export async function openOffline(data: string, mode: OfflineMode = 'read')
   : Promise<RegistryServices> {
+  // An empty --data would open (import: make) a registry in the current folder.
+  assertPathFlag(data, '--data');
   const dataDir = resolve(data);
   if (mode === 'read') assertRegistryFolder(dataDir, process.env.DATABASE_URL || undefined);
   const { dataDir: _unused, ...logKey } = logKeySourceFromEnv(dataDir);

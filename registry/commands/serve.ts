@@ -4,7 +4,7 @@
  * stdout, and closes cleanly on SIGTERM or SIGINT.
  */
 import { resolve } from 'node:path';
-import { runCommand } from '../../cli/output.js';
+import { assertPathFlag, runCommand } from '../../cli/output.js';
 import { assertPortFree, hostOf, portOf } from '../../cli/port.js';
 import type { ServeFlags } from '../cli.js';
 import { systemClock } from '../clock.js';
@@ -38,6 +38,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
   await runCommand({}, async () => {
     const port = portOf(flags.port);
     const host = hostOf(flags.host);
+    assertPathFlag(flags.data, '--data');
     const publicUrl = flags.publicUrl === undefined ? undefined : publicUrlOf(flags.publicUrl);
     const log = jsonLogger((line) => process.stderr.write(line), systemClock);
     const stopped = untilSignal();

@@ -147,6 +147,28 @@ const cases: Case[] = [
   { name: 'pack test --junit that is empty (it was ignored)',
     args: () => ['pack', 'test', join(ROOT, 'examples', 'packs', 'echo-tools'), '--junit', ''],
     code: 2, error: 'usage', message: /--junit must name a file or folder/ },
+  { name: 'registry serve --data that is empty (a registry in the current folder)',
+    args: () => ['registry', 'serve', '--port', '0', '--data', ''],
+    code: 2, error: 'usage', message: /--data must name a file or folder/, untouched: 'db' },
+  { name: 'registry import --data that is empty',
+    args: (dir) => {
+      writeFileSync(join(dir, 'a.tgz'), 'x');
+      return ['registry', 'import', 'a.tgz', '--data', ''];
+    },
+    code: 2, error: 'usage', message: /--data must name a file or folder/, untouched: 'db' },
+  { name: 'registry audit export --out that is empty (it printed to stdout)',
+    args: () => ['registry', 'audit', 'export', '--out', '', '--registry', 'http://127.0.0.1:1'],
+    code: 2, error: 'usage', message: /--out must name a file or folder/ },
+  { name: 'engine runs list --data that is empty',
+    args: () => ['engine', 'runs', 'list', '--data', ''],
+    code: 2, error: 'usage', message: /--data must name a file or folder/, untouched: 'db',
+    json: true },
+  { name: 'engine input --data-dir that is empty',
+    args: () => ['engine', 'input', 'r', 's', '--data', '{}', '--data-dir', ''],
+    code: 2, error: 'usage', message: /--data-dir must name a file or folder/, untouched: 'db' },
+  { name: 'engine serve --data that is empty',
+    args: () => ['engine', 'serve', '--port', '0', '--data', ''],
+    code: 2, error: 'usage', message: /--data must name a file or folder/, untouched: 'db' },
 ];
 
 async function run(c: Case, json: boolean) {

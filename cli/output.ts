@@ -123,7 +123,11 @@ export function toCommandError(err: unknown,
         'http://127.0.0.1:8080 (--registry, --engine or the matching environment variable)' };
     }
     if (typeof e.code === 'string' && typeof e.message === 'string') {
-      const out: CommandError = { code: e.code, message: e.message };
+      // What to do, when the error says it apart (a ProviderError's `hint`, which
+      // Terraform shows in the diagnostic's detail): the CLI's one line says it too.
+      const hint = (err as { hint?: unknown }).hint;
+      const message = typeof hint === 'string' && hint !== '' ? `${e.message} ${hint}` : e.message;
+      const out: CommandError = { code: e.code, message };
       if (Array.isArray(e.issues) && e.issues.length > 0) out.issues = e.issues;
       if (e.details && typeof e.details === 'object') {
         const details = e.details as Record<string, unknown>;

@@ -73,6 +73,16 @@ describe('toCommandError of a server that cannot listen', () => {
   });
 });
 
+describe('toCommandError of an error with a hint', () => {
+  it('says what to do, as the Terraform diagnostic of the same error does', async () => {
+    const { ProviderError } = await import('../../provider/errors.js');
+    const missing = new ProviderError('file_unreadable', 'The provider bundle x is missing.',
+      { hint: 'Run `npm run build` first.' });
+    expect(toCommandError(missing)).toEqual({ code: 'file_unreadable',
+      message: 'The provider bundle x is missing. Run `npm run build` first.' });
+  });
+});
+
 describe('shellWord', () => {
   it.each([
     ['/tmp/p/hello-pack', '/tmp/p/hello-pack'],

@@ -7,6 +7,7 @@
 import type { LogKey } from '../../packs/tlog/tree-head.js';
 import type { Queryable } from '../../storage/database.js';
 import { requireRead } from '../auth.js';
+import type { RegistryDeps } from '../deps.js';
 import { RegistryError } from '../errors.js';
 import type { RouteGroup } from '../routes/index.js';
 import type { RegistryContext } from '../state.js';
@@ -40,6 +41,36 @@ async function sizeAtMost(db: Queryable, size: number, name: string) {
   }
 }
 
+/**
+ * `GET /v1/log/entries`: a page of the log from `start`, or the entries
+ * matching a pack, version, sha256 or key id between `start` and `end`.
+ */
+async function entriesFor(deps: RegistryDeps, ctx: RegistryContext) {
+  const sha256 = text(ctx, 'sha256');
+  const pack = text(ctx, 'pack');
+  const version = text(ctx, 'version');
+  const keyId = text(ctx, 'key_id');
+  // A key id is a hex SHA-256 too: another spelling (upper case, a prefix) would match
+  // nothing and answer "no entries" for a key that has some.
+  for (const [name, value] of [['sha256', sha256], ['key_id', keyId]] as const) {
+    if (value !== undefined && !HEX64.test(value)) {
+      throw new RegistryError('request_invalid', `\`${name}\` must be 64 lower-case hex digits`);
+    }
+  }
+  const start = integer(ctx, 'start', 0);
+  if (sha256 !== undefined || pack !== undefined || version !== undefined ||
+    keyId !== undefined) {
+    const q = { ...(sha256 ? { sha256 } : {}), ...(pack ? { pack } : {}),
+      ...(version ? { version } : {}), ...(keyId ? { key_id: keyId } : {}) };
+    // No `end` here means to the log's end: a page of matches, wherever they are.
+    const range = text(ctx, 'end') === undefined ? { start }
+      : { start, end: integer(ctx, 'end') };
+    return findEntries(deps.db, q, range);
+  }
+  const end = integer(ctx, 'end', start + MAX_ENTRIES_PAGE);
+  return entriesRange(deps.db, start, end);
+}
+
 export const logRoutes: RouteGroup = (router, deps) => {
   router.get('/v1/log/key', requireRead(deps), (ctx) => {
     const key: LogKey = { key_id: deps.logSigner.keyId, public_key: deps.logSigner.publicPem,
@@ -53,30 +84,7 @@ export const logRoutes: RouteGroup = (router, deps) => {
   });
 
   router.get('/v1/log/entries', requireRead(deps), async (ctx) => {
-    const sha256 = text(ctx, 'sha256');
-    const pack = text(ctx, 'pack');
-    const version = text(ctx, 'version');
-    const keyId = text(ctx, 'key_id');
-    // A key id is a hex SHA-256 too: another spelling (upper case, a prefix) would match
-    // nothing and answer "no entries" for a key that has some.
-    for (const [name, value] of [['sha256', sha256], ['key_id', keyId]] as const) {
-      if (value !== undefined && !HEX64.test(value)) {
-        throw new RegistryError('request_invalid', `\`${name}\` must be 64 lower-case hex digits`);
-      }
-    }
-    const start = integer(ctx, 'start', 0);
-    if (sha256 !== undefined || pack !== undefined || version !== undefined ||
-      keyId !== undefined) {
-      const q = { ...(sha256 ? { sha256 } : {}), ...(pack ? { pack } : {}),
-        ...(version ? { version } : {}), ...(keyId ? { key_id: keyId } : {}) };
-      // No `end` here means to the log's end: a page of matches, wherever they are.
-      const range = text(ctx, 'end') === undefined ? { start }
-        : { start, end: integer(ctx, 'end') };
-      ctx.body = { entries: await findEntries(deps.db, q, range) };
-      return;
-    }
-    const end = integer(ctx, 'end', start + MAX_ENTRIES_PAGE);
-    ctx.body = { entries: await entriesRange(deps.db, start, end) };
+    ctx.body = { entries: await entriesFor(deps, ctx) };
   });
 
   router.get('/v1/log/proof/inclusion', requireRead(deps), async (ctx) => {

@@ -19,13 +19,13 @@ export function portOf(text: string, flag = '--port'): number {
 }
 
 /**
- * Fails with the listen error (EADDRINUSE: `port_in_use`) when `host:port`
- * is taken, by binding it for a moment: a server that opens its database
- * before it listens (seconds for a new PGlite) says so before that, not after.
- * Port 0 (any free port) is never taken.
+ * Fails with the listen error (EADDRINUSE: `port_in_use`, EADDRNOTAVAIL:
+ * `address_unavailable`, a host that does not resolve) when `host:port`
+ * cannot be listened on, by binding it for a moment: a server that opens its
+ * database before it listens (seconds for a new PGlite) says so before that,
+ * not after. Port 0 (any free port) is never taken, but its host is checked.
  */
 export async function assertPortFree(port: number, host: string): Promise<void> {
-  if (port === 0) return;
   const probe = createServer();
   await new Promise<void>((done, fail) => {
     probe.once('error', fail);

@@ -85,6 +85,16 @@ describe('cordum registry serve --port', () => {
     }
   });
 
+  it('says its --host is not this machine\'s before it makes a database, with --port 0 too', () => {
+    // 192.0.2.1 (TEST-NET-1) is no address of this machine: the bind fails here, no packet sent.
+    const data = join(mkdtempSync(join(tmpdir(), 'cordum-reg-host-')), 'never-made');
+    const r = spawnSync(process.execPath, [CLI, 'registry', 'serve', '--host', '192.0.2.1',
+      '--port', '0', '--data', data], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.stderr).toMatch(/^error\[address_unavailable\]: the address 192\.0\.2\.1 is not/);
+    expect(r.status).toBe(1);
+    expect(existsSync(data)).toBe(false);
+  });
+
   it('refuses an empty --host as engine serve does, before the data folder is made', async () => {
     // Node listens on every interface for an empty host. The port is held on loopback, so
     // a registry that took "" would stop at the port check, never on every interface.

@@ -7,6 +7,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
+import { isSha256Hex } from './digest.js';
 import { parseJson } from './documents.js';
 import { PackError } from './errors.js';
 import { isPackId, PACK_ID_RULE } from './pack_id.js';
@@ -74,11 +75,10 @@ function checkEntryNames(id: string, e: LockEntry): void {
       `${JSON.stringify(e[field as keyof LockEntry])} is not ${expected}`);
   };
   if (semver.valid(e.version) !== e.version) refuse('version', 'a semantic version');
-  if (!HEX64.test(e.sha256)) refuse('sha256', '64 lower-case hex digits');
-  if (!HEX64.test(e.key_id)) refuse('key_id', 'a key id (64 lower-case hex digits)');
+  if (!isSha256Hex(e.sha256)) refuse('sha256', '64 lower-case hex digits');
+  if (!isSha256Hex(e.key_id)) refuse('key_id', 'a key id (64 lower-case hex digits)');
 }
 
-const HEX64 = /^[0-9a-f]{64}$/;
 
 /** Writes the lock atomically, packs sorted by id for clean diffs. */
 export function writeLock(project: string, lock: Lockfile): void {

@@ -13,6 +13,7 @@ import { error } from './framework/diagnostics.js';
 import { isUnknown } from './framework/values.js';
 import type { State } from './framework/resource.js';
 import { httpUrl } from './validators.js';
+import { isHttpUrl } from '../packs/http_url.js';
 import type { Logger } from './plugin/log.js';
 
 export const PROVIDER_VERSION = '0.1.0';
@@ -76,14 +77,8 @@ function extraCa(env: NodeJS.ProcessEnv, cwd: string): { extraCaFile?: string } 
  * request as a provider bug.
  */
 function checkBaseUrl(url: string, from: string): void {
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
-  const http = parsed?.protocol === 'http:' || parsed?.protocol === 'https:';
-  if (parsed && http && parsed.search === '' && parsed.hash === '') return;
+  const parsed = isHttpUrl(url) ? new URL(url) : undefined;
+  if (parsed && parsed.search === '' && parsed.hash === '') return;
   throw new ProviderError('config_invalid',
     `${from} "${url}" is not the base URL of a registry: an http(s) URL with no query or ` +
       'fragment was expected.', {

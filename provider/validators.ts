@@ -6,6 +6,7 @@ import { parseDateTime } from '../engine/date_time.js';
 import validRange from 'semver/ranges/valid.js';
 import { error, type Diagnostic, type Path } from './framework/diagnostics.js';
 import { isUnknown, type Value } from './framework/values.js';
+import { isHttpUrl } from '../packs/http_url.js';
 
 type Validator = (value: Value, path: Path) => Diagnostic[];
 
@@ -32,15 +33,10 @@ export const semverRange: Validator = (value, path) =>
         ),
       ];
 
-export const httpUrl: Validator = (value, path) => {
-  try {
-    const url = new URL(String(value));
-    if (url.protocol === 'http:' || url.protocol === 'https:') return [];
-  } catch {
-    // reported below
-  }
-  return [error('Invalid URL', `"${String(value)}" is not an http(s) URL.`, path)];
-};
+export const httpUrl: Validator = (value, path) =>
+  isHttpUrl(String(value))
+    ? []
+    : [error('Invalid URL', `"${String(value)}" is not an http(s) URL.`, path)];
 
 export const name: Validator = (value, path) =>
   typeof value === 'string' && /^[a-z0-9][a-z0-9_.-]{0,62}$/.test(value)

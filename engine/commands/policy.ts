@@ -3,7 +3,7 @@
  * read policy files; `history`, `rollback`, `simulate` and a remote
  * `explain` talk to a running engine over its HTTP API.
  */
-import { isHttpUrl } from '../http_url.js';
+import { isHttpUrl } from '../../packs/http_url.js';
 import { jsonFlag } from '../../cli/json_flag.js';
 import type { PolicySnapshot } from '../../packs/policy/types.js';
 import { loadCandidateOrProject } from '../kernel/candidate.js';

@@ -10,7 +10,7 @@ import { hostOf, portOf } from '../../cli/port.js';
 import { isConnectionLoss } from '../../storage/database.js';
 import { emptyDeployment, readDeployment } from '../deployment.js';
 import { EngineError } from '../errors.js';
-import { isHttpUrl } from '../http_url.js';
+import { isHttpUrl } from '../../packs/http_url.js';
 import { handlersOf } from '../handlers/table.js';
 import { startEngineServer } from '../http/server.js';
 import { localRunQueue } from '../queue/local.js';

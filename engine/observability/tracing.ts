@@ -11,7 +11,7 @@ import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type Span
   from '@opentelemetry/sdk-trace-base';
 import type { PolicyRequest } from '../../packs/policy/types.js';
 import { EngineError } from '../errors.js';
-import { isHttpUrl } from '../http_url.js';
+import { isHttpUrl } from '../../packs/http_url.js';
 import type { KernelDecision, PolicyKernel } from '../kernel/kernel.js';
 
 export interface EngineTracing {

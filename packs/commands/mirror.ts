@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { registryFrom, runCommand, type RegistryFlags } from '../../cli/output.js';
 import { PackError } from '../errors.js';
+import { isHttpUrl } from '../http_url.js';
 import { isPackId, PACK_ID_RULE } from '../pack_id.js';
 
 interface MirrorFlags extends RegistryFlags {
@@ -13,13 +14,7 @@ interface MirrorFlags extends RegistryFlags {
 
 /** `--from`, checked as `--registry` is, so its refusal names the flag and no request is made. */
 function sourceUrl(text: string): string {
-  let protocol: string | undefined;
-  try {
-    protocol = new URL(text).protocol;
-  } catch {
-    protocol = undefined;
-  }
-  if (protocol === 'http:' || protocol === 'https:') return text.replace(/\/+$/, '');
+  if (isHttpUrl(text)) return text.replace(/\/+$/, '');
   throw new PackError('usage', `--from "${text}" is not an http(s) URL: give the registry to ` +
     'copy from, such as http://127.0.0.1:8080');
 }

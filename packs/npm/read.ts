@@ -11,6 +11,7 @@ import { PackError } from '../errors.js';
 import {
   ADDED_MEMBERS, PACK_MEMBER, PACKAGE_JSON, SIGNATURE_MEMBER, type CordumNpmField,
 } from './package.js';
+import { isSha256Hex } from '../digest.js';
 
 export interface NpmPackageContents {
   packageJson: Record<string, unknown>;
@@ -40,7 +41,7 @@ export function cordumFieldOf(doc: Record<string, unknown>, where: string): Cord
     }
   }
   if (f.format !== 1) throw invalid(where, `cordum.format ${String(f.format)} is not supported`);
-  if (!/^[0-9a-f]{64}$/.test(String(f.sha256))) {
+  if (!isSha256Hex(String(f.sha256))) {
     throw invalid(where, 'cordum.sha256 must be 64 hex digits');
   }
   return { format: 1, id: String(f.id), version: String(f.version), sha256: String(f.sha256),

@@ -13,6 +13,7 @@ import { isPackError, PackError } from '../errors.js';
 import { keyIdOf } from '../signing/keys.js';
 import { leafHash, verifyInclusion } from './merkle.js';
 import { verifyTreeHead, type LogKey, type SignedTreeHead } from './tree-head.js';
+import { isSha256Hex } from '../digest.js';
 
 /** `PUT|GET /v1/packs/{id}/versions/{version}/log/upstream`. */
 export interface UpstreamEvidence {
@@ -44,7 +45,6 @@ export type UpstreamCheck =
 
 /** Audit paths longer than this cannot be real (a tree of 2^64 entries). */
 const MAX_PATH = 64;
-const HEX64 = /^[0-9a-f]{64}$/;
 
 /** The entry's facts as a publish of this version states them. */
 export function publishExpected(v: { id: string; version: string; sha256: string;
@@ -95,8 +95,8 @@ function signatureFault(e: UpstreamEvidence, trustedPem: string): string | undef
 function proofFault(e: UpstreamEvidence, leaf: Buffer): string | undefined {
   const { index } = e.entry;
   const size = e.tree_head.tree_size;
-  if (e.audit_path.length > MAX_PATH || !e.audit_path.every((h) => HEX64.test(h)) ||
-    !HEX64.test(e.tree_head.root_hash)) {
+  if (e.audit_path.length > MAX_PATH || !e.audit_path.every(isSha256Hex) ||
+    !isSha256Hex(e.tree_head.root_hash)) {
     return 'the audit path and root must be at most 64 hex SHA-256 hashes';
   }
   const path = e.audit_path.map((h) => Buffer.from(h, 'hex'));

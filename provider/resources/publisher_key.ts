@@ -15,6 +15,7 @@ import { isUnknown } from '../framework/values.js';
 import { keyIdOf } from '../../packs/signing/keys.js';
 import { ProviderError } from '../errors.js';
 import { nonEmpty } from '../validators.js';
+import { isSha256Hex } from '../../packs/digest.js';
 
 const normal = (pem: string) => pem.replace(/\r\n/g, '\n').trim();
 
@@ -162,7 +163,7 @@ export const publisherKey: Resource<CordumClient> = {
   },
 
   async importState(id) {
-    if (!/^[0-9a-f]{64}$/.test(id)) {
+    if (!isSha256Hex(id)) {
       throw new ProviderError('import_id_invalid', `"${id}" is not a key id.`, {
         hint: 'Import with the 64 hex digit key id, as the registry lists it (`GET /v1/keys`).',
       });

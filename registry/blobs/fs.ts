@@ -8,11 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { link, mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sha256Hex } from '../../packs/digest.js';
+import { isSha256Hex, sha256Hex } from '../../packs/digest.js';
 import { RegistryError } from '../errors.js';
 import type { BlobStore, PutResult } from './store.js';
 
-const HEX64 = /^[0-9a-f]{64}$/;
 const STALE_TEMP_MS = 60 * 60 * 1000;
 
 function errnoOf(err: unknown): string | undefined {
@@ -54,7 +53,7 @@ export class FsBlobStore implements BlobStore {
 
   /** Where blob `sha256` lives; refuses anything but 64 hex digits. */
   pathOf(sha256: string): string {
-    if (!HEX64.test(sha256)) {
+    if (!isSha256Hex(sha256)) {
       throw new RegistryError('internal', `not a sha256 blob name: ${JSON.stringify(sha256)}`);
     }
     return join(this.root, 'sha256', sha256.slice(0, 2), sha256);

@@ -14,8 +14,8 @@ import type { RegistryContext } from '../state.js';
 import { signedTreeHead } from './heads.js';
 import { entriesRange, findEntries, logSize, MAX_ENTRIES_PAGE, readNodes } from './store.js';
 import { consistencyPath, inclusionPath, withNodes } from './tree.js';
+import { isSha256Hex } from '../../packs/digest.js';
 
-const HEX64 = /^[0-9a-f]{64}$/;
 
 function text(ctx: RegistryContext, name: string): string | undefined {
   const value = ctx.query[name];
@@ -53,7 +53,7 @@ async function entriesFor(deps: RegistryDeps, ctx: RegistryContext) {
   // A key id is a hex SHA-256 too: another spelling (upper case, a prefix) would match
   // nothing and answer "no entries" for a key that has some.
   for (const [name, value] of [['sha256', sha256], ['key_id', keyId]] as const) {
-    if (value !== undefined && !HEX64.test(value)) {
+    if (value !== undefined && !isSha256Hex(value)) {
       throw new RegistryError('request_invalid', `\`${name}\` must be 64 lower-case hex digits`);
     }
   }

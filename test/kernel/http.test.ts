@@ -288,7 +288,8 @@ describe('?explain, read as ?wait is', () => {
       for (const [path, body] of [['/v1/policy/decide?explain=yes', { topic: 'job.x' }],
         ['/v1/policy/decide-batch?explain=yes', { requests: [] }]] as const) {
         expect(await call(path, body)).toMatchObject({ status: 400, body: {
-          code: 'request_invalid', detail: '?explain must be 1 or 0 (true or false), not "yes"' } });
+          code: 'request_invalid',
+          detail: '?explain must be 1 or 0 (true or false), not "yes"' } });
       }
     } finally {
       await at.close();

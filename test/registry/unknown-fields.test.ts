@@ -1,7 +1,8 @@
 /**
  * The yank, deprecation, dist-tag, visibility, token, deployment, policy
- * bundle, key, member and verification routes refuse a JSON field they do not name, as policy simulations do: `400
- * request_invalid` naming it (and the field meant), and nothing changes.
+ * bundle, key, member and verification routes refuse a JSON field they do
+ * not name, as policy simulations do: `400 request_invalid` naming it (and
+ * the field meant), and nothing changes.
  * A misspelt `reasn` would otherwise yank with no reason, silently.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,7 +96,8 @@ describe.each(backends())('unknown JSON fields ($name)', (backend) => {
     const member = await send('PUT', '/v1/publishers/default/members/carol', { role: 'reader' });
     expect(member.status).toBe(200);
     await reg.admin.addKey(OLD.publicPem, 'default');
-    const made = await send('PUT', '/v1/deployments/fields', { packs: PACKS, description: 'first' });
+    const made = await send('PUT', '/v1/deployments/fields',
+      { packs: PACKS, description: 'first' });
     expect(made.status).toBe(200);
   });
   afterAll(async () => {

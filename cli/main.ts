@@ -25,9 +25,13 @@ const program = new Command('cordum')
 // commander copies this to commands registered after it: set it first. Its own usage
 // errors exit 2, like other CLIs; help and version exit 0. With --json a usage error is
 // also the JSON document every other failure prints, so scripts read one shape.
+// A command group run without a command (`cordum pack`) gets its help on stderr and
+// then the same kind of error line as any other usage error.
 program.exitOverride((err) => {
+  const noCommand = err.code === 'commander.help' && err.exitCode !== 0;
+  if (noCommand) process.stderr.write('error[usage]: missing command: pick one from the list above\n');
   if (err.exitCode !== 0 && process.argv.includes('--json')) {
-    const message = err.message.replace(/^error: /, '');
+    const message = noCommand ? 'missing command' : err.message.replace(/^error: /, '');
     const error = { code: 'usage', message };
     process.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
   }

@@ -240,3 +240,16 @@ describe('help gives the default of the engine data folder wherever it is a flag
     expect(ran.code).toBe(0);
   }, 60_000);
 });
+
+describe('a command group without a command lists its commands, then says what is missing', () => {
+  it.each([['pack'], ['engine', 'runs'], ['registry'], []])('cordum %s', async (...group) => {
+    const ran = await cordum(group);
+
+    expect(ran.stderr).toMatch(/^Usage: cordum/);
+    expect(ran.stderr).toContain('Commands:');
+    expect(ran.stderr.trimEnd().split('\n').at(-1))
+      .toBe('error[usage]: missing command: pick one from the list above');
+    expect(ran.stdout).toBe('');
+    expect(ran.code).toBe(2);
+  }, 60_000);
+});

@@ -1,6 +1,8 @@
 /** `cordum pack init NAME`: scaffold a new pack that validates, builds and tests at once. */
 import type { Command } from 'commander';
 import { runCommand, shellWord } from '../../cli/output.js';
+import { PackError } from '../errors.js';
+import { isHttpUrl } from '../http_url.js';
 
 interface InitFlags {
   id?: string;
@@ -11,6 +13,16 @@ interface InitFlags {
   yes?: boolean;
   schemaBase?: string;
   json?: boolean;
+}
+
+/**
+ * `--schema-base` is what editors fetch the schemas from: an http(s) URL or a file: URL.
+ * Anything else would be written into every scaffolded file's schema line unnoticed.
+ */
+function checkedSchemaBase(given: string | undefined): string | undefined {
+  if (given === undefined || isHttpUrl(given) || given.startsWith('file:')) return given;
+  throw new PackError('usage', `--schema-base "${given}" is not an http(s) or file: URL: give ` +
+    'where the schemas are served, such as http://127.0.0.1:8080/schemas/');
 }
 
 export function registerInitCommand(pack: Command): void {
@@ -29,13 +41,14 @@ export function registerInitCommand(pack: Command): void {
     .option('--json', 'print the result as JSON')
     .action((name: string, opts: InitFlags) =>
       runCommand(opts, async () => {
+        const schemaBase = checkedSchemaBase(opts.schemaBase);
         const { initPack } = await import('../scaffold/init.js');
         const { schemaBaseFrom } = await import('../scaffold/schema_urls.js');
         const given = Object.fromEntries((['id', 'title', 'description', 'author', 'license'] as
           const).flatMap((k) => (opts[k] === undefined ? [] : [[k, opts[k]]])));
         const interactive = !opts.yes && !opts.json && process.stdin.isTTY === true;
         return initPack({ name, given,
-          schemaBase: schemaBaseFrom(opts.schemaBase, process.env.CORDUM_REGISTRY),
+          schemaBase: schemaBaseFrom(schemaBase, process.env.CORDUM_REGISTRY),
           ...(interactive ? { ask: { input: process.stdin, output: process.stderr } } : {}) });
       }, (r) => [
         `created pack ${r.id} in ${r.dir}`,

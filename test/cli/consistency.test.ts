@@ -99,6 +99,10 @@ const cases: Case[] = [
   { name: 'provider daemon --stop with a --log-level that is no level',
     args: () => ['provider', 'daemon', '--stop', '--log-level', 'loud'], env: daemonFile,
     code: 2, error: 'usage', message: /--log-level: "loud" is not one of/ },
+  { name: 'pack init --schema-base that is not a URL',
+    args: () => ['pack', 'init', 'fresh', '--yes', '--schema-base', 'schemas'],
+    code: 2, error: 'usage', message: /--schema-base "schemas" is not an http\(s\) or file: URL/,
+    untouched: 'fresh', json: true },
   { name: 'pack init into a folder that is not empty',
     args: () => ['pack', 'init', 'taken', '--yes'],
     setup: (dir) => {

@@ -23,7 +23,8 @@ export function registerProviderCommands(program: Command): void {
       'Serve warm provider instances to installed launchers (faster terraform commands); ' +
         'runs in the foreground until idle',
     )
-    .option('--idle-timeout <duration>', 'exit after this long with no instance (10m, 30s)', '10m')
+    .option('--idle-timeout <duration>', 'exit after this long with no instance, such as ' +
+      '30s or 1h (default: 10m; not with --stop)')
     .option('--log-level <level>', 'daemon log level on stderr: trace, debug, info, warn or ' +
       'error', 'info')
     .option('--stop', 'stop the running daemon instead')

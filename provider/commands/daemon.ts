@@ -122,6 +122,10 @@ export async function runDaemon(flags: DaemonFlags): Promise<void> {
       flags,
       () => {
         checked();
+        if (flags.idleTimeout !== undefined) {
+          throw new DaemonError('usage', '--idle-timeout sets how long a starting daemon ' +
+            'waits; --stop stops the running one: drop one of the two');
+        }
         return stopDaemon(daemonFilePath(process.env));
       },
       (r) => `stopped the provider daemon (pid ${r.pid})`,

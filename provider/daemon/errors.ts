@@ -3,6 +3,7 @@
  * refusal reaches the launcher as one line, which then starts node itself.
  */
 export type DaemonErrorCode =
+  | 'usage'
   | 'daemon_running'
   | 'daemon_not_running'
   | 'daemon_file_invalid'

@@ -9,6 +9,7 @@ import type { Issue } from '../packs/errors.js';
 import type { Workflow } from '../packs/workflow/types.js';
 import { dependsOn } from '../packs/workflow/graph.js';
 import type { StepPlan } from './plan.js';
+import type { BranchGate } from './plan_types.js';
 
 /** For each `on_error` target, the steps whose failure routes to it. */
 export function planRoutes(workflow: Workflow, file: string, issues: Issue[]) {
@@ -41,6 +42,13 @@ export function planBranches(
   const branches = steps.flatMap((controller) =>
     branchesOf(controller).map(([label, field, ids]) => ({ controller, label, field, ids })),
   );
+  const gateOf = (controller: StepPlan, label: string, field: string): BranchGate => {
+    if (controller.type !== 'switch') return { by: controller.id, label };
+    const cases = controller.switch?.labels ?? [];
+    return field === 'default'
+      ? { by: controller.id, label, cases, fallback: true }
+      : { by: controller.id, label, cases };
+  };
   // Whether each listed step is downstream of its controller, asked of the graph at once.
   const pairs = branches.flatMap(({ controller, ids }) =>
     ids.map((target) => [target, controller.id] as const),
@@ -58,9 +66,20 @@ export function planBranches(
       else if (!below) {
         add(`step "${target}" must depend on "${controller.id}"`, 'branch_not_downstream');
       } else if (plan.branch) add(`step "${target}" is on two branches`, 'branch_twice');
-      else plan.branch = { by: controller.id, label };
+      else plan.branch = gateOf(controller, label, field);
     }
   }
+}
+
+/**
+ * The case of a switch that `value` takes: the label equal to it as text (`0` for the
+ * number 0, `null` for null), or for null a case with an empty label, which YAML makes of
+ * a bare `null:` key. Undefined when no case is taken: then the `default` list runs.
+ */
+export function caseOf(value: unknown, labels: readonly string[]): string | undefined {
+  const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
+  return labels.find((label) => label === text) ??
+    (value === null || value === undefined ? labels.find((label) => label === '') : undefined);
 }
 
 /** [label, field path, step ids] of each branch a step declares. */

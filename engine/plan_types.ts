@@ -64,6 +64,13 @@ export interface BranchGate {
   by: string;
   /** `then` / `else` for a condition, a case label or `default` for a switch. */
   label: string;
+  /**
+   * A switch's case labels, on each of its gates: the case taken is found again from
+   * its output's value, since a case may itself be labelled `default`.
+   */
+  cases?: string[];
+  /** On a switch's `default` list: taken when no case is. */
+  fallback?: boolean;
 }
 
 export interface SwitchPlan {

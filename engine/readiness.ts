@@ -4,6 +4,7 @@
  */
 import type { StepError } from './errors.js';
 import type { StepPlan, WorkflowPlan } from './plan.js';
+import { caseOf } from './plan_branches.js';
 import type { Status, StepRecord } from './records.js';
 
 export type Records = ReadonlyMap<string, StepRecord>;
@@ -58,13 +59,15 @@ export function branchSkip(step: StepPlan, records: Records): string | undefined
   if (!gate) return undefined;
   const by = records.get(gate.by);
   if (!by || by.skipped) return `"${gate.by}" was skipped`;
-  const taken =
-    typeof by.output === 'boolean'
-      ? by.output
-        ? 'then'
-        : 'else'
-      : String((by.output as { case?: unknown } | undefined)?.case);
-  return taken === gate.label ? undefined : `branch "${gate.label}" of "${gate.by}" not taken`;
+  const notTaken = `branch "${gate.label}" of "${gate.by}" not taken`;
+  if (gate.cases) {
+    // A switch: its output's `case` cannot tell a case labelled `default` from the list.
+    const chosen = caseOf((by.output as { value?: unknown } | undefined)?.value, gate.cases);
+    const taken = gate.fallback ? chosen === undefined : chosen === gate.label;
+    return taken ? undefined : notTaken;
+  }
+  const taken = by.output === true ? 'then' : 'else';
+  return taken === gate.label ? undefined : notTaken;
 }
 
 export interface Settled {

@@ -6,16 +6,14 @@
  * (or, failing one, a case with an empty label, which YAML makes of `null:`).
  */
 import { evaluate } from '../conditions.js';
+import { caseOf } from '../plan_branches.js';
 import type { StepExecutor } from './context.js';
 
 export const runSwitch: StepExecutor = async (ctx) => {
   // The plan guarantees a switch step has a value and cases.
   const { value: expr, labels } = ctx.plan.switch!;
   const value = evaluate(expr, ctx.scope) ?? null;
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  // YAML reads a bare `null:` key as an empty label: null takes that case too.
-  const chosen = labels.find((label) => label === text) ??
-    (value === null ? labels.find((label) => label === '') : undefined) ?? 'default';
+  const chosen = caseOf(value, labels) ?? 'default';
   await ctx.event({ type: 'branch', message: `case ${chosen}`, details: { value } });
   return { status: 'succeeded', output: { value, case: chosen } };
 };

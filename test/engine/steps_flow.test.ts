@@ -72,6 +72,16 @@ describe.each(backends())('step types on $name', (backend) => {
     expect(stepOf(zero, 'zero').output).toEqual({ took: '0' });
   });
 
+  it('tells a case labelled "default" from the default list', async () => {
+    const e = await engine();
+    const ran = async (mode: string) => {
+      const view = await e.start('demo.default-label', { mode });
+      return view.steps.filter((s) => s.step_id !== 'pick' && !s.skipped).map((s) => s.step_id);
+    };
+    expect(await ran('default')).toEqual(['named']);
+    expect(await ran('other')).toEqual(['fallback']);
+  });
+
   it('runs for_each items as child steps, max_parallel at once', async () => {
     const e = await engine();
     const view = await e.start('demo.each', { items: ['x', 'y', 'z'] });

@@ -50,6 +50,13 @@ const WORKFLOWS: Workflow[] = [
     zero: { type: 'transform', depends_on: ['pick'], input: { took: '0' } },
     other: { type: 'transform', depends_on: ['pick'], input: { took: 'default' } },
   }),
+  // A case may be labelled "default": it is a case like any other, not the default list.
+  workflow('default-label', {
+    pick: { type: 'switch', value: '${input.mode}', cases: { default: ['named'] },
+      default: ['fallback'] },
+    named: { type: 'transform', depends_on: ['pick'], input: { took: 'case' } },
+    fallback: { type: 'transform', depends_on: ['pick'], input: { took: 'default' } },
+  }),
   // As a pack's YAML writes it: a bare `null:` key reads as an empty label.
   workflow('yaml-nulls', parseYaml(`
 pick: { type: switch, value: '\${input.mode}', cases: { null: [none], 0: [zero] },

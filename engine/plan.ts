@@ -12,7 +12,7 @@ import type { Expr } from './expression_parser.js';
 import { pathsOf } from './expression_parser.js';
 import { compileTemplate, expressionsOf, type Template } from './expressions.js';
 import { dependsOn, topologicalOrder } from '../packs/workflow/graph.js';
-import { planBranches, planRoutes } from './plan_branches.js';
+import { planBranches, planRoutes, routeCycles } from './plan_branches.js';
 import { planExtras } from './plan_extras.js';
 import { jobStepOf } from './plan_jobs.js';
 import { loopBodyOf } from './plan_loop.js';
@@ -82,6 +82,7 @@ export function planWorkflow(
   issues.push(...childIdClashes(workflow, file));
   const packId = workflow.id.split('.')[0] ?? workflow.id;
   const routes = planRoutes(workflow, file, issues);
+  if (ordered.ok) issues.push(...routeCycles(ids, deps, routes, file));
   const reads: Read[] = [];
   const where: Where = { file, issues, known: new Set(ids), routes, packId, reads };
   const steps: StepPlan[] = [];

@@ -7,7 +7,7 @@
  */
 import type { Issue } from '../packs/errors.js';
 import type { Workflow } from '../packs/workflow/types.js';
-import { dependsOn } from '../packs/workflow/graph.js';
+import { dependsOn, topologicalOrder } from '../packs/workflow/graph.js';
 import type { StepPlan } from './plan.js';
 import type { BranchGate } from './plan_types.js';
 
@@ -29,6 +29,38 @@ export function planRoutes(workflow: Workflow, file: string, issues: Issue[]) {
     else routes.set(target, [id]);
   }
   return routes;
+}
+
+/**
+ * A step that `on_error` names waits for a step routing to it to fail, so a route to a
+ * step that the routing step waits for (itself routing back, or a dependency) can never
+ * run: both would wait for good. Such a cycle is refused, naming the route.
+ */
+export function routeCycles(
+  ids: string[],
+  deps: ReadonlyMap<string, string[]>,
+  routes: ReadonlyMap<string, string[]>,
+  file: string,
+): Issue[] {
+  const waits = new Map(ids.map((id) =>
+    [id, [...(deps.get(id) ?? []), ...(routes.get(id) ?? [])]]));
+  const ordered = topologicalOrder(ids, waits);
+  if (ordered.ok) return [];
+
+  // The cycle has a route in it (depends_on alone has none): name its routing step.
+  const cycle = ordered.cycle.slice(0, -1);
+  const at = cycle.findIndex((id, i) =>
+    routes.get(id)?.includes(cycle[(i + 1) % cycle.length]!));
+  const target = cycle[at]!;
+  const router = cycle[(at + 1) % cycle.length]!;
+  const round = [...cycle.slice(at), ...cycle.slice(0, at), target];
+  return [{
+    file,
+    path: `/steps/${router}/on_error`,
+    message: `on_error of "${router}" names "${target}", which waits for "${router}" to ` +
+      `fail: ${round.join(' -> ')}; neither could ever run`,
+    rule: 'on_error_cycle',
+  }];
 }
 
 /** Sets `branch` on the steps that `condition` and `switch` steps list. */

@@ -124,6 +124,20 @@ describe('planWorkflow', () => {
       /on_error must name another step/,
     ],
     [
+      'two on_error routes to each other',
+      { a: { ...worker, on_error: 'b' }, b: { ...worker, on_error: 'a' } },
+      'workflow_invalid',
+      '/steps/b/on_error',
+      /on_error of "b" names "a", which waits for "b" to fail: a -> b -> a/,
+    ],
+    [
+      'an on_error route to a step it depends on',
+      { a: { ...worker, depends_on: ['b'], on_error: 'b' }, b: worker },
+      'workflow_invalid',
+      '/steps/a/on_error',
+      /on_error of "a" names "b", which waits for "a" to fail: b -> a -> b/,
+    ],
+    [
       'a loop without while',
       { a: { type: 'loop', input: {} } },
       'workflow_invalid',

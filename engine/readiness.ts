@@ -102,6 +102,11 @@ export function settledStatus(
     return { status: 'waiting', close: [] };
   }
 
+  // A failure was routed, but its on_error step can never run (it also waits for a step
+  // the failure cancelled): nothing handled that failure.
+  const stranded = strandedRoute(plan, records);
+  if (stranded) return { status: 'failed', error: failedBy(stranded), ...cancelAll };
+
   // Nothing waits and nothing failed unhandled: what is left can never run.
   const close: Settled['close'] = [];
   for (const step of plan.steps) {
@@ -109,6 +114,16 @@ export function settledStatus(
     close.push({ step_id: step.id, as: step.routedFrom.length > 0 ? 'skipped' : 'cancelled' });
   }
   return { status: 'succeeded', close };
+}
+
+/** A failed step whose on_error step is still pending once nothing else can run. */
+function strandedRoute(plan: WorkflowPlan, records: Records): StepRecord | undefined {
+  for (const step of plan.steps) {
+    if (records.get(step.id)?.status !== 'pending') continue;
+    const failed = step.routedFrom.find((id) => records.get(id)?.status === 'failed');
+    if (failed) return records.get(failed);
+  }
+  return undefined;
 }
 
 function isDone(status: Status): boolean {

@@ -168,6 +168,15 @@ describe.each(backends())('step types on $name', (backend) => {
     expect(view.run.status).toBe('succeeded');
   });
 
+  it('fails the run when the on_error step a failure routes to can no longer run', async () => {
+    const view = await (await engine()).start('demo.stranded_route', {});
+    expect(stepOf(view, 'bad').status).toBe('failed');
+    expect(stepOf(view, 'next').status).toBe('cancelled');
+    expect([stepOf(view, 'fix').status, stepOf(view, 'fix').skipped]).toEqual(['cancelled', false]);
+    expect(view.run.status).toBe('failed');
+    expect(view.run.error).toMatchObject({ code: 'policy_denied' });
+  });
+
   it('skips an on_error step nobody routed to, and runs what depends on it', async () => {
     const view = await (await engine()).start('demo.unused_route', {});
     expect([stepOf(view, 'cleanup').status, stepOf(view, 'cleanup').skipped]).toEqual(

@@ -160,6 +160,12 @@ other: { type: transform, depends_on: [pick], input: { took: default } }
     bad: { ...slow('x'), topic: 'job.demo.dangerous', on_error: 'fix' },
     fix: { type: 'transform', depends_on: ['bad'], input: { why: '${steps.bad.error.code}' } },
   }),
+  // The route also waits for a step after the failed one, which the failure cancels.
+  workflow('stranded_route', {
+    bad: { ...slow('x'), topic: 'job.demo.dangerous', on_error: 'fix' },
+    next: { type: 'transform', depends_on: ['bad'], input: {} },
+    fix: { type: 'transform', depends_on: ['next'], input: { why: '${steps.bad.error.code}' } },
+  }),
   // Nothing fails: the route is skipped as it becomes moot, and what follows it runs.
   workflow('unused_route', {
     ok: { type: 'transform', input: { fine: true }, on_error: 'cleanup' },

@@ -8,7 +8,13 @@
 
 /** The expected form, for messages. */
 export const DATE_TIME_FORM = 'an RFC 3339 date-time with a time zone, ' +
-  'such as 2026-03-01T09:00:00Z';
+  'such as 2026-03-01T09:00:00Z, no later than 9999-12-31T23:59:59Z';
+
+/**
+ * The last instant a delay may wake at. Past it, an ISO date-time needs a
+ * six-digit year (`+010000-...`), which PostgreSQL misreads and refuses.
+ */
+export const LATEST_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 // date "T" time, fractional seconds, then "Z" or an offset; T and Z may be lower case (5.6).
 const RFC3339 =
@@ -18,7 +24,8 @@ const RFC3339 =
  * The instant `text` names, in milliseconds since the epoch, or undefined
  * when it is not an RFC 3339 date-time whose fields are all in range.
  * Fractions past a millisecond are cut off. A leap second (`:60`) is
- * refused: JavaScript time has none to land on.
+ * refused: JavaScript time has none to land on; so is an instant past
+ * `LATEST_TIME_MS`.
  */
 export function parseDateTime(text: string): number | undefined {
   const m = RFC3339.exec(text);
@@ -30,7 +37,10 @@ export function parseDateTime(text: string): number | undefined {
   if (local === undefined) return undefined;
 
   const offset = offsetMinutes(m[8], m[9], m[10]);
-  return offset === undefined ? undefined : local - offset * 60_000;
+  if (offset === undefined) return undefined;
+  // 9999-12-31 late in the day with a negative offset is in the year 10000 in UTC.
+  const at = local - offset * 60_000;
+  return at > LATEST_TIME_MS ? undefined : at;
 }
 
 /**

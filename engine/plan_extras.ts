@@ -6,7 +6,7 @@
  */
 import type { Step } from '../packs/workflow/types.js';
 import { parseCondition } from './conditions.js';
-import { DATE_TIME_FORM, parseDateTime } from './date_time.js';
+import { DATE_TIME_FORM, LATEST_TIME_MS, parseDateTime } from './date_time.js';
 import type { Expr } from './expression_parser.js';
 import { compileTemplate, expressionsOf, type Template } from './expressions.js';
 import {
@@ -180,6 +180,9 @@ function planDelay(step: Step, type: SupportedStepType, out: Extras, issue: Issu
   if (sec !== undefined) {
     if (typeof sec !== 'number' || !(sec >= 0)) {
       issue('delay_sec', 'delay_sec must be a number of seconds, 0 or more', 'delay');
+    } else if (Date.now() + sec * 1000 > LATEST_TIME_MS) {
+      issue('delay_sec', `delay_sec of step "${step.id}" would wake after ` +
+        '9999-12-31T23:59:59Z, the last time a delay may wake at', 'delay');
     } else {
       delay.sec = sec;
     }

@@ -30,6 +30,8 @@ describe('parseDateTime', () => {
     '2026-03-01T09:00:00+24:00', '2026-03-01T09:00:00+02:60', '2026-03-01T09:00:00+0200',
     '2026-03-01T09:00:00.Z', 'Sun, 01 Mar 2026 09:00:00 GMT', '+002026-03-01T09:00:00Z',
     '２０２６-03-01T09:00:00Z',
+    // UTC in the year 10000: the engine cannot store it (nor JavaScript write it in 4 digits).
+    '9999-12-31T23:59:59-23:59',
   ];
   it.each(invalid)('refuses %j', (text) => {
     expect(parseDateTime(text)).toBeUndefined();
@@ -47,6 +49,18 @@ describe('delay_until at load', () => {
         'date-time');
       expect(error.message).toMatch(/such as 2026-03-01T09:00:00Z/);
     });
+
+  it('refuses a delay_sec that would wake past 9999-12-31T23:59:59Z', () => {
+    for (const sec of [1e12, 1e300]) {
+      const wf = workflow('late', { nap: { type: 'delay', delay_sec: sec } });
+      const error = thrown(() => planWorkflow(wf, DEMO_SCHEMAS));
+      expect(error.code).toBe('workflow_invalid');
+      expect(error.message).toContain('/steps/nap/delay_sec: delay_sec of step "nap" would ' +
+        'wake after 9999-12-31T23:59:59Z');
+    }
+    const far = workflow('late', { nap: { type: 'delay', delay_sec: 1e9 } });
+    expect(planWorkflow(far, DEMO_SCHEMAS).steps[0]!.delay?.sec).toBe(1e9);
+  });
 
   it('takes a date-time with an offset, and a ${...} to check when it is rendered', () => {
     for (const until of ['2026-03-01T09:00:00+01:00', '${input.when}']) {

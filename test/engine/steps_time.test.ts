@@ -14,7 +14,8 @@ describe.each(backends())('step types on $name', (backend) => {
   const suite = stepsSuite(backend);
   const { engine } = suite;
 
-  it.each(['garbage', '5', 'version 2', '2026-02-31T00:00:00Z', 1_700_000_000_000])(
+  it.each(['garbage', '5', 'version 2', '2026-02-31T00:00:00Z', 1_700_000_000_000,
+    '9999-12-31T23:59:59-23:59'])(
     'fails a delay_until that renders to %j, no RFC 3339 date-time, as an expression failure',
     async (until) => {
       const e = await engine();
@@ -22,7 +23,8 @@ describe.each(backends())('step types on $name', (backend) => {
       expect(view.run.status).toBe('failed');
       expect(stepOf(view, 'wait').error).toMatchObject({ code: 'expression_failed',
         message: `delay_until of step "wait" is ${JSON.stringify(until)}, which is not an ` +
-          'RFC 3339 date-time with a time zone, such as 2026-03-01T09:00:00Z' });
+          'RFC 3339 date-time with a time zone, such as 2026-03-01T09:00:00Z, no later than ' +
+          '9999-12-31T23:59:59Z' });
     });
 
   it('waits for a delay_until rendered with an offset until that instant', async () => {

@@ -14,6 +14,7 @@ import {
 import type { RunRecord, StepRecord } from './records.js';
 import type { EngineServices } from './steps/context.js';
 import { contextFor, runAndSave, scopeOf } from './steps/run_step.js';
+import { setLongTimeout } from './long_timer.js';
 import { RunStop } from './steps/run_stop.js';
 import { CANCELLED } from './steps/stopped.js';
 import type { EngineStore } from './store.js';
@@ -35,7 +36,7 @@ export async function advanceRun(services: EngineServices, run: RunRecord, plan:
   const timer =
     remaining === undefined
       ? undefined
-      : setTimeout(() => halt('timed_out', new Error('run timeout')), Math.max(0, remaining));
+      : setLongTimeout(() => halt('timed_out', new Error('run timeout')), remaining);
   const lease = keepLease(services, run.id, halt);
   services.cancellers.set(run.id, () => halt('cancelled', CANCELLED));
   const ended = services.hooks?.run(run);
@@ -72,7 +73,7 @@ export async function advanceRun(services: EngineServices, run: RunRecord, plan:
   } finally {
     ended?.(status);
     stop.over = true;
-    if (timer) clearTimeout(timer);
+    timer?.clear();
     clearInterval(lease);
     services.cancellers.delete(run.id);
   }

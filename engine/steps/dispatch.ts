@@ -9,6 +9,7 @@ import type { Job, JobHandler } from '../handlers/types.js';
 import type { DecisionRecord } from '../records.js';
 import { backoffMs, retriesAllowed } from '../retry.js';
 import { describeIssues } from '../schemas.js';
+import { setLongTimeout } from '../long_timer.js';
 import type { StepContext, StepOutcome } from './context.js';
 import { NEVER_ABORTED } from './run_stop.js';
 import { stopped } from './stopped.js';
@@ -165,14 +166,14 @@ function attemptLimit(ctx: StepContext, constraints: Constraints) {
   if (ctx.signal.aborted) controller.abort(ctx.signal.reason);
   ctx.signal.addEventListener('abort', onRun, { once: true });
   const ms = Math.min(...limits);
-  const timer = setTimeout(() => {
+  const timer = setLongTimeout(() => {
     const message = `step "${ctx.plan.id}" did not finish within ${ms} ms`;
     controller.abort(new EngineError('handler_timeout', message));
   }, ms);
   return {
     signal: controller.signal,
     clear() {
-      clearTimeout(timer);
+      timer.clear();
       ctx.signal.removeEventListener('abort', onRun);
     },
   };

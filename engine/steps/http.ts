@@ -13,6 +13,7 @@ import { storableCopy } from '../../packs/documents.js';
 import { renderTemplate } from '../expressions.js';
 import { shownUrl } from '../handlers/http.js';
 import { unstorableAnswer } from '../handlers/output.js';
+import { longTimeoutSignal } from '../long_timer.js';
 import { backoffMs, retriesAllowed } from '../retry.js';
 import type { StepContext, StepExecutor, StepOutcome } from './context.js';
 import { stopped } from './stopped.js';
@@ -66,7 +67,7 @@ Promise<{ result: StepOutcome; retryable: boolean }> {
   const sec = ctx.plan.step.timeout_sec;
   const signal = AbortSignal.any([
     ctx.signal,
-    AbortSignal.timeout(sec ? sec * 1000 : DEFAULT_TIMEOUT_MS),
+    longTimeoutSignal(sec ? sec * 1000 : DEFAULT_TIMEOUT_MS),
   ]);
   const method = init.method!;
   let response: Response;

@@ -10,6 +10,7 @@ import type { StepPlan, WorkflowPlan } from '../plan.js';
 import { isJobStep } from '../plan_types.js';
 import type { ApprovalRecord, RunRecord, StepRecord } from '../records.js';
 import { DONE, type StepPatch } from '../store.js';
+import { setLongTimeout } from '../long_timer.js';
 import type { EngineServices, StepContext, StepOutcome } from './context.js';
 import { waitForDelay } from './delay.js';
 import { runForEach } from './for_each.js';
@@ -136,14 +137,14 @@ function stepLimit(ctx: StepContext) {
   const onRun = () => controller.abort(ctx.signal.reason);
   if (ctx.signal.aborted) controller.abort(ctx.signal.reason);
   ctx.signal.addEventListener('abort', onRun, { once: true });
-  const timer = setTimeout(() => {
+  const timer = setLongTimeout(() => {
     const message = `step "${ctx.plan.id}" did not finish within its timeout_sec of ${sec}`;
     controller.abort(new EngineError('step_timed_out', message));
   }, sec * 1000);
   return {
     signal: controller.signal,
     clear() {
-      clearTimeout(timer);
+      timer.clear();
       ctx.signal.removeEventListener('abort', onRun);
     },
   };

@@ -107,6 +107,13 @@ other: { type: transform, depends_on: [pick], input: { took: default } }
     wait: { type: 'delay', delay_sec: 0.3 },
     later: { type: 'transform', depends_on: ['wait'], input: { ok: true } },
   }),
+  // Limits past Node's longest timer (2^31 - 1 ms, about 24.8 days): a month each.
+  workflow('month', {
+    job: { ...slow('m'), input: { message: 'm', sleep_ms: 10 }, timeout_sec: 2_600_000 },
+    call: { type: 'http', url: '${input.url}', input: { input: { message: 'hi' } },
+      timeout_sec: 2_600_000 },
+    nap: { type: 'delay', delay_sec: 0.05, timeout_sec: 2_600_000 },
+  }, { timeout_sec: 2_600_000 }),
   workflow('park', { wait: { type: 'delay', delay_sec: 3600 } }),
   workflow('until', { wait: { type: 'delay', delay_until: '${input.until}' } }),
   workflow('gate-times-out', { gate: { type: 'approval', timeout_sec: 2 } }),

@@ -27,6 +27,15 @@ describe.each(backends())('step types on $name', (backend) => {
           '9999-12-31T23:59:59Z' });
     });
 
+  it('keeps a timeout_sec of a month on the run and its steps, past Node\'s longest timer',
+    async () => {
+      const view = await (await engine()).start('demo.month', { url: suite.worker.url });
+      expect(view.steps.map((s) => [s.step_id, s.status, s.error?.code])).toEqual([
+        ['job', 'succeeded', undefined], ['call', 'succeeded', undefined],
+        ['nap', 'succeeded', undefined]]);
+      expect(view.run.status).toBe('succeeded');
+    });
+
   it('waits for a delay_until rendered with an offset until that instant', async () => {
     const e = await engine();
     const view = await e.start('demo.until', { until: '2000-01-01T02:00:00+02:00' });

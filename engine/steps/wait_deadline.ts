@@ -5,12 +5,17 @@
  * woken past it the step is `timed_out` (`step_timed_out`). The run's own
  * `timeout_sec` leaves such waits out; the step's does not.
  */
+import { LATEST_TIME_MS } from '../date_time.js';
 import type { StepContext, StepOutcome } from './context.js';
 
-/** When a `timeout_sec` counted from `started` runs out (ms); or none. */
+/**
+ * When a `timeout_sec` counted from `started` runs out (ms); or none. A deadline past
+ * the last time a timer can be stored at (9999-12-31T23:59:59Z) is none: it never comes.
+ */
 export function deadlineFrom(sec: number | undefined, started: string | undefined) {
   if (sec === undefined || sec <= 0 || started === undefined) return undefined;
-  return Date.parse(started) + sec * 1000;
+  const deadline = Date.parse(started) + sec * 1000;
+  return deadline > LATEST_TIME_MS ? undefined : deadline;
 }
 
 /** When the step's `timeout_sec` runs out, counted from its first start (ms); or none. */

@@ -118,6 +118,9 @@ other: { type: transform, depends_on: [pick], input: { took: default } }
   workflow('until', { wait: { type: 'delay', delay_until: '${input.until}' } }),
   workflow('gate-times-out', { gate: { type: 'approval', timeout_sec: 2 } }),
   workflow('ask-times-out', { ask: { type: 'input', name: 'Region?', timeout_sec: 2 } }),
+  // Deadlines past 9999-12-31T23:59:59Z, which no timer can be stored for.
+  workflow('ask-for-ages', { ask: { type: 'input', timeout_sec: 1e12 },
+    gate: { type: 'approval', timeout_sec: Infinity } }),
   workflow('nap', { wait: { type: 'delay', delay_sec: 30, timeout_sec: 0.2 } }),
   workflow('outer', {
     child: { type: 'subworkflow', workflow: 'demo.count', input: { times: 2 } },

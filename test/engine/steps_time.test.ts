@@ -36,6 +36,17 @@ describe.each(backends())('step types on $name', (backend) => {
       expect(view.run.status).toBe('succeeded');
     });
 
+  it('waits with no timer for a timeout_sec that would end after the year 9999', async () => {
+    const e = await engine();
+    const parked = await e.start('demo.ask-for-ages', {});
+    expect(parked.run.status).toBe('waiting');
+    expect(parked.steps.map((s) => [s.status, s.wake_at])).toEqual(
+      [['waiting', undefined], ['waiting', undefined]]);
+    await e.giveInput(parked.run.id, 'ask', 'eu');
+    const view = await e.approve(parked.run.id, 'gate', { by: 'ana' });
+    expect(view.run.status).toBe('succeeded');
+  });
+
   it('waits for a delay_until rendered with an offset until that instant', async () => {
     const e = await engine();
     const view = await e.start('demo.until', { until: '2000-01-01T02:00:00+02:00' });

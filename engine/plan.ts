@@ -13,7 +13,7 @@ import { pathsOf } from './expression_parser.js';
 import { compileTemplate, expressionsOf, type Template } from './expressions.js';
 import { dependsOn, topologicalOrder } from '../packs/workflow/graph.js';
 import { planBranches, planRoutes, routeCycles } from './plan_branches.js';
-import { planExtras } from './plan_extras.js';
+import { planExtras, type FieldExpr } from './plan_extras.js';
 import { jobStepOf } from './plan_jobs.js';
 import { loopBodyOf } from './plan_loop.js';
 import {
@@ -207,7 +207,8 @@ function planStep(
     compile(build, field, issue),
   );
   const direct = new Set([...(deps.get(id) ?? []), ...routedFrom]);
-  const exprs = [...(input ? expressionsOf(input) : []), ...extras.exprs];
+  const inputExprs = input ? expressionsOf(input) : [];
+  const exprs = [...inputExprs.map((expr) => ({ field: 'input', expr })), ...extras.exprs];
   checkReferences({ id, type, direct, condition, exprs, forEach: !!extras.forEach }, where,
     issue);
 
@@ -252,7 +253,7 @@ function checkFields(step: Step, type: StepType, schemas: ReadonlyMap<string, un
  */
 function checkReferences(
   of: { id: string; type: StepType; direct: Set<string>; condition: Expr | undefined;
-    exprs: Expr[]; forEach: boolean },
+    exprs: FieldExpr[]; forEach: boolean },
   where: Where,
   issue: StepIssue,
 ): void {
@@ -263,12 +264,12 @@ function checkReferences(
       issue('condition', `the condition of a for_each step is checked once, for the whole ` +
         `step, so it cannot read "${String(path[0])}"`, 'expression_root');
     } else {
-      checkReference(path, of.id, of.direct, roots, where, issue);
+      checkReference(path, 'condition', of, roots, where, issue);
     }
   }
   if (of.forEach) ['item', 'index'].forEach((r) => roots.add(r));
-  for (const path of of.exprs.flatMap(pathsOf)) {
-    checkReference(path, of.id, of.direct, roots, where, issue);
+  for (const { field, expr } of of.exprs) {
+    for (const path of pathsOf(expr)) checkReference(path, field, of, roots, where, issue);
   }
 }
 
@@ -301,8 +302,8 @@ function compile<T>(
  */
 function checkReference(
   path: (string | number)[],
-  id: string,
-  direct: ReadonlySet<string>,
+  field: string,
+  { id, direct }: { id: string; direct: ReadonlySet<string> },
   roots: ReadonlySet<string>,
   where: Where,
   issue: StepIssue,
@@ -311,15 +312,16 @@ function checkReference(
   if (root !== 'steps' && roots.has(String(root))) return;
   if (root !== 'steps') {
     issue(
-      '',
+      field,
       `expression reads "${String(root)}": paths start at ${[...roots].join(', ')}`,
       'expression_root',
     );
   } else if (typeof stepId !== 'string' || !where.known.has(stepId)) {
-    issue('', `expression reads unknown step "${String(stepId)}"`, 'expression_unknown_step');
+    issue(field, `expression reads unknown step "${String(stepId)}"`,
+      'expression_unknown_step');
   } else if (!direct.has(stepId)) {
     const found = issue(
-      '',
+      field,
       `expression reads step "${stepId}", which "${id}" does not depend on: ` +
         `add it to depends_on`,
       'expression_not_upstream',

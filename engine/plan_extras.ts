@@ -32,9 +32,18 @@ export interface Extras {
   http?: HttpPlan;
   delay?: DelayPlan;
   idempotencyKey?: Template;
-  /** Every expression the fields hold, for the checks of what they read. */
-  exprs: Expr[];
+  /** Every expression the fields hold, by field, for the checks of what they read. */
+  exprs: FieldExpr[];
 }
+
+/** An expression and the field of the step that holds it (`for_each`, `while`...). */
+export interface FieldExpr {
+  field: string;
+  expr: Expr;
+}
+
+const inField = (field: string, exprs: Expr[]): FieldExpr[] =>
+  exprs.map((expr) => ({ field, expr }));
 
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'];
 
@@ -81,7 +90,7 @@ function planForEach(step: Step, type: SupportedStepType, out: Extras, issue: Is
     return;
   }
   out.forEach = items;
-  out.exprs.push(...expressionsOf(items));
+  out.exprs.push(...inField('for_each', expressionsOf(items)));
 }
 
 function planSwitch(step: Step, out: Extras, issue: IssueAt, c: Compile) {
@@ -98,7 +107,7 @@ function planSwitch(step: Step, out: Extras, issue: IssueAt, c: Compile) {
     typeof source === 'string' ? c(() => parseCondition(source), 'value') : undefined;
   if (!value) return;
   out.switch = { value, labels: Object.keys(cases) };
-  out.exprs.push(value);
+  out.exprs.push({ field: 'value', expr: value });
 }
 
 function planLoop(step: Step, out: Extras, issue: IssueAt, c: Compile) {
@@ -118,7 +127,7 @@ function planLoop(step: Step, out: Extras, issue: IssueAt, c: Compile) {
   const condition = c(() => parseCondition(cond), 'while');
   if (!condition) return;
   out.loop = { condition, maxIterations: Math.min(max, MAX_LOOP_ITERATIONS) };
-  out.exprs.push(condition);
+  out.exprs.push({ field: 'while', expr: condition });
 }
 
 function planHttp(step: Step, out: Extras, issue: IssueAt, c: Compile) {
@@ -143,7 +152,7 @@ function planHttp(step: Step, out: Extras, issue: IssueAt, c: Compile) {
   const url = c(() => compileTemplate(step.url), 'url');
   if (!url) return;
   out.http = { url, method, headers };
-  out.exprs.push(...expressionsOf(url));
+  out.exprs.push(...inField('url', expressionsOf(url)));
 }
 
 /**
@@ -161,7 +170,7 @@ function planIdempotencyKey(step: Step, out: Extras, issue: IssueAt, c: Compile)
   const template = c(() => compileTemplate(key), 'meta/idempotency_key');
   if (!template) return;
   out.idempotencyKey = template;
-  out.exprs.push(...expressionsOf(template));
+  out.exprs.push(...inField('meta/idempotency_key', expressionsOf(template)));
 }
 
 function planDelay(step: Step, type: SupportedStepType, out: Extras, issue: IssueAt, c: Compile) {
@@ -200,7 +209,7 @@ function planDelay(step: Step, type: SupportedStepType, out: Extras, issue: Issu
     }
     if (template) {
       delay.until = template;
-      out.exprs.push(...expressionsOf(template));
+      out.exprs.push(...inField('delay_until', expressionsOf(template)));
     }
   }
   out.delay = delay;

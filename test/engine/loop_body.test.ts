@@ -111,7 +111,7 @@ describe('loop bodies at load time', () => {
     ['a body with its own depends_on', { type: 'transform', depends_on: ['x'] },
       '/steps/l/body/depends_on'],
     ['a body reading an unknown root', { type: 'transform', input: { a: '${item}' } },
-      '/steps/l/body'],
+      '/steps/l/body/input'],
     ['a worker body without a topic', { type: 'worker' }, '/steps/l/body/topic'],
   ])('refuses %s', (_name, body, path) => {
     const err = thrown(() => plan(body));

@@ -82,14 +82,14 @@ describe('planWorkflow', () => {
       'a read of an unknown root',
       { a: { ...worker, input: { x: '${inputs.a}' } } },
       'workflow_invalid',
-      '/steps/a',
+      '/steps/a/input',
       /paths start at input, steps, run/,
     ],
     [
       'a read of an unknown step',
       { a: { ...worker, input: { x: '${steps.zz.output}' } } },
       'workflow_invalid',
-      '/steps/a',
+      '/steps/a/input',
       /unknown step "zz"/,
     ],
     [
@@ -99,8 +99,23 @@ describe('planWorkflow', () => {
         b: { ...worker, condition: 'steps.a.output.ok' },
       },
       'workflow_invalid',
-      '/steps/b',
+      '/steps/b/condition',
       /does not depend on: add it to depends_on/,
+    ],
+    [
+      'a for_each over a step that is not upstream',
+      { a: worker, b: { ...worker, for_each: '${steps.a.output.items}' } },
+      'workflow_invalid',
+      '/steps/b/for_each',
+      /expression reads step "a", which "b" does not depend on/,
+    ],
+    [
+      'a loop body reading an unknown root',
+      { l: { type: 'loop', while: 'loop.index < 2',
+        body: { type: 'transform', input: { x: '${item}' } } } },
+      'workflow_invalid',
+      '/steps/l/body/input',
+      /expression reads "item"/,
     ],
     [
       'for_each on an approval step',
@@ -212,7 +227,7 @@ describe('planWorkflow', () => {
     steps.side = { type: 'transform' };
     steps.s19999!.condition = 'steps.side.output.ok';
     const error = thrown(() => planWorkflow(workflow('chain', steps), DEMO_SCHEMAS));
-    expect(error.issues).toEqual([expect.objectContaining({ path: '/steps/s19999',
+    expect(error.issues).toEqual([expect.objectContaining({ path: '/steps/s19999/condition',
       rule: 'expression_not_upstream', message: expect.stringMatching(/step "side"/) })]);
 
     steps.s19999!.depends_on = ['s19998', 'side'];
@@ -256,7 +271,7 @@ describe('planWorkflow', () => {
     expect(error.issues).toEqual([
       expect.objectContaining({ rule: 'workflow_cycle', message: expect.stringMatching(
         /a -> b -> c -> a/) }),
-      expect.objectContaining({ rule: 'expression_not_upstream', path: '/steps/d' }),
+      expect.objectContaining({ rule: 'expression_not_upstream', path: '/steps/d/input' }),
     ]);
   });
 

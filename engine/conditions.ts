@@ -99,7 +99,8 @@ function callFunction(fn: 'length' | 'first', value: unknown): unknown {
   if (fn === 'length' && typeof value === 'object') return Object.keys(value).length;
   throw new EngineError(
     'expression_failed',
-    `${fn}() needs a list or a string, got ${kindOf(value)}`,
+    `${fn}() needs ${fn === 'length' ? 'a list, an object' : 'a list'} or a string, ` +
+      `got ${kindOf(value)}`,
   );
 }
 

@@ -155,7 +155,7 @@ describe('errors', () => {
   const runtime: [string, RegExp][] = [
     ['input.name > 1', /cannot order a string and a number with ">"/],
     ['input.tags < 3', /cannot order a list and a number/],
-    ['length(input.count)', /length\(\) needs a list or a string, got a number/],
+    ['length(input.count)', /length\(\) needs a list, an object or a string, got a number/],
     ['first(input.ok)', /first\(\) needs a list or a string, got a boolean/],
   ];
   it.each(runtime)('fails to evaluate %j', (source, message) => {

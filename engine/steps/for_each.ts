@@ -45,6 +45,8 @@ export async function runForEach(ctx: StepContext): Promise<StepOutcome> {
       const step = { ...ctx.plan.step, id: child.step_id };
       const plan = { ...ctx.plan, id: child.step_id, step };
       delete plan.forEach;
+      // The step waited out its delay before its items were made; an item waits no more.
+      delete plan.delay;
       const scope = { ...ctx.scope, item: items[i], index: i };
       const approval = view.approvals.find((a) => a.step_id === child.step_id);
       const wf = { workflow: ctx.run.workflow, packId: ctx.packId, steps: [] };

@@ -114,6 +114,9 @@ other: { type: transform, depends_on: [pick], input: { took: default } }
       timeout_sec: 2_600_000 },
     nap: { type: 'delay', delay_sec: 0.05, timeout_sec: 2_600_000 },
   }, { timeout_sec: 2_600_000 }),
+  workflow('each-later', {
+    each: { type: 'transform', for_each: [1, 2, 3], delay_sec: 0.3, input: { n: '${item}' } },
+  }),
   workflow('park', { wait: { type: 'delay', delay_sec: 3600 } }),
   workflow('until', { wait: { type: 'delay', delay_until: '${input.until}' } }),
   workflow('gate-times-out', { gate: { type: 'approval', timeout_sec: 2 } }),

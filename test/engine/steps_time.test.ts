@@ -47,6 +47,17 @@ describe.each(backends())('step types on $name', (backend) => {
     expect(view.run.status).toBe('succeeded');
   });
 
+  it('delays a for_each step once, not again before each of its items', async () => {
+    const view = await (await engine()).start('demo.each-later', {});
+    expect(view.run.status).toBe('succeeded');
+    const each = stepOf(view, 'each');
+    expect(each.wake_at).toBeDefined();
+    expect(['each[0]', 'each[1]', 'each[2]'].map((id) => stepOf(view, id).wake_at)).toEqual(
+      [undefined, undefined, undefined]);
+    // 0.3 s for the step; waited again per item it took 1.2 s.
+    expect(Date.parse(each.finished_at!) - Date.parse(each.started_at!)).toBeLessThan(900);
+  });
+
   it('waits for a delay_until rendered with an offset until that instant', async () => {
     const e = await engine();
     const view = await e.start('demo.until', { until: '2000-01-01T02:00:00+02:00' });

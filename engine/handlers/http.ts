@@ -14,11 +14,13 @@ import {
 
 /**
  * How a handler's URL is shown (in each job record, the timeline, errors): without
- * its query, which may carry a token (`?token=...`).
+ * its query, which may carry a token (`?token=...`), nor a user and password before
+ * the host (`https://ana:secret@host/`).
  */
 export function shownUrl(url: string): string {
   const at = url.search(/[?#]/);
-  return at < 0 ? url : `${url.slice(0, at)}?…`;
+  const shown = at < 0 ? url : `${url.slice(0, at)}?…`;
+  return shown.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, '$1…@');
 }
 
 export function httpHandler(spec: HttpHandlerSpec): JobHandler {

@@ -23,6 +23,11 @@ describe.each(backends())('step types on $name', (backend) => {
     const secret = await e.start('demo.call', { url: `${other}?token=SECRET` });
     expect(stepOf(secret, 'call').error?.message).toContain('/admin?…');
     expect(JSON.stringify(stepOf(secret, 'call').error)).not.toContain('SECRET');
+    // Nor a password in the URL itself.
+    const withUser = other.replace('://', '://ana:SECRET@');
+    const login = await e.start('demo.call', { url: withUser });
+    expect(stepOf(login, 'call').error?.message).toContain('http://…@127.0.0.1');
+    expect(JSON.stringify(stepOf(login, 'call').error)).not.toContain('SECRET');
     expect(suite.worker.jobs).toHaveLength(1);
   });
 

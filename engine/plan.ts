@@ -4,6 +4,7 @@
  * conditions that parse and read only the input and upstream steps, and
  * schema ids the packs provide. The result is the order steps run in.
  */
+import { pointerToken } from '../packs/documents.js';
 import type { Issue } from '../packs/errors.js';
 import type { Step, StepType, Workflow } from '../packs/workflow/types.js';
 import { parseCondition } from './conditions.js';
@@ -74,7 +75,7 @@ export function planWorkflow(
   if (!ordered.ok) {
     issues.push({
       file,
-      path: `/steps/${ordered.cycle[0]}/depends_on`,
+      path: `/steps/${pointerToken(ordered.cycle[0]!)}/depends_on`,
       message: `depends_on forms a cycle: ${ordered.cycle.join(' -> ')}`,
       rule: 'workflow_cycle',
     });
@@ -108,7 +109,7 @@ function childIdClashes(workflow: Workflow, file: string): Issue[] {
     const parent = child ? workflow.steps[child[1]!] : undefined;
     if (!parent || (parent.for_each === undefined && parent.type !== 'loop')) continue;
     const kind = parent.type === 'loop' ? 'iteration of the loop' : 'item of the for_each';
-    clashes.push({ file, path: `/steps/${id}`, rule: 'step_id_reserved',
+    clashes.push({ file, path: `/steps/${pointerToken(id)}`, rule: 'step_id_reserved',
       message: `step id "${id}" names ${kind} step "${child![1]}" (its children are ` +
         `<step>[<index>]); rename the step` });
   }
@@ -161,7 +162,7 @@ function dependencies(workflow: Workflow, id: string, file: string, issues: Issu
     if (dep in workflow.steps) continue;
     issues.push({
       file,
-      path: `/steps/${id}/depends_on`,
+      path: `/steps/${pointerToken(id)}/depends_on`,
       message: `step "${id}" depends on unknown step "${dep}"`,
       rule: 'workflow_unknown_dependency',
     });
@@ -179,7 +180,7 @@ function planStep(
   schemas: ReadonlyMap<string, unknown>,
   where: Where,
 ): StepPlan | undefined {
-  const base = `/steps/${id}${where.inBody ? '/body' : ''}`;
+  const base = `/steps/${pointerToken(id)}${where.inBody ? '/body' : ''}`;
   const at = (field: string) => `${base}${field ? `/${field}` : ''}`;
   const issue = (field: string, message: string, rule: string) => {
     const found: Issue = { file: where.file, path: at(field), message, rule };
@@ -333,7 +334,8 @@ function checkReference(
 function planError(workflow: Workflow, issues: Issue[]): EngineError {
   const unsupported = issues.find((i) => i.rule === 'step_type_unsupported');
   if (unsupported) {
-    const stepId = unsupported.path.split('/')[2];
+    // The path's step token, read back from its JSON pointer spelling.
+    const stepId = unsupported.path.split('/')[2]?.replaceAll('~1', '/').replaceAll('~0', '~');
     const type = workflow.steps[stepId ?? '']?.type;
     return new EngineError(
       'step_type_unsupported',

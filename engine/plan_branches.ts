@@ -5,6 +5,7 @@
  * branch is taken and is skipped otherwise. `on_error: <step>` routes a
  * failure to a step that runs only when that happens.
  */
+import { pointerToken } from '../packs/documents.js';
 import type { Issue } from '../packs/errors.js';
 import type { Workflow } from '../packs/workflow/types.js';
 import { dependsOn, topologicalOrder } from '../packs/workflow/graph.js';
@@ -17,7 +18,7 @@ export function planRoutes(workflow: Workflow, file: string, issues: Issue[]) {
   for (const [id, step] of Object.entries(workflow.steps)) {
     const target = step.on_error;
     if (target === undefined) continue;
-    const path = `/steps/${id}/on_error`;
+    const path = `/steps/${pointerToken(id)}/on_error`;
     if (typeof target !== 'string' || !(target in workflow.steps) || target === id) {
       const message = `on_error must name another step of the workflow, not "${String(target)}"`;
       issues.push({ file, path, message, rule: 'on_error' });
@@ -56,7 +57,7 @@ export function routeCycles(
   const round = [...cycle.slice(at), ...cycle.slice(0, at), target];
   return [{
     file,
-    path: `/steps/${router}/on_error`,
+    path: `/steps/${pointerToken(router)}/on_error`,
     message: `on_error of "${router}" names "${target}", which waits for "${router}" to ` +
       `fail: ${round.join(' -> ')}; neither could ever run`,
     rule: 'on_error_cycle',
@@ -90,7 +91,7 @@ export function planBranches(
   let asked = 0;
   for (const { controller, label, field, ids } of branches) {
     for (const [i, target] of ids.entries()) {
-      const path = `/steps/${controller.id}/${field}/${i}`;
+      const path = `/steps/${pointerToken(controller.id)}/${field}/${i}`;
       const add = (message: string, rule: string) => issues.push({ file, path, message, rule });
       const plan = byId.get(target);
       const below = downstream[asked++];
@@ -127,7 +128,7 @@ function branchesOf(plan: StepPlan): [string, string, string[]][] {
   const cases = (step.cases ?? {}) as Record<string, unknown>;
   const out: [string, string, string[]][] = Object.entries(cases).map(([label, ids]) => [
     label,
-    `cases/${label}`,
+    `cases/${pointerToken(label)}`,
     idList(ids),
   ]);
   out.push(['default', 'default', idList(step.default)]);

@@ -63,6 +63,11 @@ export function unstorableTextAt(value: unknown): string | undefined {
  * The JSON pointer of the first value, or key, in `value` that `bad` holds
  * of (depth first), or undefined. Iterative, so no input overflows the stack.
  */
+/** `key` as one token of a JSON pointer (RFC 6901): `~` as `~0`, `/` as `~1`. */
+export function pointerToken(key: string): string {
+  return key.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
 function pointerWhere(value: unknown, bad: (node: unknown) => boolean): string | undefined {
   const stack: [unknown, string][] = [[value, '']];
   while (stack.length > 0) {
@@ -73,7 +78,7 @@ function pointerWhere(value: unknown, bad: (node: unknown) => boolean): string |
       ? node.map((v, i) => [String(i), v])
       : Object.entries(node);
     for (const [key, child] of entries) {
-      const at = `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      const at = `${path}/${pointerToken(key)}`;
       if (bad(key)) return at;
       stack.push([child, at]);
     }

@@ -6,7 +6,7 @@
 import { gt as semverGt, valid as validSemver } from 'semver';
 import type { PackFiles } from './bundle/read.js';
 import {
-  parseJson, parseYaml, utf8Text, UNSTORABLE_MESSAGE, unstorableTextAt,
+  parseJson, parseYaml, pointerToken, utf8Text, UNSTORABLE_MESSAGE, unstorableTextAt,
 } from './documents.js';
 import { isPackError, PackError, type Issue } from './errors.js';
 import type { PackManifest } from './manifest.js';
@@ -272,12 +272,12 @@ function warnUndeclaredTopics(c: Collector, manifest: PackManifest, wf: Workflow
   const declared = new Set((manifest.topics ?? []).map((t) => t.name));
   for (const [key, step] of Object.entries(wf.steps)) {
     if (step.topic && step.topic.startsWith(own) && !declared.has(step.topic)) {
-      c.warnings.push({ file, path: `/steps/${key}/topic`, rule: 'topic_undeclared',
+      c.warnings.push({ file, path: `/steps/${pointerToken(key)}/topic`, rule: 'topic_undeclared',
         message: `topic "${step.topic}" is not declared in pack.yaml topics` });
     }
     if (step.output_path !== undefined) {
       // The format has the field, but says nothing of what it does: it is not guessed at.
-      c.warnings.push({ file, path: `/steps/${key}/output_path`, rule: 'field_unused',
+      c.warnings.push({ file, path: `/steps/${pointerToken(key)}/output_path`, rule: 'field_unused',
         message: 'output_path is not used by this engine: the step\'s whole output is ' +
           `steps.${key}.output; read the part you need from there` });
     }
@@ -352,7 +352,7 @@ export function topicGlobIssues(raw: RawFragment, file: string): Issue[] {
   };
   (raw.rules ?? []).forEach((rule, i) => check(rule.match?.topics, `/rules/${i}/match/topics`));
   for (const [tenant, t] of Object.entries(raw.tenants ?? {})) {
-    const at = `/tenants/${tenant.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+    const at = `/tenants/${pointerToken(tenant)}`;
     check(t?.deny_topics, `${at}/deny_topics`);
     check(t?.allow_topics, `${at}/allow_topics`);
   }

@@ -2,6 +2,7 @@
  * A workflow's `parameters` defaults and `retry` settings, checked by
  * `pack validate` (packs/load.ts) as the engine will use them.
  */
+import { pointerToken } from '../documents.js';
 import type { Issue } from '../errors.js';
 import type { Workflow } from '../workflow/types.js';
 import { compilePackSchema, toIssues } from '../schemas.js';
@@ -36,8 +37,8 @@ export function parameterDefaultIssues(wf: Workflow, file: string): Issue[] {
 export function retryWarnings(wf: Workflow, file: string): Issue[] {
   return Object.entries(wf.steps).flatMap(([key, step]) => {
     const body = step.body as { retry?: { max_retries?: unknown } } | null | undefined;
-    return [[`/steps/${key}`, step.retry?.max_retries],
-      [`/steps/${key}/body`, body?.retry?.max_retries]] as const;
+    return [[`/steps/${pointerToken(key)}`, step.retry?.max_retries],
+      [`/steps/${pointerToken(key)}/body`, body?.retry?.max_retries]] as const;
   }).flatMap(([at, asked]) => {
     if (typeof asked !== 'number' || asked <= MAX_RETRIES) return [];
     return [{ file, path: `${at}/retry/max_retries`, rule: 'retry_capped',

@@ -1,4 +1,5 @@
 /** Checks of a workflow beyond its JSON Schema: references and cycles. */
+import { pointerToken } from '../documents.js';
 import type { Issue } from '../errors.js';
 import type { Workflow } from '../workflow/types.js';
 
@@ -9,7 +10,7 @@ export function workflowIssues(wf: Workflow, file: string, schemaIds: Set<string
   const ids = new Set(Object.keys(wf.steps));
 
   for (const [key, step] of Object.entries(wf.steps)) {
-    const at = `/steps/${key}`;
+    const at = `/steps/${pointerToken(key)}`;
     if (step.id !== undefined && step.id !== key) {
       add(`${at}/id`, `step id "${step.id}" differs from its key "${key}"`, 'step_id');
     }

@@ -153,6 +153,20 @@ describe('planWorkflow', () => {
       /on_error of "a" names "b", which waits for "a" to fail: b -> a -> b/,
     ],
     [
+      'a bad read in a step whose id holds "/" and "~", as a JSON pointer spells them',
+      { 'a/b~c': { ...worker, input: { x: '${nope.x}' } } },
+      'workflow_invalid',
+      '/steps/a~1b~0c/input',
+      /expression reads "nope"/,
+    ],
+    [
+      'a route between steps whose ids hold "/"',
+      { 'x/a': { ...worker, on_error: 'x/b' }, 'x/b': { ...worker, on_error: 'x/a' } },
+      'workflow_invalid',
+      '/steps/x~1b/on_error',
+      /on_error of "x\/b" names "x\/a"/,
+    ],
+    [
       'a loop without while',
       { a: { type: 'loop', input: {} } },
       'workflow_invalid',
@@ -214,6 +228,8 @@ describe('planWorkflow', () => {
       step_id: 'wait',
       type: 'teleport',
     });
+    const odd = thrown(() => planWorkflow(workflow('odd', { 'x/y~z': wait }), DEMO_SCHEMAS));
+    expect(odd.details).toMatchObject({ step_id: 'x/y~z', type: 'teleport' });
   });
 
   // Planning is near-linear: the old planner walked each step's whole upstream, O(n^2), and

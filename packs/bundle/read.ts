@@ -113,23 +113,25 @@ function parseTar(tar: Buffer, limits: BundleLimits): Promise<Map<string, Buffer
   const state: Collected = { files: new Map(), folded: new Set(), folders: new Set(), total: 0 };
   return new Promise((resolve, reject) => {
     let failed: unknown;
+    const admit = (entry: ReadEntry, check: (e: ReadEntry) => void) => {
+      if (failed) {
+        entry.resume();
+        return;
+      }
+      try {
+        check(entry);
+      } catch (err) {
+        failed = err;
+        entry.resume();
+        parser.abort(err instanceof Error ? err : new Error(String(err)));
+      }
+    };
     const parser = new Parser({
       strict: true,
       maxMetaEntrySize: MAX_META_BYTES,
-      onReadEntry: (entry: ReadEntry) => {
-        if (failed) {
-          entry.resume();
-          return;
-        }
-        try {
-          admitEntry(entry, state, limits);
-        } catch (err) {
-          failed = err;
-          entry.resume();
-          parser.abort(err instanceof Error ? err : new Error(String(err)));
-        }
-      },
+      onReadEntry: (entry: ReadEntry) => admit(entry, (e) => admitEntry(e, state, limits)),
     });
+    parser.on('ignoredEntry', (entry: ReadEntry) => admit(entry, refuseIgnored));
     parser.on('error', (err: Error) => {
       reject(failed ?? new PackError('bundle_corrupt', `pack tarball is not a valid tar archive: ${
         err.message}`, { cause: err }));
@@ -253,6 +255,21 @@ function admitEntry(entry: ReadEntry, state: Collected, limits: BundleLimits): v
   const chunks: Buffer[] = [];
   entry.on('data', (chunk: Buffer) => chunks.push(chunk));
   entry.on('end', () => state.files.set(name, Buffer.concat(chunks)));
+}
+
+/**
+ * The parser passes over entries of a type it does not unpack (sparse files,
+ * continuation volumes, ACLs, unknown letters) without showing them to
+ * onReadEntry, where GNU tar and Python's tarfile write them as regular files:
+ * a second `pack.yaml` typed `S` or `Z` would be what they unpack, unvalidated.
+ * A pax or GNU long-name header past MAX_META_BYTES is ignored too; the
+ * framing walk names that one.
+ */
+function refuseIgnored(entry: ReadEntry): void {
+  if (META_TYPES.has(entry.type)) return;
+  const name = checkEntryPath(entry.path || (entry.header.path ?? ''));
+  throw new PackError('bundle_special_file', `${name}: entry type ${entry.type} is not a ` +
+    'regular file', { details: { entry: name, type: entry.type } });
 }
 
 /** `.`, `./`, `.//.`: the archive's own root, as a relative name. */

@@ -211,10 +211,26 @@ function extendedAfter(header: Header, body: Buffer, ex?: Pax, gex?: Pax)
     throw new PackError('bundle_corrupt', `pack tarball has a ${header.type} of ${body.length} ` +
       `bytes; the limit is ${MAX_META_BYTES}`, { details: { limit: MAX_META_BYTES } });
   }
-  if (header.type === 'GlobalExtendedHeader') return [ex, Pax.parse(body.toString(), gex, true)];
+  if (header.type === 'GlobalExtendedHeader') {
+    assertNoGlobalPath(Pax.parse(body.toString(), undefined, true));
+    return [ex, Pax.parse(body.toString(), gex, true)];
+  }
   if (header.type.endsWith('ExtendedHeader')) return [Pax.parse(body.toString(), ex), gex];
   // GNU long names set only a path or a link, never a size: the framing stays.
   return [ex, gex];
+}
+
+/**
+ * A global pax `path` names every entry after it. The parser ignores it and
+ * reads each entry's own name, where GNU tar and Python's tarfile apply it:
+ * `path=pack.yaml` then `pack.yaml` and `notes.txt` is two files here, but
+ * one `pack.yaml` holding notes.txt's bytes there.
+ */
+function assertNoGlobalPath(pax: Pax): void {
+  if (pax.path === undefined) return;
+  throw new PackError('bundle_path_invalid', `${JSON.stringify(pax.path)}: a global pax ` +
+    'header sets this path for every entry after it, which tar readers apply differently; ' +
+    'expected each entry to name itself', { details: { entry: pax.path } });
 }
 
 /** The offset of the first non-zero byte from `from` on, compared a chunk at a time. */

@@ -36,6 +36,14 @@ function paxSize(size: number): TarEntry {
   return { name: 'PaxHeader/x', type: TYPE.pax, body: record(len) };
 }
 
+/** A pax global header, in force for every entry after it. */
+function paxGlobal(key: string, value: string): TarEntry {
+  const record = (len: number) => `${len} ${key}=${value}\n`;
+  let len = record(0).length;
+  while (record(len).length !== len) len = record(len).length;
+  return { name: 'pax_global_header', type: 'g', body: record(len) };
+}
+
 interface FramingCase {
   name: string;
   tar: () => Buffer;
@@ -66,6 +74,9 @@ const refusals: FramingCase[] = [
       tar.fill(0x20, tar.length - BLOCK + 148, tar.length - BLOCK + 156);
       return tar;
     } },
+  // GNU tar and Python name both entries pack.yaml: the second, unvalidated, is what they write.
+  { name: 'a global pax path over every entry', code: 'bundle_path_invalid',
+    tar: () => tarOf([paxGlobal('path', 'pack.yaml'), manifest, extra]) },
   { name: 'a header alone after the marker', code: 'bundle_corrupt',
     tar: () => Buffer.concat([tarOf([manifest]), tarHeader({ name: 'x', body: '' }, 0)]) },
 ];
@@ -119,6 +130,11 @@ describe('readBundle still accepts', () => {
     const { files } = await readBundle(gzipSync(tarOf([manifest, zeros, extra])));
     expect(files.get('zeros.bin')).toEqual(Buffer.alloc(4 * BLOCK));
     expect(files.get('extra.txt')?.toString()).toBe('smuggled\n');
+  });
+
+  it('a global pax header without a path (git archive writes its commit id)', async () => {
+    expect(await names(tarOf([paxGlobal('comment', 'e50b0fe'), manifest])))
+      .toEqual(['pack.yaml']);
   });
 
   it('a body whose size a pax header sets, framed as the parser reads it', async () => {

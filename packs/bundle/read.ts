@@ -168,6 +168,7 @@ function endOfArchive(tar: Buffer): number {
   let ex: Pax | undefined;
   let gex: Pax | undefined;
   let zeroAt: number | undefined;
+  let names: string[] = [];
   let offset = 0;
   while (offset + BLOCK <= tar.length) {
     const header = new Header(tar, offset, ex, gex);
@@ -181,10 +182,33 @@ function endOfArchive(tar: Buffer): number {
     if (zeroAt !== undefined) throw loneZeroBlock(zeroAt);
     const size = header.size ?? 0;
     const body = tar.subarray(offset + BLOCK, offset + BLOCK + size);
-    offset += BLOCK + BLOCK * Math.ceil(size / BLOCK);
     [ex, gex] = extendedAfter(header, body, ex, gex);
+    names = namesAfter(header, body, names, offset);
+    offset += BLOCK + BLOCK * Math.ceil(size / BLOCK);
   }
   return offset;
+}
+
+/**
+ * The names that pax (`x`) and GNU long-name (`L`) headers gave the next
+ * entry so far; more than one is refused. Readers keep different ones: the
+ * parser and GNU tar the last of two `L`s, Python the first; after `x` then
+ * `L` the parser keeps L's name where GNU tar and Python keep x's.
+ */
+function namesAfter(header: Header, body: Buffer, names: string[], offset: number): string[] {
+  if (!META_TYPES.has(header.type)) return [];
+  const name = header.type === 'NextFileHasLongPath' || header.type === 'OldGnuLongPath'
+    ? body.toString().replace(/\0.*/s, '')
+    : header.type.endsWith('ExtendedHeader') && header.type !== 'GlobalExtendedHeader'
+      ? Pax.parse(body.toString(), undefined).path
+      : undefined;
+  if (name === undefined) return names;
+  const all = [...names, name];
+  if (all.length < 2) return all;
+  throw new PackError('bundle_path_invalid', `pack tarball names one entry ${all.length} ` +
+    `times (${all.map((n) => JSON.stringify(n)).join(', ')}), the last in the header at byte ` +
+    `${offset}: tar readers keep different ones; expected one pax or GNU long name per entry`,
+  { details: { entry: all[0], names: all, offset } });
 }
 
 /** The parser takes a block with only a blank checksum field for zeros; other tools do not. */

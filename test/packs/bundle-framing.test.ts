@@ -44,6 +44,11 @@ function paxGlobal(key: string, value: string): TarEntry {
   return { name: 'pax_global_header', type: 'g', body: record(len) };
 }
 
+/** A GNU long-name header that sets the next entry's path. */
+const gnuLong = (path: string): TarEntry => ({ name: '././@LongLink', type: 'L',
+  body: `${path}\0` });
+const evil = { name: 'x', body: 'kind: Other\n' };
+
 interface FramingCase {
   name: string;
   tar: () => Buffer;
@@ -77,6 +82,15 @@ const refusals: FramingCase[] = [
   // GNU tar and Python name both entries pack.yaml: the second, unvalidated, is what they write.
   { name: 'a global pax path over every entry', code: 'bundle_path_invalid',
     tar: () => tarOf([paxGlobal('path', 'pack.yaml'), manifest, extra]) },
+  // Each names the last entry pack.yaml for GNU tar or Python and notes.txt here.
+  { name: 'a pax path, then a GNU long name', code: 'bundle_path_invalid',
+    tar: () => tarOf([manifest, paxPath('pack.yaml'), gnuLong('notes.txt'), evil]) },
+  { name: 'a GNU long name, then a pax path', code: 'bundle_path_invalid',
+    tar: () => tarOf([manifest, gnuLong('pack.yaml'), paxPath('notes.txt'), evil]) },
+  { name: 'two GNU long names', code: 'bundle_path_invalid',
+    tar: () => tarOf([manifest, gnuLong('pack.yaml'), gnuLong('notes.txt'), evil]) },
+  { name: 'two pax paths', code: 'bundle_path_invalid',
+    tar: () => tarOf([manifest, paxPath('pack.yaml'), paxPath('notes.txt'), evil]) },
   { name: 'a header alone after the marker', code: 'bundle_corrupt',
     tar: () => Buffer.concat([tarOf([manifest]), tarHeader({ name: 'x', body: '' }, 0)]) },
 ];
@@ -130,6 +144,12 @@ describe('readBundle still accepts', () => {
     const { files } = await readBundle(gzipSync(tarOf([manifest, zeros, extra])));
     expect(files.get('zeros.bin')).toEqual(Buffer.alloc(4 * BLOCK));
     expect(files.get('extra.txt')?.toString()).toBe('smuggled\n');
+  });
+
+  it('one long name per entry, by pax or GNU header', async () => {
+    const long = `${'d'.repeat(120)}/notes.txt`;
+    expect(await names(tarOf([manifest, paxPath(long), extra, gnuLong('b.txt'), extra])))
+      .toEqual(['b.txt', long, 'pack.yaml']);
   });
 
   it('a global pax header without a path (git archive writes its commit id)', async () => {

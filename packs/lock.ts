@@ -44,8 +44,9 @@ export const layout = {
 export function readLock(project: string): Lockfile | undefined {
   const path = join(project, LOCK_FILE);
   if (!existsSync(path)) return undefined;
-  const doc = parseJson(readFileSync(path, 'utf8'), LOCK_FILE) as Partial<Lockfile>;
-  if (doc.lockfileVersion !== 1 || !doc.packs || typeof doc.packs !== 'object') {
+  const doc = parseJson(readFileSync(path, 'utf8'), LOCK_FILE) as Partial<Lockfile> | null;
+  // `null` or a list is JSON too, and reading a field of null would throw a TypeError.
+  if (!isMap(doc) || doc.lockfileVersion !== 1 || !isMap(doc.packs)) {
     throw new PackError('lock_invalid', `${LOCK_FILE}: expected lockfileVersion 1 and a packs map`);
   }
   for (const [id, e] of Object.entries(doc.packs)) {
@@ -63,6 +64,10 @@ export function readLock(project: string): Lockfile | undefined {
     checkEntryNames(id, e as LockEntry);
   }
   return doc as Lockfile;
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -27,6 +27,29 @@ function projectWith(ids: string[]): string {
   return dir;
 }
 
+describe('readLock: the document', () => {
+  const withText = (text: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'cordum-lock-'));
+    projects.push(dir);
+    writeFileSync(join(dir, LOCK_FILE), text);
+    return dir;
+  };
+
+  it.each([
+    ['null', 'null'],
+    ['a list', '[]'],
+    ['a string', '"cordum"'],
+    ['a packs list (its indexes would read as pack ids)',
+      JSON.stringify({ lockfileVersion: 1, packs: [ENTRY] })],
+    ['packs null', JSON.stringify({ lockfileVersion: 1, packs: null })],
+  ])('refuses %s as lock_invalid', (_, text) => {
+    expect(() => readLock(withText(text))).toThrow(expect.objectContaining({
+      code: 'lock_invalid',
+      message: `${LOCK_FILE}: expected lockfileVersion 1 and a packs map`,
+    }));
+  });
+});
+
 describe('readLock: pack ids', () => {
   it.each([
     { name: 'a parent path', id: '../../evil' },

@@ -123,8 +123,21 @@ export function storableCopy<T>(value: T): T {
  */
 export function nonFiniteInJson(text: string, value: unknown): string | undefined {
   if (!/[eE]\+?\d{3}|\d{309}/.test(text)) return undefined;
+  return nonFiniteAt(value);
+}
+
+/**
+ * The JSON pointer of the first number in `value` that JSON cannot hold
+ * (Infinity from `1e400` or YAML's `.inf`, NaN from `.nan`), or undefined.
+ * JSON.stringify writes each as `null`.
+ */
+export function nonFiniteAt(value: unknown): string | undefined {
   return pointerWhere(value, (node) => typeof node === 'number' && !Number.isFinite(node));
 }
+
+/** What a document's issue says of a number JSON cannot hold. */
+export const NON_FINITE_MESSAGE = 'is a number JSON cannot hold (1e400 and .inf read as ' +
+  'Infinity, .nan as NaN; each would be stored as null): write a finite number';
 
 /**
  * Whether `value` nests objects and arrays deeper than `limit` levels (the

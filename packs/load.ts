@@ -6,7 +6,8 @@
 import { gt as semverGt, valid as validSemver } from 'semver';
 import type { PackFiles } from './bundle/read.js';
 import {
-  parseJson, parseYaml, pointerToken, utf8Text, UNSTORABLE_MESSAGE, unstorableTextAt,
+  NON_FINITE_MESSAGE, nonFiniteAt, parseJson, parseYaml, pointerToken, utf8Text,
+  UNSTORABLE_MESSAGE, unstorableTextAt,
 } from './documents.js';
 import { isPackError, PackError, type Issue } from './errors.js';
 import type { PackManifest } from './manifest.js';
@@ -63,22 +64,28 @@ class Collector {
       this.issues.push(...err.issues.map((i) => ({ ...i, rule: err.code })));
       return undefined;
     }
-    this.storableText(doc, path);
+    this.storable(doc, path);
     return doc;
   }
 
   /**
    * Records the first key or string of a document that PostgreSQL cannot
-   * store (a NUL, an unpaired surrogate). Every document of a pack ends up in
-   * a row somewhere (the manifest in the registry, workflows in each run,
-   * fragments in the policy snapshot), so a pack holding one would validate,
-   * publish and install, then fail with the database's own error when it
-   * runs. The document is still returned, so its other problems are found too.
+   * store (a NUL, an unpaired surrogate), and the first number JSON cannot
+   * hold. Every document of a pack ends up in a row somewhere (the manifest
+   * in the registry, workflows in each run, fragments in the policy
+   * snapshot), so a pack holding the one would validate, publish and install,
+   * then fail with the database's own error when it runs, and the other would
+   * be stored as `null`, unlike the signed file. The document is still
+   * returned, so its other problems are found too.
    */
-  private storableText(doc: unknown, file: string): void {
+  private storable(doc: unknown, file: string): void {
     const at = unstorableTextAt(doc);
     if (at !== undefined) this.issues.push({ file, path: at, message: UNSTORABLE_MESSAGE,
       rule: 'text' });
+    // The schemas' `integer` takes Infinity, and the registry would store pack.yaml's as null.
+    const huge = nonFiniteAt(doc);
+    if (huge !== undefined) this.issues.push({ file, path: huge, message: NON_FINITE_MESSAGE,
+      rule: 'number' });
   }
 }
 

@@ -194,7 +194,25 @@ function flowDepth(text: string): number {
 export function parseYaml(text: string, file: string): unknown {
   const value = parseYamlText(text, file);
   checkDocumentLimits(value, file);
+  // Every tag is written with a `!`: text without one holds only JSON values.
+  if (text.includes('!')) assertJsonValues(value, file);
   return value;
+}
+
+/**
+ * Refuses what the YAML 1.1 tags make of a value (`!!binary` a Buffer,
+ * `!!set` a Set, `!!omap` a Map, `!!timestamp` a Date): JSON has no form
+ * for them, so the registry would store `{}` or another value than the
+ * signed file holds, and Cordum's own reader makes yet another of them.
+ */
+function assertJsonValues(value: unknown, file: string): void {
+  const at = pointerWhere(value, (node) => node !== null && typeof node === 'object' &&
+    !Array.isArray(node) && Object.getPrototypeOf(node) !== Object.prototype);
+  if (at === undefined) return;
+  const message = 'a YAML tag (!!binary, !!set, !!omap, !!timestamp) makes this value one ' +
+    'JSON cannot hold: write it as a string, list or mapping';
+  throw new PackError('yaml_syntax', `${file}: ${at || '/'}: ${message}`,
+    { issues: [{ file, path: at, message }] });
 }
 
 function parseYamlText(text: string, file: string): unknown {

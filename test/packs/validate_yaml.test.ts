@@ -139,3 +139,30 @@ describe('duplicate keys', () => {
     }
   });
 });
+
+describe('values JSON cannot hold', () => {
+  // The registry stored `!!set {a, b}` in a manifest as {} and `!!binary` as a Buffer's JSON.
+  it.each([
+    ['!!binary', 'x: { data: !!binary aGVsbG8= }\n', '/x/data'],
+    ['!!set', 'x: [1, !!set { a, b }]\n', '/x/1'],
+    ['!!omap', 'x: !!omap [{ a: 1 }]\n', '/x'],
+    ['!!timestamp', 'x: { at: !!timestamp 2001-12-14 }\n', '/x/at'],
+    ['a tag shorthand of a %TAG directive', '%TAG !y! tag:yaml.org,2002:\n---\nx: !y!set {a}\n',
+      '/x'],
+  ])('refuses %s, naming the path', (_, text, path) => {
+    expect(thrown(() => parseYaml(text, 'tags.yaml'))).toMatchObject({ code: 'yaml_syntax',
+      issues: [{ file: 'tags.yaml', path }] });
+  });
+
+  it('takes the tags of JSON values (!!str, !!int, !!map, !!seq)', () => {
+    expect(parseYaml('a: !!str 1\nb: !!int "2"\nc: !!map { d: !!seq [e] }\n', 'ok.yaml'))
+      .toEqual({ a: '1', b: 2, c: { d: ['e'] } });
+  });
+
+  it('refuses one in pack.yaml as a validation problem of that file', () => {
+    const dir = copyPack('hello-pack');
+    edit(dir, PACK, 'title: Hello Pack', 'title: Hello Pack\n  x-tags: !!set { a, b }');
+    expect(validatePack(readPackDir(dir)).issues).toContainEqual(expect.objectContaining({
+      file: PACK, path: '/metadata/x-tags', rule: 'yaml_syntax' }));
+  });
+});

@@ -3,7 +3,8 @@
  * alias bomb ("billion laughs") fails fast instead of filling memory.
  */
 import {
-  isScalar, LineCounter, parseDocument, visit, YAMLParseError, type Document,
+  isAlias, isScalar, LineCounter, parseDocument, visit, YAMLParseError, type Document,
+  type ErrorCode,
 } from 'yaml';
 import { PackError } from './errors.js';
 
@@ -230,11 +231,11 @@ function parseYamlText(text: string, file: string): unknown {
     const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: true, logLevel: 'error',
       merge: true, lineCounter: lines });
     if (doc.errors.length > 0) throw doc.errors[0];
-    const duplicate = duplicateKey(doc);
-    if (duplicate) {
-      const at = lines.linePos(duplicate.offset);
-      const err = new YAMLParseError([duplicate.offset, duplicate.offset + 1], 'DUPLICATE_KEY',
-        `Map keys must be unique at line ${at.line}, column ${at.col}`);
+    const bad = keyProblem(doc);
+    if (bad) {
+      const at = lines.linePos(bad.offset);
+      const err = new YAMLParseError([bad.offset, bad.offset + 1], bad.code,
+        `${bad.message} at line ${at.line}, column ${at.col}`);
       err.linePos = [at];
       throw err;
     }
@@ -261,26 +262,48 @@ function parseYamlText(text: string, file: string): unknown {
   }
 }
 
-/** The first key written twice in one mapping (merge keys aside), with where it starts. */
-function duplicateKey(doc: Document): { offset: number } | undefined {
-  let found: { offset: number } | undefined;
+interface KeyProblem {
+  offset: number;
+  code: ErrorCode;
+  message: string;
+}
+
+/**
+ * The first key written twice in one mapping (merge keys aside), or that is
+ * a list or mapping, with where it starts. The parsed document holds a list
+ * or mapping key as its text (`? [a]` as "[ a ]"), so two of them, or one
+ * and that text quoted, would become one key: the second silently wins.
+ */
+function keyProblem(doc: Document): KeyProblem | undefined {
+  let found: KeyProblem | undefined;
   visit(doc, {
     Map(_, map) {
       const seen = new Set<string>();
       for (const pair of map.items) {
+        const written = pair.key as { range?: [number, number, number] } | null;
+        const offset = written?.range?.[0] ?? 0;
+        // An alias key (`*k : 2`) is the key its anchor wrote.
+        const key = pair.key === null ? null
+          : isAlias(pair.key) ? pair.key.resolve(doc) : pair.key;
+        if (key !== null && !isScalar(key)) {
+          found = { offset, code: 'NON_STRING_KEY', message: 'A list or mapping is not a ' +
+            'mapping key here (the document would hold it as its text): write the key as a ' +
+            'string' };
+          return visit.BREAK;
+        }
         // Merge keys (`<<`, read as a symbol each) may repeat.
-        if (!isScalar(pair.key) || typeof pair.key.value === 'symbol' ||
-          (pair.key.value === '<<' && !pair.key.type?.includes('QUOTE'))) {
+        if (typeof key?.value === 'symbol' ||
+          (key?.value === '<<' && !key.type?.includes('QUOTE'))) {
           continue;
         }
         // A scalar key as the document's object will hold it: 1 and "1", 1.0 and 1, or null
         // and "" become one key there, the second silently taking the first's place.
-        const key = pair.key.value === null ? '' : String(pair.key.value);
-        if (seen.has(key)) {
-          found = { offset: pair.key.range?.[0] ?? 0 };
+        const name = key === null || key.value === null ? '' : String(key.value);
+        if (seen.has(name)) {
+          found = { offset, code: 'DUPLICATE_KEY', message: 'Map keys must be unique' };
           return visit.BREAK;
         }
-        seen.add(key);
+        seen.add(name);
       }
       return undefined;
     },

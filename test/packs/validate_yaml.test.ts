@@ -140,6 +140,31 @@ describe('duplicate keys', () => {
   });
 });
 
+describe('keys that are not plain values', () => {
+  // The parsed document holds `? [a]` as the key "[ a ]": the second of two silently won.
+  it.each([
+    ['two list keys alike', 'x:\n  ? [a]\n  : 1\n  ? [a]\n  : 2\n', 2],
+    ['a list key and its text quoted', 'x:\n  "[ a ]": 1\n  ? [a]\n  : 2\n', 3],
+    ['a mapping key in a flow mapping', 'x: { { a: 1 }: b }\n', 1],
+    ['an alias to a list as a key', 'l: &l [a]\nx: { *l : 1 }\n', 2],
+  ])('refuses %s, naming the line', (_, text, line) => {
+    expect(thrown(() => parseYaml(text, 'keys.yaml'))).toMatchObject({ code: 'yaml_syntax',
+      message: expect.stringContaining(`keys.yaml:${line}: A list or mapping is not a mapping ` +
+        'key here') });
+  });
+
+  it('refuses an alias key that repeats its anchor\'s key', () => {
+    expect(thrown(() => parseYaml('x:\n  &k a: 1\n  *k : 2\n', 'keys.yaml'))).toMatchObject({
+      code: 'yaml_syntax', message: expect.stringContaining('keys.yaml:3: Map keys must be ' +
+        'unique') });
+  });
+
+  it('takes an alias key naming a scalar once', () => {
+    expect(parseYaml('k: &k name\nx: { *k : 1 }\n', 'ok.yaml'))
+      .toEqual({ k: 'name', x: { name: 1 } });
+  });
+});
+
 describe('values JSON cannot hold', () => {
   // The registry stored `!!set {a, b}` in a manifest as {} and `!!binary` as a Buffer's JSON.
   it.each([

@@ -80,7 +80,7 @@ export function mountMarketplacePack(router: RegistryRouter, site: Site): void {
     const versions = await packVersions(site.deps.db, param(ctx, 'id'));
     const record = chooseVersion(versions, param(ctx, 'version'));
     const details = await detailsOf(site, record);
-    const path = decodeURIComponent(ctx.path.split('/files/').slice(1).join('/files/'));
+    const path = decodedPath(ctx.path.split('/files/').slice(1).join('/files/'));
     const image = details.images.get(path);
     if (!image) {
       throw new RegistryError('not_found', `no image ${JSON.stringify(path)} in the pack`);
@@ -106,4 +106,14 @@ export function mountMarketplacePack(router: RegistryRouter, site: Site): void {
       main: changelogMain(id, title, versions.records.map((r) => r.version), changes,
         { ...(from ? { from } : {}), ...(to ? { to } : {}) }) } };
   }));
+}
+
+/** A file path from the URL; a `%` escape that is not UTF-8 is the request's fault. */
+function decodedPath(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new RegistryError('request_invalid', `file path ${JSON.stringify(raw)}: not valid ` +
+      'percent-encoded UTF-8');
+  }
 }

@@ -90,6 +90,17 @@ describe.each(backends())('pack page ($name)', (backend) => {
     expect(yaml.status).toBe(404);
   });
 
+  it('answers a file path that is not percent-encoded UTF-8 with 400, not 500', async () => {
+    for (const raw of ['%ZZ', 'docs/%E0%A4%A']) {
+      const res = await fetch(`${reg.url}/marketplace/packs/github/versions/0.2.0/files/${raw}`,
+        { headers: { authorization: 'Bearer test-admin-token', accept: 'application/json' } });
+      expect(res.status, raw).toBe(400);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(await res.json()).toMatchObject({ code: 'request_invalid',
+        detail: expect.stringContaining(JSON.stringify(raw)) });
+    }
+  });
+
   it('shows topics with what the pack\'s own policy decides for each', () => {
     const topics = textOf(html, 'topics');
     expect(topics).toContain('job.github.read github.read read network network:egress ' +

@@ -308,7 +308,9 @@ function admitEntry(entry: ReadEntry, state: Collected, limits: BundleLimits): v
 function refuseIgnored(entry: ReadEntry): void {
   if (META_TYPES.has(entry.type)) return;
   const name = checkEntryPath(entry.path || (entry.header.path ?? ''));
-  throw new PackError('bundle_special_file', `${name}: entry type ${entry.type} is not a ` +
+  // The parser keeps no letter for a type it does not know, only `Unsupported`.
+  const type = entry.type === 'Unsupported' ? 'of an unknown letter' : entry.type;
+  throw new PackError('bundle_special_file', `${name}: entry type ${type} is not a ` +
     'regular file', { details: { entry: name, type: entry.type } });
 }
 

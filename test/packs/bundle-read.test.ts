@@ -131,6 +131,11 @@ describe('readBundle refuses', () => {
     await expect(readBundle(tgz(), limits)).rejects.toMatchObject({ name: 'PackError', code });
   });
 
+  it('says a type letter it does not know is unknown', async () => {
+    await expect(readBundle(withManifest({ name: 'x.yaml', type: 'Z', body: 'x' }))).rejects
+      .toMatchObject({ message: 'x.yaml: entry type of an unknown letter is not a regular file' });
+  });
+
   it('names the offending entry in the message and details', async () => {
     const p = readBundle(withManifest({ name: 'sub/../../../etc/passwd', body: 'x' }));
     await expect(p).rejects.toMatchObject({

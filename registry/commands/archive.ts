@@ -176,6 +176,42 @@ export async function readArchiveMembers(bytes: Buffer): Promise<Map<string, Buf
   return members;
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * manifest.json parsed, with the fields the checks read: a manifest that is
+ * not JSON, or lacks `log.public_key` or `files`, is the archive's fault,
+ * said as such, not a TypeError of whatever line read it first.
+ */
+function manifestOf(text: string): ArchiveManifest {
+  const bad = (why: string) => new RegistryError('archive_invalid', `the archive's ` +
+    `manifest.json ${why}`);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw bad(`is not JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (!isRecord(doc)) throw bad('is not a JSON object');
+  const log = doc.log;
+  if (!isRecord(log)) throw bad('has no `log` object');
+  for (const field of ['key_id', 'public_key', 'origin', 'root_hash']) {
+    if (typeof log[field] !== 'string') throw bad(`has no string \`log.${field}\``);
+  }
+  if (!Number.isSafeInteger(log.tree_size)) throw bad('has no integer `log.tree_size`');
+  if (!isRecord(doc.files) || !Object.values(doc.files).every((d) => typeof d === 'string')) {
+    throw bad('has no `files` object of member digests');
+  }
+  if (!isRecord(doc.counts)) throw bad('has no `counts` object');
+  if (doc.tables !== undefined && (!isRecord(doc.tables) || !Object.values(doc.tables)
+    .every((c) => Array.isArray(c) && c.every((n) => typeof n === 'string')))) {
+    throw bad('has a `tables` field that is not an object of column-name lists');
+  }
+  return doc as unknown as ArchiveManifest;
+}
+
 /** The manifest, after its signature and every member's digest are checked. */
 export function verifyArchive(members: Map<string, Buffer>, trustedPem?: string): ArchiveManifest {
   const text = members.get('manifest.json')?.toString('utf8');
@@ -183,7 +219,7 @@ export function verifyArchive(members: Map<string, Buffer>, trustedPem?: string)
   if (!text || !sig) {
     throw new RegistryError('archive_invalid', 'the archive has no signed manifest');
   }
-  const manifest = JSON.parse(text) as ArchiveManifest;
+  const manifest = manifestOf(text);
   if (manifest.format !== ARCHIVE_FORMAT && manifest.format !== ARCHIVE_FORMAT_V1) {
     throw new RegistryError('archive_invalid', `unknown archive format ${String(manifest.format)}`
       + ` (this cordum reads ${ARCHIVE_FORMAT} and ${ARCHIVE_FORMAT_V1})`);

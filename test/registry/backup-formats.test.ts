@@ -148,3 +148,24 @@ describe.each(backends())('archive formats ($name)', (backend: Backend) => {
       message: 'archive member tables/registry_future.jsonl is not a known table' });
   });
 });
+
+describe('verifyArchive of a manifest.json without the fields it reads', () => {
+  const log = { key_id: 'k', public_key: 'p', origin: 'o', tree_size: 0, root_hash: 'r' };
+  const manifest = { format: 'cordum-registry-archive/v2', log, counts: {}, files: {} };
+  it.each([
+    ['text that is not JSON', '{', /manifest\.json is not JSON: /],
+    ['null', 'null', /manifest\.json is not a JSON object$/],
+    ['no log', JSON.stringify({ ...manifest, log: undefined }), /has no `log` object$/],
+    ['no log.public_key', JSON.stringify({ ...manifest, log: { ...log, public_key: 1 } }),
+      /has no string `log\.public_key`$/],
+    ['no files', JSON.stringify({ ...manifest, files: null }), /has no `files` object/],
+    ['no counts', JSON.stringify({ ...manifest, counts: undefined }), /has no `counts` object$/],
+    ['tables of a string', JSON.stringify({ ...manifest, tables: { registry_packs: 'id' } }),
+      /has a `tables` field that is not/],
+  ])('refuses %s with archive_invalid, not a TypeError', (_name, text, message) => {
+    const members = new Map([['manifest.json', Buffer.from(text)],
+      ['manifest.json.sig', Buffer.from('c2ln\n')]]);
+    expect(() => verifyArchive(members)).toThrow(expect.objectContaining({
+      code: 'archive_invalid', message: expect.stringMatching(message) }));
+  });
+});

@@ -8,7 +8,7 @@
  * signed one and every version's tarball is stored.
  */
 import { loadPublicKey } from '../../packs/signing/keys.js';
-import { runCommand } from '../../cli/output.js';
+import { assertPathFlag, runCommand } from '../../cli/output.js';
 import { readOrFail } from '../../packs/commands/files.js';
 import { sha256Hex } from '../../packs/digest.js';
 import type { Queryable } from '../../storage/database.js';
@@ -17,7 +17,7 @@ import { treeRoot } from '../tlog/heads.js';
 import { rebuildNodes } from '../tlog/store.js';
 import type { RegistryServices } from '../wiring.js';
 import {
-  ARCHIVE_TABLES, archivedColumns, readArchiveMembers, verifyArchive,
+  ARCHIVE_TABLES, archivedColumns, readArchiveMembers, verifyArchive, type ArchiveManifest,
 } from './archive.js';
 import { withOffline } from './offline.js';
 
@@ -102,10 +102,25 @@ async function storeBlobs(s: RegistryServices, members: Map<string, Buffer>): Pr
   }
 }
 
-export async function importRegistry(s: RegistryServices, archive: Buffer, trustedPem?: string) {
+/** An archive whose signature, digests, tables and columns were checked. */
+interface VerifiedArchive {
+  members: Map<string, Buffer>;
+  manifest: ArchiveManifest;
+  columns: Map<string, string[]>;
+}
+
+/** Every check of the archive itself, which needs no registry open. */
+async function verifiedArchive(archive: Buffer, trustedPem?: string): Promise<VerifiedArchive> {
   const members = await readArchiveMembers(archive);
   const manifest = verifyArchive(members, trustedPem);
-  const columns = archivedColumns(manifest, members);
+  return { members, manifest, columns: archivedColumns(manifest, members) };
+}
+
+export async function importRegistry(s: RegistryServices, archive: Buffer, trustedPem?: string) {
+  return restore(s, await verifiedArchive(archive, trustedPem));
+}
+
+async function restore(s: RegistryServices, { members, manifest, columns }: VerifiedArchive) {
   await assertEmpty(s.db);
 
   await storeBlobs(s, members);
@@ -135,12 +150,15 @@ export async function importRegistry(s: RegistryServices, archive: Buffer, trust
 export async function importCommand(path: string,
   flags: { data: string; json?: boolean; trustKey?: string }) {
   await runCommand(flags, async () => {
+    assertPathFlag(flags.data, '--data');
     const bytes = readOrFail(path, 'archive');
     const trusted = flags.trustKey
       ? readOrFail(flags.trustKey, '--trust-key').toString('utf8') : undefined;
-    // Checked before the data folder is touched: a bad key must leave nothing behind.
+    // Checked before the data folder is touched: a bad key or archive must leave nothing
+    // behind (opening a folder that holds no registry makes one, with a new log key).
     if (trusted !== undefined) loadPublicKey(trusted, `--trust-key ${flags.trustKey}`);
-    return withOffline(flags.data, (s) => importRegistry(s, bytes, trusted), 'restore');
+    const verified = await verifiedArchive(bytes, trusted);
+    return withOffline(flags.data, (s) => restore(s, verified), 'restore');
   }, (r) => [`imported ${r.counts.registry_versions ?? 0} versions and a log of ` +
     `${r.tree_size} entries (root ${r.root_hash})`,
   ...(r.same_log_key ? [] : ['note: this registry signs with another log key than the ' +

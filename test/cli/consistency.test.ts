@@ -146,6 +146,13 @@ const cases: Case[] = [
     },
     code: 1, error: 'file_missing', message: /--trust-key k\.pem: cannot be read/,
     untouched: 'data' },
+  { name: 'registry import of a file that is no archive (a new registry was made first)',
+    args: (dir) => {
+      writeFileSync(join(dir, 'a.tgz'), 'x');
+      return ['registry', 'import', 'a.tgz', '--data', 'data'];
+    },
+    code: 1, error: 'archive_invalid', message: /the archive is not a readable \.tar\.gz/,
+    untouched: 'data', json: true },
   { name: 'keygen --out that is empty (the key pair went into the current folder)',
     args: () => ['keygen', '--out', ''],
     code: 2, error: 'usage', message: /--out must name a file or folder, not ""/,

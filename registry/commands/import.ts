@@ -92,14 +92,20 @@ async function assertTarballsStored(s: RegistryServices, tx: Queryable): Promise
   }
 }
 
-async function storeBlobs(s: RegistryServices, members: Map<string, Buffer>): Promise<void> {
-  for (const [name, bytes] of members) {
-    if (!name.startsWith('blobs/')) continue;
+/** Stores the archive's blobs, each checked first; returns those this call made. */
+async function storeBlobs(s: RegistryServices, members: Map<string, Buffer>): Promise<string[]> {
+  const blobs = [...members].filter(([name]) => name.startsWith('blobs/'));
+  for (const [name, bytes] of blobs) {
     if (sha256Hex(bytes) !== name.slice('blobs/'.length)) {
       throw new RegistryError('archive_invalid', `archive blob ${name} does not hash to its name`);
     }
-    await s.blobs.put(bytes);
   }
+  const made: string[] = [];
+  for (const [, bytes] of blobs) {
+    const put = await s.blobs.put(bytes);
+    if (put.created) made.push(put.sha256);
+  }
+  return made;
 }
 
 /** An archive whose signature, digests, tables and columns were checked. */
@@ -123,7 +129,8 @@ export async function importRegistry(s: RegistryServices, archive: Buffer, trust
 async function restore(s: RegistryServices, { members, manifest, columns }: VerifiedArchive) {
   await assertEmpty(s.db);
 
-  await storeBlobs(s, members);
+  const made = await storeBlobs(s, members);
+  // A refused restore keeps no blob: no row names them, and the registry was empty.
   await s.db.transaction(async (tx) => {
     for (const { table } of ARCHIVE_TABLES) {
       const cols = columns.get(table);
@@ -141,6 +148,9 @@ async function restore(s: RegistryServices, { members, manifest, columns }: Veri
     }
     // Processes already serving this database drop what they cached of it.
     await tx.query('UPDATE registry_read_generation SET n = n + 1 WHERE id = 1');
+  }).catch(async (err: unknown) => {
+    for (const sha256 of made) await s.blobs.remove(sha256);
+    throw err;
   });
   return { format: manifest.format, tree_size: manifest.log.tree_size,
     root_hash: manifest.log.root_hash, counts: manifest.counts,

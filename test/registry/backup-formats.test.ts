@@ -137,6 +137,20 @@ describe.each(backends())('archive formats ($name)', (backend: Backend) => {
     expect(rows[0]?.n).toBe(0);
   });
 
+  it('keeps no blob of an archive refused after its blobs were stored', async () => {
+    const path = join(work, 'v2c.tar.gz');
+    await exportRegistry(source.services, path);
+    const bytes = await resigned(source, path, join(work, 'root.tar.gz'), (m) => ({ ...m,
+      log: { ...m.log, root_hash: '0'.repeat(64) } }));
+    const blobs = [...(await readArchiveMembers(bytes)).keys()]
+      .filter((n) => n.startsWith('blobs/')).map((n) => n.slice('blobs/'.length));
+    expect(blobs.length).toBeGreaterThan(0);
+    const t = await target();
+    await expect(importRegistry(t.services, bytes)).rejects.toMatchObject({
+      code: 'archive_invalid', message: expect.stringMatching(/not the archive's signed head/) });
+    for (const sha256 of blobs) expect(await t.services.blobs.has(sha256), sha256).toBe(false);
+  });
+
   it('refuses a table member the manifest does not declare', async () => {
     const path = join(work, 'v2b.tar.gz');
     await exportRegistry(source.services, path);

@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { satisfies, validRange } from 'semver';
 import { readBundle, type PackFiles } from './bundle/read.js';
 import { writePackFiles } from './bundle/extract.js';
 import { sha256Hex } from './digest.js';
@@ -138,6 +139,7 @@ async function resolveSpecs(registry: InstallRegistry, specs: string[],
     const { id, range } = splitSpec(spec);
     progress(`resolving ${id}@${range}`);
     const found = await registry.resolve(id, range);
+    assertResolved(spec, id, range, found);
     // One version of a pack in a project: asked twice, it must be the same one.
     const twice = roots.find(([v]) => v.id === found.id);
     if (twice && twice[0].version !== found.version) {
@@ -157,6 +159,20 @@ async function resolveSpecs(registry: InstallRegistry, specs: string[],
     out.push([await registry.getVersion(entry.id, entry.version), root?.[1] ?? entry.range]);
   }
   return out;
+}
+
+/**
+ * A registry's answer must be what was asked: another pack, or a version
+ * outside the range (a mirror handing out an old version for `^2`), is
+ * refused, not installed and pinned under that range. A dist-tag names what
+ * the registry says, so only its id is checked.
+ */
+function assertResolved(spec: string, id: string, range: string, found: PublishedVersion) {
+  const outside = validRange(range) !== null && !satisfies(found.version, range);
+  if (found.id === id && !outside) return;
+  throw new PackError('registry_error', `${spec}: the registry answered ${found.id}@${
+    found.version}, which is not ${found.id === id ? `in the range ${range}` : `pack ${id}`}`,
+  { details: { id, range, answered: { id: found.id, version: found.version } } });
 }
 
 /** Downloads one version and proves it: digest, signer key id, signature, contents. */

@@ -156,7 +156,9 @@ async function resolveSpecs(registry: InstallRegistry, specs: string[],
     const root = roots.find(([v]) => v.id === entry.id);
     if (!root) progress(`resolving ${entry.id}@${entry.range} for ${entry.chain.join(' → ')}`);
     // The version's own view also says whether its signer's key was revoked since.
-    out.push([await registry.getVersion(entry.id, entry.version), root?.[1] ?? entry.range]);
+    const v = await registry.getVersion(entry.id, entry.version);
+    assertResolved(`${entry.id}@${entry.version}`, entry.id, entry.version, v);
+    out.push([v, root?.[1] ?? entry.range]);
   }
   return out;
 }

@@ -51,6 +51,23 @@ describe('installPacks refuses a resolve answer that is not what was asked', () 
     expect(existsSync(join(project, LOCK_FILE))).toBe(false);
   });
 
+  it('refuses another version than the one a requires_packs closure chose', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'cordum-install-resolve-'));
+    projects.push(project);
+    const { registry, asked } = answering({ id: 'deplib', version: '1.5.0' });
+    const closure = Object.assign(registry, {
+      getPack: async () => ({ versions: [{ version: '1.5.0' }] }),
+      getManifest: async () => ({ requires_packs: [] }),
+      getVersion: async () => ({ id: 'deplib', version: '1.0.0', sha256: 'a'.repeat(64),
+        key_id: 'b'.repeat(64), tarball_url: 'http://127.0.0.1:9/t',
+        bundle_url: 'http://127.0.0.1:9/b' }),
+    });
+    await expect(installPacks({ registry: closure, project, specs: ['deplib@^1'] })).rejects
+      .toMatchObject({ code: 'registry_error', message: 'deplib@1.5.0: the registry answered ' +
+        'deplib@1.0.0, which is not in the range 1.5.0' });
+    expect(asked).toEqual([]);
+  });
+
   it('takes any version for a dist-tag, asking on for its bytes', async () => {
     const project = mkdtempSync(join(tmpdir(), 'cordum-install-resolve-'));
     projects.push(project);

@@ -63,15 +63,28 @@ export function loadPublicKey(pem: string, where = 'public key'): KeyObject {
 }
 
 /**
- * The key id: hex SHA-256 of the DER SubjectPublicKeyInfo. `where` names
- * the key in errors (its file, when it came from one).
+ * The key with its point written uncompressed, as keygen writes it. One
+ * P-256 key has two SPKI encodings (a compressed point is 33 bytes, an
+ * uncompressed one 65), which would hash to two key ids: the same key could
+ * be registered twice, to two publishers, or live on under one id after
+ * being revoked under the other. A JWK holds x and y, and Node writes the
+ * key it makes of one uncompressed.
+ */
+function uncompressed(key: KeyObject): KeyObject {
+  return createPublicKey({ key: key.export({ format: 'jwk' }), format: 'jwk' });
+}
+
+/**
+ * The key id: hex SHA-256 of the DER SubjectPublicKeyInfo, its point
+ * uncompressed. `where` names the key in errors (its file, when it came
+ * from one).
  */
 export function keyIdOf(publicPem: string, where?: string): string {
-  const der = loadPublicKey(publicPem, where).export({ type: 'spki', format: 'der' });
+  const der = uncompressed(loadPublicKey(publicPem, where)).export({ type: 'spki', format: 'der' });
   return sha256Hex(der);
 }
 
-/** Normalises a PEM public key to its canonical SPKI PEM text. */
+/** Normalises a PEM public key to its canonical SPKI PEM text (the point uncompressed). */
 export function canonicalPublicPem(pem: string): string {
-  return loadPublicKey(pem).export({ type: 'spki', format: 'pem' }).toString();
+  return uncompressed(loadPublicKey(pem)).export({ type: 'spki', format: 'pem' }).toString();
 }

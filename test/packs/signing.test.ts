@@ -10,6 +10,7 @@ import {
 } from '../../packs/signing/keys.js';
 import { signTarball } from '../../packs/signing/sign.js';
 import { bundleKeyId, verifyTarball } from '../../packs/signing/verify.js';
+import { compressedPem } from './helpers/compressed_key.js';
 import { realPack } from './helpers/packs.js';
 import { thrown } from './helpers/thrown.js';
 
@@ -50,6 +51,13 @@ describe('keys', () => {
     const messy = `\n\n${alice.publicPem.replace(/\n/g, '\r\n')}\n`;
     expect(keyIdOf(messy)).toBe(alice.keyId);
     expect(canonicalPublicPem(messy)).toBe(alice.publicPem);
+  });
+
+  it('have the same id and PEM with the point compressed', () => {
+    const compressed = compressedPem(alice.publicPem);
+    expect(createPublicKey(compressed).export({ type: 'spki', format: 'der' })).toHaveLength(59);
+    expect(keyIdOf(compressed)).toBe(alice.keyId);
+    expect(canonicalPublicPem(compressed)).toBe(alice.publicPem);
   });
 
   it.each(Object.keys(otherKeys) as (keyof typeof otherKeys)[])(

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/databases.js';
 import { generateKeyPair, type KeyPair } from '../../packs/signing/keys.js';
+import { compressedPem } from '../packs/helpers/compressed_key.js';
 import type { RegistryClient } from '../../packs/client/registry.js';
 import { createToken } from '../../registry/store/tokens.js';
 import { registeredKey, signedFixture, startTestRegistry, type TestRegistry } from './helpers.js';
@@ -40,6 +41,10 @@ describe.each(backends())('publishers and keys ($name)', (backend) => {
 
   it('refuses a key twice, a bad key, and a key for another publisher', async () => {
     await expect(bob.addKey(aliceKey.publicPem)).rejects.toMatchObject({
+      code: 'key_exists', status: 409,
+    });
+    // The same key with its point compressed is the same key, not a second one for bob.
+    await expect(bob.addKey(compressedPem(aliceKey.publicPem))).rejects.toMatchObject({
       code: 'key_exists', status: 409,
     });
     await expect(bob.addKey('-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----\n'))

@@ -331,10 +331,13 @@ function assertNoFolderClash(name: string, folded: string, state: Collected): vo
 
 /**
  * The one spelling of a name that case-insensitive, normalising disks see:
- * `café` written precomposed (NFC) or decomposed (NFD), in any case.
+ * `café` written precomposed (NFC) or decomposed (NFD), in any case. Going
+ * through upper case first folds letters whose lower case is another letter
+ * (`ſ`, the long s, is `s` to APFS's case folding and `S` to NTFS's upcase
+ * table; `ı` is `I` there; `ß` is `SS`), which toLowerCase alone leaves apart.
  */
 export function foldName(name: string): string {
-  return name.normalize('NFC').toLowerCase();
+  return name.normalize('NFC').toUpperCase().toLowerCase().normalize('NFC');
 }
 
 function admitFile(name: string, size: number, state: Collected, limits: BundleLimits) {

@@ -173,6 +173,12 @@ describe('readBundle refuses names that are one name once normalised', () => {
     { name: 'NFD then NFC', entries: [{ name: nfd, body: 'a' }, { name: nfc, body: 'b' }] },
     { name: 'NFD upper case then NFC', entries: [{ name: 'DOCS/CAFE\u0301.TXT', body: 'a' },
       { name: nfc, body: 'b' }] },
+    { name: 'a long s and an s (one letter to case folding)', entries: [
+      { name: 'workflows/s.yaml', body: 'a' }, { name: 'workflows/\u017f.yaml', body: 'b' }] },
+    { name: 'a dotless i and an I', entries: [{ name: 'docs/I.md', body: 'a' },
+      { name: 'docs/\u0131.md', body: 'b' }] },
+    { name: 'a sharp s and SS', entries: [{ name: 'docs/STRASSE.md', body: 'a' },
+      { name: 'docs/stra\u00dfe.md', body: 'b' }] },
     { name: 'a file and a folder of one name', entries: [{ name: 'docs/caf\u00e9', body: 'a' },
       { name: 'docs/cafe\u0301/x.md', body: 'b' }] },
   ];

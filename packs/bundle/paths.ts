@@ -1,6 +1,11 @@
 /** Path rules for entries of a pack bundle, shared by reading and building. */
 import { PackError } from '../errors.js';
 
+/** NAME_MAX of Linux, macOS and Windows alike: the bytes of one file or folder name. */
+const MAX_SEGMENT_BYTES = 255;
+/** The bytes of a whole path in the pack, leaving room for the project's own folders. */
+const MAX_NAME_BYTES = 768;
+
 /**
  * Returns the entry's normalised posix path, or throws: absolute paths,
  * `..` segments, backslashes, control characters and names that were not
@@ -20,7 +25,17 @@ export function checkEntryPath(raw: string): string {
   const segments = raw.split('/').filter((s) => s !== '' && s !== '.');
   if (segments.includes('..')) fail('bundle_path_traversal', 'path leaves the bundle (..)');
   if (segments.length === 0) fail('bundle_path_invalid', 'entry name has no file part');
-  return segments.join('/');
+  // A name no disk can hold would publish, then fail every install (ENAMETOOLONG).
+  if (segments.some((s) => Buffer.byteLength(s) > MAX_SEGMENT_BYTES)) {
+    fail('bundle_path_invalid', `a file or folder name is longer than ${MAX_SEGMENT_BYTES} ` +
+      'bytes, which no common file system holds');
+  }
+  const name = segments.join('/');
+  if (Buffer.byteLength(name) > MAX_NAME_BYTES) {
+    fail('bundle_path_invalid', `path is longer than ${MAX_NAME_BYTES} bytes: under a project's ` +
+      '.cordum/packs it could pass the longest path a file system takes (1,024 bytes on macOS)');
+  }
+  return name;
 }
 
 /**

@@ -122,6 +122,11 @@ const refusals: RefusalCase[] = [
     tgz: () => withManifest({ name: 'a\u001b[2Jb.yaml', body: 'x' }) },
   { name: 'DEL in a name', code: 'bundle_path_invalid',
     tgz: () => withManifest({ name: 'a\u007fb.yaml', body: 'x' }) },
+  // Names no disk holds: they published, then failed every install with ENAMETOOLONG.
+  { name: 'a file name of 256 bytes', code: 'bundle_path_invalid',
+    tgz: () => withManifest(paxPath(`docs/${'a'.repeat(253)}.md`), { name: 'x', body: 'x' }) },
+  { name: 'a path of 769 bytes', code: 'bundle_path_invalid',
+    tgz: () => withManifest(paxPath(`${'d/'.repeat(382)}xx.md`), { name: 'x', body: 'x' }) },
   { name: 'a backslash in a name', code: 'bundle_path_invalid',
     tgz: () => withManifest({ name: 'a\\..\\..\\evil', body: 'x' }) },
 ];
@@ -129,6 +134,13 @@ const refusals: RefusalCase[] = [
 describe('readBundle refuses', () => {
   it.each(refusals)('$name ($code)', async ({ tgz, code, limits }) => {
     await expect(readBundle(tgz(), limits)).rejects.toMatchObject({ name: 'PackError', code });
+  });
+
+  it('takes a name of 255 bytes in a path of 768', async () => {
+    const long = `${'dd/'.repeat(171)}${'a'.repeat(252)}.md`;
+    expect(Buffer.byteLength(long)).toBe(768);
+    const { files } = await readBundle(withManifest(paxPath(long), { name: 'x', body: 'x' }));
+    expect(files.get(long)?.toString()).toBe('x');
   });
 
   it('says a type letter it does not know is unknown', async () => {

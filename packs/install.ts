@@ -3,11 +3,11 @@
  * only then write anything. Every pack is fetched and verified first; the
  * files and the lock are written last, so a failure changes nothing.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { satisfies, validRange } from 'semver';
 import { readBundle, type PackFiles } from './bundle/read.js';
-import { writePackFiles } from './bundle/extract.js';
+import { stagePackFiles, swapIn } from './bundle/extract.js';
 import { sha256Hex } from './digest.js';
 import { parseJson } from './documents.js';
 import { PackError } from './errors.js';
@@ -111,7 +111,13 @@ export async function installPacks(options: {
   try {
     // Read again: another install in this project may have pinned packs since this one began.
     const current = readLock(project) ?? { lockfileVersion: 1, packs: {} };
-    for (const f of fetched) writeInstalled(project, f);
+    // Every pack's files are written aside first: one that cannot be changes nothing.
+    const staged = stageAll(project, fetched);
+    try {
+      for (const [i, f] of fetched.entries()) writeInstalled(project, f, staged[i]!);
+    } finally {
+      for (const dir of staged) rmSync(dir, { recursive: true, force: true });
+    }
     for (const f of fetched) current.packs[f.id] = f.entry;
     writeLock(project, current);
   } finally {
@@ -236,7 +242,19 @@ function revokedKeyFlag(v: PublishedVersion): string | undefined {
     'was published)';
 }
 
-function writeInstalled(project: string, f: Fetched): void {
+/** Each pack's files in a staging folder, in `fetched` order; none left when one fails. */
+function stageAll(project: string, fetched: Fetched[]): string[] {
+  const staged: string[] = [];
+  try {
+    for (const f of fetched) staged.push(stagePackFiles(f.files, layout.unpacked(project, f.id)));
+  } catch (err) {
+    for (const dir of staged) rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return staged;
+}
+
+function writeInstalled(project: string, f: Fetched, staged: string): void {
   const { version, key_id } = f.entry;
   const tgzPath = layout.tarball(project, f.id, version);
   mkdirSync(dirname(tgzPath), { recursive: true });
@@ -247,5 +265,5 @@ function writeInstalled(project: string, f: Fetched): void {
   if (!existsSync(keyPath) || readFileSync(keyPath, 'utf8') !== f.keyPem) {
     writeFileSync(keyPath, f.keyPem);
   }
-  writePackFiles(f.files, layout.unpacked(project, f.id));
+  swapIn(staged, layout.unpacked(project, f.id));
 }

@@ -32,6 +32,16 @@ export function removeStaging(dir: string, own = false): void {
 
 /** Replaces `destDir` with the pack's files, atomically by rename. */
 export function writePackFiles(files: PackFiles, destDir: string): void {
+  swapIn(stagePackFiles(files, destDir), destDir);
+}
+
+/**
+ * Writes the pack's files into `<destDir>.tmp-<pid>` and returns that folder,
+ * leaving `destDir` as it is; `swapIn` puts it in place. An install of
+ * several packs stages them all first, so one that cannot be written (a
+ * full disk, a name the file system refuses) changes no pack's folder.
+ */
+export function stagePackFiles(files: PackFiles, destDir: string): string {
   const final = resolve(destDir);
   const staging = `${final}.tmp-${process.pid}`;
   removeStaging(dirname(final));
@@ -46,6 +56,17 @@ export function writePackFiles(files: PackFiles, destDir: string): void {
       writeFileSync(target, body, { mode: 0o644 });
     }
     mkdirSync(staging, { recursive: true });
+  } catch (err) {
+    rmSync(staging, { recursive: true, force: true });
+    throw err;
+  }
+  return staging;
+}
+
+/** Replaces `destDir` with a folder `stagePackFiles` made. */
+export function swapIn(staging: string, destDir: string): void {
+  const final = resolve(destDir);
+  try {
     rmSync(final, { recursive: true, force: true });
     mkdirSync(dirname(final), { recursive: true });
     renameSync(staging, final);

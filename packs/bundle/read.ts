@@ -291,6 +291,12 @@ function admitEntry(entry: ReadEntry, state: Collected, limits: BundleLimits): v
     throw new PackError('bundle_special_file', `${name}: entry type ${entry.type} is not a ` +
       'regular file', { details: { entry: name, type: entry.type } });
   }
+  // GNU tar takes a file named `notes/` for a folder and reads its body as more headers.
+  if ((entry.path || raw).endsWith('/')) {
+    throw new PackError('bundle_path_invalid', `${JSON.stringify(entry.path || raw)}: a file ` +
+      'entry named as a folder (ending in /), which tar readers unpack differently',
+    { details: { entry: name, type: entry.type } });
+  }
   admitFile(name, entry.size, state, limits);
   const chunks: Buffer[] = [];
   entry.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -63,6 +63,10 @@ const refusals: RefusalCase[] = [
     tgz: () => withManifest({ name: 'evil.sh', type: 'M', body: 'echo pwned\n' }) },
   { name: 'an entry of unknown type with ..', code: 'bundle_path_traversal',
     tgz: () => withManifest({ name: '../evil.sh', type: 'Z', body: 'x' }) },
+  // GNU tar reads the body of a file named `notes/` as headers: a pack.yaml hidden there.
+  { name: 'a contiguous file named as a folder', code: 'bundle_path_invalid',
+    tgz: () => withManifest({ name: 'notes/', type: '7', body: tarOf([{ name: 'pack.yaml',
+      body: 'kind: Other\n' }]).subarray(0, 1024) }) },
   { name: 'a duplicate entry', code: 'bundle_duplicate_entry',
     tgz: () => withManifest({ name: 'pack.yaml', body: 'kind: Other\n' }) },
   { name: 'a duplicate spelled ./pack.yaml', code: 'bundle_duplicate_entry',

@@ -8,6 +8,7 @@ import { createGunzip } from 'node:zlib';
 import { Header, Parser, Pax, type ReadEntry } from 'tar';
 import { PackError } from '../errors.js';
 import { withLimits, type BundleLimits } from './limits.js';
+import { assertPlainFields } from './header_fields.js';
 import { checkEntryPath, rootOf } from './paths.js';
 
 /** A pack's files, keyed by posix path relative to the folder of `pack.yaml`. */
@@ -180,6 +181,7 @@ function endOfArchive(tar: Buffer): number {
       continue;
     }
     if (zeroAt !== undefined) throw loneZeroBlock(zeroAt);
+    assertPlainFields(tar, offset);
     const size = header.size ?? 0;
     const body = tar.subarray(offset + BLOCK, offset + BLOCK + size);
     [ex, gex] = extendedAfter(header, body, ex, gex);

@@ -49,6 +49,28 @@ const gnuLong = (path: string): TarEntry => ({ name: '././@LongLink', type: 'L',
   body: `${path}\0` });
 const evil = { name: 'x', body: 'kind: Other\n' };
 
+/** `header` (one block) with bytes written at `at` and its checksum made right again. */
+function patched(header: Buffer, at: number, bytes: Buffer | string): Buffer {
+  const block = Buffer.from(header);
+  (typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes).copy(block, at);
+  block.fill(0x20, 148, 156);
+  const sum = block.reduce((a, b) => a + b, 0);
+  block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8, 'ascii');
+  return block;
+}
+
+/**
+ * notes.txt with a size of `\0` then octal 512: no body to the parser, one
+ * block to GNU tar, which then reads the hidden pack.yaml inside blob.bin.
+ */
+function nulLedSize(): Buffer {
+  const hidden = tarOf([{ name: 'pack.yaml', body: 'kind: Other\n' }]).subarray(0, 1024);
+  const notes = patched(tarHeader({ name: 'notes.txt', body: '' }, 0), 124,
+    '\u00000000001000\u0000');
+  return Buffer.concat([entriesOnly([manifest]), notes, tarOf([{ name: 'blob.bin',
+    body: hidden }])]);
+}
+
 interface FramingCase {
   name: string;
   tar: () => Buffer;
@@ -91,6 +113,17 @@ const refusals: FramingCase[] = [
     tar: () => tarOf([manifest, gnuLong('pack.yaml'), gnuLong('notes.txt'), evil]) },
   { name: 'two pax paths', code: 'bundle_path_invalid',
     tar: () => tarOf([manifest, paxPath('pack.yaml'), paxPath('notes.txt'), evil]) },
+  { name: 'a size field led by a NUL (GNU tar skips it)', code: 'bundle_corrupt',
+    tar: nulLedSize },
+  { name: 'a size field of octal digits then other text', code: 'bundle_corrupt',
+    tar: () => Buffer.concat([entriesOnly([manifest]),
+      patched(tarHeader({ name: 'x.txt', body: '' }, 0), 124, '0000000x000\u0000'),
+      Buffer.alloc(1024)]) },
+  // Python prepends a prefix whatever the magic; the parser and GNU tar only in ustar 00.
+  { name: 'a name prefix in a header that is not ustar 00', code: 'bundle_corrupt',
+    tar: () => Buffer.concat([entriesOnly([manifest]),
+      patched(patched(tarHeader(extra, 9), 263, '  '), 345, 'docs'),
+      Buffer.from('smuggled\n'.padEnd(512, '\0')), Buffer.alloc(1024)]) },
   { name: 'a header alone after the marker', code: 'bundle_corrupt',
     tar: () => Buffer.concat([tarOf([manifest]), tarHeader({ name: 'x', body: '' }, 0)]) },
 ];
@@ -150,6 +183,13 @@ describe('readBundle still accepts', () => {
     const long = `${'d'.repeat(120)}/notes.txt`;
     expect(await names(tarOf([manifest, paxPath(long), extra, gnuLong('b.txt'), extra])))
       .toEqual(['b.txt', long, 'pack.yaml']);
+  });
+
+  it('a name prefix in a ustar 00 header, as every reader applies it', async () => {
+    const tar = Buffer.concat([entriesOnly([manifest]),
+      patched(tarHeader(extra, 9), 345, 'docs'),
+      Buffer.from('smuggled\n'.padEnd(512, '\0')), Buffer.alloc(1024)]);
+    expect(await names(tar)).toEqual(['docs/extra.txt', 'pack.yaml']);
   });
 
   it('a global pax header without a path (git archive writes its commit id)', async () => {

@@ -5,7 +5,10 @@
  * NUL: `\0` then `0000001000` is no body here and 512 bytes there, and the
  * blocks between are headers to one and data to the other. A name's prefix
  * field counts only in a ustar `00` header here and in GNU tar, but Python
- * prepends it to the name whatever the header's magic.
+ * prepends it to the name whatever the header's magic. In pax records the
+ * parser skips one whose length is wrong, a `size` that is not plain digits
+ * and keys it does not know, where Python reads `+0` as a size and both GNU
+ * tar and Python take `GNU.sparse.name` as the entry's name.
  */
 import { PackError } from '../errors.js';
 
@@ -36,5 +39,28 @@ export function assertPlainFields(tar: Buffer, offset: number): void {
     throw new PackError('bundle_corrupt', `pack tarball has a header at byte ${offset} with a ` +
       'name prefix outside a ustar 00 header, which tar readers apply differently',
     { details: { offset } });
+  }
+}
+
+/** A pax extended header's records, each `<length> <key>=<value>\n`, its length in bytes. */
+export function assertPlainPax(body: Buffer, offset: number): void {
+  const refuse = (why: string) => new PackError('bundle_corrupt', `pack tarball has a pax ` +
+    `header at byte ${offset} ${why}, which tar readers read differently`, { details: { offset } });
+  // The body ends at its records; NUL padding after them is what writers leave.
+  const end = body.indexOf(0) < 0 ? body.length : body.indexOf(0);
+  if (body.subarray(end).some((b) => b !== 0)) throw refuse('with bytes after a NUL');
+  let at = 0;
+  while (at < end) {
+    const space = body.indexOf(0x20, at);
+    const length = Number(body.subarray(at, space < 0 ? at : space).toString('latin1'));
+    const record = body.subarray(at, at + length).toString('utf8');
+    const kv = /^\d+ ([^=\n]+)=([^\n]*)\n$/.exec(record);
+    if (space < 0 || !Number.isSafeInteger(length) || length <= 0 || !kv) {
+      throw refuse(`whose record at byte ${at} is not "<length> <key>=<value>\\n"`);
+    }
+    const [, key, value] = kv;
+    if (key!.startsWith('GNU.sparse.')) throw refuse(`with the key ${key}`);
+    if (key === 'size' && !/^\d+$/.test(value!)) throw refuse(`with size=${value}`);
+    at += length;
   }
 }

@@ -8,7 +8,7 @@ import { createGunzip } from 'node:zlib';
 import { Header, Parser, Pax, type ReadEntry } from 'tar';
 import { PackError } from '../errors.js';
 import { withLimits, type BundleLimits } from './limits.js';
-import { assertPlainFields } from './header_fields.js';
+import { assertPlainFields, assertPlainPax } from './header_fields.js';
 import { checkEntryPath, rootOf } from './paths.js';
 
 /** A pack's files, keyed by posix path relative to the folder of `pack.yaml`. */
@@ -184,7 +184,7 @@ function endOfArchive(tar: Buffer): number {
     assertPlainFields(tar, offset);
     const size = header.size ?? 0;
     const body = tar.subarray(offset + BLOCK, offset + BLOCK + size);
-    [ex, gex] = extendedAfter(header, body, ex, gex);
+    [ex, gex] = extendedAfter(header, body, offset, ex, gex);
     names = namesAfter(header, body, names, offset);
     offset += BLOCK + BLOCK * Math.ceil(size / BLOCK);
   }
@@ -229,7 +229,7 @@ function loneZeroBlock(offset: number): PackError {
 }
 
 /** The pax headers in force for the next entry, as the parser keeps them. */
-function extendedAfter(header: Header, body: Buffer, ex?: Pax, gex?: Pax)
+function extendedAfter(header: Header, body: Buffer, offset: number, ex?: Pax, gex?: Pax)
   : [Pax | undefined, Pax | undefined] {
   if (!META_TYPES.has(header.type)) return [undefined, gex];
   // The parser skips a larger one unread, where other tools would apply it.
@@ -237,6 +237,7 @@ function extendedAfter(header: Header, body: Buffer, ex?: Pax, gex?: Pax)
     throw new PackError('bundle_corrupt', `pack tarball has a ${header.type} of ${body.length} ` +
       `bytes; the limit is ${MAX_META_BYTES}`, { details: { limit: MAX_META_BYTES } });
   }
+  if (header.type.endsWith('ExtendedHeader')) assertPlainPax(body, offset);
   if (header.type === 'GlobalExtendedHeader') {
     assertNoGlobalPath(Pax.parse(body.toString(), undefined, true));
     return [ex, Pax.parse(body.toString(), gex, true)];

@@ -71,6 +71,21 @@ function nulLedSize(): Buffer {
     body: hidden }])]);
 }
 
+/** A pax header of `key=value` records, each with its right length. */
+function paxOf(...records: [string, string][]): TarEntry {
+  const one = ([k, v]: [string, string]) => {
+    const at = (len: number) => `${len} ${k}=${v}\n`;
+    let len = Buffer.byteLength(at(0));
+    while (Buffer.byteLength(at(len)) !== len) len = Buffer.byteLength(at(len));
+    return at(len);
+  };
+  return { name: 'PaxHeader/x', type: TYPE.pax, body: records.map(one).join('') };
+}
+
+/** blob.bin's body, as the parser frames it, holds a pack.yaml header and body. */
+const hiddenManifest = () => tarOf([{ name: 'pack.yaml', body: 'kind: Other\n' }])
+  .subarray(0, 1024);
+
 interface FramingCase {
   name: string;
   tar: () => Buffer;
@@ -124,6 +139,16 @@ const refusals: FramingCase[] = [
     tar: () => Buffer.concat([entriesOnly([manifest]),
       patched(patched(tarHeader(extra, 9), 263, '  '), 345, 'docs'),
       Buffer.from('smuggled\n'.padEnd(512, '\0')), Buffer.alloc(1024)]) },
+  // GNU tar and Python rename the entry; the parser does not know the key.
+  { name: 'a pax GNU.sparse.name', code: 'bundle_corrupt',
+    tar: () => tarOf([manifest, paxOf(['GNU.sparse.name', 'pack.yaml']), extra]) },
+  // Python reads +0 as no body and then the hidden pack.yaml; the parser keeps the header's.
+  { name: 'a pax size of +0', code: 'bundle_corrupt',
+    tar: () => tarOf([manifest, paxOf(['size', '+0']),
+      { name: 'blob.bin', body: hiddenManifest() }]) },
+  { name: 'a pax record whose length is wrong', code: 'bundle_corrupt',
+    tar: () => tarOf([manifest, { name: 'PaxHeader/x', type: TYPE.pax,
+      body: '40 path=pack.yaml\n20 comment=abcdefg\n' }, extra]) },
   { name: 'a header alone after the marker', code: 'bundle_corrupt',
     tar: () => Buffer.concat([tarOf([manifest]), tarHeader({ name: 'x', body: '' }, 0)]) },
 ];
@@ -190,6 +215,12 @@ describe('readBundle still accepts', () => {
       patched(tarHeader(extra, 9), 345, 'docs'),
       Buffer.from('smuggled\n'.padEnd(512, '\0')), Buffer.alloc(1024)]);
     expect(await names(tar)).toEqual(['docs/extra.txt', 'pack.yaml']);
+  });
+
+  it('pax records of several keys, a UTF-8 path among them', async () => {
+    const tar = tarOf([manifest, paxOf(['mtime', '946684800.5'], ['path', 'docs/caf\u00e9.md'],
+      ['SCHILY.dev', '64']), extra]);
+    expect(await names(tar)).toEqual(['docs/caf\u00e9.md', 'pack.yaml']);
   });
 
   it('a global pax header without a path (git archive writes its commit id)', async () => {

@@ -4,6 +4,7 @@
  * that signed them (the trust root). Every field is checked on read; the
  * tarballs and signatures are checked again on install.
  */
+import { constants } from 'node:buffer';
 import { parseJson } from '../documents.js';
 import { PackError } from '../errors.js';
 
@@ -38,8 +39,13 @@ export interface OfflineBundle {
   keys: OfflineKey[];
 }
 
-/** Past this, a bundle file is refused before it is parsed. */
-export const MAX_OFFLINE_BYTES = 1024 * 1024 * 1024;
+/**
+ * Past this, a bundle file is refused before it is read: the longest string
+ * V8 makes (about 512 MiB), which the whole file becomes to be parsed. The
+ * limit was 1 GiB, and a file between the two failed with V8's own
+ * ERR_STRING_TOO_LONG, naming neither the file nor a code of ours.
+ */
+export const MAX_OFFLINE_BYTES = constants.MAX_STRING_LENGTH;
 
 function invalid(file: string, why: string): PackError {
   return new PackError('offline_bundle_invalid', `${file}: ${why}`);
@@ -62,10 +68,15 @@ function records(doc: Record<string, unknown>, name: string, file: string) {
   });
 }
 
-export function parseOfflineBundle(bytes: Buffer, file: string): OfflineBundle {
-  if (bytes.length > MAX_OFFLINE_BYTES) {
-    throw invalid(file, `${bytes.length} bytes; the limit is ${MAX_OFFLINE_BYTES}`);
+/** Refuses a bundle file of `size` bytes past the limit. */
+export function assertOfflineSize(size: number, file: string): void {
+  if (size > MAX_OFFLINE_BYTES) {
+    throw invalid(file, `${size} bytes; the limit is ${MAX_OFFLINE_BYTES}`);
   }
+}
+
+export function parseOfflineBundle(bytes: Buffer, file: string): OfflineBundle {
+  assertOfflineSize(bytes.length, file);
   const doc = parseJson(bytes.toString('utf8'), file) as Record<string, unknown> | null;
   if (!doc || typeof doc !== 'object' || doc.format !== OFFLINE_FORMAT) {
     throw invalid(file, `not an offline bundle (expected "format": "${OFFLINE_FORMAT}")`);

@@ -5,14 +5,16 @@
  * The keys trusted are the bundle's own (its trust root), or only the
  * `--key` files when given.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { sha256Hex } from '../digest.js';
-import { PackError } from '../errors.js';
+import { isPackError, PackError } from '../errors.js';
 import { installPacks, type InstallRegistry, type InstallResult, type PublishedVersion }
   from '../install.js';
 import { keysFromFiles, type TrustedKeys } from '../npm/trust.js';
 import { resolveRange } from '../resolve.js';
-import { parseOfflineBundle, type OfflineBundle, type OfflinePack } from './format.js';
+import {
+  assertOfflineSize, parseOfflineBundle, type OfflineBundle, type OfflinePack,
+} from './format.js';
 
 const SCHEME = 'offline:';
 
@@ -77,8 +79,11 @@ export async function installOffline(options: { file: string; project: string;
   : Promise<OfflineInstallResult> {
   let bytes: Buffer;
   try {
+    // Its size first: a file past the limit is refused unread (past 2 GiB it cannot be).
+    assertOfflineSize(statSync(options.file).size, options.file);
     bytes = readFileSync(options.file);
   } catch (err) {
+    if (isPackError(err)) throw err;
     throw new PackError('file_missing', `${options.file}: cannot be read`, { cause: err });
   }
   const doc = parseOfflineBundle(bytes, options.file);

@@ -15,6 +15,11 @@ export interface Verified {
 }
 
 function parseBundle(json: unknown): Bundle {
+  // bundleFromJSON reads fields of what it is given: null gave a TypeError's words.
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new PackError('signature_invalid', 'signature bundle is malformed: expected a JSON ' +
+      `object, got ${json === null ? 'null' : Array.isArray(json) ? 'a list' : typeof json}`);
+  }
   try {
     return bundleFromJSON(json);
   } catch (err) {

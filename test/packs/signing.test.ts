@@ -184,4 +184,10 @@ describe('malformed bundles', () => {
     expect(thrown(() => verifyTarball(tgz, bundle, trusting(alice)))).toMatchObject({
       name: 'PackError', code: 'signature_invalid' });
   });
+
+  it.each([[null, 'null'], [[], 'a list'], ['x', 'string']] as const)(
+    'say what %j is, not a TypeError\'s words', (bundle, what) => {
+      expect(thrown(() => verifyTarball(tgz, bundle, trusting(alice)))).toMatchObject({
+        message: `signature bundle is malformed: expected a JSON object, got ${what}` });
+    });
 });

@@ -19,6 +19,7 @@ import type { RegistryDeps } from '../deps.js';
 import { RegistryError } from '../errors.js';
 import { findKey } from '../store/keys.js';
 import { findPackOwner, findVersion } from '../store/packs.js';
+import { assertPublisher } from '../store/publishers.js';
 import { hasScope, type Actor } from '../store/tokens.js';
 import type { PublishForm } from './multipart.js';
 
@@ -128,6 +129,8 @@ export async function checkPublish(
       UNSTORABLE_MESSAGE, { issues: [{ file: 'bundle', path: unstorable,
       message: UNSTORABLE_MESSAGE }] });
   }
+  // A name no publisher can have is said as such, not as a key not registered to it.
+  if (form.publisher !== undefined) assertPublisher(form.publisher);
   const owner = await ownerOf(deps.db, packId, actor, form.publisher);
   const findOwnerKey = await ownerKeyPem(deps.db, bundle, owner);
   const { keyId, sha256 } = verifyWithOwnerKey(form.tarball, bundle, findOwnerKey, owner);

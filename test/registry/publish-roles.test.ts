@@ -66,4 +66,14 @@ describe.each(backends())('publishing as a reader of the owner ($name)', (backen
       { publisher: 'acme' })).rejects.toMatchObject({ status: 403, code: 'forbidden',
       message: 'the token acts for publisher other, not acme; only an admin may' });
   });
+
+  it('answers publisher_invalid to a publisher no one can be, not signature_unknown_key',
+    async () => {
+      const pack = await signedFixture('hello-pack', t.acmeKey, { version: '0.5.0' });
+      for (const publisher of ['../x', 'Acme Corp']) {
+        await expect(t.reg.admin.publish(pack.tgz, pack.bundle, { publisher })).rejects
+          .toMatchObject({ status: 422, code: 'publisher_invalid', message: expect
+            .stringContaining(`publisher ${JSON.stringify(publisher)} must match`) });
+      }
+    });
 });

@@ -31,7 +31,8 @@ const SYSTEM_ERRORS: Record<string, { code: string; what: string }> = {
   EACCES: { code: 'file_unwritable', what: 'permission denied' },
   EPERM: { code: 'file_unwritable', what: 'operation not permitted' },
   EEXIST: { code: 'file_exists', what: 'it exists already' },
-  ENAMETOOLONG: { code: 'usage', what: 'a file name is too long for this file system' },
+  // Writing a name too long (an install of a pack whose paths are long) is not a usage error.
+  ENAMETOOLONG: { code: 'file_unwritable', what: 'a file name is too long for this file system' },
   ENOSPC: { code: 'file_unwritable', what: 'the disk is full' },
 };
 

@@ -26,6 +26,10 @@ describe('toCommandError of file-system errors', () => {
       'file_unwritable'],
     ['a missing file', fsError('ENOENT', 'open', '/p/none'), false, 'file_missing'],
     ['a file made twice', fsError('EEXIST', 'mkdir', '/p/keys'), false, 'file_exists'],
+    ['writing a name too long for the file system', fsError('ENAMETOOLONG', 'open', '/p/x'),
+      false, 'file_unwritable'],
+    ['reading a name too long for the file system', fsError('ENAMETOOLONG', 'stat', '/p/x'),
+      false, 'file_missing'],
   ];
 
   it.each(cases)('%s', (_name, err, unreadable, code) => {

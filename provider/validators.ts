@@ -87,6 +87,15 @@ export function nonEmpty(what: string): Validator {
         path)];
 }
 
+/** A string of at most `max` characters (UTF-16 code units, as the registry counts). */
+export function maxChars(what: string, max: number): Validator {
+  return (value, path) =>
+    typeof value === 'string' && value.length > max
+      ? [error(`${what} Too Long`, `The ${what.toLowerCase()} has ${value.length} characters; ` +
+        `the registry takes at most ${max}.`, path)]
+      : [];
+}
+
 /** A list with at least one element and none twice (the registry keeps a set). */
 export function distinctList(what: string): Validator {
   return (value, path) => {

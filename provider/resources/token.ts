@@ -11,7 +11,9 @@ import { types } from '../framework/types.js';
 import { ProviderError } from '../errors.js';
 import { warning, type Diagnostic } from '../framework/diagnostics.js';
 import { isUnknown } from '../framework/values.js';
-import { allOf, distinctList, eachOf, nonEmpty, oneOf, rfc3339 } from '../validators.js';
+import {
+  allOf, distinctList, eachOf, maxChars, nonEmpty, oneOf, rfc3339,
+} from '../validators.js';
 
 const SCOPES = ['read', 'publish', 'keys', 'admin'] as const;
 
@@ -59,7 +61,7 @@ export const token: Resource<CordumClient> = {
           required: true,
           replace: true,
           description: 'What the token is for.',
-          validate: nonEmpty('Token Name'),
+          validate: allOf(nonEmpty('Token Name'), maxChars('Token Name', 200)),
         },
         scopes: {
           type: types.list('string'),

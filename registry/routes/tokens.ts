@@ -65,12 +65,17 @@ function parseExpiry(value: unknown, now: Date): Date | undefined {
   return at;
 }
 
+/** A token's name is a label for people: listings and the audit log show it. */
+const TOKEN_NAME_MAX = 200;
+
 export const tokenRoutes: RouteGroup = (router, deps) => {
   router.post('/v1/tokens', requireScope(deps, 'admin'), async (ctx) => {
     const body = await readJsonFields(ctx.req, deps.uploadLimits.jsonBytes,
       ['name', 'scopes', 'expires_at', 'publisher']);
-    if (typeof body.name !== 'string' || body.name === '') {
-      throw new RegistryError('request_invalid', '`name` must be a non-empty string');
+    if (typeof body.name !== 'string' || body.name === '' ||
+      body.name.length > TOKEN_NAME_MAX) {
+      throw new RegistryError('request_invalid',
+        `\`name\` must be a non-empty string of at most ${TOKEN_NAME_MAX} characters`);
     }
     const requested = typeof body.publisher === 'string' ? body.publisher : undefined;
     const publisher = actingPublisher(actorFrom(ctx), requested);

@@ -138,6 +138,11 @@ describe.each(backends())('refused publishes ($name)', (backend) => {
       const audit = await raw(reg, `/v1/audit?since=${encodeURIComponent(when)}`);
       expect(audit.status, when).toBe(400);
     }
+    const long = await post('/v1/tokens', JSON.stringify({ name: 'n'.repeat(201),
+      scopes: ['read'] }));
+    expect(long.status).toBe(400);
+    expect(await readProblem(long)).toMatchObject({ code: 'request_invalid',
+      detail: '`name` must be a non-empty string of at most 200 characters' });
     const fine = await post('/v1/tokens', JSON.stringify({ name: 'fine', scopes: ['read'],
       expires_at: '2999-01-01T00:00:00Z' }));
     expect(fine.status).toBe(201);

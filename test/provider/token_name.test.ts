@@ -1,0 +1,27 @@
+/**
+ * `cordum_token.name` is checked at plan time as the registry checks it on
+ * create: not empty, and at most 200 characters.
+ */
+import { describe, expect, it } from 'vitest';
+import { token } from '../../provider/resources/token.js';
+
+const validate = token.schema.block.attributes.name!.validate!;
+
+describe('cordum_token name', () => {
+  it('takes a name of 200 characters', () => {
+    expect(validate('n'.repeat(200), ['name'])).toEqual([]);
+  });
+
+  it('refuses a name past 200 characters, naming the attribute and the length', () => {
+    expect(validate('n'.repeat(201), ['name'])).toEqual([{
+      severity: 'error',
+      summary: 'Token Name Too Long',
+      detail: 'The token name has 201 characters; the registry takes at most 200.',
+      path: ['name'],
+    }]);
+  });
+
+  it('still refuses an empty name', () => {
+    expect(validate('', ['name']).map((d) => d.summary)).toEqual(['Empty Token Name']);
+  });
+});

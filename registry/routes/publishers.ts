@@ -20,6 +20,7 @@ import { assertRole, isRole, ROLES } from '../tenancy/roles.js';
 import { findOwnership, maySee, setPackPrivate } from '../tenancy/visibility.js';
 import type { RouteGroup } from './index.js';
 import { param } from './params.js';
+import { tokenName } from './tokens.js';
 import { requestTime } from '../time.js';
 
 const SUBJECT = /^[\w.@:+-]{1,200}$/;
@@ -134,12 +135,10 @@ const tokenAndVisibilityRoutes: RouteGroup = (router, deps) => {
     }
     const body = await readJsonFields(ctx.req, deps.uploadLimits.jsonBytes,
       ['name', 'scopes', 'expires_at']);
-    if (typeof body.name !== 'string' || body.name === '') {
-      throw new RegistryError('request_invalid', '`name` must be a non-empty string');
-    }
+    const name = tokenName(body.name);
     const now = deps.clock.now();
     const expiresAt = expiryOf(body.expires_at, now);
-    const made = await createToken(deps.db, { publisher, subject, label: body.name,
+    const made = await createToken(deps.db, { publisher, subject, label: name,
       scopes: memberScopes(body.scopes), ...(expiresAt ? { expiresAt } : {}) }, now);
     deps.log.info('member token created', { request_id: ctx.state.requestId, id: made.id,
       publisher, subject });

@@ -68,15 +68,20 @@ function parseExpiry(value: unknown, now: Date): Date | undefined {
 /** A token's name is a label for people: listings and the audit log show it. */
 const TOKEN_NAME_MAX = 200;
 
+/** A new token's `name` (`POST /v1/tokens` and a member's token alike). */
+export function tokenName(value: unknown): string {
+  if (typeof value !== 'string' || value === '' || value.length > TOKEN_NAME_MAX) {
+    throw new RegistryError('request_invalid',
+      `\`name\` must be a non-empty string of at most ${TOKEN_NAME_MAX} characters`);
+  }
+  return value;
+}
+
 export const tokenRoutes: RouteGroup = (router, deps) => {
   router.post('/v1/tokens', requireScope(deps, 'admin'), async (ctx) => {
     const body = await readJsonFields(ctx.req, deps.uploadLimits.jsonBytes,
       ['name', 'scopes', 'expires_at', 'publisher']);
-    if (typeof body.name !== 'string' || body.name === '' ||
-      body.name.length > TOKEN_NAME_MAX) {
-      throw new RegistryError('request_invalid',
-        `\`name\` must be a non-empty string of at most ${TOKEN_NAME_MAX} characters`);
-    }
+    const name = tokenName(body.name);
     const requested = typeof body.publisher === 'string' ? body.publisher : undefined;
     const publisher = actingPublisher(actorFrom(ctx), requested);
     const now = deps.clock.now();
@@ -86,7 +91,7 @@ export const tokenRoutes: RouteGroup = (router, deps) => {
       {
         publisher,
         scopes: parseScopes(body.scopes),
-        label: body.name,
+        label: name,
         ...(expiresAt ? { expiresAt } : {}),
       },
       now,

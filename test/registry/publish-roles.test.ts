@@ -77,3 +77,26 @@ describe.each(backends())('publishing as a reader of the owner ($name)', (backen
       }
     });
 });
+
+describe.each(backends())('a member token\'s name ($name)', (backend) => {
+  let t: Tenants;
+
+  beforeAll(async () => {
+    t = await startTenants(backend);
+    await send(t.reg, t.acme, 'PUT', '/v1/publishers/acme/members/hal', { role: 'reader' });
+  });
+  afterAll(async () => {
+    await t?.reg.close();
+  });
+
+  it('is refused past 200 characters, as a token of the registry is', async () => {
+    const res = await send(t.reg, t.acme, 'POST', '/v1/publishers/acme/members/hal/tokens',
+      { name: 'h'.repeat(201), scopes: ['read'] });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'request_invalid',
+      detail: '`name` must be a non-empty string of at most 200 characters' });
+    const fine = await send(t.reg, t.acme, 'POST', '/v1/publishers/acme/members/hal/tokens',
+      { name: 'h'.repeat(200), scopes: ['read'] });
+    expect(fine.status).toBe(201);
+  });
+});

@@ -154,13 +154,34 @@ export async function writeArchive(out: string, manifest: Omit<ArchiveManifest, 
   }
 }
 
+/**
+ * How much an archive may unpack to: its pack tarballs are gzip already and
+ * barely shrink again, so a real archive unpacks to little more than its own
+ * size (its tables a few times theirs). Past this it is taken for a
+ * decompression bomb, before it fills memory.
+ */
+export function archiveUnpackLimit(archiveBytes: number): number {
+  return 256 * 1024 * 1024 + 20 * archiveBytes;
+}
+
 /** Every regular file of the archive, in memory. */
-export async function readArchiveMembers(bytes: Buffer): Promise<Map<string, Buffer>> {
+export async function readArchiveMembers(bytes: Buffer,
+  limit = archiveUnpackLimit(bytes.length)): Promise<Map<string, Buffer>> {
   const members = new Map<string, Buffer>();
+  let unpacked = 0;
   await new Promise<void>((resolve, reject) => {
-    const parser = new Parser({ strict: true, onReadEntry: (entry: ReadEntry) => {
+    const parser: Parser = new Parser({ strict: true, onReadEntry: (entry: ReadEntry) => {
       const chunks: Buffer[] = [];
-      entry.on('data', (c: Buffer) => chunks.push(c));
+      entry.on('data', (c: Buffer) => {
+        unpacked += c.length;
+        if (unpacked > limit) {
+          parser.abort(new Error(`it unpacks to more than ${limit} bytes, ` +
+            `${Math.floor(limit / Math.max(1, bytes.length))} times its own size: refused ` +
+            'as a decompression bomb'));
+          return;
+        }
+        chunks.push(c);
+      });
       entry.on('end', () => {
         const name = entry.path.replace(/^\.\//, '');
         if (entry.type === 'File') members.set(name, Buffer.concat(chunks));

@@ -60,6 +60,7 @@ export type PackErrorCode =
   // npm packages and offline bundles (packs/npm, packs/offline)
   | 'npm_package_invalid'
   | 'offline_bundle_invalid'
+  | 'offline_bundle_too_large'
   | 'usage';
 
 /** One problem found while validating, with where it is. */

@@ -5,9 +5,10 @@
  */
 import type { RegistryClient } from '../client/registry.js';
 import { parseJson } from '../documents.js';
+import { PackError } from '../errors.js';
 import { parseSpec } from '../resolve.js';
 import type { OfflineBundle, OfflineKey, OfflinePack } from './format.js';
-import { OFFLINE_FORMAT } from './format.js';
+import { MAX_OFFLINE_BYTES, OFFLINE_FORMAT } from './format.js';
 import { verifyDownloaded } from './verify.js';
 
 export async function createOfflineBundle(options: {
@@ -15,8 +16,12 @@ export async function createOfflineBundle(options: {
   specs: string[];
   now: Date;
   progress?: (line: string) => void;
+  /** How long the file may grow (the tarballs' base64 counted as they come). */
+  maxBytes?: number;
 }): Promise<OfflineBundle> {
   const { registry } = options;
+  const maxBytes = options.maxBytes ?? MAX_OFFLINE_BYTES;
+  let size = 0;
   const progress = options.progress ?? (() => undefined);
   const packs = new Map<string, OfflinePack>();
   const keys = new Map<string, OfflineKey>();
@@ -28,6 +33,13 @@ export async function createOfflineBundle(options: {
     if (packs.has(label)) continue;
     progress(`adding ${label} (from ${spec})`);
     const tgz = await registry.fetchBytes(v.tarball_url);
+    // Past this the file could not be written (nor read back): said before more is fetched.
+    size += Math.ceil(tgz.length / 3) * 4;
+    if (size > maxBytes) {
+      throw new PackError('offline_bundle_too_large', `${label} takes the offline bundle past ` +
+        `${maxBytes} bytes, the most one file holds: split the packs over several bundles`,
+        { details: { limit: maxBytes } });
+    }
     const bundle = parseJson((await registry.fetchBytes(v.bundle_url)).toString('utf8'),
       v.bundle_url);
     const key = keys.get(v.key_id) ?? await registry.getKey(v.key_id);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryClient } from '../../packs/client/registry.js';
+import { createOfflineBundle } from '../../packs/offline/create.js';
 import { sha256Hex } from '../../packs/digest.js';
 import { generateKeyPair } from '../../packs/signing/keys.js';
 import { cordum, json, startRegistry, stopAll } from '../helpers/cli.js';
@@ -28,6 +29,13 @@ interface Installed {
   trust: string;
 }
 
+/** How long slack's tarball is in `file`, as base64: the most a bundle of it alone holds. */
+function slackBase64(file: string): number {
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as
+    { packs: { id: string; tarball_base64: string }[] };
+  return doc.packs.find((p) => p.id === 'slack')!.tarball_base64.length;
+}
+
 describe.each(backends())('offline bundles ($name)', (backend) => {
   const key = generateKeyPair();
   const work = mkdtempSync(join(tmpdir(), 'cordum-offline-'));
@@ -35,6 +43,7 @@ describe.each(backends())('offline bundles ($name)', (backend) => {
   const twoVersions = join(work, 'two-versions.cordum-bundle.json');
   const shas: Record<string, string> = {};
   let created: Created;
+  let tooLarge: unknown;
 
   beforeAll(async () => {
     const reg = await startRegistry(backend);
@@ -50,6 +59,9 @@ describe.each(backends())('offline bundles ($name)', (backend) => {
       '--out', file, '--registry', reg.url, '--token', reg.token, '--json']));
     await cordum(['bundle', 'create', 'hello-pack@0.1.0', 'hello-pack@0.2.0', '--out',
       twoVersions, '--registry', reg.url, '--token', reg.token]);
+    tooLarge = await createOfflineBundle({ registry: client, specs: ['slack', 'hello-pack'],
+      now: new Date(), maxBytes: slackBase64(file) + 1 }).then(
+      () => undefined, (err: unknown) => err);
     // From here on there is no registry to reach.
     await reg.stop();
   });
@@ -64,6 +76,13 @@ describe.each(backends())('offline bundles ($name)', (backend) => {
     const doc = JSON.parse(readFileSync(file, 'utf8'));
     expect(doc.keys[0].public_key).toBe(key.publicPem);
     expect(sha256Hex(readFileSync(file))).toBe(created.file_sha256);
+  });
+
+  it('refuses to grow past its limit, naming the pack that passed it', () => {
+    expect(tooLarge).toMatchObject({ code: 'offline_bundle_too_large',
+      message: expect.stringMatching(
+        /^hello-pack@0\.2\.0 takes the offline bundle past \d+ bytes, the most one file holds/),
+    });
   });
 
   it('installs from the file with no network and writes cordum.lock', async () => {

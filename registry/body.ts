@@ -3,6 +3,7 @@
  * not after: a body past the cap is refused with 413 and no more of it is
  * read.
  */
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { parseJson, UNSTORABLE_MESSAGE, unstorableInJson } from '../packs/documents.js';
 import { unknownFieldText } from '../packs/policy/request.js';
@@ -40,6 +41,14 @@ export async function readBody(req: IncomingMessage, max: number, what: string):
   return Buffer.concat(chunks);
 }
 
+/** The body's text; bytes that are not UTF-8 are refused, not read as U+FFFD. */
+function utf8Body(bytes: Buffer): string {
+  if (!isUtf8(bytes)) {
+    throw new RegistryError('request_invalid', 'the request body is not valid UTF-8');
+  }
+  return bytes.toString('utf8');
+}
+
 /** A JSON object body; anything else is `request_invalid`. */
 export async function readJsonObject(
   req: IncomingMessage,
@@ -49,7 +58,13 @@ export async function readJsonObject(
   if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
     throw new RegistryError('unsupported_media_type', `expected application/json, got ${type}`);
   }
-  const text = (await readBody(req, max, 'the request body')).toString('utf8');
+  // JSON is UTF-8 (RFC 8259): another charset would be read as UTF-8 and stored garbled.
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type)?.[1];
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+    throw new RegistryError('unsupported_media_type', `charset ${charset}: JSON bodies are ` +
+      'read as UTF-8 only; send them as UTF-8 (or without a charset)');
+  }
+  const text = utf8Body(await readBody(req, max, 'the request body'));
   let value: unknown;
   try {
     value = parseJson(text, 'request body');

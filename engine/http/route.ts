@@ -4,6 +4,7 @@
  * server (the engine's, a test's, the benchmark's) can mount them.
  */
 import { unknownFieldText } from '../../packs/policy/request.js';
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   nonFiniteInJson, UNSTORABLE_MESSAGE, unstorableInJson, unstorableTextAt,
@@ -109,9 +110,13 @@ export function onJson(
   req.on('end', () => {
     let value: unknown;
     let text: string;
+    const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    // Bytes that are not UTF-8 would be read as U+FFFD and stored so, without a word.
+    if (!isUtf8(bytes)) {
+      return finish(new HttpProblem(400, 'request_invalid', 'the body is not valid UTF-8'));
+    }
     try {
-      text = chunks.length === 1 ? chunks[0]!.toString('utf8')
-        : Buffer.concat(chunks).toString('utf8');
+      text = bytes.toString('utf8');
       value = JSON.parse(text) as unknown;
     } catch {
       return finish(new HttpProblem(400, 'request_invalid', 'the body is not JSON'));

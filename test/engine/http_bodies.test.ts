@@ -179,3 +179,21 @@ describe('the poller', () => {
   });
 });
 
+
+describe('a body that is not UTF-8', () => {
+  it('is 400 request_invalid, and no run starts', async () => {
+    const before = await fetch(`${server.url}/v1/runs`).then((r) => r.json()) as
+      { runs: unknown[] };
+    const body = Buffer.from('{"workflow_id":"demo.signoff","input":{"release":"caf\xe9"}}',
+      'latin1');
+    const res = await fetch(`${server.url}/v1/runs`, { method: 'POST', body,
+      headers: { 'content-type': 'application/json' } });
+
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'request_invalid',
+      detail: 'the body is not valid UTF-8' });
+    const after = await fetch(`${server.url}/v1/runs`).then((r) => r.json()) as
+      { runs: unknown[] };
+    expect(after.runs.length).toBe(before.runs.length);
+  });
+});

@@ -187,6 +187,26 @@ describe.each(backends())('refused publishes ($name)', (backend) => {
     await expectNothingStored();
   });
 
+  it('reads JSON bodies as UTF-8 only: another charset is 415, bytes not UTF-8 are 400',
+    async () => {
+    const post = (type: string, body: Buffer) => raw(reg, '/v1/tokens', { method: 'POST', body,
+      headers: { 'content-type': type } });
+    const text = JSON.stringify({ name: 'ci', scopes: ['read'] });
+    const utf16 = await post('application/json; charset=utf-16le', Buffer.from(text, 'utf16le'));
+    expect(utf16.status).toBe(415);
+    expect(await readProblem(utf16)).toMatchObject({ code: 'unsupported_media_type',
+      detail: expect.stringContaining('charset utf-16le: JSON bodies are read as UTF-8 only') });
+    const latin1 = await post('application/json',
+      Buffer.from('{"name":"caf\xe9","scopes":["read"]}', 'latin1'));
+    expect(latin1.status).toBe(400);
+    expect(await readProblem(latin1)).toMatchObject({ code: 'request_invalid',
+      detail: 'the request body is not valid UTF-8' });
+    for (const type of ['application/json; charset=UTF-8', 'application/json;charset="utf8"']) {
+      const fine = await post(type, Buffer.from(text));
+      expect(fine.status, type).toBe(201);
+    }
+  });
+
   it('lets one of two racing publishes of id@version win and keeps its bytes', async () => {
     const a = await signedFixture('demo-guardrails', key);
     const b = await signedFixture('demo-guardrails', key, {

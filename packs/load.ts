@@ -49,6 +49,12 @@ class Collector {
 
   /** Reads and parses one file of the pack, or records why it could not. */
   document(files: PackFiles, path: string, from: Issue): unknown {
+    // As bundle entries are: another reader would take these from outside the pack.
+    if (path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.split(/[/\\]/).includes('..')) {
+      this.issues.push({ ...from, message: `names "${path}": expected a path inside the pack, ` +
+        'relative to pack.yaml, with no ".." (such as workflows/main.yaml)', rule: 'path' });
+      return undefined;
+    }
     const body = files.files.get(normalize(path));
     if (body === undefined) {
       this.issues.push({ ...from, message: `names "${path}", which is not in the pack`,

@@ -49,6 +49,16 @@ const broken: BreakCase[] = [
       'capability: hello.echo\n    "x\\ud800": 1'),
     expected: { file: PACK, path: '/topics/0/x\ud800', rule: 'text' } },
   // Numbers JSON cannot hold: the registry stored protocolVersion 1e400 as null.
+  // Another reader would take these from the disk outside the pack.
+  { name: 'a workflow path that is absolute', pack: 'hello-pack',
+    breakIt: (d) => edit(d, PACK, 'path: workflows/echo.yaml', 'path: /workflows/echo.yaml'),
+    expected: { file: PACK, path: '/resources/workflows/0/path', rule: 'path',
+      message: 'names "/workflows/echo.yaml": expected a path inside the pack, relative to ' +
+        'pack.yaml, with no ".." (such as workflows/main.yaml)' } },
+  { name: 'a schema path with a .. segment', pack: 'hello-pack',
+    breakIt: (d) => edit(d, PACK, 'path: schemas/HelloInput.json',
+      'path: schemas/../schemas/HelloInput.json'),
+    expected: { file: PACK, path: '/resources/schemas/0/path', rule: 'path' } },
   { name: 'a protocolVersion of 1e400', pack: 'hello-pack',
     breakIt: (d) => edit(d, PACK, 'protocolVersion: 1', 'protocolVersion: 1e400'),
     expected: { file: PACK, path: '/compatibility/protocolVersion', rule: 'number' } },

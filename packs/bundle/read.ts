@@ -287,6 +287,7 @@ function admitEntry(entry: ReadEntry, state: Collected, limits: BundleLimits): v
     });
   }
   if (entry.type === 'Directory') {
+    admitFolder(name, state);
     entry.resume();
     return;
   }
@@ -336,6 +337,19 @@ function assertNoFolderClash(name: string, folded: string, state: Collected): vo
       'tarball', { details: { entry: name } });
   }
   for (const p of parents) state.folders.add(p);
+}
+
+/**
+ * A folder entry (`d/`) names a folder no file may take: `d/` then a file
+ * `d` is one name twice to a disk, which tar readers resolve differently.
+ */
+function admitFolder(name: string, state: Collected): void {
+  const folded = foldName(name.replace(/\/+$/, ''));
+  if (state.folded.has(folded)) {
+    throw new PackError('bundle_duplicate_entry', `${name}: is both a file and a folder in the ` +
+      'tarball', { details: { entry: name } });
+  }
+  assertNoFolderClash(name, `${folded}/`, state);
 }
 
 /**

@@ -80,6 +80,13 @@ const refusals: RefusalCase[] = [
     tgz: () => withManifest({ name: 'a/b/c.json', body: '{}' }, { name: 'a/b', body: 'x' }) },
   { name: 'a file that is a folder once case-folded', code: 'bundle_duplicate_entry',
     tgz: () => withManifest({ name: 'docs/x.md', body: 'x' }, { name: 'DOCS', body: 'x' }) },
+  // No disk holds both: tar readers keep one or the other, or fail halfway.
+  { name: 'a folder entry, then a file of its name', code: 'bundle_duplicate_entry',
+    tgz: () => withManifest({ name: 'd/', type: TYPE.directory }, { name: 'd', body: 'x' }) },
+  { name: 'a file, then a folder entry of its name in another case', code: 'bundle_duplicate_entry',
+    tgz: () => withManifest({ name: 'd', body: 'x' }, { name: 'D/', type: TYPE.directory }) },
+  { name: 'a file, then a folder entry below it', code: 'bundle_duplicate_entry',
+    tgz: () => withManifest({ name: 'd', body: 'x' }, { name: 'd/e/', type: TYPE.directory }) },
   { name: 'too many files', code: 'bundle_too_many_files', limits: { maxFiles: 3 },
     tgz: () => withManifest(...['a', 'b', 'c'].map((n) => ({ name: `${n}.txt`, body: n }))) },
   { name: 'a file over maxFileBytes', code: 'bundle_file_too_large',

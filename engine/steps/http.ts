@@ -44,6 +44,11 @@ export const runHttp: StepExecutor = async (ctx) => {
   const { retry } = ctx.plan.step;
   const retries = retriesAllowed(retry);
   for (let attempt = 1; ; attempt++) {
+    // What the server will have seen is on record before the call leaves (the steps before
+    // this one finished, this one in flight), as for a job to a worker outside the process:
+    // a process that takes the run over then calls no finished step again.
+    await ctx.services.store.flush(ctx.run.id);
+    if (ctx.signal.aborted) return stopped(ctx);
     const outcome = await callOnce(ctx, url, init);
     if (!outcome.retryable || attempt > retries) return outcome.result;
     const error = outcome.result.status === 'failed' ? outcome.result.error : undefined;

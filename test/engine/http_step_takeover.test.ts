@@ -1,0 +1,88 @@
+/**
+ * `http` steps of a run whose process dies: what the servers they call saw
+ * is on record, so the process that takes the run over does not call a
+ * finished step's URL again, and the calls of a step that was retrying
+ * count against its `retry` budget.
+ */
+import { describe, expect, it } from 'vitest';
+import { handlerTable } from '../../engine/handlers/table.js';
+import type { Database, Queryable } from '../../storage/database.js';
+import { backends } from '../helpers/databases.js';
+import { DEMO_SCHEMAS, demoSnapshot, workflow } from './fixtures.js';
+import { stepOf } from './held.js';
+import { engineSuite } from './suite.js';
+
+const WORKFLOWS = [
+  workflow('calls', {
+    first: { type: 'http', url: '${input.url}', input: { input: { message: 'first' } } },
+    second: {
+      type: 'http', url: '${input.url}', depends_on: ['first'],
+      input: { input: { message: 'second', sleep_ms: 2000 } },
+    },
+  }),
+];
+
+/** A connection lost the moment `dead()` holds: the process is gone as far as the data goes. */
+function dying(db: Database, dead: () => boolean): Database {
+  const check = () => {
+    if (dead()) throw Object.assign(new Error('terminating connection'), { code: '57P01' });
+  };
+  const guarded = <Q extends Queryable>(q: Q): Q => Object.assign(Object.create(q) as Q, {
+    query: async (sql: string, params?: unknown[]) => {
+      check();
+      return q.query(sql, params);
+    },
+  });
+  const wrapped = guarded(db);
+  wrapped.transaction = async (fn) => {
+    check();
+    return db.transaction((tx) => fn(guarded(tx)));
+  };
+  wrapped.writer = (lane) => {
+    const writer = guarded(db.writer(lane));
+    writer.load = async (rows, then) => {
+      check();
+      return db.writer(lane).load(rows, then);
+    };
+    return writer;
+  };
+  return wrapped;
+}
+
+describe.each(backends())('http steps taken over on $name', (backend) => {
+  const suite = engineSuite(backend, (worker) => ({
+    snapshot: demoSnapshot(),
+    workflows: WORKFLOWS,
+    schemas: DEMO_SCHEMAS,
+    handlers: handlerTable([]),
+    httpAllowlist: [worker.url],
+  }));
+  const { engine } = suite;
+  const calls = (message: string) =>
+    suite.worker.jobs.filter((j) => (j.body.input as { message?: string }).message === message);
+
+  it('does not call a finished step again once the next step has called out', async () => {
+    await engine();
+    // The process dies as the second step's call reaches the server.
+    const first = await engine({
+      leaseMs: 300, db: dying(suite.db(0), () => calls('second').length > 0),
+    });
+    const id = await first.record('demo.calls', { url: suite.worker.url });
+    const dead = first.resume(id).catch(() => undefined);
+    for (let i = 0; i < 300 && calls('second').length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await new Promise((r) => setTimeout(r, 400));
+    const second = await engine({ leaseMs: 300 });
+    expect(await second.resumeDue()).toBe(1);
+    await dead;
+
+    const view = await second.view(id);
+    expect(view.run.status).toBe('succeeded');
+    expect(calls('first')).toHaveLength(1);
+    // The call in flight goes again, under the key it had.
+    expect(calls('second').map((j) => j.headers['idempotency-key']))
+      .toEqual([`${id}:second`, `${id}:second`]);
+    expect(stepOf(view, 'first').status).toBe('succeeded');
+  });
+});

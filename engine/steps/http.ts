@@ -41,26 +41,54 @@ export const runHttp: StepExecutor = async (ctx) => {
     init.body = JSON.stringify(body);
     sent['content-type'] = 'application/json';
   }
+  return callWithRetries(ctx, url, init);
+};
+
+/**
+ * Calls until an answer is final or the `retry` budget is spent, each call
+ * on record before it leaves.
+ */
+async function callWithRetries(ctx: StepContext, url: string, init: RequestInit):
+Promise<StepOutcome> {
   const { retry } = ctx.plan.step;
   const retries = retriesAllowed(retry);
-  for (let attempt = 1; ; attempt++) {
+  // Taken over from a dead process: its calls count against the budget. A call that failed
+  // there (the process died during its backoff) is not made again; the next one goes after
+  // its wait. A call that was in flight goes again, under the same key.
+  let first = Math.max(1, ctx.record.attempts);
+  const failedBefore = ctx.record.attempts > 0 ? ctx.record.error : undefined;
+  if (failedBefore) {
+    if (ctx.record.attempts > retries) return { status: 'failed', error: failedBefore };
+    if (!(await backoff(ctx, ctx.record.attempts))) return stopped(ctx);
+    first = ctx.record.attempts + 1;
+  }
+  for (let attempt = first; ; attempt++) {
+    await ctx.update({ attempts: attempt, error: undefined });
     // What the server will have seen is on record before the call leaves (the steps before
-    // this one finished, this one in flight), as for a job to a worker outside the process:
-    // a process that takes the run over then calls no finished step again.
+    // this one finished, this call made), as for a job to a worker outside the process: a
+    // process that takes the run over then calls no finished step again.
     await ctx.services.store.flush(ctx.run.id);
     if (ctx.signal.aborted) return stopped(ctx);
     const outcome = await callOnce(ctx, url, init);
     if (!outcome.retryable || attempt > retries) return outcome.result;
     const error = outcome.result.status === 'failed' ? outcome.result.error : undefined;
+    // On record before the wait: a process that takes the step over knows it failed.
+    if (error) await ctx.update({ error });
     await ctx.event({ type: 'job_failed', message: `${error?.message ?? 'failed'}; retrying ` +
       `in ${backoffMs(retry, attempt)} ms`, details: { attempt, code: error?.code } });
-    try {
-      await ctx.services.sleep(backoffMs(retry, attempt), ctx.signal);
-    } catch {
-      return stopped(ctx);
-    }
+    if (!(await backoff(ctx, attempt))) return stopped(ctx);
   }
-};
+}
+
+/** Waits before the call after `failed`; false when the run was stopped meanwhile. */
+async function backoff(ctx: StepContext, failed: number): Promise<boolean> {
+  try {
+    await ctx.services.sleep(backoffMs(ctx.plan.step.retry, failed), ctx.signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * One call, and whether trying again may help: an answer of 429 or 5xx, or

@@ -20,6 +20,12 @@ const WORKFLOWS = [
       input: { input: { message: 'second', sleep_ms: 2000 } },
     },
   }),
+  workflow('flaky', {
+    call: {
+      type: 'http', url: '${input.url}', input: { input: { message: 'down', fail_calls: 9 } },
+      retry: { max_retries: 2, initial_backoff_sec: 1, multiplier: 1 },
+    },
+  }),
 ];
 
 /** A connection lost the moment `dead()` holds: the process is gone as far as the data goes. */
@@ -84,5 +90,28 @@ describe.each(backends())('http steps taken over on $name', (backend) => {
     expect(calls('second').map((j) => j.headers['idempotency-key']))
       .toEqual([`${id}:second`, `${id}:second`]);
     expect(stepOf(view, 'first').status).toBe('succeeded');
+  });
+
+  it('counts the calls of the dead process against the retry budget', async () => {
+    const first = await engine({ leaseMs: 300 });
+    const id = await first.record('demo.flaky', { url: suite.worker.url });
+    const dying = first.resume(id).catch(() => undefined);
+    for (let i = 0; i < 300 && calls('down').length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // The second call failed and its 1 s backoff began: the process dies.
+    await new Promise((r) => setTimeout(r, 100));
+    await suite.db(0).close();
+    await new Promise((r) => setTimeout(r, 400));
+    const second = await engine({ leaseMs: 300 });
+    expect(await second.resumeDue()).toBe(1);
+    await dying;
+
+    const view = await second.view(id);
+    // Two retries: three calls in all, the failed second one not made again.
+    expect(calls('down')).toHaveLength(3);
+    expect(view.run.status).toBe('failed');
+    expect(stepOf(view, 'call')).toMatchObject({ status: 'failed', attempts: 3,
+      error: { code: 'http_failed' } });
   });
 });

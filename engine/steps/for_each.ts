@@ -9,7 +9,7 @@
  */
 import { EngineError } from '../errors.js';
 import { renderTemplate } from '../expressions.js';
-import type { StepRecord } from '../records.js';
+import type { ApprovalRecord, StepRecord } from '../records.js';
 import type { StepContext, StepOutcome } from './context.js';
 import { contextFor, runAndSave } from './run_step.js';
 
@@ -26,13 +26,46 @@ export async function runForEach(ctx: StepContext): Promise<StepOutcome> {
   }
   const { store } = ctx.services;
   await store.addChildren(ctx.run.id, ctx.record, items.length);
-  const view = (await store.view(ctx.run.id))!;
-  const children = view.steps.filter((s) => s.parent_id === ctx.plan.id);
 
-  const queue = children.filter((c) => c.status === 'pending');
-  // An item that failed before a restart stops the rest as one failing now would.
-  let failedItem = children.find((c) => c.status === 'failed' || c.status === 'timed_out')
-    ?.item_index;
+  // An item approved while the others ran (this step in flight) is pending again when they
+  // are done: another round runs it. Each round starts at least one item, so this ends.
+  let failedItem: number | undefined;
+  let left: StepRecord[] = [];
+  for (let round = 0; round <= items.length; round++) {
+    const view = (await store.view(ctx.run.id))!;
+    const children = view.steps.filter((s) => s.parent_id === ctx.plan.id);
+    // An item that failed before a restart stops the rest as one failing now would.
+    failedItem ??= children.find((c) => c.status === 'failed' || c.status === 'timed_out')
+      ?.item_index;
+    left = children.filter((c) => c.status === 'pending');
+    if (left.length === 0 || failedItem !== undefined || ctx.signal.aborted) break;
+    failedItem = await runItems(ctx, items, left, view.approvals);
+  }
+  if (ctx.signal.aborted) throw ctx.signal.reason;
+  if (failedItem !== undefined) {
+    const message = `not run: item ${failedItem} of "${ctx.plan.id}" failed`;
+    for (const child of left) {
+      await store.updateStep(ctx.run.id, child.step_id, { status: 'cancelled',
+        error: { code: 'upstream_failed', message }, finished_at: store.now() });
+    }
+  }
+
+  const after = (await store.view(ctx.run.id))!.steps.filter((s) => s.parent_id === ctx.plan.id);
+  return outcomeOf(ctx.plan.id, after);
+}
+
+/**
+ * Runs the items of `queue`, `max_parallel` at once, until one fails (the
+ * ones in flight finish); takes from `queue` each item it starts, and
+ * answers the index of the first that failed.
+ */
+async function runItems(
+  ctx: StepContext,
+  items: unknown[],
+  queue: StepRecord[],
+  approvals: ApprovalRecord[],
+): Promise<number | undefined> {
+  let failedItem: number | undefined;
   const worker = async () => {
     while (failedItem === undefined) {
       const child = queue.shift();
@@ -48,7 +81,7 @@ export async function runForEach(ctx: StepContext): Promise<StepOutcome> {
       // The step waited out its delay before its items were made; an item waits no more.
       delete plan.delay;
       const scope = { ...ctx.scope, item: items[i], index: i };
-      const approval = view.approvals.find((a) => a.step_id === child.step_id);
+      const approval = approvals.find((a) => a.step_id === child.step_id);
       const wf = { workflow: ctx.run.workflow, packId: ctx.packId, steps: [] };
       const { services, run } = ctx;
       const inner = contextFor(services, run, wf, plan, child, scope, ctx, approval);
@@ -61,17 +94,7 @@ export async function runForEach(ctx: StepContext): Promise<StepOutcome> {
   };
   const width = Math.min(ctx.plan.maxParallel, Math.max(1, queue.length));
   await Promise.all(Array.from({ length: width }, worker));
-  if (ctx.signal.aborted) throw ctx.signal.reason;
-  if (failedItem !== undefined) {
-    const message = `not run: item ${failedItem} of "${ctx.plan.id}" failed`;
-    for (const child of queue) {
-      await store.updateStep(ctx.run.id, child.step_id, { status: 'cancelled',
-        error: { code: 'upstream_failed', message }, finished_at: store.now() });
-    }
-  }
-
-  const after = (await store.view(ctx.run.id))!.steps.filter((s) => s.parent_id === ctx.plan.id);
-  return outcomeOf(ctx.plan.id, after);
+  return failedItem;
 }
 
 function outcomeOf(id: string, children: StepRecord[]): StepOutcome {

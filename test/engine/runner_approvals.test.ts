@@ -2,7 +2,8 @@
  * The runner's approvals on each backend: a run waits for one, survives
  * its process and resumes in another on approval; a rejection fails the
  * step and the run; a step approved by another process while the run is
- * busy still runs; an approval step's output and the notify after it.
+ * busy still runs, as does a for_each item approved while its parent runs;
+ * an approval step's output and the notify after it.
  */
 import { describe, expect, it } from 'vitest';
 import { handlerTable } from '../../engine/handlers/table.js';
@@ -142,6 +143,49 @@ describe.each(backends())('runner on $name', (backend) => {
       ['b', 'succeeded', 1],
     ]);
     expect(calls).toEqual(['a', 'b']);
+  });
+
+  it('runs a for_each item approved while another item of it is in flight', async () => {
+    const writeMeta = { pack_id: 'demo', risk_tags: ['write'] };
+    const items = workflow('items', {
+      each: { type: 'worker', topic: 'job.demo.write', for_each: ['x', 'y'],
+        input: { message: '${item}' }, meta: writeMeta },
+    });
+    let release = () => undefined as void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let started = () => undefined as void;
+    const inFlight = new Promise<void>((resolve) => (started = resolve));
+    const calls: string[] = [];
+    const slowFirst: JobHandler = {
+      name: 'test:slow-first',
+      async handle(job) {
+        calls.push(job.step_id);
+        if (job.step_id === 'each[0]') {
+          started();
+          await gate;
+        }
+        return { done: job.step_id };
+      },
+    };
+    const handlers = handlerTable([{ topics: ['job.demo.*'], handler: slowFirst }]);
+    const e = await engine({ workflows: [items], handlers });
+    const waiting = await e.start('demo.items', {});
+    expect(waiting.run.status).toBe('waiting');
+
+    const approvingFirst = e.approve(waiting.run.id, 'each[0]');
+    await inFlight;
+    await e.approve(waiting.run.id, 'each[1]');
+    release();
+
+    const done = await approvingFirst;
+    expect(done.run.status).toBe('succeeded');
+    expect(done.steps.map((s) => [s.step_id, s.status, s.attempts])).toEqual([
+      ['each', 'succeeded', 0],
+      ['each[0]', 'succeeded', 1],
+      ['each[1]', 'succeeded', 1],
+    ]);
+    expect(stepOf(done, 'each').output).toEqual([{ done: 'each[0]' }, { done: 'each[1]' }]);
+    expect(calls).toEqual(['each[0]', 'each[1]']);
   });
 
   it('rejects a waiting step: the step and the run fail, the rest is cancelled', async () => {

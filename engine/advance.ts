@@ -166,7 +166,10 @@ async function settle(
 ) {
   const view = (await store.current(runId))!;
   const records = new Map(view.steps.map((s) => [s.step_id, s]));
-  if (!why && !unhandled(plan, records) && readySteps(plan, records).length > 0) return false;
+  if (!why && !unhandled(plan, records)) {
+    if (await wakeApprovedItems(store, runId, view.steps)) return false;
+    if (readySteps(plan, records).length > 0) return false;
+  }
   const settled = settledStatus(plan, records, why);
   const now = store.now();
   const children: string[] = [];
@@ -191,6 +194,20 @@ async function settle(
   }
   await store.releaseRun(runId, settled.status, settled.error);
   return { children, status: settled.status as string };
+}
+
+/**
+ * Puts back to `pending` a for_each step that parked while another process
+ * approved one of its items: the approval set the item `pending`, but the
+ * step, in flight here, did not see it and parked `waiting` over it. Read
+ * under the run's lock; answers whether there was one, to run it again.
+ */
+async function wakeApprovedItems(store: EngineStore, runId: string, steps: StepRecord[]) {
+  const parents = new Set(steps.filter((s) => s.parent_id !== undefined && s.status === 'pending')
+    .map((s) => s.parent_id));
+  const parked = steps.filter((s) => parents.has(s.step_id) && s.status === 'waiting');
+  for (const parent of parked) await store.updateStep(runId, parent.step_id, { status: 'pending' });
+  return parked.length > 0;
 }
 
 function closeError(status: string, runId: string) {

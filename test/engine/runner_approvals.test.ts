@@ -145,48 +145,36 @@ describe.each(backends())('runner on $name', (backend) => {
     expect(calls).toEqual(['a', 'b']);
   });
 
-  it('runs a for_each item approved while another item of it is in flight', async () => {
-    const writeMeta = { pack_id: 'demo', risk_tags: ['write'] };
-    const items = workflow('items', {
-      each: { type: 'worker', topic: 'job.demo.write', for_each: ['x', 'y'],
-        input: { message: '${item}' }, meta: writeMeta },
-    });
-    let release = () => undefined as void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let started = () => undefined as void;
-    const inFlight = new Promise<void>((resolve) => (started = resolve));
-    const calls: string[] = [];
-    const slowFirst: JobHandler = {
-      name: 'test:slow-first',
-      async handle(job) {
-        calls.push(job.step_id);
-        if (job.step_id === 'each[0]') {
-          started();
-          await gate;
-        }
-        return { done: job.step_id };
-      },
-    };
-    const handlers = handlerTable([{ topics: ['job.demo.*'], handler: slowFirst }]);
-    const e = await engine({ workflows: [items], handlers });
-    const waiting = await e.start('demo.items', {});
-    expect(waiting.run.status).toBe('waiting');
+  it.each(['this process', 'another process'])(
+    'runs a for_each item approved by %s while another item of it is in flight',
+    async (by) => {
+      const { items, handlers, inFlight, release, calls } = gatedItems();
+      const e = await engine({ workflows: [items], handlers });
+      const waiting = await e.start('demo.items', {});
+      expect(waiting.run.status).toBe('waiting');
 
-    const approvingFirst = e.approve(waiting.run.id, 'each[0]');
-    await inFlight;
-    await e.approve(waiting.run.id, 'each[1]');
-    release();
+      const approvingFirst = e.approve(waiting.run.id, 'each[0]');
+      await inFlight;
+      // PGlite is one process's database; PostgreSQL gets a second connection pool.
+      const other = by === 'this process' ? e
+        : backend.name === 'postgres' ? await engine({ workflows: [items], handlers })
+        : await createEngine({ db: suite.db(0), snapshot, workflows: [items],
+          schemas: DEMO_SCHEMAS, handlers });
+      await other.approve(waiting.run.id, 'each[1]');
+      release();
 
-    const done = await approvingFirst;
-    expect(done.run.status).toBe('succeeded');
-    expect(done.steps.map((s) => [s.step_id, s.status, s.attempts])).toEqual([
-      ['each', 'succeeded', 0],
-      ['each[0]', 'succeeded', 1],
-      ['each[1]', 'succeeded', 1],
-    ]);
-    expect(stepOf(done, 'each').output).toEqual([{ done: 'each[0]' }, { done: 'each[1]' }]);
-    expect(calls).toEqual(['each[0]', 'each[1]']);
-  });
+      await approvingFirst;
+      const done = await e.view(waiting.run.id);
+      expect(done.run.status).toBe('succeeded');
+      expect(done.steps.map((s) => [s.step_id, s.status, s.attempts])).toEqual([
+        ['each', 'succeeded', 0],
+        ['each[0]', 'succeeded', 1],
+        ['each[1]', 'succeeded', 1],
+      ]);
+      expect(stepOf(done, 'each').output).toEqual([{ done: 'each[0]' }, { done: 'each[1]' }]);
+      expect(calls).toEqual(['each[0]', 'each[1]']);
+    },
+  );
 
   it('rejects a waiting step: the step and the run fail, the rest is cancelled', async () => {
     const e = await engine();
@@ -240,3 +228,32 @@ describe.each(backends())('runner on $name', (backend) => {
       expect(notes).toHaveLength(2);
     });
 });
+
+/**
+ * A for_each step of two items that need approval, whose first item's job
+ * waits (`inFlight` once sent) until `release`; `calls` lists the jobs sent.
+ */
+function gatedItems() {
+  const items = workflow('items', {
+    each: { type: 'worker', topic: 'job.demo.write', for_each: ['x', 'y'],
+      input: { message: '${item}' }, meta: { pack_id: 'demo', risk_tags: ['write'] } },
+  });
+  let release = () => undefined as void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let started = () => undefined as void;
+  const inFlight = new Promise<void>((resolve) => (started = resolve));
+  const calls: string[] = [];
+  const slowFirst: JobHandler = {
+    name: 'test:slow-first',
+    async handle(job) {
+      calls.push(job.step_id);
+      if (job.step_id === 'each[0]') {
+        started();
+        await gate;
+      }
+      return { done: job.step_id };
+    },
+  };
+  const handlers = handlerTable([{ topics: ['job.demo.*'], handler: slowFirst }]);
+  return { items, handlers, inFlight, release, calls };
+}

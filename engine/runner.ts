@@ -33,7 +33,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const { workflows, schemas, tenant } = options;
   const engine = new Engine(services, workflows, schemas, tenant, contents);
   services.subworkflows = {
-    create: (workflowId, input) => engine.record(workflowId, input),
+    create: async (workflowId, input, _parent, runId) => {
+      if (!(await services.store.getRun(runId))) await engine.record(workflowId, input, { runId });
+    },
     drive: async (runId, parentRunId) => {
       const go = () => engine.resume(runId);
       const hooks = services.hooks;
@@ -121,7 +123,7 @@ export class Engine {
     const before = await found();
     if (before) return before;
     try {
-      return { id: await this.record(workflowId, given, key), replayed: false };
+      return { id: await this.record(workflowId, given, { idempotencyKey: key }), replayed: false };
     } catch (err) {
       // Two starts with one key at once: the database keeps one run; the other finds it.
       const after = (err as { code?: unknown }).code === '23505' ? await found() : undefined;
@@ -130,10 +132,15 @@ export class Engine {
     }
   }
 
-  /** Checks the workflow and the input (defaults filled in) and records a `pending` run. */
-  async record(workflowId: string, given: unknown, idempotencyKey?: string): Promise<string> {
+  /**
+   * Checks the workflow and the input (defaults filled in) and records a
+   * `pending` run, under `runId` when given (a subworkflow's child).
+   */
+  async record(workflowId: string, given: unknown,
+    options: { idempotencyKey?: string; runId?: string } = {}): Promise<string> {
     const { plan, run } = this.prepare(workflowId, given);
-    if (idempotencyKey !== undefined) run.idempotency_key = idempotencyKey;
+    if (options.idempotencyKey !== undefined) run.idempotency_key = options.idempotencyKey;
+    if (options.runId !== undefined) run.id = options.runId;
     const steps = plan.steps.map((s) => ({ step_id: s.id, type: s.type }));
     this.services.store.createRun(run, steps);
     try {

@@ -85,8 +85,11 @@ export interface EngineHooks {
 }
 
 export interface Subworkflows {
-  /** Records a child run and answers its id. */
-  create(workflowId: string, input: unknown, parentRunId: string): Promise<string>;
+  /**
+   * Records a child run under `runId` (chosen, and kept on the parent's step,
+   * before the child is recorded); a child already recorded is left as it is.
+   */
+  create(workflowId: string, input: unknown, parentRunId: string, runId: string): Promise<void>;
   /** Takes the child run of `parentRunId` as far as it goes. */
   drive(runId: string, parentRunId: string): Promise<RunView>;
   /** Cancels a child run; rejects for one that has finished (it stays as it is). */

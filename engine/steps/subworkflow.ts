@@ -1,7 +1,8 @@
 /**
  * A subworkflow step starts a run of another installed workflow with its
- * rendered input and waits for it. The child's id is stored on the step
- * before the child starts, so a resumed parent waits for the same child.
+ * rendered input and waits for it. The child's id is chosen and written
+ * down on the step before the child is recorded, so a resumed parent waits
+ * for the same child (recording it if the process died before it could).
  * Its output is `{ run_id, status, outputs }` with each child step's output.
  *
  * A child that waits (for approval, input or a timer) parks the parent step
@@ -13,6 +14,7 @@
  * A parent step stopped (cancelled, out of time) while its child runs here
  * cancels the child.
  */
+import { randomUUID } from 'node:crypto';
 import { renderTemplate } from '../expressions.js';
 import { isTerminal, type RunView } from '../records.js';
 import { backoffMs } from '../retry.js';
@@ -26,15 +28,23 @@ const LOOK_BACKOFF = { initial_backoff_sec: 1, multiplier: 2, max_backoff_sec: 6
 export const runSubworkflow: StepExecutor = async (ctx) => {
   const subworkflows = ctx.services.subworkflows;
   if (!subworkflows) throw new Error('this engine cannot start subworkflows');
+  const workflow = String(ctx.plan.step.workflow);
   let childId = ctx.record.job?.job_id;
   if (childId === undefined) {
     const input = renderTemplate(ctx.plan.input, ctx.scope);
-    await ctx.update({ input });
-    childId = await subworkflows.create(String(ctx.plan.step.workflow), input, ctx.run.id);
+    childId = randomUUID();
     await ctx.update({
+      input,
       job: { job_id: childId, idempotency_key: childId, handler: 'subworkflow', constraints: {} },
     });
+    // The child's id is on record before the child is: a process that takes the parent over
+    // records that child if it is missing, never a second one.
+    await ctx.services.store.flush(ctx.run.id);
+    if (ctx.signal.aborted) return stopped(ctx);
+    await subworkflows.create(workflow, input, ctx.run.id, childId);
     await ctx.event({ type: 'subworkflow_started', message: `child run ${childId}` });
+  } else {
+    await subworkflows.create(workflow, ctx.record.input, ctx.run.id, childId);
   }
   const child = await current(ctx, childId);
   // Cancelled or out of time while the child ran here: the child was cancelled with it.

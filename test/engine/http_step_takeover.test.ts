@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { handlerTable } from '../../engine/handlers/table.js';
-import type { Database, Queryable } from '../../storage/database.js';
 import { backends } from '../helpers/databases.js';
+import { dying } from './dying.js';
 import { DEMO_SCHEMAS, demoSnapshot, workflow } from './fixtures.js';
 import { stepOf } from './held.js';
 import { engineSuite } from './suite.js';
@@ -27,33 +27,6 @@ const WORKFLOWS = [
     },
   }),
 ];
-
-/** A connection lost the moment `dead()` holds: the process is gone as far as the data goes. */
-function dying(db: Database, dead: () => boolean): Database {
-  const check = () => {
-    if (dead()) throw Object.assign(new Error('terminating connection'), { code: '57P01' });
-  };
-  const guarded = <Q extends Queryable>(q: Q): Q => Object.assign(Object.create(q) as Q, {
-    query: async (sql: string, params?: unknown[]) => {
-      check();
-      return q.query(sql, params);
-    },
-  });
-  const wrapped = guarded(db);
-  wrapped.transaction = async (fn) => {
-    check();
-    return db.transaction((tx) => fn(guarded(tx)));
-  };
-  wrapped.writer = (lane) => {
-    const writer = guarded(db.writer(lane));
-    writer.load = async (rows, then) => {
-      check();
-      return db.writer(lane).load(rows, then);
-    };
-    return writer;
-  };
-  return wrapped;
-}
 
 describe.each(backends())('http steps taken over on $name', (backend) => {
   const suite = engineSuite(backend, (worker) => ({

@@ -345,7 +345,7 @@ async function handlersFor(flags: ServeFlags): Promise<EngineTuning> {
 /** PostgreSQL: graphile-worker, shared by every engine process; PGlite: in-process. */
 async function queueFor(concurrency: number | undefined): Promise<RunQueue> {
   const url = process.env.DATABASE_URL;
-  if (!url) return localRunQueue();
+  if (!url) return localRunQueue(concurrency);
   const { graphileRunQueue } = await import('../queue/graphile.js');
   const options: Parameters<typeof graphileRunQueue>[0] = { connectionString: url };
   if (concurrency !== undefined) options.concurrency = concurrency;

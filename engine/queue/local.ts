@@ -1,27 +1,34 @@
-/** The in-process run queue: a single process, such as one on PGlite. */
+/**
+ * The in-process run queue: a single process, such as one on PGlite. It
+ * advances at most `concurrency` runs at once, as graphile-worker does for
+ * each process on PostgreSQL; the rest wait in order.
+ */
 import type { RunQueue } from './types.js';
 
-export function localRunQueue(): RunQueue {
+export function localRunQueue(concurrency = 4): RunQueue {
   let advance: ((runId: string, requestId?: string) => Promise<void>) | undefined;
   const pending: [string, string | undefined][] = [];
   const inHand = new Set<Promise<void>>();
-  const hand = (runId: string, requestId?: string) => {
-    if (!advance) {
-      pending.push([runId, requestId]);
-      return;
+  const take = () => {
+    while (advance && inHand.size < concurrency && pending.length > 0) {
+      const [runId, requestId] = pending.shift()!;
+      const task = advance(runId, requestId)
+        .catch(() => undefined)
+        .finally(() => {
+          inHand.delete(task);
+          take();
+        });
+      inHand.add(task);
     }
-    const task = advance(runId, requestId)
-      .catch(() => undefined)
-      .finally(() => inHand.delete(task));
-    inHand.add(task);
   };
   return {
     async enqueue(runId, requestId) {
-      hand(runId, requestId);
+      pending.push([runId, requestId]);
+      take();
     },
     async start(fn) {
       advance = fn;
-      for (const [id, requestId] of pending.splice(0)) hand(id, requestId);
+      take();
     },
     async stop() {
       advance = undefined;

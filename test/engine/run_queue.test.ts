@@ -1,7 +1,8 @@
 /**
  * The run queues hand each run to `advance` with the request that queued
  * it, so that the run's log lines name that request in whichever process
- * takes it: graphile-worker on PostgreSQL, the in-process queue otherwise.
+ * takes it: graphile-worker on PostgreSQL, the in-process queue otherwise;
+ * the in-process one keeps to its concurrency.
  */
 import { describe, expect, it } from 'vitest';
 import { graphileRunQueue } from '../../engine/queue/graphile.js';
@@ -30,6 +31,30 @@ describe('run queues carry the request that queued a run', () => {
     await queue.enqueue('run-b');
     await queue.enqueue('run-c', 'req-c');
     expect(await got).toEqual([['run-a', 'req-a'], ['run-b', undefined], ['run-c', 'req-c']]);
+  });
+
+  it('in process: at most `concurrency` runs at once, the rest in order', async () => {
+    const queue = localRunQueue(2);
+    const started: string[] = [];
+    const release: (() => void)[] = [];
+    let most = 0;
+    let busy = 0;
+    await queue.start(async (runId) => {
+      started.push(runId);
+      most = Math.max(most, ++busy);
+      await new Promise<void>((r) => release.push(r));
+      busy--;
+    });
+    for (const id of ['a', 'b', 'c', 'd', 'e']) await queue.enqueue(id);
+    expect(started).toEqual(['a', 'b']);
+    expect(await queue.depth()).toEqual({ waiting: 3, taken: 2 });
+    for (let i = 0; i < 5; i++) {
+      release.shift()!();
+      await new Promise((r) => setImmediate(r));
+    }
+    await queue.stop();
+    expect(started).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(most).toBe(2);
   });
 
   it('through graphile-worker on PostgreSQL', async () => {

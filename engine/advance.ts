@@ -7,6 +7,7 @@
  * lease is renewed; a cancel asked from elsewhere is seen on renewal.
  */
 import { isConnectionLoss } from '../storage/database.js';
+import { isLeaseLost } from './errors.js';
 import type { WorkflowPlan } from './plan.js';
 import {
   branchSkip, readySteps, routeSkip, settledStatus, unhandled, type Records,
@@ -68,7 +69,7 @@ export async function advanceRun(services: EngineServices, run: RunRecord, plan:
     // What was queued for it is dropped and nothing more is written; once the database is
     // back its lease runs out and a process takes it over, resending the job in flight
     // under the same idempotency key. Failing the step instead would fail the run for good.
-    if (isConnectionLoss(err)) halt('lost', err);
+    if (isConnectionLoss(err) || isLeaseLost(err)) halt('lost', err);
     throw err;
   } finally {
     ended?.(status);

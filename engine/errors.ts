@@ -45,8 +45,17 @@ export type EngineErrorCode =
   | 'run_timed_out'
   | 'run_cancelled'
   | 'upstream_failed'
+  | 'lease_lost'
   | 'usage'
   | 'internal';
+
+/**
+ * Whether `reason` says this process's lease on a run ran out before its
+ * rows were written (it paused past the lease): the run is given up.
+ */
+export function isLeaseLost(reason: unknown): boolean {
+  return reason instanceof EngineError && reason.code === 'lease_lost';
+}
 
 export class EngineError extends Error {
   override readonly name = 'EngineError';

@@ -23,6 +23,12 @@ export class HeldRuns {
    * the run into this process meanwhile, from a row read before the flag.
    */
   private readonly cancels = new Set<string>();
+  /**
+   * When this process's lease on each held run runs out, by its own
+   * monotonic clock (not the engine's, which tests move): past it, the
+   * process paused longer than the lease and may have lost the run.
+   */
+  private readonly deadlines = new Map<string, number>();
 
   /** `journal` queues the changes of held runs (a store bound to a transaction has none). */
   constructor(private readonly journal?: JournalLanes<HeldRun>) {}
@@ -42,8 +48,20 @@ export class HeldRuns {
     return this.abandoned.has(runId);
   }
 
+  /** Notes a lease taken or renewed at `sentAt` (performance.now(), before asking) for `ms`. */
+  leased(runId: string, sentAt: number, ms: number): void {
+    this.deadlines.set(runId, sentAt + ms);
+  }
+
+  /** Whether the lease on a run held here has run out by this process's clock. */
+  lapsed(runId: string): boolean {
+    const deadline = this.deadlines.get(runId);
+    return deadline !== undefined && this.held.has(runId) && performance.now() > deadline;
+  }
+
   /** Drops a run from memory (its rows stay queued until written). */
   forget(runId: string): void {
+    this.deadlines.delete(runId);
     this.held.delete(runId);
     this.abandoned.delete(runId);
     this.cancels.delete(runId);
@@ -51,6 +69,7 @@ export class HeldRuns {
 
   /** Drops a run another process has taken, and what was queued for it and not yet sent. */
   abandon(runId: string): void {
+    this.deadlines.delete(runId);
     this.held.delete(runId);
     this.abandoned.add(runId);
     this.journal?.discard(runId);

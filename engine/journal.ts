@@ -19,6 +19,7 @@
  * idempotency keys.
  */
 import type { Database } from '../storage/database.js';
+import { EngineError } from './errors.js';
 import { copyLine, JOURNAL_WRITE, refusesItsRows, RUN_COLUMNS } from './journal_sql.js';
 import {
   newWrite, type HashedWorkflow, type JournalOptions, type JournalRow, type JournalRun,
@@ -59,6 +60,7 @@ export class Journal<R extends JournalRun> {
   private readonly inlineStep: (step: JournalRow, runRow: JournalRow) => JournalRow;
   private readonly workflowOf: (run: R) => HashedWorkflow | undefined;
   private readonly storedWorkflows: Set<string>;
+  private readonly lapsed: (runId: string) => boolean;
   /** Runs whose first write failed: it may have stored their rows before its answer was lost. */
   private readonly maybeStored = new WeakSet<R>();
   /**
@@ -79,6 +81,7 @@ export class Journal<R extends JournalRun> {
     this.inlineStep = options.inlineStep ?? ((step) => step);
     this.workflowOf = options.workflowOf ?? (() => undefined);
     this.storedWorkflows = options.storedWorkflows ?? new Set();
+    this.lapsed = options.lapsed ?? (() => false);
   }
 
   private entry(runId: string): Queued<R> {
@@ -130,6 +133,11 @@ export class Journal<R extends JournalRun> {
     return this.flushing(runId).then(() => {
       const dropped = this.unwritable.get(runId);
       if (dropped !== undefined) throw dropped;
+      // Held back (see `start`): its rows are not durable, and may never be.
+      if (this.lapsed(runId)) {
+        throw new EngineError('lease_lost', `run ${runId}: this process's lease on it ran ` +
+          'out before its changes were written; another process may have taken it over');
+      }
     });
   }
 
@@ -160,6 +168,8 @@ export class Journal<R extends JournalRun> {
     this.next = undefined;
     const taken = new Map<string, Queued<R>>();
     for (const id of this.due) {
+      // A run whose lease ran out here stays queued until a renewal says whose it is.
+      if (this.lapsed(id)) continue;
       const q = this.queued.get(id);
       if (q) taken.set(id, q);
       this.queued.delete(id);

@@ -25,6 +25,11 @@ export interface JournalOptions<R = unknown> {
   idleWriteMs?: number;
   /** Which of the database's writer connections this journal writes on. */
   lane?: number;
+  /**
+   * Whether this process's lease on a run has run out by its own clock (it
+   * paused): the run's rows are held back, as another process may own it.
+   */
+  lapsed?: (runId: string) => boolean;
 }
 
 /** What one run has queued since its last write. */

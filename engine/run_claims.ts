@@ -42,7 +42,7 @@ export async function advanceClaimed(
 ): Promise<void> {
   const { store } = services;
   try {
-    if (adopt) await store.adopt(run.id);
+    if (adopt) await store.adopt(run.id, services.leaseMs);
     await advanceRun(services, run, plan);
   } finally {
     await store.flush(run.id);

@@ -16,7 +16,7 @@ import type {
 } from './records.js';
 import { isTerminal } from './records.js';
 import { eventRow, inlineStep, stepUpdate, toRun, type Row } from './store_rows.js';
-import type { StepError } from './errors.js';
+import { EngineError, isLeaseLost, type StepError } from './errors.js';
 import { HeldRuns } from './held_runs.js';
 import { JournalLanes } from './journal_lanes.js';
 import {
@@ -48,12 +48,15 @@ export const DEFAULT_LEASE_MS = 30_000;
 export async function openEngineStore(db: Database, clock: () => Date = systemClock) {
   await migrate(db, 'engine', ENGINE_MIGRATIONS);
   const finished = (held: HeldRun) => isTerminal(held.run.status);
+  let store: EngineStore | undefined;
   const journal = new JournalLanes(db, runRow, {
     finished,
     workflowOf: namedWorkflow,
     inlineStep: (step, row) => inlineStep(step, row.snapshot_hash),
+    lapsed: (runId) => store?.leaseLapsed(runId) ?? false,
   });
-  return new EngineStore(db, clock, db, journal);
+  store = new EngineStore(db, clock, db, journal);
+  return store;
 }
 
 /** A lease: who holds a run, for how long unrenewed. */
@@ -82,9 +85,23 @@ export class EngineStore {
     this.time = new StoreClock(clock);
   }
 
-  /** Resolves once every write so far (of `runId` only, given one) is committed. */
+  /**
+   * Resolves once every write so far (of `runId` only, given one) is
+   * committed. A run whose lease ran out here before its rows went is given
+   * up (`lease_lost`): its rows are dropped, for its new owner to redo.
+   */
   async flush(runId?: string): Promise<void> {
-    await this.journal?.flush(runId);
+    try {
+      await this.journal?.flush(runId);
+    } catch (err) {
+      if (runId !== undefined && isLeaseLost(err)) this.abandon(runId);
+      throw err;
+    }
+  }
+
+  /** Whether this process's lease on a run it holds ran out before it renewed it. */
+  leaseLapsed(runId: string): boolean {
+    return this.runs.lapsed(runId);
   }
 
   /** The connection, once what the journal holds is written (direct writes stay in order). */
@@ -121,6 +138,12 @@ export class EngineStore {
    */
   async atomically<T>(runId: string, fn: (tx: EngineStore) => Promise<T>): Promise<T> {
     await this.flush();
+    // What was held back for a lapsed lease must not be written once the run is forgotten.
+    if (this.runs.lapsed(runId)) {
+      this.abandon(runId);
+      throw new EngineError('lease_lost', `run ${runId}: this process's lease on it ran out ` +
+        'before its changes were written; another process may have taken it over');
+    }
     // Inside, the database is the truth: this process stops answering for the run.
     this.forget(runId);
     return this.inTransaction(async (q) => {
@@ -154,6 +177,7 @@ export class EngineStore {
   createRun(run: NewRun, steps: { step_id: string; type: string }[], lease?: Lease): RunRecord {
     const now = this.now();
     const until = lease && { owner: lease.owner, until: this.time.leaseEnd(now, lease.ms) };
+    if (lease) this.runs.leased(run.id, performance.now(), lease.ms);
     return this.runs.create(run, steps, now, until);
   }
 
@@ -168,12 +192,16 @@ export class EngineStore {
     lease: Lease = { owner: 'local', ms: DEFAULT_LEASE_MS },
   ): Promise<RunRecord | undefined> {
     const db = await this.direct();
+    const sentAt = performance.now();
     const now = this.now();
     const until = this.time.leaseEnd(now, lease.ms);
     const row = await claimRunRow(db, runId, from, now, { owner: lease.owner, until });
     if (!row) return undefined;
     const run = toRun(row);
-    if (this.journal) this.runs.hold(await readHeldRun(this.db, run, row));
+    if (this.journal) {
+      this.runs.hold(await readHeldRun(this.db, run, row));
+      this.runs.leased(runId, sentAt, lease.ms);
+    }
     await this.addEvent(runId, {
       type: row.was === 'running' ? 'run_taken_over' : 'run_status',
       status: 'running',
@@ -182,19 +210,27 @@ export class EngineStore {
     return run;
   }
 
-  /** Holds in memory a run this process claimed inside a transaction. */
-  async adopt(runId: string): Promise<void> {
+  /** Holds in memory a run this process claimed inside a transaction, for `leaseMs`. */
+  async adopt(runId: string, leaseMs: number): Promise<void> {
+    // The claim committed just before: its lease is counted from here.
+    const sentAt = performance.now();
     const row = await this.runRowOf(runId);
-    if (row && this.journal) this.runs.hold(await readHeldRun(this.db, toRun(row), row));
+    if (!row || !this.journal) return;
+    this.runs.hold(await readHeldRun(this.db, toRun(row), row));
+    this.runs.leased(runId, sentAt, leaseMs);
   }
 
   /** Renews the lease; answers whether cancel was asked, or undefined if the lease is lost. */
   async renewLease(runId: string, owner: string, ms: number): Promise<boolean | undefined> {
     const db = await this.direct();
+    const sentAt = performance.now();
     const until = this.time.leaseEnd(this.now(), ms);
     const cancelRequested = await renewLeaseRow(db, runId, owner, until);
     const held = this.runs.get(runId);
-    if (held && cancelRequested !== undefined) held.leaseUntil = until;
+    if (held && cancelRequested !== undefined) {
+      held.leaseUntil = until;
+      this.runs.leased(runId, sentAt, ms);
+    }
     return cancelRequested;
   }
 

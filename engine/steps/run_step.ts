@@ -5,7 +5,7 @@
 import { storableCopy } from '../../packs/documents.js';
 import { isConnectionLoss } from '../../storage/database.js';
 import { conditionHolds, type Scope } from '../conditions.js';
-import { EngineError, toStepError } from '../errors.js';
+import { EngineError, isLeaseLost, toStepError } from '../errors.js';
 import type { StepPlan, WorkflowPlan } from '../plan.js';
 import { isJobStep } from '../plan_types.js';
 import type { ApprovalRecord, RunRecord, StepRecord } from '../records.js';
@@ -120,8 +120,9 @@ async function runStep(ctx: StepContext): Promise<StepOutcome> {
     return await EXECUTORS[ctx.plan.type](inner);
   } catch (err) {
     if (inner.signal.aborted) return stopped(inner);
-    // The database out of reach is no fault of the step's: the run stops here (advance.ts).
-    if (isConnectionLoss(err)) throw err;
+    // The database out of reach, or the run lost to another process (this one paused past
+    // its lease), is no fault of the step's: the run stops here (advance.ts).
+    if (isConnectionLoss(err) || isLeaseLost(err)) throw err;
     return { status: 'failed', error: toStepError(err) };
   } finally {
     limit?.clear();

@@ -5,10 +5,10 @@
  * to publish for that owner, and that id@version is new. All checks live
  * here, none in the route or the commit.
  */
-import { readBundle } from '../../packs/bundle/read.js';
+import { readBundle, type PackFiles } from '../../packs/bundle/read.js';
 import { parseJson, UNSTORABLE_MESSAGE, unstorableTextAt } from '../../packs/documents.js';
 import { isPackError } from '../../packs/errors.js';
-import { loadPack } from '../../packs/load.js';
+import { loadPack, type LoadedPack } from '../../packs/load.js';
 import type { PackManifest } from '../../packs/manifest.js';
 import { verifyTarball, bundleKeyId } from '../../packs/signing/verify.js';
 import type { Queryable } from '../../storage/database.js';
@@ -112,13 +112,24 @@ function assertMatchesRequest(form: PublishForm, packId: string, version: string
   }
 }
 
+/**
+ * The first checks of a publish, as this registry applies them now: the
+ * bundle's safety limits (`readBundle`), then validation (`loadPack`). Both
+ * throw a PackError. `registry fsck` runs them again on every stored version,
+ * since a version published before they got stricter may fail them.
+ */
+export async function readPackTarball(deps: Pick<RegistryDeps, 'bundleLimits'>,
+  tarball: Buffer): Promise<{ files: PackFiles; pack: LoadedPack }> {
+  const files = await readBundle(tarball, deps.bundleLimits);
+  return { files, pack: loadPack(files) };
+}
+
 export async function checkPublish(
   deps: RegistryDeps,
   form: PublishForm,
   actor: Actor,
 ): Promise<CheckedPublish> {
-  const files = await readBundle(form.tarball, deps.bundleLimits);
-  const pack = loadPack(files);
+  const { pack } = await readPackTarball(deps, form.tarball);
   const { id: packId, version } = pack.manifest.metadata;
   assertMatchesRequest(form, packId, version);
 

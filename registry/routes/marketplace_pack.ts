@@ -4,11 +4,11 @@
  */
 import { RegistryError } from '../errors.js';
 import { compareVersions, versionSteps } from '../marketplace/changelog/load.js';
-import type { PackChangelog } from '../marketplace/changelog/diff.js';
-import { diffPacks } from '../marketplace/changelog/diff.js';
+import { changeStep, type ChangelogStep } from '../marketplace/changelog/step.js';
 import { changelogMain } from '../marketplace/pages/others.js';
 import { packMain } from '../marketplace/pages/pack.js';
 import { packPath } from '../marketplace/paths.js';
+import { readingOf } from '../marketplace/pack/unreadable.js';
 import { chooseVersion, packVersions } from '../marketplace/pack/versions.js';
 import { policyRequestFromForm } from '../marketplace/policy/request.js';
 import { simulatePack } from '../marketplace/policy/simulate.js';
@@ -43,18 +43,19 @@ async function packPage(site: Site, ctx: RegistryContext, version: string | unde
   }
   const index = versions.records.indexOf(record);
   const previous = versions.records[index + 1];
+  // A previous version this registry can no longer read leaves out the change, not the page.
   const [verification, downloads, states, before] = await Promise.all([
     findVerification(site.deps.db, record.publisher),
     versionDownloads(site.deps.db, id),
     versionStates(site.deps.db, id),
-    previous ? detailsOf(site, previous) : Promise.resolve(undefined),
+    previous ? readingOf(site, previous) : Promise.resolve(undefined),
   ]);
   const title = record.manifest.metadata.title ?? id;
   const page = {
     records: versions.records, latest: versions.latest.version, details,
     verified: verification !== undefined, downloads, states, registryUrl: site.deps.baseUrl,
     ...(simulation ? { simulation } : {}),
-    ...(before ? { change: diffPacks(before.pack, details.pack) } : {}),
+    ...(before ? { change: changeStep(before, { version: record.version, details }) } : {}),
   };
   return { page: { title: `${title} ${record.version}`, headerSearch: true,
     ...(record.manifest.metadata.description
@@ -99,7 +100,8 @@ export function mountMarketplacePack(router: RegistryRouter, site: Site): void {
     const versions = await packVersions(site.deps.db, id);
     const from = one(ctx.query.from);
     const to = one(ctx.query.to);
-    const changes: PackChangelog[] = from && to
+    // A comparison asked for fails with its unreadable side; the default steps each say so.
+    const changes: ChangelogStep[] = from && to
       ? [await compareVersions(site, versions, from, to)] : await versionSteps(site, versions);
     const title = versions.latest.manifest.metadata.title ?? id;
     return { page: { title: `Changelog of ${title}`, headerSearch: true,

@@ -3,7 +3,7 @@
  * collection, a pack's changelog, sign-in, and errors.
  */
 import type { KeyRecord } from '../../store/keys.js';
-import type { PackChangelog } from '../changelog/diff.js';
+import type { ChangelogStep } from '../changelog/step.js';
 import { html, type SafeHtml } from '../html.js';
 import { changelogPath, collectionPath, packPath } from '../paths.js';
 import { packCard } from '../render/cards.js';
@@ -51,7 +51,7 @@ ${hits.length ? html`<ul class="cards">${hits.map((h) => packCard(h, 'h2'))}</ul
 }
 
 export function changelogMain(id: string, title: string, versions: string[],
-  changes: PackChangelog[], chosen: { from?: string; to?: string }): SafeHtml {
+  changes: ChangelogStep[], chosen: { from?: string; to?: string }): SafeHtml {
   const select = (name: 'from' | 'to', label: string, value: string | undefined) =>
     html`<div class="field"><label for="cl-${name}">${label}</label><select id="cl-${name}"
  name="${name}">${versions.map((v) => html`<option value="${v}"${v === value ? html` selected`

@@ -6,7 +6,7 @@
 import type { Decision, PolicySnapshot } from '../../../packs/policy/types.js';
 import { packSnapshot } from '../../../packs/simulate.js';
 import type { VersionRecord } from '../../store/packs.js';
-import type { PackChangelog } from '../changelog/diff.js';
+import type { ChangelogStep } from '../changelog/step.js';
 import { html, type SafeHtml } from '../html.js';
 import type { PackDetails } from '../pack/details.js';
 import type { VersionState } from '../store/states.js';
@@ -33,8 +33,11 @@ export interface PackPage {
   states: Map<string, VersionState>;
   registryUrl: string;
   simulation?: SimulationOutcome;
-  /** From the version before the one shown, when there is one. */
-  change?: PackChangelog;
+  /**
+   * From the version before the one shown, when there is one; when that
+   * version cannot be read, the step says so instead.
+   */
+  change?: ChangelogStep;
 }
 
 const SECTIONS: [string, string][] = [

@@ -2,6 +2,7 @@
 import type { Rule } from '../../../packs/policy/types.js';
 import type { Delta, PackChangelog, RuleChange } from '../changelog/diff.js';
 import { isEmptyChangelog } from '../changelog/diff.js';
+import { isUnreadableStep, type ChangelogStep, type UnreadableStep } from '../changelog/step.js';
 import { html, type SafeHtml } from '../html.js';
 import { decisionBadge } from './decisions.js';
 import { matchList } from './policy.js';
@@ -65,10 +66,23 @@ function documentsPart(label: string, d: Delta<string> & { changed: string[] },
 </ul>`;
 }
 
-export function changelogHtml(c: PackChangelog, headingLevel: 2 | 3 = 3): SafeHtml {
+function stepTitle(step: ChangelogStep, h: 'h2' | 'h3'): SafeHtml {
+  return html`<${h} id="change-${step.from}-${step.to}">${step.from} → ${step.to}</${h}>`;
+}
+
+/** In place of a change: which side this registry can no longer read, and its error code. */
+function unreadableHtml(step: UnreadableStep): SafeHtml {
+  const [first, second] = step.unreadable.map((u) => html`${u.version} (<code>${u.code}</code>)`);
+  return html`<p class="notice" role="note">${second ? html`Versions ${first} and ${second}`
+    : html`Version ${first}`} can no longer be read by this registry, so the change cannot be
+ shown.</p>`;
+}
+
+export function changelogHtml(c: ChangelogStep, headingLevel: 2 | 3 = 3): SafeHtml {
   const h = headingLevel === 2 ? 'h2' : 'h3';
   const sub = headingLevel === 2 ? 'h3' : 'h4';
-  const title = html`<${h} id="change-${c.from}-${c.to}">${c.from} → ${c.to}</${h}>`;
+  const title = stepTitle(c, h);
+  if (isUnreadableStep(c)) return html`${title}${unreadableHtml(c)}`;
   if (isEmptyChangelog(c)) {
     return html`${title}<p class="muted">No change to rules, topics, capabilities, workflows or
  schemas.</p>`;

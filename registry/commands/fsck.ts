@@ -1,9 +1,10 @@
 /**
  * `cordum registry fsck`: every version's blob is present and hashes to its
- * name, every publish is in the transparency log, the log's entries match
- * their leaf hashes, its stored nodes and tree heads match a recomputed
- * tree. Unreferenced blobs (left by a publish that crashed before its
- * commit) are warnings: nothing serves them. Exits 1 on any problem.
+ * name, and its tarball passes the reader and loader a publish applies now
+ * (fsck-reader.ts); every publish is in the transparency log, the log's
+ * entries match their leaf hashes, its stored nodes and tree heads match a
+ * recomputed tree. Unreferenced blobs (left by a publish that crashed before
+ * its commit) are warnings: nothing serves them. Exits 1 on any problem.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,9 +12,11 @@ import { runCommand } from '../../cli/output.js';
 import { isRegistryError } from '../errors.js';
 import { treeRoot } from '../tlog/heads.js';
 import { logSize } from '../tlog/store.js';
+import { yankedByPack } from '../store/yanks.js';
 import type { RegistryServices } from '../wiring.js';
 import { withOffline } from './offline.js';
 import { checkLog } from './fsck-log.js';
+import { checkReadable } from './fsck-reader.js';
 
 export interface FsckFinding {
   code: string;
@@ -46,16 +49,21 @@ async function checkBlobs(s: RegistryServices, report: FsckReport): Promise<Set<
   const { rows } = await s.db.query<{ pack_id: string; version: string; sha256: string }>(
     'SELECT pack_id, version, sha256 FROM registry_versions ORDER BY pack_id, version');
   report.versions = rows.length;
+  const yanked = await yankedByPack(s.db);
   const used = new Set<string>();
   for (const r of rows) {
     used.add(r.sha256);
+    let tarball: Buffer;
     try {
-      await s.blobs.get(r.sha256);
+      tarball = await s.blobs.get(r.sha256);
     } catch (err) {
       if (!isRegistryError(err)) throw err;
       report.problems.push({ code: err.code, target: `${r.pack_id}@${r.version}`,
         message: err.message });
+      continue;
     }
+    await checkReadable(s, report,
+      { ...r, yanked: yanked.get(r.pack_id)?.has(r.version) ?? false }, tarball);
   }
   // The npm packages made from versions (served under /npm) are blobs too: checked alike.
   const npm = await s.db.query<{ pack_id: string; version: string; sha256: string }>(

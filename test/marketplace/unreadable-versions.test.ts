@@ -10,7 +10,7 @@ import { backends } from '../helpers/databases.js';
 import { registeredKey, startTestRegistry, type TestRegistry } from '../registry/helpers.js';
 import { editFile, storeOldVersion } from '../registry/old-versions.js';
 import { GITHUB_0_2_0 } from './fixtures.js';
-import { api, fixtureDir, page, publishFixture, textOf } from './helpers.js';
+import { api, page, publishFixture, textOf } from './helpers.js';
 
 const NOT_SHOWN = 'can no longer be read by this registry, so the change cannot be shown.';
 
@@ -29,10 +29,10 @@ describe.each(backends())('versions this registry can no longer read ($name)', (
     sha009 = (await publishFixture(reg, key, 'github', { version: '0.0.9' })).sha256;
     await publishFixture(reg, key, 'github');
     // 0.1.1: the loader refuses a number JSON cannot hold; 0.1.2: the reader a sparse entry.
-    await storeOldVersion(reg, key, fixtureDir('github', { version: '0.1.1' }), {
+    await storeOldVersion(reg, key, 'github', '0.1.1', {
       files: editFile('workflows/github_issue_create.yaml', 'timeout_sec: 120',
         'timeout_sec: .inf') });
-    await storeOldVersion(reg, key, fixtureDir('github', { version: '0.1.2' }), {
+    await storeOldVersion(reg, key, 'github', '0.1.2', {
       entries: [{ name: 'notes', type: 'S', body: '' }] });
     await publishFixture(reg, key, 'github', GITHUB_0_2_0);
   });

@@ -24,12 +24,16 @@ export const ADMIN_TOKEN = 'test-admin-token';
 export interface TestRegistry {
   url: string;
   dataDir: string;
+  /** The PostgreSQL database, on that backend. */
+  databaseUrl?: string;
   services: RegistryServices;
   blobs: FsBlobStore;
   admin: RegistryClient;
   clock: ReturnType<typeof fixedClock>;
   logs: string[];
   client(token?: string): RegistryClient;
+  /** Stops serving and closes storage, keeping the data (for a CLI command on it). */
+  stop(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -52,17 +56,21 @@ export async function startTestRegistry(
   const running = await startRegistryServer(services, { port: 0, host: '127.0.0.1' });
   const client = (token?: string) =>
     new RegistryClient(token === undefined ? { url: running.url } : { url: running.url, token });
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= running.close(1000));
   return {
     url: running.url,
     dataDir: db.dataDir,
+    ...(db.url ? { databaseUrl: db.url } : {}),
     services,
     blobs: services.blobs as FsBlobStore,
     admin: client(ADMIN_TOKEN),
     clock,
     logs,
     client,
+    stop,
     async close() {
-      await running.close(1000);
+      await stop();
       rmSync(db.dataDir, { recursive: true, force: true });
     },
   };

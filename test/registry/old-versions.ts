@@ -4,6 +4,7 @@
  * `commitPublish` as a publish of then did, without `checkPublish` (the
  * API refuses such a tarball now).
  */
+import { join } from 'node:path';
 import { readPackDir } from '../../packs/bundle/source.js';
 import { sha256Hex } from '../../packs/digest.js';
 import { loadPack } from '../../packs/load.js';
@@ -11,6 +12,7 @@ import type { KeyPair } from '../../packs/signing/keys.js';
 import { signTarball } from '../../packs/signing/sign.js';
 import { bundleKeyId } from '../../packs/signing/verify.js';
 import { commitPublish } from '../../registry/publish/commit.js';
+import { SHARED_PACKS } from '../helpers/cli.js';
 import { tgzOf, type TarEntry } from '../packs/helpers/tar.js';
 import type { TestRegistry } from './helpers.js';
 
@@ -21,19 +23,21 @@ export interface OldBreakage {
 }
 
 /**
- * Stores the pack in folder `dir` (readable, as `fixtureDir` makes), broken by
- * `breakage`, as the owner `default` (the admin's publisher) signed with `key`.
- * The version row keeps the manifest read from `dir`, as the old reader saw it.
+ * Stores fixture pack `name` as `version`, broken by `breakage`, for the owner
+ * `default` (the admin's publisher), signed with `key`. The version row keeps
+ * the manifest of the pack before the breakage, as the old reader saw it.
  */
-export async function storeOldVersion(reg: TestRegistry, key: KeyPair, dir: string,
-  breakage: OldBreakage): Promise<{ id: string; version: string; sha256: string }> {
-  const files = readPackDir(dir).files;
+export async function storeOldVersion(reg: TestRegistry, key: KeyPair, name: string,
+  version: string, breakage: OldBreakage): Promise<{ id: string; version: string;
+    sha256: string }> {
+  const files = readPackDir(join(SHARED_PACKS, name)).files;
+  editFile('pack.yaml', /^(\s+version:\s*).*$/m, `$1${version}`)(files);
   const { manifest } = loadPack({ files });
   breakage.files?.(files);
-  const entries: TarEntry[] = [...files].map(([name, body]) => ({ name, body }));
+  const entries: TarEntry[] = [...files].map(([path, body]) => ({ name: path, body }));
   const tarball = tgzOf([...entries, ...(breakage.entries ?? [])]);
   const bundle = signTarball(tarball, key.privatePem);
-  const { id, version } = manifest.metadata;
+  const { id } = manifest.metadata;
   const sha256 = sha256Hex(tarball);
 
   await commitPublish({ ...reg.services, baseUrl: reg.url }, {
@@ -44,10 +48,10 @@ export async function storeOldVersion(reg: TestRegistry, key: KeyPair, dir: stri
 }
 
 /** Replaces `old` with `now` in file `path` of a pack. */
-export function editFile(path: string, old: string, now: string) {
+export function editFile(path: string, old: string | RegExp, now: string) {
   return (files: Map<string, Buffer>) => {
     const text = files.get(path)!.toString('utf8');
-    if (!text.includes(old)) throw new Error(`test helper: ${path} has no ${old}`);
+    if (!text.match(old)) throw new Error(`test helper: ${path} has no ${String(old)}`);
     files.set(path, Buffer.from(text.replace(old, now), 'utf8'));
   };
 }

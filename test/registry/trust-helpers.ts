@@ -35,12 +35,14 @@ export async function startCustomRegistry(backend: Backend, options: {
     ...options.server });
   const client = (token?: string) =>
     new RegistryClient(token === undefined ? { url: running.url } : { url: running.url, token });
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= running.close(1000));
   return {
     url: running.url, dataDir: db.dataDir, services,
     blobs: services.blobs as TestRegistry['blobs'], admin: client(ADMIN_TOKEN), clock, logs,
-    client,
+    client, stop,
     async close() {
-      await running.close(1000);
+      await stop();
       rmSync(db.dataDir, { recursive: true, force: true });
     },
   };

@@ -12,9 +12,8 @@ import type { PackDetails } from './details.js';
 
 export interface UnreadableVersion {
   version: string;
-  /** The PackError's code: why the reader or loader refuses it. */
+  /** The PackError's code: why the reader or loader refuses it (its page has the message). */
   code: PackErrorCode;
-  message: string;
 }
 
 /** A stored version as a page about another one sees it: loaded, or said unreadable. */
@@ -26,7 +25,8 @@ export type VersionReading =
  * The details of `record` (through the site's cache), or why it cannot be
  * read. Only a PackError (the reader or loader refusing the tarball) makes it
  * unreadable: a blob missing or changed on disk, or a database failure, is
- * still thrown, as on the version's own page.
+ * still thrown, as on the version's own page. The cache keeps no failure, so
+ * each page next to such a version reads its tarball again (docs/limitations.md).
  */
 export async function readingOf(site: Site, record: VersionRecord): Promise<VersionReading> {
   try {
@@ -34,6 +34,6 @@ export async function readingOf(site: Site, record: VersionRecord): Promise<Vers
   } catch (err) {
     if (!isPackError(err)) throw err;
     return { version: record.version,
-      unreadable: { version: record.version, code: err.code, message: err.message } };
+      unreadable: { version: record.version, code: err.code } };
   }
 }

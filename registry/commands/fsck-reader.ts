@@ -33,7 +33,7 @@ export function yankHint(packId: string, version: string): string {
 async function refusalOf(deps: Pick<RegistryDeps, 'bundleLimits'>, packId: string,
   version: string, tarball: Buffer): Promise<{ code: string; message: string } | undefined> {
   try {
-    const { manifest } = (await readPackTarball(deps, tarball)).pack;
+    const { manifest } = await readPackTarball(deps, tarball);
     const read = `${manifest.metadata.id}@${manifest.metadata.version}`;
     // A reader that picks another pack.yaml than the old one did reads another pack.
     if (read !== `${packId}@${version}`) {

@@ -5,7 +5,7 @@
  * to publish for that owner, and that id@version is new. All checks live
  * here, none in the route or the commit.
  */
-import { readBundle, type PackFiles } from '../../packs/bundle/read.js';
+import { readBundle } from '../../packs/bundle/read.js';
 import { parseJson, UNSTORABLE_MESSAGE, unstorableTextAt } from '../../packs/documents.js';
 import { isPackError } from '../../packs/errors.js';
 import { loadPack, type LoadedPack } from '../../packs/load.js';
@@ -119,9 +119,8 @@ function assertMatchesRequest(form: PublishForm, packId: string, version: string
  * since a version published before they got stricter may fail them.
  */
 export async function readPackTarball(deps: Pick<RegistryDeps, 'bundleLimits'>,
-  tarball: Buffer): Promise<{ files: PackFiles; pack: LoadedPack }> {
-  const files = await readBundle(tarball, deps.bundleLimits);
-  return { files, pack: loadPack(files) };
+  tarball: Buffer): Promise<LoadedPack> {
+  return loadPack(await readBundle(tarball, deps.bundleLimits));
 }
 
 export async function checkPublish(
@@ -129,7 +128,7 @@ export async function checkPublish(
   form: PublishForm,
   actor: Actor,
 ): Promise<CheckedPublish> {
-  const { pack } = await readPackTarball(deps, form.tarball);
+  const pack = await readPackTarball(deps, form.tarball);
   const { id: packId, version } = pack.manifest.metadata;
   assertMatchesRequest(form, packId, version);
 

@@ -4,6 +4,7 @@ import type { WorkflowTestRunner } from './commands/test.js';
 import { registerBuildCommand } from './commands/build.js';
 import { registerInstallCommand } from './commands/install.js';
 import { registerPublishCommand } from './commands/publish.js';
+import { registerYankCommand } from './commands/yank.js';
 import { registerSignCommands } from './commands/sign.js';
 import { registerTestCommand } from './commands/test.js';
 import { registerValidateCommand } from './commands/validate.js';
@@ -24,6 +25,7 @@ export function registerPackCommands(program: Command, parts: PackCommandParts =
   registerSignCommands(pack);
   registerTestCommand(pack, parts.runWorkflowTests);
   registerPublishCommand(pack);
+  registerYankCommand(pack);
   registerInstallCommand(pack);
   registerInitCommand(pack);
   registerMigrateCommand(pack);

@@ -102,6 +102,15 @@ export interface RegistryClientOptions {
   tokenFrom?: string;
 }
 
+/** A version's yank, as `GET|PUT /v1/packs/{id}/versions/{v}/yank` answer it. */
+export interface YankStatus {
+  id: string;
+  version: string;
+  yanked: boolean;
+  yanked_at: string | null;
+  reason: string | null;
+}
+
 interface ProblemBody {
   code?: unknown;
   detail?: unknown;
@@ -161,6 +170,14 @@ export class RegistryClient {
 
   resolve(id: string, range: string): Promise<PublishedVersion> {
     return this.json('GET', `/v1/packs/${seg(id)}/resolve?range=${seg(range)}`);
+  }
+
+  /** Yanks one version (`yanked` true, with a reason if given) or restores it. */
+  setYanked(id: string, version: string, yanked: boolean, reason?: string):
+    Promise<YankStatus> {
+    const body = JSON.stringify(reason === undefined ? { yanked } : { yanked, reason });
+    return this.json('PUT', `/v1/packs/${seg(id)}/versions/${seg(version)}/yank`, body,
+      'application/json');
   }
 
   downloadTarball(id: string, version: string): Promise<Buffer> {

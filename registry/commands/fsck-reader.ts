@@ -23,10 +23,10 @@ export interface RefusedVersion extends FsckFinding {
   hint?: string;
 }
 
-/** The registry's yank API, named as an operator calls it (there is no CLI command). */
+/** How an operator yanks it: the command, with a token of the pack's publisher. */
 export function yankHint(packId: string, version: string): string {
-  return `yank it: PUT /v1/packs/${packId}/versions/${version}/yank with {"yanked": true, ` +
-    '"reason": "..."} (a token with the publish scope of its publisher)';
+  return `yank it: cordum pack yank ${packId}@${version} --reason "..." (a token with the ` +
+    'publish scope of its publisher)';
 }
 
 /** Why a publish of `tarball` as `packId@version` would be refused now; undefined if not. */

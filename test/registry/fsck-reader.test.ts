@@ -56,8 +56,8 @@ describe.each(backends())('fsck of versions the current reader refuses ($name)',
           `reads as github@0.9.9; ${yankHint('github', '0.1.3')}`,
         hint: yankHint('github', '0.1.3') },
     ]);
-    expect(report.problems[0]!.message).toContain('; yank it: PUT ' +
-      '/v1/packs/github/versions/0.1.1/yank with {"yanked": true, "reason": "..."}');
+    expect(report.problems[0]!.message).toContain('; yank it: cordum pack yank ' +
+      'github@0.1.1 --reason "..."');
   });
 
   it('keeps a yanked one as a warning, since a version is never deleted', async () => {

@@ -7,9 +7,10 @@ import { EngineError, toStepError, type StepError } from '../errors.js';
 import { renderTemplate } from '../expressions.js';
 import type { Job, JobHandler } from '../handlers/types.js';
 import type { DecisionRecord } from '../records.js';
-import { backoffMs, retriesAllowed } from '../retry.js';
+import { retriesAllowed } from '../retry.js';
 import { describeIssues } from '../schemas.js';
 import { setLongTimeout } from '../long_timer.js';
+import { firstAttempt, retryAfter } from './attempts.js';
 import type { StepContext, StepOutcome } from './context.js';
 import { NEVER_ABORTED } from './run_stop.js';
 import { stopped } from './stopped.js';
@@ -28,41 +29,17 @@ export async function dispatchJob(
     decision?.decision === 'allow_with_constraints' ? (decision.constraints ?? {}) : {};
   const retries = retriesAllowed(step.retry, constraints.budgets?.max_retries);
 
-  // A step taken over from a dead process sends its last attempt again, with
-  // the same idempotency key, so the worker can tell it is a repeat; unless
-  // that attempt had failed (the process died during its backoff): then the
-  // next one goes, after its wait. The budget counts every attempt of the step.
-  let first = Math.max(1, ctx.record.attempts);
-  const failedBefore = ctx.record.attempts > 0 ? ctx.record.error : undefined;
-  if (failedBefore) {
-    if (ctx.record.attempts > retries) return { status: 'failed', error: failedBefore };
-    if (!(await backoff(ctx, ctx.record.attempts))) return stopped(ctx);
-    first = ctx.record.attempts + 1;
-  }
+  // A step taken over from a dead process sends its last attempt again, with the same
+  // idempotency key, so the worker can tell it is a repeat. The budget counts every attempt.
+  const first = await firstAttempt(ctx, retries);
+  if (typeof first !== 'number') return first;
   for (let attempt = first; ; attempt++) {
     const job = buildJob(ctx, input, constraints, decision, attempt);
     const sent = await sendOnce(ctx, handler, job);
     if ('status' in sent) return sent;
     const error = { ...sent, details: { ...sent.details, attempts: attempt } };
     if (!RETRYABLE.has(sent.code) || attempt > retries) return { status: 'failed', error };
-    // On record before the wait: a process that takes the step over knows it failed.
-    await ctx.update({ error });
-    await ctx.event({
-      type: 'job_failed',
-      message: `${sent.message}; retrying in ${backoffMs(step.retry, attempt)} ms`,
-      details: { attempt, code: sent.code },
-    });
-    if (!(await backoff(ctx, attempt))) return stopped(ctx);
-  }
-}
-
-/** Waits before the attempt after `failed`; false when the run was stopped meanwhile. */
-async function backoff(ctx: StepContext, failed: number): Promise<boolean> {
-  try {
-    await ctx.services.sleep(backoffMs(ctx.plan.step.retry, failed), ctx.signal);
-    return true;
-  } catch {
-    return false;
+    if (!(await retryAfter(ctx, error, attempt))) return stopped(ctx);
   }
 }
 

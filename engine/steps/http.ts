@@ -14,7 +14,8 @@ import { renderTemplate } from '../expressions.js';
 import { shownUrl } from '../handlers/http.js';
 import { unstorableAnswer } from '../handlers/output.js';
 import { longTimeoutSignal } from '../long_timer.js';
-import { backoffMs, retriesAllowed } from '../retry.js';
+import { retriesAllowed } from '../retry.js';
+import { firstAttempt, retryAfter } from './attempts.js';
 import type { StepContext, StepExecutor, StepOutcome } from './context.js';
 import { stopped } from './stopped.js';
 
@@ -50,18 +51,11 @@ export const runHttp: StepExecutor = async (ctx) => {
  */
 async function callWithRetries(ctx: StepContext, url: string, init: RequestInit):
 Promise<StepOutcome> {
-  const { retry } = ctx.plan.step;
-  const retries = retriesAllowed(retry);
-  // Taken over from a dead process: its calls count against the budget. A call that failed
-  // there (the process died during its backoff) is not made again; the next one goes after
-  // its wait. A call that was in flight goes again, under the same key.
-  let first = Math.max(1, ctx.record.attempts);
-  const failedBefore = ctx.record.attempts > 0 ? ctx.record.error : undefined;
-  if (failedBefore) {
-    if (ctx.record.attempts > retries) return { status: 'failed', error: failedBefore };
-    if (!(await backoff(ctx, ctx.record.attempts))) return stopped(ctx);
-    first = ctx.record.attempts + 1;
-  }
+  const retries = retriesAllowed(ctx.plan.step.retry);
+  // Taken over from a dead process: its calls count against the budget, and a call that
+  // was in flight goes again, under the same key.
+  const first = await firstAttempt(ctx, retries);
+  if (typeof first !== 'number') return first;
   for (let attempt = first; ; attempt++) {
     await ctx.update({ attempts: attempt, error: undefined });
     // What the server will have seen is on record before the call leaves (the steps before
@@ -72,21 +66,7 @@ Promise<StepOutcome> {
     const outcome = await callOnce(ctx, url, init);
     if (!outcome.retryable || attempt > retries) return outcome.result;
     const error = outcome.result.status === 'failed' ? outcome.result.error : undefined;
-    // On record before the wait: a process that takes the step over knows it failed.
-    if (error) await ctx.update({ error });
-    await ctx.event({ type: 'job_failed', message: `${error?.message ?? 'failed'}; retrying ` +
-      `in ${backoffMs(retry, attempt)} ms`, details: { attempt, code: error?.code } });
-    if (!(await backoff(ctx, attempt))) return stopped(ctx);
-  }
-}
-
-/** Waits before the call after `failed`; false when the run was stopped meanwhile. */
-async function backoff(ctx: StepContext, failed: number): Promise<boolean> {
-  try {
-    await ctx.services.sleep(backoffMs(ctx.plan.step.retry, failed), ctx.signal);
-    return true;
-  } catch {
-    return false;
+    if (!(await retryAfter(ctx, error, attempt))) return stopped(ctx);
   }
 }
 

@@ -140,8 +140,26 @@ export async function simulateBody(flags: EngineApiFlags & { candidate: string;
   return call<Impact>(flags, 'POST', `/v1/policy/simulate${query}`, { candidate });
 }
 
-export function historyBody(flags: EngineApiFlags) {
-  return call<{ active: number; snapshots: HistoryEntry[] }>(flags, 'GET', '/v1/policy/history');
+interface HistoryAnswer {
+  active: number;
+  snapshots: HistoryEntry[];
+  next_before?: number;
+}
+
+/** Every kept snapshot, newest first: the engine answers a page at a time. */
+export async function historyBody(flags: EngineApiFlags) {
+  const first = await call<HistoryAnswer>(flags, 'GET', '/v1/policy/history');
+  const snapshots = [...first.snapshots];
+  let before = first.next_before;
+  // Bounded: each page starts below the last one's oldest version, so versions only fall.
+  while (before !== undefined) {
+    const page: HistoryAnswer = await call<HistoryAnswer>(flags, 'GET',
+      `/v1/policy/history?before=${before}&limit=1000`);
+    snapshots.push(...page.snapshots);
+    before = page.next_before !== undefined && page.next_before < before
+      ? page.next_before : undefined;
+  }
+  return { active: first.active, snapshots };
 }
 
 export function historyLines(h: { active: number; snapshots: HistoryEntry[] }): string[] {

@@ -103,15 +103,38 @@ function decideRoutes(kernel: PolicyKernel): EngineRoute[] {
   ];
 }
 
+/** Rows of the history one answer holds unless `?limit` says fewer or more. */
+const HISTORY_PAGE = 100;
+const MAX_HISTORY_PAGE = 1000;
+
+/** `?limit` or `?before` of the history: absent, or a whole number from 1. */
+function historyParam(url: URL, name: 'limit' | 'before'): number | undefined {
+  const value = url.searchParams.get(name);
+  if (value === null) return undefined;
+  if (!/^[1-9][0-9]{0,8}$/.test(value)) {
+    throw new HttpProblem(400, 'request_invalid', `?${name} must be a whole number from 1, ` +
+      `not "${value.slice(0, 64)}"`);
+  }
+  return Number(value);
+}
+
 /** Status, the kept snapshots, and rollback (admin). */
 function historyRoutes(kernel: PolicyKernel, adminToken: string | undefined): EngineRoute[] {
   return [
     { method: 'GET', path: '/v1/policy/status', handle({ res }) {
       sendJson(res, 200, kernel.status());
     } },
-    { method: 'GET', path: '/v1/policy/history', async handle({ res }) {
-      sendJson(res, 200, { active: kernel.current().version,
-        snapshots: await kernel.history.list() });
+    { method: 'GET', path: '/v1/policy/history', async handle({ res, url }) {
+      // A page at a time, so a long-lived engine's history is never cut short nor sent whole.
+      const limit = historyParam(url, 'limit') ?? HISTORY_PAGE;
+      const before = historyParam(url, 'before');
+      if (limit > MAX_HISTORY_PAGE) {
+        throw new HttpProblem(400, 'request_invalid',
+          `?limit must be a whole number from 1 to ${MAX_HISTORY_PAGE}, not ${limit}`);
+      }
+      const page = await kernel.history.page(limit, before);
+      sendJson(res, 200, { active: kernel.current().version, snapshots: page.entries,
+        ...(page.nextBefore === undefined ? {} : { next_before: page.nextBefore }) });
     } },
     { method: 'POST', path: '/v1/policy/rollback', admin: true, async handle(ctx) {
       requireAdmin(ctx, adminToken);

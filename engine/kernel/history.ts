@@ -21,6 +21,12 @@ export interface HistoryEntry {
   createdAt: string;
 }
 
+export interface HistoryPage {
+  entries: HistoryEntry[];
+  /** The `before` of the next page; absent on the last page. */
+  nextBefore?: number;
+}
+
 interface Row {
   version: number;
   hash: string;
@@ -125,15 +131,27 @@ export class PolicyHistory {
     return { version: Number(newest.version), snapshot: newest.snapshot, source: newest.source };
   }
 
-  /** Newest first. */
+  /** The newest `limit` rows, newest first. */
   async list(limit = 100): Promise<HistoryEntry[]> {
+    return (await this.page(limit)).entries;
+  }
+
+  /**
+   * One page, newest first: at most `limit` rows older than `before` (all
+   * rows without it), and `nextBefore` to pass as `before` while older rows remain.
+   */
+  async page(limit: number, before?: number): Promise<HistoryPage> {
     const { rows } = await this.db.query<Row & { rules: number }>(
       `SELECT version, hash, source, jsonb_array_length(snapshot->'rules') AS rules, created_at
-         FROM engine_policy_snapshots ORDER BY version DESC LIMIT $1`,
-      [limit],
+         FROM engine_policy_snapshots WHERE $2::int IS NULL OR version < $2::int
+        ORDER BY version DESC LIMIT $1`,
+      [limit + 1, before ?? null],
     );
-    return rows.map((r) => ({ version: Number(r.version), hash: r.hash, source: r.source,
-      rules: Number(r.rules), createdAt: iso(r.created_at) }));
+    // One row past the page says whether another page follows, without a count.
+    const entries = rows.slice(0, limit).map((r) => ({ version: Number(r.version), hash: r.hash,
+      source: r.source, rules: Number(r.rules), createdAt: iso(r.created_at) }));
+    const oldest = entries[entries.length - 1];
+    return rows.length > limit && oldest ? { entries, nextBefore: oldest.version } : { entries };
   }
 
   /** The snapshot kept as `version`; `version_not_found` when there is none. */

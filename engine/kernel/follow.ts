@@ -35,6 +35,8 @@ export class DeploymentFollower {
   private tenant: string | undefined;
   /** The last failure to stage a kept snapshot's workflows that was logged. */
   private keptFailure: string | undefined;
+  /** The last refusal of the deployment's snapshot that was logged, until one is taken. */
+  private refusal: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<PollOutcome> | undefined;
   private stopped = false;
@@ -143,6 +145,7 @@ export class DeploymentFollower {
       // Only a change that was taken moves the tag: a refused one is tried again.
       this.etag = got.etag;
       this.taken = { generation: view.generation, hash: view.snapshot_hash };
+      this.refusal = undefined;
       log('info', 'policy snapshot active', { deployment: view.name,
         generation: view.generation, version: active.version, snapshot_hash: snapshot.hash });
       return { kind: 'swapped', version: active.version, hash: snapshot.hash,
@@ -152,8 +155,13 @@ export class DeploymentFollower {
       this.kernel.reloadFailed(failure);
       const keeps = this.kernel.ready() ? 'the last good one keeps running'
         : 'no snapshot yet: decisions answer snapshot_unavailable';
-      log('warn', `policy snapshot refused; ${keeps}`, {
-        deployment: this.source.deploymentName, code: failure.code, error: failure.message });
+      // Tried again at every poll; said once for each refusal, not at every poll.
+      const said = `${keeps} ${failure.code} ${failure.message}`;
+      if (said !== this.refusal) {
+        this.refusal = said;
+        log('warn', `policy snapshot refused; ${keeps}`, {
+          deployment: this.source.deploymentName, code: failure.code, error: failure.message });
+      }
       return { kind: 'refused', ...failure };
     }
   }

@@ -125,8 +125,19 @@ describe('following a registry deployment', () => {
     await reg.admin.publish(v2.tgz, v2.bundle);
     await put('/v1/deployments/prod', { packs: [{ id: 'hello-pack', range: '^0.1.0' }] });
 
-    const outcome = await follower(key).pollOnce();
+    const lines: string[] = [];
+    const source = new RegistryDeploymentSource({ url: reg.url, deployment: 'prod',
+      token: ADMIN_TOKEN, bundles: ['freeze'],
+      trustedKeys: new Map([[key.keyId, key.publicPem]]) });
+    const watched = new DeploymentFollower(source, k.kernel,
+      { log: (level, msg) => lines.push(`${level} ${msg}`) });
+    const outcome = await watched.pollOnce();
     expect(outcome).toMatchObject({ kind: 'refused', code: 'snapshot_unverified' });
+    // Tried at every poll, said once: a broken deployment does not flood the log.
+    for (let i = 0; i < 3; i++) {
+      expect(await watched.pollOnce()).toMatchObject({ kind: 'refused' });
+    }
+    expect(lines).toEqual(['warn policy snapshot refused; the last good one keeps running']);
     expect(k.kernel.current()).toBe(good);
     expect(k.kernel.decide(X)).toMatchObject({ decision: 'deny',
       snapshotHash: good.snapshot.hash });

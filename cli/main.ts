@@ -29,7 +29,9 @@ const program = new Command('cordum')
 // then the same kind of error line as any other usage error.
 program.exitOverride((err) => {
   const noCommand = err.code === 'commander.help' && err.exitCode !== 0;
-  if (noCommand) process.stderr.write('error[usage]: missing command: pick one from the list above\n');
+  if (noCommand) {
+    process.stderr.write('error[usage]: missing command: pick one from the list above\n');
+  }
   if (err.exitCode !== 0 && process.argv.includes('--json')) {
     const message = noCommand ? 'missing command' : err.message.replace(/^error: /, '');
     const error = { code: 'usage', message };

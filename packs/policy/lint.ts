@@ -136,15 +136,19 @@ export function overlaps(a: RuleMatch, b: RuleMatch): boolean {
 
 export function lintRules(rules: Rule[]): LintFinding[] {
   const findings: LintFinding[] = [];
+  // Rules found shadowed: they never decide, so they win no overlap either.
+  const shadowed = new Set<number>();
   rules.forEach((rule, j) => {
     const shadow = rules.slice(0, j).find((earlier) => covers(earlier.match, rule.match));
     if (shadow) {
+      shadowed.add(j);
       findings.push({ kind: 'shadowed', ruleId: rule.id, byRuleId: shadow.id,
         message: `rule ${rule.id} can never match: ${shadow.id} comes first and matches ` +
           'every request it would', ...packsOf(rule, shadow) });
       return;
     }
-    for (const earlier of rules.slice(0, j)) {
+    for (const [i, earlier] of rules.slice(0, j).entries()) {
+      if (shadowed.has(i)) continue;
       if (PERMITS.has(earlier.decision) === PERMITS.has(rule.decision)) continue;
       if (!overlaps(earlier.match, rule.match)) continue;
       findings.push({ kind: 'conflict', ruleId: rule.id, byRuleId: earlier.id,

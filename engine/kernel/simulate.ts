@@ -30,11 +30,15 @@ export interface Impact {
   total: number;
   /** Of those, how many would get another decision. */
   changed: number;
-  /** How many keep their decision but would be made by another rule (not in `changed`). */
+  /**
+   * How many keep their decision and constraints but would be made by another rule (not in
+   * `changed`, nor in `constraintsOnly`).
+   */
   ruleOnly: number;
   /**
    * How many keep their decision with other constraints (an `allow_with_constraints`
-   * loosened or tightened; not in `changed`). Counted when the running snapshot is given.
+   * loosened or tightened, by the same rule or another; not in `changed`). Counted when the
+   * running snapshot is given.
    */
   constraintsOnly: number;
   /** Every decision recorded under the running snapshot, when the caller counted them. */
@@ -64,7 +68,7 @@ export function simulateCandidate(
     const after = decide(candidate, r.request);
     const ruleAfter = after.ruleId ?? null;
     if (after.decision === r.decision) {
-      if (ruleAfter !== (r.ruleId ?? null)) ruleOnly++;
+      // Each decision in one count: other constraints (listed) before another rule alone.
       const before = running ? decide(running, r.request).constraints : undefined;
       if (running && canonicalJson(before ?? {}) !== canonicalJson(after.constraints ?? {})) {
         constraintsOnly++;
@@ -74,7 +78,7 @@ export function simulateCandidate(
             after: { decision: after.decision, ruleId: ruleAfter,
               constraints: after.constraints ?? {} } });
         }
-      }
+      } else if (ruleAfter !== (r.ruleId ?? null)) ruleOnly++;
       continue;
     }
     changed++;

@@ -352,4 +352,32 @@ describe('simulate, a candidate that only changes constraints', () => {
       await own.close();
     }
   });
+
+  it('counts each kept decision once: other constraints by another rule are not ruleOnly too',
+    async () => {
+      const tight: Rule = { id: 'deploy', match: { topics: ['job.ops.deploy'] },
+        decision: 'allow_with_constraints', constraints: { budgets: { max_runtime_ms: 1000 } } };
+      const read: Rule = { id: 'read', match: { topics: ['job.ops.read'] }, decision: 'allow' };
+      const own = await openTestKernel(pgliteBackend,
+        buildSnapshot([{ packId: 'ops', fragment: { rules: [tight, read] } }]));
+      const at = await startRouteServer(policyRoutes(own.kernel));
+      const call = async (path: string, body: unknown) => (await fetch(`${at.url}${path}`, {
+        method: 'POST', body: JSON.stringify(body) })).json() as Promise<Record<string, unknown>>;
+      try {
+        await call('/v1/policy/decide', { topic: 'job.ops.deploy' });
+        await call('/v1/policy/decide', { topic: 'job.ops.read' });
+        await own.kernel.recorder!.flush();
+        // Both kept decisions come from renamed rules; the deploy's budget is loosened too.
+        const candidate = { rules: [
+          { ...tight, id: 'deploy-v2', constraints: { budgets: { max_runtime_ms: 5000 } } },
+          { ...read, id: 'read-v2' }] };
+        const impact = await call('/v1/policy/simulate', { candidate });
+        expect(impact).toMatchObject({ total: 2, changed: 0, ruleOnly: 1, constraintsOnly: 1 });
+        expect(impact.changes).toMatchObject([{ before: { ruleId: 'deploy' },
+          after: { ruleId: 'deploy-v2', constraints: { budgets: { max_runtime_ms: 5000 } } } }]);
+      } finally {
+        await at.close();
+        await own.close();
+      }
+    });
 });

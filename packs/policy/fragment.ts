@@ -5,7 +5,8 @@
  */
 import { PackError } from '../errors.js';
 import { normalizeDecision } from './decisions.js';
-import { mergeConstraints } from './templates.js';
+import { pointerToken } from '../documents.js';
+import { mergeConstraints, templateProblem } from './templates.js';
 import type { Constraints, PolicyFragment, Remediation, Rule, RuleMatch } from './types.js';
 
 interface RawRule {
@@ -50,6 +51,7 @@ export function toFragment(raw: RawFragment, origin: { packId?: string; file?: s
   const rules: Rule[] = [];
   const from = (index: number) => ({ ...origin, index });
   const ids = new Set<string>();
+  checkTemplates(raw, origin.file);
   (raw.rules ?? []).forEach((r, index) => {
     // A rule id names one rule: explanations, lint and decisions report it.
     const where = { file: origin.file ?? 'policy fragment', path: `/rules/${index}/id` };
@@ -85,6 +87,17 @@ export function toFragment(raw: RawFragment, origin: { packId?: string; file?: s
   if (raw.version !== undefined) fragment.version = String(raw.version);
   if (raw.default_tenant !== undefined) fragment.default_tenant = raw.default_tenant;
   return fragment;
+}
+
+/** Every template's body holds constraint fields only (templates.ts says why). */
+function checkTemplates(raw: RawFragment, file = 'policy fragment'): void {
+  for (const [name, body] of Object.entries(raw.constraint_templates ?? {})) {
+    const problem = templateProblem(body);
+    if (problem === undefined) continue;
+    const path = ['', 'constraint_templates', name, ...problem.path].map(pointerToken).join('/');
+    throw new PackError('validation_failed', `${file}: ${path}: ${problem.message}`,
+      { issues: [{ file, path, message: problem.message }] });
+  }
 }
 
 /** A rule's constraints with its templates merged in (see templates.ts for the order). */

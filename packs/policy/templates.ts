@@ -7,9 +7,50 @@
  * string, a whole list) replaces the one below it. Lists are not joined,
  * so a rule can narrow a template's `network_allowlist`.
  */
+import { meantField } from './request.js';
 import type { Constraints } from './types.js';
 
 type Plain = Record<string, unknown>;
+
+/** The fields a constraint set has (schemas/policy-fragment.schema.json), part by part. */
+const FIELDS: Record<string, readonly string[] | undefined> = {
+  budgets: ['max_runtime_ms', 'max_retries', 'max_artifact_bytes', 'max_concurrent_jobs'],
+  sandbox: ['isolated', 'network_allowlist', 'fs_read_only', 'fs_read_write'],
+  toolchain: ['allowed_tools', 'allowed_commands'],
+  diff: ['max_files', 'max_lines', 'deny_path_globs'],
+  redaction_level: undefined,
+};
+
+/**
+ * What is wrong with a template's body, if anything: templates are this project's own, so
+ * a field no constraint set has is refused rather than passed on into every decision of the
+ * rules that name it (a template naming other templates would lose theirs). `path` is
+ * relative to the template.
+ */
+export function templateProblem(body: Constraints): { path: string[]; message: string } |
+  undefined {
+  for (const [key, value] of Object.entries(body)) {
+    if (key === 'templates') {
+      return { path: [key], message: 'a constraint template cannot name other templates; ' +
+        'list each one in the rule\'s templates, lowest precedence first' };
+    }
+    if (!Object.hasOwn(FIELDS, key)) return { path: [key], message: unknown(key, FIELDS) };
+    const inner = FIELDS[key];
+    if (inner === undefined || !isPlain(value)) continue;
+    const extra = Object.keys(value).find((k) => !inner.includes(k));
+    if (extra !== undefined) {
+      return { path: [key, extra], message: unknown(extra, inner, ` of ${key}`) };
+    }
+  }
+  return undefined;
+}
+
+function unknown(key: string, known: Record<string, unknown> | readonly string[], of = '') {
+  const names = Array.isArray(known) ? known : Object.keys(known);
+  const meant = meantField(key, names);
+  return `"${key}" is not a constraint field${of}` +
+    (meant ? `; did you mean ${meant}?` : ` (expected ${names.join(', ')})`);
+}
 
 function isPlain(v: unknown): v is Plain {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,6 +1,6 @@
 /** Constraint templates: named sets merged into rules by the documented precedence. */
 import { describe, expect, it } from 'vitest';
-import { toFragment } from '../../packs/policy/fragment.js';
+import { toFragment, type RawFragment } from '../../packs/policy/fragment.js';
 import { checkFormat } from '../../packs/schemas.js';
 
 const raw = {
@@ -63,5 +63,30 @@ describe('constraint templates', () => {
         'the fragment does not define',
       issues: [{ file: 'f.yaml', path: '/rules/0/templates/0',
         message: 'unknown constraint template "nope"' }] }));
+  });
+
+  it('refuses a template naming other templates, or a field no constraint set has', () => {
+    // Passed on, `templates` went into every decision's constraints and `base` was never merged.
+    const nested = { constraint_templates: {
+      base: { budgets: { max_runtime_ms: 100 } },
+      derived: { templates: ['base'], diff: { max_files: 3 } } },
+    rules: [{ id: 'r', decision: 'allow_with_constraints', templates: ['derived'] }] };
+    expect(checkFormat('policy-fragment', nested, 'f.yaml')).toEqual([]);
+    expect(() => toFragment(nested as RawFragment, { file: 'f.yaml' }))
+      .toThrow(expect.objectContaining({
+      code: 'validation_failed',
+      message: 'f.yaml: /constraint_templates/derived/templates: a constraint template cannot ' +
+        'name other templates; list each one in the rule\'s templates, lowest precedence first',
+      issues: [expect.objectContaining({ path: '/constraint_templates/derived/templates' })] }));
+    const typo = { constraint_templates: { 'a/b': { budgets: { max_runtme_ms: 5 } } },
+      rules: [{ id: 'r', decision: 'allow_with_constraints', templates: ['a/b'] }] };
+    expect(() => toFragment(typo as RawFragment, { file: 'f.yaml' })).toThrow('f.yaml: ' +
+      '/constraint_templates/a~1b/budgets/max_runtme_ms: "max_runtme_ms" is not a constraint ' +
+      'field of budgets; did you mean max_runtime_ms?');
+    const top = { constraint_templates: { t: { network_allowlist: ['x'] } }, rules: [] };
+    expect(() => toFragment(top as RawFragment, { file: 'f.yaml' }))
+      .toThrow('/constraint_templates/t/' +
+      'network_allowlist: "network_allowlist" is not a constraint field (expected budgets, ' +
+      'sandbox, toolchain, diff, redaction_level)');
   });
 });

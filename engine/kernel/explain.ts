@@ -40,7 +40,9 @@ const REQUEST_FIELD: Record<string, keyof PolicyRequest> = {
 
 function skipped(rule: Rule, field: string, request: PolicyRequest, tenant: string): SkippedRule {
   const wanted = (rule.match as Record<string, unknown>)[field];
-  const got = field === 'tenants' ? tenant : request[REQUEST_FIELD[field]!];
+  // What was compared: the tenant as decided, and no secretsPresent as false.
+  const got = field === 'tenants' ? tenant : field === 'secrets_present'
+    ? request.secretsPresent ?? false : request[REQUEST_FIELD[field]!];
   return { ruleId: rule.id, field, wanted, got: got ?? null };
 }
 

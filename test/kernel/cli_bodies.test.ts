@@ -69,6 +69,12 @@ describe('cordum policy bodies', () => {
     const local = await explainBody({ request: JSON.stringify({ topic: 'job.pci-secrets.x' }),
       candidate: PCI });
     expect(local).toMatchObject({ decision: 'deny', ruleId: 'pci-default-deny' });
+    // No secretsPresent is decided as false, and said so.
+    const logs = await explainBody({ request: JSON.stringify({
+      topic: 'job.pci-secrets.log-write' }), candidate: PCI });
+    expect(logs).toMatchObject({ decision: 'allow', ruleId: 'pci-clean-logs' });
+    expect(logs.skipped[1]).toEqual({ ruleId: 'pci-no-secrets-in-logs',
+      field: 'secrets_present', wanted: true, got: false });
   });
 
   it('takes fragment files beside pack folders as policy bundles, tried first', async () => {

@@ -6,7 +6,8 @@
 import { PackError } from '../errors.js';
 import { normalizeDecision } from './decisions.js';
 import { pointerToken } from '../documents.js';
-import { mergeConstraints, templateProblem } from './templates.js';
+import { misspeltField } from './request.js';
+import { constraintSlip, mergeConstraints, templateProblem } from './templates.js';
 import type { Constraints, PolicyFragment, Remediation, Rule, RuleMatch } from './types.js';
 
 interface RawRule {
@@ -37,6 +38,8 @@ export interface RawFragment {
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const MAX_ID_CHARS = 256;
+const RULE_FIELDS = ['id', 'match', 'decision', 'reason', 'constraints', 'templates',
+  'remediations'];
 const CONTROLS = new RegExp(CONTROL.source, 'g');
 
 /** An id quoted with its control characters written as `\uXXXX`, so none reaches a terminal. */
@@ -68,6 +71,7 @@ export function toFragment(raw: RawFragment, origin: { packId?: string; file?: s
         `passes ${MAX_ID_CHARS} characters`, '; write it on one line, in printable characters');
     }
     if (r.id !== undefined) ids.add(r.id);
+    checkSlips(r, index, origin.file);
     const rule: Rule = {
       id: r.id ?? `${prefix}-rule-${index + 1}`,
       match: r.match ?? {},
@@ -87,6 +91,24 @@ export function toFragment(raw: RawFragment, origin: { packId?: string; file?: s
   if (raw.version !== undefined) fragment.version = String(raw.version);
   if (raw.default_tenant !== undefined) fragment.default_tenant = raw.default_tenant;
   return fragment;
+}
+
+/**
+ * A rule may carry fields of its own (packs written for Cordum), but not one a slip away
+ * from a field it has: `template: [audited]` would leave the rule with no constraints.
+ */
+function checkSlips(r: RawRule, index: number, file = 'policy fragment'): void {
+  const meant = (key: string) => RULE_FIELDS.includes(key) ? undefined
+    : misspeltField(key, RULE_FIELDS);
+  const key = Object.keys(r).find((k) => meant(k) !== undefined);
+  const slip = r.constraints === undefined ? undefined : constraintSlip(r.constraints);
+  const problem = key !== undefined
+    ? { path: [key], message: `"${key}" is not a rule field; did you mean ${meant(key)}?` }
+    : slip && { path: ['constraints', ...slip.path], message: slip.message };
+  if (!problem) return;
+  const path = ['', 'rules', String(index), ...problem.path].map(pointerToken).join('/');
+  throw new PackError('validation_failed', `${file}: ${path}: ${problem.message}`,
+    { issues: [{ file, path, message: problem.message }] });
 }
 
 /** Every template's body holds constraint fields only (templates.ts says why). */

@@ -56,6 +56,18 @@ export function meantField(name: string, known: readonly string[]): string | und
       : undefined);
 }
 
+/**
+ * The field a name is surely a slip for: the same name spelt otherwise (case, `_` or `-`),
+ * or one edit from it (`template` for templates). Narrower than meantField, for documents
+ * that may carry fields of their own: a name merely starting another is let be.
+ */
+export function misspeltField(name: string, known: readonly string[]): string | undefined {
+  const key = (k: string) => k.replace(/[-_]/g, '').toLowerCase();
+  const given = key(name);
+  return known.find((f) => key(f) === given) ??
+    (given.length >= 4 ? known.find((f) => nearlyEqual(key(f), given)) : undefined);
+}
+
 /** Whether `a` becomes `b` by one edit, or by swapping two neighbouring letters. */
 function nearlyEqual(a: string, b: string): boolean {
   if (Math.abs(a.length - b.length) > 1) return false;

@@ -7,7 +7,7 @@
  * string, a whole list) replaces the one below it. Lists are not joined,
  * so a rule can narrow a template's `network_allowlist`.
  */
-import { meantField } from './request.js';
+import { meantField, misspeltField } from './request.js';
 import type { Constraints } from './types.js';
 
 type Plain = Record<string, unknown>;
@@ -40,6 +40,35 @@ export function templateProblem(body: Constraints): { path: string[]; message: s
     const extra = Object.keys(value).find((k) => !inner.includes(k));
     if (extra !== undefined) {
       return { path: [key, extra], message: unknown(extra, inner, ` of ${key}`) };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A rule's own constraints may hold fields of Cordum's this project does not know, but not
+ * one a slip away from a field it does (`budget`, `max_runtme_ms`): that constraint would
+ * silently not apply. `path` is relative to the constraints.
+ */
+export function constraintSlip(body: Constraints): { path: string[]; message: string } |
+  undefined {
+  const slip = (key: string, known: readonly string[], of = '') => {
+    if (known.includes(key)) return undefined;
+    const meant = misspeltField(key, known);
+    return meant && `"${key}" is not a constraint field${of}; did you mean ${meant}?`;
+  };
+  for (const [key, value] of Object.entries(body)) {
+    if (key === 'templates') {
+      return { path: [key], message: 'templates is a rule field, not a constraint: write it ' +
+        'beside the rule\'s constraints' };
+    }
+    const top = slip(key, Object.keys(FIELDS));
+    if (top) return { path: [key], message: top };
+    const inner = FIELDS[key];
+    if (inner === undefined || !isPlain(value)) continue;
+    for (const k of Object.keys(value)) {
+      const message = slip(k, inner, ` of ${key}`);
+      if (message) return { path: [key, k], message };
     }
   }
   return undefined;

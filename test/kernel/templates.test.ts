@@ -89,4 +89,33 @@ describe('constraint templates', () => {
       'network_allowlist: "network_allowlist" is not a constraint field (expected budgets, ' +
       'sandbox, toolchain, diff, redaction_level)');
   });
+
+  it('refuses a rule field or constraint a slip away from one it has, and lets others be', () => {
+    const at = (rule: Record<string, unknown>) => () => toFragment({
+      constraint_templates: { audited: { redaction_level: 'standard' } },
+      rules: [{ id: 'ok', decision: 'allow' }, { id: 'r', decision: 'allow_with_constraints',
+        ...rule }] } as RawFragment, { file: 'f.yaml' });
+    // Taken as is, each left the rule with no constraints at all.
+    expect(at({ template: ['audited'] })).toThrow(expect.objectContaining({
+      code: 'validation_failed', message: 'f.yaml: /rules/1/template: "template" is not a rule ' +
+        'field; did you mean templates?',
+      issues: [{ file: 'f.yaml', path: '/rules/1/template',
+        message: '"template" is not a rule field; did you mean templates?' }] }));
+    expect(at({ Constraints: { budgets: { max_retries: 0 } } }))
+      .toThrow('/rules/1/Constraints: "Constraints" is not a rule field; did you mean ' +
+        'constraints?');
+    expect(at({ constraints: { budget: { max_retries: 0 } } })).toThrow('/rules/1/constraints/' +
+      'budget: "budget" is not a constraint field; did you mean budgets?');
+    expect(at({ constraints: { budgets: { max_runtme_ms: 5 } } })).toThrow('/rules/1/' +
+      'constraints/budgets/max_runtme_ms: "max_runtme_ms" is not a constraint field of ' +
+      'budgets; did you mean max_runtime_ms?');
+    expect(at({ constraints: { templates: ['audited'] } })).toThrow('/rules/1/constraints/' +
+      'templates: templates is a rule field, not a constraint: write it beside the rule\'s ' +
+      'constraints');
+    // Fields of their own that are no slip (a pack written for Cordum) are let be.
+    const mine = { rules: [{ id: 'r', decision: 'allow_with_constraints', owner: 'sre',
+      constraints: { budgets: { max_retries: 0, max_cost_usd: 3 } } }] };
+    const own = toFragment(mine as unknown as RawFragment, { file: 'f.yaml' });
+    expect(own.rules[0]!.constraints).toEqual({ budgets: { max_retries: 0, max_cost_usd: 3 } });
+  });
 });

@@ -5,7 +5,9 @@
  * same answer the indexed evaluator gives.
  */
 import { firstMismatch, tenantOf } from '../../packs/policy/evaluate.js';
-import type { Decision, PolicyRequest, PolicySnapshot, Rule } from '../../packs/policy/types.js';
+import { canonicalJson } from '../../packs/canonical.js';
+import type { Constraints, Decision, PolicyRequest, PolicySnapshot, Rule }
+  from '../../packs/policy/types.js';
 
 export interface SkippedRule {
   ruleId: string;
@@ -22,6 +24,8 @@ export interface Explanation {
   snapshotHash: string;
   tenant: string;
   matched?: { ruleId: string; index: number; packId?: string; file?: string };
+  /** The matched rule's constraints, its templates merged in. */
+  constraints?: Constraints;
   skipped: SkippedRule[];
 }
 
@@ -61,6 +65,7 @@ export function explainDecision(snapshot: PolicySnapshot, request: PolicyRequest
     out.matched = { ruleId: rule.id, index: i };
     if (rule.source?.packId !== undefined) out.matched.packId = rule.source.packId;
     if (rule.source?.file !== undefined) out.matched.file = rule.source.file;
+    if (rule.constraints !== undefined) out.constraints = rule.constraints;
     return out;
   }
   return out;
@@ -71,6 +76,7 @@ export function explanationLines(e: Explanation): string[] {
   const by = e.ruleId ? ` (rule ${e.ruleId})` : ' (no rule matched)';
   const lines = [`decision: ${e.decision}${by}`,
     `snapshot: ${e.snapshotHash}`, `tenant:   ${e.tenant}`];
+  if (e.constraints !== undefined) lines.push(`constraints: ${canonicalJson(e.constraints)}`);
   for (const s of e.skipped) {
     lines.push(`  skipped ${s.ruleId}: ${s.field} wanted ${JSON.stringify(s.wanted)}, ` +
       `request has ${JSON.stringify(s.got)}`);

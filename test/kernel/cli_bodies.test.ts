@@ -14,6 +14,7 @@ import { startRouteServer, type RunningRouteServer } from '../../engine/kernel/h
 import { policyRoutes } from '../../engine/http/policy.js';
 import { explainBody, historyBody, lintBody, lintLines, rollbackBody, simulateBody }
   from '../../engine/commands/policy.js';
+import { explanationLines } from '../../engine/kernel/explain.js';
 import { layout } from '../../packs/lock.js';
 import { installedProject } from '../engine/project.js';
 import { openTestKernel, type TestKernel } from './helpers.js';
@@ -69,6 +70,15 @@ describe('cordum policy bodies', () => {
     const local = await explainBody({ request: JSON.stringify({ topic: 'job.pci-secrets.x' }),
       candidate: PCI });
     expect(local).toMatchObject({ decision: 'deny', ruleId: 'pci-default-deny' });
+    // The constraints the request gets, templates merged as policy-kernel.md says.
+    const staging = await explainBody({ candidate: SOC2, request: JSON.stringify({
+      topic: 'job.soc2-change-control.deploy', labels: { env: 'staging' } }) });
+    expect(staging).toMatchObject({ decision: 'allow_with_constraints', constraints: {
+      budgets: { max_runtime_ms: 1_800_000, max_retries: 0 },
+      diff: { max_files: 200, max_lines: 2000 }, redaction_level: 'standard' } });
+    expect(explanationLines(staging)[3]).toBe('constraints: {"budgets":{"max_retries":0,' +
+      '"max_runtime_ms":1800000},"diff":{"max_files":200,"max_lines":2000},' +
+      '"redaction_level":"standard"}');
     // No secretsPresent is decided as false, and said so.
     const logs = await explainBody({ request: JSON.stringify({
       topic: 'job.pci-secrets.log-write' }), candidate: PCI });

@@ -4,7 +4,7 @@
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { PackError } from '../errors.js';
+import { isPackError, PackError } from '../errors.js';
 import { withLimits, type BundleLimits } from './limits.js';
 import { checkEntryPath } from './paths.js';
 import { foldName, readBundle, type PackFiles } from './read.js';
@@ -38,7 +38,13 @@ export async function readPackSource(path: string, limits?: Partial<BundleLimits
         'give the pack\'s folder (the one holding pack.yaml) or a tarball ' +
         '`cordum pack build` made');
     }
-    return { files: await readBundle(tgz, limits), tgz } satisfies PackSource;
+    // The reader's messages name the entry; the tarball's path says which file holds it.
+    const files = await readBundle(tgz, limits).catch((err: unknown) => {
+      if (!isPackError(err)) throw err;
+      throw new PackError(err.code, `${path}: ${err.message}`,
+        { details: err.details, cause: err });
+    });
+    return { files, tgz } satisfies PackSource;
   }
   const dir = packRoot(path);
   return { files: readPackDir(dir, limits), dir } satisfies PackSource;

@@ -105,6 +105,12 @@ describe('cordum pack validate', () => {
       ['pack', 'validate', hostile]);
     expect(run.status).toBe(1);
     expect(run.json).toMatchObject({ ok: false, error: { code: 'bundle_path_traversal' } });
+    // The message names the tarball as well as the entry, for validate and test alike.
+    for (const command of ['validate', 'test']) {
+      const text = cordum(['pack', command, hostile]);
+      expect(text.stderr).toBe(`error[bundle_path_traversal]: ${hostile}: "../../escape.sh": ` +
+        'path leaves the bundle (..)\n');
+    }
   });
 
   it('refuses a folder the tarball reader would refuse, as pack build does', () => {

@@ -33,6 +33,11 @@ export interface InstallOptions {
   /** Absolute path of the bundled provider (dist/provider.cjs). */
   providerJs: string;
   home?: string;
+  /**
+   * The CLI configuration Terraform reads: `TF_CLI_CONFIG_FILE` when set, since Terraform then
+   * ignores `~/.terraformrc` (default: `~/.terraformrc`).
+   */
+  cliConfigFile?: string;
   platform?: NodeJS.Platform;
   arch?: string;
 }
@@ -208,11 +213,12 @@ export function installProvider(options: InstallOptions): InstallResult {
 
   let cli: string | null = null;
   if (options.global) {
-    cli = join(home, '.terraformrc');
+    cli = resolve(options.cliConfigFile ?? join(home, '.terraformrc'));
     const text = existsSync(cli) ? readFileSync(cli, 'utf8') : '';
     if (text.includes(mirror)) {
       // Already points at our mirror.
     } else if (text.trim() === '') {
+      mkdirSync(dirname(cli), { recursive: true });
       writeFileSync(cli, cliConfig(mirror));
     } else {
       // Never rewrite someone's own configuration: write ours beside it.

@@ -1,5 +1,7 @@
 /** `cordum provider install`: the command body. */
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommand } from '../../cli/output.js';
 import { installProvider, type InstallResult } from '../install.js';
@@ -11,12 +13,19 @@ export function bundledProvider(): string {
   return fileURLToPath(new URL('../../dist/provider.cjs', import.meta.url));
 }
 
+/** The CLI configuration Terraform reads: TF_CLI_CONFIG_FILE, else ~/.terraformrc. */
+function terraformCliConfig(): string {
+  return resolve(process.env.TF_CLI_CONFIG_FILE || join(homedir(), '.terraformrc'));
+}
+
 function render(result: InstallResult): string[] {
   const lines = [`installed ${result.source} ${result.version} at ${result.path}`];
   if (result.cli_config) {
     lines.push(`CLI configuration: ${result.cli_config}`);
-    if (!result.cli_config.endsWith('.terraformrc')) {
-      lines.push(`  set TF_CLI_CONFIG_FILE=${result.cli_config} (your ~/.terraformrc was kept)`);
+    const read = terraformCliConfig();
+    if (result.cli_config !== read) {
+      lines.push(`  Terraform reads ${read}, which was kept: set TF_CLI_CONFIG_FILE=` +
+        `${result.cli_config}, or copy its provider_installation block into your file`);
     }
   }
   lines.push('', 'Use it in your configuration with:', '', result.required_providers);
@@ -35,7 +44,7 @@ export async function runInstall(options: { dir?: string; global?: boolean; json
       return installProvider({
         providerJs: bundledProvider(),
         ...(options.dir ? { dir: options.dir } : {}),
-        ...(options.global ? { global: true } : {}),
+        ...(options.global ? { global: true, cliConfigFile: terraformCliConfig() } : {}),
       });
     },
     render,

@@ -15,6 +15,12 @@ function cordum(args: string[], env: NodeJS.ProcessEnv = process.env) {
   return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env });
 }
 
+/** A home folder of its own, with no TF_CLI_CONFIG_FILE from the machine unless given. */
+function homeEnv(home: string, cliConfigFile?: string): NodeJS.ProcessEnv {
+  const { TF_CLI_CONFIG_FILE: _machine, ...env } = process.env;
+  return { ...env, HOME: home, ...(cliConfigFile ? { TF_CLI_CONFIG_FILE: cliConfigFile } : {}) };
+}
+
 const folder = (mirror: string) =>
   join(
     mirror,
@@ -74,7 +80,7 @@ describe('cordum provider install', () => {
 
   it('--global writes a user-wide mirror and a CLI configuration, keeping an existing one', () => {
     const home = tempDir('cordum-home-');
-    const env = { ...process.env, HOME: home };
+    const env = homeEnv(home);
     const first = JSON.parse(cordum(['provider', 'install', '--global', '--json'], env).stdout) as {
       cli_config: string;
       mirror: string;
@@ -94,11 +100,29 @@ describe('cordum provider install', () => {
     expect(readFileSync(own, 'utf8')).toBe('plugin_cache_dir = "/somewhere"\n');
   });
 
+  it('--global writes the CLI configuration TF_CLI_CONFIG_FILE names (Terraform reads it)', () => {
+    const home = tempDir('cordum-home-');
+    const named = join(tempDir('cordum-tfrc-'), 'ci', 'terraform.tfrc');
+    const first = cordum(['provider', 'install', '--global', '--json'], homeEnv(home, named));
+    expect(first.status).toBe(0);
+    const out = JSON.parse(first.stdout) as { cli_config: string; mirror: string };
+    expect(out.cli_config).toBe(named);
+    expect(readFileSync(named, 'utf8')).toContain(`path    = "${out.mirror}"`);
+    expect(existsSync(join(home, '.terraformrc'))).toBe(false);
+
+    // A file of the user's own there is kept; the hint names it rather than ~/.terraformrc.
+    writeFileSync(named, 'plugin_cache_dir = "/somewhere"\n');
+    const second = cordum(['provider', 'install', '--global'], homeEnv(home, named));
+    const ours = join(home, '.cordum', 'terraform', 'cli.tfrc');
+    expect(second.stdout).toContain(`CLI configuration: ${ours}\n  Terraform reads ${named}, ` +
+      `which was kept: set TF_CLI_CONFIG_FILE=${ours}, or copy its provider_installation block`);
+    expect(readFileSync(named, 'utf8')).toBe('plugin_cache_dir = "/somewhere"\n');
+  });
+
   it('refuses --dir with --global (exit 2) and writes nothing', () => {
     const home = tempDir('cordum-home-');
     const dir = tempDir('cordum-install-');
-    const r = cordum(['provider', 'install', '--dir', dir, '--global'], { ...process.env,
-      HOME: home });
+    const r = cordum(['provider', 'install', '--dir', dir, '--global'], homeEnv(home));
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^error\[usage\]: --dir and --global exclude each other/);
     expect(existsSync(join(home, '.cordum'))).toBe(false);

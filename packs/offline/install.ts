@@ -94,6 +94,8 @@ export async function installOffline(options: { file: string; project: string;
   if (specs.length === 0) throw new PackError('usage', `${options.file}: holds no packs`);
   const result = await installPacks({ registry: source, project: options.project, specs,
     ...(options.progress ? { progress: options.progress } : {}) });
+  const n = doc.keys.length;
+  const inBundle = `the ${n} key${n === 1 ? '' : 's'} in the bundle`;
   return { ...result, file: options.file, file_sha256: sha256Hex(bytes),
-    trust: trusted ? `keys ${trusted.describe}` : `the ${doc.keys.length} keys in the bundle` };
+    trust: trusted ? `keys ${trusted.describe}` : inBundle };
 }

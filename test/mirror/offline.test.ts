@@ -90,7 +90,7 @@ describe.each(backends())('offline bundles ($name)', (backend) => {
     const r = json<Installed>(await cordum(['bundle', 'install', file, '--project', project,
       '--json'], { env: { CORDUM_REGISTRY: 'http://127.0.0.1:9' } }));
     expect(r.file_sha256).toBe(created.file_sha256);
-    expect(r.trust).toBe('the 1 keys in the bundle');
+    expect(r.trust).toBe('the 1 key in the bundle');
     expect(r.installed.map((p) => [p.id, p.version, p.sha256]).sort()).toEqual([
       ['hello-pack', '0.1.0', shas['hello-pack@0.1.0']],
       ['slack', '0.1.0', shas['slack@0.1.0']],

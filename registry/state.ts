@@ -10,6 +10,8 @@ export interface RegistryState {
   /** Pack and version a route worked on, for the access log. */
   packId?: string;
   version?: string;
+  /** A key a route worked on whose id is not in the path (`POST /v1/keys`), for the audit log. */
+  keyId?: string;
   /** A page's "no such pack" answer, rendered by the page (registry/tenancy/guard.ts). */
   refusal?: Error;
 }

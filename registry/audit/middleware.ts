@@ -33,8 +33,9 @@ function resultOf(status: number): AuditResult {
 }
 
 function targetOf(ctx: Ctx): string {
-  const { packId, version } = ctx.state;
+  const { packId, version, keyId } = ctx.state;
   if (packId) return version ? `${packId}@${version}` : packId;
+  if (keyId) return keyId;
   const params = (ctx as { params?: Record<string, string> }).params ?? {};
   const named = params.keyId ?? params.name ?? params.id;
   return named ?? ctx.path;

@@ -57,6 +57,7 @@ async function addKey(deps: RegistryDeps, ctx: RegistryContext): Promise<void> {
 
   const publicPem = canonicalPublicPem(pem);
   const keyId = keyIdOf(publicPem);
+  ctx.state.keyId = keyId;
   const now = deps.clock.now();
   const inserted = await deps.db.transaction(async (tx) => {
     await ensurePublisher(tx, publisher, now);

@@ -5,9 +5,9 @@
  * same answer the indexed evaluator gives.
  */
 import { firstMismatch, tenantOf } from '../../packs/policy/evaluate.js';
-import { canonicalJson } from '../../packs/canonical.js';
-import type { Constraints, Decision, PolicyRequest, PolicySnapshot, Rule }
-  from '../../packs/policy/types.js';
+import type {
+  Constraints, Decision, PolicyRequest, PolicySnapshot, Rule,
+} from '../../packs/policy/types.js';
 
 export interface SkippedRule {
   ruleId: string;
@@ -21,11 +21,12 @@ export interface SkippedRule {
 export interface Explanation {
   decision: Decision;
   ruleId?: string;
+  /** The matched rule's reason and constraints (its templates applied), when it has them. */
+  reason?: string;
+  constraints?: Constraints;
   snapshotHash: string;
   tenant: string;
   matched?: { ruleId: string; index: number; packId?: string; file?: string };
-  /** The matched rule's constraints, its templates merged in. */
-  constraints?: Constraints;
   skipped: SkippedRule[];
 }
 
@@ -62,10 +63,11 @@ export function explainDecision(snapshot: PolicySnapshot, request: PolicyRequest
     }
     out.decision = rule.decision;
     out.ruleId = rule.id;
+    if (rule.reason !== undefined) out.reason = rule.reason;
+    if (rule.constraints !== undefined) out.constraints = rule.constraints;
     out.matched = { ruleId: rule.id, index: i };
     if (rule.source?.packId !== undefined) out.matched.packId = rule.source.packId;
     if (rule.source?.file !== undefined) out.matched.file = rule.source.file;
-    if (rule.constraints !== undefined) out.constraints = rule.constraints;
     return out;
   }
   return out;
@@ -74,9 +76,10 @@ export function explainDecision(snapshot: PolicySnapshot, request: PolicyRequest
 /** Explanation lines for the CLI. */
 export function explanationLines(e: Explanation): string[] {
   const by = e.ruleId ? ` (rule ${e.ruleId})` : ' (no rule matched)';
-  const lines = [`decision: ${e.decision}${by}`,
-    `snapshot: ${e.snapshotHash}`, `tenant:   ${e.tenant}`];
-  if (e.constraints !== undefined) lines.push(`constraints: ${canonicalJson(e.constraints)}`);
+  const lines = [`decision: ${e.decision}${by}`];
+  if (e.reason !== undefined) lines.push(`reason:   ${e.reason}`);
+  if (e.constraints !== undefined) lines.push(`constraints: ${JSON.stringify(e.constraints)}`);
+  lines.push(`snapshot: ${e.snapshotHash}`, `tenant:   ${e.tenant}`);
   for (const s of e.skipped) {
     lines.push(`  skipped ${s.ruleId}: ${s.field} wanted ${JSON.stringify(s.wanted)}, ` +
       `request has ${JSON.stringify(s.got)}`);

@@ -12,6 +12,7 @@ import { ROOT } from '../helpers/cli.js';
 import { loadCandidate } from '../../engine/kernel/candidate.js';
 import { startRouteServer, type RunningRouteServer } from '../../engine/kernel/http_server.js';
 import { policyRoutes } from '../../engine/http/policy.js';
+import { explanationLines } from '../../engine/kernel/explain.js';
 import { explainBody, historyBody, lintBody, lintLines, rollbackBody, simulateBody }
   from '../../engine/commands/policy.js';
 import { explanationLines } from '../../engine/kernel/explain.js';
@@ -59,7 +60,8 @@ describe('cordum policy bodies', () => {
     const request = JSON.stringify({ topic: 'job.soc2-change-control.deploy',
       riskTags: ['write'] });
     const remote = await explainBody({ ...flags, request });
-    expect(remote).toMatchObject({ decision: 'deny', ruleId: 'soc2-unknown-change-denied' });
+    expect(remote).toMatchObject({ decision: 'deny', ruleId: 'soc2-unknown-change-denied',
+      reason: 'every change goes through a known, reviewed path' });
     expect(remote.skipped.map((s) => [s.ruleId, s.field])).toEqual([
       ['soc2-audit-log-immutable', 'topics'], ['soc2-prod-change-approval', 'risk_tags'],
       ['soc2-staging-change-window', 'labels'], ['soc2-reads', 'topics']]);
@@ -76,15 +78,44 @@ describe('cordum policy bodies', () => {
     expect(staging).toMatchObject({ decision: 'allow_with_constraints', constraints: {
       budgets: { max_runtime_ms: 1_800_000, max_retries: 0 },
       diff: { max_files: 200, max_lines: 2000 }, redaction_level: 'standard' } });
-    expect(explanationLines(staging)[3]).toBe('constraints: {"budgets":{"max_retries":0,' +
-      '"max_runtime_ms":1800000},"diff":{"max_files":200,"max_lines":2000},' +
-      '"redaction_level":"standard"}');
+    expect(explanationLines(staging).slice(1, 3)).toEqual([
+      'reason:   staging changes run inside the change window, with a bounded diff',
+      'constraints: {"budgets":{"max_runtime_ms":1800000,"max_retries":0},' +
+        '"diff":{"max_files":200,"max_lines":2000},"redaction_level":"standard"}']);
     // No secretsPresent is decided as false, and said so.
     const logs = await explainBody({ request: JSON.stringify({
       topic: 'job.pci-secrets.log-write' }), candidate: PCI });
     expect(logs).toMatchObject({ decision: 'allow', ruleId: 'pci-clean-logs' });
     expect(logs.skipped[1]).toEqual({ ruleId: 'pci-no-secrets-in-logs',
       field: 'secrets_present', wanted: true, got: false });
+  });
+
+  it('explains the constraints a decision carries, its templates applied', async () => {
+    // The example of docs/policy-kernel.md (Constraint templates), with its stated result.
+    const file = join(mkdtempSync(join(tmpdir(), 'cordum-explain-')), 'staging.yaml');
+    writeFileSync(file, [
+      'constraint_templates:',
+      '  change-window:',
+      '    budgets: { max_runtime_ms: 1800000, max_retries: 0 }',
+      '    diff: { max_files: 50, max_lines: 2000 }',
+      '  audited:',
+      '    redaction_level: standard',
+      'rules:',
+      '  - id: staging-deploy',
+      '    match: { topics: [job.ops.deploy], labels: { env: staging } }',
+      '    decision: allow_with_constraints',
+      '    templates: [change-window, audited]',
+      '    constraints:',
+      '      diff: { max_files: 200 }',
+      ''].join('\n'));
+    const request = JSON.stringify({ topic: 'job.ops.deploy', labels: { env: 'staging' } });
+    const explained = await explainBody({ request, candidate: file });
+    expect(explained.constraints).toEqual({ budgets: { max_runtime_ms: 1800000, max_retries: 0 },
+      diff: { max_files: 200, max_lines: 2000 }, redaction_level: 'standard' });
+    expect(explanationLines(explained).slice(0, 2)).toEqual([
+      'decision: allow_with_constraints (rule staging-deploy)',
+      'constraints: {"budgets":{"max_runtime_ms":1800000,"max_retries":0},' +
+        '"diff":{"max_files":200,"max_lines":2000},"redaction_level":"standard"}']);
   });
 
   it('takes fragment files beside pack folders as policy bundles, tried first', async () => {

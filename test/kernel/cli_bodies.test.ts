@@ -15,7 +15,6 @@ import { policyRoutes } from '../../engine/http/policy.js';
 import { explanationLines } from '../../engine/kernel/explain.js';
 import { explainBody, historyBody, lintBody, lintLines, rollbackBody, simulateBody }
   from '../../engine/commands/policy.js';
-import { explanationLines } from '../../engine/kernel/explain.js';
 import { layout } from '../../packs/lock.js';
 import { installedProject } from '../engine/project.js';
 import { openTestKernel, type TestKernel } from './helpers.js';

@@ -3,6 +3,7 @@
  * function of the parts it needs that answers its routes; add a module by
  * appending it here.
  */
+import { DATABASE_DEADLINE_MS, shared, within } from '../deadline.js';
 import type { RunRequests } from '../observability/run_requests.js';
 import type { RunQueue } from '../queue/types.js';
 import type { Engine } from '../runner.js';
@@ -35,6 +36,8 @@ export interface RouteParts {
 export type RouteModule = (parts: RouteParts) => EngineRoute[];
 
 function healthRoutes(parts: RouteParts): EngineRoute[] {
+  // Probes while the database hangs answer 503 once it is late, sharing the check in flight.
+  const ready = shared(() => within(parts.ready(), DATABASE_DEADLINE_MS));
   return [
     {
       method: 'GET',
@@ -47,11 +50,11 @@ function healthRoutes(parts: RouteParts): EngineRoute[] {
       method: 'GET',
       path: '/readyz',
       async handle({ res }) {
-        const ready = await parts.ready().catch((err: unknown) =>
+        const answered = await ready().catch((err: unknown) =>
           `the database did not answer: ${err instanceof Error ? err.message : String(err)}`);
-        const body = ready === true ? { status: 'ready' } : typeof ready === 'string'
-          ? { status: 'not_ready', reason: ready } : { status: 'not_ready' };
-        answer(res, ready === true ? 200 : 503, 'application/json', JSON.stringify(body));
+        const body = answered === true ? { status: 'ready' } : typeof answered === 'string'
+          ? { status: 'not_ready', reason: answered } : { status: 'not_ready' };
+        answer(res, answered === true ? 200 : 503, 'application/json', JSON.stringify(body));
       },
     },
   ];

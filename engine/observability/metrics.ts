@@ -6,6 +6,7 @@
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Queryable } from '../../storage/database.js';
+import { DATABASE_DEADLINE_MS, shared, within } from '../deadline.js';
 import type { PolicyKernel } from '../kernel/kernel.js';
 import type { RunQueue } from '../queue/types.js';
 
@@ -23,16 +24,19 @@ const STEP_STATUSES = `SELECT status FROM engine_steps UNION ALL
   SELECT step->>'status' FROM engine_runs, json_array_elements(steps) AS step
   WHERE steps IS NOT NULL`;
 
-async function countByStatus(db: Queryable, table: 'engine_runs' | 'engine_steps') {
+function countByStatus(db: Queryable, table: 'engine_runs' | 'engine_steps') {
   const from = table === 'engine_steps' ? `(${STEP_STATUSES}) AS steps` : table;
-  try {
-    const { rows } = await db.query<{ status: string; n: string }>(
-      `SELECT status, count(*) AS n FROM ${from} GROUP BY status`);
-    return rows.map((r) => ({ status: r.status, n: Number(r.n) }));
-  } catch {
-    // No run tables (a kernel-only process): the gauges stay empty.
-    return [];
-  }
+  const count = shared(() => within(db.query<{ status: string; n: string }>(
+    `SELECT status, count(*) AS n FROM ${from} GROUP BY status`), DATABASE_DEADLINE_MS));
+  return async () => {
+    try {
+      const { rows } = await count();
+      return rows.map((r) => ({ status: r.status, n: Number(r.n) }));
+    } catch {
+      // No run tables (a kernel-only process), or no answer in time: the gauges stay empty.
+      return [];
+    }
+  };
 }
 
 export function createEngineMetrics(kernel: PolicyKernel, db?: Queryable): EngineMetrics {
@@ -116,12 +120,13 @@ class PendingDecisions {
  * process to take them, and runs taken, read from the queue when scraped.
  */
 export function addQueueGauge(registry: Registry, queue: Pick<RunQueue, 'depth'>): void {
+  const depthOf = shared(() => within(queue.depth(), DATABASE_DEADLINE_MS));
   new Gauge({ name: 'cordum_engine_queue_depth', help: 'runs in the run queue, waiting to ' +
     'be taken or taken', labelNames: ['state'], registers: [registry],
     async collect() {
       this.reset();
       // A queue that cannot answer (its database down) shows no series, as the run gauges.
-      const depth = await queue.depth().catch(() => undefined);
+      const depth = await depthOf().catch(() => undefined);
       if (!depth) return;
       this.set({ state: 'waiting' }, depth.waiting);
       this.set({ state: 'taken' }, depth.taken);
@@ -141,21 +146,28 @@ export function addPrunedCounter(registry: Registry, pruned: () => number): void
     } });
 }
 
+/**
+ * The gauges read from the database at scrape time. Each waits for it at most
+ * DATABASE_DEADLINE_MS (scrapes at once share the wait): a database that stops
+ * answering still gets a scrape, saying `database_up 0`.
+ */
 function statusGauges(registry: Registry, db: Queryable): void {
+  const ping = shared(() => within(db.query('SELECT 1'), DATABASE_DEADLINE_MS));
   // 1 when the database answered this scrape: with it down the run and step series are
   // missing, which alone reads like "no runs".
   new Gauge({ name: 'cordum_engine_database_up', help: 'whether the database answered (1) or ' +
     'not (0) at this scrape', registers: [registry],
     async collect() {
-      const up = await db.query('SELECT 1').then(() => 1, () => 0);
+      const up = await ping().then(() => 1, () => 0);
       this.set(up);
     } });
   for (const [name, table] of [['runs', 'engine_runs'], ['steps', 'engine_steps']] as const) {
+    const counts = countByStatus(db, table);
     new Gauge({ name: `cordum_engine_${name}`, help: `${name} by status`,
       labelNames: ['status'], registers: [registry],
       async collect() {
         this.reset();
-        for (const r of await countByStatus(db, table)) this.set({ status: r.status }, r.n);
+        for (const r of await counts()) this.set({ status: r.status }, r.n);
       } });
   }
 }

@@ -22,7 +22,7 @@ import type { KernelStatus } from '../kernel/kernel.js';
 import { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS } from '../kernel/retention.js';
 import { engineHooks, logNotifier } from '../observability/hooks.js';
 import { RunRequests } from '../observability/run_requests.js';
-import { jsonLog, type JsonLog, type LogLevel } from '../observability/log.js';
+import { jsonLog, type LogLevel } from '../observability/log.js';
 import {
   DEPLOYMENT_FILE,
   openEngine,
@@ -175,7 +175,7 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
   let stopping = false;
   let server;
   try {
-    const parts = await openKernelFor(open, flags, settings, log);
+    const parts = await openKernelFor(open, flags, settings, seen);
     kernel = parts;
     started.unshift(() => parts.close());
     if (follow) progress(`following deployment ${follow} at ${flags.registry}`);
@@ -306,11 +306,12 @@ function waitingFor(status: KernelStatus): string {
 }
 
 async function openKernelFor(open: OpenEngine, flags: ServeFlags,
-  settings: ServeSettings, log: JsonLog) {
+  settings: ServeSettings, seen: Observability) {
   const { follow, followMs } = settings;
   const { openKernel } = await import('../kernel/wiring.js');
   const options: Parameters<typeof openKernel>[0] = { db: open.db,
-    profiling: flags.profile === true, log, retentionDays: settings.retention };
+    profiling: flags.profile === true, log: seen.log, retentionDays: settings.retention };
+  if (seen.tracing) options.tracing = seen.tracing;
   const admin = process.env.CORDUM_ENGINE_ADMIN_TOKEN;
   if (admin) options.adminToken = admin;
   if (follow && flags.registry) {

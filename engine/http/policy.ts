@@ -7,7 +7,9 @@ import { KernelError } from '../kernel/errors.js';
 import {
   booleanParam, HttpProblem, onJson, readFields, sendJson, sendProblem, type EngineRoute,
 } from './route.js';
-import type { KernelDecision, PolicyKernel } from '../kernel/kernel.js';
+import type { DecideOptions, KernelDecision, PolicyKernel } from '../kernel/kernel.js';
+import type { PolicyRequest } from '../../packs/policy/types.js';
+import type { EngineTracing } from '../observability/tracing.js';
 import { requireAdmin } from '../kernel/admin.js';
 import { toPolicyRequest } from '../kernel/request.js';
 import { MAX_SIMULATE_LIMIT, simulateCandidate, simulateLimit } from '../kernel/simulate.js';
@@ -52,8 +54,22 @@ function answerProblem(res: import('node:http').ServerResponse, err: unknown): v
   sendProblem(res, 500, 'internal', err instanceof Error ? err.message : String(err));
 }
 
+/** How the routes decide: the kernel itself, or through tracing's spans. */
+interface Decider {
+  one(request: PolicyRequest, options: DecideOptions): KernelDecision;
+  batch(requests: PolicyRequest[], options: DecideOptions): KernelDecision[];
+}
+
+function deciderOf(kernel: PolicyKernel, tracing: EngineTracing | undefined): Decider {
+  if (!tracing) {
+    return { one: (r, o) => kernel.decide(r, o), batch: (rs, o) => kernel.decideBatch(rs, o) };
+  }
+  return { one: (r, o) => tracing.decide(kernel, r, undefined, o),
+    batch: (rs, o) => tracing.decideBatch(kernel, rs, o) };
+}
+
 /** The hot paths: one decision, or many against one snapshot. */
-function decideRoutes(kernel: PolicyKernel): EngineRoute[] {
+function decideRoutes(kernel: PolicyKernel, decider: Decider): EngineRoute[] {
   return [
     { method: 'POST', path: '/v1/policy/decide', handle(ctx) {
       // Callbacks, not promises: the single-decision path is the one measured per request.
@@ -71,7 +87,7 @@ function decideRoutes(kernel: PolicyKernel): EngineRoute[] {
         }
         let decided;
         try {
-          decided = kernel.decide(parsed, { requestId, explain });
+          decided = decider.one(parsed, { requestId, explain });
         } catch (e) {
           return answerProblem(res, e);
         }
@@ -93,7 +109,7 @@ function decideRoutes(kernel: PolicyKernel): EngineRoute[] {
       const explain = booleanParam(url, 'explain');
       let decided;
       try {
-        decided = kernel.decideBatch(requests, { requestId, explain });
+        decided = decider.batch(requests, { requestId, explain });
       } catch (err) { asProblem(err); }
       const active = decided[0] ?? { snapshotHash: kernel.current().snapshot.hash,
         snapshotVersion: kernel.current().version };
@@ -174,8 +190,9 @@ function simulateRoute(kernel: PolicyKernel): EngineRoute {
   } };
 }
 
-export function policyRoutes(kernel: PolicyKernel, options: { adminToken?: string } = {}):
-EngineRoute[] {
-  return [...decideRoutes(kernel), ...historyRoutes(kernel, options.adminToken),
+export function policyRoutes(kernel: PolicyKernel,
+  options: { adminToken?: string; tracing?: EngineTracing } = {}): EngineRoute[] {
+  const decider = deciderOf(kernel, options.tracing);
+  return [...decideRoutes(kernel, decider), ...historyRoutes(kernel, options.adminToken),
     simulateRoute(kernel)];
 }

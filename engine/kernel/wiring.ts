@@ -20,6 +20,7 @@ import {
   type EngineMetrics,
 } from '../observability/metrics.js';
 import { profileRoutes } from '../observability/profile.js';
+import type { EngineTracing } from '../observability/tracing.js';
 import { DeploymentFollower } from './follow.js';
 import { PolicyHistory } from './history.js';
 import { PolicyKernel } from './kernel.js';
@@ -43,6 +44,8 @@ export interface KernelWiringOptions {
    */
   retentionDays?: number;
   log?: JsonLog;
+  /** Spans for decisions asked over HTTP (a step's come from the engine's hooks). */
+  tracing?: EngineTracing;
 }
 
 export interface KernelParts {
@@ -85,7 +88,8 @@ export async function openKernel(options: KernelWiringOptions): Promise<KernelPa
     ...(r && !kept ? { awaiting: true } : {}) });
   const metrics = createEngineMetrics(kernel, options.db);
   const log = options.log;
-  const routes = [...policyRoutes(kernel, { adminToken: options.adminToken }),
+  const routes = [...policyRoutes(kernel, { adminToken: options.adminToken,
+    ...(options.tracing ? { tracing: options.tracing } : {}) }),
     ...metricsRoutes(metrics.registry),
     ...profileRoutes({ enabled: options.profiling === true, adminToken: options.adminToken })];
   const retention = recorder ? retentionFor(options, metrics) : undefined;

@@ -1,7 +1,7 @@
 /**
  * OpenTelemetry traces for the engine: a span per run, per step (child of
  * its run) and per policy decision (child of the step that asked, or a
- * root span for an HTTP decide). Spans go to OTLP over HTTP when the
+ * root span for an HTTP decide; one for an HTTP decide-batch). Spans go to OTLP over HTTP when the
  * environment names an endpoint (tracesUrlFrom), to the exporter a caller passes
  * (tests use the in-memory one), or nowhere. Parents are passed
  * explicitly, so no global context manager is needed.
@@ -12,15 +12,19 @@ import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type Span
 import type { PolicyRequest } from '../../packs/policy/types.js';
 import { EngineError } from '../errors.js';
 import { isHttpUrl } from '../../packs/http_url.js';
-import type { KernelDecision, PolicyKernel } from '../kernel/kernel.js';
+import type { DecideOptions, KernelDecision, PolicyKernel } from '../kernel/kernel.js';
 
 export interface EngineTracing {
   tracer: Tracer;
   run<T>(run: { id: string; workflowId: string }, fn: (span: Span) => Promise<T>): Promise<T>;
   step<T>(parent: Span, step: { runId: string; id: string; type: string },
     fn: (span: Span) => Promise<T>): Promise<T>;
-  /** A decision made for a step, as a child span of it. */
-  decide(kernel: PolicyKernel, request: PolicyRequest, parent?: Span): KernelDecision;
+  /** A decision, as a child span of the step that asked, or a root span (HTTP). */
+  decide(kernel: PolicyKernel, request: PolicyRequest, parent?: Span,
+    options?: DecideOptions): KernelDecision;
+  /** An HTTP decide-batch: one span for the batch, naming how many it decided. */
+  decideBatch(kernel: PolicyKernel, requests: PolicyRequest[],
+    options?: DecideOptions): KernelDecision[];
   shutdown(): Promise<void>;
 }
 
@@ -78,6 +82,23 @@ async function finish<T>(span: Span, fn: (span: Span) => Promise<T>): Promise<T>
   }
 }
 
+/** `cordum.request_id` of a decision asked over HTTP, or nothing. */
+function requestOf(options: DecideOptions): { 'cordum.request_id'?: string } {
+  return options.requestId === undefined ? {} : { 'cordum.request_id': options.requestId };
+}
+
+/** `fn`'s answer; a throw (no snapshot yet) ends the span as an error first. */
+function settle<T>(span: Span, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    span.setStatus({ code: SpanStatusCode.ERROR,
+      message: err instanceof Error ? err.message : String(err) });
+    span.end();
+    throw err;
+  }
+}
+
 export async function createTracing(options: TracingOptions = {}): Promise<EngineTracing> {
   const url = options.tracesUrl ?? tracesUrlFrom(process.env);
   const processors = options.exporter ? [new SimpleSpanProcessor(options.exporter)]
@@ -94,15 +115,27 @@ export async function createTracing(options: TracingOptions = {}): Promise<Engin
     step: (parent, step, fn) => finish(tracer.startSpan(`step ${step.id}`, { attributes: {
       'cordum.run_id': step.runId, 'cordum.step_id': step.id, 'cordum.step_type': step.type } },
     under(parent)), fn),
-    decide(kernel, request, parent) {
+    decide(kernel, request, parent, options = {}) {
       const span = tracer.startSpan('policy.decide', { attributes: {
-        'cordum.topic': request.topic ?? '' } }, under(parent));
-      const result = kernel.decide(request);
+        ...requestOf(options), 'cordum.topic': request.topic ?? '' } }, under(parent));
+      const result = settle(span, () => kernel.decide(request, options));
       span.setAttributes({ 'cordum.decision': result.decision,
         'cordum.rule_id': result.ruleId ?? '', 'cordum.snapshot_hash': result.snapshotHash,
         'cordum.snapshot_version': result.snapshotVersion });
       span.end();
       return result;
+    },
+    decideBatch(kernel, requests, options = {}) {
+      // One span, not one per request: a batch of 10,000 would overflow the export queue.
+      const span = tracer.startSpan('policy.decide_batch', { attributes: {
+        ...requestOf(options), 'cordum.decisions': requests.length } });
+      const results = settle(span, () => kernel.decideBatch(requests, options));
+      const active = kernel.current();
+      span.setAttributes({ 'cordum.snapshot_hash': results[0]?.snapshotHash ??
+        active.snapshot.hash, 'cordum.snapshot_version': results[0]?.snapshotVersion ??
+        active.version });
+      span.end();
+      return results;
     },
     shutdown: () => provider.shutdown(),
   };

@@ -1,0 +1,98 @@
+/**
+ * The spans `cordum engine serve` sends to an OTLP/HTTP receiver on loopback,
+ * read back from the JSON the exporter posts: run, step and decision nested
+ * by their parent ids, and a span for each decision asked over HTTP.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { backends } from '../helpers/databases.js';
+import { countingWorker, echoProject, serve, stop } from './serving.js';
+
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  attributes: { key: string; value: Record<string, unknown> }[];
+}
+
+/** The spans of every OTLP/HTTP JSON body, with their attributes as plain values. */
+function spansOf(bodies: string[]) {
+  const spans: (OtlpSpan & { attrs: Record<string, unknown> })[] = [];
+  for (const body of bodies) {
+    const doc = JSON.parse(body) as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] };
+    for (const rs of doc.resourceSpans) {
+      for (const ss of rs.scopeSpans) {
+        for (const s of ss.spans) {
+          const attrs = Object.fromEntries(s.attributes.map((a) =>
+            [a.key, Object.values(a.value)[0]]));
+          spans.push({ ...s, attrs });
+        }
+      }
+    }
+  }
+  return spans;
+}
+
+describe('spans of cordum engine serve over OTLP/HTTP', () => {
+  it('nests decisions under steps under runs, and traces decisions asked over HTTP', async () => {
+    const worker = await countingWorker(0);
+    const bodies: string[] = [];
+    const otlp = createServer((req, res) => {
+      let text = '';
+      req.on('data', (c: Buffer) => (text += c.toString('utf8')));
+      req.on('end', () => {
+        if (req.url === '/v1/traces') bodies.push(text);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((r) => otlp.listen(0, '127.0.0.1', r));
+    const endpoint = `http://127.0.0.1:${(otlp.address() as AddressInfo).port}`;
+    const data = (await backends()[0]!.fresh()).dataDir;
+    const s = await serve(await echoProject(worker.url), ['--data', data],
+      { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
+    const post = (path: string, id: string, body: unknown) => fetch(`${s.url}${path}`, {
+      method: 'POST', body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', 'x-request-id': id } });
+    try {
+      const run = await post('/v1/runs?wait=1', 'req-run',
+        { workflow_id: 'echo-tools.greet', input: { name: 'ops' } });
+      const { run_id: runId } = (await run.json()) as { run_id: string };
+      const one = await post('/v1/policy/decide', 'req-one', { topic: 'job.echo-tools.echo' });
+      const { snapshot_hash: hash } = (await one.json()) as { snapshot_hash: string };
+      const batch = await post('/v1/policy/decide-batch', 'req-batch',
+        { requests: [{ topic: 'job.echo-tools.echo' }, { topic: 'job.other.x' }] });
+      expect([run.status, one.status, batch.status]).toEqual([200, 200, 200]);
+      await stop(s, 'SIGTERM');
+
+      const spans = spansOf(bodies);
+      const byId = new Map(spans.map((sp) => [sp.spanId, sp]));
+      const runSpan = spans.find((sp) => sp.name === 'run' && sp.attrs['cordum.run_id'] === runId);
+      expect(runSpan?.parentSpanId ?? '').toBe('');
+      const decisions = spans.filter((sp) => sp.name === 'policy.decide' &&
+        sp.attrs['cordum.run_id'] === runId);
+      expect(decisions.length).toBeGreaterThan(0);
+      for (const d of decisions) {
+        const step = byId.get(d.parentSpanId!)!;
+        expect(step.name).toBe(`step ${String(d.attrs['cordum.step_id'])}`);
+        expect(step.parentSpanId).toBe(runSpan!.spanId);
+        expect(new Set([d.traceId, step.traceId])).toEqual(new Set([runSpan!.traceId]));
+      }
+
+      // Asked over HTTP: a root span per decide, one per batch naming how many it decided.
+      const asked = spans.find((sp) => sp.attrs['cordum.request_id'] === 'req-one');
+      expect(asked).toMatchObject({ name: 'policy.decide', attrs: {
+        'cordum.topic': 'job.echo-tools.echo', 'cordum.snapshot_hash': hash } });
+      expect(asked!.attrs['cordum.decision']).toEqual(expect.any(String));
+      expect(asked!.parentSpanId ?? '').toBe('');
+      const batched = spans.find((sp) => sp.attrs['cordum.request_id'] === 'req-batch');
+      expect(batched).toMatchObject({ name: 'policy.decide_batch', attrs: {
+        'cordum.decisions': 2, 'cordum.snapshot_hash': hash } });
+    } finally {
+      await stop(s, 'SIGTERM');
+      otlp.close();
+      await worker.close();
+    }
+  });
+});

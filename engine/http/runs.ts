@@ -43,8 +43,14 @@ function route(
     method,
     path,
     async handle(ctx) {
+      const params = paramsOf(path, ctx.url.pathname) ?? {};
+      // The request's log line names the run and step it acts on, refused or not.
+      if (params.id !== undefined) {
+        noteForLog(ctx.res, { run_id: params.id,
+          ...(params.step === undefined ? {} : { step_id: params.step }) });
+      }
       try {
-        await handle(ctx, paramsOf(path, ctx.url.pathname) ?? {});
+        await handle(ctx, params);
       } catch (err) {
         if (!isEngineError(err)) throw err;
         throw new HttpProblem(STATUS_OF[err.code] ?? 500, err.code, err.message);

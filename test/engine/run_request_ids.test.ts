@@ -166,3 +166,32 @@ describe('run log lines carry the request id', () => {
     expect(await start(['x-request-id', id])).toEqual({ status: 200, echoed: id });
   });
 });
+
+describe('request log lines of a run route', () => {
+  it('name the run and the step they act on, as the start names the run it made', async () => {
+    const own: Record<string, unknown>[] = [];
+    const log = jsonLog((line) => own.push(JSON.parse(line) as Record<string, unknown>));
+    const engine = await createEngine({ db, snapshot: demoSnapshot(), workflows: DEMO_WORKFLOWS,
+      schemas: DEMO_SCHEMAS, handlers: { find: () => undefined } });
+    const logged = await startEngineServer({ engine, port: 0, pollMs: 0,
+      ready: async () => true, log });
+    try {
+      const send = (path: string, id: string, body: unknown) => fetch(`${logged.url}${path}`,
+        { method: 'POST', body: JSON.stringify(body),
+          headers: { 'content-type': 'application/json', 'x-request-id': id } });
+      const started = await send('/v1/runs?wait=1', 'req-a', { workflow_id: 'demo.signoff',
+        input: { release: '5.0' } });
+      const run = ((await started.json()) as { run_id: string }).run_id;
+      expect((await send(`/v1/runs/${run}/steps/ask/approve`, 'req-b', { by: 'ana' })).status)
+        .toBe(200);
+      // Refused, still named: a finished run cannot be cancelled.
+      expect((await send(`/v1/runs/${run}/cancel`, 'req-c', {})).status).toBe(409);
+      const requests = own.filter((l) => l.msg === 'request')
+        .map((l) => [l.request_id, l.run_id ?? null, l.step_id ?? null]);
+      expect(requests).toEqual([['req-a', run, null], ['req-b', run, 'ask'],
+        ['req-c', run, null]]);
+    } finally {
+      await logged.close();
+    }
+  });
+});

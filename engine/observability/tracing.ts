@@ -9,6 +9,8 @@
 import { context, trace, SpanStatusCode, type Span, type Tracer } from '@opentelemetry/api';
 import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter }
   from '@opentelemetry/sdk-trace-base';
+import { defaultResource, detectResources, envDetector, resourceFromAttributes }
+  from '@opentelemetry/resources';
 import type { PolicyRequest } from '../../packs/policy/types.js';
 import { EngineError } from '../errors.js';
 import { isHttpUrl } from '../../packs/http_url.js';
@@ -103,7 +105,12 @@ export async function createTracing(options: TracingOptions = {}): Promise<Engin
   const url = options.tracesUrl ?? tracesUrlFrom(process.env);
   const processors = options.exporter ? [new SimpleSpanProcessor(options.exporter)]
     : url ? [new BatchSpanProcessor(await otlpExporter(url))] : [];
-  const provider = new BasicTracerProvider({ spanProcessors: processors });
+  // Collectors group spans by service: the engine's own name, not `unknown_service:node`,
+  // unless OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES say otherwise (envDetector).
+  const resource = defaultResource()
+    .merge(resourceFromAttributes({ 'service.name': 'cordum-engine' }))
+    .merge(detectResources({ detectors: [envDetector] }));
+  const provider = new BasicTracerProvider({ spanProcessors: processors, resource });
   const tracer = provider.getTracer('cordum-engine');
   const under = (parent: Span | undefined) =>
     parent ? trace.setSpan(context.active(), parent) : context.active();

@@ -17,17 +17,23 @@ interface OtlpSpan {
   attributes: { key: string; value: Record<string, unknown> }[];
 }
 
-/** The spans of every OTLP/HTTP JSON body, with their attributes as plain values. */
+type Attributes = OtlpSpan['attributes'];
+
+function plain(attributes: Attributes): Record<string, unknown> {
+  return Object.fromEntries(attributes.map((a) => [a.key, Object.values(a.value)[0]]));
+}
+
+/** The spans of every OTLP/HTTP JSON body, attributes (theirs, their resource's) as values. */
 function spansOf(bodies: string[]) {
-  const spans: (OtlpSpan & { attrs: Record<string, unknown> })[] = [];
+  const spans: (OtlpSpan & { attrs: Record<string, unknown>;
+    resource: Record<string, unknown> })[] = [];
   for (const body of bodies) {
-    const doc = JSON.parse(body) as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] };
+    const doc = JSON.parse(body) as { resourceSpans: { resource: { attributes: Attributes },
+      scopeSpans: { spans: OtlpSpan[] }[] }[] };
     for (const rs of doc.resourceSpans) {
       for (const ss of rs.scopeSpans) {
         for (const s of ss.spans) {
-          const attrs = Object.fromEntries(s.attributes.map((a) =>
-            [a.key, Object.values(a.value)[0]]));
-          spans.push({ ...s, attrs });
+          spans.push({ ...s, attrs: plain(s.attributes), resource: plain(rs.resource.attributes) });
         }
       }
     }
@@ -70,6 +76,8 @@ describe('spans of cordum engine serve over OTLP/HTTP', () => {
       const byId = new Map(spans.map((sp) => [sp.spanId, sp]));
       const runSpan = spans.find((sp) => sp.name === 'run' && sp.attrs['cordum.run_id'] === runId);
       expect(runSpan?.parentSpanId ?? '').toBe('');
+      // Collectors group spans by service: the engine's, not `unknown_service:node`.
+      expect(runSpan!.resource['service.name']).toBe('cordum-engine');
       const decisions = spans.filter((sp) => sp.name === 'policy.decide' &&
         sp.attrs['cordum.run_id'] === runId);
       expect(decisions.length).toBeGreaterThan(0);

@@ -51,6 +51,30 @@ describe('traces', () => {
   });
 });
 
+describe('who the spans say made them', () => {
+  it('names the engine as its service, unless OTEL_SERVICE_NAME names another', async () => {
+    const names = async (env: Record<string, string>) => {
+      const saved = { ...process.env };
+      Object.assign(process.env, env);
+      try {
+        const own = new InMemorySpanExporter();
+        const t = await createTracing({ exporter: own });
+        await t.run({ id: 'r', workflowId: 'w' }, async () => undefined);
+        const spans = own.getFinishedSpans();
+        await t.shutdown();
+        return spans[0]!.resource.attributes;
+      } finally {
+        for (const k of Object.keys(env)) delete process.env[k];
+        Object.assign(process.env, saved);
+      }
+    };
+    expect((await names({}))['service.name']).toBe('cordum-engine');
+    expect(await names({ OTEL_SERVICE_NAME: 'engine-eu-1',
+      OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=prod' })).toMatchObject({
+      'service.name': 'engine-eu-1', 'deployment.environment': 'prod' });
+  });
+});
+
 describe('where spans go, from the environment', () => {
   it('reads the OpenTelemetry variables as the SDKs do, and names a bad one', () => {
     const base = 'http://127.0.0.1:4318/';

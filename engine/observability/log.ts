@@ -21,8 +21,20 @@ const SECRET = /token|secret|password|authorization|api[_-]?key|cookie/i;
 
 function redact(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(fields)) out[k] = SECRET.test(k) ? '[redacted]' : v;
+  for (const [k, v] of Object.entries(fields)) out[k] = SECRET.test(k) ? '[redacted]' : inner(v);
   return out;
+}
+
+/**
+ * Plain objects and lists below a field (a notify step's `payload`, say) are
+ * redacted by key as well; anything else (a Date) is written as JSON writes it.
+ */
+function inner(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(inner);
+  if (value === null || typeof value !== 'object') return value;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return value;
+  return redact(value as Record<string, unknown>);
 }
 
 export function jsonLog(

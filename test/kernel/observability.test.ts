@@ -106,4 +106,16 @@ describe('JSON logs', () => {
       level: 'info', msg: 'step done', run_id: 'r1', step_id: 's1', request_id: 'q1',
       duration_ms: 12, token: '[redacted]', authorization: '[redacted]' }]);
   });
+
+  it('redacts secret-looking keys inside objects and lists too (a notify payload)', () => {
+    const lines: string[] = [];
+    const log = jsonLog((l) => lines.push(l));
+    log.info('notify', { run_id: 'r1', payload: { channel: '#ops', message: 'deployed',
+      headers: { Authorization: 'Bearer live' }, hooks: [{ url: 'https://x', api_key: 'k' }],
+      at: new Date('2026-01-02T03:04:05Z'), tags: ['a', 'b'] } });
+    expect((JSON.parse(lines[0]!) as { payload: unknown }).payload).toEqual({ channel: '#ops',
+      message: 'deployed', headers: { Authorization: '[redacted]' },
+      hooks: [{ url: 'https://x', api_key: '[redacted]' }], at: '2026-01-02T03:04:05.000Z',
+      tags: ['a', 'b'] });
+  });
 });

@@ -3,6 +3,7 @@
  * kept lean), explain, status, history, rollback (admin) and simulate.
  * Decisions answer the snapshot hash and version they were made against.
  */
+import type { IncomingMessage } from 'node:http';
 import { KernelError } from '../kernel/errors.js';
 import {
   booleanParam, HttpProblem, onJson, readFields, sendJson, sendProblem, type EngineRoute,
@@ -10,6 +11,7 @@ import {
 import type { DecideOptions, KernelDecision, PolicyKernel } from '../kernel/kernel.js';
 import type { PolicyRequest } from '../../packs/policy/types.js';
 import type { EngineTracing } from '../observability/tracing.js';
+import { remoteParent } from '../observability/trace_parent.js';
 import { requireAdmin } from '../kernel/admin.js';
 import { toPolicyRequest } from '../kernel/request.js';
 import { MAX_SIMULATE_LIMIT, simulateCandidate, simulateLimit } from '../kernel/simulate.js';
@@ -54,18 +56,25 @@ function answerProblem(res: import('node:http').ServerResponse, err: unknown): v
   sendProblem(res, 500, 'internal', err instanceof Error ? err.message : String(err));
 }
 
-/** How the routes decide: the kernel itself, or through tracing's spans. */
+/**
+ * How the routes decide: the kernel itself, or through tracing's spans, under
+ * the caller's span when its request sent a `traceparent`.
+ */
 interface Decider {
-  one(request: PolicyRequest, options: DecideOptions): KernelDecision;
-  batch(requests: PolicyRequest[], options: DecideOptions): KernelDecision[];
+  one(request: PolicyRequest, options: DecideOptions, req: IncomingMessage): KernelDecision;
+  batch(requests: PolicyRequest[], options: DecideOptions, req: IncomingMessage):
+    KernelDecision[];
 }
 
 function deciderOf(kernel: PolicyKernel, tracing: EngineTracing | undefined): Decider {
   if (!tracing) {
     return { one: (r, o) => kernel.decide(r, o), batch: (rs, o) => kernel.decideBatch(rs, o) };
   }
-  return { one: (r, o) => tracing.decide(kernel, r, undefined, o),
-    batch: (rs, o) => tracing.decideBatch(kernel, rs, o) };
+  return {
+    one: (r, o, req) => tracing.decide(kernel, r, remoteParent(req.headers.traceparent), o),
+    batch: (rs, o, req) =>
+      tracing.decideBatch(kernel, rs, o, remoteParent(req.headers.traceparent)),
+  };
 }
 
 /** The hot paths: one decision, or many against one snapshot. */
@@ -87,7 +96,7 @@ function decideRoutes(kernel: PolicyKernel, decider: Decider): EngineRoute[] {
         }
         let decided;
         try {
-          decided = decider.one(parsed, { requestId, explain });
+          decided = decider.one(parsed, { requestId, explain }, req);
         } catch (e) {
           return answerProblem(res, e);
         }
@@ -109,7 +118,7 @@ function decideRoutes(kernel: PolicyKernel, decider: Decider): EngineRoute[] {
       const explain = booleanParam(url, 'explain');
       let decided;
       try {
-        decided = decider.batch(requests, { requestId, explain });
+        decided = decider.batch(requests, { requestId, explain }, req);
       } catch (err) { asProblem(err); }
       const active = decided[0] ?? { snapshotHash: kernel.current().snapshot.hash,
         snapshotVersion: kernel.current().version };

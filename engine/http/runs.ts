@@ -5,6 +5,7 @@
  */
 import { isEngineError } from '../errors.js';
 import { isAdminToken } from '../kernel/admin.js';
+import { remoteParent } from '../observability/trace_parent.js';
 import { publicRun, publicView } from '../render.js';
 import { listLimit } from '../run_input.js';
 import type { Engine } from '../runner.js';
@@ -156,8 +157,9 @@ async function startRun(ctx: RouteContext, parts: RouteParts, forRequest: ForReq
  */
 export function runRoutes(parts: RouteParts): EngineRoute[] {
   const { engine, approverTokens } = parts;
-  const forRequest: ForRequest = (ctx, runId, fn) =>
-    parts.requests ? parts.requests.during(runId, ctx.requestId, fn) : fn();
+  const forRequest: ForRequest = (ctx, runId, fn) => parts.requests
+    ? parts.requests.during(runId, ctx.requestId, fn, remoteParent(ctx.req.headers.traceparent))
+    : fn();
   const approver = (ctx: RouteContext) => {
     if (!approverTokens?.length) return;
     const header = ctx.req.headers.authorization;

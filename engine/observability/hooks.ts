@@ -52,9 +52,10 @@ class RunObserver implements EngineHooks {
   run(run: RunRecord): (status: string) => void {
     const started = performance.now();
     const request = this.requestOf(run.id);
+    // Under the span of the request's caller, when it sent a `traceparent`.
     const span = this.tracing?.tracer.startSpan('run', { attributes: {
       ...this.spanRequest(run.id), 'cordum.run_id': run.id,
-      'cordum.workflow_id': run.workflow_id } });
+      'cordum.workflow_id': run.workflow_id } }, under(this.requests?.parentOf(run.id)));
     if (span) this.runSpans.set(run.id, span);
     return (status) => {
       const durationMs = Math.round(performance.now() - started);

@@ -9,27 +9,31 @@
  * due) has none. Passed by hand rather than through AsyncLocalStorage,
  * whose promise hooks would slow every decision in Node 20.
  */
+import type { Span } from '@opentelemetry/api';
+
 export class RunRequests {
   /** Per run, the requests in flight for it, the latest last. */
-  private readonly byRun = new Map<string, string[]>();
+  private readonly byRun = new Map<string, { id: string; parent: Span | undefined }[]>();
 
   /**
    * Runs `fn` with the run's lines naming `requestId` (no request: `fn`
-   * alone). A later request for the same run takes over until it ends, and
-   * then the one still in flight names the run again: an approval answered
-   * while the start still advances the run (its claim fails, another branch
-   * runs) must not leave the start's later lines with no request.
+   * alone), and its span under `parent`, the caller's span (`traceparent`)
+   * when it sent one. A later request for the same run takes over until it
+   * ends, and then the one still in flight names the run again: an approval
+   * answered while the start still advances the run (its claim fails,
+   * another branch runs) must not leave the start's later lines with no request.
    */
-  async during<T>(runId: string, requestId: string | undefined, fn: () => Promise<T>)
-    : Promise<T> {
+  async during<T>(runId: string, requestId: string | undefined, fn: () => Promise<T>,
+    parent?: Span): Promise<T> {
     if (requestId === undefined) return fn();
     const open = this.byRun.get(runId) ?? [];
-    open.push(requestId);
+    const entry = { id: requestId, parent };
+    open.push(entry);
     this.byRun.set(runId, open);
     try {
       return await fn();
     } finally {
-      open.splice(open.lastIndexOf(requestId), 1);
+      open.splice(open.lastIndexOf(entry), 1);
       if (open.length === 0) this.byRun.delete(runId);
     }
   }
@@ -37,6 +41,12 @@ export class RunRequests {
   /** The request the run is being advanced for now, if any: the latest still in flight. */
   of(runId: string): string | undefined {
     const open = this.byRun.get(runId);
-    return open?.[open.length - 1];
+    return open?.[open.length - 1]?.id;
+  }
+
+  /** The span of that request's caller, when it sent a `traceparent`. */
+  parentOf(runId: string): Span | undefined {
+    const open = this.byRun.get(runId);
+    return open?.[open.length - 1]?.parent;
   }
 }

@@ -26,7 +26,7 @@ export interface EngineTracing {
     options?: DecideOptions): KernelDecision;
   /** An HTTP decide-batch: one span for the batch, naming how many it decided. */
   decideBatch(kernel: PolicyKernel, requests: PolicyRequest[],
-    options?: DecideOptions): KernelDecision[];
+    options?: DecideOptions, parent?: Span): KernelDecision[];
   shutdown(): Promise<void>;
 }
 
@@ -132,10 +132,10 @@ export async function createTracing(options: TracingOptions = {}): Promise<Engin
       span.end();
       return result;
     },
-    decideBatch(kernel, requests, options = {}) {
+    decideBatch(kernel, requests, options = {}, parent) {
       // One span, not one per request: a batch of 10,000 would overflow the export queue.
       const span = tracer.startSpan('policy.decide_batch', { attributes: {
-        ...requestOf(options), 'cordum.decisions': requests.length } });
+        ...requestOf(options), 'cordum.decisions': requests.length } }, under(parent));
       const results = settle(span, () => kernel.decideBatch(requests, options));
       const active = kernel.current();
       span.setAttributes({ 'cordum.snapshot_hash': results[0]?.snapshotHash ??

@@ -41,6 +41,10 @@ function spansOf(bodies: string[]) {
   return spans;
 }
 
+/** The span of an agent that traces its own work and calls the engine. */
+const CALLER_TRACE = '0af7651916cd43dd8448eb211c80319c';
+const CALLER_SPAN = 'b7ad6b7169203331';
+
 describe('spans of cordum engine serve over OTLP/HTTP', () => {
   it('nests decisions under steps under runs, and traces decisions asked over HTTP', async () => {
     const worker = await countingWorker(0);
@@ -58,9 +62,9 @@ describe('spans of cordum engine serve over OTLP/HTTP', () => {
     const data = (await backends()[0]!.fresh()).dataDir;
     const s = await serve(await echoProject(worker.url), ['--data', data],
       { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
-    const post = (path: string, id: string, body: unknown) => fetch(`${s.url}${path}`, {
-      method: 'POST', body: JSON.stringify(body),
-      headers: { 'content-type': 'application/json', 'x-request-id': id } });
+    const post = (path: string, id: string, body: unknown, headers = {}) =>
+      fetch(`${s.url}${path}`, { method: 'POST', body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json', 'x-request-id': id, ...headers } });
     try {
       const run = await post('/v1/runs?wait=1', 'req-run',
         { workflow_id: 'echo-tools.greet', input: { name: 'ops' } });
@@ -70,6 +74,16 @@ describe('spans of cordum engine serve over OTLP/HTTP', () => {
       const batch = await post('/v1/policy/decide-batch', 'req-batch',
         { requests: [{ topic: 'job.echo-tools.echo' }, { topic: 'job.other.x' }] });
       expect([run.status, one.status, batch.status]).toEqual([200, 200, 200]);
+      const parent = { traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01` };
+      const sent = await Promise.all([
+        post('/v1/policy/decide', 'req-tp-one', { topic: 'job.echo-tools.echo' }, parent),
+        post('/v1/policy/decide-batch', 'req-tp-batch', { requests: [{ topic: 'x' }] }, parent),
+        post('/v1/runs?wait=1', 'req-tp-run', { workflow_id: 'echo-tools.greet',
+          input: { name: 'traced' } }, parent),
+        post('/v1/policy/decide', 'req-tp-bad', { topic: 'x' },
+          { traceparent: `00-${'0'.repeat(32)}-${CALLER_SPAN}-01` }),
+      ]);
+      expect(sent.map((r) => r.status)).toEqual([200, 200, 200, 200]);
       await stop(s, 'SIGTERM');
 
       const spans = spansOf(bodies);
@@ -97,6 +111,18 @@ describe('spans of cordum engine serve over OTLP/HTTP', () => {
       const batched = spans.find((sp) => sp.attrs['cordum.request_id'] === 'req-batch');
       expect(batched).toMatchObject({ name: 'policy.decide_batch', attrs: {
         'cordum.decisions': 2, 'cordum.snapshot_hash': hash } });
+
+      // A caller's traceparent makes the engine's span its child, in its trace.
+      for (const [id, name] of [['req-tp-one', 'policy.decide'],
+        ['req-tp-batch', 'policy.decide_batch'], ['req-tp-run', 'run']]) {
+        const sp = spans.find((x) => x.attrs['cordum.request_id'] === id && x.name === name);
+        expect([id, sp?.traceId, sp?.parentSpanId]).toEqual([id, CALLER_TRACE, CALLER_SPAN]);
+      }
+      const traced = spans.filter((x) => x.traceId === CALLER_TRACE).map((x) => x.name);
+      expect(traced).toEqual(expect.arrayContaining(['run', 'step hello', 'policy.decide']));
+      // A malformed one is no parent: a root span in a trace of its own.
+      const bad = spans.find((x) => x.attrs['cordum.request_id'] === 'req-tp-bad');
+      expect(bad?.parentSpanId ?? '').toBe('');
     } finally {
       await stop(s, 'SIGTERM');
       otlp.close();

@@ -36,10 +36,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     create: async (workflowId, input, _parent, runId) => {
       if (!(await services.store.getRun(runId))) await engine.record(workflowId, input, { runId });
     },
-    drive: async (runId, parentRunId) => {
+    drive: async (runId, parentRunId, parentStepId) => {
       const go = () => engine.resume(runId);
       const hooks = services.hooks;
-      await (hooks?.child ? hooks.child(parentRunId, runId, go) : go());
+      await (hooks?.child ? hooks.child(parentRunId, runId, go, parentStepId) : go());
       return engine.view(runId);
     },
     cancel: async (runId) => {

@@ -42,6 +42,8 @@ class RunObserver implements EngineHooks {
   private readonly requests: RunRequests | undefined;
   private readonly runSpans = new Map<string, Span>();
   private readonly stepSpans = new Map<string, Span>();
+  /** A subworkflow's child run, while its parent's step drives it: that step's span. */
+  private readonly childOf = new Map<string, Span>();
 
   constructor(options: EngineHooksOptions) {
     this.log = options.log;
@@ -52,10 +54,12 @@ class RunObserver implements EngineHooks {
   run(run: RunRecord): (status: string) => void {
     const started = performance.now();
     const request = this.requestOf(run.id);
-    // Under the span of the request's caller, when it sent a `traceparent`.
+    // Under the subworkflow step driving it, else the span of the request's caller (its
+    // `traceparent`), else a trace of its own.
+    const parent = this.childOf.get(run.id) ?? this.requests?.parentOf(run.id);
     const span = this.tracing?.tracer.startSpan('run', { attributes: {
       ...this.spanRequest(run.id), 'cordum.run_id': run.id,
-      'cordum.workflow_id': run.workflow_id } }, under(this.requests?.parentOf(run.id)));
+      'cordum.workflow_id': run.workflow_id } }, under(parent));
     if (span) this.runSpans.set(run.id, span);
     return (status) => {
       const durationMs = Math.round(performance.now() - started);
@@ -103,9 +107,17 @@ class RunObserver implements EngineHooks {
     span.end();
   }
 
-  child<T>(parentRunId: string, childRunId: string, fn: () => Promise<T>): Promise<T> {
+  async child<T>(parentRunId: string, childRunId: string, fn: () => Promise<T>,
+    parentStepId?: string): Promise<T> {
+    const step = parentStepId === undefined ? undefined
+      : this.stepSpans.get(stepKey(parentRunId, parentStepId));
+    if (step) this.childOf.set(childRunId, step);
     const requests = this.requests;
-    return requests ? requests.during(childRunId, requests.of(parentRunId), fn) : fn();
+    try {
+      return await (requests ? requests.during(childRunId, requests.of(parentRunId), fn) : fn());
+    } finally {
+      if (step) this.childOf.delete(childRunId);
+    }
   }
 
   /** A step's line: a failure at warn with its message, anything else at debug. */

@@ -78,10 +78,12 @@ export interface EngineHooks {
   /** A step's job was decided (inside that step). */
   decided(run: RunRecord, stepId: string, decision: DecisionRecord): void;
   /**
-   * A `subworkflow` step advances its child run inside `fn`: what the child
-   * logs is told as done for the request its parent is advanced for.
+   * A `subworkflow` step (`parentStepId`) advances its child run inside `fn`:
+   * what the child logs is told as done for the request its parent is advanced
+   * for, and its span is a child of that step's.
    */
-  child?<T>(parentRunId: string, childRunId: string, fn: () => Promise<T>): Promise<T>;
+  child?<T>(parentRunId: string, childRunId: string, fn: () => Promise<T>,
+    parentStepId?: string): Promise<T>;
 }
 
 export interface Subworkflows {
@@ -90,8 +92,8 @@ export interface Subworkflows {
    * before the child is recorded); a child already recorded is left as it is.
    */
   create(workflowId: string, input: unknown, parentRunId: string, runId: string): Promise<void>;
-  /** Takes the child run of `parentRunId` as far as it goes. */
-  drive(runId: string, parentRunId: string): Promise<RunView>;
+  /** Takes the child run of `parentRunId`'s step `parentStepId` as far as it goes. */
+  drive(runId: string, parentRunId: string, parentStepId?: string): Promise<RunView>;
   /** Cancels a child run; rejects for one that has finished (it stays as it is). */
   cancel(runId: string): Promise<void>;
 }

@@ -83,7 +83,7 @@ async function driveChild(ctx: StepContext, childId: string): Promise<RunView> {
   if (signal.aborted) stop();
   else signal.addEventListener('abort', stop, { once: true });
   try {
-    return await subworkflows.drive(childId, ctx.run.id);
+    return await subworkflows.drive(childId, ctx.run.id, ctx.plan.id);
   } finally {
     signal.removeEventListener('abort', stop);
   }

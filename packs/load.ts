@@ -24,6 +24,7 @@ import { subworkflowCycle } from './workflow/graph.js';
 import { planWorkflow } from '../engine/plan.js';
 import type { Workflow } from './workflow/types.js';
 import { linkIssues, linkScheme } from './validate/display.js';
+import { legacyTenantWarnings } from './validate/legacy.js';
 import { policyReachWarnings } from './validate/reach.js';
 import { simulationFieldWarnings } from './validate/simulations.js';
 import { parameterDefaultIssues, retryWarnings } from './validate/parameters.js';
@@ -311,6 +312,7 @@ function loadFragments(c: Collector, files: PackFiles, manifest: PackManifest) {
     const raw = doc as RawFragment;
     globIssues(c, raw, ref.path);
     c.warnings.push(...policyReachWarnings(raw, ref.path, manifest.metadata.id));
+    c.warnings.push(...legacyTenantWarnings(raw, ref.path));
     const fragment = toFragment(raw, { packId: manifest.metadata.id, file: ref.path });
     fragments.push({ file: ref.path, fragment });
   });

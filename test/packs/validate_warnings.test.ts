@@ -31,6 +31,26 @@ describe('validatePack of a broken copy', () => {
       path: '/tenants/default/deny_topics/0', rule: 'policy_reaches_other_packs' })]);
   });
 
+  it('warns of legacy tenants parts that decide nothing: beside rules, or not topic lists', () => {
+    const dir = copyPack('hello-pack');
+    const fragment = 'overlays/policy.fragment.yaml';
+    // Each was accepted and dropped without a word: acme's deny list never applied.
+    writeIn(dir, fragment, 'rules:\n  - id: r\n    match: { topics: [job.hello-pack.a] }\n' +
+      '    decision: allow\ntenants:\n  acme:\n    deny_topics: [job.hello-pack.x]\n');
+    const beside = validatePack(readPackDir(dir));
+    expect(beside.ok).toBe(true);
+    expect(beside.warnings).toEqual([{ file: fragment, path: '/tenants', rule: 'field_unused',
+      message: expect.stringMatching(/^tenants is not used beside rules/) }]);
+    writeIn(dir, fragment, 'tenants:\n  acme:\n    deny_topics: [job.hello-pack.x]\n' +
+      '    max_concurrent_jobs: 2\n    mcp: { deny_tools: [rm] }\n');
+    const parts = validatePack(readPackDir(dir));
+    expect(parts.warnings.map((w) => [w.path, w.rule])).toEqual([
+      ['/tenants/acme/max_concurrent_jobs', 'field_unused'],
+      ['/tenants/acme/mcp', 'field_unused']]);
+    expect(parts.warnings[1]!.message).toBe('mcp decides nothing here: only deny_topics and ' +
+      'allow_topics become rules (and `cordum pack migrate` drops it); write it as a rule');
+  });
+
   it('warns that output_path is not used, naming the step', () => {
     const dir = copyPack('demo-guardrails');
     edit(dir, APPROVAL, 'topic: job.demo-guardrails.safe',

@@ -313,7 +313,15 @@ function loadFragments(c: Collector, files: PackFiles, manifest: PackManifest) {
     globIssues(c, raw, ref.path);
     c.warnings.push(...policyReachWarnings(raw, ref.path, manifest.metadata.id));
     c.warnings.push(...legacyTenantWarnings(raw, ref.path));
-    const fragment = toFragment(raw, { packId: manifest.metadata.id, file: ref.path });
+    let fragment;
+    try {
+      fragment = toFragment(raw, { packId: manifest.metadata.id, file: ref.path });
+    } catch (err) {
+      // A rule id, template or field the fragment gets wrong: one problem among the pack's.
+      if (!isPackError(err)) throw err;
+      c.issues.push(...err.issues.map((i) => ({ ...i, rule: 'policy_fragment' })));
+      return;
+    }
     fragments.push({ file: ref.path, fragment });
   });
   return fragments;

@@ -51,6 +51,19 @@ describe('validatePack of a broken copy', () => {
       'allow_topics become rules (and `cordum pack migrate` drops it); write it as a rule');
   });
 
+  it('lists a fragment\'s rule problem among the pack\'s other problems, not alone', () => {
+    const dir = copyPack('demo-guardrails');
+    writeIn(dir, 'overlays/policy.fragment.yaml', 'rules:\n  - id: r\n    decision: allow\n' +
+      '    templates: [nope]\n');
+    edit(dir, APPROVAL, 'topic: job.demo-guardrails.safe', 'topic: 5');
+    const result = validatePack(readPackDir(dir));
+    expect(result.ok).toBe(false);
+    expect(result.issues).toEqual(expect.arrayContaining([
+      expect.objectContaining({ file: APPROVAL }),
+      { file: 'overlays/policy.fragment.yaml', path: '/rules/0/templates/0',
+        message: 'unknown constraint template "nope"', rule: 'policy_fragment' }]));
+  });
+
   it('warns that output_path is not used, naming the step', () => {
     const dir = copyPack('demo-guardrails');
     edit(dir, APPROVAL, 'topic: job.demo-guardrails.safe',

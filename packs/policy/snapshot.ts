@@ -19,7 +19,11 @@ export function buildSnapshot(inputs: SnapshotInput[]): PolicySnapshot {
   const rules: Rule[] = [];
   let defaultTenant: string | undefined;
   for (const input of ordered) {
-    rules.push(...input.fragment.rules);
+    for (const rule of input.fragment.rules) {
+      // Decisions hand these to jobs and handlers as they are: frozen, no job can change the rule.
+      if (rule.constraints !== undefined) deepFreeze(rule.constraints);
+      rules.push(rule);
+    }
     defaultTenant ??= input.fragment.default_tenant;
   }
   const packs: PolicySnapshot['packs'] = [];
@@ -31,6 +35,14 @@ export function buildSnapshot(inputs: SnapshotInput[]): PolicySnapshot {
   const snapshot: PolicySnapshot = { hash: snapshotHash(rules, defaultTenant), rules, packs };
   if (defaultTenant !== undefined) snapshot.defaultTenant = defaultTenant;
   return snapshot;
+}
+
+function deepFreeze(value: object): void {
+  if (Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const inner of Object.values(value)) {
+    if (typeof inner === 'object' && inner !== null) deepFreeze(inner as object);
+  }
 }
 
 /** The hash covers what decides: rules in order and the default tenant. */

@@ -136,6 +136,17 @@ describe('decide', () => {
       remediations });
   });
 
+  it('hands out constraints no job can change: the rule keeps its own', () => {
+    const snapshot = snapshotOf({ rules: [{ id: 'c', match: { topics: ['job.p.run'] },
+      decision: 'allow_with_constraints', constraints: { budgets: { max_retries: 1 },
+        sandbox: { network_allowlist: ['api.example.com'] } } }] });
+    const given = decide(snapshot, { topic: 'job.p.run' }).constraints!;
+    expect(() => { given.budgets!.max_retries = 9; }).toThrow(TypeError);
+    expect(() => { given.sandbox!.network_allowlist!.push('evil.example'); }).toThrow(TypeError);
+    expect(decide(snapshot, { topic: 'job.p.run' }).constraints).toEqual({
+      budgets: { max_retries: 1 }, sandbox: { network_allowlist: ['api.example.com'] } });
+  });
+
   it('uses the default_tenant of the fragment when the request names none', () => {
     const snapshot = snapshotOf({ default_tenant: 'acme', rules: [
       { id: 'acme-only', match: { tenants: ['acme'] }, decision: 'deny' },

@@ -96,6 +96,10 @@ function requestOf(text: string) {
 
 export async function explainBody(flags: EngineApiFlags & { request: string;
   candidate?: string }): Promise<Explanation> {
+  if (flags.candidate !== undefined && flags.engine !== undefined) {
+    throw new KernelError('usage', '--candidate explains against that policy here, asking no ' +
+      'engine: give --candidate or --engine, not both');
+  }
   const request = requestOf(flags.request);
   if (flags.candidate) {
     return explainDecision(await loadCandidateOrProject(flags.candidate), request);

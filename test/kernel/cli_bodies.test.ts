@@ -187,6 +187,12 @@ describe('cordum policy bodies', () => {
       message: '--request.risk_tags: unknown field; did you mean riskTags?' });
   });
 
+  it('refuses explain with both --candidate and --engine, which it would not ask', async () => {
+    await expect(explainBody({ request: '{"topic":"job.x"}', candidate: SOC2,
+      engine: 'http://127.0.0.1:1' })).rejects.toMatchObject({ code: 'usage',
+      message: expect.stringContaining('--candidate or --engine, not both') });
+  });
+
   it('refuses a simulate --limit out of range as a usage error, asking nothing', async () => {
     for (const limit of ['0', '-1', '1.5', '2000000']) {
       await expect(simulateBody({ ...flags, candidate: PCI, limit })).rejects.toMatchObject({

@@ -4,47 +4,10 @@
  * still answer within a few seconds, saying the database is out, rather
  * than hanging as long as the database does, and say so again once it is back.
  */
-import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { postgresBackend } from '../helpers/databases.js';
+import { relayTo } from '../helpers/relay.js';
 import { countingWorker, echoProject, serve, stop } from './serving.js';
-
-/** A TCP relay on loopback to PostgreSQL that can go silent: bytes are held, nothing closes. */
-async function freezableRelay(url: URL) {
-  let frozen = false;
-  const sockets = new Set<Socket>();
-  const held: (() => void)[] = [];
-  const server: Server = createServer((inbound) => {
-    const outbound = connect(Number(url.port), url.hostname);
-    for (const s of [inbound, outbound]) {
-      sockets.add(s);
-      s.on('error', () => undefined);
-      s.on('close', () => sockets.delete(s));
-    }
-    // A connection made while frozen is accepted and relayed only once thawed.
-    const relay = () => inbound.pipe(outbound).pipe(inbound);
-    if (frozen) held.push(relay);
-    else relay();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    port: (server.address() as AddressInfo).port,
-    freeze() {
-      frozen = true;
-      for (const s of sockets) s.pause();
-    },
-    thaw() {
-      frozen = false;
-      for (const s of sockets) s.resume();
-      for (const relay of held.splice(0)) relay();
-    },
-    close: () => new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    }),
-  };
-}
 
 /** `fetch` that gives up after `ms`, so a hang fails the test instead of timing it out. */
 async function timed(url: string, ms: number) {
@@ -57,7 +20,7 @@ describe('engine serve with a database that stops answering', () => {
   it('answers /readyz 503 and /metrics with database_up 0 within seconds', async () => {
     const worker = await countingWorker(0);
     const url = new URL((await postgresBackend.fresh()).url!);
-    const relay = await freezableRelay(url);
+    const relay = await relayTo(url);
     const through = new URL(url);
     through.host = `127.0.0.1:${relay.port}`;
     const s = await serve(await echoProject(worker.url), [],
@@ -88,7 +51,7 @@ describe('engine serve with a database that stops answering', () => {
         .toContain('cordum_engine_database_up 1');
     } finally {
       await stop(s, 'SIGKILL');
-      await relay.close();
+      await relay.cut();
       await worker.close();
     }
   });

@@ -3,13 +3,12 @@
  * database connection (graphile-worker's batched job reports fail that way
  * during an outage) and still stops on any other.
  */
-import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { startEngineServer } from '../../engine/http/server.js';
 import { createEngine } from '../../engine/runner.js';
 import { openDatabase } from '../../storage/database.js';
+import { relayTo } from '../helpers/relay.js';
 import { pgliteBackend, postgresBackend } from '../helpers/databases.js';
 import { DEMO_SCHEMAS, DEMO_WORKFLOWS, demoSnapshot, freshDatabase, workflow }
   from './fixtures.js';
@@ -68,31 +67,6 @@ describe('a lost database in engine serve', () => {
     expect(() => survive(bug)).toThrow(bug);
   });
 });
-
-/** A TCP relay on loopback to the test's PostgreSQL that can be cut, as an outage would. */
-async function relayTo(url: URL) {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((inbound) => {
-    const outbound = connect(Number(url.port), url.hostname);
-    for (const s of [inbound, outbound]) {
-      sockets.add(s);
-      s.on('error', () => undefined);
-      s.on('close', () => sockets.delete(s));
-    }
-    inbound.pipe(outbound).pipe(inbound);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    port,
-    cut: () => new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    }),
-    /** The database is back, on the same port. */
-    restore: () => new Promise<void>((r) => server.listen(port, '127.0.0.1', r)),
-  };
-}
 
 /** A fresh PostgreSQL database reached through a relay the test can cut. */
 async function relayedDatabase() {

@@ -212,13 +212,19 @@ export class Engine {
    * hold back the next sweep; `idle()` waits for them. With `queued`, a run
    * started is left to the run queue for a lease's length: taken from its
    * backlog sooner, it would pass the queue's concurrency and lose the
-   * request that queued it. Later it is taken (its queue lost it).
+   * request that queued it. Later it is taken (its queue lost it), unless
+   * `held` says the queue still holds it for a process to take: a backlog
+   * longer than a lease is the queue's to hand out at its concurrency.
    */
-  async resumeDue(limit = 100, options: { wait?: boolean; queued?: boolean } = {})
-    : Promise<number> {
+  async resumeDue(limit = 100, options: { wait?: boolean; queued?: boolean;
+    held?: (runIds: string[]) => Promise<Set<string>> } = {}): Promise<number> {
     const pendingMs = options.queued ? this.services.leaseMs : 0;
-    const due = (await this.services.store.dueRuns(limit, pendingMs))
+    let due = (await this.services.store.dueRuns(limit, pendingMs))
       .filter((id) => !this.resuming.has(id));
+    if (options.held && due.length > 0) {
+      const held = await options.held(due);
+      due = due.filter((id) => !held.has(id));
+    }
     const tasks = due.map((id) => {
       const task = this.resume(id).finally(() => this.resuming.delete(id));
       this.resuming.set(id, task);

@@ -70,8 +70,11 @@ function startPoller(options: EngineServerOptions) {
   const timer = setInterval(() => {
     if (busy || options.canResume?.() === false) return;
     busy = true;
+    const queue = options.queue;
+    // Runs still waiting in the queue are its to hand out, at its concurrency.
     sweep = options.engine
-      .resumeDue(100, { wait: false, queued: options.queue !== undefined })
+      .resumeDue(100, { wait: false, queued: queue !== undefined,
+        ...(queue ? { held: (ids: string[]) => queue.waiting(ids) } : {}) })
       .catch(() => undefined)
       .finally(() => (busy = false));
   }, every);

@@ -15,6 +15,10 @@ const DEPTH = `SELECT count(*) FILTER (WHERE locked_at IS NULL AND run_at <= now
     count(*) FILTER (WHERE locked_at IS NOT NULL) AS taken
   FROM graphile_worker.jobs WHERE task_identifier = $1 AND attempts < max_attempts`;
 
+// Jobs not taken yet, a retry's backoff among them (it is still the queue's to hand out).
+const WAITING = `SELECT key FROM graphile_worker.jobs WHERE task_identifier = $1
+  AND key = ANY($2) AND locked_at IS NULL AND attempts < max_attempts`;
+
 // A library never prints: graphile-worker's logs are dropped.
 const quiet = new Logger(() => () => undefined);
 
@@ -64,6 +68,12 @@ export async function graphileRunQueue(options: GraphileQueueOptions): Promise<R
       const { rows } = await utils.withPgClient((client) => client.query<{ waiting: string;
         taken: string }>(DEPTH, [TASK]));
       return { waiting: Number(rows[0]?.waiting ?? 0), taken: Number(rows[0]?.taken ?? 0) };
+    },
+    async waiting(runIds) {
+      if (runIds.length === 0) return new Set();
+      const { rows } = await utils.withPgClient((client) => client.query<{ key: string }>(
+        WAITING, [TASK, runIds.map((id) => `run:${id}`)]));
+      return new Set(rows.map((r) => r.key.slice('run:'.length)));
     },
   };
 }

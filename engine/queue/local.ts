@@ -37,5 +37,9 @@ export function localRunQueue(concurrency = 4): RunQueue {
     async depth() {
       return { waiting: pending.length, taken: inHand.size };
     },
+    async waiting(runIds) {
+      const asked = new Set(runIds);
+      return new Set(pending.map(([id]) => id).filter((id) => asked.has(id)));
+    },
   };
 }

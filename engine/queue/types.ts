@@ -20,4 +20,9 @@ export interface RunQueue {
    * many are taken (being advanced; by every process sharing the queue).
    */
   depth(): Promise<{ waiting: number; taken: number }>;
+  /**
+   * Of `runIds`, the runs the queue still holds for a process to take (not
+   * taken yet): the lease poller leaves those to it, however long the backlog.
+   */
+  waiting(runIds: string[]): Promise<Set<string>>;
 }

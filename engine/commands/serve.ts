@@ -22,6 +22,7 @@ import type { KernelStatus } from '../kernel/kernel.js';
 import { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS } from '../kernel/retention.js';
 import { engineHooks, logNotifier } from '../observability/hooks.js';
 import { RunRequests } from '../observability/run_requests.js';
+import { remoteParent } from '../observability/trace_parent.js';
 import { jsonLog, type LogLevel } from '../observability/log.js';
 import {
   DEPLOYMENT_FILE,
@@ -190,9 +191,10 @@ export async function serveBody(flags: ServeFlags, reporter: Reporter): Promise<
       }
     };
     const queue = await queueFor(settings.concurrency);
-    await queue.start(async (runId, requestId) => {
+    await queue.start(async (runId, requestId, traceparent) => {
       await whenReady();
-      await requests.during(runId, requestId, () => open.engine.resume(runId));
+      await requests.during(runId, requestId, () => open.engine.resume(runId),
+        remoteParent(traceparent));
     });
     started.unshift(() => queue.stop());
     addQueueGauge(parts.metrics.registry, queue);

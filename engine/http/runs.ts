@@ -5,7 +5,7 @@
  */
 import { isEngineError } from '../errors.js';
 import { isAdminToken } from '../kernel/admin.js';
-import { remoteParent } from '../observability/trace_parent.js';
+import { remoteParent, validTraceparent } from '../observability/trace_parent.js';
 import { publicRun, publicView } from '../render.js';
 import { listLimit } from '../run_input.js';
 import type { Engine } from '../runner.js';
@@ -143,7 +143,9 @@ async function startRun(ctx: RouteContext, parts: RouteParts, forRequest: ForReq
   }
   // A start sent again answers the run as it is now (pending runs are resumed when due).
   const status = replayed ? (await engine.view(id)).run.status : 'pending';
-  if (queue && status === 'pending') await queue.enqueue(id, ctx.requestId);
+  if (queue && status === 'pending') {
+    await queue.enqueue(id, ctx.requestId, validTraceparent(ctx.req.headers.traceparent));
+  }
   sendJson(ctx.res, 202, { run_id: id, status });
   if (!queue && status === 'pending') {
     void forRequest(ctx, id, () => engine.resume(id)).catch(() => undefined);

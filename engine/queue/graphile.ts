@@ -37,9 +37,9 @@ export async function graphileRunQueue(options: GraphileQueueOptions): Promise<R
   await utils.migrate();
   let runner: Runner | undefined;
   return {
-    async enqueue(runId, requestId) {
-      const payload = requestId === undefined ? { run_id: runId }
-        : { run_id: runId, request_id: requestId };
+    async enqueue(runId, requestId, traceparent) {
+      const payload = { run_id: runId, ...(requestId === undefined ? {}
+        : { request_id: requestId }), ...(traceparent === undefined ? {} : { traceparent }) };
       await utils.addJob(TASK, payload, { jobKey: `run:${runId}`, maxAttempts: 3 });
     },
     async start(advance) {
@@ -51,10 +51,11 @@ export async function graphileRunQueue(options: GraphileQueueOptions): Promise<R
         logger: quiet,
         taskList: {
           [TASK]: async (payload) => {
-            const { run_id: runId, request_id: requestId } =
-              payload as { run_id?: unknown; request_id?: unknown };
+            const { run_id: runId, request_id: requestId, traceparent } =
+              payload as { run_id?: unknown; request_id?: unknown; traceparent?: unknown };
             if (typeof runId !== 'string') return;
-            await advance(runId, typeof requestId === 'string' ? requestId : undefined);
+            await advance(runId, typeof requestId === 'string' ? requestId : undefined,
+              typeof traceparent === 'string' ? traceparent : undefined);
           },
         },
       });

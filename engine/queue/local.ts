@@ -6,13 +6,14 @@
 import type { RunQueue } from './types.js';
 
 export function localRunQueue(concurrency = 4): RunQueue {
-  let advance: ((runId: string, requestId?: string) => Promise<void>) | undefined;
-  const pending: [string, string | undefined][] = [];
+  let advance: ((runId: string, requestId?: string, traceparent?: string) => Promise<void>)
+    | undefined;
+  const pending: [string, string | undefined, string | undefined][] = [];
   const inHand = new Set<Promise<void>>();
   const take = () => {
     while (advance && inHand.size < concurrency && pending.length > 0) {
-      const [runId, requestId] = pending.shift()!;
-      const task = advance(runId, requestId)
+      const [runId, requestId, traceparent] = pending.shift()!;
+      const task = advance(runId, requestId, traceparent)
         .catch(() => undefined)
         .finally(() => {
           inHand.delete(task);
@@ -22,8 +23,8 @@ export function localRunQueue(concurrency = 4): RunQueue {
     }
   };
   return {
-    async enqueue(runId, requestId) {
-      pending.push([runId, requestId]);
+    async enqueue(runId, requestId, traceparent) {
+      pending.push([runId, requestId, traceparent]);
       take();
     },
     async start(fn) {

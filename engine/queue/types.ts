@@ -8,11 +8,13 @@
 export interface RunQueue {
   /**
    * Queues a run to be advanced by some process; `requestId` (the HTTP
-   * request that started it) goes with it, for the run's log lines.
+   * request that started it) goes with it, for the run's log lines, and the
+   * `traceparent` its caller sent, for the run's span.
    */
-  enqueue(runId: string, requestId?: string): Promise<void>;
+  enqueue(runId: string, requestId?: string, traceparent?: string): Promise<void>;
   /** Starts handing queued runs (with the request that queued each) to `advance`. */
-  start(advance: (runId: string, requestId?: string) => Promise<void>): Promise<void>;
+  start(advance: (runId: string, requestId?: string, traceparent?: string) => Promise<void>):
+    Promise<void>;
   /** Stops taking runs and waits for the ones in hand. */
   stop(): Promise<void>;
   /**

@@ -11,11 +11,11 @@ import type { RunQueue } from '../../engine/queue/types.js';
 import { postgresBackend } from '../helpers/databases.js';
 
 async function handed(queue: RunQueue, count: number) {
-  const got: [string, string | undefined][] = [];
+  const got: [string, ...(string | undefined)[]][] = [];
   let done!: () => void;
   const all = new Promise<void>((r) => (done = r));
-  await queue.start(async (runId, requestId) => {
-    got.push([runId, requestId]);
+  await queue.start(async (runId, requestId, traceparent) => {
+    got.push(traceparent === undefined ? [runId, requestId] : [runId, requestId, traceparent]);
     if (got.length === count) done();
   });
   await all;
@@ -23,14 +23,18 @@ async function handed(queue: RunQueue, count: number) {
   return got.sort((a, b) => a[0].localeCompare(b[0]));
 }
 
+/** The caller's span, as its request's `traceparent` named it. */
+const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+
 describe('run queues carry the request that queued a run', () => {
   it('in process: queued before and after start', async () => {
     const queue = localRunQueue();
     await queue.enqueue('run-a', 'req-a');
     const got = handed(queue, 3);
     await queue.enqueue('run-b');
-    await queue.enqueue('run-c', 'req-c');
-    expect(await got).toEqual([['run-a', 'req-a'], ['run-b', undefined], ['run-c', 'req-c']]);
+    await queue.enqueue('run-c', 'req-c', TRACEPARENT);
+    expect(await got).toEqual([['run-a', 'req-a'], ['run-b', undefined],
+      ['run-c', 'req-c', TRACEPARENT]]);
   });
 
   it('in process: at most `concurrency` runs at once, the rest in order', async () => {
@@ -62,6 +66,8 @@ describe('run queues carry the request that queued a run', () => {
     const queue = await graphileRunQueue({ connectionString: url!, pollInterval: 100 });
     await queue.enqueue('run-a', 'req-a');
     await queue.enqueue('run-b');
-    expect(await handed(queue, 2)).toEqual([['run-a', 'req-a'], ['run-b', undefined]]);
+    await queue.enqueue('run-c', 'req-c', TRACEPARENT);
+    expect(await handed(queue, 3)).toEqual([['run-a', 'req-a'], ['run-b', undefined],
+      ['run-c', 'req-c', TRACEPARENT]]);
   }, 60_000);
 });

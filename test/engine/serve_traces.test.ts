@@ -7,7 +7,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { backends } from '../helpers/databases.js';
-import { countingWorker, echoProject, serve, stop } from './serving.js';
+import {
+  countingWorker, echoProject, serve, stop, until, type RunBody,
+} from './serving.js';
 
 interface OtlpSpan {
   traceId: string;
@@ -82,8 +84,16 @@ describe('spans of cordum engine serve over OTLP/HTTP', () => {
           input: { name: 'traced' } }, parent),
         post('/v1/policy/decide', 'req-tp-bad', { topic: 'x' },
           { traceparent: `00-${'0'.repeat(32)}-${CALLER_SPAN}-01` }),
+        // Answered at once (202) and advanced through the run queue.
+        post('/v1/runs', 'req-tp-queued', { workflow_id: 'echo-tools.greet',
+          input: { name: 'queued' } }, parent),
       ]);
-      expect(sent.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+      expect(sent.map((r) => r.status)).toEqual([200, 200, 200, 200, 202]);
+      const { run_id: queued } = (await sent[4]!.json()) as { run_id: string };
+      await until('the queued run', async () => {
+        const view = (await (await fetch(`${s.url}/v1/runs/${queued}`)).json()) as RunBody;
+        return view.run.status === 'succeeded' ? true : undefined;
+      });
       await stop(s, 'SIGTERM');
 
       const spans = spansOf(bodies);
@@ -114,7 +124,8 @@ describe('spans of cordum engine serve over OTLP/HTTP', () => {
 
       // A caller's traceparent makes the engine's span its child, in its trace.
       for (const [id, name] of [['req-tp-one', 'policy.decide'],
-        ['req-tp-batch', 'policy.decide_batch'], ['req-tp-run', 'run']]) {
+        ['req-tp-batch', 'policy.decide_batch'], ['req-tp-run', 'run'],
+        ['req-tp-queued', 'run']]) {
         const sp = spans.find((x) => x.attrs['cordum.request_id'] === id && x.name === name);
         expect([id, sp?.traceId, sp?.parentSpanId]).toEqual([id, CALLER_TRACE, CALLER_SPAN]);
       }

@@ -1,7 +1,8 @@
 /**
  * The CDKTF bindings in examples/cdktf/.gen are what the generator makes
  * from the provider's current schema, and the example app synthesizes into
- * a configuration that real terraform applies, plans clean and destroys.
+ * a configuration that real terraform applies, plans clean and destroys, the
+ * registry holding what the state records and letting go of it all after.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -105,7 +106,31 @@ describe('CDKTF bindings', () => {
     expect(
       terraform(work, env, 'plan', '-input=false', '-no-color', '-detailed-exitcode').code,
     ).toBe(0);
+    const state = JSON.parse(terraform(work, env, 'show', '-json').stdout) as { values: {
+      root_module: { resources: { address: string; values: Record<string, unknown> }[] } } };
+    const value = (address: string, key: string) =>
+      state.values.root_module.resources.find((r) => r.address === address)?.values[key];
+    const tokenId = String(value('cordum_token.ci_token', 'id'));
+    const get = (path: string) => fetch(`${registry.url}${path}`,
+      { headers: { authorization: `Bearer ${registry.token}` } });
+    // What terraform recorded is what the registry holds.
+    const deployment = (await (await get('/v1/deployments/prod')).json()) as {
+      packs: { id: string; version: string }[] };
+    expect(deployment.packs.map((p) => `${p.id}@${p.version}`).sort())
+      .toEqual(['echo-tools@0.2.0', 'ops-guard@1.0.0']);
+    expect((await get(`/v1/tokens/${tokenId}`)).status).toBe(200);
+
     const destroy = terraform(work, env, 'destroy', '-input=false', '-no-color', '-auto-approve');
     expect(destroy.stdout).toContain('Destroy complete! Resources: 6 destroyed.');
+    // And after the destroy: nothing in state, and the registry let go of each object.
+    expect(terraform(work, env, 'state', 'list').stdout.trim()).toBe('');
+    expect((await get('/v1/deployments/prod')).status).toBe(404);
+    expect((await get('/v1/deployments/prod/policy-bundles/change-freeze')).status).toBe(404);
+    expect((await get(`/v1/tokens/${tokenId}`)).status).toBe(404);
+    for (const v of ['echo-tools/versions/0.2.0', 'ops-guard/versions/1.0.0']) {
+      expect(await (await get(`/v1/packs/${v}/yank`)).json()).toMatchObject({ yanked: true });
+    }
+    const revoked = await get(`/v1/keys/${key.keyId}/revocation`);
+    expect(await revoked.json()).toMatchObject({ revoked: true });
   });
 });

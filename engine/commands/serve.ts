@@ -143,7 +143,10 @@ async function observability(level: LogLevel) {
   const log = jsonLog((line) => process.stderr.write(`${line}\n`), { level });
   const { createTracing, tracesUrlFrom } = await import('../observability/tracing.js');
   const tracesUrl = tracesUrlFrom(process.env);
-  const tracing = tracesUrl ? await createTracing({ tracesUrl }) : undefined;
+  // A collector that refuses spans is told in the log while serving, not only at the stop.
+  const tracing = tracesUrl ? await createTracing({ tracesUrl,
+    onExportFailed: (error) => log.warn('spans not exported', { endpoint: tracesUrl, error }) })
+    : undefined;
   return { log, tracing, requests: new RunRequests() };
 }
 

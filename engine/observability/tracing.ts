@@ -35,6 +35,11 @@ export interface TracingOptions {
   exporter?: SpanExporter;
   /** Where OTLP/HTTP spans go, e.g. http://127.0.0.1:4318/v1/traces (default tracesUrlFrom). */
   tracesUrl?: string;
+  /**
+   * Told when a batch of spans cannot be sent, once a streak (the next batch
+   * sent ends it): the exporter itself only tells OpenTelemetry's silent diag log.
+   */
+  onExportFailed?: (error: string) => void;
 }
 
 /**
@@ -67,6 +72,31 @@ async function otlpExporter(url: string): Promise<SpanExporter> {
   const Exporter = mod.OTLPTraceExporter ?? mod.default?.OTLPTraceExporter;
   // A collector that does not answer holds a stop for at most this long.
   return new Exporter({ url, timeoutMillis: 3000 });
+}
+
+/** `ExportResultCode.SUCCESS` of @opentelemetry/core, which this code does not import. */
+const EXPORTED = 0;
+
+/** What a failed export says: the collector's HTTP status when it answered one. */
+function exportError(error: (Error & { code?: unknown }) | undefined): string {
+  const message = error?.message ?? 'the spans were not taken';
+  return typeof error?.code === 'number' ? `HTTP ${error.code} ${message}` : message;
+}
+
+/** `exporter`, telling `report` when a batch fails after one that did not. */
+function reporting(exporter: SpanExporter, report: (error: string) => void): SpanExporter {
+  let failing = false;
+  return {
+    export(spans, done) {
+      exporter.export(spans, (result) => {
+        if (result.code !== EXPORTED && !failing) report(exportError(result.error));
+        failing = result.code !== EXPORTED;
+        done(result);
+      });
+    },
+    shutdown: () => exporter.shutdown(),
+    forceFlush: () => exporter.forceFlush?.() ?? Promise.resolve(),
+  };
 }
 
 async function finish<T>(span: Span, fn: (span: Span) => Promise<T>): Promise<T> {
@@ -104,7 +134,9 @@ function settle<T>(span: Span, fn: () => T): T {
 export async function createTracing(options: TracingOptions = {}): Promise<EngineTracing> {
   const url = options.tracesUrl ?? tracesUrlFrom(process.env);
   const processors = options.exporter ? [new SimpleSpanProcessor(options.exporter)]
-    : url ? [new BatchSpanProcessor(await otlpExporter(url))] : [];
+    : url ? [new BatchSpanProcessor(options.onExportFailed
+      ? reporting(await otlpExporter(url), options.onExportFailed) : await otlpExporter(url))]
+    : [];
   // Collectors group spans by service: the engine's own name, not `unknown_service:node`,
   // unless OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES say otherwise (envDetector).
   const resource = defaultResource()

@@ -115,6 +115,39 @@ describe('what operators of cordum engine serve see', () => {
     }
   });
 
+  it('says while it serves, once, that the OTLP endpoint refuses its spans', async () => {
+    const worker = await countingWorker(0);
+    let posts = 0;
+    const refusing = createServer((req, res) => {
+      posts++;
+      req.resume().on('end', () => res.writeHead(400).end('{"message":"bad spans"}'));
+    });
+    await new Promise<void>((r) => refusing.listen(0, '127.0.0.1', r));
+    const endpoint = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`;
+    const data = (await backends()[0]!.fresh()).dataDir;
+    const s = await serve(await echoProject(worker.url), ['--data', data],
+      { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_BSP_SCHEDULE_DELAY: '100' });
+    const refused = () => s.stderr().split('\n').filter((l) => l.includes('"spans not exported"'));
+    try {
+      for (let i = 0; i < 2; i++) {
+        const res = await post(`${s.url}/v1/runs?wait=1`, { workflow_id: 'echo-tools.greet',
+          input: { name: `x${i}` } });
+        expect(res.status).toBe(200);
+        await until('a refused export', async () => (posts > i ? true : undefined));
+      }
+      // Told while serving, not only at shutdown; once for the streak, not at every batch.
+      const lines = await until('the warning', async () =>
+        (refused().length > 0 ? refused() : undefined));
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'warn',
+        endpoint: `${endpoint}/v1/traces`, error: expect.stringMatching(/400/) });
+    } finally {
+      await stop(s, 'SIGTERM');
+      refusing.close();
+      await worker.close();
+    }
+  });
+
   it('refuses --keys, --handlers and --follow-ms without --registry (exit 2), touching nothing',
     async () => {
     const data = join((await backends()[0]!.fresh()).dataDir, 'never-made');

@@ -3,7 +3,7 @@
  * function of the parts it needs that answers its routes; add a module by
  * appending it here.
  */
-import { DATABASE_DEADLINE_MS, shared, within } from '../deadline.js';
+import { DATABASE_DEADLINE_MS, shared, within } from '../../storage/deadline.js';
 import type { RunRequests } from '../observability/run_requests.js';
 import type { RunQueue } from '../queue/types.js';
 import type { Engine } from '../runner.js';

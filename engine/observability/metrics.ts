@@ -6,7 +6,7 @@
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Queryable } from '../../storage/database.js';
-import { DATABASE_DEADLINE_MS, shared, within } from '../deadline.js';
+import { DATABASE_DEADLINE_MS, shared, within } from '../../storage/deadline.js';
 import type { PolicyKernel } from '../kernel/kernel.js';
 import type { RunQueue } from '../queue/types.js';
 

@@ -7,7 +7,7 @@ import { builtinHandler } from '../../engine/handlers/builtin.js';
 import { handlerTable } from '../../engine/handlers/table.js';
 import { ENGINE_MIGRATIONS } from '../../engine/migrations.js';
 import { createEngine, type Engine } from '../../engine/runner.js';
-import type { Database } from '../../storage/database.js';
+import type { Database, Queryable } from '../../storage/database.js';
 import { migrate } from '../../storage/migrate.js';
 import { PolicyHistory } from '../../engine/kernel/history.js';
 import { PolicyKernel } from '../../engine/kernel/kernel.js';
@@ -179,6 +179,32 @@ describe.each(backends())('group commit on $name', (backend) => {
       Number(new RegExp(`^cordum_engine_steps\\{status="${status}"\\} (\\d+)$`, 'm')
         .exec(text)?.[1]);
     expect([gauge('succeeded'), gauge('failed'), gauge('cancelled')]).toEqual([2, 1, 1]);
+  });
+
+  it('counts a history too large for one scrape to its end, shown at the next', async () => {
+    const db = await connect();
+    const engine = await engineOn(db);
+    await engine.start('demo.hello', { message: 'hi' });
+    await engine.start('demo.denied', {});
+    // Counting as a history of millions of runs would: longer than a scrape waits (2 s).
+    const slow: Queryable = { query: async <R>(sql: string, params?: unknown[]) => {
+      if (sql.includes('count(*)')) await new Promise((r) => setTimeout(r, 2600));
+      return db.query<R>(sql, params);
+    } };
+    const kernel = await PolicyKernel.open({ history: await PolicyHistory.open(db), snapshot });
+    const metrics = createEngineMetrics(kernel, slow).registry;
+    const runs = (text: string, status: string) => Number(new RegExp(
+      `^cordum_engine_runs\\{status="${status}"\\} (\\d+)$`, 'm').exec(text)?.[1]);
+    let started = performance.now();
+    const first = await metrics.metrics();
+    expect(performance.now() - started).toBeLessThan(2500);
+    expect(first).toContain('cordum_engine_database_up 1');
+    expect(first).not.toContain('cordum_engine_runs{');
+    await new Promise((r) => setTimeout(r, 1200));
+    started = performance.now();
+    const second = await metrics.metrics();
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect([runs(second, 'succeeded'), runs(second, 'failed')]).toEqual([1, 1]);
   });
 
   it('numbers a timeline from 1 in order across the writes that made it', async () => {

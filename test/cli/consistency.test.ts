@@ -135,6 +135,14 @@ const cases: Case[] = [
     args: () => ['registry', 'mirror', '--from', 'http://127.0.0.1:1', '--registry',
       'http://127.0.0.1:1', '--pack', 'Not_An_Id'],
     code: 2, error: 'usage', message: /--pack Not_An_Id: a pack id is .*a-z, 0-9 and -/ },
+  { name: 'pack publish of a pack folder, not its tarball',
+    args: (dir) => {
+      mkdirSync(join(dir, 'weather'));
+      return ['pack', 'publish', 'weather', '--registry', 'http://127.0.0.1:1'];
+    },
+    code: 1, error: 'file_missing',
+    message: /tarball weather: is a folder, not a file: build it first \(cordum pack build weat/,
+    json: true },
   { name: 'registry import of an archive not there',
     args: () => ['registry', 'import', 'none.tgz', '--data', 'data'],
     code: 1, error: 'file_missing', message: /archive none\.tgz: cannot be read/,

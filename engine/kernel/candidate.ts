@@ -136,7 +136,10 @@ export function loadCandidate(path: string): PolicySnapshot {
   const dirs = entries
     .filter((e) => e.isDirectory() && existsSync(join(path, e.name, 'pack.yaml')));
   if (dirs.length === 0) {
-    throw new KernelError('candidate_invalid', `${path} holds no pack.yaml and no pack folders`);
+    // Every caller also takes a project (loadCandidateOrProject): name all four, or a user in
+    // the wrong folder is not told that a cordum.lock would do.
+    throw new KernelError('candidate_invalid', `${path} holds no pack.yaml, no pack folders ` +
+      'and no cordum.lock: give a fragment file, a pack folder, a folder of packs or a project');
   }
   const packs = buildSnapshot(dirs.flatMap((e) => packInputs(join(path, e.name))));
   // Fragment files beside the packs stand for a deployment's policy bundles: first, by name,

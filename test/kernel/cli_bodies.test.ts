@@ -46,6 +46,13 @@ describe('cordum policy bodies', () => {
     expect((await lintBody(PCI)).findings.filter((f) => f.kind === 'shadowed')).toEqual([]);
   });
 
+  it('says what a path may hold when it holds none of it', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'cordum-lint-empty-'));
+    await expect(lintBody(empty)).rejects.toMatchObject({ code: 'candidate_invalid',
+      message: `${empty} holds no pack.yaml, no pack folders and no cordum.lock: give a ` +
+        'fragment file, a pack folder, a folder of packs or a project' });
+  });
+
   it('lints a project as the packs its cordum.lock pins', async () => {
     const project = await installedProject([SOC2, PCI]);
     const both = await lintBody(project);

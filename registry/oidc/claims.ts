@@ -5,6 +5,7 @@
  * "role": "maintainer" }, "registry-admins": { "admin": true } } }`.
  */
 import { parseJson } from '../../packs/documents.js';
+import { unknownFieldText } from '../../packs/policy/request.js';
 import { RegistryError } from '../errors.js';
 import { assertPublisher } from '../store/publishers.js';
 import type { Scope } from '../store/tokens.js';
@@ -29,10 +30,28 @@ function grantOf(value: unknown, where: string): Grant {
   return { publisher: g.publisher, role: g.role };
 }
 
-/** Reads a claims-map document (JSON text); throws naming the bad entry. */
+const FIELDS = ['claim', 'groups'] as const;
+
+/**
+ * Reads a claims-map document (JSON text); throws naming the bad entry. A field it does not
+ * know, or a `claim` that names no claim, is refused rather than read as the default: either
+ * would leave every SSO caller a reader with no sign of why.
+ */
 export function parseClaimsMap(text: string, file: string): ClaimsMap {
-  const doc = parseJson(text, file) as Record<string, unknown>;
-  const claim = typeof doc.claim === 'string' && doc.claim !== '' ? doc.claim : 'groups';
+  const doc = parseJson(text, file) as Record<string, unknown> | null;
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new RegistryError('request_invalid', `${file}: expected an object { claim, groups }`);
+  }
+  const unknown = Object.keys(doc).find((k) => !(FIELDS as readonly string[]).includes(k));
+  if (unknown !== undefined) {
+    throw new RegistryError('request_invalid',
+      `${file}: ${unknown}: ${unknownFieldText(unknown, FIELDS)}`);
+  }
+  if (doc.claim !== undefined && (typeof doc.claim !== 'string' || doc.claim === '')) {
+    throw new RegistryError('request_invalid', `${file}: claim: expected the name of the ` +
+      `token's claim that lists groups, such as "groups", not ${JSON.stringify(doc.claim)}`);
+  }
+  const claim = doc.claim ?? 'groups';
   const groups: Record<string, Grant[]> = {};
   const raw = (doc.groups ?? {}) as Record<string, unknown>;
   if (typeof raw !== 'object' || Array.isArray(raw)) {

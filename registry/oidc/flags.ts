@@ -32,6 +32,15 @@ export function oidcFromFlags(flags: OidcFlags, env: NodeJS.ProcessEnv): OidcCon
     throw new PackError('usage', `--oidc-issuer ${issuer}: expected an http(s) URL`);
   }
   const claimsMap = mapFile === undefined ? { claim: 'groups', groups: {} }
-    : parseClaimsMap(readFileSync(mapFile, 'utf8'), mapFile);
+    : parseClaimsMap(readMap(mapFile), mapFile);
   return { issuer, audience, claimsMap };
+}
+
+function readMap(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new PackError('file_missing', `--oidc-claims-map ${file}: cannot be read`,
+      { cause: err });
+  }
 }

@@ -21,6 +21,7 @@ import {
 } from '../observability/metrics.js';
 import { profileRoutes } from '../observability/profile.js';
 import type { EngineTracing } from '../observability/tracing.js';
+import { KernelError } from './errors.js';
 import { DeploymentFollower } from './follow.js';
 import { PolicyHistory } from './history.js';
 import { PolicyKernel } from './kernel.js';
@@ -64,13 +65,22 @@ export interface KernelParts {
   close(): Promise<void>;
 }
 
-/** Public keys `<keyId>.pem` in a folder, each checked against its name. */
+/**
+ * Public keys `<keyId>.pem` in a folder, each checked against its name. A file whose key is
+ * not the one its name says is refused, not skipped: skipped, every pack it signs would fail
+ * later with only "not trusted here".
+ */
 export function trustedKeysIn(dir: string): Map<string, string> {
   const keys = new Map<string, string>();
   for (const name of readdirSync(dir).filter((n) => n.endsWith('.pem'))) {
-    const pem = readFileSync(join(dir, name), 'utf8');
-    const id = keyIdOf(pem);
-    if (`${id}.pem` === name) keys.set(id, pem);
+    const file = join(dir, name);
+    const pem = readFileSync(file, 'utf8');
+    const id = keyIdOf(pem, `--keys ${file}`);
+    if (`${id}.pem` !== name) {
+      throw new KernelError('usage', `--keys ${file}: holds key ${id}; a trusted key's file ` +
+        `is named by its key id (${id}.pem)`);
+    }
+    keys.set(id, pem);
   }
   return keys;
 }

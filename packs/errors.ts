@@ -57,6 +57,7 @@ export type PackErrorCode =
   // talking to a registry
   | 'registry_unreachable'
   | 'registry_error'
+  | 'pack_not_found'
   // npm packages and offline bundles (packs/npm, packs/offline)
   | 'npm_package_invalid'
   | 'offline_bundle_invalid'

@@ -127,6 +127,13 @@ export async function mirrorRegistry(options: {
   const progress = options.progress ?? (() => undefined);
   const wanted = options.packs && options.packs.length > 0 ? new Set(options.packs) : undefined;
   const listed = (await from.listPacks()).packs.filter((p) => !wanted || wanted.has(p.id));
+  // A --pack the source does not list (a typo, or a pack its token may not see) would
+  // otherwise end as "0 copied" and exit 0, as if it were mirrored.
+  const missing = [...(wanted ?? [])].filter((id) => !listed.some((p) => p.id === id));
+  if (missing.length > 0) {
+    throw new PackError('pack_not_found', `--pack ${missing.join(', ')}: ${from.url} lists ` +
+      'no such pack (check the id, and that the --from token may read it); nothing was copied');
+  }
   const logs: Logs = { from: await logKeyOf(from), to: await logKeyOf(to) };
   const keys = new KeyCopier(from, to, logs);
   const result: MirrorResult = { from: from.url, to: to.url, copied: [], keys_added: keys.added,

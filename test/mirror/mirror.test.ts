@@ -142,6 +142,16 @@ describe.each(backends())('registry mirror ($name)', (backend) => {
     expect((await to.resolve('hello-pack', '^0.2.0')).sha256).toBe(sha256Hex(pack.tgz));
   });
 
+  it('refuses a --pack the source does not list, copying nothing', async () => {
+    const r = await cordum(['registry', 'mirror', '--from', source.url, '--from-token',
+      source.token, '--registry', target.url, '--token', target.token, '--pack', 'hello-pack',
+      '--pack', 'helo-pack']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`error[pack_not_found]: --pack helo-pack: ${source.url} lists ` +
+      'no such pack (check the id, and that the --from token may read it); nothing was copied');
+    expect(r.stderr).not.toContain('copying');
+  });
+
   it('fails with the source registry code when it cannot read the source', async () => {
     const r = await cordum(['registry', 'mirror', '--from', source.url, '--from-token', 'wrong',
       '--registry', target.url, '--token', target.token]);

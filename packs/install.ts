@@ -3,7 +3,7 @@
  * only then write anything. Every pack is fetched and verified first; the
  * files and the lock are written last, so a failure changes nothing.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { satisfies, validRange } from 'semver';
 import { readBundle, type PackFiles } from './bundle/read.js';
@@ -20,6 +20,7 @@ import { resolveClosure } from './closure/resolve.js';
 import { keyIdOf } from './signing/keys.js';
 import { verifyTarball } from './signing/verify.js';
 import { crossPackPolicyWarnings } from './policy_reach.js';
+import { makeFolders } from './folders.js';
 
 /** A version as the registry describes it. */
 export interface PublishedVersion {
@@ -257,11 +258,11 @@ function stageAll(project: string, fetched: Fetched[]): string[] {
 function writeInstalled(project: string, f: Fetched, staged: string): void {
   const { version, key_id } = f.entry;
   const tgzPath = layout.tarball(project, f.id, version);
-  mkdirSync(dirname(tgzPath), { recursive: true });
+  makeFolders(dirname(tgzPath));
   writeFileSync(tgzPath, f.tgz);
   writeFileSync(layout.bundle(project, f.id, version), f.bundle);
   const keyPath = layout.key(project, key_id);
-  mkdirSync(dirname(keyPath), { recursive: true });
+  makeFolders(dirname(keyPath));
   if (!existsSync(keyPath) || readFileSync(keyPath, 'utf8') !== f.keyPem) {
     writeFileSync(keyPath, f.keyPem);
   }

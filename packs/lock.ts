@@ -2,9 +2,7 @@
  * `cordum.lock`: what a project installed, pinned by digest and signer, so
  * a later install or run gets exactly the same bytes or fails.
  */
-import {
-  existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync,
-} from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
 import { isSha256Hex } from './digest.js';
@@ -12,6 +10,7 @@ import { parseJson } from './documents.js';
 import { PackError } from './errors.js';
 import { isPackId, PACK_ID_RULE } from './pack_id.js';
 import { processAlive } from '../storage/process_alive.js';
+import { makeFolders } from './folders.js';
 
 export interface LockEntry {
   version: string;
@@ -84,7 +83,6 @@ function checkEntryNames(id: string, e: LockEntry): void {
   if (!isSha256Hex(e.key_id)) refuse('key_id', 'a key id (64 lower-case hex digits)');
 }
 
-
 /** Writes the lock atomically, packs sorted by id for clean diffs. */
 export function writeLock(project: string, lock: Lockfile): void {
   const packs = Object.fromEntries(Object.entries(lock.packs).sort(([a], [b]) =>
@@ -115,7 +113,7 @@ function holderOf(busy: string): number | null {
  */
 export async function holdLock(project: string, waitMs = 60_000): Promise<() => void> {
   const busy = join(project, `${LOCK_FILE}.busy`);
-  mkdirSync(project, { recursive: true });
+  makeFolders(project);
   const deadline = Date.now() + waitMs;
   for (;;) {
     try {

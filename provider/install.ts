@@ -6,19 +6,12 @@
  * (dist/provider.cjs and the chunks it loads), so a rebuild or a moved
  * checkout does not break an installed provider.
  */
-import {
-  chmodSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { PROVIDER_VERSION } from './config.js';
 import { ProviderError } from './errors.js';
+import { makeFolders } from '../packs/folders.js';
 
 export const PROVIDER_HOST = 'cordum.local';
 export const PROVIDER_NAMESPACE = 'cordum';
@@ -146,7 +139,7 @@ export const LAUNCHER = [
 /** Copies the bundle and every chunk it imports (esbuild writes `./name.js` imports). */
 function copyBundle(providerJs: string, lib: string): void {
   rmSync(lib, { recursive: true, force: true });
-  mkdirSync(lib, { recursive: true });
+  makeFolders(lib);
   const from = dirname(providerJs);
   const pending = [basename(providerJs)];
   const copied = new Set<string>();
@@ -203,7 +196,7 @@ export function installProvider(options: InstallOptions): InstallResult {
     PROVIDER_VERSION,
     platformDir(options.platform ?? process.platform, options.arch ?? process.arch),
   );
-  mkdirSync(folder, { recursive: true });
+  makeFolders(folder);
   const path = join(folder, `terraform-provider-${PROVIDER_TYPE}_v${PROVIDER_VERSION}`);
   copyBundle(resolve(options.providerJs), join(folder, 'lib'));
   // An older install's package.json kept its node launcher CommonJS; the launcher is sh now.
@@ -218,7 +211,7 @@ export function installProvider(options: InstallOptions): InstallResult {
     if (text.includes(mirror)) {
       // Already points at our mirror.
     } else if (text.trim() === '') {
-      mkdirSync(dirname(cli), { recursive: true });
+      makeFolders(dirname(cli));
       writeFileSync(cli, cliConfig(mirror));
     } else {
       // Never rewrite someone's own configuration: write ours beside it.

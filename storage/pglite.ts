@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { CopyRows, Database, Queryable, QueryResult, Writer } from './database.js';
 import { lockFolder } from './folder_lock.js';
 import { initialDataDir } from './pglite_initial.js';
+import { makeFolders } from '../packs/folders.js';
 
 // PGlite returns int8 as bigint; parse it as a number, as the pg driver does.
 const parsers = { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) };
@@ -92,7 +93,7 @@ async function openOne(dataDir: string): Promise<Database> {
       'give --data another folder');
   }
   // PGlite needs the parent folder to exist before it makes its own.
-  mkdirSync(dirname(dataDir), { recursive: true });
+  makeFolders(dirname(dataDir));
   const unlock = lockFolder(dataDir);
   let db: PGlite;
   try {

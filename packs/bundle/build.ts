@@ -5,7 +5,7 @@
  * bytes), so the same folder always gives the same bytes. The tarball is
  * read back as a registry would read it before it is handed out.
  */
-import { chmodSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -14,6 +14,7 @@ import { PackError } from '../errors.js';
 import { loadPack, type LoadedPack } from '../load.js';
 import { readBundle, type PackFiles } from './read.js';
 import { readPackDir, packRoot } from './source.js';
+import { makeFolders } from '../folders.js';
 
 /** 2000-01-01T00:00:00Z: any fixed instant works; this one is in range for every tar reader. */
 const FIXED_MTIME = new Date(Date.UTC(2000, 0, 1));
@@ -35,7 +36,7 @@ export async function buildBundle(dir: string): Promise<BuiltBundle> {
   try {
     for (const name of names) {
       const target = join(stage, name);
-      mkdirSync(dirname(target), { recursive: true });
+      makeFolders(dirname(target));
       writeFileSync(target, files.files.get(name)!);
       // Modes come from the staged file: pin them, whatever the umask.
       chmodSync(target, 0o644);

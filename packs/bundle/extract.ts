@@ -2,11 +2,12 @@
  * Writes a pack's already-checked files under a folder. Paths were vetted by
  * readBundle; each is checked again against the folder, as a second lock.
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { PackError } from '../errors.js';
 import type { PackFiles } from './read.js';
 import { processAlive } from '../../storage/process_alive.js';
+import { makeFolders } from '../folders.js';
 
 const STAGING = /^.+\.tmp-(\d+)$/;
 
@@ -52,10 +53,10 @@ export function stagePackFiles(files: PackFiles, destDir: string): string {
       if (!target.startsWith(staging + sep)) {
         throw new PackError('bundle_path_traversal', `${name}: leaves ${destDir}`);
       }
-      mkdirSync(dirname(target), { recursive: true });
+      makeFolders(dirname(target));
       writeFileSync(target, body, { mode: 0o644 });
     }
-    mkdirSync(staging, { recursive: true });
+    makeFolders(staging);
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
     throw err;
@@ -68,7 +69,7 @@ export function swapIn(staging: string, destDir: string): void {
   const final = resolve(destDir);
   try {
     rmSync(final, { recursive: true, force: true });
-    mkdirSync(dirname(final), { recursive: true });
+    makeFolders(dirname(final));
     renameSync(staging, final);
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });

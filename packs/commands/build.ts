@@ -1,10 +1,11 @@
 /** `cordum pack build DIR [--out FILE]`: a reproducible `<id>-<version>.tgz`. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { assertPathFlag, runCommand } from '../../cli/output.js';
 import { buildBundle } from '../bundle/build.js';
 import { sha256Hex } from '../digest.js';
+import { makeFolders } from '../folders.js';
 
 export function registerBuildCommand(pack: Command): void {
   pack
@@ -17,7 +18,7 @@ export function registerBuildCommand(pack: Command): void {
         assertPathFlag(opts.out, '--out');
         const built = await buildBundle(dir);
         const out = resolve(opts.out ?? built.fileName);
-        mkdirSync(dirname(out), { recursive: true });
+        makeFolders(dirname(out));
         writeFileSync(out, built.tgz);
         const m = built.pack.manifest.metadata;
         return { id: m.id, version: m.version, file: out, sha256: sha256Hex(built.tgz),

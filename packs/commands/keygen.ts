@@ -1,10 +1,11 @@
 /** `cordum keygen --out DIR`: a P-256 key pair for signing packs. */
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { assertPathFlag, runCommand } from '../../cli/output.js';
 import { PackError } from '../errors.js';
 import { generateKeyPair } from '../signing/keys.js';
+import { makeFolders } from '../folders.js';
 
 export function registerKeygenCommand(program: Command): void {
   program
@@ -28,7 +29,7 @@ export function registerKeygenCommand(program: Command): void {
               present.length === 1 ? 'exists' : 'exist'}; pass --force to replace the key pair`);
           }
           const pair = generateKeyPair();
-          mkdirSync(dir, { recursive: true });
+          makeFolders(dir);
           writeFileSync(keyPath, pair.privatePem, { mode: 0o600 });
           // `mode` applies only to new files; a replaced key must not stay readable.
           chmodSync(keyPath, 0o600);

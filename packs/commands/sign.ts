@@ -1,5 +1,5 @@
 /** `cordum pack sign` and `cordum pack verify`: sigstore bundles over a tarball. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { readOrFail } from './files.js';
@@ -11,6 +11,7 @@ import { keyIdOf } from '../signing/keys.js';
 import { signTarball } from '../signing/sign.js';
 import { verifyTarball } from '../signing/verify.js';
 import type { LogFlags } from './verify-log.js';
+import { makeFolders } from '../folders.js';
 
 /**
  * Reads the tarball with the reader install and publish use (packs/bundle/read.ts);
@@ -54,7 +55,7 @@ export function registerSignCommands(pack: Command): void {
         const bundle = signTarball(bytes, readOrFail(opts.key, 'key').toString('utf8'), opts.key);
         const out = opts.out ?? `${tgz}.sigstore.json`;
         // The output's folder is made, as `pack build --out` makes its own.
-        mkdirSync(dirname(out), { recursive: true });
+        makeFolders(dirname(out));
         writeFileSync(out, `${JSON.stringify(bundle, null, 2)}\n`);
         const keyId = bundle.verificationMaterial.publicKey?.hint ?? '';
         return { bundle: out, key_id: keyId };

@@ -6,7 +6,7 @@
  * comes in through the `WorkflowTestRunner` seam, passed by cli/main.ts, which
  * loads the engine only when a pack declares workflow tests.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { PackError } from '../errors.js';
@@ -15,6 +15,7 @@ import { readPackSource } from '../bundle/source.js';
 import { loadPack, type LoadedPack } from '../load.js';
 import type { TestMismatch, WorkflowTestResult } from '../manifest.js';
 import { runSimulations, type SimulationResult } from '../simulate.js';
+import { makeFolders } from '../folders.js';
 
 /** Runs a pack's `tests.workflows[]` and answers one result per test, in order. */
 export type WorkflowTestRunner = (pack: LoadedPack) => Promise<WorkflowTestResult[]>;
@@ -52,7 +53,7 @@ export function registerTestCommand(
         const report = await testPack(source, runWorkflows);
         if (opts.junit) {
           // The report's folder is made, as `pack build --out` makes its own.
-          mkdirSync(dirname(opts.junit), { recursive: true });
+          makeFolders(dirname(opts.junit));
           writeFileSync(opts.junit, junitXml(report));
         }
         return report;

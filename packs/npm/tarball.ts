@@ -4,11 +4,12 @@
  * no pax headers, so the same files always give the same bytes and so the
  * same `dist.integrity`.
  */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { create } from 'tar';
+import { makeFolders } from '../folders.js';
 
 /** 1985-10-26T08:15:00Z, the instant npm itself stamps on packed files. */
 const NPM_MTIME = new Date(Date.UTC(1985, 9, 26, 8, 15, 0));
@@ -20,7 +21,7 @@ export async function tarballOf(files: Map<string, Buffer>, folder: string): Pro
   try {
     for (const name of names) {
       const target = join(stage, name);
-      mkdirSync(dirname(target), { recursive: true });
+      makeFolders(dirname(target));
       writeFileSync(target, files.get(name)!);
       chmodSync(target, 0o644);
     }

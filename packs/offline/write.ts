@@ -1,9 +1,10 @@
 /** Writes an offline bundle file atomically and says what is in it. */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RegistryClient } from '../client/registry.js';
 import { sha256Hex } from '../digest.js';
 import { createOfflineBundle } from './create.js';
+import { makeFolders } from '../folders.js';
 
 export async function writeOfflineBundle(options: { registry: RegistryClient; specs: string[];
   out: string; progress?: (line: string) => void }) {
@@ -11,7 +12,7 @@ export async function writeOfflineBundle(options: { registry: RegistryClient; sp
     now: new Date(), ...(options.progress ? { progress: options.progress } : {}) });
   const bytes = Buffer.from(`${JSON.stringify(doc, null, 2)}\n`);
   // The output's folder is made, as `pack build --out` makes its own.
-  mkdirSync(dirname(options.out), { recursive: true });
+  makeFolders(dirname(options.out));
   writeFileSync(`${options.out}.tmp`, bytes);
   renameSync(`${options.out}.tmp`, options.out);
   return {

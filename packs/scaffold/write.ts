@@ -1,7 +1,8 @@
 /** Writes a scaffold into a new (or empty) folder; never over existing files. */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PackError } from '../errors.js';
+import { makeFolders } from '../folders.js';
 
 export function writeScaffold(dir: string, files: Map<string, string>): string[] {
   if (existsSync(dir) && readdirSync(dir).length > 0) {
@@ -13,7 +14,7 @@ export function writeScaffold(dir: string, files: Map<string, string>): string[]
   const written: string[] = [];
   for (const [name, text] of files) {
     const target = join(dir, name);
-    mkdirSync(dirname(target), { recursive: true });
+    makeFolders(dirname(target));
     writeFileSync(target, text, { flag: 'wx' });
     written.push(name);
   }

@@ -5,10 +5,11 @@
  * its owner can read the secret. Written on start, removed on exit.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DaemonError } from './errors.js';
+import { makeFolders } from '../../packs/folders.js';
 
 /** Overrides the daemon file's place (tests, or several daemons side by side). */
 export const DAEMON_FILE_VARIABLE = 'CORDUM_PROVIDER_DAEMON_FILE';
@@ -38,7 +39,7 @@ export function daemonFileText(file: DaemonFile): string {
 
 /** Writes the file with mode 0600 beside its final name, then renames it into place. */
 export function writeDaemonFile(path: string, file: DaemonFile): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  makeFolders(dirname(path), 0o700);
   const next = `${path}.${process.pid}.tmp`;
   rmSync(next, { force: true });
   writeFileSync(next, daemonFileText(file), { mode: 0o600, flag: 'wx' });

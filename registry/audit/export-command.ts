@@ -1,5 +1,5 @@
 /** `cordum registry audit export`: the audit log over the API, to stdout or a file. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { assertPathFlag, registryFrom, runCommand, type RegistryFlags }
   from '../../cli/output.js';
@@ -7,6 +7,7 @@ import { RegistryClient } from '../../packs/client/registry.js';
 import { PackError } from '../../packs/errors.js';
 import { requestTime } from '../time.js';
 import { AUDIT_FORMATS } from './formats.js';
+import { makeFolders } from '../../packs/folders.js';
 
 function sinceOf(text: string): void {
   try {
@@ -37,7 +38,7 @@ export async function auditExportCommand(
     text = bytes.toString('utf8');
     if (flags.out) {
       // The output's folder is made, as `pack build --out` makes its own.
-      mkdirSync(dirname(flags.out), { recursive: true });
+      makeFolders(dirname(flags.out));
       writeFileSync(flags.out, bytes);
     }
     // CSV has a header line; the other formats are one line an entry.

@@ -6,11 +6,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { link, mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { link, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isSha256Hex, sha256Hex } from '../../packs/digest.js';
 import { RegistryError } from '../errors.js';
 import type { BlobStore, PutResult } from './store.js';
+import { makeFolders } from '../../packs/folders.js';
 
 const STALE_TEMP_MS = 60 * 60 * 1000;
 
@@ -40,8 +41,8 @@ export class FsBlobStore implements BlobStore {
    */
   static async open(root: string, now = new Date()): Promise<FsBlobStore> {
     const tmp = join(root, 'tmp');
-    await mkdir(join(root, 'sha256'), { recursive: true });
-    await mkdir(tmp, { recursive: true });
+    makeFolders(join(root, 'sha256'));
+    makeFolders(tmp);
     for (const name of await readdir(tmp)) {
       const info = await stat(join(tmp, name)).catch(() => undefined);
       if (info && now.getTime() - info.mtimeMs > STALE_TEMP_MS) {
@@ -62,7 +63,7 @@ export class FsBlobStore implements BlobStore {
   async put(data: Buffer): Promise<PutResult> {
     const sha256 = sha256Hex(data);
     const target = this.pathOf(sha256);
-    await mkdir(join(this.root, 'sha256', sha256.slice(0, 2)), { recursive: true });
+    makeFolders(join(this.root, 'sha256', sha256.slice(0, 2)));
 
     const temp = join(this.root, 'tmp', `${sha256}.${randomBytes(6).toString('hex')}`);
     const handle = await open(temp, 'wx', 0o644);

@@ -9,13 +9,14 @@
  * on one that is in neither).
  */
 import { createVerify } from 'node:crypto';
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { create, Parser, type ReadEntry } from 'tar';
 import { onInterrupt } from '../../cli/interrupt.js';
 import { sha256Hex } from '../../packs/digest.js';
 import { RegistryError } from '../errors.js';
+import { makeFolders } from '../../packs/folders.js';
 
 /**
  * The format written. v2 adds tokens, tenancy, deployments, marketplace and
@@ -126,7 +127,7 @@ export async function writeArchive(out: string, manifest: Omit<ArchiveManifest, 
   const files = Object.fromEntries([...members].map(([name, b]) => [name, sha256Hex(b)]));
   const text = `${JSON.stringify({ ...manifest, files }, null, 2)}\n`;
   // The archive's folder is made, as `pack build --out` makes its own.
-  mkdirSync(dirname(resolve(out)), { recursive: true });
+  makeFolders(dirname(resolve(out)));
   const partial = join(dirname(resolve(out)), `.${basename(out)}.tmp-${process.pid}`);
   const staging = mkdtempSync(join(tmpdir(), 'cordum-archive-'));
   const removeStaging = () => rmSync(staging, { recursive: true, force: true });
@@ -139,7 +140,7 @@ export async function writeArchive(out: string, manifest: Omit<ArchiveManifest, 
     all.set('manifest.json', Buffer.from(text));
     all.set('manifest.json.sig', Buffer.from(`${sign(text)}\n`));
     for (const [name, bytes] of all) {
-      mkdirSync(dirname(join(staging, name)), { recursive: true });
+      makeFolders(dirname(join(staging, name)));
       writeFileSync(join(staging, name), bytes);
     }
     await create({ gzip: true, file: partial, cwd: staging, portable: true, noDirRecurse: true },

@@ -6,10 +6,11 @@
  */
 import { createPrivateKey, createPublicKey, createSign, generateKeyPairSync,
   type KeyObject } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { keyIdOf } from '../../packs/signing/keys.js';
 import { RegistryError } from '../errors.js';
+import { makeFolders } from '../../packs/folders.js';
 
 export interface LogSigner {
   keyId: string;
@@ -43,7 +44,7 @@ function keyInDataDir(dataDir: string): string {
   } catch (err) {
     if (errnoOf(err) !== 'ENOENT') throw err;
   }
-  mkdirSync(dataDir, { recursive: true });
+  makeFolders(dataDir);
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   try {

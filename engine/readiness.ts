@@ -95,7 +95,10 @@ export function settledStatus(
     return { status: 'cancelled', error, ...cancelAll };
   }
   if (stop === 'timed_out') {
-    const error: StepError = { code: 'run_timed_out', message: 'the run ran out of time' };
+    // Named as a step in flight names it (steps/stopped.ts): the run between two steps.
+    const limit = plan.workflow.timeout_sec;
+    const error: StepError = { code: 'run_timed_out',
+      message: `the run exceeded its workflow's timeout_sec of ${limit}` };
     return { status: 'timed_out', error, ...cancelAll };
   }
   if ([...records.values()].some((r) => r.status === 'waiting')) {

@@ -28,10 +28,13 @@ export function runLines(view: PublicView): string[] {
   const lines = [`run ${run.id} ${run.workflow_id}: ${run.status}`];
   const width = Math.max(4, ...view.steps.map((s) => s.step_id.length));
   for (const step of view.steps) lines.push(`  ${stepLine(step, width)}`);
-  for (const step of view.steps) {
-    if (step.error && step.status === 'failed') {
-      lines.push(`  ${step.step_id}: error[${step.error.code}]: ${step.error.message}`);
-    }
+  const told = view.steps.filter((s) => s.error && ['failed', 'timed_out'].includes(s.status));
+  for (const step of told) {
+    lines.push(`  ${step.step_id}: error[${step.error!.code}]: ${step.error!.message}`);
+  }
+  // A run that timed out between two steps has no step to blame: the run says why.
+  if (run.status === 'timed_out' && told.length === 0 && run.error) {
+    lines.push(`  error[${run.error.code}]: ${run.error.message}`);
   }
   for (const approval of view.approvals.filter((a) => a.status === 'pending')) {
     const why = approval.reason ? ` (${approval.reason})` : '';

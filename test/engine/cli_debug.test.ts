@@ -41,16 +41,26 @@ steps:
     meta: { pack_id: echo-tools, capability: echo-tools.echo }
 `;
 
-/** A copy of echo-tools with the `ask` and `slow` workflows. */
+// Runs out of time while the debugger waits before its first step (the pause counts).
+const QUICK = `id: echo-tools.quick
+timeout_sec: 1
+steps:
+  first: { type: transform, input: { n: 1 } }
+  second: { type: transform, depends_on: [first], input: { n: 2 } }
+`;
+
+/** A copy of echo-tools with the `ask`, `slow` and `quick` workflows. */
 function packWithInput(): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'cordum-pack-')), 'echo-tools');
   cpSync(join(EXAMPLE_PACKS, 'echo-tools'), dir, { recursive: true });
   writeFileSync(join(dir, 'workflows', 'ask.yaml'), ASK);
   writeFileSync(join(dir, 'workflows', 'slow.yaml'), SLOW);
+  writeFileSync(join(dir, 'workflows', 'quick.yaml'), QUICK);
   const manifest = readFileSync(join(dir, 'pack.yaml'), 'utf8').replace(
     '      path: workflows/greet.yaml',
     '      path: workflows/greet.yaml\n    - id: echo-tools.ask\n      path: workflows/ask.yaml' +
-      '\n    - id: echo-tools.slow\n      path: workflows/slow.yaml',
+      '\n    - id: echo-tools.slow\n      path: workflows/slow.yaml' +
+      '\n    - id: echo-tools.quick\n      path: workflows/quick.yaml',
   );
   writeFileSync(join(dir, 'pack.yaml'), manifest);
   return dir;
@@ -62,12 +72,16 @@ interface Ran {
   stderr: string;
 }
 
-/** Runs the CLI; `stdin` is written line by line as the debugger asks for it. */
+/**
+ * Runs the CLI; `stdin` is written line by line as the debugger asks for it,
+ * each line `answerAfterMs` after the question (a person reading first).
+ */
 function cordum(
   args: string[],
   cwd: string,
   env: Record<string, string>,
   stdin = '',
+  answerAfterMs = 0,
 ): Promise<Ran> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [CLI, ...args], {
@@ -83,7 +97,11 @@ function cordum(
       // Answer each pause with one line, the way a person presses Enter.
       const asked = (stderr.match(/press Enter/g) ?? []).length;
       const answered = lines.length - remaining.length;
-      if (asked > answered && remaining.length > 0) child.stdin.write(`${remaining.shift()}\n`);
+      if (asked > answered && remaining.length > 0) {
+        const line = remaining.shift();
+        if (answerAfterMs === 0) child.stdin.write(`${line}\n`);
+        else setTimeout(() => child.stdin.write(`${line}\n`), answerAfterMs);
+      }
       if (remaining.length === 0 && asked > answered) child.stdin.end();
     });
     const remaining = [...lines];
@@ -115,7 +133,7 @@ function interrupted(args: string[], cwd: string, env: Record<string, string>) {
 describe.each(backends())(
   'cordum engine debugger and input on $name',
   (backend) => {
-    let run: (args: string[], stdin?: string) => Promise<Ran>;
+    let run: (args: string[], stdin?: string, answerAfterMs?: number) => Promise<Ran>;
     let interrupt: (args: string[]) => ReturnType<typeof interrupted>;
 
     beforeAll(async () => {
@@ -129,7 +147,8 @@ describe.each(backends())(
       const env: Record<string, string> = target.url ? { DATABASE_URL: target.url } : {};
       const dataFlag = (args: string[]) =>
         target.url ? [] : [args[1] === 'input' ? '--data-dir' : '--data', target.dataDir];
-      run = (args, stdin) => cordum([...args, ...dataFlag(args)], project, env, stdin);
+      run = (args, stdin, after) =>
+        cordum([...args, ...dataFlag(args)], project, env, stdin, after);
       interrupt = (args) => interrupted([...args, ...dataFlag(args)], project, env);
     });
 
@@ -160,6 +179,14 @@ describe.each(backends())(
       // The second pause shows the first step's output already resolved.
       expect(pauses[1]).toMatch(/input: \{"message":"the worker said: hello, ana"\}/);
       expect(ran.stdout).toMatch(/echo-tools\.greet: succeeded/);
+    });
+
+    it('says the run timed out past timeout_sec when no step was in flight', async () => {
+      const ran = await run(['engine', 'run', 'echo-tools.quick', '--step'], '\n\n', 1500);
+      expect(ran.code).toBe(1);
+      expect(ran.stdout).toMatch(/echo-tools\.quick: timed_out/);
+      expect(ran.stdout).toContain(
+        "  error[run_timed_out]: the run exceeded its workflow's timeout_sec of 1");
     });
 
     it('cancels the run when the debugger\'s input ends, running no step unseen', async () => {

@@ -3,10 +3,12 @@
  * Each opens the engine, does one thing, closes it and answers a value
  * that `runCommand` prints.
  */
+import { statSync } from 'node:fs';
 import { assertPathFlag, type Reporter } from '../../cli/output.js';
 import { publicRun, publicView, type PublicRun, type PublicView } from '../render.js';
 import type { TimelineEvent } from '../records.js';
 import { jsonFlag } from '../../cli/json_flag.js';
+import { isPackError, PackError } from '../../packs/errors.js';
 import { listLimit } from '../run_input.js';
 import { openEngine, type EngineFlags, type EngineTuning, type OpenEngine } from '../wiring.js';
 import { stdinDebugger } from './debugger.js';
@@ -86,10 +88,26 @@ export async function inputBody(
   flags: EngineFlags & { value: string },
   reporter: Reporter,
 ): Promise<PublicView> {
-  const data = jsonFlag(flags.value, '--data');
+  const data = dataFlag(flags.value);
   return withEngine(flags, true, reporter, async ({ engine }) =>
     publicView(await engine.giveInput(runId, stepId, data)),
   );
+}
+
+/**
+ * `engine input --data`, the step's data. Every other engine command takes the engine data
+ * folder as `--data`, so a folder given here (a path, which is no JSON) is told where it goes.
+ */
+function dataFlag(text: string): unknown {
+  try {
+    return jsonFlag(text, '--data');
+  } catch (err) {
+    const path = /^(?:~|\.{0,2}\/)/.test(text) || statSync(text, { throwIfNoEntry: false })
+      ?.isDirectory();
+    if (!isPackError(err) || err.code !== 'usage' || !path) throw err;
+    throw new PackError('usage', `${err.message}: --data is the step's data as JSON here; ` +
+      'engine input takes the engine data folder as --data-dir', { cause: err });
+  }
 }
 
 export function approveBody(

@@ -25,6 +25,9 @@ const cases: { name: string; args: (data: string) => string[]; code: number; err
   { name: 'input with --data that is not JSON',
     args: (d) => ['engine', 'input', 'r', 's', '--data', '{bad', '--data-dir', d],
     code: 2, error: /error\[usage\]: --data: invalid JSON/ },
+  { name: 'input given the data folder as --data, as the other engine commands take it',
+    args: (d) => ['engine', 'input', 'r', 's', '--data', '{}', '--data', d],
+    code: 2, error: /--data is the step's data as JSON here; engine input takes the engine data/ },
 ];
 
 describe('cordum engine checks its command line before opening the engine', () => {

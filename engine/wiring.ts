@@ -97,6 +97,12 @@ async function deploymentOf(project: string, flags: EngineFlags): Promise<Deploy
   return existsSync(file) ? readDeployment(file) : emptyDeployment(file);
 }
 
+/** The PGlite folder the engine opens, or undefined when DATABASE_URL names PostgreSQL. */
+export function engineDataDir(project: string, flags: EngineFlags): string | undefined {
+  if (process.env.DATABASE_URL) return undefined;
+  return join(resolve(flags.data ?? join(project, '.cordum', 'engine')), 'db');
+}
+
 async function openEngineDatabase(
   project: string,
   flags: EngineFlags,
@@ -104,7 +110,7 @@ async function openEngineDatabase(
 ): Promise<Database> {
   const url = process.env.DATABASE_URL;
   if (url) return openDatabase({ url });
-  const dataDir = join(resolve(flags.data ?? join(project, '.cordum', 'engine')), 'db');
+  const dataDir = engineDataDir(project, flags)!;
   if (!existsSync(dataDir))
     progress?.(`creating the engine database in ${dataDir} (a few seconds)`);
   return openDatabase({ dataDir });

@@ -4,13 +4,17 @@
  * that `runCommand` prints.
  */
 import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { assertPathFlag, type Reporter } from '../../cli/output.js';
 import { publicRun, publicView, type PublicRun, type PublicView } from '../render.js';
 import type { TimelineEvent } from '../records.js';
 import { jsonFlag } from '../../cli/json_flag.js';
 import { isPackError, PackError } from '../../packs/errors.js';
 import { listLimit } from '../run_input.js';
-import { openEngine, type EngineFlags, type EngineTuning, type OpenEngine } from '../wiring.js';
+import { EngineError } from '../errors.js';
+import {
+  engineDataDir, openEngine, type EngineFlags, type EngineTuning, type OpenEngine,
+} from '../wiring.js';
 import { stdinDebugger } from './debugger.js';
 import { readRunInput } from './input.js';
 import { cancelOnInterrupt } from './interrupt.js';
@@ -32,6 +36,12 @@ async function withEngine<T>(
   const open = await openEngine(flags, options);
   try {
     return await body(open);
+  } catch (err) {
+    // A run made with another --data is not in this database: say which one was looked in.
+    if (!(err instanceof EngineError) || err.code !== 'run_not_found') throw err;
+    const dir = engineDataDir(resolve(flags.project ?? '.'), flags);
+    const where = dir ? `the engine database ${dir}` : 'the DATABASE_URL database';
+    throw new EngineError('run_not_found', `${err.message} in ${where}`, { cause: err });
   } finally {
     await open.close();
   }

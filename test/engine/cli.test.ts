@@ -58,6 +58,8 @@ describe.each(backends())(
   (backend) => {
     let project: string;
     let run: (...args: string[]) => Promise<Ran>;
+    // The database a run is looked for in, as run_not_found names it.
+    let where = '';
     let json: (...args: string[]) => Promise<{ code: number; body: Body }>;
 
     beforeAll(async () => {
@@ -72,6 +74,8 @@ describe.each(backends())(
       // PGlite: --data holds <data>/db, as the template copy does; PostgreSQL: DATABASE_URL.
       const env: Record<string, string> = target.url ? { DATABASE_URL: target.url } : {};
       const data = target.url ? [] : ['--data', target.dataDir];
+      where = target.url ? 'the DATABASE_URL database'
+        : `the engine database ${join(resolve(target.dataDir), 'db')}`;
       run = (...args) => cordum([...args, ...data], project, env);
       json = async (...args) => {
         const ran = await run(...args, '--json');
@@ -195,7 +199,7 @@ describe.each(backends())(
       expect(noFile.code).toBe(1);
       expect(noFile.stderr).toMatch(/^error\[file_missing\]: .*no-such-input\.json/);
       const noRun = await run('engine', 'runs', 'show', 'no-such-run');
-      expect(noRun.stderr).toMatch(/^error\[run_not_found\]/);
+      expect(noRun.stderr).toContain(`error[run_not_found]: no run no-such-run in ${where}\n`);
     });
 
     it('refuses a run input nested past the document depth limit, recording no run', async () => {

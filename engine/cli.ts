@@ -58,7 +58,8 @@ function registerRunCommands(engine: Command): void {
     .option('--step', 'pause before each step: show its input and decision, go on at Enter')
     .action(async (workflowId: string, opts: Flags & { input?: string; inputFile?: string }) => {
       const { runBody } = await import('./commands/bodies.js');
-      await runCommand(opts, (r) => runBody(workflowId, opts, r), runLines, exitCode);
+      await runCommand(opts, (r) => runBody(workflowId, opts, r), (v) => runLines(v, opts),
+        exitCode);
     });
 
   withCommon(engine.command('approve <runId> <stepId>'), true)
@@ -67,14 +68,15 @@ function registerRunCommands(engine: Command): void {
     .option('--by <name>', 'who approves (default $USER)')
     .action(async (runId: string, stepId: string, opts: Flags & { note?: string; by?: string }) => {
       const { approveBody } = await import('./commands/bodies.js');
-      await runCommand(opts, (r) => approveBody(runId, stepId, opts, r), runLines, exitCode);
+      await runCommand(opts, (r) => approveBody(runId, stepId, opts, r),
+        (v) => runLines(v, opts), exitCode);
     });
 
   withCommon(engine.command('cancel <runId>'), true)
     .description('Cancel a run; a run another process advances stops there')
     .action(async (runId: string, opts: Flags) => {
       const { cancelBody } = await import('./commands/bodies.js');
-      await runCommand(opts, (r) => cancelBody(runId, opts, r), runLines);
+      await runCommand(opts, (r) => cancelBody(runId, opts, r), (v) => runLines(v, opts));
     });
 
   registerInputCommand(engine);
@@ -87,7 +89,8 @@ function registerRunCommands(engine: Command): void {
     .action(
       async (runId: string, stepId: string, opts: Flags & { reason?: string; by?: string }) => {
         const { rejectBody } = await import('./commands/bodies.js');
-        await runCommand(opts, (r) => rejectBody(runId, stepId, opts, r), runLines, exitCode);
+        await runCommand(opts, (r) => rejectBody(runId, stepId, opts, r),
+          (v) => runLines(v, opts), exitCode);
       },
     );
 }
@@ -113,7 +116,7 @@ function registerInputCommand(engine: Command): void {
         await runCommand(opts, (r) => {
           assertPathFlag(opts.dataDir, '--data-dir');
           return inputBody(runId, stepId, flags, r);
-        }, runLines, exitCode);
+        }, (v) => runLines(v, { project: opts.project, data: opts.dataDir }), exitCode);
       },
     );
 }
@@ -175,7 +178,7 @@ function registerRunsCommands(runs: Command): void {
         opts,
         (r) => showBody(runId, opts, r),
         (res) => [
-          ...runLines(res),
+          ...runLines(res, opts),
           'timeline:',
           ...timelineLines(res.timeline).map((l) => `  ${l}`),
         ],

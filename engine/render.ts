@@ -1,4 +1,5 @@
 /** How runs read on a terminal, and as JSON without the bulky copy of the workflow. */
+import { shellWord } from '../cli/output.js';
 import type { RunRecord, RunView, StepRecord, TimelineEvent } from './records.js';
 
 export type PublicRun = Omit<RunRecord, 'workflow'>;
@@ -22,8 +23,27 @@ export function publicRun(run: RunRecord): PublicRun {
   return rest;
 }
 
-/** `run <id> <workflow>: <status>`, a line per step, then what to do next. */
-export function runLines(view: PublicView): string[] {
+/** Where the run is kept, as given on the command line: what its next commands need again. */
+export interface RunPlace {
+  project?: string;
+  data?: string;
+}
+
+/** ` --project P --data D` (`--data-dir` for `engine input`), the flags that were given. */
+function placeFlags(place: RunPlace, dataFlag: string): string {
+  const flags = [];
+  if (place.project !== undefined && place.project !== '.') {
+    flags.push(` --project ${shellWord(place.project)}`);
+  }
+  if (place.data !== undefined) flags.push(` ${dataFlag} ${shellWord(place.data)}`);
+  return flags.join('');
+}
+
+/**
+ * `run <id> <workflow>: <status>`, a line per step, then what to do next: the commands
+ * that move a waiting step on, with the `place` flags this command was given.
+ */
+export function runLines(view: PublicView, place: RunPlace = {}): string[] {
   const { run } = view;
   const lines = [`run ${run.id} ${run.workflow_id}: ${run.status}`];
   const width = Math.max(4, ...view.steps.map((s) => s.step_id.length));
@@ -36,12 +56,13 @@ export function runLines(view: PublicView): string[] {
   if (run.status === 'timed_out' && told.length === 0 && run.error) {
     lines.push(`  error[${run.error.code}]: ${run.error.message}`);
   }
+  const at = placeFlags(place, '--data');
   for (const approval of view.approvals.filter((a) => a.status === 'pending')) {
     const why = approval.reason ? ` (${approval.reason})` : '';
     lines.push(
       `waiting for approval of ${approval.step_id}${why}:`,
-      `  cordum engine approve ${run.id} ${approval.step_id}   or   ` +
-        `cordum engine reject ${run.id} ${approval.step_id}`,
+      `  cordum engine approve ${run.id} ${approval.step_id}${at}   or   ` +
+        `cordum engine reject ${run.id} ${approval.step_id}${at}`,
     );
   }
   const pending = new Set(view.approvals.filter((a) => a.status === 'pending')
@@ -50,7 +71,8 @@ export function runLines(view: PublicView): string[] {
     if (pending.has(step.step_id)) continue;
     if (step.type === 'input') {
       lines.push(`waiting for input to ${step.step_id}:`,
-        `  cordum engine input ${run.id} ${step.step_id} --data '{...}'`);
+        `  cordum engine input ${run.id} ${step.step_id} --data '{...}'` +
+          placeFlags(place, '--data-dir'));
     } else if (step.wake_at) {
       lines.push(`${step.step_id} waits until ${step.wake_at}: \`cordum engine serve\` on this ` +
         'data goes on with it then');

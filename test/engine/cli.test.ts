@@ -60,6 +60,8 @@ describe.each(backends())(
     let run: (...args: string[]) => Promise<Ran>;
     // The database a run is looked for in, as run_not_found names it.
     let where = '';
+    // The flags a printed next command repeats, so that it finds the run.
+    let again = '';
     let json: (...args: string[]) => Promise<{ code: number; body: Body }>;
 
     beforeAll(async () => {
@@ -76,6 +78,7 @@ describe.each(backends())(
       const data = target.url ? [] : ['--data', target.dataDir];
       where = target.url ? 'the DATABASE_URL database'
         : `the engine database ${join(resolve(target.dataDir), 'db')}`;
+      again = data.map((d) => ` ${d}`).join('');
       run = (...args) => cordum([...args, ...data], project, env);
       json = async (...args) => {
         const ran = await run(...args, '--json');
@@ -123,7 +126,7 @@ describe.each(backends())(
       const id = started.body.run.id;
 
       const human = await run('engine', 'runs', 'show', id);
-      expect(human.stdout).toContain(`cordum engine approve ${id} write`);
+      expect(human.stdout).toContain(`cordum engine approve ${id} write${again}   or`);
 
       const approved = await json('engine', 'approve', id, 'write', '--note', 'ok', '--by', 'ana');
       expect(approved.code).toBe(0);

@@ -29,6 +29,25 @@ describe('runLines', () => {
   });
 });
 
+describe('runLines with the place the run is kept', () => {
+  it('repeats the --project and --data given, --data-dir for engine input', () => {
+    const view = {
+      run_id: 'r1', status: 'waiting',
+      run: { id: 'r1', workflow_id: 'p.w', status: 'waiting' },
+      steps: [step('ok', 'approval'), step('ask', 'input')],
+      approvals: [{ run_id: 'r1', step_id: 'ok', status: 'pending' }],
+    } as unknown as PublicView;
+    const lines = runLines(view, { project: 'site', data: '/tmp/my data' });
+    expect(lines).toContain("  cordum engine approve r1 ok --project site --data '/tmp/my data'" +
+      "   or   cordum engine reject r1 ok --project site --data '/tmp/my data'");
+    expect(lines).toContain(
+      "  cordum engine input r1 ask --data '{...}' --project site --data-dir '/tmp/my data'");
+    // The default project folder is not repeated.
+    expect(runLines(view, { project: '.' })).toContain(
+      '  cordum engine approve r1 ok   or   cordum engine reject r1 ok');
+  });
+});
+
 describe('timelineLines', () => {
   it('names who approved beside the note, and nobody when none was given', () => {
     const at = '2026-12-05T10:00:00.000Z';

@@ -66,7 +66,7 @@ export async function runBody(
         debug?.stopWith((runId) => engine.cancel(runId).catch(() => undefined));
         // A paused step waits for the debugger's next line: end its input as well.
         const interrupt = cancelOnInterrupt((runId) => {
-          debug?.close();
+          debug?.close('input interrupted (Ctrl-C)');
           return engine.cancel(runId);
         });
         try {

@@ -13,7 +13,8 @@ export interface Debugger {
   beforeStep(pause: StepPause): Promise<void>;
   /** How to cancel the run when input ends (the engine's cancel). */
   stopWith(stop: (runId: string) => Promise<unknown>): void;
-  close(): void;
+  /** Ends its input; `why` (Ctrl-C) is what a pause then says ended it, else the input. */
+  close(why?: string): void;
 }
 
 export function stdinDebugger(
@@ -24,6 +25,7 @@ export function stdinDebugger(
   const waiting: ((go: boolean) => void)[] = [];
   let ahead = 0;
   let ended = false;
+  let endedBy = 'input ended';
   let stop: ((runId: string) => Promise<unknown>) | undefined;
   lines.on('line', () => {
     const go = waiting.shift();
@@ -57,14 +59,17 @@ export function stdinDebugger(
         go = await new Promise<boolean>((resolve) => waiting.push(resolve));
       }
       if (go) return;
-      out.write(`  input ended: the run is cancelled before step ${pause.step_id}\n`);
+      out.write(`  ${endedBy}: the run is cancelled before step ${pause.step_id}\n`);
       await stop?.(pause.run_id);
       throw new EngineError('run_cancelled',
-        `the debugger's input ended before step "${pause.step_id}"`);
+        `the debugger's ${endedBy} before step "${pause.step_id}"`);
     },
     stopWith(fn) {
       stop = fn;
     },
-    close: () => lines.close(),
+    close(why) {
+      if (why !== undefined && !ended) endedBy = why;
+      lines.close();
+    },
   };
 }

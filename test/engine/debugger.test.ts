@@ -55,6 +55,20 @@ describe('stdinDebugger', () => {
   });
 });
 
+describe('the --step debugger stopped by Ctrl-C', () => {
+  it('says a pause was interrupted, not that its input ended', async () => {
+    const { debug, stopped, said } = debuggerOn();
+    const first = debug.beforeStep(pause('a'));
+    await tick();
+    debug.close('input interrupted (Ctrl-C)');
+    await expect(first).rejects.toMatchObject({ code: 'run_cancelled',
+      message: 'the debugger\'s input interrupted (Ctrl-C) before step "a"' });
+    expect(said()).toContain('  input interrupted (Ctrl-C): the run is cancelled before step a');
+    expect(said()).not.toContain('input ended');
+    expect(stopped).toEqual(['run-1']);
+  });
+});
+
 describe('what the debugger is shown before a for_each step', () => {
   it('shows the parent its items, not a job it never sends; each item pauses as itself',
     async () => {

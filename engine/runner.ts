@@ -26,6 +26,13 @@ import type { NewRun } from './store.js';
 export type { EngineOptions } from './services.js';
 export type { Decided } from './step_answers.js';
 
+/** Every schema id, for planning a run only to cancel it, which checks no data. */
+const ANY_SCHEMA: ReadonlyMap<string, unknown> = new (class extends Map<string, unknown> {
+  override has(): boolean {
+    return true;
+  }
+})();
+
 /** Opens the engine's tables (migrating them) and builds the engine. */
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   const services = await engineServices(options);
@@ -258,7 +265,8 @@ export class Engine {
     await this.services.store.requestCancel(runId);
     // A run this process advances stops now; another process sees the flag on renewal.
     this.services.cancellers.get(runId)?.();
-    const plan = planWorkflow(view.run.workflow, this.schemas);
+    // A cancel checks no data: a run whose pack (and its schemas) is gone still ends.
+    const plan = planWorkflow(view.run.workflow, ANY_SCHEMA);
     await driveRun(this.services, runId, ['pending', 'waiting'], plan);
     // An approval may have resumed the run here meanwhile: its advance is told now.
     this.services.cancellers.get(runId)?.();

@@ -4,8 +4,10 @@
  * a waiting or running run is cancelled, and an ended one refuses.
  */
 import { describe, expect, it } from 'vitest';
-import { backends } from '../helpers/databases.js';
-import { rejection } from './fixtures.js';
+import { handlerTable } from '../../engine/handlers/table.js';
+import { createEngine } from '../../engine/runner.js';
+import { backends, pgliteBackend } from '../helpers/databases.js';
+import { DEMO_SCHEMAS, demoSnapshot, freshDatabase, rejection, workflow } from './fixtures.js';
 import { stepOf } from './held.js';
 import { stepsSuite } from './steps_suite.js';
 
@@ -83,5 +85,32 @@ describe.each(backends())('step types on $name', (backend) => {
       error: { code: 'run_cancelled' },
     });
     expect(stepOf(view, 'join').status).toBe('cancelled');
+  });
+});
+
+describe('cancel of a run whose pack is no longer installed', () => {
+  it('ends it cancelled, though a schema its workflow names is gone', async () => {
+    const db = await (await freshDatabase(pgliteBackend)).open();
+    try {
+      const flow = workflow('form', {
+        form: { type: 'input', output_schema_id: 'demo/HelloInput' },
+        after: { type: 'transform', depends_on: ['form'], input: { a: 1 } },
+      });
+      const before = await createEngine({ db, snapshot: demoSnapshot(), workflows: [flow],
+        handlers: handlerTable([]),
+        schemas: DEMO_SCHEMAS });
+      const view = await before.start('demo.form', {});
+      expect(view.run.status).toBe('waiting');
+      // The pack was uninstalled: its workflow and schemas are gone.
+      const after = await createEngine({ db, snapshot: demoSnapshot(), workflows: [],
+        handlers: handlerTable([]),
+        schemas: new Map() });
+      const cancelled = await after.cancel(view.run.id);
+      expect(cancelled.run.status).toBe('cancelled');
+      expect(stepOf(cancelled, 'form').status).toBe('cancelled');
+      expect(stepOf(cancelled, 'after').status).toBe('cancelled');
+    } finally {
+      await db.close();
+    }
   });
 });

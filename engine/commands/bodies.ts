@@ -112,11 +112,19 @@ function dataFlag(text: string): unknown {
   try {
     return jsonFlag(text, '--data');
   } catch (err) {
-    const path = /^(?:~|\.{0,2}\/)/.test(text) || statSync(text, { throwIfNoEntry: false })
-      ?.isDirectory();
-    if (!isPackError(err) || err.code !== 'usage' || !path) throw err;
+    if (!isPackError(err) || err.code !== 'usage' || !isPath(text)) throw err;
     throw new PackError('usage', `${err.message}: --data is the step's data as JSON here; ` +
       'engine input takes the engine data folder as --data-dir', { cause: err });
+  }
+}
+
+/** Text that names a folder or reads as a path (no JSON starts with `/`, `.` or `~`). */
+function isPath(text: string): boolean {
+  if (/^(?:~|\.{0,2}\/)/.test(text)) return true;
+  try {
+    return statSync(text, { throwIfNoEntry: false })?.isDirectory() === true;
+  } catch {
+    return false; // a name too long for a path, say: no folder
   }
 }
 

@@ -28,6 +28,9 @@ const cases: { name: string; args: (data: string) => string[]; code: number; err
   { name: 'input given the data folder as --data, as the other engine commands take it',
     args: (d) => ['engine', 'input', 'r', 's', '--data', '{}', '--data', d],
     code: 2, error: /--data is the step's data as JSON here; engine input takes the engine data/ },
+  { name: 'input with --data that is not JSON and too long for a path',
+    args: (d) => ['engine', 'input', 'r', 's', '--data', `{${'a'.repeat(5000)}`, '--data-dir', d],
+    code: 2, error: /^error\[usage\]: --data: invalid JSON/ },
 ];
 
 describe('cordum engine checks its command line before opening the engine', () => {

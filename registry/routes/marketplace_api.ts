@@ -48,8 +48,13 @@ function changelogJson(c: PackChangelog) {
   };
 }
 
-function one(value: string | string[] | undefined): string | undefined {
-  return (Array.isArray(value) ? value[0] : value) || undefined;
+/**
+ * A query parameter given at most once: given twice, the caller meant one of them and we
+ * cannot tell which (the changelog page falls back to the first instead).
+ */
+function one(value: string | string[] | undefined, name: string): string | undefined {
+  if (Array.isArray(value)) throw new RegistryError('request_invalid', `give \`${name}\` once`);
+  return value || undefined;
 }
 
 export function mountMarketplaceApi(router: RegistryRouter, site: Site): void {
@@ -70,9 +75,9 @@ export function mountMarketplaceApi(router: RegistryRouter, site: Site): void {
     const id = param(ctx, 'id');
     ctx.state.packId = id;
     const versions = await packVersions(deps.db, id);
-    const to = chooseVersion(versions, one(ctx.query.to)).version;
+    const to = chooseVersion(versions, one(ctx.query.to, 'to')).version;
     const index = versions.records.findIndex((r) => r.version === to);
-    const from = one(ctx.query.from) ?? versions.records[index + 1]?.version;
+    const from = one(ctx.query.from, 'from') ?? versions.records[index + 1]?.version;
     if (from === undefined) {
       throw new RegistryError('request_invalid', `${id}@${to} has no earlier version; give from=`);
     }

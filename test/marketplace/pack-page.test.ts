@@ -243,4 +243,13 @@ describe.each(backends())('pack page ($name)', (backend) => {
     const first = await api(reg, 'GET', '/v1/packs/github/changelog?to=0.1.0');
     expect(first).toMatchObject({ status: 400, json: { code: 'request_invalid' } });
   });
+
+  it.each(['to=0.2.0&to=0.1.0', 'from=0.1.0&from=0.2.0'])(
+    'refuses a changelog parameter given twice (%s) rather than take the first',
+    async (query) => {
+      const res = await api(reg, 'GET', `/v1/packs/github/changelog?${query}`);
+      const name = query.split('=')[0];
+      expect([res.status, res.json.code, res.json.detail])
+        .toEqual([400, 'request_invalid', `give \`${name}\` once`]);
+    });
 });

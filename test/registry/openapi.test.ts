@@ -107,6 +107,12 @@ describe('the OpenAPI document and the routes', () => {
     const validate = ajv.getSchema(`doc#/${pointer}`)!;
     const body: unknown = await res.json();
     if (!validate(body)) failures.push(`${where}: ${ajv.errorsText(validate.errors)}`);
+    // A problem's code is one the route lists, so a client can rely on the list.
+    const codes = (response as { 'x-problem-codes'?: string[] })['x-problem-codes'] ?? [];
+    const code = media === 'application/problem+json' ? (body as { code?: string }).code : null;
+    if (code !== null && !codes.includes(String(code))) {
+      failures.push(`${where}: code ${String(code)} not among [${codes.join(', ')}]`);
+    }
   }
 
   const jsonInit = (body: unknown, method = 'PUT') => ({ method,
@@ -141,6 +147,11 @@ describe('the OpenAPI document and the routes', () => {
     await call('PUT', `${v}/yank`, jsonInit({ yanked: true, reason: 'r' }));
     await call('PUT', `${v}/yank`, jsonInit({ yanked: 'no' }));
     await call('PUT', `${v}/yank`, jsonInit({ yanked: false }));
+    const gone = '/v1/packs/hello-pack/versions/9.9.9';
+    await call('GET', `${gone}/yank`);
+    await call('PUT', `${gone}/yank`, jsonInit({ yanked: true }));
+    await call('POST', '/v1/packs', { body: publishForm({ tarball: Buffer.from('not gzip'),
+      bundle: pack.bundle }) });
     expect(failures).toEqual([]);
   });
 
@@ -271,6 +282,12 @@ describe('the OpenAPI document and the routes', () => {
     await call('DELETE', '/v1/packs/hello-pack/dist-tags/stable');
     await call('PUT', `${v}/deprecation`, jsonInit({ message: 'old' }));
     await call('GET', `${v}/deprecation`);
+    await call('GET', '/v1/packs/nope/dist-tags');
+    await call('PUT', '/v1/packs/hello-pack/dist-tags/stable', jsonInit({ version: '9.9.9' }));
+    await call('DELETE', '/v1/packs/hello-pack/dist-tags/none');
+    await call('GET', '/v1/packs/hello-pack/versions/9.9.9/deprecation');
+    await call('PUT', '/v1/packs/nope/visibility', jsonInit({ private: true }));
+    await call('GET', '/v1/packs/nope/changelog');
     const rotated = (await import('../../packs/signing/keys.js')).generateKeyPair();
     await call('POST', `/v1/keys/${key.keyId}/rotate`, jsonInit({ public_key: rotated.publicPem },
       'POST'));

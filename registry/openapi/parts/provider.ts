@@ -3,6 +3,7 @@ import { int, json, list, nullable, obj, op, ref, str, type OpenApiPart } from '
 
 const bool = { type: 'boolean' };
 const jsonBody = (schema: Record<string, unknown>) => ({ type: 'application/json', schema });
+const versionCodes = ['pack_not_found', 'version_not_found'];
 const tokenFields = { id: str, name: str, publisher: str, scopes: list(str),
   expires_at: nullable(str), created_at: str };
 
@@ -26,9 +27,10 @@ export const providerPart: OpenApiPart = {
   paths: {
     '/v1/packs/{id}/versions/{version}/yank': {
       get: op({ id: 'getYank', summary: 'Whether a version is yanked', tag: 'packs',
-        auth: 'read', params: ['id', 'version'], ok: { 200: json(ref('YankStatus')) } }),
+        auth: 'read', params: ['id', 'version'], codes: versionCodes,
+        ok: { 200: json(ref('YankStatus')) } }),
       put: op({ id: 'setYank', summary: 'Yank or restore a version', tag: 'packs',
-        auth: 'scope', scope: 'publish', params: ['id', 'version'],
+        auth: 'scope', scope: 'publish', params: ['id', 'version'], codes: versionCodes,
         body: jsonBody(obj({ yanked: bool }, { reason: str })),
         ok: { 200: json(ref('YankStatus')) } }),
     },
@@ -38,16 +40,17 @@ export const providerPart: OpenApiPart = {
       ok: { 201: json(obj({ ...tokenFields, token: str })) } }) },
     '/v1/tokens/{id}': {
       get: op({ id: 'getToken', summary: 'A live token, without its secret', tag: 'tokens',
-        auth: 'scope', scope: 'admin', params: ['id'], ok: { 200: json(ref('Token')) } }),
+        auth: 'scope', scope: 'admin', params: ['id'], codes: ['not_found'],
+        ok: { 200: json(ref('Token')) } }),
       delete: op({ id: 'revokeToken', summary: 'Revoke a token', tag: 'tokens', auth: 'scope',
-        scope: 'admin', params: ['id'], ok: { 204: null } }),
+        scope: 'admin', params: ['id'], codes: ['not_found'], ok: { 204: null } }),
     },
     '/v1/deployments': { get: op({ id: 'listDeployments', summary: 'Deployments',
       tag: 'deployments', auth: 'read',
       ok: { 200: json(obj({ deployments: list(ref('Deployment')) })) } }) },
     '/v1/deployments/{name}': {
       get: op({ id: 'getDeployment', summary: 'A deployment', tag: 'deployments', auth: 'read',
-        params: ['name'], ok: { 200: json(ref('Deployment')) } }),
+        params: ['name'], codes: ['not_found'], ok: { 200: json(ref('Deployment')) } }),
       put: op({ id: 'saveDeployment', summary: 'Create or replace a deployment',
         description: CREATE_ONLY,
         tag: 'deployments', auth: 'scope', scope: 'admin', params: ['name'],
@@ -56,7 +59,8 @@ export const providerPart: OpenApiPart = {
           { tenant: str, description: str })),
         ok: { 200: json(ref('Deployment')) }, errors: [422] }),
       delete: op({ id: 'deleteDeployment', summary: 'Delete a deployment', tag: 'deployments',
-        auth: 'scope', scope: 'admin', params: ['name'], ok: { 204: null } }),
+        auth: 'scope', scope: 'admin', params: ['name'], codes: ['not_found'],
+        ok: { 204: null } }),
     },
     '/v1/deployments/{name}/policy-bundles': { get: op({ id: 'listPolicyBundles',
       summary: "A deployment's policy bundles, in name order", tag: 'deployments',

@@ -21,16 +21,17 @@ export const tfRegistryPart: OpenApiPart = {
       ok: { 200: json(obj({ 'providers.v1': str })) } }) },
     '/terraform/providers/v1/{namespace}/{type}/versions': { get: op({
       id: 'terraformProviderVersions', summary: 'Versions of a provider', tag: 'terraform',
-      auth: 'none', params: ['namespace', 'type'],
+      auth: 'none', params: ['namespace', 'type'], codes: ['not_found'],
       ok: { 200: json(obj({ versions: list(obj({ version: str, protocols: list(str),
         platforms: list(platform) })) })) } }) },
     '/terraform/providers/v1/{namespace}/{type}/{version}/download/{os}/{arch}': { get: op({
       id: 'terraformProviderDownload', summary: 'One platform\'s package', tag: 'terraform',
-      auth: 'none', params: ['namespace', 'type', 'version', 'os', 'arch'],
+      auth: 'none', params: ['namespace', 'type', 'version', 'os', 'arch'], codes: ['not_found'],
       ok: { 200: json(download) } }) },
     '/terraform/files/{namespace}/{type}/{version}/{file}': { get: op({
       id: 'terraformProviderFile', summary: 'A provider zip, SHA256SUMS or its signature',
       tag: 'terraform', auth: 'none', params: ['namespace', 'type', 'version', 'file'],
+      codes: ['not_found'],
       ok: { 200: { 'application/zip': str, 'text/plain': str,
         'application/pgp-signature': str } } }) },
   },

@@ -171,6 +171,8 @@ describe('the OpenAPI document and the routes', () => {
       'POST'));
     const tokenId = ((await made.json()) as { id: string }).id;
     await call('POST', '/v1/tokens', jsonInit({ name: 'ci', scopes: ['fly'] }, 'POST'));
+    await call('POST', '/v1/tokens', jsonInit({ name: 'ci', scopes: ['read'],
+      publisher: 'Not A Name' }, 'POST'));
     await call('GET', `/v1/tokens/${tokenId}`);
     await call('DELETE', `/v1/tokens/${tokenId}`);
     await call('GET', `/v1/tokens/${tokenId}`);

@@ -37,7 +37,7 @@ export const providerPart: OpenApiPart = {
     '/v1/tokens': { post: op({ id: 'createToken', summary: 'Make a token (secret shown once)',
       tag: 'tokens', auth: 'scope', scope: 'admin',
       body: jsonBody(obj({ name: str, scopes: list(str) }, { expires_at: str, publisher: str })),
-      ok: { 201: json(obj({ ...tokenFields, token: str })) } }) },
+      codes: ['publisher_invalid'], ok: { 201: json(obj({ ...tokenFields, token: str })) } }) },
     '/v1/tokens/{id}': {
       get: op({ id: 'getToken', summary: 'A live token, without its secret', tag: 'tokens',
         auth: 'scope', scope: 'admin', params: ['id'], codes: ['not_found'],

@@ -89,7 +89,7 @@ function listen(
     else if (FIELDS.has(name) && !fields.has(name)) fields.set(name, value);
     else fail(multipartError(`unexpected or repeated field ${JSON.stringify(name)}`));
   });
-  bb.on('filesLimit', () => fail(multipartError('the form has more than two files')));
+  bb.on('filesLimit', () => fail(multipartError('the form has more than three files')));
   bb.on('fieldsLimit', () => fail(multipartError('the form has too many fields')));
   bb.on('partsLimit', () => fail(multipartError('the form has too many parts')));
   bb.on('error', (err) => fail(multipartError(`cannot read the form: ${String(err)}`, err)));
@@ -100,9 +100,11 @@ function parse(req: IncomingMessage, limits: UploadLimits, into: Collected): Pro
   return new Promise<void>((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
+      // Room for a third file, so a part given twice is refused by its name (busboy drops
+      // a file past the limit without telling which it was); no third file is ever kept.
       bb = busboy({
         headers: req.headers,
-        limits: { files: 2, fields: 6, parts: 8, fieldSize: limits.bundleBytes },
+        limits: { files: 3, fields: 6, parts: 8, fieldSize: limits.bundleBytes },
       });
     } catch (err) {
       reject(multipartError(`cannot read the form: ${(err as Error).message}`, err));

@@ -129,6 +129,17 @@ describe('security headers, CORS, ETags and limits', () => {
     expect(ok.status).toBe(201);
   });
 
+  it.each(['tarball', 'bundle'])('refuses a form whose %s part is given twice, naming it',
+    async (part) => {
+      const pack = await signedFixture('slack', key);
+      const form = publishForm({ tarball: pack.tgz, bundle: pack.bundle });
+      const again = part === 'tarball' ? pack.tgz : JSON.stringify(pack.bundle);
+      form.append(part, new Blob([again]), 'again');
+      const res = await raw(reg, '/v1/packs', { method: 'POST', body: form });
+      expect([res.status, (await readProblem(res)).detail]).toEqual([400,
+        `unexpected or repeated file part "${part}"`]);
+    });
+
   it('refuses non-UTF-8 names and documents past their limits, storing nothing', async () => {
     const before = { rows: await versionRows(reg), blobs: blobFiles(reg) };
     const deep = `${MINIMAL_MANIFEST}labels: ${'['.repeat(100)}${']'.repeat(100)}\n`;

@@ -13,6 +13,13 @@ export function assertVersion(version: string, where: string): string {
 }
 
 export function assertRange(range: string, where: string): string {
+  // semver reads a blank alternative as `*`: `^1 ||` would pick 9.0.0, not a 1.x.
+  if (range.includes('||') && range.split('||').some((part) => part.trim() === '')) {
+    throw new PackError('semver_invalid', `${where}: "${range}" has an empty alternative ` +
+      'beside `||`, which would match every version', {
+      issues: [{ file: where, path: '', message: 'expected a range on each side of ||' }],
+    });
+  }
   const r = validRange(range);
   if (r === null) {
     throw new PackError('semver_invalid', `${where}: "${range}" is not a semver range`, {

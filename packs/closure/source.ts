@@ -4,6 +4,7 @@
  */
 import { validRange } from 'semver';
 import { PackError } from '../errors.js';
+import { assertRange } from '../resolve.js';
 import type { PackManifest } from '../manifest.js';
 import type { ClosureSource } from './resolve.js';
 
@@ -21,6 +22,8 @@ export function splitSpec(spec: string): { id: string; range: string } {
     throw new PackError('semver_invalid', `${spec}: "${range}" is neither a semver range nor a ` +
       'dist-tag');
   }
+  // Refuses a blank alternative (`^1 ||`), which semver would read as `*`.
+  if (range.includes('||')) assertRange(range, spec);
   return { id, range };
 }
 

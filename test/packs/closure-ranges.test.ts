@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import {
   intersection, resolveClosure, type ClosureSource,
 } from '../../packs/closure/resolve.js';
+import { splitSpec } from '../../packs/closure/source.js';
 
 type Graph = Record<string, Record<string, { requires?: string[]; yanked?: boolean }>>;
 
@@ -90,4 +91,14 @@ describe('intersection of ranges', () => {
     expect(() => intersection('deplib', [wide, `${wide} || >=10.0.0`])).toThrow(
       expect.objectContaining({ code: 'closure_conflict' }));
   });
+});
+
+describe('a range with a blank alternative', () => {
+  it.each(['deplib@^1 ||', 'deplib@|| ^1'])(
+    'refuses %j on the command line and in requires_packs, not reads it as *', async (spec) => {
+      expect(() => splitSpec(spec)).toThrow(/empty alternative beside `\|\|`/);
+      const graph: Graph = { needa: { '1.0.0': { requires: [spec] } }, deplib: DEPLIB };
+      await expect(resolveClosure(['needa@1.0.0'], source(graph)))
+        .rejects.toMatchObject({ code: 'semver_invalid' });
+    });
 });

@@ -48,6 +48,14 @@ describe.each(backends())('resolve, catalog and downloads ($name)', (backend) =>
     });
   });
 
+  it.each(['^0.1 ||', '|| ^0.1', '^0.1 || || ^0.2', '||'])(
+    'refuses %j, whose blank alternative would match 1.0.0, with 400', async (range) => {
+      await expect(reg.admin.resolve('hello-pack', range)).rejects.toMatchObject({
+        code: 'semver_invalid', status: 400,
+        message: expect.stringContaining('empty alternative beside `||`'),
+      });
+    });
+
   it('refuses an invalid range with 400 and an unmet one with 404', async () => {
     await expect(reg.admin.resolve('hello-pack', 'not a range!')).rejects.toMatchObject({
       code: 'semver_invalid', status: 400,

@@ -18,6 +18,8 @@ import { param } from './params.js';
 import { seenPack } from './publishers.js';
 
 const PATH = '/v1/packs/:id/versions/:version/yank';
+// As a deprecation message's: the reason is shown on pages and installs and kept in the log.
+const MAX_REASON = 1000;
 
 async function target(deps: RegistryDeps, ctx: RegistryContext) {
   const id = param(ctx, 'id');
@@ -56,8 +58,10 @@ export const yankRoutes: RouteGroup = (router, deps) => {
     if (typeof body.yanked !== 'boolean') {
       throw new RegistryError('request_invalid', '`yanked` must be true or false');
     }
-    if (body.reason !== undefined && body.reason !== null && typeof body.reason !== 'string') {
-      throw new RegistryError('request_invalid', '`reason` must be a string');
+    if (body.reason !== undefined && body.reason !== null &&
+      (typeof body.reason !== 'string' || body.reason.length > MAX_REASON)) {
+      throw new RegistryError('request_invalid',
+        `\`reason\` must be a string of at most ${MAX_REASON} characters`);
     }
     const reason = typeof body.reason === 'string' ? body.reason : null;
     const yank = body.yanked ? { reason, now: deps.clock.now() } : null;

@@ -71,5 +71,19 @@ describe.each(backends())('yanked versions and latest ($name)', (backend) => {
     expect((await entries()).length).toBe(before + 1);
     expect((await put({ yanked: true, reason: 123 })).status).toBe(400);
   });
+
+  it('refuses a reason past 1000 characters, as a deprecation message, storing no yank',
+    async () => {
+      const path = '/v1/packs/hello-pack/versions/1.1.0/yank';
+      const before = (await reg.admin.logEntries({ pack: 'hello-pack' })).entries.length;
+      const status = await (await raw(reg, path)).json();
+      const res = await raw(reg, path, { method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ yanked: true, reason: 'x'.repeat(1001) }) });
+      expect([res.status, ((await res.json()) as { detail: string }).detail]).toEqual([400,
+        '`reason` must be a string of at most 1000 characters']);
+      expect(await (await raw(reg, path)).json()).toEqual(status);
+      expect((await reg.admin.logEntries({ pack: 'hello-pack' })).entries.length).toBe(before);
+    });
 });
 

@@ -60,8 +60,10 @@ export const deprecateRoutes: RouteGroup = (router, deps) => {
     const body = await readJsonFields(ctx.req, deps.uploadLimits.jsonBytes, ['message']);
     const message = messageOf(body.message);
     const now = deps.clock.now();
+    // Only a change is logged, as for yanks: the same message again, or lifting what is not
+    // deprecated, leaves both the state and the log as they were.
     await deps.db.transaction(async (tx) => {
-      await setDeprecation(tx, record.packId, record.version, message, now);
+      if (!await setDeprecation(tx, record.packId, record.version, message, now)) return;
       await appendLogEntry(tx, { kind: 'deprecate', at: now.toISOString(),
         pack_id: record.packId, version: record.version, sha256: record.sha256,
         reason: message });

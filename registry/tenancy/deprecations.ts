@@ -17,18 +17,23 @@ export async function deprecationsOf(db: Queryable, id: string)
     deprecated_at: isoTime(r.deprecated_at) }]));
 }
 
-/** Sets (a message) or clears (null) the deprecation of id@version. */
+/**
+ * Sets (a message) or clears (null) the deprecation of id@version; whether that changed
+ * anything (the same message again keeps its `deprecated_at`).
+ */
 export async function setDeprecation(db: Queryable, id: string, version: string,
-  message: string | null, now: Date): Promise<void> {
+  message: string | null, now: Date): Promise<boolean> {
   if (message === null) {
-    await db.query('DELETE FROM registry_deprecations WHERE pack_id = $1 AND version = $2',
-      [id, version]);
-    return;
+    const gone = await db.query(
+      'DELETE FROM registry_deprecations WHERE pack_id = $1 AND version = $2', [id, version]);
+    return gone.rowCount === 1;
   }
-  await db.query(
+  const set = await db.query(
     `INSERT INTO registry_deprecations (pack_id, version, message, deprecated_at)
      VALUES ($1, $2, $3, $4)
-     ON CONFLICT (pack_id, version) DO UPDATE SET message = $3, deprecated_at = $4`,
+     ON CONFLICT (pack_id, version) DO UPDATE SET message = $3, deprecated_at = $4
+       WHERE registry_deprecations.message IS DISTINCT FROM $3`,
     [id, version, message, now],
   );
+  return set.rowCount === 1;
 }

@@ -152,6 +152,8 @@ describe('the OpenAPI document and the routes', () => {
     await call('PUT', `${gone}/yank`, jsonInit({ yanked: true }));
     await call('POST', '/v1/packs', { body: publishForm({ tarball: Buffer.from('not gzip'),
       bundle: pack.bundle }) });
+    await call('POST', '/v1/packs', { body: publishForm({ tarball: pack.tgz,
+      bundle: pack.bundle, extra: [['publisher', 'Not A Name']] }) });
     expect(failures).toEqual([]);
   });
 

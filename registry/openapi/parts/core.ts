@@ -30,7 +30,7 @@ const publishCodes = ['multipart_invalid', 'part_missing', 'bundle_too_large',
   'bundle_too_many_files', 'bundle_file_too_large', 'bundle_uncompressed_too_large',
   'bundle_ratio_exceeded', 'bundle_invalid', 'validation_failed', 'digest_mismatch',
   'signature_missing', 'signature_invalid', 'signature_unknown_key', 'pack_not_owned',
-  'version_exists', 'tarball_mismatch',
+  'version_exists', 'tarball_mismatch', 'publisher_invalid',
   // The tarball's own safety and document checks (packs/bundle, packs/documents.ts).
   'bundle_path_absolute', 'bundle_path_traversal', 'bundle_path_invalid', 'bundle_link',
   'bundle_special_file', 'bundle_duplicate_entry', 'bundle_corrupt', 'bundle_no_manifest',

@@ -41,6 +41,15 @@ async function sizeAtMost(db: Queryable, size: number, name: string) {
   }
 }
 
+/** The `end` asked for, refused before `start`: such a range would answer an empty page. */
+function endAfter(ctx: RegistryContext, start: number, fallback?: number): number {
+  const end = integer(ctx, 'end', fallback);
+  if (end < start) {
+    throw new RegistryError('request_invalid', `\`end\` ${end} is before \`start\` ${start}`);
+  }
+  return end;
+}
+
 /**
  * `GET /v1/log/entries`: a page of the log from `start`, or the entries
  * matching a pack, version, sha256 or key id between `start` and `end`.
@@ -64,10 +73,10 @@ async function entriesFor(deps: RegistryDeps, ctx: RegistryContext) {
       ...(version ? { version } : {}), ...(keyId ? { key_id: keyId } : {}) };
     // No `end` here means to the log's end: a page of matches, wherever they are.
     const range = text(ctx, 'end') === undefined ? { start }
-      : { start, end: integer(ctx, 'end') };
+      : { start, end: endAfter(ctx, start) };
     return findEntries(deps.db, q, range);
   }
-  const end = integer(ctx, 'end', start + MAX_ENTRIES_PAGE);
+  const end = endAfter(ctx, start, start + MAX_ENTRIES_PAGE);
   return entriesRange(deps.db, start, end);
 }
 

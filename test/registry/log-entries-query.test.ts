@@ -66,6 +66,14 @@ describe.each(backends())('log entries by filter and range ($name)', (backend) =
     expect(problem.detail).toBe('`key_id` must be 64 lower-case hex digits');
   });
 
+  it.each(['', 'pack=hello-pack&'])('refuses an end before start (%s), not answers none',
+    async (filter) => {
+      const res = await raw(reg, `/v1/log/entries?${filter}start=3&end=1`);
+      expect([res.status, (await readProblem(res)).detail])
+        .toEqual([400, '`end` 1 is before `start` 3']);
+      expect((await raw(reg, `/v1/log/entries?${filter}start=3&end=3`)).status).toBe(200);
+    });
+
   it('refuses a start that is no index, with a filter too', async () => {
     const res = await raw(reg, '/v1/log/entries?pack=hello-pack&start=-1');
     expect(res.status).toBe(400);

@@ -33,7 +33,8 @@ function formatOf(ctx: RegistryContext): AuditFormat {
 
 function limitOf(ctx: RegistryContext): number {
   const v = one(ctx, 'limit');
-  const n = v === undefined ? 10_000 : Number(v);
+  // Digits only: Number() would also read `1e3`, `0x10` and ` 5`.
+  const n = v === undefined ? 10_000 : /^\d{1,6}$/.test(v) ? Number(v) : NaN;
   if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) {
     throw new RegistryError('request_invalid',
       `\`limit\` must be an integer from 1 to ${MAX_LIMIT}`);
@@ -46,6 +47,11 @@ export const auditRoutes: RouteGroup = (router, deps) => {
     const format = formatOf(ctx);
     const since = timeOf(ctx, 'since');
     const until = timeOf(ctx, 'until');
+    // Such a window holds nothing: the caller swapped the two.
+    if (since && until && until < since) {
+      throw new RegistryError('request_invalid',
+        `\`until\` ${until.toISOString()} is before \`since\` ${since.toISOString()}`);
+    }
     const records = await listAudit(deps.db, { limit: limitOf(ctx),
       ...(since ? { since } : {}), ...(until ? { until } : {}) });
     ctx.type = AUDIT_MEDIA_TYPES[format];

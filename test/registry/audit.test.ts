@@ -86,6 +86,18 @@ describe.each(backends())('the audit log ($name)', (backend) => {
       action: 'GET /v1/audit', result: 'denied' });
     expect((await raw(reg, '/v1/audit?format=xml')).status).toBe(400);
   });
+
+  it.each([
+    ['since=2030-01-01T00:00:00Z&until=2020-01-01T00:00:00Z',
+      '`until` 2020-01-01T00:00:00.000Z is before `since` 2030-01-01T00:00:00.000Z'],
+    ['limit=1e3', '`limit` must be an integer from 1 to 100000'],
+    ['limit=0x10', '`limit` must be an integer from 1 to 100000'],
+    ['limit=%205', '`limit` must be an integer from 1 to 100000'],
+  ])('refuses %s rather than answer nothing or read it loosely', async (query, detail) => {
+    const res = await raw(reg, `/v1/audit?${query}`);
+    expect([res.status, ((await res.json()) as { detail: string }).detail])
+      .toEqual([400, detail]);
+  });
 });
 
 describe('audit formats', () => {

@@ -5,6 +5,7 @@
  * /v1/packs/:id/dist-tags/:tag` (`{ version }`) and `DELETE` for the
  * pack's maintainers. `?range=<tag>` on resolve picks the tagged version.
  */
+import { valid } from 'semver';
 import { actorFrom, requireRead, requireScope } from '../auth.js';
 import { readJsonFields } from '../body.js';
 import { RegistryError } from '../errors.js';
@@ -36,8 +37,10 @@ export const distTagRoutes: RouteGroup = (router, deps) => {
     assertRole(actorFrom(ctx), pack.publisher, 'maintainer');
     assertTag(tag);
     const body = await readJsonFields(ctx.req, deps.uploadLimits.jsonBytes, ['version']);
-    if (typeof body.version !== 'string') {
-      throw new RegistryError('request_invalid', '`version` must be a string');
+    // A tag names one version: a range (`^1`) or a tag here is a mistake, not an absent version.
+    if (typeof body.version !== 'string' || valid(body.version) !== body.version) {
+      throw new RegistryError('request_invalid', '`version` must be one version such as ' +
+        `1.2.3, not ${JSON.stringify(body.version ?? null)}`);
     }
     if (!(await findVersion(deps.db, id, body.version))) {
       throw new RegistryError('version_not_found', `${id}@${body.version} is not published here`);

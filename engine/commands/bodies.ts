@@ -3,7 +3,7 @@
  * Each opens the engine, does one thing, closes it and answers a value
  * that `runCommand` prints.
  */
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { assertPathFlag, type Reporter } from '../../cli/output.js';
 import { publicRun, publicView, type PublicRun, type PublicView } from '../render.js';
@@ -25,9 +25,17 @@ async function withEngine<T>(
   reporter: Reporter,
   body: (open: OpenEngine) => Promise<T>,
   tuning?: EngineTuning,
+  /** The run a command is about: one that only acts on a run makes no database. */
+  runId?: string,
 ): Promise<T> {
   // An empty --data would put the database in the current folder.
   assertPathFlag(flags.data, '--data');
+  const missing = runId === undefined ? undefined : missingDatabase(flags);
+  if (missing !== undefined) {
+    throw new EngineError('run_not_found', `no run ${runId}: the engine database ${missing} ` +
+      'does not exist, so no run was made with it (give the --data the run was made with, or ' +
+      'set DATABASE_URL)');
+  }
   const options: Parameters<typeof openEngine>[1] = {
     packs,
     progress: (l) => reporter.progress(l),
@@ -45,6 +53,15 @@ async function withEngine<T>(
   } finally {
     await open.close();
   }
+}
+
+/**
+ * The engine database's folder when there is none there yet. Opening it would make an empty
+ * one (seconds, and a folder left behind) only to find no run in it.
+ */
+function missingDatabase(flags: EngineFlags): string | undefined {
+  const dir = engineDataDir(resolve(flags.project ?? '.'), flags);
+  return dir !== undefined && !existsSync(dir) ? dir : undefined;
 }
 
 export async function runBody(
@@ -88,8 +105,7 @@ export async function runBody(
 
 export function cancelBody(runId: string, flags: EngineFlags, reporter: Reporter) {
   return withEngine(flags, true, reporter, async ({ engine }) =>
-    publicView(await engine.cancel(runId)),
-  );
+    publicView(await engine.cancel(runId)), undefined, runId);
 }
 
 export async function inputBody(
@@ -100,8 +116,7 @@ export async function inputBody(
 ): Promise<PublicView> {
   const data = dataFlag(flags.value);
   return withEngine(flags, true, reporter, async ({ engine }) =>
-    publicView(await engine.giveInput(runId, stepId, data)),
-  );
+    publicView(await engine.giveInput(runId, stepId, data)), undefined, runId);
 }
 
 /**
@@ -136,7 +151,7 @@ export function approveBody(
 ): Promise<PublicView> {
   return withEngine(flags, true, reporter, async ({ engine }) =>
     publicView(await engine.approve(runId, stepId, decidedBy(flags.note, flags.by))),
-  );
+  undefined, runId);
 }
 
 export function rejectBody(
@@ -147,7 +162,7 @@ export function rejectBody(
 ): Promise<PublicView> {
   return withEngine(flags, true, reporter, async ({ engine }) =>
     publicView(await engine.reject(runId, stepId, decidedBy(flags.reason, flags.by))),
-  );
+  undefined, runId);
 }
 
 export async function listBody(
@@ -155,6 +170,9 @@ export async function listBody(
   reporter: Reporter,
 ): Promise<{ runs: PublicRun[] }> {
   const limit = listLimit(flags.limit, '--limit');
+  assertPathFlag(flags.data, '--data');
+  // No database here yet: no runs, and none made just to say so.
+  if (missingDatabase(flags) !== undefined) return { runs: [] };
   return withEngine(flags, false, reporter, async ({ engine }) => ({
     runs: (await engine.list(limit)).map(publicRun),
   }));
@@ -168,7 +186,7 @@ export function showBody(
   return withEngine(flags, false, reporter, async ({ engine }) => ({
     ...publicView(await engine.view(runId)),
     timeline: await engine.timeline(runId),
-  }));
+  }), undefined, runId);
 }
 
 function decidedBy(note: string | undefined, by: string | undefined) {

@@ -78,8 +78,9 @@ describe('a new PGlite database', () => {
   it('leaves a folder the next command opens when the first is killed mid-unpack', async () => {
     const cli = resolve('bin', 'cordum.js');
     const data = mkdtempSync(join(tmpdir(), 'cordum-killed-'));
-    const first = spawn(process.execPath, [cli, 'engine', 'runs', 'list', '--data', data],
-      { stdio: 'ignore' });
+    // The registry makes its database at start (engine commands about runs make none).
+    const first = spawn(process.execPath, [cli, 'registry', 'serve', '--data', data, '--port',
+      '0'], { stdio: 'ignore' });
     // PG_VERSION is the dump's first file: once it is there the unpack is under way.
     for (let i = 0; i < 4000 && !existsSync(join(data, 'db', 'PG_VERSION')); i++) {
       await new Promise((r) => setTimeout(r, 5));

@@ -60,10 +60,15 @@ export interface WorkflowPlan {
   steps: StepPlan[];
 }
 
+/** The schema ids installed packs provide: a map or set of them, or any test of an id. */
+export interface SchemaIds {
+  has(id: string): boolean;
+}
+
 /** Checks a workflow and orders its steps; throws with every issue found. */
 export function planWorkflow(
   workflow: Workflow,
-  schemas: ReadonlyMap<string, unknown>,
+  schemas: SchemaIds,
 ): WorkflowPlan {
   const file = workflow.file ?? workflow.id;
   const issues: Issue[] = [];
@@ -177,7 +182,7 @@ function planStep(
   written: Step,
   id: string,
   deps: ReadonlyMap<string, string[]>,
-  schemas: ReadonlyMap<string, unknown>,
+  schemas: SchemaIds,
   where: Where,
 ): StepPlan | undefined {
   const base = `/steps/${pointerToken(id)}${where.inBody ? '/body' : ''}`;
@@ -233,7 +238,7 @@ function planStep(
 }
 
 /** What a step of its type must have, and schemas it names that no installed pack provides. */
-function checkFields(step: Step, type: StepType, schemas: ReadonlyMap<string, unknown>,
+function checkFields(step: Step, type: StepType, schemas: SchemaIds,
   issue: StepIssue): void {
   if (type === 'worker' && !step.topic) issue('topic', 'a worker step needs a topic', 'topic');
   if (type === 'condition' && step.condition === undefined) {

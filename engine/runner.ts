@@ -13,7 +13,7 @@ import { advanceRun } from './advance.js';
 import { subworkflowProblem } from '../packs/workflow/graph.js';
 import { EngineError } from './errors.js';
 import type { PackContents } from './kernel/pack_contents.js';
-import { planWorkflow, type WorkflowPlan } from './plan.js';
+import { planWorkflow, type SchemaIds, type WorkflowPlan } from './plan.js';
 import type { RunRecord, RunView, TimelineEvent } from './records.js';
 import { isTerminal } from './records.js';
 import { driveRun, leaseOf } from './run_claims.js';
@@ -27,11 +27,7 @@ export type { EngineOptions } from './services.js';
 export type { Decided } from './step_answers.js';
 
 /** Every schema id, for planning a run only to cancel it, which checks no data. */
-const ANY_SCHEMA: ReadonlyMap<string, unknown> = new (class extends Map<string, unknown> {
-  override has(): boolean {
-    return true;
-  }
-})();
+const ANY_SCHEMA: SchemaIds = { has: () => true };
 
 /** Opens the engine's tables (migrating them) and builds the engine. */
 export async function createEngine(options: EngineOptions): Promise<Engine> {

@@ -272,7 +272,7 @@ function cycleIssues(workflows: Workflow[]): Issue[] {
 
 function engineIssues(workflow: Workflow, schemaIds: Set<string>): Issue[] {
   try {
-    planWorkflow(workflow, new Map([...schemaIds].map((id) => [id, {}])));
+    planWorkflow(workflow, schemaIds);
     return [];
   } catch (err) {
     const issues = (err as { issues?: Issue[] }).issues;

@@ -19,35 +19,37 @@ import { stdinDebugger } from './debugger.js';
 import { readRunInput } from './input.js';
 import { cancelOnInterrupt } from './interrupt.js';
 
+interface EngineUse<T> {
+  tuning?: EngineTuning;
+  /**
+   * What a command about runs already made answers when its database does not exist: it
+   * makes none (seconds, and a folder left behind) only to find no run in it.
+   */
+  noDatabase?: (dir: string) => T;
+}
+
 async function withEngine<T>(
   flags: EngineFlags,
   packs: boolean,
   reporter: Reporter,
   body: (open: OpenEngine) => Promise<T>,
-  tuning?: EngineTuning,
-  /** The run a command is about: one that only acts on a run makes no database. */
-  runId?: string,
+  use: EngineUse<T> = {},
 ): Promise<T> {
   // An empty --data would put the database in the current folder.
   assertPathFlag(flags.data, '--data');
-  const missing = runId === undefined ? undefined : missingDatabase(flags);
-  if (missing !== undefined) {
-    throw new EngineError('run_not_found', `no run ${runId}: the engine database ${missing} ` +
-      'does not exist, so no run was made with it (give the --data the run was made with, or ' +
-      'set DATABASE_URL)');
-  }
+  const dir = engineDataDir(resolve(flags.project ?? '.'), flags);
+  if (use.noDatabase && dir !== undefined && !existsSync(dir)) return use.noDatabase(dir);
   const options: Parameters<typeof openEngine>[1] = {
     packs,
     progress: (l) => reporter.progress(l),
   };
-  if (tuning) options.tuning = tuning;
+  if (use.tuning) options.tuning = use.tuning;
   const open = await openEngine(flags, options);
   try {
     return await body(open);
   } catch (err) {
     // A run made with another --data is not in this database: say which one was looked in.
     if (!(err instanceof EngineError) || err.code !== 'run_not_found') throw err;
-    const dir = engineDataDir(resolve(flags.project ?? '.'), flags);
     const where = dir ? `the engine database ${dir}` : 'the DATABASE_URL database';
     throw new EngineError('run_not_found', `${err.message} in ${where}`, { cause: err });
   } finally {
@@ -55,13 +57,13 @@ async function withEngine<T>(
   }
 }
 
-/**
- * The engine database's folder when there is none there yet. Opening it would make an empty
- * one (seconds, and a folder left behind) only to find no run in it.
- */
-function missingDatabase(flags: EngineFlags): string | undefined {
-  const dir = engineDataDir(resolve(flags.project ?? '.'), flags);
-  return dir !== undefined && !existsSync(dir) ? dir : undefined;
+/** A command about run `runId`, given a database that does not exist. */
+function noRun(runId: string): (dir: string) => never {
+  return (dir) => {
+    throw new EngineError('run_not_found', `no run ${runId}: the engine database ${dir} ` +
+      'does not exist, so no run was made with it (give the --data the run was made with, or ' +
+      'set DATABASE_URL)');
+  };
 }
 
 export async function runBody(
@@ -96,7 +98,7 @@ export async function runBody(
           interrupt.release();
         }
       },
-      tuning,
+      { tuning },
     );
   } finally {
     debug?.close();
@@ -105,7 +107,7 @@ export async function runBody(
 
 export function cancelBody(runId: string, flags: EngineFlags, reporter: Reporter) {
   return withEngine(flags, true, reporter, async ({ engine }) =>
-    publicView(await engine.cancel(runId)), undefined, runId);
+    publicView(await engine.cancel(runId)), { noDatabase: noRun(runId) });
 }
 
 export async function inputBody(
@@ -116,7 +118,7 @@ export async function inputBody(
 ): Promise<PublicView> {
   const data = dataFlag(flags.value);
   return withEngine(flags, true, reporter, async ({ engine }) =>
-    publicView(await engine.giveInput(runId, stepId, data)), undefined, runId);
+    publicView(await engine.giveInput(runId, stepId, data)), { noDatabase: noRun(runId) });
 }
 
 /**
@@ -151,7 +153,7 @@ export function approveBody(
 ): Promise<PublicView> {
   return withEngine(flags, true, reporter, async ({ engine }) =>
     publicView(await engine.approve(runId, stepId, decidedBy(flags.note, flags.by))),
-  undefined, runId);
+  { noDatabase: noRun(runId) });
 }
 
 export function rejectBody(
@@ -162,7 +164,7 @@ export function rejectBody(
 ): Promise<PublicView> {
   return withEngine(flags, true, reporter, async ({ engine }) =>
     publicView(await engine.reject(runId, stepId, decidedBy(flags.reason, flags.by))),
-  undefined, runId);
+  { noDatabase: noRun(runId) });
 }
 
 export async function listBody(
@@ -170,12 +172,9 @@ export async function listBody(
   reporter: Reporter,
 ): Promise<{ runs: PublicRun[] }> {
   const limit = listLimit(flags.limit, '--limit');
-  assertPathFlag(flags.data, '--data');
-  // No database here yet: no runs, and none made just to say so.
-  if (missingDatabase(flags) !== undefined) return { runs: [] };
   return withEngine(flags, false, reporter, async ({ engine }) => ({
     runs: (await engine.list(limit)).map(publicRun),
-  }));
+  }), { noDatabase: () => ({ runs: [] }) });
 }
 
 export function showBody(
@@ -186,7 +185,7 @@ export function showBody(
   return withEngine(flags, false, reporter, async ({ engine }) => ({
     ...publicView(await engine.view(runId)),
     timeline: await engine.timeline(runId),
-  }), undefined, runId);
+  }), { noDatabase: noRun(runId) });
 }
 
 function decidedBy(note: string | undefined, by: string | undefined) {

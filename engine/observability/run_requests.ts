@@ -40,13 +40,16 @@ export class RunRequests {
 
   /** The request the run is being advanced for now, if any: the latest still in flight. */
   of(runId: string): string | undefined {
-    const open = this.byRun.get(runId);
-    return open?.[open.length - 1]?.id;
+    return this.latest(runId)?.id;
   }
 
   /** The span of that request's caller, when it sent a `traceparent`. */
   parentOf(runId: string): Span | undefined {
+    return this.latest(runId)?.parent;
+  }
+
+  private latest(runId: string) {
     const open = this.byRun.get(runId);
-    return open?.[open.length - 1]?.parent;
+    return open?.[open.length - 1];
   }
 }

@@ -1,10 +1,10 @@
 /**
  * OpenTelemetry traces for the engine: a span per run, per step (child of
  * its run) and per policy decision (child of the step that asked, or a
- * root span for an HTTP decide; one for an HTTP decide-batch). Spans go to OTLP over HTTP when the
- * environment names an endpoint (tracesUrlFrom), to the exporter a caller passes
- * (tests use the in-memory one), or nowhere. Parents are passed
- * explicitly, so no global context manager is needed.
+ * root span for an HTTP decide; one for an HTTP decide-batch). Spans go to
+ * OTLP over HTTP when the environment names an endpoint (tracesUrlFrom), to
+ * the exporter a caller passes (tests use the in-memory one), or nowhere.
+ * Parents are passed explicitly, so no global context manager is needed.
  */
 import { context, trace, SpanStatusCode, type Span, type Tracer } from '@opentelemetry/api';
 import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor, type SpanExporter }
@@ -133,9 +133,10 @@ function settle<T>(span: Span, fn: () => T): T {
 
 export async function createTracing(options: TracingOptions = {}): Promise<EngineTracing> {
   const url = options.tracesUrl ?? tracesUrlFrom(process.env);
+  const otlp = !options.exporter && url ? await otlpExporter(url) : undefined;
   const processors = options.exporter ? [new SimpleSpanProcessor(options.exporter)]
-    : url ? [new BatchSpanProcessor(options.onExportFailed
-      ? reporting(await otlpExporter(url), options.onExportFailed) : await otlpExporter(url))]
+    : otlp ? [new BatchSpanProcessor(options.onExportFailed
+      ? reporting(otlp, options.onExportFailed) : otlp)]
     : [];
   // Collectors group spans by service: the engine's own name, not `unknown_service:node`,
   // unless OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES say otherwise (envDetector).

@@ -105,21 +105,23 @@ function checkSlips(r: RawRule, index: number, file = 'policy fragment'): void {
   const problem = key !== undefined
     ? { path: [key], message: `"${key}" is not a rule field; did you mean ${meant(key)}?` }
     : slip && { path: ['constraints', ...slip.path], message: slip.message };
-  if (!problem) return;
-  const path = ['', 'rules', String(index), ...problem.path].map(pointerToken).join('/');
-  throw new PackError('validation_failed', `${file}: ${path}: ${problem.message}`,
-    { issues: [{ file, path, message: problem.message }] });
+  if (problem) throw fragmentProblem(file, ['rules', String(index), ...problem.path], problem);
 }
 
 /** Every template's body holds constraint fields only (templates.ts says why). */
 function checkTemplates(raw: RawFragment, file = 'policy fragment'): void {
   for (const [name, body] of Object.entries(raw.constraint_templates ?? {})) {
     const problem = templateProblem(body);
-    if (problem === undefined) continue;
-    const path = ['', 'constraint_templates', name, ...problem.path].map(pointerToken).join('/');
-    throw new PackError('validation_failed', `${file}: ${path}: ${problem.message}`,
-      { issues: [{ file, path, message: problem.message }] });
+    if (!problem) continue;
+    throw fragmentProblem(file, ['constraint_templates', name, ...problem.path], problem);
   }
+}
+
+/** `validation_failed` at `tokens` (a JSON pointer's, unescaped) of the fragment `file`. */
+function fragmentProblem(file: string, tokens: string[], problem: { message: string }) {
+  const path = ['', ...tokens].map(pointerToken).join('/');
+  return new PackError('validation_failed', `${file}: ${path}: ${problem.message}`,
+    { issues: [{ file, path, message: problem.message }] });
 }
 
 /** A rule's constraints with its templates merged in (see templates.ts for the order). */

@@ -1,6 +1,7 @@
 /**
  * Engine throughput: 10,000 single-step and 1,000 ten-step workflows with
  * the built-in echo worker, on PGlite and (when a URL is given) PostgreSQL,
+ * reached by TCP and, when its socket's folder is known, through its Unix socket,
  * runs started IN_FLIGHT at a time through `Engine.start` (as many callers
  * would), their writes group-committed, after an untimed fifth of each
  * to warm up. Prints jobs/s, a job being one worker step.
@@ -194,7 +195,13 @@ async function trials(db: Database, trial: () => Promise<number[]>) {
   return [...byRate[0]!, byRate[Math.floor((byRate.length - 1) / 2)]![0]!];
 }
 
-export async function runEngineBench(root: string, databaseUrl?: string): Promise<void> {
+/**
+ * `databaseUrl` reaches PostgreSQL by TCP, `socketUrl` (when given) the same
+ * server through its Unix socket, as an engine on the database's own machine
+ * may: each gets rows of its own.
+ */
+export async function runEngineBench(root: string, databaseUrl?: string,
+  socketUrl?: string): Promise<void> {
   const scale = Math.min(1, Math.max(0.001, Number(process.env.CORDUM_BENCH_ENGINE_SCALE ?? 1)));
   const single = Math.max(1, Math.round(10_000 * scale));
   const ten = Math.max(1, Math.round(1_000 * scale));
@@ -205,12 +212,18 @@ export async function runEngineBench(root: string, databaseUrl?: string): Promis
       () => openDatabase({ dataDir: mkdtempSync(join(tmpdir(), 'cordum-bench-engine-')) }),
     ],
   ];
-  if (databaseUrl) targets.push(['PostgreSQL', () => openDatabase({ url: databaseUrl })]);
+  const servers: [string, string | undefined][] = [
+    ['PostgreSQL, TCP', databaseUrl],
+    ['PostgreSQL, Unix socket', socketUrl],
+  ];
+  for (const [name, url] of servers) {
+    if (url) targets.push([name, () => openDatabase({ url })]);
+  }
   // CORDUM_BENCH_ENGINE_STORAGE=PGlite (or PostgreSQL) keeps one back end, for profiling.
   const only = process.env.CORDUM_BENCH_ENGINE_STORAGE?.toLowerCase();
   const rows: (string | number)[][] = [];
   for (const [name, open] of targets) {
-    if (only && name.toLowerCase() !== only) continue;
+    if (only && !name.toLowerCase().startsWith(only)) continue;
     const db = await open();
     try {
       const engine = await benchEngine(db);
@@ -222,11 +235,11 @@ export async function runEngineBench(root: string, databaseUrl?: string): Promis
         ...await trials(db, () => jobsPerSecond(engine, 'bench.one', single, 1))]);
       rows.push([name, `${ten} ten-step runs`,
         ...await trials(db, () => jobsPerSecond(engine, 'bench.ten', ten, 10))]);
-      if (name === 'PostgreSQL' && databaseUrl && processes > 1) {
+      const url = servers.find(([server]) => server === name)?.[1];
+      if (url && processes > 1) {
         await db.exec(`TRUNCATE ${RUN_TABLES}`);
         rows.push([`${name}, ${processes} engine processes`, `${single} single-step runs`,
-          ...await severalProcesses(root, databaseUrl, processes, single, Math.round(single / 5)),
-          '']);
+          ...await severalProcesses(root, url, processes, single, Math.round(single / 5)), '']);
       }
       await handBatchedSql(db, Math.round(single / 5));
       rows.push([name, `(floor) ${single} jobs as hand-batched SQL, no engine`,

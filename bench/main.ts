@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startThrowawayPostgres } from '../test/setup/postgres.js';
+import { overUnixSocket, startThrowawayPostgres } from '../test/setup/postgres.js';
 import { runPolicyBench } from './policy.js';
 import { runEngineBench } from './engine.js';
 import { runKernelBench } from './kernel.js';
@@ -32,16 +32,31 @@ const cli = resolve(root, 'bin', 'cordum.js');
 const only = process.argv.slice(3);
 const want = (name: string) => only.length === 0 || only.includes(name);
 
-/** A PostgreSQL for the rows that need one: given, or a throw-away server when we can. */
-async function postgresUrl(): Promise<{ url?: string; stop(): Promise<void> }> {
+/**
+ * A PostgreSQL for the rows that need one: given, or a throw-away server when
+ * we can. `socketUrl` reaches the same database through the server's Unix
+ * socket, when its folder is known (CORDUM_BENCH_DATABASE_SOCKET_DIR for a given one).
+ */
+interface BenchPostgres {
+  url?: string;
+  socketUrl?: string;
+  stop(): Promise<void>;
+}
+
+async function postgresUrl(): Promise<BenchPostgres> {
   const given = process.env.CORDUM_BENCH_DATABASE_URL;
   if (given) {
     const scratch = await scratchDatabase(given);
-    return { url: scratch.url, stop: () => scratch.drop() };
+    const dir = process.env.CORDUM_BENCH_DATABASE_SOCKET_DIR;
+    return {
+      url: scratch.url,
+      ...(dir ? { socketUrl: overUnixSocket(scratch.url, dir) } : {}),
+      stop: () => scratch.drop(),
+    };
   }
   try {
     const pg = await startThrowawayPostgres(mkdtempSync(join(tmpdir(), 'cordum-bench-pg-')));
-    return { url: pg.url, stop: () => pg.stop() };
+    return { url: pg.url, socketUrl: overUnixSocket(pg.url, pg.socketDir), stop: () => pg.stop() };
   } catch (err) {
     process.stderr.write(`bench: no PostgreSQL rows (${(err as Error).message.split('\n')[0]})\n`);
     return { stop: async () => undefined };
@@ -81,7 +96,9 @@ async function runOne(name: string): Promise<void> {
   if (name === 'registry') await withPostgres((url) => runRegistryBench(root, cli, url));
   if (name === 'provider') await withPostgres((url) => runProviderBench(root, cli, url));
   if (name === 'marketplace') await withPostgres((url) => runMarketplaceBench(root, cli, url));
-  if (name === 'engine') await withPostgres((url) => runEngineBench(root, url));
+  if (name === 'engine') {
+    await withPostgres((url, socketUrl) => runEngineBench(root, url, socketUrl));
+  }
   if (name === 'verdaccio') {
     const given = process.env.CORDUM_BENCH_DATABASE_URL;
     const scratch = given ? await scratchDatabase(given) : undefined;
@@ -94,10 +111,12 @@ async function runOne(name: string): Promise<void> {
 }
 
 /** Runs `bench` with a PostgreSQL URL when there is one, stopping a throw-away server after. */
-async function withPostgres(bench: (url: string | undefined) => Promise<void>): Promise<void> {
+async function withPostgres(
+  bench: (url: string | undefined, socketUrl: string | undefined) => Promise<void>,
+): Promise<void> {
   const pg = await postgresUrl();
   try {
-    await bench(pg.url);
+    await bench(pg.url, pg.socketUrl);
   } finally {
     await pg.stop();
   }

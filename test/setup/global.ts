@@ -17,6 +17,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     pgliteTemplate: string;
     postgresUrl: string;
+    /** The folder of that server's Unix socket, when known; else ''. */
+    postgresSocketDir: string;
   }
 }
 
@@ -45,11 +47,14 @@ export async function setup(project: TestProject) {
   project.provide('pgliteTemplate', template);
 
   let url = process.env.CORDUM_TEST_DATABASE_URL ?? '';
+  let socketDir = url ? process.env.CORDUM_TEST_DATABASE_SOCKET_DIR ?? '' : '';
   if (!url) {
     postgres = await startThrowawayPostgres(join(root, 'pg'));
     url = postgres.url;
+    socketDir = postgres.socketDir;
   }
   project.provide('postgresUrl', url);
+  project.provide('postgresSocketDir', socketDir);
 }
 
 export async function teardown() {

@@ -5,6 +5,8 @@ import { createServer } from 'node:net';
 
 export interface RunningPostgres {
   url: string;
+  /** The folder of the server's Unix socket (`?host=` of a URL that goes through it). */
+  socketDir: string;
   stop(): Promise<void>;
 }
 
@@ -46,8 +48,19 @@ export async function startThrowawayPostgres(dir: string): Promise<RunningPostgr
     'start']);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    socketDir: dir,
     async stop() {
       asPostgres(['pg_ctl', '-D', `${dir}/data`, '-m', 'immediate', '-w', 'stop']);
     },
   };
+}
+
+/**
+ * `url` sent through the server's Unix socket in `dir` instead of TCP: the
+ * `host` parameter names the socket's folder, and the port its file.
+ */
+export function overUnixSocket(url: string, dir: string): string {
+  const u = new URL(url);
+  u.searchParams.set('host', dir);
+  return u.toString();
 }

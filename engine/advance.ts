@@ -15,7 +15,7 @@ import {
 import type { RunRecord, StepRecord } from './records.js';
 import type { EngineServices } from './steps/context.js';
 import { contextFor, runAndSave, scopeOf } from './steps/run_step.js';
-import { setLongTimeout } from './long_timer.js';
+import { runTimer } from './steps/pauses.js';
 import { RunStop } from './steps/run_stop.js';
 import { CANCELLED } from './steps/stopped.js';
 import type { EngineStore } from './store.js';
@@ -37,7 +37,8 @@ export async function advanceRun(services: EngineServices, run: RunRecord, plan:
   const timer =
     remaining === undefined
       ? undefined
-      : setLongTimeout(() => halt('timed_out', new Error('run timeout')), remaining);
+      : runTimer(services.pauses, run.id, () => halt('timed_out', new Error('run timeout')),
+        remaining);
   const lease = keepLease(services, run.id, halt);
   services.cancellers.set(run.id, () => halt('cancelled', CANCELLED));
   const ended = services.hooks?.run(run);
@@ -77,6 +78,7 @@ export async function advanceRun(services: EngineServices, run: RunRecord, plan:
     timer?.clear();
     clearInterval(lease);
     services.cancellers.delete(run.id);
+    services.pauses?.forget(run.id);
   }
 }
 

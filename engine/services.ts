@@ -13,6 +13,7 @@ import type { PackContents } from './kernel/pack_contents.js';
 import { sleep } from './retry.js';
 import { SchemaBook } from './schemas.js';
 import type { EngineServices, KernelDecide, Notifier } from './steps/context.js';
+import { RunPauses } from './steps/pauses.js';
 import { DEFAULT_LEASE_MS, openEngineStore } from './store.js';
 import { systemClock } from './store_clock.js';
 
@@ -90,7 +91,10 @@ export async function engineServices(options: EngineOptions): Promise<EngineServ
   }
   if (options.decider) services.decide = options.decider;
   if (options.notifier) services.notifier = options.notifier;
-  if (options.beforeStep) services.beforeStep = options.beforeStep;
+  if (options.beforeStep) {
+    services.beforeStep = options.beforeStep;
+    services.pauses = new RunPauses();
+  }
   if (options.hooks) services.hooks = options.hooks;
   return services;
 }

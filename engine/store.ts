@@ -278,6 +278,16 @@ export class EngineStore {
     }
   }
 
+  /**
+   * Leaves `ms` just spent out of the running time of a run held here (the
+   * `--step` debugger's pause), as if it had resumed that much later.
+   */
+  leaveOut(runId: string, ms: number): void {
+    const held = this.runs.get(runId);
+    if (!held?.resumedAt) return;
+    held.resumedAt = new Date(Date.parse(held.resumedAt) + Math.round(ms)).toISOString();
+  }
+
   /** Leaves `running` for `status`, adding the time spent to `active_ms`. */
   async releaseRun(runId: string, status: Status, error?: StepError): Promise<void> {
     if (this.runs.isAbandoned(runId)) return;

@@ -14,6 +14,7 @@ import type { ApprovalRecord, DecisionRecord, RunRecord, RunView, StepRecord }
   from '../records.js';
 import type { SchemaBook } from '../schemas.js';
 import type { EngineStore, NewEvent, StepPatch } from '../store.js';
+import type { RunPauses } from './pauses.js';
 
 /** Where `notify` steps send their message; the timeline always records it. */
 export interface Notifier {
@@ -61,6 +62,8 @@ export interface EngineServices {
   subworkflows?: Subworkflows;
   /** Called before each step runs (the `--step` debugger); may wait. */
   beforeStep?: (pause: StepPause) => Promise<void>;
+  /** The time runs spend in `beforeStep`, left out of their time (set with it). */
+  pauses?: RunPauses;
   /** What operators see (logs, traces) of runs, steps and decisions; see EngineHooks. */
   hooks?: EngineHooks;
 }

@@ -10,12 +10,12 @@ import type { StepPlan, WorkflowPlan } from '../plan.js';
 import { isJobStep } from '../plan_types.js';
 import type { ApprovalRecord, RunRecord, StepRecord } from '../records.js';
 import { DONE, type StepPatch } from '../store.js';
-import { setLongTimeout } from '../long_timer.js';
 import type { EngineServices, StepContext, StepOutcome } from './context.js';
 import { waitForDelay } from './delay.js';
 import { runForEach } from './for_each.js';
 import { EXECUTORS } from './index.js';
 import { pauseOf } from './pause.js';
+import { runTimer } from './pauses.js';
 import type { SignalSource } from './run_stop.js';
 import { stopped } from './stopped.js';
 
@@ -111,7 +111,7 @@ async function runStep(ctx: StepContext): Promise<StepOutcome> {
     if (ctx.approval?.status !== 'approved' && gate && !conditionHolds(gate, ctx.scope)) {
       return skipped('condition is false');
     }
-    if (ctx.services.beforeStep) await ctx.services.beforeStep(pauseOf(inner));
+    if (ctx.services.beforeStep) await pauseBefore(inner);
     if (ctx.plan.type !== 'delay' && ctx.plan.delay) {
       const waited = await waitForDelay(inner);
       if (waited) return waited;
@@ -129,6 +129,14 @@ async function runStep(ctx: StepContext): Promise<StepOutcome> {
   }
 }
 
+/** The debugger's pause before the step, which is not the run's time. */
+function pauseBefore(ctx: StepContext): Promise<void> {
+  const { services, run } = ctx;
+  const pause = () => services.beforeStep!(pauseOf(ctx));
+  if (!services.pauses) return pause();
+  return services.pauses.during(run.id, pause, (ms) => services.store.leaveOut(run.id, ms));
+}
+
 /** The step's `timeout_sec` (for steps other than jobs, which bound each attempt). */
 function stepLimit(ctx: StepContext) {
   const sec = isJobStep(ctx.plan.type) ? undefined : ctx.plan.step.timeout_sec;
@@ -138,7 +146,7 @@ function stepLimit(ctx: StepContext) {
   const onRun = () => controller.abort(ctx.signal.reason);
   if (ctx.signal.aborted) controller.abort(ctx.signal.reason);
   ctx.signal.addEventListener('abort', onRun, { once: true });
-  const timer = setLongTimeout(() => {
+  const timer = runTimer(ctx.services.pauses, ctx.run.id, () => {
     const message = `step "${ctx.plan.id}" did not finish within its timeout_sec of ${sec}`;
     controller.abort(new EngineError('step_timed_out', message));
   }, sec * 1000);

@@ -101,3 +101,41 @@ describe('what the debugger is shown before a for_each step', () => {
     }
   });
 });
+
+describe('time paused by the debugger', () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  async function runPaused(steps: Parameters<typeof workflow>[1], timeoutSec: number,
+    pauseMs: number) {
+    const db = await (await freshDatabase(pgliteBackend)).open();
+    const flow = workflow('paused', steps, { timeout_sec: timeoutSec });
+    const engine = await createEngine({ db, snapshot: demoSnapshot(), workflows: [flow],
+      schemas: DEMO_SCHEMAS, handlers: handlerTable([{ topics: ['job.demo.*'],
+        handler: builtinHandler('echo') }]), beforeStep: () => sleep(pauseMs) });
+    try {
+      return await engine.start('demo.paused', {});
+    } finally {
+      await db.close();
+    }
+  }
+
+  it('counts toward neither the run\'s timeout_sec nor a step\'s, nor the run\'s time',
+    async () => {
+    // Two pauses of 700 ms: 1.4 s paused, past both limits of 1 s had they counted.
+    const view = await runPaused({
+      a: { type: 'transform', input: { x: 1 }, timeout_sec: 1 },
+      b: { type: 'transform', input: { y: 2 }, depends_on: ['a'], timeout_sec: 1 },
+    }, 1, 700);
+    expect(view.run.status).toBe('succeeded');
+    expect(view.steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded']);
+    expect(view.run.active_ms).toBeLessThan(500);
+  });
+
+  it('still times out a step whose own work passes its timeout_sec', async () => {
+    const view = await runPaused({
+      wait: { type: 'delay', delay_sec: 2, timeout_sec: 1 },
+    }, 60, 300);
+    expect(view.steps[0]).toMatchObject({ status: 'timed_out',
+      error: { code: 'step_timed_out' } });
+  });
+});

@@ -103,7 +103,7 @@ describe('what the debugger is shown before a for_each step', () => {
 });
 
 describe('time paused by the debugger', () => {
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
   async function runPaused(steps: Parameters<typeof workflow>[1], timeoutSec: number,
     pauseMs: number) {

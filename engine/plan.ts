@@ -65,6 +65,12 @@ export interface SchemaIds {
   has(id: string): boolean;
 }
 
+/**
+ * Every schema id, for planning a run only to end it (a cancel, a
+ * rejection), which checks no data: it works once the run's pack is gone.
+ */
+export const ANY_SCHEMA: SchemaIds = { has: () => true };
+
 /** Checks a workflow and orders its steps; throws with every issue found. */
 export function planWorkflow(
   workflow: Workflow,

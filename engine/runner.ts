@@ -13,7 +13,7 @@ import { advanceRun } from './advance.js';
 import { subworkflowProblem } from '../packs/workflow/graph.js';
 import { EngineError } from './errors.js';
 import type { PackContents } from './kernel/pack_contents.js';
-import { planWorkflow, type SchemaIds, type WorkflowPlan } from './plan.js';
+import { ANY_SCHEMA, planWorkflow, type WorkflowPlan } from './plan.js';
 import type { RunRecord, RunView, TimelineEvent } from './records.js';
 import { isTerminal } from './records.js';
 import { driveRun, leaseOf } from './run_claims.js';
@@ -26,8 +26,6 @@ import type { NewRun } from './store.js';
 export type { EngineOptions } from './services.js';
 export type { Decided } from './step_answers.js';
 
-/** Every schema id, for planning a run only to cancel it, which checks no data. */
-const ANY_SCHEMA: SchemaIds = { has: () => true };
 
 /** Opens the engine's tables (migrating them) and builds the engine. */
 export async function createEngine(options: EngineOptions): Promise<Engine> {

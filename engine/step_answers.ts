@@ -5,7 +5,7 @@
  * run's row lock, and then the run is advanced here if it was waiting.
  */
 import { EngineError } from './errors.js';
-import { planWorkflow, type WorkflowPlan } from './plan.js';
+import { ANY_SCHEMA, planWorkflow, type SchemaIds, type WorkflowPlan } from './plan.js';
 import type { RunView, StepRecord } from './records.js';
 import { advanceClaimed, leaseOf } from './run_claims.js';
 import { checkNesting } from './run_input.js';
@@ -94,6 +94,7 @@ export class StepAnswers {
       finished_at: this.services.clock().toISOString(),
       error: { code: 'approval_rejected', message: `approval rejected: ${reason}` },
     };
+    // A rejection ends the run and checks no data: it needs none of its pack's schemas.
     return this.decide(runId, stepId, 'rejected', decided, patch, {
       type: 'approval_rejected',
       status: 'failed',
@@ -114,7 +115,8 @@ export class StepAnswers {
     patch: StepPatch,
     event: Omit<NewEvent, 'step_id'>,
   ): Promise<RunView> {
-    const { plan, parent } = await this.waitingStep(runId, stepId);
+    const schemas = status === 'rejected' ? ANY_SCHEMA : this.schemas();
+    const { plan, parent } = await this.waitingStep(runId, stepId, schemas);
     const claimed = await this.services.store.atomically(runId, async (tx) => {
       const approval = await tx.decideApproval(runId, stepId, { status, ...decided });
       if (!approval) throw notPending(runId, stepId, 'it was decided meanwhile');
@@ -132,6 +134,7 @@ export class StepAnswers {
   private async waitingStep(
     runId: string,
     stepId: string,
+    schemas: SchemaIds,
   ): Promise<{ plan: WorkflowPlan; parent?: string }> {
     const view = await this.runs.view(runId);
     const step = stepNamed(view, stepId);
@@ -144,7 +147,7 @@ export class StepAnswers {
       throw notPending(runId, stepId, why);
     }
     // Resume with the workflow the run started with, not what is installed now.
-    const plan = planWorkflow(view.run.workflow, this.schemas());
+    const plan = planWorkflow(view.run.workflow, schemas);
     await this.refuseLate(runId, plan, step, 'approval_not_pending');
     return step.parent_id === undefined ? { plan } : { plan, parent: step.parent_id };
   }

@@ -114,3 +114,31 @@ describe('cancel of a run whose pack is no longer installed', () => {
     }
   });
 });
+
+describe('rejecting an approval of a run whose pack is no longer installed', () => {
+  it('fails the step and the run, though a schema its workflow names is gone', async () => {
+    const db = await (await freshDatabase(pgliteBackend)).open();
+    try {
+      const flow = workflow('signoff', {
+        ask: { type: 'approval', name: 'Sign off' },
+        form: { type: 'input', output_schema_id: 'demo/HelloInput', depends_on: ['ask'] },
+      });
+      const before = await createEngine({ db, snapshot: demoSnapshot(), workflows: [flow],
+        handlers: handlerTable([]), schemas: DEMO_SCHEMAS });
+      const view = await before.start('demo.signoff', {});
+      expect(stepOf(view, 'ask').status).toBe('waiting');
+      const after = await createEngine({ db, snapshot: demoSnapshot(), workflows: [],
+        handlers: handlerTable([]), schemas: new Map() });
+      const rejected = await after.reject(view.run.id, 'ask', { note: 'not now' });
+      expect(rejected.run.status).toBe('failed');
+      expect(stepOf(rejected, 'ask')).toMatchObject({ status: 'failed',
+        error: { code: 'approval_rejected', message: 'approval rejected: not now' } });
+      // Approving instead needs the schemas the rest of the run checks its data against.
+      const again = await before.start('demo.signoff', {});
+      const refused = await rejection(after.approve(again.run.id, 'ask'));
+      expect(refused.code).toBe('workflow_invalid');
+    } finally {
+      await db.close();
+    }
+  });
+});

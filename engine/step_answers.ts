@@ -55,7 +55,8 @@ export class StepAnswers {
     const issues = this.services.schemas.check(schemaId, data);
     if (issues.length > 0) {
       const message = describeIssues(`data for "${stepId}"`, schemaId!, issues);
-      throw new EngineError('input_invalid', message);
+      throw new EngineError('input_invalid', message, { issues: issues.map((i) =>
+        ({ file: '--data', path: i.path, message: i.message })) });
     }
     const now = this.services.clock().toISOString();
     const claimed = await this.services.store.atomically(runId, async (tx) => {

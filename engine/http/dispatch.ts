@@ -167,7 +167,9 @@ function sendNoRoute(res: ServerResponse, find: FindRoute, ctx: LazyContext,
 function sendFailure(res: ServerResponse, err: unknown, log: RouteLog | undefined,
   requestId: string, pathname: string): void {
   if (res.headersSent) return void res.end();
-  if (err instanceof HttpProblem) return sendProblem(res, err.status, err.code, err.message);
+  if (err instanceof HttpProblem) {
+    return sendProblem(res, err.status, err.code, err.message, err.members);
+  }
   const message = err instanceof Error ? err.message : String(err);
   if (isConnectionLoss(err)) {
     return sendProblem(res, 503, 'database_unavailable',
@@ -198,7 +200,9 @@ export function routeHandler(routes: EngineRoute[], log?: RouteLog, requests?: J
       route = find(method, ctx, pathname);
     } catch (err) {
       // A path parameter that does not decode: the request's fault, never the process's.
-      if (err instanceof HttpProblem) return sendProblem(res, err.status, err.code, err.message);
+      if (err instanceof HttpProblem) {
+        return sendProblem(res, err.status, err.code, err.message, err.members);
+      }
       throw err;
     }
     if (!route) return sendNoRoute(res, find, ctx, method, pathname);

@@ -52,7 +52,9 @@ function answerProblem(res: import('node:http').ServerResponse, err: unknown): v
   if (err instanceof KernelError) {
     return sendProblem(res, KERNEL_STATUS[err.code] ?? 400, err.code, err.message);
   }
-  if (err instanceof HttpProblem) return sendProblem(res, err.status, err.code, err.message);
+  if (err instanceof HttpProblem) {
+    return sendProblem(res, err.status, err.code, err.message, err.members);
+  }
   sendProblem(res, 500, 'internal', err instanceof Error ? err.message : String(err));
 }
 

@@ -68,7 +68,9 @@ function decodePart(part: string): string {
 
 export class HttpProblem extends Error {
   override readonly name = 'HttpProblem';
-  constructor(readonly status: number, readonly code: string, message: string) {
+  /** `members`: more of the problem, such as the `issues` of data that broke a schema. */
+  constructor(readonly status: number, readonly code: string, message: string,
+    readonly members: Record<string, unknown> = {}) {
     super(message);
   }
 }
@@ -206,8 +208,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   answer(res, status, 'application/json', JSON.stringify(body));
 }
 
-/** A problem+json answer with a stable code. */
-export function sendProblem(res: ServerResponse, status: number, code: string, detail: string) {
+/** A problem+json answer with a stable code, and any members of its own after them. */
+export function sendProblem(res: ServerResponse, status: number, code: string, detail: string,
+  members: Record<string, unknown> = {}) {
   answer(res, status, 'application/problem+json', JSON.stringify({
-    type: `urn:cordum:problem:${code}`, title: code, status, detail, code }));
+    type: `urn:cordum:problem:${code}`, title: code, status, detail, code, ...members }));
 }

@@ -54,7 +54,8 @@ function route(
         await handle(ctx, params);
       } catch (err) {
         if (!isEngineError(err)) throw err;
-        throw new HttpProblem(STATUS_OF[err.code] ?? 500, err.code, err.message);
+        throw new HttpProblem(STATUS_OF[err.code] ?? 500, err.code, err.message,
+          err.issues.length > 0 ? { issues: err.issues } : {});
       }
     },
   };

@@ -23,6 +23,9 @@ export interface BuiltBundle {
   tgz: Buffer;
   pack: LoadedPack;
   fileName: string;
+  /** The folder holding pack.yaml, and each file's path in it (posix). */
+  root: string;
+  names: string[];
 }
 
 export async function buildBundle(dir: string): Promise<BuiltBundle> {
@@ -45,7 +48,7 @@ export async function buildBundle(dir: string): Promise<BuiltBundle> {
     const tgz = gzipSync(tar, { level: 9 });
     await assertReadsBack(tgz, files);
     const { id, version } = pack.manifest.metadata;
-    return { tgz, pack, fileName: `${id}-${version}.tgz` };
+    return { tgz, pack, fileName: `${id}-${version}.tgz`, root, names };
   } finally {
     rmSync(stage, { recursive: true, force: true });
   }

@@ -1,11 +1,12 @@
 /** `cordum pack build DIR [--out FILE]`: a reproducible `<id>-<version>.tgz`. */
 import { writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { assertPathFlag, runCommand } from '../../cli/output.js';
 import { buildBundle } from '../bundle/build.js';
 import { sha256Hex } from '../digest.js';
 import { makeFolders } from '../folders.js';
+import { refuseOverwrite } from './files.js';
 
 export function registerBuildCommand(pack: Command): void {
   pack
@@ -18,6 +19,8 @@ export function registerBuildCommand(pack: Command): void {
         assertPathFlag(opts.out, '--out');
         const built = await buildBundle(dir);
         const out = resolve(opts.out ?? built.fileName);
+        refuseOverwrite(out, '--out', built.names.map((name) =>
+          ({ path: join(built.root, name), what: 'the pack\'s file' })));
         makeFolders(dirname(out));
         writeFileSync(out, built.tgz);
         const m = built.pack.manifest.metadata;

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { readOrFail } from './files.js';
+import { readOrFail, refuseOverwrite } from './files.js';
 import { assertPathFlag, runCommand } from '../../cli/output.js';
 import { readBundle } from '../bundle/read.js';
 import { parseJson } from '../documents.js';
@@ -49,11 +49,13 @@ export function registerSignCommands(pack: Command): void {
     .action((tgz: string, opts: { key: string; out?: string; json?: boolean }) =>
       runCommand(opts, async () => {
         assertPathFlag(opts.out, '--out');
+        const out = opts.out ?? `${tgz}.sigstore.json`;
+        refuseOverwrite(out, '--out', [{ path: tgz, what: 'the tarball' },
+          { path: opts.key, what: 'the private key given as --key' }]);
         const bytes = readOrFail(tgz, 'tarball');
         // Only a pack tarball is worth a signature: anything else is named and refused.
         await readTarball(tgz, bytes, '; sign the tarball `cordum pack build` made');
         const bundle = signTarball(bytes, readOrFail(opts.key, 'key').toString('utf8'), opts.key);
-        const out = opts.out ?? `${tgz}.sigstore.json`;
         // The output's folder is made, as `pack build --out` makes its own.
         makeFolders(dirname(out));
         writeFileSync(out, `${JSON.stringify(bundle, null, 2)}\n`);

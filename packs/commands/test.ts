@@ -7,7 +7,7 @@
  * loads the engine only when a pack declares workflow tests.
  */
 import { writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { PackError } from '../errors.js';
 import { assertPathFlag, runCommand } from '../../cli/output.js';
@@ -16,6 +16,7 @@ import { loadPack, type LoadedPack } from '../load.js';
 import type { TestMismatch, WorkflowTestResult } from '../manifest.js';
 import { runSimulations, type SimulationResult } from '../simulate.js';
 import { makeFolders } from '../folders.js';
+import { refuseOverwrite, type InputFile } from './files.js';
 
 /** Runs a pack's `tests.workflows[]` and answers one result per test, in order. */
 export type WorkflowTestRunner = (pack: LoadedPack) => Promise<WorkflowTestResult[]>;
@@ -50,8 +51,9 @@ export function registerTestCommand(
     .action((source: string, opts: { json?: boolean; junit?: string }) =>
       runCommand(opts, async () => {
         assertPathFlag(opts.junit, '--junit');
-        const report = await testPack(source, runWorkflows);
+        const { report, inputs } = await testPack(source, runWorkflows);
         if (opts.junit) {
+          refuseOverwrite(opts.junit, '--junit', inputs);
           // The report's folder is made, as `pack build --out` makes its own.
           makeFolders(dirname(opts.junit));
           writeFileSync(opts.junit, junitXml(report));
@@ -61,15 +63,23 @@ export function registerTestCommand(
     );
 }
 
-async function testPack(source: string, runWorkflows: WorkflowTestRunner): Promise<TestReport> {
-  const pack = loadPack((await readPackSource(source)).files);
+/** The report, and the files it was read from (the tarball, or each file of the folder). */
+async function testPack(source: string, runWorkflows: WorkflowTestRunner)
+  : Promise<{ report: TestReport; inputs: InputFile[] }> {
+  const read = await readPackSource(source);
+  const pack = loadPack(read.files);
   const { snapshotHash, results } = runSimulations(pack);
   const workflows = (pack.manifest.tests?.workflows ?? []).length > 0
     ? await runWorkflows(pack) : [];
   const failed = results.filter((r) => !r.passed).length +
     workflows.filter((w) => !w.passed).length;
-  return { id: pack.manifest.metadata.id, snapshot: snapshotHash,
+  const report = { id: pack.manifest.metadata.id, snapshot: snapshotHash,
     passed: results.length + workflows.length - failed, failed, results, workflows };
+  const dir = read.dir;
+  const inputs = dir === undefined ? [{ path: source, what: 'the tarball' }]
+    : [...read.files.files.keys()].map((name) => ({ path: join(dir, name),
+      what: 'the pack\'s file' }));
+  return { report, inputs };
 }
 
 function renderReport(r: TestReport): string[] {

@@ -64,3 +64,20 @@ describe('cordum pack build --out', () => {
     expect(readFileSync(join(dir, ECHO)).equals(workflow)).toBe(true);
   });
 });
+
+describe('cordum pack test --junit', () => {
+  it('refuses a file of the pack or the tarball tested, leaving it whole', () => {
+    const dir = copyPack('hello-pack');
+    const manifest = readFileSync(join(dir, PACK));
+    const run = cordum(['pack', 'test', dir, '--junit', join(dir, PACK)]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(`error[usage]: --junit ${join(dir, PACK)} is the pack's file ` +
+      `${join(dir, PACK)}, which this command reads: writing there would destroy it; give ` +
+      '--junit another file\n');
+    expect(readFileSync(join(dir, PACK)).equals(manifest)).toBe(true);
+
+    const before = readFileSync(tgz);
+    expect(cordum(['pack', 'test', tgz, '--junit', tgz]).status).toBe(2);
+    expect(readFileSync(tgz).equals(before)).toBe(true);
+  });
+});

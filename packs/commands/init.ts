@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { runCommand, shellWord } from '../../cli/output.js';
 import { PackError } from '../errors.js';
 import { isHttpUrl } from '../http_url.js';
+import { ANSWER_NAMES } from '../scaffold/answers.js';
 
 interface InitFlags {
   id?: string;
@@ -44,8 +45,8 @@ export function registerInitCommand(pack: Command): void {
         const schemaBase = checkedSchemaBase(opts.schemaBase);
         const { initPack } = await import('../scaffold/init.js');
         const { schemaBaseFrom } = await import('../scaffold/schema_urls.js');
-        const given = Object.fromEntries((['id', 'title', 'description', 'author', 'license'] as
-          const).flatMap((k) => (opts[k] === undefined ? [] : [[k, opts[k]]])));
+        const given = Object.fromEntries(ANSWER_NAMES.flatMap((k) =>
+          (opts[k] === undefined ? [] : [[k, opts[k]]])));
         const interactive = !opts.yes && !opts.json && process.stdin.isTTY === true;
         return initPack({ name, given,
           schemaBase: schemaBaseFrom(schemaBase, process.env.CORDUM_REGISTRY),

@@ -5,6 +5,7 @@
  */
 import { basename } from 'node:path';
 import { PackError } from '../errors.js';
+import { isPackId, PACK_ID_RULE } from '../pack_id.js';
 
 export interface ScaffoldAnswers {
   id: string;
@@ -16,6 +17,8 @@ export interface ScaffoldAnswers {
 
 export type AnswerName = keyof ScaffoldAnswers;
 
+export const ANSWER_NAMES: AnswerName[] = ['id', 'title', 'description', 'author', 'license'];
+
 export interface Question {
   name: AnswerName;
   prompt: string;
@@ -24,8 +27,6 @@ export interface Question {
   /** Why an answer is refused, or undefined when it is fine. */
   check?(value: string): string | undefined;
 }
-
-const ID = /^[a-z0-9-]+$/;
 
 /**
  * A pack id from a folder name: accents dropped (`ünï` is `uni`), lower case,
@@ -44,7 +45,7 @@ function titleOf(id: string): string {
 export function questionsFor(name: string): Question[] {
   return [
     { name: 'id', prompt: 'Pack id', fallback: () => idFromName(name),
-      check: (v) => (ID.test(v) ? undefined : 'use only a-z, 0-9 and -') },
+      check: (v) => (isPackId(v) ? undefined : `use ${PACK_ID_RULE}`) },
     { name: 'title', prompt: 'Title', fallback: (b) => titleOf(b.id ?? idFromName(name)) },
     { name: 'description', prompt: 'Description',
       fallback: (b) => `${b.title ?? 'A'} pack: one workflow, one topic, a policy and its tests.` },
@@ -60,7 +61,12 @@ export function completeAnswers(questions: Question[], given: Partial<ScaffoldAn
   for (const q of questions) {
     const value = given[q.name] ?? q.fallback(out);
     const why = q.check?.(value);
-    if (why !== undefined) throw new PackError('usage', `--${q.name} ${value}: ${why}`);
+    if (why !== undefined) {
+      // A default made from NAME (a folder name of 200 letters) is named as such.
+      const what = given[q.name] === undefined
+        ? `${q.name} ${value} (made from NAME; give --${q.name})` : `--${q.name} ${value}`;
+      throw new PackError('usage', `${what}: ${why}`);
+    }
     out[q.name] = value;
   }
   return out as ScaffoldAnswers;

@@ -5,11 +5,12 @@
  */
 import { resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { readPackDir } from '../bundle/source.js';
-import { PackError } from '../errors.js';
-import { loadPack } from '../load.js';
+import { isPackError, PackError } from '../errors.js';
+import { loadPack, type LoadedPack } from '../load.js';
 import { runSimulations } from '../simulate.js';
-import { completeAnswers, questionsFor, type ScaffoldAnswers } from './answers.js';
+import {
+  ANSWER_NAMES, completeAnswers, questionsFor, type AnswerName, type ScaffoldAnswers,
+} from './answers.js';
 import { askAnswers } from './prompt.js';
 import { scaffoldFiles } from './templates.js';
 import { writeScaffold } from './write.js';
@@ -35,14 +36,41 @@ export async function initPack(options: InitOptions): Promise<InitResult> {
     : options.given;
   const answers = completeAnswers(questions, given);
   const dir = resolve(options.name);
-  const files = writeScaffold(dir, scaffoldFiles(answers, options.schemaBase));
+  const scaffold = scaffoldFiles(answers, options.schemaBase);
 
-  // The scaffold must be a valid, passing pack as written: prove it now.
-  const pack = loadPack(readPackDir(dir));
+  // The scaffold must be a valid, passing pack: prove it in memory, before anything is
+  // written, so an answer the format refuses leaves no folder for the retry to trip on.
+  const pack = loadScaffold(scaffold, answers);
   const { results } = runSimulations(pack);
   const failed = results.filter((r) => !r.passed).length;
   if (failed > 0) {
     throw new PackError('simulation_failed', `${dir}: ${failed} scaffolded simulations fail`);
   }
+  const files = writeScaffold(dir, scaffold);
   return { dir, id: answers.id, files, simulations: { passed: results.length, failed } };
+}
+
+/**
+ * Loads the scaffold's files; a problem in an answer's pack.yaml field (a title past the
+ * format's 256 characters) is a usage error naming the flag that gave it, not a problem in
+ * a pack.yaml the user never wrote.
+ */
+function loadScaffold(scaffold: Map<string, string>, answers: ScaffoldAnswers): LoadedPack {
+  const files = new Map([...scaffold].map(([name, text]) => [name, Buffer.from(text)]));
+  try {
+    return loadPack({ files });
+  } catch (err) {
+    const issue = isPackError(err) ? err.issues.find((i) => i.file === 'pack.yaml' &&
+      answerAt(i.path) !== undefined) : undefined;
+    if (issue === undefined) throw err;
+    const name = answerAt(issue.path)!;
+    throw new PackError('usage', `--${name} ${JSON.stringify(answers[name])}: ${issue.message}`,
+      { cause: err });
+  }
+}
+
+/** The answer a pack.yaml field path holds (`/metadata/title` is title's), if any. */
+function answerAt(path: string): AnswerName | undefined {
+  const field = /^\/metadata\/([a-z]+)$/.exec(path)?.[1];
+  return ANSWER_NAMES.find((name) => name === field);
 }

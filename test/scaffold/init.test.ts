@@ -91,7 +91,8 @@ describe('cordum pack init', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cordum-init-refused-'));
     const bad = await cordum(['pack', 'init', 'x', '--id', 'Not_OK', '--yes'], { cwd });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^error\[usage\]: --id Not_OK: use only a-z, 0-9 and -/m);
+    expect(bad.stderr)
+      .toMatch(/^error\[usage\]: --id Not_OK: use 1 to 128 characters of a-z, 0-9 and -/m);
     mkdirSync(join(cwd, 'taken'));
     writeFileSync(join(cwd, 'taken', 'keep.txt'), 'mine');
     const taken = await cordum(['pack', 'init', 'taken', '--yes'], { cwd });
@@ -99,6 +100,33 @@ describe('cordum pack init', () => {
     expect(taken.stderr)
       .toMatch(/^error\[file_exists\]: \S*taken: the folder exists and is not empty/m);
     expect(readFileSync(join(cwd, 'taken', 'keep.txt'), 'utf8')).toBe('mine');
+  });
+});
+
+describe('cordum pack init with answers the pack format refuses', () => {
+  it('names the flag, exits 2 and writes no folder, so a retry is not refused', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cordum-init-format-'));
+    const cases: [string[], RegExp][] = [
+      [['--title', 'T'.repeat(257)],
+        /^error\[usage\]: --title "T{257}": must NOT have more than 256 characters\n$/],
+      [['--license', 'L'.repeat(257)], /^error\[usage\]: --license "L{257}": must NOT have /],
+      [['--author', 'a\u202eb'],
+        /^error\[usage\]: --author "a\u202eb": holds U\+202E at character 2/],
+      [['--id', 'a'.repeat(129)], /^error\[usage\]: --id a{129}: use 1 to 128 characters of /],
+    ];
+    for (const [flags, expected] of cases) {
+      const r = await cordum(['pack', 'init', 'p', '--yes', ...flags], { cwd });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(expected);
+      expect(existsSync(join(cwd, 'p'))).toBe(false);
+    }
+    const long = 'n'.repeat(129);
+    const fromName = await cordum(['pack', 'init', long, '--yes'], { cwd });
+    expect(fromName.code).toBe(2);
+    expect(fromName.stderr).toBe(`error[usage]: id ${long} (made from NAME; give --id): use 1 ` +
+      'to 128 characters of a-z, 0-9 and -\n');
+    expect(existsSync(join(cwd, long))).toBe(false);
+    expect((await cordum(['pack', 'init', 'p', '--yes'], { cwd })).code).toBe(0);
   });
 });
 
@@ -114,7 +142,7 @@ describe('the init prompt', () => {
     expect(answers).toEqual({ id: 'my-bot', title: 'My Bot', description: 'A bot.', author: '',
       license: 'MIT' });
     expect(shown).toContain('Pack id [my-bot]: ');
-    expect(shown).toContain('  use only a-z, 0-9 and -\n');
+    expect(shown).toContain('  use 1 to 128 characters of a-z, 0-9 and -\n');
     expect(shown).not.toContain('License');
   });
 });

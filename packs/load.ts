@@ -5,6 +5,7 @@
  */
 import { gt as semverGt, valid as validSemver } from 'semver';
 import type { PackFiles } from './bundle/read.js';
+import { isExcluded } from './bundle/source.js';
 import {
   NON_FINITE_MESSAGE, nonFiniteAt, parseJson, parseYaml, pointerToken, utf8Text,
   UNSTORABLE_MESSAGE, unstorableTextAt,
@@ -58,8 +59,8 @@ class Collector {
     }
     const body = files.files.get(normalize(path));
     if (body === undefined) {
-      this.issues.push({ ...from, message: `names "${path}", which is not in the pack`,
-        rule: 'file_missing' });
+      this.issues.push({ ...from, message: `names "${path}", which is not in the pack${
+        leftOutWhy(path)}`, rule: 'file_missing' });
       return undefined;
     }
     let doc: unknown;
@@ -94,6 +95,18 @@ class Collector {
     if (huge !== undefined) this.issues.push({ file, path: huge, message: NON_FINITE_MESSAGE,
       rule: 'number' });
   }
+}
+
+/**
+ * Why a pack folder's file is not in the pack though it is on disk: a name the build
+ * leaves out (bundle/source.ts). Without it, "not in the pack" sent users looking for a
+ * file that is right there.
+ */
+function leftOutWhy(path: string): string {
+  const name = normalize(path).split('/').find(isExcluded);
+  if (name === undefined) return '';
+  return `: a pack folder's build leaves "${name}" out, as it does every name starting with ` +
+    '".", node_modules, *.tgz and *.sigstore.json; rename it';
 }
 
 function normalize(path: string): string {

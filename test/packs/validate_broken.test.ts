@@ -55,6 +55,16 @@ const broken: BreakCase[] = [
     expected: { file: PACK, path: '/resources/workflows/0/path', rule: 'path',
       message: 'names "/workflows/echo.yaml": expected a path inside the pack, relative to ' +
         'pack.yaml, with no ".." (such as workflows/main.yaml)' } },
+  { name: 'a workflow in a file the build leaves out (a name starting with .)',
+    pack: 'hello-pack',
+    breakIt: (d) => {
+      writeIn(d, 'workflows/.echo.yaml', readFileSync(join(d, ECHO)));
+      edit(d, PACK, 'path: workflows/echo.yaml', 'path: workflows/.echo.yaml');
+    },
+    expected: { file: PACK, path: '/resources/workflows/0/path', rule: 'file_missing',
+      message: 'names "workflows/.echo.yaml", which is not in the pack: a pack folder\'s build ' +
+        'leaves ".echo.yaml" out, as it does every name starting with ".", node_modules, *.tgz ' +
+        'and *.sigstore.json; rename it' } },
   { name: 'a schema path with a .. segment', pack: 'hello-pack',
     breakIt: (d) => edit(d, PACK, 'path: schemas/HelloInput.json',
       'path: schemas/../schemas/HelloInput.json'),

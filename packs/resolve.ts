@@ -1,6 +1,7 @@
 /** Semver checks and range resolution, the same for registry and clients. */
 import { maxSatisfying, valid, validRange } from 'semver';
 import { PackError } from './errors.js';
+import { assertSpecId } from './pack_id.js';
 
 export function assertVersion(version: string, where: string): string {
   const v = valid(version);
@@ -45,9 +46,7 @@ export function parseSpec(spec: string): { id: string; range: string } {
   const at = spec.indexOf('@', 1);
   const id = at < 0 ? spec : spec.slice(0, at);
   const range = at < 0 ? '*' : spec.slice(at + 1) || '*';
-  if (!/^[a-z0-9-]+$/.test(id)) {
-    throw new PackError('usage', `"${spec}": expected ID@RANGE with an id of a-z, 0-9 and -`);
-  }
+  assertSpecId(spec, id);
   assertRange(range, spec);
   return { id, range };
 }

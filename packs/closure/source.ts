@@ -4,6 +4,7 @@
  */
 import { validRange } from 'semver';
 import { PackError } from '../errors.js';
+import { assertSpecId } from '../pack_id.js';
 import { assertRange } from '../resolve.js';
 import type { PackManifest } from '../manifest.js';
 import type { ClosureSource } from './resolve.js';
@@ -15,9 +16,7 @@ export function splitSpec(spec: string): { id: string; range: string } {
   const at = spec.indexOf('@', 1);
   const id = at < 0 ? spec : spec.slice(0, at);
   const range = at < 0 ? '*' : spec.slice(at + 1) || '*';
-  if (!/^[a-z0-9-]+$/.test(id)) {
-    throw new PackError('usage', `"${spec}": expected ID@RANGE with an id of a-z, 0-9 and -`);
-  }
+  assertSpecId(spec, id);
   if (validRange(range) === null && !TAG.test(range)) {
     throw new PackError('semver_invalid', `${spec}: "${range}" is neither a semver range nor a ` +
       'dist-tag');

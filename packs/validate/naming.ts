@@ -1,10 +1,9 @@
 /** Cordum's naming rules for what a pack declares, and for the packs it names. */
 import { isPackError, type Issue } from '../errors.js';
 import type { PackManifest } from '../manifest.js';
+import { PACK_ID_RULE } from '../pack_id.js';
 import { parseSpec } from '../resolve.js';
 
-/** The longest pack id, as schemas/pack.schema.json caps `metadata.id`. */
-const PACK_ID_MAX = 128;
 const SPEC_EXPECTED = 'expected "<id>" or "<id>@<semver range>", e.g. "deplib" or "deplib@^1.2.0"';
 
 export function namingIssues(manifest: PackManifest): Issue[] {
@@ -63,18 +62,14 @@ function selfProblem(entry: string, id: string): string | undefined {
 /** What is wrong with one `id` or `id@range` entry, or undefined. */
 function specProblem(entry: string): string | undefined {
   const quoted = JSON.stringify(entry);
-  let id: string;
   try {
-    ({ id } = parseSpec(entry));
+    parseSpec(entry);
   } catch (err) {
     if (!isPackError(err)) throw err;
-    if (err.code !== 'semver_invalid') return `${quoted} is not a pack id (a-z, 0-9 and -)`;
+    if (err.code !== 'semver_invalid') return `${quoted} is not a pack id (${PACK_ID_RULE})`;
     // The id was good, so the range is all after its `@`.
     const range = entry.slice(entry.indexOf('@', 1) + 1);
     return `${quoted}: ${JSON.stringify(range)} is not a semver range`;
-  }
-  if (id.length > PACK_ID_MAX) {
-    return `${quoted}: the id is longer than ${PACK_ID_MAX} characters`;
   }
   return undefined;
 }

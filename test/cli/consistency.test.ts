@@ -135,6 +135,11 @@ const cases: Case[] = [
     args: () => ['registry', 'mirror', '--from', 'http://127.0.0.1:1', '--registry',
       'http://127.0.0.1:1', '--pack', 'Not_An_Id'],
     code: 2, error: 'usage', message: /--pack Not_An_Id: a pack id is .*a-z, 0-9 and -/ },
+  { name: 'pack install of an id past 128 characters (said before any request)',
+    args: () => ['pack', 'install', `${'a'.repeat(129)}@^1`, '--registry', 'http://127.0.0.1:1'],
+    code: 2, error: 'usage',
+    message: /"a{129}@\^1": expected ID@RANGE with an id of 1 to 128 characters of a-z, 0-9/,
+    untouched: '.cordum', json: true },
   { name: 'pack publish of a pack folder, not its tarball',
     args: (dir) => {
       mkdirSync(join(dir, 'weather'));

@@ -29,7 +29,7 @@ const refused: { entry: string; expected: RegExp }[] = [
   { entry: '@deplib', expected: /is not a pack id/ },
   { entry: 'dep lib@^1', expected: /is not a pack id/ },
   { entry: 'deplib@^1@2', expected: /"\^1@2" is not a semver range/ },
-  { entry: `${'a'.repeat(129)}@^1`, expected: /longer than 128/ },
+  { entry: `${'a'.repeat(129)}@^1`, expected: /is not a pack id \(1 to 128 characters/ },
 ];
 
 describe('requires_packs at validation', () => {

@@ -5,6 +5,7 @@ import { registryFrom, runCommand, shellWord, type RegistryFlags } from '../../c
 import { parseJson } from '../documents.js';
 import { PackError } from '../errors.js';
 import { readOrFail } from './files.js';
+import { assertSignedTarball } from './signed_digest.js';
 
 interface PublishFlags extends RegistryFlags {
   bundle?: string;
@@ -46,7 +47,8 @@ async function publish(tgz: string, flags: PublishFlags, progress: (line: string
   const bundle = readOrFail(bundlePath, 'signature bundle');
   // Read here, where the file's name is known: the registry sees only its form part
   // (`bundle`), and would name that in its refusal, after the whole upload.
-  parseJson(bundle.toString('utf8'), bundlePath);
+  assertSignedTarball(tgz, tarball, bundlePath,
+    parseJson(bundle.toString('utf8'), bundlePath), true);
 
   // The client (and fetch) load only when a command talks to a registry.
   const { RegistryClient } = await import('../client/registry.js');

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { readOrFail, refuseOverwrite } from './files.js';
+import { assertSignedTarball } from './signed_digest.js';
 import { assertPathFlag, runCommand } from '../../cli/output.js';
 import { readBundle } from '../bundle/read.js';
 import { parseJson } from '../documents.js';
@@ -84,6 +85,7 @@ export function registerSignCommands(pack: Command): void {
         const trusted = keyIdOf(pem, `public key ${opts.key}`);
         const bundle = parseJson(readOrFail(bundlePath, 'bundle').toString('utf8'), bundlePath);
         const bytes = readOrFail(tgz, 'tarball');
+        assertSignedTarball(tgz, bytes, bundlePath, bundle, false);
         const v = verifyTarball(bytes, bundle, (id) => (id === trusted ? pem : undefined));
         // A good signature over a hostile tarball (a `../` path, a link, a bomb) is no
         // pack: read it as install does, after the signature as install does, so verify

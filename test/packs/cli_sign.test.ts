@@ -135,6 +135,27 @@ describe('cordum pack build, sign and verify', () => {
     expect(run.status).toBe(1);
     expect(run.json.error).toMatchObject({ code: 'digest_mismatch',
       details: { actual: sha256Hex(bytes), expected: sha256Hex(readFileSync(tgzPath)) } });
+    expect(run.json.error).toMatchObject({ message: `${tampered} has sha256 ${sha256Hex(bytes)}` +
+      `, but ${bundlePath} signs sha256 ${sha256Hex(readFileSync(tgzPath))}: the tarball is ` +
+      'not the one signed (changed or tampered with since it was signed)' });
+  });
+
+  it('refuses to publish a tarball built again after signing, naming both files, before ' +
+    'any request', () => {
+    const rebuilt = join(work, 'rebuilt.tgz');
+    const bytes = readFileSync(tgzPath);
+    bytes[100] ^= 0xff;
+    writeFileSync(rebuilt, bytes);
+    writeFileSync(`${rebuilt}.sigstore.json`, JSON.stringify(
+      signTarball(readFileSync(tgzPath), readFileSync(join(keys, 'cordum.key'), 'utf8'))));
+    // Nothing listens on port 1: a request would fail as registry_unreachable.
+    const run = cordum(['pack', 'publish', rebuilt, '--registry', 'http://127.0.0.1:1']);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(`error[digest_mismatch]: ${rebuilt} has sha256 ${sha256Hex(bytes)}` +
+      `, but ${rebuilt}.sigstore.json signs sha256 ${sha256Hex(readFileSync(tgzPath))}: the ` +
+      'tarball is not the one signed (built again since?); if it is yours, sign it again: ' +
+      `cordum pack sign ${rebuilt} --key <private key>\n`);
   });
 
   it('refuses a well-signed tarball that install would refuse, with install\'s code',

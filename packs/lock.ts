@@ -43,7 +43,7 @@ export const layout = {
 export function readLock(project: string): Lockfile | undefined {
   const path = join(project, LOCK_FILE);
   if (!existsSync(path)) return undefined;
-  const doc = parseJson(readFileSync(path, 'utf8'), LOCK_FILE) as Partial<Lockfile> | null;
+  const doc = parseJson(lockText(path), LOCK_FILE) as Partial<Lockfile> | null;
   // `null` or a list is JSON too, and reading a field of null would throw a TypeError.
   if (!isMap(doc) || doc.lockfileVersion !== 1 || !isMap(doc.packs)) {
     throw new PackError('lock_invalid', `${LOCK_FILE}: expected lockfileVersion 1 and a packs map`);
@@ -63,6 +63,21 @@ export function readLock(project: string): Lockfile | undefined {
     checkEntryNames(id, e as LockEntry);
   }
   return doc as Lockfile;
+}
+
+/**
+ * The lock's text. A read of a folder fails in Node with no path in its message
+ * ("EISDIR: illegal operation on a directory, read"), so a folder named cordum.lock
+ * is named here.
+ */
+function lockText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EISDIR') throw err;
+    throw new PackError('lock_invalid', `${path}: is a folder; expected the JSON file that ` +
+      'cordum pack install writes there: move the folder away', { cause: err });
+  }
 }
 
 function isMap(value: unknown): value is Record<string, unknown> {

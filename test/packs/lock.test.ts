@@ -4,7 +4,7 @@
  * and the entry), found before any registry is asked for it. So are the
  * version and key id, which name files under `.cordum`.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,17 @@ describe('readLock: the document', () => {
       code: 'lock_invalid',
       message: `${LOCK_FILE}: expected lockfileVersion 1 and a packs map`,
     }));
+  });
+});
+
+describe('readLock: a folder named cordum.lock', () => {
+  it('is lock_invalid naming its path (Node\'s EISDIR named none)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cordum-lock-'));
+    projects.push(dir);
+    mkdirSync(join(dir, LOCK_FILE));
+    expect(() => readLock(dir)).toThrow(expect.objectContaining({ code: 'lock_invalid',
+      message: `${join(dir, LOCK_FILE)}: is a folder; expected the JSON file that cordum pack ` +
+        'install writes there: move the folder away' }));
   });
 });
 

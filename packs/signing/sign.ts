@@ -9,6 +9,9 @@ import { createHash } from 'node:crypto';
 import { PackError } from '../errors.js';
 import { keyIdOf } from './keys.js';
 
+/** PKCS#8 `ENCRYPTED PRIVATE KEY`, or a traditional PEM with a `Proc-Type: 4,ENCRYPTED` line. */
+const ENCRYPTED_PEM = /-----BEGIN ENCRYPTED PRIVATE KEY-----|^Proc-Type: *4, *ENCRYPTED/m;
+
 /** `keyFile` names the key in messages (the file it came from). */
 export function signTarball(tgz: Buffer, privatePem: string,
   keyFile = 'signing key'): SerializedBundle {
@@ -16,6 +19,12 @@ export function signTarball(tgz: Buffer, privatePem: string,
   try {
     privateKey = createPrivateKey(privatePem);
   } catch (err) {
+    // OpenSSL's own words for an encrypted key asked no passphrase: "interrupted or cancelled".
+    if (ENCRYPTED_PEM.test(privatePem)) {
+      throw new PackError('key_invalid', `${keyFile}: is a private key encrypted with a ` +
+        'passphrase, which pack sign does not ask for; expected an unencrypted PKCS#8 PEM key ' +
+        'as cordum keygen writes (openssl pkey -in KEY -out NEW decrypts one)', { cause: err });
+    }
     throw new PackError('key_invalid', `${keyFile}: not a PEM private key`, { cause: err });
   }
   const curve = privateKey.asymmetricKeyDetails?.namedCurve;

@@ -73,6 +73,18 @@ describe('keys', () => {
       expect(thrown(() => signTarball(tgz, pem))).toMatchObject({ code: 'key_invalid' });
     });
 
+  it.each([
+    ['PKCS#8', { type: 'pkcs8', format: 'pem', cipher: 'aes-128-cbc', passphrase: 'pw' }],
+    ['SEC1 (Proc-Type)', { type: 'sec1', format: 'pem', cipher: 'aes-128-cbc', passphrase: 'pw' }],
+  ] as const)('refuse a P-256 key encrypted as %s, saying it is encrypted', (_, encoding) => {
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey
+      .export(encoding).toString();
+    expect(thrown(() => signTarball(tgz, pem, 'keys/enc.key'))).toMatchObject({
+      code: 'key_invalid', message: 'keys/enc.key: is a private key encrypted with a ' +
+        'passphrase, which pack sign does not ask for; expected an unencrypted PKCS#8 PEM key ' +
+        'as cordum keygen writes (openssl pkey -in KEY -out NEW decrypts one)' });
+  });
+
   it('refuse text that is not a key (key_invalid)', () => {
     expect(thrown(() => loadPublicKey('not a key'))).toMatchObject({ code: 'key_invalid' });
     expect(thrown(() => signTarball(tgz, 'not a key'))).toMatchObject({ code: 'key_invalid' });

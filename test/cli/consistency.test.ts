@@ -140,6 +140,14 @@ const cases: Case[] = [
     code: 2, error: 'usage',
     message: /"a{129}@\^1": expected ID@RANGE with an id of 1 to 128 characters of a-z, 0-9/,
     untouched: '.cordum', json: true },
+  { name: 'pack install --project naming a file (said before any request)',
+    args: (dir) => {
+      writeFileSync(join(dir, 'notes.txt'), 'mine');
+      return ['pack', 'install', 'hello-pack', '--project', 'notes.txt', '--registry',
+        'http://127.0.0.1:1'];
+    },
+    code: 2, error: 'usage', message: /--project notes\.txt: is a file; expected the project fo/,
+    json: true },
   { name: 'pack publish of a pack folder, not its tarball',
     args: (dir) => {
       mkdirSync(join(dir, 'weather'));

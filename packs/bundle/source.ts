@@ -57,15 +57,21 @@ export function packRoot(dir: string): string {
   if (!existsSync(dir)) {
     throw new PackError('file_missing', `${dir}: no such file or folder`);
   }
-  const has = (d: string) => {
+  for (const root of [dir, join(dir, 'pack')]) {
+    const manifest = join(root, 'pack.yaml');
+    let st;
     try {
-      return statSync(join(d, 'pack.yaml')).isFile();
+      st = lstatSync(manifest);
     } catch {
-      return false;
+      continue;
     }
-  };
-  if (has(dir)) return dir;
-  if (has(join(dir, 'pack'))) return join(dir, 'pack');
+    // A link is the folder's reader's to refuse, by name, as any link in a pack.
+    if (st.isFile() || st.isSymbolicLink()) return root;
+    // "No pack.yaml here" of a folder or a fifo named pack.yaml sent users looking for it.
+    throw new PackError(st.isDirectory() ? 'bundle_no_manifest' : 'bundle_special_file',
+      `${manifest}: is ${st.isDirectory() ? 'a folder' : 'not a regular file'}; expected the ` +
+      'pack\'s manifest, a YAML file');
+  }
   throw new PackError('bundle_no_manifest', `${dir}: no pack.yaml here or in ${join(dir, 'pack')}`);
 }
 

@@ -188,4 +188,24 @@ describe('buildBundle of a source folder', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cordum-empty-'));
     await expect(buildBundle(dir)).rejects.toMatchObject({ code: 'bundle_no_manifest' });
   });
+
+  it('names a pack.yaml that is a folder or a FIFO, not "no pack.yaml here"', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'cordum-manifest-folder-'));
+    mkdirSync(join(folder, 'pack.yaml'));
+    await expect(buildBundle(folder)).rejects.toMatchObject({ code: 'bundle_no_manifest',
+      message: `${join(folder, 'pack.yaml')}: is a folder; expected the pack's manifest, a ` +
+        'YAML file' });
+    const fifo = mkdtempSync(join(tmpdir(), 'cordum-manifest-fifo-'));
+    execFileSync('mkfifo', [join(fifo, 'pack.yaml')]);
+    await expect(buildBundle(fifo)).rejects.toMatchObject({ code: 'bundle_special_file',
+      message: `${join(fifo, 'pack.yaml')}: is not a regular file; expected the pack's ` +
+        'manifest, a YAML file' });
+  });
+
+  it('refuses a pack.yaml that is a link, dangling or not, as a link', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cordum-manifest-link-'));
+    symlinkSync(join(dir, 'gone.yaml'), join(dir, 'pack.yaml'));
+    await expect(buildBundle(dir)).rejects.toMatchObject({ code: 'bundle_link',
+      message: 'pack.yaml: links are not allowed in a pack' });
+  });
 });

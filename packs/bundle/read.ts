@@ -295,10 +295,12 @@ function admitEntry(entry: ReadEntry, state: Collected, limits: BundleLimits): v
     throw new PackError('bundle_special_file', `${name}: entry type ${entry.type} is not a ` +
       'regular file', { details: { entry: name, type: entry.type } });
   }
-  // GNU tar takes a file named `notes/` for a folder and reads its body as more headers.
-  if ((entry.path || raw).endsWith('/')) {
+  // GNU tar takes a file named `notes/` for a folder and reads its body as more headers;
+  // of `notes/.` it makes a folder, then fails to open it, as Python does, where this reader
+  // kept a file `notes`.
+  if (/(^|\/)\.?$/.test(entry.path || raw)) {
     throw new PackError('bundle_path_invalid', `${JSON.stringify(entry.path || raw)}: a file ` +
-      'entry named as a folder (ending in /), which tar readers unpack differently',
+      'entry named as a folder (ending in / or /.), which tar readers unpack differently',
     { details: { entry: name, type: entry.type } });
   }
   admitFile(name, entry.size, state, limits);

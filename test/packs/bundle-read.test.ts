@@ -67,6 +67,9 @@ const refusals: RefusalCase[] = [
   { name: 'a contiguous file named as a folder', code: 'bundle_path_invalid',
     tgz: () => withManifest({ name: 'notes/', type: '7', body: tarOf([{ name: 'pack.yaml',
       body: 'kind: Other\n' }]).subarray(0, 1024) }) },
+  // GNU tar and Python make a folder notes.txt and fail to open it; this reader kept a file.
+  { name: 'a file named as a folder by a trailing /.', code: 'bundle_path_invalid',
+    tgz: () => withManifest({ name: 'notes.txt/.', body: 'x' }) },
   { name: 'a duplicate entry', code: 'bundle_duplicate_entry',
     tgz: () => withManifest({ name: 'pack.yaml', body: 'kind: Other\n' }) },
   { name: 'a duplicate spelled ./pack.yaml', code: 'bundle_duplicate_entry',

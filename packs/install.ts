@@ -115,7 +115,10 @@ export async function installPacks(options: {
     // Every pack's files are written aside first: one that cannot be changes nothing.
     const staged = stageAll(project, fetched);
     try {
-      for (const [i, f] of fetched.entries()) writeInstalled(project, f, staged[i]!);
+      // Every tarball, bundle and key before any folder is swapped: a write that fails (a
+      // full disk) must not leave a pack swapped to a version cordum.lock does not pin.
+      writeArtifacts(project, fetched);
+      for (const [i, f] of fetched.entries()) swapIn(staged[i]!, layout.unpacked(project, f.id));
     } finally {
       for (const dir of staged) rmSync(dir, { recursive: true, force: true });
     }
@@ -255,16 +258,30 @@ function stageAll(project: string, fetched: Fetched[]): string[] {
   return staged;
 }
 
-function writeInstalled(project: string, f: Fetched, staged: string): void {
-  const { version, key_id } = f.entry;
-  const tgzPath = layout.tarball(project, f.id, version);
-  makeFolders(dirname(tgzPath));
-  writeFileSync(tgzPath, f.tgz);
-  writeFileSync(layout.bundle(project, f.id, version), f.bundle);
-  const keyPath = layout.key(project, key_id);
-  makeFolders(dirname(keyPath));
-  if (!existsSync(keyPath) || readFileSync(keyPath, 'utf8') !== f.keyPem) {
-    writeFileSync(keyPath, f.keyPem);
+/**
+ * Writes each pack's tarball and signature bundle and its signer's key under `.cordum`;
+ * when one fails, the files it made new are removed, so no stray tarball of a version
+ * never installed is left.
+ */
+function writeArtifacts(project: string, fetched: Fetched[]): void {
+  const made: string[] = [];
+  const write = (path: string, body: Buffer | string) => {
+    if (!existsSync(path)) made.push(path);
+    makeFolders(dirname(path));
+    writeFileSync(path, body);
+  };
+  try {
+    for (const f of fetched) {
+      const { version, key_id } = f.entry;
+      write(layout.tarball(project, f.id, version), f.tgz);
+      write(layout.bundle(project, f.id, version), f.bundle);
+      const keyPath = layout.key(project, key_id);
+      if (!existsSync(keyPath) || readFileSync(keyPath, 'utf8') !== f.keyPem) {
+        write(keyPath, f.keyPem);
+      }
+    }
+  } catch (err) {
+    for (const path of made) rmSync(path, { force: true });
+    throw err;
   }
-  swapIn(staged, layout.unpacked(project, f.id));
 }

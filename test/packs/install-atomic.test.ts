@@ -2,9 +2,12 @@
  * `installPacks` writes every pack's files aside before it changes any: a
  * pack that cannot be written (here a path past the file system's limit
  * under a deep project) leaves no other pack's folder, tarball or lock
- * entry behind.
+ * entry behind, and one whose tarball cannot be written leaves every pack
+ * installed before as it was.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+  existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -54,5 +57,33 @@ describe('installPacks of several packs, one of which cannot be written', () => 
       ? readdirSync(join(project, '.cordum', 'packs')) : [];
     expect(left).toEqual([]);
     expect(existsSync(join(project, LOCK_FILE))).toBe(false);
+  });
+});
+
+describe('installPacks of several packs, one of whose tarballs cannot be written', () => {
+  it('leaves the packs installed before as they were, matching cordum.lock', async () => {
+    const key = generateKeyPair();
+    const project = mkdtempSync(join(tmpdir(), 'cordum-install-swap-'));
+    dirs.push(project);
+    const v1 = await renamedPack('short', '1.0.0', key);
+    await installPacks({ registry: registryOf([v1], key.publicPem, key.keyId), project,
+      specs: ['short'] });
+    const lockBefore = readFileSync(join(project, LOCK_FILE), 'utf8');
+    const installed = join(project, '.cordum', 'packs', 'short', 'pack.yaml');
+    const manifestBefore = readFileSync(installed, 'utf8');
+    expect(manifestBefore).toMatch(/version: 1\.0\.0/);
+
+    // A folder where other's tarball goes: its write fails after short's was written.
+    mkdirSync(join(project, '.cordum', 'packs', 'other-1.0.0.tgz'));
+    const next = [await renamedPack('short', '2.0.0', key),
+      await renamedPack('other', '1.0.0', key)];
+    await expect(installPacks({ registry: registryOf(next, key.publicPem, key.keyId), project,
+      specs: ['short', 'other'] })).rejects.toMatchObject({ code: 'EISDIR' });
+
+    expect(readFileSync(installed, 'utf8')).toBe(manifestBefore);
+    expect(readFileSync(join(project, LOCK_FILE), 'utf8')).toBe(lockBefore);
+    expect(existsSync(join(project, '.cordum', 'packs', 'other'))).toBe(false);
+    expect(readdirSync(join(project, '.cordum', 'packs')).sort()).toEqual(['other-1.0.0.tgz',
+      'short', 'short-1.0.0.tgz', 'short-1.0.0.tgz.sigstore.json']);
   });
 });

@@ -34,6 +34,12 @@ const SYSTEM_ERRORS: Record<string, { code: string; what: string }> = {
   // Writing a name too long (an install of a pack whose paths are long) is not a usage error.
   ENAMETOOLONG: { code: 'file_unwritable', what: 'a file name is too long for this file system' },
   ENOSPC: { code: 'file_unwritable', what: 'the disk is full' },
+  // A file past the process's size limit (ulimit -f) or the file system's; printed as
+  // error[EFBIG] with no file named, a code of no table.
+  EFBIG: { code: 'file_unwritable', what: 'the file is larger than this process or file ' +
+    'system may write' },
+  EDQUOT: { code: 'file_unwritable', what: 'the disk quota is used up' },
+  EROFS: { code: 'file_unwritable', what: 'the file system is read-only' },
 };
 
 /** System calls that only read: a refusal there is of a file that cannot be read. */

@@ -1,11 +1,10 @@
 /** `cordum pack build DIR [--out FILE]`: a reproducible `<id>-<version>.tgz`. */
-import { writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { assertPathFlag, runCommand } from '../../cli/output.js';
 import { buildBundle } from '../bundle/build.js';
 import { sha256Hex } from '../digest.js';
-import { makeFolders } from '../folders.js';
+import { writeWhole } from '../write_whole.js';
 import { refuseOverwrite } from './files.js';
 
 export function registerBuildCommand(pack: Command): void {
@@ -21,8 +20,7 @@ export function registerBuildCommand(pack: Command): void {
         const out = resolve(opts.out ?? built.fileName);
         refuseOverwrite(out, '--out', built.names.map((name) =>
           ({ path: join(built.root, name), what: 'the pack\'s file' })));
-        makeFolders(dirname(out));
-        writeFileSync(out, built.tgz);
+        writeWhole(out, built.tgz);
         const m = built.pack.manifest.metadata;
         return { id: m.id, version: m.version, file: out, sha256: sha256Hex(built.tgz),
           size: built.tgz.length };

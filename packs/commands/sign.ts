@@ -1,6 +1,4 @@
 /** `cordum pack sign` and `cordum pack verify`: sigstore bundles over a tarball. */
-import { writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { readOrFail, refuseOverwrite } from './files.js';
 import { assertSignedTarball } from './signed_digest.js';
@@ -12,7 +10,7 @@ import { keyIdOf } from '../signing/keys.js';
 import { signTarball } from '../signing/sign.js';
 import { verifyTarball } from '../signing/verify.js';
 import type { LogFlags } from './verify-log.js';
-import { makeFolders } from '../folders.js';
+import { writeWhole } from '../write_whole.js';
 
 /**
  * Reads the tarball with the reader install and publish use (packs/bundle/read.ts);
@@ -58,8 +56,7 @@ export function registerSignCommands(pack: Command): void {
         await readTarball(tgz, bytes, '; sign the tarball `cordum pack build` made');
         const bundle = signTarball(bytes, readOrFail(opts.key, 'key').toString('utf8'), opts.key);
         // The output's folder is made, as `pack build --out` makes its own.
-        makeFolders(dirname(out));
-        writeFileSync(out, `${JSON.stringify(bundle, null, 2)}\n`);
+        writeWhole(out, `${JSON.stringify(bundle, null, 2)}\n`);
         const keyId = bundle.verificationMaterial.publicKey?.hint ?? '';
         return { bundle: out, key_id: keyId };
       }, (r) => `signed: wrote ${r.bundle} (key ${r.key_id})`),

@@ -6,8 +6,7 @@
  * comes in through the `WorkflowTestRunner` seam, passed by cli/main.ts, which
  * loads the engine only when a pack declares workflow tests.
  */
-import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { PackError } from '../errors.js';
 import { assertPathFlag, runCommand } from '../../cli/output.js';
@@ -15,7 +14,7 @@ import { readPackSource } from '../bundle/source.js';
 import { loadPack, type LoadedPack } from '../load.js';
 import type { TestMismatch, WorkflowTestResult } from '../manifest.js';
 import { runSimulations, type SimulationResult } from '../simulate.js';
-import { makeFolders } from '../folders.js';
+import { writeWhole } from '../write_whole.js';
 import { refuseOverwrite, type InputFile } from './files.js';
 
 /** Runs a pack's `tests.workflows[]` and answers one result per test, in order. */
@@ -55,8 +54,7 @@ export function registerTestCommand(
         if (opts.junit) {
           refuseOverwrite(opts.junit, '--junit', inputs);
           // The report's folder is made, as `pack build --out` makes its own.
-          makeFolders(dirname(opts.junit));
-          writeFileSync(opts.junit, junitXml(report));
+          writeWhole(opts.junit, junitXml(report));
         }
         return report;
       }, renderReport, (r) => (r.failed > 0 ? 1 : 0)),

@@ -1,10 +1,8 @@
 /** Writes an offline bundle file atomically and says what is in it. */
-import { renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { RegistryClient } from '../client/registry.js';
 import { sha256Hex } from '../digest.js';
 import { createOfflineBundle } from './create.js';
-import { makeFolders } from '../folders.js';
+import { writeWhole } from '../write_whole.js';
 
 export async function writeOfflineBundle(options: { registry: RegistryClient; specs: string[];
   out: string; progress?: (line: string) => void }) {
@@ -12,9 +10,7 @@ export async function writeOfflineBundle(options: { registry: RegistryClient; sp
     now: new Date(), ...(options.progress ? { progress: options.progress } : {}) });
   const bytes = Buffer.from(`${JSON.stringify(doc, null, 2)}\n`);
   // The output's folder is made, as `pack build --out` makes its own.
-  makeFolders(dirname(options.out));
-  writeFileSync(`${options.out}.tmp`, bytes);
-  renameSync(`${options.out}.tmp`, options.out);
+  writeWhole(options.out, bytes);
   return {
     file: options.out,
     file_sha256: sha256Hex(bytes),

@@ -5,7 +5,9 @@
  * folder is refused. The prompt is exercised over streams.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import {
+  existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -126,6 +128,31 @@ describe('cordum pack init with answers the pack format refuses', () => {
     expect(fromName.stderr).toBe(`error[usage]: id ${long} (made from NAME; give --id): use 1 ` +
       'to 128 characters of a-z, 0-9 and -\n');
     expect(existsSync(join(cwd, long))).toBe(false);
+    expect((await cordum(['pack', 'init', 'p', '--yes'], { cwd })).code).toBe(0);
+  });
+});
+
+describe('cordum pack init NAME that cannot be made', () => {
+  it('refuses a file, and an empty NAME, which would be the current folder', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cordum-init-name-'));
+    writeFileSync(join(cwd, 'notes.txt'), 'mine');
+    const file = await cordum(['pack', 'init', 'notes.txt', '--yes'], { cwd });
+    expect(file.code).toBe(1);
+    expect(file.stderr).toBe(`error[file_exists]: ${join(cwd, 'notes.txt')}: is a file; give a ` +
+      'new folder name\n');
+    const empty = await cordum(['pack', 'init', '', '--yes'], { cwd });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toBe('error[usage]: NAME must name the new pack\'s folder, not ""\n');
+  });
+
+  it('leaves no folder when a write fails part way, so the next try works', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cordum-init-partial-'));
+    // Files capped at 1 KiB: pack.yaml is longer, so its write fails part way.
+    const capped = spawnSync('bash', ['-c', 'ulimit -f 1 && exec "$0" "$@"', process.execPath,
+      CLI, 'pack', 'init', 'p', '--yes'], { cwd, encoding: 'utf8', timeout: 60_000 });
+    expect(capped.status, capped.stderr).toBe(1);
+    expect(capped.stderr).toMatch(/^error\[file_unwritable\]: /);
+    expect(readdirSync(cwd)).toEqual([]);
     expect((await cordum(['pack', 'init', 'p', '--yes'], { cwd })).code).toBe(0);
   });
 });

@@ -38,6 +38,23 @@ function refuseLogOnlyFlags(opts: LogFlags): void {
     `registry's transparency log): add --registry, or drop ${given}`);
 }
 
+/**
+ * Verifies against the one key given; a tarball signed by another says which key signed
+ * it and which the --key file is, where "signed by key X, which is not trusted" named
+ * neither the file given nor its key.
+ */
+function verifyBy(tgz: string, bytes: Buffer, bundle: unknown,
+  key: { file: string; pem: string; keyId: string }) {
+  try {
+    return verifyTarball(bytes, bundle, (id) => (id === key.keyId ? key.pem : undefined));
+  } catch (err) {
+    if (!isPackError(err) || err.code !== 'signature_unknown_key') throw err;
+    throw new PackError('signature_unknown_key', `${tgz} is signed by key ${String(
+      err.details.keyId)}, but --key ${key.file} is key ${key.keyId}: give the signer's ` +
+      'public key', { details: err.details, cause: err });
+  }
+}
+
 export function registerSignCommands(pack: Command): void {
   pack
     .command('sign <tgz>')
@@ -83,7 +100,7 @@ export function registerSignCommands(pack: Command): void {
         const bundle = parseJson(readOrFail(bundlePath, 'bundle').toString('utf8'), bundlePath);
         const bytes = readOrFail(tgz, 'tarball');
         assertSignedTarball(tgz, bytes, bundlePath, bundle, false);
-        const v = verifyTarball(bytes, bundle, (id) => (id === trusted ? pem : undefined));
+        const v = verifyBy(tgz, bytes, bundle, { file: opts.key, pem, keyId: trusted });
         // A good signature over a hostile tarball (a `../` path, a link, a bomb) is no
         // pack: read it as install does, after the signature as install does, so verify
         // says "verified" only for what install would take, and refuses with its code.

@@ -12,6 +12,15 @@ import { keyIdOf } from './keys.js';
 /** PKCS#8 `ENCRYPTED PRIVATE KEY`, or a traditional PEM with a `Proc-Type: 4,ENCRYPTED` line. */
 const ENCRYPTED_PEM = /-----BEGIN ENCRYPTED PRIVATE KEY-----|^Proc-Type: *4, *ENCRYPTED/m;
 
+function isPublicKey(pem: string): boolean {
+  try {
+    createPublicKey(pem);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** `keyFile` names the key in messages (the file it came from). */
 export function signTarball(tgz: Buffer, privatePem: string,
   keyFile = 'signing key'): SerializedBundle {
@@ -24,6 +33,10 @@ export function signTarball(tgz: Buffer, privatePem: string,
       throw new PackError('key_invalid', `${keyFile}: is a private key encrypted with a ` +
         'passphrase, which pack sign does not ask for; expected an unencrypted PKCS#8 PEM key ' +
         'as cordum keygen writes (openssl pkey -in KEY -out NEW decrypts one)', { cause: err });
+    }
+    if (isPublicKey(privatePem)) {
+      throw new PackError('key_invalid', `${keyFile}: is a public key; expected the private ` +
+        'key that signs (cordum keygen\'s cordum.key, not its cordum.pub)', { cause: err });
     }
     throw new PackError('key_invalid', `${keyFile}: not a PEM private key`, { cause: err });
   }

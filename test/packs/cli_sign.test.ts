@@ -107,7 +107,20 @@ describe('cordum pack build, sign and verify', () => {
     cordum(['pack', 'sign', tgzPath, '--key', join(keys, 'cordum.key')]);
     const run = cordum(['pack', 'verify', tgzPath, '--key', join(otherKeys, 'cordum.pub')]);
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/^error\[signature_unknown_key\]: /);
+    const signer = keyIdOf(readFileSync(join(keys, 'cordum.pub'), 'utf8'));
+    const given = keyIdOf(readFileSync(join(otherKeys, 'cordum.pub'), 'utf8'));
+    expect(run.stderr).toBe(`error[signature_unknown_key]: ${tgzPath} is signed by key ${
+      signer}, but --key ${join(otherKeys, 'cordum.pub')} is key ${given}: give the signer's ` +
+      'public key\n');
+  });
+
+  it('says a public key was given to sign, where the private key belongs', () => {
+    const pub = join(keys, 'cordum.pub');
+    const run = cordum(['pack', 'sign', tgzPath, '--key', pub, '--out', join(work, 'p.json')]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(`error[key_invalid]: ${pub}: is a public key; expected the private ` +
+      'key that signs (cordum keygen\'s cordum.key, not its cordum.pub)\n');
+    expect(existsSync(join(work, 'p.json'))).toBe(false);
   });
 
   it('names the key file when --key is a private key (verify, and publish --to npm)', () => {

@@ -70,6 +70,11 @@ const refusals: RefusalCase[] = [
   // GNU tar and Python make a folder notes.txt and fail to open it; this reader kept a file.
   { name: 'a file named as a folder by a trailing /.', code: 'bundle_path_invalid',
     tgz: () => withManifest({ name: 'notes.txt/.', body: 'x' }) },
+  // GNU tar run as root restores the bit and the owner (root) from the tarball.
+  { name: 'a setuid file', code: 'bundle_special_file',
+    tgz: () => withManifest({ name: 'run.sh', body: 'echo pwned\n', mode: 0o4755 }) },
+  { name: 'a setgid file', code: 'bundle_special_file',
+    tgz: () => withManifest({ name: 'run.sh', body: 'echo pwned\n', mode: 0o2755 }) },
   { name: 'a duplicate entry', code: 'bundle_duplicate_entry',
     tgz: () => withManifest({ name: 'pack.yaml', body: 'kind: Other\n' }) },
   { name: 'a duplicate spelled ./pack.yaml', code: 'bundle_duplicate_entry',

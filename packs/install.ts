@@ -13,7 +13,7 @@ import { parseJson } from './documents.js';
 import { PackError } from './errors.js';
 import { loadPack } from './load.js';
 import {
-  holdLock, layout, readLock, writeLock, type LockEntry, type Lockfile,
+  holdLock, layout, readLock, stageLock, type LockEntry, type Lockfile,
 } from './lock.js';
 import { closureSource, hasClosureReads, splitSpec } from './closure/source.js';
 import { resolveClosure } from './closure/resolve.js';
@@ -115,15 +115,11 @@ export async function installPacks(options: {
     // Every pack's files are written aside first: one that cannot be changes nothing.
     const staged = stageAll(project, fetched);
     try {
-      // Every tarball, bundle and key before any folder is swapped: a write that fails (a
-      // full disk) must not leave a pack swapped to a version cordum.lock does not pin.
-      writeArtifacts(project, fetched);
-      for (const [i, f] of fetched.entries()) swapIn(staged[i]!, layout.unpacked(project, f.id));
+      for (const f of fetched) current.packs[f.id] = f.entry;
+      putInPlace(project, fetched, staged, current);
     } finally {
       for (const dir of staged) rmSync(dir, { recursive: true, force: true });
     }
-    for (const f of fetched) current.packs[f.id] = f.entry;
-    writeLock(project, current);
   } finally {
     release();
   }
@@ -259,29 +255,43 @@ function stageAll(project: string, fetched: Fetched[]): string[] {
 }
 
 /**
- * Writes each pack's tarball and signature bundle and its signer's key under `.cordum`;
- * when one fails, the files it made new are removed, so no stray tarball of a version
- * never installed is left.
+ * Every tarball, bundle and key, and the new lock beside cordum.lock, before any folder is
+ * swapped: a write that fails (a full disk) must not leave a pack swapped to a version
+ * cordum.lock does not pin, nor a stray tarball of a version never installed.
  */
-function writeArtifacts(project: string, fetched: Fetched[]): void {
+function putInPlace(project: string, fetched: Fetched[], staged: string[], next: Lockfile) {
   const made: string[] = [];
+  let lock;
+  try {
+    writeArtifacts(project, fetched, made);
+    lock = stageLock(project, next);
+  } catch (err) {
+    for (const path of made) rmSync(path, { force: true });
+    throw err;
+  }
+  try {
+    for (const [i, f] of fetched.entries()) swapIn(staged[i]!, layout.unpacked(project, f.id));
+  } catch (err) {
+    lock.drop();
+    throw err;
+  }
+  lock.commit();
+}
+
+/** Writes each pack's tarball and signature bundle and its signer's key under `.cordum`. */
+function writeArtifacts(project: string, fetched: Fetched[], made: string[]): void {
   const write = (path: string, body: Buffer | string) => {
     if (!existsSync(path)) made.push(path);
     makeFolders(dirname(path));
     writeFileSync(path, body);
   };
-  try {
-    for (const f of fetched) {
-      const { version, key_id } = f.entry;
-      write(layout.tarball(project, f.id, version), f.tgz);
-      write(layout.bundle(project, f.id, version), f.bundle);
-      const keyPath = layout.key(project, key_id);
-      if (!existsSync(keyPath) || readFileSync(keyPath, 'utf8') !== f.keyPem) {
-        write(keyPath, f.keyPem);
-      }
+  for (const f of fetched) {
+    const { version, key_id } = f.entry;
+    write(layout.tarball(project, f.id, version), f.tgz);
+    write(layout.bundle(project, f.id, version), f.bundle);
+    const keyPath = layout.key(project, key_id);
+    if (!existsSync(keyPath) || readFileSync(keyPath, 'utf8') !== f.keyPem) {
+      write(keyPath, f.keyPem);
     }
-  } catch (err) {
-    for (const path of made) rmSync(path, { force: true });
-    throw err;
   }
 }

@@ -2,7 +2,9 @@
  * `cordum.lock`: what a project installed, pinned by digest and signer, so
  * a later install or run gets exactly the same bytes or fails.
  */
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
 import { isSha256Hex } from './digest.js';
@@ -98,14 +100,30 @@ function checkEntryNames(id: string, e: LockEntry): void {
   if (!isSha256Hex(e.key_id)) refuse('key_id', 'a key id (64 lower-case hex digits)');
 }
 
-/** Writes the lock atomically, packs sorted by id for clean diffs. */
+/** Writes the lock in place at once (see stageLock). */
 export function writeLock(project: string, lock: Lockfile): void {
+  stageLock(project, lock).commit();
+}
+
+/**
+ * Writes the lock, packs sorted by id for clean diffs, beside `cordum.lock`, and returns
+ * the rename that puts it in place. An install writes it before it swaps any pack's
+ * folder and renames it after: a lock that could not be written (a full disk) must fail
+ * the install while every folder still matches the lock there.
+ */
+export function stageLock(project: string, lock: Lockfile): { commit(): void; drop(): void } {
   const packs = Object.fromEntries(Object.entries(lock.packs).sort(([a], [b]) =>
     a < b ? -1 : 1));
   const path = join(project, LOCK_FILE);
   const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify({ lockfileVersion: 1, packs }, null, 2)}\n`);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, `${JSON.stringify({ lockfileVersion: 1, packs }, null, 2)}\n`);
+  } catch (err) {
+    // A partial file goes; a folder of that name (which the write failed on) is not ours.
+    if (!existsSync(tmp) || statSync(tmp).isFile()) rmSync(tmp, { force: true });
+    throw err;
+  }
+  return { commit: () => renameSync(tmp, path), drop: () => rmSync(tmp, { force: true }) };
 }
 
 /** The pid in a busy file; null when the file is gone (released meanwhile). */

@@ -87,3 +87,27 @@ describe('installPacks of several packs, one of whose tarballs cannot be written
       'short', 'short-1.0.0.tgz', 'short-1.0.0.tgz.sigstore.json']);
   });
 });
+
+describe('installPacks whose new cordum.lock cannot be written', () => {
+  it('leaves the packs installed before as they were, and no new tarball', async () => {
+    const key = generateKeyPair();
+    const project = mkdtempSync(join(tmpdir(), 'cordum-install-lock-'));
+    dirs.push(project);
+    await installPacks({ registry: registryOf([await renamedPack('short', '1.0.0', key)],
+      key.publicPem, key.keyId), project, specs: ['short'] });
+    const lockBefore = readFileSync(join(project, LOCK_FILE), 'utf8');
+    const installed = join(project, '.cordum', 'packs', 'short', 'pack.yaml');
+    const manifestBefore = readFileSync(installed, 'utf8');
+
+    // A folder where this process writes the new lock before renaming it into place.
+    mkdirSync(join(project, `${LOCK_FILE}.tmp-${process.pid}`));
+    const v2 = await renamedPack('short', '2.0.0', key);
+    await expect(installPacks({ registry: registryOf([v2], key.publicPem, key.keyId), project,
+      specs: ['short'] })).rejects.toMatchObject({ code: 'EISDIR' });
+
+    expect(readFileSync(installed, 'utf8')).toBe(manifestBefore);
+    expect(readFileSync(join(project, LOCK_FILE), 'utf8')).toBe(lockBefore);
+    expect(readdirSync(join(project, '.cordum', 'packs')).sort()).toEqual(['short',
+      'short-1.0.0.tgz', 'short-1.0.0.tgz.sigstore.json']);
+  });
+});

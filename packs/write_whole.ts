@@ -18,12 +18,21 @@ export function writeWhole(path: string, body: string | Uint8Array): void {
     writeFileSync(partial, body);
     renameSync(partial, path);
   } catch (err) {
-    rmSync(partial, { force: true });
+    removeQuietly(partial);
     removeEmpty(made);
     if (typeof (err as NodeJS.ErrnoException).code === 'string') {
       (err as NodeJS.ErrnoException).path = path;
     }
     throw err;
+  }
+}
+
+/** Removes a partial file; one that cannot be (its name too long) was never made. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Nothing of ours there: the error that matters is the write's.
   }
 }
 

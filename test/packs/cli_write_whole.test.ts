@@ -51,3 +51,14 @@ describe('cordum pack build --out past a file size limit', () => {
     expect(existsSync(join(work, 'new'))).toBe(false);
   });
 });
+
+describe('cordum pack build --out with a name no file system holds', () => {
+  it('is file_unwritable naming the file, not the temporary one beside it', () => {
+    const out = join(work, `${'n'.repeat(260)}.tgz`);
+    const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'cordum.js'), 'pack', 'build',
+      pack, '--out', out], { cwd: work, encoding: 'utf8', timeout: 60_000 });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(new RegExp(`^error\\[file_unwritable\\]: a file name is too ` +
+      `long for this file system \\(${out}\\): ENAMETOOLONG`));
+  });
+});

@@ -152,6 +152,9 @@ export function loadPack(files: PackFiles): LoadedPack {
     `pack is invalid: ${summary}${more}`, { issues: result.issues });
 }
 
+/** A file name's 255 bytes, less `.tmp-<pid>`, which outputs are written under first. */
+const MAX_RELEASE_FILE_BYTES = 240;
+
 function manifestIssues(c: Collector, manifest: PackManifest) {
   const at = (path: string, message: string, rule: string) =>
     c.issues.push({ file: 'pack.yaml', path, message, rule });
@@ -164,6 +167,15 @@ function manifestIssues(c: Collector, manifest: PackManifest) {
     // 1.2.3, v1.2.3 and 1.2.3+x are one version to semver: only one spelling may exist.
     at('/metadata/version', `"${version}" is version ${plain} written another way: write ` +
       `${plain} (no leading "v", no "+build" metadata)`, 'semver');
+  }
+  // Build, sign and install name files <id>-<version>.tgz(.sigstore.json): a pair too long
+  // for a file name validated and published, then failed every build and install.
+  const release = Buffer.byteLength(`${manifest.metadata.id}-${version}.tgz.sigstore.json`);
+  if (release > MAX_RELEASE_FILE_BYTES) {
+    at('/metadata/version', `the id and version name files ${release} bytes long ` +
+      `(<id>-<version>.tgz.sigstore.json); expected at most ${MAX_RELEASE_FILE_BYTES}, so ` +
+      'they fit a file name (255 bytes) with room for a temporary suffix: shorten the version',
+    'file_name');
   }
   for (const field of ['minCoreVersion', 'maxCoreVersion'] as const) {
     const v = manifest.compatibility?.[field];

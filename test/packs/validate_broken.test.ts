@@ -35,6 +35,13 @@ const broken: BreakCase[] = [
   { name: 'a version that is not semver', pack: 'hello-pack',
     breakIt: (d) => edit(d, PACK, 'version: 0.1.0', 'version: "0.1"'),
     expected: { file: PACK, path: '/metadata/version', rule: 'semver' } },
+  // hello-pack-<version>.tgz.sigstore.json past 240 bytes: no build or install could name it.
+  { name: 'a version that makes the file names too long', pack: 'hello-pack',
+    breakIt: (d) => edit(d, PACK, 'version: 0.1.0', `version: 0.1.0-${'r'.repeat(206)}`),
+    expected: { file: PACK, path: '/metadata/version', rule: 'file_name',
+      message: 'the id and version name files 241 bytes long (<id>-<version>.tgz.sigstore.json)' +
+        '; expected at most 240, so they fit a file name (255 bytes) with room for a temporary ' +
+        'suffix: shorten the version' } },
   { name: 'a version with a leading v (another spelling of 0.1.0)', pack: 'hello-pack',
     breakIt: (d) => edit(d, PACK, 'version: 0.1.0', 'version: v0.1.0'),
     expected: { file: PACK, path: '/metadata/version', rule: 'semver' } },

@@ -8,7 +8,7 @@ import {
 import { join } from 'node:path';
 import semver from 'semver';
 import { isSha256Hex } from './digest.js';
-import { parseJson } from './documents.js';
+import { parseJson, utf8Text } from './documents.js';
 import { PackError } from './errors.js';
 import { isPackId, PACK_ID_RULE } from './pack_id.js';
 import { processAlive } from '../storage/process_alive.js';
@@ -70,11 +70,13 @@ export function readLock(project: string): Lockfile | undefined {
 /**
  * The lock's text. A read of a folder fails in Node with no path in its message
  * ("EISDIR: illegal operation on a directory, read"), so a folder named cordum.lock
- * is named here.
+ * is named here. Decoded as pack files are: a byte-order mark (an editor's, after a
+ * merge conflict fixed by hand) is dropped, where JSON.parse failed on a character no
+ * one could see in its message.
  */
 function lockText(path: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return utf8Text(readFileSync(path), LOCK_FILE);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EISDIR') throw err;
     throw new PackError('lock_invalid', `${path}: is a folder; expected the JSON file that ` +

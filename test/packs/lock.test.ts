@@ -4,7 +4,7 @@
  * and the entry), found before any registry is asked for it. So are the
  * version and key id, which name files under `.cordum`.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,15 @@ describe('readLock: a folder named cordum.lock', () => {
     expect(() => readLock(dir)).toThrow(expect.objectContaining({ code: 'lock_invalid',
       message: `${join(dir, LOCK_FILE)}: is a folder; expected the JSON file that cordum pack ` +
         'install writes there: move the folder away' }));
+  });
+});
+
+describe('readLock: a lock an editor saved with a byte-order mark', () => {
+  it('reads as the same lock', () => {
+    const dir = projectWith(['hello-pack']);
+    const text = readFileSync(join(dir, LOCK_FILE), 'utf8');
+    writeFileSync(join(dir, LOCK_FILE), `\uFEFF${text}`);
+    expect(readLock(dir)).toEqual(JSON.parse(text));
   });
 });
 

@@ -1,5 +1,7 @@
 /** Output files written whole or not at all. */
-import { existsSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync,
+} from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { makeFolders } from './folders.js';
 
@@ -11,12 +13,20 @@ import { makeFolders } from './folders.js';
  * no file for a failed write ("EFBIG: file too large, write").
  */
 export function writeWhole(path: string, body: string | Uint8Array): void {
-  const made = missingFolders(dirname(resolve(path)));
-  makeFolders(dirname(path));
-  const partial = `${path}.tmp-${process.pid}`;
+  const existing = existingTarget(path);
+  // A device or a pipe (--out /dev/stdout) is written to, never replaced.
+  if (existing === 'special') {
+    writeFileSync(path, body);
+    return;
+  }
+  // Through a link, the file it names is replaced and the link kept, as writeFileSync did.
+  const target = existing ?? path;
+  const made = missingFolders(dirname(resolve(target)));
+  makeFolders(dirname(target));
+  const partial = `${target}.tmp-${process.pid}`;
   try {
     writeFileSync(partial, body);
-    renameSync(partial, path);
+    renameSync(partial, target);
   } catch (err) {
     removeQuietly(partial);
     removeEmpty(made);
@@ -24,6 +34,15 @@ export function writeWhole(path: string, body: string | Uint8Array): void {
       (err as NodeJS.ErrnoException).path = path;
     }
     throw err;
+  }
+}
+
+/** The real path of an existing regular file at `path`, 'special' for anything else there. */
+function existingTarget(path: string): string | 'special' | undefined {
+  try {
+    return statSync(path).isFile() ? realpathSync(path) : 'special';
+  } catch {
+    return undefined;
   }
 }
 

@@ -3,9 +3,11 @@
  * limit, `ulimit -f`) leaves nothing: not a truncated tarball under its name,
  * not over the good one there before, not the folders made for it.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -60,5 +62,37 @@ describe('cordum pack build --out with a name no file system holds', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(new RegExp(`^error\\[file_unwritable\\]: a file name is too ` +
       `long for this file system \\(${out}\\): ENAMETOOLONG`));
+  });
+});
+
+describe('cordum pack build --out that is no plain file', () => {
+  it('writes through a link to the file it names, keeping the link', () => {
+    const real = join(work, 'real.tgz');
+    writeFileSync(real, 'old');
+    const link = join(work, 'link.tgz');
+    symlinkSync(real, link);
+    const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'cordum.js'), 'pack', 'build',
+      pack, '--out', link], { cwd: work, encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, run.stderr).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+  });
+
+  it('writes into a FIFO (as into /dev/stdout), never replacing it with a file', async () => {
+    const fifo = join(work, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const reader = spawn('cat', [fifo]);
+    const chunks: Buffer[] = [];
+    reader.stdout.on('data', (c: Buffer) => chunks.push(c));
+    const ended = new Promise((done) => reader.on('close', done));
+    const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'cordum.js'), 'pack', 'build',
+      pack, '--out', fifo], { cwd: work, encoding: 'utf8', timeout: 60_000 });
+    // A FIFO replaced by a file never gets its writer: cat would wait for ever.
+    const stop = setTimeout(() => reader.kill(), 5_000);
+    await ended;
+    clearTimeout(stop);
+    expect(run.status, run.stderr).toBe(0);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(Buffer.concat(chunks).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
   });
 });

@@ -24,6 +24,11 @@ export interface HttpOptions {
   userAgent: string;
   /** A PEM file of extra CA certificates for https (see EXTRA_CA_VARIABLE). */
   extraCaFile?: string;
+  /**
+   * A path the service always answers (`/v1/health`), asked once before a `nullOn` 404
+   * is believed: see `confirmService`.
+   */
+  healthPath?: string;
 }
 
 export interface RequestOptions {
@@ -84,6 +89,8 @@ function problemOf(response: Exchange): Problem {
 
 export class HttpClient {
   private readonly agents: Agents;
+  /** Set once the base URL was seen to serve the service (its health path answered). */
+  private confirmed = false;
 
   constructor(readonly options: HttpOptions) {
     this.agents = newAgents(options.extraCaFile);
@@ -127,12 +134,45 @@ export class HttpClient {
     } catch (err) {
       throw networkError(err, method, url, service, timeoutMs, opts.createOnly === true);
     }
-    if (opts.nullOn?.includes(response.status)) return null;
+    if (opts.nullOn?.includes(response.status)) {
+      if (response.status === 404) await this.confirmService(method, url);
+      return null;
+    }
     if (response.status < 200 || response.status >= 300) {
       throw httpError(response, method, url, service);
     }
     if (response.status === 204 || response.body.length === 0) return null;
     return JSON.parse(response.body.toString('utf8')) as T;
+  }
+
+  /**
+   * A 404 means "gone" only from the service itself. A base URL with a wrong path
+   * (`.../v1`, a typo) or another server answers 404 to every request, and taken as gone
+   * that made refresh drop every object from state and destroy report objects deleted
+   * that still live (a token not revoked). So the health path is asked once first.
+   */
+  private async confirmService(method: string, url: URL): Promise<void> {
+    const { baseUrl, healthPath, service, timeoutMs } = this.options;
+    if (this.confirmed || !healthPath) return;
+    const health = new URL(`${baseUrl}${healthPath}`);
+    let answer: Exchange;
+    try {
+      answer = await send(this.agents, health, 'GET', { accept: 'application/json' },
+        undefined, timeoutMs);
+    } catch (err) {
+      throw networkError(err, 'GET', health, service, timeoutMs, false);
+    }
+    const said = problemOf(answer) as Problem & { status?: unknown };
+    this.confirmed = answer.status === 200 && said.status === 'ok';
+    if (this.confirmed) return;
+    const why = said.detail ?? said.title ?? `status ${answer.status}`;
+    throw new ProviderError('config_invalid',
+      `${baseUrl} answered 404 to ${method} ${url.pathname}, and its health check GET ${
+        health.pathname} answered ${answer.status} (${why}), so it is not the base URL of a ` +
+        `Cordum ${service}: the provider cannot tell whether the object is gone.`, {
+        hint: `Set registry_url (or CORDUM_REGISTRY) to the ${service}'s base URL, such as ` +
+          '"http://127.0.0.1:7800", with no "/v1" or other path it does not serve.',
+      });
   }
 }
 

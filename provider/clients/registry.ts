@@ -24,7 +24,7 @@ export class RegistryApi {
   private readonly http: HttpClient;
 
   constructor(options: Omit<HttpOptions, 'service'>) {
-    this.http = new HttpClient({ ...options, service: 'registry' });
+    this.http = new HttpClient({ ...options, service: 'registry', healthPath: '/v1/health' });
   }
 
   get baseUrl(): string {

@@ -70,8 +70,32 @@ describe('registry errors as ProviderErrors', () => {
 
 describe('requests', () => {
   it('answers null for a read that finds nothing', async () => {
-    reply = problem(404, 'key_not_found', 'no such key');
+    reply = (req, body, res) => {
+      if (req.url !== '/v1/health') return problem(404, 'key_not_found', 'no such key')(req,
+        body, res);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'ok', database: 'pglite' }));
+    };
     expect(await api.key('abc')).toBeNull();
+  });
+
+  // A base URL that is not the registry's answers 404 to everything: taken as "gone", refresh
+  // dropped every object from state and destroy reported live objects deleted.
+  it.each([
+    ['a path the registry does not serve', problem(404, 'not_found', 'no route for GET /x')],
+    ['another server', ((_q, _b, res) => res.writeHead(404).end('<h1>Not Found</h1>')) as Reply],
+  ])('refuses a 404 as "gone" from %s', async (_what, answer) => {
+    reply = answer;
+    const fresh = new RegistryApi({ baseUrl: `${api.baseUrl}/x`, timeoutMs: 2000,
+      userAgent: 'test' });
+    for (const call of [() => fresh.token('tok_1'), () => fresh.revokeToken('tok_1')]) {
+      const err = (await call().catch((e: unknown) => e)) as ProviderError;
+      expect(err).toBeInstanceOf(ProviderError);
+      expect(err.code).toBe('config_invalid');
+      expect(err.message).toContain('/x answered 404 to ');
+      expect(err.message).toContain('its health check GET /x/v1/health answered 404');
+      expect(err.hint).toContain('registry_url (or CORDUM_REGISTRY)');
+    }
   });
 
   it('sends the token and uploads both parts as multipart/form-data', async () => {

@@ -12,6 +12,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { PROVIDER_VERSION } from './config.js';
 import { ProviderError } from './errors.js';
 import { makeFolders } from '../packs/folders.js';
+import { packageHash, staleLockFile } from './lock_file.js';
 
 export const PROVIDER_HOST = 'cordum.local';
 export const PROVIDER_NAMESPACE = 'cordum';
@@ -44,6 +45,13 @@ export interface InstallResult {
   mirror: string;
   /** The CLI configuration written (global only), or null. */
   cli_config: string | null;
+  /**
+   * The folder's `.terraform.lock.hcl` when it locks another build of this version (which
+   * `terraform init` then refuses), or null.
+   */
+  stale_lock_file: string | null;
+  /** What updates that lock file (run in its folder), or null. */
+  relock_command: string | null;
   required_providers: string;
 }
 
@@ -219,12 +227,17 @@ export function installProvider(options: InstallOptions): InstallResult {
       writeFileSync(cli, cliConfig(mirror));
     }
   }
+  const stale = staleLockFile(resolve(options.dir ?? '.'), PROVIDER_SOURCE, PROVIDER_VERSION,
+    packageHash(folder));
   return {
     source: PROVIDER_SOURCE,
     version: PROVIDER_VERSION,
     path,
     mirror,
     cli_config: cli,
+    stale_lock_file: stale,
+    relock_command: stale === null ? null
+      : `terraform providers lock -fs-mirror=${JSON.stringify(mirror)} ${PROVIDER_SOURCE}`,
     required_providers: requiredProvidersBlock(),
   };
 }

@@ -28,6 +28,11 @@ function render(result: InstallResult): string[] {
         `${result.cli_config}, or copy its provider_installation block into your file`);
     }
   }
+  if (result.stale_lock_file && result.relock_command) {
+    lines.push(`${result.stale_lock_file} locks another build of ${result.source} ` +
+      `${result.version}, which terraform init (even -upgrade) refuses to swap; in its folder ` +
+      `run: ${result.relock_command}`);
+  }
   lines.push('', 'Use it in your configuration with:', '', result.required_providers);
   return lines;
 }

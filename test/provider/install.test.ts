@@ -5,11 +5,14 @@
  * configuration that never overwrites the user's own.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  appendFileSync, cpSync, existsSync, readFileSync, statSync, writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { platformDir } from '../../provider/install.js';
-import { CLI, tempDir } from './helpers.js';
+import { bundledProvider } from '../../provider/commands/install.js';
+import { installProvider, platformDir } from '../../provider/install.js';
+import { CLI, TF_HEAD, tempDir, terraform, terraformEnv } from './helpers.js';
 
 function cordum(args: string[], env: NodeJS.ProcessEnv = process.env) {
   return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env });
@@ -117,6 +120,39 @@ describe('cordum provider install', () => {
     expect(second.stdout).toContain(`CLI configuration: ${ours}\n  Terraform reads ${named}, ` +
       `which was kept: set TF_CLI_CONFIG_FILE=${ours}, or copy its provider_installation block`);
     expect(readFileSync(named, 'utf8')).toBe('plugin_cache_dir = "/somewhere"\n');
+  });
+
+  // Every build is 0.1.0: a rebuilt one is another package of a version the lock file holds,
+  // which terraform init refuses, -upgrade too (the docs said -upgrade would take it).
+  it('names a lock file that holds another build, and the command that re-locks it', () => {
+    const dir = tempDir('cordum-install-');
+    writeFileSync(join(dir, 'main.tf'), TF_HEAD);
+    const env = terraformEnv(dir, { url: 'http://127.0.0.1:9', token: 'unused' });
+    const first = cordum(['provider', 'install', '--dir', dir, '--json']);
+    expect(JSON.parse(first.stdout)).toMatchObject({ stale_lock_file: null });
+    expect(terraform(dir, env, 'init', '-no-color', '-input=false').code).toBe(0);
+    const again = JSON.parse(cordum(['provider', 'install', '--dir', dir, '--json']).stdout);
+    expect(again).toMatchObject({ stale_lock_file: null, relock_command: null });
+
+    // Another build: the same bundle with one more byte.
+    const build = tempDir('cordum-rebuilt-');
+    cpSync(dirname(bundledProvider()), build, {
+      recursive: true,
+      filter: (f) => !f.endsWith('.map'),
+    });
+    const providerJs = join(build, 'provider.cjs');
+    appendFileSync(providerJs, '\n// rebuilt\n');
+    const result = installProvider({ providerJs, dir });
+    expect(result.stale_lock_file).toBe(join(dir, '.terraform.lock.hcl'));
+    const upgrade = terraform(dir, env, 'init', '-upgrade', '-no-color', '-input=false');
+    expect(upgrade.code).not.toBe(0);
+    expect(upgrade.stderr).toContain("doesn't match any of the checksums");
+
+    const relock = spawnSync('sh', ['-c', result.relock_command!], { cwd: dir, env,
+      encoding: 'utf8' });
+    expect(relock.status, relock.stderr).toBe(0);
+    expect(terraform(dir, env, 'validate', '-no-color').code).toBe(0);
+    expect(installProvider({ providerJs, dir }).stale_lock_file).toBeNull();
   });
 
   it('refuses --dir with --global (exit 2) and writes nothing', () => {

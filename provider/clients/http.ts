@@ -198,6 +198,28 @@ function staleSocket(err: unknown): boolean {
   return code === 'ECONNRESET' || code === 'EPIPE';
 }
 
+/**
+ * What to do about a write whose answer never came (`how`: the connection dropped, or the
+ * deadline passed): it may have been made. Null for a read, which changed nothing.
+ */
+function unansweredWriteHint(how: string, method: string, service: string,
+  createOnly: boolean): string | null {
+  if (method === 'GET' || method === 'HEAD') return null;
+  const may = `${how}, so the ${service} may have made the`;
+  if (method === 'POST') {
+    return `${may} object: look for it before applying again, and bring it under Terraform ` +
+      'with `terraform import` (a token made this way should be revoked, as its secret is lost).';
+  }
+  // Not recorded in state, a create-only write made this way is refused (412) by the next
+  // apply: applying again does not set the same values.
+  if (createOnly) {
+    return `${may} object: if the next apply says it exists already, bring it under ` +
+      'Terraform with `terraform import`.';
+  }
+  return `${may} change: the next plan shows what it holds, and applying again sets the ` +
+    'same values.';
+}
+
 function networkError(
   err: unknown,
   method: string,
@@ -207,32 +229,27 @@ function networkError(
   createOnly: boolean,
 ): ProviderError {
   if (err instanceof TimeoutError) {
+    // "Try again" alone would make a second token (or publish again) after a slow create.
+    const unsure = unansweredWriteHint('The request may have reached it before the deadline',
+      method, service, createOnly);
     return new ProviderError(
       'registry_timeout',
       `The ${service} did not answer ${method} ${url.pathname} within ${timeoutMs / 1000} s.`,
-      { hint: 'Try again, or raise `timeout_seconds` in the provider block.', cause: err },
+      {
+        hint: unsure ? `${unsure} Raise \`timeout_seconds\` in the provider block if it is ` +
+          'slow.' : 'Try again, or raise `timeout_seconds` in the provider block.',
+        cause: err,
+      },
     );
   }
   const cause =
     err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
   // A connection that dropped once the request was out: the write may have been made.
-  const dropped = staleSocket(err) && method !== 'GET' && method !== 'HEAD';
-  let hint = `Check the provider's URL setting and that the ${service} is running.`;
-  if (dropped && method === 'POST') {
-    hint = `The connection dropped after the request was sent, so the ${service} may have ` +
-      'made the object: look for it before applying again, and bring it under Terraform ' +
-      'with `terraform import` (a token made this way should be revoked, as its secret is lost).';
-  } else if (dropped && createOnly) {
-    // Not recorded in state, a create-only write made this way is refused (412) by the next
-    // apply: applying again does not set the same values.
-    hint = `The connection dropped after the request was sent, so the ${service} may have ` +
-      'made the object: if the next apply says it exists already, bring it under Terraform ' +
-      'with `terraform import`.';
-  } else if (dropped) {
-    hint = `The connection dropped after the request was sent, so the ${service} may have ` +
-      'made the change: the next plan shows what it holds, and applying again sets the same ' +
-      'values.';
-  }
+  const dropped = staleSocket(err)
+    ? unansweredWriteHint('The connection dropped after the request was sent', method, service,
+      createOnly)
+    : null;
+  const hint = dropped ?? `Check the provider's URL setting and that the ${service} is running.`;
   const message = dropped
     ? `Lost the connection to the ${service} at ${url.origin} during ${method} ${
       url.pathname}: ${cause}.`

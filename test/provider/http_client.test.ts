@@ -189,6 +189,27 @@ describe('requests', () => {
     const err = (await slow.key('k').catch((e: unknown) => e)) as ProviderError;
     expect(err.code).toBe('registry_timeout');
     expect(err.message).toContain('within 0.2 s');
+    expect(err.hint).toBe('Try again, or raise `timeout_seconds` in the provider block.');
     expect(hits).toBeGreaterThan(before);
+  });
+
+  // The registry got the create and made the token, only too slowly: "try again" made another.
+  it.each([
+    ['a create', (a: RegistryApi) => a.createToken({ name: 'ci', scopes: ['read'],
+      expires_at: null }), 'made the object: look for it before applying again'],
+    ['a create-only write', (a: RegistryApi) => a.putDeployment('prod', { tenant: 'default',
+      description: '', packs: [] }, true), 'made the object: if the next apply says it exists already'],
+    ['a replacing write', (a: RegistryApi) => a.setYanked('p', '1.0.0', true),
+      'made the change: the next plan shows what it holds'],
+  ])('says %s that timed out may have been made', async (_what, call, says) => {
+    let received = 0;
+    reply = () => void (received += 1);
+    const slow = new RegistryApi({ baseUrl: api.baseUrl, timeoutMs: 200, userAgent: 'test' });
+    const err = (await call(slow).catch((e: unknown) => e)) as ProviderError;
+    expect(err.code).toBe('registry_timeout');
+    expect(err.hint).toContain(`may have reached it before the deadline, so the registry may ` +
+      `have ${says}`);
+    expect(err.hint).not.toContain('Try again');
+    expect(received).toBe(1);
   });
 });

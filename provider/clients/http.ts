@@ -208,7 +208,8 @@ function unansweredWriteHint(how: string, method: string, service: string,
   const may = `${how}, so the ${service} may have made the`;
   if (method === 'POST') {
     return `${may} object: look for it before applying again, and bring it under Terraform ` +
-      'with `terraform import` (a token made this way should be revoked, as its secret is lost).';
+      'with `terraform import` (a token made this way should be revoked, as its secret is ' +
+      'lost: the registry logs its id on its `token created` line).';
   }
   // Not recorded in state, a create-only write made this way is refused (412) by the next
   // apply: applying again does not set the same values.

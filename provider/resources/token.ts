@@ -154,7 +154,10 @@ export const token: Resource<CordumClient> = {
     // A token id is `tok_` and hex; an empty or slashed one would read another route.
     if (!/^[A-Za-z0-9_.-]+$/.test(id)) {
       throw new ProviderError('import_id_invalid', `"${id}" is not a token id.`, {
-        hint: 'Import with the id the registry gave the token (`tok_...`, from `GET /v1/tokens`).',
+        // The registry lists no tokens (GET /v1/tokens answers 405): say where ids are.
+        hint: 'Import with the id the registry gave the token (`tok_...`): `terraform state ' +
+          'show` of the configuration that made it has it, and the registry logs it when it ' +
+          'makes a token (the `token created` line, field `id`).',
       });
     }
     return { id };

@@ -7,6 +7,7 @@ import validRange from 'semver/ranges/valid.js';
 import { error, type Diagnostic, type Path } from './framework/diagnostics.js';
 import { isUnknown, type Value } from './framework/values.js';
 import { isHttpUrl } from '../packs/http_url.js';
+import { isPublisherName, PUBLISHER_RULE } from '../packs/publisher_name.js';
 
 type Validator = (value: Value, path: Path) => Diagnostic[];
 
@@ -59,6 +60,18 @@ export const rfc3339: Validator = (value, path) =>
         error(
           'Invalid Timestamp',
           `"${String(value)}" is not an RFC 3339 timestamp such as "2027-01-31T00:00:00Z".`,
+          path,
+        ),
+      ];
+
+/** A publisher name as the registry takes it (an empty one is `nonEmpty`'s to say). */
+export const publisherName: Validator = (value, path) =>
+  typeof value !== 'string' || value.trim() === '' || isPublisherName(value)
+    ? []
+    : [
+        error(
+          'Invalid Publisher',
+          `"${value}" is not a publisher name: use ${PUBLISHER_RULE}.`,
           path,
         ),
       ];

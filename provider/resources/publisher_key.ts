@@ -14,7 +14,7 @@ import { PartialApplyError, type Resource, type State } from '../framework/resou
 import { isUnknown } from '../framework/values.js';
 import { keyIdOf } from '../../packs/signing/keys.js';
 import { ProviderError } from '../errors.js';
-import { nonEmpty } from '../validators.js';
+import { allOf, nonEmpty, publisherName } from '../validators.js';
 import { isSha256Hex } from '../../packs/digest.js';
 
 const normal = (pem: string) => pem.replace(/\r\n/g, '\n').trim();
@@ -77,7 +77,7 @@ export const publisherKey: Resource<CordumClient> = {
           required: true,
           replace: true,
           description: 'The publisher whose packs this key may sign.',
-          validate: nonEmpty('Publisher'),
+          validate: allOf(nonEmpty('Publisher'), publisherName),
         },
         key_id: {
           type: 'string',

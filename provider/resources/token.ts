@@ -12,7 +12,7 @@ import { ProviderError } from '../errors.js';
 import { warning, type Diagnostic } from '../framework/diagnostics.js';
 import { isUnknown } from '../framework/values.js';
 import {
-  allOf, distinctList, eachOf, maxChars, nonEmpty, oneOf, rfc3339,
+  allOf, distinctList, eachOf, maxChars, nonEmpty, oneOf, publisherName, rfc3339,
 } from '../validators.js';
 
 const SCOPES = ['read', 'publish', 'keys', 'admin'] as const;
@@ -84,7 +84,7 @@ export const token: Resource<CordumClient> = {
           computed: true,
           replace: true,
           description: "Publisher it acts for. Default: the provider token's own.",
-          validate: nonEmpty('Publisher'),
+          validate: allOf(nonEmpty('Publisher'), publisherName),
         },
         token: {
           type: 'string',

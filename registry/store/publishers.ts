@@ -1,11 +1,9 @@
 import type { Queryable } from '../../storage/database.js';
 import { RegistryError } from '../errors.js';
-
-/** Publisher names follow pack ids: lower-case letters, digits and dashes. */
-export const PUBLISHER_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+import { isPublisherName, PUBLISHER_PATTERN } from '../../packs/publisher_name.js';
 
 export function assertPublisher(name: string): void {
-  if (!PUBLISHER_PATTERN.test(name)) {
+  if (!isPublisherName(name)) {
     throw new RegistryError(
       'publisher_invalid',
       `publisher ${JSON.stringify(name)} must match ${PUBLISHER_PATTERN.source}`,

@@ -7,7 +7,9 @@ import type { CordumClient } from '../config.js';
 import { pointAt } from '../data_sources/pack.js';
 import type { DeploymentInfo } from '../clients/registry_types.js';
 import { mustStr, objects, str } from '../framework/access.js';
-import { warning, type Diagnostic } from '../framework/diagnostics.js';
+import {
+  DiagnosticsError, error, warning, type Diagnostic,
+} from '../framework/diagnostics.js';
 import type { Resource, State } from '../framework/resource.js';
 import { deepEqual, isUnknown, UNKNOWN } from '../framework/values.js';
 import { ProviderError } from '../errors.js';
@@ -56,6 +58,21 @@ async function withdrawn(client: CordumClient, id: string, version: string): Pro
   } catch {
     return false;
   }
+}
+
+/**
+ * A deployment kept on a yanked version (nothing else in range) stays as it is only while
+ * nothing is written: the registry refuses to save one naming a yanked version, so any
+ * other change (a description, another pack) is refused here rather than failing the apply.
+ */
+function yankedPinsBlockWrite(
+  stuck: { id: string; version: string; range: string; i: number }[],
+): DiagnosticsError {
+  return new DiagnosticsError(stuck.map((p) => error('Deployment Runs A Yanked Version',
+    `${p.id}@${p.version} is yanked, and no other live version of ${p.id} satisfies ` +
+    `"${p.range}". The registry refuses to save a deployment on a yanked version, so this ` +
+    'change cannot be applied: publish a fixed version, or change the range.',
+    ['pack', p.i, 'range'])));
 }
 
 /** Saves the deployment; a create never replaces one that exists (a conflict: import it). */
@@ -154,6 +171,7 @@ export const deployment: Resource<CordumClient> = {
     }
     const before = prior === null ? [] : objects(prior, 'pack');
     const notes: Diagnostic[] = [];
+    const stuck: { id: string; version: string; range: string; i: number }[] = [];
     for (const [i, p] of packs.entries()) {
       if (typeof p.id !== 'string' || typeof p.range !== 'string') {
         Object.assign(p, { version: UNKNOWN, sha256: UNKNOWN, key_id: UNKNOWN });
@@ -171,6 +189,7 @@ export const deployment: Resource<CordumClient> = {
       const moved = await withdrawn(client, p.id, pin.version)
         ? await resolveAt(client, p.id, p.range, i).catch(() => undefined) : pin;
       if (!moved) {
+        stuck.push({ id: p.id, version: String(pin.version), range: p.range, i });
         notes.push(warning('Pinned Version Yanked', `${p.id}@${pin.version} is yanked, and no ` +
           `other live version of ${p.id} satisfies "${p.range}": the deployment stays on it. ` +
           'Publish a fixed version, or change the range.', ['pack', i, 'range']));
@@ -192,6 +211,7 @@ export const deployment: Resource<CordumClient> = {
         generation: null,
       },
     );
+    if (changed && stuck.length > 0) throw yankedPinsBlockWrite(stuck);
     next.generation = changed ? UNKNOWN : (prior.generation ?? null);
     next.snapshot_hash = changed ? UNKNOWN : (prior.snapshot_hash ?? null);
     return { planned: next, ...said };

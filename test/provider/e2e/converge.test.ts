@@ -87,6 +87,24 @@ resource "cordum_deployment" "d" {
       expect((plan.stdout + plan.stderr).replace(/\s+/g, ' ')).toContain(
         'demo-guardrails@5.0.0 is yanked, and no other live version of demo-guardrails ' +
         'satisfies "^5.0.0": the deployment stays on it.');
+
+      // Any write names the yanked version, which the registry refuses: said at plan, on the
+      // range, not by a failed apply after a plan that showed the update.
+      write(`resource "cordum_deployment" "d" {
+  name        = "yankedpin"
+  description = "changed"
+  pack {
+    id    = "demo-guardrails"
+    range = "^5.0.0"
+  }
+}
+`);
+      const change = await tf('plan');
+      expect(change.code).toBe(1);
+      expect(change.stderr).toContain('Error: Deployment Runs A Yanked Version');
+      expect(change.stderr).toContain('range = "^5.0.0"');
+      expect(change.stderr.replace(/\s+/g, ' ')).toContain('The registry refuses to save a ' +
+        'deployment on a yanked version, so this change cannot be applied');
     }, 120_000);
 
   it('warns when replacing a deployment takes its policy bundles, which the next apply restores',

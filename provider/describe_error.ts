@@ -15,6 +15,7 @@ const SUMMARIES: Record<ProviderErrorCode, string> = {
   registry_forbidden: 'Registry Permission Denied',
   registry_not_found: 'Not Found In Registry',
   registry_conflict: 'Registry Conflict',
+  registry_rate_limited: 'Registry Rate Limit Reached',
   registry_invalid_request: 'Registry Rejected The Request',
   registry_server_error: 'Registry Server Error',
   registry_error: 'Registry Error',

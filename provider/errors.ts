@@ -13,6 +13,7 @@ export type ProviderErrorCode =
   | 'registry_forbidden'
   | 'registry_not_found'
   | 'registry_conflict'
+  | 'registry_rate_limited'
   | 'registry_invalid_request'
   | 'registry_server_error'
   | 'registry_error'

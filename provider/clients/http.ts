@@ -54,6 +54,7 @@ function codeFor(status: number): ProviderErrorCode {
   if (status === 404) return 'registry_not_found';
   if (status === 409 || status === 412) return 'registry_conflict';
   if (status === 400 || status === 422) return 'registry_invalid_request';
+  if (status === 429) return 'registry_rate_limited';
   if (status >= 500) return 'registry_server_error';
   return 'registry_error';
 }
@@ -72,6 +73,11 @@ function hintFor(status: number, service: string, code?: string): string {
   if (status === 403) return 'Use a token whose scopes allow this change.';
   if (status === 409 || status === 412) {
     return 'Bring it under Terraform with `terraform import`, or rename it.';
+  }
+  if (status === 429) {
+    return `The ${service} kept refusing requests for their rate after ${RATE_LIMIT_WAITS} ` +
+      'waits: run terraform with a lower -parallelism, or ask its operator to raise the ' +
+      'limit (`--rate-limit-token`, `--rate-limit-address`).';
   }
   if (status >= 500) return `The ${service} failed on its side; check its log and try again.`;
   return '';
@@ -130,7 +136,7 @@ export class HttpClient {
 
     let response: Exchange;
     try {
-      response = await send(this.agents, url, method, headers, body, timeoutMs);
+      response = await this.paced(url, method, headers, body);
     } catch (err) {
       throw networkError(err, method, url, service, timeoutMs, opts.createOnly === true);
     }
@@ -146,6 +152,22 @@ export class HttpClient {
   }
 
   /**
+   * One exchange, sent again after the wait a 429 asks for (`Retry-After`), a few times:
+   * Terraform refreshes ten objects at once, which a registry with a low
+   * `--rate-limit-token` refused, failing the plan. The rate limit refuses a request
+   * before any route sees it, so sending it again is safe for a create too.
+   */
+  private async paced(url: URL, method: string, headers: Record<string, string>,
+    body: Buffer | undefined): Promise<Exchange> {
+    for (let waits = 0; ; waits += 1) {
+      const response = await send(this.agents, url, method, headers, body,
+        this.options.timeoutMs);
+      if (response.status !== 429 || waits >= RATE_LIMIT_WAITS) return response;
+      await new Promise((r) => setTimeout(r, retryAfterMs(response.retryAfter)));
+    }
+  }
+
+  /**
    * A 404 means "gone" only from the service itself. A base URL with a wrong path
    * (`.../v1`, a typo) or another server answers 404 to every request, and taken as gone
    * that made refresh drop every object from state and destroy report objects deleted
@@ -157,8 +179,7 @@ export class HttpClient {
     const health = new URL(`${baseUrl}${healthPath}`);
     let answer: Exchange;
     try {
-      answer = await send(this.agents, health, 'GET', { accept: 'application/json' },
-        undefined, timeoutMs);
+      answer = await this.paced(health, 'GET', { accept: 'application/json' }, undefined);
     } catch (err) {
       throw networkError(err, 'GET', health, service, timeoutMs, false);
     }
@@ -192,6 +213,15 @@ function retryable(err: unknown, method: string): boolean {
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+
+/** How often a rate-limited request waits and is sent again before the 429 is an error. */
+const RATE_LIMIT_WAITS = 5;
+
+/** `Retry-After` in seconds (1 when absent or a date), at most 10 s a wait. */
+function retryAfterMs(header: string | undefined): number {
+  const seconds = header !== undefined && /^\d+$/.test(header.trim()) ? Number(header) : 1;
+  return Math.min(Math.max(seconds, 1), 10) * 1000;
+}
 
 function staleSocket(err: unknown): boolean {
   const code = (err as { code?: string } | undefined)?.code;

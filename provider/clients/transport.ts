@@ -13,6 +13,8 @@ import { rootCertificates } from 'node:tls';
 export interface Exchange {
   status: number;
   body: Buffer;
+  /** The `Retry-After` header, when the answer had one. */
+  retryAfter?: string;
 }
 
 export class TimeoutError extends Error {
@@ -81,7 +83,12 @@ export function send(
       response.on('data', (c: Buffer) => chunks.push(c));
       response.on('end', () => {
         clearTimeout(timer);
-        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks) });
+        const retryAfter = response.headers['retry-after'];
+        resolve({
+          status: response.statusCode ?? 0,
+          body: Buffer.concat(chunks),
+          ...(retryAfter === undefined ? {} : { retryAfter }),
+        });
       });
       response.on('error', (err) => {
         clearTimeout(timer);

@@ -182,6 +182,41 @@ describe('requests', () => {
     expect(lost.hint).toContain('may have made the change: the next plan shows what it holds');
   });
 
+  // Terraform refreshes ten objects at once: a registry with a low --rate-limit-token refused
+  // some with 429, and the plan failed on the first.
+  it('waits as a 429 asks and sends the request again, a create too', async () => {
+    const seen: string[] = [];
+    reply = (req, _body, res) => {
+      seen.push(req.method ?? '');
+      if (seen.length <= 2) {
+        res.writeHead(429, { 'content-type': 'application/problem+json', 'retry-after': '1' });
+        return void res.end(JSON.stringify({ code: 'rate_limited', status: 429,
+          detail: 'too many requests from this token; retry in 1 s' }));
+      }
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: 'tok_1', name: 'ci', scopes: ['read'] }));
+    };
+    const started = Date.now();
+    const made = await api.createToken({ name: 'ci', scopes: ['read'], expires_at: null });
+    expect(made).toMatchObject({ id: 'tok_1' });
+    expect(seen).toEqual(['POST', 'POST', 'POST']);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+  });
+
+  it('gives up on a registry that keeps answering 429, saying what to do', async () => {
+    let calls = 0;
+    reply = (_req, _body, res) => {
+      calls += 1;
+      res.writeHead(429, { 'content-type': 'application/problem+json', 'retry-after': '0' });
+      res.end(JSON.stringify({ code: 'rate_limited', status: 429, detail: 'slow down' }));
+    };
+    const err = (await api.key('k').catch((e: unknown) => e)) as ProviderError;
+    expect(calls).toBe(6);
+    expect(err.code).toBe('registry_rate_limited');
+    expect(err.message).toContain('(429 [rate_limited]): slow down');
+    expect(err.hint).toContain('lower -parallelism');
+  }, 15_000);
+
   it('names the deadline when the registry is too slow', async () => {
     const before = hits;
     reply = () => undefined;

@@ -233,7 +233,8 @@ describe('requests', () => {
     ['a create', (a: RegistryApi) => a.createToken({ name: 'ci', scopes: ['read'],
       expires_at: null }), 'made the object: look for it before applying again'],
     ['a create-only write', (a: RegistryApi) => a.putDeployment('prod', { tenant: 'default',
-      description: '', packs: [] }, true), 'made the object: if the next apply says it exists already'],
+      description: '', packs: [] }, true),
+    'made the object: if the next apply says it exists already'],
     ['a replacing write', (a: RegistryApi) => a.setYanked('p', '1.0.0', true),
       'made the change: the next plan shows what it holds'],
   ])('says %s that timed out may have been made', async (_what, call, says) => {

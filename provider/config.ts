@@ -87,6 +87,28 @@ function checkBaseUrl(url: string, from: string): void {
     });
 }
 
+/**
+ * The token, without the spaces and line end around it (`file("token.txt")` keeps the
+ * file's newline, which Node refuses in a header: every request then failed as "Registry
+ * Unreachable", pointing at the URL). A registry token holds no space, so none is dropped
+ * from a real one; one still holding a character a header cannot carry is refused, unnamed.
+ */
+function bearerToken(config: State, env: NodeJS.ProcessEnv): string | undefined {
+  const own = str(config, 'token');
+  const from = own === null ? 'CORDUM_TOKEN' : 'token';
+  const token = (own ?? env.CORDUM_TOKEN)?.trim();
+  // A space or control character (no token has one), or one past Latin-1 (no header has one).
+  if (token && /[\u0000-\u0020\u007f]|[^\u0000-\u00ff]/.test(token)) {
+    throw new ProviderError('config_invalid',
+      `The provider's ${from} holds a space, a control character or a character past ` +
+        'Latin-1 inside it, which no registry token has and an HTTP header cannot carry.', {
+        hint: `Set ${from} to the token alone, as the registry gave it.`,
+        path: ['token'],
+      });
+  }
+  return token || undefined;
+}
+
 export function configureClient(
   config: State,
   env: NodeJS.ProcessEnv,
@@ -114,7 +136,7 @@ export function configureClient(
   }
   const from = str(config, 'registry_url') === null ? 'CORDUM_REGISTRY' : 'registry_url';
   checkBaseUrl(registryUrl, from);
-  const token = str(config, 'token') ?? env.CORDUM_TOKEN;
+  const token = bearerToken(config, env);
   const timeoutMs = (num(config, 'timeout_seconds') ?? 30) * 1000;
   const registry = new RegistryApi({
     baseUrl: registryUrl.replace(/\/+$/, ''),

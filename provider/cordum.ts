@@ -22,6 +22,7 @@ export function cordumProvider(
     async configure(config, terraformVersion) {
       return configureClient(config, env, logger, terraformVersion, cwd);
     },
+    stop: (client) => client.registry.stop(),
     resources: [publisherKey, packVersion, deployment, policyBundle, token],
     dataSources: [packData, catalogData, policyDecisionData],
   };

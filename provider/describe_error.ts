@@ -24,6 +24,7 @@ const SUMMARIES: Record<ProviderErrorCode, string> = {
   import_id_invalid: 'Invalid Import ID',
   value_invalid: 'Invalid Value',
   state_invalid: 'Invalid State',
+  stopped: 'Operation Interrupted',
 };
 
 function packDiagnostics(err: PackError): Diagnostic[] {

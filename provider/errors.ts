@@ -21,7 +21,8 @@ export type ProviderErrorCode =
   | 'pack_invalid'
   | 'import_id_invalid'
   | 'value_invalid'
-  | 'state_invalid';
+  | 'state_invalid'
+  | 'stopped';
 
 export class ProviderError extends Error {
   override readonly name = 'ProviderError';

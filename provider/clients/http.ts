@@ -9,6 +9,7 @@ import {
   multipart,
   newAgents,
   send,
+  StoppedError,
   TimeoutError,
   type Agents,
   type Exchange,
@@ -97,9 +98,19 @@ export class HttpClient {
   private readonly agents: Agents;
   /** Set once the base URL was seen to serve the service (its health path answered). */
   private confirmed = false;
+  /** Aborted by `stop()`: cuts the exchanges in flight and refuses new ones. */
+  private readonly stopper = new AbortController();
 
   constructor(readonly options: HttpOptions) {
     this.agents = newAgents(options.extraCaFile);
+  }
+
+  /**
+   * Terraform stops the provider when the user presses Ctrl-C, then waits for the calls in
+   * flight: without this, a slow or hung registry held it there for `timeout_seconds`.
+   */
+  stop(): void {
+    this.stopper.abort();
   }
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T | null> {
@@ -109,7 +120,7 @@ export class HttpClient {
       } catch (err) {
         // A create-only write sent twice would find what its first try made.
         if (attempt >= 1 || opts.createOnly || !retryable(err, method)) throw err;
-        await new Promise((r) => setTimeout(r, 200));
+        await this.pause(200);
       }
     }
   }
@@ -161,10 +172,22 @@ export class HttpClient {
     body: Buffer | undefined): Promise<Exchange> {
     for (let waits = 0; ; waits += 1) {
       const response = await send(this.agents, url, method, headers, body,
-        this.options.timeoutMs);
+        this.options.timeoutMs, this.stopper.signal);
       if (response.status !== 429 || waits >= RATE_LIMIT_WAITS) return response;
-      await new Promise((r) => setTimeout(r, retryAfterMs(response.retryAfter)));
+      await this.pause(retryAfterMs(response.retryAfter));
     }
+  }
+
+  /** Waits `ms`, or less once stopped (the next send then fails at once). */
+  private pause(ms: number): Promise<void> {
+    const signal = this.stopper.signal;
+    return new Promise((done) => {
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        done();
+      }, { once: true });
+    });
   }
 
   /**
@@ -259,6 +282,13 @@ function networkError(
   timeoutMs: number,
   createOnly: boolean,
 ): ProviderError {
+  if (err instanceof StoppedError) {
+    const unsure = unansweredWriteHint('It was already sent', method, service, createOnly);
+    return new ProviderError('stopped',
+      `Terraform was interrupted during ${method} ${url.pathname}, so the provider stopped ` +
+        `waiting for the ${service}.`,
+      { hint: unsure ?? 'Nothing was changed by it.', cause: err });
+  }
   if (err instanceof TimeoutError) {
     // "Try again" alone would make a second token (or publish again) after a slow create.
     const unsure = unansweredWriteHint('The request may have reached it before the deadline',

@@ -27,6 +27,11 @@ export class RegistryApi {
     this.http = new HttpClient({ ...options, service: 'registry', healthPath: '/v1/health' });
   }
 
+  /** Cuts the requests in flight and refuses new ones (Terraform's StopProvider). */
+  stop(): void {
+    this.http.stop();
+  }
+
   get baseUrl(): string {
     return this.http.options.baseUrl;
   }

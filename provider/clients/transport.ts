@@ -21,6 +21,11 @@ export class TimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
 
+/** The exchange was cut short because Terraform stopped the provider (Ctrl-C). */
+export class StoppedError extends Error {
+  override readonly name = 'StoppedError';
+}
+
 /** Kept-alive connections for one client (a provider process makes many calls). */
 export interface Agents {
   http: http.Agent;
@@ -68,15 +73,20 @@ export function send(
   headers: Record<string, string>,
   body: Buffer | undefined,
   timeoutMs: number,
+  stop?: AbortSignal,
 ): Promise<Exchange> {
   const client = url.protocol === 'https:' ? https : http;
   const agent = url.protocol === 'https:' ? agents.https() : agents.http;
   return new Promise((resolve, reject) => {
+    if (stop?.aborted) return reject(new StoppedError('stopped before it was sent'));
     const request = client.request(url, {
       method,
       agent,
       headers: body ? { ...headers, 'content-length': String(body.length) } : headers,
     });
+    const cut = () => request.destroy(new StoppedError('stopped'));
+    stop?.addEventListener('abort', cut, { once: true });
+    request.on('close', () => stop?.removeEventListener('abort', cut));
     const timer = setTimeout(() => request.destroy(new TimeoutError('deadline passed')), timeoutMs);
     request.on('response', (response) => {
       const chunks: Buffer[] = [];

@@ -15,6 +15,8 @@ export interface ServerContext<Client> {
   /** The configured client; an error diagnostic before ConfigureProvider. */
   client(): Client;
   setClient(client: Client): void;
+  /** Stops the configured client's calls (StopProvider); nothing before configuration. */
+  stop(): void;
   resource(typeName: string | undefined): Resource<Client>;
   dataSource(typeName: string | undefined): DataSource<Client>;
   /** Turns anything thrown into diagnostics. */
@@ -43,6 +45,9 @@ export function createContext<Client>(
     },
     setClient(client) {
       configured = { client };
+    },
+    stop() {
+      if (configured) definition.stop?.(configured.client);
     },
     resource(typeName) {
       const found = resources.get(typeName ?? '');

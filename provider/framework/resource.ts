@@ -62,6 +62,8 @@ export interface ProviderDefinition<Client> {
   configure(config: State, terraformVersion: string): Promise<Client>;
   readonly resources: Resource<Client>[];
   readonly dataSources: DataSource<Client>[];
+  /** Terraform's StopProvider (Ctrl-C): end the client's calls in flight soon. */
+  stop?(client: Client): void;
 }
 
 /**

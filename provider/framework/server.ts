@@ -38,7 +38,10 @@ function table<C>(): Handlers<C> {
     ApplyResourceChange: (ctx, req) => applyResourceChange(ctx, req),
     ImportResourceState: (ctx, req) => importResourceState(ctx, req),
     ReadDataSource: (ctx, req) => readDataSource(ctx, req),
-    StopProvider: () => ({}),
+    StopProvider: (ctx) => {
+      ctx.stop();
+      return {};
+    },
   };
 }
 

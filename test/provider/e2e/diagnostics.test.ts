@@ -4,6 +4,7 @@
  * timeouts, nothing listening) as diagnostics that say what to do. The 5xx
  * and the timeout come from real loopback servers started here.
  */
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -355,6 +356,48 @@ resource "cordum_deployment" "dropped" {
     expect(said).toContain('terraform import');
     expect(said).not.toContain('applying again sets the same values');
   });
+
+  // StopProvider did nothing, so Terraform waited out timeout_seconds (here 60 s) after Ctrl-C.
+  it('Ctrl-C during a call the registry never answers ends it at once, saying what was sent',
+    async () => {
+    let received: () => void = () => undefined;
+    const sent = new Promise<void>((done) => (received = done));
+    const silent = createTcpServer((socket) => {
+      sockets.push(socket);
+      socket.once('data', () => received());
+    });
+    const dir = tempDir('cordum-tf-stop-');
+    installProvider(dir);
+    writeFileSync(join(dir, 'main.tf'), `${HEAD}
+provider "cordum" {
+  timeout_seconds = 60
+}
+
+resource "cordum_token" "stuck" {
+  name   = "stuck"
+  scopes = ["read"]
+}
+`);
+    const env = { ...terraformEnv(dir, registry), CORDUM_REGISTRY: await listen(silent) };
+    expect((await terraformAsync(dir, env, 'init', '-input=false', '-no-color')).code).toBe(0);
+    const apply = spawn('terraform', ['apply', '-auto-approve', '-input=false', '-no-color'],
+      { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let said = '';
+    apply.stdout.on('data', (c: Buffer) => (said += c.toString()));
+    apply.stderr.on('data', (c: Buffer) => (said += c.toString()));
+    const exited = new Promise<number | null>((done) => apply.on('close', done));
+    await sent;
+    const interrupted = Date.now();
+    apply.kill('SIGINT');
+    const killer = setTimeout(() => apply.kill('SIGKILL'), 30_000);
+    expect(await exited).toBe(1);
+    clearTimeout(killer);
+    expect(Date.now() - interrupted).toBeLessThan(10_000);
+    const flat = said.replace(/\s+/g, ' ');
+    expect(flat).toContain('Error: Operation Interrupted');
+    expect(flat).toContain('Terraform was interrupted during POST /v1/tokens');
+    expect(flat).toContain('the registry may have made the object');
+  }, 60_000);
 
   it('a registry that never answers times out with the deadline named', async () => {
     const silent = createTcpServer((socket) => sockets.push(socket));

@@ -10,6 +10,7 @@ const SUMMARIES: Record<ProviderErrorCode, string> = {
   config_missing: 'Missing Provider Configuration',
   config_invalid: 'Invalid Provider Configuration',
   registry_unreachable: 'Registry Unreachable',
+  registry_untrusted: 'Registry Certificate Not Trusted',
   registry_timeout: 'Registry Timed Out',
   registry_unauthorized: 'Registry Authentication Failed',
   registry_forbidden: 'Registry Permission Denied',

@@ -8,6 +8,7 @@ export type ProviderErrorCode =
   | 'config_missing'
   | 'config_invalid'
   | 'registry_unreachable'
+  | 'registry_untrusted'
   | 'registry_timeout'
   | 'registry_unauthorized'
   | 'registry_forbidden'

@@ -274,6 +274,22 @@ function unansweredWriteHint(how: string, method: string, service: string,
     'same values.';
 }
 
+/** Node's codes for a TLS peer that could not be verified (its chain, dates or name). */
+const CERTIFICATE_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
+ * Said apart from "nothing listening": its hint (check the URL, is the registry running)
+ * sent users who only lacked the registry's CA looking in the wrong place.
+ */
+function untrustedCertificate(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && CERTIFICATE_CODES.has(code);
+}
+
 function networkError(
   err: unknown,
   method: string,
@@ -305,6 +321,16 @@ function networkError(
   }
   const cause =
     err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
+  if (untrustedCertificate(err)) {
+    return new ProviderError('registry_untrusted',
+      `The ${service} at ${url.origin} presented a certificate this machine does not trust ` +
+        `(${err instanceof Error ? err.message : cause}).`, {
+        hint: (err as { code?: string }).code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+          ? 'Use the host name the certificate was made for in the URL.'
+          : 'Give terraform the CA certificate that signed it: NODE_EXTRA_CA_CERTS=<PEM file>.',
+        cause: err,
+      });
+  }
   // A connection that dropped once the request was out: the write may have been made.
   const dropped = staleSocket(err)
     ? unansweredWriteHint('The connection dropped after the request was sent', method, service,

@@ -48,9 +48,18 @@ describe('extra CA certificates for https', () => {
     expect(await api(caFile).catalog()).toEqual({ packs: [] });
   });
 
-  it('refuses the same server without the file', async () => {
+  // It said "Registry Unreachable ... check the provider's URL setting and that the registry
+  // is running", sending users who only lacked the CA to look at the URL.
+  it('refuses the same server without the file, saying the certificate is not trusted',
+    async () => {
     const err = await api().catalog().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
+    expect(err).toMatchObject({ code: 'registry_untrusted' });
+    const e = err as ProviderError;
+    expect(e.message).toBe(`The registry at ${baseUrl} presented a certificate this machine ` +
+      'does not trust (self-signed certificate).');
+    expect(e.hint).toContain('NODE_EXTRA_CA_CERTS=<PEM file>');
+    expect(e.hint).not.toContain('is running');
   });
 
   it("adds the file to Node's roots, and leaves the default alone without a readable file", () => {

@@ -10,19 +10,27 @@ import type { Resource, State } from '../framework/resource.js';
 import { types } from '../framework/types.js';
 import { ProviderError } from '../errors.js';
 import { warning, type Diagnostic } from '../framework/diagnostics.js';
-import { isUnknown } from '../framework/values.js';
+import { isUnknown, isWhollyKnown } from '../framework/values.js';
 import {
   allOf, distinctList, eachOf, maxChars, nonEmpty, oneOf, publisherName, rfc3339,
 } from '../validators.js';
 
 const SCOPES = ['read', 'publish', 'keys', 'admin'] as const;
 
+/** The scopes as a set, in one order: the registry keeps a set, however it was listed. */
+function scopeSet(value: unknown): string | null {
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) return null;
+  return JSON.stringify([...new Set(value as string[])].sort());
+}
+
 function stateOf(t: TokenInfo & { publisher?: string }, prior: State): State {
   return {
     ...prior,
     id: t.id,
     name: t.name,
-    scopes: t.scopes,
+    // The configured order of the same scopes, so listing them otherwise is no change.
+    scopes: scopeSet(prior.scopes) !== null && scopeSet(prior.scopes) === scopeSet(t.scopes)
+      ? prior.scopes : t.scopes,
     // Keep the configured spelling of the same instant; with none (an import), the
     // shortest one, as configurations write it ("...:00Z", not "...:00.000Z").
     expires_at:
@@ -66,7 +74,7 @@ export const token: Resource<CordumClient> = {
         scopes: {
           type: types.list('string'),
           required: true,
-          replace: true,
+          // Replaces only when the set changes (modifyPlan): another order is written to state.
           description: 'Any of `read`, `publish`, `keys`, `admin`.',
           validate: allOf(distinctList('Scope'), eachOf(oneOf(SCOPES, 'Scope'))),
         },
@@ -109,10 +117,13 @@ export const token: Resource<CordumClient> = {
       const before = typeof prior.expires_at === 'string' ? Date.parse(prior.expires_at) : null;
       const after = typeof expires === 'string' ? Date.parse(expires) : null;
       const moved = isUnknown(expires) || before !== after;
+      const rescoped = !isWhollyKnown(planned.scopes ?? null) ||
+        scopeSet(planned.scopes) !== scopeSet(prior.scopes);
       // Left to the registry, the publisher stays what it is unless the token is replaced.
       const kept = config.publisher === null || config.publisher === undefined
         ? { ...planned, publisher: prior.publisher ?? null } : planned;
-      if (moved) return { planned: kept, requiresReplace: [['expires_at']] };
+      const replace = [...(moved ? [['expires_at']] : []), ...(rescoped ? [['scopes']] : [])];
+      if (replace.length > 0) return { planned: kept, requiresReplace: replace };
       return { planned: kept, ...expiredWarning(prior) };
     }
     // A new token must not be born expired (one that expires later keeps planning clean).
@@ -136,9 +147,10 @@ export const token: Resource<CordumClient> = {
     return { ...stateOf(made, planned), token: made.token ?? null };
   },
 
-  // Reached only for another spelling of the same expiry: nothing changes at the registry.
+  // Reached only for another spelling of the same expiry or another order of the same scopes:
+  // nothing changes at the registry.
   async update(prior, planned) {
-    return { ...prior, expires_at: planned.expires_at ?? null };
+    return { ...prior, expires_at: planned.expires_at ?? null, scopes: planned.scopes ?? null };
   },
 
   async read(state, client) {

@@ -107,6 +107,39 @@ resource "cordum_deployment" "d" {
         'deployment on a yanked version, so this change cannot be applied');
     }, 120_000);
 
+  // The registry keeps scopes as a set: listing them in another order replaced the token,
+  // revoking the secret CI holds for an identical one.
+  it("lists a token's scopes in another order without replacing it", async () => {
+    const { tf, write, state } = await workspace('cordum-tf-scopes-');
+    const config = (scopes: string) => `resource "cordum_token" "t" {
+  name   = "reordered"
+  scopes = ${scopes}
+}
+`;
+    const show = async () => (await state('show', '-no-color', 'cordum_token.t')).stdout;
+    const idOf = (text: string) => /\bid\s+= "(tok_[^"]+)"/.exec(text)?.[1];
+    write(config('["read", "publish"]'));
+    expect((await tf('apply', '-auto-approve')).code).toBe(0);
+    const made = idOf(await show());
+    expect(made).toBeDefined();
+
+    write(config('["publish", "read"]'));
+    const plan = await tf('plan');
+    expect(plan.stdout).toContain('cordum_token.t will be updated in-place');
+    expect(plan.stdout).not.toContain('forces replacement');
+    expect((await tf('apply', '-auto-approve')).code).toBe(0);
+    expect(idOf(await show())).toBe(made);
+    const api = registryApi(registry);
+    expect((await api.call('GET', `/v1/tokens/${made}`)).status).toBe(200);
+    expect((await tf('plan', '-detailed-exitcode')).code).toBe(0);
+
+    // Another set of scopes is another token.
+    write(config('["publish"]'));
+    const narrowed = await tf('plan');
+    expect(narrowed.stdout).toContain('cordum_token.t must be replaced');
+    expect(narrowed.stdout).toMatch(/scopes\s+= \[ # forces replacement/);
+  }, 120_000);
+
   it('warns when replacing a deployment takes its policy bundles, which the next apply restores',
     async () => {
       const { tf, write } = await workspace('cordum-tf-rebundle-');

@@ -357,6 +357,32 @@ resource "cordum_deployment" "dropped" {
     expect(said).not.toContain('applying again sets the same values');
   });
 
+  // Every read answered 404 there, taken as "gone": refresh-only dropped the deployment from
+  // state while it lived on.
+  it('a URL with a path the registry does not serve keeps the state as it is', async () => {
+    const dir = tempDir('cordum-tf-wrongpath-');
+    installProvider(dir);
+    writeFileSync(join(dir, 'main.tf'), `${HEAD}
+resource "cordum_deployment" "kept" {
+  name = "kept"
+}
+`);
+    const env = terraformEnv(dir, registry);
+    const tf = (e: NodeJS.ProcessEnv, ...args: string[]) =>
+      terraformAsync(dir, e, ...args, '-input=false', '-no-color');
+    expect((await tf(env, 'init')).code).toBe(0);
+    expect((await tf(env, 'apply', '-auto-approve')).code).toBe(0);
+    const wrong = { ...env, CORDUM_REGISTRY: `${registry.url}/registry` };
+    const r = await tf(wrong, 'apply', '-refresh-only', '-auto-approve');
+    expect(r.code).toBe(1);
+    const said = r.stderr.replace(/\s+/g, ' ');
+    expect(said).toContain('Error: Invalid Provider Configuration');
+    expect(said).toContain(`${registry.url}/registry answered 404 to GET /registry/v1/` +
+      'deployments/kept');
+    const list = await terraformAsync(dir, env, 'state', 'list');
+    expect(list.stdout.trim()).toBe('cordum_deployment.kept');
+  });
+
   // StopProvider did nothing, so Terraform waited out timeout_seconds (here 60 s) after Ctrl-C.
   it('Ctrl-C during a call the registry never answers ends it at once, saying what was sent',
     async () => {

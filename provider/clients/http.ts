@@ -156,7 +156,9 @@ export class HttpClient {
       return null;
     }
     if (response.status < 200 || response.status >= 300) {
-      throw httpError(response, method, url, service);
+      // The API's own path, after any path of the base URL.
+      const apiPath = url.pathname.slice(new URL(baseUrl).pathname.replace(/\/$/, '').length);
+      throw httpError(response, method, url, service, apiPath);
     }
     if (response.status === 204 || response.body.length === 0) return null;
     return JSON.parse(response.body.toString('utf8')) as T;
@@ -344,12 +346,37 @@ function networkError(
   return new ProviderError('registry_unreachable', message, { hint, cause: err });
 }
 
-function httpError(response: Exchange, method: string, url: URL, service: string): ProviderError {
+/**
+ * A redirect (a proxy sending http to https, an old address): not followed, as that would
+ * send the token on to wherever it points; the URL to configure is where it leads.
+ */
+function redirected(response: Exchange, method: string, url: URL, service: string,
+  apiPath: string) {
+  const to = response.location ? new URL(response.location, url) : undefined;
+  const base = to?.pathname.endsWith(apiPath)
+    ? `${to.origin}${to.pathname.slice(0, to.pathname.length - apiPath.length)}` : undefined;
+  return new ProviderError('config_invalid',
+    `The ${service} answered ${method} ${url.pathname} with a redirect (${response.status}) ` +
+      `to ${to ? to.href : 'an address it did not give'}; the provider does not follow ` +
+      'redirects, which would send the token on to another address.', {
+      hint: base
+        ? `Set registry_url (or CORDUM_REGISTRY) to "${base}".`
+        : `Set registry_url (or CORDUM_REGISTRY) to the ${service}'s own address.`,
+      status: response.status,
+    });
+}
+
+function httpError(response: Exchange, method: string, url: URL, service: string,
+  apiPath: string): ProviderError {
+  if (response.status >= 300 && response.status < 400) {
+    return redirected(response, method, url, service, apiPath);
+  }
   const problem = problemOf(response);
   const issues = (problem.issues ?? [])
     .map((i) => `${i.path ?? ''}: ${i.message ?? ''}`)
     .join('; ');
-  const what = problem.detail ?? problem.title ?? `status ${response.status}`;
+  // An empty body (a proxy's bare 502) has no detail to show: "(502): ." said nothing.
+  const what = problem.detail || problem.title || `status ${response.status}`;
   const remote = problem.code ? ` [${problem.code}]` : '';
   return new ProviderError(
     codeFor(response.status),

@@ -15,6 +15,8 @@ export interface Exchange {
   body: Buffer;
   /** The `Retry-After` header, when the answer had one. */
   retryAfter?: string;
+  /** The `Location` header of a redirect, when the answer had one. */
+  location?: string;
 }
 
 export class TimeoutError extends Error {
@@ -93,11 +95,12 @@ export function send(
       response.on('data', (c: Buffer) => chunks.push(c));
       response.on('end', () => {
         clearTimeout(timer);
-        const retryAfter = response.headers['retry-after'];
+        const { 'retry-after': retryAfter, location } = response.headers;
         resolve({
           status: response.statusCode ?? 0,
           body: Buffer.concat(chunks),
           ...(retryAfter === undefined ? {} : { retryAfter }),
+          ...(location === undefined ? {} : { location }),
         });
       });
       response.on('error', (err) => {

@@ -217,6 +217,34 @@ describe('requests', () => {
     expect(err.hint).toContain('lower -parallelism');
   }, 15_000);
 
+  // A 301 said "The registry refused GET /v1/... (301): ." and nothing of where it pointed.
+  it.each([
+    ['', 'https://registry.example/v1/keys/k', '"https://registry.example"'],
+    ['/cordum', 'https://registry.example/cordum/v1/keys/k', '"https://registry.example/cordum"'],
+    ['', '/elsewhere', "the registry's own address"],
+  ])('names where a redirect leads, base path %j', async (basePath, location, use) => {
+    let calls = 0;
+    reply = (_req, _body, res) => {
+      calls += 1;
+      res.writeHead(301, { location }).end();
+    };
+    const moved = new RegistryApi({ baseUrl: `${api.baseUrl}${basePath}`, timeoutMs: 2000,
+      userAgent: 'test' });
+    const err = (await moved.key('k').catch((e: unknown) => e)) as ProviderError;
+    expect(calls).toBe(1);
+    expect(err.code).toBe('config_invalid');
+    expect(err.message).toContain(`answered GET ${basePath}/v1/keys/k with a redirect (301) to `);
+    expect(err.message).toContain('does not follow redirects');
+    expect(err.hint).toBe(`Set registry_url (or CORDUM_REGISTRY) to ${use}.`);
+  });
+
+  it('says the status of an error answer with an empty body', async () => {
+    reply = (_req, _body, res) => void res.writeHead(502).end();
+    const err = (await api.setYanked('p', '1.0.0', true).catch((e: unknown) => e)) as
+      ProviderError;
+    expect(err.message).toMatch(/\(502\): status 502\.$/);
+  });
+
   it('names the deadline when the registry is too slow', async () => {
     const before = hits;
     reply = () => undefined;

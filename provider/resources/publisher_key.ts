@@ -47,6 +47,20 @@ function movedKey(keyId: string, registered: string, wanted: string): ProviderEr
     });
 }
 
+/**
+ * A live key added outside this configuration (by hand, by another one). The registry's
+ * 409 hint said "import it, or rename it", and a key has no name to change.
+ */
+function trustedAlready(keyId: string, cause: unknown): ProviderError {
+  return new ProviderError('registry_conflict',
+    `Key ${keyId} is already trusted by the registry, added outside this configuration.`, {
+      hint: `Bring it under Terraform instead of adding it again: terraform import ` +
+        `<address> ${keyId} (or use another key pair).`,
+      path: ['public_key'],
+      cause,
+    });
+}
+
 export const publisherKey: Resource<CordumClient> = {
   name: 'cordum_publisher_key',
   schema: {
@@ -129,6 +143,7 @@ export const publisherKey: Resource<CordumClient> = {
       // A key revoked by an earlier destroy is trusted again rather than refused.
       const exists = err instanceof ProviderError && err.remoteCode === 'key_exists';
       const revocation = exists ? await client.registry.keyRevocation(keyId) : null;
+      if (exists && revocation?.revoked === false) throw trustedAlready(keyId, err);
       if (!revocation?.revoked) throw err;
       // Only as it was: trusting it again for another publisher would not happen.
       const kept = await client.registry.key(keyId);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   installProvider,
+  newKey,
   registryApi,
   tempDir,
   terraformAsync,
@@ -92,6 +93,41 @@ resource "cordum_policy_bundle" "mine" {
     const state = await terraformAsync(dir, env, 'state', 'list');
     expect(state.stdout).not.toContain('cordum_deployment.mine');
     expect(state.stdout).not.toContain('cordum_policy_bundle.mine');
+  });
+});
+
+describe('a key trusted already', () => {
+  // The registry's 409 hint read "import it, or rename it", on the whole resource.
+  it('says to import a live key added elsewhere, on public_key, and the import plans clean',
+    async () => {
+    const api = registryApi(registry);
+    const key = newKey();
+    const added = await api.call('POST', '/v1/keys', { public_key: key.publicPem });
+    expect(added.status).toBe(201);
+    const keyId = String(added.body.key_id);
+
+    const dir = tempDir('cordum-tf-keytaken-');
+    installProvider(dir);
+    writeFileSync(join(dir, 'key.pem'), key.publicPem);
+    writeFileSync(join(dir, 'main.tf'), `${HEAD}
+resource "cordum_publisher_key" "k" {
+  publisher  = "default"
+  public_key = file("key.pem")
+}
+`);
+    const env = terraformEnv(dir, registry);
+    const tf = (...args: string[]) => terraformAsync(dir, env, ...args, '-no-color');
+    expect((await tf('init', '-input=false')).code).toBe(0);
+    const apply = await tf('apply', '-input=false', '-auto-approve');
+    expect(apply.code).toBe(1);
+    const said = apply.stderr.replace(/\s+/g, ' ');
+    expect(said).toContain(`Key ${keyId} is already trusted by the registry`);
+    expect(said).toContain(`terraform import <address> ${keyId}`);
+    expect(said).not.toContain('rename it');
+    expect(apply.stderr).toContain('public_key = file("key.pem")');
+
+    expect((await tf('import', 'cordum_publisher_key.k', keyId)).code).toBe(0);
+    expect((await tf('plan', '-detailed-exitcode')).code).toBe(0);
   });
 });
 

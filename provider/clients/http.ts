@@ -161,7 +161,7 @@ export class HttpClient {
       throw httpError(response, method, url, service, apiPath);
     }
     if (response.status === 204 || response.body.length === 0) return null;
-    return JSON.parse(response.body.toString('utf8')) as T;
+    return answerOf<T>(response, method, url, service);
   }
 
   /**
@@ -218,6 +218,26 @@ export class HttpClient {
         `Cordum ${service}: the provider cannot tell whether the object is gone.`, {
         hint: `Set registry_url (or CORDUM_REGISTRY) to the ${service}'s base URL, such as ` +
           '"http://127.0.0.1:7800", with no "/v1" or other path it does not serve.',
+      });
+  }
+}
+
+/**
+ * A 2xx answer's JSON. Another server at the URL (a web app answering every path with its
+ * HTML page) failed here as "Unexpected Provider Error ... a bug in the Cordum provider".
+ */
+function answerOf<T>(response: Exchange, method: string, url: URL, service: string): T {
+  const text = response.body.toString('utf8');
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    const start = text.slice(0, 60).replace(/\s+/g, ' ').trim();
+    throw new ProviderError('config_invalid',
+      `${url.origin} answered ${method} ${url.pathname} (${response.status}) with something ` +
+        `other than JSON ("${start}${text.length > 60 ? '...' : ''}"), so it is not a ` +
+        `Cordum ${service}.`, {
+        hint: `Set registry_url (or CORDUM_REGISTRY) to the ${service}'s base URL, such as ` +
+          '"http://127.0.0.1:7800".',
       });
   }
 }

@@ -238,6 +238,20 @@ describe('requests', () => {
     expect(err.hint).toBe(`Set registry_url (or CORDUM_REGISTRY) to ${use}.`);
   });
 
+  it('says a 200 that is not JSON comes from something else than a registry', async () => {
+    reply = (_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!doctype html>\n<html><head><title>Welcome</title></head><body>app</body></html>');
+    };
+    const err = (await api.catalog().catch((e: unknown) => e)) as ProviderError;
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err.code).toBe('config_invalid');
+    expect(err.message).toBe(`${api.baseUrl} answered GET /v1/catalog.json (200) with something ` +
+      'other than JSON ("<!doctype html> <html><head><title>Welcome</title></head><bo..."), so ' +
+      'it is not a Cordum registry.');
+    expect(err.hint).toContain('registry_url (or CORDUM_REGISTRY)');
+  });
+
   it('says the status of an error answer with an empty body', async () => {
     reply = (_req, _body, res) => void res.writeHead(502).end();
     const err = (await api.setYanked('p', '1.0.0', true).catch((e: unknown) => e)) as

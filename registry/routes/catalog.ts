@@ -2,7 +2,8 @@
  * `GET /v1/catalog.json`: the catalog a Cordum gateway reads, one entry per
  * pack at its latest version, with absolute tarball URLs.
  */
-import { catalogEntry, type Catalog } from '../../packs/catalog.js';
+import { catalogEntry, type Catalog, type CatalogEntry } from '../../packs/catalog.js';
+import { linkScheme } from '../../packs/validate/display.js';
 import { requireRead } from '../auth.js';
 import { listVersions } from '../store/packs.js';
 import { hiddenPackIds } from '../tenancy/visibility.js';
@@ -12,6 +13,26 @@ import { latestTagsByPack } from '../latest.js';
 import { byPack, installableLatest } from '../views.js';
 import type { RouteGroup } from './index.js';
 import { cachedRead, ReadCache } from '../hardening/read-cache.js';
+import { imageTypeOf } from '../marketplace/pack/details.js';
+import { packFilePath } from '../marketplace/paths.js';
+import type { VersionRecord } from '../store/packs.js';
+
+/**
+ * The entry's `image` as a gateway can load it. A link stays as the manifest
+ * gives it. A file in the pack (`icon.png`) means nothing to a reader of the
+ * catalog, who has no pack to look in, so it becomes the absolute URL the
+ * marketplace serves the file from; one the marketplace does not serve as an
+ * image (an SVG, a path out of the pack) is left out.
+ */
+function withImageUrl(entry: CatalogEntry, baseUrl: string, record: VersionRecord): CatalogEntry {
+  const image = entry.image;
+  if (image === undefined || linkScheme(image) !== undefined) return entry;
+  const path = image.split('/').filter((s) => s !== '' && s !== '.').join('/');
+  const { image: _local, ...rest } = entry;
+  if (path.split('/').includes('..') || imageTypeOf(path) === undefined) return rest;
+  const base = baseUrl.replace(/\/+$/, '');
+  return { ...entry, image: `${base}${packFilePath(record.packId, record.version, path)}` };
+}
 
 export const catalogRoutes: RouteGroup = (router, deps) => {
   // Answers reused while the log's size is unchanged (hardening/read-cache.ts).
@@ -29,7 +50,8 @@ export const catalogRoutes: RouteGroup = (router, deps) => {
         latestTag: latestTags.get(packId) });
       if (latest === undefined) return [];
       const url = packUrls(deps.baseUrl, latest.packId, latest.version).tarball_url;
-      return [catalogEntry(latest.manifest, { url, sha256: latest.sha256 })];
+      const entry = catalogEntry(latest.manifest, { url, sha256: latest.sha256 });
+      return [withImageUrl(entry, deps.baseUrl, latest)];
     });
     // The newest publish dates the catalog, so an unchanged one reads the same.
     const newest = records.map((r) => r.publishedAt).sort().at(-1);

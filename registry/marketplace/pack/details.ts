@@ -47,10 +47,16 @@ function readmeOf(files: PackFiles): PackDetails['readme'] {
   return { file, text: cut ? `${text}\n\n*(README cut at 512 KiB)*` : text };
 }
 
+/** The content type a pack file is served as an image with, by its name; none for others. */
+export function imageTypeOf(path: string): string | undefined {
+  const ext = path.split('.').pop()?.toLowerCase() ?? '';
+  return Object.hasOwn(IMAGE_TYPES, ext) ? IMAGE_TYPES[ext] : undefined;
+}
+
 function imagesOf(files: PackFiles): PackDetails['images'] {
   const images: PackDetails['images'] = new Map();
   for (const [path, bytes] of files.files) {
-    const type = IMAGE_TYPES[path.split('.').pop()?.toLowerCase() ?? ''];
+    const type = imageTypeOf(path);
     if (type && bytes.length <= MAX_IMAGE_BYTES) images.set(path, { type, bytes });
   }
   return images;

@@ -3,12 +3,9 @@ import { html, type SafeHtml } from '../html.js';
 import { packPath, publisherPath } from '../paths.js';
 import type { SearchHit } from '../search/sql.js';
 import { verifiedBadge } from './versions.js';
+import { clip } from './clip.js';
 
 const MAX_TAGS = 5;
-
-function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
 
 function limited(values: string[], kind: string, label: string): SafeHtml {
   if (values.length === 0) return html``;

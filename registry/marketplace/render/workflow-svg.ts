@@ -8,12 +8,9 @@ import type { Decision } from '../../../packs/policy/types.js';
 import type { Workflow } from '../../../packs/workflow/types.js';
 import { html, trusted, type SafeHtml } from '../html.js';
 import { decisionLabel } from './decisions.js';
+import { clip } from './clip.js';
 import { layoutWorkflow, NODE_H, NODE_W, type LaidEdge, type LaidNode, type Layout }
   from './workflow-layout.js';
-
-function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
 
 const n = (v: number) => Math.round(v * 10) / 10;
 

@@ -16,6 +16,7 @@ import { cachedRead, ReadCache } from '../hardening/read-cache.js';
 import { imageTypeOf } from '../marketplace/pack/details.js';
 import { packFilePath } from '../marketplace/paths.js';
 import type { VersionRecord } from '../store/packs.js';
+import { entryChangesByPack } from '../store/catalog_changes.js';
 
 /**
  * The entry's `image` as a gateway can load it. A link stays as the manifest
@@ -53,8 +54,11 @@ export const catalogRoutes: RouteGroup = (router, deps) => {
       const entry = catalogEntry(latest.manifest, { url, sha256: latest.sha256 });
       return [withImageUrl(entry, deps.baseUrl, latest)];
     });
-    // The newest publish dates the catalog, so an unchanged one reads the same.
-    const newest = records.map((r) => r.publishedAt).sort().at(-1);
+    // The newest change to what it lists dates the catalog, so an unchanged one reads the
+    // same and a yank (which changes the version a pack is listed at) dates it anew.
+    const changes = [...(await entryChangesByPack(deps.db))]
+      .filter(([packId]) => !hidden.has(packId)).map(([, at]) => at);
+    const newest = [...records.map((r) => r.publishedAt), ...changes].sort().at(-1);
     const catalog: Catalog = { updated_at: newest ?? deps.clock.now().toISOString(), packs };
     ctx.body = catalog;
   });

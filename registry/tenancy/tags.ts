@@ -38,11 +38,16 @@ export async function distTags(db: Queryable, id: string): Promise<Record<string
   return Object.fromEntries(rows.map((r) => [r.tag, r.version]));
 }
 
+/**
+ * Points `tag` at `version`. `updated_at` moves only when the version does: it dates
+ * the catalog (store/catalog_changes.ts), which a repeated PUT leaves unchanged.
+ */
 export async function setDistTag(db: Queryable, id: string, tag: string, version: string,
   now: Date): Promise<void> {
   await db.query(
     `INSERT INTO registry_dist_tags (pack_id, tag, version, updated_at) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (pack_id, tag) DO UPDATE SET version = $3, updated_at = $4`,
+     ON CONFLICT (pack_id, tag) DO UPDATE SET version = $3, updated_at = CASE
+       WHEN registry_dist_tags.version = $3 THEN registry_dist_tags.updated_at ELSE $4 END`,
     [id, tag, version, now],
   );
 }

@@ -71,11 +71,18 @@ export async function loadFacets(db: Queryable): Promise<Facets> {
 
 /**
  * What the facets depend on, read in one cheap query: versions (never
- * deleted, so count and newest date move on every publish) and which packs
- * are private. Several registry processes stay in step through it.
+ * deleted, so count and newest date move on every publish), which packs
+ * are private, and what decides each pack's latest version besides its
+ * versions: the yanked ones and the `latest` dist-tags (a yank or a tag can
+ * take a pack, or its latest licence and capabilities, out of the counts).
+ * Several registry processes stay in step through it.
  */
 const STAMP_SQL = `SELECT count(*)::text || '/' || coalesce(max(published_at)::text, '') || '/' ||
   (SELECT coalesce(string_agg(id, ',' ORDER BY id), '') FROM registry_packs WHERE private)
+  || '/' || (SELECT md5(coalesce(string_agg(pack_id || '@' || version, ','
+    ORDER BY pack_id, version), '')) FROM registry_yanks)
+  || '/' || (SELECT md5(coalesce(string_agg(pack_id || '@' || version, ',' ORDER BY pack_id), ''))
+    FROM registry_dist_tags WHERE tag = 'latest')
   AS stamp FROM registry_versions`;
 
 /** Facets computed once per change of what they depend on. */

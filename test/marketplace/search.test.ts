@@ -169,6 +169,14 @@ describe.each(backends())('marketplace search ($name)', (backend) => {
     expect((await search('q=%00%01')).total).toBe(4);
   });
 
+  it.each(['capability', 'risk', 'publisher', 'license'])(
+    'answers a %s filter holding a NUL with no packs, not a database error', async (name) => {
+      expect(await search(`${name}=slack%00`)).toMatchObject({ total: 0, packs: [] });
+      const html = await page(reg, `/marketplace/?${name}=slack%00`);
+      expect(html.status).toBe(200);
+      expect(html.text).toContain('data-summary="0 packs"');
+    });
+
   it('keeps the search in the URL of the page and fills the form back', async () => {
     const res = await page(reg, '/marketplace/?q=slack&risk=write&sort=newest');
     expect(res.status).toBe(200);

@@ -40,6 +40,16 @@ function one(value: QueryValue, max = MAX_TEXT): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
+// PostgreSQL refuses a NUL in text, so a filter holding one (`publisher=a%00b`) failed in the
+// database, a 500. No pack field holds a NUL: U+FFFD in its place matches nothing, as meant.
+const NUL = /\0/g;
+
+/** Search text or a filter value, as typed but for NULs. */
+function text(value: QueryValue): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return one(first?.replace(NUL, '\uFFFD'));
+}
+
 /** The query parameters of a search. */
 const SEARCH_PARAMS = ['q', 'capability', 'risk', 'publisher', 'license', 'verified', 'sort',
   'page'] as const;
@@ -71,22 +81,22 @@ export function searchParamProblem(params: Record<string, QueryValue>): string |
 
 /** Reads a search from query parameters; anything unknown or malformed falls back. */
 export function parseSearch(params: Record<string, QueryValue>): SearchQuery {
-  const text = one(params.q) ?? '';
+  const words = text(params.q) ?? '';
   const sortParam = one(params.sort);
   // Best match; with no words to match, that is by name.
   const sort = SORT_ORDERS.find((s) => s === sortParam) ?? 'relevance';
   const page = Number.parseInt(one(params.page) ?? '1', 10);
   const query: SearchQuery = {
-    text,
+    text: words,
     verified: one(params.verified) === '1',
     sort,
     page: Number.isFinite(page) && page >= 1 ? Math.min(page, MAX_PAGE) : 1,
     perPage: PER_PAGE,
   };
-  const capability = one(params.capability);
-  const riskTag = one(params.risk);
-  const publisher = one(params.publisher);
-  const license = one(params.license);
+  const capability = text(params.capability);
+  const riskTag = text(params.risk);
+  const publisher = text(params.publisher);
+  const license = text(params.license);
   if (capability) query.capability = capability;
   if (riskTag) query.riskTag = riskTag;
   if (publisher) query.publisher = publisher;

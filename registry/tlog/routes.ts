@@ -16,10 +16,14 @@ import { entriesRange, findEntries, logSize, MAX_ENTRIES_PAGE, readNodes } from 
 import { consistencyPath, inclusionPath, withNodes } from './tree.js';
 import { isSha256Hex } from '../../packs/digest.js';
 
-
 function text(ctx: RegistryContext, name: string): string | undefined {
   const value = ctx.query[name];
   if (Array.isArray(value)) throw new RegistryError('request_invalid', `give \`${name}\` once`);
+  // PostgreSQL refuses a NUL in text: it would fail there, a 500, not find nothing.
+  if (value?.includes('\0')) {
+    throw new RegistryError('request_invalid', `\`${name}\` holds a NUL character (%00), ` +
+      'which no pack id, version or digest may contain');
+  }
   return value === undefined || value === '' ? undefined : value;
 }
 

@@ -79,4 +79,12 @@ describe.each(backends())('log entries by filter and range ($name)', (backend) =
     expect(res.status).toBe(400);
     expect((await readProblem(res)).detail).toBe('`start` must be a non-negative integer');
   });
+
+  it.each(['pack', 'version'])('refuses a %s holding a NUL with 400, not a database error',
+    async (name) => {
+      const res = await raw(reg, `/v1/log/entries?${name}=hello-pack%00`);
+      expect([res.status, await readProblem(res)]).toEqual([400, expect.objectContaining({
+        code: 'request_invalid', detail: `\`${name}\` holds a NUL character (%00), which no ` +
+          'pack id, version or digest may contain' })]);
+    });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isAllowedMarkup, renderReadme } from '../../registry/marketplace/render/readme.js';
+import {
+  isAllowedMarkup, README_RENDER_MS, renderReadme,
+} from '../../registry/marketplace/render/readme.js';
 
 const links = {
   imageUrl: (path: string) => (path === 'docs/logo.png'
@@ -72,5 +74,22 @@ describe('README rendering', () => {
     ['<svg><script>1</script></svg>', false],
   ])('allowlist check of %s is %s', (markup, allowed) => {
     expect(isAllowedMarkup(markup)).toBe(allowed);
+  });
+
+  // marked takes minutes over some Markdown, or overflows its stack, on the thread that
+  // answers every request: such a README is shown as plain text once its time is up.
+  it.each([
+    ['emphasis marks quadratic to parse', '_a'.repeat(100_000), '_a_a</pre>'],
+    ['quotes nested past the parser\'s stack', `${'> '.repeat(3000)}x`, '&gt; x</pre>'],
+  ])('shows %s as plain text, within its time', (_name, md, end) => {
+    const started = performance.now();
+    const out = render(md);
+
+    expect(performance.now() - started).toBeLessThan(README_RENDER_MS + 1000);
+    expect([out.startsWith('<pre class="readme-plain">'), out.endsWith(end)]).toEqual([true, true]);
+  }, 30_000);
+
+  it('renders a README that takes longer than the budget given as plain text', () => {
+    expect(renderReadme('*a*', links, 0).value).toBe('<pre class="readme-plain">*a*</pre>');
   });
 });

@@ -6,6 +6,7 @@
  * The result is then checked against a strict allowlist of tags and
  * attributes; anything else and the README is shown as plain text instead.
  */
+import { runInNewContext } from 'node:vm';
 import { Marked, type RendererObject, type Tokens } from 'marked';
 import { escapeHtml, html, trusted, type SafeHtml } from '../html.js';
 
@@ -117,10 +118,33 @@ export function isAllowedMarkup(markup: string): boolean {
   return !stripped.includes('\u0000') && !/[<>]/.test(stripped);
 }
 
-/** Renders a README; falls back to escaped plain text if the allowlist check fails. */
-export function renderReadme(markdown: string, links: ReadmeLinks): SafeHtml {
+/** The longest a README may take to render; past it, it is shown as plain text. */
+export const README_RENDER_MS = 2000;
+
+/**
+ * `marked` under a deadline. Some Markdown costs it time quadratic in its
+ * length (100,000 `_a` pairs: minutes) or overflows its stack (a few
+ * thousand nested `>`), and a page renders on the one thread that answers
+ * every request. vm's timeout stops any script running past it, the parser
+ * included. Undefined when it did not finish.
+ */
+function parseWithin(marked: Marked, markdown: string, ms: number): string | undefined {
+  const parse = () => marked.parse(markdown, { async: false });
+  try {
+    return String(runInNewContext('parse()', { parse }, { timeout: ms }));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Renders a README; falls back to escaped plain text if the allowlist check
+ * fails, or if rendering fails or takes longer than `budgetMs`.
+ */
+export function renderReadme(markdown: string, links: ReadmeLinks,
+  budgetMs = README_RENDER_MS): SafeHtml {
   const marked = new Marked({ gfm: true, async: false, renderer: renderer(links) });
-  const out = marked.parse(markdown, { async: false });
-  if (isAllowedMarkup(out)) return trusted(out);
+  const out = parseWithin(marked, markdown, budgetMs);
+  if (out !== undefined && isAllowedMarkup(out)) return trusted(out);
   return html`<pre class="readme-plain">${markdown}</pre>`;
 }

@@ -60,14 +60,25 @@ function stateNotice(state: VersionState | undefined): SafeHtml {
  class="notice" role="note"><strong>Deprecated</strong>: ${deprecated.message}</p>` : ''}`;
 }
 
+/**
+ * Rendered READMEs, by the cached details they came from (pack/cache.ts), so a
+ * README is rendered once while its details are cached, not on every view:
+ * one that runs marked into its time limit costs that limit once.
+ */
+const renderedReadmes = new WeakMap<PackDetails, SafeHtml>();
+
 function readmeSection(page: PackPage): SafeHtml {
   const { details } = page;
   const { packId, version } = details.record;
   if (!details.readme) return html`<p class="muted">This pack has no README.</p>`;
-  const body = renderReadme(details.readme.text, {
-    imageUrl: (path) => (details.images.has(path) ? packFilePath(packId, version, path)
-      : undefined),
-  });
+  let body = renderedReadmes.get(details);
+  if (body === undefined) {
+    body = renderReadme(details.readme.text, {
+      imageUrl: (path) => (details.images.has(path) ? packFilePath(packId, version, path)
+        : undefined),
+    });
+    renderedReadmes.set(details, body);
+  }
   return html`<div class="readme">${body}</div>`;
 }
 

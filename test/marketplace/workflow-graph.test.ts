@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { LoadedPack } from '../../packs/load.js';
 import type { Workflow } from '../../packs/workflow/types.js';
 import { layoutWorkflow, NODE_H, GAP_Y, PAD } from
   '../../registry/marketplace/render/workflow-layout.js';
 import { workflowSvg } from '../../registry/marketplace/render/workflow-svg.js';
+import {
+  MAX_DRAWN_STEPS, workflowsSection,
+} from '../../registry/marketplace/render/workflows.js';
 
 const wf: Workflow = {
   id: 'p.flow',
@@ -69,4 +73,30 @@ describe('workflow graph', () => {
       b: { id: 'b', type: 'worker', depends_on: ['a'] } } };
     expect(layoutWorkflow(loop).nodes).toHaveLength(2);
   });
+
+  // Laying out grows faster than the graph (seconds), on the thread that answers every
+  // request: such a workflow is listed, not drawn.
+  it.each([
+    ['1,000 steps of 50 links each', 1000, 50],
+    ['a chain of 20,000 steps', 20_000, 1],
+  ])('lists %s in the table without drawing them', (_name, count, links) => {
+    const steps: Workflow['steps'] = {};
+    for (let i = 0; i < count; i++) {
+      const depends = Array.from({ length: Math.min(i, links) }, (_, j) => `s${i - 1 - j}`);
+      steps[`s${i}`] = { id: `s${i}`, type: 'notify', depends_on: depends };
+    }
+    const big: Workflow = { id: 'p.big', steps };
+    const pack: LoadedPack = { manifest: { apiVersion: 'cordum.io/v1alpha1', kind: 'Pack',
+      metadata: { id: 'p', version: '1.0.0' } }, workflows: [big], fragments: [],
+      schemas: new Map() };
+    const started = performance.now();
+
+    const out = workflowsSection(pack, { hash: 'sha256:0', rules: [], packs: [] }).value;
+
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(out).not.toContain('<svg');
+    expect(out.replace(/\s+/g, ' ')).toContain(
+      `too many to draw (the most drawn: ${MAX_DRAWN_STEPS} steps`);
+    expect(out).toContain(`<code>s${count - 1}</code>`);
+  }, 60_000);
 });

@@ -7,10 +7,11 @@
  */
 import { checkPublishedHash, composeSnapshot, deploymentSource } from './deployment_snapshot.js';
 import { describeFailure, KernelError } from './errors.js';
+import type { TakenChange } from './history.js';
 import type { ActiveSnapshot } from './holder.js';
 import type { PolicyKernel } from './kernel.js';
 import { activeContentsKey, contentsKey, type PackContentsBook } from './pack_contents.js';
-import type { RegistryDeploymentSource } from './registry_source.js';
+import type { DeploymentView, RegistryDeploymentSource } from './registry_source.js';
 
 export type PollOutcome =
   | { kind: 'unchanged' }
@@ -21,6 +22,17 @@ export interface FollowerLog {
   (level: 'info' | 'warn', msg: string, fields: Record<string, unknown>): void;
 }
 
+/**
+ * Whether `view` is the change `taken`. The generation and hash are not enough: a
+ * deployment deleted and made again starts at generation 1, and pack versions that share
+ * their policy share its hash, while their workflows differ.
+ */
+function sameChange(taken: TakenChange, view: DeploymentView): boolean {
+  if (taken.generation !== view.generation) return false;
+  if (taken.packs === undefined) return taken.hash === view.snapshot_hash;
+  return contentsKey(taken.hash, taken.packs) === contentsKey(view.snapshot_hash, view.packs);
+}
+
 export class DeploymentFollower {
   private etag: string | undefined;
   /**
@@ -28,7 +40,7 @@ export class DeploymentFollower {
    * reload, and a rollback made since holds until the deployment changes
    * (after a restart too: it starts as the history's newest, `options.taken`).
    */
-  private taken: { generation: number; hash: string } | undefined;
+  private taken: TakenChange | undefined;
   /** Whether this process has staged the deployment's packs' workflows and schemas. */
   private staged = false;
   /** The deployment's tenant, as last read. */
@@ -49,8 +61,8 @@ export class DeploymentFollower {
       log?: FollowerLog;
       /** Where the packs' workflows and schemas go, staged under the snapshot's hash. */
       contents?: PackContentsBook;
-      /** The generation and hash last taken from the deployment, as the history keeps it. */
-      taken?: { generation: number; hash: string };
+      /** The change last taken from the deployment, as the history keeps it. */
+      taken?: TakenChange;
     } = {},
   ) {
     this.taken = options.taken;
@@ -122,8 +134,7 @@ export class DeploymentFollower {
       if (!got) return this.unchanged();
       const { view } = got;
       // Unchanged since the last change taken; a rollback meanwhile holds until the next one.
-      const same = this.taken?.generation === view.generation &&
-        this.taken.hash === view.snapshot_hash;
+      const same = this.taken !== undefined && sameChange(this.taken, view);
       if (same && this.staged) return this.unchanged();
       const packs = [];
       for (const pin of view.packs) packs.push({ pin, pack: await this.source.pack(pin) });
@@ -144,7 +155,7 @@ export class DeploymentFollower {
       const active = await this.kernel.activate(snapshot, source);
       // Only a change that was taken moves the tag: a refused one is tried again.
       this.etag = got.etag;
-      this.taken = { generation: view.generation, hash: view.snapshot_hash };
+      this.taken = { generation: view.generation, hash: view.snapshot_hash, packs: source.packs };
       this.refusal = undefined;
       log('info', 'policy snapshot active', { deployment: view.name,
         generation: view.generation, version: active.version, snapshot_hash: snapshot.hash });

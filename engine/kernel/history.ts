@@ -27,6 +27,16 @@ export interface HistoryPage {
   nextBefore?: number;
 }
 
+/**
+ * A change of the deployment the follower took: its generation, the snapshot hash it
+ * published, and the pack versions it pinned.
+ */
+export interface TakenChange {
+  generation: number;
+  hash: string;
+  packs?: readonly { id: string; version?: string; sha256?: string }[];
+}
+
 interface Row {
   version: number;
   hash: string;
@@ -95,10 +105,11 @@ export class PolicyHistory {
   }
 
   /**
-   * The generation and snapshot hash last taken from `deployment` by
-   * following it (rollbacks left out): what a rollback since then overrides.
+   * The generation, snapshot hash and pack versions last taken from
+   * `deployment` by following it (rollbacks left out): what a rollback since
+   * then overrides.
    */
-  async takenFrom(deployment: string): Promise<{ generation: number; hash: string } | undefined> {
+  async takenFrom(deployment: string): Promise<TakenChange | undefined> {
     const { rows } = await this.db.query<Row>(
       `SELECT hash, source FROM engine_policy_snapshots
         WHERE source->>'kind' = 'deployment' AND source->>'deployment' = $1
@@ -106,7 +117,8 @@ export class PolicyHistory {
       [deployment],
     );
     const generation = rows[0]?.source.generation;
-    return typeof generation === 'number' ? { generation, hash: rows[0]!.hash } : undefined;
+    if (typeof generation !== 'number') return undefined;
+    return { generation, hash: rows[0]!.hash, packs: rows[0]!.source.packs ?? [] };
   }
 
   /**

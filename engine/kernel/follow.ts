@@ -108,6 +108,7 @@ export class DeploymentFollower {
       this.keptFailure = undefined;
     } catch (err) {
       const failure = describeFailure(err);
+      if (this.stopped) return;
       this.kernel.reloadFailed(failure);
       // Tried again at every poll; said once for each failure, not at every poll.
       const said = `${active.version} ${failure.code} ${failure.message}`;
@@ -163,6 +164,8 @@ export class DeploymentFollower {
         generation: view.generation };
     } catch (err) {
       const failure = describeFailure(err);
+      // Stopping aborted the poll: nothing was refused, so nothing is reported.
+      if (this.stopped) return { kind: 'refused', ...failure };
       this.kernel.reloadFailed(failure);
       const keeps = this.kernel.ready() ? 'the last good one keeps running'
         : 'no snapshot yet: decisions answer snapshot_unavailable';
@@ -203,9 +206,11 @@ export class DeploymentFollower {
     tick();
   }
 
+  /** Stops polling; a poll in flight is aborted, not waited out (a registry may hang). */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    this.source.close();
     if (this.polling) await this.polling;
   }
 }

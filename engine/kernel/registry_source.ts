@@ -51,11 +51,19 @@ export class RegistryDeploymentSource {
   readonly client: RegistryClient;
   private readonly packs = new Map<string, LoadedPack>();
   private readonly base: string;
+  /** Aborted by `close`: a registry that hangs must not hold up a stopping engine. */
+  private readonly closing = new AbortController();
 
   constructor(private readonly options: RegistrySourceOptions) {
     this.base = options.url.replace(/\/+$/, '');
-    this.client = new RegistryClient(options.token === undefined ? { url: this.base }
-      : { url: this.base, token: options.token });
+    const signal = this.closing.signal;
+    this.client = new RegistryClient(options.token === undefined ? { url: this.base, signal }
+      : { url: this.base, token: options.token, signal });
+  }
+
+  /** Aborts the requests in flight (and refuses any later one): the engine is stopping. */
+  close(): void {
+    this.closing.abort(new Error('the engine is stopping'));
   }
 
   get deploymentName(): string {
@@ -172,8 +180,9 @@ export class RegistryDeploymentSource {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     if (etag) headers['if-none-match'] = etag;
+    const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
     return fetch(`${this.base}${path}`, { headers, redirect: 'error',
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000) }).catch((err: unknown) => {
+      signal: AbortSignal.any([timeout, this.closing.signal]) }).catch((err: unknown) => {
       throw new KernelError('deployment_unreachable', `GET ${this.base}${path}: ${
         err instanceof Error ? err.message : String(err)}`, { cause: err });
     });

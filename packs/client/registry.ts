@@ -93,6 +93,8 @@ export interface RegistryClientOptions {
   token?: string;
   /** Per-request timeout; default 60 s. */
   timeoutMs?: number;
+  /** Aborts every request in flight and refuses later ones (a server that is stopping). */
+  signal?: AbortSignal;
   /** Largest download accepted; default the bundle upload limit (64 MiB). */
   maxDownloadBytes?: number;
   /**
@@ -124,6 +126,7 @@ export class RegistryClient {
   readonly url: string;
   private readonly token: string | undefined;
   private readonly timeoutMs: number;
+  private readonly signal: AbortSignal | undefined;
   private readonly maxDownloadBytes: number;
   private readonly tokenFrom: string;
 
@@ -131,6 +134,7 @@ export class RegistryClient {
     this.url = options.url.replace(/\/+$/, '');
     this.token = options.token;
     this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.signal = options.signal;
     this.maxDownloadBytes = options.maxDownloadBytes ?? DEFAULT_LIMITS.maxUploadBytes;
     this.tokenFrom = options.tokenFrom ?? '--token or CORDUM_TOKEN';
   }
@@ -298,8 +302,9 @@ export class RegistryClient {
 
     let res: Response;
     try {
-      res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(this.timeoutMs),
-        redirect: 'error' });
+      const timeout = AbortSignal.timeout(this.timeoutMs);
+      const signal = this.signal ? AbortSignal.any([timeout, this.signal]) : timeout;
+      res = await fetch(url, { method, headers, body, signal, redirect: 'error' });
     } catch (err) {
       throw unreachable(method, url, this.timeoutMs, err);
     }

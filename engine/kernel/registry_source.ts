@@ -6,12 +6,17 @@
  * changes one pack downloads one pack.
  */
 import { readBundle } from '../../packs/bundle/read.js';
-import { RegistryClient } from '../../packs/client/registry.js';
+import { readBounded, RegistryClient, RegistryRequestError }
+  from '../../packs/client/registry.js';
 import { sha256Hex } from '../../packs/digest.js';
 import { loadPack, type LoadedPack } from '../../packs/load.js';
 import { keyIdOf } from '../../packs/signing/keys.js';
 import { verifyTarball } from '../../packs/signing/verify.js';
+import { parseAnswer, toBundleNames, toBundleView, toDeploymentView } from './deployment_view.js';
 import { KernelError } from './errors.js';
+
+/** Most bytes a deployment or policy bundle answer may hold (a bundle upload's limit). */
+const MAX_ANSWER_BYTES = 64 << 20;
 
 export interface PinnedPack {
   id: string;
@@ -83,11 +88,7 @@ export class RegistryDeploymentSource {
       throw new KernelError('deployment_unreachable',
         `GET ${path} answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
     }
-    const view = (await res.json()) as DeploymentView;
-    if (!Array.isArray(view.packs) || typeof view.snapshot_hash !== 'string') {
-      throw new KernelError('deployment_invalid', `deployment ${this.options.deployment} ` +
-        'answer has no packs list or snapshot_hash');
-    }
+    const view = toDeploymentView(await this.json(res, path), `GET ${path}`);
     const tag = res.headers.get('etag');
     return tag === null ? { view } : { view, etag: tag };
   }
@@ -97,20 +98,19 @@ export class RegistryDeploymentSource {
     const base = `/v1/deployments/${encodeURIComponent(this.options.deployment)}/policy-bundles`;
     const listed = await this.get(base);
     let names = this.options.bundles ?? [];
-    if (listed.ok) {
-      const body = (await listed.json()) as { bundles?: { name: string }[] };
-      names = (body.bundles ?? []).map((b) => b.name);
-    } else await listed.body?.cancel();
+    if (listed.ok) names = toBundleNames(await this.json(listed, base), `GET ${base}`);
+    else await listed.body?.cancel();
     const out: BundleView[] = [];
     for (const name of [...names].sort()) {
-      const res = await this.get(`${base}/${encodeURIComponent(name)}`);
+      const path = `${base}/${encodeURIComponent(name)}`;
+      const res = await this.get(path);
       if (res.status === 404) {
         await res.body?.cancel();
         continue;
       }
       if (!res.ok) throw new KernelError('deployment_unreachable', `policy bundle ${name}: ` +
         `the registry answered ${res.status}`);
-      out.push((await res.json()) as BundleView);
+      out.push(toBundleView(await this.json(res, path), `GET ${path}`));
     }
     return out;
   }
@@ -174,6 +174,20 @@ export class RegistryDeploymentSource {
       throw new KernelError('snapshot_unverified', `the registry's key ${keyId} has another id`);
     }
     return key.public_key;
+  }
+
+  /** An answer's JSON, its body bounded: a registry answering without end is refused. */
+  private async json(res: Response, path: string): Promise<unknown> {
+    let body: Buffer;
+    try {
+      body = await readBounded(res, MAX_ANSWER_BYTES);
+    } catch (err) {
+      // A body past the bound is said with its URL already; a read cut short is not.
+      const message = err instanceof RegistryRequestError ? err.message
+        : `GET ${this.base}${path}: ${err instanceof Error ? err.message : String(err)}`;
+      throw new KernelError('deployment_unreachable', message, { cause: err });
+    }
+    return parseAnswer(body.toString('utf8'), `GET ${path}`);
   }
 
   private get(path: string, etag?: string): Promise<Response> {

@@ -99,7 +99,13 @@ export class RegistryDeploymentSource {
     const listed = await this.get(base);
     let names = this.options.bundles ?? [];
     if (listed.ok) names = toBundleNames(await this.json(listed, base), `GET ${base}`);
-    else await listed.body?.cancel();
+    else if (listed.status === 404 || listed.status === 405) await listed.body?.cancel();
+    else {
+      // Only a registry without the list falls back to the names given: one that failed to
+      // list would compose the snapshot without its bundles, refused as a hash mismatch.
+      throw new KernelError('deployment_unreachable', `GET ${base} answered ${listed.status}: ` +
+        `${(await listed.text()).slice(0, 200)}`);
+    }
     const out: BundleView[] = [];
     for (const name of [...names].sort()) {
       const path = `${base}/${encodeURIComponent(name)}`;

@@ -20,15 +20,16 @@ const VIEW = { name: 'prod', tenant: 'default', generation: 1, snapshot_hash: 's
 let k: TestKernel;
 let server: Server;
 let url: string;
-/** What the registry answers, by path; 404 for any other. */
-let answers: Record<string, string> = {};
+/** What the registry answers, by path (a body with 200, or a status and body); else 404. */
+let answers: Record<string, string | { status: number; body: string }> = {};
 
 beforeAll(async () => {
   k = await openTestKernel(pgliteBackend);
   server = createServer((req, res) => {
-    const body = answers[req.url ?? ''];
-    res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' });
-    res.end(body ?? '{}');
+    const answer = answers[req.url ?? ''] ?? { status: 404, body: '{}' };
+    const { status, body } = typeof answer === 'string' ? { status: 200, body: answer } : answer;
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -80,6 +81,18 @@ describe('a followed registry answering what is not a deployment', () => {
     expect(lines).toEqual(['warn policy snapshot refused; the last good one keeps running ' +
       'deployment_invalid']);
     expect(k.kernel.current()).toBe(before);
+    await follower.stop();
+  });
+
+  it('refuses a bundle list that failed, not composing the snapshot without bundles',
+    async () => {
+    // A deployment with a bundle of its own; the registry fails to list it this once.
+    answers = { [DEPLOYMENT]: json(VIEW), [BUNDLES]: { status: 503, body: 'overloaded' } };
+    const source = new RegistryDeploymentSource({ url, deployment: 'prod' });
+    const follower = new DeploymentFollower(source, k.kernel);
+
+    expect(await follower.pollOnce()).toEqual({ kind: 'refused',
+      code: 'deployment_unreachable', message: `GET ${BUNDLES} answered 503: overloaded` });
     await follower.stop();
   });
 });

@@ -98,6 +98,7 @@ export async function openKernel(options: KernelWiringOptions): Promise<KernelPa
     ...(r && !kept ? { awaiting: true } : {}) });
   const metrics = createEngineMetrics(kernel, options.db);
   const log = options.log;
+  if (log) logSwapsOutsideFollowing(kernel, log, kept && r ? r.deployment : undefined);
   const routes = [...policyRoutes(kernel, { adminToken: options.adminToken,
     ...(options.tracing ? { tracing: options.tracing } : {}) }),
     ...metricsRoutes(metrics.registry),
@@ -132,6 +133,27 @@ export async function openKernel(options: KernelWiringOptions): Promise<KernelPa
   // Last, so a failure above leaves no prune running on a database about to close.
   retention?.start();
   return parts;
+}
+
+/**
+ * Says which snapshot decides when it is not a followed change that put it there (the
+ * follower logs those): a rollback, and after a restart the snapshot kept from before.
+ */
+function logSwapsOutsideFollowing(kernel: PolicyKernel, log: JsonLog,
+  keptFrom: string | undefined): void {
+  const named = (deployment: string | undefined) => (deployment ? { deployment } : {});
+  if (keptFrom) {
+    const active = kernel.current();
+    log.info('policy snapshot kept from before the restart', { ...named(keptFrom),
+      version: active.version, restored: active.source.restored,
+      snapshot_hash: active.snapshot.hash });
+  }
+  kernel.onSwap((next, previous) => {
+    if (next.source.kind !== 'rollback') return;
+    log.info('policy snapshot rolled back', { ...named(next.source.deployment),
+      version: next.version, restored: next.source.restored, previous_version: previous.version,
+      snapshot_hash: next.snapshot.hash });
+  });
 }
 
 /** The pruner of recorded decisions when a retention is given, counted in the metrics. */

@@ -190,7 +190,15 @@ export class DeploymentFollower {
     const active = this.kernel.current();
     const key = activeContentsKey(active);
     if (book && this.staged && !book.forKey(key)) await this.stageKept(active);
-    if (!book || book.forKey(key)) this.kernel.reloadRecovered();
+    if (book && !book.forKey(key)) return { kind: 'unchanged' };
+    this.kernel.reloadRecovered();
+    // Said once, and forgotten: the same refusal after this is a new outage, said again.
+    if (this.refusal !== undefined) {
+      this.refusal = undefined;
+      (this.options.log ?? (() => undefined))('info', 'policy reloads go through again; the ' +
+        'deployment is as taken', { deployment: this.source.deploymentName,
+        version: active.version, snapshot_hash: active.snapshot.hash });
+    }
     return { kind: 'unchanged' };
   }
 

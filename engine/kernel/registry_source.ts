@@ -6,7 +6,7 @@
  * changes one pack downloads one pack.
  */
 import { readBundle } from '../../packs/bundle/read.js';
-import { readBounded, RegistryClient, RegistryRequestError }
+import { readBounded, RegistryClient, RegistryRequestError, unreachableReason }
   from '../../packs/client/registry.js';
 import { sha256Hex } from '../../packs/digest.js';
 import { loadPack, type LoadedPack } from '../../packs/load.js';
@@ -200,12 +200,13 @@ export class RegistryDeploymentSource {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     if (etag) headers['if-none-match'] = etag;
-    const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
+    const timeoutMs = this.options.timeoutMs ?? 30_000;
     return fetch(`${this.base}${path}`, { headers, redirect: 'error',
-      signal: AbortSignal.any([timeout, this.closing.signal]) }).catch((err: unknown) => {
-      throw new KernelError('deployment_unreachable', `GET ${this.base}${path}: ${
-        err instanceof Error ? err.message : String(err)}`, { cause: err });
-    });
+      signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), this.closing.signal]) })
+      .catch((err: unknown) => {
+        throw new KernelError('deployment_unreachable', `GET ${this.base}${path}: ` +
+          unreachableReason(err, timeoutMs), { cause: err });
+      });
   }
 }
 

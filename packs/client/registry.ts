@@ -326,13 +326,21 @@ export class RegistryClient {
 }
 
 function unreachable(method: string, url: string, timeoutMs: number, err: unknown) {
+  return new RegistryRequestError('registry_unreachable',
+    `${method} ${url}: cannot reach the registry: ${unreachableReason(err, timeoutMs)}`,
+    { cause: err });
+}
+
+/**
+ * Why a fetch failed, from its cause: fetch itself says only "fetch failed",
+ * its cause says what happened (ECONNREFUSED, "other side closed").
+ */
+export function unreachableReason(err: unknown, timeoutMs: number): string {
   const name = err instanceof Error ? err.name : '';
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : '';
-  const why = name === 'TimeoutError'
+  return name === 'TimeoutError'
     ? `no answer within ${timeoutMs} ms`
     : cause || (err instanceof Error ? err.message : String(err));
-  return new RegistryRequestError('registry_unreachable',
-    `${method} ${url}: cannot reach the registry: ${why}`, { cause: err });
 }
 
 function problemError(method: string, url: string, res: Response, text: string,

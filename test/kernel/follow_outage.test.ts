@@ -53,12 +53,15 @@ describe('a followed registry down twice', () => {
     const outcomes = [];
     for (const state of [true, true, false, false, true, false]) {
       down = state;
-      outcomes.push((await follower.pollOnce()).kind);
+      outcomes.push(await follower.pollOnce());
     }
     await follower.stop();
 
-    expect(outcomes).toEqual(['refused', 'refused', 'unchanged', 'unchanged', 'refused',
-      'unchanged']);
+    expect(outcomes.map((o) => o.kind)).toEqual(['refused', 'refused', 'unchanged',
+      'unchanged', 'refused', 'unchanged']);
+    // What happened, from fetch's cause: fetch itself says only "fetch failed".
+    expect(outcomes[0]).toEqual({ kind: 'refused', code: 'deployment_unreachable',
+      message: `GET ${url}/v1/deployments/prod: other side closed` });
     const refused = 'warn policy snapshot refused; the last good one keeps running';
     const back = 'info policy reloads go through again; the deployment is as taken';
     expect(lines).toEqual(['info policy snapshot active', refused, back, refused, back]);

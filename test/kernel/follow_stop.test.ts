@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pgliteBackend } from '../helpers/databases.js';
 import { DeploymentFollower } from '../../engine/kernel/follow.js';
 import { RegistryDeploymentSource } from '../../engine/kernel/registry_source.js';
@@ -63,6 +63,18 @@ async function stopWhileHanging(path: string): Promise<{ ms: number; lines: stri
 }
 
 describe('stopping a follower while the registry hangs', () => {
+  // Each test looks at the failure its own poll reports.
+  beforeEach(() => k.kernel.reloadRecovered());
+
+  it('says a registry that does not answer in time', async () => {
+    answered = new Set();
+    const source = new RegistryDeploymentSource({ url, deployment: 'prod', timeoutMs: 200 });
+    const follower = new DeploymentFollower(source, k.kernel);
+    expect(await follower.pollOnce()).toEqual({ kind: 'refused', code: 'deployment_unreachable',
+      message: `GET ${url}/v1/deployments/prod: no answer within 200 ms` });
+    await follower.stop();
+  });
+
   it('aborts a deployment read in flight', async () => {
     answered = new Set();
     const { ms, lines } = await stopWhileHanging('/v1/deployments/prod');

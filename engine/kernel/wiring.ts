@@ -35,7 +35,9 @@ export interface KernelWiringOptions {
   /** The project's snapshot, used until (or unless) a registry deployment is followed. */
   snapshot?: PolicySnapshot;
   registry?: { url: string; token?: string; deployment: string; bundles?: string[];
-    keysDir?: string; intervalMs?: number };
+    keysDir?: string; intervalMs?: number;
+    /** How long opening waits for the first poll before serving goes on (default 5 s). */
+    firstPollWaitMs?: number };
   adminToken?: string;
   profiling?: boolean;
   record?: boolean;
@@ -118,7 +120,10 @@ export async function openKernel(options: KernelWiringOptions): Promise<KernelPa
     const follower = new DeploymentFollower(source, kernel, { intervalMs: r.intervalMs ?? 2000,
       contents, ...(taken ? { taken } : {}),
       ...(log ? { log: (level, msg, fields) => log[level](msg, fields) } : {}) });
-    await follower.pollOnce();
+    // The first poll, waited for a while: a registry that answers makes the engine ready
+    // as it starts listening; one that hangs (30 s a request) must not keep it from serving
+    // health, metrics and the kept snapshot's decisions (or, with none, 503s) meanwhile.
+    await untilSettledOr(follower.pollOnce(), r.firstPollWaitMs ?? FIRST_POLL_WAIT_MS);
     follower.start();
     parts.follower = follower;
     parts.contents = contents;
@@ -154,6 +159,17 @@ function logSwapsOutsideFollowing(kernel: PolicyKernel, log: JsonLog,
       version: next.version, restored: next.source.restored, previous_version: previous.version,
       snapshot_hash: next.snapshot.hash });
   });
+}
+
+/** How long opening a following kernel waits for the registry's first answer. */
+const FIRST_POLL_WAIT_MS = 5000;
+
+/** Waits for `work` to settle, or `ms`, whichever comes first. */
+async function untilSettledOr(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); });
+  await Promise.race([work.then(() => undefined, () => undefined), elapsed]);
+  clearTimeout(timer);
 }
 
 /** The pruner of recorded decisions when a retention is given, counted in the metrics. */

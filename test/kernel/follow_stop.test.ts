@@ -1,13 +1,15 @@
 /**
- * Stopping an engine that follows a deployment while the registry hangs:
- * the poll in flight is aborted, not waited out (30 s for the deployment,
- * 60 s for each pack), and the abort is not reported as a refused reload.
+ * An engine following a deployment while the registry hangs: stopping
+ * aborts the poll in flight rather than wait it out (30 s for the
+ * deployment, 60 s for each pack) and does not report the abort as a
+ * refused reload; starting waits for the first poll only a while.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pgliteBackend } from '../helpers/databases.js';
 import { DeploymentFollower } from '../../engine/kernel/follow.js';
+import { openKernel } from '../../engine/kernel/wiring.js';
 import { RegistryDeploymentSource } from '../../engine/kernel/registry_source.js';
 import { openTestKernel, type TestKernel } from './helpers.js';
 
@@ -89,5 +91,20 @@ describe('stopping a follower while the registry hangs', () => {
     expect(ms).toBeLessThan(2000);
     expect(lines).toEqual([]);
     expect(k.kernel.status().lastError).toBeUndefined();
+  }, 15_000);
+
+  it('serves without waiting out a first poll the registry does not answer', async () => {
+    answered = new Set();
+    const start = performance.now();
+    const parts = await openKernel({ db: k.db, record: false,
+      registry: { url, deployment: 'prod', firstPollWaitMs: 200 } });
+    try {
+      expect(performance.now() - start).toBeLessThan(3000);
+      // Nothing verified yet: it serves, failing closed, while the poll goes on.
+      expect(parts.kernel.status()).toMatchObject({ awaiting: true });
+      expect(parts.ready()).toBe(false);
+    } finally {
+      await parts.close();
+    }
   }, 15_000);
 });

@@ -191,7 +191,15 @@ export class RegistryClient {
   /** The sigstore bundle of a version, as the registry stores it. */
   async downloadBundle(id: string, version: string): Promise<unknown> {
     const url = `${this.url}/v1/packs/${seg(id)}/versions/${seg(version)}/bundle`;
-    return JSON.parse((await this.bytes(url)).toString('utf8')) as unknown;
+    const text = (await this.bytes(url)).toString('utf8');
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (err) {
+      // A bare JSON.parse message names neither the pack nor that it is its signature.
+      throw new RegistryRequestError('registry_error', `GET ${url}: the signature bundle of ` +
+        `${id}@${version} is not JSON (${err instanceof Error ? err.message : String(err)})`,
+        { cause: err });
+    }
   }
 
   /** Bytes at an absolute URL the registry handed out (tarball_url, bundle_url). */

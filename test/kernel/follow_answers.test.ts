@@ -4,6 +4,7 @@
  * refused as `deployment_invalid`, naming the request and the field, and the
  * last good snapshot keeps deciding.
  */
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,6 +94,22 @@ describe('a followed registry answering what is not a deployment', () => {
 
     expect(await follower.pollOnce()).toEqual({ kind: 'refused',
       code: 'deployment_unreachable', message: `GET ${BUNDLES} answered 503: overloaded` });
+    await follower.stop();
+  });
+
+  it('says a signature bundle that is not JSON is the pack\'s signature', async () => {
+    const versions = '/v1/packs/hello-pack/versions/0.1.0';
+    const tarball = 'not really a tarball';
+    const pin = { id: 'hello-pack', range: '0.1.0', version: '0.1.0',
+      sha256: createHash('sha256').update(tarball).digest('hex'), key_id: 'b'.repeat(64) };
+    answers = { [DEPLOYMENT]: json({ ...VIEW, packs: [pin] }), [`${versions}/tarball`]: tarball,
+      [`${versions}/bundle`]: '<html>' };
+    const source = new RegistryDeploymentSource({ url, deployment: 'prod' });
+    const follower = new DeploymentFollower(source, k.kernel);
+
+    expect(await follower.pollOnce()).toEqual({ kind: 'refused', code: 'snapshot_unverified',
+      message: expect.stringMatching(new RegExp(`^hello-pack@0\\.1\\.0: GET ${url}${versions}` +
+        '/bundle: the signature bundle of hello-pack@0\\.1\\.0 is not JSON \\(Unexpected')) });
     await follower.stop();
   });
 });

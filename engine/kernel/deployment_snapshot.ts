@@ -45,7 +45,9 @@ export function deploymentSource(view: DeploymentView, bundles: BundleView[]): S
     kind: 'deployment',
     deployment: view.name,
     generation: view.generation,
-    packs: view.packs.map((p) => ({ id: p.id, version: p.version, sha256: p.sha256 })),
+    tenant: view.tenant,
+    packs: view.packs.map((p) => ({ id: p.id, version: p.version, sha256: p.sha256,
+      key_id: p.key_id })),
     bundles: bundles.map((b) => ({ name: b.name, version: b.version })),
   };
 }

@@ -7,6 +7,7 @@
  */
 import { checkPublishedHash, composeSnapshot, deploymentSource } from './deployment_snapshot.js';
 import { describeFailure, KernelError } from './errors.js';
+import type { LoadedPack } from '../../packs/load.js';
 import type { TakenChange } from './history.js';
 import type { ActiveSnapshot } from './holder.js';
 import type { PolicyKernel } from './kernel.js';
@@ -31,6 +32,14 @@ function sameChange(taken: TakenChange, view: DeploymentView): boolean {
   if (taken.generation !== view.generation) return false;
   if (taken.packs === undefined) return taken.hash === view.snapshot_hash;
   return contentsKey(taken.hash, taken.packs) === contentsKey(view.snapshot_hash, view.packs);
+}
+
+/** A kept snapshot's pack, as its history row names it. */
+interface KeptPin {
+  id: string;
+  version: string;
+  sha256: string;
+  key_id?: string;
 }
 
 export class DeploymentFollower {
@@ -90,7 +99,9 @@ export class DeploymentFollower {
    * runs again) from the pack versions it recorded, checked by digest.
    * Until they are staged the engine is not ready and starts no run.
    */
-  private async stageKept(active: ActiveSnapshot): Promise<void> {
+  private async stageKept(active: ActiveSnapshot,
+    fetch: (pin: KeptPin) => Promise<LoadedPack> = (pin) => this.source.packByDigest(pin),
+  ): Promise<void> {
     const book = this.options.contents;
     if (!book || book.forKey(activeContentsKey(active))) return;
     const kept = active.source.packs ?? [];
@@ -101,10 +112,11 @@ export class DeploymentFollower {
           throw new KernelError('snapshot_unverified', `kept snapshot v${active.version} ` +
             `names ${p.id} with no version or digest to fetch it by`);
         }
-        const pin = { id: p.id, version: p.version, sha256: p.sha256 };
-        packs.push({ pin, pack: await this.source.packByDigest(pin) });
+        const pin = { id: p.id, version: p.version, sha256: p.sha256,
+          ...(p.key_id ? { key_id: p.key_id } : {}) };
+        packs.push({ pin, pack: await fetch(pin) });
       }
-      book.stage(activeContentsKey(active), packs, this.tenant);
+      book.stage(activeContentsKey(active), packs, this.tenant ?? active.source.tenant);
       this.keptFailure = undefined;
     } catch (err) {
       const failure = describeFailure(err);
@@ -118,6 +130,23 @@ export class DeploymentFollower {
         'staged; runs wait', { version: active.version, code: failure.code,
         error: failure.message });
     }
+  }
+
+  /**
+   * A refused change after a restart: the kept snapshot goes on deciding, and its runs go
+   * on too, as they did before the restart, with its own packs' workflows and its tenant.
+   * Its packs are verified again here, digest and signature against the key each was
+   * taken with (a key no longer trusted keeps them out). A kept row that names no tenant
+   * or key is not staged: runs wait rather than run unverified or as a tenant nobody chose.
+   */
+  private async stageKeptAfterRestart(): Promise<void> {
+    const active = this.kernel.current();
+    const book = this.options.contents;
+    if (!this.kernel.ready() || !book || book.forKey(activeContentsKey(active))) return;
+    if ((this.tenant ?? active.source.tenant) === undefined) return;
+    if (!(active.source.packs ?? []).every((p) => p.key_id)) return;
+    await this.stageKept(active, (pin) =>
+      this.source.pack({ ...pin, range: pin.version, key_id: pin.key_id ?? '' }));
   }
 
   /** One poll; polls never overlap (a second call waits for the first). */
@@ -166,6 +195,7 @@ export class DeploymentFollower {
       const failure = describeFailure(err);
       // Stopping aborted the poll: nothing was refused, so nothing is reported.
       if (this.stopped) return { kind: 'refused', ...failure };
+      await this.stageKeptAfterRestart();
       this.kernel.reloadFailed(failure);
       const keeps = this.kernel.ready() ? 'the last good one keeps running'
         : 'no snapshot yet: decisions answer snapshot_unavailable';

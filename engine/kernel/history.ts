@@ -181,11 +181,13 @@ export class PolicyHistory {
 }
 
 /**
- * Whether two sources name the same pack versions and policy bundles. In
+ * Whether two sources name the same pack versions, policy bundles and tenant. In
  * canonical form: a source read back from its `jsonb` column has its keys
  * in the server's order, not the order they were written in.
  */
 function samePacks(a: SnapshotSource, b: SnapshotSource): boolean {
-  const key = (s: SnapshotSource) => canonicalJson([s.packs ?? [], s.bundles ?? []]);
+  // The tenant too: a restart that cannot reach the registry runs the kept row's tenant.
+  const key = (s: SnapshotSource) => canonicalJson([s.packs ?? [], s.bundles ?? [],
+    s.tenant ?? null]);
   return key(a) === key(b);
 }

@@ -11,9 +11,12 @@ export interface SnapshotSource {
   kind: 'project' | 'deployment' | 'rollback' | 'candidate' | 'empty';
   deployment?: string;
   generation?: number;
+  /** The deployment's tenant when it was taken: runs belong to it. */
+  tenant?: string;
   /** For a rollback, the version it restored. */
   restored?: number;
-  packs?: { id: string; version?: string; sha256?: string }[];
+  /** The pack versions, with the key each was verified against when taken (`key_id`). */
+  packs?: { id: string; version?: string; sha256?: string; key_id?: string }[];
   bundles?: { name: string; version?: number }[];
 }
 

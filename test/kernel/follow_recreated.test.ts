@@ -63,7 +63,7 @@ describe('following a deployment deleted and made again', () => {
       expect(await parts.follower!.pollOnce()).toMatchObject({ kind: 'swapped',
         generation: 1 });
       expect(parts.kernel.status().source.packs).toEqual([{ id: 'hello-pack',
-        version: '0.1.1', sha256: expect.any(String) }]);
+        version: '0.1.1', sha256: expect.any(String), key_id: expect.any(String) }]);
       expect(running()!.packs).toEqual([{ id: 'hello-pack', version: '0.1.1' }]);
     } finally {
       await parts.close();
@@ -74,7 +74,7 @@ describe('following a deployment deleted and made again', () => {
     const restarted = await openKernel({ db: k.db, record: false, registry });
     try {
       expect(restarted.kernel.status().source.packs).toEqual([{ id: 'hello-pack',
-        version: '0.1.2', sha256: expect.any(String) }]);
+        version: '0.1.2', sha256: expect.any(String), key_id: expect.any(String) }]);
       expect(restarted.contents!.forKey(activeContentsKey(restarted.kernel.current()))!.packs)
         .toEqual([{ id: 'hello-pack', version: '0.1.2' }]);
       expect(restarted.ready()).toBe(true);

@@ -15,6 +15,9 @@ import { verifyTarball } from '../../packs/signing/verify.js';
 import { parseAnswer, toBundleNames, toBundleView, toDeploymentView } from './deployment_view.js';
 import { KernelError } from './errors.js';
 
+/** How long a request to the registry may take, its answer read to the end. */
+const DEFAULT_TIMEOUT_MS = 30_000;
+
 /** Most bytes a deployment or policy bundle answer may hold (a bundle upload's limit). */
 const MAX_ANSWER_BYTES = 64 << 20;
 
@@ -189,8 +192,11 @@ export class RegistryDeploymentSource {
       body = await readBounded(res, MAX_ANSWER_BYTES);
     } catch (err) {
       // A body past the bound is said with its URL already; a read cut short is not.
+      const ms = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      const why = err instanceof Error && err.name === 'TimeoutError'
+        ? `the answer did not end within ${ms} ms` : unreachableReason(err, ms);
       const message = err instanceof RegistryRequestError ? err.message
-        : `GET ${this.base}${path}: ${err instanceof Error ? err.message : String(err)}`;
+        : `GET ${this.base}${path}: ${why}`;
       throw new KernelError('deployment_unreachable', message, { cause: err });
     }
     return parseAnswer(body.toString('utf8'), `GET ${path}`);
@@ -200,7 +206,7 @@ export class RegistryDeploymentSource {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     if (etag) headers['if-none-match'] = etag;
-    const timeoutMs = this.options.timeoutMs ?? 30_000;
+    const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     return fetch(`${this.base}${path}`, { headers, redirect: 'error',
       signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), this.closing.signal]) })
       .catch((err: unknown) => {

@@ -26,6 +26,8 @@ let url: string;
 /** Requests the registry received, and the paths it answers rather than holds. */
 const seen: IncomingMessage[] = [];
 let answered = new Set<string>();
+/** Paths whose answer starts and then stops, never ending. */
+let started = new Set<string>();
 
 beforeAll(async () => {
   k = await openTestKernel(pgliteBackend);
@@ -35,6 +37,9 @@ beforeAll(async () => {
     if (answered.has(req.url ?? '')) {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(VIEW));
+    } else if (started.has(req.url ?? '')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"name":');
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -75,6 +80,17 @@ describe('stopping a follower while the registry hangs', () => {
     expect(await follower.pollOnce()).toEqual({ kind: 'refused', code: 'deployment_unreachable',
       message: `GET ${url}/v1/deployments/prod: no answer within 200 ms` });
     await follower.stop();
+  });
+
+  it('says an answer that starts and never ends', async () => {
+    answered = new Set();
+    started = new Set(['/v1/deployments/prod']);
+    const source = new RegistryDeploymentSource({ url, deployment: 'prod', timeoutMs: 200 });
+    const follower = new DeploymentFollower(source, k.kernel);
+    expect(await follower.pollOnce()).toEqual({ kind: 'refused', code: 'deployment_unreachable',
+      message: `GET ${url}/v1/deployments/prod: the answer did not end within 200 ms` });
+    await follower.stop();
+    started = new Set();
   });
 
   it('aborts a deployment read in flight', async () => {

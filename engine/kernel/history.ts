@@ -73,7 +73,11 @@ export class PolicyHistory {
       // A rollback repeated (the newest row restored the same version) is not a change either.
       const same = source.kind === 'rollback' ? last?.source.restored === source.restored
         : last !== undefined && samePacks(last.source, source);
-      if (last && last.hash === snapshot.hash && last.source.kind === source.kind && same) {
+      // A row of another deployment is not this one's, though it holds the same packs: the
+      // deployment's own rows are what a restart finds (latestOf) and a rollback may restore.
+      const ours = last?.source.deployment === source.deployment;
+      if (last && last.hash === snapshot.hash && last.source.kind === source.kind && same &&
+        ours) {
         return { version: Number(last.version), snapshot, source: last.source,
           activatedAt: now.toISOString() };
       }

@@ -116,7 +116,8 @@ export class DeploymentFollower {
           ...(p.key_id ? { key_id: p.key_id } : {}) };
         packs.push({ pin, pack: await fetch(pin) });
       }
-      book.stage(activeContentsKey(active), packs, this.tenant ?? active.source.tenant);
+      // The tenant of the generation it restores; a row kept before rows named one has none.
+      book.stage(activeContentsKey(active), packs, active.source.tenant ?? this.tenant);
       this.keptFailure = undefined;
     } catch (err) {
       const failure = describeFailure(err);
@@ -173,7 +174,8 @@ export class DeploymentFollower {
       checkPublishedHash(view, snapshot);
       const source = deploymentSource(view, bundles);
       // Staged first: the engine reads the contents of the active snapshot (activeContentsKey).
-      this.options.contents?.stage(contentsKey(snapshot.hash, source.packs), packs, view.tenant);
+      this.options.contents?.stage(contentsKey(snapshot.hash, source.packs, source.tenant), packs,
+        view.tenant);
       this.staged = true;
       this.tenant = view.tenant;
       if (same) {

@@ -30,19 +30,22 @@ export interface PackContents {
 }
 
 /**
- * The key contents are staged under: the snapshot's hash and the pack
- * versions it came from. Two versions of a pack may share their policy (one
- * hash) and differ in workflows, so the hash alone would lend one's
- * workflows to the other.
+ * The key contents are staged under: the snapshot's hash, the pack versions
+ * it came from and the tenant its runs belong to. Two versions of a pack may
+ * share their policy (one hash) and differ in workflows, so the hash alone
+ * would lend one's workflows to the other; two generations may differ only
+ * in their tenant, and a rollback runs as the one it restores.
  */
 export function contentsKey(hash: string,
-  packs: readonly { id: string; version?: string; sha256?: string }[] = []): string {
-  return `${hash} ${packs.map((p) => `${p.id}@${p.version ?? ''}#${p.sha256 ?? ''}`).join(',')}`;
+  packs: readonly { id: string; version?: string; sha256?: string }[] = [],
+  tenant?: string): string {
+  const pins = packs.map((p) => `${p.id}@${p.version ?? ''}#${p.sha256 ?? ''}`).join(',');
+  return `${hash} ${pins} ${tenant ?? ''}`;
 }
 
 /** The key of the contents an active snapshot runs with. */
 export function activeContentsKey(active: ActiveSnapshot): string {
-  return contentsKey(active.snapshot.hash, active.source.packs);
+  return contentsKey(active.snapshot.hash, active.source.packs, active.source.tenant);
 }
 
 /** Contents kept at most: the active one and a few to roll back to. */

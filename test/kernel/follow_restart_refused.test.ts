@@ -89,4 +89,28 @@ describe('a restart while the followed deployment is refused', () => {
       await again.close();
     }
   });
+
+  it('rolls back to a generation as the tenant it had', async () => {
+    const registry = { url: reg.url, token: ADMIN_TOKEN, deployment: 'stage', keysDir: keys,
+      intervalMs: 60_000 };
+    await send('PUT', '/v1/deployments/stage', { tenant: 'acme',
+      packs: [{ id: 'hello-pack', range: '0.1.0' }] });
+    const parts = await openKernel({ db: k.db, record: false, registry });
+    try {
+      const acme = parts.kernel.current();
+      await send('PUT', '/v1/deployments/stage', { tenant: 'beta',
+        packs: [{ id: 'hello-pack', range: '0.1.0' }] });
+      expect(await parts.follower!.pollOnce()).toMatchObject({ kind: 'swapped' });
+      expect(running(parts)?.tenant).toBe('beta');
+
+      await parts.kernel.rollback(acme.version);
+      for (let i = 0; i < 100 && !parts.ready(); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(running(parts)).toEqual({ packs: [{ id: 'hello-pack', version: '0.1.0' }],
+        tenant: 'acme' });
+    } finally {
+      await parts.close();
+    }
+  });
 });

@@ -219,6 +219,7 @@ export class DeploymentFollower {
    */
   private async unchanged(): Promise<PollOutcome> {
     const book = this.options.contents;
+    await this.adoptNewerRollback();
     const active = this.kernel.current();
     const key = activeContentsKey(active);
     if (book && this.staged && !book.forKey(key)) await this.stageKept(active);
@@ -232,6 +233,20 @@ export class DeploymentFollower {
         version: active.version, snapshot_hash: active.snapshot.hash });
     }
     return { kind: 'unchanged' };
+  }
+
+  /**
+   * A rollback of this deployment made by another engine process on the same database
+   * (the newest row, newer than the one running here) is taken here too: processes that
+   * share the deployment's runs must decide them alike. It holds, as a rollback made here
+   * does, until the deployment changes.
+   */
+  private async adoptNewerRollback(): Promise<void> {
+    const newest = await this.kernel.history.latestOf(this.source.deploymentName);
+    if (!newest || newest.source.kind !== 'rollback') return;
+    if (newest.version <= this.kernel.current().version) return;
+    // Logged as any rollback is (policy snapshot rolled back), its workflows staged likewise.
+    this.kernel.adopt(newest);
   }
 
   /** Polls every `intervalMs` (default 2 s) until `stop`. */

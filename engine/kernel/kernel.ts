@@ -159,6 +159,19 @@ export class PolicyKernel {
     return next;
   }
 
+  /**
+   * Runs a kept row as it is, adding none: a rollback another engine process made on the
+   * same database, so every process sharing the deployment's runs decides alike.
+   */
+  adopt(kept: { version: number; snapshot: PolicySnapshot; source: SnapshotSource }):
+  ActiveSnapshot {
+    const next = { ...kept, activatedAt: new Date().toISOString() };
+    this.holder.swap(next);
+    this.reloads++;
+    this.awaiting = false;
+    return next;
+  }
+
   /** Runs a kept version again (as a new history row that names it). */
   async rollback(version: number): Promise<ActiveSnapshot> {
     const kept = await this.history.get(version);

@@ -9,6 +9,7 @@ import { readBundle } from '../../packs/bundle/read.js';
 import { readBounded, RegistryClient, RegistryRequestError, unreachableReason }
   from '../../packs/client/registry.js';
 import { sha256Hex } from '../../packs/digest.js';
+import { PackError } from '../../packs/errors.js';
 import { loadPack, type LoadedPack } from '../../packs/load.js';
 import { keyIdOf } from '../../packs/signing/keys.js';
 import { verifyTarball } from '../../packs/signing/verify.js';
@@ -132,7 +133,8 @@ export class RegistryDeploymentSource {
       const tgz = await this.tarball(pin, 'the pinned');
       const bundle = await this.client.downloadBundle(pin.id, pin.version);
       const pem = await this.keyFor(pin.key_id);
-      const verified = verifyTarball(tgz, bundle, (id) => (id === pin.key_id ? pem : undefined));
+      const verified = signedByPinnedKey(where, pin, () =>
+        verifyTarball(tgz, bundle, (id) => (id === pin.key_id ? pem : undefined)));
       const pack = loadPack(await readBundle(tgz));
       if (pack.manifest.metadata.id !== pin.id || verified.sha256 !== pin.sha256) {
         throw new KernelError('snapshot_unverified', `${where}: the tarball holds pack ` +
@@ -213,6 +215,20 @@ export class RegistryDeploymentSource {
         throw new KernelError('deployment_unreachable', `GET ${this.base}${path}: ` +
           unreachableReason(err, timeoutMs), { cause: err });
       });
+  }
+}
+
+/**
+ * `verify`'s answer; a signature by another key than the pinned one is said as such
+ * (verifyTarball can only say the key "is not trusted", though the registry may trust it).
+ */
+function signedByPinnedKey<T>(where: string, pin: PinnedPack, verify: () => T): T {
+  try {
+    return verify();
+  } catch (err) {
+    if (!(err instanceof PackError) || err.code !== 'signature_unknown_key') throw err;
+    throw new KernelError('snapshot_unverified', `${where}: signed by key ` +
+      `${String(err.details.keyId)}, but the deployment pins key ${pin.key_id}`, { cause: err });
   }
 }
 

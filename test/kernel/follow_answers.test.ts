@@ -9,6 +9,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgliteBackend } from '../helpers/databases.js';
+import { signedFixture } from '../registry/helpers.js';
+import { generateKeyPair } from '../../packs/signing/keys.js';
 import { DeploymentFollower } from '../../engine/kernel/follow.js';
 import { RegistryDeploymentSource } from '../../engine/kernel/registry_source.js';
 import { openTestKernel, type TestKernel } from './helpers.js';
@@ -22,13 +24,14 @@ let k: TestKernel;
 let server: Server;
 let url: string;
 /** What the registry answers, by path (a body with 200, or a status and body); else 404. */
-let answers: Record<string, string | { status: number; body: string }> = {};
+let answers: Record<string, string | Buffer | { status: number; body: string }> = {};
 
 beforeAll(async () => {
   k = await openTestKernel(pgliteBackend);
   server = createServer((req, res) => {
     const answer = answers[req.url ?? ''] ?? { status: 404, body: '{}' };
-    const { status, body } = typeof answer === 'string' ? { status: 200, body: answer } : answer;
+    const { status, body } = typeof answer === 'string' || Buffer.isBuffer(answer)
+      ? { status: 200, body: answer } : answer;
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(body);
   });
@@ -110,6 +113,25 @@ describe('a followed registry answering what is not a deployment', () => {
     expect(await follower.pollOnce()).toEqual({ kind: 'refused', code: 'snapshot_unverified',
       message: expect.stringMatching(new RegExp(`^hello-pack@0\\.1\\.0: GET ${url}${versions}` +
         '/bundle: the signature bundle of hello-pack@0\\.1\\.0 is not JSON \\(Unexpected')) });
+    await follower.stop();
+  });
+
+  it('says a pack signed by another key than the one pinned', async () => {
+    const signer = generateKeyPair();
+    const pinned = generateKeyPair();
+    const pack = await signedFixture('hello-pack', signer, { version: '0.1.0' });
+    const versions = '/v1/packs/hello-pack/versions/0.1.0';
+    const pin = { id: 'hello-pack', range: '0.1.0', version: '0.1.0',
+      sha256: createHash('sha256').update(pack.tgz).digest('hex'), key_id: pinned.keyId };
+    answers = { [DEPLOYMENT]: json({ ...VIEW, packs: [pin] }), [`${versions}/tarball`]: pack.tgz,
+      [`${versions}/bundle`]: json(pack.bundle),
+      [`/v1/keys/${pinned.keyId}`]: json({ key_id: pinned.keyId, public_key: pinned.publicPem }) };
+    const source = new RegistryDeploymentSource({ url, deployment: 'prod' });
+    const follower = new DeploymentFollower(source, k.kernel);
+
+    expect(await follower.pollOnce()).toEqual({ kind: 'refused', code: 'snapshot_unverified',
+      message: `hello-pack@0.1.0: signed by key ${signer.keyId}, but the deployment pins key ` +
+        `${pinned.keyId}` });
     await follower.stop();
   });
 });

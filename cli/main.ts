@@ -11,6 +11,7 @@ import { registerPolicyCommands } from '../engine/policy_cli.js';
 import { registerProviderCommands } from '../provider/cli.js';
 import { registerKeygenCommand } from '../packs/commands/keygen.js';
 import { registerBundleCommands } from '../packs/commands/bundle.js';
+import { addPathHelp } from './help_command.js';
 
 const program = new Command('cordum')
   .description('Cordum packs: build, sign, publish, install and run policy-gated workflows')
@@ -61,5 +62,6 @@ registerEngineCommands(program);
 registerPolicyCommands(program);
 registerProviderCommands(program);
 registerBundleCommands(program);
+addPathHelp(program);
 
 await program.parseAsync(process.argv);

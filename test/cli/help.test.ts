@@ -1,0 +1,36 @@
+/**
+ * `cordum help WORDS...` shows the help of the command the words name, at
+ * any depth, as `--help` on that command does; a word that names no command
+ * is a usage error naming it.
+ */
+import { describe, expect, it } from 'vitest';
+import { cordum } from '../helpers/cli.js';
+
+describe('cordum help WORDS', () => {
+  it.each([
+    ['help pack validate', 'pack validate --help'],
+    ['help engine runs list', 'engine runs list --help'],
+    ['engine help runs show', 'engine runs show --help'],
+    ['help registry audit export', 'registry audit export --help'],
+  ])('%s shows what %s shows', async (words, flag) => {
+    const help = await cordum(words.split(' '));
+    const direct = await cordum(flag.split(' '));
+
+    expect(help.code).toBe(0);
+    expect(help.stdout).toBe(direct.stdout);
+    expect(help.stdout).toMatch(/^Usage: cordum /);
+  });
+
+  it.each([
+    ['help nosuch', 'nosuch', 'cordum [options]'],
+    ['help pack nosuch', 'nosuch', 'cordum pack [options]'],
+    ['help keygen extra', 'extra', 'cordum keygen [options]'],
+  ])('%s is a usage error naming the word', async (words, word, usage) => {
+    const ran = await cordum(words.split(' '));
+
+    expect(ran.code).toBe(2);
+    expect(ran.stdout).toBe('');
+    expect(ran.stderr).toMatch(new RegExp(`^error\\[usage\\]: unknown command '${word}'`));
+    expect(ran.stderr).toContain(`Usage: ${usage}`);
+  });
+});

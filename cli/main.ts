@@ -12,6 +12,10 @@ import { registerProviderCommands } from '../provider/cli.js';
 import { registerKeygenCommand } from '../packs/commands/keygen.js';
 import { registerBundleCommands } from '../packs/commands/bundle.js';
 import { addPathHelp } from './help_command.js';
+import { endOnClosedPipe, ignoreClosedPipe } from './pipes.js';
+
+endOnClosedPipe(process.stdout);
+ignoreClosedPipe(process.stderr);
 
 const program = new Command('cordum')
   .description('Cordum packs: build, sign, publish, install and run policy-gated workflows')

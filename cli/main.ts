@@ -13,6 +13,7 @@ import { registerKeygenCommand } from '../packs/commands/keygen.js';
 import { registerBundleCommands } from '../packs/commands/bundle.js';
 import { addPathHelp } from './help_command.js';
 import { endOnClosedPipe, ignoreClosedPipe } from './pipes.js';
+import { refuseBlankPaths } from './empty_paths.js';
 
 endOnClosedPipe(process.stdout);
 ignoreClosedPipe(process.stderr);
@@ -54,6 +55,8 @@ const LONG_RUNNING = new Set(['serve', 'daemon']);
 program.hook('preAction', (_program, action) => {
   if (!LONG_RUNNING.has(action.name())) setFlagsFromString('--liftoff-only');
 });
+
+refuseBlankPaths(program);
 
 registerKeygenCommand(program);
 registerPackCommands(program, {

@@ -14,6 +14,7 @@ import { registerBundleCommands } from '../packs/commands/bundle.js';
 import { addPathHelp } from './help_command.js';
 import { endOnClosedPipe, ignoreClosedPipe } from './pipes.js';
 import { refuseBlankPaths } from './empty_paths.js';
+import { addExamples } from './examples.js';
 
 endOnClosedPipe(process.stdout);
 ignoreClosedPipe(process.stderr);
@@ -69,6 +70,7 @@ registerEngineCommands(program);
 registerPolicyCommands(program);
 registerProviderCommands(program);
 registerBundleCommands(program);
+addExamples(program);
 addPathHelp(program);
 
 await program.parseAsync(process.argv);

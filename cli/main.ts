@@ -3,7 +3,7 @@
  * commands; their bodies load lazily so `cordum --help` stays fast.
  */
 import { setFlagsFromString } from 'node:v8';
-import { Command } from 'commander';
+import { Command, Help } from 'commander';
 import { registerPackCommands } from '../packs/cli.js';
 import { registerRegistryCommands } from '../registry/cli.js';
 import { registerEngineCommands } from '../engine/cli.js';
@@ -23,6 +23,13 @@ const program = new Command('cordum')
   .description('Cordum packs: build, sign, publish, install and run policy-gated workflows')
   .version('0.1.0')
   .showHelpAfterError()
+  // commander's help does not say which flags a command cannot run without.
+  .configureHelp({
+    optionDescription: (option) => {
+      const text = new Help().optionDescription(option);
+      return option.mandatory ? `${text} (required)` : text;
+    },
+  })
   .configureOutput({
     writeErr: (s) => process.stderr.write(s),
     // Usage errors read like every other failure: `error[usage]: ...`.

@@ -34,3 +34,26 @@ describe('cordum help WORDS', () => {
     expect(ran.stderr).toContain(`Usage: ${usage}`);
   });
 });
+
+describe('help marks the flags a command cannot run without', () => {
+  it.each([
+    ['keygen', '--out <dir>'],
+    ['pack sign', '--key <file>'],
+    ['pack verify', '--key <file>'],
+    ['engine input', '--data <json>'],
+    ['policy explain', '--request <json>'],
+    ['policy simulate', '--candidate <path>'],
+    ['registry mirror', '--from <url>'],
+    ['bundle create', '--out <file>'],
+  ])('cordum %s --help: %s (required)', async (path, flag) => {
+    const help = (await cordum([...path.split(' '), '--help'])).stdout.replace(/\s+/g, ' ');
+
+    expect(help).toMatch(new RegExp(`${flag} [^-]*\\(required\\)`));
+  });
+
+  it('and no other', async () => {
+    const help = (await cordum(['pack', 'sign', '--help'])).stdout;
+
+    expect(help.match(/\(required\)/g)).toHaveLength(1);
+  });
+});

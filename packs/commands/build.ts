@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { assertPathFlag, runCommand } from '../../cli/output.js';
 import { buildBundle } from '../bundle/build.js';
 import { sha256Hex } from '../digest.js';
+import { outFileOrInto } from '../../cli/out_file.js';
 import { writeWhole } from '../write_whole.js';
 import { refuseOverwrite } from './files.js';
 
@@ -11,13 +12,14 @@ export function registerBuildCommand(pack: Command): void {
   pack
     .command('build <dir>')
     .description('Build a byte-for-byte reproducible tarball <id>-<version>.tgz from a pack folder')
-    .option('--out <file>', 'where to write the tarball (default: ./<id>-<version>.tgz)')
+    .option('--out <file>', 'where to write the tarball, or a folder to write it into ' +
+      '(default: ./<id>-<version>.tgz)')
     .option('--json', 'print the result as JSON')
     .action((dir: string, opts: { out?: string; json?: boolean }) =>
       runCommand(opts, async () => {
         assertPathFlag(opts.out, '--out');
         const built = await buildBundle(dir);
-        const out = resolve(opts.out ?? built.fileName);
+        const out = resolve(outFileOrInto(opts.out, built.fileName));
         refuseOverwrite(out, '--out', built.names.map((name) =>
           ({ path: join(built.root, name), what: 'the pack\'s file' })));
         writeWhole(out, built.tgz);

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { assertPathFlag, registryFrom, runCommand, type RegistryFlags }
   from '../../cli/output.js';
+import { assertNotFolder } from '../../cli/out_file.js';
 
 const collect = (v: string, all: string[] = []) => [...all, v];
 
@@ -22,6 +23,7 @@ function registerCreate(bundle: Command): void {
     .action((specs: string[], opts: RegistryFlags & { out: string; json?: boolean }) =>
       runCommand(opts, async (reporter) => {
         assertPathFlag(opts.out, '--out');
+        assertNotFolder('--out', opts.out, 'bundle.json');
         const { RegistryClient } = await import('../client/registry.js');
         const { writeOfflineBundle } = await import('../offline/write.js');
         const registry = new RegistryClient(registryFrom(opts));

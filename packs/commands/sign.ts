@@ -10,6 +10,7 @@ import { keyIdOf } from '../signing/keys.js';
 import { signTarball } from '../signing/sign.js';
 import { verifyTarball } from '../signing/verify.js';
 import type { LogFlags } from './verify-log.js';
+import { outFileOrInto } from '../../cli/out_file.js';
 import { writeWhole } from '../write_whole.js';
 
 /**
@@ -60,12 +61,13 @@ export function registerSignCommands(pack: Command): void {
     .command('sign <tgz>')
     .description('Sign a tarball: writes TGZ.sigstore.json over its SHA-256')
     .requiredOption('--key <file>', 'private key (PEM), e.g. from cordum keygen')
-    .option('--out <file>', 'where to write the bundle (default: TGZ.sigstore.json)')
+    .option('--out <file>', 'where to write the bundle, or a folder to write it into ' +
+      '(default: TGZ.sigstore.json)')
     .option('--json', 'print the result as JSON')
     .action((tgz: string, opts: { key: string; out?: string; json?: boolean }) =>
       runCommand(opts, async () => {
         assertPathFlag(opts.out, '--out');
-        const out = opts.out ?? `${tgz}.sigstore.json`;
+        const out = outFileOrInto(opts.out, `${tgz}.sigstore.json`);
         refuseOverwrite(out, '--out', [{ path: tgz, what: 'the tarball' },
           { path: opts.key, what: 'the private key given as --key' }]);
         const bytes = readOrFail(tgz, 'tarball');

@@ -14,6 +14,7 @@ import { readPackSource } from '../bundle/source.js';
 import { loadPack, type LoadedPack } from '../load.js';
 import type { TestMismatch, WorkflowTestResult } from '../manifest.js';
 import { runSimulations, type SimulationResult } from '../simulate.js';
+import { assertNotFolder } from '../../cli/out_file.js';
 import { writeWhole } from '../write_whole.js';
 import { refuseOverwrite, type InputFile } from './files.js';
 
@@ -50,6 +51,7 @@ export function registerTestCommand(
     .action((source: string, opts: { json?: boolean; junit?: string }) =>
       runCommand(opts, async () => {
         assertPathFlag(opts.junit, '--junit');
+        assertNotFolder('--junit', opts.junit, 'junit.xml');
         const { report, inputs } = await testPack(source, runWorkflows);
         if (opts.junit) {
           refuseOverwrite(opts.junit, '--junit', inputs);

@@ -8,6 +8,7 @@ import { PackError } from '../../packs/errors.js';
 import { requestTime } from '../time.js';
 import { AUDIT_FORMATS } from './formats.js';
 import { makeFolders } from '../../packs/folders.js';
+import { assertNotFolder } from '../../cli/out_file.js';
 
 function sinceOf(text: string): void {
   try {
@@ -30,6 +31,7 @@ export async function auditExportCommand(
     // Checked here as the registry checks it, so a bad value is a usage error naming the flag.
     if (flags.since !== undefined) sinceOf(flags.since);
     assertPathFlag(flags.out, '--out');
+    assertNotFolder('--out', flags.out, `audit.${flags.format}`);
     const connection = registryFrom(flags);
     const query = new URLSearchParams({ format: flags.format });
     if (flags.since) query.set('since', flags.since);

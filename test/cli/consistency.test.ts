@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cordum, ROOT } from '../helpers/cli.js';
+import { cordum, json, ROOT } from '../helpers/cli.js';
 
 interface Case {
   name: string;
@@ -223,6 +223,20 @@ const cases: Case[] = [
   { name: 'engine serve --data that is empty',
     args: () => ['engine', 'serve', '--port', '0', '--data', ''],
     code: 2, error: 'usage', message: /--data must name a file or folder/, untouched: 'db' },
+  { name: 'bundle create --out of a folder, by its slash (it wrote a file named bdir)',
+    args: () => ['bundle', 'create', 'a@1', '--out', 'bdir/', '--registry', 'http://127.0.0.1:1'],
+    code: 2, error: 'usage', message: /--out bdir\/ is a folder: give the file to write, such as /,
+    untouched: 'bdir', json: true },
+  { name: 'registry audit export --out of a folder (it failed with EISDIR)',
+    args: (dir) => {
+      mkdirSync(join(dir, 'out'));
+      return ['registry', 'audit', 'export', '--out', 'out', '--format', 'csv', '--registry',
+        'http://127.0.0.1:1'];
+    },
+    code: 2, error: 'usage', message: /--out out is a folder: .* such as out\/audit\.csv/ },
+  { name: 'pack test --junit of a folder, by its slash',
+    args: () => ['pack', 'test', join(ROOT, 'examples', 'packs', 'echo-tools'), '--junit', 'r/'],
+    code: 2, error: 'usage', message: /--junit r\/ is a folder/, untouched: 'r', json: true },
 ];
 
 async function run(c: Case, json: boolean) {
@@ -252,6 +266,24 @@ describe('cordum commands report a failure alike', () => {
     expect(doc.error.code).toBe(c.error);
     expect(doc.error.message).toMatch(c.message);
     expect(ran.code).toBe(c.code);
+  }, 60_000);
+});
+
+describe('an --out that names a folder (a slash at its end, or there) gets the file inside', () => {
+  const example = join(ROOT, 'examples', 'packs', 'echo-tools');
+
+  it.each(['dist/', 'dist'])('pack build --out %s, then pack sign --out into it', async (out) => {
+    const dir = mkdtempSync(join(tmpdir(), 'cordum-consistency-'));
+    if (!out.endsWith('/')) mkdirSync(join(dir, out));
+    expect((await cordum(['keygen', '--out', 'k'], { cwd: dir })).code).toBe(0);
+
+    const built = await cordum(['pack', 'build', example, '--out', out, '--json'], { cwd: dir });
+    const signed = await cordum(['pack', 'sign', json<{ file: string }>(built).file, '--key',
+      join('k', 'cordum.key'), '--out', out], { cwd: dir });
+
+    expect(json<{ file: string }>(built).file).toBe(join(dir, 'dist', 'echo-tools-0.2.0.tgz'));
+    expect(signed.code).toBe(0);
+    expect(existsSync(join(dir, 'dist', 'echo-tools-0.2.0.tgz.sigstore.json'))).toBe(true);
   }, 60_000);
 });
 

@@ -24,7 +24,7 @@ export function registerProviderCommands(program: Command): void {
         'runs in the foreground until idle',
     )
     .option('--idle-timeout <duration>', 'exit after this long with no instance, such as ' +
-      '30s or 1h (default: 10m; not with --stop)')
+      '30s or 1h, from 1ms to 596h (default: 10m; not with --stop)')
     .option('--log-level <level>', 'daemon log level on stderr: trace, debug, info, warn or ' +
       'error', 'info')
     .option('--stop', 'stop the running daemon instead')

@@ -29,7 +29,14 @@ export interface DaemonFlags {
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** `10m`, `30s`, `1h`, `500ms`; a bare number is seconds. */
+/** The longest timer Node keeps: past it a timer fires after 1 ms, with a warning. */
+const LONGEST_MS = 2 ** 31 - 1;
+
+/**
+ * `10m`, `30s`, `1h`, `500ms`; a bare number is seconds. A daemon waits at
+ * least 1 ms and at most 596 hours: 0 (which elsewhere in the CLI turns a
+ * limit off) and anything past Node's longest timer made it exit at once.
+ */
 export function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
   if (!m) {
@@ -37,7 +44,12 @@ export function parseDuration(text: string): number {
       code: 'usage',
     });
   }
-  return Math.round(Number(m[1]) * (UNITS[m[2] ?? 's'] as number));
+  const ms = Math.round(Number(m[1]) * (UNITS[m[2] ?? 's'] as number));
+  if (ms < 1 || ms > LONGEST_MS) {
+    throw Object.assign(new Error(`--idle-timeout: "${text}" is out of range: give from 1ms ` +
+      'to 596h (the daemon exits after that long with no instance)'), { code: 'usage' });
+  }
+  return ms;
 }
 
 const LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];

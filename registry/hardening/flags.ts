@@ -83,9 +83,21 @@ export function hardeningFromFlags(flags: HardeningFlags): {
       tokenRate: rate('rate-limit-token', flags.rateLimitToken, 500),
     },
     tls: tls(flags),
-    timeouts: {
-      requestMs: millis('request-timeout', flags.requestTimeout, 300_000),
-      headersMs: millis('headers-timeout', flags.headersTimeout, 20_000),
-    },
+    timeouts: timeouts(flags),
   };
+}
+
+/**
+ * Node's server refuses a header timeout longer than the whole request's (0 turns either
+ * off), with ERR_OUT_OF_RANGE once the database had opened: checked here, by flag.
+ */
+function timeouts(flags: HardeningFlags): Partial<ServerTimeouts> {
+  const requestMs = millis('request-timeout', flags.requestTimeout, 300_000);
+  const headersMs = millis('headers-timeout', flags.headersTimeout, 20_000);
+  if (requestMs > 0 && headersMs > requestMs) {
+    throw new PackError('usage', `--headers-timeout ${headersMs} is longer than ` +
+      `--request-timeout ${requestMs}: the headers are part of the request; give at most ` +
+      `${requestMs}, or a longer --request-timeout (0 turns it off)`);
+  }
+  return { requestMs, headersMs };
 }

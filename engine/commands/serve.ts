@@ -100,13 +100,17 @@ export interface ServeFlags extends EngineFlags {
   decisionRetentionDays?: string;
 }
 
-/** A whole-number flag of at least `min`. */
+/** Nine digits at most: a longer time overflows Node's timers (past 24.8 days). */
+const MAX_INT = 999_999_999;
+
+/** A whole-number flag from `min` to MAX_INT. */
 function int(value: string | undefined, flag: string, min = 0): number | undefined {
   if (value === undefined) return undefined;
   // Digits only: parseInt read `1.5` as 1 and `0x50` as 0.
   if (!/^[0-9]{1,9}$/.test(value) || Number(value) < min) {
-    throw new EngineError('usage', `${flag} must be a whole number` +
-      `${min > 0 ? ` of at least ${min}` : ''}, not "${value}"`);
+    // The range said, since a ten-digit number is a whole number too.
+    throw new EngineError('usage', `${flag} must be a whole number from ${min} to ${MAX_INT}, ` +
+      `not "${value}"`);
   }
   return Number(value);
 }

@@ -1,7 +1,7 @@
 /** The run input from `--input JSON` or `--input-file FILE` (JSON or YAML). */
-import { readFile } from 'node:fs/promises';
 import { parseJson, parseYaml } from '../../packs/documents.js';
 import { jsonFlag } from '../../cli/json_flag.js';
+import { readOrFail } from '../../packs/commands/files.js';
 import { EngineError } from '../errors.js';
 
 export async function readRunInput(flags: {
@@ -15,8 +15,9 @@ export async function readRunInput(flags: {
   if (flags.input !== undefined) value = jsonFlag(flags.input, '--input');
   if (flags.inputFile !== undefined) {
     // A file that cannot be read is the file's error (file_missing, naming it), as for every
-    // other file a command is given; the flag itself was used rightly.
-    const text = await readFile(flags.inputFile, 'utf8');
+    // other file a command is given; the flag itself was used rightly. Node's EISDIR of a
+    // folder named no path.
+    const text = readOrFail(flags.inputFile, 'input file').toString('utf8');
     value = /\.ya?ml$/i.test(flags.inputFile)
       ? parseYaml(text, flags.inputFile)
       : parseJson(text, flags.inputFile);

@@ -6,7 +6,7 @@
  * mirrored version's evidence from its source registry's log is checked too,
  * offline, against that log key (packs/tlog/upstream.ts).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { registryFrom, type RegistryFlags } from '../../cli/output.js';
 import { RegistryClient } from '../client/registry.js';
 import { parseJson } from '../documents.js';
@@ -32,7 +32,8 @@ export interface LogCheck {
 export async function verifyInLog(sha256: string, flags: LogFlags): Promise<LogCheck> {
   const client = new RegistryClient(registryFrom(flags));
   const previous = flags.treeHead && existsSync(flags.treeHead)
-    ? (parseJson(readFileSync(flags.treeHead, 'utf8'), flags.treeHead) as SignedTreeHead)
+    ? (parseJson(readOrFail(flags.treeHead, 'tree head').toString('utf8'), flags.treeHead) as
+      SignedTreeHead)
     : undefined;
   const logKeyPem = flags.logKey ? readOrFail(flags.logKey, 'log key').toString('utf8') : undefined;
   const result = await checkInclusion(client, {

@@ -233,6 +233,13 @@ const cases: Case[] = [
   { name: 'policy lint of an empty PATH (it said " does not exist")',
     args: () => ['policy', 'lint', ''],
     code: 2, error: 'usage', message: /PATH must name a file or folder, not ""/, json: true },
+  { name: 'engine run --input-file of a folder (Node\'s EISDIR named no path)',
+    args: (dir) => {
+      mkdirSync(join(dir, 'in'));
+      return ['engine', 'run', 'a.b', '--input-file', 'in'];
+    },
+    code: 1, error: 'file_missing', message: /input file in: is a folder, not a file/,
+    untouched: '.cordum', json: true },
   { name: 'engine serve --data that is empty',
     args: () => ['engine', 'serve', '--port', '0', '--data', ''],
     code: 2, error: 'usage', message: /--data must name a file or folder/, untouched: 'db' },
@@ -324,6 +331,24 @@ describe('an output file is written into a folder the command makes, as pack bui
     expect(ran.stderr).toBe('');
     expect(ran.code).toBe(0);
     expect(existsSync(join(dir, 'sigs', 'p.sigstore.json'))).toBe(true);
+  }, 60_000);
+});
+
+describe('a folder where a file is read is named', () => {
+  it('pack verify --tree-head of a folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cordum-consistency-'));
+    const example = join(ROOT, 'examples', 'packs', 'echo-tools');
+    mkdirSync(join(dir, 'heads'));
+    for (const args of [['keygen', '--out', 'k'], ['pack', 'build', example, '--out', 'p.tgz'],
+      ['pack', 'sign', 'p.tgz', '--key', join('k', 'cordum.key')]]) {
+      expect((await cordum(args, { cwd: dir })).code).toBe(0);
+    }
+
+    const ran = await cordum(['pack', 'verify', 'p.tgz', '--key', join('k', 'cordum.pub'),
+      '--registry', 'http://127.0.0.1:1', '--tree-head', 'heads'], { cwd: dir });
+
+    expect(ran.stderr).toBe('error[file_missing]: tree head heads: is a folder, not a file\n');
+    expect(ran.code).toBe(1);
   }, 60_000);
 });
 

@@ -5,9 +5,9 @@
  * against the published one, and only then swaps it in. Any failure leaves
  * the last good snapshot running and is reported through the kernel status.
  */
+import type { LoadedPack } from '../../packs/load.js';
 import { checkPublishedHash, composeSnapshot, deploymentSource } from './deployment_snapshot.js';
 import { describeFailure, KernelError } from './errors.js';
-import type { LoadedPack } from '../../packs/load.js';
 import type { TakenChange } from './history.js';
 import type { ActiveSnapshot } from './holder.js';
 import type { PolicyKernel } from './kernel.js';

@@ -58,6 +58,8 @@ export class DeploymentFollower {
   private keptFailure: string | undefined;
   /** The last refusal of the deployment's snapshot that was logged, until one is taken. */
   private refusal: string | undefined;
+  /** Digests of pinned packs already said to be signed by a revoked key. */
+  private readonly revokedSaid = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<PollOutcome> | undefined;
   private stopped = false;
@@ -178,6 +180,7 @@ export class DeploymentFollower {
         view.tenant);
       this.staged = true;
       this.tenant = view.tenant;
+      await this.warnRevokedSigners(view);
       if (same) {
         // A restart: the snapshot kept (a rollback, say) goes on deciding, with the
         // workflows of its own packs.
@@ -247,6 +250,23 @@ export class DeploymentFollower {
     if (newest.version <= this.kernel.current().version) return;
     // Logged as any rollback is (policy snapshot rolled back), its workflows staged likewise.
     this.kernel.adopt(newest);
+  }
+
+  /**
+   * Says, once a pin, which packs taken are signed by a key revoked since they were
+   * published: they verify, as `cordum pack install` installs them, but an operator who
+   * revoked a key wants to know what still runs under it.
+   */
+  private async warnRevokedSigners(view: DeploymentView): Promise<void> {
+    for (const pin of view.packs) {
+      if (this.revokedSaid.has(pin.sha256)) continue;
+      const revokedAt = await this.source.signerRevokedAt(pin);
+      if (revokedAt === undefined) continue;
+      this.revokedSaid.add(pin.sha256);
+      (this.options.log ?? (() => undefined))('warn', 'a pinned pack is signed by a revoked ' +
+        'key', { deployment: view.name, pack_id: pin.id, version: pin.version,
+        key_id: pin.key_id, key_revoked_at: revokedAt });
+    }
   }
 
   /** Polls every `intervalMs` (default 2 s) until `stop`. */

@@ -146,6 +146,23 @@ export class RegistryDeploymentSource {
   }
 
   /**
+   * When the key that signed a pinned version was revoked, if it was: the registry still
+   * serves (and lets a deployment pin) versions published before the revocation, as
+   * `cordum pack install` installs them with a warning. `undefined` when the registry
+   * does not say (an older registry): this is a warning, not a check a reload waits on.
+   */
+  async signerRevokedAt(pin: PinnedPack): Promise<string | undefined> {
+    try {
+      const version = await this.client.getVersion(pin.id, pin.version) as
+        { key_revoked_at?: unknown };
+      const at = version.key_revoked_at;
+      return typeof at === 'string' ? at : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
    * A pack version taken before (a kept snapshot's, for a rollback), by the
    * digest its snapshot recorded when it was verified: the same bytes, so
    * the same signature; anything else is `snapshot_unverified`.

@@ -29,6 +29,7 @@ import { legacyTenantWarnings } from './validate/legacy.js';
 import { policyReachWarnings } from './validate/reach.js';
 import { simulationFieldWarnings } from './validate/simulations.js';
 import { parameterDefaultIssues, retryWarnings } from './validate/parameters.js';
+import { unknownFieldWarnings } from './validate/manifest_fields.js';
 
 export interface LoadedPack {
   manifest: PackManifest;
@@ -123,6 +124,7 @@ export function validatePack(files: PackFiles): ValidationResult {
     return { ok: false, issues: [...c.issues, ...schemaIssues], warnings: [] };
   }
   const manifest = raw as PackManifest;
+  c.warnings.push(...unknownFieldWarnings(raw));
   manifestIssues(c, manifest);
   const schemas = loadSchemas(c, files, manifest);
   // Declared ids, loaded or not: a schema file that fails is reported once, as itself, not

@@ -9,7 +9,34 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPackDir } from '../../packs/bundle/source.js';
 import { validatePack } from '../../packs/load.js';
-import { APPROVAL, copyPack, edit, PACK, writeIn } from './helpers/packs.js';
+import {
+  APPROVAL, copyPack, edit, PACK, REAL_PACK_NAMES, realPack, writeIn,
+} from './helpers/packs.js';
+
+describe('validatePack of a pack.yaml with fields the format does not name', () => {
+  it('warns of each, with the field likely meant, and still validates', () => {
+    const dir = copyPack('hello-pack');
+    edit(dir, PACK, /^  title:/m, '  tittle:');
+    edit(dir, PACK, /\s*$/, '\nrequires_pack:\n  - deplib\nx-vendor: 1\n');
+    const result = validatePack(readPackDir(dir));
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toEqual([
+      { file: PACK, path: '/metadata/tittle', rule: 'field_unknown',
+        message: '"tittle" is not a field here, so it is ignored: did you mean "title"?' },
+      { file: PACK, path: '/requires_pack', rule: 'field_unknown',
+        message: '"requires_pack" is not a field here, so it is ignored: did you mean ' +
+          '"requires_packs"?' },
+      { file: PACK, path: '/x-vendor', rule: 'field_unknown',
+        message: '"x-vendor" is not a field here, so it is ignored' },
+    ]);
+  });
+
+  it('warns of none in the real packs', () => {
+    for (const name of REAL_PACK_NAMES) {
+      expect(validatePack(readPackDir(realPack(name))).warnings).toEqual([]);
+    }
+  });
+});
 
 describe('validatePack of a broken copy', () => {
   it('warns about a step topic of the pack that pack.yaml does not declare', () => {

@@ -5,7 +5,7 @@
  */
 import { gt as semverGt, valid as validSemver } from 'semver';
 import type { PackFiles } from './bundle/read.js';
-import { isExcluded } from './bundle/source.js';
+import { leftOutWhy } from './bundle/source.js';
 import {
   NON_FINITE_MESSAGE, nonFiniteAt, parseJson, parseYaml, pointerToken, utf8Text,
   UNSTORABLE_MESSAGE, unstorableTextAt,
@@ -98,18 +98,6 @@ class Collector {
   }
 }
 
-/**
- * Why a pack folder's file is not in the pack though it is on disk: a name the build
- * leaves out (bundle/source.ts). Without it, "not in the pack" sent users looking for a
- * file that is right there.
- */
-function leftOutWhy(path: string): string {
-  const name = normalize(path).split('/').find(isExcluded);
-  if (name === undefined) return '';
-  return `: a pack folder's build leaves "${name}" out, as it does every name starting with ` +
-    '".", node_modules, *.tgz and *.sigstore.json; rename it';
-}
-
 function normalize(path: string): string {
   return path.split('/').filter((s) => s !== '' && s !== '.').join('/');
 }
@@ -154,9 +142,6 @@ export function loadPack(files: PackFiles): LoadedPack {
     `pack is invalid: ${summary}${more}`, { issues: result.issues });
 }
 
-/** A file name's 255 bytes, less `.tmp-<pid>`, which outputs are written under first. */
-const MAX_RELEASE_FILE_BYTES = 240;
-
 function manifestIssues(c: Collector, manifest: PackManifest) {
   const at = (path: string, message: string, rule: string) =>
     c.issues.push({ file: 'pack.yaml', path, message, rule });
@@ -169,15 +154,6 @@ function manifestIssues(c: Collector, manifest: PackManifest) {
     // 1.2.3, v1.2.3 and 1.2.3+x are one version to semver: only one spelling may exist.
     at('/metadata/version', `"${version}" is version ${plain} written another way: write ` +
       `${plain} (no leading "v", no "+build" metadata)`, 'semver');
-  }
-  // Build, sign and install name files <id>-<version>.tgz(.sigstore.json): a pair too long
-  // for a file name validated and published, then failed every build and install.
-  const release = Buffer.byteLength(`${manifest.metadata.id}-${version}.tgz.sigstore.json`);
-  if (release > MAX_RELEASE_FILE_BYTES) {
-    at('/metadata/version', `the id and version name files ${release} bytes long ` +
-      `(<id>-<version>.tgz.sigstore.json); expected at most ${MAX_RELEASE_FILE_BYTES}, so ` +
-      'they fit a file name (255 bytes) with room for a temporary suffix: shorten the version',
-    'file_name');
   }
   for (const field of ['minCoreVersion', 'maxCoreVersion'] as const) {
     const v = manifest.compatibility?.[field];

@@ -64,3 +64,15 @@ export function assertPlainPax(body: Buffer, offset: number): void {
     at += length;
   }
 }
+
+/**
+ * A file's setuid, setgid and sticky bits: a pack's files are documents, which never need
+ * them, and GNU tar run as root restores them (and the owner) from the registry's
+ * tarball. `cordum pack build` writes 0644.
+ */
+export function assertPlainMode(name: string, mode = 0): void {
+  if ((mode & 0o7000) === 0) return;
+  throw new PackError('bundle_special_file', `${name}: mode ${mode.toString(8)} ` +
+    'sets the setuid, setgid or sticky bit, which a pack\'s files never need; expected a plain ' +
+    'mode such as 644', { details: { entry: name, mode } });
+}

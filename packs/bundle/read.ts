@@ -8,7 +8,7 @@ import { createGunzip } from 'node:zlib';
 import { Header, Parser, Pax, type ReadEntry } from 'tar';
 import { PackError } from '../errors.js';
 import { withLimits, type BundleLimits } from './limits.js';
-import { assertPlainFields, assertPlainPax } from './header_fields.js';
+import { assertPlainFields, assertPlainMode, assertPlainPax } from './header_fields.js';
 import { checkEntryPath, rootOf } from './paths.js';
 
 /** A pack's files, keyed by posix path relative to the folder of `pack.yaml`. */
@@ -303,24 +303,11 @@ function admitEntry(entry: ReadEntry, state: Collected, limits: BundleLimits): v
       'entry named as a folder (ending in / or /.), which tar readers unpack differently',
     { details: { entry: name, type: entry.type } });
   }
-  assertPlainMode(name, entry);
+  assertPlainMode(name, entry.mode);
   admitFile(name, entry.size, state, limits);
   const chunks: Buffer[] = [];
   entry.on('data', (chunk: Buffer) => chunks.push(chunk));
   entry.on('end', () => state.files.set(name, Buffer.concat(chunks)));
-}
-
-/**
- * A file's setuid, setgid and sticky bits: a pack's files are documents, which never need
- * them, and GNU tar run as root restores them (and the owner) from the registry's
- * tarball. `cordum pack build` writes 0644.
- */
-function assertPlainMode(name: string, entry: ReadEntry): void {
-  const special = (entry.mode ?? 0) & 0o7000;
-  if (special === 0) return;
-  throw new PackError('bundle_special_file', `${name}: mode ${(entry.mode ?? 0).toString(8)} ` +
-    'sets the setuid, setgid or sticky bit, which a pack\'s files never need; expected a plain ' +
-    'mode such as 644', { details: { entry: name, mode: entry.mode } });
 }
 
 /**

@@ -23,6 +23,18 @@ export function isExcluded(name: string): boolean {
     name.endsWith('.sigstore.json');
 }
 
+/**
+ * Why a pack folder's file is not in the pack though it is on disk: a name the build
+ * leaves out (isExcluded). Without it, "not in the pack" sent users looking for a
+ * file that is right there.
+ */
+export function leftOutWhy(path: string): string {
+  const name = path.split('/').filter((s) => s !== '' && s !== '.').find(isExcluded);
+  if (name === undefined) return '';
+  return `: a pack folder's build leaves "${name}" out, as it does every name starting with ` +
+    '".", node_modules, *.tgz and *.sigstore.json; rename it';
+}
+
 export async function readPackSource(path: string, limits?: Partial<BundleLimits>) {
   let stat;
   try {

@@ -30,7 +30,7 @@ export function namingIssues(manifest: PackManifest): Issue[] {
         'naming_schema');
     }
   });
-  return issues;
+  return [...issues, ...releaseNameIssues(manifest)];
 }
 
 /**
@@ -101,4 +101,21 @@ export function duplicateIssues(list: { id: string }[], path: string): Issue[] {
     seen.add(r.id);
   });
   return issues;
+}
+
+/** A file name's 255 bytes, less `.tmp-<pid>`, which outputs are written under first. */
+const MAX_RELEASE_FILE_BYTES = 240;
+
+/**
+ * Build, sign and install name files `<id>-<version>.tgz(.sigstore.json)`: a pair too
+ * long for a file name validated and published, then failed every build and install.
+ */
+function releaseNameIssues(manifest: PackManifest): Issue[] {
+  const { id, version } = manifest.metadata;
+  const bytes = Buffer.byteLength(`${id}-${version}.tgz.sigstore.json`);
+  if (bytes <= MAX_RELEASE_FILE_BYTES) return [];
+  return [{ file: 'pack.yaml', path: '/metadata/version', rule: 'file_name',
+    message: `the id and version name files ${bytes} bytes long ` +
+      `(<id>-<version>.tgz.sigstore.json); expected at most ${MAX_RELEASE_FILE_BYTES}, so ` +
+      'they fit a file name (255 bytes) with room for a temporary suffix: shorten the version' }];
 }

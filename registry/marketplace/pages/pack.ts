@@ -60,26 +60,44 @@ function stateNotice(state: VersionState | undefined): SafeHtml {
  class="notice" role="note"><strong>Deprecated</strong>: ${deprecated.message}</p>` : ''}`;
 }
 
-/**
- * Rendered READMEs, by the cached details they came from (pack/cache.ts), so a
- * README is rendered once while its details are cached, not on every view:
- * one that runs marked into its time limit costs that limit once.
- */
-const renderedReadmes = new WeakMap<PackDetails, SafeHtml>();
-
-function readmeSection(page: PackPage): SafeHtml {
-  const { details } = page;
+function readmeSection(details: PackDetails): SafeHtml {
   const { packId, version } = details.record;
   if (!details.readme) return html`<p class="muted">This pack has no README.</p>`;
-  let body = renderedReadmes.get(details);
-  if (body === undefined) {
-    body = renderReadme(details.readme.text, {
-      imageUrl: (path) => (details.images.has(path) ? packFilePath(packId, version, path)
-        : undefined),
-    });
-    renderedReadmes.set(details, body);
-  }
+  const body = renderReadme(details.readme.text, {
+    imageUrl: (path) => (details.images.has(path) ? packFilePath(packId, version, path)
+      : undefined),
+  });
   return html`<div class="readme">${body}</div>`;
+}
+
+/** The sections made from the version's own contents alone, the same at every view. */
+interface ContentSections {
+  snapshot: PolicySnapshot;
+  readme: SafeHtml;
+  topics: SafeHtml;
+  policy: SafeHtml;
+  workflows: SafeHtml;
+  schemas: SafeHtml;
+}
+
+/**
+ * Content sections by the cached details they were made from (pack/cache.ts),
+ * so they are made once while those are cached, not at every view. Some cost
+ * seconds of the registry's one thread: a README that runs marked into its
+ * time limit, thousands of topics each decided against thousands of rules.
+ */
+const madeContents = new WeakMap<PackDetails, ContentSections>();
+
+function contentsOf(details: PackDetails): ContentSections {
+  const made = madeContents.get(details);
+  if (made) return made;
+  const { pack } = details;
+  const snapshot = packSnapshot(pack);
+  const contents = { snapshot, readme: readmeSection(details), topics: topicsTable(pack, snapshot),
+    policy: rulesTable(snapshot), workflows: workflowsSection(pack, snapshot),
+    schemas: schemasSection(pack) };
+  madeContents.set(details, contents);
+  return contents;
 }
 
 function changesSection(page: PackPage): SafeHtml {
@@ -140,7 +158,8 @@ ${snippetHtml({ ...cli, id: 'install-cli-aside', title: 'Install' })}
 
 export function packMain(page: PackPage): SafeHtml {
   const { record, pack } = page.details;
-  const snapshot = packSnapshot(pack);
+  const contents = contentsOf(page.details);
+  const { snapshot } = contents;
   const action = packPath(record.packId, record.version);
   const snippets = snippetsFor({ registryUrl: page.registryUrl, packId: record.packId,
     version: record.version });
@@ -150,13 +169,13 @@ export function packMain(page: PackPage): SafeHtml {
   return html`${head(page, snapshot)}
 <nav aria-label="On this page"><ul class="toc">${SECTIONS.map(([id, title]) =>
     html`<li><a href="#${id}">${title}</a></li>`)}</ul></nav>
-${section('readme', 'README', readmeSection(page))}
+${section('readme', 'README', contents.readme)}
 ${section('versions', 'Versions', versionsTable(page.records, record.version, page.latest,
     page.downloads, page.states))}
-${section('topics', 'Topics', topicsTable(pack, snapshot))}
-${section('policy', 'Policy rules', rulesTable(snapshot))}
-${section('workflows', 'Workflows', workflowsSection(pack, snapshot))}
-${section('schemas', 'JSON Schemas', schemasSection(pack))}
+${section('topics', 'Topics', contents.topics)}
+${section('policy', 'Policy rules', contents.policy)}
+${section('workflows', 'Workflows', contents.workflows)}
+${section('schemas', 'JSON Schemas', contents.schemas)}
 ${section('try', 'Try the policy', html`<div class="simulate"><p id="try-help">Describe a job;
  see what this pack's policy decides for it.</p>${simulationForm(pack, `${action}#try`,
     page.simulation?.request)}

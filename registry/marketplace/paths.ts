@@ -1,4 +1,6 @@
 /** The URLs of marketplace pages, built in one place. */
+import { linkScheme } from '../../packs/validate/display.js';
+
 export const BASE = '/marketplace';
 
 export function packPath(id: string, version?: string): string {
@@ -12,6 +14,17 @@ export function changelogPath(id: string, from?: string, to?: string): string {
   if (to) query.set('to', to);
   const q = query.toString();
   return `${BASE}/packs/${encodeURIComponent(id)}/changelog${q ? `?${q}` : ''}`;
+}
+
+/**
+ * The file of the pack a manifest's `metadata.image` names, as a clean path
+ * (`./media/icon.png` → `media/icon.png`); none for a link or a path out of
+ * the pack.
+ */
+export function inPackImage(image: string | undefined): string | undefined {
+  if (image === undefined || linkScheme(image) !== undefined) return undefined;
+  const path = image.split('/').filter((s) => s !== '' && s !== '.').join('/');
+  return path === '' || path.split('/').includes('..') ? undefined : path;
 }
 
 export function packFilePath(id: string, version: string, path: string): string {

@@ -14,7 +14,7 @@ import { byPack, installableLatest } from '../views.js';
 import type { RouteGroup } from './index.js';
 import { cachedRead, ReadCache } from '../hardening/read-cache.js';
 import { imageTypeOf } from '../marketplace/pack/details.js';
-import { packFilePath } from '../marketplace/paths.js';
+import { inPackImage, packFilePath } from '../marketplace/paths.js';
 import type { VersionRecord } from '../store/packs.js';
 import { entryChangesByPack } from '../store/catalog_changes.js';
 
@@ -26,11 +26,10 @@ import { entryChangesByPack } from '../store/catalog_changes.js';
  * image (an SVG, a path out of the pack) is left out.
  */
 function withImageUrl(entry: CatalogEntry, baseUrl: string, record: VersionRecord): CatalogEntry {
-  const image = entry.image;
-  if (image === undefined || linkScheme(image) !== undefined) return entry;
-  const path = image.split('/').filter((s) => s !== '' && s !== '.').join('/');
+  if (entry.image === undefined || linkScheme(entry.image) !== undefined) return entry;
+  const path = inPackImage(entry.image);
   const { image: _local, ...rest } = entry;
-  if (path.split('/').includes('..') || imageTypeOf(path) === undefined) return rest;
+  if (path === undefined || imageTypeOf(path) === undefined) return rest;
   const base = baseUrl.replace(/\/+$/, '');
   return { ...entry, image: `${base}${packFilePath(record.packId, record.version, path)}` };
 }

@@ -1,13 +1,14 @@
 /**
  * catalog.json's `image` for a pack whose `metadata.image` is a file in the
  * pack: a gateway has no pack to resolve `icon.png` in, so the catalog names
- * the absolute URL the file is served from, and that URL answers the image.
+ * the absolute URL the file is served from, and that URL answers the image,
+ * which the pack's page shows too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/databases.js';
 import type { KeyPair } from '../../packs/signing/keys.js';
 import { PNG } from '../marketplace/fixtures.js';
-import { publishFixture, withMetadata } from '../marketplace/helpers.js';
+import { page, publishFixture, withMetadata } from '../marketplace/helpers.js';
 import { raw, registeredKey, startTestRegistry, type TestRegistry } from './helpers.js';
 
 describe.each(backends())('catalog.json images ($name)', (backend) => {
@@ -54,5 +55,14 @@ describe.each(backends())('catalog.json images ($name)', (backend) => {
 
     expect(github.image).toBeUndefined();
     expect(Object.keys(github)).not.toContain('image');
+  });
+
+  it('shows a file in the pack as the icon on the pack page, from the same URL', async () => {
+    const res = await page(reg, '/marketplace/packs/hello-pack');
+
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<img class="pack-icon" ' +
+      'src="/marketplace/packs/hello-pack/versions/0.1.0/files/media/icon.png"');
+    expect((await page(reg, '/marketplace/packs/github')).text).not.toContain('pack-icon');
   });
 });

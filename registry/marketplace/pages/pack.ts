@@ -10,7 +10,7 @@ import type { ChangelogStep } from '../changelog/step.js';
 import { html, type SafeHtml } from '../html.js';
 import type { PackDetails } from '../pack/details.js';
 import type { VersionState } from '../store/states.js';
-import { changelogPath, packFilePath, packPath } from '../paths.js';
+import { changelogPath, inPackImage, packFilePath, packPath } from '../paths.js';
 import type { SimulationOutcome } from '../policy/simulate.js';
 import { changelogHtml } from '../render/changelog.js';
 import { decisionBadge } from '../render/decisions.js';
@@ -46,7 +46,18 @@ const SECTIONS: [string, string][] = [
   ['install', 'Install'], ['changes', 'Changes'],
 ];
 
-function imageNotice(url: string | undefined): SafeHtml {
+/**
+ * The pack's icon (`metadata.image`): a file in the pack is shown as it is
+ * served from here; a remote one waits behind a button, as README images do.
+ */
+function packIcon(details: PackDetails): SafeHtml {
+  const url = details.record.manifest.metadata.image;
+  const local = inPackImage(url);
+  if (local !== undefined && details.images.has(local)) {
+    const { packId, version } = details.record;
+    return html`<p><img class="pack-icon" src="${packFilePath(packId, version, local)}"
+ alt="Pack icon" width="64" height="64"></p>`;
+  }
   if (!url || !/^https?:\/\//i.test(url)) return html``;
   return html`<p><button type="button" class="load-image" data-src="${url}" data-alt="Pack icon">
 Load the pack's icon from ${hostOf(url)}</button></p>`;
@@ -146,7 +157,7 @@ ${m.description ? html`<p>${m.description}</p>` : ''}
     ? html` · <strong>not the latest</strong>: <a href="${packPath(record.packId)}">see ${
       page.latest}</a>` : ''}</p>
 ${stateNotice(page.states.get(record.version))}
-${imageNotice(m.image)}
+${packIcon(page.details)}
 ${versionSwitcher(record.packId, page.records, record.version)}
 ${glance(page, snapshot)}
 </div><aside class="panel" aria-label="About this version">

@@ -13,7 +13,8 @@ import { registerKeygenCommand } from '../packs/commands/keygen.js';
 import { registerBundleCommands } from '../packs/commands/bundle.js';
 import { addPathHelp } from './help_command.js';
 import { endOnClosedPipe, ignoreClosedPipe } from './pipes.js';
-import { refuseBlankPaths } from './empty_paths.js';
+import { refuseBadPaths } from './path_args.js';
+import { reportFailure } from './output.js';
 import { addExamples } from './examples.js';
 
 endOnClosedPipe(process.stdout);
@@ -64,7 +65,7 @@ program.hook('preAction', (_program, action) => {
   if (!LONG_RUNNING.has(action.name())) setFlagsFromString('--liftoff-only');
 });
 
-refuseBlankPaths(program);
+refuseBadPaths(program);
 
 registerKeygenCommand(program);
 registerPackCommands(program, {
@@ -80,4 +81,9 @@ registerBundleCommands(program);
 addExamples(program);
 addPathHelp(program);
 
-await program.parseAsync(process.argv);
+// A check made before any command runs (path_args) throws the failure a command would report.
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  reportFailure(err, process.argv.includes('--json'));
+}

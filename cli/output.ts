@@ -181,17 +181,26 @@ export async function runCommand<T>(
     }
     process.exitCode = exitCode(result);
   } catch (err) {
-    const error = toCommandError(err);
-    if (json) {
-      process.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
-    } else {
-      process.stderr.write(`error[${error.code}]: ${error.message}\n`);
-      for (const issue of error.issues ?? []) {
-        process.stderr.write(`  ${issue.file}: ${issue.path || '/'}: ${issue.message}\n`);
-      }
-    }
-    process.exitCode = error.code === 'usage' ? 2 : 1;
+    reportFailure(err, json);
   }
+}
+
+/**
+ * Prints a failure as every command does (`error[code]: message` on stderr, or the
+ * `{ ok: false, error }` document on stdout with `--json`) and sets the exit code:
+ * 2 for a usage error, else 1.
+ */
+export function reportFailure(err: unknown, json: boolean): void {
+  const error = toCommandError(err);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
+  } else {
+    process.stderr.write(`error[${error.code}]: ${error.message}\n`);
+    for (const issue of error.issues ?? []) {
+      process.stderr.write(`  ${issue.file}: ${issue.path || '/'}: ${issue.message}\n`);
+    }
+  }
+  process.exitCode = error.code === 'usage' ? 2 : 1;
 }
 
 /**

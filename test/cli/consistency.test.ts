@@ -240,6 +240,27 @@ const cases: Case[] = [
     },
     code: 1, error: 'file_missing', message: /input file in: is a folder, not a file/,
     untouched: '.cordum', json: true },
+  { name: 'engine runs list --data of a file (it answered "no runs yet")',
+    args: (dir) => {
+      writeFileSync(join(dir, 'notes.txt'), 'x');
+      return ['engine', 'runs', 'list', '--data', 'notes.txt'];
+    },
+    code: 1, error: 'file_missing', message: /--data notes\.txt: is a file, not a folder/,
+    json: true },
+  { name: 'pack install --project of a file (it failed on FILE/cordum.lock.busy)',
+    args: (dir) => {
+      writeFileSync(join(dir, 'notes.txt'), 'x');
+      return ['pack', 'install', 'a@1', '--project', 'notes.txt', '--registry',
+        'http://127.0.0.1:1'];
+    },
+    code: 1, error: 'file_missing', message: /--project notes\.txt: is a file, not a folder/,
+    json: true },
+  { name: 'provider install --dir of a file',
+    args: (dir) => {
+      writeFileSync(join(dir, 'notes.txt'), 'x');
+      return ['provider', 'install', '--dir', 'notes.txt'];
+    },
+    code: 1, error: 'file_missing', message: /--dir notes\.txt: is a file, not a folder/ },
   { name: 'engine serve --data that is empty',
     args: () => ['engine', 'serve', '--port', '0', '--data', ''],
     code: 2, error: 'usage', message: /--data must name a file or folder/, untouched: 'db' },

@@ -201,10 +201,12 @@ describe('errors of the machine and of the command line', () => {
     const dir = temp('errors');
     const pack = copyPack('hello-pack');
     const out = join(dir, 'out');
-    const folderAsOut = cordum(['pack', 'build', pack, '--out', dir]);
-    expect(folderAsOut.status).toBe(1);
-    expect(folderAsOut.stderr)
-      .toMatch(/^error\[file_unwritable\]: a folder is where a file was expected \(.*\)/);
+    // An --out that is a folder gets the tarball inside; one under a file cannot be written.
+    writeFileSync(join(dir, 'plain'), 'x');
+    const fileAsFolder = cordum(['pack', 'build', pack, '--out', join(dir, 'plain', 'p.tgz')]);
+    expect(fileAsFolder.status).toBe(1);
+    expect(fileAsFolder.stderr)
+      .toMatch(/^error\[file_unwritable\]: a file is where a folder was expected \(.*plain/);
 
     const file = cordum(['pack', 'validate', join(pack, 'pack.yaml')]);
     expect(file.status).toBe(1);

@@ -27,8 +27,10 @@ export function exactSpec(spec: string): { id: string; version: string } {
     throw new PackError('usage', `"${spec}": expected ID@VERSION, with an id ${PACK_ID_RULE}`);
   }
   if (validSemver(version) !== version) {
+    // `pack yank weather` said `not ""`: name what is missing instead.
+    const given = version === '' ? 'but no version was given' : `not "${version}"`;
     throw new PackError('usage', `"${spec}": expected ID@VERSION with one exact version ` +
-      `(such as ${id}@1.2.0), not "${version}"`);
+      `(such as ${id}@1.2.0), ${given}`);
   }
   return { id, version };
 }

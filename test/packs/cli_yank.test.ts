@@ -64,7 +64,8 @@ describe('cordum pack yank', () => {
 
   it.each([
     [['hello-pack@^0.1.0'], /"hello-pack@\^0\.1\.0": expected ID@VERSION with one exact version/],
-    [['hello-pack'], /expected ID@VERSION with one exact version \(such as hello-pack@1\.2\.0\)/],
+    [['hello-pack'], /one exact version \(such as hello-pack@1\.2\.0\), but no version was given/],
+    [['hello-pack@'], /hello-pack@1\.2\.0\), but no version was given/],
     [['Hello@1.0.0'], /"Hello@1\.0\.0": expected ID@VERSION, with an id/],
     [['hello-pack@0.1.0', '--undo', '--reason', 'x'], /drop one of the two/],
     [['hello-pack@0.1.0', '--reason', ' '], /--reason is empty/],

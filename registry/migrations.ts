@@ -10,6 +10,7 @@ import { tlogMigration } from './tlog/migration.js';
 import { readGenerationMigration } from './hardening/migration.js';
 import { npmMigration } from './npm/migration.js';
 import { tenancyMigration } from './tenancy/migration.js';
+import { searchMarkupMigration } from './marketplace/search/migration.js';
 import { upstreamLogMigration } from './tlog/upstream-migration.js';
 
 export const REGISTRY_COMPONENT = 'registry';
@@ -128,4 +129,6 @@ CREATE TABLE registry_downloads (
   tenancyMigration,
   // Source logs' evidence for mirrored versions (registry/tlog/upstream*.ts).
   upstreamLogMigration,
+  // Search splits `<`, `>` and `&`, which the text parser otherwise drops words with.
+  searchMarkupMigration,
 ];

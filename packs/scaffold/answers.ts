@@ -5,6 +5,7 @@
  */
 import { basename } from 'node:path';
 import { PackError } from '../errors.js';
+import packSchema from '../../schemas/pack.schema.json' with { type: 'json' };
 import { isPackId, PACK_ID_RULE } from '../pack_id.js';
 
 export interface ScaffoldAnswers {
@@ -38,6 +39,16 @@ export function idFromName(name: string): string {
   return id === '' ? 'my-pack' : id;
 }
 
+/**
+ * The length pack.yaml's schema allows the field, checked as the answer is given, so a
+ * terminal asks again rather than fail once every question is answered.
+ */
+function within(field: 'title' | 'description' | 'author' | 'license') {
+  const max = packSchema.properties.metadata.properties[field].maxLength;
+  // As the schema counts: characters (code points), not UTF-16 units.
+  return (v: string) => ([...v].length > max ? `use at most ${max} characters` : undefined);
+}
+
 function titleOf(id: string): string {
   return id.split('-').filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
 }
@@ -46,11 +57,13 @@ export function questionsFor(name: string): Question[] {
   return [
     { name: 'id', prompt: 'Pack id', fallback: () => idFromName(name),
       check: (v) => (isPackId(v) ? undefined : `use ${PACK_ID_RULE}`) },
-    { name: 'title', prompt: 'Title', fallback: (b) => titleOf(b.id ?? idFromName(name)) },
-    { name: 'description', prompt: 'Description',
+    { name: 'title', prompt: 'Title', fallback: (b) => titleOf(b.id ?? idFromName(name)),
+      check: within('title') },
+    { name: 'description', prompt: 'Description', check: within('description'),
       fallback: (b) => `${b.title ?? 'A'} pack: one workflow, one topic, a policy and its tests.` },
-    { name: 'author', prompt: 'Author', fallback: () => '' },
-    { name: 'license', prompt: 'License (SPDX id)', fallback: () => 'Apache-2.0' },
+    { name: 'author', prompt: 'Author', fallback: () => '', check: within('author') },
+    { name: 'license', prompt: 'License (SPDX id)', fallback: () => 'Apache-2.0',
+      check: within('license') },
   ];
 }
 

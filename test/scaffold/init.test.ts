@@ -110,8 +110,8 @@ describe('cordum pack init with answers the pack format refuses', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'cordum-init-format-'));
     const cases: [string[], RegExp][] = [
       [['--title', 'T'.repeat(257)],
-        /^error\[usage\]: --title "T{257}": must NOT have more than 256 characters\n$/],
-      [['--license', 'L'.repeat(257)], /^error\[usage\]: --license "L{257}": must NOT have /],
+        /^error\[usage\]: --title T{257}: use at most 256 characters\n$/],
+      [['--license', 'L'.repeat(257)], /^error\[usage\]: --license L{257}: use at most 256 /],
       [['--author', 'a\u202eb'],
         /^error\[usage\]: --author "a\u202eb": holds U\+202E at character 2/],
       [['--id', 'a'.repeat(129)], /^error\[usage\]: --id a{129}: use 1 to 128 characters of /],
@@ -171,6 +171,19 @@ describe('the init prompt', () => {
     expect(shown).toContain('Pack id [my-bot]: ');
     expect(shown).toContain('  use 1 to 128 characters of a-z, 0-9 and -\n');
     expect(shown).not.toContain('License');
+  });
+});
+
+describe('the init prompt, with answers past the format\'s lengths', () => {
+  it('asks again, as for a bad id', async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let shown = '';
+    output.on('data', (c) => (shown += c));
+    input.end(`my-bot\n${'T'.repeat(257)}\nMy Bot\n\n\n\n`);
+    const answers = await askAnswers(questionsFor('My Bot'), {}, { input, output });
+    expect(answers).toMatchObject({ id: 'my-bot', title: 'My Bot' });
+    expect(shown).toContain('  use at most 256 characters\n');
   });
 });
 

@@ -45,13 +45,19 @@ function blobNames(dataDir: string): string[] {
   return list(root).flatMap((dir) => list(join(root, dir)));
 }
 
-async function checkBlobs(s: RegistryServices, report: FsckReport): Promise<Set<string>> {
+/** Versions between two progress lines: reading each tarball again is the long part. */
+const PROGRESS_EVERY = 100;
+
+async function checkBlobs(s: RegistryServices, report: FsckReport,
+  progress: (line: string) => void): Promise<Set<string>> {
   const { rows } = await s.db.query<{ pack_id: string; version: string; sha256: string }>(
     'SELECT pack_id, version, sha256 FROM registry_versions ORDER BY pack_id, version');
   report.versions = rows.length;
+  progress(`reading ${rows.length} versions again`);
   const yanked = await yankedByPack(s.db);
   const used = new Set<string>();
-  for (const r of rows) {
+  for (const [i, r] of rows.entries()) {
+    if (i > 0 && i % PROGRESS_EVERY === 0) progress(`read ${i} of ${rows.length} versions`);
     used.add(r.sha256);
     let tarball: Buffer;
     try {
@@ -81,16 +87,22 @@ async function checkBlobs(s: RegistryServices, report: FsckReport): Promise<Set<
   return used;
 }
 
-export async function fsckRegistry(s: RegistryServices, dataDir: string): Promise<FsckReport> {
+/**
+ * Checks the registry `s` opened on `dataDir`. `progress` hears what it does, a line at a
+ * time (every PROGRESS_EVERY versions), since a large blob store takes minutes.
+ */
+export async function fsckRegistry(s: RegistryServices, dataDir: string,
+  progress: (line: string) => void = () => undefined): Promise<FsckReport> {
   const report: FsckReport = { versions: 0, blobs: 0, log_size: 0, root_hash: '',
     problems: [], warnings: [] };
-  const used = await checkBlobs(s, report);
+  const used = await checkBlobs(s, report, progress);
   const names = blobNames(dataDir);
   report.blobs = names.length;
   for (const name of names.filter((n) => !used.has(n))) {
     report.warnings.push({ code: 'blob_orphan', target: `sha256:${name}`,
       message: 'no version references this blob; it is never served' });
   }
+  progress('checking the transparency log');
   await checkLog(s, report);
   report.log_size = await logSize(s.db);
   report.root_hash = await treeRoot(s.db, report.log_size).catch(() => '');
@@ -98,7 +110,8 @@ export async function fsckRegistry(s: RegistryServices, dataDir: string): Promis
 }
 
 export async function fsckCommand(flags: { data: string; json?: boolean }): Promise<void> {
-  await runCommand(flags, () => withOffline(flags.data, (s) => fsckRegistry(s, flags.data)),
+  await runCommand(flags, (reporter) =>
+    withOffline(flags.data, (s) => fsckRegistry(s, flags.data, (l) => reporter.progress(l))),
     (r) => [
       `checked ${r.versions} versions, ${r.blobs} blobs, a log of ${r.log_size} entries`,
       ...r.problems.map((p) => `problem[${p.code}] ${p.target}: ${p.message}`),

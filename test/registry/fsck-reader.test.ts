@@ -60,6 +60,14 @@ describe.each(backends())('fsck of versions the current reader refuses ($name)',
       'github@0.1.1 --reason "..."');
   });
 
+  it('tells its progress as it goes, since reading every tarball takes long', async () => {
+    const lines: string[] = [];
+
+    await fsckRegistry(reg.services, reg.dataDir, (line) => lines.push(line));
+
+    expect(lines).toEqual(['reading 4 versions again', 'checking the transparency log']);
+  });
+
   it('keeps a yanked one as a warning, since a version is never deleted', async () => {
     const report = await fsckRegistry(reg.services, reg.dataDir);
     const yanked = /\[bundle_special_file\]: notes: entry type .*; it is yanked$/;

@@ -27,7 +27,9 @@ export function npmUrlOf(source: string, flag: string): string {
     const parsed = new URL(url);
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme');
   } catch {
-    throw new PackError('usage', `${flag} ${source}: ${url} is not an http(s) URL`);
+    // Quoted: `--to npm:` read "--to npm::  is not an http(s) URL".
+    throw new PackError('usage', `${flag} ${source}: "${url}" after npm: is not an http(s) ` +
+      'URL, e.g. npm:http://127.0.0.1:4873/');
   }
   return url;
 }

@@ -3,7 +3,7 @@
  * keys it trusts: public key files given on the command line, or a Cordum
  * registry's registered keys.
  */
-import { readFileSync } from 'node:fs';
+import { readOrFail } from '../commands/files.js';
 import { PackError } from '../errors.js';
 import { keyIdOf } from '../signing/keys.js';
 
@@ -17,12 +17,7 @@ export interface TrustedKeys {
 export function keysFromFiles(paths: string[]): TrustedKeys {
   const keys = new Map<string, string>();
   for (const path of paths) {
-    let pem: string;
-    try {
-      pem = readFileSync(path, 'utf8');
-    } catch (err) {
-      throw new PackError('file_missing', `public key ${path}: cannot be read`, { cause: err });
-    }
+    const pem = readOrFail(path, 'public key').toString('utf8');
     keys.set(keyIdOf(pem, `public key ${path}`), pem);
   }
   return {

@@ -1,8 +1,7 @@
 /** `cordum registry key add PUB`: register a public key over the registry API. */
-import { readFileSync } from 'node:fs';
 import { registryFrom, type RegistryFlags } from '../../cli/output.js';
 import { RegistryClient } from '../../packs/client/registry.js';
-import { PackError } from '../../packs/errors.js';
+import { readOrFail } from '../../packs/commands/files.js';
 import { loadPublicKey } from '../../packs/signing/keys.js';
 
 export async function addKey(
@@ -10,12 +9,8 @@ export async function addKey(
   flags: RegistryFlags & { publisher?: string },
 ): Promise<{ key_id: string; publisher: string }> {
   const connection = registryFrom(flags);
-  let pem: string;
-  try {
-    pem = readFileSync(pubPath, 'utf8');
-  } catch (err) {
-    throw new PackError('file_missing', `public key ${pubPath}: cannot be read`, { cause: err });
-  }
+  // A folder given is named as one, as every command reading a file does.
+  const pem = readOrFail(pubPath, 'public key').toString('utf8');
   // Checked here first: a private key must never leave this machine, even to be refused.
   loadPublicKey(pem, `public key ${pubPath}`);
   return new RegistryClient(connection).addKey(pem, flags.publisher);

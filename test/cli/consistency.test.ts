@@ -265,6 +265,19 @@ const cases: Case[] = [
       return ['provider', 'install', '--dir', 'notes.txt'];
     },
     code: 1, error: 'file_missing', message: /--dir notes\.txt: is a file, not a folder/ },
+  { name: 'registry key add of a folder (it said only "cannot be read")',
+    args: (dir) => {
+      mkdirSync(join(dir, 'keys'));
+      return ['registry', 'key', 'add', 'keys', '--registry', 'http://127.0.0.1:1'];
+    },
+    code: 1, error: 'file_missing', message: /public key keys: is a folder, not a file/,
+    json: true },
+  { name: 'pack install --from npm: with a --key folder',
+    args: (dir) => {
+      mkdirSync(join(dir, 'keys'));
+      return ['pack', 'install', 'a@1', '--from', 'npm:http://127.0.0.1:1', '--key', 'keys'];
+    },
+    code: 1, error: 'file_missing', message: /public key keys: is a folder, not a file/ },
   { name: 'engine serve --data that is empty',
     args: () => ['engine', 'serve', '--port', '0', '--data', ''],
     code: 2, error: 'usage', message: /--data must name a file or folder/, untouched: 'db' },

@@ -1,13 +1,13 @@
 /**
- * Paths on the command line, checked before a command runs; each refusal is
- * a usage error naming the flag or argument.
+ * Paths on the command line, checked before a command runs; each refusal
+ * names the flag or argument.
  *
- * - Empty text (`--key "$UNSET"`, `pack init ''`): left to the command, ''
+ * - Empty text (`--key "$UNSET"`, `pack init ''`), a usage error: left to the command, ''
  *   resolved to the current folder (`pack init ''` scaffolded into it,
  *   `provider install --dir ''` installed there) or failed as a file with
  *   no name ("key : cannot be read").
  * - A file given to a flag that takes a folder (`--project`, `--data`,
- *   `--dir`): `engine runs list --data FILE` answered "no runs yet", and
+ *   `--dir`), file_missing: `engine runs list --data FILE` answered "no runs yet", and
  *   `pack install --project FILE` failed on `FILE/cordum.lock.busy`.
  */
 import { statSync } from 'node:fs';

@@ -139,7 +139,7 @@ function registerServeCommand(engine: Command): void {
     .option('--follow-ms <n>', 'with --registry: how often to poll the deployment (default ' +
       '2000, at least 100)')
     .option('--profile', 'enable the admin CPU-profile endpoint (CORDUM_ENGINE_ADMIN_TOKEN)')
-    .option('--port <n>', 'port on 127.0.0.1 (0 picks one)', '8787')
+    .option('--port <n>', 'port to listen on, on --host (0 picks a free one)', '8787')
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
     .option('--lease-ms <n>', 'how long a claim on a run lasts unrenewed (default 30000, ' +
       'at least 100)')

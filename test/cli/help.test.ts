@@ -57,3 +57,12 @@ describe('help marks the flags a command cannot run without', () => {
     expect(help.match(/\(required\)/g)).toHaveLength(1);
   });
 });
+
+describe('help says what a flag does as it does it', () => {
+  it('engine serve --port listens on --host, not always on 127.0.0.1', async () => {
+    const help = (await cordum(['engine', 'serve', '--help'])).stdout.replace(/\s+/g, ' ');
+
+    expect(help).toContain('--port <n> port to listen on, on --host (0 picks a free one)');
+    expect(help).not.toContain('port on 127.0.0.1');
+  });
+});

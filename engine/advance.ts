@@ -34,11 +34,12 @@ export async function advanceRun(services: EngineServices, run: RunRecord, plan:
     signal.abort(reason);
   };
   const remaining = remainingMs(run);
-  const timer =
-    remaining === undefined
-      ? undefined
-      : runTimer(services.pauses, run.id, () => halt('timed_out', new Error('run timeout')),
-        remaining);
+  const timedOut = () => halt('timed_out', new Error('run timeout'));
+  // A run resumed with no time left (spent before it waited) starts no step: it times out now.
+  if (remaining !== undefined && remaining <= 0) timedOut();
+  const timer = remaining === undefined || remaining <= 0
+    ? undefined
+    : runTimer(services.pauses, run.id, timedOut, remaining);
   const lease = keepLease(services, run.id, halt);
   services.cancellers.set(run.id, () => halt('cancelled', CANCELLED));
   const ended = services.hooks?.run(run);

@@ -9,6 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../storage/database.js';
 import { backends } from '../helpers/databases.js';
 import { EXAMPLE_PACKS, installedProject } from './project.js';
 
@@ -41,11 +42,12 @@ steps:
     meta: { pack_id: echo-tools, capability: echo-tools.echo }
 `;
 
-// Runs out of time while the debugger waits before its first step (the pause counts).
+// Waits for input; given its time was spent before (as by an earlier process), its answer
+// resumes it with none left, between two steps.
 const QUICK = `id: echo-tools.quick
 timeout_sec: 1
 steps:
-  first: { type: transform, input: { n: 1 } }
+  first: { type: input, name: Go? }
   second: { type: transform, depends_on: [first], input: { n: 2 } }
 `;
 
@@ -135,6 +137,8 @@ describe.each(backends())(
   (backend) => {
     let run: (args: string[], stdin?: string, answerAfterMs?: number) => Promise<Ran>;
     let interrupt: (args: string[]) => ReturnType<typeof interrupted>;
+    /** Marks `ms` of a run's time as spent, as a process that ran it before would have. */
+    let spendTime: (runId: string, ms: number) => Promise<void>;
 
     beforeAll(async () => {
       const project = await installedProject([packWithInput()]);
@@ -144,6 +148,15 @@ describe.each(backends())(
           '    - topics: ["job.*.*"]\n      builtin: echo\n',
       );
       const target = await backend.fresh();
+      spendTime = async (runId, ms) => {
+        const db = await openDatabase(target.url ? { url: target.url }
+          : { dataDir: target.pgliteDir! });
+        try {
+          await db.query('UPDATE engine_runs SET active_ms = $2 WHERE id = $1', [runId, ms]);
+        } finally {
+          await db.close();
+        }
+      };
       const env: Record<string, string> = target.url ? { DATABASE_URL: target.url } : {};
       const dataFlag = (args: string[]) =>
         target.url ? [] : [args[1] === 'input' ? '--data-dir' : '--data', target.dataDir];
@@ -182,11 +195,18 @@ describe.each(backends())(
     });
 
     it('says the run timed out past timeout_sec when no step was in flight', async () => {
-      const ran = await run(['engine', 'run', 'echo-tools.quick', '--step'], '\n\n', 1500);
+      const started = await run(['engine', 'run', 'echo-tools.quick', '--json']);
+      const { run_id: id } = JSON.parse(started.stdout) as { run_id: string };
+      await spendTime(id, 1500);
+      const ran = await run(['engine', 'input', id, 'first', '--data', '{}']);
       expect(ran.code).toBe(1);
       expect(ran.stdout).toMatch(/echo-tools\.quick: timed_out/);
       expect(ran.stdout).toContain(
         "  error[run_timed_out]: the run exceeded its workflow's timeout_sec of 1");
+      const shown = await run(['engine', 'runs', 'show', id, '--json']);
+      const view = JSON.parse(shown.stdout) as { steps: { step_id: string; status: string }[] };
+      expect(view.steps.map((s) => [s.step_id, s.status])).toEqual(
+        [['first', 'succeeded'], ['second', 'cancelled']]);
     });
 
     it('cancels the run when the debugger\'s input ends, running no step unseen', async () => {

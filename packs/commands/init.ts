@@ -42,10 +42,6 @@ export function registerInitCommand(pack: Command): void {
     .option('--json', 'print the result as JSON')
     .action((name: string, opts: InitFlags) =>
       runCommand(opts, async () => {
-        // An empty NAME ("$UNSET") would be the current folder.
-        if (name.trim() === '') {
-          throw new PackError('usage', `NAME must name the new pack's folder, not "${name}"`);
-        }
         const schemaBase = checkedSchemaBase(opts.schemaBase);
         const { initPack } = await import('../scaffold/init.js');
         const { schemaBaseFrom } = await import('../scaffold/schema_urls.js');

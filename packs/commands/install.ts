@@ -1,5 +1,4 @@
 /** `cordum pack install [ID@RANGE...]`: pinned, verified installs with a lock. */
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { onInterrupt } from '../../cli/interrupt.js';
@@ -20,22 +19,6 @@ function refuseFromOnlyFlags(opts: FromFlags): void {
     `--registry checks signatures against its registered keys): drop ${given}, or add --from`);
 }
 
-/**
- * `--project` names a folder, made when missing. A file there was found only after every
- * pack was resolved and downloaded, as ENOTDIR on `cordum.lock.busy` inside it.
- */
-function assertProjectFolder(project: string): void {
-  let isFolder: boolean;
-  try {
-    isFolder = statSync(project).isDirectory();
-  } catch {
-    return;
-  }
-  if (isFolder) return;
-  throw new PackError('usage', `--project ${project}: is a file; expected the project folder ` +
-    'that holds (or will hold) cordum.lock');
-}
-
 export function registerInstallCommand(pack: Command): void {
   pack
     .command('install [specs...]')
@@ -53,7 +36,6 @@ export function registerInstallCommand(pack: Command): void {
       from?: string }) =>
       runCommand(opts, async (reporter) => {
         if (opts.from === undefined) refuseFromOnlyFlags(opts);
-        assertProjectFolder(opts.project);
         const { RegistryClient } = await import('../client/registry.js');
         const { installPacks } = await import('../install.js');
         const { removeStaging } = await import('../bundle/extract.js');

@@ -163,7 +163,7 @@ const cases: Case[] = [
       return ['pack', 'install', 'hello-pack', '--project', 'notes.txt', '--registry',
         'http://127.0.0.1:1'];
     },
-    code: 2, error: 'usage', message: /--project notes\.txt: is a file; expected the project fo/,
+    code: 1, error: 'file_missing', message: /--project notes\.txt: is a file, not a folder/,
     json: true },
   { name: 'pack publish of a pack folder, not its tarball',
     args: (dir) => {

@@ -6,8 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgliteBackend } from '../helpers/databases.js';
-import { ADMIN_TOKEN, registeredKey, signedFixture, startTestRegistry, type TestRegistry }
-  from '../registry/helpers.js';
+import {
+  ADMIN_TOKEN, adminJson, registeredKey, signedFixture, startTestRegistry, type TestRegistry,
+} from '../registry/helpers.js';
 import { activeContentsKey } from '../../engine/kernel/pack_contents.js';
 import { openKernel } from '../../engine/kernel/wiring.js';
 import { openTestKernel, type TestKernel } from './helpers.js';
@@ -16,12 +17,7 @@ let reg: TestRegistry;
 let k: TestKernel;
 
 async function send(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${reg.url}${path}`, { method,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' } });
-  expect(res.ok).toBe(true);
-  return res.status === 204 ? undefined
-    : (await res.json()) as { generation: number; snapshot_hash: string };
+  return adminJson<{ generation: number; snapshot_hash: string }>(reg, method, path, body);
 }
 
 /** Deletes deployment prod and makes it again pinning `version` of hello-pack. */

@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgliteBackend } from '../helpers/databases.js';
-import { ADMIN_TOKEN, registeredKey, signedFixture, startTestRegistry, type TestRegistry }
-  from '../registry/helpers.js';
+import {
+  ADMIN_TOKEN, adminJson, registeredKey, signedFixture, startTestRegistry, type TestRegistry,
+} from '../registry/helpers.js';
 import { activeContentsKey } from '../../engine/kernel/pack_contents.js';
 import { openKernel, type KernelParts } from '../../engine/kernel/wiring.js';
 import { openTestKernel, type TestKernel } from './helpers.js';
@@ -21,10 +22,7 @@ let k: TestKernel;
 let keys: string;
 
 async function send(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${reg.url}${path}`, { method,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' } });
-  expect(res.ok).toBe(true);
+  await adminJson(reg, method, path, body);
 }
 
 beforeAll(async () => {

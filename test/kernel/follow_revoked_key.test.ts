@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgliteBackend } from '../helpers/databases.js';
-import { ADMIN_TOKEN, registeredKey, signedFixture, startTestRegistry, type TestRegistry }
-  from '../registry/helpers.js';
+import {
+  ADMIN_TOKEN, adminJson, registeredKey, signedFixture, startTestRegistry, type TestRegistry,
+} from '../registry/helpers.js';
 import { DeploymentFollower } from '../../engine/kernel/follow.js';
 import { RegistryDeploymentSource } from '../../engine/kernel/registry_source.js';
 import type { KeyPair } from '../../packs/signing/keys.js';
@@ -17,10 +18,7 @@ let k: TestKernel;
 let key: KeyPair;
 
 async function send(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${reg.url}${path}`, { method,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' } });
-  expect(res.ok).toBe(true);
+  await adminJson(reg, method, path, body);
 }
 
 beforeAll(async () => {

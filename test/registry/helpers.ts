@@ -144,6 +144,19 @@ export function raw(reg: TestRegistry, path: string, init: RequestInit = {},
   return fetch(`${reg.url}${path}`, { ...init, headers });
 }
 
+/**
+ * An admin's JSON request (`body` sent as JSON when given); an answer that is
+ * not 2xx fails with its status and text. Answers the JSON body, if any.
+ */
+export async function adminJson<T = unknown>(reg: TestRegistry, method: string, path: string,
+  body?: unknown): Promise<T | undefined> {
+  const res = await fetch(`${reg.url}${path}`, { method,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' } });
+  if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
+  return res.status === 204 ? undefined : (await res.json()) as T;
+}
+
 /** A multipart publish body with the given parts. */
 export function publishForm(parts: { tarball?: Buffer; bundle?: string | object;
   extra?: [string, string][] }): FormData {

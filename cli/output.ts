@@ -197,7 +197,10 @@ export function reportFailure(err: unknown, json: boolean): void {
   } else {
     process.stderr.write(`error[${error.code}]: ${error.message}\n`);
     for (const issue of error.issues ?? []) {
-      process.stderr.write(`  ${issue.file}: ${issue.path || '/'}: ${issue.message}\n`);
+      const where = `${issue.path || '/'}: ${issue.message}`;
+      // A message often names the first problem itself ("... (and 2 more)"): once is enough.
+      if (error.message.includes(where)) continue;
+      process.stderr.write(`  ${issue.file}: ${where}\n`);
     }
   }
   process.exitCode = error.code === 'usage' ? 2 : 1;

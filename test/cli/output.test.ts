@@ -5,8 +5,8 @@
  * refused `open` is probed through the injected `isUnreadable`.
  */
 import { createServer } from 'node:net';
-import { describe, expect, it } from 'vitest';
-import { shellWord, toCommandError } from '../../cli/output.js';
+import { describe, expect, it, vi } from 'vitest';
+import { reportFailure, shellWord, toCommandError } from '../../cli/output.js';
 
 const fsError = (code: string, syscall: string, path: string) =>
   Object.assign(new Error(`${code}: refused, ${syscall} '${path}'`), { code, syscall, path });
@@ -95,5 +95,45 @@ describe('shellWord', () => {
     ['$HOME', "'$HOME'"],
   ])('%s as %s', (text, word) => {
     expect(shellWord(text)).toBe(word);
+  });
+});
+
+describe('a failure with issues, printed for people', () => {
+  /** What reportFailure writes on stderr for `err`; the exit code it set is put back. */
+  function printed(err: unknown): string {
+    let text = '';
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      text += String(chunk);
+      return true;
+    });
+    const exitCode = process.exitCode;
+    try {
+      reportFailure(err, false);
+    } finally {
+      write.mockRestore();
+      process.exitCode = exitCode;
+    }
+    return text;
+  }
+
+  const issues = [
+    { file: 'cordum.deployment.yaml', path: '/spec/handlers/0', message: 'needs exactly one' },
+    { file: 'cordum.deployment.yaml', path: '/spec/handlers/1/topics', message: 'must be array' },
+  ];
+
+  it('lists the problems the message does not already name', () => {
+    const err = Object.assign(new Error('x'), { code: 'deployment_invalid', issues,
+      message: 'cordum.deployment.yaml: /spec/handlers/0: needs exactly one (and 1 more)' });
+    expect(printed(err)).toBe('error[deployment_invalid]: cordum.deployment.yaml: ' +
+      '/spec/handlers/0: needs exactly one (and 1 more)\n' +
+      '  cordum.deployment.yaml: /spec/handlers/1/topics: must be array\n');
+  });
+
+  it('lists every problem under a message that names none', () => {
+    const err = Object.assign(new Error('x'), { code: 'validation_failed', issues,
+      message: '.: 2 problem(s) found' });
+    expect(printed(err)).toBe('error[validation_failed]: .: 2 problem(s) found\n' +
+      '  cordum.deployment.yaml: /spec/handlers/0: needs exactly one\n' +
+      '  cordum.deployment.yaml: /spec/handlers/1/topics: must be array\n');
   });
 });

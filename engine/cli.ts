@@ -4,7 +4,7 @@
  * load on use, so `cordum --help` does not open a database.
  */
 import type { Command } from 'commander';
-import { assertPathFlag, runCommand } from '../cli/output.js';
+import { runCommand } from '../cli/output.js';
 import { runLines, runListLines, timelineLines, type PublicView } from './render.js';
 
 interface Flags {
@@ -113,10 +113,8 @@ function registerInputCommand(engine: Command): void {
         const flags: Flags & { value: string } = { ...opts, value: opts.data };
         if (opts.dataDir !== undefined) flags.data = opts.dataDir;
         else delete flags.data;
-        await runCommand(opts, (r) => {
-          assertPathFlag(opts.dataDir, '--data-dir');
-          return inputBody(runId, stepId, flags, r);
-        }, (v) => runLines(v, { project: opts.project, data: opts.dataDir }), exitCode);
+        await runCommand(opts, (r) => inputBody(runId, stepId, flags, r),
+          (v) => runLines(v, { project: opts.project, data: opts.dataDir }), exitCode);
       },
     );
 }

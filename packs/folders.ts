@@ -11,8 +11,11 @@ import { dirname, resolve } from 'node:path';
 
 const code = (err: unknown) => (err as NodeJS.ErrnoException).code;
 
-/** Makes `path` and any missing folders above it; a folder already there is fine. */
-export function makeFolders(path: string, mode?: number): void {
+/**
+ * Makes `path` and any missing folders above it; a folder already there is fine.
+ * Answers the folders it made, outermost first.
+ */
+export function makeFolders(path: string, mode?: number): string[] {
   const missing: string[] = [];
   for (let at = resolve(path); ; at = dirname(at)) {
     try {
@@ -24,12 +27,15 @@ export function makeFolders(path: string, mode?: number): void {
     missing.push(at);
     if (dirname(at) === at) break;
   }
+  const made: string[] = [];
   for (const folder of missing.reverse()) {
     try {
       mkdirSync(folder, mode === undefined ? undefined : { mode });
+      made.push(folder);
     } catch (err) {
       // Made meanwhile by another process: what matters is that it is a folder now.
       if (code(err) !== 'EEXIST' || !statSync(folder).isDirectory()) throw err;
     }
   }
+  return made;
 }

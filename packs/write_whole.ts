@@ -1,8 +1,6 @@
 /** Output files written whole or not at all. */
-import {
-  existsSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync,
-} from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { makeFolders } from './folders.js';
 
 /**
@@ -21,8 +19,7 @@ export function writeWhole(path: string, body: string | Uint8Array): void {
   }
   // Through a link, the file it names is replaced and the link kept, as writeFileSync did.
   const target = existing ?? path;
-  const made = missingFolders(dirname(resolve(target)));
-  makeFolders(dirname(target));
+  const made = makeFolders(dirname(target));
   const partial = `${target}.tmp-${process.pid}`;
   try {
     writeFileSync(partial, body);
@@ -55,19 +52,10 @@ function removeQuietly(path: string): void {
   }
 }
 
-/** The folders from `folder` up that do not exist yet, innermost first. */
-function missingFolders(folder: string): string[] {
-  const missing: string[] = [];
-  for (let at = folder; !existsSync(at) && dirname(at) !== at; at = dirname(at)) {
-    missing.push(at);
-  }
-  return missing;
-}
-
-/** Removes the folders, innermost first, while they are empty (another process's stay). */
+/** Removes the folders made (outermost first), innermost first, while they are empty. */
 function removeEmpty(folders: string[]): void {
   try {
-    for (const folder of folders) rmdirSync(folder);
+    for (const folder of [...folders].reverse()) rmdirSync(folder);
   } catch {
     // Not empty, or gone: what is left is not ours to remove.
   }

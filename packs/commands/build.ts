@@ -1,7 +1,7 @@
 /** `cordum pack build DIR [--out FILE]`: a reproducible `<id>-<version>.tgz`. */
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { assertPathFlag, runCommand } from '../../cli/output.js';
+import { runCommand } from '../../cli/output.js';
 import { buildBundle } from '../bundle/build.js';
 import { sha256Hex } from '../digest.js';
 import { outFileOrInto } from '../../cli/out_file.js';
@@ -17,7 +17,6 @@ export function registerBuildCommand(pack: Command): void {
     .option('--json', 'print the result as JSON')
     .action((dir: string, opts: { out?: string; json?: boolean }) =>
       runCommand(opts, async () => {
-        assertPathFlag(opts.out, '--out');
         const built = await buildBundle(dir);
         const out = resolve(outFileOrInto(opts.out, built.fileName));
         refuseOverwrite(out, '--out', built.names.map((name) =>

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { assertPathFlag, registryFrom, runCommand, type RegistryFlags }
+import { registryFrom, runCommand, type RegistryFlags }
   from '../../cli/output.js';
 import { assertNotFolder } from '../../cli/out_file.js';
 
@@ -22,7 +22,6 @@ function registerCreate(bundle: Command): void {
     .option('--json', 'print the result as JSON')
     .action((specs: string[], opts: RegistryFlags & { out: string; json?: boolean }) =>
       runCommand(opts, async (reporter) => {
-        assertPathFlag(opts.out, '--out');
         assertNotFolder('--out', opts.out, 'bundle.json');
         const { RegistryClient } = await import('../client/registry.js');
         const { writeOfflineBundle } = await import('../offline/write.js');

@@ -2,7 +2,7 @@
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { assertPathFlag, runCommand } from '../../cli/output.js';
+import { runCommand } from '../../cli/output.js';
 import { PackError } from '../errors.js';
 import { generateKeyPair } from '../signing/keys.js';
 import { makeFolders } from '../folders.js';
@@ -18,7 +18,6 @@ export function registerKeygenCommand(program: Command): void {
       runCommand(
         opts,
         async () => {
-          assertPathFlag(opts.out, '--out');
           const dir = resolve(opts.out);
           const keyPath = join(dir, 'cordum.key');
           const pubPath = join(dir, 'cordum.pub');

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { readOrFail, refuseOverwrite } from './files.js';
 import { assertSignedTarball } from './signed_digest.js';
-import { assertPathFlag, runCommand } from '../../cli/output.js';
+import { runCommand } from '../../cli/output.js';
 import { readBundle } from '../bundle/read.js';
 import { parseJson } from '../documents.js';
 import { isPackError, PackError } from '../errors.js';
@@ -66,7 +66,6 @@ export function registerSignCommands(pack: Command): void {
     .option('--json', 'print the result as JSON')
     .action((tgz: string, opts: { key: string; out?: string; json?: boolean }) =>
       runCommand(opts, async () => {
-        assertPathFlag(opts.out, '--out');
         const out = outFileOrInto(opts.out, `${tgz}.sigstore.json`);
         refuseOverwrite(out, '--out', [{ path: tgz, what: 'the tarball' },
           { path: opts.key, what: 'the private key given as --key' }]);

@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { PackError } from '../errors.js';
-import { assertPathFlag, runCommand } from '../../cli/output.js';
+import { runCommand } from '../../cli/output.js';
 import { readPackSource } from '../bundle/source.js';
 import { loadPack, type LoadedPack } from '../load.js';
 import type { TestMismatch, WorkflowTestResult } from '../manifest.js';
@@ -50,7 +50,6 @@ export function registerTestCommand(
     .option('--junit <file>', 'also write the results as JUnit XML, for CI')
     .action((source: string, opts: { json?: boolean; junit?: string }) =>
       runCommand(opts, async () => {
-        assertPathFlag(opts.junit, '--junit');
         assertNotFolder('--junit', opts.junit, 'junit.xml');
         const { report, inputs } = await testPack(source, runWorkflows);
         if (opts.junit) {

@@ -33,13 +33,7 @@ export async function advanceRun(services: EngineServices, run: RunRecord, plan:
     stop.why = why;
     signal.abort(reason);
   };
-  const remaining = remainingMs(run);
-  const timedOut = () => halt('timed_out', new Error('run timeout'));
-  // A run resumed with no time left (spent before it waited) starts no step: it times out now.
-  if (remaining !== undefined && remaining <= 0) timedOut();
-  const timer = remaining === undefined || remaining <= 0
-    ? undefined
-    : runTimer(services.pauses, run.id, timedOut, remaining);
+  const timer = runDeadline(services, run, () => halt('timed_out', new Error('run timeout')));
   const lease = keepLease(services, run.id, halt);
   services.cancellers.set(run.id, () => halt('cancelled', CANCELLED));
   const ended = services.hooks?.run(run);
@@ -99,6 +93,18 @@ function keepLease(
       () => undefined,
     );
   }, every);
+}
+
+/**
+ * Calls `timedOut` once the run's `timeout_sec` is spent; a run resumed with no time
+ * left (spent before it waited) starts no step: it times out now.
+ */
+function runDeadline(services: EngineServices, run: RunRecord, timedOut: () => void) {
+  const remaining = remainingMs(run);
+  if (remaining === undefined) return undefined;
+  if (remaining > 0) return runTimer(services.pauses, run.id, timedOut, remaining);
+  timedOut();
+  return undefined;
 }
 
 /** Time left of `timeout_sec`: what earlier stretches of running used is spent. */

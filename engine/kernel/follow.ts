@@ -245,9 +245,9 @@ export class DeploymentFollower {
    * does, until the deployment changes.
    */
   private async adoptNewerRollback(): Promise<void> {
-    const newest = await this.kernel.history.latestOf(this.source.deploymentName);
+    const newest = await this.kernel.history.latestOf(this.source.deploymentName,
+      this.kernel.current().version);
     if (!newest || newest.source.kind !== 'rollback') return;
-    if (newest.version <= this.kernel.current().version) return;
     // Logged as any rollback is (policy snapshot rolled back), its workflows staged likewise.
     this.kernel.adopt(newest);
   }

@@ -94,14 +94,17 @@ export class PolicyHistory {
   /**
    * The newest snapshot taken from `deployment` (by following it, or by a
    * rollback to one of its snapshots): the last good one, after a restart.
+   * With `newerThan`, only one newer than that version (what a poll asks
+   * every few seconds: usually none, and no snapshot read).
    */
-  async latestOf(deployment: string): Promise<{ version: number; snapshot: PolicySnapshot;
-    source: SnapshotSource } | undefined> {
+  async latestOf(deployment: string, newerThan = 0): Promise<{ version: number;
+    snapshot: PolicySnapshot; source: SnapshotSource } | undefined> {
     const { rows } = await this.db.query<Row>(
       `SELECT version, snapshot, source FROM engine_policy_snapshots
-        WHERE source->>'kind' IN ('deployment', 'rollback') AND source->>'deployment' = $1
+        WHERE version > $2 AND source->>'kind' IN ('deployment', 'rollback')
+        AND source->>'deployment' = $1
         ORDER BY version DESC LIMIT 1`,
-      [deployment],
+      [deployment, newerThan],
     );
     const row = rows[0];
     return row ? { version: Number(row.version), snapshot: row.snapshot, source: row.source }

@@ -7,6 +7,7 @@
 import packSchema from '../../schemas/pack.schema.json' with { type: 'json' };
 import { pointerToken } from '../documents.js';
 import type { Issue } from '../errors.js';
+import { misspeltField } from '../policy/request.js';
 
 interface SchemaNode {
   $ref?: string;
@@ -41,34 +42,10 @@ function walk(node: SchemaNode, value: unknown, path: string, out: Issue[]): voi
       walk(known[key]!, child, at, out);
     } else if (schema.additionalProperties === undefined) {
       // Where the schema says what else may be there, it has judged the field already.
-      const meant = nearest(key, Object.keys(known));
+      const meant = misspeltField(key, Object.keys(known));
       out.push({ file: 'pack.yaml', path: at, rule: 'field_unknown', message: `${
         JSON.stringify(key)} is not a field here, so it is ignored${
         meant === undefined ? '' : `: did you mean ${JSON.stringify(meant)}?`}` });
     }
   }
-}
-
-/** The known name one or two edits from `key` (or equal but for case), if there is one. */
-function nearest(key: string, names: string[]): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const name of names) {
-    const distance = editDistance(key.toLowerCase(), name.toLowerCase());
-    if (distance > 2 || (best !== undefined && distance >= best.distance)) continue;
-    best = { name, distance };
-  }
-  return best?.name;
-}
-
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const change = a[i - 1] === b[j - 1] ? 0 : 1;
-      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + change);
-    }
-    row = next;
-  }
-  return row[b.length]!;
 }
